@@ -1,0 +1,29 @@
+using NewsPortal.Web.Shared;
+
+namespace NewsPortal.Web.Articles;
+
+/// <summary>An article as a listing shows it.</summary>
+public sealed record ArticleCard(
+    string Title,
+    string Slug,
+    string Lede,
+    DateOnly PublishedOn,
+    string Language,
+    IReadOnlyList<NamedLink> Categories,
+    IReadOnlyList<NamedLink> Sources);
+
+/// <summary>An article as its own page shows it, with the body already rendered and sanitised.</summary>
+public sealed record ArticleDetails(
+    string Title,
+    string Slug,
+    string? Dateline,
+    string BodyHtml,
+    string Lede,
+    DateOnly PublishedOn,
+    DateTime? DocumentDate,
+    string Language,
+    string? Site,
+    string? OriginalUrl,
+    DateTime UpdatedAtUtc,
+    IReadOnlyList<NamedLink> Categories,
+    IReadOnlyList<NamedLink> Sources);

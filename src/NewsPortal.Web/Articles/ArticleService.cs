@@ -1,0 +1,75 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using NewsPortal.Web.Data;
+using NewsPortal.Web.Shared;
+
+namespace NewsPortal.Web.Articles;
+
+public sealed class ArticleService(NewsDbContext db, MarkdownRenderer markdown, IOptions<PortalOptions> options)
+{
+    private int PageSize => options.Value.PageSize;
+
+    /// <summary>All articles, newest first. A page number out of range gives the nearest page that exists.</summary>
+    public Task<PagedList<ArticleCard>> ListAsync(long page, CancellationToken cancellationToken = default)
+        => ListAsync(db.Articles, page, cancellationToken);
+
+    public Task<PagedList<ArticleCard>> ListInCategoryAsync(int categoryId, long page, CancellationToken cancellationToken = default)
+        => ListAsync(db.Articles.Where(a => a.Categories.Any(c => c.Id == categoryId)), page, cancellationToken);
+
+    public Task<PagedList<ArticleCard>> ListFromSourceAsync(int sourceId, long page, CancellationToken cancellationToken = default)
+        => ListAsync(db.Articles.Where(a => a.Sources.Any(s => s.Id == sourceId)), page, cancellationToken);
+
+    public async Task<ArticleDetails?> GetBySlugAsync(string slug, CancellationToken cancellationToken = default)
+    {
+        var article = await db.Articles.AsNoTracking()
+            .Where(a => a.Slug == slug)
+            .Select(a => new
+            {
+                a.Title,
+                a.Slug,
+                a.Dateline,
+                a.Body,
+                a.Lede,
+                a.PublishedOn,
+                a.DocumentDate,
+                a.Language,
+                a.Site,
+                a.OriginalUrl,
+                a.UpdatedAtUtc,
+                Categories = a.Categories.OrderBy(c => c.Name).Select(c => new NamedLink(c.Name, c.Slug)).ToList(),
+                Sources = a.Sources.OrderBy(s => s.Name).Select(s => new NamedLink(s.Name, s.Slug)).ToList(),
+            })
+            .AsSplitQuery()
+            .SingleOrDefaultAsync(cancellationToken);
+
+        return article is null
+            ? null
+            : new ArticleDetails(
+                article.Title, article.Slug, article.Dateline, markdown.ToHtml(article.Body, article.Dateline), article.Lede,
+                article.PublishedOn, article.DocumentDate, article.Language, article.Site, article.OriginalUrl,
+                article.UpdatedAtUtc, article.Categories, article.Sources);
+    }
+
+    private async Task<PagedList<ArticleCard>> ListAsync(IQueryable<Article> articles, long page, CancellationToken cancellationToken)
+    {
+        var total = await articles.CountAsync(cancellationToken);
+        var pageNumber = PageNumber.Clamp(page, total, PageSize);
+        var items = await articles.AsNoTracking()
+            .OrderByDescending(a => a.PublishedOn)
+            .ThenByDescending(a => a.DocumentDate)
+            .ThenByDescending(a => a.Id)
+            .Skip((pageNumber - 1) * PageSize)
+            .Take(PageSize)
+            .Select(a => new ArticleCard(
+                a.Title,
+                a.Slug,
+                a.Lede,
+                a.PublishedOn,
+                a.Language,
+                a.Categories.OrderBy(c => c.Name).Select(c => new NamedLink(c.Name, c.Slug)).ToList(),
+                a.Sources.OrderBy(s => s.Name).Select(s => new NamedLink(s.Name, s.Slug)).ToList()))
+            .AsSplitQuery()
+            .ToListAsync(cancellationToken);
+        return new PagedList<ArticleCard>(items, pageNumber, PageSize, total);
+    }
+}

@@ -1,0 +1,19 @@
+using NewsPortal.Web.Articles;
+using NewsPortal.Web.Shared;
+
+namespace NewsPortal.Web.Categories;
+
+public class Category : INamedEntity
+{
+    public const int NameMaxLength = 100;
+    public const int SlugMaxLength = 120;
+
+    public int Id { get; set; }
+    public required string Name { get; set; }
+
+    /// <summary>The name folded by <see cref="Shared.NameKey"/>, so "Snippets" and " snippets " are one category.</summary>
+    public required string NameKey { get; set; }
+
+    public required string Slug { get; set; }
+    public List<Article> Articles { get; set; } = [];
+}

@@ -1,0 +1,16 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace NewsPortal.Web.Categories;
+
+public sealed class CategoryConfiguration : IEntityTypeConfiguration<Category>
+{
+    public void Configure(EntityTypeBuilder<Category> builder)
+    {
+        builder.Property(c => c.Name).HasMaxLength(Category.NameMaxLength);
+        builder.Property(c => c.NameKey).HasMaxLength(Category.NameMaxLength);
+        builder.Property(c => c.Slug).HasMaxLength(Category.SlugMaxLength);
+        builder.HasIndex(c => c.Slug).IsUnique();
+        builder.HasIndex(c => c.NameKey).IsUnique();
+    }
+}

@@ -1,0 +1,70 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using NewsPortal.Web.Import;
+using NewsPortal.Web.Shared;
+
+namespace NewsPortal.Web.Data;
+
+/// <summary>Brings the store up to date at start-up: applies migrations, turns on WAL and loads the seed snippets into an empty store.</summary>
+public static class DatabaseInitializer
+{
+    public static async Task InitializeAsync(IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<NewsDbContext>();
+        var logger = scope.ServiceProvider.GetRequiredService<ILogger<NewsDbContext>>();
+
+        await db.Database.MigrateAsync(cancellationToken);
+        if (db.Database.IsSqlite())
+        {
+            // WAL lets readers keep reading while an import writes; the setting is stored in the database file.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+
+        var options = scope.ServiceProvider.GetRequiredService<IOptions<PortalOptions>>().Value;
+        if (!options.SeedOnStartup || await db.Articles.AnyAsync(cancellationToken))
+        {
+            return;
+        }
+
+        var importer = scope.ServiceProvider.GetRequiredService<ImportService>();
+        var seedDirectory = Path.Combine(AppContext.BaseDirectory, options.SeedDirectory);
+        var files = Directory.Exists(seedDirectory) ? Directory.GetFiles(seedDirectory, "*.txt").Order(StringComparer.Ordinal).ToArray() : [];
+        foreach (var file in files)
+        {
+            var result = SnippetParser.Parse(await File.ReadAllTextAsync(file, cancellationToken), Path.GetFileName(file));
+            if (result.Document is null)
+            {
+                foreach (var problem in result.Problems)
+                {
+                    logger.LogError("Seed snippet refused: {Problem}", problem.ToString());
+                }
+
+                continue;
+            }
+
+            await importer.AddAsync(result.Document, cancellationToken);
+        }
+
+        logger.LogInformation("Seeded an empty store with {Count} snippet(s) from {Directory}", files.Length, seedDirectory);
+    }
+
+    /// <summary>
+    /// Resolves a relative SQLite file path against the content root and creates its folder,
+    /// so the default store works on a fresh machine wherever the app is started from.
+    /// </summary>
+    public static string PrepareSqliteConnectionString(string connectionString, string contentRoot)
+    {
+        var builder = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString);
+        var dataSource = builder.DataSource;
+        if (string.IsNullOrEmpty(dataSource) || dataSource == ":memory:" || builder.Mode == Microsoft.Data.Sqlite.SqliteOpenMode.Memory)
+        {
+            return connectionString;
+        }
+
+        var fullPath = Path.GetFullPath(dataSource, contentRoot);
+        Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
+        builder.DataSource = fullPath;
+        return builder.ToString();
+    }
+}

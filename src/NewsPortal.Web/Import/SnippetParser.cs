@@ -1,0 +1,382 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace NewsPortal.Web.Import;
+
+/// <summary>
+/// Reads the snippet text format: a title line, then labelled header lines ("Published on", "Document Date",
+/// "Category", "Show on website", a bare site name, "Sources"), then the story in paragraphs, the first of which
+/// may open with a dateline such as "ISTANBUL –". Tolerant of layout (blank lines, CRLF, a BOM), strict about
+/// what a story needs: a title, a real published date and a body.
+/// </summary>
+public static partial class SnippetParser
+{
+    private static readonly string[] DateFormats =
+    [
+        "MMMM d, yyyy", "MMMM d yyyy", "MMM d, yyyy", "MMM d yyyy", "MMM. d, yyyy",
+        "d MMMM yyyy", "d MMMM, yyyy", "d MMM yyyy", "d MMM, yyyy", "yyyy-MM-dd",
+    ];
+
+    private static readonly string[] TimeFormats = ["h:mm:ss tt", "h:mm tt", "h:mmtt", "h:mm:sstt", "H:mm:ss", "H:mm"];
+
+    private static readonly string[] DateTimeFormats =
+    [
+        .. DateFormats.SelectMany(d => TimeFormats.Select(t => $"{d} {t}")),
+        .. DateFormats.SelectMany(d => TimeFormats.Select(t => $"{d}, {t}")),
+        .. DateFormats.SelectMany(d => TimeFormats.Select(t => $"{d} 'at' {t}")),
+        "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF",
+    ];
+
+    private static readonly Lazy<Dictionary<string, string>> LanguagesByName = new(BuildLanguageNames);
+
+    public static SnippetParseResult Parse(string text, string fileName)
+    {
+        var lines = SplitLines(text);
+        var problems = new List<ImportProblem>();
+        void Problem(int line, string reason) => problems.Add(new ImportProblem(fileName, line, reason));
+
+        var index = SkipBlank(lines, 0);
+        if (index >= lines.Count)
+        {
+            Problem(1, "the file is empty: a snippet needs a title, a 'Published on' date and a body");
+            return new SnippetParseResult(null, problems);
+        }
+
+        var titleLine = index + 1;
+        var title = Text(TitleLabel().Replace(lines[index], ""));
+        if (PublishedLabel().IsMatch(title) || DocumentDateLabel().IsMatch(title) || CategoryLabel().IsMatch(title))
+        {
+            Problem(titleLine, "the snippet starts with a header line, not a title");
+            return new SnippetParseResult(null, problems);
+        }
+
+        index++;
+
+        var header = new Header();
+        for (index = SkipBlank(lines, index); index < lines.Count; index = SkipBlank(lines, index + 1))
+        {
+            if (!ReadHeaderLine(lines[index].Trim(), index + 1, header, Problem))
+            {
+                break;
+            }
+        }
+
+        var bodyLine = Math.Min(index, lines.Count) + 1;
+        var paragraphs = ReadParagraphs(lines, index);
+        string? dateline = null;
+        if (paragraphs.Count > 0 && DatelinePattern().Match(paragraphs[0]) is { Success: true } match)
+        {
+            dateline = match.Groups["place"].Value.Trim();
+            paragraphs[0] = match.Groups["rest"].Value;
+        }
+
+        if (title.Length == 0)
+        {
+            Problem(titleLine, "the title is empty");
+        }
+
+        if (header.PublishedOn is null && !header.PublishedSeen)
+        {
+            Problem(bodyLine, "no 'Published on' date before the story begins");
+        }
+
+        if (paragraphs.Count == 0)
+        {
+            Problem(bodyLine, "the snippet has no body text");
+        }
+
+        if (problems.Count > 0)
+        {
+            return new SnippetParseResult(null, problems);
+        }
+
+        var language = header.Language ?? header.Categories.Select(LanguageTagFor).FirstOrDefault(tag => tag is not null);
+        var document = new SnippetDocument(
+            title, header.PublishedOn!.Value, header.DocumentDate, language, header.Categories,
+            header.OriginalUrl, header.Site, header.Sources, dateline, paragraphs);
+        return new SnippetParseResult(document, problems);
+    }
+
+    /// <summary>The BCP 47 tag for a language written as a category, such as "English" → "en"; null when it names none.</summary>
+    public static string? LanguageTagFor(string name)
+        => LanguagesByName.Value.TryGetValue(name.Trim(), out var tag) ? tag : null;
+
+    public static bool TryParseDate(string value, out DateOnly date)
+        => DateOnly.TryParseExact(WithoutWeekday(value), DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out date);
+
+    public static bool TryParseDateTime(string value, out DateTime dateTime)
+    {
+        var normalized = Spaces().Replace(WithoutWeekday(value), " ");
+        return DateTime.TryParseExact(normalized, DateTimeFormats, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out dateTime);
+    }
+
+    private static bool ReadHeaderLine(string line, int lineNumber, Header header, Action<int, string> problem)
+    {
+        if (PublishedLabel().Match(line) is { Success: true } published)
+        {
+            var value = published.Groups["value"].Value.Trim();
+            header.PublishedSeen = true;
+            if (TryParseDate(value, out var date))
+            {
+                header.PublishedOn = date;
+            }
+            else
+            {
+                problem(lineNumber, $"'Published on' date '{value}' is not a real date; write it as June 2, 2025, 2 June 2025 or 2025-06-02");
+            }
+        }
+        else if (DocumentDateLabel().Match(line) is { Success: true } documentDate)
+        {
+            var value = documentDate.Groups["value"].Value.Trim();
+            if (TryParseDateTime(value, out var when))
+            {
+                header.DocumentDate = when;
+            }
+            else
+            {
+                problem(lineNumber, $"'Document Date' '{value}' is not a real date and time; write it as Sat, Mar 28 2026 08:51:11 am or 2026-03-28T08:51:11");
+            }
+        }
+        else if (CategoryLabel().Match(line) is { Success: true } categories)
+        {
+            header.Categories = SplitNames(categories.Groups["value"].Value, CategorySeparators());
+        }
+        else if (LinkLabel().Match(line) is { Success: true } link)
+        {
+            header.OriginalUrl = ReadLink(link.Groups["value"].Value, lineNumber, problem);
+        }
+        else if (SourcesLabel().Match(line) is { Success: true } sources)
+        {
+            header.Sources = SplitNames(sources.Groups["value"].Value, SourceSeparators());
+        }
+        else if (LanguageLabel().Match(line) is { Success: true } language)
+        {
+            var value = language.Groups["value"].Value.Trim();
+            header.Language = LanguageTagFor(value) ?? (IsLanguageTag(value) ? value : null);
+            if (header.Language is null)
+            {
+                problem(lineNumber, $"'Language' '{value}' is neither a language name nor a BCP 47 tag such as en or tr");
+            }
+        }
+        else if (SiteLabel().Match(line) is { Success: true } site)
+        {
+            header.Site = site.Groups["value"].Value.Trim().TrimEnd('/').ToLowerInvariant();
+        }
+        else if (BareSite().Match(line) is { Success: true } bareSite)
+        {
+            header.Site = bareSite.Groups["host"].Value.ToLowerInvariant();
+        }
+        else
+        {
+            return false;
+        }
+
+        return true;
+    }
+
+    private static string? ReadLink(string value, int lineNumber, Action<int, string> problem)
+    {
+        var trimmed = value.Trim();
+        var target = MarkdownLink().Match(trimmed) is { Success: true } markdown ? markdown.Groups["url"].Value
+            : trimmed.StartsWith('<') && trimmed.EndsWith('>') ? trimmed[1..^1]
+            : trimmed;
+        target = target.Trim();
+        if (target.Length == 0 || target == "#")
+        {
+            return null;
+        }
+
+        if (Uri.TryCreate(target, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+        {
+            return uri.AbsoluteUri;
+        }
+
+        problem(lineNumber, $"'Show on website' link '{target}' is not an http or https address");
+        return null;
+    }
+
+    private static List<string> ReadParagraphs(List<string> lines, int start)
+    {
+        var blocks = new List<string>();
+        var current = new List<string>();
+        for (var i = start; i < lines.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(lines[i]))
+            {
+                Flush();
+            }
+            else
+            {
+                current.Add(lines[i].TrimEnd());
+            }
+        }
+
+        Flush();
+        return JoinBrokenParagraphs(blocks);
+
+        void Flush()
+        {
+            if (current.Count > 0)
+            {
+                blocks.Add(string.Join('\n', current).Trim());
+                current.Clear();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Snippet files often break a paragraph mid-sentence ("…chaired by Turkish Foreign" / "Minister Hakan Fidan.").
+    /// A paragraph of prose that does not end a sentence continues in the next one.
+    /// </summary>
+    private static List<string> JoinBrokenParagraphs(List<string> blocks)
+    {
+        var joined = new List<string>();
+        foreach (var block in blocks)
+        {
+            if (joined.Count > 0 && !EndsSentence(joined[^1]) && IsProse(joined[^1]) && IsProse(block))
+            {
+                joined[^1] = joined[^1] + " " + block;
+            }
+            else
+            {
+                joined.Add(block);
+            }
+        }
+
+        return joined;
+    }
+
+    private static bool EndsSentence(string paragraph) => paragraph.Length > 0 && ".!?…:;\"”’')]»*_`".Contains(paragraph[^1], StringComparison.Ordinal);
+
+    private static bool IsProse(string paragraph) => !MarkdownBlockStart().IsMatch(paragraph);
+
+    private static List<string> SplitNames(string value, Regex separators)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var names = new List<string>();
+        foreach (var part in separators.Split(value))
+        {
+            var name = Text(part.Trim().Trim('-', '–', '—', '•', '·', '.', ' ', '\t'));
+            if (name.Length > 0 && seen.Add(Shared.NameKey.For(name)))
+            {
+                names.Add(name);
+            }
+        }
+
+        return names;
+    }
+
+    private static List<string> SplitLines(string text)
+    {
+        var builder = new StringBuilder(text.Length);
+        foreach (var c in text.Normalize(NormalizationForm.FormC))
+        {
+            // Control characters (bar tab and line ends) and byte-order marks carry no text and break XML feeds.
+            if (c == '\uFEFF' || (char.IsControl(c) && c is not '\t' and not '\n' and not '\r'))
+            {
+                continue;
+            }
+
+            builder.Append(c);
+        }
+
+        return [.. builder.ToString().Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Split('\n')];
+    }
+
+    private static int SkipBlank(List<string> lines, int index)
+    {
+        while (index < lines.Count && string.IsNullOrWhiteSpace(lines[index]))
+        {
+            index++;
+        }
+
+        return index;
+    }
+
+    private static string Text(string value) => Shared.Text.CollapseWhitespace(value);
+
+    private static string WithoutWeekday(string value) => Weekday().Replace(value.Trim(), "");
+
+    private static bool IsLanguageTag(string value) => LanguageTag().IsMatch(value);
+
+    private static Dictionary<string, string> BuildLanguageNames()
+    {
+        var names = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var culture in CultureInfo.GetCultures(CultureTypes.NeutralCultures))
+        {
+            if (culture.Name.Length is 2 or 3 && !culture.EnglishName.Contains('(', StringComparison.Ordinal))
+            {
+                names.TryAdd(culture.EnglishName, culture.Name);
+            }
+        }
+
+        return names;
+    }
+
+    private sealed class Header
+    {
+        public bool PublishedSeen { get; set; }
+        public DateOnly? PublishedOn { get; set; }
+        public DateTime? DocumentDate { get; set; }
+        public List<string> Categories { get; set; } = [];
+        public string? OriginalUrl { get; set; }
+        public string? Site { get; set; }
+        public List<string> Sources { get; set; } = [];
+        public string? Language { get; set; }
+    }
+
+    [GeneratedRegex(@"^\s*title\s*:\s*", RegexOptions.IgnoreCase)]
+    private static partial Regex TitleLabel();
+
+    [GeneratedRegex(@"^published(\s+on)?\s*:?\s+(?<value>.+)$", RegexOptions.IgnoreCase)]
+    private static partial Regex PublishedLabel();
+
+    [GeneratedRegex(@"^document\s+date\s*:?\s*(?<value>.+)$", RegexOptions.IgnoreCase)]
+    private static partial Regex DocumentDateLabel();
+
+    [GeneratedRegex(@"^categor(y|ies)\s*:\s*(?<value>.*)$", RegexOptions.IgnoreCase)]
+    private static partial Regex CategoryLabel();
+
+    [GeneratedRegex(@"^(show\s+on\s+website|original\s+url|link)\s*:\s*(?<value>.*)$", RegexOptions.IgnoreCase)]
+    private static partial Regex LinkLabel();
+
+    [GeneratedRegex(@"^sources?(\s*:\s*|\s+)(?<value>.+)$", RegexOptions.IgnoreCase)]
+    private static partial Regex SourcesLabel();
+
+    [GeneratedRegex(@"^language\s*:\s*(?<value>.+)$", RegexOptions.IgnoreCase)]
+    private static partial Regex LanguageLabel();
+
+    [GeneratedRegex(@"^site\s*:\s*(?<value>\S+)$", RegexOptions.IgnoreCase)]
+    private static partial Regex SiteLabel();
+
+    [GeneratedRegex(@"^(https?://)?(?<host>([a-z0-9](-*[a-z0-9])*\.)+[a-z]{2,63})/?$", RegexOptions.IgnoreCase)]
+    private static partial Regex BareSite();
+
+    [GeneratedRegex(@"\[[^\]]*\]\(\s*(?<url>[^)\s]*)\s*\)")]
+    private static partial Regex MarkdownLink();
+
+    // Commas, semicolons and pipes, and a dash with space on both sides (",International - ,Snippets").
+    [GeneratedRegex(@"[,;|]|\s[-–—]\s|\s[-–—]$")]
+    private static partial Regex CategorySeparators();
+
+    // Only commas and semicolons: "The Globe and Mail" is one source.
+    [GeneratedRegex(@"[,;]")]
+    private static partial Regex SourceSeparators();
+
+    // An upper-case place name, then a dash: "ISTANBUL – ", "NEW YORK — ", "U.S. - ".
+    [GeneratedRegex(@"^(?<place>\p{Lu}[\p{Lu}\p{M}.'’ ]*\p{Lu}\.?)\s+[–—-]{1,2}\s+(?<rest>\S.*)$", RegexOptions.Singleline)]
+    private static partial Regex DatelinePattern();
+
+    [GeneratedRegex(@"^(#{1,6}\s|[-*+]\s|\d+[.)]\s|>|\||```|~~~)")]
+    private static partial Regex MarkdownBlockStart();
+
+    [GeneratedRegex(@"^(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+", RegexOptions.IgnoreCase)]
+    private static partial Regex Weekday();
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Spaces();
+
+    [GeneratedRegex(@"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")]
+    private static partial Regex LanguageTag();
+}

@@ -1,0 +1,47 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace NewsPortal.Web.Shared;
+
+/// <summary>The page shown for every error status, with a message that says what went wrong.</summary>
+[IgnoreAntiforgeryToken]
+public sealed class ErrorModel : PageModel
+{
+    private const string MessageKey = "NewsPortal.ErrorMessage";
+
+    public int Code { get; private set; }
+    public string Heading { get; private set; } = "";
+    public string Message { get; private set; } = "";
+
+    /// <summary>Answers 400 with <paramref name="message"/> shown on the error page.</summary>
+    public static IActionResult BadRequest(PageModel page, string message)
+    {
+        page.HttpContext.Items[MessageKey] = message;
+        return page.BadRequest();
+    }
+
+    public IActionResult OnGet(int? code) => Show(code);
+
+    public IActionResult OnPost(int? code) => Show(code);
+
+    private PageResult Show(int? code)
+    {
+        // Reached directly (not re-executed for an error), /error/N is itself a page that does not exist.
+        var reExecuted = HttpContext.Features.Get<IStatusCodeReExecuteFeature>() is not null
+            || HttpContext.Features.Get<IExceptionHandlerPathFeature>() is not null;
+        Code = reExecuted ? code ?? StatusCodes.Status500InternalServerError : StatusCodes.Status404NotFound;
+        (Heading, var fallback) = Code switch
+        {
+            StatusCodes.Status400BadRequest => ("Bad request", "The address asked for something the portal cannot give."),
+            StatusCodes.Status403Forbidden => ("Not allowed", "You do not have access to this page."),
+            StatusCodes.Status404NotFound => ("Page not found", "There is no page at this address. It may have moved, or the link may be mistyped."),
+            StatusCodes.Status410Gone => ("Gone", "This story has been withdrawn."),
+            >= 500 => ("Something went wrong", "The portal could not show this page. The problem has been logged."),
+            _ => ("Error", "The request could not be completed."),
+        };
+        Message = HttpContext.Items[MessageKey] as string ?? fallback;
+        Response.StatusCode = Code;
+        return Page();
+    }
+}

@@ -1,0 +1,9 @@
+namespace NewsPortal.Web.Shared;
+
+/// <summary>A category or a source: found by its <see cref="NameKey"/>, shown by its name, addressed by its slug.</summary>
+public interface INamedEntity
+{
+    string Name { get; }
+    string NameKey { get; }
+    string Slug { get; }
+}

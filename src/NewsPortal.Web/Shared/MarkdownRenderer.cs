@@ -1,0 +1,61 @@
+using System.Net;
+using Ganss.Xss;
+using Markdig;
+
+namespace NewsPortal.Web.Shared;
+
+/// <summary>
+/// The one place Markdown becomes HTML. Article text is untrusted, so raw HTML in the Markdown is
+/// escaped rather than passed through, and the output goes through an HTML sanitiser as a second wall.
+/// </summary>
+public sealed class MarkdownRenderer
+{
+    private readonly MarkdownPipeline _pipeline = new MarkdownPipelineBuilder()
+        .DisableHtml()
+        .UseAutoLinks()
+        .UseEmphasisExtras()
+        .UsePipeTables()
+        .UseListExtras()
+        .Build();
+
+    private readonly HtmlSanitizer _sanitizer = CreateSanitizer();
+
+    /// <summary>Renders untrusted Markdown to safe HTML, opening the first paragraph with the dateline when there is one.</summary>
+    public string ToHtml(string markdown, string? dateline = null)
+    {
+        var html = _sanitizer.Sanitize(Markdown.ToHtml(markdown, _pipeline));
+        if (string.IsNullOrWhiteSpace(dateline))
+        {
+            return html;
+        }
+
+        var lead = $"<span class=\"dateline\">{WebUtility.HtmlEncode(dateline)} –</span> ";
+        return html.StartsWith("<p>", StringComparison.Ordinal) ? html.Insert(3, lead) : $"<p>{lead}</p>\n{html}";
+    }
+
+    /// <summary>The first paragraph as plain text, trimmed to <paramref name="maxLength"/> characters.</summary>
+    public string Lede(string markdown, int maxLength)
+    {
+        var firstParagraph = markdown.Replace("\r\n", "\n", StringComparison.Ordinal)
+            .Split("\n\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .FirstOrDefault() ?? "";
+        var plain = Markdown.ToPlainText(firstParagraph, _pipeline);
+        return Text.TrimToLength(Text.CollapseWhitespace(plain), maxLength);
+    }
+
+    private static HtmlSanitizer CreateSanitizer()
+    {
+        var sanitizer = new HtmlSanitizer();
+        sanitizer.AllowedSchemes.Clear();
+        sanitizer.AllowedSchemes.UnionWith(["http", "https", "mailto"]);
+        sanitizer.PostProcessNode += (_, e) =>
+        {
+            // Links in stories point at other people's sites: don't pass on our reputation or our window.
+            if (e.Node is AngleSharp.Dom.IElement { TagName: "A" } link)
+            {
+                link.SetAttribute("rel", "nofollow noopener noreferrer");
+            }
+        };
+        return sanitizer;
+    }
+}

@@ -1,0 +1,30 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace NewsPortal.Web.Shared;
+
+/// <summary>Site-wide settings, bound from the "Portal" section of configuration.</summary>
+public sealed class PortalOptions
+{
+    public const string SectionName = "Portal";
+
+    [Required]
+    public string SiteName { get; set; } = "NewsPortal";
+
+    [Required]
+    public string Description { get; set; } = "Short news snippets from agencies and sites around the world.";
+
+    /// <summary>Articles on each page of a listing.</summary>
+    [Range(1, 200)]
+    public int PageSize { get; set; } = 20;
+
+    /// <summary>Language of articles whose snippet names none, as a BCP 47 tag.</summary>
+    [Required]
+    public string DefaultLanguage { get; set; } = "en";
+
+    /// <summary>Load the snippets in <see cref="SeedDirectory"/> when the store starts empty.</summary>
+    public bool SeedOnStartup { get; set; } = true;
+
+    /// <summary>Folder of seed snippets, relative to the app's base directory.</summary>
+    [Required]
+    public string SeedDirectory { get; set; } = "Seeds";
+}

@@ -1,0 +1,100 @@
+using System.Globalization;
+using System.Text;
+
+namespace NewsPortal.Web.Shared;
+
+/// <summary>Readable URL slugs: Latin letters lose their accents ("Türkiye" → "turkiye"), other scripts stay as they are.</summary>
+public static class Slug
+{
+    public const int MaxLength = 80;
+
+    // Letters that Unicode decomposition does not reduce to an ASCII base letter.
+    private static readonly Dictionary<char, string> Foldings = new()
+    {
+        ['ß'] = "ss",
+        ['ı'] = "i",
+        ['ø'] = "o",
+        ['æ'] = "ae",
+        ['œ'] = "oe",
+        ['đ'] = "d",
+        ['ð'] = "d",
+        ['ł'] = "l",
+        ['þ'] = "th",
+        ['ħ'] = "h",
+        ['ŧ'] = "t",
+        ['ŋ'] = "ng",
+        ['ĸ'] = "k",
+    };
+
+    public static string From(string text, string fallback = "item")
+    {
+        var decomposed = text.Normalize(NormalizationForm.FormKD);
+        var builder = new StringBuilder(decomposed.Length);
+        var pendingHyphen = false;
+        foreach (var raw in decomposed)
+        {
+            var category = CharUnicodeInfo.GetUnicodeCategory(raw);
+            if (category is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark)
+            {
+                continue;
+            }
+
+            var c = char.ToLowerInvariant(raw);
+            if (char.IsLetterOrDigit(c) || c == '\'' || c == '’')
+            {
+                if (c is '\'' or '’')
+                {
+                    // "Türkiye's" reads better as "turkiyes" than "turkiye-s".
+                    continue;
+                }
+
+                if (pendingHyphen && builder.Length > 0)
+                {
+                    builder.Append('-');
+                }
+
+                pendingHyphen = false;
+                builder.Append(Foldings.TryGetValue(c, out var folded) ? folded : c.ToString());
+            }
+            else
+            {
+                pendingHyphen = true;
+            }
+        }
+
+        var slug = Truncate(builder.ToString().Normalize(NormalizationForm.FormC));
+        return slug.Length == 0 ? fallback : slug;
+    }
+
+    /// <summary>The first free slug among <paramref name="baseSlug"/>, "-2", "-3"… given the slugs already taken that start with it.</summary>
+    public static string FirstFree(string baseSlug, IEnumerable<string> taken)
+    {
+        var used = taken.ToHashSet(StringComparer.Ordinal);
+        if (!used.Contains(baseSlug))
+        {
+            return baseSlug;
+        }
+
+        for (var n = 2; ; n++)
+        {
+            var suffix = "-" + n.ToString(CultureInfo.InvariantCulture);
+            var candidate = Truncate(baseSlug, MaxLength - suffix.Length) + suffix;
+            if (!used.Contains(candidate))
+            {
+                return candidate;
+            }
+        }
+    }
+
+    private static string Truncate(string slug, int max = MaxLength)
+    {
+        if (slug.Length <= max)
+        {
+            return slug;
+        }
+
+        var cut = slug[..max];
+        var lastHyphen = cut.LastIndexOf('-');
+        return (lastHyphen > max / 2 ? cut[..lastHyphen] : cut).TrimEnd('-');
+    }
+}

@@ -1,0 +1,28 @@
+using Microsoft.AspNetCore.Mvc;
+using NewsPortal.Web.Articles;
+using NewsPortal.Web.Shared;
+
+namespace NewsPortal.Web.Sources;
+
+public sealed class DetailsModel(SourceService sources, ArticleService articles) : ListingPageModel
+{
+    public NamedCount Source { get; private set; } = null!;
+
+    public async Task<IActionResult> OnGetAsync(string slug, [FromQuery(Name = "page")] string? pageNumber, CancellationToken cancellationToken)
+    {
+        var source = await sources.GetBySlugAsync(slug, cancellationToken);
+        if (source is null)
+        {
+            return NotFound();
+        }
+
+        if (!PageNumber.TryParse(pageNumber, out var requested))
+        {
+            return BadPageNumber();
+        }
+
+        Source = source;
+        Articles = await articles.ListFromSourceAsync(source.Id, requested, cancellationToken);
+        return ShowListing(requested);
+    }
+}

@@ -1,0 +1,16 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace NewsPortal.Web.Sources;
+
+public sealed class SourceConfiguration : IEntityTypeConfiguration<Source>
+{
+    public void Configure(EntityTypeBuilder<Source> builder)
+    {
+        builder.Property(s => s.Name).HasMaxLength(Source.NameMaxLength);
+        builder.Property(s => s.NameKey).HasMaxLength(Source.NameMaxLength);
+        builder.Property(s => s.Slug).HasMaxLength(Source.SlugMaxLength);
+        builder.HasIndex(s => s.Slug).IsUnique();
+        builder.HasIndex(s => s.NameKey).IsUnique();
+    }
+}

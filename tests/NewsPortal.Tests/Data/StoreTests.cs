@@ -1,0 +1,60 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using NewsPortal.Tests.Infrastructure;
+
+namespace NewsPortal.Tests.Data;
+
+public sealed class StoreTests
+{
+    [Fact]
+    public async Task FreshStore_IsMigratedSeededOnceAndInWalMode()
+    {
+        using var factory = new NewsPortalFactory();
+        _ = factory.Server;
+
+        var pending = await factory.WithDbAsync(db => Task.FromResult(db.Database.GetPendingMigrations().ToList()));
+        var slugs = await factory.WithDbAsync(db => db.Articles.Select(a => a.Slug).ToListAsync());
+        await using var connection = new SqliteConnection($"Data Source={factory.DatabasePath}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode;";
+
+        Assert.Empty(pending);
+        Assert.Equal([Seed.Slug], slugs);
+        Assert.Equal("wal", (string?)await command.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task SecondStart_DoesNotSeedAgain()
+    {
+        using var first = new NewsPortalFactory();
+        _ = first.Server;
+        await first.AddArticleAsync(new ArticleBuilder().Titled("Added after the seed"));
+        var path = first.DatabasePath;
+
+        using var second = new SecondStartFactory(path);
+        _ = second.Server;
+        var titles = await second.WithDbAsync(db => db.Articles.Select(a => a.Title).OrderBy(t => t).ToListAsync());
+
+        Assert.Equal(["Added after the seed", Seed.Title], titles);
+    }
+
+    [Fact]
+    public async Task SeedingTurnedOff_LeavesTheStoreEmpty()
+    {
+        using var factory = new EmptyNewsPortalFactory();
+        var page = await factory.CreateClient().GetDocumentAsync("/");
+
+        Assert.Equal(0, await factory.WithDbAsync(db => db.Articles.CountAsync()));
+        Assert.Equal("No stories here yet.", page.TextOf(".empty"));
+    }
+
+    private sealed class SecondStartFactory(string databasePath) : NewsPortalFactory
+    {
+        protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseSetting("ConnectionStrings:NewsPortal", $"Data Source={databasePath}");
+        }
+    }
+}

@@ -1,0 +1,72 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using NewsPortal.Web.Data;
+using NewsPortal.Web.Import;
+
+namespace NewsPortal.Tests.Infrastructure;
+
+/// <summary>
+/// The real app on the test host, with its own SQLite database file, seeded on start as a fresh install would be.
+/// Each test class that takes it as a class fixture gets a database of its own.
+/// </summary>
+public class NewsPortalFactory : WebApplicationFactory<Program>
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "newsportal-tests", Guid.NewGuid().ToString("N"));
+
+    public NewsPortalFactory()
+    {
+        Directory.CreateDirectory(_directory);
+    }
+
+    public string DatabasePath => Path.Combine(_directory, "newsportal.db");
+
+    protected virtual bool SeedOnStartup => true;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:NewsPortal", $"Data Source={DatabasePath}");
+        builder.UseSetting("Portal:SeedOnStartup", SeedOnStartup ? "true" : "false");
+    }
+
+    /// <summary>A client that does not follow redirects, so tests can see them.</summary>
+    public HttpClient CreatePlainClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+    /// <summary>Adds an article through the same import path the app uses, and returns its slug.</summary>
+    public async Task<string> AddArticleAsync(ArticleBuilder article)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<ImportService>().AddAsync(article.Build());
+    }
+
+    public async Task<T> WithDbAsync<T>(Func<NewsDbContext, Task<T>> action)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await action(scope.ServiceProvider.GetRequiredService<NewsDbContext>());
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            SqliteConnection.ClearAllPools();
+            try
+            {
+                Directory.Delete(_directory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A file still held open is left for the OS to clean from the temp folder.
+            }
+        }
+    }
+}
+
+/// <summary>The app started on an empty store with seeding turned off.</summary>
+public class EmptyNewsPortalFactory : NewsPortalFactory
+{
+    protected override bool SeedOnStartup => false;
+}
