@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using NewsPortal.Web.Articles;
 using NewsPortal.Web.Categories;
+using NewsPortal.Web.Cli;
 using NewsPortal.Web.Data;
 using NewsPortal.Web.Import;
 using NewsPortal.Web.Shared;
@@ -12,7 +13,9 @@ Log.Logger = new LoggerConfiguration().WriteTo.Console().CreateBootstrapLogger()
 
 try
 {
-    var builder = WebApplication.CreateBuilder(args);
+    // "import" and "export" run as commands against the same configuration and store instead of starting the site.
+    var isCommand = CommandLine.IsCommand(args);
+    var builder = WebApplication.CreateBuilder(isCommand ? [] : args);
 
     // Structured logs to the console, configured from the "Serilog" section.
     builder.Services.AddSerilog((services, logger) => logger
@@ -23,6 +26,7 @@ try
 
     // Settings, with their defaults in appsettings.json.
     builder.Services.AddOptions<PortalOptions>().BindConfiguration(PortalOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+    builder.Services.AddOptions<ImportOptions>().BindConfiguration(ImportOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
     // The store: SQLite by default, in App_Data/ under the content root unless configured otherwise.
     var connectionString = DatabaseInitializer.PrepareSqliteConnectionString(
@@ -36,12 +40,19 @@ try
     builder.Services.AddScoped<ArticleService>();
     builder.Services.AddScoped<CategoryService>();
     builder.Services.AddScoped<SourceService>();
+    builder.Services.AddScoped<ArticleInserter>();
+    builder.Services.AddScoped<ArticleWriter>();
     builder.Services.AddScoped<ImportService>();
+    builder.Services.AddScoped<ExportService>();
     builder.Services.AddRazorPages(options => options.RootDirectory = "/");
 
     var app = builder.Build();
 
-    await DatabaseInitializer.InitializeAsync(app.Services);
+    await DatabaseInitializer.InitializeAsync(app.Services, seed: !isCommand);
+    if (isCommand)
+    {
+        return await CommandLine.RunAsync(app.Services, args, Console.Out);
+    }
 
     // The request pipeline: errors become real pages, then logging, static files and pages.
     if (!app.Environment.IsDevelopment())
@@ -57,6 +68,7 @@ try
     app.MapRazorPages().WithStaticAssets();
 
     await app.RunAsync();
+    return 0;
 }
 catch (Exception ex) when (ex is not HostAbortedException)
 {

@@ -19,6 +19,14 @@ public sealed class ArticleConfiguration : IEntityTypeConfiguration<Article>
         // Listings sort newest first on these columns.
         builder.HasIndex(a => new { a.PublishedOn, a.DocumentDate, a.Id });
 
+        // The importer recognises a story it already has by site and URL, or by title and document date.
+        builder.HasIndex(a => a.OriginalUrl);
+        builder.HasIndex(a => new { a.Title, a.DocumentDate });
+
+        // SQLite keeps no time zone; these two are always UTC, so say so when they are read back.
+        builder.Property(a => a.CreatedAtUtc).HasConversion(v => v, v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+        builder.Property(a => a.UpdatedAtUtc).HasConversion(v => v, v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+
         builder.HasMany(a => a.Categories).WithMany(c => c.Articles).UsingEntity("ArticleCategories");
         builder.HasMany(a => a.Sources).WithMany(s => s.Articles).UsingEntity("ArticleSources");
     }

@@ -8,12 +8,10 @@ namespace NewsPortal.Web.Data;
 /// <summary>Brings the store up to date at start-up: applies migrations, turns on WAL and loads the seed snippets into an empty store.</summary>
 public static class DatabaseInitializer
 {
-    public static async Task InitializeAsync(IServiceProvider services, CancellationToken cancellationToken = default)
+    public static async Task InitializeAsync(IServiceProvider services, bool seed, CancellationToken cancellationToken = default)
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<NewsDbContext>();
-        var logger = scope.ServiceProvider.GetRequiredService<ILogger<NewsDbContext>>();
-
         await db.Database.MigrateAsync(cancellationToken);
         if (db.Database.IsSqlite())
         {
@@ -22,31 +20,15 @@ public static class DatabaseInitializer
         }
 
         var options = scope.ServiceProvider.GetRequiredService<IOptions<PortalOptions>>().Value;
-        if (!options.SeedOnStartup || await db.Articles.AnyAsync(cancellationToken))
+        if (!seed || !options.SeedOnStartup || await db.Articles.AnyAsync(cancellationToken))
         {
             return;
         }
 
-        var importer = scope.ServiceProvider.GetRequiredService<ImportService>();
         var seedDirectory = Path.Combine(AppContext.BaseDirectory, options.SeedDirectory);
-        var files = Directory.Exists(seedDirectory) ? Directory.GetFiles(seedDirectory, "*.txt").Order(StringComparer.Ordinal).ToArray() : [];
-        foreach (var file in files)
-        {
-            var result = SnippetParser.Parse(await File.ReadAllTextAsync(file, cancellationToken), Path.GetFileName(file));
-            if (result.Document is null)
-            {
-                foreach (var problem in result.Problems)
-                {
-                    logger.LogError("Seed snippet refused: {Problem}", problem.ToString());
-                }
-
-                continue;
-            }
-
-            await importer.AddAsync(result.Document, cancellationToken);
-        }
-
-        logger.LogInformation("Seeded an empty store with {Count} snippet(s) from {Directory}", files.Length, seedDirectory);
+        var report = await scope.ServiceProvider.GetRequiredService<ImportService>().ImportPathsAsync([seedDirectory], dryRun: false, cancellationToken: cancellationToken);
+        var logger = scope.ServiceProvider.GetRequiredService<ILogger<NewsDbContext>>();
+        logger.LogInformation("Seeded an empty store from {Directory}: {Report}", seedDirectory, report.ToString());
     }
 
     /// <summary>

@@ -1,98 +1,303 @@
+using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
-using NewsPortal.Web.Articles;
-using NewsPortal.Web.Categories;
 using NewsPortal.Web.Data;
 using NewsPortal.Web.Shared;
-using NewsPortal.Web.Sources;
 
 namespace NewsPortal.Web.Import;
 
-/// <summary>Turns parsed snippets into articles, matching categories and sources to the ones the store already has.</summary>
+/// <summary>Progress of a long import, reported about once a second.</summary>
+public sealed record ImportProgress(int Files, int TotalFiles, long Stories, double StoriesPerSecond, double Fraction, TimeSpan? Remaining);
+
+/// <summary>
+/// The one import pipeline behind the CLI, the seed, the admin upload and the API: snippet files and JSON Lines,
+/// one transaction per file (a file imports whole or not at all), duplicates matched rather than added twice.
+/// </summary>
 public sealed class ImportService(
     NewsDbContext db,
-    MarkdownRenderer markdown,
-    TimeProvider clock,
-    IOptions<PortalOptions> options,
+    ArticleWriter writer,
+    IOptions<ImportOptions> importOptions,
+    IOptions<PortalOptions> portalOptions,
     ILogger<ImportService> logger)
 {
-    /// <summary>Adds the snippet as a new article and saves it; returns the new article's slug.</summary>
-    public async Task<string> AddAsync(SnippetDocument document, CancellationToken cancellationToken = default)
+    private static readonly string[] FolderExtensions = [".txt", ".snippet", ".jsonl", ".ndjson"];
+
+    private ImportOptions Limits => importOptions.Value;
+
+    /// <summary>Imports files, and folders recursively (their .txt, .snippet, .jsonl and .ndjson files).</summary>
+    public async Task<ImportReport> ImportPathsAsync(
+        IReadOnlyList<string> paths, bool dryRun, IProgress<ImportProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
-        var article = new Article
+        var report = new ImportReport { DryRun = dryRun };
+        var files = new List<(string Path, string Name)>();
+        foreach (var path in paths)
         {
-            Title = Truncated(document.Title, Article.TitleMaxLength),
-            Slug = await FreeArticleSlugAsync(document.Title, cancellationToken),
-            Dateline = document.Dateline,
-            Body = document.Body,
-            Lede = markdown.Lede(document.Body, Article.LedeMaxLength),
-            PublishedOn = document.PublishedOn,
-            DocumentDate = document.DocumentDate,
-            Language = document.Language ?? options.Value.DefaultLanguage,
-            Site = document.Site,
-            OriginalUrl = document.OriginalUrl,
-            CreatedAtUtc = now,
-            UpdatedAtUtc = now,
-        };
-
-        foreach (var name in document.Categories)
-        {
-            article.Categories.Add(await FindOrAddCategoryAsync(name, cancellationToken));
+            if (File.Exists(path))
+            {
+                files.Add((path, path));
+            }
+            else if (Directory.Exists(path))
+            {
+                files.AddRange(Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
+                    .Where(f => FolderExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()) && !Path.GetFileName(f).StartsWith('.'))
+                    .Order(StringComparer.Ordinal)
+                    .Select(f => (f, f)));
+            }
+            else
+            {
+                report.Reject(path, 0, [new ImportProblem(path, 0, "no such file or folder")], 0);
+            }
         }
 
-        foreach (var name in document.Sources)
+        var totalBytes = files.Sum(f => new FileInfo(f.Path).Length);
+        var tracker = new ProgressTracker(files.Count, totalBytes, progress, logger, Limits.ProgressIntervalSeconds);
+        await RunAsync(report, dryRun, async () =>
         {
-            article.Sources.Add(await FindOrAddSourceAsync(name, cancellationToken));
-        }
-
-        db.Articles.Add(article);
-        await db.SaveChangesAsync(cancellationToken);
-        logger.LogInformation("Imported article {Slug} ({Title})", article.Slug, article.Title);
-        return article.Slug;
-    }
-
-    private Task<Category> FindOrAddCategoryAsync(string name, CancellationToken cancellationToken)
-        => FindOrAddAsync(db.Categories, name, "category", (key, slug) => new Category
-        {
-            Name = Truncated(name, Category.NameMaxLength),
-            NameKey = key,
-            Slug = slug,
+            foreach (var (path, name) in files)
+            {
+                await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, useAsync: true);
+                await ImportFileAsync(name, stream, dryRun, report, tracker, keepSlugs: false, cancellationToken);
+                tracker.FileDone(stream.Length);
+            }
         }, cancellationToken);
+        return report;
+    }
 
-    private Task<Source> FindOrAddSourceAsync(string name, CancellationToken cancellationToken)
-        => FindOrAddAsync(db.Sources, name, "source", (key, slug) => new Source
-        {
-            Name = Truncated(name, Source.NameMaxLength),
-            NameKey = key,
-            Slug = slug,
-        }, cancellationToken);
-
-    private static async Task<T> FindOrAddAsync<T>(
-        DbSet<T> set, string name, string fallbackSlug, Func<string, string, T> create, CancellationToken cancellationToken)
-        where T : class, INamedEntity
+    /// <summary>Imports one named input (an upload or a request body) in either format.</summary>
+    public async Task<ImportReport> ImportStreamAsync(string name, Stream content, bool dryRun, CancellationToken cancellationToken = default)
     {
-        var key = NameKey.For(name);
-        var existing = set.Local.FirstOrDefault(e => e.NameKey == key)
-            ?? await set.FirstOrDefaultAsync(e => e.NameKey == key, cancellationToken);
-        if (existing is not null)
+        var report = new ImportReport { DryRun = dryRun };
+        var tracker = new ProgressTracker(1, content.CanSeek ? content.Length : 0, null, logger, Limits.ProgressIntervalSeconds);
+        await RunAsync(report, dryRun, () => ImportFileAsync(name, content, dryRun, report, tracker, keepSlugs: false, cancellationToken), cancellationToken);
+        return report;
+    }
+
+    /// <summary>Imports stories given as objects (the seed's builder in tests, the editor's form); the report lists their slugs.</summary>
+    public async Task<ImportReport> ImportDocumentsAsync(string name, IReadOnlyList<SnippetDocument> documents, CancellationToken cancellationToken = default)
+    {
+        var report = new ImportReport();
+        var records = documents.Select((d, i) => new ImportRecord(i + 1, d, [])).ToAsyncEnumerable();
+        var tracker = new ProgressTracker(1, 0, null, logger, Limits.ProgressIntervalSeconds);
+        await RunAsync(report, dryRun: false, () => ImportRecordsAsync(name, records, dryRun: false, report, tracker, keepSlugs: true, cancellationToken), cancellationToken);
+        return report;
+    }
+
+    private async Task RunAsync(ImportReport report, bool dryRun, Func<Task> import, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.StartNew();
+        writer.Forget();
+
+        // A dry run writes inside one transaction that is never committed, so later files see earlier ones.
+        await using var dryRunTransaction = dryRun ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+        await import();
+        if (dryRunTransaction is not null)
         {
-            return existing;
+            await dryRunTransaction.RollbackAsync(cancellationToken);
+            writer.Forget();
         }
 
-        var baseSlug = Slug.From(name, fallbackSlug);
-        var taken = await set.Where(e => e.Slug.StartsWith(baseSlug)).Select(e => e.Slug).ToListAsync(cancellationToken);
-        var created = create(key, Slug.FirstFree(baseSlug, taken.Concat(set.Local.Select(e => e.Slug))));
-        set.Add(created);
-        return created;
+        report.Elapsed = started.Elapsed;
+        logger.LogInformation(
+            "Import finished{DryRun}: {Files} files, {Imported} imported, {Updated} updated, {Unchanged} unchanged, {RejectedFiles} files rejected in {Seconds:0.0} s",
+            dryRun ? " (dry run)" : "", report.Files, report.Imported, report.Updated, report.Unchanged, report.RejectedFiles.Count, report.Elapsed.TotalSeconds);
     }
 
-    private async Task<string> FreeArticleSlugAsync(string title, CancellationToken cancellationToken)
+    private async Task ImportFileAsync(
+        string name, Stream content, bool dryRun, ImportReport report, ProgressTracker tracker, bool keepSlugs, CancellationToken cancellationToken)
     {
-        var baseSlug = Slug.From(title, "article");
-        var taken = await db.Articles.Where(a => a.Slug.StartsWith(baseSlug)).Select(a => a.Slug).ToListAsync(cancellationToken);
-        return Slug.FirstFree(baseSlug, taken.Concat(db.Articles.Local.Select(a => a.Slug)));
+        if (content.CanSeek && content.Length > Limits.MaxFileBytes)
+        {
+            report.CountFile();
+            report.Reject(name, 0, [new ImportProblem(name, 1, $"the file is {content.Length:N0} bytes; the limit is {Limits.MaxFileBytes:N0} (Import:MaxFileBytes)")], 0);
+            return;
+        }
+
+        var format = ImportReader.DetectFormat(name, content);
+        tracker.CurrentFile = content;
+        await ImportRecordsAsync(name, ImportReader.ReadAsync(name, content, format, cancellationToken), dryRun, report, tracker, keepSlugs, cancellationToken);
     }
 
-    private static string Truncated(string value, int max) => value.Length <= max ? value : value[..max];
+    private async Task ImportRecordsAsync(
+        string name,
+        IAsyncEnumerable<ImportRecord> records,
+        bool dryRun,
+        ImportReport report,
+        ProgressTracker tracker,
+        bool keepSlugs,
+        CancellationToken cancellationToken)
+    {
+        report.CountFile();
+        var problems = new List<ImportProblem>();
+        var unlisted = 0;
+        var stories = 0;
+        var results = new List<WriteResult>();
+        var batch = new List<SnippetDocument>(Limits.BatchSize);
+        var batchLines = new List<int>(Limits.BatchSize);
+
+        // One transaction per file; in a dry run, a savepoint inside the run's transaction.
+        var transaction = dryRun ? null : await db.Database.BeginTransactionAsync(cancellationToken);
+        if (dryRun)
+        {
+            await db.Database.CurrentTransaction!.CreateSavepointAsync("file", cancellationToken);
+        }
+
+        try
+        {
+            await foreach (var record in records)
+            {
+                stories++;
+                var document = record.Document is { } raw ? SnippetRules.Normalize(raw) : null;
+                var recordProblems = document is not null
+                    ? SnippetRules.Check(document, Limits).Select(reason => new ImportProblem(name, record.Line, reason)).ToList()
+                    : record.Problems;
+                if (recordProblems.Count > 0)
+                {
+                    foreach (var problem in recordProblems)
+                    {
+                        if (problems.Count < Limits.MaxProblemsPerFile)
+                        {
+                            problems.Add(problem);
+                        }
+                        else
+                        {
+                            unlisted++;
+                        }
+                    }
+
+                    continue;
+                }
+
+                // Once a file is rejected, keep reading only to report every problem in it.
+                if (problems.Count > 0)
+                {
+                    continue;
+                }
+
+                batch.Add(document!);
+                batchLines.Add(record.Line);
+                if (batch.Count == Limits.BatchSize)
+                {
+                    results.AddRange(await WriteBatchAsync(name, batch, batchLines, problems, cancellationToken));
+                    tracker.Stories(batch.Count);
+                    batch.Clear();
+                    batchLines.Clear();
+                }
+            }
+
+            if (problems.Count == 0 && batch.Count > 0)
+            {
+                results.AddRange(await WriteBatchAsync(name, batch, batchLines, problems, cancellationToken));
+                tracker.Stories(batch.Count);
+            }
+        }
+        catch
+        {
+            await RollBackAsync(transaction, cancellationToken);
+            throw;
+        }
+
+        if (problems.Count > 0)
+        {
+            await RollBackAsync(transaction, cancellationToken);
+            report.Reject(name, stories, problems, unlisted);
+            logger.LogWarning("Rejected {File}: {Problems} problem(s), first: {FirstProblem}", name, problems.Count + unlisted, problems[0].ToString());
+            return;
+        }
+
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+            await transaction.DisposeAsync();
+        }
+        else
+        {
+            await db.Database.CurrentTransaction!.ReleaseSavepointAsync("file", cancellationToken);
+        }
+
+        report.Accept(results);
+        if (keepSlugs)
+        {
+            report.Slugs.AddRange(results.Select(r => r.Slug));
+        }
+    }
+
+    private async Task<IReadOnlyList<WriteResult>> WriteBatchAsync(
+        string name, List<SnippetDocument> batch, List<int> lines, List<ImportProblem> problems, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await writer.WriteAsync(batch, portalOptions.Value.DefaultLanguage, cancellationToken);
+        }
+        catch (DbUpdateException ex)
+        {
+            // The store refused the batch (a constraint the checks above did not foresee): reject the file, don't crash.
+            logger.LogError(ex, "Could not save stories from {File}", name);
+            problems.Add(new ImportProblem(name, lines[0], $"the stories from this line on could not be saved: {ex.InnerException?.Message ?? ex.Message}"));
+            return [];
+        }
+    }
+
+    private async Task RollBackAsync(IDbContextTransaction? transaction, CancellationToken cancellationToken)
+    {
+        if (transaction is not null)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            await transaction.DisposeAsync();
+        }
+        else
+        {
+            await db.Database.CurrentTransaction!.RollbackToSavepointAsync("file", cancellationToken);
+        }
+
+        writer.Forget();
+    }
+
+    /// <summary>Counts stories and bytes, and reports rate, share done and time left about once a second.</summary>
+    private sealed class ProgressTracker(int totalFiles, long totalBytes, IProgress<ImportProgress>? progress, ILogger logger, double intervalSeconds)
+    {
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private TimeSpan _lastReport;
+        private int _files;
+        private long _stories;
+        private long _bytesDone;
+
+        /// <summary>The input being read, whose position tells how far through a large file the import is.</summary>
+        public Stream? CurrentFile { get; set; }
+
+        public void Stories(int count)
+        {
+            _stories += count;
+            Report(force: false);
+        }
+
+        public void FileDone(long bytes)
+        {
+            _files++;
+            _bytesDone += bytes;
+            CurrentFile = null;
+            Report(force: _files == totalFiles);
+        }
+
+        private void Report(bool force)
+        {
+            var elapsed = _clock.Elapsed;
+            if (!force && (elapsed - _lastReport).TotalSeconds < intervalSeconds)
+            {
+                return;
+            }
+
+            _lastReport = elapsed;
+            var rate = _stories / Math.Max(elapsed.TotalSeconds, 0.001);
+            var bytes = _bytesDone + (CurrentFile is { CanSeek: true } file ? file.Position : 0);
+            var fraction = totalBytes > 0 ? Math.Min(1, (double)bytes / totalBytes) : (double)_files / Math.Max(totalFiles, 1);
+            TimeSpan? remaining = fraction > 0 ? TimeSpan.FromSeconds(elapsed.TotalSeconds * (1 - fraction) / fraction) : null;
+            var update = new ImportProgress(_files, totalFiles, _stories, rate, fraction, remaining);
+            progress?.Report(update);
+            logger.LogInformation(
+                "Import progress: {Files}/{TotalFiles} files, {Stories} stories, {Rate:0} stories/s, {Percent:0}% done, ETA {Remaining}",
+                update.Files, update.TotalFiles, update.Stories, update.StoriesPerSecond, update.Fraction * 100,
+                update.Remaining is { } left ? $"{left.TotalSeconds:0} s" : "unknown");
+        }
+    }
 }

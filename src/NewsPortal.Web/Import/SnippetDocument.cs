@@ -1,6 +1,6 @@
 namespace NewsPortal.Web.Import;
 
-/// <summary>One news snippet as read from a file, before it becomes an article.</summary>
+/// <summary>One news story as read from a snippet file or a JSON Lines record, before it becomes an article.</summary>
 public sealed record SnippetDocument(
     string Title,
     DateOnly PublishedOn,
@@ -11,10 +11,16 @@ public sealed record SnippetDocument(
     string? Site,
     IReadOnlyList<string> Sources,
     string? Dateline,
-    IReadOnlyList<string> Paragraphs)
+    string Body)
 {
-    /// <summary>The paragraphs as Markdown, one blank line between each.</summary>
-    public string Body => string.Join("\n\n", Paragraphs);
+    /// <summary>The slug to keep, when the record carries one (an export being imported back).</summary>
+    public string? Slug { get; init; }
+
+    public DateTime? CreatedAtUtc { get; init; }
+    public DateTime? UpdatedAtUtc { get; init; }
+
+    /// <summary>The body's paragraphs: Markdown blocks separated by a blank line.</summary>
+    public IReadOnlyList<string> Paragraphs => Body.Split("\n\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }
 
 /// <summary>Why a line of an import was refused, as <c>file:line: reason</c>.</summary>

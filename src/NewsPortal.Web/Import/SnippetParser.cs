@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.RegularExpressions;
 
 namespace NewsPortal.Web.Import;
@@ -94,7 +93,7 @@ public static partial class SnippetParser
         var language = header.Language ?? header.Categories.Select(LanguageTagFor).FirstOrDefault(tag => tag is not null);
         var document = new SnippetDocument(
             title, header.PublishedOn!.Value, header.DocumentDate, language, header.Categories,
-            header.OriginalUrl, header.Site, header.Sources, dateline, paragraphs);
+            header.OriginalUrl, header.Site, header.Sources, dateline, string.Join("\n\n", paragraphs));
         return new SnippetParseResult(document, problems);
     }
 
@@ -153,7 +152,7 @@ public static partial class SnippetParser
         else if (LanguageLabel().Match(line) is { Success: true } language)
         {
             var value = language.Groups["value"].Value.Trim();
-            header.Language = LanguageTagFor(value) ?? (IsLanguageTag(value) ? value : null);
+            header.Language = LanguageTagFor(value) ?? (SnippetRules.IsLanguageTag(value) ? value : null);
             if (header.Language is null)
             {
                 problem(lineNumber, $"'Language' '{value}' is neither a language name nor a BCP 47 tag such as en or tr");
@@ -187,9 +186,9 @@ public static partial class SnippetParser
             return null;
         }
 
-        if (Uri.TryCreate(target, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+        if (SnippetRules.IsWebAddress(target))
         {
-            return uri.AbsoluteUri;
+            return target;
         }
 
         problem(lineNumber, $"'Show on website' link '{target}' is not an http or https address");
@@ -268,21 +267,7 @@ public static partial class SnippetParser
     }
 
     private static List<string> SplitLines(string text)
-    {
-        var builder = new StringBuilder(text.Length);
-        foreach (var c in text.Normalize(NormalizationForm.FormC))
-        {
-            // Control characters (bar tab and line ends) and byte-order marks carry no text and break XML feeds.
-            if (c == '\uFEFF' || (char.IsControl(c) && c is not '\t' and not '\n' and not '\r'))
-            {
-                continue;
-            }
-
-            builder.Append(c);
-        }
-
-        return [.. builder.ToString().Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Split('\n')];
-    }
+        => [.. SnippetRules.Clean(text).Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Split('\n')];
 
     private static int SkipBlank(List<string> lines, int index)
     {
@@ -297,8 +282,6 @@ public static partial class SnippetParser
     private static string Text(string value) => Shared.Text.CollapseWhitespace(value);
 
     private static string WithoutWeekday(string value) => Weekday().Replace(value.Trim(), "");
-
-    private static bool IsLanguageTag(string value) => LanguageTag().IsMatch(value);
 
     private static Dictionary<string, string> BuildLanguageNames()
     {
@@ -376,7 +359,4 @@ public static partial class SnippetParser
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Spaces();
-
-    [GeneratedRegex(@"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")]
-    private static partial Regex LanguageTag();
 }

@@ -1,6 +1,9 @@
 using System.Net;
+using System.Text;
 using Ganss.Xss;
 using Markdig;
+using Markdig.Syntax;
+using Markdig.Syntax.Inlines;
 
 namespace NewsPortal.Web.Shared;
 
@@ -39,8 +42,28 @@ public sealed class MarkdownRenderer
         var firstParagraph = markdown.Replace("\r\n", "\n", StringComparison.Ordinal)
             .Split("\n\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .FirstOrDefault() ?? "";
-        var plain = Markdown.ToPlainText(firstParagraph, _pipeline);
-        return Text.TrimToLength(Text.CollapseWhitespace(plain), maxLength);
+        // Walking the parsed inlines is several times quicker than rendering plain text, and imports do this per story.
+        var plain = new StringBuilder(firstParagraph.Length);
+        foreach (var inline in Markdown.Parse(firstParagraph, _pipeline).Descendants<Inline>())
+        {
+            switch (inline)
+            {
+                case LiteralInline literal:
+                    plain.Append(literal.Content.AsSpan());
+                    break;
+                case CodeInline code:
+                    plain.Append(code.Content);
+                    break;
+                case HtmlEntityInline entity:
+                    plain.Append(entity.Transcoded.AsSpan());
+                    break;
+                case LineBreakInline:
+                    plain.Append(' ');
+                    break;
+            }
+        }
+
+        return Text.TrimToLength(Text.CollapseWhitespace(plain.ToString()), maxLength);
     }
 
     private static HtmlSanitizer CreateSanitizer()

@@ -77,13 +77,19 @@ public static class Slug
 
         for (var n = 2; ; n++)
         {
-            var suffix = "-" + n.ToString(CultureInfo.InvariantCulture);
-            var candidate = Truncate(baseSlug, MaxLength - suffix.Length) + suffix;
+            var candidate = WithNumber(baseSlug, n);
             if (!used.Contains(candidate))
             {
                 return candidate;
             }
         }
+    }
+
+    /// <summary>"talks" and 2 give "talks-2", shortening the base so the result stays within <see cref="MaxLength"/>.</summary>
+    public static string WithNumber(string baseSlug, int number)
+    {
+        var suffix = "-" + number.ToString(CultureInfo.InvariantCulture);
+        return Truncate(baseSlug, MaxLength - suffix.Length) + suffix;
     }
 
     private static string Truncate(string slug, int max = MaxLength)

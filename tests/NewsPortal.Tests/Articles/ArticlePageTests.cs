@@ -117,8 +117,8 @@ public sealed class ArticlePageTests(NewsPortalFactory factory) : IClassFixture<
     [Fact]
     public async Task TwoArticlesWithTheSameTitle_GetDifferentSlugs()
     {
-        var first = await factory.AddArticleAsync(new ArticleBuilder().Titled("Same headline"));
-        var second = await factory.AddArticleAsync(new ArticleBuilder().Titled("Same headline"));
+        var first = await factory.AddArticleAsync(new ArticleBuilder().Titled("Same headline").PublishedOn(2025, 6, 2));
+        var second = await factory.AddArticleAsync(new ArticleBuilder().Titled("Same headline").PublishedOn(2025, 6, 3));
 
         Assert.Equal("same-headline", first);
         Assert.Equal("same-headline-2", second);

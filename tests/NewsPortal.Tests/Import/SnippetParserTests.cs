@@ -152,3 +152,116 @@ public sealed class SnippetParserTests
         Assert.Contains("empty", ParseInvalid("\n\n  \n").Reason);
     }
 }
+
+public sealed class SnippetParserToleranceTests
+{
+    private static SnippetDocument Parse(string text)
+    {
+        var result = SnippetParser.Parse(text, "test.txt");
+        Assert.True(result.Succeeded, string.Join('\n', result.Problems));
+        return result.Document!;
+    }
+
+    [Fact]
+    public void OptionalFieldsMissing_LeaveThemEmpty()
+    {
+        var snippet = Parse("Quiet day\n\nPublished on 2 June 2025\n\nNothing happened today.");
+
+        Assert.Null(snippet.OriginalUrl);
+        Assert.Null(snippet.Site);
+        Assert.Null(snippet.DocumentDate);
+        Assert.Empty(snippet.Sources);
+        Assert.Empty(snippet.Categories);
+        Assert.Null(snippet.Language);
+        Assert.Equal("Nothing happened today.", snippet.Body);
+    }
+
+    [Theory]
+    [InlineData("Sources Reuters, AFP", new[] { "Reuters", "AFP" })]
+    [InlineData("Sources: Reuters; AFP; Anadolu Agency", new[] { "Reuters", "AFP", "Anadolu Agency" })]
+    [InlineData("Source The Globe and Mail", new[] { "The Globe and Mail" })]
+    [InlineData("Sources The Globe and Mail, Reuters", new[] { "The Globe and Mail", "Reuters" })]
+    [InlineData("Sources Reuters, reuters ,  REUTERS", new[] { "Reuters" })]
+    public void SeveralSources_AreSplitOnCommasAndSemicolonsOnly(string line, string[] expected)
+    {
+        Assert.Equal(expected, Parse($"Title\n\nPublished on 2 June 2025\n\n{line}\n\nBody.").Sources);
+    }
+
+    [Theory]
+    [InlineData("Category: ,English,International - ,Snippets", new[] { "English", "International", "Snippets" })]
+    [InlineData("Categories: Business | Markets; World", new[] { "Business", "Markets", "World" })]
+    [InlineData("Category: Arts and culture - Europe", new[] { "Arts and culture", "Europe" })]
+    [InlineData("Category: ,,  ,Business,", new[] { "Business" })]
+    public void OddCategorySeparators_AreTolerated(string line, string[] expected)
+    {
+        Assert.Equal(expected, Parse($"Title\n\nPublished on 2 June 2025\n\n{line}\n\nBody.").Categories);
+    }
+
+    [Fact]
+    public void LanguageNamedAsACategory_SetsTheLanguage()
+    {
+        Assert.Equal("tr", Parse("Başlık\n\nPublished on 2 June 2025\n\nCategory: Turkish, Politics\n\nMetin.").Language);
+    }
+
+    [Theory]
+    [InlineData("Sat, Mar 28 2026 08:51:11 am", 2026, 3, 28, 8, 51, 11)]
+    [InlineData("Sat, Mar 28 2026 08:51:11 PM", 2026, 3, 28, 20, 51, 11)]
+    [InlineData("June 2, 2025 8:05 pm", 2025, 6, 2, 20, 5, 0)]
+    [InlineData("2 June 2025 12:30 am", 2025, 6, 2, 0, 30, 0)]
+    [InlineData("2025-06-02T14:05:00", 2025, 6, 2, 14, 5, 0)]
+    [InlineData("2025-06-02 14:05", 2025, 6, 2, 14, 5, 0)]
+    public void DocumentDate_AcceptsTwelveAndTwentyFourHourTimes(string value, int y, int mo, int d, int h, int mi, int s)
+    {
+        Assert.Equal(new DateTime(y, mo, d, h, mi, s), Parse($"Title\n\nPublished on 2 June 2025\n\nDocument Date: {value}\n\nBody.").DocumentDate);
+    }
+
+    [Fact]
+    public void UnicodeInAnyScript_IsKeptAndComposedToNfc()
+    {
+        var decomposed = "Tu\u0308rkiye";
+        var snippet = Parse($"{decomposed} и Україна: 和平 محادثات\n\nPublished on 2 June 2025\n\nSources Agence France-Presse, Анадолу\n\nΑΘΗΝΑ – Ειρήνη {decomposed}.");
+
+        Assert.Equal("Türkiye и Україна: 和平 محادثات", snippet.Title);
+        Assert.True(snippet.Title.IsNormalized(System.Text.NormalizationForm.FormC));
+        Assert.Equal(["Agence France-Presse", "Анадолу"], snippet.Sources);
+        Assert.Equal("ΑΘΗΝΑ", snippet.Dateline);
+        Assert.Equal("Ειρήνη Türkiye.", snippet.Body);
+    }
+
+    [Fact]
+    public void ExtraBlankLinesAndTrailingSpaces_AreIgnored()
+    {
+        var snippet = Parse("\n\n\nTitle   \n\n\n\n\nPublished on 2 June 2025   \n\n\n\nrki.news\n\n\n\nFirst paragraph.\n\n\n\n\nSecond paragraph.\n\n\n");
+
+        Assert.Equal("Title", snippet.Title);
+        Assert.Equal("rki.news", snippet.Site);
+        Assert.Equal(["First paragraph.", "Second paragraph."], snippet.Paragraphs);
+    }
+
+    [Fact]
+    public void SeveralBrokenParagraphs_AreEachJoined_ButListsAndHeadingsAreLeftAlone()
+    {
+        var snippet = Parse("Title\n\nPublished on 2 June 2025\n\nThe minister said the talks\n\nwould continue next week\n\nin Ankara.\n\nKey points:\n\n- first\n- second\n\nEnd of story.");
+
+        Assert.Equal(["The minister said the talks would continue next week in Ankara.", "Key points:", "- first\n- second", "End of story."], snippet.Paragraphs);
+    }
+
+    [Fact]
+    public void TitleMissing_WhenTheFileStartsWithAHeader_IsRefused()
+    {
+        var result = SnippetParser.Parse("Published on 2 June 2025\n\nBody.", "no-title.txt");
+
+        Assert.False(result.Succeeded);
+        Assert.Equal("no-title.txt:1: the snippet starts with a header line, not a title", Assert.Single(result.Problems).ToString());
+    }
+
+    [Fact]
+    public void DocumentDateThatDoesNotExist_IsRefusedWithItsLineNumber()
+    {
+        var result = SnippetParser.Parse("Title\n\nPublished on 2 June 2025\n\nDocument Date: Feb 30 2026 08:51:11 am\n\nBody.", "bad.txt");
+
+        var problem = Assert.Single(result.Problems);
+        Assert.Equal(5, problem.Line);
+        Assert.Contains("'Document Date' 'Feb 30 2026 08:51:11 am' is not a real date and time", problem.Reason);
+    }
+}

@@ -80,5 +80,5 @@ public sealed class ArticleBuilder
 
     public SnippetDocument Build() => new(
         _title, _publishedOn, _documentDate, _language, _categories, _url, _site, _sources, _dateline,
-        _paragraphs.Count > 0 ? _paragraphs : [$"The first paragraph of {_title}."]);
+        string.Join("\n\n", _paragraphs.Count > 0 ? _paragraphs : [$"The first paragraph of {_title}."]));
 }

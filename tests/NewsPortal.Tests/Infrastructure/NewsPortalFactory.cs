@@ -38,7 +38,18 @@ public class NewsPortalFactory : WebApplicationFactory<Program>
     public async Task<string> AddArticleAsync(ArticleBuilder article)
     {
         await using var scope = Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<ImportService>().AddAsync(article.Build());
+        var report = await scope.ServiceProvider.GetRequiredService<ImportService>().ImportDocumentsAsync("test", [article.Build()]);
+        Assert.True(report.Problems.Count == 0, report.ToString());
+        return Assert.Single(report.Slugs);
+    }
+
+    /// <summary>Runs the real import pipeline on files and folders, as the CLI does.</summary>
+    public async Task<ImportReport> ImportAsync(params string[] paths) => await ImportAsync(dryRun: false, paths);
+
+    public async Task<ImportReport> ImportAsync(bool dryRun, params string[] paths)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<ImportService>().ImportPathsAsync(paths, dryRun);
     }
 
     public async Task<T> WithDbAsync<T>(Func<NewsDbContext, Task<T>> action)

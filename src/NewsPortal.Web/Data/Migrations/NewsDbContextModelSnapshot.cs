@@ -103,8 +103,12 @@ namespace NewsPortal.Web.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("OriginalUrl");
+
                     b.HasIndex("Slug")
                         .IsUnique();
+
+                    b.HasIndex("Title", "DocumentDate");
 
                     b.HasIndex("PublishedOn", "DocumentDate", "Id");
 

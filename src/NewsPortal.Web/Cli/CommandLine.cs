@@ -1,0 +1,84 @@
+using NewsPortal.Web.Import;
+
+namespace NewsPortal.Web.Cli;
+
+/// <summary>
+/// The portal's commands, run with the same configuration and store as the site:
+/// <c>import PATH... [--dry-run]</c> and <c>export --format snippets|jsonl --out DIR</c>.
+/// </summary>
+public static class CommandLine
+{
+    public const int Ok = 0;
+    public const int Rejected = 1;
+    public const int Usage = 2;
+
+    private const string UsageText = """
+        Usage:
+          NewsPortal.Web import PATH... [--dry-run]       import snippet (.txt) and JSON Lines (.jsonl) files and folders
+          NewsPortal.Web export --format snippets|jsonl --out DIR
+        """;
+
+    private static readonly string[] Commands = ["import", "export", "help", "--help"];
+
+    public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0], StringComparer.OrdinalIgnoreCase);
+
+    public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextWriter output, CancellationToken cancellationToken = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        switch (args[0].ToLowerInvariant())
+        {
+            case "import":
+                return await ImportAsync(scope.ServiceProvider.GetRequiredService<ImportService>(), args[1..], output, cancellationToken);
+            case "export":
+                return await ExportAsync(scope.ServiceProvider.GetRequiredService<ExportService>(), args[1..], output, cancellationToken);
+            default:
+                await output.WriteLineAsync(UsageText);
+                return Ok;
+        }
+    }
+
+    private static async Task<int> ImportAsync(ImportService importer, string[] args, TextWriter output, CancellationToken cancellationToken)
+    {
+        var dryRun = args.Contains("--dry-run", StringComparer.Ordinal);
+        var unknown = args.Where(a => a.StartsWith("--", StringComparison.Ordinal) && a != "--dry-run").ToList();
+        var paths = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToList();
+        if (unknown.Count > 0 || paths.Count == 0)
+        {
+            await output.WriteLineAsync(unknown.Count > 0 ? $"Unknown option {unknown[0]}." : "Name at least one file or folder to import.");
+            await output.WriteLineAsync(UsageText);
+            return Usage;
+        }
+
+        var report = await importer.ImportPathsAsync(paths, dryRun, progress: null, cancellationToken);
+        await output.WriteLineAsync(report.ToString());
+        return report.HasRejections ? Rejected : Ok;
+    }
+
+    private static async Task<int> ExportAsync(ExportService exporter, string[] args, TextWriter output, CancellationToken cancellationToken)
+    {
+        var format = OptionValue(args, "--format");
+        var directory = OptionValue(args, "--out");
+        ImportFormat? parsed = format?.ToLowerInvariant() switch
+        {
+            "jsonl" => ImportFormat.JsonLines,
+            "snippets" => ImportFormat.Snippet,
+            _ => null,
+        };
+        if (parsed is null || string.IsNullOrWhiteSpace(directory))
+        {
+            await output.WriteLineAsync(parsed is null ? "--format must be snippets or jsonl." : "--out must name a folder.");
+            await output.WriteLineAsync(UsageText);
+            return Usage;
+        }
+
+        var count = await exporter.ExportAsync(parsed.Value, directory, cancellationToken);
+        await output.WriteLineAsync($"Exported {count} articles to {Path.GetFullPath(directory)}");
+        return Ok;
+    }
+
+    private static string? OptionValue(string[] args, string name)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+    }
+}

@@ -1,0 +1,340 @@
+using Microsoft.EntityFrameworkCore;
+using NewsPortal.Web.Articles;
+using NewsPortal.Web.Categories;
+using NewsPortal.Web.Data;
+using NewsPortal.Web.Shared;
+using NewsPortal.Web.Sources;
+
+namespace NewsPortal.Web.Import;
+
+public enum ImportOutcome
+{
+    Imported,
+    Updated,
+    Unchanged,
+}
+
+public sealed record WriteResult(ImportOutcome Outcome, string Slug);
+
+/// <summary>
+/// Writes stories into the store a batch at a time. A story that is already there (same site and original URL,
+/// or same title and document date) is updated in place, or left alone when nothing changed. Categories and
+/// sources are matched by <see cref="NameKey"/>, so one name keeps one page. Memory follows the batch size and
+/// the number of distinct names, not the size of the input.
+/// </summary>
+public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, MarkdownRenderer markdown, TimeProvider clock)
+{
+    private readonly Dictionary<string, NamedRow> _categories = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, NamedRow> _sources = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _categorySlugs = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _sourceSlugs = new(StringComparer.Ordinal);
+    private bool _namesLoaded;
+
+    private NewsDbContext Db => db;
+
+    /// <summary>Drops what it remembers of categories and sources, after a transaction that may have added some was rolled back.</summary>
+    public void Forget()
+    {
+        _namesLoaded = false;
+        db.ChangeTracker.Clear();
+    }
+
+    public async Task<IReadOnlyList<WriteResult>> WriteAsync(IReadOnlyList<SnippetDocument> batch, string defaultLanguage, CancellationToken cancellationToken)
+    {
+        await LoadNamesAsync(cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var matcher = await StoryMatcher.LoadAsync(db, batch, cancellationToken);
+        var results = new ImportOutcome[batch.Count];
+        var articles = new Article[batch.Count];
+        var links = new LinkResolver(this, matcher.Loaded);
+
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var document = batch[i];
+            var language = document.Language ?? defaultLanguage;
+            if (matcher.Find(document) is { } existing)
+            {
+                articles[i] = existing;
+                if (SameStory(existing, document, language))
+                {
+                    results[i] = ImportOutcome.Unchanged;
+                    continue;
+                }
+
+                results[i] = ImportOutcome.Updated;
+                Apply(existing, document, language);
+                existing.UpdatedAtUtc = document.UpdatedAtUtc ?? now;
+                existing.Categories.Clear();
+                existing.Sources.Clear();
+            }
+            else
+            {
+                var article = new Article
+                {
+                    Title = "",
+                    Slug = "",
+                    Body = "",
+                    Lede = "",
+                    Language = language,
+                    CreatedAtUtc = document.CreatedAtUtc ?? now,
+                    UpdatedAtUtc = document.UpdatedAtUtc ?? document.CreatedAtUtc ?? now,
+                };
+                Apply(article, document, language);
+                matcher.Remember(article);
+                articles[i] = article;
+                results[i] = ImportOutcome.Imported;
+            }
+
+            articles[i].Categories.AddRange(document.Categories.Select(links.Category).DistinctBy(c => c.NameKey));
+            articles[i].Sources.AddRange(document.Sources.Select(links.Source).DistinctBy(s => s.NameKey));
+        }
+
+        // Updates and new categories and sources go through EF; new articles through the prepared inserter.
+        await db.SaveChangesAsync(cancellationToken);
+        links.RememberNewIds();
+        await AssignSlugsAsync(batch, articles, results, cancellationToken);
+        await inserter.InsertAsync([.. articles.Where((_, i) => results[i] == ImportOutcome.Imported).Distinct()], cancellationToken);
+        db.ChangeTracker.Clear();
+        return [.. results.Select((outcome, i) => new WriteResult(outcome, articles[i].Slug))];
+    }
+
+    private void Apply(Article article, SnippetDocument document, string language)
+    {
+        article.Title = document.Title;
+        article.Dateline = document.Dateline;
+        if (article.Body != document.Body)
+        {
+            article.Body = document.Body;
+            article.Lede = markdown.Lede(document.Body, Article.LedeMaxLength);
+        }
+
+        article.PublishedOn = document.PublishedOn;
+        article.DocumentDate = document.DocumentDate;
+        article.Language = language;
+        article.Site = document.Site;
+        article.OriginalUrl = document.OriginalUrl;
+    }
+
+    private static bool SameStory(Article article, SnippetDocument document, string language)
+        => article.Title == document.Title
+            && article.Dateline == document.Dateline
+            && article.Body == document.Body
+            && article.PublishedOn == document.PublishedOn
+            && article.DocumentDate == document.DocumentDate
+            && article.Language == language
+            && article.Site == document.Site
+            && article.OriginalUrl == document.OriginalUrl
+            && article.Categories.Select(c => c.NameKey).ToHashSet().SetEquals(document.Categories.Select(NameKey.For))
+            && article.Sources.Select(s => s.NameKey).ToHashSet().SetEquals(document.Sources.Select(NameKey.For));
+
+    /// <summary>Gives each new article its requested slug or one made from its title, never one already taken.</summary>
+    private async Task AssignSlugsAsync(IReadOnlyList<SnippetDocument> batch, Article[] articles, ImportOutcome[] results, CancellationToken cancellationToken)
+    {
+        var wanted = new List<(Article Article, string Slug)>();
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (results[i] == ImportOutcome.Imported)
+            {
+                wanted.Add((articles[i], batch[i].Slug ?? Slug.From(batch[i].Title, "article")));
+            }
+        }
+
+        if (wanted.Count == 0)
+        {
+            return;
+        }
+
+        var candidates = wanted.Select(w => w.Slug).Distinct().ToList();
+        var taken = (await db.Articles.Where(a => candidates.Contains(a.Slug)).Select(a => a.Slug).ToListAsync(cancellationToken))
+            .ToHashSet(StringComparer.Ordinal);
+        foreach (var (article, slug) in wanted)
+        {
+            var free = slug;
+            for (var n = 2; taken.Contains(free) || (free != slug && await db.Articles.AnyAsync(a => a.Slug == free, cancellationToken)); n++)
+            {
+                free = Slug.WithNumber(slug, n);
+            }
+
+            taken.Add(free);
+            article.Slug = free;
+        }
+    }
+
+    private async Task LoadNamesAsync(CancellationToken cancellationToken)
+    {
+        if (_namesLoaded)
+        {
+            return;
+        }
+
+        _categories.Clear();
+        _sources.Clear();
+        foreach (var c in await db.Categories.AsNoTracking().Select(c => new NamedRow(c.Id, c.Name, c.NameKey, c.Slug)).ToListAsync(cancellationToken))
+        {
+            _categories[c.NameKey] = c;
+        }
+
+        foreach (var s in await db.Sources.AsNoTracking().Select(s => new NamedRow(s.Id, s.Name, s.NameKey, s.Slug)).ToListAsync(cancellationToken))
+        {
+            _sources[s.NameKey] = s;
+        }
+
+        _categorySlugs.Clear();
+        _categorySlugs.UnionWith(_categories.Values.Select(c => c.Slug));
+        _sourceSlugs.Clear();
+        _sourceSlugs.UnionWith(_sources.Values.Select(s => s.Slug));
+        _namesLoaded = true;
+    }
+
+    private sealed record NamedRow(int Id, string Name, string NameKey, string Slug);
+
+    /// <summary>Finds the category or source entity for a name within one batch: the tracked one, a stub for a known row, or a new one.</summary>
+    private sealed class LinkResolver
+    {
+        private readonly ArticleWriter _writer;
+        private readonly Dictionary<string, Category> _categories = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, Source> _sources = new(StringComparer.Ordinal);
+
+        /// <summary>Starts from the rows that articles loaded for update already track, so none is attached twice.</summary>
+        public LinkResolver(ArticleWriter writer, IEnumerable<Article> tracked)
+        {
+            _writer = writer;
+            foreach (var article in tracked)
+            {
+                foreach (var category in article.Categories)
+                {
+                    _categories.TryAdd(category.NameKey, category);
+                }
+
+                foreach (var source in article.Sources)
+                {
+                    _sources.TryAdd(source.NameKey, source);
+                }
+            }
+        }
+
+        public Category Category(string name) => Resolve(
+            name, _categories, _writer._categories, _writer._categorySlugs, _writer.Db.Categories, "category",
+            row => new Category { Id = row.Id, Name = row.Name, NameKey = row.NameKey, Slug = row.Slug },
+            (key, slug) => new Category { Name = name, NameKey = key, Slug = slug });
+
+        public Source Source(string name) => Resolve(
+            name, _sources, _writer._sources, _writer._sourceSlugs, _writer.Db.Sources, "source",
+            row => new Source { Id = row.Id, Name = row.Name, NameKey = row.NameKey, Slug = row.Slug },
+            (key, slug) => new Source { Name = name, NameKey = key, Slug = slug });
+
+        public void RememberNewIds()
+        {
+            foreach (var c in _categories.Values)
+            {
+                _writer._categories[c.NameKey] = new NamedRow(c.Id, c.Name, c.NameKey, c.Slug);
+            }
+
+            foreach (var s in _sources.Values)
+            {
+                _writer._sources[s.NameKey] = new NamedRow(s.Id, s.Name, s.NameKey, s.Slug);
+            }
+        }
+
+        private static T Resolve<T>(
+            string name,
+            Dictionary<string, T> inBatch,
+            Dictionary<string, NamedRow> known,
+            HashSet<string> slugs,
+            DbSet<T> set,
+            string fallbackSlug,
+            Func<NamedRow, T> stub,
+            Func<string, string, T> create)
+            where T : class, INamedEntity
+        {
+            var key = NameKey.For(name);
+            if (inBatch.TryGetValue(key, out var entity))
+            {
+                return entity;
+            }
+
+            if (known.TryGetValue(key, out var row))
+            {
+                entity = stub(row);
+                set.Attach(entity);
+            }
+            else
+            {
+                var slug = Shared.Slug.FirstFree(Shared.Slug.From(name, fallbackSlug), slugs);
+                slugs.Add(slug);
+                entity = create(key, slug);
+                set.Add(entity);
+            }
+
+            inBatch[key] = entity;
+            return entity;
+        }
+    }
+
+    /// <summary>Finds stories already in the store (or earlier in the batch) by site and URL, or by title and document date.</summary>
+    private sealed class StoryMatcher
+    {
+        private readonly Dictionary<(string Site, string Url), Article> _byUrl = [];
+        private readonly Dictionary<(string Title, DateTime? DocumentDate, DateOnly? PublishedOn), Article> _byTitle = [];
+
+        /// <summary>The articles read from the store, tracked for update.</summary>
+        public List<Article> Loaded { get; } = [];
+
+        public static async Task<StoryMatcher> LoadAsync(NewsDbContext db, IReadOnlyList<SnippetDocument> batch, CancellationToken cancellationToken)
+        {
+            var urls = batch.Where(d => d.OriginalUrl is not null).Select(d => d.OriginalUrl!).Distinct().ToList();
+            var titles = batch.Select(d => d.Title).Distinct().ToList();
+            var matcher = new StoryMatcher();
+            if (urls.Count == 0 && titles.Count == 0)
+            {
+                return matcher;
+            }
+
+            // Two queries, each able to use its index, rather than one OR that scans the table.
+            var existing = await Load(db.Articles.Where(a => urls.Contains(a.OriginalUrl!)), urls.Count, cancellationToken);
+            existing.AddRange((await Load(db.Articles.Where(a => titles.Contains(a.Title)), titles.Count, cancellationToken))
+                .Where(a => !existing.Contains(a)));
+            foreach (var article in existing)
+            {
+                matcher.Remember(article);
+            }
+
+            matcher.Loaded.AddRange(existing);
+
+            return matcher;
+        }
+
+        private static async Task<List<Article>> Load(IQueryable<Article> query, int keys, CancellationToken cancellationToken)
+            => keys == 0 ? [] : await query.Include(a => a.Categories).Include(a => a.Sources).AsSplitQuery().ToListAsync(cancellationToken);
+
+        /// <summary>
+        /// The same site and URL; else the same title and document date (the published date when there is none),
+        /// unless both have URLs and they differ: two links are two stories, however alike their headlines.
+        /// </summary>
+        public Article? Find(SnippetDocument document)
+        {
+            if (document.OriginalUrl is { } url && _byUrl.TryGetValue((document.Site ?? "", url), out var byUrl))
+            {
+                return byUrl;
+            }
+
+            return _byTitle.TryGetValue(TitleKey(document.Title, document.DocumentDate, document.PublishedOn), out var byTitle)
+                && (byTitle.OriginalUrl is null || document.OriginalUrl is null || byTitle.OriginalUrl == document.OriginalUrl)
+                ? byTitle
+                : null;
+        }
+
+        private static (string, DateTime?, DateOnly?) TitleKey(string title, DateTime? documentDate, DateOnly publishedOn)
+            => (title, documentDate, documentDate is null ? publishedOn : null);
+
+        public void Remember(Article article)
+        {
+            if (article.OriginalUrl is { } url)
+            {
+                _byUrl.TryAdd((article.Site ?? "", url), article);
+            }
+
+            _byTitle.TryAdd(TitleKey(article.Title, article.DocumentDate, article.PublishedOn), article);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using NewsPortal.Web.Data;
+
+namespace NewsPortal.Web.Import;
+
+/// <summary>Writes the whole store back out, in the same formats the importer reads, a batch at a time.</summary>
+public sealed class ExportService(NewsDbContext db, ILogger<ExportService> logger)
+{
+    private const int BatchSize = 500;
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+
+    /// <summary>JSON Lines go to <c>articles.jsonl</c> in <paramref name="directory"/>; snippets to one <c>{slug}.txt</c> each. Returns the count.</summary>
+    public async Task<int> ExportAsync(ImportFormat format, string directory, CancellationToken cancellationToken = default)
+    {
+        Directory.CreateDirectory(directory);
+        await using var jsonLines = format == ImportFormat.JsonLines
+            ? new StreamWriter(Path.Combine(directory, "articles.jsonl"), append: false, Utf8) { NewLine = "\n" }
+            : null;
+
+        var count = 0;
+        var lastId = 0;
+        while (true)
+        {
+            // Keyset paging by id: constant memory and a stable order however large the store is.
+            var page = await db.Articles.AsNoTracking()
+                .Where(a => a.Id > lastId)
+                .OrderBy(a => a.Id)
+                .Take(BatchSize)
+                .Select(a => new
+                {
+                    a.Id,
+                    Document = new SnippetDocument(
+                        a.Title,
+                        a.PublishedOn,
+                        a.DocumentDate,
+                        a.Language,
+                        a.Categories.OrderBy(c => c.Name).Select(c => c.Name).ToList(),
+                        a.OriginalUrl,
+                        a.Site,
+                        a.Sources.OrderBy(s => s.Name).Select(s => s.Name).ToList(),
+                        a.Dateline,
+                        a.Body)
+                    {
+                        Slug = a.Slug,
+                        CreatedAtUtc = a.CreatedAtUtc,
+                        UpdatedAtUtc = a.UpdatedAtUtc,
+                    },
+                })
+                .AsSplitQuery()
+                .ToListAsync(cancellationToken);
+            if (page.Count == 0)
+            {
+                break;
+            }
+
+            foreach (var row in page)
+            {
+                if (jsonLines is not null)
+                {
+                    await jsonLines.WriteLineAsync(JsonLines.Write(row.Document).AsMemory(), cancellationToken);
+                }
+                else
+                {
+                    await File.WriteAllTextAsync(Path.Combine(directory, row.Document.Slug + ".txt"), SnippetWriter.Write(row.Document), Utf8, cancellationToken);
+                }
+            }
+
+            count += page.Count;
+            lastId = page[^1].Id;
+            logger.LogInformation("Export progress: {Count} articles written", count);
+        }
+
+        logger.LogInformation("Exported {Count} articles as {Format} to {Directory}", count, format, directory);
+        return count;
+    }
+}

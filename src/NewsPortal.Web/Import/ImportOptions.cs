@@ -1,0 +1,33 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace NewsPortal.Web.Import;
+
+/// <summary>Limits and batching for imports, bound from the "Import" section of configuration.</summary>
+public sealed class ImportOptions
+{
+    public const string SectionName = "Import";
+
+    /// <summary>Largest file accepted, in bytes (50 MB).</summary>
+    [Range(1, long.MaxValue)]
+    public long MaxFileBytes { get; set; } = 50L * 1024 * 1024;
+
+    /// <summary>Longest title, in characters.</summary>
+    [Range(1, 300)]
+    public int MaxTitleLength { get; set; } = 300;
+
+    /// <summary>Largest body, in UTF-8 bytes (256 KB: the longest full Wikinews article in the corpus is 143 KB).</summary>
+    [Range(1, int.MaxValue)]
+    public int MaxBodyBytes { get; set; } = 256 * 1024;
+
+    /// <summary>Articles written per database round trip; memory use follows this, not the size of the input.</summary>
+    [Range(1, 10_000)]
+    public int BatchSize { get; set; } = 500;
+
+    /// <summary>Problems listed for one file before the rest are counted but not listed.</summary>
+    [Range(1, 10_000)]
+    public int MaxProblemsPerFile { get; set; } = 50;
+
+    /// <summary>Seconds between progress reports on long imports.</summary>
+    [Range(0.1, 3600)]
+    public double ProgressIntervalSeconds { get; set; } = 1;
+}

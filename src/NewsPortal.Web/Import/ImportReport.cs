@@ -1,0 +1,82 @@
+using System.Globalization;
+using System.Text;
+
+namespace NewsPortal.Web.Import;
+
+/// <summary>What an import did: counts of articles, and every problem that made a file be rejected.</summary>
+public sealed class ImportReport
+{
+    private readonly List<ImportProblem> _problems = [];
+    private readonly List<string> _rejectedFiles = [];
+
+    public bool DryRun { get; init; }
+    public int Files { get; private set; }
+    public int Imported { get; private set; }
+    public int Updated { get; private set; }
+    public int Unchanged { get; private set; }
+
+    /// <summary>Stories not imported because their file was rejected.</summary>
+    public int Rejected { get; private set; }
+
+    /// <summary>Problems found beyond those listed (see <see cref="ImportOptions.MaxProblemsPerFile"/>).</summary>
+    public int UnlistedProblems { get; private set; }
+
+    public TimeSpan Elapsed { get; set; }
+    public IReadOnlyList<ImportProblem> Problems => _problems;
+    public IReadOnlyList<string> RejectedFiles => _rejectedFiles;
+
+    /// <summary>The slugs written, in input order, when the caller asked to keep them (single documents, tests).</summary>
+    public List<string> Slugs { get; } = [];
+
+    public bool HasRejections => _rejectedFiles.Count > 0;
+
+    internal void Accept(IEnumerable<WriteResult> results)
+    {
+        foreach (var result in results)
+        {
+            switch (result.Outcome)
+            {
+                case ImportOutcome.Imported:
+                    Imported++;
+                    break;
+                case ImportOutcome.Updated:
+                    Updated++;
+                    break;
+                default:
+                    Unchanged++;
+                    break;
+            }
+        }
+    }
+
+    internal void CountFile() => Files++;
+
+    internal void Reject(string file, int stories, IReadOnlyList<ImportProblem> problems, int unlisted)
+    {
+        _rejectedFiles.Add(file);
+        Rejected += stories;
+        _problems.AddRange(problems);
+        UnlistedProblems += unlisted;
+    }
+
+    /// <summary>The closing summary the CLI prints and the admin import page shows.</summary>
+    public override string ToString()
+    {
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"{(DryRun ? "Dry run (nothing written): " : "")}")
+            .Append(CultureInfo.InvariantCulture, $"{Files} file(s) in {Elapsed.TotalSeconds:0.0} s: ")
+            .Append(CultureInfo.InvariantCulture, $"{Imported} imported, {Updated} updated, {Unchanged} unchanged duplicates, ")
+            .Append(CultureInfo.InvariantCulture, $"{_rejectedFiles.Count} file(s) rejected ({Rejected} stories not imported)");
+        foreach (var problem in _problems)
+        {
+            text.Append('\n').Append("rejected ").Append(problem);
+        }
+
+        if (UnlistedProblems > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"\n… and {UnlistedProblems} more problem(s) not listed");
+        }
+
+        return text.ToString();
+    }
+}

@@ -1,0 +1,118 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace NewsPortal.Web.Import;
+
+/// <summary>
+/// The portal's own JSON Lines schema: one article a line, every field of the store. <c>export --format jsonl</c>
+/// writes it and <c>import</c> reads it. Required: <c>title</c>, <c>publishedOn</c> (yyyy-MM-dd) and <c>body</c>
+/// (Markdown). Optional: <c>slug</c>, <c>dateline</c>, <c>documentDate</c> (local time as written, yyyy-MM-ddTHH:mm:ss),
+/// <c>language</c> (BCP 47), <c>site</c>, <c>originalUrl</c>, <c>categories</c>, <c>sources</c>,
+/// <c>createdAt</c> and <c>updatedAt</c> (UTC). Unknown fields are refused, so a misspelt one is not silently lost.
+/// </summary>
+public static class JsonLines
+{
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        AllowTrailingCommas = false,
+    };
+
+    public static string Write(SnippetDocument document)
+        => JsonSerializer.Serialize(
+            new ArticleRecord
+            {
+                Title = document.Title,
+                Slug = document.Slug,
+                Dateline = document.Dateline,
+                Body = document.Body,
+                PublishedOn = document.PublishedOn,
+                DocumentDate = document.DocumentDate,
+                Language = document.Language,
+                Site = document.Site,
+                OriginalUrl = document.OriginalUrl,
+                Categories = document.Categories,
+                Sources = document.Sources,
+                CreatedAt = document.CreatedAtUtc,
+                UpdatedAt = document.UpdatedAtUtc,
+            },
+            Options);
+
+    /// <summary>Reads one line; on failure, <paramref name="error"/> says what is wrong in words an editor can act on.</summary>
+    public static SnippetDocument? Read(string line, out string? error)
+    {
+        ArticleRecord? record;
+        try
+        {
+            record = JsonSerializer.Deserialize<ArticleRecord>(line, Options);
+        }
+        catch (JsonException ex)
+        {
+            error = Describe(ex);
+            return null;
+        }
+
+        if (record is null)
+        {
+            error = "the line is 'null', not an article object";
+            return null;
+        }
+
+        error = null;
+        return new SnippetDocument(
+            record.Title, record.PublishedOn, AsWallClock(record.DocumentDate), record.Language, record.Categories ?? [],
+            record.OriginalUrl, record.Site, record.Sources ?? [], record.Dateline, record.Body)
+        {
+            Slug = record.Slug,
+            CreatedAtUtc = AsUtc(record.CreatedAt),
+            UpdatedAtUtc = AsUtc(record.UpdatedAt),
+        };
+    }
+
+    private static string Describe(JsonException ex)
+    {
+        // System.Text.Json appends " Path: $.x | LineNumber: 0 | BytePositionInLine: 12." to its messages.
+        var message = ex.Message;
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        if (cut > 0)
+        {
+            message = message[..cut];
+        }
+
+        var field = ex.Path is { Length: > 2 } path ? path.TrimStart('$', '.') : null;
+        return field is null ? $"not a valid article object: {message}" : $"field '{field}': {message}";
+    }
+
+    private static DateTime? AsWallClock(DateTime? value)
+        => value is { } v ? DateTime.SpecifyKind(v.Kind == DateTimeKind.Unspecified ? v : v.ToUniversalTime(), DateTimeKind.Unspecified) : null;
+
+    private static DateTime? AsUtc(DateTime? value)
+        => value is { } v ? v.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(v, DateTimeKind.Utc) : v.ToUniversalTime() : null;
+
+    private sealed record ArticleRecord
+    {
+        [JsonRequired]
+        public string Title { get; init; } = "";
+
+        public string? Slug { get; init; }
+        public string? Dateline { get; init; }
+
+        [JsonRequired]
+        public string Body { get; init; } = "";
+
+        [JsonRequired]
+        public DateOnly PublishedOn { get; init; }
+
+        public DateTime? DocumentDate { get; init; }
+        public string? Language { get; init; }
+        public string? Site { get; init; }
+        public string? OriginalUrl { get; init; }
+        public IReadOnlyList<string>? Categories { get; init; }
+        public IReadOnlyList<string>? Sources { get; init; }
+        public DateTime? CreatedAt { get; init; }
+        public DateTime? UpdatedAt { get; init; }
+    }
+}

@@ -1,0 +1,120 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using NewsPortal.Web.Articles;
+using NewsPortal.Web.Categories;
+using NewsPortal.Web.Shared;
+using NewsPortal.Web.Sources;
+
+namespace NewsPortal.Web.Import;
+
+/// <summary>
+/// What every imported story must satisfy, whatever format it came in: text in Unicode NFC without control
+/// characters, and within the limits named in <see cref="ImportOptions"/>.
+/// </summary>
+public static partial class SnippetRules
+{
+    public static bool IsWebAddress(string value)
+        => value.Length <= Article.UrlMaxLength
+            && Uri.TryCreate(value, UriKind.Absolute, out var uri)
+            && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
+
+    public static bool IsLanguageTag(string value) => value.Length <= Article.LanguageMaxLength && LanguageTag().IsMatch(value);
+
+    public static SnippetDocument Normalize(SnippetDocument document) => document with
+    {
+        Title = Line(document.Title),
+        Dateline = Optional(document.Dateline),
+        Language = Optional(document.Language),
+        Site = Optional(document.Site)?.TrimEnd('/').ToLowerInvariant(),
+        OriginalUrl = Optional(document.OriginalUrl) is "#" ? null : Optional(document.OriginalUrl),
+        Categories = Names(document.Categories),
+        Sources = Names(document.Sources),
+        Body = Clean(document.Body).Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Trim(),
+        Slug = Optional(document.Slug),
+    };
+
+    /// <summary>Each way the (normalized) story breaks a rule, as a sentence naming the field and the limit.</summary>
+    public static IEnumerable<string> Check(SnippetDocument document, ImportOptions limits)
+    {
+        if (document.Title.Length == 0)
+        {
+            yield return "the title is empty";
+        }
+        else if (document.Title.Length > limits.MaxTitleLength)
+        {
+            yield return $"the title is {document.Title.Length} characters long; the limit is {limits.MaxTitleLength} (Import:MaxTitleLength)";
+        }
+
+        var bodyBytes = Encoding.UTF8.GetByteCount(document.Body);
+        if (bodyBytes == 0)
+        {
+            yield return "the body is empty";
+        }
+        else if (bodyBytes > limits.MaxBodyBytes)
+        {
+            yield return $"the body is {bodyBytes:N0} bytes; the limit is {limits.MaxBodyBytes:N0} (Import:MaxBodyBytes)";
+        }
+
+        if (document.Dateline is { Length: > Article.DatelineMaxLength })
+        {
+            yield return $"the dateline is longer than {Article.DatelineMaxLength} characters";
+        }
+
+        if (document.Site is { } site && (site.Length > Article.SiteMaxLength || site.Any(char.IsWhiteSpace)))
+        {
+            yield return $"the site '{Shorten(site)}' is not a site name such as rki.news";
+        }
+
+        if (document.OriginalUrl is { } url && !IsWebAddress(url))
+        {
+            yield return $"the original URL '{Shorten(url)}' is not an http or https address of at most {Article.UrlMaxLength} characters";
+        }
+
+        if (document.Language is { } language && !IsLanguageTag(language))
+        {
+            yield return $"the language '{Shorten(language)}' is not a BCP 47 tag such as en or tr";
+        }
+
+        foreach (var name in document.Categories.Where(n => n.Length > Category.NameMaxLength))
+        {
+            yield return $"the category '{Shorten(name)}' is longer than {Category.NameMaxLength} characters";
+        }
+
+        foreach (var name in document.Sources.Where(n => n.Length > Source.NameMaxLength))
+        {
+            yield return $"the source '{Shorten(name)}' is longer than {Source.NameMaxLength} characters";
+        }
+
+        if (document.Slug is { } slug && (slug.Length > Slug.MaxLength || Slug.From(slug, "") != slug))
+        {
+            yield return $"the slug '{Shorten(slug)}' is not a slug such as talks-in-istanbul";
+        }
+    }
+
+    private static string Line(string value) => Text.CollapseWhitespace(Clean(value));
+
+    private static string? Optional(string? value) => value is null ? null : Line(value) is { Length: > 0 } line ? line : null;
+
+    private static List<string> Names(IReadOnlyList<string> names)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        return [.. names.Select(Line).Where(name => name.Length > 0 && seen.Add(NameKey.For(name)))];
+    }
+
+    /// <summary>NFC, without control characters other than tab and line ends; they carry no text and break XML feeds.</summary>
+    public static string Clean(string value)
+    {
+        var normalized = value.Normalize(NormalizationForm.FormC);
+        if (!normalized.Any(c => c == '\uFEFF' || (char.IsControl(c) && c is not '\t' and not '\n' and not '\r')))
+        {
+            return normalized;
+        }
+
+        return string.Concat(normalized.Where(c => c != '\uFEFF' && (!char.IsControl(c) || c is '\t' or '\n' or '\r')));
+    }
+
+    private static string Shorten(string value) => value.Length <= 60 ? value : value[..57] + "…";
+
+    [GeneratedRegex(@"^[a-zA-Z]{2,8}(-[a-zA-Z0-9]{1,8})*$")]
+    private static partial Regex LanguageTag();
+}

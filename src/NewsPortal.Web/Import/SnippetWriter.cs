@@ -1,0 +1,52 @@
+using System.Globalization;
+using System.Text;
+
+namespace NewsPortal.Web.Import;
+
+/// <summary>Writes a story in the snippet text format, laid out like the seed, so <see cref="SnippetParser"/> reads it back.</summary>
+public static class SnippetWriter
+{
+    public static string Write(SnippetDocument document)
+    {
+        var text = new StringBuilder();
+        text.Append(document.Title).Append("\n\n");
+        text.Append("Published on ").Append(document.PublishedOn.ToString("MMMM d, yyyy", CultureInfo.InvariantCulture)).Append("\n\n");
+        if (document.DocumentDate is { } documentDate)
+        {
+            // The seed's own spelling: "Sat, Mar 28 2026 08:51:11 am".
+            text.Append("Document Date: ")
+                .Append(documentDate.ToString("ddd, MMM d yyyy hh:mm:ss", CultureInfo.InvariantCulture))
+                .Append(documentDate.Hour < 12 ? " am" : " pm")
+                .Append("\n\n");
+        }
+
+        if (document.Categories.Count > 0)
+        {
+            text.Append("Category: ").AppendJoin(", ", document.Categories).Append("\n\n");
+        }
+
+        if (document.Language is { } language)
+        {
+            text.Append("Language: ").Append(language).Append("\n\n");
+        }
+
+        text.Append("Show on website : [Click Here](").Append(document.OriginalUrl ?? "#").Append(")\n\n");
+        if (document.Site is { } site)
+        {
+            text.Append("Site: ").Append(site).Append("\n\n");
+        }
+
+        if (document.Sources.Count > 0)
+        {
+            text.Append("Sources ").AppendJoin(", ", document.Sources).Append("\n\n");
+        }
+
+        if (document.Dateline is { } dateline)
+        {
+            text.Append(dateline).Append(" – ");
+        }
+
+        text.Append(document.Body).Append('\n');
+        return text.ToString();
+    }
+}

@@ -1,0 +1,119 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using NewsPortal.Web.Import;
+
+namespace NewsPortal.Corpus;
+
+/// <summary>
+/// Converts the corpus into stories: Wikipedia current-events items (CC BY-SA 4.0, Wikipedia contributors) and
+/// full Wikinews articles (CC BY 2.5, Wikinews contributors). Items have no headline, so the first sentence is one.
+/// </summary>
+public static partial class CorpusConverter
+{
+    public const int CurrentEventsCount = 10_252;
+    /// <summary>295 rows, less one "TEST PAGE" with no text at all, which no portal should publish.</summary>
+    public const int WikinewsCount = 294;
+
+    public static IEnumerable<SnippetDocument> CurrentEvents(string path, int copy = 1)
+    {
+        foreach (var line in File.ReadLines(path))
+        {
+            using var json = JsonDocument.Parse(line);
+            var item = json.RootElement;
+            var id = item.GetProperty("id").GetString()!;
+            var date = DateOnly.ParseExact(item.GetProperty("date").GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+            var text = item.GetProperty("text").GetString()!;
+            var sources = item.GetProperty("sources").EnumerateArray().Select(s => s.GetProperty("name").GetString()!).ToList();
+            var title = FirstSentence(text);
+            var page = date.ToString("yyyy_MMMM_d", CultureInfo.InvariantCulture);
+            yield return new SnippetDocument(
+                copy == 1 ? title : $"{title} (copy {copy})",
+                date,
+                null,
+                item.GetProperty("language").GetString(),
+                [item.GetProperty("category").GetString()!],
+                $"https://en.wikipedia.org/wiki/Portal:Current_events/{page}#{id}{(copy == 1 ? "" : $"-{copy}")}",
+                "en.wikipedia.org",
+                sources,
+                null,
+                item.GetProperty("text_markdown").GetString()!);
+        }
+    }
+
+    public static IEnumerable<SnippetDocument> Wikinews(string path)
+    {
+        foreach (var row in Csv.Read(path).Skip(1))
+        {
+            var (url, date, title, text) = (row[0], row[1], row[2], row[3]);
+            var paragraphs = Regex.Split(text.Replace("\r\n", "\n", StringComparison.Ordinal), @"\n\s*\n")
+                .Select(p => p.Trim())
+                .Where(p => p.Length > 0)
+                .ToList();
+
+            // The first line usually repeats the date ("Friday, January 4, 2019").
+            if (paragraphs.Count > 0 && SnippetParser.TryParseDate(paragraphs[0], out _))
+            {
+                paragraphs.RemoveAt(0);
+            }
+
+            if (paragraphs.Count == 0)
+            {
+                continue;
+            }
+
+            yield return new SnippetDocument(
+                title,
+                DateOnly.ParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture),
+                null,
+                "en",
+                ["Wikinews"],
+                url,
+                "en.wikinews.org",
+                ["Wikinews"],
+                null,
+                string.Join("\n\n", paragraphs));
+        }
+    }
+
+    /// <summary>Writes current events as JSON Lines (<paramref name="copies"/> times over, titles and URLs varied) and Wikinews as snippet files.</summary>
+    public static void Write(string directory, int copies = 1)
+    {
+        Directory.CreateDirectory(directory);
+        var utf8 = new UTF8Encoding(false);
+        using (var jsonLines = new StreamWriter(Path.Combine(directory, "current-events.jsonl"), false, utf8) { NewLine = "\n" })
+        {
+            for (var copy = 1; copy <= copies; copy++)
+            {
+                foreach (var document in CurrentEvents(CorpusFiles.CurrentEvents, copy))
+                {
+                    jsonLines.WriteLine(JsonLines.Write(document));
+                }
+            }
+        }
+
+        var wikinews = Path.Combine(directory, "wikinews");
+        Directory.CreateDirectory(wikinews);
+        var n = 0;
+        foreach (var file in CorpusFiles.Wikinews)
+        {
+            foreach (var document in Wikinews(file))
+            {
+                File.WriteAllText(Path.Combine(wikinews, $"{++n:D4}.txt"), SnippetWriter.Write(document), utf8);
+            }
+        }
+    }
+
+    private static string FirstSentence(string text)
+    {
+        var match = SentenceEnd().Match(text);
+        var sentence = match.Success ? text[..(match.Index + 1)] : text;
+        return sentence.Length <= 300 ? sentence : sentence[..299].TrimEnd() + "…";
+    }
+
+    // A full stop, question or exclamation mark followed by a space and a capital: the end of a sentence
+    // (not "U.S. forces" or "St. Louis" often enough to matter for a headline).
+    [GeneratedRegex(@"(?<![A-Z])[.!?](?=\s+[A-Z""“])")]
+    private static partial Regex SentenceEnd();
+}

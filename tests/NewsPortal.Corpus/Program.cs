@@ -1,0 +1,21 @@
+using System.Globalization;
+
+namespace NewsPortal.Corpus;
+
+public static class CorpusTool
+{
+    /// <summary><c>dotnet run --project tests/NewsPortal.Corpus -- OUT_DIR [COPIES]</c></summary>
+    public static int Main(string[] args)
+    {
+        if (args.Length is < 1 or > 2)
+        {
+            Console.Error.WriteLine("Usage: NewsPortal.Corpus OUT_DIR [COPIES]   (COPIES repeats the current-events items with varied titles, for scale)");
+            return 2;
+        }
+
+        var copies = args.Length == 2 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1;
+        CorpusConverter.Write(args[0], copies);
+        Console.WriteLine($"Wrote {CorpusConverter.CurrentEventsCount * copies} current-events items and {CorpusConverter.WikinewsCount} Wikinews articles to {Path.GetFullPath(args[0])}");
+        return 0;
+    }
+}

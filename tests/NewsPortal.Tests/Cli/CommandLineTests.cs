@@ -1,0 +1,131 @@
+using Microsoft.Data.Sqlite;
+using NewsPortal.Corpus;
+using NewsPortal.Tests.Infrastructure;
+
+namespace NewsPortal.Tests.Cli;
+
+/// <summary>The real binary, run as a user would: <c>NewsPortal.Web import …</c> and <c>export …</c>.</summary>
+public sealed class CommandLineTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    private string Database => Path.Combine(_folder.Path, "cli.db");
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        _folder.Dispose();
+    }
+
+    private long Count(string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={Database};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (long)command.ExecuteScalar()!;
+    }
+
+    [Fact]
+    public async Task Import_OfAFolderWithABadFile_ImportsTheRestReportsFileAndLineAndExitsNonZero()
+    {
+        _folder.Write("in/good.txt", Seed.Text);
+        _folder.Write("in/more/other.jsonl", """{"title":"From JSON Lines","publishedOn":"2025-06-03","body":"Body."}""");
+        var bad = _folder.Write("in/bad.txt", "A title\n\nrki.news\n\nNo date anywhere.");
+
+        var run = await PortalCommand.RunAsync(Database, "import", Path.Combine(_folder.Path, "in"));
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("2 imported, 0 updated, 0 unchanged duplicates, 1 file(s) rejected", run.Output);
+        Assert.Contains($"rejected {bad}:5: no 'Published on' date before the story begins", run.Output);
+        Assert.Equal(2, Count("SELECT COUNT(*) FROM Articles"));
+    }
+
+    [Fact]
+    public async Task ImportTwice_SecondRunReportsUnchangedAndExitsZero()
+    {
+        var file = _folder.Write("seed.txt", Seed.Text);
+
+        var first = await PortalCommand.RunAsync(Database, "import", file);
+        var second = await PortalCommand.RunAsync(Database, "import", file);
+
+        Assert.Equal((0, 0), (first.ExitCode, second.ExitCode));
+        Assert.Contains("1 imported", first.Output);
+        Assert.Contains("0 imported, 0 updated, 1 unchanged duplicates", second.Output);
+        Assert.Equal(1, Count("SELECT COUNT(*) FROM Articles"));
+    }
+
+    [Fact]
+    public async Task DryRun_ReportsTheSameButWritesNothing()
+    {
+        var file = _folder.Write("seed.txt", Seed.Text);
+
+        var run = await PortalCommand.RunAsync(Database, "import", file, "--dry-run");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("Dry run (nothing written): 1 file(s)", run.Output);
+        Assert.Contains("1 imported", run.Output);
+        Assert.Equal(0, Count("SELECT COUNT(*) FROM Articles"));
+    }
+
+    [Fact]
+    public async Task ExportThenImportElsewhere_CarriesEveryArticleAcross()
+    {
+        await PortalCommand.RunAsync(Database, "import", _folder.Write("seed.txt", Seed.Text));
+        var exportDir = Path.Combine(_folder.Path, "out");
+
+        var export = await PortalCommand.RunAsync(Database, "export", "--format", "jsonl", "--out", exportDir);
+        var otherDatabase = Path.Combine(_folder.Path, "other.db");
+        var import = await PortalCommand.RunAsync(otherDatabase, "import", exportDir);
+
+        Assert.Equal(0, export.ExitCode);
+        Assert.Contains("Exported 1 articles", export.Output);
+        Assert.Contains("\"title\":\"Russia, Ukraine resume peace talks in Istanbul after three years\"", File.ReadAllText(Path.Combine(exportDir, "articles.jsonl")));
+        Assert.Equal(0, import.ExitCode);
+        Assert.Contains("1 imported", import.Output);
+    }
+
+    [Theory]
+    [InlineData("import")]
+    [InlineData("import", "--verbose", "x")]
+    [InlineData("export", "--format", "xml", "--out", "x")]
+    [InlineData("export", "--format", "jsonl")]
+    public async Task BadArguments_PrintUsageAndExitWithTwo(params string[] args)
+    {
+        var run = await PortalCommand.RunAsync(Database, args);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("Usage:", run.Output);
+    }
+
+    [Fact]
+    public async Task LongImport_ReportsProgressWithRateAndEta()
+    {
+        CorpusConverter.Write(Path.Combine(_folder.Path, "corpus"));
+
+        var run = await PortalCommand.RunAsync(Database, "import", Path.Combine(_folder.Path, "corpus", "current-events.jsonl"));
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Matches(@"Import progress: \d+/1 files, \d+ stories, \d+ stories/s, \d+% done, ETA", run.Output + run.Errors);
+    }
+
+    [Fact]
+    public async Task ImportKilledPartWay_LeavesNoHalfWrittenFile()
+    {
+        CorpusConverter.Write(Path.Combine(_folder.Path, "corpus"));
+        using var process = PortalCommand.Start(Database, "import", Path.Combine(_folder.Path, "corpus", "current-events.jsonl"));
+
+        // Kill it as soon as it reports writing stories, well before the 10,252-line file is done.
+        string? line;
+        while ((line = await process.StandardOutput.ReadLineAsync()) is not null && !line.Contains("Import progress", StringComparison.Ordinal))
+        {
+        }
+
+        process.Kill(entireProcessTree: true);
+        await process.WaitForExitAsync();
+
+        Assert.NotNull(line);
+        Assert.Equal(0, Count("SELECT COUNT(*) FROM Articles"));
+        Assert.Equal(0, Count("SELECT COUNT(*) FROM Sources"));
+    }
+}

@@ -1,0 +1,238 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using NewsPortal.Tests.Infrastructure;
+using NewsPortal.Web.Import;
+
+namespace NewsPortal.Tests.Import;
+
+public sealed class ImportServiceTests(EmptyNewsPortalFactory factory) : IClassFixture<EmptyNewsPortalFactory>, IDisposable
+{
+    private readonly TempFolder _input = new();
+
+    public void Dispose() => _input.Dispose();
+
+    private Task<int> CountAsync(string titleStart)
+        => factory.WithDbAsync(db => db.Articles.CountAsync(a => a.Title.StartsWith(titleStart)));
+
+    [Fact]
+    public async Task ImportingTheSameFileTwice_ReportsUnchangedAndAddsNothing()
+    {
+        var file = _input.Write("twice.txt", TempFolder.Snippet("Twice imported", extraHeaders: "Show on website : [x](https://example.org/twice)\n\nexample.org"));
+
+        var first = await factory.ImportAsync(file);
+        var second = await factory.ImportAsync(file);
+
+        Assert.Equal((1, 0, 0), (first.Imported, first.Updated, first.Unchanged));
+        Assert.Equal((0, 0, 1), (second.Imported, second.Updated, second.Unchanged));
+        Assert.Equal(1, await CountAsync("Twice imported"));
+    }
+
+    [Fact]
+    public async Task ChangedVersionWithTheSameSiteAndUrl_UpdatesTheArticleInPlace()
+    {
+        const string Headers = "Show on website : [x](https://example.org/changing)\n\nexample.org\n\nSources Reuters";
+        var first = _input.Write("v1.txt", TempFolder.Snippet("Changing story", "First version.", Headers));
+        var second = _input.Write("v2.txt", TempFolder.Snippet("Changing story, corrected", "Second version.", Headers));
+
+        await factory.ImportAsync(first);
+        var report = await factory.ImportAsync(second);
+        var page = await factory.CreateClient().GetDocumentAsync("/articles/changing-story");
+
+        Assert.Equal((0, 1), (report.Imported, report.Updated));
+        Assert.Equal(1, await CountAsync("Changing story"));
+        Assert.Equal("Changing story, corrected", page.TextOf("h1"));
+        Assert.Equal("Second version.", page.TextOf(".story-body"));
+    }
+
+    [Fact]
+    public async Task ChangedVersionWithTheSameTitleAndDocumentDate_UpdatesTheArticleInPlace()
+    {
+        const string Headers = "Document Date: Sat, Mar 28 2026 08:51:11 am\n\nCategory: Business";
+        await factory.ImportAsync(_input.Write("a.txt", TempFolder.Snippet("Same title and time", "Old text.", Headers)));
+        var report = await factory.ImportAsync(_input.Write("b.txt", TempFolder.Snippet("Same title and time", "New text.", Headers + ", Markets")));
+
+        var categories = await factory.WithDbAsync(db => db.Articles.Where(a => a.Title == "Same title and time")
+            .SelectMany(a => a.Categories.Select(c => c.Name)).OrderBy(n => n).ToListAsync());
+
+        Assert.Equal(1, report.Updated);
+        Assert.Equal(["Business", "Markets"], categories);
+    }
+
+    [Fact]
+    public async Task JsonLinesFileWithABadLastLine_AddsNothingAndNamesTheLine()
+    {
+        var file = _input.Write("bad-last.jsonl", """
+            {"title":"All or nothing one","publishedOn":"2025-06-02","body":"One.","categories":["Rollback category"]}
+            {"title":"All or nothing two","publishedOn":"2025-06-02","body":"Two.","sources":["Rollback source"]}
+            {"title":"All or nothing three","publishedOn":"2025-06-31","body":"Three."}
+            """);
+
+        var report = await factory.ImportAsync(file);
+
+        Assert.True(report.HasRejections);
+        Assert.Equal(0, report.Imported);
+        Assert.Equal(3, report.Rejected);
+        var problem = Assert.Single(report.Problems);
+        Assert.Equal(file, problem.File);
+        Assert.Equal(3, problem.Line);
+        Assert.Contains("publishedOn", problem.Reason);
+        Assert.Equal(0, await CountAsync("All or nothing"));
+        Assert.False(await factory.WithDbAsync(db => db.Categories.AnyAsync(c => c.Name == "Rollback category")));
+        Assert.False(await factory.WithDbAsync(db => db.Sources.AnyAsync(s => s.Name == "Rollback source")));
+    }
+
+    [Fact]
+    public async Task RejectedFile_DoesNotStopTheOtherFilesInTheRun()
+    {
+        _input.Write("run/1-good.txt", TempFolder.Snippet("Run good one"));
+        _input.Write("run/2-bad.txt", TempFolder.Snippet("Run bad", published: "June 31, 2025"));
+        _input.Write("run/nested/3-good.jsonl", """{"title":"Run good two","publishedOn":"2025-06-02","body":"Two."}""");
+        _input.Write("run/notes.md", "Not a snippet: folders import .txt, .snippet, .jsonl and .ndjson files only.");
+
+        var report = await factory.ImportAsync(Path.Combine(_input.Path, "run"));
+
+        Assert.Equal(3, report.Files);
+        Assert.Equal(2, report.Imported);
+        Assert.Equal([Path.Combine(_input.Path, "run", "2-bad.txt")], report.RejectedFiles);
+        Assert.Equal($"{Path.Combine(_input.Path, "run", "2-bad.txt")}:3: 'Published on' date 'June 31, 2025' is not a real date; write it as June 2, 2025, 2 June 2025 or 2025-06-02",
+            Assert.Single(report.Problems).ToString());
+        Assert.Equal(2, await CountAsync("Run good"));
+    }
+
+    [Theory]
+    [InlineData("""{"title":"x","body":"y"}""", "missing required properties")]
+    [InlineData("""{"title":"x","publishedOn":"2025-06-02","body":"y","tittle":"typo"}""", "tittle")]
+    [InlineData("""{"title":"x","publishedOn":"2025-06-02","body":"y","originalUrl":"javascript:alert(1)"}""", "not an http or https address")]
+    [InlineData("""{"title":"x","publishedOn":"2025-06-02","body":"y","language":"not a language"}""", "not a BCP 47 tag")]
+    [InlineData("""{"title":"x","publishedOn":"2025-06-02","body":""}""", "the body is empty")]
+    [InlineData("""{"title":"x",""", "not a valid article object")]
+    [InlineData("""[1,2,3]""", "not a valid article object")]
+    public async Task BadJsonLine_IsRejectedWithAReason(string line, string reason)
+    {
+        var file = _input.Write($"bad-{Guid.NewGuid():N}.jsonl", "\n" + line + "\n");
+
+        var report = await factory.ImportAsync(file);
+
+        var problem = Assert.Single(report.Problems);
+        Assert.Equal(2, problem.Line);
+        Assert.Contains(reason, problem.Reason);
+    }
+
+    [Fact]
+    public async Task MissingPath_IsReportedAsRejected()
+    {
+        var report = await factory.ImportAsync(Path.Combine(_input.Path, "nowhere"));
+
+        Assert.True(report.HasRejections);
+        Assert.Contains("no such file or folder", Assert.Single(report.Problems).Reason);
+    }
+
+    [Fact]
+    public async Task DryRun_ReportsWhatWouldHappenButWritesNothing()
+    {
+        var file = _input.Write("dry.txt", TempFolder.Snippet("Dry run story", extraHeaders: "Sources Dry Run Agency"));
+        var again = _input.Write("dry-again.txt", TempFolder.Snippet("Dry run story", extraHeaders: "Sources Dry Run Agency"));
+
+        var report = await factory.ImportAsync(dryRun: true, file, again);
+
+        Assert.True(report.DryRun);
+        Assert.Equal((1, 1), (report.Imported, report.Unchanged));
+        Assert.Equal(0, await CountAsync("Dry run story"));
+        Assert.False(await factory.WithDbAsync(db => db.Sources.AnyAsync(s => s.Name == "Dry Run Agency")));
+    }
+
+    [Fact]
+    public async Task SourcesAndCategories_MatchIgnoringCaseSpacingAndUnicodeForm()
+    {
+        _input.Write("names/1.txt", TempFolder.Snippet("Names one", extraHeaders: "Category: Türkiye\n\nSources Anadolu Agency"));
+        _input.Write("names/2.txt", TempFolder.Snippet("Names two", extraHeaders: "Category: tu\u0308rkiye\n\nSources  anadolu   AGENCY"));
+
+        await factory.ImportAsync(Path.Combine(_input.Path, "names"));
+
+        Assert.Equal(1, await factory.WithDbAsync(db => db.Sources.CountAsync(s => s.Slug == "anadolu-agency" || s.Slug.StartsWith("anadolu-agency-"))));
+        Assert.Equal(1, await factory.WithDbAsync(db => db.Categories.CountAsync(c => c.Slug.StartsWith("turkiye"))));
+        var page = await factory.CreateClient().GetDocumentAsync("/categories/turkiye");
+        Assert.Equal(["Names two", "Names one"], page.TextsOf(".headlines h2"));
+    }
+
+    [Fact]
+    public async Task HtmlAndScriptInAnyField_AreStoredAsTextAndNeverRun()
+    {
+        var file = _input.Write("hostile.txt", TempFolder.Snippet(
+            "<script>alert('t')</script> Hostile import",
+            "<img src=x onerror=alert(1)> said <b>officials</b>.",
+            "Category: <i>Evil</i>\n\nSources <script>alert('s')</script>"));
+
+        await factory.ImportAsync(file);
+        var slug = await factory.WithDbAsync(db => db.Articles.Where(a => a.Title.EndsWith("Hostile import")).Select(a => a.Slug).SingleAsync());
+        var page = await factory.CreateClient().GetDocumentAsync($"/articles/{slug}");
+
+        Assert.Empty(page.QuerySelectorAll("script, img, b, i"));
+        Assert.Equal("<script>alert('t')</script> Hostile import", page.TextOf("h1"));
+        Assert.Contains("<img src=x onerror=alert(1)> said <b>officials</b>.", page.TextOf(".story-body"));
+        Assert.Equal("<script>alert('s')</script>", page.TextOf(".attribution .sources a"));
+    }
+
+    [Fact]
+    public async Task ExportThenImportIntoAnEmptyStore_GivesTheSameArticlesFieldForField()
+    {
+        using var source = new EmptyNewsPortalFactory();
+        await source.ImportAsync(_input.Write("roundtrip/a.txt", Seed.Text));
+        await source.ImportAsync(_input.Write("roundtrip/b.jsonl", """
+            {"title":"Round trip two","dateline":"ANKARA","publishedOn":"2025-01-05","documentDate":"2025-01-05T17:45:00","body":"Para one.\n\n**Para** two.","language":"tr","site":"aa.com.tr","originalUrl":"https://aa.com.tr/x","categories":["Politics","Türkiye"],"sources":["Anadolu Agency","Reuters"]}
+            """));
+        var exportDir = Path.Combine(_input.Path, "export");
+        await using (var scope = source.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<ExportService>().ExportAsync(ImportFormat.JsonLines, exportDir);
+        }
+
+        using var fresh = new EmptyNewsPortalFactory();
+        var report = await fresh.ImportAsync(exportDir);
+
+        var original = await Snapshot(source);
+        var copy = await Snapshot(fresh);
+        Assert.Equal(2, report.Imported);
+        Assert.Equal(original, copy);
+    }
+
+    [Fact]
+    public async Task ExportAsSnippets_ReadsBackAsTheSameStories()
+    {
+        using var source = new EmptyNewsPortalFactory();
+        await source.ImportAsync(_input.Write("snippets-roundtrip/seed.txt", Seed.Text));
+        await source.ImportAsync(_input.Write("snippets-roundtrip/two.jsonl", """
+            {"title":"Snippet two","dateline":"KYIV","publishedOn":"2025-01-05","documentDate":"2025-01-05T17:45:00","body":"Para one.\n\n**Para** two.","language":"uk","originalUrl":"https://example.org/two","categories":["Politics"],"sources":["Reuters","The Globe and Mail"]}
+            """));
+        var exportDir = Path.Combine(_input.Path, "snippet-export");
+        await using (var scope = source.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<ExportService>().ExportAsync(ImportFormat.Snippet, exportDir);
+        }
+
+        using var fresh = new EmptyNewsPortalFactory();
+        var report = await fresh.ImportAsync(exportDir);
+
+        Assert.False(report.HasRejections, report.ToString());
+        Assert.Equal(2, report.Imported);
+        Assert.Equal(
+            (await Snapshot(source)).Select(a => a with { CreatedAtUtc = default, UpdatedAtUtc = default }),
+            (await Snapshot(fresh)).Select(a => a with { CreatedAtUtc = default, UpdatedAtUtc = default }));
+    }
+
+    private static Task<List<ArticleSnapshot>> Snapshot(NewsPortalFactory portal) => portal.WithDbAsync(async db =>
+        (await db.Articles.AsNoTracking().OrderBy(a => a.Slug).Select(a => new
+        {
+            a.Title, a.Slug, a.Dateline, a.Body, a.Lede, a.PublishedOn, a.DocumentDate, a.Language, a.Site, a.OriginalUrl, a.CreatedAtUtc, a.UpdatedAtUtc,
+            Categories = a.Categories.Select(c => c.Name).OrderBy(n => n).ToList(),
+            Sources = a.Sources.Select(s => s.Name).OrderBy(n => n).ToList(),
+        }).ToListAsync())
+        .Select(a => new ArticleSnapshot(
+            a.Title, a.Slug, a.Dateline, a.Body, a.Lede, a.PublishedOn, a.DocumentDate, a.Language, a.Site, a.OriginalUrl, a.CreatedAtUtc, a.UpdatedAtUtc,
+            string.Join("|", a.Categories), string.Join("|", a.Sources)))
+        .ToList());
+
+    private sealed record ArticleSnapshot(
+        string Title, string Slug, string? Dateline, string Body, string Lede, DateOnly PublishedOn, DateTime? DocumentDate, string Language,
+        string? Site, string? OriginalUrl, DateTime CreatedAtUtc, DateTime UpdatedAtUtc, string Categories, string Sources);
+}
