@@ -26,10 +26,11 @@ public static partial class CorpusConverter
             var date = DateOnly.ParseExact(item.GetProperty("date").GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
             var text = item.GetProperty("text").GetString()!;
             var sources = item.GetProperty("sources").EnumerateArray().Select(s => s.GetProperty("name").GetString()!).ToList();
-            var title = FirstSentence(text);
+            var prefix = copy == 1 ? "" : $"[{copy}] ";
+            var title = prefix + FirstSentence(text, 300 - prefix.Length);
             var page = date.ToString("yyyy_MMMM_d", CultureInfo.InvariantCulture);
             yield return new SnippetDocument(
-                copy == 1 ? title : $"{title} (copy {copy})",
+                title,
                 date,
                 null,
                 item.GetProperty("language").GetString(),
@@ -105,11 +106,11 @@ public static partial class CorpusConverter
         }
     }
 
-    private static string FirstSentence(string text)
+    private static string FirstSentence(string text, int maxLength)
     {
         var match = SentenceEnd().Match(text);
         var sentence = match.Success ? text[..(match.Index + 1)] : text;
-        return sentence.Length <= 300 ? sentence : sentence[..299].TrimEnd() + "…";
+        return sentence.Length <= maxLength ? sentence : sentence[..(maxLength - 1)].TrimEnd() + "…";
     }
 
     // A full stop, question or exclamation mark followed by a space and a capital: the end of a sentence
