@@ -15,7 +15,12 @@ try
 {
     // "import" and "export" run as commands against the same configuration and store instead of starting the site.
     var isCommand = CommandLine.IsCommand(args);
-    var builder = WebApplication.CreateBuilder(isCommand ? [] : args);
+    var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+    {
+        Args = isCommand ? [] : args,
+        ContentRootPath = HostFolders.ContentRoot(args),
+    });
+    builder.WebHost.UseStaticWebAssets();
 
     // Structured logs to the console, configured from the "Serilog" section.
     builder.Services.AddSerilog((services, logger) => logger

@@ -25,7 +25,7 @@ public static class DatabaseInitializer
             return;
         }
 
-        var seedDirectory = Path.Combine(AppContext.BaseDirectory, options.SeedDirectory);
+        var seedDirectory = Path.Combine(HostFolders.AppDirectory, options.SeedDirectory);
         var report = await scope.ServiceProvider.GetRequiredService<ImportService>().ImportPathsAsync([seedDirectory], dryRun: false, cancellationToken: cancellationToken);
         var logger = scope.ServiceProvider.GetRequiredService<ILogger<NewsDbContext>>();
         logger.LogInformation("Seeded an empty store from {Directory}: {Report}", seedDirectory, report.ToString());

@@ -223,7 +223,18 @@ public sealed class ImportServiceTests(EmptyNewsPortalFactory factory) : IClassF
     private static Task<List<ArticleSnapshot>> Snapshot(NewsPortalFactory portal) => portal.WithDbAsync(async db =>
         (await db.Articles.AsNoTracking().OrderBy(a => a.Slug).Select(a => new
         {
-            a.Title, a.Slug, a.Dateline, a.Body, a.Lede, a.PublishedOn, a.DocumentDate, a.Language, a.Site, a.OriginalUrl, a.CreatedAtUtc, a.UpdatedAtUtc,
+            a.Title,
+            a.Slug,
+            a.Dateline,
+            a.Body,
+            a.Lede,
+            a.PublishedOn,
+            a.DocumentDate,
+            a.Language,
+            a.Site,
+            a.OriginalUrl,
+            a.CreatedAtUtc,
+            a.UpdatedAtUtc,
             Categories = a.Categories.Select(c => c.Name).OrderBy(n => n).ToList(),
             Sources = a.Sources.Select(s => s.Name).OrderBy(n => n).ToList(),
         }).ToListAsync())
@@ -235,4 +246,52 @@ public sealed class ImportServiceTests(EmptyNewsPortalFactory factory) : IClassF
     private sealed record ArticleSnapshot(
         string Title, string Slug, string? Dateline, string Body, string Lede, DateOnly PublishedOn, DateTime? DocumentDate, string Language,
         string? Site, string? OriginalUrl, DateTime CreatedAtUtc, DateTime UpdatedAtUtc, string Categories, string Sources);
+}
+
+/// <summary>An app with small import limits, so each limit can be crossed cheaply.</summary>
+public sealed class SmallLimitsFactory : EmptyNewsPortalFactory
+{
+    protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("Import:MaxFileBytes", "4000");
+        builder.UseSetting("Import:MaxBodyBytes", "1000");
+        builder.UseSetting("Import:MaxTitleLength", "80");
+    }
+}
+
+public sealed class ImportLimitTests(SmallLimitsFactory factory) : IClassFixture<SmallLimitsFactory>, IDisposable
+{
+    private readonly TempFolder _input = new();
+
+    public void Dispose() => _input.Dispose();
+
+    [Fact]
+    public async Task TitleOverTheLimit_IsRejectedNamingTheLimit()
+    {
+        var report = await factory.ImportAsync(_input.Write("long-title.txt", TempFolder.Snippet(new string('T', 81))));
+
+        Assert.Equal("the title is 81 characters long; the limit is 80 (Import:MaxTitleLength)", Assert.Single(report.Problems).Reason);
+    }
+
+    [Fact]
+    public async Task BodyOverTheLimit_IsRejectedNamingTheLimit()
+    {
+        var report = await factory.ImportAsync(_input.Write("long-body.jsonl", $$"""{"title":"Long body","publishedOn":"2025-06-02","body":"{{new string('b', 1001)}}"}"""));
+
+        var problem = Assert.Single(report.Problems);
+        Assert.Equal(1, problem.Line);
+        Assert.Equal("the body is 1,001 bytes; the limit is 1,000 (Import:MaxBodyBytes)", problem.Reason);
+    }
+
+    [Fact]
+    public async Task FileOverTheLimit_IsRejectedWholeWithoutBeingRead()
+    {
+        var lines = Enumerable.Range(1, 100).Select(i => $$"""{"title":"Big file {{i}}","publishedOn":"2025-06-02","body":"Body {{i}}."}""");
+        var report = await factory.ImportAsync(_input.Write("big.jsonl", string.Join('\n', lines)));
+
+        Assert.Contains("the limit is 4,000 (Import:MaxFileBytes)", Assert.Single(report.Problems).Reason);
+        Assert.Equal(0, report.Imported);
+        Assert.Equal(0, await factory.WithDbAsync(db => db.Articles.CountAsync()));
+    }
 }
