@@ -12,6 +12,7 @@ public class Article
     public const int LanguageMaxLength = 35;
     public const int SiteMaxLength = 253;
     public const int UrlMaxLength = 2048;
+    public const int CorrectionMaxLength = 1000;
 
     public int Id { get; set; }
     public required string Title { get; set; }
@@ -43,6 +44,22 @@ public class Article
 
     public DateTime CreatedAtUtc { get; set; }
     public DateTime UpdatedAtUtc { get; set; }
+
+    public ArticleStatus Status { get; set; } = ArticleStatus.Published;
+
+    /// <summary>When the article goes (or went) public; for a Scheduled article, a time in the future.</summary>
+    public DateTime? PublishAtUtc { get; set; }
+
+    /// <summary>A public note explaining a correction to a published story.</summary>
+    public string? CorrectionNote { get; set; }
+
+    /// <summary>Set when an editor deletes the article; an admin can restore it. Its public URL answers 410 meanwhile.</summary>
+    public DateTime? DeletedAtUtc { get; set; }
+
+    /// <summary>Optimistic concurrency token, raised on every editorial save so a stale form cannot overwrite newer work.</summary>
+    public int Version { get; set; }
+
+    public List<ArticleRevision> Revisions { get; set; } = [];
 
     public List<Category> Categories { get; set; } = [];
     public List<Source> Sources { get; set; } = [];

@@ -25,5 +25,8 @@ public sealed record ArticleDetails(
     string? Site,
     string? OriginalUrl,
     DateTime UpdatedAtUtc,
+    string? CorrectionNote,
     IReadOnlyList<NamedLink> Categories,
     IReadOnlyList<NamedLink> Sources);
+
+public sealed record ArticleLookup(ArticleDetails? Article, bool Gone);

@@ -5,23 +5,32 @@ using NewsPortal.Web.Shared;
 
 namespace NewsPortal.Web.Articles;
 
-public sealed class ArticleService(NewsDbContext db, MarkdownRenderer markdown, IOptions<PortalOptions> options)
+public sealed class ArticleService(NewsDbContext db, MarkdownRenderer markdown, TimeProvider clock, IOptions<PortalOptions> options)
 {
     private int PageSize => options.Value.PageSize;
 
+    /// <summary>Articles readers may see now: published, or scheduled and due, and not deleted.</summary>
+    private IQueryable<Article> Public => db.Articles.Where(ArticleVisibility.IsPublicAt(clock.GetUtcNow().UtcDateTime));
+
     /// <summary>All articles, newest first. A page number out of range gives the nearest page that exists.</summary>
     public Task<PagedList<ArticleCard>> ListAsync(long page, CancellationToken cancellationToken = default)
-        => ListAsync(db.Articles, page, cancellationToken);
+        => ListAsync(Public, page, cancellationToken);
 
     public Task<PagedList<ArticleCard>> ListInCategoryAsync(int categoryId, long page, CancellationToken cancellationToken = default)
-        => ListAsync(db.Articles.Where(a => a.Categories.Any(c => c.Id == categoryId)), page, cancellationToken);
+        => ListAsync(Public.Where(a => a.Categories.Any(c => c.Id == categoryId)), page, cancellationToken);
 
     public Task<PagedList<ArticleCard>> ListFromSourceAsync(int sourceId, long page, CancellationToken cancellationToken = default)
-        => ListAsync(db.Articles.Where(a => a.Sources.Any(s => s.Id == sourceId)), page, cancellationToken);
+        => ListAsync(Public.Where(a => a.Sources.Any(s => s.Id == sourceId)), page, cancellationToken);
 
-    public async Task<ArticleDetails?> GetBySlugAsync(string slug, CancellationToken cancellationToken = default)
+    /// <summary>The public article with this slug; <see cref="ArticleLookup.Gone"/> when it was deleted.</summary>
+    public async Task<ArticleLookup> GetBySlugAsync(string slug, CancellationToken cancellationToken = default)
     {
-        var article = await db.Articles.AsNoTracking()
+        if (await db.Articles.AnyAsync(a => a.Slug == slug && a.DeletedAtUtc != null, cancellationToken))
+        {
+            return new ArticleLookup(null, Gone: true);
+        }
+
+        var article = await Public.AsNoTracking()
             .Where(a => a.Slug == slug)
             .Select(a => new
             {
@@ -36,18 +45,21 @@ public sealed class ArticleService(NewsDbContext db, MarkdownRenderer markdown, 
                 a.Site,
                 a.OriginalUrl,
                 a.UpdatedAtUtc,
+                a.CorrectionNote,
                 Categories = a.Categories.OrderBy(c => c.Name).Select(c => new NamedLink(c.Name, c.Slug)).ToList(),
                 Sources = a.Sources.OrderBy(s => s.Name).Select(s => new NamedLink(s.Name, s.Slug)).ToList(),
             })
             .AsSplitQuery()
             .SingleOrDefaultAsync(cancellationToken);
 
-        return article is null
-            ? null
-            : new ArticleDetails(
-                article.Title, article.Slug, article.Dateline, markdown.ToHtml(article.Body, article.Dateline), article.Lede,
-                article.PublishedOn, article.DocumentDate, article.Language, article.Site, article.OriginalUrl,
-                article.UpdatedAtUtc, article.Categories, article.Sources);
+        return new ArticleLookup(
+            article is null
+                ? null
+                : new ArticleDetails(
+                    article.Title, article.Slug, article.Dateline, markdown.ToHtml(article.Body, article.Dateline), article.Lede,
+                    article.PublishedOn, article.DocumentDate, article.Language, article.Site, article.OriginalUrl,
+                    article.UpdatedAtUtc, article.CorrectionNote, article.Categories, article.Sources),
+            Gone: false);
     }
 
     private async Task<PagedList<ArticleCard>> ListAsync(IQueryable<Article> articles, long page, CancellationToken cancellationToken)

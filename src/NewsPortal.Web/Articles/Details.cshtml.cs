@@ -9,13 +9,18 @@ public sealed class DetailsModel(ArticleService articles) : PageModel
 
     public async Task<IActionResult> OnGetAsync(string slug, CancellationToken cancellationToken)
     {
-        var article = await articles.GetBySlugAsync(slug, cancellationToken);
-        if (article is null)
+        var lookup = await articles.GetBySlugAsync(slug, cancellationToken);
+        if (lookup.Gone)
+        {
+            return StatusCode(StatusCodes.Status410Gone);
+        }
+
+        if (lookup.Article is null)
         {
             return NotFound();
         }
 
-        Article = article;
+        Article = lookup.Article;
         return Page();
     }
 }

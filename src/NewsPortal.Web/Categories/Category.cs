@@ -3,7 +3,7 @@ using NewsPortal.Web.Shared;
 
 namespace NewsPortal.Web.Categories;
 
-public class Category : INamedEntity
+public class Category : INamedEntity, INamedRow
 {
     public const int NameMaxLength = 100;
     public const int SlugMaxLength = 120;
@@ -16,4 +16,11 @@ public class Category : INamedEntity
 
     public required string Slug { get; set; }
     public List<Article> Articles { get; set; } = [];
+
+    public void Rename(string name, string nameKey, string slug)
+    {
+        Name = name;
+        NameKey = nameKey;
+        Slug = slug;
+    }
 }

@@ -13,7 +13,9 @@ public sealed class DetailsModel(CategoryService categories, ArticleService arti
         var category = await categories.GetBySlugAsync(slug, cancellationToken);
         if (category is null)
         {
-            return NotFound();
+            return await categories.RedirectForAsync(slug, cancellationToken) is { } target
+                ? RedirectToPagePermanent(null, new { slug = target })
+                : NotFound();
         }
 
         if (!PageNumber.TryParse(pageNumber, out var requested))

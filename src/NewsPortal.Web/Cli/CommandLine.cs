@@ -1,10 +1,12 @@
+using NewsPortal.Web.Accounts;
 using NewsPortal.Web.Import;
 
 namespace NewsPortal.Web.Cli;
 
 /// <summary>
 /// The portal's commands, run with the same configuration and store as the site:
-/// <c>import PATH... [--dry-run]</c> and <c>export --format snippets|jsonl --out DIR</c>.
+/// <c>import PATH... [--dry-run]</c>, <c>export --format snippets|jsonl --out DIR</c> and
+/// <c>users add --email EMAIL --role Admin|Editor [--password PASSWORD]</c>.
 /// </summary>
 public static class CommandLine
 {
@@ -16,9 +18,11 @@ public static class CommandLine
         Usage:
           NewsPortal.Web import PATH... [--dry-run]       import snippet (.txt) and JSON Lines (.jsonl) files and folders
           NewsPortal.Web export --format snippets|jsonl --out DIR
+          NewsPortal.Web users add --email EMAIL --role Admin|Editor [--password PASSWORD]
+                                                        (without --password: NEWSPORTAL_PASSWORD, else a line on standard input)
         """;
 
-    private static readonly string[] Commands = ["import", "export", "help", "--help"];
+    private static readonly string[] Commands = ["import", "export", "users", "help", "--help"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0], StringComparer.OrdinalIgnoreCase);
 
@@ -31,6 +35,8 @@ public static class CommandLine
                 return await ImportAsync(scope.ServiceProvider.GetRequiredService<ImportService>(), args[1..], output, cancellationToken);
             case "export":
                 return await ExportAsync(scope.ServiceProvider.GetRequiredService<ExportService>(), args[1..], output, cancellationToken);
+            case "users":
+                return await UsersAsync(scope.ServiceProvider.GetRequiredService<UserService>(), args[1..], output);
             default:
                 await output.WriteLineAsync(UsageText);
                 return Ok;
@@ -73,6 +79,43 @@ public static class CommandLine
 
         var count = await exporter.ExportAsync(parsed.Value, directory, cancellationToken);
         await output.WriteLineAsync($"Exported {count} articles to {Path.GetFullPath(directory)}");
+        return Ok;
+    }
+
+    private static async Task<int> UsersAsync(UserService users, string[] args, TextWriter output)
+    {
+        var email = OptionValue(args, "--email");
+        var role = OptionValue(args, "--role");
+        if (args.Length == 0 || args[0] != "add" || string.IsNullOrWhiteSpace(email) || string.IsNullOrWhiteSpace(role))
+        {
+            await output.WriteLineAsync("users add needs --email and --role.");
+            await output.WriteLineAsync(UsageText);
+            return Usage;
+        }
+
+        // The password never has a default: it is given, taken from the environment, or read from standard input.
+        var password = OptionValue(args, "--password")
+            ?? Environment.GetEnvironmentVariable("NEWSPORTAL_PASSWORD")
+            ?? await Console.In.ReadLineAsync();
+        if (string.IsNullOrEmpty(password))
+        {
+            await output.WriteLineAsync("Give a password with --password, NEWSPORTAL_PASSWORD or on standard input.");
+            return Usage;
+        }
+
+        var canonicalRole = Roles.All.FirstOrDefault(r => string.Equals(r, role, StringComparison.OrdinalIgnoreCase)) ?? role;
+        var problems = await users.AddAsync(email, password, canonicalRole, "command line");
+        foreach (var problem in problems)
+        {
+            await output.WriteLineAsync(problem);
+        }
+
+        if (problems.Count > 0)
+        {
+            return Rejected;
+        }
+
+        await output.WriteLineAsync($"Added {canonicalRole} {email}.");
         return Ok;
     }
 

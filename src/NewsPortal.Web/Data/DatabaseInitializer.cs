@@ -1,11 +1,12 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using NewsPortal.Web.Accounts;
 using NewsPortal.Web.Import;
 using NewsPortal.Web.Shared;
 
 namespace NewsPortal.Web.Data;
 
-/// <summary>Brings the store up to date at start-up: applies migrations, turns on WAL and loads the seed snippets into an empty store.</summary>
+/// <summary>Brings the store up to date at start-up: applies migrations, turns on WAL, creates the admin named in configuration and loads the seed snippets into an empty store.</summary>
 public static class DatabaseInitializer
 {
     public static async Task InitializeAsync(IServiceProvider services, bool seed, CancellationToken cancellationToken = default)
@@ -18,6 +19,9 @@ public static class DatabaseInitializer
             // WAL lets readers keep reading while an import writes; the setting is stored in the database file.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
         }
+
+        await scope.ServiceProvider.GetRequiredService<UserService>()
+            .EnsureConfiguredAdminAsync(scope.ServiceProvider.GetRequiredService<IConfiguration>());
 
         var options = scope.ServiceProvider.GetRequiredService<IOptions<PortalOptions>>().Value;
         if (!seed || !options.SeedOnStartup || await db.Articles.AnyAsync(cancellationToken))

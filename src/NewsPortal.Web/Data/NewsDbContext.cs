@@ -1,22 +1,36 @@
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using NewsPortal.Web.Accounts;
 using NewsPortal.Web.Articles;
+using NewsPortal.Web.Audit;
 using NewsPortal.Web.Categories;
+using NewsPortal.Web.Shared;
 using NewsPortal.Web.Sources;
 
 namespace NewsPortal.Web.Data;
 
-/// <summary>The portal's one store.</summary>
+/// <summary>The portal's one store, accounts included.</summary>
 /// <remarks>
 /// Add a migration after changing the model:
 /// <c>dotnet ef migrations add NAME --project src/NewsPortal.Web --output-dir Data/Migrations</c>.
 /// Migrations are applied at start-up by <see cref="DatabaseInitializer"/>.
 /// </remarks>
-public sealed class NewsDbContext(DbContextOptions<NewsDbContext> options) : DbContext(options)
+public sealed class NewsDbContext(DbContextOptions<NewsDbContext> options) : IdentityDbContext<PortalUser>(options)
 {
     public DbSet<Article> Articles => Set<Article>();
+    public DbSet<ArticleRevision> ArticleRevisions => Set<ArticleRevision>();
     public DbSet<Category> Categories => Set<Category>();
+    public DbSet<CategoryAlias> CategoryAliases => Set<CategoryAlias>();
     public DbSet<Source> Sources => Set<Source>();
+    public DbSet<SourceAlias> SourceAliases => Set<SourceAlias>();
+    public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder)
-        => modelBuilder.ApplyConfigurationsFromAssembly(typeof(NewsDbContext).Assembly);
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+
+        // Category and source aliases share a shape, not a table.
+        builder.Ignore<NameAlias>();
+        builder.ApplyConfigurationsFromAssembly(typeof(NewsDbContext).Assembly);
+    }
 }

@@ -76,6 +76,9 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, Ma
                     Body = "",
                     Lede = "",
                     Language = language,
+                    Status = ArticleStatus.Published,
+                    PublishAtUtc = document.CreatedAtUtc ?? now,
+                    Version = 1,
                     CreatedAtUtc = document.CreatedAtUtc ?? now,
                     UpdatedAtUtc = document.UpdatedAtUtc ?? document.CreatedAtUtc ?? now,
                 };
@@ -96,6 +99,19 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, Ma
         await inserter.InsertAsync([.. articles.Where((_, i) => results[i] == ImportOutcome.Imported).Distinct()], cancellationToken);
         db.ChangeTracker.Clear();
         return [.. results.Select((outcome, i) => new WriteResult(outcome, articles[i].Slug))];
+    }
+
+    /// <summary>Sets a tracked article's categories and sources to these names, finding or creating each (aliases count).</summary>
+    public async Task LinkAsync(Article article, IEnumerable<string> categories, IEnumerable<string> sources, CancellationToken cancellationToken)
+    {
+        await LoadNamesAsync(cancellationToken);
+        var links = new LinkResolver(this, [article]);
+        var resolvedCategories = categories.Select(links.Category).DistinctBy(c => c.NameKey).ToList();
+        var resolvedSources = sources.Select(links.Source).DistinctBy(s => s.NameKey).ToList();
+        article.Categories.Clear();
+        article.Categories.AddRange(resolvedCategories);
+        article.Sources.Clear();
+        article.Sources.AddRange(resolvedSources);
     }
 
     private void Apply(Article article, SnippetDocument document, string language)
@@ -179,10 +195,27 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, Ma
             _sources[s.NameKey] = s;
         }
 
+        // A former name (after a rename or merge) leads to the category or source it became.
+        var categoryAliases = await db.CategoryAliases.AsNoTracking()
+            .Select(a => new { a.NameKey, a.Slug, Row = new NamedRow(a.Target!.Id, a.Target.Name, a.Target.NameKey, a.Target.Slug) })
+            .ToListAsync(cancellationToken);
+        foreach (var alias in categoryAliases)
+        {
+            _categories.TryAdd(alias.NameKey, alias.Row);
+        }
+
+        var sourceAliases = await db.SourceAliases.AsNoTracking()
+            .Select(a => new { a.NameKey, a.Slug, Row = new NamedRow(a.Target!.Id, a.Target.Name, a.Target.NameKey, a.Target.Slug) })
+            .ToListAsync(cancellationToken);
+        foreach (var alias in sourceAliases)
+        {
+            _sources.TryAdd(alias.NameKey, alias.Row);
+        }
+
         _categorySlugs.Clear();
-        _categorySlugs.UnionWith(_categories.Values.Select(c => c.Slug));
+        _categorySlugs.UnionWith(_categories.Values.Select(c => c.Slug).Concat(categoryAliases.Select(a => a.Slug).OfType<string>()));
         _sourceSlugs.Clear();
-        _sourceSlugs.UnionWith(_sources.Values.Select(s => s.Slug));
+        _sourceSlugs.UnionWith(_sources.Values.Select(s => s.Slug).Concat(sourceAliases.Select(a => a.Slug).OfType<string>()));
         _namesLoaded = true;
     }
 
@@ -255,8 +288,13 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, Ma
 
             if (known.TryGetValue(key, out var row))
             {
-                entity = stub(row);
-                set.Attach(entity);
+                // The key may be an alias: the entity is the target's, perhaps already in hand under its own key.
+                if (!inBatch.TryGetValue(row.NameKey, out entity))
+                {
+                    entity = stub(row);
+                    set.Attach(entity);
+                    inBatch[row.NameKey] = entity;
+                }
             }
             else
             {

@@ -7,3 +7,11 @@ public interface INamedEntity
     string NameKey { get; }
     string Slug { get; }
 }
+
+/// <summary>A stored category or source that an admin can rename.</summary>
+public interface INamedRow
+{
+    int Id { get; }
+
+    void Rename(string name, string nameKey, string slug);
+}

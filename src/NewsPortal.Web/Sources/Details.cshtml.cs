@@ -13,7 +13,9 @@ public sealed class DetailsModel(SourceService sources, ArticleService articles)
         var source = await sources.GetBySlugAsync(slug, cancellationToken);
         if (source is null)
         {
-            return NotFound();
+            return await sources.RedirectForAsync(slug, cancellationToken) is { } target
+                ? RedirectToPagePermanent(null, new { slug = target })
+                : NotFound();
         }
 
         if (!PageNumber.TryParse(pageNumber, out var requested))

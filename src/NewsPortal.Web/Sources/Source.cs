@@ -4,7 +4,7 @@ using NewsPortal.Web.Shared;
 namespace NewsPortal.Web.Sources;
 
 /// <summary>A news organisation credited for an article, such as "Anadolu Agency".</summary>
-public class Source : INamedEntity
+public class Source : INamedEntity, INamedRow
 {
     public const int NameMaxLength = 200;
     public const int SlugMaxLength = 120;
@@ -17,4 +17,11 @@ public class Source : INamedEntity
 
     public required string Slug { get; set; }
     public List<Article> Articles { get; set; } = [];
+
+    public void Rename(string name, string nameKey, string slug)
+    {
+        Name = name;
+        NameKey = nameKey;
+        Slug = slug;
+    }
 }

@@ -1,0 +1,117 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using NewsPortal.Web.Audit;
+
+namespace NewsPortal.Web.Accounts;
+
+public sealed record UserRow(string Id, string Email, IReadOnlyList<string> Roles, bool Disabled, DateTime CreatedAtUtc);
+
+/// <summary>Editors and admins: adding them, resetting passwords, disabling and enabling. No account has a built-in password.</summary>
+public sealed class UserService(UserManager<PortalUser> users, RoleManager<IdentityRole> roles, AuditLog audit, TimeProvider clock, ILogger<UserService> logger)
+{
+    public async Task EnsureRolesAsync()
+    {
+        foreach (var role in Roles.All)
+        {
+            if (!await roles.RoleExistsAsync(role))
+            {
+                await roles.CreateAsync(new IdentityRole(role));
+            }
+        }
+    }
+
+    public async Task<List<UserRow>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        var all = await users.Users.AsNoTracking().OrderBy(u => u.Email).ToListAsync(cancellationToken);
+        var rows = new List<UserRow>(all.Count);
+        foreach (var user in all)
+        {
+            rows.Add(new UserRow(user.Id, user.Email ?? user.UserName ?? "", [.. await users.GetRolesAsync(user)], IsDisabled(user), user.CreatedAtUtc));
+        }
+
+        return rows;
+    }
+
+    /// <summary>Adds a user with a role and a first password; returns the problems, or none.</summary>
+    public async Task<IReadOnlyList<string>> AddAsync(string email, string password, string role, string actor)
+    {
+        if (!Roles.All.Contains(role))
+        {
+            return [$"The role must be {string.Join(" or ", Roles.All)}."];
+        }
+
+        await EnsureRolesAsync();
+        var user = new PortalUser { UserName = email.Trim(), Email = email.Trim(), EmailConfirmed = true, CreatedAtUtc = clock.GetUtcNow().UtcDateTime };
+        var created = await users.CreateAsync(user, password);
+        if (!created.Succeeded)
+        {
+            return [.. created.Errors.Select(e => e.Description)];
+        }
+
+        await users.AddToRoleAsync(user, role);
+        await audit.RecordAsync(actor, "add user", user.Email, role);
+        logger.LogInformation("Added {Role} {Email}", role, user.Email);
+        return [];
+    }
+
+    public async Task<IReadOnlyList<string>> ResetPasswordAsync(string id, string newPassword, string actor)
+    {
+        var user = await users.FindByIdAsync(id);
+        if (user is null)
+        {
+            return ["No such user."];
+        }
+
+        var token = await users.GeneratePasswordResetTokenAsync(user);
+        var reset = await users.ResetPasswordAsync(user, token, newPassword);
+        if (!reset.Succeeded)
+        {
+            return [.. reset.Errors.Select(e => e.Description)];
+        }
+
+        await users.ResetAccessFailedCountAsync(user);
+        await audit.RecordAsync(actor, "reset password", user.Email ?? id);
+        return [];
+    }
+
+    /// <summary>Disabling locks the account out indefinitely and ends its sessions at their next check.</summary>
+    public async Task<IReadOnlyList<string>> SetDisabledAsync(string id, bool disabled, string actor)
+    {
+        var user = await users.FindByIdAsync(id);
+        if (user is null)
+        {
+            return ["No such user."];
+        }
+
+        if (disabled && string.Equals(user.Email, actor, StringComparison.OrdinalIgnoreCase))
+        {
+            return ["You cannot disable your own account."];
+        }
+
+        await users.SetLockoutEnabledAsync(user, true);
+        await users.SetLockoutEndDateAsync(user, disabled ? DateTimeOffset.MaxValue : null);
+        await users.UpdateSecurityStampAsync(user);
+        await audit.RecordAsync(actor, disabled ? "disable user" : "enable user", user.Email ?? id);
+        return [];
+    }
+
+    /// <summary>Creates the first admin from configuration (Admin:Email, Admin:Password) when that account does not exist yet.</summary>
+    public async Task EnsureConfiguredAdminAsync(IConfiguration configuration)
+    {
+        await EnsureRolesAsync();
+        var email = configuration["Admin:Email"];
+        var password = configuration["Admin:Password"];
+        if (string.IsNullOrWhiteSpace(email) || string.IsNullOrEmpty(password) || await users.FindByEmailAsync(email) is not null)
+        {
+            return;
+        }
+
+        var problems = await AddAsync(email, password, Roles.Admin, "configuration");
+        foreach (var problem in problems)
+        {
+            logger.LogError("The admin from configuration (Admin:Email {Email}) was not created: {Problem}", email, problem);
+        }
+    }
+
+    private static bool IsDisabled(PortalUser user) => user.LockoutEnd is { } end && end > DateTimeOffset.UtcNow.AddYears(100);
+}

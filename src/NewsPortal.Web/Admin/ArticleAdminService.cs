@@ -1,0 +1,294 @@
+using DiffPlex.DiffBuilder;
+using DiffPlex.DiffBuilder.Model;
+using Microsoft.EntityFrameworkCore;
+using NewsPortal.Web.Articles;
+using NewsPortal.Web.Audit;
+using NewsPortal.Web.Data;
+using NewsPortal.Web.Import;
+using NewsPortal.Web.Shared;
+
+namespace NewsPortal.Web.Admin;
+
+public sealed record AdminArticleFilter(string? Status, string? Category, string? Source, string? Text, bool OldestFirst, long Page);
+
+public sealed record AdminArticleRow(int Id, string Title, string Slug, ArticleStatus Status, DateTime? PublishAtUtc, DateOnly PublishedOn, DateTime UpdatedAtUtc, bool Deleted);
+
+public sealed record RevisionRow(int Number, DateTime CreatedAtUtc, string Author, string Action);
+
+public sealed record DiffLine(ChangeType Change, string Text);
+
+/// <summary>The outcome of an editorial save: the article's id and slug, or why it was refused.</summary>
+public sealed record SaveResult(int Id, string Slug, string? Conflict = null)
+{
+    public bool Saved => Conflict is null;
+}
+
+/// <summary>The editors' side of articles: list, write, schedule, revise, restore, delete. Every save keeps a revision.</summary>
+public sealed class ArticleAdminService(NewsDbContext db, ArticleWriter writer, AuditLog audit, MarkdownRenderer markdown, TimeProvider clock)
+{
+    public const int PageSize = 20;
+
+    private DateTime Now => clock.GetUtcNow().UtcDateTime;
+
+    public async Task<PagedList<AdminArticleRow>> ListAsync(AdminArticleFilter filter, CancellationToken cancellationToken = default)
+    {
+        var now = Now;
+        var articles = db.Articles.AsNoTracking();
+        articles = filter.Status?.ToLowerInvariant() switch
+        {
+            "draft" => articles.Where(a => a.DeletedAtUtc == null && a.Status == ArticleStatus.Draft),
+            "scheduled" => articles.Where(a => a.DeletedAtUtc == null && a.Status == ArticleStatus.Scheduled && a.PublishAtUtc > now),
+            "published" => articles.Where(ArticleVisibility.IsPublicAt(now)),
+            "unpublished" => articles.Where(a => a.DeletedAtUtc == null && a.Status == ArticleStatus.Unpublished),
+            "deleted" => articles.Where(a => a.DeletedAtUtc != null),
+            _ => articles.Where(a => a.DeletedAtUtc == null),
+        };
+        if (!string.IsNullOrWhiteSpace(filter.Category))
+        {
+            articles = articles.Where(a => a.Categories.Any(c => c.Slug == filter.Category));
+        }
+
+        if (!string.IsNullOrWhiteSpace(filter.Source))
+        {
+            articles = articles.Where(a => a.Sources.Any(s => s.Slug == filter.Source));
+        }
+
+        if (!string.IsNullOrWhiteSpace(filter.Text))
+        {
+            var text = filter.Text.Trim();
+            articles = articles.Where(a => a.Title.Contains(text) || a.Body.Contains(text));
+        }
+
+        var total = await articles.CountAsync(cancellationToken);
+        var page = PageNumber.Clamp(filter.Page, total, PageSize);
+        var ordered = filter.OldestFirst
+            ? articles.OrderBy(a => a.PublishedOn).ThenBy(a => a.Id)
+            : articles.OrderByDescending(a => a.PublishedOn).ThenByDescending(a => a.Id);
+        var rows = await ordered.Skip((page - 1) * PageSize).Take(PageSize)
+            .Select(a => new AdminArticleRow(a.Id, a.Title, a.Slug, a.Status, a.PublishAtUtc, a.PublishedOn, a.UpdatedAtUtc, a.DeletedAtUtc != null))
+            .ToListAsync(cancellationToken);
+        return new PagedList<AdminArticleRow>(
+            [.. rows.Select(r => r with { Status = ArticleVisibility.Effective(r.Status, r.PublishAtUtc, now) })], page, PageSize, total);
+    }
+
+    public async Task<(ArticleForm Form, string Slug, bool Deleted)?> GetFormAsync(int id, CancellationToken cancellationToken = default)
+    {
+        var article = await db.Articles.AsNoTracking().Include(a => a.Categories).Include(a => a.Sources).AsSplitQuery()
+            .SingleOrDefaultAsync(a => a.Id == id, cancellationToken);
+        return article is null ? null : (ArticleForm.From(article), article.Slug, article.DeletedAtUtc != null);
+    }
+
+    public string Preview(ArticleForm form) => markdown.ToHtml(form.Body ?? "", form.Dateline);
+
+    public async Task<SaveResult> CreateAsync(ArticleForm form, string user, CancellationToken cancellationToken = default)
+    {
+        var document = form.ToDocument();
+        var now = Now;
+        var article = new Article
+        {
+            Title = document.Title,
+            Slug = await FreeSlugAsync(document.Title, cancellationToken),
+            Body = document.Body,
+            Lede = "",
+            Language = document.Language ?? "en",
+            CreatedAtUtc = now,
+            UpdatedAtUtc = now,
+            Version = 1,
+        };
+        Apply(article, form, document, now);
+        db.Articles.Add(article);
+        await writer.LinkAsync(article, document.Categories, document.Sources, cancellationToken);
+        article.Revisions.Add(Revision(article, 1, user, "created"));
+        audit.Add(user, "create", article.Slug, $"{article.Status}: {article.Title}");
+        await db.SaveChangesAsync(cancellationToken);
+        return new SaveResult(article.Id, article.Slug);
+    }
+
+    /// <summary>Saves an edit made from version <see cref="ArticleForm.Version"/>; refuses it when someone saved since, keeping it as a revision.</summary>
+    public async Task<SaveResult?> UpdateAsync(int id, ArticleForm form, string user, string action = "edited", CancellationToken cancellationToken = default)
+    {
+        var article = await LoadAsync(id, cancellationToken);
+        if (article is null)
+        {
+            return null;
+        }
+
+        var document = form.ToDocument();
+        var now = Now;
+        if (article.Version != form.Version)
+        {
+            return await RefuseAsync(article, form, document, user, cancellationToken);
+        }
+
+        var wasPublic = IsPublic(article, now);
+        Apply(article, form, document, now);
+        await writer.LinkAsync(article, document.Categories, document.Sources, cancellationToken);
+        article.Version++;
+        article.UpdatedAtUtc = now;
+        article.Revisions.Add(Revision(article, await NextRevisionAsync(id, cancellationToken), user, action));
+        audit.Add(user, AuditAction(action, wasPublic, IsPublic(article, now)), article.Slug, article.Title);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Someone saved between our read and our write.
+            db.ChangeTracker.Clear();
+            var current = await LoadAsync(id, cancellationToken);
+            return current is null ? null : await RefuseAsync(current, form, document, user, cancellationToken);
+        }
+
+        return new SaveResult(article.Id, article.Slug);
+    }
+
+    /// <summary>Publishes now, or takes down, keeping everything else as it is.</summary>
+    public async Task<SaveResult?> SetStatusAsync(int id, ArticleStatus status, int version, string user, CancellationToken cancellationToken = default)
+    {
+        var article = await LoadAsync(id, cancellationToken);
+        if (article is null)
+        {
+            return null;
+        }
+
+        var form = ArticleForm.From(article);
+        form.Version = version;
+        form.Status = status;
+        if (status == ArticleStatus.Published && (article.PublishAtUtc is null || article.PublishAtUtc > Now))
+        {
+            form.PublishAtUtc = Now;
+        }
+
+        db.ChangeTracker.Clear();
+        return await UpdateAsync(id, form, user, status == ArticleStatus.Published ? "published" : status.ToString().ToLowerInvariant(), cancellationToken);
+    }
+
+    public async Task<SaveResult?> RestoreRevisionAsync(int id, int number, int version, string user, CancellationToken cancellationToken = default)
+    {
+        var snapshot = await db.ArticleRevisions.AsNoTracking().Where(r => r.ArticleId == id && r.Number == number).Select(r => r.Snapshot).SingleOrDefaultAsync(cancellationToken);
+        return snapshot is null ? null : await UpdateAsync(id, ArticleForm.From(ArticleSnapshot.FromJson(snapshot), version), user, $"restored revision {number}", cancellationToken);
+    }
+
+    /// <summary>Soft delete: the article leaves every public page (its URL answers 410) until an admin restores it.</summary>
+    public async Task<bool> DeleteAsync(int id, string user, CancellationToken cancellationToken = default)
+    {
+        var article = await db.Articles.SingleOrDefaultAsync(a => a.Id == id && a.DeletedAtUtc == null, cancellationToken);
+        if (article is null)
+        {
+            return false;
+        }
+
+        article.DeletedAtUtc = Now;
+        audit.Add(user, "delete", article.Slug, article.Title);
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
+    }
+
+    public async Task<bool> UndeleteAsync(int id, string user, CancellationToken cancellationToken = default)
+    {
+        var article = await db.Articles.SingleOrDefaultAsync(a => a.Id == id && a.DeletedAtUtc != null, cancellationToken);
+        if (article is null)
+        {
+            return false;
+        }
+
+        article.DeletedAtUtc = null;
+        audit.Add(user, "restore", article.Slug, article.Title);
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
+    }
+
+    public Task<List<RevisionRow>> RevisionsAsync(int id, CancellationToken cancellationToken = default)
+        => db.ArticleRevisions.AsNoTracking().Where(r => r.ArticleId == id).OrderByDescending(r => r.Number)
+            .Select(r => new RevisionRow(r.Number, r.CreatedAtUtc, r.Author, r.Action)).ToListAsync(cancellationToken);
+
+    /// <summary>Line-by-line differences between two revisions, fields first, then the body.</summary>
+    public async Task<IReadOnlyList<DiffLine>?> DiffAsync(int id, int from, int to, CancellationToken cancellationToken = default)
+    {
+        var snapshots = await db.ArticleRevisions.AsNoTracking().Where(r => r.ArticleId == id && (r.Number == from || r.Number == to))
+            .ToDictionaryAsync(r => r.Number, r => r.Snapshot, cancellationToken);
+        if (!snapshots.TryGetValue(from, out var older) || !snapshots.TryGetValue(to, out var newer))
+        {
+            return null;
+        }
+
+        var diff = InlineDiffBuilder.Diff(ArticleSnapshot.FromJson(older).ToDiffText(), ArticleSnapshot.FromJson(newer).ToDiffText());
+        return [.. diff.Lines.Select(l => new DiffLine(l.Type, l.Text))];
+    }
+
+    private async Task<SaveResult> RefuseAsync(Article current, ArticleForm form, SnippetDocument document, string user, CancellationToken cancellationToken)
+    {
+        // Nothing is lost: the refused version is kept as a revision the editor can compare and restore.
+        var refused = new ArticleSnapshot(
+            document.Title, document.Dateline, document.Body, document.PublishedOn, document.DocumentDate, document.Language ?? current.Language,
+            document.Site, document.OriginalUrl, document.Categories, document.Sources, form.Status, form.PublishAtUtc, form.CorrectionNote);
+        var number = await NextRevisionAsync(current.Id, cancellationToken);
+        db.ArticleRevisions.Add(new ArticleRevision
+        {
+            ArticleId = current.Id,
+            Number = number,
+            CreatedAtUtc = Now,
+            Author = user,
+            Action = $"refused: edited from version {form.Version}, but version {current.Version} was saved meanwhile",
+            Snapshot = refused.ToJson(),
+        });
+        await db.SaveChangesAsync(cancellationToken);
+        return new SaveResult(current.Id, current.Slug,
+            $"Someone else saved this story while you were editing it. Your version was not applied; it is kept as revision {number}, "
+            + "so you can compare it with the current one and restore or merge what you need.");
+    }
+
+    private void Apply(Article article, ArticleForm form, SnippetDocument document, DateTime now)
+    {
+        article.Title = document.Title;
+        article.Dateline = document.Dateline;
+        article.Body = document.Body;
+        article.Lede = markdown.Lede(document.Body, Article.LedeMaxLength);
+        article.PublishedOn = document.PublishedOn;
+        article.DocumentDate = document.DocumentDate;
+        article.Language = document.Language ?? article.Language;
+        article.Site = document.Site;
+        article.OriginalUrl = document.OriginalUrl;
+        article.CorrectionNote = string.IsNullOrWhiteSpace(form.CorrectionNote) ? null : form.CorrectionNote.Trim();
+        article.Status = form.Status;
+        article.PublishAtUtc = form.Status switch
+        {
+            ArticleStatus.Scheduled => form.PublishAtUtc is { } at ? DateTime.SpecifyKind(at, DateTimeKind.Utc) : null,
+            ArticleStatus.Published => form.PublishAtUtc is { } at && at <= now ? DateTime.SpecifyKind(at, DateTimeKind.Utc) : article.PublishAtUtc is { } was && was <= now ? was : now,
+            _ => article.PublishAtUtc,
+        };
+    }
+
+    private Task<Article?> LoadAsync(int id, CancellationToken cancellationToken)
+        => db.Articles.Include(a => a.Categories).Include(a => a.Sources).AsSplitQuery()
+            .SingleOrDefaultAsync(a => a.Id == id && a.DeletedAtUtc == null, cancellationToken);
+
+    private async Task<int> NextRevisionAsync(int id, CancellationToken cancellationToken)
+        => (await db.ArticleRevisions.Where(r => r.ArticleId == id).MaxAsync(r => (int?)r.Number, cancellationToken) ?? 0) + 1;
+
+    private ArticleRevision Revision(Article article, int number, string user, string action) => new()
+    {
+        Number = number,
+        CreatedAtUtc = Now,
+        Author = user,
+        Action = action,
+        Snapshot = ArticleSnapshot.Of(article).ToJson(),
+    };
+
+    private static bool IsPublic(Article article, DateTime now) => ArticleVisibility.IsPublicAt(now).Compile()(article);
+
+    private static string AuditAction(string action, bool wasPublic, bool isPublic)
+        => action != "edited" ? action.Split(' ')[0] : !wasPublic && isPublic ? "publish" : wasPublic && !isPublic ? "unpublish" : "edit";
+
+    private async Task<string> FreeSlugAsync(string title, CancellationToken cancellationToken)
+    {
+        var baseSlug = Slug.From(title, "article");
+        var slug = baseSlug;
+        for (var n = 2; await db.Articles.AnyAsync(a => a.Slug == slug, cancellationToken); n++)
+        {
+            slug = Slug.WithNumber(baseSlug, n);
+        }
+
+        return slug;
+    }
+}

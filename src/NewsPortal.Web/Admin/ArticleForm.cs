@@ -1,0 +1,131 @@
+using System.ComponentModel.DataAnnotations;
+using NewsPortal.Web.Articles;
+using NewsPortal.Web.Import;
+using CategoryEntity = NewsPortal.Web.Categories.Category;
+using SourceEntity = NewsPortal.Web.Sources.Source;
+
+namespace NewsPortal.Web.Admin;
+
+/// <summary>What an editor fills in to write or revise a snippet. Each problem is reported next to its field.</summary>
+public sealed class ArticleForm : IValidatableObject
+{
+    [Required(ErrorMessage = "A story needs a title.")]
+    [StringLength(Article.TitleMaxLength, ErrorMessage = "The title can be at most {1} characters long.")]
+    public string Title { get; set; } = "";
+
+    [StringLength(Article.DatelineMaxLength, ErrorMessage = "The dateline can be at most {1} characters long.")]
+    public string? Dateline { get; set; }
+
+    [Required(ErrorMessage = "A story needs a body.")]
+    public string Body { get; set; } = "";
+
+    [Display(Name = "Published on")]
+    [Required(ErrorMessage = "Give the date the story was published.")]
+    public DateOnly? PublishedOn { get; set; }
+
+    [Display(Name = "Document date")]
+    public DateTime? DocumentDate { get; set; }
+
+    [Required(ErrorMessage = "Give the story's language, such as en or tr.")]
+    public string Language { get; set; } = "en";
+
+    [StringLength(Article.SiteMaxLength)]
+    public string? Site { get; set; }
+
+    [Display(Name = "Original URL")]
+    public string? OriginalUrl { get; set; }
+
+    /// <summary>Category names separated by commas; new ones are created on saving.</summary>
+    public string? Categories { get; set; }
+
+    /// <summary>Source names separated by commas or semicolons; new ones are created on saving.</summary>
+    public string? Sources { get; set; }
+
+    public ArticleStatus Status { get; set; } = ArticleStatus.Draft;
+
+    /// <summary>When a Scheduled story goes public, in UTC.</summary>
+    [Display(Name = "Publish at (UTC)")]
+    public DateTime? PublishAtUtc { get; set; }
+
+    [Display(Name = "Correction note")]
+    [StringLength(Article.CorrectionMaxLength, ErrorMessage = "The correction note can be at most {1} characters long.")]
+    public string? CorrectionNote { get; set; }
+
+    /// <summary>The article's version when the form was opened; a save from an older version is refused.</summary>
+    public int Version { get; set; }
+
+    public IReadOnlyList<string> CategoryNames => SplitNames(Categories, ',');
+
+    public IReadOnlyList<string> SourceNames => SplitNames(Sources, ',', ';');
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!string.IsNullOrWhiteSpace(OriginalUrl) && OriginalUrl.Trim() != "#" && !SnippetRules.IsWebAddress(OriginalUrl.Trim()))
+        {
+            yield return new ValidationResult("The original URL must be an http or https address.", [nameof(OriginalUrl)]);
+        }
+
+        if (!SnippetRules.IsLanguageTag(Language?.Trim() ?? ""))
+        {
+            yield return new ValidationResult("The language must be a BCP 47 tag such as en, tr or pt-BR.", [nameof(Language)]);
+        }
+
+        if (Status == ArticleStatus.Scheduled && PublishAtUtc is null)
+        {
+            yield return new ValidationResult("A scheduled story needs the time it goes public.", [nameof(PublishAtUtc)]);
+        }
+
+        foreach (var name in CategoryNames.Where(n => n.Length > CategoryEntity.NameMaxLength))
+        {
+            yield return new ValidationResult($"The category '{name[..20]}…' is too long.", [nameof(Categories)]);
+        }
+
+        foreach (var name in SourceNames.Where(n => n.Length > SourceEntity.NameMaxLength))
+        {
+            yield return new ValidationResult($"The source '{name[..20]}…' is too long.", [nameof(Sources)]);
+        }
+    }
+
+    public static ArticleForm From(Article article) => new()
+    {
+        Title = article.Title,
+        Dateline = article.Dateline,
+        Body = article.Body,
+        PublishedOn = article.PublishedOn,
+        DocumentDate = article.DocumentDate,
+        Language = article.Language,
+        Site = article.Site,
+        OriginalUrl = article.OriginalUrl,
+        Categories = string.Join(", ", article.Categories.Select(c => c.Name).Order(StringComparer.Ordinal)),
+        Sources = string.Join(", ", article.Sources.Select(s => s.Name).Order(StringComparer.Ordinal)),
+        Status = article.Status,
+        PublishAtUtc = article.PublishAtUtc,
+        CorrectionNote = article.CorrectionNote,
+        Version = article.Version,
+    };
+
+    public static ArticleForm From(ArticleSnapshot snapshot, int version) => new()
+    {
+        Title = snapshot.Title,
+        Dateline = snapshot.Dateline,
+        Body = snapshot.Body,
+        PublishedOn = snapshot.PublishedOn,
+        DocumentDate = snapshot.DocumentDate,
+        Language = snapshot.Language,
+        Site = snapshot.Site,
+        OriginalUrl = snapshot.OriginalUrl,
+        Categories = string.Join(", ", snapshot.Categories),
+        Sources = string.Join(", ", snapshot.Sources),
+        Status = snapshot.Status,
+        PublishAtUtc = snapshot.PublishAtUtc,
+        CorrectionNote = snapshot.CorrectionNote,
+        Version = version,
+    };
+
+    /// <summary>The form as a story, cleaned the way imports are (NFC, no control characters, collapsed spaces).</summary>
+    public SnippetDocument ToDocument() => SnippetRules.Normalize(new SnippetDocument(
+        Title, PublishedOn ?? default, DocumentDate, Language, CategoryNames, OriginalUrl, Site, SourceNames, Dateline, Body));
+
+    private static List<string> SplitNames(string? value, params char[] separators)
+        => value is null ? [] : [.. value.Split(separators, StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
+}

@@ -1,0 +1,173 @@
+using System.Linq.Expressions;
+using Microsoft.EntityFrameworkCore;
+using NewsPortal.Web.Articles;
+using NewsPortal.Web.Audit;
+using NewsPortal.Web.Data;
+using NewsPortal.Web.Shared;
+
+namespace NewsPortal.Web.Admin;
+
+public enum NameKind
+{
+    Category,
+    Source,
+}
+
+public sealed record NameRow(int Id, string Name, string Slug, int ArticleCount, IReadOnlyList<string> Aliases);
+
+/// <summary>Renames and merges categories and sources, and gives them aliases the importer will map to them.</summary>
+public sealed class NameAdminService(NewsDbContext db, AuditLog audit)
+{
+    public Task<List<NameRow>> ListAsync(NameKind kind, CancellationToken cancellationToken = default) => kind == NameKind.Category
+        ? db.Categories.AsNoTracking().OrderBy(c => c.NameKey)
+            .Select(c => new NameRow(c.Id, c.Name, c.Slug, c.Articles.Count(a => a.DeletedAtUtc == null),
+                db.CategoryAliases.Where(a => a.TargetId == c.Id).OrderBy(a => a.Name).Select(a => a.Name).ToList()))
+            .ToListAsync(cancellationToken)
+        : db.Sources.AsNoTracking().OrderBy(s => s.NameKey)
+            .Select(s => new NameRow(s.Id, s.Name, s.Slug, s.Articles.Count(a => a.DeletedAtUtc == null),
+                db.SourceAliases.Where(a => a.TargetId == s.Id).OrderBy(a => a.Name).Select(a => a.Name).ToList()))
+            .ToListAsync(cancellationToken);
+
+    /// <summary>Renames; the old name becomes an alias and the old slug answers 301 to the new one. Returns an error or null.</summary>
+    public Task<string?> RenameAsync(NameKind kind, int id, string newName, string user, CancellationToken cancellationToken = default) => kind == NameKind.Category
+        ? RenameAsync(db.Categories, db.CategoryAliases, id, newName, user, "category", (n, k, s, t) => new CategoryAlias { Name = n, NameKey = k, Slug = s, TargetId = t }, cancellationToken)
+        : RenameAsync(db.Sources, db.SourceAliases, id, newName, user, "source", (n, k, s, t) => new SourceAlias { Name = n, NameKey = k, Slug = s, TargetId = t }, cancellationToken);
+
+    /// <summary>Moves every article of <paramref name="fromId"/> to <paramref name="intoId"/> and removes it, keeping its name and slug as aliases.</summary>
+    public Task<string?> MergeAsync(NameKind kind, int fromId, int intoId, string user, CancellationToken cancellationToken = default) => kind == NameKind.Category
+        ? MergeAsync(db.Categories, db.CategoryAliases, fromId, intoId, user, "category", a => a.Categories, a => a.Categories.Any(c => c.Id == fromId),
+            (n, k, s, t) => new CategoryAlias { Name = n, NameKey = k, Slug = s, TargetId = t }, cancellationToken)
+        : MergeAsync(db.Sources, db.SourceAliases, fromId, intoId, user, "source", a => a.Sources, a => a.Sources.Any(s => s.Id == fromId),
+            (n, k, s, t) => new SourceAlias { Name = n, NameKey = k, Slug = s, TargetId = t }, cancellationToken);
+
+    /// <summary>Adds another name that imports should file under this category or source.</summary>
+    public Task<string?> AddAliasAsync(NameKind kind, int id, string alias, string user, CancellationToken cancellationToken = default) => kind == NameKind.Category
+        ? AddAliasAsync(db.Categories, db.CategoryAliases, id, alias, user, "category", (n, k, t) => new CategoryAlias { Name = n, NameKey = k, TargetId = t }, cancellationToken)
+        : AddAliasAsync(db.Sources, db.SourceAliases, id, alias, user, "source", (n, k, t) => new SourceAlias { Name = n, NameKey = k, TargetId = t }, cancellationToken);
+
+    private async Task<string?> RenameAsync<T, TAlias>(
+        DbSet<T> set, DbSet<TAlias> aliases, int id, string newName, string user, string noun,
+        Func<string, string, string?, int, TAlias> alias, CancellationToken cancellationToken)
+        where T : class, INamedEntity, INamedRow
+        where TAlias : NameAlias
+    {
+        var name = Text.CollapseWhitespace(newName ?? "");
+        var target = await set.SingleOrDefaultAsync(e => e.Id == id, cancellationToken);
+        if (target is null)
+        {
+            return $"That {noun} no longer exists.";
+        }
+
+        if (name.Length == 0)
+        {
+            return "Give the new name.";
+        }
+
+        var key = NameKey.For(name);
+        if (await NameTakenAsync(set, aliases, key, id, cancellationToken))
+        {
+            return $"Another {noun} is already called '{name}' (or has it as an alias); merge them instead.";
+        }
+
+        var (oldName, oldKey, oldSlug) = (target.Name, target.NameKey, target.Slug);
+        var newSlug = Slug.From(name, noun);
+        if (newSlug != oldSlug)
+        {
+            for (var n = 2; await SlugTakenAsync(set, aliases, newSlug, id, cancellationToken); n++)
+            {
+                newSlug = Slug.WithNumber(Slug.From(name, noun), n);
+            }
+        }
+
+        // A former alias equal to the new name is now simply the name.
+        await aliases.Where(a => a.NameKey == key).ExecuteDeleteAsync(cancellationToken);
+        target.Rename(name, key, newSlug);
+        if (oldKey != key || oldSlug != newSlug)
+        {
+            aliases.Add(alias(oldName, oldKey, oldSlug != newSlug ? oldSlug : null, id));
+        }
+
+        audit.Add(user, "rename", $"{noun} {oldSlug}", $"'{oldName}' → '{name}'");
+        await db.SaveChangesAsync(cancellationToken);
+        return null;
+    }
+
+    private async Task<string?> MergeAsync<T, TAlias>(
+        DbSet<T> set, DbSet<TAlias> aliases, int fromId, int intoId, string user, string noun,
+        Expression<Func<Article, List<T>>> links, Expression<Func<Article, bool>> hasFrom,
+        Func<string, string, string?, int, TAlias> alias, CancellationToken cancellationToken)
+        where T : class, INamedEntity, INamedRow
+        where TAlias : NameAlias
+    {
+        if (fromId == intoId)
+        {
+            return $"Choose two different {noun} names to merge.";
+        }
+
+        var from = await set.SingleOrDefaultAsync(e => e.Id == fromId, cancellationToken);
+        var into = await set.SingleOrDefaultAsync(e => e.Id == intoId, cancellationToken);
+        if (from is null || into is null)
+        {
+            return $"Both {noun} names must exist.";
+        }
+
+        var getLinks = links.Compile();
+        foreach (var article in await db.Articles.Include(links).Where(hasFrom).ToListAsync(cancellationToken))
+        {
+            var list = getLinks(article);
+            list.Remove(from);
+            if (!list.Contains(into))
+            {
+                list.Add(into);
+            }
+        }
+
+        await aliases.Where(a => a.TargetId == fromId).ExecuteUpdateAsync(u => u.SetProperty(a => a.TargetId, intoId), cancellationToken);
+        aliases.Add(alias(from.Name, from.NameKey, from.Slug, intoId));
+        set.Remove(from);
+        audit.Add(user, "merge", $"{noun} {from.Slug}", $"'{from.Name}' merged into '{into.Name}'");
+        await db.SaveChangesAsync(cancellationToken);
+        return null;
+    }
+
+    private async Task<string?> AddAliasAsync<T, TAlias>(
+        DbSet<T> set, DbSet<TAlias> aliases, int id, string aliasName, string user, string noun,
+        Func<string, string, int, TAlias> alias, CancellationToken cancellationToken)
+        where T : class, INamedEntity, INamedRow
+        where TAlias : NameAlias
+    {
+        var name = Text.CollapseWhitespace(aliasName ?? "");
+        if (name.Length == 0)
+        {
+            return "Give the alias.";
+        }
+
+        if (!await set.AnyAsync(e => e.Id == id, cancellationToken))
+        {
+            return $"That {noun} no longer exists.";
+        }
+
+        var key = NameKey.For(name);
+        if (await NameTakenAsync(set, aliases, key, exceptId: null, cancellationToken))
+        {
+            return $"'{name}' already names a {noun} or an alias; merge instead.";
+        }
+
+        aliases.Add(alias(name, key, id));
+        audit.Add(user, "alias", $"{noun} #{id}", name);
+        await db.SaveChangesAsync(cancellationToken);
+        return null;
+    }
+
+    private static async Task<bool> NameTakenAsync<T, TAlias>(DbSet<T> set, DbSet<TAlias> aliases, string key, int? exceptId, CancellationToken cancellationToken)
+        where T : class, INamedEntity, INamedRow
+        where TAlias : NameAlias
+        => await set.AnyAsync(e => e.NameKey == key && e.Id != exceptId, cancellationToken)
+            || await aliases.AnyAsync(a => a.NameKey == key && a.TargetId != exceptId, cancellationToken);
+
+    private static async Task<bool> SlugTakenAsync<T, TAlias>(DbSet<T> set, DbSet<TAlias> aliases, string slug, int exceptId, CancellationToken cancellationToken)
+        where T : class, INamedEntity, INamedRow
+        where TAlias : NameAlias
+        => await set.AnyAsync(e => e.Slug == slug && e.Id != exceptId, cancellationToken)
+            || await aliases.AnyAsync(a => a.Slug == slug, cancellationToken);
+}

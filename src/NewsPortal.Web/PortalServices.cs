@@ -1,0 +1,125 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.EntityFrameworkCore;
+using NewsPortal.Web.Accounts;
+using NewsPortal.Web.Admin;
+using NewsPortal.Web.Articles;
+using NewsPortal.Web.Audit;
+using NewsPortal.Web.Categories;
+using NewsPortal.Web.Data;
+using NewsPortal.Web.Import;
+using NewsPortal.Web.Shared;
+using NewsPortal.Web.Sources;
+
+namespace NewsPortal.Web;
+
+/// <summary>The registrations behind Program.cs, grouped by what they are for.</summary>
+public static class PortalServices
+{
+    public const string LoginRateLimit = "login";
+
+    /// <summary>Settings and the store: SQLite by default, in App_Data/ under the content root unless configured otherwise.</summary>
+    public static IServiceCollection AddNewsPortalStore(this IServiceCollection services, IConfiguration configuration, IWebHostEnvironment environment)
+    {
+        services.AddOptions<PortalOptions>().BindConfiguration(PortalOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ImportOptions>().BindConfiguration(ImportOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+
+        var connectionString = DatabaseInitializer.PrepareSqliteConnectionString(
+            configuration.GetConnectionString("NewsPortal") ?? "Data Source=App_Data/newsportal.db", environment.ContentRootPath);
+        services.AddDbContext<NewsDbContext>(options => options.UseSqlite(connectionString));
+
+        // Keys for sign-in cookies and antiforgery live beside the database, so sessions survive a restart.
+        var dataDirectory = Path.GetDirectoryName(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString).DataSource) is { Length: > 0 } directory
+            ? directory
+            : Path.Combine(environment.ContentRootPath, "App_Data");
+        services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys")));
+        return services;
+    }
+
+    /// <summary>Accounts and who may do what: Identity cookies, the Editorial and AdminOnly policies, a rate limit on sign-in.</summary>
+    public static IServiceCollection AddNewsPortalAccounts(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddIdentity<PortalUser, IdentityRole>(options =>
+            {
+                options.User.RequireUniqueEmail = true;
+                options.Password.RequiredLength = 10;
+                options.Password.RequireNonAlphanumeric = false;
+                options.Lockout.AllowedForNewUsers = true;
+                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+            })
+            .AddEntityFrameworkStores<NewsDbContext>()
+            .AddDefaultTokenProviders();
+        services.ConfigureApplicationCookie(options =>
+        {
+            options.Cookie.Name = "newsportal.auth";
+            options.Cookie.HttpOnly = true;
+            options.Cookie.SameSite = SameSiteMode.Lax;
+            options.LoginPath = "/account/login";
+            options.LogoutPath = "/account/logout";
+            options.SlidingExpiration = true;
+
+            // Signed in but not an editor: answer 403 rather than bouncing to a login page they cannot use.
+            options.Events.OnRedirectToAccessDenied = context =>
+            {
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                return Task.CompletedTask;
+            };
+        });
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Editorial, policy => policy.RequireRole(Roles.Admin, Roles.Editor))
+            .AddPolicy(Policies.AdminOnly, policy => policy.RequireRole(Roles.Admin));
+
+        var attemptsPerMinute = configuration.GetValue("Security:SignInAttemptsPerMinute", 10);
+        services.AddRateLimiter(options =>
+        {
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.AddPolicy(LoginRateLimit, context => HttpMethods.IsPost(context.Request.Method)
+                ? RateLimitPartition.GetFixedWindowLimiter(
+                    context.Connection.RemoteIpAddress?.ToString() ?? "local",
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = attemptsPerMinute, Window = TimeSpan.FromMinutes(1) })
+                : RateLimitPartition.GetNoLimiter("reads"));
+            options.OnRejected = (context, _) =>
+            {
+                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+                {
+                    context.HttpContext.Response.Headers.RetryAfter = ((int)retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+                }
+
+                return ValueTask.CompletedTask;
+            };
+        });
+        return services;
+    }
+
+    /// <summary>The feature services and the Razor Pages, with the admin area locked in one place.</summary>
+    public static IServiceCollection AddNewsPortalFeatures(this IServiceCollection services)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<MarkdownRenderer>();
+        services.AddScoped<ArticleService>();
+        services.AddScoped<CategoryService>();
+        services.AddScoped<SourceService>();
+        services.AddScoped<ArticleInserter>();
+        services.AddScoped<ArticleWriter>();
+        services.AddScoped<ImportService>();
+        services.AddScoped<ExportService>();
+        services.AddScoped<AuditLog>();
+        services.AddScoped<UserService>();
+        services.AddScoped<ArticleAdminService>();
+        services.AddScoped<NameAdminService>();
+        services.AddRazorPages(options =>
+        {
+            options.RootDirectory = "/";
+            options.Conventions.AuthorizeFolder("/Admin", Policies.Editorial);
+            options.Conventions.AuthorizePage("/Admin/Users", Policies.AdminOnly);
+            options.Conventions.AuthorizePage("/Admin/Audit", Policies.AdminOnly);
+            options.Conventions.AddPageApplicationModelConvention("/Accounts/Login",
+                model => model.EndpointMetadata.Add(new EnableRateLimitingAttribute(LoginRateLimit)));
+        });
+        return services;
+    }
+}
