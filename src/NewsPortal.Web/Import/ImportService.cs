@@ -64,12 +64,21 @@ public sealed class ImportService(
         return report;
     }
 
-    /// <summary>Imports one named input (an upload or a request body) in either format.</summary>
-    public async Task<ImportReport> ImportStreamAsync(string name, Stream content, bool dryRun, CancellationToken cancellationToken = default)
+    /// <summary>Imports named inputs (uploads, a request body) in either format, one transaction each.</summary>
+    public async Task<ImportReport> ImportStreamsAsync(
+        IReadOnlyList<(string Name, Func<Stream> Open)> inputs, bool dryRun, CancellationToken cancellationToken = default)
     {
         var report = new ImportReport { DryRun = dryRun };
-        var tracker = new ProgressTracker(1, content.CanSeek ? content.Length : 0, null, logger, Limits.ProgressIntervalSeconds);
-        await RunAsync(report, dryRun, () => ImportFileAsync(name, content, dryRun, report, tracker, keepSlugs: false, cancellationToken), cancellationToken);
+        var tracker = new ProgressTracker(inputs.Count, 0, null, logger, Limits.ProgressIntervalSeconds);
+        await RunAsync(report, dryRun, async () =>
+        {
+            foreach (var (name, open) in inputs)
+            {
+                await using var content = open();
+                await ImportFileAsync(name, content, dryRun, report, tracker, keepSlugs: false, cancellationToken);
+                tracker.FileDone(0);
+            }
+        }, cancellationToken);
         return report;
     }
 

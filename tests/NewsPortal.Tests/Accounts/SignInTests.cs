@@ -1,0 +1,103 @@
+using System.Net;
+using NewsPortal.Tests.Infrastructure;
+using NewsPortal.Web.Accounts;
+
+namespace NewsPortal.Tests.Accounts;
+
+public sealed class SignInTests(EditorialFactory factory) : IClassFixture<EditorialFactory>
+{
+    [Fact]
+    public async Task RightPassword_SignsInAndGoesToTheAdminArea()
+    {
+        var email = await factory.CreateUserAsync(Roles.Editor);
+        var client = factory.CreatePlainClient();
+
+        using var response = await client.SignInAsync(email, EditorialFactory.Password);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/admin", response.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/admin")).StatusCode);
+    }
+
+    [Fact]
+    public async Task WrongPassword_ShowsAFormError()
+    {
+        var email = await factory.CreateUserAsync(Roles.Editor);
+        var client = factory.CreatePlainClient();
+
+        using var response = await client.SignInAsync(email, "not the password");
+        var page = await response.ReadDocumentAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("The email or password is not right.", page.QuerySelector(".form-errors")!.TextContent);
+    }
+
+    [Fact]
+    public async Task FiveWrongPasswords_LockTheAccountEvenForTheRightOne()
+    {
+        var email = await factory.CreateUserAsync(Roles.Editor);
+        var client = factory.CreatePlainClient();
+        for (var i = 0; i < 5; i++)
+        {
+            (await client.SignInAsync(email, "wrong")).Dispose();
+        }
+
+        using var response = await client.SignInAsync(email, EditorialFactory.Password);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("locked", (await response.ReadDocumentAsync()).QuerySelector(".form-errors")!.TextContent);
+    }
+
+    [Theory]
+    [InlineData("https://evil.example/steal", "/admin")]
+    [InlineData("//evil.example/steal", "/admin")]
+    [InlineData("/admin/import", "/admin/import")]
+    public async Task ReturnUrl_OnlyEverLeadsBackIntoThisSite(string returnUrl, string expected)
+    {
+        var email = await factory.CreateUserAsync(Roles.Editor);
+        var client = factory.CreatePlainClient();
+
+        using var response = await client.SignInAsync(email, EditorialFactory.Password, returnUrl);
+
+        Assert.Equal(expected, response.Headers.Location!.OriginalString);
+    }
+
+    [Fact]
+    public async Task SignOut_EndsTheSession()
+    {
+        var client = await factory.SignedInClientAsync(Roles.Editor);
+
+        using var signOut = await client.SubmitFormAsync("/admin", new Dictionary<string, string?>(), "form[action='/account/logout']");
+        using var after = await client.GetAsync("/admin");
+
+        Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
+    }
+}
+
+/// <summary>The sign-in form with its real rate limit of a few attempts a minute.</summary>
+public sealed class StrictSignInFactory : EditorialFactory
+{
+    protected override int SignInAttemptsPerMinute => 3;
+}
+
+public sealed class SignInRateLimitTests(StrictSignInFactory factory) : IClassFixture<StrictSignInFactory>
+{
+    [Fact]
+    public async Task TooManySignInAttempts_Answer429WithRetryAfter()
+    {
+        var client = factory.CreatePlainClient();
+        var statuses = new List<HttpStatusCode>();
+        HttpResponseMessage? last = null;
+        for (var i = 0; i < 4; i++)
+        {
+            last?.Dispose();
+            last = await client.SignInAsync("nobody@example.org", "wrong");
+            statuses.Add(last.StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], statuses);
+        Assert.True(last!.Headers.RetryAfter is not null || last.Headers.Contains("Retry-After"));
+        last.Dispose();
+    }
+}

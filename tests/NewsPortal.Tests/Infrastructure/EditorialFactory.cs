@@ -1,0 +1,61 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using NewsPortal.Web.Accounts;
+
+namespace NewsPortal.Tests.Infrastructure;
+
+/// <summary>The app with a clock the tests move, the seed loaded, and helpers to sign in with a given role.</summary>
+public class EditorialFactory : NewsPortalFactory
+{
+    public const string Password = "correct-horse-battery";
+
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+
+    protected virtual int SignInAttemptsPerMinute => 10_000;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("Security:SignInAttemptsPerMinute", SignInAttemptsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+    }
+
+    /// <summary>Creates a user with <paramref name="role"/> (or none) and returns their email.</summary>
+    public async Task<string> CreateUserAsync(string? role, string? email = null)
+    {
+        email ??= $"{role?.ToLowerInvariant() ?? "reader"}-{Guid.NewGuid():N}@example.org";
+        await using var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        var user = new PortalUser { UserName = email, Email = email, EmailConfirmed = true };
+        var created = await users.CreateAsync(user, Password);
+        Assert.True(created.Succeeded, string.Join("; ", created.Errors.Select(e => e.Description)));
+        if (role is not null)
+        {
+            await scope.ServiceProvider.GetRequiredService<UserService>().EnsureRolesAsync();
+            await users.AddToRoleAsync(user, role);
+        }
+
+        return email;
+    }
+
+    /// <summary>A client signed in through the real login form; redirects are not followed so tests can see them.</summary>
+    public async Task<HttpClient> SignedInClientAsync(string? role)
+    {
+        var email = await CreateUserAsync(role);
+        var client = CreatePlainClient();
+        using var response = await client.SignInAsync(email, Password);
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, response.StatusCode);
+        return client;
+    }
+}
+
+public static class SignIn
+{
+    public static Task<HttpResponseMessage> SignInAsync(this HttpClient client, string email, string password, string? returnUrl = null)
+        => client.SubmitFormAsync(
+            "/account/login" + (returnUrl is null ? "" : $"?ReturnUrl={Uri.EscapeDataString(returnUrl)}"),
+            new Dictionary<string, string?> { ["Input.Email"] = email, ["Input.Password"] = password });
+}
