@@ -129,3 +129,54 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(0, Count("SELECT COUNT(*) FROM Sources"));
     }
 }
+
+public sealed class UsersCommandTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        _folder.Dispose();
+    }
+
+    [Fact]
+    public async Task UsersAdd_CreatesAnAdminWhoCanSignIn()
+    {
+        var database = Path.Combine(_folder.Path, "users.db");
+
+        var run = await PortalCommand.RunAsync(database, "users", "add", "--email", "cli.admin@example.org", "--role", "admin", "--password", "a password from the cli");
+        using var factory = new DatabaseFactory(database);
+        var client = factory.CreatePlainClient();
+        using var signIn = await client.SignInAsync("cli.admin@example.org", "a password from the cli");
+        using var users = await client.GetAsync("/admin/users");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("Added Admin cli.admin@example.org.", run.Output);
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, signIn.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, users.StatusCode);
+    }
+
+    [Fact]
+    public async Task UsersAdd_WithAWeakPasswordOrUnknownRole_FailsWithTheReason()
+    {
+        var database = Path.Combine(_folder.Path, "users.db");
+
+        var weak = await PortalCommand.RunAsync(database, "users", "add", "--email", "x@example.org", "--role", "Editor", "--password", "short");
+        var role = await PortalCommand.RunAsync(database, "users", "add", "--email", "y@example.org", "--role", "Owner", "--password", "a long enough password");
+
+        Assert.Equal(1, weak.ExitCode);
+        Assert.Contains("at least 10 characters", weak.Output);
+        Assert.Equal(1, role.ExitCode);
+        Assert.Contains("The role must be Admin or Editor.", role.Output);
+    }
+
+    private sealed class DatabaseFactory(string databasePath) : EditorialFactory
+    {
+        protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseSetting("ConnectionStrings:NewsPortal", $"Data Source={databasePath}");
+        }
+    }
+}

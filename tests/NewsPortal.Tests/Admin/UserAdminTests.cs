@@ -1,0 +1,115 @@
+using System.Net;
+using NewsPortal.Tests.Infrastructure;
+using NewsPortal.Web.Accounts;
+
+namespace NewsPortal.Tests.Admin;
+
+public sealed class UserAdminTests(EditorialFactory factory) : IClassFixture<EditorialFactory>
+{
+    private static string RowIdFor(AngleSharp.Dom.IDocument page, string email)
+        => page.QuerySelectorAll(".admin-table tbody tr").Single(r => r.QuerySelector("td")!.TextContent == email)
+            .QuerySelector("input[name=id]")!.GetAttribute("value")!;
+
+    [Fact]
+    public async Task AnAdminAddsAnEditor_WhoCanThenSignIn()
+    {
+        var admin = await factory.SignedInClientAsync(Roles.Admin);
+
+        using var add = await admin.SubmitFormAsync("/admin/users", new Dictionary<string, string?>
+        {
+            ["email"] = "new.editor@example.org",
+            ["password"] = "a long first password",
+            ["role"] = "Editor",
+        }, "form[action*='handler=Add']");
+        using var signIn = await factory.CreatePlainClient().SignInAsync("new.editor@example.org", "a long first password");
+
+        Assert.Equal(HttpStatusCode.Redirect, add.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+    }
+
+    [Fact]
+    public async Task AddingAUserWithAShortPassword_IsAFormError()
+    {
+        var admin = await factory.SignedInClientAsync(Roles.Admin);
+
+        using var add = await admin.SubmitFormAsync("/admin/users", new Dictionary<string, string?>
+        {
+            ["email"] = "short@example.org",
+            ["password"] = "short",
+            ["role"] = "Editor",
+        }, "form[action*='handler=Add']");
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, add.StatusCode);
+        Assert.Contains("at least 10 characters", (await add.ReadDocumentAsync()).TextOf(".form-errors"));
+    }
+
+    [Fact]
+    public async Task ResettingAPassword_ReplacesTheOldOne()
+    {
+        var email = await factory.CreateUserAsync(Roles.Editor);
+        var admin = await factory.SignedInClientAsync(Roles.Admin);
+        var id = RowIdFor(await admin.GetDocumentAsync("/admin/users"), email);
+
+        using var reset = await admin.SubmitFormAsync("/admin/users", new Dictionary<string, string?> { ["id"] = id, ["password"] = "a brand new password" },
+            $"form[action*='handler=Reset']:has(input[value='{id}'])");
+        using var oldPassword = await factory.CreatePlainClient().SignInAsync(email, EditorialFactory.Password);
+        using var newPassword = await factory.CreatePlainClient().SignInAsync(email, "a brand new password");
+
+        Assert.Equal(HttpStatusCode.Redirect, reset.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, oldPassword.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, newPassword.StatusCode);
+    }
+
+    [Fact]
+    public async Task ADisabledEditor_CannotSignIn_UntilEnabledAgain()
+    {
+        var email = await factory.CreateUserAsync(Roles.Editor);
+        var admin = await factory.SignedInClientAsync(Roles.Admin);
+        var id = RowIdFor(await admin.GetDocumentAsync("/admin/users"), email);
+
+        await admin.SubmitFormAsync("/admin/users", new Dictionary<string, string?>(), $"form[action*='handler=Disable']:has(input[value='{id}'])");
+        using var whileDisabled = await factory.CreatePlainClient().SignInAsync(email, EditorialFactory.Password);
+        await admin.SubmitFormAsync("/admin/users", new Dictionary<string, string?>(), $"form[action*='handler=Enable']:has(input[value='{id}'])");
+        using var afterEnabled = await factory.CreatePlainClient().SignInAsync(email, EditorialFactory.Password);
+
+        Assert.Equal(HttpStatusCode.OK, whileDisabled.StatusCode);
+        Assert.Contains("disabled", (await whileDisabled.ReadDocumentAsync()).TextOf(".form-errors"));
+        Assert.Equal(HttpStatusCode.Redirect, afterEnabled.StatusCode);
+    }
+}
+
+/// <summary>A fresh install whose first admin comes from configuration, as an operator would set it through the environment.</summary>
+public sealed class ConfiguredAdminFactory : EditorialFactory
+{
+    protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("Admin:Email", "first.admin@example.org");
+        builder.UseSetting("Admin:Password", "configured admin password");
+    }
+}
+
+public sealed class FirstAdminTests(ConfiguredAdminFactory factory) : IClassFixture<ConfiguredAdminFactory>
+{
+    [Fact]
+    public async Task AdminFromConfiguration_CanSignInAndManageUsers()
+    {
+        var client = factory.CreatePlainClient();
+
+        using var signIn = await client.SignInAsync("first.admin@example.org", "configured admin password");
+        using var users = await client.GetAsync("/admin/users");
+
+        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, users.StatusCode);
+    }
+
+    [Fact]
+    public async Task ThereIsNoBuiltInPassword()
+    {
+        foreach (var (email, password) in new[] { ("admin@example.org", "admin"), ("admin", "password"), ("admin@localhost", "changeme123") })
+        {
+            using var response = await factory.CreatePlainClient().SignInAsync(email, password);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+    }
+}
