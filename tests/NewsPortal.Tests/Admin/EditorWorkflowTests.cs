@@ -228,3 +228,23 @@ public sealed class EditorWorkflowTests(EditorialFactory factory) : IClassFixtur
         Assert.Contains(rows, r => r[2] == "delete" && r[3] == slug);
     }
 }
+
+public sealed class SnippetListTests(EditorialFactory factory) : IClassFixture<EditorialFactory>
+{
+    [Fact]
+    public async Task SnippetList_FiltersByCategorySourceAndText_AndSortsByDate()
+    {
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Filter oldest markets").PublishedOn(2024, 1, 1).InCategory("Markets").FromSource("Bloomberg"));
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Filter newest markets").PublishedOn(2026, 1, 1).InCategory("Markets").FromSource("Reuters"));
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Filter sport").PublishedOn(2025, 1, 1).InCategory("Sport").FromSource("Reuters"));
+        var editor = await factory.SignedInClientAsync(NewsPortal.Web.Accounts.Roles.Editor);
+
+        var byCategory = await editor.GetDocumentAsync("/admin?category=markets");
+        var bySource = await editor.GetDocumentAsync("/admin?source=reuters&sort=oldest");
+        var byText = await editor.GetDocumentAsync("/admin?q=sport");
+
+        Assert.Equal(["Filter newest markets", "Filter oldest markets"], byCategory.TextsOf(".admin-table td a:not([href$=revisions])"));
+        Assert.Equal(["Filter sport", "Filter newest markets"], bySource.TextsOf(".admin-table td a:not([href$=revisions])"));
+        Assert.Equal(["Filter sport"], byText.TextsOf(".admin-table td a:not([href$=revisions])"));
+    }
+}
