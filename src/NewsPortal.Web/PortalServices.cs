@@ -11,6 +11,7 @@ using NewsPortal.Web.Audit;
 using NewsPortal.Web.Categories;
 using NewsPortal.Web.Data;
 using NewsPortal.Web.Import;
+using NewsPortal.Web.Search;
 using NewsPortal.Web.Shared;
 using NewsPortal.Web.Sources;
 
@@ -115,6 +116,7 @@ public static class PortalServices
         services.AddScoped<UserService>();
         services.AddScoped<ArticleAdminService>();
         services.AddScoped<NameAdminService>();
+        services.AddScoped<SearchService>();
         services.AddRazorPages(options =>
         {
             options.RootDirectory = "/";

@@ -1,0 +1,21 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using NewsPortal.Web.Shared;
+
+namespace NewsPortal.Web.Search;
+
+public sealed class IndexModel(SearchService search) : PageModel
+{
+    public SearchResults? Results { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(string? q, [FromQuery(Name = "page")] string? pageNumber, CancellationToken cancellationToken)
+    {
+        if (!PageNumber.TryParse(pageNumber, out var page))
+        {
+            return ErrorModel.BadRequest(this, PageNumber.InvalidMessage);
+        }
+
+        Results = await search.SearchAsync(SearchQuery.Parse(q), page, cancellationToken);
+        return Page();
+    }
+}

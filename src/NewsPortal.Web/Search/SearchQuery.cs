@@ -1,0 +1,170 @@
+using System.Globalization;
+using System.Text;
+
+namespace NewsPortal.Web.Search;
+
+/// <summary>
+/// A reader's query, parsed: words and "quoted phrases" to find, -words to exclude, and the operators
+/// <c>source:</c>, <c>category:</c>, <c>lang:</c>, <c>before:</c> and <c>after:</c>. Parsing never fails; what cannot
+/// be understood is reported in <see cref="Problems"/> and left out.
+/// </summary>
+public sealed record SearchQuery(
+    string Text,
+    IReadOnlyList<string> Terms,
+    IReadOnlyList<string> Excluded,
+    IReadOnlyList<string> Sources,
+    IReadOnlyList<string> Categories,
+    string? Language,
+    DateOnly? Before,
+    DateOnly? After,
+    IReadOnlyList<string> Problems)
+{
+    public const int MaxLength = 500;
+
+    public bool IsEmpty => Terms.Count == 0 && Excluded.Count == 0 && !HasFilters;
+
+    public bool HasFilters => Sources.Count > 0 || Categories.Count > 0 || Language is not null || Before is not null || After is not null;
+
+    public static SearchQuery Parse(string? text)
+    {
+        var input = (text ?? "").Normalize(NormalizationForm.FormC);
+        var problems = new List<string>();
+        if (input.Length > MaxLength)
+        {
+            problems.Add($"The search was cut to its first {MaxLength} characters.");
+            input = input[..MaxLength];
+        }
+
+        var terms = new List<string>();
+        var excluded = new List<string>();
+        var sources = new List<string>();
+        var categories = new List<string>();
+        string? language = null;
+        DateOnly? before = null, after = null;
+
+        foreach (var (token, quoted, negated) in Tokenize(input, problems))
+        {
+            var colon = quoted ? -1 : token.IndexOf(':', StringComparison.Ordinal);
+            var (name, value) = colon > 0 ? (token[..colon].ToLowerInvariant(), token[(colon + 1)..].Trim('"')) : ("", token);
+            switch (name)
+            {
+                case "source" when value.Length > 0:
+                    sources.Add(value);
+                    break;
+                case "category" when value.Length > 0:
+                    categories.Add(value);
+                    break;
+                case "lang" or "language" when value.Length > 0:
+                    language = value.ToLowerInvariant();
+                    break;
+                case "before" or "after":
+                    if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+                    {
+                        if (name == "before")
+                        {
+                            before = date;
+                        }
+                        else
+                        {
+                            after = date;
+                        }
+                    }
+                    else
+                    {
+                        problems.Add($"'{name}:' needs a date written as 2026-01-31, not '{value}'.");
+                    }
+
+                    break;
+                default:
+                    if (HasWordCharacters(token))
+                    {
+                        (negated ? excluded : terms).Add(token);
+                    }
+
+                    break;
+            }
+        }
+
+        return new SearchQuery(input.Trim(), terms, excluded, sources, categories, language, before, after, problems);
+    }
+
+    /// <summary>
+    /// The FTS5 MATCH expression: every term quoted (so nothing a reader types is FTS syntax), all required,
+    /// exclusions joined with NOT. Null when there is no term to match.
+    /// </summary>
+    public string? ToFtsMatch()
+    {
+        if (Terms.Count == 0)
+        {
+            return null;
+        }
+
+        var match = string.Join(" AND ", Terms.Select(Quote));
+        return Excluded.Count == 0 ? match : $"({match}) NOT ({string.Join(" OR ", Excluded.Select(Quote))})";
+    }
+
+    /// <summary>An FTS5 expression matching any excluded term, for a query that only excludes.</summary>
+    public string? ExclusionMatch() => Excluded.Count == 0 ? null : string.Join(" OR ", Excluded.Select(Quote));
+
+    private static string Quote(string term) => "\"" + term.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    private static bool HasWordCharacters(string token) => token.Any(char.IsLetterOrDigit);
+
+    private static IEnumerable<(string Token, bool Quoted, bool Negated)> Tokenize(string input, List<string> problems)
+    {
+        var i = 0;
+        while (i < input.Length)
+        {
+            while (i < input.Length && char.IsWhiteSpace(input[i]))
+            {
+                i++;
+            }
+
+            if (i >= input.Length)
+            {
+                yield break;
+            }
+
+            var negated = input[i] == '-' && i + 1 < input.Length && !char.IsWhiteSpace(input[i + 1]);
+            if (negated)
+            {
+                i++;
+            }
+
+            if (input[i] == '"')
+            {
+                var end = input.IndexOf('"', i + 1);
+                if (end < 0)
+                {
+                    problems.Add("A quotation mark was not closed; the rest of the search was read as one phrase.");
+                    end = input.Length;
+                }
+
+                var phrase = input[(i + 1)..end].Trim();
+                i = Math.Min(end + 1, input.Length);
+                if (phrase.Length > 0)
+                {
+                    yield return (phrase, true, negated);
+                }
+
+                continue;
+            }
+
+            var start = i;
+            while (i < input.Length && !char.IsWhiteSpace(input[i]))
+            {
+                // source:"the globe and mail" keeps its quoted value together.
+                if (input[i] == '"' && i > start && input[i - 1] == ':')
+                {
+                    var close = input.IndexOf('"', i + 1);
+                    i = close < 0 ? input.Length : close + 1;
+                    continue;
+                }
+
+                i++;
+            }
+
+            yield return (input[start..i], false, negated);
+        }
+    }
+}

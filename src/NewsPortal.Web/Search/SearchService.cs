@@ -1,0 +1,198 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using NewsPortal.Web.Data;
+using NewsPortal.Web.Shared;
+
+namespace NewsPortal.Web.Search;
+
+public sealed record SearchHit(
+    int Id, string Title, string Slug, string TitleHtml, string SnippetHtml, DateOnly PublishedOn, string Language,
+    IReadOnlyList<NamedLink> Categories, IReadOnlyList<NamedLink> Sources);
+
+public sealed record SearchResults(SearchQuery Query, PagedList<SearchHit> Hits, string? Problem);
+
+/// <summary>
+/// Ranked full-text search over what readers may see, on the SQLite FTS5 index kept by triggers (see the
+/// FullTextSearch migration). All SQL lives here, so another store's search replaces this one class.
+/// </summary>
+public sealed partial class SearchService(NewsDbContext db, TimeProvider clock, IOptions<PortalOptions> options, ILogger<SearchService> logger)
+{
+    private const char MarkStart = '\u0001';
+    private const char MarkEnd = '\u0002';
+
+    public async Task<SearchResults> SearchAsync(SearchQuery query, long page, CancellationToken cancellationToken = default)
+    {
+        var pageSize = options.Value.PageSize;
+        var empty = new PagedList<SearchHit>([], 1, pageSize, 0);
+        if (query.IsEmpty)
+        {
+            return new SearchResults(query, empty, query.Problems.FirstOrDefault());
+        }
+
+        if (query.Terms.Count == 0 && !query.HasFilters)
+        {
+            return new SearchResults(query, empty, "Add a word to search for: a search cannot only exclude words.");
+        }
+
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            var sql = BuildSql(query);
+            await using var count = Command(connection, $"SELECT count(*) FROM {sql.From} WHERE {sql.Where}", sql.Parameters);
+            var total = Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+            var number = PageNumber.Clamp(page, total, pageSize);
+
+            var hits = new List<SearchHit>(pageSize);
+            await using (var select = Command(connection, $"""
+                SELECT a."Id", a."Title", a."Slug", a."PublishedOn", a."Language", {sql.TitleHighlight}, {sql.Snippet}
+                FROM {sql.From} WHERE {sql.Where} ORDER BY {sql.OrderBy} LIMIT @take OFFSET @skip
+                """, [.. sql.Parameters, new("@take", pageSize), new("@skip", (number - 1) * pageSize)]))
+            await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    var title = reader.GetString(1);
+                    hits.Add(new SearchHit(
+                        reader.GetInt32(0), title, reader.GetString(2),
+                        Highlighted(reader.IsDBNull(5) ? title : reader.GetString(5)),
+                        Highlighted(WithoutMarkdown(reader.IsDBNull(6) ? "" : reader.GetString(6))),
+                        DateOnly.ParseExact(reader.GetString(3), "yyyy-MM-dd", CultureInfo.InvariantCulture), reader.GetString(4), [], []));
+                }
+            }
+
+            return new SearchResults(query, new PagedList<SearchHit>(await WithLinksAsync(hits, cancellationToken), number, pageSize, total), query.Problems.FirstOrDefault());
+        }
+        catch (SqliteException ex)
+        {
+            // Terms are quoted, so this should not happen; if it does, the reader gets a message, not a 500.
+            logger.LogWarning(ex, "Search failed for {Query}", query.Text);
+            return new SearchResults(query, empty, "That search could not be run. Try fewer or simpler words.");
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private SqlParts BuildSql(SearchQuery query)
+    {
+        var parameters = new List<SqliteParameter> { new("@now", clock.GetUtcNow().UtcDateTime) };
+        var where = new List<string>
+        {
+            """a."DeletedAtUtc" IS NULL AND a."Status" IN ('Published', 'Scheduled') AND (a."PublishAtUtc" IS NULL OR a."PublishAtUtc" <= @now)""",
+        };
+        var match = query.ToFtsMatch();
+        string from, orderBy, titleHighlight, snippet;
+        if (match is not null)
+        {
+            from = """ "ArticleSearch" JOIN "Articles" a ON a."Id" = "ArticleSearch".rowid """;
+            where.Add(""" "ArticleSearch" MATCH @match """);
+            parameters.Add(new("@match", match));
+            // Title matches count most, then the lede, then the body.
+            orderBy = """bm25("ArticleSearch", 10.0, 4.0, 1.0), a."PublishedOn" DESC""";
+            titleHighlight = """highlight("ArticleSearch", 0, char(1), char(2))""";
+            snippet = """snippet("ArticleSearch", -1, char(1), char(2), '…', 28)""";
+        }
+        else
+        {
+            from = """ "Articles" a """;
+            orderBy = """a."PublishedOn" DESC, a."Id" DESC""";
+            titleHighlight = "NULL";
+            snippet = """a."Lede" """;
+            if (query.ExclusionMatch() is { } exclusion)
+            {
+                where.Add(""" a."Id" NOT IN (SELECT rowid FROM "ArticleSearch" WHERE "ArticleSearch" MATCH @exclude) """);
+                parameters.Add(new("@exclude", exclusion));
+            }
+        }
+
+        AddNameFilters(query.Sources, "ArticleSources", "SourcesId", "Sources", "s", where, parameters);
+        AddNameFilters(query.Categories, "ArticleCategories", "CategoriesId", "Categories", "c", where, parameters);
+        if (query.Language is { } language)
+        {
+            where.Add("""(a."Language" = @lang COLLATE NOCASE OR a."Language" LIKE @langPrefix)""");
+            parameters.Add(new("@lang", language));
+            parameters.Add(new("@langPrefix", language + "-%"));
+        }
+
+        if (query.Before is { } before)
+        {
+            where.Add("""a."PublishedOn" < @before""");
+            parameters.Add(new("@before", before));
+        }
+
+        if (query.After is { } after)
+        {
+            where.Add("""a."PublishedOn" > @after""");
+            parameters.Add(new("@after", after));
+        }
+
+        return new SqlParts(from, string.Join(" AND ", where), orderBy, titleHighlight, snippet, parameters);
+    }
+
+    /// <summary><c>source:reuters</c> matches a slug, a name ignoring case and spacing, or an alias.</summary>
+    private static void AddNameFilters(
+        IReadOnlyList<string> values, string joinTable, string joinColumn, string table, string prefix, List<string> where, List<SqliteParameter> parameters)
+    {
+        for (var i = 0; i < values.Count; i++)
+        {
+            var (slug, key) = ($"@{prefix}slug{i}", $"@{prefix}key{i}");
+            var aliases = table == "Sources" ? "SourceAliases" : "CategoryAliases";
+            where.Add($"""
+                EXISTS (SELECT 1 FROM "{joinTable}" x JOIN "{table}" t ON t."Id" = x."{joinColumn}"
+                        WHERE x."ArticlesId" = a."Id" AND (t."Slug" = {slug} OR t."NameKey" = {key}
+                            OR t."Id" IN (SELECT "TargetId" FROM "{aliases}" WHERE "NameKey" = {key} OR "Slug" = {slug})))
+                """);
+            parameters.Add(new(slug, Slug.From(values[i], "-")));
+            parameters.Add(new(key, NameKey.For(values[i])));
+        }
+    }
+
+    private async Task<List<SearchHit>> WithLinksAsync(List<SearchHit> hits, CancellationToken cancellationToken)
+    {
+        var ids = hits.Select(h => h.Id).ToList();
+        var links = await db.Articles.AsNoTracking().Where(a => ids.Contains(a.Id))
+            .Select(a => new
+            {
+                a.Id,
+                Categories = a.Categories.OrderBy(c => c.Name).Select(c => new NamedLink(c.Name, c.Slug)).ToList(),
+                Sources = a.Sources.OrderBy(s => s.Name).Select(s => new NamedLink(s.Name, s.Slug)).ToList(),
+            })
+            .AsSplitQuery()
+            .ToDictionaryAsync(a => a.Id, cancellationToken);
+        return [.. hits.Select(h => links.TryGetValue(h.Id, out var l) ? h with { Categories = l.Categories, Sources = l.Sources } : h)];
+    }
+
+    private static DbCommand Command(DbConnection connection, string sql, IEnumerable<SqliteParameter> parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new SqliteParameter(parameter.ParameterName, parameter.Value));
+        }
+
+        return command;
+    }
+
+    /// <summary>Encodes stored text (untrusted) for HTML, then turns the match markers into &lt;mark&gt;.</summary>
+    private static string Highlighted(string text)
+        => WebUtility.HtmlEncode(text).Replace(MarkStart.ToString(), "<mark>", StringComparison.Ordinal).Replace(MarkEnd.ToString(), "</mark>", StringComparison.Ordinal);
+
+    /// <summary>Snippets come from the Markdown source: drop link targets and emphasis marks so they read as text.</summary>
+    private static string WithoutMarkdown(string text) => MarkdownNoise().Replace(MarkdownLinkTarget().Replace(text, ""), "");
+
+    [GeneratedRegex(@"\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+""[^""]*"")?\)")]
+    private static partial Regex MarkdownLinkTarget();
+
+    [GeneratedRegex(@"\*\*|__|(?<![\w])\[|`")]
+    private static partial Regex MarkdownNoise();
+
+    private sealed record SqlParts(string From, string Where, string OrderBy, string TitleHighlight, string Snippet, List<SqliteParameter> Parameters);
+}

@@ -1,0 +1,179 @@
+using NewsPortal.Tests.Infrastructure;
+
+namespace NewsPortal.Tests.Search;
+
+/// <summary>A small newsroom of stories with known words, sources, categories, languages and dates.</summary>
+public sealed class SearchFixture : EditorialFactory, IAsyncLifetime
+{
+    protected override bool SeedOnStartup => false;
+
+    public async Task InitializeAsync()
+    {
+        await AddArticleAsync(new ArticleBuilder().Titled("Ceasefire talks resume in Istanbul").PublishedOn(2025, 6, 2)
+            .FromSource("Reuters").InCategory("Diplomacy").WithParagraph("Delegations met at the palace to discuss a prisoner swap."));
+        await AddArticleAsync(new ArticleBuilder().Titled("Markets steady as talks drag on").PublishedOn(2025, 6, 3)
+            .FromSource("Bloomberg").InCategory("Business").WithParagraph("Investors watched the ceasefire news closely."));
+        await AddArticleAsync(new ArticleBuilder().Titled("Türkiye hosts regional summit").PublishedOn(2025, 12, 20)
+            .FromSource("Anadolu Agency").InCategory("Diplomacy").InLanguage("tr").WithParagraph("Ankara welcomed leaders from the region."));
+        await AddArticleAsync(new ArticleBuilder().Titled("Storm closes schools").PublishedOn(2026, 2, 1)
+            .FromSource("Reuters").InCategory("Weather").WithParagraph("Heavy snow fell across the north; talks of closures spread."));
+        await AddArticleAsync(new ArticleBuilder().Titled("Prisoner swap completed").PublishedOn(2025, 5, 25)
+            .FromSource("The Globe and Mail").InCategory("Diplomacy").WithParagraph("Both sides confirmed the swap of prisoners of war."));
+        await AddArticleAsync(new ArticleBuilder().Titled("<script>alert(1)</script> hostile headline").PublishedOn(2025, 1, 1)
+            .WithParagraph("A <b>bold</b> attempt at markup in searchable text."));
+    }
+
+    Task IAsyncLifetime.DisposeAsync() => Task.CompletedTask;
+}
+
+public sealed class SearchTests(SearchFixture factory) : IClassFixture<SearchFixture>
+{
+    private async Task<string[]> TitlesAsync(string q)
+    {
+        var page = await factory.CreateClient().GetDocumentAsync($"/search?q={Uri.EscapeDataString(q)}");
+        return page.TextsOf(".search-results h2");
+    }
+
+    [Fact]
+    public async Task Words_FindStoriesWithAllOfThem_TitleMatchesRankFirst()
+    {
+        var titles = await TitlesAsync("ceasefire");
+
+        Assert.Equal(["Ceasefire talks resume in Istanbul", "Markets steady as talks drag on"], titles);
+    }
+
+    [Fact]
+    public async Task Results_ShowCountsAndHighlightTheMatches()
+    {
+        var page = await factory.CreateClient().GetDocumentAsync("/search?q=talks");
+
+        Assert.Equal("3 results", page.TextOf(".count"));
+        Assert.Equal("talks", page.QuerySelector(".search-results h2 mark")!.TextContent.ToLowerInvariant());
+    }
+
+    [Fact]
+    public async Task QuotedPhrase_MatchesOnlyThatPhrase()
+    {
+        Assert.Equal(["Prisoner swap completed", "Ceasefire talks resume in Istanbul"], await TitlesAsync("\"prisoner swap\""));
+        Assert.Empty(await TitlesAsync("\"swap prisoner\""));
+    }
+
+    [Fact]
+    public async Task MinusWord_LeavesOutStoriesWithIt()
+    {
+        Assert.Equal(["Ceasefire talks resume in Istanbul", "Markets steady as talks drag on"], (await TitlesAsync("talks -snow")).Order());
+    }
+
+    [Theory]
+    [InlineData("talks source:reuters", new[] { "Ceasefire talks resume in Istanbul", "Storm closes schools" })]
+    [InlineData("source:\"the globe and mail\"", new[] { "Prisoner swap completed" })]
+    [InlineData("category:diplomacy", new[] { "Türkiye hosts regional summit", "Ceasefire talks resume in Istanbul", "Prisoner swap completed" })]
+    [InlineData("lang:tr", new[] { "Türkiye hosts regional summit" })]
+    [InlineData("talks before:2025-06-03", new[] { "Ceasefire talks resume in Istanbul" })]
+    [InlineData("talks after:2025-06-02", new[] { "Storm closes schools", "Markets steady as talks drag on" })]
+    [InlineData("category:diplomacy after:2025-06-01 before:2026-01-01", new[] { "Türkiye hosts regional summit", "Ceasefire talks resume in Istanbul" })]
+    public async Task Operators_FilterTheResults(string q, string[] expected)
+    {
+        var titles = await TitlesAsync(q);
+
+        if (q.Contains("talks", StringComparison.Ordinal))
+        {
+            Assert.Equal(expected.Order(), titles.Order());
+        }
+        else
+        {
+            Assert.Equal(expected, titles);
+        }
+    }
+
+    [Theory]
+    [InlineData("turkiye")]
+    [InlineData("Türkiye")]
+    [InlineData("TURKIYE")]
+    [InlineData("Tu\u0308rkiye")]
+    public async Task NonEnglishText_IsFoundWithOrWithoutItsAccents(string q)
+    {
+        Assert.Equal(["Türkiye hosts regional summit"], await TitlesAsync(q));
+    }
+
+    [Theory]
+    [InlineData("", null)]
+    [InlineData("   ", null)]
+    [InlineData("\"unclosed phrase", "A quotation mark was not closed")]
+    [InlineData("-talks", "Add a word to search for")]
+    [InlineData("before:yesterday talks", "'before:' needs a date written as 2026-01-31")]
+    [InlineData("AND OR NOT ( ) * ^ NEAR(", null)]
+    [InlineData("talks\" OR \"1\"=\"1", null)]
+    public async Task OddOrMalformedQueries_GetAMessageOrResults_NeverA500(string q, string? message)
+    {
+        var page = await factory.CreateClient().GetDocumentAsync($"/search?q={Uri.EscapeDataString(q)}");
+
+        if (message is not null)
+        {
+            Assert.Contains(message, page.TextOf(".notice"));
+        }
+
+        Assert.NotNull(page.QuerySelector("form[role=search] input[name=q]"));
+    }
+
+    [Fact]
+    public async Task MarkupInStories_IsShownAsTextInResults()
+    {
+        var page = await factory.CreateClient().GetDocumentAsync("/search?q=hostile");
+
+        Assert.Empty(page.QuerySelectorAll("main script, main b"));
+        Assert.Contains("<script>alert(1)</script>", page.TextOf(".search-results h2"));
+    }
+
+    [Fact]
+    public async Task DraftsAndFutureStories_AreNotFound_UntilTheyArePublic()
+    {
+        var editor = await factory.SignedInClientAsync(NewsPortal.Web.Accounts.Roles.Editor);
+        var at = factory.Clock.GetUtcNow().UtcDateTime.AddHours(1).ToString("yyyy-MM-ddTHH:mm");
+        await editor.SubmitFormAsync("/admin/articles/edit", new Dictionary<string, string?>
+        {
+            ["Form.Title"] = "Embargoed zeppelin story",
+            ["Form.Body"] = "Zeppelin news under embargo.",
+            ["Form.PublishedOn"] = "2026-03-01",
+            ["Form.Language"] = "en",
+            ["Form.Status"] = "Scheduled",
+            ["Form.PublishAtUtc"] = at,
+        }, "#article-form");
+
+        var before = await TitlesAsync("zeppelin");
+        factory.Clock.Advance(TimeSpan.FromHours(2));
+        var after = await TitlesAsync("zeppelin");
+
+        Assert.Empty(before);
+        Assert.Equal(["Embargoed zeppelin story"], after);
+    }
+
+    [Fact]
+    public async Task Paging_KeepsTheQuery()
+    {
+        for (var i = 0; i < 25; i++)
+        {
+            await factory.AddArticleAsync(new ArticleBuilder().Titled($"Quokka sighting {i}").PublishedOn(2024, 1, 1 + (i % 28)));
+        }
+
+        var first = await factory.CreateClient().GetDocumentAsync("/search?q=quokka");
+        var second = await factory.CreateClient().GetDocumentAsync("/search?q=quokka&page=2");
+
+        Assert.Equal("25 results", first.TextOf(".count"));
+        Assert.Equal(20, first.QuerySelectorAll(".search-results h2").Length);
+        Assert.Equal("?q=quokka&page=2", first.QuerySelector(".pager a[rel=next]")!.GetAttribute("href"));
+        Assert.Equal(5, second.QuerySelectorAll(".search-results h2").Length);
+    }
+
+    [Fact]
+    public async Task OpenSearchDescription_IsLinkedFromEveryPage()
+    {
+        var home = await factory.CreateClient().GetDocumentAsync("/");
+        using var description = await factory.CreateClient().GetAsync("/opensearch.xml");
+        var xml = System.Xml.Linq.XDocument.Parse(await description.Content.ReadAsStringAsync());
+
+        Assert.Equal("/opensearch.xml", home.QuerySelector("link[rel=search]")!.GetAttribute("href"));
+        Assert.Equal("application/opensearchdescription+xml", description.Content.Headers.ContentType!.MediaType);
+        Assert.EndsWith("/search?q={searchTerms}", xml.Root!.Elements().Single(e => e.Name.LocalName == "Url" && (string?)e.Attribute("type") == "text/html").Attribute("template")!.Value);
+    }
+}
