@@ -13,6 +13,7 @@ using NewsPortal.Web.Data;
 using NewsPortal.Web.Import;
 using NewsPortal.Web.Search;
 using NewsPortal.Web.Shared;
+using NewsPortal.Web.Sitemaps;
 using NewsPortal.Web.Sources;
 
 namespace NewsPortal.Web;
@@ -117,6 +118,7 @@ public static class PortalServices
         services.AddScoped<ArticleAdminService>();
         services.AddScoped<NameAdminService>();
         services.AddScoped<SearchService>();
+        services.AddScoped<SitemapService>();
         services.AddRazorPages(options =>
         {
             options.RootDirectory = "/";

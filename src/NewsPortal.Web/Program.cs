@@ -3,6 +3,7 @@ using NewsPortal.Web.Cli;
 using NewsPortal.Web.Data;
 using NewsPortal.Web.Search;
 using NewsPortal.Web.Shared;
+using NewsPortal.Web.Sitemaps;
 using Serilog;
 
 // A console logger for start-up; replaced by the configured one once the host is built.
@@ -56,6 +57,7 @@ try
     app.MapStaticAssets();
     app.MapRazorPages().WithStaticAssets();
     app.MapOpenSearch();
+    app.MapSitemaps();
 
     await app.RunAsync();
     return 0;

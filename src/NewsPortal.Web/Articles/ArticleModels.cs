@@ -14,6 +14,7 @@ public sealed record ArticleCard(
 
 /// <summary>An article as its own page shows it, with the body already rendered and sanitised.</summary>
 public sealed record ArticleDetails(
+    int Id,
     string Title,
     string Slug,
     string? Dateline,
@@ -30,3 +31,11 @@ public sealed record ArticleDetails(
     IReadOnlyList<NamedLink> Sources);
 
 public sealed record ArticleLookup(ArticleDetails? Article, bool Gone);
+
+/// <summary>A month of the archive, such as March 2026, with how many stories it has.</summary>
+public sealed record ArchiveMonth(int Year, int Month, int Count)
+{
+    public string Name => new DateOnly(Year, Month, 1).ToString("MMMM yyyy", System.Globalization.CultureInfo.InvariantCulture);
+
+    public string Path => $"/archive/{Year:D4}/{Month:D2}";
+}

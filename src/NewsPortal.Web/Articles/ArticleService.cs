@@ -22,6 +22,24 @@ public sealed class ArticleService(NewsDbContext db, MarkdownRenderer markdown, 
     public Task<PagedList<ArticleCard>> ListFromSourceAsync(int sourceId, long page, CancellationToken cancellationToken = default)
         => ListAsync(Public.Where(a => a.Sources.Any(s => s.Id == sourceId)), page, cancellationToken);
 
+    /// <summary>Public articles published (by their "Published on" date) in one month, newest first.</summary>
+    public Task<PagedList<ArticleCard>> ListInMonthAsync(int year, int month, long page, CancellationToken cancellationToken = default)
+    {
+        var first = new DateOnly(year, month, 1);
+        var next = first.AddMonths(1);
+        return ListAsync(Public.Where(a => a.PublishedOn >= first && a.PublishedOn < next), page, cancellationToken);
+    }
+
+    /// <summary>Every month that has public articles, newest first, with how many.</summary>
+    public async Task<List<ArchiveMonth>> MonthsAsync(CancellationToken cancellationToken = default)
+        => (await Public.AsNoTracking()
+            .GroupBy(a => new { a.PublishedOn.Year, a.PublishedOn.Month })
+            .Select(g => new { g.Key.Year, g.Key.Month, Count = g.Count() })
+            .ToListAsync(cancellationToken))
+            .Select(m => new ArchiveMonth(m.Year, m.Month, m.Count))
+            .OrderByDescending(m => m.Year).ThenByDescending(m => m.Month)
+            .ToList();
+
     /// <summary>The public article with this slug; <see cref="ArticleLookup.Gone"/> when it was deleted.</summary>
     public async Task<ArticleLookup> GetBySlugAsync(string slug, CancellationToken cancellationToken = default)
     {
@@ -34,6 +52,7 @@ public sealed class ArticleService(NewsDbContext db, MarkdownRenderer markdown, 
             .Where(a => a.Slug == slug)
             .Select(a => new
             {
+                a.Id,
                 a.Title,
                 a.Slug,
                 a.Dateline,
@@ -56,7 +75,7 @@ public sealed class ArticleService(NewsDbContext db, MarkdownRenderer markdown, 
             article is null
                 ? null
                 : new ArticleDetails(
-                    article.Title, article.Slug, article.Dateline, markdown.ToHtml(article.Body, article.Dateline), article.Lede,
+                    article.Id, article.Title, article.Slug, article.Dateline, markdown.ToHtml(article.Body, article.Dateline), article.Lede,
                     article.PublishedOn, article.DocumentDate, article.Language, article.Site, article.OriginalUrl,
                     article.UpdatedAtUtc, article.CorrectionNote, article.Categories, article.Sources),
             Gone: false);

@@ -1,11 +1,16 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
+using NewsPortal.Web.Search;
+using NewsPortal.Web.Shared;
 
 namespace NewsPortal.Web.Articles;
 
-public sealed class DetailsModel(ArticleService articles) : PageModel
+public sealed class DetailsModel(ArticleService articles, SearchService search, IOptions<PortalOptions> options) : PageModel
 {
     public ArticleDetails Article { get; private set; } = null!;
+    public string JsonLd { get; private set; } = "";
+    public IReadOnlyList<RelatedArticle> Related { get; private set; } = [];
 
     public async Task<IActionResult> OnGetAsync(string slug, CancellationToken cancellationToken)
     {
@@ -21,6 +26,8 @@ public sealed class DetailsModel(ArticleService articles) : PageModel
         }
 
         Article = lookup.Article;
+        JsonLd = StructuredData.NewsArticle(Article, SiteUrls.Absolute(Request, $"/articles/{Article.Slug}"), options.Value.SiteName, SiteUrls.Origin(Request));
+        Related = await search.RelatedAsync(Article, cancellationToken);
         return Page();
     }
 }

@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using NewsPortal.Web.Articles;
 using NewsPortal.Web.Data;
 using NewsPortal.Web.Shared;
 
@@ -15,6 +16,8 @@ public sealed record SearchHit(
     IReadOnlyList<NamedLink> Categories, IReadOnlyList<NamedLink> Sources);
 
 public sealed record SearchResults(SearchQuery Query, PagedList<SearchHit> Hits, string? Problem);
+
+public sealed record RelatedArticle(string Title, string Slug, DateOnly PublishedOn);
 
 /// <summary>
 /// Ranked full-text search over what readers may see, on the SQLite FTS5 index kept by triggers (see the
@@ -79,6 +82,75 @@ public sealed partial class SearchService(NewsDbContext db, TimeProvider clock, 
             await db.Database.CloseConnectionAsync();
         }
     }
+
+    /// <summary>
+    /// Up to five public stories most like this one: sharing its sources (weighted most), its categories, and the
+    /// words of its headline. Candidates are capped per signal, so this stays quick on a large store.
+    /// </summary>
+    public async Task<IReadOnlyList<RelatedArticle>> RelatedAsync(ArticleDetails article, CancellationToken cancellationToken = default)
+    {
+        var words = WordsForRelated(article.Title);
+        var parameters = new List<SqliteParameter>
+        {
+            new("@id", article.Id),
+            new("@now", clock.GetUtcNow().UtcDateTime),
+            new("@terms", words.Count == 0 ? "" : string.Join(" OR ", words.Select(w => $"\"{w}\""))),
+        };
+        var termsCandidates = words.Count == 0 ? "" : """
+            UNION SELECT "Id" FROM (SELECT rowid AS "Id" FROM "ArticleSearch" WHERE "ArticleSearch" MATCH @terms ORDER BY rank LIMIT 50)
+            """;
+        var sql = $"""
+            WITH "Candidates"("Id") AS (
+                SELECT "Id" FROM (SELECT x."ArticlesId" AS "Id" FROM "ArticleSources" x
+                    WHERE x."SourcesId" IN (SELECT "SourcesId" FROM "ArticleSources" WHERE "ArticlesId" = @id) ORDER BY x."ArticlesId" DESC LIMIT 50)
+                UNION SELECT "Id" FROM (SELECT x."ArticlesId" AS "Id" FROM "ArticleCategories" x
+                    WHERE x."CategoriesId" IN (SELECT "CategoriesId" FROM "ArticleCategories" WHERE "ArticlesId" = @id) ORDER BY x."ArticlesId" DESC LIMIT 50)
+                {termsCandidates}
+            )
+            SELECT a."Title", a."Slug", a."PublishedOn",
+                2 * (SELECT count(*) FROM "ArticleSources" x WHERE x."ArticlesId" = a."Id"
+                        AND x."SourcesId" IN (SELECT "SourcesId" FROM "ArticleSources" WHERE "ArticlesId" = @id))
+                + (SELECT count(*) FROM "ArticleCategories" x WHERE x."ArticlesId" = a."Id"
+                        AND x."CategoriesId" IN (SELECT "CategoriesId" FROM "ArticleCategories" WHERE "ArticlesId" = @id))
+                + {(words.Count == 0 ? "0" : """3 * (a."Id" IN (SELECT rowid FROM "ArticleSearch" WHERE "ArticleSearch" MATCH @terms ORDER BY rank LIMIT 50))""")} AS "Score"
+            FROM "Candidates" c JOIN "Articles" a ON a."Id" = c."Id"
+            WHERE a."Id" <> @id AND a."DeletedAtUtc" IS NULL AND a."Status" IN ('Published', 'Scheduled') AND (a."PublishAtUtc" IS NULL OR a."PublishAtUtc" <= @now)
+            ORDER BY "Score" DESC, a."PublishedOn" DESC, a."Id" DESC
+            LIMIT 5
+            """;
+
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var command = Command(db.Database.GetDbConnection(), sql, parameters);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var related = new List<RelatedArticle>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                related.Add(new RelatedArticle(reader.GetString(0), reader.GetString(1), DateOnly.ParseExact(reader.GetString(2), "yyyy-MM-dd", CultureInfo.InvariantCulture)));
+            }
+
+            return related;
+        }
+        catch (SqliteException ex)
+        {
+            logger.LogWarning(ex, "Related articles failed for {Slug}", article.Slug);
+            return [];
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private static List<string> WordsForRelated(string title)
+        => [.. WordPattern().Matches(title).Select(m => m.Value).Where(w => w.Length >= 4 && !StopWords.Contains(w)).Distinct(StringComparer.OrdinalIgnoreCase).Take(8)];
+
+    private static readonly HashSet<string> StopWords = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "after", "again", "about", "against", "amid", "from", "have", "into", "over", "said", "says", "than", "that", "their",
+        "there", "they", "this", "three", "with", "when", "where", "which", "while", "will", "would", "years",
+    };
 
     private SqlParts BuildSql(SearchQuery query)
     {
@@ -190,6 +262,9 @@ public sealed partial class SearchService(NewsDbContext db, TimeProvider clock, 
 
     [GeneratedRegex(@"\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+""[^""]*"")?\)")]
     private static partial Regex MarkdownLinkTarget();
+
+    [GeneratedRegex(@"\p{L}[\p{L}\p{M}\p{N}]*")]
+    private static partial Regex WordPattern();
 
     [GeneratedRegex(@"\*\*|__|(?<![\w])\[|`")]
     private static partial Regex MarkdownNoise();

@@ -1,0 +1,136 @@
+using System.Globalization;
+using System.Text;
+using System.Xml;
+using Microsoft.Extensions.Options;
+using NewsPortal.Web.Shared;
+
+namespace NewsPortal.Web.Sitemaps;
+
+/// <summary>/robots.txt, /sitemap.xml (an index of paged sitemaps) and /sitemaps/news.xml (Google News, last two days).</summary>
+public static class SitemapEndpoints
+{
+    private const string SitemapNs = "http://www.sitemaps.org/schemas/sitemap/0.9";
+    private const string NewsNs = "http://www.google.com/schemas/sitemap-news/0.9";
+
+    public static IEndpointRouteBuilder MapSitemaps(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/robots.txt", (HttpRequest request) =>
+        {
+            var origin = SiteUrls.Origin(request);
+            return Results.Text($"""
+                User-agent: *
+                Disallow: /admin
+                Disallow: /account
+                Allow: /
+
+                Sitemap: {origin}/sitemap.xml
+                Sitemap: {origin}/sitemaps/news.xml
+
+                """, "text/plain; charset=utf-8");
+        }).ExcludeFromDescription();
+
+        endpoints.MapGet("/sitemap.xml", async (HttpRequest request, SitemapService sitemaps, CancellationToken cancellationToken) =>
+        {
+            var origin = SiteUrls.Origin(request);
+            var pages = await sitemaps.ArticleSitemapCountAsync(cancellationToken);
+            return Xml(writer =>
+            {
+                writer.WriteStartElement("sitemapindex", SitemapNs);
+                foreach (var path in new[] { "/sitemaps/pages.xml", "/sitemaps/news.xml" }.Concat(Enumerable.Range(1, pages).Select(p => $"/sitemaps/articles-{p}.xml")))
+                {
+                    writer.WriteStartElement("sitemap", SitemapNs);
+                    writer.WriteElementString("loc", SitemapNs, origin + path);
+                    writer.WriteEndElement();
+                }
+
+                writer.WriteEndElement();
+            });
+        }).ExcludeFromDescription();
+
+        endpoints.MapGet("/sitemaps/pages.xml", async (HttpRequest request, SitemapService sitemaps, CancellationToken cancellationToken) =>
+        {
+            var origin = SiteUrls.Origin(request);
+            var paths = await sitemaps.ListingPathsAsync(cancellationToken);
+            return Xml(writer =>
+            {
+                writer.WriteStartElement("urlset", SitemapNs);
+                foreach (var path in paths)
+                {
+                    writer.WriteStartElement("url", SitemapNs);
+                    writer.WriteElementString("loc", SitemapNs, origin + path);
+                    writer.WriteEndElement();
+                }
+
+                writer.WriteEndElement();
+            });
+        }).ExcludeFromDescription();
+
+        endpoints.MapGet("/sitemaps/articles-{page:int}.xml", async (int page, HttpRequest request, SitemapService sitemaps, CancellationToken cancellationToken) =>
+        {
+            if (page < 1 || page > await sitemaps.ArticleSitemapCountAsync(cancellationToken))
+            {
+                return Results.NotFound();
+            }
+
+            var origin = SiteUrls.Origin(request);
+            var articles = await sitemaps.ArticlesAsync(page, cancellationToken);
+            return Xml(writer =>
+            {
+                writer.WriteStartElement("urlset", SitemapNs);
+                foreach (var article in articles)
+                {
+                    writer.WriteStartElement("url", SitemapNs);
+                    writer.WriteElementString("loc", SitemapNs, $"{origin}/articles/{article.Slug}");
+                    writer.WriteElementString("lastmod", SitemapNs, article.UpdatedAtUtc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+                    writer.WriteEndElement();
+                }
+
+                writer.WriteEndElement();
+            });
+        }).ExcludeFromDescription();
+
+        endpoints.MapGet("/sitemaps/news.xml", async (HttpRequest request, SitemapService sitemaps, IOptions<PortalOptions> options, CancellationToken cancellationToken) =>
+        {
+            var origin = SiteUrls.Origin(request);
+            var articles = await sitemaps.RecentNewsAsync(cancellationToken);
+            return Xml(writer =>
+            {
+                writer.WriteStartElement("urlset", SitemapNs);
+                writer.WriteAttributeString("xmlns", "news", null, NewsNs);
+                foreach (var article in articles)
+                {
+                    writer.WriteStartElement("url", SitemapNs);
+                    writer.WriteElementString("loc", SitemapNs, $"{origin}/articles/{article.Slug}");
+                    writer.WriteStartElement("news", "news", NewsNs);
+                    writer.WriteStartElement("news", "publication", NewsNs);
+                    writer.WriteElementString("news", "name", NewsNs, options.Value.SiteName);
+                    writer.WriteElementString("news", "language", NewsNs, article.Language);
+                    writer.WriteEndElement();
+                    writer.WriteElementString("news", "publication_date", NewsNs,
+                        (article.PublishAtUtc ?? article.CreatedAtUtc).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+                    writer.WriteElementString("news", "title", NewsNs, article.Title);
+                    writer.WriteEndElement();
+                    writer.WriteEndElement();
+                }
+
+                writer.WriteEndElement();
+            });
+        }).ExcludeFromDescription();
+
+        return endpoints;
+    }
+
+    private static IResult Xml(Action<XmlWriter> write)
+    {
+        var text = new StringBuilder();
+        using (var writer = XmlWriter.Create(text, new XmlWriterSettings { Encoding = Encoding.UTF8, Indent = false }))
+        {
+            writer.WriteStartDocument();
+            write(writer);
+            writer.WriteEndDocument();
+        }
+
+        // StringBuilder output declares utf-16; the response is UTF-8, so say so.
+        return Results.Text(text.ToString().Replace("encoding=\"utf-16\"", "encoding=\"utf-8\"", StringComparison.Ordinal), "application/xml; charset=utf-8");
+    }
+}

@@ -1,0 +1,183 @@
+using System.Net;
+using System.Text.Json;
+using System.Xml.Linq;
+using NewsPortal.Tests.Infrastructure;
+using NewsPortal.Web.Accounts;
+
+namespace NewsPortal.Tests.Search;
+
+/// <summary>What search engines and link previews see: sitemaps, robots.txt, canonical and social tags, NewsArticle JSON-LD.</summary>
+public sealed class DiscoveryTests(EditorialFactory factory) : IClassFixture<EditorialFactory>
+{
+    private static readonly XNamespace Sitemap = "http://www.sitemaps.org/schemas/sitemap/0.9";
+    private static readonly XNamespace News = "http://www.google.com/schemas/sitemap-news/0.9";
+
+    private async Task<XDocument> XmlAsync(string url)
+    {
+        using var response = await factory.CreateClient().GetAsync(url);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/xml", response.Content.Headers.ContentType!.MediaType);
+        return XDocument.Parse(await response.Content.ReadAsStringAsync());
+    }
+
+    private async Task<List<string>> ArticleLocationsAsync()
+    {
+        var index = await XmlAsync("/sitemap.xml");
+        var locations = new List<string>();
+        foreach (var sitemap in index.Root!.Elements(Sitemap + "sitemap").Select(s => new Uri(s.Element(Sitemap + "loc")!.Value).AbsolutePath).Where(p => p.StartsWith("/sitemaps/articles-", StringComparison.Ordinal)))
+        {
+            locations.AddRange((await XmlAsync(sitemap)).Root!.Elements(Sitemap + "url").Select(u => new Uri(u.Element(Sitemap + "loc")!.Value).AbsolutePath));
+        }
+
+        return locations;
+    }
+
+    [Fact]
+    public async Task RobotsTxt_PointsAtTheSitemaps_AndKeepsCrawlersOutOfTheAdminArea()
+    {
+        using var response = await factory.CreateClient().GetAsync("/robots.txt");
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal("text/plain", response.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("Disallow: /admin", text);
+        Assert.Matches(@"Sitemap: http://[^/]+/sitemap\.xml", text);
+        Assert.Matches(@"Sitemap: http://[^/]+/sitemaps/news\.xml", text);
+    }
+
+    [Fact]
+    public async Task Sitemap_ListsPublicArticlesAndListings_AndFollowsPublishing()
+    {
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        using var created = await editor.SubmitFormAsync("/admin/articles/edit", new Dictionary<string, string?>
+        {
+            ["Form.Title"] = "Sitemap draft story",
+            ["Form.Body"] = "Body.",
+            ["Form.PublishedOn"] = "2026-03-01",
+            ["Form.Language"] = "en",
+            ["Form.Status"] = "Draft",
+        }, "#article-form");
+        var editUrl = created.Headers.Location!.OriginalString;
+
+        var whileDraft = await ArticleLocationsAsync();
+        await editor.SubmitFormAsync(editUrl, new Dictionary<string, string?>(), "form[action*='handler=Publish']");
+        var published = await ArticleLocationsAsync();
+        await editor.SubmitFormAsync(editUrl, new Dictionary<string, string?>(), "form[action*='handler=Unpublish']");
+        var unpublished = await ArticleLocationsAsync();
+        var pages = (await XmlAsync("/sitemaps/pages.xml")).Root!.Elements(Sitemap + "url").Select(u => new Uri(u.Element(Sitemap + "loc")!.Value).AbsolutePath).ToList();
+
+        Assert.Contains($"/articles/{Infrastructure.Seed.Slug}", whileDraft);
+        Assert.DoesNotContain("/articles/sitemap-draft-story", whileDraft);
+        Assert.Contains("/articles/sitemap-draft-story", published);
+        Assert.DoesNotContain("/articles/sitemap-draft-story", unpublished);
+        Assert.Contains("/sources/anadolu-agency", pages);
+        Assert.Contains("/categories/snippets", pages);
+    }
+
+    [Fact]
+    public async Task NewsSitemap_HasTheLastTwoDaysOnly_WithPublicationDetails()
+    {
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Fresh news story").InLanguage("tr"));
+
+        var fresh = await XmlAsync("/sitemaps/news.xml");
+        factory.Clock.Advance(TimeSpan.FromDays(3));
+        var later = await XmlAsync("/sitemaps/news.xml");
+
+        var entry = fresh.Root!.Elements(Sitemap + "url").Single(u => u.Element(Sitemap + "loc")!.Value.EndsWith("/articles/fresh-news-story", StringComparison.Ordinal));
+        var news = entry.Element(News + "news")!;
+        Assert.Equal("Fresh news story", news.Element(News + "title")!.Value);
+        Assert.Equal("tr", news.Element(News + "publication")!.Element(News + "language")!.Value);
+        Assert.Equal("NewsPortal", news.Element(News + "publication")!.Element(News + "name")!.Value);
+        Assert.True(DateTimeOffset.TryParse(news.Element(News + "publication_date")!.Value, out _));
+        Assert.DoesNotContain(later.Root!.Elements(Sitemap + "url"), u => u.Element(Sitemap + "loc")!.Value.EndsWith("/articles/fresh-news-story", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/categories")]
+    [InlineData("/sources/anadolu-agency")]
+    [InlineData("/search?q=talks")]
+    [InlineData("/archive")]
+    [InlineData("/articles/" + Infrastructure.Seed.Slug)]
+    public async Task EveryPage_HasCanonicalDescriptionOpenGraphAndTwitterTags(string url)
+    {
+        var page = await factory.CreateClient().GetDocumentAsync(url);
+
+        var canonical = page.QuerySelector("link[rel=canonical]")!.GetAttribute("href")!;
+        Assert.True(Uri.IsWellFormedUriString(canonical, UriKind.Absolute));
+        Assert.Equal(url, new Uri(canonical).PathAndQuery);
+        foreach (var selector in new[] { "meta[name=description]", "meta[property='og:title']", "meta[property='og:description']", "meta[property='og:url']", "meta[name='twitter:card']" })
+        {
+            Assert.False(string.IsNullOrWhiteSpace(page.QuerySelector(selector)?.GetAttribute("content")), $"{selector} missing on {url}");
+        }
+    }
+
+    [Fact]
+    public async Task ArticlePage_CarriesNewsArticleStructuredData()
+    {
+        var page = await factory.CreateClient().GetDocumentAsync($"/articles/{Infrastructure.Seed.Slug}");
+
+        using var json = JsonDocument.Parse(page.QuerySelector("script[type='application/ld+json']")!.TextContent);
+        var data = json.RootElement;
+        Assert.Equal("https://schema.org", data.GetProperty("@context").GetString());
+        Assert.Equal("NewsArticle", data.GetProperty("@type").GetString());
+        Assert.Equal(Infrastructure.Seed.Title, data.GetProperty("headline").GetString());
+        Assert.Equal("2025-06-02", data.GetProperty("datePublished").GetString());
+        Assert.Equal("2026-03-28T08:51:11", data.GetProperty("dateCreated").GetString());
+        Assert.True(DateTimeOffset.TryParse(data.GetProperty("dateModified").GetString(), out _));
+        Assert.Equal("en", data.GetProperty("inLanguage").GetString());
+        Assert.Equal("Anadolu Agency", data.GetProperty("author")[0].GetProperty("name").GetString());
+        Assert.Equal("Anadolu Agency", data.GetProperty("sourceOrganization")[0].GetProperty("name").GetString());
+        Assert.Equal("NewsPortal", data.GetProperty("publisher").GetProperty("name").GetString());
+        Assert.Equal(["English", "International", "Snippets"], data.GetProperty("articleSection").EnumerateArray().Select(e => e.GetString()));
+        Assert.False(data.TryGetProperty("isBasedOn", out _));
+    }
+
+    [Fact]
+    public async Task ATitleContainingScriptEndTag_CannotBreakOutOfTheJsonLd()
+    {
+        var slug = await factory.AddArticleAsync(new ArticleBuilder().Titled("Breaking </script><script>alert(1)</script> news").WithOriginalUrl("https://example.org/x"));
+
+        var html = await (await factory.CreateClient().GetAsync($"/articles/{slug}")).Content.ReadAsStringAsync();
+        var page = await factory.CreateClient().GetDocumentAsync($"/articles/{slug}");
+
+        Assert.Single(page.QuerySelectorAll("script"));
+        using var json = JsonDocument.Parse(page.QuerySelector("script[type='application/ld+json']")!.TextContent);
+        Assert.Equal("Breaking </script><script>alert(1)</script> news", json.RootElement.GetProperty("headline").GetString());
+        Assert.Equal("https://example.org/x", json.RootElement.GetProperty("isBasedOn").GetString());
+        Assert.DoesNotContain("</script><script>", html);
+    }
+
+    [Fact]
+    public async Task MonthArchive_ListsThatMonthsStories_AndUnknownMonthsAre404()
+    {
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("March archive story").PublishedOn(2026, 3, 14));
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("April archive story").PublishedOn(2026, 4, 2));
+
+        var march = await factory.CreateClient().GetDocumentAsync("/archive/2026/03");
+        var index = await factory.CreateClient().GetDocumentAsync("/archive");
+
+        Assert.Equal(["March archive story"], march.TextsOf(".headlines h2"));
+        Assert.Equal("Archive March 2026", march.TextOf("main h1").Normalized());
+        Assert.Contains("March 2026 1 story", index.TextsOf(".index-list li").Select(t => t.Normalized()));
+        await factory.CreateClient().GetDocumentAsync("/archive/2026/13", expectedStatus: 404);
+        await factory.CreateClient().GetDocumentAsync("/archive/1999/01", expectedStatus: 404);
+        await factory.CreateClient().GetDocumentAsync("/archive/9999/12", expectedStatus: 404);
+    }
+
+    [Fact]
+    public async Task RelatedStories_ShareSourcesCategoriesOrHeadlineWords()
+    {
+        var slug = await factory.AddArticleAsync(new ArticleBuilder().Titled("Volcano erupts near Reykjavik").FromSource("Iceland Review").InCategory("Volcanoes"));
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Flights resume after the volcano quietens").FromSource("Iceland Review").InCategory("Volcanoes"));
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Reykjavik council meets").InCategory("Politics"));
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Unrelated cricket score").InCategory("Sport"));
+
+        var page = await factory.CreateClient().GetDocumentAsync($"/articles/{slug}");
+        var related = page.TextsOf(".related li a");
+
+        Assert.Equal("Flights resume after the volcano quietens", related[0]);
+        Assert.Contains("Reykjavik council meets", related);
+        Assert.DoesNotContain("Unrelated cricket score", related);
+        Assert.DoesNotContain("Volcano erupts near Reykjavik", related);
+    }
+}
