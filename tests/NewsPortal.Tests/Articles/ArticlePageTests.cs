@@ -86,7 +86,7 @@ public sealed class ArticlePageTests(NewsPortalFactory factory) : IClassFixture<
 
         var page = await _client.GetDocumentAsync($"/articles/{slug}");
 
-        Assert.Empty(page.QuerySelectorAll("script"));
+        Assert.Empty(page.QuerySelectorAll("script:not([type='application/ld+json'])"));
         Assert.Empty(page.QuerySelectorAll(".story img"));
         Assert.Contains("<script>alert('x')</script>", page.TextOf(".story-body"));
         Assert.Contains("<script>alert('title')</script>", page.TextOf("h1"));
