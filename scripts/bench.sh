@@ -4,6 +4,7 @@
 #
 #   scripts/bench.sh            all benchmarks
 #   scripts/bench.sh import     importing the corpus into an empty SQLite store
+#   scripts/bench.sh search     search latency over a 100,000-article store, over HTTP with wrk
 #
 # Needs the shared corpus beside the repository (../shared/corpus) or NEWSPORTAL_CORPUS pointing at it.
 set -euo pipefail
@@ -15,6 +16,9 @@ work=$(mktemp -d /tmp/newsportal-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
 command -v /usr/bin/time >/dev/null || { echo "GNU time is needed: apt-get install -y time" >&2; exit 1; }
+if [ "$which" = all ] || [ "$which" = search ]; then
+    command -v wrk >/dev/null || { echo "wrk is needed: apt-get install -y wrk" >&2; exit 1; }
+fi
 
 echo "Building (Release)…"
 dotnet build NewsPortal.sln --configuration Release --nologo --verbosity quiet >/dev/null
@@ -37,7 +41,7 @@ bench_import() {
         if [ "$rss" -gt "$peak" ]; then peak=$rss; fi
     done
     local count
-    count=$(grep -c '' "$file")
+    count=$(cat "$file"/*.jsonl "$file" 2>/dev/null | grep -c '')
     printf '%-34s %8s stories  best %6.2f s  (%6.0f stories/s)  peak RSS %4d MB\n' \
         "$label" "$count" "$best" "$(awk "BEGIN{print $count/$best}")" "$((peak / 1024))"
 }
@@ -49,5 +53,26 @@ if [ "$which" = all ] || [ "$which" = import ]; then
     echo
     echo "Import into an empty SQLite store ($runs runs each; the time is the import's own, start-up excluded):"
     bench_import "current events (1x)" "$work/x1/current-events.jsonl"
-    bench_import "current events (4x, memory check)" "$work/x4/current-events.jsonl"
+    mkdir -p "$work/x4-only" && mv "$work"/x4/current-events*.jsonl "$work/x4-only/"
+    bench_import "current events (4 files, memory check)" "$work/x4-only"
+fi
+
+if [ "$which" = all ] || [ "$which" = search ]; then
+    echo
+    echo "Search over a store of 100,000+ articles (the current-events items ten times over, titles and URLs varied):"
+    dotnet "$corpus_tool" "$work/x10" 10 >/dev/null
+    rm -f "$work"/search.db*
+    ConnectionStrings__NewsPortal="Data Source=$work/search.db" Serilog__MinimumLevel__Default=Warning \
+        dotnet "$web" import "$work/x10" | tail -n 1
+    port=$((20000 + RANDOM % 20000))
+    ConnectionStrings__NewsPortal="Data Source=$work/search.db" Serilog__MinimumLevel__Default=Warning \
+        ASPNETCORE_ENVIRONMENT=Production Portal__SeedOnStartup=false \
+        dotnet "$web" --urls "http://127.0.0.1:$port" >"$work/server.log" 2>&1 &
+    server=$!
+    trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT
+    for _ in $(seq 60); do curl -sf "http://127.0.0.1:$port/search?q=warmup" >/dev/null && break; sleep 0.5; done
+    # Warm-up, then one connection issuing requests back to back: the latency a single reader sees.
+    wrk -t1 -c1 -d5s -s scripts/search-bench.lua "http://127.0.0.1:$port" >/dev/null
+    wrk -t1 -c1 -d20s -s scripts/search-bench.lua "http://127.0.0.1:$port" | grep search_requests
+    kill $server
 fi

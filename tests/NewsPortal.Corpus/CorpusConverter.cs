@@ -78,19 +78,19 @@ public static partial class CorpusConverter
         }
     }
 
-    /// <summary>Writes current events as JSON Lines (<paramref name="copies"/> times over, titles and URLs varied) and Wikinews as snippet files.</summary>
+    /// <summary>Writes current events as JSON Lines (<paramref name="copies"/> files, titles and URLs varied in each copy) and Wikinews as snippet files.</summary>
     public static void Write(string directory, int copies = 1)
     {
         Directory.CreateDirectory(directory);
         var utf8 = new UTF8Encoding(false);
-        using (var jsonLines = new StreamWriter(Path.Combine(directory, "current-events.jsonl"), false, utf8) { NewLine = "\n" })
+        // One file per copy keeps each under the import's file-size limit however many copies are made.
+        for (var copy = 1; copy <= copies; copy++)
         {
-            for (var copy = 1; copy <= copies; copy++)
+            var name = copy == 1 ? "current-events.jsonl" : $"current-events-{copy}.jsonl";
+            using var jsonLines = new StreamWriter(Path.Combine(directory, name), false, utf8) { NewLine = "\n" };
+            foreach (var document in CurrentEvents(CorpusFiles.CurrentEvents, copy))
             {
-                foreach (var document in CurrentEvents(CorpusFiles.CurrentEvents, copy))
-                {
-                    jsonLines.WriteLine(JsonLines.Write(document));
-                }
+                jsonLines.WriteLine(JsonLines.Write(document));
             }
         }
 

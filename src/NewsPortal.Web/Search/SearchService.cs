@@ -25,6 +25,9 @@ public sealed record RelatedArticle(string Title, string Slug, DateOnly Publishe
 /// </summary>
 public sealed partial class SearchService(NewsDbContext db, TimeProvider clock, IOptions<PortalOptions> options, ILogger<SearchService> logger)
 {
+    /// <summary>Results counted exactly; beyond this a search reports "more than" and pages stop there.</summary>
+    public const int MaxCounted = 1000;
+
     private const char MarkStart = '\u0001';
     private const char MarkEnd = '\u0002';
 
@@ -47,7 +50,8 @@ public sealed partial class SearchService(NewsDbContext db, TimeProvider clock, 
         try
         {
             var sql = BuildSql(query);
-            await using var count = Command(connection, $"SELECT count(*) FROM {sql.From} WHERE {sql.Where}", sql.Parameters);
+            // Counting every match of a common word costs more than finding the best twenty; past MaxCounted we say "more than".
+            await using var count = Command(connection, $"SELECT count(*) FROM (SELECT 1 FROM {sql.From} WHERE {sql.Where} LIMIT {MaxCounted + 1})", sql.Parameters);
             var total = Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
             var number = PageNumber.Clamp(page, total, pageSize);
 
@@ -166,8 +170,9 @@ public sealed partial class SearchService(NewsDbContext db, TimeProvider clock, 
             from = """ "ArticleSearch" JOIN "Articles" a ON a."Id" = "ArticleSearch".rowid """;
             where.Add(""" "ArticleSearch" MATCH @match """);
             parameters.Add(new("@match", match));
-            // Title matches count most, then the lede, then the body.
-            orderBy = """bm25("ArticleSearch", 10.0, 4.0, 1.0), a."PublishedOn" DESC""";
+            // The index's own rank (bm25 weighting titles, then ledes, then bodies; see the FullTextSearch migration):
+            // FTS5 sorts by it before the join, so a page of results stops after 20 rows however many match.
+            orderBy = """ "ArticleSearch".rank""";
             titleHighlight = """highlight("ArticleSearch", 0, char(1), char(2))""";
             snippet = """snippet("ArticleSearch", -1, char(1), char(2), '…', 28)""";
         }

@@ -25,6 +25,8 @@ namespace NewsPortal.Web.Data.Migrations
                     content='Articles', content_rowid='Id',
                     tokenize='unicode61 remove_diacritics 2');
                 """);
+            // Rank title matches highest, then the lede, then the body; "ORDER BY rank" lets FTS5 sort before the join.
+            migrationBuilder.Sql("""INSERT INTO "ArticleSearch"("ArticleSearch", rank) VALUES ('rank', 'bm25(10.0, 4.0, 1.0)');""");
             migrationBuilder.Sql("""
                 CREATE TRIGGER "ArticleSearch_Insert" AFTER INSERT ON "Articles" BEGIN
                     INSERT INTO "ArticleSearch"(rowid, "Title", "Lede", "Body") VALUES (new."Id", new."Title", new."Lede", new."Body");
