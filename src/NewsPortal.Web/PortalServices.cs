@@ -11,6 +11,7 @@ using NewsPortal.Web.Audit;
 using NewsPortal.Web.Categories;
 using NewsPortal.Web.Data;
 using NewsPortal.Web.Import;
+using NewsPortal.Web.Languages;
 using NewsPortal.Web.Shared;
 using NewsPortal.Web.Sources;
 
@@ -107,6 +108,7 @@ public static class PortalServices
         services.AddScoped<ArticleService>();
         services.AddScoped<CategoryService>();
         services.AddScoped<SourceService>();
+        services.AddScoped<LanguageService>();
         services.AddScoped<ArticleInserter>();
         services.AddScoped<ArticleWriter>();
         services.AddScoped<ImportService>();

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using NewsPortal.Web.Data;
+using NewsPortal.Web.Languages;
 using NewsPortal.Web.Shared;
 
 namespace NewsPortal.Web.Articles;
@@ -21,6 +22,9 @@ public sealed class ArticleService(NewsDbContext db, MarkdownRenderer markdown, 
 
     public Task<PagedList<ArticleCard>> ListFromSourceAsync(int sourceId, long page, CancellationToken cancellationToken = default)
         => ListAsync(Public.Where(a => a.Sources.Any(s => s.Id == sourceId)), page, cancellationToken);
+
+    public Task<PagedList<ArticleCard>> ListInLanguageAsync(string tag, long page, CancellationToken cancellationToken = default)
+        => ListAsync(Public.Where(LanguageService.In(tag)), page, cancellationToken);
 
     /// <summary>The public article with this slug; <see cref="ArticleLookup.Gone"/> when it was deleted.</summary>
     public async Task<ArticleLookup> GetBySlugAsync(string slug, CancellationToken cancellationToken = default)
