@@ -1,6 +1,7 @@
 using NewsPortal.Web;
 using NewsPortal.Web.Cli;
 using NewsPortal.Web.Data;
+using NewsPortal.Web.Feeds;
 using NewsPortal.Web.Shared;
 using Serilog;
 
@@ -54,6 +55,7 @@ try
     app.UseAuthorization();
     app.MapStaticAssets();
     app.MapRazorPages().WithStaticAssets();
+    app.MapFeeds();
 
     await app.RunAsync();
     return 0;
