@@ -10,7 +10,9 @@ using NewsPortal.Web.Articles;
 using NewsPortal.Web.Audit;
 using NewsPortal.Web.Categories;
 using NewsPortal.Web.Data;
+using NewsPortal.Web.Feeds;
 using NewsPortal.Web.Import;
+using NewsPortal.Web.Languages;
 using NewsPortal.Web.Search;
 using NewsPortal.Web.Shared;
 using NewsPortal.Web.Sitemaps;
@@ -28,6 +30,7 @@ public static class PortalServices
     {
         services.AddOptions<PortalOptions>().BindConfiguration(PortalOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ImportOptions>().BindConfiguration(ImportOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<FeedOptions>().BindConfiguration(FeedOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
         var connectionString = DatabaseInitializer.PrepareSqliteConnectionString(
             configuration.GetConnectionString("NewsPortal") ?? "Data Source=App_Data/newsportal.db", environment.ContentRootPath);
@@ -109,6 +112,8 @@ public static class PortalServices
         services.AddScoped<ArticleService>();
         services.AddScoped<CategoryService>();
         services.AddScoped<SourceService>();
+        services.AddScoped<LanguageService>();
+        services.AddScoped<FeedService>();
         services.AddScoped<ArticleInserter>();
         services.AddScoped<ArticleWriter>();
         services.AddScoped<ImportService>();

@@ -1,6 +1,7 @@
 using NewsPortal.Web;
 using NewsPortal.Web.Cli;
 using NewsPortal.Web.Data;
+using NewsPortal.Web.Feeds;
 using NewsPortal.Web.Search;
 using NewsPortal.Web.Shared;
 using NewsPortal.Web.Sitemaps;
@@ -58,6 +59,7 @@ try
     app.MapRazorPages().WithStaticAssets();
     app.MapOpenSearch();
     app.MapSitemaps();
+    app.MapFeeds();
 
     await app.RunAsync();
     return 0;

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using NewsPortal.Web.Data;
+using NewsPortal.Web.Languages;
 using NewsPortal.Web.Shared;
 
 namespace NewsPortal.Web.Articles;
@@ -39,6 +40,9 @@ public sealed class ArticleService(NewsDbContext db, MarkdownRenderer markdown, 
             .Select(m => new ArchiveMonth(m.Year, m.Month, m.Count))
             .OrderByDescending(m => m.Year).ThenByDescending(m => m.Month)
             .ToList();
+
+    public Task<PagedList<ArticleCard>> ListInLanguageAsync(string tag, long page, CancellationToken cancellationToken = default)
+        => ListAsync(Public.Where(LanguageService.In(tag)), page, cancellationToken);
 
     /// <summary>The public article with this slug; <see cref="ArticleLookup.Gone"/> when it was deleted.</summary>
     public async Task<ArticleLookup> GetBySlugAsync(string slug, CancellationToken cancellationToken = default)

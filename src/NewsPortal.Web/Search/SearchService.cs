@@ -87,6 +87,40 @@ public sealed partial class SearchService(NewsDbContext db, TimeProvider clock, 
         }
     }
 
+    /// <summary>The ids of the best <paramref name="limit"/> public matches, for a search's feed.</summary>
+    public async Task<IReadOnlyList<int>> MatchingIdsAsync(SearchQuery query, int limit, CancellationToken cancellationToken = default)
+    {
+        if (query.Terms.Count == 0 && !query.HasFilters)
+        {
+            return [];
+        }
+
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            var sql = BuildSql(query);
+            await using var select = Command(db.Database.GetDbConnection(),
+                $"""SELECT a."Id" FROM {sql.From} WHERE {sql.Where} ORDER BY {sql.OrderBy} LIMIT @take""", [.. sql.Parameters, new("@take", limit)]);
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            var ids = new List<int>(limit);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                ids.Add(reader.GetInt32(0));
+            }
+
+            return ids;
+        }
+        catch (SqliteException ex)
+        {
+            logger.LogWarning(ex, "Search feed failed for {Query}", query.Text);
+            return [];
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
     /// <summary>
     /// Up to five public stories most like this one: sharing its sources (weighted most), its categories, and the
     /// words of its headline. Candidates are capped per signal, so this stays quick on a large store.

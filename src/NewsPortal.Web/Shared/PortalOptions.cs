@@ -13,6 +13,13 @@ public sealed class PortalOptions
     [Required]
     public string Description { get; set; } = "Short news snippets from agencies and sites around the world.";
 
+    /// <summary>
+    /// The site's public address, such as https://news.example.org, that absolute links (in feeds) start from.
+    /// Empty: the scheme and host each request came to, which a proxy in front of the site may change.
+    /// </summary>
+    [RegularExpression(@"^(https?://[^\s/?#]+(/[^\s?#]*)?)?$", ErrorMessage = "Portal:PublicBaseUrl must be an http or https address, such as https://news.example.org.")]
+    public string PublicBaseUrl { get; set; } = "";
+
     /// <summary>Articles on each page of a listing.</summary>
     [Range(1, 200)]
     public int PageSize { get; set; } = 20;

@@ -166,6 +166,31 @@ public sealed class SearchTests(SearchFixture factory) : IClassFixture<SearchFix
     }
 
     [Fact]
+    public async Task SearchFeed_CarriesTheMatchesNewestFirst_AndTheResultsPageLinksIt()
+    {
+        var page = await factory.CreateClient().GetDocumentAsync("/search?q=talks");
+        var atomHref = page.QuerySelector("link[rel=alternate][type='application/atom+xml']")!.GetAttribute("href")!;
+        using var response = await factory.CreateClient().GetAsync(atomHref);
+        var feed = System.Xml.Linq.XDocument.Parse(await response.Content.ReadAsStringAsync());
+        System.Xml.Linq.XNamespace atom = "http://www.w3.org/2005/Atom";
+
+        Assert.Equal("/search/feed.atom?q=talks", atomHref);
+        Assert.Equal("application/atom+xml", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(
+            ["Storm closes schools", "Markets steady as talks drag on", "Ceasefire talks resume in Istanbul"],
+            feed.Root!.Elements(atom + "entry").Select(e => e.Element(atom + "title")!.Value));
+    }
+
+    [Fact]
+    public async Task SearchFeed_WithoutASearch_Answers400()
+    {
+        using var response = await factory.CreateClient().GetAsync("/search/feed.json?q=");
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("Give a search to follow", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task OpenSearchDescription_IsLinkedFromEveryPage()
     {
         var home = await factory.CreateClient().GetDocumentAsync("/");

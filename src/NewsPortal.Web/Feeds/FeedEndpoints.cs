@@ -1,0 +1,92 @@
+using System.Linq.Expressions;
+using Microsoft.Extensions.Options;
+using NewsPortal.Web.Articles;
+using NewsPortal.Web.Categories;
+using NewsPortal.Web.Languages;
+using NewsPortal.Web.Search;
+using NewsPortal.Web.Shared;
+using NewsPortal.Web.Sources;
+
+namespace NewsPortal.Web.Feeds;
+
+/// <summary>
+/// A feed beside each listing, in every format: <c>/feed.atom</c>, <c>/categories/{slug}/feed.rss</c>,
+/// <c>/sources/{slug}/feed.json</c>, <c>/languages/{tag}/feed.atom</c>. An unknown format, name or language answers 404;
+/// the old address of a renamed or merged category or source redirects, as its page does.
+/// </summary>
+public static class FeedEndpoints
+{
+    public static IEndpointRouteBuilder MapFeeds(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/feed.{format}", ([AsParameters] FeedRequest feed)
+            => feed.RespondAsync("/", null, feed.Portal.Value.Description, filter: null));
+
+        endpoints.MapGet("/categories/{slug}/feed.{format}", async (string slug, [AsParameters] FeedRequest feed, CategoryService categories) =>
+        {
+            if (await categories.GetBySlugAsync(slug, feed.CancellationToken) is { } category)
+            {
+                return await feed.RespondAsync($"/categories/{category.Slug}", category.Name, $"The newest stories in {category.Name}.",
+                    a => a.Categories.Any(c => c.Id == category.Id));
+            }
+
+            return feed.RedirectOrNotFound("/categories", await categories.RedirectForAsync(slug, feed.CancellationToken));
+        });
+
+        endpoints.MapGet("/sources/{slug}/feed.{format}", async (string slug, [AsParameters] FeedRequest feed, SourceService sources) =>
+        {
+            if (await sources.GetBySlugAsync(slug, feed.CancellationToken) is { } source)
+            {
+                return await feed.RespondAsync($"/sources/{source.Slug}", source.Name, $"The newest stories from {source.Name}.",
+                    a => a.Sources.Any(s => s.Id == source.Id));
+            }
+
+            return feed.RedirectOrNotFound("/sources", await sources.RedirectForAsync(slug, feed.CancellationToken));
+        });
+
+        endpoints.MapGet("/languages/{tag}/feed.{format}", async (string tag, [AsParameters] FeedRequest feed, LanguageService languages) =>
+            await languages.GetAsync(tag, feed.CancellationToken) is { } language
+                ? await feed.RespondAsync($"/languages/{language.Tag}", language.Name, $"The newest stories in {language.Name}.",
+                    LanguageService.In(language.Tag), language.Tag)
+                : Results.NotFound());
+
+        // A feed of a search: the best matches, newest first, so a reader can follow a story or a name.
+        endpoints.MapGet("/search/feed.{format}", async (string? q, [AsParameters] FeedRequest feed, SearchService search, IOptions<FeedOptions> options) =>
+        {
+            var query = SearchQuery.Parse(q);
+            if (query.Terms.Count == 0 && !query.HasFilters)
+            {
+                return Results.Text("Give a search to follow, such as /search/feed.atom?q=ceasefire.", "text/plain; charset=utf-8", statusCode: StatusCodes.Status400BadRequest);
+            }
+
+            var ids = await search.MatchingIdsAsync(query, options.Value.ItemCount, feed.CancellationToken);
+            return await feed.RespondAsync($"/search?q={Uri.EscapeDataString(query.Text)}", $"Search: {query.Text}", $"The newest stories matching {query.Text}.",
+                a => ids.Contains(a.Id));
+        });
+
+        return endpoints;
+    }
+
+    /// <summary>What every feed endpoint takes: the format from the address, the request (for absolute links) and the services.</summary>
+    private sealed record FeedRequest(string Format, HttpRequest Request, FeedService Feeds, IOptions<PortalOptions> Portal, CancellationToken CancellationToken)
+    {
+        public async Task<IResult> RespondAsync(
+            string listingPath, string? subject, string description, Expression<Func<Article, bool>>? filter, string? language = null)
+        {
+            if (!FeedFormats.TryParse(Format, out var format))
+            {
+                return Results.NotFound();
+            }
+
+            var baseUrl = Request.BaseUrl();
+            var channel = new FeedChannel(
+                FeedChannel.TitleFor(Portal.Value.SiteName, subject), description,
+                baseUrl.Absolute(listingPath), baseUrl.Absolute(FeedFormats.PathFor(listingPath, format)), language);
+            return Feeds.Result(format, channel, await Feeds.LatestAsync(baseUrl, filter, CancellationToken));
+        }
+
+        public IResult RedirectOrNotFound(string listingFolder, string? targetSlug)
+            => targetSlug is not null && FeedFormats.TryParse(Format, out var format)
+                ? Results.Redirect(FeedFormats.PathFor($"{listingFolder}/{targetSlug}", format), permanent: true)
+                : Results.NotFound();
+    }
+}

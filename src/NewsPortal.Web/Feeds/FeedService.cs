@@ -1,0 +1,244 @@
+using System.Linq.Expressions;
+using System.ServiceModel.Syndication;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Unicode;
+using System.Xml;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using NewsPortal.Web.Articles;
+using NewsPortal.Web.Data;
+using NewsPortal.Web.Shared;
+
+namespace NewsPortal.Web.Feeds;
+
+/// <summary>
+/// Atom 1.0, RSS 2.0 and JSON Feed 1.1. Writing takes a channel and its items, whatever listing they come from
+/// (<see cref="LatestAsync"/> gives the article listings' items), so any page with results can offer a feed.
+/// </summary>
+public sealed class FeedService(
+    NewsDbContext db, MarkdownRenderer markdown, TimeProvider clock, IOptions<FeedOptions> feedOptions, IOptions<PortalOptions> portalOptions)
+{
+    public const string JsonFeedVersion = "https://jsonfeed.org/version/1.1";
+    private const string DublinCore = "http://purl.org/dc/elements/1.1/";
+    private const string XmlNamespace = "http://www.w3.org/XML/1998/namespace";
+
+    private static readonly JsonSerializerOptions JsonFeedOptions = new()
+    {
+        // Letters of every script as they are; <, > and & are still escaped, so content_html is inert even if pasted into a page.
+        Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    private string SiteName => portalOptions.Value.SiteName;
+
+    private Uri? Hub => feedOptions.Value.WebSubHub is { Length: > 0 } hub ? new Uri(hub) : null;
+
+    /// <summary>The newest public articles (of those matching <paramref name="filter"/>) as feed items, linked from <paramref name="baseUrl"/>.</summary>
+    public async Task<IReadOnlyList<FeedItem>> LatestAsync(Uri baseUrl, Expression<Func<Article, bool>>? filter = null, CancellationToken cancellationToken = default)
+    {
+        var articles = db.Articles.AsNoTracking().Where(ArticleVisibility.IsPublicAt(clock.GetUtcNow().UtcDateTime));
+        if (filter is not null)
+        {
+            articles = articles.Where(filter);
+        }
+
+        var rows = await articles
+            // The listings' order, so a feed is the first page of the listing beside it.
+            .OrderByDescending(a => a.PublishedOn)
+            .ThenByDescending(a => a.DocumentDate)
+            .ThenByDescending(a => a.Id)
+            .Take(feedOptions.Value.ItemCount)
+            .Select(a => new
+            {
+                a.Title,
+                a.Slug,
+                a.Dateline,
+                a.Body,
+                a.Language,
+                a.PublishAtUtc,
+                a.CreatedAtUtc,
+                a.UpdatedAtUtc,
+                Categories = a.Categories.OrderBy(c => c.Name).Select(c => c.Name).ToList(),
+                Sources = a.Sources.OrderBy(s => s.Name).Select(s => new NamedLink(s.Name, s.Slug)).ToList(),
+            })
+            .AsSplitQuery()
+            .ToListAsync(cancellationToken);
+
+        return [.. rows.Select(a =>
+        {
+            var url = baseUrl.Absolute($"/articles/{a.Slug}");
+            var published = Utc(a.PublishAtUtc ?? a.CreatedAtUtc);
+            // A story scheduled ahead was last saved before it went out; it should not read as updated before it was published.
+            var updated = Utc(a.UpdatedAtUtc) > published ? Utc(a.UpdatedAtUtc) : published;
+            return new FeedItem(
+                url.AbsoluteUri, url, a.Title, markdown.ToHtml(a.Body, a.Dateline), published, updated, a.Language, a.Categories,
+                [.. a.Sources.Select(s => new FeedAuthor(s.Name, baseUrl.Absolute($"/sources/{s.Slug}")))]);
+        })];
+    }
+
+    /// <summary>The feed as a response with its media type and charset.</summary>
+    public IResult Result(FeedFormat format, FeedChannel channel, IReadOnlyList<FeedItem> items)
+        => Results.Bytes(Write(format, channel, items), format.ContentType());
+
+    /// <summary>The feed as UTF-8 bytes.</summary>
+    public byte[] Write(FeedFormat format, FeedChannel channel, IReadOnlyList<FeedItem> items)
+        => format == FeedFormat.Json ? WriteJsonFeed(channel, items) : WriteSyndication(format, channel, items);
+
+    private byte[] WriteSyndication(FeedFormat format, FeedChannel channel, IReadOnlyList<FeedItem> items)
+    {
+        var atom = format == FeedFormat.Atom;
+        var feed = new SyndicationFeed(Clean(channel.Title), Clean(channel.Description), channel.PageUrl, channel.FeedUrl.AbsoluteUri, LastUpdated(items))
+        {
+            Language = channel.Language ?? SharedLanguage(items),
+            Generator = SiteName,
+        };
+        // rel=self always, rel=hub when there is one: WebSub subscribers need both. RSS carries them as atom:link.
+        feed.Links.Add(SyndicationLink.CreateSelfLink(channel.FeedUrl, format.MediaType()));
+        if (Hub is { } hub)
+        {
+            feed.Links.Add(new SyndicationLink(hub) { RelationshipType = "hub" });
+        }
+
+        if (atom)
+        {
+            // Atom needs an author on the feed or on every entry; the site stands in for stories that credit no source.
+            feed.Authors.Add(new SyndicationPerson(null, Clean(SiteName), null));
+        }
+        else
+        {
+            feed.AttributeExtensions.Add(new XmlQualifiedName("dc", "http://www.w3.org/2000/xmlns/"), DublinCore);
+        }
+
+        feed.Items = [.. items.Select(item => ToSyndicationItem(item, atom))];
+
+        using var stream = new MemoryStream();
+        using (var writer = XmlWriter.Create(stream, new XmlWriterSettings { Encoding = new UTF8Encoding(false) }))
+        {
+            writer.WriteStartDocument();
+            (atom ? (SyndicationFeedFormatter)new Atom10FeedFormatter(feed) : new Rss20FeedFormatter(feed)).WriteTo(writer);
+        }
+
+        return stream.ToArray();
+    }
+
+    private static SyndicationItem ToSyndicationItem(FeedItem item, bool atom)
+    {
+        // The HTML goes out as escaped text (Atom type="html", RSS description), never as markup of the feed itself.
+        var entry = new SyndicationItem(Clean(item.Title), SyndicationContent.CreateHtmlContent(Clean(item.ContentHtml)), item.Url, item.Id, item.Updated)
+        {
+            PublishDate = item.Published,
+        };
+        foreach (var category in item.Categories)
+        {
+            entry.Categories.Add(new SyndicationCategory(Clean(category)));
+        }
+
+        if (atom)
+        {
+            entry.AttributeExtensions.Add(new XmlQualifiedName("lang", XmlNamespace), item.Language);
+            foreach (var author in item.Authors)
+            {
+                entry.Authors.Add(new SyndicationPerson(null, Clean(author.Name), author.Url?.AbsoluteUri));
+            }
+        }
+        else
+        {
+            // RSS's own <author> is an email address; sources are names, which Dublin Core's creator is for.
+            foreach (var author in item.Authors)
+            {
+                entry.ElementExtensions.Add("creator", DublinCore, Clean(author.Name));
+            }
+        }
+
+        return entry;
+    }
+
+    private byte[] WriteJsonFeed(FeedChannel channel, IReadOnlyList<FeedItem> items)
+    {
+        var feed = new JsonFeed(
+            JsonFeedVersion,
+            Clean(channel.Title),
+            channel.PageUrl.AbsoluteUri,
+            channel.FeedUrl.AbsoluteUri,
+            Clean(channel.Description),
+            channel.Language ?? SharedLanguage(items),
+            [new JsonFeedAuthor(Clean(SiteName), null)],
+            Hub is { } hub ? [new JsonFeedHub("WebSub", hub.AbsoluteUri)] : null,
+            [.. items.Select(item => new JsonFeedItem(
+                item.Id,
+                item.Url.AbsoluteUri,
+                Clean(item.Title),
+                Clean(item.ContentHtml),
+                item.Published,
+                item.Updated,
+                item.Language,
+                item.Authors.Count > 0 ? [.. item.Authors.Select(a => new JsonFeedAuthor(Clean(a.Name), a.Url?.AbsoluteUri))] : null,
+                item.Categories.Count > 0 ? [.. item.Categories.Select(Clean)] : null))]);
+        return JsonSerializer.SerializeToUtf8Bytes(feed, JsonFeedOptions);
+    }
+
+    private DateTimeOffset LastUpdated(IReadOnlyList<FeedItem> items) => items.Count > 0 ? items.Max(i => i.Updated) : clock.GetUtcNow();
+
+    /// <summary>The language every item shares, for the feed as a whole; null when they differ.</summary>
+    private static string? SharedLanguage(IReadOnlyList<FeedItem> items)
+        => items.Select(i => i.Language).Distinct(StringComparer.OrdinalIgnoreCase).Count() == 1 ? items[0].Language : null;
+
+    private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
+
+    /// <summary>
+    /// Text without the characters XML 1.0 cannot carry and JSON writers refuse (U+FFFE, stray surrogates):
+    /// imports already drop control characters, and one odd character must not break a whole feed.
+    /// </summary>
+    private static string Clean(string text)
+    {
+        if (text.All(XmlConvert.IsXmlChar))
+        {
+            return text;
+        }
+
+        var clean = new StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (XmlConvert.IsXmlChar(text[i]))
+            {
+                clean.Append(text[i]);
+            }
+            else if (i + 1 < text.Length && XmlConvert.IsXmlSurrogatePair(text[i + 1], text[i]))
+            {
+                clean.Append(text, i++, 2);
+            }
+        }
+
+        return clean.ToString();
+    }
+
+    private sealed record JsonFeed(
+        string Version,
+        string Title,
+        string HomePageUrl,
+        string FeedUrl,
+        string Description,
+        string? Language,
+        IReadOnlyList<JsonFeedAuthor> Authors,
+        IReadOnlyList<JsonFeedHub>? Hubs,
+        IReadOnlyList<JsonFeedItem> Items);
+
+    private sealed record JsonFeedItem(
+        string Id,
+        string Url,
+        string Title,
+        string ContentHtml,
+        DateTimeOffset DatePublished,
+        DateTimeOffset DateModified,
+        string Language,
+        IReadOnlyList<JsonFeedAuthor>? Authors,
+        IReadOnlyList<string>? Tags);
+
+    private sealed record JsonFeedAuthor(string Name, string? Url);
+
+    private sealed record JsonFeedHub(string Type, string Url);
+}
