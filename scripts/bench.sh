@@ -41,7 +41,7 @@ bench_import() {
         if [ "$rss" -gt "$peak" ]; then peak=$rss; fi
     done
     local count
-    count=$(cat "$file"/*.jsonl "$file" 2>/dev/null | grep -c '')
+    if [ -d "$file" ]; then count=$(cat "$file"/*.jsonl | grep -c ''); else count=$(grep -c '' "$file"); fi
     printf '%-34s %8s stories  best %6.2f s  (%6.0f stories/s)  peak RSS %4d MB\n' \
         "$label" "$count" "$best" "$(awk "BEGIN{print $count/$best}")" "$((peak / 1024))"
 }

@@ -34,6 +34,11 @@ public sealed class ArticleInserter(NewsDbContext db)
         }
 
         var statements = _statements;
+        var indexInBulk = db.Database.IsSqlite();
+        if (indexInBulk)
+        {
+            await ExecuteAsync(transaction, """UPDATE "SearchIndexing" SET "Deferred" = 1""", cancellationToken);
+        }
 
         foreach (var article in articles)
         {
@@ -49,6 +54,24 @@ public sealed class ArticleInserter(NewsDbContext db)
             await LinkAsync(statements.Category, article.Id, article.Categories.Select(c => c.Id), cancellationToken);
             await LinkAsync(statements.Source, article.Id, article.Sources.Select(s => s.Id), cancellationToken);
         }
+
+        if (indexInBulk)
+        {
+            // The batch's ids are contiguous: SQLite lets one writer at a time, and this transaction is it.
+            await ExecuteAsync(transaction, $"""
+                INSERT INTO "ArticleSearch"(rowid, "Title", "Lede", "Body")
+                SELECT "Id", "Title", "Lede", "Body" FROM "Articles" WHERE "Id" BETWEEN {articles.Min(a => a.Id)} AND {articles.Max(a => a.Id)};
+                UPDATE "SearchIndexing" SET "Deferred" = 0;
+                """, cancellationToken);
+        }
+    }
+
+    private async Task ExecuteAsync(DbTransaction transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static async Task LinkAsync(DbCommand command, int articleId, IEnumerable<int> otherIds, CancellationToken cancellationToken)

@@ -149,6 +149,30 @@ public sealed class SearchTests(SearchFixture factory) : IClassFixture<SearchFix
     }
 
     [Fact]
+    public async Task EditingAStory_UpdatesTheIndexInTheSameSave()
+    {
+        var editor = await factory.SignedInClientAsync(NewsPortal.Web.Accounts.Roles.Editor);
+        using var created = await editor.SubmitFormAsync("/admin/articles/edit", new Dictionary<string, string?>
+        {
+            ["Form.Title"] = "Platypus spotted in river",
+            ["Form.Body"] = "A rare sighting.",
+            ["Form.PublishedOn"] = "2026-03-01",
+            ["Form.Language"] = "en",
+            ["Form.Status"] = "Published",
+        }, "#article-form");
+        var editUrl = created.Headers.Location!.OriginalString;
+
+        var before = await TitlesAsync("platypus");
+        await editor.SubmitFormAsync(editUrl, new Dictionary<string, string?> { ["Form.Title"] = "Wombat spotted in river" }, "#article-form");
+        var oldWord = await TitlesAsync("platypus");
+        var newWord = await TitlesAsync("wombat");
+
+        Assert.Equal(["Platypus spotted in river"], before);
+        Assert.Empty(oldWord);
+        Assert.Equal(["Wombat spotted in river"], newWord);
+    }
+
+    [Fact]
     public async Task Paging_KeepsTheQuery()
     {
         for (var i = 0; i < 25; i++)
