@@ -17,6 +17,7 @@ using NewsPortal.Web.Search;
 using NewsPortal.Web.Shared;
 using NewsPortal.Web.Sitemaps;
 using NewsPortal.Web.Sources;
+using NewsPortal.Web.Webhooks;
 
 namespace NewsPortal.Web;
 
@@ -124,6 +125,7 @@ public static class PortalServices
         services.AddScoped<NameAdminService>();
         services.AddScoped<SearchService>();
         services.AddScoped<SitemapService>();
+        services.AddScoped<WebhookOutbox>();
         services.AddRazorPages(options =>
         {
             options.RootDirectory = "/";

@@ -6,6 +6,7 @@ using NewsPortal.Web.Audit;
 using NewsPortal.Web.Data;
 using NewsPortal.Web.Import;
 using NewsPortal.Web.Shared;
+using NewsPortal.Web.Webhooks;
 
 namespace NewsPortal.Web.Admin;
 
@@ -24,7 +25,8 @@ public sealed record SaveResult(int Id, string Slug, string? Conflict = null)
 }
 
 /// <summary>The editors' side of articles: list, write, schedule, revise, restore, delete. Every save keeps a revision.</summary>
-public sealed class ArticleAdminService(NewsDbContext db, ArticleWriter writer, AuditLog audit, MarkdownRenderer markdown, TimeProvider clock)
+public sealed class ArticleAdminService(
+    NewsDbContext db, ArticleWriter writer, AuditLog audit, WebhookOutbox webhooks, MarkdownRenderer markdown, TimeProvider clock)
 {
     public const int PageSize = 20;
 
@@ -100,6 +102,7 @@ public sealed class ArticleAdminService(NewsDbContext db, ArticleWriter writer, 
         await writer.LinkAsync(article, document.Categories, document.Sources, cancellationToken);
         article.Revisions.Add(Revision(article, 1, user, "created"));
         audit.Add(user, "create", article.Slug, $"{article.Status}: {article.Title}");
+        Notify(wasPublic: false, article, now);
         await db.SaveChangesAsync(cancellationToken);
         return new SaveResult(article.Id, article.Slug);
     }
@@ -127,6 +130,7 @@ public sealed class ArticleAdminService(NewsDbContext db, ArticleWriter writer, 
         article.UpdatedAtUtc = now;
         article.Revisions.Add(Revision(article, await NextRevisionAsync(id, cancellationToken), user, action));
         audit.Add(user, AuditAction(action, wasPublic, IsPublic(article, now)), article.Slug, article.Title);
+        Notify(wasPublic, article, now);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -178,8 +182,10 @@ public sealed class ArticleAdminService(NewsDbContext db, ArticleWriter writer, 
             return false;
         }
 
+        var wasPublic = IsPublic(article, Now);
         article.DeletedAtUtc = Now;
         audit.Add(user, "delete", article.Slug, article.Title);
+        Notify(wasPublic, article, Now);
         await db.SaveChangesAsync(cancellationToken);
         return true;
     }
@@ -274,6 +280,15 @@ public sealed class ArticleAdminService(NewsDbContext db, ArticleWriter writer, 
         Action = action,
         Snapshot = ArticleSnapshot.Of(article).ToJson(),
     };
+
+    /// <summary>Tells webhook subscribers what readers will now see differently (nothing, for a draft saved as a draft).</summary>
+    private void Notify(bool wasPublic, Article article, DateTime now)
+    {
+        if (WebhookEvents.For(wasPublic, IsPublic(article, now)) is { } eventName)
+        {
+            webhooks.Enqueue(eventName, article);
+        }
+    }
 
     private static bool IsPublic(Article article, DateTime now) => ArticleVisibility.IsPublicAt(now).Compile()(article);
 

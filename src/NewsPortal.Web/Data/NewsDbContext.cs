@@ -1,11 +1,13 @@
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using NewsPortal.Web.Accounts;
+using NewsPortal.Web.Api;
 using NewsPortal.Web.Articles;
 using NewsPortal.Web.Audit;
 using NewsPortal.Web.Categories;
 using NewsPortal.Web.Shared;
 using NewsPortal.Web.Sources;
+using NewsPortal.Web.Webhooks;
 
 namespace NewsPortal.Web.Data;
 
@@ -24,6 +26,9 @@ public sealed class NewsDbContext(DbContextOptions<NewsDbContext> options) : Ide
     public DbSet<Source> Sources => Set<Source>();
     public DbSet<SourceAlias> SourceAliases => Set<SourceAlias>();
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

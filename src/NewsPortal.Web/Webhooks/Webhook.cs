@@ -1,0 +1,73 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace NewsPortal.Web.Webhooks;
+
+/// <summary>A URL an admin registered to be told when articles are published, updated or unpublished.</summary>
+public class WebhookSubscription
+{
+    public int Id { get; set; }
+    public required string Url { get; set; }
+
+    /// <summary>The shared secret deliveries are signed with (HMAC-SHA256); shown to the admin once.</summary>
+    public required string Secret { get; set; }
+
+    public bool Active { get; set; } = true;
+    public required string CreatedBy { get; set; }
+    public DateTime CreatedAtUtc { get; set; }
+}
+
+public enum DeliveryState
+{
+    Pending,
+    Delivered,
+    Failed,
+}
+
+/// <summary>
+/// One event for one subscriber, written in the same transaction as the change it reports (an outbox), then sent
+/// by a background service that retries with backoff.
+/// </summary>
+public class WebhookDelivery
+{
+    public long Id { get; set; }
+    public int SubscriptionId { get; set; }
+
+    /// <summary>article.published, article.updated or article.unpublished.</summary>
+    public required string Event { get; set; }
+
+    public required string Payload { get; set; }
+    public DeliveryState State { get; set; }
+    public int Attempts { get; set; }
+    public DateTime CreatedAtUtc { get; set; }
+    public DateTime NextAttemptAtUtc { get; set; }
+    public DateTime? DeliveredAtUtc { get; set; }
+    public string? LastError { get; set; }
+
+    public WebhookSubscription? Subscription { get; set; }
+}
+
+public sealed class WebhookSubscriptionConfiguration : IEntityTypeConfiguration<WebhookSubscription>
+{
+    public void Configure(EntityTypeBuilder<WebhookSubscription> builder)
+    {
+        builder.Property(s => s.Url).HasMaxLength(2048);
+        builder.Property(s => s.Secret).HasMaxLength(128);
+        builder.Property(s => s.CreatedBy).HasMaxLength(256);
+        builder.Property(s => s.CreatedAtUtc).HasConversion(v => v, v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+    }
+}
+
+public sealed class WebhookDeliveryConfiguration : IEntityTypeConfiguration<WebhookDelivery>
+{
+    public void Configure(EntityTypeBuilder<WebhookDelivery> builder)
+    {
+        builder.Property(d => d.Event).HasMaxLength(64);
+        builder.Property(d => d.State).HasConversion<string>().HasMaxLength(20);
+        builder.Property(d => d.LastError).HasMaxLength(1000);
+        builder.HasIndex(d => new { d.State, d.NextAttemptAtUtc });
+        builder.HasOne(d => d.Subscription).WithMany().HasForeignKey(d => d.SubscriptionId).OnDelete(DeleteBehavior.Cascade);
+        builder.Property(d => d.CreatedAtUtc).HasConversion(v => v, v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+        builder.Property(d => d.NextAttemptAtUtc).HasConversion(v => v, v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+    }
+}

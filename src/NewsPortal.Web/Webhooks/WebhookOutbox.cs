@@ -1,0 +1,71 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using NewsPortal.Web.Articles;
+using NewsPortal.Web.Data;
+using NewsPortal.Web.Shared;
+
+namespace NewsPortal.Web.Webhooks;
+
+public static class WebhookEvents
+{
+    public const string Published = "article.published";
+    public const string Updated = "article.updated";
+    public const string Unpublished = "article.unpublished";
+
+    /// <summary>The event a save causes, from whether readers could see the article before and after it; null when none.</summary>
+    public static string? For(bool wasPublic, bool isPublic) => (wasPublic, isPublic) switch
+    {
+        (false, true) => Published,
+        (true, true) => Updated,
+        (true, false) => Unpublished,
+        _ => null,
+    };
+}
+
+/// <summary>
+/// Queues an event for every active subscriber in the caller's unit of work, so the delivery rows commit or roll
+/// back with the change they report; <c>WebhookSender</c> sends them.
+/// </summary>
+public sealed class WebhookOutbox(NewsDbContext db, TimeProvider clock, IOptions<PortalOptions> options)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public void Enqueue(string eventName, Article article)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var subscriptions = db.WebhookSubscriptions.Where(s => s.Active).Select(s => s.Id).ToList();
+        if (subscriptions.Count == 0)
+        {
+            return;
+        }
+
+        var payload = JsonSerializer.Serialize(new
+        {
+            @event = eventName,
+            occurredAt = now,
+            article = new
+            {
+                article.Slug,
+                article.Title,
+                url = $"{options.Value.PublicBaseUrl.TrimEnd('/')}/articles/{article.Slug}",
+                status = article.Status.ToString(),
+                publishedOn = article.PublishedOn,
+                publishAt = article.PublishAtUtc,
+                updatedAt = article.UpdatedAtUtc,
+                article.Language,
+            },
+        }, Json);
+        foreach (var id in subscriptions)
+        {
+            db.WebhookDeliveries.Add(new WebhookDelivery
+            {
+                SubscriptionId = id,
+                Event = eventName,
+                Payload = payload,
+                State = DeliveryState.Pending,
+                CreatedAtUtc = now,
+                NextAttemptAtUtc = now,
+            });
+        }
+    }
+}
