@@ -1,11 +1,13 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.EntityFrameworkCore;
 using NewsPortal.Web.Accounts;
 using NewsPortal.Web.Admin;
+using NewsPortal.Web.Api;
 using NewsPortal.Web.Articles;
 using NewsPortal.Web.Audit;
 using NewsPortal.Web.Categories;
@@ -79,11 +81,20 @@ public static class PortalServices
                 return Task.CompletedTask;
             };
         });
+        // API writes take a personal token and nothing else: a cookie session never authorises them.
+        services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Editorial, policy => policy.RequireRole(Roles.Admin, Roles.Editor))
-            .AddPolicy(Policies.AdminOnly, policy => policy.RequireRole(Roles.Admin));
+            .AddPolicy(Policies.AdminOnly, policy => policy.RequireRole(Roles.Admin))
+            .AddPolicy(ApiEndpoints.EditorPolicy, policy => policy
+                .AddAuthenticationSchemes(ApiTokenAuthenticationHandler.SchemeName)
+                .RequireAuthenticatedUser()
+                .RequireRole(Roles.Admin, Roles.Editor));
 
         var attemptsPerMinute = configuration.GetValue("Security:SignInAttemptsPerMinute", 10);
+        var apiPerMinute = configuration.GetValue("Api:RequestsPerMinute", 300);
+        var apiTokenPerMinute = configuration.GetValue("Api:TokenRequestsPerMinute", 1200);
         services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -92,14 +103,23 @@ public static class PortalServices
                     context.Connection.RemoteIpAddress?.ToString() ?? "local",
                     _ => new FixedWindowRateLimiterOptions { PermitLimit = attemptsPerMinute, Window = TimeSpan.FromMinutes(1) })
                 : RateLimitPartition.GetNoLimiter("reads"));
-            options.OnRejected = (context, _) =>
-            {
-                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
-                {
-                    context.HttpContext.Response.Headers.RetryAfter = ((int)retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
-                }
 
-                return ValueTask.CompletedTask;
+            // Per token when a request carries one, else per client address.
+            options.AddPolicy(ApiEndpoints.RateLimitPolicy, context =>
+                context.Request.Headers.Authorization.ToString() is { Length: > 7 } authorization && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                    ? RateLimitPartition.GetFixedWindowLimiter("token:" + ApiTokenService.Hash(authorization[7..].Trim()),
+                        _ => new FixedWindowRateLimiterOptions { PermitLimit = apiTokenPerMinute, Window = TimeSpan.FromMinutes(1) })
+                    : RateLimitPartition.GetFixedWindowLimiter("ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "local"),
+                        _ => new FixedWindowRateLimiterOptions { PermitLimit = apiPerMinute, Window = TimeSpan.FromMinutes(1) }));
+            options.OnRejected = async (context, cancellationToken) =>
+            {
+                var seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? (int)Math.Ceiling(retryAfter.TotalSeconds) : 60;
+                context.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                if (context.HttpContext.Request.Path.StartsWithSegments("/api"))
+                {
+                    await ApiProblems.WriteAsync(context.HttpContext, StatusCodes.Status429TooManyRequests, "Too many requests",
+                        $"Slow down: try again in {seconds} seconds.");
+                }
             };
         });
         return services;
@@ -126,6 +146,21 @@ public static class PortalServices
         services.AddScoped<SearchService>();
         services.AddScoped<SitemapService>();
         services.AddScoped<WebhookOutbox>();
+        services.AddScoped<ApiTokenService>();
+        services.AddScoped<ArticleApiService>();
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            // Errors the framework answers itself (no such route, wrong method or media type) still say what went wrong.
+            context.ProblemDetails.Detail ??= context.ProblemDetails.Status switch
+            {
+                StatusCodes.Status404NotFound => "There is nothing at this address in the API; see /openapi/v1.json.",
+                StatusCodes.Status405MethodNotAllowed => "This address does not take that method; see /openapi/v1.json.",
+                StatusCodes.Status415UnsupportedMediaType => "Send the body as application/json (imports: text/plain or application/x-ndjson).",
+                StatusCodes.Status400BadRequest => "The request could not be read.",
+                _ => null,
+            };
+        });
+        services.AddOpenApi();
         services.AddRazorPages(options =>
         {
             options.RootDirectory = "/";

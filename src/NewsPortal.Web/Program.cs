@@ -1,4 +1,5 @@
 using NewsPortal.Web;
+using NewsPortal.Web.Api;
 using NewsPortal.Web.Cli;
 using NewsPortal.Web.Data;
 using NewsPortal.Web.Feeds;
@@ -42,14 +43,22 @@ try
         return await CommandLine.RunAsync(app.Services, args, Console.Out);
     }
 
-    // The request pipeline: errors become real pages, then logging, routing, limits, identity, files and pages.
+    // The request pipeline: errors become real pages (problem+json under /api), then logging, routing, limits, identity, files and pages.
+    app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api.UseExceptionHandler().UseStatusCodePages());
+    app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"), site =>
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            site.UseExceptionHandler("/error");
+        }
+
+        site.UseStatusCodePagesWithReExecute("/error/{0}");
+    });
     if (!app.Environment.IsDevelopment())
     {
-        app.UseExceptionHandler("/error");
         app.UseHsts();
     }
 
-    app.UseStatusCodePagesWithReExecute("/error/{0}");
     app.UseSerilogRequestLogging();
     app.UseRouting();
     app.UseRateLimiter();
@@ -60,6 +69,8 @@ try
     app.MapOpenSearch();
     app.MapSitemaps();
     app.MapFeeds();
+    app.MapNewsPortalApi();
+    app.MapOpenApi();
 
     await app.RunAsync();
     return 0;

@@ -1,0 +1,28 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using NewsPortal.Web.Api;
+
+namespace NewsPortal.Web.Admin;
+
+public sealed class TokensModel(ApiTokenService tokens) : PageModel
+{
+    public IReadOnlyList<ApiTokenRow> Tokens { get; private set; } = [];
+
+    /// <summary>The token just made; kept out of TempData and logs, shown on this one response only.</summary>
+    public string? NewToken { get; private set; }
+
+    private string UserId => User.FindFirstValue(ClaimTypes.NameIdentifier)!;
+
+    public async Task OnGetAsync(CancellationToken cancellationToken) => Tokens = await tokens.ListAsync(UserId, cancellationToken);
+
+    public async Task<IActionResult> OnPostCreateAsync(string name, CancellationToken cancellationToken)
+    {
+        NewToken = await tokens.CreateAsync(UserId, User.Identity!.Name!, name ?? "", cancellationToken);
+        Tokens = await tokens.ListAsync(UserId, cancellationToken);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostRevokeAsync(int id, CancellationToken cancellationToken)
+        => await tokens.RevokeAsync(UserId, User.Identity!.Name!, id, cancellationToken) ? RedirectToPage() : NotFound();
+}

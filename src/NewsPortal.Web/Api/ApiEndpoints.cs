@@ -1,0 +1,425 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using NewsPortal.Web.Accounts;
+using NewsPortal.Web.Admin;
+using NewsPortal.Web.Articles;
+using NewsPortal.Web.Categories;
+using NewsPortal.Web.Import;
+using NewsPortal.Web.Search;
+using NewsPortal.Web.Sources;
+
+namespace NewsPortal.Web.Api;
+
+/// <summary>
+/// The HTTP API under /api/v1: reads for anyone (and every status for editors), writes for editors with a personal
+/// token. Errors are RFC 9457 problem+json; GETs carry an ETag and answer If-None-Match with 304.
+/// </summary>
+public static class ApiEndpoints
+{
+    public const string EditorPolicy = "ApiEditor";
+    public const string RateLimitPolicy = "api";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static IEndpointRouteBuilder MapNewsPortalApi(this IEndpointRouteBuilder endpoints)
+    {
+        var api = endpoints.MapGroup("/api/v1").RequireRateLimiting(RateLimitPolicy).WithTags("NewsPortal API");
+        var write = api.MapGroup("").RequireAuthorization(EditorPolicy)
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
+
+        api.MapGet("/articles", ListArticlesAsync).WithName("ListArticles")
+            .WithSummary("Articles, newest first, a page at a time")
+            .WithDescription("Filter by category, source, language, date range (from, to) and text (q). Editors (with a token) may ask for status=draft|scheduled|unpublished|deleted|all. Page with the cursor from the Link header or nextCursor.")
+            .Produces<ApiPage<ApiArticleSummary>>().Produces(StatusCodes.Status304NotModified)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status429TooManyRequests);
+        api.MapGet("/articles/{slug}", GetArticleAsync).WithName("GetArticle")
+            .WithSummary("One article, with its Markdown and its rendered HTML")
+            .Produces<ApiArticle>().Produces(StatusCodes.Status304NotModified)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status410Gone).ProducesProblem(StatusCodes.Status429TooManyRequests);
+        api.MapGet("/categories", ListCategoriesAsync).WithName("ListCategories").WithSummary("Categories with public articles, with counts")
+            .Produces<List<ApiName>>().Produces(StatusCodes.Status304NotModified).ProducesProblem(StatusCodes.Status429TooManyRequests);
+        api.MapGet("/sources", ListSourcesAsync).WithName("ListSources").WithSummary("Sources credited on public articles, with counts")
+            .Produces<List<ApiName>>().Produces(StatusCodes.Status304NotModified).ProducesProblem(StatusCodes.Status429TooManyRequests);
+        api.MapGet("/search", SearchAsync).WithName("Search")
+            .WithSummary("Ranked full-text search with the same operators as /search (source:, category:, lang:, before:, after:, \"phrases\", -words)")
+            .Produces<ApiSearchResults>().Produces(StatusCodes.Status304NotModified)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+        write.MapPost("/articles", CreateArticleAsync).WithName("CreateArticle").WithSummary("Create an article (status Draft unless given)")
+            .Accepts<ApiArticleInput>("application/json").Produces<ApiArticle>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status429TooManyRequests);
+        write.MapPut("/articles/{slug}", UpdateArticleAsync).WithName("UpdateArticle")
+            .WithSummary("Update an article; send the version you read. Fields left out keep their values.")
+            .Accepts<ApiArticleInput>("application/json").Produces<ApiArticle>()
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        write.MapPost("/articles/{slug}/publish", (string slug, HttpContext context, ArticleApiService reads, ArticleAdminService articles, CancellationToken ct)
+                => SetStatusAsync(slug, ArticleStatus.Published, context, reads, articles, ct))
+            .WithName("PublishArticle").WithSummary("Publish now")
+            .Produces<ApiArticle>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status429TooManyRequests);
+        write.MapPost("/articles/{slug}/unpublish", (string slug, HttpContext context, ArticleApiService reads, ArticleAdminService articles, CancellationToken ct)
+                => SetStatusAsync(slug, ArticleStatus.Unpublished, context, reads, articles, ct))
+            .WithName("UnpublishArticle").WithSummary("Take an article down")
+            .Produces<ApiArticle>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status429TooManyRequests);
+        write.MapDelete("/articles/{slug}", DeleteArticleAsync).WithName("DeleteArticle")
+            .WithSummary("Delete an article (soft: an admin can restore it; its page answers 410)")
+            .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests);
+        write.MapPost("/import", ImportAsync).WithName("Import")
+            .WithSummary("Import snippet text (text/plain) or JSON Lines (application/x-ndjson) from the body; ?dryRun=true writes nothing")
+            .Accepts<string>("text/plain", "application/x-ndjson").Produces<ApiImportReport>()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status429TooManyRequests);
+        return endpoints;
+    }
+
+    private static async Task<IResult> ListArticlesAsync(
+        HttpContext context, ArticleApiService reads, string? category, string? source, string? language, string? status,
+        DateOnly? from, DateOnly? to, string? q, string? cursor, int? limit, CancellationToken cancellationToken)
+    {
+        var editor = false;
+        if (status is not null)
+        {
+            var user = await OptionalUserAsync(context);
+            if (user is null)
+            {
+                return ApiProblems.Problem(StatusCodes.Status401Unauthorized, "Authentication required", "Only editors, with a token, can list articles by status.");
+            }
+
+            if (!IsEditor(user))
+            {
+                return ApiProblems.Problem(StatusCodes.Status403Forbidden, "Not allowed", "Only editors can list articles by status.");
+            }
+
+            if (status.ToLowerInvariant() is not ("draft" or "scheduled" or "published" or "unpublished" or "deleted" or "all"))
+            {
+                return ApiProblems.Problem(StatusCodes.Status400BadRequest, "Unknown status", "status must be draft, scheduled, published, unpublished, deleted or all.");
+            }
+
+            editor = true;
+        }
+
+        var size = limit ?? 20;
+        if (size is < 1 or > ArticleApiService.MaxLimit)
+        {
+            return ApiProblems.Problem(StatusCodes.Status400BadRequest, "Bad limit", $"limit must be between 1 and {ArticleApiService.MaxLimit}.");
+        }
+
+        var page = await reads.ListAsync(new ApiArticleFilter(category, source, language, status, from, to, q), cursor, size, editor, cancellationToken);
+        if (page is null)
+        {
+            return ApiProblems.Problem(StatusCodes.Status400BadRequest, "Bad cursor", "The cursor is not one this API gave out; start again without it.");
+        }
+
+        if (page.NextCursor is { } next)
+        {
+            var query = context.Request.Query.Where(p => p.Key != "cursor")
+                .Select(p => new KeyValuePair<string, string?>(p.Key, p.Value.ToString()))
+                .Append(new("cursor", next));
+            context.Response.Headers.Link = $"<{context.Request.Path}{QueryString.Create(query)}>; rel=\"next\"";
+        }
+
+        return WithETag(context, page);
+    }
+
+    private static async Task<IResult> GetArticleAsync(string slug, HttpContext context, ArticleApiService reads, CancellationToken cancellationToken)
+    {
+        var user = await OptionalUserAsync(context);
+        var (article, gone, _) = await reads.GetAsync(slug, user is not null && IsEditor(user), cancellationToken);
+        return article is not null ? WithETag(context, article)
+            : gone ? ApiProblems.Problem(StatusCodes.Status410Gone, "Gone", $"The article '{slug}' was deleted.")
+            : ApiProblems.NotFound($"There is no article '{slug}'.");
+    }
+
+    private static async Task<IResult> ListCategoriesAsync(HttpContext context, CategoryService categories, CancellationToken cancellationToken)
+        => WithETag(context, (await categories.ListWithCountsAsync(cancellationToken)).Select(c => new ApiName(c.Name, c.Slug, c.ArticleCount)).ToList());
+
+    private static async Task<IResult> ListSourcesAsync(HttpContext context, SourceService sources, CancellationToken cancellationToken)
+        => WithETag(context, (await sources.ListWithCountsAsync(cancellationToken)).Select(s => new ApiName(s.Name, s.Slug, s.ArticleCount)).ToList());
+
+    private static async Task<IResult> SearchAsync(HttpContext context, SearchService search, string? q, int? page, CancellationToken cancellationToken)
+    {
+        if (page is < 1)
+        {
+            return ApiProblems.Problem(StatusCodes.Status400BadRequest, "Bad page", "page must be 1 or more.");
+        }
+
+        var results = await search.SearchAsync(SearchQuery.Parse(q), page ?? 1, cancellationToken);
+        return WithETag(context, new ApiSearchResults(
+            results.Query.Text, results.Hits.TotalCount, results.Hits.PageNumber, results.Hits.TotalPages,
+            [.. results.Hits.Items.Select(h => new ApiSearchHit(h.Slug, h.Title, h.TitleHtml, h.SnippetHtml, h.PublishedOn, h.Language))],
+            results.Problem));
+    }
+
+    private static async Task<IResult> CreateArticleAsync(HttpContext context, ArticleAdminService articles, ArticleApiService reads, CancellationToken cancellationToken)
+    {
+        var (input, problem) = await ReadInputAsync(context);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var form = Overlay(new ArticleForm(), input!, out var errors);
+        if (Validate(form, errors) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var saved = await articles.CreateAsync(form, context.User.Identity!.Name!, cancellationToken);
+        var (article, _, _) = await reads.GetAsync(saved.Slug, editor: true, cancellationToken);
+        return Results.Created($"/api/v1/articles/{saved.Slug}", article);
+    }
+
+    private static async Task<IResult> UpdateArticleAsync(string slug, HttpContext context, ArticleAdminService articles, ArticleApiService reads, CancellationToken cancellationToken)
+    {
+        var (input, problem) = await ReadInputAsync(context);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var (_, gone, id) = await reads.GetAsync(slug, editor: true, cancellationToken);
+        if (id == 0 || gone || await articles.GetFormAsync(id, cancellationToken) is not { } current)
+        {
+            return ApiProblems.NotFound($"There is no article '{slug}'.");
+        }
+
+        var form = Overlay(current.Form, input!, out var errors);
+        if (input!.Version is null)
+        {
+            errors["version"] = ["Send the version of the article you read (from GET), so a newer save is not overwritten."];
+        }
+
+        if (Validate(form, errors) is { } invalid)
+        {
+            return invalid;
+        }
+
+        form.Version = input.Version!.Value;
+        var saved = await articles.UpdateAsync(id, form, context.User.Identity!.Name!, cancellationToken: cancellationToken);
+        return await AfterSaveAsync(saved, slug, reads, cancellationToken);
+    }
+
+    private static async Task<IResult> SetStatusAsync(
+        string slug, ArticleStatus status, HttpContext context, ArticleApiService reads, ArticleAdminService articles, CancellationToken cancellationToken)
+    {
+        var (current, _, id) = await reads.GetAsync(slug, editor: true, cancellationToken);
+        if (current is null)
+        {
+            return ApiProblems.NotFound($"There is no article '{slug}'.");
+        }
+
+        var saved = await articles.SetStatusAsync(id, status, current.Version, context.User.Identity!.Name!, cancellationToken);
+        return await AfterSaveAsync(saved, slug, reads, cancellationToken);
+    }
+
+    private static async Task<IResult> DeleteArticleAsync(string slug, HttpContext context, ArticleApiService reads, ArticleAdminService articles, CancellationToken cancellationToken)
+    {
+        var (_, gone, id) = await reads.GetAsync(slug, editor: true, cancellationToken);
+        return id != 0 && !gone && await articles.DeleteAsync(id, context.User.Identity!.Name!, cancellationToken)
+            ? Results.NoContent()
+            : ApiProblems.NotFound($"There is no article '{slug}'.");
+    }
+
+    private static async Task<IResult> ImportAsync(
+        HttpContext context, ImportService importer, Audit.AuditLog audit, IOptions<ImportOptions> options, bool? dryRun, CancellationToken cancellationToken)
+    {
+        var mediaType = context.Request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
+        var name = mediaType switch
+        {
+            "text/plain" => "request.txt",
+            "application/x-ndjson" or "application/jsonl" or "application/x-jsonlines" or "application/json-lines" => "request.jsonl",
+            _ => null,
+        };
+        if (name is null)
+        {
+            return ApiProblems.Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
+                "Send snippet text as text/plain or JSON Lines as application/x-ndjson.");
+        }
+
+        var limit = options.Value.MaxFileBytes;
+        if (context.Request.ContentLength > limit)
+        {
+            return ApiProblems.Problem(StatusCodes.Status413PayloadTooLarge, "Too large", $"The body is larger than {limit:N0} bytes (Import:MaxFileBytes).");
+        }
+
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            size.MaxRequestBodySize = limit;
+        }
+
+        // Buffer the body so the importer sees its length and can check the limit even without Content-Length.
+        await using var body = new MemoryStream();
+        try
+        {
+            await context.Request.Body.CopyToAsync(body, cancellationToken);
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return ApiProblems.Problem(StatusCodes.Status413PayloadTooLarge, "Too large", $"The body is larger than {limit:N0} bytes (Import:MaxFileBytes).");
+        }
+
+        body.Position = 0;
+        var report = await importer.ImportStreamsAsync([(name, () => new NonClosingStream(body))], dryRun ?? false, cancellationToken);
+        if (!report.DryRun)
+        {
+            await audit.RecordAsync(context.User.Identity!.Name!, "import", "API request", $"{report.Imported} imported, {report.Updated} updated, {report.Unchanged} unchanged", cancellationToken);
+        }
+
+        var result = new ApiImportReport(report.DryRun, report.Imported, report.Updated, report.Unchanged, report.Rejected,
+            [.. report.Problems.Select(p => new ApiImportProblem(p.File, p.Line, p.Reason))], report.ToString());
+        return report.HasRejections
+            ? Results.Problem(detail: "Nothing from the body was imported: " + report.Problems[0], statusCode: StatusCodes.Status422UnprocessableEntity,
+                title: "The import was rejected", extensions: new Dictionary<string, object?> { ["report"] = result })
+            : Results.Ok(result);
+    }
+
+    private static async Task<IResult> AfterSaveAsync(SaveResult? saved, string slug, ArticleApiService reads, CancellationToken cancellationToken)
+    {
+        if (saved is null)
+        {
+            return ApiProblems.NotFound($"There is no article '{slug}'.");
+        }
+
+        var (article, _, _) = await reads.GetAsync(saved.Slug, editor: true, cancellationToken);
+        return saved.Saved
+            ? Results.Ok(article)
+            : Results.Problem(detail: saved.Conflict, statusCode: StatusCodes.Status409Conflict, title: "Edit conflict",
+                extensions: new Dictionary<string, object?> { ["currentVersion"] = article?.Version });
+    }
+
+    private static async Task<(ApiArticleInput? Input, IResult? Problem)> ReadInputAsync(HttpContext context)
+    {
+        if (!context.Request.HasJsonContentType())
+        {
+            return (null, ApiProblems.Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", "Send the article as application/json."));
+        }
+
+        try
+        {
+            var input = await context.Request.ReadFromJsonAsync<ApiArticleInput>(Json, context.RequestAborted);
+            return input is null
+                ? (null, ApiProblems.Problem(StatusCodes.Status400BadRequest, "Empty body", "Send an article object."))
+                : (input, null);
+        }
+        catch (JsonException ex)
+        {
+            var where = ex.Path is { Length: > 1 } path ? $" at {path}" : "";
+            return (null, ApiProblems.Problem(StatusCodes.Status400BadRequest, "Malformed JSON", $"The body is not a valid article object{where}: {ex.Message.Split(" Path:")[0]}"));
+        }
+    }
+
+    /// <summary>Lays the given fields over the form; fields left out keep the form's values.</summary>
+    private static ArticleForm Overlay(ArticleForm form, ApiArticleInput input, out Dictionary<string, string[]> errors)
+    {
+        errors = [];
+        form.Title = input.Title ?? form.Title;
+        form.Dateline = input.Dateline ?? form.Dateline;
+        form.Body = input.Body ?? form.Body;
+        form.PublishedOn = input.PublishedOn ?? form.PublishedOn;
+        form.DocumentDate = input.DocumentDate ?? form.DocumentDate;
+        form.Language = input.Language ?? form.Language;
+        form.Site = input.Site ?? form.Site;
+        form.OriginalUrl = input.OriginalUrl ?? form.OriginalUrl;
+        form.Categories = input.Categories is { } categories ? string.Join(", ", categories) : form.Categories;
+        form.Sources = input.Sources is { } sources ? string.Join("; ", sources) : form.Sources;
+        form.PublishAtUtc = input.PublishAt is { } at ? at.ToUniversalTime() : form.PublishAtUtc;
+        form.CorrectionNote = input.CorrectionNote ?? form.CorrectionNote;
+        if (input.Status is { } status)
+        {
+            if (Enum.TryParse<ArticleStatus>(status, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed))
+            {
+                form.Status = parsed;
+            }
+            else
+            {
+                errors["status"] = ["status must be Draft, Scheduled, Published or Unpublished."];
+            }
+        }
+
+        return form;
+    }
+
+    private static IResult? Validate(ArticleForm form, Dictionary<string, string[]> errors)
+    {
+        var results = new List<ValidationResult>();
+        var context = new ValidationContext(form);
+        if (!Validator.TryValidateObject(form, context, results, validateAllProperties: true))
+        {
+            // The validator skips the cross-field rules once a field fails; report every problem at once.
+            results.AddRange(form.Validate(context));
+        }
+
+        foreach (var result in results)
+        {
+            foreach (var member in result.MemberNames.DefaultIfEmpty(""))
+            {
+                var key = JsonNamingPolicy.CamelCase.ConvertName(member switch { "PublishAtUtc" => "PublishAt", _ => member });
+                errors[key] = [.. errors.GetValueOrDefault(key, []), result.ErrorMessage ?? "Not valid."];
+            }
+        }
+
+        return errors.Count == 0 ? null : Results.ValidationProblem(errors, statusCode: StatusCodes.Status422UnprocessableEntity,
+            title: "The article is not valid", detail: string.Join(" ", errors.SelectMany(e => e.Value)));
+    }
+
+    /// <summary>The JSON with a strong ETag; 304 when the client already has this exact representation.</summary>
+    private static IResult WithETag<T>(HttpContext context, T value)
+    {
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(value, Json);
+        var etag = $"\"{Convert.ToHexStringLower(SHA256.HashData(bytes))[..32]}\"";
+        context.Response.Headers.ETag = etag;
+        var ifNoneMatch = context.Request.Headers.IfNoneMatch.ToString();
+        if (ifNoneMatch.Length > 0 && (ifNoneMatch.Trim() == "*" || ifNoneMatch.Split(',').Any(t => t.Trim().TrimStart('W', '/') == etag)))
+        {
+            return Results.StatusCode(StatusCodes.Status304NotModified);
+        }
+
+        return Results.Bytes(bytes, "application/json; charset=utf-8");
+    }
+
+    private static async Task<ClaimsPrincipal?> OptionalUserAsync(HttpContext context)
+    {
+        var result = await context.AuthenticateAsync(ApiTokenAuthenticationHandler.SchemeName);
+        return result.Succeeded ? result.Principal : null;
+    }
+
+    private static bool IsEditor(ClaimsPrincipal user) => user.IsInRole(Roles.Editor) || user.IsInRole(Roles.Admin);
+
+    /// <summary>Lets the importer dispose what it was given without closing the buffer this endpoint owns.</summary>
+    private sealed class NonClosingStream(Stream inner) : Stream
+    {
+        public override bool CanRead => inner.CanRead;
+        public override bool CanSeek => inner.CanSeek;
+        public override bool CanWrite => false;
+        public override long Length => inner.Length;
+
+        public override long Position
+        {
+            get => inner.Position;
+            set => inner.Position = value;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => inner.ReadAsync(buffer, offset, count, cancellationToken);
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(buffer, cancellationToken);
+
+        public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}

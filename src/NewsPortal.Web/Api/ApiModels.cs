@@ -1,0 +1,39 @@
+namespace NewsPortal.Web.Api;
+
+/// <summary>An article in a list.</summary>
+public sealed record ApiArticleSummary(
+    string Slug, string Title, string Lede, DateOnly PublishedOn, DateTime? DocumentDate, string Language, string Status,
+    DateTime? PublishAt, DateTime UpdatedAt, IReadOnlyList<string> Categories, IReadOnlyList<string> Sources);
+
+/// <summary>One article, every field: the Markdown as stored and the HTML as readers see it, and the version to send back when updating.</summary>
+public sealed record ApiArticle(
+    string Slug, string Title, string? Dateline, string BodyMarkdown, string BodyHtml, string Lede, DateOnly PublishedOn, DateTime? DocumentDate,
+    string Language, string? Site, string? OriginalUrl, IReadOnlyList<string> Categories, IReadOnlyList<string> Sources, string Status,
+    DateTime? PublishAt, string? CorrectionNote, DateTime CreatedAt, DateTime UpdatedAt, int Version);
+
+/// <summary>A page of results and the cursor of the next one (null on the last page).</summary>
+public sealed record ApiPage<T>(IReadOnlyList<T> Items, string? NextCursor);
+
+/// <summary>A category or source with its number of public articles.</summary>
+public sealed record ApiName(string Name, string Slug, int Articles);
+
+public sealed record ApiSearchHit(string Slug, string Title, string TitleHtml, string SnippetHtml, DateOnly PublishedOn, string Language);
+
+public sealed record ApiSearchResults(string Query, int Total, int Page, int Pages, IReadOnlyList<ApiSearchHit> Items, string? Message);
+
+/// <summary>
+/// What a client sends to create or update an article. On create, title, body and publishedOn are required; on
+/// update every field left out keeps its value, and version (from the article as read) is required.
+/// </summary>
+public sealed record ApiArticleInput(
+    string? Title, string? Dateline, string? Body, DateOnly? PublishedOn, DateTime? DocumentDate, string? Language, string? Site,
+    string? OriginalUrl, IReadOnlyList<string>? Categories, IReadOnlyList<string>? Sources, string? Status, DateTime? PublishAt,
+    string? CorrectionNote, int? Version);
+
+public sealed record ApiImportProblem(string File, int Line, string Reason);
+
+/// <summary>The same report as the command line's.</summary>
+public sealed record ApiImportReport(
+    bool DryRun, int Imported, int Updated, int Unchanged, int Rejected, IReadOnlyList<ApiImportProblem> Problems, string Summary);
+
+public sealed record ApiTokenCreated(string Token, string Name);

@@ -1,0 +1,212 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using NewsPortal.Tests.Infrastructure;
+using NewsPortal.Web.Accounts;
+
+namespace NewsPortal.Tests.Api;
+
+public sealed class ArticleApiTests(EditorialFactory factory) : IClassFixture<EditorialFactory>
+{
+    private static object NewArticle(string title, string status = "Published") => new
+    {
+        title,
+        body = "Some **bold** text.\n\nA second paragraph.",
+        publishedOn = "2026-03-01",
+        language = "en",
+        dateline = "BERLIN",
+        categories = new[] { "API category" },
+        sources = new[] { "API Agency" },
+        status,
+    };
+
+    private static async Task<JsonElement> JsonAsync(HttpResponseMessage response)
+        => (await response.Content.ReadFromJsonAsync<JsonElement>())!;
+
+    private static void AssertProblem(HttpResponseMessage response, HttpStatusCode status)
+    {
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Create_WithAnEditorToken_Answers201WithLocationAndTheArticle()
+    {
+        var client = await factory.TokenClientAsync(Roles.Editor);
+
+        using var response = await client.PostAsJsonAsync("/api/v1/articles", NewArticle("API created story"));
+        var article = await JsonAsync(response);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal("/api/v1/articles/api-created-story", response.Headers.Location!.OriginalString);
+        Assert.Equal("Published", article.GetProperty("status").GetString());
+        Assert.Equal("Some **bold** text.\n\nA second paragraph.", article.GetProperty("bodyMarkdown").GetString());
+        Assert.Contains("<strong>bold</strong>", article.GetProperty("bodyHtml").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await factory.CreateClient().GetAsync("/articles/api-created-story")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Writes_WithoutAToken_Answer401_AndACookieSessionDoesNotCount()
+    {
+        var signedIn = await factory.SignedInClientAsync(Roles.Editor);
+
+        using var anonymous = await factory.CreateClient().PostAsJsonAsync("/api/v1/articles", NewArticle("No token"));
+        using var cookie = await signedIn.PostAsJsonAsync("/api/v1/articles", NewArticle("Cookie only"));
+        using var badToken = await new HttpClient(factory.Server.CreateHandler()) { BaseAddress = factory.Server.BaseAddress, DefaultRequestHeaders = { Authorization = new("Bearer", "np_not-a-real-token") } }
+            .PostAsJsonAsync("/api/v1/articles", NewArticle("Bad token"));
+
+        AssertProblem(anonymous, HttpStatusCode.Unauthorized);
+        Assert.Equal("Bearer", anonymous.Headers.WwwAuthenticate.ToString());
+        AssertProblem(cookie, HttpStatusCode.Unauthorized);
+        AssertProblem(badToken, HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Writes_WithATokenOfAUserWithoutARole_Answer403()
+    {
+        var client = await factory.TokenClientAsync(role: null);
+
+        using var response = await client.PostAsJsonAsync("/api/v1/articles", NewArticle("No role"));
+
+        AssertProblem(response, HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task InvalidArticle_Answers422WithPerFieldErrors()
+    {
+        var client = await factory.TokenClientAsync(Roles.Editor);
+
+        using var response = await client.PostAsJsonAsync("/api/v1/articles", new { title = "", body = "x", publishedOn = "2026-03-01", language = "not a tag", originalUrl = "javascript:alert(1)", status = "Viral" });
+        var problem = await JsonAsync(response);
+
+        AssertProblem(response, HttpStatusCode.UnprocessableEntity);
+        var errors = problem.GetProperty("errors");
+        Assert.Contains("A story needs a title.", errors.GetProperty("title")[0].GetString());
+        Assert.Contains("BCP 47", errors.GetProperty("language")[0].GetString());
+        Assert.Contains("http or https", errors.GetProperty("originalUrl")[0].GetString());
+        Assert.Contains("Draft, Scheduled, Published or Unpublished", errors.GetProperty("status")[0].GetString());
+    }
+
+    [Theory]
+    [InlineData("{\"title\": ", "application/json", HttpStatusCode.BadRequest)]
+    [InlineData("{\"publishedOn\": \"2026-02-30\"}", "application/json", HttpStatusCode.BadRequest)]
+    [InlineData("title=x", "application/x-www-form-urlencoded", HttpStatusCode.UnsupportedMediaType)]
+    public async Task MalformedOrWrongTypeBodies_AnswerAProblemNotA500(string body, string type, HttpStatusCode expected)
+    {
+        var client = await factory.TokenClientAsync(Roles.Editor);
+
+        using var response = await client.PostAsync("/api/v1/articles", new StringContent(body, Encoding.UTF8, type));
+        var problem = await JsonAsync(response);
+
+        AssertProblem(response, expected);
+        Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("detail").GetString()));
+    }
+
+    [Fact]
+    public async Task Update_WithTheVersionRead_Saves_AndWithAStaleVersionAnswers409()
+    {
+        var client = await factory.TokenClientAsync(Roles.Editor);
+        await client.PostAsJsonAsync("/api/v1/articles", NewArticle("API versioned story"));
+        var read = await JsonAsync(await client.GetAsync("/api/v1/articles/api-versioned-story"));
+        var version = read.GetProperty("version").GetInt32();
+
+        using var first = await client.PutAsJsonAsync("/api/v1/articles/api-versioned-story", new { body = "First update.", version });
+        using var stale = await client.PutAsJsonAsync("/api/v1/articles/api-versioned-story", new { body = "Stale update.", version });
+        using var missing = await client.PutAsJsonAsync("/api/v1/articles/api-versioned-story", new { body = "No version." });
+        using var unknown = await client.PutAsJsonAsync("/api/v1/articles/no-such-story", new { body = "x", version = 1 });
+        var after = await JsonAsync(await client.GetAsync("/api/v1/articles/api-versioned-story"));
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(version + 1, (await JsonAsync(first)).GetProperty("version").GetInt32());
+        AssertProblem(stale, HttpStatusCode.Conflict);
+        Assert.Equal(version + 1, (await JsonAsync(stale)).GetProperty("currentVersion").GetInt32());
+        AssertProblem(missing, HttpStatusCode.UnprocessableEntity);
+        AssertProblem(unknown, HttpStatusCode.NotFound);
+        Assert.Equal("First update.", after.GetProperty("bodyMarkdown").GetString());
+        Assert.Equal("BERLIN", after.GetProperty("dateline").GetString());
+    }
+
+    [Fact]
+    public async Task PublishUnpublishAndDelete_ChangeWhatReadersSee()
+    {
+        var client = await factory.TokenClientAsync(Roles.Editor);
+        await client.PostAsJsonAsync("/api/v1/articles", NewArticle("API lifecycle story", "Draft"));
+        var reader = factory.CreateClient();
+
+        var asDraft = await reader.GetAsync("/api/v1/articles/api-lifecycle-story");
+        var editorSees = await client.GetAsync("/api/v1/articles/api-lifecycle-story");
+        using var publish = await client.PostAsync("/api/v1/articles/api-lifecycle-story/publish", null);
+        var published = await reader.GetAsync("/api/v1/articles/api-lifecycle-story");
+        using var unpublish = await client.PostAsync("/api/v1/articles/api-lifecycle-story/unpublish", null);
+        var unpublished = await reader.GetAsync("/api/v1/articles/api-lifecycle-story");
+        using var delete = await client.DeleteAsync("/api/v1/articles/api-lifecycle-story");
+        var deleted = await reader.GetAsync("/api/v1/articles/api-lifecycle-story");
+        using var deleteAgain = await client.DeleteAsync("/api/v1/articles/api-lifecycle-story");
+
+        AssertProblem(asDraft, HttpStatusCode.NotFound);
+        Assert.Equal("Draft", (await JsonAsync(editorSees)).GetProperty("status").GetString());
+        Assert.Equal("Published", (await JsonAsync(publish)).GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.OK, published.StatusCode);
+        Assert.Equal("Unpublished", (await JsonAsync(unpublish)).GetProperty("status").GetString());
+        AssertProblem(unpublished, HttpStatusCode.NotFound);
+        Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
+        AssertProblem(deleted, HttpStatusCode.Gone);
+        AssertProblem(deleteAgain, HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Gets_CarryAnETag_AndAnswerIfNoneMatchWith304()
+    {
+        var reader = factory.CreateClient();
+
+        foreach (var url in new[] { "/api/v1/articles", $"/api/v1/articles/{Seed.Slug}", "/api/v1/categories", "/api/v1/sources", "/api/v1/search?q=istanbul" })
+        {
+            using var first = await reader.GetAsync(url);
+            var etag = first.Headers.ETag!;
+            using var again = new HttpRequestMessage(HttpMethod.Get, url) { Headers = { IfNoneMatch = { etag } } };
+            using var notModified = await reader.SendAsync(again);
+
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+            Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+            Assert.Empty(await notModified.Content.ReadAsByteArrayAsync());
+        }
+    }
+
+    [Fact]
+    public async Task ReadEndpoints_ReturnCategoriesSourcesSearchAndFilters()
+    {
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Filter me in Turkish").InLanguage("tr").InCategory("Kultur").FromSource("TRT").PublishedOn(2024, 5, 5));
+        var reader = factory.CreateClient();
+
+        var categories = await JsonAsync(await reader.GetAsync("/api/v1/categories"));
+        var sources = await JsonAsync(await reader.GetAsync("/api/v1/sources"));
+        var search = await JsonAsync(await reader.GetAsync("/api/v1/search?q=istanbul"));
+        var byLanguage = await JsonAsync(await reader.GetAsync("/api/v1/articles?language=tr"));
+        var byCategory = await JsonAsync(await reader.GetAsync("/api/v1/articles?category=kultur&source=trt"));
+        var byDates = await JsonAsync(await reader.GetAsync("/api/v1/articles?from=2024-05-01&to=2024-05-31"));
+        var byText = await JsonAsync(await reader.GetAsync("/api/v1/articles?q=Filter%20me"));
+        using var statusAnonymous = await reader.GetAsync("/api/v1/articles?status=draft");
+
+        Assert.Contains(categories.EnumerateArray(), c => c.GetProperty("slug").GetString() == "snippets" && c.GetProperty("articles").GetInt32() >= 1);
+        Assert.Contains(sources.EnumerateArray(), s => s.GetProperty("name").GetString() == "Anadolu Agency");
+        Assert.Equal(Seed.Slug, search.GetProperty("items")[0].GetProperty("slug").GetString());
+        Assert.Equal(["filter-me-in-turkish"], byLanguage.GetProperty("items").EnumerateArray().Select(a => a.GetProperty("slug").GetString()));
+        Assert.Equal(["filter-me-in-turkish"], byCategory.GetProperty("items").EnumerateArray().Select(a => a.GetProperty("slug").GetString()));
+        Assert.Equal(["filter-me-in-turkish"], byDates.GetProperty("items").EnumerateArray().Select(a => a.GetProperty("slug").GetString()));
+        Assert.Equal(["filter-me-in-turkish"], byText.GetProperty("items").EnumerateArray().Select(a => a.GetProperty("slug").GetString()));
+        AssertProblem(statusAnonymous, HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task BadQueryValues_Answer400()
+    {
+        var reader = factory.CreateClient();
+
+        AssertProblem(await reader.GetAsync("/api/v1/articles?limit=0"), HttpStatusCode.BadRequest);
+        AssertProblem(await reader.GetAsync("/api/v1/articles?cursor=garbage!"), HttpStatusCode.BadRequest);
+        AssertProblem(await reader.GetAsync("/api/v1/articles?from=yesterday"), HttpStatusCode.BadRequest);
+        AssertProblem(await reader.GetAsync("/api/v1/search?q=x&page=0"), HttpStatusCode.BadRequest);
+        AssertProblem(await reader.GetAsync("/api/v1/nothing-here"), HttpStatusCode.NotFound);
+    }
+}
