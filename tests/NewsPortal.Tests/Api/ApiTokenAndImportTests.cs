@@ -1,0 +1,222 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using NewsPortal.Tests.Infrastructure;
+using NewsPortal.Web.Accounts;
+
+namespace NewsPortal.Tests.Api;
+
+public sealed class ApiTokenTests(EditorialFactory factory) : IClassFixture<EditorialFactory>
+{
+    [Fact]
+    public async Task AnEditorMakesATokenInTheAdminArea_UsesIt_ThenRevokesIt()
+    {
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+
+        using var created = await editor.SubmitFormAsync("/admin/tokens", new Dictionary<string, string?> { ["name"] = "my script" }, "form[action*='handler=Create']");
+        var page = await created.ReadDocumentAsync();
+        var token = page.QuerySelector("#new-token")!.TextContent;
+        var api = factory.CreatePlainClient();
+        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var write = await api.PostAsJsonAsync("/api/v1/articles", new { title = "Written with a token", body = "Body.", publishedOn = "2026-03-01", language = "en" });
+        var list = await editor.GetDocumentAsync("/admin/tokens");
+        using var revoke = await editor.SubmitFormAsync("/admin/tokens", new Dictionary<string, string?>(), "form[action*='handler=Revoke']");
+        using var afterRevoke = await api.PostAsJsonAsync("/api/v1/articles", new { title = "After revoking", body = "Body.", publishedOn = "2026-03-01", language = "en" });
+
+        Assert.StartsWith("np_", token);
+        Assert.Equal(HttpStatusCode.Created, write.StatusCode);
+        Assert.DoesNotContain(token, list.Body!.InnerHtml);
+        Assert.Contains(token[..10], list.TextOf(".admin-table code"));
+        Assert.Equal(HttpStatusCode.Redirect, revoke.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, afterRevoke.StatusCode);
+    }
+
+    [Fact]
+    public async Task TokensAreStoredOnlyAsHashes()
+    {
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        using var created = await editor.SubmitFormAsync("/admin/tokens", new Dictionary<string, string?> { ["name"] = "hash check" }, "form[action*='handler=Create']");
+        var token = (await created.ReadDocumentAsync()).QuerySelector("#new-token")!.TextContent;
+
+        var stored = await factory.WithDbAsync(db => Task.FromResult(db.ApiTokens.Select(t => t.Hash).ToList()));
+
+        Assert.DoesNotContain(token, stored);
+        Assert.Contains(NewsPortal.Web.Api.ApiTokenService.Hash(token), stored);
+    }
+
+    [Fact]
+    public async Task ADisabledUsersToken_StopsWorking()
+    {
+        var email = await factory.CreateUserAsync(Roles.Editor);
+        await using var scope = factory.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<PortalUser>>();
+        var user = await users.FindByEmailAsync(email);
+        var token = await scope.ServiceProvider.GetRequiredService<NewsPortal.Web.Api.ApiTokenService>().CreateAsync(user!.Id, email, "t");
+        await scope.ServiceProvider.GetRequiredService<UserService>().SetDisabledAsync(user.Id, disabled: true, "admin@example.org");
+        var api = factory.CreatePlainClient();
+        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+
+        using var response = await api.DeleteAsync($"/api/v1/articles/{Seed.Slug}");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+}
+
+public sealed class ApiImportFactory : EditorialFactory
+{
+    protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("Import:MaxFileBytes", "2000");
+        builder.UseSetting("Api:RequestsPerMinute", "40");
+    }
+}
+
+public sealed class ApiImportTests(ApiImportFactory factory) : IClassFixture<ApiImportFactory>
+{
+    [Fact]
+    public async Task ImportingSnippetText_ReportsLikeTheCli()
+    {
+        var client = await factory.TokenClientAsync(Roles.Editor);
+
+        using var dry = await client.PostAsync("/api/v1/import?dryRun=true", new StringContent(TempFolder.Snippet("API import story"), Encoding.UTF8, "text/plain"));
+        using var real = await client.PostAsync("/api/v1/import", new StringContent(TempFolder.Snippet("API import story"), Encoding.UTF8, "text/plain"));
+        using var again = await client.PostAsync("/api/v1/import", new StringContent(TempFolder.Snippet("API import story"), Encoding.UTF8, "text/plain"));
+        var dryReport = await dry.Content.ReadFromJsonAsync<JsonElement>();
+        var realReport = await real.Content.ReadFromJsonAsync<JsonElement>();
+        var againReport = await again.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.OK, dry.StatusCode);
+        Assert.True(dryReport.GetProperty("dryRun").GetBoolean());
+        Assert.Equal(1, dryReport.GetProperty("imported").GetInt32());
+        Assert.Equal(1, realReport.GetProperty("imported").GetInt32());
+        Assert.Equal(1, againReport.GetProperty("unchanged").GetInt32());
+        Assert.Contains("1 imported", realReport.GetProperty("summary").GetString());
+    }
+
+    [Fact]
+    public async Task ImportingJsonLinesWithABadLine_Answers422WithTheLine()
+    {
+        var client = await factory.TokenClientAsync(Roles.Editor);
+        var body = "{\"title\":\"Good line\",\"publishedOn\":\"2026-01-01\",\"body\":\"x\"}\n{\"title\":\"Bad line\",\"body\":\"x\"}\n";
+
+        using var response = await client.PostAsync("/api/v1/import", new StringContent(body, Encoding.UTF8, "application/x-ndjson"));
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(2, problem.GetProperty("report").GetProperty("problems")[0].GetProperty("line").GetInt32());
+        Assert.Equal(0, problem.GetProperty("report").GetProperty("imported").GetInt32());
+    }
+
+    [Fact]
+    public async Task ImportingTheWrongTypeOrTooMuch_Answers415Or413()
+    {
+        var client = await factory.TokenClientAsync(Roles.Editor);
+
+        using var wrongType = await client.PostAsync("/api/v1/import", new StringContent("<xml/>", Encoding.UTF8, "application/xml"));
+        using var tooLarge = await client.PostAsync("/api/v1/import", new StringContent(new string('x', 3000), Encoding.UTF8, "text/plain"));
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, wrongType.StatusCode);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
+        Assert.Contains("Import:MaxFileBytes", (await tooLarge.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task TooManyRequestsFromOneAddress_Answer429WithRetryAfter()
+    {
+        var reader = factory.CreateClient();
+        HttpResponseMessage? last = null;
+        for (var i = 0; i < 45 && last?.StatusCode != HttpStatusCode.TooManyRequests; i++)
+        {
+            last?.Dispose();
+            last = await reader.GetAsync("/api/v1/categories");
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, last!.StatusCode);
+        Assert.Equal("application/problem+json", last.Content.Headers.ContentType!.MediaType);
+        Assert.True(last.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+        last.Dispose();
+    }
+}
+
+public sealed class ApiPagingTests(EditorialFactory factory) : IClassFixture<EditorialFactory>
+{
+    [Fact]
+    public async Task CursorPaging_NeitherRepeatsNorSkips_WhileArticlesAreAdded()
+    {
+        for (var day = 1; day <= 25; day++)
+        {
+            await factory.AddArticleAsync(new ArticleBuilder().Titled($"Paged story {day}").PublishedOn(2025, 1, day));
+        }
+
+        var reader = factory.CreateClient();
+        var seen = new List<string>();
+        var url = "/api/v1/articles?limit=10&q=Paged";
+        var pages = 0;
+        while (url is not null)
+        {
+            using var response = await reader.GetAsync(url);
+            var page = await response.Content.ReadFromJsonAsync<JsonElement>();
+            seen.AddRange(page.GetProperty("items").EnumerateArray().Select(a => a.GetProperty("title").GetString()!));
+            url = response.Headers.TryGetValues("Link", out var links) ? links.Single().Split('<', '>')[1] : null;
+            if (++pages == 1)
+            {
+                // Newer stories arrive while the client is reading page one.
+                for (var i = 0; i < 5; i++)
+                {
+                    await factory.AddArticleAsync(new ArticleBuilder().Titled($"Paged story late {i}").PublishedOn(2025, 2, 1 + i));
+                }
+            }
+        }
+
+        var original = Enumerable.Range(1, 25).Select(d => $"Paged story {d}").Reverse().ToList();
+        Assert.Equal(3, pages);
+        Assert.Equal(original, seen);
+    }
+}
+
+public sealed class OpenApiTests(EditorialFactory factory) : IClassFixture<EditorialFactory>
+{
+    [Fact]
+    public async Task OpenApiDocument_DescribesEveryRouteTheAppMaps()
+    {
+        using var response = await factory.CreateClient().GetAsync("/openapi/v1.json");
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var documented = document.RootElement.GetProperty("paths").EnumerateObject()
+            .SelectMany(p => p.Value.EnumerateObject().Select(m => $"{m.Name.ToUpperInvariant()} {p.Name}"))
+            .ToHashSet();
+
+        // Every route handler the app maps (not pages or static files; not those marked as outside the API) must be in the document.
+        var mapped = factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<System.Reflection.MethodInfo>() is not null
+                && e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.IExcludeFromDescriptionMetadata>() is not { ExcludeFromDescription: true }
+                && !(e.RoutePattern.RawText ?? "").StartsWith("/openapi", StringComparison.Ordinal))
+            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"])
+                .Select(m => $"{m} /{(e.RoutePattern.RawText ?? "").TrimStart('/')}".Replace(":int", "", StringComparison.Ordinal)))
+            .ToList();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.NotEmpty(mapped);
+        Assert.All(mapped, route => Assert.Contains(route, documented));
+        Assert.Contains("POST /api/v1/articles", documented);
+        Assert.Contains("PUT /api/v1/articles/{slug}", documented);
+        Assert.Contains("POST /api/v1/import", documented);
+    }
+
+    [Fact]
+    public async Task OpenApiDocument_ListsTheErrorsEachWriteCanAnswer()
+    {
+        using var document = JsonDocument.Parse(await factory.CreateClient().GetStringAsync("/openapi/v1.json"));
+        var put = document.RootElement.GetProperty("paths").GetProperty("/api/v1/articles/{slug}").GetProperty("put").GetProperty("responses");
+
+        foreach (var status in new[] { "200", "401", "403", "404", "409", "415", "422", "429" })
+        {
+            Assert.True(put.TryGetProperty(status, out _), $"PUT /api/v1/articles/{{slug}} does not document {status}");
+        }
+    }
+}
