@@ -36,15 +36,7 @@ public sealed class ArticleAdminService(
     {
         var now = Now;
         var articles = db.Articles.AsNoTracking();
-        articles = filter.Status?.ToLowerInvariant() switch
-        {
-            "draft" => articles.Where(a => a.DeletedAtUtc == null && a.Status == ArticleStatus.Draft),
-            "scheduled" => articles.Where(a => a.DeletedAtUtc == null && a.Status == ArticleStatus.Scheduled && a.PublishAtUtc > now),
-            "published" => articles.Where(ArticleVisibility.IsPublicAt(now)),
-            "unpublished" => articles.Where(a => a.DeletedAtUtc == null && a.Status == ArticleStatus.Unpublished),
-            "deleted" => articles.Where(a => a.DeletedAtUtc != null),
-            _ => articles.Where(a => a.DeletedAtUtc == null),
-        };
+        articles = articles.WithStatus(filter.Status, now, all => all.Where(a => a.DeletedAtUtc == null));
         if (!string.IsNullOrWhiteSpace(filter.Category))
         {
             articles = articles.Where(a => a.Categories.Any(c => c.Slug == filter.Category));

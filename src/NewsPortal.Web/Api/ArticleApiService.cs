@@ -22,15 +22,7 @@ public sealed class ArticleApiService(NewsDbContext db, MarkdownRenderer markdow
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var articles = db.Articles.AsNoTracking();
-        articles = (editor ? filter.Status?.ToLowerInvariant() : null) switch
-        {
-            "draft" => articles.Where(a => a.DeletedAtUtc == null && a.Status == ArticleStatus.Draft),
-            "scheduled" => articles.Where(a => a.DeletedAtUtc == null && a.Status == ArticleStatus.Scheduled && a.PublishAtUtc > now),
-            "unpublished" => articles.Where(a => a.DeletedAtUtc == null && a.Status == ArticleStatus.Unpublished),
-            "deleted" => articles.Where(a => a.DeletedAtUtc != null),
-            "all" => articles.Where(a => a.DeletedAtUtc == null),
-            _ => articles.Where(ArticleVisibility.IsPublicAt(now)),
-        };
+        articles = articles.WithStatus(editor ? filter.Status : null, now, all => all.Where(ArticleVisibility.IsPublicAt(now)));
         if (!string.IsNullOrWhiteSpace(filter.Category))
         {
             articles = articles.Where(a => a.Categories.Any(c => c.Slug == filter.Category));
