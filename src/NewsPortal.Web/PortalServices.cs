@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using NewsPortal.Web.Accounts;
 using NewsPortal.Web.Admin;
 using NewsPortal.Web.Api;
@@ -34,6 +35,7 @@ public static class PortalServices
         services.AddOptions<PortalOptions>().BindConfiguration(PortalOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ImportOptions>().BindConfiguration(ImportOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<FeedOptions>().BindConfiguration(FeedOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
         var connectionString = DatabaseInitializer.PrepareSqliteConnectionString(
             configuration.GetConnectionString("NewsPortal") ?? "Data Source=App_Data/newsportal.db", environment.ContentRootPath);
@@ -161,12 +163,27 @@ public static class PortalServices
             };
         });
         services.AddOpenApi();
+        services.AddScoped<WebhookService>();
+
+        // Webhook deliveries leave through one named client: no redirects followed (a POST must not turn into a GET
+        // somewhere else) and no cookies kept, since one subscriber's cookies are no business of another's.
+        services.AddHttpClient(WebhookSender.HttpClientName, (provider, client) =>
+            {
+                client.Timeout = TimeSpan.FromSeconds(provider.GetRequiredService<IOptions<WebhookOptions>>().Value.TimeoutSeconds);
+                client.DefaultRequestHeaders.UserAgent.ParseAdd("NewsPortal-Webhooks/1.0");
+            })
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false });
+
+        // One sender: the hosted loop and anyone running a pass by hand (the tests) share it and its one-pass-at-a-time lock.
+        services.AddSingleton<WebhookSender>();
+        services.AddHostedService(provider => provider.GetRequiredService<WebhookSender>());
         services.AddRazorPages(options =>
         {
             options.RootDirectory = "/";
             options.Conventions.AuthorizeFolder("/Admin", Policies.Editorial);
             options.Conventions.AuthorizePage("/Admin/Users", Policies.AdminOnly);
             options.Conventions.AuthorizePage("/Admin/Audit", Policies.AdminOnly);
+            options.Conventions.AuthorizePage("/Admin/Webhooks", Policies.AdminOnly);
             options.Conventions.AddPageApplicationModelConvention("/Accounts/Login",
                 model => model.EndpointMetadata.Add(new EnableRateLimitingAttribute(LoginRateLimit)));
         });

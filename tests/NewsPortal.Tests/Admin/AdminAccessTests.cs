@@ -9,7 +9,7 @@ namespace NewsPortal.Tests.Admin;
 /// <summary>Every route under /admin, found from the app's own endpoints so a new page cannot slip through unprotected.</summary>
 public sealed class AdminAccessTests(EditorialFactory factory) : IClassFixture<EditorialFactory>
 {
-    private static readonly string[] AdminOnly = ["/admin/users", "/admin/audit"];
+    private static readonly string[] AdminOnly = ["/admin/users", "/admin/audit", "/admin/webhooks"];
 
     private List<string> AdminUrls()
     {
@@ -32,7 +32,7 @@ public sealed class AdminAccessTests(EditorialFactory factory) : IClassFixture<E
     public void AdminArea_HasTheExpectedPages()
     {
         Assert.Superset(
-            new HashSet<string> { "/admin", "/admin/articles/edit/1", "/admin/articles/1/revisions", "/admin/import", "/admin/sources", "/admin/users", "/admin/audit" },
+            new HashSet<string> { "/admin", "/admin/articles/edit/1", "/admin/articles/1/revisions", "/admin/import", "/admin/sources", "/admin/users", "/admin/audit", "/admin/webhooks" },
             AdminUrls().ToHashSet());
     }
 
@@ -66,7 +66,7 @@ public sealed class AdminAccessTests(EditorialFactory factory) : IClassFixture<E
     }
 
     [Fact]
-    public async Task Editors_ReachTheEditorialPages_ButNotUsersOrTheAuditLog()
+    public async Task Editors_ReachTheEditorialPages_ButNotUsersTheAuditLogOrWebhooks()
     {
         var client = await factory.SignedInClientAsync(Roles.Editor);
         foreach (var url in AdminUrls().Where(u => !u.Contains("/1", StringComparison.Ordinal)))
@@ -81,7 +81,7 @@ public sealed class AdminAccessTests(EditorialFactory factory) : IClassFixture<E
     public async Task Admins_ReachEveryPage()
     {
         var client = await factory.SignedInClientAsync(Roles.Admin);
-        foreach (var url in new[] { "/admin", "/admin/articles/edit", "/admin/import", "/admin/categories", "/admin/sources", "/admin/users", "/admin/audit" })
+        foreach (var url in new[] { "/admin", "/admin/articles/edit", "/admin/import", "/admin/categories", "/admin/sources", "/admin/users", "/admin/audit", "/admin/webhooks" })
         {
             using var response = await client.GetAsync(url);
             Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {url} answered {response.StatusCode}");

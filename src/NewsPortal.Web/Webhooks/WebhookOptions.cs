@@ -1,0 +1,46 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace NewsPortal.Web.Webhooks;
+
+/// <summary>How webhook deliveries are sent and retried, bound from the "Webhooks" section of configuration.</summary>
+public sealed class WebhookOptions
+{
+    public const string SectionName = "Webhooks";
+
+    /// <summary>
+    /// Whether the background loop sends. Off, deliveries still queue up and <see cref="WebhookSender.SendDueAsync"/> still
+    /// works when called; the tests turn the loop off so that they alone decide when a pass runs.
+    /// </summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Seconds between looks for deliveries that are due.</summary>
+    [Range(1, 3600)]
+    public int PollSeconds { get; set; } = 2;
+
+    /// <summary>Seconds a subscriber has to answer one POST before the attempt counts as failed.</summary>
+    [Range(1, 300)]
+    public int TimeoutSeconds { get; set; } = 10;
+
+    /// <summary>Attempts (the first included) before a delivery is given up as Failed.</summary>
+    [Range(1, 100)]
+    public int MaxAttempts { get; set; } = 8;
+
+    /// <summary>Wait after the first failed attempt; each further failure doubles it.</summary>
+    [Range(1, 86_400)]
+    public int RetryBaseDelaySeconds { get; set; } = 10;
+
+    /// <summary>The longest wait between two attempts, however many failed.</summary>
+    [Range(1, 86_400)]
+    public int RetryMaxDelaySeconds { get; set; } = 3600;
+
+    /// <summary>Deliveries taken per pass; the rest wait for the next one.</summary>
+    [Range(1, 10_000)]
+    public int BatchSize { get; set; } = 100;
+
+    /// <summary>The wait before attempt <paramref name="failedAttempts"/> + 1: base × 2^(failed − 1), capped.</summary>
+    public TimeSpan RetryDelay(int failedAttempts)
+    {
+        var seconds = RetryBaseDelaySeconds * Math.Pow(2, Math.Max(0, failedAttempts - 1));
+        return TimeSpan.FromSeconds(Math.Min(seconds, RetryMaxDelaySeconds));
+    }
+}

@@ -1,0 +1,240 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using NewsPortal.Web.Data;
+
+namespace NewsPortal.Web.Webhooks;
+
+/// <summary>
+/// Sends the outbox <see cref="WebhookOutbox"/> fills: every Webhooks:PollSeconds it takes the deliveries that are due
+/// and POSTs each, signed, to its subscriber. A failed attempt is retried with exponential backoff until
+/// Webhooks:MaxAttempts, then the delivery is marked Failed.
+/// </summary>
+public sealed class WebhookSender(
+    IServiceScopeFactory scopes, IHttpClientFactory httpClients, TimeProvider clock, IOptions<WebhookOptions> options, ILogger<WebhookSender> logger)
+    : BackgroundService
+{
+    public const string HttpClientName = "webhooks";
+    public const string EventHeader = "X-NewsPortal-Event";
+    public const string DeliveryHeader = "X-NewsPortal-Delivery";
+    public const string TimestampHeader = "X-NewsPortal-Timestamp";
+    public const string SignatureHeader = "X-NewsPortal-Signature";
+
+    // Subscribers sent to at the same time; one subscriber's deliveries go one after another, oldest first.
+    private const int ParallelSubscribers = 8;
+
+    // A claimed delivery is not due again until its attempt has certainly finished or timed out.
+    private static readonly TimeSpan ClaimMargin = TimeSpan.FromSeconds(30);
+
+    // One pass at a time in this process, so a pass run by hand (tests) never overlaps the loop's.
+    private readonly SemaphoreSlim _pass = new(1, 1);
+
+    private WebhookOptions Settings => options.Value;
+
+    private DateTime Now => clock.GetUtcNow().UtcDateTime;
+
+    /// <summary>The signature header's value: <c>sha256=</c> and the lower-case hex HMAC-SHA256, keyed with the secret's UTF-8 bytes, of <c>{timestamp}.{body}</c>.</summary>
+    public static string Sign(string secret, long timestamp, string body)
+    {
+        var signed = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{timestamp}.{body}"));
+        return "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), signed));
+    }
+
+    /// <summary>One pass: attempts every delivery that is due now (up to Webhooks:BatchSize) and returns how many attempts it made.</summary>
+    public async Task<int> SendDueAsync(CancellationToken cancellationToken = default)
+    {
+        await _pass.WaitAsync(cancellationToken);
+        try
+        {
+            var due = await DueAsync(cancellationToken);
+            var attempts = 0;
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = ParallelSubscribers, CancellationToken = cancellationToken };
+            await Parallel.ForEachAsync(due.GroupBy(d => d.SubscriptionId), parallel,
+                async (deliveries, ct) => Interlocked.Add(ref attempts, await SendToSubscriberAsync([.. deliveries], ct)));
+            return attempts;
+        }
+        finally
+        {
+            _pass.Release();
+        }
+    }
+
+    public override void Dispose()
+    {
+        _pass.Dispose();
+        base.Dispose();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!Settings.Enabled)
+        {
+            logger.LogInformation("Webhook sending is off (Webhooks:Enabled is false); deliveries stay queued");
+            return;
+        }
+
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Settings.PollSeconds), clock);
+        try
+        {
+            do
+            {
+                try
+                {
+                    await SendDueAsync(stoppingToken);
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // A broken pass (the store locked or gone) must not end the loop: its deliveries are still queued for the next.
+                    logger.LogError(ex, "A webhook pass failed; trying again in {PollSeconds} s", Settings.PollSeconds);
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down. An attempt cut short is retried once its claim runs out.
+        }
+    }
+
+    private async Task<List<Due>> DueAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<NewsDbContext>();
+        var now = Now;
+        return await db.WebhookDeliveries.AsNoTracking()
+            .Where(d => d.State == DeliveryState.Pending && d.NextAttemptAtUtc <= now && d.Subscription!.Active)
+            .OrderBy(d => d.Id)
+            .Take(Settings.BatchSize)
+            .Select(d => new Due(d.Id, d.SubscriptionId, d.Event, d.Payload, d.Attempts, d.Subscription!.Url, d.Subscription.Secret))
+            .ToListAsync(cancellationToken);
+    }
+
+    private async Task<int> SendToSubscriberAsync(IReadOnlyList<Due> deliveries, CancellationToken cancellationToken)
+    {
+        var attempts = 0;
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<NewsDbContext>();
+            foreach (var delivery in deliveries)
+            {
+                if (!await ClaimAsync(db, delivery, cancellationToken))
+                {
+                    continue;
+                }
+
+                attempts++;
+                var result = await PostAsync(delivery, cancellationToken);
+
+                // The POST went out: record it even when shutting down, so that it is not sent again for nothing.
+                await RecordAsync(db, delivery, result, CancellationToken.None);
+                if (!result.Delivered)
+                {
+                    // A subscriber that is down costs one timeout per pass, not one per queued event; the rest wait their turn.
+                    break;
+                }
+            }
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // One subscriber's trouble (or the store's) must not keep the others from their deliveries.
+            logger.LogError(ex, "Sending webhooks for subscription {SubscriptionId} failed; its deliveries wait for the next pass", deliveries[0].SubscriptionId);
+        }
+
+        return attempts;
+    }
+
+    /// <summary>Takes the delivery for this attempt, unless another pass (or process) already has.</summary>
+    private async Task<bool> ClaimAsync(NewsDbContext db, Due delivery, CancellationToken cancellationToken)
+    {
+        var now = Now;
+        var claimedUntil = now + TimeSpan.FromSeconds(Settings.TimeoutSeconds) + ClaimMargin;
+        var claimed = await db.WebhookDeliveries
+            .Where(d => d.Id == delivery.Id && d.State == DeliveryState.Pending && d.Attempts == delivery.Attempts && d.NextAttemptAtUtc <= now)
+            .ExecuteUpdateAsync(u => u.SetProperty(d => d.NextAttemptAtUtc, claimedUntil), cancellationToken);
+        return claimed == 1;
+    }
+
+    private async Task<AttemptResult> PostAsync(Due delivery, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
+            using var request = new HttpRequestMessage(HttpMethod.Post, delivery.Url)
+            {
+                Content = new StringContent(delivery.Payload, Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Add(EventHeader, delivery.Event);
+            request.Headers.Add(DeliveryHeader, delivery.Id.ToString(CultureInfo.InvariantCulture));
+            request.Headers.Add(TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture));
+            request.Headers.Add(SignatureHeader, Sign(delivery.Secret, timestamp, delivery.Payload));
+
+            using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            var status = (int)response.StatusCode;
+            return new AttemptResult(response.IsSuccessStatusCode, status, response.IsSuccessStatusCode ? null : $"HTTP {status} {response.ReasonPhrase}".TrimEnd(), Elapsed(started));
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new AttemptResult(false, null, $"No answer within {Settings.TimeoutSeconds} s", Elapsed(started));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Refused connections, unknown hosts, TLS trouble, even an address that no longer parses: all failed attempts,
+            // so that a delivery that can never succeed still ends as Failed instead of being tried forever.
+            return new AttemptResult(false, null, ex.Message, Elapsed(started));
+        }
+    }
+
+    private async Task RecordAsync(NewsDbContext db, Due delivery, AttemptResult result, CancellationToken cancellationToken)
+    {
+        var attempt = delivery.Attempts + 1;
+        var now = Now;
+        var url = ForLogs(delivery.Url);
+        var deliveries = db.WebhookDeliveries.Where(d => d.Id == delivery.Id);
+        if (result.Delivered)
+        {
+            await deliveries.ExecuteUpdateAsync(u => u
+                .SetProperty(d => d.State, DeliveryState.Delivered)
+                .SetProperty(d => d.Attempts, attempt)
+                .SetProperty(d => d.DeliveredAtUtc, now)
+                .SetProperty(d => d.NextAttemptAtUtc, now), cancellationToken);
+            logger.LogInformation("Webhook delivery {DeliveryId} ({Event}) to {Url}: attempt {Attempt} answered {StatusCode} in {ElapsedMs} ms",
+                delivery.Id, delivery.Event, url, attempt, result.StatusCode, result.ElapsedMs);
+            return;
+        }
+
+        var error = result.Error is { Length: > 1000 } text ? text[..1000] : result.Error;
+        if (attempt >= Settings.MaxAttempts)
+        {
+            await deliveries.ExecuteUpdateAsync(u => u
+                .SetProperty(d => d.State, DeliveryState.Failed)
+                .SetProperty(d => d.Attempts, attempt)
+                .SetProperty(d => d.LastError, error)
+                .SetProperty(d => d.NextAttemptAtUtc, now), cancellationToken);
+            logger.LogError("Webhook delivery {DeliveryId} ({Event}) to {Url}: attempt {Attempt} of {MaxAttempts} failed with {StatusCode} ({Error}) in {ElapsedMs} ms; giving up",
+                delivery.Id, delivery.Event, url, attempt, Settings.MaxAttempts, result.StatusCode, error, result.ElapsedMs);
+            return;
+        }
+
+        var next = now + Settings.RetryDelay(attempt);
+        await deliveries.ExecuteUpdateAsync(u => u
+            .SetProperty(d => d.Attempts, attempt)
+            .SetProperty(d => d.LastError, error)
+            .SetProperty(d => d.NextAttemptAtUtc, next), cancellationToken);
+        logger.LogWarning("Webhook delivery {DeliveryId} ({Event}) to {Url}: attempt {Attempt} of {MaxAttempts} failed with {StatusCode} ({Error}) in {ElapsedMs} ms; next attempt at {NextAttemptAtUtc:o}",
+            delivery.Id, delivery.Event, url, attempt, Settings.MaxAttempts, result.StatusCode, error, result.ElapsedMs, next);
+    }
+
+    private static long Elapsed(long started) => (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+
+    // Logs leave out the query string: some receivers take their own access token there.
+    private static string ForLogs(string url) => Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.GetLeftPart(UriPartial.Path) : url;
+
+    private sealed record Due(long Id, int SubscriptionId, string Event, string Payload, int Attempts, string Url, string Secret);
+
+    private sealed record AttemptResult(bool Delivered, int? StatusCode, string? Error, long ElapsedMs);
+}

@@ -1,0 +1,96 @@
+using System.Net;
+using NewsPortal.Tests.Infrastructure;
+using NewsPortal.Web.Accounts;
+
+namespace NewsPortal.Tests.Webhooks;
+
+public sealed class WebhookAdminTests(WebhookFactory factory) : IClassFixture<WebhookFactory>, IAsyncLifetime
+{
+    public async Task InitializeAsync() => await factory.ForgetWebhooksAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task Editors_AreRefusedTheWebhooksPage_AndNotShownItsLink()
+    {
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+
+        using var get = await editor.GetAsync("/admin/webhooks");
+        var nav = await editor.GetDocumentAsync("/admin");
+
+        Assert.Equal(HttpStatusCode.Forbidden, get.StatusCode);
+        Assert.DoesNotContain("/admin/webhooks", nav.QuerySelectorAll(".admin-nav a").Select(a => a.GetAttribute("href")));
+    }
+
+    [Theory]
+    [InlineData("ftp://x", "http or https")]
+    [InlineData("not a url", "http or https")]
+    [InlineData("", "Enter the address")]
+    public async Task ABadAddress_IsAFormErrorNextToTheField_AndAddsNothing(string address, string error)
+    {
+        var admin = await factory.SignedInClientAsync(Roles.Admin);
+
+        using var add = await admin.SubmitFormAsync("/admin/webhooks", new Dictionary<string, string?> { ["Address"] = address }, "#add-webhook");
+        var page = await add.ReadDocumentAsync();
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, add.StatusCode);
+        Assert.Contains(error, page.TextOf("#add-webhook .field-error"));
+        Assert.Empty(page.QuerySelectorAll("#subscriptions tbody tr"));
+    }
+
+    [Fact]
+    public async Task AnAdminAddsAndDeletesAWebhook_TheSecretIsShownOnce_AndBothAreAudited()
+    {
+        var admin = await factory.SignedInClientAsync(Roles.Admin);
+
+        var secret = await admin.RegisterWebhookAsync("https://hooks.example.org/newsportal?token=abc");
+        var again = await admin.GetDocumentAsync("/admin/webhooks");
+        using var delete = await admin.SubmitFormAsync("/admin/webhooks", new Dictionary<string, string?>(), "form[action*='handler=Delete']");
+        var afterDelete = await admin.GetDocumentAsync("/admin/webhooks");
+        var audit = await admin.GetDocumentAsync("/admin/audit");
+
+        Assert.Matches("^[A-Za-z0-9_-]{43}$", secret);
+        Assert.Empty(again.QuerySelectorAll("#new-secret"));
+        Assert.Equal("https://hooks.example.org/newsportal?token=abc", again.TextOf("#subscriptions tbody td"));
+        Assert.Equal(HttpStatusCode.Redirect, delete.StatusCode);
+        Assert.Empty(afterDelete.QuerySelectorAll("#subscriptions tbody tr"));
+        var entries = audit.QuerySelectorAll(".admin-table tbody tr").Select(r => r.QuerySelectorAll("td").Select(td => td.TextContent).ToArray()).ToList();
+        Assert.Contains(entries, e => e[2] == "add webhook" && e[3] == "https://hooks.example.org/newsportal?token=abc");
+        Assert.Contains(entries, e => e[2] == "delete webhook" && e[3] == "https://hooks.example.org/newsportal?token=abc");
+    }
+
+    [Fact]
+    public async Task TheSameAddressTwice_IsAFormError()
+    {
+        var admin = await factory.SignedInClientAsync(Roles.Admin);
+        await admin.RegisterWebhookAsync("https://hooks.example.org/twice");
+
+        using var again = await admin.SubmitFormAsync("/admin/webhooks", new Dictionary<string, string?> { ["Address"] = "https://hooks.example.org/twice" }, "#add-webhook");
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, again.StatusCode);
+        Assert.Contains("already registered", (await again.ReadDocumentAsync()).TextOf("#add-webhook .field-error"));
+    }
+}
+
+public sealed class WebhookLoopTests(LoopingWebhookFactory factory) : IClassFixture<LoopingWebhookFactory>
+{
+    [Fact]
+    public async Task TheBackgroundLoop_SendsEachPollInterval_WithNobodyAsking()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var admin = await factory.SignedInClientAsync(Roles.Admin);
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        await admin.RegisterWebhookAsync(receiver.Url);
+
+        await editor.PublishAsync(await editor.WriteStoryAsync("A story the loop sends"));
+        // The loop waits on the fake clock: move it a poll interval at a time until the event arrives (or 20 real seconds pass).
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (receiver.Requests.Count == 0 && waited.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            factory.Clock.Advance(TimeSpan.FromSeconds(2));
+            await Task.Delay(50);
+        }
+
+        Assert.Equal("article.published", Assert.Single(receiver.Requests).Header("X-NewsPortal-Event"));
+    }
+}

@@ -1,0 +1,216 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using NewsPortal.Tests.Infrastructure;
+using NewsPortal.Web.Accounts;
+using NewsPortal.Web.Webhooks;
+
+namespace NewsPortal.Tests.Webhooks;
+
+public sealed class WebhookDeliveryTests(WebhookFactory factory) : IClassFixture<WebhookFactory>, IAsyncLifetime
+{
+    public async Task InitializeAsync() => await factory.ForgetWebhooksAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    /// <summary>What a receiver following the README does: HMAC-SHA256 of "{timestamp}.{body}" keyed with the secret, in lower-case hex.</summary>
+    private static string ExpectedSignature(string secret, string timestamp, string body)
+        => "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{timestamp}.{body}")));
+
+    private static string EventOf(WebhookReceiver.Received request)
+    {
+        using var json = JsonDocument.Parse(request.Body);
+        return json.RootElement.GetProperty("event").GetString()!;
+    }
+
+    [Fact]
+    public async Task PublishingAStory_DeliversArticlePublished_SignedWithTheSecretShownToTheAdmin()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var admin = await factory.SignedInClientAsync(Roles.Admin);
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        var secret = await admin.RegisterWebhookAsync(receiver.Url);
+
+        var editUrl = await editor.WriteStoryAsync("Delegations return to Istanbul");
+        await editor.PublishAsync(editUrl);
+        var attempts = await factory.SendDueAsync();
+
+        Assert.Equal(1, attempts);
+        var request = Assert.Single(receiver.Requests);
+        var delivery = Assert.Single(await factory.DeliveriesAsync());
+        var timestamp = request.Header("X-NewsPortal-Timestamp");
+        Assert.Equal("article.published", request.Header("X-NewsPortal-Event"));
+        Assert.Equal(delivery.Id.ToString(CultureInfo.InvariantCulture), request.Header("X-NewsPortal-Delivery"));
+        Assert.Equal(factory.Clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), timestamp);
+        Assert.Equal(ExpectedSignature(secret, timestamp, request.Body), request.Header("X-NewsPortal-Signature"));
+        Assert.NotEqual(ExpectedSignature(secret + "x", timestamp, request.Body), request.Header("X-NewsPortal-Signature"));
+        Assert.Equal("application/json", request.ContentType?.Split(';')[0]);
+        using var json = JsonDocument.Parse(request.Body);
+        Assert.Equal("article.published", json.RootElement.GetProperty("event").GetString());
+        Assert.Equal("delegations-return-to-istanbul", json.RootElement.GetProperty("article").GetProperty("slug").GetString());
+        Assert.Equal("Delegations return to Istanbul", json.RootElement.GetProperty("article").GetProperty("title").GetString());
+        Assert.Equal(DeliveryState.Delivered, delivery.State);
+        Assert.Equal(1, delivery.Attempts);
+    }
+
+    [Fact]
+    public async Task SavingADraftAsADraft_SendsNothing()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var admin = await factory.SignedInClientAsync(Roles.Admin);
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        await admin.RegisterWebhookAsync(receiver.Url);
+
+        var editUrl = await editor.WriteStoryAsync("A draft nobody hears about");
+        await editor.EditBodyAsync(editUrl, "Still a draft, reworded.");
+        var attempts = await factory.SendDueAsync();
+
+        Assert.Equal(0, attempts);
+        Assert.Empty(await factory.DeliveriesAsync());
+        Assert.Empty(receiver.Requests);
+    }
+
+    [Fact]
+    public async Task EditingAPublishedStory_SendsArticleUpdated_AndUnpublishingSendsArticleUnpublished()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var admin = await factory.SignedInClientAsync(Roles.Admin);
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        await admin.RegisterWebhookAsync(receiver.Url);
+
+        var editUrl = await editor.WriteStoryAsync("A story that changes twice");
+        await editor.PublishAsync(editUrl);
+        await factory.SendDueAsync();
+        await editor.EditBodyAsync(editUrl, "A corrected paragraph.");
+        await factory.SendDueAsync();
+        await editor.UnpublishAsync(editUrl);
+        await factory.SendDueAsync();
+
+        Assert.Equal(["article.published", "article.updated", "article.unpublished"], receiver.Requests.Select(r => r.Header("X-NewsPortal-Event")));
+        Assert.Equal(["article.published", "article.updated", "article.unpublished"], receiver.Requests.Select(EventOf));
+        Assert.Equal(3, receiver.Requests.Select(r => r.Header("X-NewsPortal-Delivery")).Distinct().Count());
+        Assert.All(await factory.DeliveriesAsync(), d => Assert.Equal(DeliveryState.Delivered, d.State));
+    }
+
+    [Fact]
+    public async Task AReceiverFailingTwice_IsRetriedWithGrowingWaits_AndGetsTheEventOnTheThirdAttempt()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var admin = await factory.SignedInClientAsync(Roles.Admin);
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        await admin.RegisterWebhookAsync(receiver.Url);
+        receiver.FailNext(2);
+        await editor.PublishAsync(await editor.WriteStoryAsync("A story for a flaky receiver"));
+
+        var firstAt = factory.Clock.GetUtcNow().UtcDateTime;
+        var first = await factory.SendDueAsync();
+        var afterFirst = Assert.Single(await factory.DeliveriesAsync());
+        var tooEarly = await factory.SendDueAsync();
+        factory.Clock.Advance(TimeSpan.FromSeconds(10));
+        var secondAt = factory.Clock.GetUtcNow().UtcDateTime;
+        var second = await factory.SendDueAsync();
+        var afterSecond = Assert.Single(await factory.DeliveriesAsync());
+        factory.Clock.Advance(afterSecond.NextAttemptAtUtc - secondAt);
+        var third = await factory.SendDueAsync();
+        var afterThird = Assert.Single(await factory.DeliveriesAsync());
+
+        Assert.Equal([1, 0, 1, 1], new[] { first, tooEarly, second, third });
+        Assert.Equal(DeliveryState.Pending, afterFirst.State);
+        Assert.Equal(1, afterFirst.Attempts);
+        Assert.Equal(firstAt.AddSeconds(10), afterFirst.NextAttemptAtUtc);
+        Assert.Contains("500", afterFirst.LastError);
+        Assert.Equal(DeliveryState.Pending, afterSecond.State);
+        Assert.Equal(2, afterSecond.Attempts);
+        Assert.Equal(secondAt.AddSeconds(20), afterSecond.NextAttemptAtUtc);
+        Assert.True(afterSecond.NextAttemptAtUtc - secondAt > afterFirst.NextAttemptAtUtc - firstAt, "the wait grows after each failure");
+        Assert.Equal(DeliveryState.Delivered, afterThird.State);
+        Assert.Equal(3, afterThird.Attempts);
+        Assert.Equal([500, 500, 204], receiver.Requests.Select(r => r.AnsweredWith));
+        Assert.Single(receiver.Requests.Select(r => r.Header("X-NewsPortal-Delivery")).Distinct());
+    }
+
+    [Fact]
+    public async Task OneSubscriberThatCannotBeReached_DoesNotKeepTheOthersFromTheirEvents()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var admin = await factory.SignedInClientAsync(Roles.Admin);
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        await admin.RegisterWebhookAsync(WebhookReceiver.ClosedUrl());
+        await admin.RegisterWebhookAsync(receiver.Url);
+
+        await editor.PublishAsync(await editor.WriteStoryAsync("A story for two subscribers"));
+        var attempts = await factory.SendDueAsync();
+        var deliveries = await factory.DeliveriesAsync();
+
+        Assert.Equal(2, attempts);
+        Assert.Equal("article.published", Assert.Single(receiver.Requests).Header("X-NewsPortal-Event"));
+        Assert.Equal([DeliveryState.Pending, DeliveryState.Delivered], deliveries.Select(d => d.State));
+        Assert.False(string.IsNullOrEmpty(deliveries[0].LastError));
+    }
+
+    [Fact]
+    public async Task APausedWebhook_HearsNothing_UntilItIsActivatedAgain()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var admin = await factory.SignedInClientAsync(Roles.Admin);
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        await admin.RegisterWebhookAsync(receiver.Url);
+        var editUrl = await editor.WriteStoryAsync("A story told while paused");
+
+        using var pause = await admin.SubmitFormAsync("/admin/webhooks", new Dictionary<string, string?>(), "form[action*='handler=Deactivate']");
+        await editor.PublishAsync(editUrl);
+        var whilePaused = await factory.SendDueAsync();
+        using var activate = await admin.SubmitFormAsync("/admin/webhooks", new Dictionary<string, string?>(), "form[action*='handler=Activate']");
+        await editor.EditBodyAsync(editUrl, "Told again, once active.");
+        await factory.SendDueAsync();
+
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, pause.StatusCode);
+        Assert.Equal(0, whilePaused);
+        Assert.Equal("article.updated", Assert.Single(receiver.Requests).Header("X-NewsPortal-Event"));
+    }
+}
+
+public sealed class WebhookGiveUpTests(ThreeAttemptWebhookFactory factory) : IClassFixture<ThreeAttemptWebhookFactory>
+{
+    [Fact]
+    public async Task AnUnreachableReceiver_EndsFailedAfterMaxAttempts_AndTheAdminSeesWhy()
+    {
+        var admin = await factory.SignedInClientAsync(Roles.Admin);
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        await admin.RegisterWebhookAsync(WebhookReceiver.ClosedUrl());
+        await editor.PublishAsync(await editor.WriteStoryAsync("A story nobody can receive"));
+
+        var attempts = new List<int>();
+        for (var pass = 0; pass < 4; pass++)
+        {
+            attempts.Add(await factory.SendDueAsync());
+            factory.Clock.Advance(TimeSpan.FromHours(1));
+        }
+
+        var delivery = Assert.Single(await factory.DeliveriesAsync());
+        var page = await admin.GetDocumentAsync("/admin/webhooks");
+
+        Assert.Equal([1, 1, 1, 0], attempts);
+        Assert.Equal(DeliveryState.Failed, delivery.State);
+        Assert.Equal(3, delivery.Attempts);
+        Assert.False(string.IsNullOrEmpty(delivery.LastError));
+        var row = page.TextsOf("#deliveries tbody tr td");
+        Assert.Contains("Failed", row);
+        Assert.Contains(delivery.LastError, row);
+    }
+}
+
+public sealed class WebhookSignatureTests
+{
+    [Fact]
+    public void TheReadmeExample_IsSignedAsTheSenderSignsIt()
+    {
+        // The example in the README's Webhooks section, so receivers can check their code against a known answer.
+        const string Body = """{"event":"article.published","occurredAt":"2026-03-01T12:00:00Z","article":{"slug":"delegations-return-to-istanbul","title":"Delegations return to Istanbul","url":"https://news.example.org/articles/delegations-return-to-istanbul","status":"Published","publishedOn":"2026-03-01","publishAt":"2026-03-01T12:00:00Z","updatedAt":"2026-03-01T12:00:00Z","language":"en"}}""";
+
+        var signature = WebhookSender.Sign("sQCxgJBMsy-NloLQPMpg-njfOeXrLJL3PVVIsFVaKEU", 1772366400, Body);
+
+        Assert.Equal("sha256=7cd8d956b24da407652ce16a156cb6154f2a486a6c1d85f1fc37eb0cd43d61c4", signature);
+    }
+}
