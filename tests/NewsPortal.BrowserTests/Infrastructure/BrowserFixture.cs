@@ -1,0 +1,100 @@
+using Microsoft.Playwright;
+
+namespace NewsPortal.BrowserTests.Infrastructure;
+
+/// <summary>
+/// One running app and one headless Debian Chromium shared by every browser test; each test opens its own context
+/// (cookies, storage, colour scheme, viewport), so tests do not see each other's state.
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+    private PortalServer? _server;
+    private string? _adminState;
+
+    public PortalServer Server => _server ?? throw new InvalidOperationException("Not started.");
+    public IBrowser Browser => _browser ?? throw new InvalidOperationException("Not started.");
+
+    public async Task InitializeAsync()
+    {
+        // A missing browser is a failure, never a skip: these tests are the proof the front end works.
+        if (!File.Exists(ChromiumPath))
+        {
+            throw new InvalidOperationException(
+                $"Chromium is not installed at {ChromiumPath}. Install Debian's package: apt-get install -y --no-install-recommends chromium "
+                + "(the tests never download a browser).");
+        }
+
+        Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+        _server = await PortalServer.StartAsync();
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            // No sandbox as root in CI; no background networking, which this machine's closed network refuses.
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+    }
+
+    /// <summary>A fresh context on the app; <paramref name="signedIn"/> carries the admin's session cookie.</summary>
+    public async Task<IBrowserContext> NewContextAsync(ColorScheme colorScheme = ColorScheme.Light, bool signedIn = false, int width = 1280, int height = 800)
+    {
+        var options = new BrowserNewContextOptions
+        {
+            BaseURL = Server.BaseAddress.ToString(),
+            ColorScheme = colorScheme,
+            ViewportSize = new() { Width = width, Height = height },
+        };
+        if (signedIn)
+        {
+            options.StorageState = _adminState ??= await SignInAsync();
+        }
+
+        return await Browser.NewContextAsync(options);
+    }
+
+    /// <summary>Signs the configured admin in through the real form once, and keeps the session for later contexts.</summary>
+    private async Task<string> SignInAsync()
+    {
+        await using var context = await NewContextAsync();
+        var page = await context.NewPageAsync();
+        await SignIn.AsAdminAsync(page);
+        return await context.StorageStateAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.CloseAsync();
+        }
+
+        _playwright?.Dispose();
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
+{
+    public const string Name = "Browser";
+}
+
+public static class SignIn
+{
+    public static async Task AsAdminAsync(IPage page)
+    {
+        await page.GotoAsync("/account/login");
+        await page.GetByLabel("Email").FillAsync(PortalServer.AdminEmail);
+        await page.GetByLabel("Password").FillAsync(PortalServer.AdminPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await Assertions.Expect(page).Not.ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/account/login"));
+    }
+}

@@ -1,0 +1,183 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Reflection;
+
+namespace NewsPortal.BrowserTests.Infrastructure;
+
+/// <summary>
+/// The built NewsPortal.Web.dll started as its own process on Kestrel at 127.0.0.1 and a free port, with a fresh
+/// SQLite file (seeded as a new install is) and an admin from configuration. The browser talks to it over a real
+/// socket, as it would to a deployed site.
+/// </summary>
+public sealed class PortalServer : IAsyncDisposable
+{
+    public const string AdminEmail = "browser-admin@example.org";
+    public const string AdminPassword = "browser-tests-passphrase";
+
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly Process _process;
+    private readonly string _directory;
+    private readonly Queue<string> _output = new();
+
+    private PortalServer(Process process, string directory, Uri baseAddress)
+    {
+        _process = process;
+        _directory = directory;
+        BaseAddress = baseAddress;
+    }
+
+    public Uri BaseAddress { get; }
+
+    /// <summary>The repository root, found from the test assembly's folder.</summary>
+    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+
+    public static async Task<PortalServer> StartAsync()
+    {
+        // The web app built in the same configuration as these tests (the project reference builds it first).
+        var configuration = typeof(PortalServer).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+        var appDirectory = Path.Combine(RepositoryRoot, "src", "NewsPortal.Web", "bin", configuration, "net10.0");
+        var appDll = Path.Combine(appDirectory, "NewsPortal.Web.dll");
+        if (!File.Exists(appDll))
+        {
+            throw new InvalidOperationException($"The web app is not built at {appDll}; build the solution in {configuration} first.");
+        }
+
+        var directory = Path.Combine(Path.GetTempPath(), "newsportal-browser-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        var baseAddress = new Uri($"http://127.0.0.1:{FreePort()}");
+
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = appDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(appDll);
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add(baseAddress.ToString().TrimEnd('/'));
+        // Development serves the static web assets straight from wwwroot-assets/, as `dotnet run` does.
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        start.Environment["ConnectionStrings__NewsPortal"] = $"Data Source={Path.Combine(directory, "newsportal.db")}";
+        start.Environment["Admin__Email"] = AdminEmail;
+        start.Environment["Admin__Password"] = AdminPassword;
+        start.Environment["Security__SignInAttemptsPerMinute"] = "10000";
+        start.Environment["Serilog__MinimumLevel__Default"] = "Warning";
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
+        var server = new PortalServer(process, directory, baseAddress);
+        process.OutputDataReceived += (_, e) => server.Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => server.Keep(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        try
+        {
+            await server.WaitUntilAnsweringAsync();
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+
+        return server;
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        // The last lines are enough to say why the app did not start.
+        lock (_output)
+        {
+            _output.Enqueue(line);
+            if (_output.Count > 60)
+            {
+                _output.Dequeue();
+            }
+        }
+    }
+
+    private string Output()
+    {
+        lock (_output)
+        {
+            return string.Join(Environment.NewLine, _output);
+        }
+    }
+
+    private async Task WaitUntilAnsweringAsync()
+    {
+        using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow + StartTimeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"NewsPortal.Web exited with code {_process.ExitCode} before answering:{Environment.NewLine}{Output()}");
+            }
+
+            try
+            {
+                using var response = await client.GetAsync("/");
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"NewsPortal.Web did not answer at {BaseAddress} within {StartTimeout.TotalSeconds} s:{Environment.NewLine}{Output()}");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string FindRepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "NewsPortal.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"No NewsPortal.sln above {AppContext.BaseDirectory}.");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left for the OS to clean from the temp folder.
+        }
+    }
+}

@@ -1,0 +1,10 @@
+namespace NewsPortal.BrowserTests.Infrastructure;
+
+/// <summary>Addresses of the Istanbul talks report every install is seeded with.</summary>
+public static class Seeded
+{
+    public const string ArticleTitle = "Russia, Ukraine resume peace talks in Istanbul after three years";
+    public const string ArticlePath = "/articles/russia-ukraine-resume-peace-talks-in-istanbul-after-three-years";
+    public const string SourcePath = "/sources/anadolu-agency";
+    public const string CategoryPath = "/categories/international";
+}

@@ -1,0 +1,71 @@
+using NewsPortal.BrowserTests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace NewsPortal.BrowserTests;
+
+[Collection(BrowserCollection.Name)]
+public sealed class KeyboardTests(BrowserFixture browser)
+{
+    private sealed class Focused
+    {
+        public string Name { get; set; } = "";
+        public string Outline { get; set; } = "";
+        public string Shadow { get; set; } = "";
+    }
+
+    // Names the focused element (skip link, search box or a link's address) and reads its focus indicator.
+    private const string DescribeFocus = """
+        () => {
+            const e = document.activeElement;
+            const style = getComputedStyle(e);
+            const name = e.classList.contains('skip-link') ? 'skip-link'
+                : e.id ? '#' + e.id
+                : e.getAttribute('href') ?? e.tagName.toLowerCase();
+            return { name, outline: style.outlineStyle + ' ' + style.outlineWidth, shadow: style.boxShadow };
+        }
+        """;
+
+    [Fact]
+    public async Task Keyboard_TabFromFreshLoad_ReachesSkipLinkSearchThenNavWithVisibleFocus()
+    {
+        await using var context = await browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/");
+
+        var order = new List<Focused>();
+        for (var i = 0; i < 8; i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            var focused = await page.EvaluateAsync<Focused>(DescribeFocus);
+            order.Add(focused);
+            Assert.True(
+                !focused.Outline.StartsWith("none", StringComparison.Ordinal) && !focused.Outline.EndsWith(" 0px", StringComparison.Ordinal) || focused.Shadow != "none",
+                $"{focused.Name} has no visible focus indicator (outline {focused.Outline}, box-shadow {focused.Shadow}).");
+        }
+
+        var names = order.Select(f => f.Name).ToList();
+        var trail = string.Join(" → ", names);
+        Assert.True(names[0] == "skip-link", $"The skip link is not the first stop: {trail}");
+        var search = names.IndexOf("#site-search-q");
+        Assert.True(search > 0, $"Tab never reached the search box: {trail}");
+        foreach (var nav in new[] { "/", "/categories", "/sources" })
+        {
+            Assert.True(names.IndexOf(nav, search) > search, $"Tab did not reach the nav link {nav} after the search box: {trail}");
+        }
+    }
+
+    [Fact]
+    public async Task Keyboard_EnterOnSkipLink_MovesFocusToMain()
+    {
+        await using var context = await browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/");
+
+        await page.Keyboard.PressAsync("Tab");
+        await Expect(page.Locator(".skip-link")).ToBeFocusedAsync();
+        await Expect(page.Locator(".skip-link")).ToBeInViewportAsync();
+        await page.Keyboard.PressAsync("Enter");
+
+        await Expect(page.Locator("main#main")).ToBeFocusedAsync();
+    }
+}

@@ -1,0 +1,37 @@
+using NewsPortal.BrowserTests.Infrastructure;
+
+namespace NewsPortal.BrowserTests;
+
+/// <summary>
+/// Full-page pictures at phone and desktop widths, kept in artifacts/screenshots/ for people to look at; on the way,
+/// each page must fit its width (WCAG's reflow: no sideways scrolling at 320 CSS pixels and up).
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class ScreenshotTests(BrowserFixture browser)
+{
+    [Theory]
+    [InlineData(375, 812)]
+    [InlineData(1280, 800)]
+    public async Task Screenshots_KeyPages_FitTheWidthAndAreSavedAsPng(int width, int height)
+    {
+        var folder = Path.Combine(PortalServer.RepositoryRoot, "artifacts", "screenshots");
+        Directory.CreateDirectory(folder);
+        await using var context = await browser.NewContextAsync(signedIn: true, width: width, height: height);
+        var page = await context.NewPageAsync();
+
+        foreach (var (name, path) in new[] { ("home", "/"), ("article", Seeded.ArticlePath), ("search", "/search?q=istanbul"), ("admin", "/admin") })
+        {
+            var response = await page.GotoAsync(path);
+            Assert.Equal(200, response!.Status);
+            var scrollWidth = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
+            var overflowing = await page.EvaluateAsync<string>(
+                "w => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > w)"
+                + ".slice(0, 5).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '')).join(', ')",
+                width);
+            Assert.True(scrollWidth <= width, $"{path} is {scrollWidth} px wide in a {width} px window: {overflowing}");
+            var file = Path.Combine(folder, $"{name}-{width}x{height}.png");
+            await page.ScreenshotAsync(new() { Path = file, FullPage = true });
+            Assert.True(new FileInfo(file).Length > 0, $"{file} is empty.");
+        }
+    }
+}
