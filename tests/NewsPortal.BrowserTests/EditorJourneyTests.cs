@@ -44,3 +44,29 @@ public sealed class EditorJourneyTests(BrowserFixture browser)
         await Expect(reader).ToHaveURLAsync(new Regex("/$"));
     }
 }
+
+[Collection(BrowserCollection.Name)]
+public sealed class EditorAutosaveTests(BrowserFixture browser)
+{
+    [Fact]
+    public async Task UnsavedWork_SurvivesAClosedTab_AndCanBeRestored()
+    {
+        await using var context = await browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await SignIn.AsAdminAsync(page);
+        await page.GotoAsync("/admin/articles/edit");
+        await page.GetByLabel("Title").FillAsync("Half-written story about tides");
+        await page.Locator("#Form_Body").FillAsync("The tide came in faster than forecast.");
+        await page.CloseAsync();
+
+        // The same editor, in a new tab of the same browser.
+        var again = await context.NewPageAsync();
+        await again.GotoAsync("/admin/articles/edit");
+        await Expect(again.Locator(".autosave")).ToContainTextAsync("unsaved changes");
+        await again.GetByRole(AriaRole.Button, new() { Name = "Restore them" }).ClickAsync();
+
+        await Expect(again.GetByLabel("Title")).ToHaveValueAsync("Half-written story about tides");
+        await Expect(again.Locator("#Form_Body")).ToHaveValueAsync("The tide came in faster than forecast.");
+        await Expect(again.Locator("#preview p")).ToContainTextAsync("The tide came in faster than forecast.");
+    }
+}

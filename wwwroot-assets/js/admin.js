@@ -23,7 +23,39 @@
         }
     };
 
+    // Autosave: what the editor types is kept in this browser until the form is saved, so a closed tab or a
+    // crash loses nothing. Opening the same editor again offers to bring it back.
+    const key = `newsportal:draft:${location.pathname}`;
+    const fields = () => Array.from(form.elements).filter((e) => e.name && e.name.startsWith("Form.") && e.name !== "Form.Version");
+    const store = (() => { try { return window.localStorage; } catch { return null; } })();
+    const saved = store && JSON.parse(store.getItem(key) || "null");
+    if (saved && fields().some((e) => saved[e.name] !== undefined && saved[e.name] !== e.value)) {
+        const offer = document.createElement("p");
+        offer.className = "notice autosave";
+        offer.setAttribute("role", "status");
+        offer.textContent = "You have unsaved changes from earlier in this browser. ";
+        const restore = document.createElement("button");
+        restore.type = "button";
+        restore.textContent = "Restore them";
+        restore.addEventListener("click", () => {
+            fields().forEach((e) => { if (saved[e.name] !== undefined) { e.value = saved[e.name]; } });
+            offer.remove();
+            refresh();
+        });
+        const discard = document.createElement("button");
+        discard.type = "button";
+        discard.textContent = "Discard";
+        discard.addEventListener("click", () => { store.removeItem(key); offer.remove(); });
+        offer.append(restore, " ", discard);
+        form.before(offer);
+    }
+
+    form.addEventListener("submit", () => store && store.removeItem(key));
+
     form.addEventListener("input", () => {
+        if (store) {
+            store.setItem(key, JSON.stringify(Object.fromEntries(fields().map((e) => [e.name, e.value]))));
+        }
         clearTimeout(timer);
         timer = setTimeout(refresh, 400);
     });

@@ -28,7 +28,14 @@ public sealed record ArticleDetails(
     DateTime UpdatedAtUtc,
     string? CorrectionNote,
     IReadOnlyList<NamedLink> Categories,
-    IReadOnlyList<NamedLink> Sources);
+    IReadOnlyList<NamedLink> Sources)
+{
+    /// <summary>Minutes to read the body at 200 words a minute, rounded up.</summary>
+    public int ReadingMinutes { get; init; } = 1;
+}
+
+/// <summary>The stories either side of an article in one of its categories, newest first as the listing shows them.</summary>
+public sealed record CategoryNeighbours(NamedLink Category, NamedLink? Newer, NamedLink? Older);
 
 public sealed record ArticleLookup(ArticleDetails? Article, bool Gone);
 

@@ -81,8 +81,45 @@ public sealed class ArticleService(NewsDbContext db, MarkdownRenderer markdown, 
                 : new ArticleDetails(
                     article.Id, article.Title, article.Slug, article.Dateline, markdown.ToHtml(article.Body, article.Dateline), article.Lede,
                     article.PublishedOn, article.DocumentDate, article.Language, article.Site, article.OriginalUrl,
-                    article.UpdatedAtUtc, article.CorrectionNote, article.Categories, article.Sources),
+                    article.UpdatedAtUtc, article.CorrectionNote, article.Categories, article.Sources)
+                {
+                    ReadingMinutes = Math.Max(1, (int)Math.Ceiling(WordCount(article.Body) / 200.0)),
+                },
             Gone: false);
+    }
+
+    /// <summary>The public stories just newer and just older than this one in its first category (by name).</summary>
+    public async Task<CategoryNeighbours?> NeighboursAsync(ArticleDetails article, CancellationToken cancellationToken = default)
+    {
+        if (article.Categories.Count == 0)
+        {
+            return null;
+        }
+
+        var category = article.Categories[0];
+        var (date, id) = (article.PublishedOn, article.Id);
+        var inCategory = Public.AsNoTracking().Where(a => a.Categories.Any(c => c.Slug == category.Slug));
+        var older = await inCategory.Where(a => a.PublishedOn < date || (a.PublishedOn == date && a.Id < id))
+            .OrderByDescending(a => a.PublishedOn).ThenByDescending(a => a.Id)
+            .Select(a => new NamedLink(a.Title, a.Slug)).FirstOrDefaultAsync(cancellationToken);
+        var newer = await inCategory.Where(a => a.PublishedOn > date || (a.PublishedOn == date && a.Id > id))
+            .OrderBy(a => a.PublishedOn).ThenBy(a => a.Id)
+            .Select(a => new NamedLink(a.Title, a.Slug)).FirstOrDefaultAsync(cancellationToken);
+        return new CategoryNeighbours(category, newer, older);
+    }
+
+    private static int WordCount(string text)
+    {
+        var words = 0;
+        var inWord = false;
+        foreach (var c in text)
+        {
+            var letter = char.IsLetterOrDigit(c);
+            words += letter && !inWord ? 1 : 0;
+            inWord = letter;
+        }
+
+        return words;
     }
 
     private async Task<PagedList<ArticleCard>> ListAsync(IQueryable<Article> articles, long page, CancellationToken cancellationToken)

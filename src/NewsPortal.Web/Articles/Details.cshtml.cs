@@ -6,11 +6,13 @@ using NewsPortal.Web.Shared;
 
 namespace NewsPortal.Web.Articles;
 
-public sealed class DetailsModel(ArticleService articles, SearchService search, IOptions<PortalOptions> options) : PageModel
+public sealed class DetailsModel(ArticleService articles, SearchService search, TimeProvider clock, IOptions<PortalOptions> options) : PageModel
 {
     public ArticleDetails Article { get; private set; } = null!;
     public string JsonLd { get; private set; } = "";
     public IReadOnlyList<RelatedArticle> Related { get; private set; } = [];
+    public CategoryNeighbours? Neighbours { get; private set; }
+    public DateOnly Today { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(string slug, CancellationToken cancellationToken)
     {
@@ -28,6 +30,8 @@ public sealed class DetailsModel(ArticleService articles, SearchService search, 
         Article = lookup.Article;
         JsonLd = StructuredData.NewsArticle(Article, SiteUrls.Absolute(Request, $"/articles/{Article.Slug}"), options.Value.SiteName, SiteUrls.Origin(Request));
         Related = await search.RelatedAsync(Article, cancellationToken);
+        Neighbours = await articles.NeighboursAsync(Article, cancellationToken);
+        Today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         return Page();
     }
 }

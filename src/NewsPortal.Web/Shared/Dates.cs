@@ -12,4 +12,21 @@ public static class Dates
     public static string ToDisplayString(this DateTime dateTime) => dateTime.ToString("d MMMM yyyy, HH:mm:ss", CultureInfo.InvariantCulture);
 
     public static string ToIsoString(this DateTime dateTime) => dateTime.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
+
+    /// <summary>"today", "yesterday", "3 days ago", "5 months ago", "2 years ago": how long ago a date was, in words.</summary>
+    public static string Ago(this DateOnly date, DateOnly today)
+    {
+        var days = today.DayNumber - date.DayNumber;
+        return days switch
+        {
+            < 0 => "upcoming",
+            0 => "today",
+            1 => "yesterday",
+            < 30 => $"{days} days ago",
+            < 60 => "a month ago",
+            < 365 => $"{days / 30} months ago",
+            < 730 => "a year ago",
+            _ => $"{days / 365} years ago",
+        };
+    }
 }
