@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Lighthouse on the home page, an article, a category and the search page of a published build, with Debian's
+# Chromium. Fails when any of performance, accessibility, best practices or SEO scores under the threshold.
+#
+#   scripts/lighthouse.sh            (LIGHTHOUSE_MIN=0.98 by default; reports go to artifacts/lighthouse/)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+min=${LIGHTHOUSE_MIN:-0.98}
+chrome=${CHROME_PATH:-/usr/bin/chromium}
+[ -x "$chrome" ] || { echo "Chromium not found at $chrome: apt-get install -y chromium" >&2; exit 1; }
+export CHROME_PATH=$chrome
+
+(cd scripts/lighthouse && CHROMEDRIVER_SKIP_DOWNLOAD=true PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund >/dev/null)
+
+work=$(mktemp -d /tmp/newsportal-lighthouse.XXXXXX)
+out=artifacts/lighthouse
+mkdir -p "$out"
+dotnet publish src/NewsPortal.Web --configuration Release --output "$work/app" --nologo --verbosity quiet >/dev/null
+
+port=$((20000 + RANDOM % 20000))
+ConnectionStrings__NewsPortal="Data Source=$work/lighthouse.db" Serilog__MinimumLevel__Default=Warning ASPNETCORE_ENVIRONMENT=Production \
+    dotnet "$work/app/NewsPortal.Web.dll" --urls "http://127.0.0.1:$port" >"$work/server.log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
+for _ in $(seq 60); do curl -sf "http://127.0.0.1:$port/" >/dev/null && break; sleep 0.5; done
+
+base="http://127.0.0.1:$port"
+article=$(curl -s "$base/" | grep -o 'href="/articles/[^"]*"' | head -n 1 | cut -d'"' -f2)
+category=$(curl -s "$base$article" | grep -o 'href="/categories/[^"]*"' | head -n 1 | cut -d'"' -f2)
+failed=0
+for path in "/" "$article" "$category" "/search?q=istanbul"; do
+    name=$(echo "$path" | tr -c 'a-zA-Z0-9\n' '-' | sed 's/^-*//; s/-*$//'); name=${name:-home}
+    scripts/lighthouse/node_modules/.bin/lighthouse "$base$path" --quiet --output=json --output-path="$out/$name.json" \
+        --only-categories=performance,accessibility,best-practices,seo \
+        --chrome-flags="--headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run" >/dev/null 2>&1 \
+        || { echo "lighthouse could not audit $path" >&2; failed=1; continue; }
+    line=$(node -e '
+        const r = require(process.argv[1]); const min = Number(process.argv[2]);
+        const s = Object.values(r.categories).map(c => [c.id, c.score]);
+        console.log(s.map(([id, v]) => `${id}=${v}`).join(" "));
+        process.exit(s.every(([, v]) => v >= min) ? 0 : 1);' "$PWD/$out/$name.json" "$min") && ok=1 || ok=0
+    printf '%-28s %s\n' "$path" "$line"
+    [ "$ok" = 1 ] || failed=1
+done
+[ "$failed" = 0 ] || { echo "Lighthouse: a score is under $min (reports in $out/)" >&2; exit 1; }
+echo "Lighthouse: every score is at least $min"
