@@ -141,6 +141,7 @@ public static class PortalServices
         services.AddScoped<ArticleWriter>();
         services.AddScoped<ImportService>();
         services.AddScoped<ExportService>();
+        services.AddSingleton<ImportJobs>();
         services.AddScoped<AuditLog>();
         services.AddScoped<UserService>();
         services.AddScoped<ArticleAdminService>();

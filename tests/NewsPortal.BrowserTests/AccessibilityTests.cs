@@ -12,7 +12,8 @@ public sealed class AccessibilityTests(BrowserFixture browser)
         "/search?q=istanbul", "/archive", "/account/login");
 
     public static TheoryData<string, ColorScheme> AdminPages() => Pages(
-        "/admin", "/admin/articles/edit", "/admin/articles/edit/1", "/admin/import", "/admin/users");
+        "/admin", "/admin/articles/edit", "/admin/articles/edit/1", "/admin/articles/1/revisions", "/admin/import", "/admin/categories",
+        "/admin/sources", "/admin/tokens", "/admin/users", "/admin/webhooks", "/admin/audit");
 
     private static TheoryData<string, ColorScheme> Pages(params string[] paths)
     {

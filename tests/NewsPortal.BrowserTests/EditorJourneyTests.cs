@@ -70,3 +70,72 @@ public sealed class EditorAutosaveTests(BrowserFixture browser)
         await Expect(again.Locator("#preview p")).ToContainTextAsync("The tide came in faster than forecast.");
     }
 }
+
+[Collection(BrowserCollection.Name)]
+public sealed class ImportUploadJourneyTests(BrowserFixture browser)
+{
+    [Fact]
+    public async Task Editor_UploadsASnippetFile_AndTheImportPageReportsItWhenDone()
+    {
+        await using var context = await browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await SignIn.AsAdminAsync(page);
+        await page.GotoAsync("/admin/import");
+
+        const string snippet = "Harbour reopens after dredging\n\nPublished on March 2, 2026\n\nSources Port Authority\n\nIZMIR – The harbour reopened on Monday.\n";
+        await page.Locator("#files").SetInputFilesAsync(new FilePayload { Name = "harbour.txt", MimeType = "text/plain", Buffer = System.Text.Encoding.UTF8.GetBytes(snippet) });
+        await page.GetByLabel("Dry run (write nothing)").UncheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Import" }).ClickAsync();
+
+        // The import runs in the background; the page shows progress and refreshes itself until the report is in.
+        await Expect(page.Locator(".import-report h2")).ToHaveTextAsync("Import report", new() { Timeout = 15_000 });
+        await Expect(page.Locator(".counts dd").Nth(1)).ToHaveTextAsync("1");
+
+        var reader = await context.NewPageAsync();
+        var response = await reader.GotoAsync("/articles/harbour-reopens-after-dredging");
+        Assert.Equal(200, response!.Status);
+        await Expect(reader.Locator(".attribution")).ToContainTextAsync("Port Authority");
+    }
+}
+
+[Collection(BrowserCollection.Name)]
+public sealed class ScheduleAndReviseJourneyTests(BrowserFixture browser)
+{
+    [Fact]
+    public async Task Editor_SchedulesAStory_ItAppearsWhenDue_ThenEditsItAndSeesTheRevision()
+    {
+        await using var context = await browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await SignIn.AsAdminAsync(page);
+        await page.GotoAsync("/admin/articles/edit");
+        const string title = "Lighthouse keepers return to the cape";
+        await page.GetByLabel("Title").FillAsync(title);
+        await page.Locator("#Form_Body").FillAsync("The keepers arrived by boat.");
+        await page.Locator("#Form_Status").SelectOptionAsync(new SelectOptionValue { Label = "Scheduled" });
+        // The app runs on the real clock, so the story is due a few seconds from now.
+        await page.Locator("#Form_PublishAtUtc").FillAsync(DateTime.UtcNow.AddSeconds(6).ToString("yyyy-MM-dd'T'HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
+        await Expect(page.Locator(".notice")).ToHaveTextAsync("Saved.");
+        var path = (await page.Locator("main p.meta a[href^='/articles/']").GetAttributeAsync("href"))!;
+
+        var reader = await context.NewPageAsync();
+        Assert.Equal(404, (await reader.GotoAsync(path))!.Status);
+        var status = 404;
+        for (var attempt = 0; attempt < 40 && status != 200; attempt++)
+        {
+            await Task.Delay(500);
+            status = (await reader.GotoAsync(path))!.Status;
+        }
+
+        Assert.Equal(200, status);
+        await Expect(reader.Locator("h1")).ToHaveTextAsync(title);
+
+        await page.Locator("#Form_Body").FillAsync("The keepers arrived by boat on Tuesday.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
+        await Expect(page.Locator(".notice")).ToHaveTextAsync("Saved.");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Revisions" }).First.ClickAsync();
+        await Expect(page.Locator(".admin-table tbody tr")).ToHaveCountAsync(2);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Compare" }).ClickAsync();
+        await Expect(page.Locator(".diff-ins")).ToContainTextAsync("on Tuesday");
+    }
+}

@@ -69,3 +69,50 @@ public sealed class KeyboardTests(BrowserFixture browser)
         await Expect(page.Locator("main#main")).ToBeFocusedAsync();
     }
 }
+
+[Collection(BrowserCollection.Name)]
+public sealed class KeyboardReachTests(BrowserFixture browser)
+{
+    // Every visible, enabled control a reader or editor could use on the page, tagged so Tab can be checked against it.
+    private const string TagControls = """
+        () => {
+            const controls = [...document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]:not([tabindex="-1"])')]
+                .filter(e => !e.disabled && e.offsetParent !== null && getComputedStyle(e).visibility !== 'hidden');
+            controls.forEach((e, i) => e.setAttribute('data-control', String(i)));
+            return controls.length;
+        }
+        """;
+
+    [Theory]
+    [InlineData("/", false)]
+    [InlineData("/articles/russia-ukraine-resume-peace-talks-in-istanbul-after-three-years", false)]
+    [InlineData("/search?q=istanbul", false)]
+    [InlineData("/admin/articles/edit", true)]
+    [InlineData("/admin/import", true)]
+    public async Task Keyboard_TabReachesEveryControlOnThePage(string path, bool signedIn)
+    {
+        await using var context = await browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        if (signedIn)
+        {
+            await SignIn.AsAdminAsync(page);
+        }
+
+        await page.GotoAsync(path);
+        var count = await page.EvaluateAsync<int>(TagControls);
+        var reached = new HashSet<string>();
+        for (var i = 0; i < count * 2 + 10 && reached.Count < count; i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            if (await page.EvaluateAsync<string?>("() => document.activeElement?.getAttribute('data-control')") is { } id)
+            {
+                reached.Add(id);
+            }
+        }
+
+        var missed = await page.EvaluateAsync<string[]>(
+            "reached => [...document.querySelectorAll('[data-control]')].filter(e => !reached.includes(e.getAttribute('data-control'))).map(e => e.outerHTML.slice(0, 120))",
+            reached.ToArray());
+        Assert.True(missed.Length == 0, $"Tab never reached {missed.Length} of {count} controls on {path}:\n{string.Join("\n", missed)}");
+    }
+}

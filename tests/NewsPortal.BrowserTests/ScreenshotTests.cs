@@ -10,6 +10,7 @@ namespace NewsPortal.BrowserTests;
 public sealed class ScreenshotTests(BrowserFixture browser)
 {
     [Theory]
+    [InlineData(320, 640)]
     [InlineData(375, 812)]
     [InlineData(1280, 800)]
     public async Task Screenshots_KeyPages_FitTheWidthAndAreSavedAsPng(int width, int height)
@@ -19,7 +20,13 @@ public sealed class ScreenshotTests(BrowserFixture browser)
         await using var context = await browser.NewContextAsync(signedIn: true, width: width, height: height);
         var page = await context.NewPageAsync();
 
-        foreach (var (name, path) in new[] { ("home", "/"), ("article", Seeded.ArticlePath), ("search", "/search?q=istanbul"), ("admin", "/admin") })
+        var pages = new[]
+        {
+            ("home", "/"), ("article", Seeded.ArticlePath), ("categories", "/categories"), ("category", Seeded.CategoryPath),
+            ("sources", "/sources"), ("source", Seeded.SourcePath), ("search", "/search?q=istanbul"), ("archive", "/archive"),
+            ("admin", "/admin"), ("admin-edit", "/admin/articles/edit"), ("admin-import", "/admin/import"), ("admin-users", "/admin/users"),
+        };
+        foreach (var (name, path) in pages)
         {
             var response = await page.GotoAsync(path);
             Assert.Equal(200, response!.Status);

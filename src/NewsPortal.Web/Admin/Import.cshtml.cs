@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using NewsPortal.Web.Audit;
 using NewsPortal.Web.Import;
 
 namespace NewsPortal.Web.Admin;
@@ -8,13 +7,27 @@ namespace NewsPortal.Web.Admin;
 // Uploads up to 200 MB in all; each file is still held to Import:MaxFileBytes.
 [RequestSizeLimit(200L * 1024 * 1024)]
 [RequestFormLimits(MultipartBodyLengthLimit = 200L * 1024 * 1024)]
-public sealed class ImportModel(ImportService importer, AuditLog audit) : PageModel
+public sealed class ImportModel(ImportJobs jobs) : PageModel
 {
-    public ImportReport? Report { get; private set; }
+    public ImportJob? Job { get; private set; }
+    public ImportReport? Report => Job?.Report;
     public bool DryRun { get; private set; } = true;
 
-    public void OnGet()
+    public IActionResult OnGet(Guid? job)
     {
+        if (job is { } id)
+        {
+            // Each person sees only their own imports.
+            Job = jobs.Find(id);
+            if (Job is null || Job.StartedBy != User.Identity!.Name)
+            {
+                return NotFound();
+            }
+
+            DryRun = Job.DryRun;
+        }
+
+        return Page();
     }
 
     public async Task<IActionResult> OnPostAsync(List<IFormFile> files, bool dryRun, CancellationToken cancellationToken)
@@ -27,14 +40,15 @@ public sealed class ImportModel(ImportService importer, AuditLog audit) : PageMo
             return Page();
         }
 
-        var uploads = files.Select(f => (Name: Path.GetFileName(f.FileName), Open: (Func<Stream>)f.OpenReadStream)).ToList();
-        Report = await importer.ImportStreamsAsync(uploads, dryRun, cancellationToken);
-        if (!dryRun)
+        var uploads = new List<(string Name, byte[] Content)>(files.Count);
+        foreach (var file in files)
         {
-            await audit.RecordAsync(User.Identity!.Name!, "import", string.Join(", ", uploads.Select(u => u.Name)),
-                $"{Report.Imported} imported, {Report.Updated} updated, {Report.Unchanged} unchanged, {Report.RejectedFiles.Count} files rejected", cancellationToken);
+            using var buffer = new MemoryStream();
+            await file.CopyToAsync(buffer, cancellationToken);
+            uploads.Add((Path.GetFileName(file.FileName), buffer.ToArray()));
         }
 
-        return Page();
+        var job = jobs.Start(uploads, dryRun, User.Identity!.Name!);
+        return RedirectToPage(new { job = job.Id });
     }
 }

@@ -66,10 +66,10 @@ public sealed class ImportService(
 
     /// <summary>Imports named inputs (uploads, a request body) in either format, one transaction each.</summary>
     public async Task<ImportReport> ImportStreamsAsync(
-        IReadOnlyList<(string Name, Func<Stream> Open)> inputs, bool dryRun, CancellationToken cancellationToken = default)
+        IReadOnlyList<(string Name, Func<Stream> Open)> inputs, bool dryRun, CancellationToken cancellationToken = default, IProgress<ImportProgress>? progress = null)
     {
         var report = new ImportReport { DryRun = dryRun };
-        var tracker = new ProgressTracker(inputs.Count, 0, null, logger, Limits.ProgressIntervalSeconds);
+        var tracker = new ProgressTracker(inputs.Count, 0, progress, logger, Limits.ProgressIntervalSeconds);
         await RunAsync(report, dryRun, async () =>
         {
             foreach (var (name, open) in inputs)

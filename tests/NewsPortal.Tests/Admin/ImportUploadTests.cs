@@ -29,7 +29,28 @@ public sealed class ImportUploadTests(EditorialFactory factory) : IClassFixture<
             content.Add(file, "files", name);
         }
 
-        return await client.PostAsync("/admin/import", content);
+        var posted = await client.PostAsync("/admin/import", content);
+        if (posted.StatusCode != HttpStatusCode.Redirect)
+        {
+            return posted;
+        }
+
+        // The import runs in the background; its page refreshes itself until the report is there.
+        var jobUrl = posted.Headers.Location!.OriginalString;
+        posted.Dispose();
+        for (var attempt = 0; ; attempt++)
+        {
+            var response = await client.GetAsync(jobUrl);
+            var jobPage = await response.ReadDocumentAsync();
+            if (jobPage.QuerySelector(".import-report") is not null || jobPage.QuerySelector(".form-errors") is not null || attempt == 100)
+            {
+                return response;
+            }
+
+            Assert.NotNull(jobPage.QuerySelector("meta[http-equiv=refresh]"));
+            response.Dispose();
+            await Task.Delay(100);
+        }
     }
 
     [Fact]
@@ -65,6 +86,60 @@ public sealed class ImportUploadTests(EditorialFactory factory) : IClassFixture<
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(["2", "1", "0", "0", "1"], report.TextsOf(".counts dd"));
         Assert.StartsWith("bad.txt:3: 'Published on' date 'February 31, 2026' is not a real date", report.TextOf(".problems li"));
+    }
+
+    [Fact]
+    public async Task ALargeUpload_ShowsItsProgressWhileItRuns()
+    {
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        var folder = Path.Combine(Path.GetTempPath(), "newsportal-input", Guid.NewGuid().ToString("N"));
+        NewsPortal.Corpus.CorpusConverter.Write(folder);
+        var corpus = await File.ReadAllBytesAsync(Path.Combine(folder, "current-events.jsonl"));
+        Directory.Delete(folder, recursive: true);
+        var page = await editor.GetDocumentAsync("/admin/import");
+        var token = page.QuerySelector("main form input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+        using var content = new MultipartFormDataContent
+        {
+            { new StringContent(token), "__RequestVerificationToken" },
+            { new StringContent("true"), "dryRun" },
+            { new ByteArrayContent(corpus), "files", "current-events.jsonl" },
+        };
+
+        using var posted = await editor.PostAsync("/admin/import", content);
+        var sawProgress = false;
+        AngleSharp.Dom.IDocument? done = null;
+        for (var attempt = 0; attempt < 300 && done is null; attempt++)
+        {
+            var current = await editor.GetDocumentAsync(posted.Headers.Location!.OriginalString);
+            sawProgress |= current.QuerySelector(".import-progress progress") is not null;
+            done = current.QuerySelector(".import-report") is not null ? current : null;
+            await Task.Delay(100);
+        }
+
+        Assert.True(sawProgress, "The page never showed the import in progress.");
+        Assert.NotNull(done);
+        Assert.Equal("10252", done.QuerySelectorAll(".counts dd")[1].TextContent);
+    }
+
+    [Fact]
+    public async Task AnImportPage_IsOnlyForWhoeverStartedIt()
+    {
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        var other = await factory.SignedInClientAsync(Roles.Editor);
+        var page = await editor.GetDocumentAsync("/admin/import");
+        var token = page.QuerySelector("main form input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+        using var content = new MultipartFormDataContent
+        {
+            { new StringContent(token), "__RequestVerificationToken" },
+            { new StringContent("true"), "dryRun" },
+            { new ByteArrayContent(Encoding.UTF8.GetBytes(TempFolder.Snippet("Private import"))), "files", "private.txt" },
+        };
+
+        using var posted = await editor.PostAsync("/admin/import", content);
+        using var peek = await other.GetAsync(posted.Headers.Location!.OriginalString);
+
+        Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, peek.StatusCode);
     }
 
     [Fact]
