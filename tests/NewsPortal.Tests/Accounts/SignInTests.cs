@@ -63,6 +63,20 @@ public sealed class SignInTests(EditorialFactory factory) : IClassFixture<Editor
     }
 
     [Fact]
+    public async Task TheHeaderOffersTheAdminAreaOnlyToEditorsAndAdmins()
+    {
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        var noRole = await factory.SignedInClientAsync(role: null);
+
+        var editorPage = await editor.GetDocumentAsync("/");
+        var noRolePage = await noRole.GetDocumentAsync("/");
+
+        Assert.NotNull(editorPage.QuerySelector("header nav a[href='/admin']"));
+        Assert.Null(noRolePage.QuerySelector("header nav a[href='/admin']"));
+        Assert.NotNull(noRolePage.QuerySelector("header form[action='/account/logout']"));
+    }
+
+    [Fact]
     public async Task SignOut_EndsTheSession()
     {
         var client = await factory.SignedInClientAsync(Roles.Editor);
