@@ -94,7 +94,7 @@ public sealed class ArticleAdminService(
         await writer.LinkAsync(article, document.Categories, document.Sources, cancellationToken);
         article.Revisions.Add(Revision(article, 1, user, "created"));
         audit.Add(user, "create", article.Slug, $"{article.Status}: {article.Title}");
-        Notify(wasPublic: false, article, now);
+        await NotifyAsync(wasPublic: false, article, now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         return new SaveResult(article.Id, article.Slug);
     }
@@ -122,7 +122,7 @@ public sealed class ArticleAdminService(
         article.UpdatedAtUtc = now;
         article.Revisions.Add(Revision(article, await NextRevisionAsync(id, cancellationToken), user, action));
         audit.Add(user, AuditAction(action, wasPublic, IsPublic(article, now)), article.Slug, article.Title);
-        Notify(wasPublic, article, now);
+        await NotifyAsync(wasPublic, article, now, cancellationToken);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -177,7 +177,7 @@ public sealed class ArticleAdminService(
         var wasPublic = IsPublic(article, Now);
         article.DeletedAtUtc = Now;
         audit.Add(user, "delete", article.Slug, article.Title);
-        Notify(wasPublic, article, Now);
+        await NotifyAsync(wasPublic, article, Now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         return true;
     }
@@ -274,11 +274,11 @@ public sealed class ArticleAdminService(
     };
 
     /// <summary>Tells webhook subscribers what readers will now see differently (nothing, for a draft saved as a draft).</summary>
-    private void Notify(bool wasPublic, Article article, DateTime now)
+    private async Task NotifyAsync(bool wasPublic, Article article, DateTime now, CancellationToken cancellationToken)
     {
         if (WebhookEvents.For(wasPublic, IsPublic(article, now)) is { } eventName)
         {
-            webhooks.Enqueue(eventName, article);
+            await webhooks.EnqueueAsync(eventName, article, cancellationToken);
         }
     }
 

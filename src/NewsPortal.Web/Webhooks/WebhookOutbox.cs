@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using NewsPortal.Web.Articles;
 using NewsPortal.Web.Data;
@@ -30,10 +31,10 @@ public sealed class WebhookOutbox(NewsDbContext db, TimeProvider clock, IOptions
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public void Enqueue(string eventName, Article article)
+    public async Task EnqueueAsync(string eventName, Article article, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var subscriptions = db.WebhookSubscriptions.Where(s => s.Active).Select(s => s.Id).ToList();
+        var subscriptions = await db.WebhookSubscriptions.Where(s => s.Active).Select(s => s.Id).ToListAsync(cancellationToken);
         if (subscriptions.Count == 0)
         {
             return;
