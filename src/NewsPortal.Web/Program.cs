@@ -1,5 +1,6 @@
 using NewsPortal.Web;
 using NewsPortal.Web.Api;
+using NewsPortal.Web.Caching;
 using NewsPortal.Web.Cli;
 using NewsPortal.Web.Data;
 using NewsPortal.Web.Feeds;
@@ -33,6 +34,7 @@ try
     builder.Services.AddNewsPortalStore(builder.Configuration, builder.Environment);
     builder.Services.AddNewsPortalAccounts(builder.Configuration);
     builder.Services.AddNewsPortalFeatures();
+    builder.Services.AddNewsPortalCaching();
 
     var app = builder.Build();
 
@@ -43,7 +45,8 @@ try
         return await CommandLine.RunAsync(app.Services, args, Console.Out);
     }
 
-    // The request pipeline: errors become real pages (problem+json under /api), then logging, routing, limits, identity, files and pages.
+    // The request pipeline: errors become real pages (problem+json under /api), then logging, routing, limits, identity,
+    // the output cache (after due stories are published), files and pages.
     app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api.UseExceptionHandler().UseStatusCodePages());
     app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"), site =>
     {
@@ -64,6 +67,7 @@ try
     app.UseRateLimiter();
     app.UseAuthentication();
     app.UseAuthorization();
+    app.UseNewsPortalCaching();
     app.MapStaticAssets();
     app.MapRazorPages().WithStaticAssets();
     app.MapOpenSearch();

@@ -3,6 +3,7 @@ using DiffPlex.DiffBuilder.Model;
 using Microsoft.EntityFrameworkCore;
 using NewsPortal.Web.Articles;
 using NewsPortal.Web.Audit;
+using NewsPortal.Web.Caching;
 using NewsPortal.Web.Data;
 using NewsPortal.Web.Import;
 using NewsPortal.Web.Shared;
@@ -26,7 +27,8 @@ public sealed record SaveResult(int Id, string Slug, string? Conflict = null)
 
 /// <summary>The editors' side of articles: list, write, schedule, revise, restore, delete. Every save keeps a revision.</summary>
 public sealed class ArticleAdminService(
-    NewsDbContext db, ArticleWriter writer, AuditLog audit, WebhookOutbox webhooks, MarkdownRenderer markdown, TimeProvider clock)
+    NewsDbContext db, ArticleWriter writer, AuditLog audit, WebhookOutbox webhooks, MarkdownRenderer markdown, PageCache cache,
+    PublishSchedule schedule, TimeProvider clock)
 {
     public const int PageSize = 20;
 
@@ -95,7 +97,7 @@ public sealed class ArticleAdminService(
         article.Revisions.Add(Revision(article, 1, user, "created"));
         audit.Add(user, "create", article.Slug, $"{article.Status}: {article.Title}");
         await NotifyAsync(wasPublic: false, article, now, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
+        await SaveAsync(article, before: null, cancellationToken);
         return new SaveResult(article.Id, article.Slug);
     }
 
@@ -116,6 +118,7 @@ public sealed class ArticleAdminService(
         }
 
         var wasPublic = IsPublic(article, now);
+        var before = ArticleState.Of(article);
         Apply(article, form, document, now);
         await writer.LinkAsync(article, document.Categories, document.Sources, cancellationToken);
         article.Version++;
@@ -125,7 +128,7 @@ public sealed class ArticleAdminService(
         await NotifyAsync(wasPublic, article, now, cancellationToken);
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            await SaveAsync(article, before, cancellationToken);
         }
         catch (DbUpdateConcurrencyException)
         {
@@ -168,31 +171,34 @@ public sealed class ArticleAdminService(
     /// <summary>Soft delete: the article leaves every public page (its URL answers 410) until an admin restores it.</summary>
     public async Task<bool> DeleteAsync(int id, string user, CancellationToken cancellationToken = default)
     {
-        var article = await db.Articles.SingleOrDefaultAsync(a => a.Id == id && a.DeletedAtUtc == null, cancellationToken);
+        var article = await LoadAsync(id, cancellationToken);
         if (article is null)
         {
             return false;
         }
 
         var wasPublic = IsPublic(article, Now);
+        var before = ArticleState.Of(article);
         article.DeletedAtUtc = Now;
         audit.Add(user, "delete", article.Slug, article.Title);
         await NotifyAsync(wasPublic, article, Now, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
+        await SaveAsync(article, before, cancellationToken);
         return true;
     }
 
     public async Task<bool> UndeleteAsync(int id, string user, CancellationToken cancellationToken = default)
     {
-        var article = await db.Articles.SingleOrDefaultAsync(a => a.Id == id && a.DeletedAtUtc != null, cancellationToken);
+        var article = await db.Articles.Include(a => a.Categories).Include(a => a.Sources).AsSplitQuery()
+            .SingleOrDefaultAsync(a => a.Id == id && a.DeletedAtUtc != null, cancellationToken);
         if (article is null)
         {
             return false;
         }
 
+        var before = ArticleState.Of(article);
         article.DeletedAtUtc = null;
         audit.Add(user, "restore", article.Slug, article.Title);
-        await db.SaveChangesAsync(cancellationToken);
+        await SaveAsync(article, before, cancellationToken);
         return true;
     }
 
@@ -242,6 +248,7 @@ public sealed class ArticleAdminService(
         article.Dateline = document.Dateline;
         article.Body = document.Body;
         article.Lede = markdown.Lede(document.Body, Article.LedeMaxLength);
+        article.BodyHtml = markdown.ToHtml(document.Body, document.Dateline);
         article.PublishedOn = document.PublishedOn;
         article.DocumentDate = document.DocumentDate;
         article.Language = document.Language ?? article.Language;
@@ -255,6 +262,31 @@ public sealed class ArticleAdminService(
             ArticleStatus.Published => form.PublishAtUtc is { } at && at <= now ? DateTime.SpecifyKind(at, DateTimeKind.Utc) : article.PublishAtUtc is { } was && was <= now ? was : now,
             _ => article.PublishAtUtc,
         };
+
+        // A time already come is simply published: listings show published stories only.
+        if (article.Status == ArticleStatus.Scheduled && article.PublishAtUtc <= now)
+        {
+            article.Status = ArticleStatus.Published;
+        }
+    }
+
+    /// <summary>
+    /// Saves the unit of work with the cache tags of the article's change in the same transaction (so other
+    /// processes evict them too), then evicts them here before the request returns.
+    /// </summary>
+    private async Task SaveAsync(Article article, ArticleState? before, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        var tags = await cache.TagsForAsync([(before, ArticleState.Of(article))], cancellationToken);
+        cache.Record(tags);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        await cache.EvictAsync(tags, cancellationToken);
+        if (article is { Status: ArticleStatus.Scheduled, PublishAtUtc: { } at, DeletedAtUtc: null })
+        {
+            schedule.Scheduled(at);
+        }
     }
 
     private Task<Article?> LoadAsync(int id, CancellationToken cancellationToken)

@@ -2,6 +2,7 @@ using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using NewsPortal.Web.Articles;
 using NewsPortal.Web.Audit;
+using NewsPortal.Web.Caching;
 using NewsPortal.Web.Data;
 using NewsPortal.Web.Shared;
 
@@ -16,7 +17,7 @@ public enum NameKind
 public sealed record NameRow(int Id, string Name, string Slug, int ArticleCount, IReadOnlyList<string> Aliases);
 
 /// <summary>Renames and merges categories and sources, and gives them aliases the importer will map to them.</summary>
-public sealed class NameAdminService(NewsDbContext db, AuditLog audit)
+public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache cache)
 {
     public Task<List<NameRow>> ListAsync(NameKind kind, CancellationToken cancellationToken = default) => kind == NameKind.Category
         ? db.Categories.AsNoTracking().OrderBy(c => c.NameKey)
@@ -88,7 +89,7 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit)
         }
 
         audit.Add(user, "rename", $"{noun} {oldSlug}", $"'{oldName}' → '{name}'");
-        await db.SaveChangesAsync(cancellationToken);
+        await SaveAsync(NameTags(noun, id), cancellationToken);
         return null;
     }
 
@@ -126,7 +127,7 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit)
         aliases.Add(alias(from.Name, from.NameKey, from.Slug, intoId));
         set.Remove(from);
         audit.Add(user, "merge", $"{noun} {from.Slug}", $"'{from.Name}' merged into '{into.Name}'");
-        await db.SaveChangesAsync(cancellationToken);
+        await SaveAsync([.. NameTags(noun, fromId), .. NameTags(noun, intoId)], cancellationToken);
         return null;
     }
 
@@ -155,8 +156,21 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit)
 
         aliases.Add(alias(name, key, id));
         audit.Add(user, "alias", $"{noun} #{id}", name);
-        await db.SaveChangesAsync(cancellationToken);
+        // Searches may name it by the alias now.
+        await SaveAsync([CacheTags.Search], cancellationToken);
         return null;
+    }
+
+    /// <summary>What shows a category's or source's name: its listing, every page showing it on a story, counts, search and the sitemap.</summary>
+    private static string[] NameTags(string noun, int id) => noun == "category"
+        ? [CacheTags.Category(id), Listing.InCategory(id).CacheTag, CacheTags.Names, CacheTags.Search, CacheTags.SitemapPages]
+        : [CacheTags.Source(id), Listing.FromSource(id).CacheTag, CacheTags.Names, CacheTags.Search, CacheTags.SitemapPages];
+
+    private async Task SaveAsync(IReadOnlyCollection<string> tags, CancellationToken cancellationToken)
+    {
+        cache.Record(tags);
+        await db.SaveChangesAsync(cancellationToken);
+        await cache.EvictAsync(tags, cancellationToken);
     }
 
     private static async Task<bool> NameTakenAsync<T, TAlias>(DbSet<T> set, DbSet<TAlias> aliases, string key, int? exceptId, CancellationToken cancellationToken)

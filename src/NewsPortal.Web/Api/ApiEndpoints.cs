@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using NewsPortal.Web.Accounts;
 using NewsPortal.Web.Admin;
 using NewsPortal.Web.Articles;
+using NewsPortal.Web.Caching;
 using NewsPortal.Web.Categories;
 using NewsPortal.Web.Import;
 using NewsPortal.Web.Search;
@@ -125,6 +126,7 @@ public static class ApiEndpoints
             context.Response.Headers.Link = $"<{context.Request.Path}{QueryString.Create(query)}>; rel=\"next\"";
         }
 
+        context.TagResponse(page.CacheTags);
         return WithETag(context, page);
     }
 
@@ -132,16 +134,17 @@ public static class ApiEndpoints
     {
         var user = await OptionalUserAsync(context);
         var (article, gone, _) = await reads.GetAsync(slug, user is not null && IsEditor(user), cancellationToken);
+        context.TagResponse(article?.CacheTags ?? []);
         return article is not null ? WithETag(context, article)
             : gone ? ApiProblems.Problem(StatusCodes.Status410Gone, "Gone", $"The article '{slug}' was deleted.")
             : ApiProblems.NotFound($"There is no article '{slug}'.");
     }
 
     private static async Task<IResult> ListCategoriesAsync(HttpContext context, CategoryService categories, CancellationToken cancellationToken)
-        => WithETag(context, (await categories.ListWithCountsAsync(cancellationToken)).Select(c => new ApiName(c.Name, c.Slug, c.ArticleCount)).ToList());
+        => WithETag(context.TagResponse(CacheTags.Names), (await categories.ListWithCountsAsync(cancellationToken)).Select(c => new ApiName(c.Name, c.Slug, c.ArticleCount)).ToList());
 
     private static async Task<IResult> ListSourcesAsync(HttpContext context, SourceService sources, CancellationToken cancellationToken)
-        => WithETag(context, (await sources.ListWithCountsAsync(cancellationToken)).Select(s => new ApiName(s.Name, s.Slug, s.ArticleCount)).ToList());
+        => WithETag(context.TagResponse(CacheTags.Names), (await sources.ListWithCountsAsync(cancellationToken)).Select(s => new ApiName(s.Name, s.Slug, s.ArticleCount)).ToList());
 
     private static async Task<IResult> SearchAsync(HttpContext context, SearchService search, string? q, int? page, CancellationToken cancellationToken)
     {
@@ -151,6 +154,7 @@ public static class ApiEndpoints
         }
 
         var results = await search.SearchAsync(SearchQuery.Parse(q), page ?? 1, cancellationToken);
+        context.TagResponse([CacheTags.Search, .. results.Hits.Items.SelectMany(SearchService.TagsOf)]);
         return WithETag(context, new ApiSearchResults(
             results.Query.Text, results.Hits.TotalCount, results.Hits.PageNumber, results.Hits.TotalPages,
             [.. results.Hits.Items.Select(h => new ApiSearchHit(h.Slug, h.Title, h.TitleHtml, h.SnippetHtml, h.PublishedOn, h.Language))],

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace NewsPortal.Web.Api;
 
 /// <summary>An article in a list.</summary>
@@ -9,10 +11,20 @@ public sealed record ApiArticleSummary(
 public sealed record ApiArticle(
     string Slug, string Title, string? Dateline, string BodyMarkdown, string BodyHtml, string Lede, DateOnly PublishedOn, DateTime? DocumentDate,
     string Language, string? Site, string? OriginalUrl, IReadOnlyList<string> Categories, IReadOnlyList<string> Sources, string Status,
-    DateTime? PublishAt, string? CorrectionNote, DateTime CreatedAt, DateTime UpdatedAt, int Version);
+    DateTime? PublishAt, string? CorrectionNote, DateTime CreatedAt, DateTime UpdatedAt, int Version)
+{
+    /// <summary>The output-cache tags of a response carrying it (not sent).</summary>
+    [JsonIgnore]
+    public IReadOnlyList<string> CacheTags { get; init; } = [];
+}
 
 /// <summary>A page of results and the cursor of the next one (null on the last page).</summary>
-public sealed record ApiPage<T>(IReadOnlyList<T> Items, string? NextCursor);
+public sealed record ApiPage<T>(IReadOnlyList<T> Items, string? NextCursor)
+{
+    /// <summary>The output-cache tags of a response carrying it (not sent).</summary>
+    [JsonIgnore]
+    public IReadOnlyList<string> CacheTags { get; init; } = [];
+}
 
 /// <summary>A category or source with its number of public articles.</summary>
 public sealed record ApiName(string Name, string Slug, int Articles);

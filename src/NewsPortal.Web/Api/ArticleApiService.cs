@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using NewsPortal.Web.Articles;
+using NewsPortal.Web.Caching;
 using NewsPortal.Web.Data;
 using NewsPortal.Web.Shared;
 
@@ -10,65 +11,186 @@ namespace NewsPortal.Web.Api;
 public sealed record ApiArticleFilter(string? Category, string? Source, string? Language, string? Status, DateOnly? From, DateOnly? To, string? Text);
 
 /// <summary>
-/// The API's reads. Lists page by cursor on (published date, id), newest first, so a page never repeats or skips
-/// an article because others were added meanwhile.
+/// The API's reads. Lists page by cursor on the listings' order (newest first), so a page never repeats or skips an
+/// article because others were added meanwhile; each page is one index walk, as the site's listings are.
 /// </summary>
-public sealed class ArticleApiService(NewsDbContext db, MarkdownRenderer markdown, TimeProvider clock)
+public sealed class ArticleApiService(NewsDbContext db, ArticleService articles, MarkdownRenderer markdown, TimeProvider clock)
 {
     public const int MaxLimit = 100;
+
+    /// <summary>
+    /// Stories a filtered list looks at per request when more than one filter applies: it walks the most selective
+    /// listing and checks the rest on each story, so a rare combination answers with fewer items (or none) and a
+    /// cursor to carry on from, rather than reading the whole store.
+    /// </summary>
+    public const int ScanBudget = 2_000;
+
+    /// <summary>Text filters (<c>q</c>) look among this many of the most recently added matches.</summary>
+    public const int TextMatches = 1_000;
+
+    private const string SummaryColumns = """
+        a."Id", a."SortKey", a."Slug", a."Title", a."Lede", a."PublishedOn", a."DocumentDate", a."Language", a."PublishAtUtc", a."UpdatedAtUtc"
+        """;
 
     /// <summary>Lists articles; <paramref name="editor"/> may see every status, others only what is public.</summary>
     public async Task<ApiPage<ApiArticleSummary>?> ListAsync(ApiArticleFilter filter, string? cursor, int limit, bool editor, CancellationToken cancellationToken)
     {
+        ListingCursor? position = null;
+        if (cursor is not null)
+        {
+            if (!TryReadCursor(cursor, out var read))
+            {
+                return null;
+            }
+
+            position = read;
+        }
+
+        if (editor)
+        {
+            return await EditorListAsync(filter, position, limit, cancellationToken);
+        }
+
+        int? categoryId = null, sourceId = null;
+        if (!string.IsNullOrWhiteSpace(filter.Category)
+            && (categoryId = await db.Categories.Where(c => c.Slug == filter.Category).Select(c => (int?)c.Id).FirstOrDefaultAsync(cancellationToken)) is null)
+        {
+            return new ApiPage<ApiArticleSummary>([], null);
+        }
+
+        if (!string.IsNullOrWhiteSpace(filter.Source)
+            && (sourceId = await db.Sources.Where(s => s.Slug == filter.Source).Select(s => (int?)s.Id).FirstOrDefaultAsync(cancellationToken)) is null)
+        {
+            return new ApiPage<ApiArticleSummary>([], null);
+        }
+
+        var language = string.IsNullOrWhiteSpace(filter.Language) ? null : filter.Language.Trim().ToLowerInvariant();
+        var match = string.IsNullOrWhiteSpace(filter.Text) ? null : Search.SearchQuery.Parse(filter.Text) with { Excluded = [] };
+        if (match is { Terms.Count: 0 })
+        {
+            return new ApiPage<ApiArticleSummary>([], null);
+        }
+
+        // Walk the narrowest listing; whatever else was asked is checked on each story reached.
+        var listing = categoryId is { } category ? Listing.InCategory(category)
+            : sourceId is { } source ? Listing.FromSource(source)
+            : language is not null ? Listing.InLanguage(language)
+            : Listing.All;
+        (long, long)? keys = filter.From is null && filter.To is null ? null
+            : (filter.From is { } from ? ListingOrder.StartOf(from) : 0, filter.To is { } to ? ListingOrder.StartOf(to.AddDays(1)) : long.MaxValue);
+        var checks = new List<Func<Func<object, string>, string>>();
+        if (categoryId is not null && sourceId is { } alsoSource)
+        {
+            checks.Add(arg => $"""EXISTS (SELECT 1 FROM "ArticleSources" x WHERE x."ArticlesId" = a."Id" AND x."SourcesId" = {arg(alsoSource)})""");
+        }
+
+        if (language is not null && listing.Kind != ListingKind.Language)
+        {
+            checks.Add(arg => $"""lower(a."Language") = {arg(language)}""");
+        }
+
+        if (match?.ToFtsMatch() is { } fts)
+        {
+            checks.Add(arg => $"""
+                a."Id" IN (SELECT rowid FROM "ArticleSearch" WHERE "ArticleSearch" MATCH {arg(fts)} ORDER BY rowid DESC LIMIT {arg(TextMatches)})
+                """);
+        }
+
+        List<SummaryRow> rows;
+        ListingCursor? resume = null;
+        if (checks.Count == 0)
+        {
+            rows = await articles.WalkAsync<SummaryRow>(listing, SummaryColumns, position, older: true, limit + 1, cancellationToken, keys: keys);
+        }
+        else
+        {
+            var walk = listing.Walk(ArticleService.KeyColumns, position, older: true, ScanBudget, out var walkArgs, keys: keys);
+            var args = walkArgs.ToList();
+            string Arg(object value)
+            {
+                args.Add(value);
+                return "{" + (args.Count - 1).ToString(CultureInfo.InvariantCulture) + "}";
+            }
+
+            var conditions = string.Join(" AND ", checks.Select(check => check(Arg)));
+            var sql = $"""
+                -- bounded: sorts at most {ScanBudget} stories, the walk's budget
+                SELECT {SummaryColumns} FROM ({walk}) d JOIN "Articles" a ON a."Id" = d."Id"
+                WHERE {conditions} ORDER BY d."SortKey" DESC, d."Id" DESC LIMIT {Arg(limit + 1)}
+                """;
+            rows = await db.Database.SqlQueryRaw<SummaryRow>(sql, [.. args]).ToListAsync(cancellationToken);
+            if (rows.Count <= limit)
+            {
+                // The budget ran out before a page was found: carry on from the last story looked at.
+                var last = await articles.WalkAsync<ArticleService.KeyRow>(listing, ArticleService.KeyColumns, position, older: true, 1, cancellationToken, skip: ScanBudget - 1, keys: keys);
+                resume = last.Count == 1 ? new ListingCursor(last[0].SortKey, last[0].Id) : null;
+            }
+        }
+
+        var page = rows.Take(limit).ToList();
+        var next = rows.Count > limit ? new ListingCursor(page[^1].SortKey, page[^1].Id) : resume;
+        var names = await articles.NamesAsync([.. page.Select(r => r.Id)], cancellationToken);
+        return new ApiPage<ApiArticleSummary>(
+            [.. page.Select(r => new ApiArticleSummary(r.Slug, r.Title, r.Lede, r.PublishedOn, r.DocumentDate, r.Language, nameof(ArticleStatus.Published),
+                r.PublishAtUtc, r.UpdatedAtUtc, [.. names.CategoriesOf(r.Id).Select(c => c.Name)], [.. names.SourcesOf(r.Id).Select(s => s.Name)]))],
+            next is { } cursorNext ? WriteCursor(cursorNext) : null)
+        {
+            CacheTags =
+            [
+                listing.CacheTag, .. match is null ? Array.Empty<string>() : [CacheTags.Search],
+                .. page.SelectMany(r => names.CategoriesOf(r.Id).Select(c => CacheTags.Category(c.Id))
+                    .Concat(names.SourcesOf(r.Id).Select(s => CacheTags.Source(s.Id))).Prepend(CacheTags.Article(r.Id))),
+            ],
+        };
+    }
+
+    /// <summary>Editors' lists, by status: every story of that status, newest first.</summary>
+    private async Task<ApiPage<ApiArticleSummary>> EditorListAsync(ApiArticleFilter filter, ListingCursor? position, int limit, CancellationToken cancellationToken)
+    {
         var now = clock.GetUtcNow().UtcDateTime;
-        var articles = db.Articles.AsNoTracking();
-        articles = articles.WithStatus(editor ? filter.Status : null, now, all => all.Where(ArticleVisibility.IsPublicAt(now)));
+        var query = db.Articles.AsNoTracking().WithStatus(filter.Status, now, all => all.Where(ArticleVisibility.IsPublicAt(now)));
         if (!string.IsNullOrWhiteSpace(filter.Category))
         {
-            articles = articles.Where(a => a.Categories.Any(c => c.Slug == filter.Category));
+            query = query.Where(a => a.Categories.Any(c => c.Slug == filter.Category));
         }
 
         if (!string.IsNullOrWhiteSpace(filter.Source))
         {
-            articles = articles.Where(a => a.Sources.Any(s => s.Slug == filter.Source));
+            query = query.Where(a => a.Sources.Any(s => s.Slug == filter.Source));
         }
 
         if (!string.IsNullOrWhiteSpace(filter.Language))
         {
-            var language = filter.Language.ToLowerInvariant();
-            articles = articles.Where(a => a.Language.ToLower() == language || a.Language.ToLower().StartsWith(language + "-"));
+            var language = filter.Language.Trim().ToLowerInvariant();
+            query = query.Where(a => a.Language.ToLower() == language);
         }
 
         if (filter.From is { } from)
         {
-            articles = articles.Where(a => a.PublishedOn >= from);
+            query = query.Where(a => a.PublishedOn >= from);
         }
 
         if (filter.To is { } to)
         {
-            articles = articles.Where(a => a.PublishedOn <= to);
+            query = query.Where(a => a.PublishedOn <= to);
         }
 
         if (!string.IsNullOrWhiteSpace(filter.Text))
         {
             var text = filter.Text.Trim();
-            articles = articles.Where(a => a.Title.Contains(text) || a.Body.Contains(text));
+            query = query.Where(a => a.Title.Contains(text) || a.Body.Contains(text));
         }
 
-        if (cursor is not null)
+        if (position is { } p)
         {
-            if (!TryReadCursor(cursor, out var date, out var id))
-            {
-                return null;
-            }
-
-            articles = articles.Where(a => a.PublishedOn < date || (a.PublishedOn == date && a.Id < id));
+            query = query.Where(a => a.SortKey < p.SortKey || (a.SortKey == p.SortKey && a.Id < p.Id));
         }
 
-        var rows = await articles.OrderByDescending(a => a.PublishedOn).ThenByDescending(a => a.Id).Take(limit + 1)
+        var rows = await query.OrderByDescending(a => a.SortKey).ThenByDescending(a => a.Id).Take(limit + 1)
             .Select(a => new
             {
                 a.Id,
+                a.SortKey,
                 a.Slug,
                 a.Title,
                 a.Lede,
@@ -79,39 +201,35 @@ public sealed class ArticleApiService(NewsDbContext db, MarkdownRenderer markdow
                 a.PublishAtUtc,
                 a.UpdatedAtUtc,
                 Deleted = a.DeletedAtUtc != null,
-                Categories = a.Categories.OrderBy(c => c.Name).Select(c => c.Name).ToList(),
-                Sources = a.Sources.OrderBy(s => s.Name).Select(s => s.Name).ToList(),
             })
-            .AsSplitQuery()
             .ToListAsync(cancellationToken);
         var page = rows.Take(limit).ToList();
-        var next = rows.Count > limit ? WriteCursor(page[^1].PublishedOn, page[^1].Id) : null;
+        var names = await articles.NamesAsync([.. page.Select(r => r.Id)], cancellationToken);
         return new ApiPage<ApiArticleSummary>(
             [.. page.Select(r => new ApiArticleSummary(r.Slug, r.Title, r.Lede, r.PublishedOn, r.DocumentDate, r.Language,
-                r.Deleted ? "Deleted" : ArticleVisibility.Effective(r.Status, r.PublishAtUtc, now).ToString(), r.PublishAtUtc, r.UpdatedAtUtc, r.Categories, r.Sources))],
-            next);
+                r.Deleted ? "Deleted" : ArticleVisibility.Effective(r.Status, r.PublishAtUtc, now).ToString(), r.PublishAtUtc, r.UpdatedAtUtc,
+                [.. names.CategoriesOf(r.Id).Select(c => c.Name)], [.. names.SourcesOf(r.Id).Select(s => s.Name)]))],
+            rows.Count > limit ? WriteCursor(new ListingCursor(page[^1].SortKey, page[^1].Id)) : null);
     }
 
     /// <summary>One article by slug; null when it does not exist or (for readers) is not public. Gone when deleted.</summary>
     public async Task<(ApiArticle? Article, bool Gone, int Id)> GetAsync(string slug, bool editor, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var query = db.Articles.AsNoTracking().Where(a => a.Slug == slug);
-        var row = await query.Select(a => new
+        var row = await db.Articles.AsNoTracking().Where(a => a.Slug == slug).Select(a => new
         {
             a.Id,
             a.Slug,
             a.Title,
             a.Dateline,
             a.Body,
+            a.BodyHtml,
             a.Lede,
             a.PublishedOn,
             a.DocumentDate,
             a.Language,
             a.Site,
             a.OriginalUrl,
-            Categories = a.Categories.OrderBy(c => c.Name).Select(c => c.Name).ToList(),
-            Sources = a.Sources.OrderBy(s => s.Name).Select(s => s.Name).ToList(),
             a.Status,
             a.PublishAtUtc,
             a.CorrectionNote,
@@ -119,7 +237,7 @@ public sealed class ArticleApiService(NewsDbContext db, MarkdownRenderer markdow
             a.UpdatedAtUtc,
             a.Version,
             a.DeletedAtUtc,
-        }).AsSplitQuery().SingleOrDefaultAsync(cancellationToken);
+        }).SingleOrDefaultAsync(cancellationToken);
         if (row is null)
         {
             return (null, false, 0);
@@ -136,29 +254,42 @@ public sealed class ArticleApiService(NewsDbContext db, MarkdownRenderer markdow
             return (null, false, 0);
         }
 
-        return (new ApiArticle(row.Slug, row.Title, row.Dateline, row.Body, markdown.ToHtml(row.Body, row.Dateline), row.Lede, row.PublishedOn,
-            row.DocumentDate, row.Language, row.Site, row.OriginalUrl, row.Categories, row.Sources, status.ToString(), row.PublishAtUtc,
-            row.CorrectionNote, row.CreatedAtUtc, row.UpdatedAtUtc, row.Version), false, row.Id);
+        var names = await articles.NamesAsync([row.Id], cancellationToken);
+        var (categories, sources) = (names.CategoriesOf(row.Id), names.SourcesOf(row.Id));
+        return (new ApiArticle(row.Slug, row.Title, row.Dateline, row.Body, row.BodyHtml ?? markdown.ToHtml(row.Body, row.Dateline), row.Lede, row.PublishedOn,
+            row.DocumentDate, row.Language, row.Site, row.OriginalUrl, [.. categories.Select(c => c.Name)], [.. sources.Select(s => s.Name)], status.ToString(),
+            row.PublishAtUtc, row.CorrectionNote, row.CreatedAtUtc, row.UpdatedAtUtc, row.Version)
+        {
+            CacheTags = [CacheTags.Article(row.Id), .. categories.Select(c => CacheTags.Category(c.Id)), .. sources.Select(s => CacheTags.Source(s.Id))],
+        }, false, row.Id);
     }
 
-    private static string WriteCursor(DateOnly date, int id)
-        => Convert.ToBase64String(Encoding.UTF8.GetBytes($"{date:yyyy-MM-dd}|{id}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    // Opaque to clients: the position of the last story of a page, base64url.
+    private static string WriteCursor(ListingCursor cursor)
+        => Convert.ToBase64String(Encoding.UTF8.GetBytes(cursor.ToString())).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    private static bool TryReadCursor(string cursor, out DateOnly date, out int id)
+    private static bool TryReadCursor(string cursor, out ListingCursor position)
     {
-        (date, id) = (default, 0);
+        position = default;
         try
         {
             var padded = cursor.Replace('-', '+').Replace('_', '/');
             padded += new string('=', (4 - (padded.Length % 4)) % 4);
-            var parts = Encoding.UTF8.GetString(Convert.FromBase64String(padded)).Split('|');
-            return parts.Length == 2
-                && DateOnly.TryParseExact(parts[0], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date)
-                && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out id);
+            if (!ListingCursor.TryParse(Encoding.UTF8.GetString(Convert.FromBase64String(padded)), out var read))
+            {
+                return false;
+            }
+
+            position = read.Value;
+            return true;
         }
         catch (FormatException)
         {
             return false;
         }
     }
+
+    private sealed record SummaryRow(
+        int Id, long SortKey, string Slug, string Title, string Lede, DateOnly PublishedOn, DateTime? DocumentDate, string Language,
+        DateTime? PublishAtUtc, DateTime UpdatedAtUtc);
 }

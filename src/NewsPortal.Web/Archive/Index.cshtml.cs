@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using NewsPortal.Web.Caching;
 using NewsPortal.Web.Articles;
 
 namespace NewsPortal.Web.Archive;
@@ -7,5 +8,9 @@ public sealed class IndexModel(ArticleService articles) : PageModel
 {
     public IReadOnlyList<ArchiveMonth> Months { get; private set; } = [];
 
-    public async Task OnGetAsync(CancellationToken cancellationToken) => Months = await articles.MonthsAsync(cancellationToken);
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        Months = await articles.MonthsAsync(cancellationToken);
+        HttpContext.TagResponse(CacheTags.Names);
+    }
 }

@@ -9,25 +9,14 @@ public sealed class MonthModel(ArticleService articles) : ListingPageModel
 {
     public string Name { get; private set; } = "";
 
-    public async Task<IActionResult> OnGetAsync(int year, int month, [FromQuery(Name = "page")] string? pageNumber, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnGetAsync(int year, int month, CancellationToken cancellationToken)
     {
-        if (year is < 1 or > 9998 || month is < 1 or > 12)
+        if (year is < 1 or > 9998 || month is < 1 or > 12 || await articles.CountAsync(ListingCount.Month(year, month), cancellationToken) == 0)
         {
             return NotFound();
-        }
-
-        if (!PageNumber.TryParse(pageNumber, out var requested))
-        {
-            return BadPageNumber();
         }
 
         Name = new DateOnly(year, month, 1).ToString("MMMM yyyy", CultureInfo.InvariantCulture);
-        Articles = await articles.ListInMonthAsync(year, month, requested, cancellationToken);
-        if (Articles.TotalCount == 0)
-        {
-            return NotFound();
-        }
-
-        return ShowListing(requested);
+        return await ShowListingAsync(articles, Listing.InMonth(year, month), cancellationToken);
     }
 }

@@ -24,14 +24,39 @@ public class Article
     /// <summary>The story in Markdown; untrusted, so it is only ever shown through the MarkdownRenderer.</summary>
     public required string Body { get; set; }
 
+    /// <summary>
+    /// The body (with its dateline) as the MarkdownRenderer made it when the story was written, sanitised, so pages and
+    /// feeds need not render it again. Null only for stories stored before it was kept; those are rendered when read.
+    /// </summary>
+    public string? BodyHtml { get; set; }
+
     /// <summary>Plain text of the first paragraph, trimmed, kept so listings need not render Markdown.</summary>
     public required string Lede { get; set; }
 
     /// <summary>The "Published on" date of the snippet.</summary>
-    public DateOnly PublishedOn { get; set; }
+    public DateOnly PublishedOn
+    {
+        get;
+        set
+        {
+            field = value;
+            SortKey = ListingOrder.KeyOf(value, DocumentDate);
+        }
+    }
 
     /// <summary>The snippet's "Document Date": a wall-clock time with no zone, kept as written.</summary>
-    public DateTime? DocumentDate { get; set; }
+    public DateTime? DocumentDate
+    {
+        get;
+        set
+        {
+            field = value;
+            SortKey = ListingOrder.KeyOf(PublishedOn, value);
+        }
+    }
+
+    /// <summary>Where the story stands in every listing, newest first; see <see cref="ListingOrder"/>. Kept by the date setters.</summary>
+    public long SortKey { get; private set; } = ListingOrder.KeyOf(default, null);
 
     /// <summary>BCP 47 language tag, such as "en" or "tr".</summary>
     public required string Language { get; set; }
@@ -45,7 +70,22 @@ public class Article
     public DateTime CreatedAtUtc { get; set; }
     public DateTime UpdatedAtUtc { get; set; }
 
-    public ArticleStatus Status { get; set; } = ArticleStatus.Published;
+    public ArticleStatus Status
+    {
+        get;
+        set
+        {
+            field = value;
+            Listed = IsListed(value, DeletedAtUtc);
+        }
+    } = ArticleStatus.Published;
+
+    /// <summary>
+    /// Whether listings, feeds and sitemaps show the story: published and not deleted. A scheduled story becomes
+    /// published when its time comes (<see cref="PublishSchedule"/>). Kept by the setters of Status and DeletedAtUtc,
+    /// and copied by the store into the category and source links, so every listing reads one index.
+    /// </summary>
+    public bool Listed { get; private set; } = true;
 
     /// <summary>When the article goes (or went) public; for a Scheduled article, a time in the future.</summary>
     public DateTime? PublishAtUtc { get; set; }
@@ -54,7 +94,15 @@ public class Article
     public string? CorrectionNote { get; set; }
 
     /// <summary>Set when an editor deletes the article; an admin can restore it. Its public URL answers 410 meanwhile.</summary>
-    public DateTime? DeletedAtUtc { get; set; }
+    public DateTime? DeletedAtUtc
+    {
+        get;
+        set
+        {
+            field = value;
+            Listed = IsListed(Status, value);
+        }
+    }
 
     /// <summary>Optimistic concurrency token, raised on every editorial save so a stale form cannot overwrite newer work.</summary>
     public int Version { get; set; }
@@ -63,4 +111,6 @@ public class Article
 
     public List<Category> Categories { get; set; } = [];
     public List<Source> Sources { get; set; } = [];
+
+    private static bool IsListed(ArticleStatus status, DateTime? deletedAtUtc) => status == ArticleStatus.Published && deletedAtUtc is null;
 }

@@ -18,11 +18,15 @@ public sealed class ArticleConfiguration : IEntityTypeConfiguration<Article>
         builder.Property(a => a.CorrectionNote).HasMaxLength(Article.CorrectionMaxLength);
         builder.Property(a => a.Status).HasConversion<string>().HasMaxLength(20);
         builder.Property(a => a.Version).IsConcurrencyToken();
+        // Due scheduled stories, and the news sitemap's last two days of published ones.
         builder.HasIndex(a => new { a.Status, a.PublishAtUtc });
 
         builder.HasIndex(a => a.Slug).IsUnique();
-        // Listings sort newest first on these columns.
-        builder.HasIndex(a => new { a.PublishedOn, a.DocumentDate, a.Id });
+        // Every listing walks an index in this order from a (sort key, id) position; the language listing's index,
+        // on lower("Language"), is an expression EF cannot declare and lives in the ListingIndexes migration.
+        builder.HasIndex(a => new { a.Listed, a.SortKey, a.Id }).IsDescending(false, true, true);
+        // Stories stored before bodies were kept rendered, for the background pass that renders them.
+        builder.HasIndex(a => a.Id).HasFilter("\"BodyHtml\" IS NULL").HasDatabaseName("IX_Articles_BodyHtml_Missing");
 
         // The importer recognises a story it already has by site and URL, or by title and document date.
         builder.HasIndex(a => a.OriginalUrl);
@@ -34,7 +38,16 @@ public sealed class ArticleConfiguration : IEntityTypeConfiguration<Article>
         builder.Property(a => a.PublishAtUtc).HasConversion(v => v, v => v.HasValue ? DateTime.SpecifyKind(v.Value, DateTimeKind.Utc) : v);
         builder.Property(a => a.DeletedAtUtc).HasConversion(v => v, v => v.HasValue ? DateTime.SpecifyKind(v.Value, DateTimeKind.Utc) : v);
 
-        builder.HasMany(a => a.Categories).WithMany(c => c.Articles).UsingEntity("ArticleCategories");
-        builder.HasMany(a => a.Sources).WithMany(s => s.Articles).UsingEntity("ArticleSources");
+        // Each link carries a copy of its story's Listed and SortKey (the store's triggers keep them), so a category's or
+        // a source's listing is one index walk too.
+        builder.HasMany(a => a.Categories).WithMany(c => c.Articles).UsingEntity("ArticleCategories", join => ListingLink(join, "CategoriesId"));
+        builder.HasMany(a => a.Sources).WithMany(s => s.Articles).UsingEntity("ArticleSources", join => ListingLink(join, "SourcesId"));
+    }
+
+    private static void ListingLink(EntityTypeBuilder join, string nameColumn)
+    {
+        join.Property<bool>(nameof(Article.Listed));
+        join.Property<long?>(nameof(Article.SortKey));
+        join.HasIndex(nameColumn, nameof(Article.Listed), nameof(Article.SortKey), "ArticlesId").IsDescending(false, false, true, true);
     }
 }

@@ -10,7 +10,13 @@ public sealed record ArticleCard(
     DateOnly PublishedOn,
     string Language,
     IReadOnlyList<NamedLink> Categories,
-    IReadOnlyList<NamedLink> Sources);
+    IReadOnlyList<NamedLink> Sources)
+{
+    public int Id { get; init; }
+
+    /// <summary>Where the card stands in its listing, for the links to the pages either side.</summary>
+    public ListingCursor Position { get; init; }
+}
 
 /// <summary>An article as its own page shows it, with the body already rendered and sanitised.</summary>
 public sealed record ArticleDetails(
@@ -32,6 +38,9 @@ public sealed record ArticleDetails(
 {
     /// <summary>Minutes to read the body at 200 words a minute, rounded up.</summary>
     public int ReadingMinutes { get; init; } = 1;
+
+    /// <summary>Where the article stands in its listings (see <see cref="ListingOrder"/>).</summary>
+    public long SortKey { get; init; }
 }
 
 /// <summary>The stories either side of an article in one of its categories, newest first as the listing shows them.</summary>

@@ -1,58 +1,117 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using NewsPortal.Web.Data;
-using NewsPortal.Web.Languages;
 using NewsPortal.Web.Shared;
 
 namespace NewsPortal.Web.Articles;
 
+/// <summary>
+/// What readers see of articles: listings a page at a time (keyset pages, one index walk each), one article, its
+/// neighbours in its category, and the month archive. Counts come from rows the store keeps, never from counting.
+/// </summary>
 public sealed class ArticleService(NewsDbContext db, MarkdownRenderer markdown, TimeProvider clock, IOptions<PortalOptions> options)
 {
+    /// <summary>The deepest old-style <c>?page=N</c> still followed to its stories; deeper ones go to the last page.</summary>
+    public const int MaxLegacyPage = 500;
+
+    private const string CardColumns = """a."Id", a."SortKey", a."Title", a."Slug", a."Lede", a."PublishedOn", a."Language" """;
+
     private int PageSize => options.Value.PageSize;
 
-    /// <summary>Articles readers may see now: published, or scheduled and due, and not deleted.</summary>
-    private IQueryable<Article> Public => db.Articles.Where(ArticleVisibility.IsPublicAt(clock.GetUtcNow().UtcDateTime));
-
-    /// <summary>All articles, newest first. A page number out of range gives the nearest page that exists.</summary>
-    public Task<PagedList<ArticleCard>> ListAsync(long page, CancellationToken cancellationToken = default)
-        => ListAsync(Public, page, cancellationToken);
-
-    public Task<PagedList<ArticleCard>> ListInCategoryAsync(int categoryId, long page, CancellationToken cancellationToken = default)
-        => ListAsync(Public.Where(a => a.Categories.Any(c => c.Id == categoryId)), page, cancellationToken);
-
-    public Task<PagedList<ArticleCard>> ListFromSourceAsync(int sourceId, long page, CancellationToken cancellationToken = default)
-        => ListAsync(Public.Where(a => a.Sources.Any(s => s.Id == sourceId)), page, cancellationToken);
-
-    /// <summary>Public articles published (by their "Published on" date) in one month, newest first.</summary>
-    public Task<PagedList<ArticleCard>> ListInMonthAsync(int year, int month, long page, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// A page of a listing: the first, the one older than <paramref name="before"/>, or the one newer than
+    /// <paramref name="after"/>. Null when <paramref name="after"/> leaves less than a page: the first page is that page.
+    /// </summary>
+    public async Task<ListingPage<ArticleCard>?> PageAsync(Listing listing, ListingCursor? before, ListingCursor? after, CancellationToken cancellationToken = default)
     {
-        var first = new DateOnly(year, month, 1);
-        var next = first.AddMonths(1);
-        return ListAsync(Public.Where(a => a.PublishedOn >= first && a.PublishedOn < next), page, cancellationToken);
+        var older = after is null;
+        var rows = await WalkAsync<CardRow>(listing, CardColumns, older ? before : after, older, PageSize + 1, cancellationToken);
+        var more = rows.Count > PageSize;
+        if (more)
+        {
+            rows.RemoveAt(rows.Count - 1);
+        }
+
+        if (!older)
+        {
+            if (!more)
+            {
+                return null;
+            }
+
+            rows.Reverse();
+        }
+
+        var names = await NamesAsync([.. rows.Select(r => r.Id)], cancellationToken);
+        var items = rows.Select(r => new ArticleCard(r.Title, r.Slug, r.Lede, r.PublishedOn, r.Language, names.CategoriesOf(r.Id), names.SourcesOf(r.Id))
+        {
+            Id = r.Id,
+            Position = new ListingCursor(r.SortKey, r.Id),
+        }).ToList();
+        if (items.Count == 0)
+        {
+            // Past either end (a stale link): nothing here, but the way back to the start.
+            return new ListingPage<ArticleCard>(items, null, before is not null || after is not null, null);
+        }
+
+        if (older)
+        {
+            // How far the newer side reaches decides whether "newer" is the listing's own first page.
+            var newer = before is null ? 0 : (await WalkAsync<KeyRow>(listing, KeyColumns, items[0].Position, older: false, PageSize + 1, cancellationToken)).Count;
+            return new ListingPage<ArticleCard>(items, newer > PageSize ? items[0].Position : null, newer > 0 && newer <= PageSize, more ? items[^1].Position : null);
+        }
+
+        var olderExists = (await WalkAsync<KeyRow>(listing, KeyColumns, items[^1].Position, older: true, 1, cancellationToken)).Count > 0;
+        return new ListingPage<ArticleCard>(items, items[0].Position, false, olderExists ? items[^1].Position : null);
     }
+
+    /// <summary>
+    /// Where an old-style <c>?page=N</c> address now starts: the story just newer than that page's first, found with
+    /// a bounded walk (at most <see cref="MaxLegacyPage"/> pages); past the end, or deeper, the last page. Null: the first page.
+    /// </summary>
+    public async Task<ListingCursor?> LegacyPageAsync(Listing listing, long page, CancellationToken cancellationToken = default)
+    {
+        if (page <= 1)
+        {
+            return null;
+        }
+
+        if (page <= MaxLegacyPage)
+        {
+            var walk = listing.Walk(KeyColumns, null, older: true, 1, out var args, skip: (int)((page - 1) * PageSize) - 1);
+            var rows = await db.Database.SqlQueryRaw<KeyRow>(walk, args).ToListAsync(cancellationToken);
+            if (rows.Count == 1 && await WalkAsync<KeyRow>(listing, KeyColumns, new ListingCursor(rows[0].SortKey, rows[0].Id), older: true, 1, cancellationToken) is { Count: 1 })
+            {
+                return new ListingCursor(rows[0].SortKey, rows[0].Id);
+            }
+        }
+
+        // The last page holds the oldest stories: those older than the one just newer than them.
+        var oldest = await WalkAsync<KeyRow>(listing, KeyColumns, null, older: false, PageSize + 1, cancellationToken);
+        return oldest.Count > PageSize ? new ListingCursor(oldest[^1].SortKey, oldest[^1].Id) : null;
+    }
+
+    /// <summary>How many stories a listing has, from the counts the store keeps.</summary>
+    public async Task<int> CountAsync(string countKey, CancellationToken cancellationToken = default)
+        => await db.ListingCounts.AsNoTracking().Where(c => c.Key == countKey).Select(c => c.ArticleCount).FirstOrDefaultAsync(cancellationToken);
 
     /// <summary>Every month that has public articles, newest first, with how many.</summary>
     public async Task<List<ArchiveMonth>> MonthsAsync(CancellationToken cancellationToken = default)
-        => (await Public.AsNoTracking()
-            .GroupBy(a => new { a.PublishedOn.Year, a.PublishedOn.Month })
-            .Select(g => new { g.Key.Year, g.Key.Month, Count = g.Count() })
-            .ToListAsync(cancellationToken))
-            .Select(m => new ArchiveMonth(m.Year, m.Month, m.Count))
-            .OrderByDescending(m => m.Year).ThenByDescending(m => m.Month)
-            .ToList();
-
-    public Task<PagedList<ArticleCard>> ListInLanguageAsync(string tag, long page, CancellationToken cancellationToken = default)
-        => ListAsync(Public.Where(LanguageService.In(tag)), page, cancellationToken);
+    {
+        var (first, last) = (ListingCount.Month(1, 1), ListingCount.Month(9999, 12));
+        var counts = await db.ListingCounts.AsNoTracking()
+            .Where(c => string.Compare(c.Key, first) >= 0 && string.Compare(c.Key, last) <= 0 && c.ArticleCount > 0)
+            .OrderByDescending(c => c.Key)
+            .Select(c => new { c.Key, c.ArticleCount })
+            .ToListAsync(cancellationToken);
+        return [.. counts.Select(c => new ArchiveMonth(int.Parse(c.Key[6..10], System.Globalization.CultureInfo.InvariantCulture),
+            int.Parse(c.Key[11..13], System.Globalization.CultureInfo.InvariantCulture), c.ArticleCount))];
+    }
 
     /// <summary>The public article with this slug; <see cref="ArticleLookup.Gone"/> when it was deleted.</summary>
     public async Task<ArticleLookup> GetBySlugAsync(string slug, CancellationToken cancellationToken = default)
     {
-        if (await db.Articles.AnyAsync(a => a.Slug == slug && a.DeletedAtUtc != null, cancellationToken))
-        {
-            return new ArticleLookup(null, Gone: true);
-        }
-
-        var article = await Public.AsNoTracking()
+        var article = await db.Articles.AsNoTracking()
             .Where(a => a.Slug == slug)
             .Select(a => new
             {
@@ -61,30 +120,47 @@ public sealed class ArticleService(NewsDbContext db, MarkdownRenderer markdown, 
                 a.Slug,
                 a.Dateline,
                 a.Body,
+                a.BodyHtml,
                 a.Lede,
                 a.PublishedOn,
                 a.DocumentDate,
+                a.SortKey,
                 a.Language,
                 a.Site,
                 a.OriginalUrl,
                 a.UpdatedAtUtc,
                 a.CorrectionNote,
-                Categories = a.Categories.OrderBy(c => c.Name).Select(c => new NamedLink(c.Name, c.Slug)).ToList(),
-                Sources = a.Sources.OrderBy(s => s.Name).Select(s => new NamedLink(s.Name, s.Slug)).ToList(),
+                a.Status,
+                a.PublishAtUtc,
+                a.DeletedAtUtc,
             })
-            .AsSplitQuery()
             .SingleOrDefaultAsync(cancellationToken);
+        if (article is null)
+        {
+            return new ArticleLookup(null, Gone: false);
+        }
 
+        if (article.DeletedAtUtc is not null)
+        {
+            return new ArticleLookup(null, Gone: true);
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (ArticleVisibility.Effective(article.Status, article.PublishAtUtc, now) != ArticleStatus.Published)
+        {
+            return new ArticleLookup(null, Gone: false);
+        }
+
+        var names = await NamesAsync([article.Id], cancellationToken);
         return new ArticleLookup(
-            article is null
-                ? null
-                : new ArticleDetails(
-                    article.Id, article.Title, article.Slug, article.Dateline, markdown.ToHtml(article.Body, article.Dateline), article.Lede,
-                    article.PublishedOn, article.DocumentDate, article.Language, article.Site, article.OriginalUrl,
-                    article.UpdatedAtUtc, article.CorrectionNote, article.Categories, article.Sources)
-                {
-                    ReadingMinutes = Math.Max(1, (int)Math.Ceiling(WordCount(article.Body) / 200.0)),
-                },
+            new ArticleDetails(
+                article.Id, article.Title, article.Slug, article.Dateline, article.BodyHtml ?? markdown.ToHtml(article.Body, article.Dateline), article.Lede,
+                article.PublishedOn, article.DocumentDate, article.Language, article.Site, article.OriginalUrl,
+                article.UpdatedAtUtc, article.CorrectionNote, names.CategoriesOf(article.Id), names.SourcesOf(article.Id))
+            {
+                ReadingMinutes = Math.Max(1, (int)Math.Ceiling(WordCount(article.Body) / 200.0)),
+                SortKey = article.SortKey,
+            },
             Gone: false);
     }
 
@@ -97,16 +173,49 @@ public sealed class ArticleService(NewsDbContext db, MarkdownRenderer markdown, 
         }
 
         var category = article.Categories[0];
-        var (date, id) = (article.PublishedOn, article.Id);
-        var inCategory = Public.AsNoTracking().Where(a => a.Categories.Any(c => c.Slug == category.Slug));
-        var older = await inCategory.Where(a => a.PublishedOn < date || (a.PublishedOn == date && a.Id < id))
-            .OrderByDescending(a => a.PublishedOn).ThenByDescending(a => a.Id)
-            .Select(a => new NamedLink(a.Title, a.Slug)).FirstOrDefaultAsync(cancellationToken);
-        var newer = await inCategory.Where(a => a.PublishedOn > date || (a.PublishedOn == date && a.Id > id))
-            .OrderBy(a => a.PublishedOn).ThenBy(a => a.Id)
-            .Select(a => new NamedLink(a.Title, a.Slug)).FirstOrDefaultAsync(cancellationToken);
-        return new CategoryNeighbours(category, newer, older);
+        var listing = Listing.InCategory(category.Id);
+        var position = new ListingCursor(article.SortKey, article.Id);
+        var newerSql = listing.Walk("""a."Id", a."Title", a."Slug", 1 AS "Newer" """, position, older: false, 1, out var newerArgs);
+        var olderSql = listing.Walk("""a."Id", a."Title", a."Slug", 0 AS "Newer" """, position, older: true, 1, out var olderArgs);
+        var sql = $"SELECT * FROM ({newerSql}) UNION ALL SELECT * FROM ({Renumber(olderSql, newerArgs.Length)})";
+        var rows = await db.Database.SqlQueryRaw<NeighbourRow>(sql, [.. newerArgs, .. olderArgs]).ToListAsync(cancellationToken);
+        NamedLink? Link(bool newer) => rows.FirstOrDefault(r => r.Newer == newer) is { } row ? new NamedLink(row.Title, row.Slug) { Id = row.Id } : null;
+        return new CategoryNeighbours(category, Link(newer: true), Link(newer: false));
     }
+
+    /// <summary>The categories and sources of these articles, each list by name, in two index lookups per article.</summary>
+    public async Task<ArticleNames> NamesAsync(IReadOnlyCollection<int> ids, CancellationToken cancellationToken = default)
+    {
+        if (ids.Count == 0)
+        {
+            return ArticleNames.None;
+        }
+
+        var list = string.Join(", ", ids.Select((_, i) => $"{{{i}}}"));
+        var sql = $"""
+            SELECT l."ArticlesId" AS "ArticleId", 0 AS "IsSource", c."Id", c."Name", c."Slug"
+            FROM "ArticleCategories" l JOIN "Categories" c ON c."Id" = l."CategoriesId" WHERE l."ArticlesId" IN ({list})
+            UNION ALL
+            SELECT l."ArticlesId", 1, s."Id", s."Name", s."Slug"
+            FROM "ArticleSources" l JOIN "Sources" s ON s."Id" = l."SourcesId" WHERE l."ArticlesId" IN ({list})
+            """;
+        var rows = await db.Database.SqlQueryRaw<NameRow>(sql, [.. ids.Cast<object>()]).ToListAsync(cancellationToken);
+        return new ArticleNames(rows);
+    }
+
+    /// <summary>Listed stories of a listing as rows of <typeparamref name="T"/>, walking from <paramref name="from"/>.</summary>
+    public async Task<List<T>> WalkAsync<T>(
+        Listing listing, string columns, ListingCursor? from, bool older, int take, CancellationToken cancellationToken = default, int skip = 0, (long Min, long Max)? keys = null)
+    {
+        var sql = listing.Walk(columns, from, older, take, out var args, skip, keys);
+        return await db.Database.SqlQueryRaw<T>(sql, args).ToListAsync(cancellationToken);
+    }
+
+    public const string KeyColumns = """a."SortKey", a."Id" """;
+
+    /// <summary>Shifts the <c>{n}</c> placeholders of a second query so that two can run as one command.</summary>
+    public static string Renumber(string sql, int by)
+        => System.Text.RegularExpressions.Regex.Replace(sql, @"\{(\d+)\}", m => "{" + (int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) + by).ToString(System.Globalization.CultureInfo.InvariantCulture) + "}");
 
     private static int WordCount(string text)
     {
@@ -122,26 +231,26 @@ public sealed class ArticleService(NewsDbContext db, MarkdownRenderer markdown, 
         return words;
     }
 
-    private async Task<PagedList<ArticleCard>> ListAsync(IQueryable<Article> articles, long page, CancellationToken cancellationToken)
-    {
-        var total = await articles.CountAsync(cancellationToken);
-        var pageNumber = PageNumber.Clamp(page, total, PageSize);
-        var items = await articles.AsNoTracking()
-            .OrderByDescending(a => a.PublishedOn)
-            .ThenByDescending(a => a.DocumentDate)
-            .ThenByDescending(a => a.Id)
-            .Skip((pageNumber - 1) * PageSize)
-            .Take(PageSize)
-            .Select(a => new ArticleCard(
-                a.Title,
-                a.Slug,
-                a.Lede,
-                a.PublishedOn,
-                a.Language,
-                a.Categories.OrderBy(c => c.Name).Select(c => new NamedLink(c.Name, c.Slug)).ToList(),
-                a.Sources.OrderBy(s => s.Name).Select(s => new NamedLink(s.Name, s.Slug)).ToList()))
-            .AsSplitQuery()
-            .ToListAsync(cancellationToken);
-        return new PagedList<ArticleCard>(items, pageNumber, PageSize, total);
-    }
+    public sealed record KeyRow(long SortKey, int Id);
+
+    private sealed record CardRow(int Id, long SortKey, string Title, string Slug, string Lede, DateOnly PublishedOn, string Language);
+
+    private sealed record NeighbourRow(int Id, string Title, string Slug, bool Newer);
+}
+
+/// <summary>One category or source of one article, as read for a page of articles.</summary>
+public sealed record NameRow(int ArticleId, bool IsSource, int Id, string Name, string Slug);
+
+/// <summary>The categories and sources of a set of articles, each article's sorted by name.</summary>
+public sealed class ArticleNames(IReadOnlyList<NameRow> rows)
+{
+    public static ArticleNames None { get; } = new([]);
+
+    private readonly ILookup<(int, bool), NamedLink> _byArticle = rows
+        .OrderBy(r => r.Name, StringComparer.Ordinal)
+        .ToLookup(r => (r.ArticleId, r.IsSource), r => new NamedLink(r.Name, r.Slug) { Id = r.Id });
+
+    public IReadOnlyList<NamedLink> CategoriesOf(int articleId) => [.. _byArticle[(articleId, false)]];
+
+    public IReadOnlyList<NamedLink> SourcesOf(int articleId) => [.. _byArticle[(articleId, true)]];
 }

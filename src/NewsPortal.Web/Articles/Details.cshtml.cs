@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
+using NewsPortal.Web.Caching;
 using NewsPortal.Web.Search;
 using NewsPortal.Web.Shared;
 
@@ -32,6 +33,13 @@ public sealed class DetailsModel(ArticleService articles, SearchService search, 
         Related = await search.RelatedAsync(Article, cancellationToken);
         Neighbours = await articles.NeighboursAsync(Article, cancellationToken);
         Today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        HttpContext.TagResponse([
+            CacheTags.Article(Article.Id),
+            .. Article.Categories.Select(c => CacheTags.Category(c.Id)),
+            .. Article.Sources.Select(s => CacheTags.Source(s.Id)),
+            .. Related.Select(r => CacheTags.Article(r.Id)),
+            .. new[] { Neighbours?.Newer, Neighbours?.Older }.OfType<NamedLink>().Select(n => CacheTags.Article(n.Id)),
+        ]);
         return Page();
     }
 }

@@ -15,6 +15,10 @@ public class Category : INamedEntity, INamedRow
     public required string NameKey { get; set; }
 
     public required string Slug { get; set; }
+
+    /// <summary>How many listed (public) stories have this category; kept by the store's triggers as links and stories change.</summary>
+    public int ArticleCount { get; private set; }
+
     public List<Article> Articles { get; set; } = [];
 
     public void Rename(string name, string nameKey, string slug)

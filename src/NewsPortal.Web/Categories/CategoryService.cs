@@ -1,31 +1,24 @@
 using Microsoft.EntityFrameworkCore;
-using NewsPortal.Web.Articles;
 using NewsPortal.Web.Data;
 using NewsPortal.Web.Shared;
 
 namespace NewsPortal.Web.Categories;
 
-public sealed class CategoryService(NewsDbContext db, TimeProvider clock)
+public sealed class CategoryService(NewsDbContext db)
 {
-    /// <summary>Every category that has public articles, by name, with how many.</summary>
+    /// <summary>Every category that has public articles, by name, with how many (counts the store keeps as stories change).</summary>
     public Task<List<NamedCount>> ListWithCountsAsync(CancellationToken cancellationToken = default)
-    {
-        var isPublic = ArticleVisibility.IsPublicAt(clock.GetUtcNow().UtcDateTime);
-        return db.Categories.AsNoTracking()
-            .Where(c => c.Articles.AsQueryable().Any(isPublic))
+        => db.Categories.AsNoTracking()
             .OrderBy(c => c.NameKey)
-            .Select(c => new NamedCount(c.Id, c.Name, c.Slug, c.Articles.AsQueryable().Count(isPublic)))
+            .Where(c => c.ArticleCount > 0)
+            .Select(c => new NamedCount(c.Id, c.Name, c.Slug, c.ArticleCount))
             .ToListAsync(cancellationToken);
-    }
 
     public Task<NamedCount?> GetBySlugAsync(string slug, CancellationToken cancellationToken = default)
-    {
-        var isPublic = ArticleVisibility.IsPublicAt(clock.GetUtcNow().UtcDateTime);
-        return db.Categories.AsNoTracking()
+        => db.Categories.AsNoTracking()
             .Where(c => c.Slug == slug)
-            .Select(c => new NamedCount(c.Id, c.Name, c.Slug, c.Articles.AsQueryable().Count(isPublic)))
+            .Select(c => new NamedCount(c.Id, c.Name, c.Slug, c.ArticleCount))
             .SingleOrDefaultAsync(cancellationToken);
-    }
 
     /// <summary>The slug a former slug now leads to (after a rename or a merge), for a permanent redirect.</summary>
     public Task<string?> RedirectForAsync(string slug, CancellationToken cancellationToken = default)

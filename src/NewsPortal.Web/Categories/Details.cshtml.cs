@@ -8,7 +8,7 @@ public sealed class DetailsModel(CategoryService categories, ArticleService arti
 {
     public NamedCount Category { get; private set; } = null!;
 
-    public async Task<IActionResult> OnGetAsync(string slug, [FromQuery(Name = "page")] string? pageNumber, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnGetAsync(string slug, CancellationToken cancellationToken)
     {
         var category = await categories.GetBySlugAsync(slug, cancellationToken);
         if (category is null)
@@ -18,13 +18,7 @@ public sealed class DetailsModel(CategoryService categories, ArticleService arti
                 : NotFound();
         }
 
-        if (!PageNumber.TryParse(pageNumber, out var requested))
-        {
-            return BadPageNumber();
-        }
-
         Category = category;
-        Articles = await articles.ListInCategoryAsync(category.Id, requested, cancellationToken);
-        return ShowListing(requested);
+        return await ShowListingAsync(articles, Listing.InCategory(category.Id), cancellationToken);
     }
 }

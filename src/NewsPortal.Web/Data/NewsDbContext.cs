@@ -4,6 +4,7 @@ using NewsPortal.Web.Accounts;
 using NewsPortal.Web.Api;
 using NewsPortal.Web.Articles;
 using NewsPortal.Web.Audit;
+using NewsPortal.Web.Caching;
 using NewsPortal.Web.Categories;
 using NewsPortal.Web.Shared;
 using NewsPortal.Web.Sources;
@@ -25,6 +26,8 @@ public sealed class NewsDbContext(DbContextOptions<NewsDbContext> options) : Ide
     public DbSet<CategoryAlias> CategoryAliases => Set<CategoryAlias>();
     public DbSet<Source> Sources => Set<Source>();
     public DbSet<SourceAlias> SourceAliases => Set<SourceAlias>();
+    public DbSet<ListingCount> ListingCounts => Set<ListingCount>();
+    public DbSet<CacheInvalidation> CacheInvalidations => Set<CacheInvalidation>();
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();

@@ -1,6 +1,6 @@
-using System.Linq.Expressions;
 using Microsoft.Extensions.Options;
 using NewsPortal.Web.Articles;
+using NewsPortal.Web.Caching;
 using NewsPortal.Web.Categories;
 using NewsPortal.Web.Languages;
 using NewsPortal.Web.Search;
@@ -19,14 +19,14 @@ public static class FeedEndpoints
     public static IEndpointRouteBuilder MapFeeds(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/feed.{format}", ([AsParameters] FeedRequest feed)
-            => feed.RespondAsync("/", null, feed.Portal.Value.Description, filter: null));
+            => feed.RespondAsync("/", null, feed.Portal.Value.Description, Listing.All));
 
         endpoints.MapGet("/categories/{slug}/feed.{format}", async (string slug, [AsParameters] FeedRequest feed, CategoryService categories) =>
         {
             if (await categories.GetBySlugAsync(slug, feed.CancellationToken) is { } category)
             {
                 return await feed.RespondAsync($"/categories/{category.Slug}", category.Name, $"The newest stories in {category.Name}.",
-                    a => a.Categories.Any(c => c.Id == category.Id));
+                    Listing.InCategory(category.Id));
             }
 
             return feed.RedirectOrNotFound("/categories", await categories.RedirectForAsync(slug, feed.CancellationToken));
@@ -37,7 +37,7 @@ public static class FeedEndpoints
             if (await sources.GetBySlugAsync(slug, feed.CancellationToken) is { } source)
             {
                 return await feed.RespondAsync($"/sources/{source.Slug}", source.Name, $"The newest stories from {source.Name}.",
-                    a => a.Sources.Any(s => s.Id == source.Id));
+                    Listing.FromSource(source.Id));
             }
 
             return feed.RedirectOrNotFound("/sources", await sources.RedirectForAsync(slug, feed.CancellationToken));
@@ -46,7 +46,7 @@ public static class FeedEndpoints
         endpoints.MapGet("/languages/{tag}/feed.{format}", async (string tag, [AsParameters] FeedRequest feed, LanguageService languages) =>
             await languages.GetAsync(tag, feed.CancellationToken) is { } language
                 ? await feed.RespondAsync($"/languages/{language.Tag}", language.Name, $"The newest stories in {language.Name}.",
-                    LanguageService.In(language.Tag), language.Tag)
+                    Listing.InLanguage(language.Tag), language.Tag)
                 : Results.NotFound());
 
         // A feed of a search: the best matches, newest first, so a reader can follow a story or a name.
@@ -59,8 +59,9 @@ public static class FeedEndpoints
             }
 
             var ids = await search.MatchingIdsAsync(query, options.Value.ItemCount, feed.CancellationToken);
+            feed.Request.HttpContext.TagResponse(CacheTags.Search);
             return await feed.RespondAsync($"/search?q={Uri.EscapeDataString(query.Text)}", $"Search: {query.Text}", $"The newest stories matching {query.Text}.",
-                a => ids.Contains(a.Id));
+                baseUrl => feed.Feeds.ForIdsAsync(baseUrl, ids, feed.CancellationToken));
         });
 
         return endpoints;
@@ -69,8 +70,14 @@ public static class FeedEndpoints
     /// <summary>What every feed endpoint takes: the format from the address, the request (for absolute links) and the services.</summary>
     private sealed record FeedRequest(string Format, HttpRequest Request, FeedService Feeds, IOptions<PortalOptions> Portal, CancellationToken CancellationToken)
     {
+        public Task<IResult> RespondAsync(string listingPath, string? subject, string description, Listing listing, string? language = null)
+        {
+            Request.HttpContext.TagResponse(listing.CacheTag);
+            return RespondAsync(listingPath, subject, description, baseUrl => Feeds.LatestAsync(baseUrl, listing, CancellationToken), language);
+        }
+
         public async Task<IResult> RespondAsync(
-            string listingPath, string? subject, string description, Expression<Func<Article, bool>>? filter, string? language = null)
+            string listingPath, string? subject, string description, Func<Uri, Task<IReadOnlyList<FeedItem>>> items, string? language = null)
         {
             if (!FeedFormats.TryParse(Format, out var format))
             {
@@ -81,7 +88,9 @@ public static class FeedEndpoints
             var channel = new FeedChannel(
                 FeedChannel.TitleFor(Portal.Value.SiteName, subject), description,
                 baseUrl.Absolute(listingPath), baseUrl.Absolute(FeedFormats.PathFor(listingPath, format)), language);
-            return Feeds.Result(format, channel, await Feeds.LatestAsync(baseUrl, filter, CancellationToken));
+            var entries = await items(baseUrl);
+            Request.HttpContext.TagResponse(entries.SelectMany(e => e.CacheTags));
+            return Feeds.Result(format, channel, entries);
         }
 
         public IResult RedirectOrNotFound(string listingFolder, string? targetSlug)

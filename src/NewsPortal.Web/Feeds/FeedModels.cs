@@ -24,7 +24,11 @@ public sealed record FeedItem(
     DateTimeOffset Updated,
     string Language,
     IReadOnlyList<string> Categories,
-    IReadOnlyList<FeedAuthor> Authors);
+    IReadOnlyList<FeedAuthor> Authors)
+{
+    /// <summary>The cache tags of a feed carrying this entry: its story and the names it shows.</summary>
+    public IReadOnlyList<string> CacheTags { get; init; } = [];
+}
 
 /// <summary>Who an entry is credited to (for articles, their sources) and the page about them.</summary>
 public sealed record FeedAuthor(string Name, Uri? Url);

@@ -1,4 +1,3 @@
-using System.Linq.Expressions;
 using System.ServiceModel.Syndication;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -19,8 +18,14 @@ namespace NewsPortal.Web.Feeds;
 /// (<see cref="LatestAsync"/> gives the article listings' items), so any page with results can offer a feed.
 /// </summary>
 public sealed class FeedService(
-    NewsDbContext db, MarkdownRenderer markdown, TimeProvider clock, IOptions<FeedOptions> feedOptions, IOptions<PortalOptions> portalOptions)
+    NewsDbContext db, ArticleService articles, MarkdownRenderer markdown, TimeProvider clock, IOptions<FeedOptions> feedOptions, IOptions<PortalOptions> portalOptions)
 {
+    // The body only when it was stored before bodies were kept rendered.
+    private const string FeedColumns = """
+        a."Id", a."SortKey", a."Title", a."Slug", a."Dateline", a."BodyHtml", CASE WHEN a."BodyHtml" IS NULL THEN a."Body" END AS "Body",
+        a."Language", a."PublishAtUtc", a."CreatedAtUtc", a."UpdatedAtUtc"
+        """;
+
     public const string JsonFeedVersion = "https://jsonfeed.org/version/1.1";
     private const string DublinCore = "http://purl.org/dc/elements/1.1/";
     private const string XmlNamespace = "http://www.w3.org/XML/1998/namespace";
@@ -37,37 +42,27 @@ public sealed class FeedService(
 
     private Uri? Hub => feedOptions.Value.WebSubHub is { Length: > 0 } hub ? new Uri(hub) : null;
 
-    /// <summary>The newest public articles (of those matching <paramref name="filter"/>) as feed items, linked from <paramref name="baseUrl"/>.</summary>
-    public async Task<IReadOnlyList<FeedItem>> LatestAsync(Uri baseUrl, Expression<Func<Article, bool>>? filter = null, CancellationToken cancellationToken = default)
+    /// <summary>The newest stories of a listing as feed items, in the listing's order, linked from <paramref name="baseUrl"/>.</summary>
+    public async Task<IReadOnlyList<FeedItem>> LatestAsync(Uri baseUrl, Listing listing, CancellationToken cancellationToken = default)
+        => await ItemsAsync(baseUrl, await articles.WalkAsync<FeedRow>(listing, FeedColumns, null, older: true, feedOptions.Value.ItemCount, cancellationToken), cancellationToken);
+
+    /// <summary>These stories (the public ones among them) as feed items, newest first.</summary>
+    public async Task<IReadOnlyList<FeedItem>> ForIdsAsync(Uri baseUrl, IReadOnlyList<int> ids, CancellationToken cancellationToken = default)
     {
-        var articles = db.Articles.AsNoTracking().Where(ArticleVisibility.IsPublicAt(clock.GetUtcNow().UtcDateTime));
-        if (filter is not null)
+        if (ids.Count == 0)
         {
-            articles = articles.Where(filter);
+            return [];
         }
 
-        var rows = await articles
-            // The listings' order, so a feed is the first page of the listing beside it.
-            .OrderByDescending(a => a.PublishedOn)
-            .ThenByDescending(a => a.DocumentDate)
-            .ThenByDescending(a => a.Id)
-            .Take(feedOptions.Value.ItemCount)
-            .Select(a => new
-            {
-                a.Title,
-                a.Slug,
-                a.Dateline,
-                a.Body,
-                a.Language,
-                a.PublishAtUtc,
-                a.CreatedAtUtc,
-                a.UpdatedAtUtc,
-                Categories = a.Categories.OrderBy(c => c.Name).Select(c => c.Name).ToList(),
-                Sources = a.Sources.OrderBy(s => s.Name).Select(s => new NamedLink(s.Name, s.Slug)).ToList(),
-            })
-            .AsSplitQuery()
-            .ToListAsync(cancellationToken);
+        var list = string.Join(", ", ids.Select((_, i) => $"{{{i + 1}}}"));
+        var sql = $$"""SELECT {{FeedColumns}} FROM "Articles" a WHERE a."Listed" = {0} AND a."Id" IN ({{list}})""";
+        var rows = await db.Database.SqlQueryRaw<FeedRow>(sql, [true, .. ids.Cast<object>()]).ToListAsync(cancellationToken);
+        return await ItemsAsync(baseUrl, [.. rows.OrderByDescending(r => r.SortKey).ThenByDescending(r => r.Id)], cancellationToken);
+    }
 
+    private async Task<IReadOnlyList<FeedItem>> ItemsAsync(Uri baseUrl, List<FeedRow> rows, CancellationToken cancellationToken)
+    {
+        var names = await articles.NamesAsync([.. rows.Select(r => r.Id)], cancellationToken);
         return [.. rows.Select(a =>
         {
             var url = baseUrl.Absolute($"/articles/{a.Slug}");
@@ -75,8 +70,13 @@ public sealed class FeedService(
             // A story scheduled ahead was last saved before it went out; it should not read as updated before it was published.
             var updated = Utc(a.UpdatedAtUtc) > published ? Utc(a.UpdatedAtUtc) : published;
             return new FeedItem(
-                url.AbsoluteUri, url, a.Title, markdown.ToHtml(a.Body, a.Dateline), published, updated, a.Language, a.Categories,
-                [.. a.Sources.Select(s => new FeedAuthor(s.Name, baseUrl.Absolute($"/sources/{s.Slug}")))]);
+                url.AbsoluteUri, url, a.Title, a.BodyHtml ?? markdown.ToHtml(a.Body ?? "", a.Dateline), published, updated, a.Language,
+                [.. names.CategoriesOf(a.Id).Select(c => c.Name)],
+                [.. names.SourcesOf(a.Id).Select(s => new FeedAuthor(s.Name, baseUrl.Absolute($"/sources/{s.Slug}")))])
+            {
+                CacheTags = [Caching.CacheTags.Article(a.Id), .. names.CategoriesOf(a.Id).Select(c => Caching.CacheTags.Category(c.Id)),
+                    .. names.SourcesOf(a.Id).Select(s => Caching.CacheTags.Source(s.Id))],
+            };
         })];
     }
 
@@ -215,6 +215,10 @@ public sealed class FeedService(
 
         return clean.ToString();
     }
+
+    private sealed record FeedRow(
+        int Id, long SortKey, string Title, string Slug, string? Dateline, string? BodyHtml, string? Body, string Language,
+        DateTime? PublishAtUtc, DateTime CreatedAtUtc, DateTime UpdatedAtUtc);
 
     private sealed record JsonFeed(
         string Version,

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using NewsPortal.Web.Articles;
+using NewsPortal.Web.Caching;
 using NewsPortal.Web.Categories;
 using NewsPortal.Web.Data;
 using NewsPortal.Web.Shared;
@@ -29,13 +30,32 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, Ma
     private readonly HashSet<string> _categorySlugs = new(StringComparer.Ordinal);
     private readonly HashSet<string> _sourceSlugs = new(StringComparer.Ordinal);
     private bool _namesLoaded;
+    private readonly List<(ArticleState? Before, ArticleState After)> _changes = [];
+    private bool _tooManyChanges;
+
+    /// <summary>Changed stories remembered for precise cache eviction; a write of more empties the cache instead.</summary>
+    public const int MaxTrackedChanges = 50;
 
     private NewsDbContext Db => db;
+
+    /// <summary>
+    /// The stories written since the last call, before and after, for the caller to evict their pages once its
+    /// transaction commits; null when there were more than <see cref="MaxTrackedChanges"/> (evict everything).
+    /// </summary>
+    public IReadOnlyList<(ArticleState? Before, ArticleState After)>? TakeChanges()
+    {
+        IReadOnlyList<(ArticleState?, ArticleState)>? changes = _tooManyChanges ? null : [.. _changes];
+        _changes.Clear();
+        _tooManyChanges = false;
+        return changes;
+    }
 
     /// <summary>Drops what it remembers of categories and sources, after a transaction that may have added some was rolled back.</summary>
     public void Forget()
     {
         _namesLoaded = false;
+        _changes.Clear();
+        _tooManyChanges = false;
         db.ChangeTracker.Clear();
     }
 
@@ -47,6 +67,7 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, Ma
         var results = new ImportOutcome[batch.Count];
         var articles = new Article[batch.Count];
         var links = new LinkResolver(this, matcher.Loaded);
+        var before = new ArticleState?[batch.Count];
 
         for (var i = 0; i < batch.Count; i++)
         {
@@ -62,6 +83,7 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, Ma
                 }
 
                 results[i] = ImportOutcome.Updated;
+                before[i] = ArticleState.Of(existing);
                 Apply(existing, document, language);
                 existing.UpdatedAtUtc = document.UpdatedAtUtc ?? now;
                 existing.Categories.Clear();
@@ -76,7 +98,8 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, Ma
                     Body = "",
                     Lede = "",
                     Language = language,
-                    Status = ArticleStatus.Published,
+                    // A story dated ahead waits for its time, as one scheduled in the editor does.
+                    Status = document.CreatedAtUtc > now ? ArticleStatus.Scheduled : ArticleStatus.Published,
                     PublishAtUtc = document.CreatedAtUtc ?? now,
                     Version = 1,
                     CreatedAtUtc = document.CreatedAtUtc ?? now,
@@ -97,8 +120,27 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, Ma
         links.RememberNewIds();
         await AssignSlugsAsync(batch, articles, results, cancellationToken);
         await inserter.InsertAsync([.. articles.Where((_, i) => results[i] == ImportOutcome.Imported).Distinct()], cancellationToken);
+        RememberChanges(articles, results, before);
         db.ChangeTracker.Clear();
         return [.. results.Select((outcome, i) => new WriteResult(outcome, articles[i].Slug))];
+    }
+
+    private void RememberChanges(Article[] articles, ImportOutcome[] results, ArticleState?[] before)
+    {
+        for (var i = 0; i < articles.Length && !_tooManyChanges; i++)
+        {
+            if (results[i] == ImportOutcome.Unchanged)
+            {
+                continue;
+            }
+
+            _changes.Add((before[i], ArticleState.Of(articles[i])));
+            if (_changes.Count > MaxTrackedChanges)
+            {
+                _changes.Clear();
+                _tooManyChanges = true;
+            }
+        }
     }
 
     /// <summary>Sets a tracked article's categories and sources to these names, finding or creating each (aliases count).</summary>
@@ -117,12 +159,14 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, Ma
     private void Apply(Article article, SnippetDocument document, string language)
     {
         article.Title = document.Title;
-        article.Dateline = document.Dateline;
-        if (article.Body != document.Body)
+        if (article.Body != document.Body || article.Dateline != document.Dateline || article.BodyHtml is null)
         {
             article.Body = document.Body;
             article.Lede = markdown.Lede(document.Body, Article.LedeMaxLength);
+            article.BodyHtml = markdown.ToHtml(document.Body, document.Dateline);
         }
+
+        article.Dateline = document.Dateline;
 
         article.PublishedOn = document.PublishedOn;
         article.DocumentDate = document.DocumentDate;

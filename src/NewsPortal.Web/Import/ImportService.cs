@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
+using NewsPortal.Web.Caching;
 using NewsPortal.Web.Data;
 using NewsPortal.Web.Shared;
 
@@ -17,6 +18,7 @@ public sealed record ImportProgress(int Files, int TotalFiles, long Stories, dou
 public sealed class ImportService(
     NewsDbContext db,
     ArticleWriter writer,
+    PageCache cache,
     IOptions<ImportOptions> importOptions,
     IOptions<PortalOptions> portalOptions,
     ILogger<ImportService> logger)
@@ -216,11 +218,18 @@ public sealed class ImportService(
 
         if (transaction is not null)
         {
+            // The pages the file changes are evicted here and, through the log saved with the file, by every process.
+            var changes = writer.TakeChanges();
+            HashSet<string> tags = changes is null ? [CacheTags.All] : await cache.TagsForAsync(changes.Select(c => (c.Before, (ArticleState?)c.After)), cancellationToken);
+            cache.Record(tags);
+            await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             await transaction.DisposeAsync();
+            await cache.EvictAsync(tags, cancellationToken);
         }
         else
         {
+            writer.TakeChanges();
             await db.Database.CurrentTransaction!.ReleaseSavepointAsync("file", cancellationToken);
         }
 

@@ -8,20 +8,14 @@ public sealed class DetailsModel(LanguageService languages, ArticleService artic
 {
     public LanguageSummary Language { get; private set; } = null!;
 
-    public async Task<IActionResult> OnGetAsync(string tag, [FromQuery(Name = "page")] string? pageNumber, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnGetAsync(string tag, CancellationToken cancellationToken)
     {
         if (await languages.GetAsync(tag, cancellationToken) is not { } language)
         {
             return NotFound();
         }
 
-        if (!PageNumber.TryParse(pageNumber, out var requested))
-        {
-            return BadPageNumber();
-        }
-
         Language = language;
-        Articles = await articles.ListInLanguageAsync(language.Tag, requested, cancellationToken);
-        return ShowListing(requested);
+        return await ShowListingAsync(articles, Listing.InLanguage(language.Tag), cancellationToken);
     }
 }

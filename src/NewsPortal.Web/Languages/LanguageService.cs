@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using NewsPortal.Web.Articles;
 using NewsPortal.Web.Data;
@@ -9,22 +8,13 @@ namespace NewsPortal.Web.Languages;
 /// <summary>A language that public articles are written in, by its BCP 47 tag, with how many.</summary>
 public sealed record LanguageSummary(string Tag, string Name, int ArticleCount);
 
-public sealed class LanguageService(NewsDbContext db, TimeProvider clock)
+public sealed class LanguageService(NewsDbContext db)
 {
-    /// <summary>Articles in the language <paramref name="tag"/>; tags ignore case, so "en" and "EN" are one language.</summary>
-    public static Expression<Func<Article, bool>> In(string tag)
-    {
-        var key = tag.ToLowerInvariant();
-        return a => a.Language.ToLower() == key;
-    }
-
-    /// <summary>The language with this tag, or null when no public article is written in it.</summary>
+    /// <summary>The language with this tag (any case), or null when no public article is written in it.</summary>
     public async Task<LanguageSummary?> GetAsync(string tag, CancellationToken cancellationToken = default)
     {
-        var count = await db.Articles.AsNoTracking()
-            .Where(ArticleVisibility.IsPublicAt(clock.GetUtcNow().UtcDateTime))
-            .Where(In(tag))
-            .CountAsync(cancellationToken);
+        var key = ListingCount.Language(tag);
+        var count = await db.ListingCounts.AsNoTracking().Where(c => c.Key == key).Select(c => c.ArticleCount).FirstOrDefaultAsync(cancellationToken);
         return count == 0 ? null : new LanguageSummary(tag.ToLowerInvariant(), NameOf(tag), count);
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using NewsPortal.Web.Caching;
 using NewsPortal.Web.Shared;
 
 namespace NewsPortal.Web.Search;
@@ -16,6 +17,7 @@ public sealed class IndexModel(SearchService search) : PageModel
         }
 
         Results = await search.SearchAsync(SearchQuery.Parse(q), page, cancellationToken);
+        HttpContext.TagResponse([CacheTags.Search, .. Results.Hits.Items.SelectMany(SearchService.TagsOf)]);
         return Page();
     }
 }

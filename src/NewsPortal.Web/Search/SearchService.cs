@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
@@ -6,6 +5,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using NewsPortal.Web.Articles;
+using NewsPortal.Web.Caching;
 using NewsPortal.Web.Data;
 using NewsPortal.Web.Shared;
 
@@ -17,19 +17,31 @@ public sealed record SearchHit(
 
 public sealed record SearchResults(SearchQuery Query, PagedList<SearchHit> Hits, string? Problem);
 
-public sealed record RelatedArticle(string Title, string Slug, DateOnly PublishedOn);
+public sealed record RelatedArticle(int Id, string Title, string Slug, DateOnly PublishedOn);
 
 /// <summary>
 /// Ranked full-text search over what readers may see, on the SQLite FTS5 index kept by triggers (see the
-/// FullTextSearch migration). All SQL lives here, so another store's search replaces this one class.
+/// FullTextSearch migration). Every search is bounded: words rank the most recently added matches (at most
+/// <see cref="MaxCounted"/> + 1, which FTS5 reads newest first and stops), and a search by filters alone walks the
+/// narrowest listing for at most <see cref="ScanBudget"/> stories. All SQL lives here, so another store's search
+/// replaces this one class.
 /// </summary>
-public sealed partial class SearchService(NewsDbContext db, TimeProvider clock, IOptions<PortalOptions> options, ILogger<SearchService> logger)
+public sealed partial class SearchService(NewsDbContext db, ArticleService articles, IOptions<PortalOptions> options, ILogger<SearchService> logger)
 {
     /// <summary>Results counted exactly; beyond this a search reports "more than" and pages stop there.</summary>
     public const int MaxCounted = 1000;
 
+    /// <summary>Stories a search by filters alone (no words) looks at: the newest of its narrowest filter.</summary>
+    public const int ScanBudget = 5_000;
+
     private const char MarkStart = '\u0001';
     private const char MarkEnd = '\u0002';
+
+    // The first arguments of every query here: the Listed flag to match, and (for related stories) the article.
+    private const string Listed = "{0}";
+    private const string ArticleIdArg = "{1}";
+
+    private const string HitColumns = """a."Id", a."Title", a."Slug", a."Lede", a."PublishedOn", a."Language" """;
 
     public async Task<SearchResults> SearchAsync(SearchQuery query, long page, CancellationToken cancellationToken = default)
     {
@@ -45,35 +57,29 @@ public sealed partial class SearchService(NewsDbContext db, TimeProvider clock, 
             return new SearchResults(query, empty, "Add a word to search for: a search cannot only exclude words.");
         }
 
-        var connection = db.Database.GetDbConnection();
-        await db.Database.OpenConnectionAsync(cancellationToken);
+        var lastPage = (MaxCounted + pageSize - 1) / pageSize;
+        var number = (int)Math.Clamp(page, 1, lastPage);
         try
         {
-            var sql = BuildSql(query);
-            // Counting every match of a common word costs more than finding the best twenty; past MaxCounted we say "more than".
-            await using var count = Command(connection, $"SELECT count(*) FROM (SELECT 1 FROM {sql.From} WHERE {sql.Where} LIMIT {MaxCounted + 1})", sql.Parameters);
-            var total = Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
-            var number = PageNumber.Clamp(page, total, pageSize);
-
-            var hits = new List<SearchHit>(pageSize);
-            await using (var select = Command(connection, $"""
-                SELECT a."Id", a."Title", a."Slug", a."PublishedOn", a."Language", {sql.TitleHighlight}, {sql.Snippet}
-                FROM {sql.From} WHERE {sql.Where} ORDER BY {sql.OrderBy} LIMIT @take OFFSET @skip
-                """, [.. sql.Parameters, new("@take", pageSize), new("@skip", (number - 1) * pageSize)]))
-            await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
+            var rows = await HitsAsync(query, pageSize, (number - 1) * pageSize, cancellationToken);
+            var total = rows.Count > 0 ? rows[0].Total : 0;
+            if (rows.Count == 0 && number > 1)
             {
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    var title = reader.GetString(1);
-                    hits.Add(new SearchHit(
-                        reader.GetInt32(0), title, reader.GetString(2),
-                        Highlighted(reader.IsDBNull(5) ? title : reader.GetString(5)),
-                        Highlighted(WithoutMarkdown(reader.IsDBNull(6) ? "" : reader.GetString(6))),
-                        DateOnly.ParseExact(reader.GetString(3), "yyyy-MM-dd", CultureInfo.InvariantCulture), reader.GetString(4), [], []));
-                }
+                // Past the last page: show the last page that has results, as a listing would.
+                var first = await HitsAsync(query, 1, 0, cancellationToken);
+                total = first.Count > 0 ? first[0].Total : 0;
+                number = Math.Max(1, (Math.Min(total, MaxCounted) + pageSize - 1) / pageSize);
+                rows = total == 0 ? [] : await HitsAsync(query, pageSize, (number - 1) * pageSize, cancellationToken);
             }
 
-            return new SearchResults(query, new PagedList<SearchHit>(await WithLinksAsync(hits, cancellationToken), number, pageSize, total), query.Problems.FirstOrDefault());
+            var highlights = await HighlightsAsync(query, [.. rows.Select(r => r.Id)], cancellationToken);
+            var names = await articles.NamesAsync([.. rows.Select(r => r.Id)], cancellationToken);
+            var hits = rows.Select(r => new SearchHit(
+                r.Id, r.Title, r.Slug,
+                Highlighted(highlights.TryGetValue(r.Id, out var h) && h.Title is { } title ? title : r.Title),
+                Highlighted(WithoutMarkdown(highlights.TryGetValue(r.Id, out var s) && s.Snippet is { } snippet ? snippet : r.Lede)),
+                r.PublishedOn, r.Language, names.CategoriesOf(r.Id), names.SourcesOf(r.Id))).ToList();
+            return new SearchResults(query, new PagedList<SearchHit>(hits, number, pageSize, total), query.Problems.FirstOrDefault());
         }
         catch (SqliteException ex)
         {
@@ -81,11 +87,11 @@ public sealed partial class SearchService(NewsDbContext db, TimeProvider clock, 
             logger.LogWarning(ex, "Search failed for {Query}", query.Text);
             return new SearchResults(query, empty, "That search could not be run. Try fewer or simpler words.");
         }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
     }
+
+    /// <summary>The cache tags of a response showing this hit: the story and its names.</summary>
+    public static IEnumerable<string> TagsOf(SearchHit hit)
+        => [CacheTags.Article(hit.Id), .. hit.Categories.Select(c => CacheTags.Category(c.Id)), .. hit.Sources.Select(s => CacheTags.Source(s.Id))];
 
     /// <summary>The ids of the best <paramref name="limit"/> public matches, for a search's feed.</summary>
     public async Task<IReadOnlyList<int>> MatchingIdsAsync(SearchQuery query, int limit, CancellationToken cancellationToken = default)
@@ -95,89 +101,88 @@ public sealed partial class SearchService(NewsDbContext db, TimeProvider clock, 
             return [];
         }
 
-        await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
-            var sql = BuildSql(query);
-            await using var select = Command(db.Database.GetDbConnection(),
-                $"""SELECT a."Id" FROM {sql.From} WHERE {sql.Where} ORDER BY {sql.OrderBy} LIMIT @take""", [.. sql.Parameters, new("@take", limit)]);
-            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
-            var ids = new List<int>(limit);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                ids.Add(reader.GetInt32(0));
-            }
-
-            return ids;
+            return [.. (await HitsAsync(query, limit, 0, cancellationToken)).Select(r => r.Id)];
         }
         catch (SqliteException ex)
         {
             logger.LogWarning(ex, "Search feed failed for {Query}", query.Text);
             return [];
         }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
     }
 
     /// <summary>
     /// Up to five public stories most like this one: sharing its sources (weighted most), its categories, and the
-    /// words of its headline. Candidates are capped per signal, so this stays quick on a large store.
+    /// words of its headline. Candidates are the newest 50 of each of its sources and categories and the 50 best of
+    /// the newest 500 stories sharing a headline word, so the work is the same on any size of store.
     /// </summary>
     public async Task<IReadOnlyList<RelatedArticle>> RelatedAsync(ArticleDetails article, CancellationToken cancellationToken = default)
     {
-        var words = WordsForRelated(article.Title);
-        var parameters = new List<SqliteParameter>
+        var args = new List<object> { true, article.Id };
+        string Arg(object value)
         {
-            new("@id", article.Id),
-            new("@now", clock.GetUtcNow().UtcDateTime),
-            new("@terms", words.Count == 0 ? "" : string.Join(" OR ", words.Select(w => $"\"{w}\""))),
-        };
-        var termsCandidates = words.Count == 0 ? "" : """
-            UNION SELECT "Id" FROM (SELECT rowid AS "Id" FROM "ArticleSearch" WHERE "ArticleSearch" MATCH @terms ORDER BY rank LIMIT 50)
-            """;
+            args.Add(value);
+            return "{" + (args.Count - 1).ToString(CultureInfo.InvariantCulture) + "}";
+        }
+
+        var sourceIds = article.Sources.Select(s => s.Id).Where(id => id > 0).Take(5).ToList();
+        var categoryIds = article.Categories.Select(c => c.Id).Where(id => id > 0).Take(5).ToList();
+        var candidates = new List<string>();
+        foreach (var id in sourceIds)
+        {
+            candidates.Add($"""
+                SELECT "Id" FROM (SELECT "ArticlesId" AS "Id" FROM "ArticleSources" WHERE "SourcesId" = {Arg(id)} AND "Listed" = {Listed}
+                    ORDER BY "SortKey" DESC, "ArticlesId" DESC LIMIT 50)
+                """);
+        }
+
+        foreach (var id in categoryIds)
+        {
+            candidates.Add($"""
+                SELECT "Id" FROM (SELECT "ArticlesId" AS "Id" FROM "ArticleCategories" WHERE "CategoriesId" = {Arg(id)} AND "Listed" = {Listed}
+                    ORDER BY "SortKey" DESC, "ArticlesId" DESC LIMIT 50)
+                """);
+        }
+
+        var words = WordsForRelated(article.Title);
+        var termsScore = "0";
+        if (words.Count > 0)
+        {
+            var terms = Arg(string.Join(" OR ", words.Select(w => $"\"{w}\"")));
+            var matches = $"""
+                SELECT "Id" FROM (SELECT "Id" FROM (SELECT rowid AS "Id", rank AS "Rank" FROM "ArticleSearch" WHERE "ArticleSearch" MATCH {terms}
+                    ORDER BY rowid DESC LIMIT 500) ORDER BY "Rank" LIMIT 50)
+                """;
+            candidates.Add(matches);
+            termsScore = $"""3 * (a."Id" IN ({matches}))""";
+        }
+
+        if (candidates.Count == 0)
+        {
+            return [];
+        }
+
+        string Shared(string table, string column, IReadOnlyList<int> ids) => ids.Count == 0 ? "0"
+            : $"""(SELECT count(*) FROM "{table}" x WHERE x."ArticlesId" = a."Id" AND x."{column}" IN ({string.Join(", ", ids.Select(id => Arg(id)))}))""";
         var sql = $"""
-            WITH "Candidates"("Id") AS (
-                SELECT "Id" FROM (SELECT x."ArticlesId" AS "Id" FROM "ArticleSources" x
-                    WHERE x."SourcesId" IN (SELECT "SourcesId" FROM "ArticleSources" WHERE "ArticlesId" = @id) ORDER BY x."ArticlesId" DESC LIMIT 50)
-                UNION SELECT "Id" FROM (SELECT x."ArticlesId" AS "Id" FROM "ArticleCategories" x
-                    WHERE x."CategoriesId" IN (SELECT "CategoriesId" FROM "ArticleCategories" WHERE "ArticlesId" = @id) ORDER BY x."ArticlesId" DESC LIMIT 50)
-                {termsCandidates}
-            )
-            SELECT a."Title", a."Slug", a."PublishedOn",
-                2 * (SELECT count(*) FROM "ArticleSources" x WHERE x."ArticlesId" = a."Id"
-                        AND x."SourcesId" IN (SELECT "SourcesId" FROM "ArticleSources" WHERE "ArticlesId" = @id))
-                + (SELECT count(*) FROM "ArticleCategories" x WHERE x."ArticlesId" = a."Id"
-                        AND x."CategoriesId" IN (SELECT "CategoriesId" FROM "ArticleCategories" WHERE "ArticlesId" = @id))
-                + {(words.Count == 0 ? "0" : """3 * (a."Id" IN (SELECT rowid FROM "ArticleSearch" WHERE "ArticleSearch" MATCH @terms ORDER BY rank LIMIT 50))""")} AS "Score"
-            FROM "Candidates" c JOIN "Articles" a ON a."Id" = c."Id"
-            WHERE a."Id" <> @id AND a."DeletedAtUtc" IS NULL AND a."Status" IN ('Published', 'Scheduled') AND (a."PublishAtUtc" IS NULL OR a."PublishAtUtc" <= @now)
-            ORDER BY "Score" DESC, a."PublishedOn" DESC, a."Id" DESC
+            -- bounded: ranks at most {candidates.Count * 50} candidates
+            SELECT a."Id", a."Title", a."Slug", a."PublishedOn" FROM (
+                SELECT "Id" FROM ({string.Join(" UNION ", candidates)})
+            ) c JOIN "Articles" a ON a."Id" = c."Id"
+            WHERE a."Id" <> {ArticleIdArg} AND a."Listed" = {Listed}
+            ORDER BY 2 * {Shared("ArticleSources", "SourcesId", sourceIds)} + {Shared("ArticleCategories", "CategoriesId", categoryIds)} + {termsScore} DESC,
+                a."SortKey" DESC, a."Id" DESC
             LIMIT 5
             """;
-
-        await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
-            await using var command = Command(db.Database.GetDbConnection(), sql, parameters);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var related = new List<RelatedArticle>();
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                related.Add(new RelatedArticle(reader.GetString(0), reader.GetString(1), DateOnly.ParseExact(reader.GetString(2), "yyyy-MM-dd", CultureInfo.InvariantCulture)));
-            }
-
-            return related;
+            return await db.Database.SqlQueryRaw<RelatedArticle>(sql, [.. args]).ToListAsync(cancellationToken);
         }
         catch (SqliteException ex)
         {
             logger.LogWarning(ex, "Related articles failed for {Slug}", article.Slug);
             return [];
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
         }
     }
 
@@ -190,106 +195,138 @@ public sealed partial class SearchService(NewsDbContext db, TimeProvider clock, 
         "there", "they", "this", "three", "with", "when", "where", "which", "while", "will", "would", "years",
     };
 
-    private SqlParts BuildSql(SearchQuery query)
+    /// <summary>One page of a search's hits, each with the number of matches (up to MaxCounted + 1) in "Total".</summary>
+    private async Task<List<HitRow>> HitsAsync(SearchQuery query, int take, int skip, CancellationToken cancellationToken)
     {
-        var parameters = new List<SqliteParameter> { new("@now", clock.GetUtcNow().UtcDateTime) };
-        var where = new List<string>
+        var args = new List<object> { true };
+        string Arg(object value)
         {
-            """a."DeletedAtUtc" IS NULL AND a."Status" IN ('Published', 'Scheduled') AND (a."PublishAtUtc" IS NULL OR a."PublishAtUtc" <= @now)""",
-        };
-        var match = query.ToFtsMatch();
-        string from, orderBy, titleHighlight, snippet;
-        if (match is not null)
-        {
-            from = """ "ArticleSearch" JOIN "Articles" a ON a."Id" = "ArticleSearch".rowid """;
-            where.Add(""" "ArticleSearch" MATCH @match """);
-            parameters.Add(new("@match", match));
-            // The index's own rank (bm25 weighting titles, then ledes, then bodies; see the FullTextSearch migration):
-            // FTS5 sorts by it before the join, so a page of results stops after 20 rows however many match.
-            orderBy = """ "ArticleSearch".rank""";
-            titleHighlight = """highlight("ArticleSearch", 0, char(1), char(2))""";
-            snippet = """snippet("ArticleSearch", -1, char(1), char(2), '…', 28)""";
+            args.Add(value);
+            return "{" + (args.Count - 1).ToString(CultureInfo.InvariantCulture) + "}";
         }
-        else
+
+        var sourceIds = new List<int>();
+        foreach (var name in query.Sources)
         {
-            from = """ "Articles" a """;
-            orderBy = """a."PublishedOn" DESC, a."Id" DESC""";
-            titleHighlight = "NULL";
-            snippet = """a."Lede" """;
+            if (await NameIdAsync(db.Sources, db.SourceAliases, name, cancellationToken) is not { } id)
+            {
+                // No such source: nothing can match.
+                return [];
+            }
+
+            sourceIds.Add(id);
+        }
+
+        var categoryIds = new List<int>();
+        foreach (var name in query.Categories)
+        {
+            if (await NameIdAsync(db.Categories, db.CategoryAliases, name, cancellationToken) is not { } id)
+            {
+                return [];
+            }
+
+            categoryIds.Add(id);
+        }
+
+        var conditions = new List<string>();
+        var match = query.ToFtsMatch();
+        Listing? driver = null;
+        if (match is null)
+        {
+            // No words: walk the narrowest listing; the rest is checked on each story reached.
+            (driver, var driverName) = categoryIds.Count > 0 ? (Listing.InCategory(categoryIds[0]), (IsSource: false, Id: categoryIds[0]))
+                : sourceIds.Count > 0 ? (Listing.FromSource(sourceIds[0]), (IsSource: true, Id: sourceIds[0]))
+                : query.Language is { } tag && !tag.Contains('-') ? (Listing.InLanguage(tag), default)
+                : (Listing.All, default);
+            (driverName.IsSource ? sourceIds : categoryIds).Remove(driverName.Id);
             if (query.ExclusionMatch() is { } exclusion)
             {
-                where.Add(""" a."Id" NOT IN (SELECT rowid FROM "ArticleSearch" WHERE "ArticleSearch" MATCH @exclude) """);
-                parameters.Add(new("@exclude", exclusion));
+                conditions.Add($"""NOT EXISTS (SELECT 1 FROM "ArticleSearch" WHERE "ArticleSearch" MATCH {Arg(exclusion)} AND rowid = a."Id")""");
             }
         }
 
-        AddNameFilters(query.Sources, "ArticleSources", "SourcesId", "Sources", "s", where, parameters);
-        AddNameFilters(query.Categories, "ArticleCategories", "CategoriesId", "Categories", "c", where, parameters);
-        if (query.Language is { } language)
+        foreach (var id in sourceIds)
         {
-            where.Add("""(a."Language" = @lang COLLATE NOCASE OR a."Language" LIKE @langPrefix)""");
-            parameters.Add(new("@lang", language));
-            parameters.Add(new("@langPrefix", language + "-%"));
+            conditions.Add($"""EXISTS (SELECT 1 FROM "ArticleSources" x WHERE x."ArticlesId" = a."Id" AND x."SourcesId" = {Arg(id)})""");
         }
 
-        if (query.Before is { } before)
+        foreach (var id in categoryIds)
         {
-            where.Add("""a."PublishedOn" < @before""");
-            parameters.Add(new("@before", before));
+            conditions.Add($"""EXISTS (SELECT 1 FROM "ArticleCategories" x WHERE x."ArticlesId" = a."Id" AND x."CategoriesId" = {Arg(id)})""");
         }
 
-        if (query.After is { } after)
+        if (query.Language is { } language && driver?.Kind != ListingKind.Language)
         {
-            where.Add("""a."PublishedOn" > @after""");
-            parameters.Add(new("@after", after));
+            conditions.Add($"""(lower(a."Language") = {Arg(language)} OR lower(a."Language") LIKE {Arg(language + "-%")})""");
         }
 
-        return new SqlParts(from, string.Join(" AND ", where), orderBy, titleHighlight, snippet, parameters);
-    }
-
-    /// <summary><c>source:reuters</c> matches a slug, a name ignoring case and spacing, or an alias.</summary>
-    private static void AddNameFilters(
-        IReadOnlyList<string> values, string joinTable, string joinColumn, string table, string prefix, List<string> where, List<SqliteParameter> parameters)
-    {
-        for (var i = 0; i < values.Count; i++)
+        var (minKey, maxKey) = (query.After is { } after ? ListingOrder.StartOf(after.AddDays(1)) : 0, query.Before is { } before ? ListingOrder.StartOf(before) : long.MaxValue);
+        string filtered;
+        if (match is not null)
         {
-            var (slug, key) = ($"@{prefix}slug{i}", $"@{prefix}key{i}");
-            var aliases = table == "Sources" ? "SourceAliases" : "CategoryAliases";
-            where.Add($"""
-                EXISTS (SELECT 1 FROM "{joinTable}" x JOIN "{table}" t ON t."Id" = x."{joinColumn}"
-                        WHERE x."ArticlesId" = a."Id" AND (t."Slug" = {slug} OR t."NameKey" = {key}
-                            OR t."Id" IN (SELECT "TargetId" FROM "{aliases}" WHERE "NameKey" = {key} OR "Slug" = {slug})))
-                """);
-            parameters.Add(new(slug, Slug.From(values[i], "-")));
-            parameters.Add(new(key, NameKey.For(values[i])));
-        }
-    }
-
-    private async Task<List<SearchHit>> WithLinksAsync(List<SearchHit> hits, CancellationToken cancellationToken)
-    {
-        var ids = hits.Select(h => h.Id).ToList();
-        var links = await db.Articles.AsNoTracking().Where(a => ids.Contains(a.Id))
-            .Select(a => new
+            if (query.After is not null || query.Before is not null)
             {
-                a.Id,
-                Categories = a.Categories.OrderBy(c => c.Name).Select(c => new NamedLink(c.Name, c.Slug)).ToList(),
-                Sources = a.Sources.OrderBy(s => s.Name).Select(s => new NamedLink(s.Name, s.Slug)).ToList(),
-            })
-            .AsSplitQuery()
-            .ToDictionaryAsync(a => a.Id, cancellationToken);
-        return [.. hits.Select(h => links.TryGetValue(h.Id, out var l) ? h with { Categories = l.Categories, Sources = l.Sources } : h)];
-    }
+                conditions.Add($"""a."SortKey" >= {Arg(minKey)} AND a."SortKey" < {Arg(maxKey)}""");
+            }
 
-    private static DbCommand Command(DbConnection connection, string sql, IEnumerable<SqliteParameter> parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var parameter in parameters)
+            // FTS5 reads matches newest first and stops: the best are ranked among the most recent.
+            filtered = $"""
+                SELECT a."Id", m."Rank" AS "Order1", 0 AS "Order2" FROM (
+                    SELECT rowid AS "Id", rank AS "Rank" FROM "ArticleSearch" WHERE "ArticleSearch" MATCH {Arg(match)} ORDER BY rowid DESC LIMIT {Arg(MaxCounted + 1)}
+                ) m JOIN "Articles" a ON a."Id" = m."Id"
+                WHERE a."Listed" = {Listed}{string.Concat(conditions.Select(c => " AND " + c))}
+                """;
+        }
+        else
         {
-            command.Parameters.Add(new SqliteParameter(parameter.ParameterName, parameter.Value));
+            var keys = query.After is null && query.Before is null ? ((long, long)?)null : (minKey, maxKey);
+            var walk = driver!.Walk(ArticleService.KeyColumns, null, older: true, conditions.Count == 0 ? MaxCounted + 1 : ScanBudget, out var walkArgs, keys: keys);
+            var offset = args.Count;
+            args.AddRange(walkArgs);
+            filtered = $"""
+                SELECT a."Id", -d."SortKey" AS "Order1", -d."Id" AS "Order2" FROM ({ArticleService.Renumber(walk, offset)}) d JOIN "Articles" a ON a."Id" = d."Id"
+                WHERE a."Listed" = {Listed}{string.Concat(conditions.Select(c => " AND " + c))}
+                """;
         }
 
-        return command;
+        var sql = $"""
+            -- bounded: counts and sorts at most {ScanBudget} stories
+            SELECT {HitColumns}, f."Total" FROM (
+                SELECT "Id", "Order1", "Order2", count(*) OVER () AS "Total" FROM (
+                    SELECT * FROM ({filtered}) ORDER BY "Order1", "Order2" LIMIT {Arg(MaxCounted + 1)}
+                )
+            ) f JOIN "Articles" a ON a."Id" = f."Id"
+            ORDER BY f."Order1", f."Order2" LIMIT {Arg(take)} OFFSET {Arg(skip)}
+            """;
+        return await db.Database.SqlQueryRaw<HitRow>(sql, [.. args]).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The highlighted title and the snippet of each hit, from the index, for a search with words.</summary>
+    private async Task<Dictionary<int, (string? Title, string? Snippet)>> HighlightsAsync(SearchQuery query, IReadOnlyList<int> ids, CancellationToken cancellationToken)
+    {
+        if (query.ToFtsMatch() is not { } match || ids.Count == 0)
+        {
+            return [];
+        }
+
+        var list = string.Join(", ", ids.Select((_, i) => "{" + (i + 1).ToString(CultureInfo.InvariantCulture) + "}"));
+        var sql = $$"""
+            SELECT rowid AS "Id", highlight("ArticleSearch", 0, char(1), char(2)) AS "Title", snippet("ArticleSearch", -1, char(1), char(2), '…', 28) AS "Snippet"
+            FROM "ArticleSearch" WHERE "ArticleSearch" MATCH {0} AND rowid IN ({{list}})
+            """;
+        var rows = await db.Database.SqlQueryRaw<HighlightRow>(sql, [match, .. ids.Cast<object>()]).ToListAsync(cancellationToken);
+        return rows.ToDictionary(r => r.Id, r => (r.Title, r.Snippet));
+    }
+
+    /// <summary><c>source:reuters</c> names a slug, a name ignoring case and spacing, or an alias; the first that exists.</summary>
+    private static async Task<int?> NameIdAsync<TName, TAlias>(IQueryable<TName> names, IQueryable<TAlias> aliases, string value, CancellationToken cancellationToken)
+        where TName : class, INamedEntity, INamedRow
+        where TAlias : NameAlias
+    {
+        var (slug, key) = (Slug.From(value, "-"), NameKey.For(value));
+        return await names.Where(n => n.Slug == slug).Select(n => (int?)n.Id).FirstOrDefaultAsync(cancellationToken)
+            ?? await names.Where(n => n.NameKey == key).Select(n => (int?)n.Id).FirstOrDefaultAsync(cancellationToken)
+            ?? await aliases.Where(a => a.NameKey == key || a.Slug == slug).Select(a => (int?)a.TargetId).FirstOrDefaultAsync(cancellationToken);
     }
 
     /// <summary>Encodes stored text (untrusted) for HTML, then turns the match markers into &lt;mark&gt;.</summary>
@@ -308,5 +345,8 @@ public sealed partial class SearchService(NewsDbContext db, TimeProvider clock, 
     [GeneratedRegex(@"\*\*|__|(?<![\w])\[|`")]
     private static partial Regex MarkdownNoise();
 
-    private sealed record SqlParts(string From, string Where, string OrderBy, string TitleHighlight, string Snippet, List<SqliteParameter> Parameters);
+    private sealed record HitRow(int Id, string Title, string Slug, string Lede, DateOnly PublishedOn, string Language, int Total);
+
+    private sealed record HighlightRow(int Id, string? Title, string? Snippet);
+
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Xml;
 using Microsoft.Extensions.Options;
+using NewsPortal.Web.Caching;
 using NewsPortal.Web.Shared;
 
 namespace NewsPortal.Web.Sitemaps;
@@ -31,6 +32,7 @@ public static class SitemapEndpoints
 
         endpoints.MapGet("/sitemap.xml", async (HttpRequest request, SitemapService sitemaps, CancellationToken cancellationToken) =>
         {
+            request.HttpContext.TagResponse(CacheTags.SitemapIndex);
             var origin = SiteUrls.Origin(request);
             var pages = await sitemaps.ArticleSitemapCountAsync(cancellationToken);
             return Xml(writer =>
@@ -49,6 +51,7 @@ public static class SitemapEndpoints
 
         endpoints.MapGet("/sitemaps/pages.xml", async (HttpRequest request, SitemapService sitemaps, CancellationToken cancellationToken) =>
         {
+            request.HttpContext.TagResponse(CacheTags.SitemapPages);
             var origin = SiteUrls.Origin(request);
             var paths = await sitemaps.ListingPathsAsync(cancellationToken);
             return Xml(writer =>
@@ -72,6 +75,7 @@ public static class SitemapEndpoints
                 return Results.NotFound();
             }
 
+            request.HttpContext.TagResponse(CacheTags.ArticleSitemap(page));
             var origin = SiteUrls.Origin(request);
             var articles = await sitemaps.ArticlesAsync(page, cancellationToken);
             return Xml(writer =>
@@ -91,6 +95,7 @@ public static class SitemapEndpoints
 
         endpoints.MapGet("/sitemaps/news.xml", async (HttpRequest request, SitemapService sitemaps, IOptions<PortalOptions> options, CancellationToken cancellationToken) =>
         {
+            request.HttpContext.TagResponse(CacheTags.NewsSitemap);
             var origin = SiteUrls.Origin(request);
             var articles = await sitemaps.RecentNewsAsync(cancellationToken);
             return Xml(writer =>

@@ -4,41 +4,48 @@ using NewsPortal.Web.Data;
 
 namespace NewsPortal.Web.Sitemaps;
 
-public sealed record SitemapArticle(string Slug, string Title, string Language, DateTime UpdatedAtUtc, DateTime? PublishAtUtc, DateTime CreatedAtUtc);
+public sealed record SitemapArticle(int Id, string Slug, string Title, string Language, DateTime UpdatedAtUtc, DateTime? PublishAtUtc, DateTime CreatedAtUtc);
 
 /// <summary>What search engines are told exists: public articles, listing pages, and the news of the last two days.</summary>
 public sealed class SitemapService(NewsDbContext db, TimeProvider clock)
 {
-    /// <summary>Articles per sitemap file; the protocol allows 50,000, smaller files are kinder to crawlers and to us.</summary>
-    public const int ArticlesPerSitemap = 10_000;
+    /// <summary>
+    /// Ids per article sitemap: sitemap N lists the public articles with ids in its range, so a sitemap never changes
+    /// because others were added, and each is one primary-key range read. (The protocol allows 50,000 a file.)
+    /// </summary>
+    public const int ArticlesPerSitemap = 1_000;
 
-    private IQueryable<Article> Public => db.Articles.AsNoTracking().Where(ArticleVisibility.IsPublicAt(clock.GetUtcNow().UtcDateTime));
-
+    /// <summary>How many article sitemaps there are: enough ranges to reach the highest id.</summary>
     public async Task<int> ArticleSitemapCountAsync(CancellationToken cancellationToken)
-        => Math.Max(1, (await Public.CountAsync(cancellationToken) + ArticlesPerSitemap - 1) / ArticlesPerSitemap);
+        => Math.Max(1, ((await db.Articles.MaxAsync(a => (int?)a.Id, cancellationToken) ?? 0) + ArticlesPerSitemap - 1) / ArticlesPerSitemap);
 
-    /// <summary>One page of articles, by id so pages stay stable as articles are added.</summary>
+    /// <summary>The public articles of sitemap <paramref name="page"/>, by id.</summary>
     public Task<List<SitemapArticle>> ArticlesAsync(int page, CancellationToken cancellationToken)
-        => Public.OrderBy(a => a.Id).Skip((page - 1) * ArticlesPerSitemap).Take(ArticlesPerSitemap)
-            .Select(a => new SitemapArticle(a.Slug, a.Title, a.Language, a.UpdatedAtUtc, a.PublishAtUtc, a.CreatedAtUtc))
+    {
+        var (first, last) = ((page - 1) * ArticlesPerSitemap + 1, page * ArticlesPerSitemap);
+        return db.Articles.AsNoTracking()
+            .Where(a => a.Id >= first && a.Id <= last && a.Listed)
+            .OrderBy(a => a.Id)
+            .Select(a => new SitemapArticle(a.Id, a.Slug, a.Title, a.Language, a.UpdatedAtUtc, a.PublishAtUtc, a.CreatedAtUtc))
             .ToListAsync(cancellationToken);
+    }
 
-    /// <summary>Articles that went public in the last two days, as Google News sitemaps ask (at most 1,000).</summary>
+    /// <summary>Articles that went public in the last two days, newest first, as Google News sitemaps ask (at most 1,000).</summary>
     public Task<List<SitemapArticle>> RecentNewsAsync(CancellationToken cancellationToken)
     {
         var since = clock.GetUtcNow().UtcDateTime.AddDays(-2);
-        return Public.Where(a => (a.PublishAtUtc ?? a.CreatedAtUtc) >= since)
-            .OrderByDescending(a => a.PublishAtUtc ?? a.CreatedAtUtc).Take(1000)
-            .Select(a => new SitemapArticle(a.Slug, a.Title, a.Language, a.UpdatedAtUtc, a.PublishAtUtc, a.CreatedAtUtc))
+        return db.Articles.AsNoTracking()
+            .Where(a => a.Status == ArticleStatus.Published && a.PublishAtUtc >= since && a.DeletedAtUtc == null)
+            .OrderByDescending(a => a.PublishAtUtc).Take(1000)
+            .Select(a => new SitemapArticle(a.Id, a.Slug, a.Title, a.Language, a.UpdatedAtUtc, a.PublishAtUtc, a.CreatedAtUtc))
             .ToListAsync(cancellationToken);
     }
 
     /// <summary>Listing pages: categories and sources with public articles.</summary>
     public async Task<List<string>> ListingPathsAsync(CancellationToken cancellationToken)
     {
-        var isPublic = ArticleVisibility.IsPublicAt(clock.GetUtcNow().UtcDateTime);
-        var categories = await db.Categories.AsNoTracking().Where(c => c.Articles.AsQueryable().Any(isPublic)).OrderBy(c => c.Slug).Select(c => "/categories/" + c.Slug).ToListAsync(cancellationToken);
-        var sources = await db.Sources.AsNoTracking().Where(s => s.Articles.AsQueryable().Any(isPublic)).OrderBy(s => s.Slug).Select(s => "/sources/" + s.Slug).ToListAsync(cancellationToken);
+        var categories = await db.Categories.AsNoTracking().OrderBy(c => c.Slug).Where(c => c.ArticleCount > 0).Select(c => "/categories/" + c.Slug).ToListAsync(cancellationToken);
+        var sources = await db.Sources.AsNoTracking().OrderBy(s => s.Slug).Where(s => s.ArticleCount > 0).Select(s => "/sources/" + s.Slug).ToListAsync(cancellationToken);
         return ["/", "/categories", "/sources", "/archive", .. categories, .. sources];
     }
 }

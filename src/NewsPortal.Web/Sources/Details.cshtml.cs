@@ -8,7 +8,7 @@ public sealed class DetailsModel(SourceService sources, ArticleService articles)
 {
     public NamedCount Source { get; private set; } = null!;
 
-    public async Task<IActionResult> OnGetAsync(string slug, [FromQuery(Name = "page")] string? pageNumber, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnGetAsync(string slug, CancellationToken cancellationToken)
     {
         var source = await sources.GetBySlugAsync(slug, cancellationToken);
         if (source is null)
@@ -18,13 +18,7 @@ public sealed class DetailsModel(SourceService sources, ArticleService articles)
                 : NotFound();
         }
 
-        if (!PageNumber.TryParse(pageNumber, out var requested))
-        {
-            return BadPageNumber();
-        }
-
         Source = source;
-        Articles = await articles.ListFromSourceAsync(source.Id, requested, cancellationToken);
-        return ShowListing(requested);
+        return await ShowListingAsync(articles, Listing.FromSource(source.Id), cancellationToken);
     }
 }

@@ -1,31 +1,24 @@
 using Microsoft.EntityFrameworkCore;
-using NewsPortal.Web.Articles;
 using NewsPortal.Web.Data;
 using NewsPortal.Web.Shared;
 
 namespace NewsPortal.Web.Sources;
 
-public sealed class SourceService(NewsDbContext db, TimeProvider clock)
+public sealed class SourceService(NewsDbContext db)
 {
-    /// <summary>Every source credited on a public article, by name, with how many.</summary>
+    /// <summary>Every source that has public articles, by name, with how many (counts the store keeps as stories change).</summary>
     public Task<List<NamedCount>> ListWithCountsAsync(CancellationToken cancellationToken = default)
-    {
-        var isPublic = ArticleVisibility.IsPublicAt(clock.GetUtcNow().UtcDateTime);
-        return db.Sources.AsNoTracking()
-            .Where(s => s.Articles.AsQueryable().Any(isPublic))
+        => db.Sources.AsNoTracking()
             .OrderBy(s => s.NameKey)
-            .Select(s => new NamedCount(s.Id, s.Name, s.Slug, s.Articles.AsQueryable().Count(isPublic)))
+            .Where(s => s.ArticleCount > 0)
+            .Select(s => new NamedCount(s.Id, s.Name, s.Slug, s.ArticleCount))
             .ToListAsync(cancellationToken);
-    }
 
     public Task<NamedCount?> GetBySlugAsync(string slug, CancellationToken cancellationToken = default)
-    {
-        var isPublic = ArticleVisibility.IsPublicAt(clock.GetUtcNow().UtcDateTime);
-        return db.Sources.AsNoTracking()
+        => db.Sources.AsNoTracking()
             .Where(s => s.Slug == slug)
-            .Select(s => new NamedCount(s.Id, s.Name, s.Slug, s.Articles.AsQueryable().Count(isPublic)))
+            .Select(s => new NamedCount(s.Id, s.Name, s.Slug, s.ArticleCount))
             .SingleOrDefaultAsync(cancellationToken);
-    }
 
     /// <summary>The slug a former slug now leads to (after a rename or a merge), for a permanent redirect.</summary>
     public Task<string?> RedirectForAsync(string slug, CancellationToken cancellationToken = default)

@@ -25,9 +25,16 @@ namespace NewsPortal.Web.Data.Migrations
                     b.Property<int>("CategoriesId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("Listed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("SortKey")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("ArticlesId", "CategoriesId");
 
-                    b.HasIndex("CategoriesId");
+                    b.HasIndex("CategoriesId", "Listed", "SortKey", "ArticlesId")
+                        .IsDescending(false, false, true, true);
 
                     b.ToTable("ArticleCategories");
                 });
@@ -40,9 +47,16 @@ namespace NewsPortal.Web.Data.Migrations
                     b.Property<int>("SourcesId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("Listed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("SortKey")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("ArticlesId", "SourcesId");
 
-                    b.HasIndex("SourcesId");
+                    b.HasIndex("SourcesId", "Listed", "SortKey", "ArticlesId")
+                        .IsDescending(false, false, true, true);
 
                     b.ToTable("ArticleSources");
                 });
@@ -296,6 +310,9 @@ namespace NewsPortal.Web.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("BodyHtml")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("CorrectionNote")
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
@@ -323,6 +340,9 @@ namespace NewsPortal.Web.Data.Migrations
                         .HasMaxLength(320)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("Listed")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("OriginalUrl")
                         .HasMaxLength(2048)
                         .HasColumnType("TEXT");
@@ -341,6 +361,9 @@ namespace NewsPortal.Web.Data.Migrations
                         .IsRequired()
                         .HasMaxLength(120)
                         .HasColumnType("TEXT");
+
+                    b.Property<long>("SortKey")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -361,6 +384,10 @@ namespace NewsPortal.Web.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("Id")
+                        .HasDatabaseName("IX_Articles_BodyHtml_Missing")
+                        .HasFilter("\"BodyHtml\" IS NULL");
+
                     b.HasIndex("OriginalUrl");
 
                     b.HasIndex("Slug")
@@ -370,7 +397,8 @@ namespace NewsPortal.Web.Data.Migrations
 
                     b.HasIndex("Title", "DocumentDate");
 
-                    b.HasIndex("PublishedOn", "DocumentDate", "Id");
+                    b.HasIndex("Listed", "SortKey", "Id")
+                        .IsDescending(false, true, true);
 
                     b.ToTable("Articles");
                 });
@@ -412,6 +440,20 @@ namespace NewsPortal.Web.Data.Migrations
                     b.ToTable("ArticleRevisions");
                 });
 
+            modelBuilder.Entity("NewsPortal.Web.Articles.ListingCount", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ArticleCount")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("ListingCounts");
+                });
+
             modelBuilder.Entity("NewsPortal.Web.Audit.AuditEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -447,10 +489,32 @@ namespace NewsPortal.Web.Data.Migrations
                     b.ToTable("AuditLog", (string)null);
                 });
 
+            modelBuilder.Entity("NewsPortal.Web.Caching.CacheInvalidation", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Tag")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("CacheInvalidations");
+                });
+
             modelBuilder.Entity("NewsPortal.Web.Categories.Category", b =>
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ArticleCount")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Name")
@@ -555,6 +619,9 @@ namespace NewsPortal.Web.Data.Migrations
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ArticleCount")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Name")

@@ -1,0 +1,138 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+
+namespace NewsPortal.Web.Articles;
+
+public enum ListingKind
+{
+    All,
+    Category,
+    Source,
+    Language,
+    Month,
+}
+
+/// <summary>
+/// One of the public listings (every story, a category's, a source's, a language's, a month's) and how to walk it:
+/// each is one index read from a position in <see cref="ListingOrder"/>, so a page costs the same however many
+/// stories the store holds. Pages, feeds and the API all read listings through here.
+/// </summary>
+public sealed record Listing(ListingKind Kind, int NameId = 0, string? Language = null, int Year = 0, int Month = 0)
+{
+    public static Listing All { get; } = new(ListingKind.All);
+
+    public static Listing InCategory(int categoryId) => new(ListingKind.Category, NameId: categoryId);
+
+    public static Listing FromSource(int sourceId) => new(ListingKind.Source, NameId: sourceId);
+
+    public static Listing InLanguage(string tag) => new(ListingKind.Language, Language: tag.ToLowerInvariant());
+
+    public static Listing InMonth(int year, int month) => new(ListingKind.Month, Year: year, Month: month);
+
+    /// <summary>The output-cache tag of every page, feed and API list that shows this listing.</summary>
+    public string CacheTag => Kind switch
+    {
+        ListingKind.All => "list:all",
+        ListingKind.Category => $"list:category:{NameId}",
+        ListingKind.Source => $"list:source:{NameId}",
+        ListingKind.Language => $"list:language:{Language}",
+        _ => $"list:month:{Year:D4}-{Month:D2}",
+    };
+
+    /// <summary>
+    /// SQL selecting <paramref name="columns"/> (over the story as <c>a</c>) of up to <paramref name="take"/> listed
+    /// stories, walking from <paramref name="from"/> (exclusive; the start when null) towards older stories, or
+    /// newer ones. Placeholders are <c>{0}</c>, <c>{1}</c>… for EF's SqlQueryRaw, with <paramref name="args"/>.
+    /// <paramref name="keys"/> narrows the walk to sort keys in [Min, Max); <paramref name="also"/> adds conditions on
+    /// each story reached (given a function that turns a value into a placeholder).
+    /// </summary>
+    public string Walk(
+        string columns, ListingCursor? from, bool older, int take, out object[] args, int skip = 0,
+        (long Min, long Max)? keys = null, Func<Func<object, string>, string>? also = null)
+    {
+        var arguments = new List<object>();
+        string Arg(object value)
+        {
+            arguments.Add(value);
+            return "{" + (arguments.Count - 1).ToString(CultureInfo.InvariantCulture) + "}";
+        }
+
+        var listed = Arg(true);
+
+        // Links carry copies of Listed and SortKey, so a category's or source's walk never touches other stories.
+        var (source, filter, key, id) = Kind switch
+        {
+            ListingKind.Category => (
+                "\"ArticleCategories\" l JOIN \"Articles\" a ON a.\"Id\" = l.\"ArticlesId\"",
+                $"l.\"CategoriesId\" = {Arg(NameId)} AND l.\"Listed\" = {listed}",
+                "l.\"SortKey\"",
+                "l.\"ArticlesId\""),
+            ListingKind.Source => (
+                "\"ArticleSources\" l JOIN \"Articles\" a ON a.\"Id\" = l.\"ArticlesId\"",
+                $"l.\"SourcesId\" = {Arg(NameId)} AND l.\"Listed\" = {listed}",
+                "l.\"SortKey\"",
+                "l.\"ArticlesId\""),
+            ListingKind.Language => (
+                "\"Articles\" a",
+                $"lower(a.\"Language\") = {Arg(Language!)} AND a.\"Listed\" = {listed}",
+                "a.\"SortKey\"",
+                "a.\"Id\""),
+            ListingKind.Month => (
+                "\"Articles\" a",
+                $"a.\"Listed\" = {listed} AND a.\"SortKey\" >= {Arg(ListingOrder.StartOf(new DateOnly(Year, Month, 1)))}"
+                    + $" AND a.\"SortKey\" < {Arg(ListingOrder.StartOf(new DateOnly(Year, Month, 1).AddMonths(1)))}",
+                "a.\"SortKey\"",
+                "a.\"Id\""),
+            _ => ("\"Articles\" a", $"a.\"Listed\" = {listed}", "a.\"SortKey\"", "a.\"Id\""),
+        };
+        var position = from is { } cursor ? $" AND ({key}, {id}) {(older ? "<" : ">")} ({Arg(cursor.SortKey)}, {Arg(cursor.Id)})" : "";
+        if (keys is { } range)
+        {
+            position += $" AND {key} >= {Arg(range.Min)} AND {key} < {Arg(range.Max)}";
+        }
+
+        if (also?.Invoke(Arg) is { Length: > 0 } condition)
+        {
+            position += $" AND {condition}";
+        }
+
+        var direction = older ? "DESC" : "ASC";
+        var sql = $"SELECT {columns} FROM {source} WHERE {filter}{position} ORDER BY {key} {direction}, {id} {direction} LIMIT {Arg(take)}"
+            + (skip > 0 ? $" OFFSET {Arg(skip)}" : "");
+        args = [.. arguments];
+        return sql;
+    }
+}
+
+/// <summary>A position in a listing: the sort key and id of a story. Written into links as <c>?before=</c> and <c>?after=</c>.</summary>
+public readonly record struct ListingCursor(long SortKey, int Id)
+{
+    public const string InvalidMessage = "That is not a position in this listing (the before or after value was changed); start again from the first page.";
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{SortKey}.{Id}");
+
+    public static bool TryParse(string? text, [NotNullWhen(true)] out ListingCursor? cursor)
+    {
+        cursor = null;
+        var dot = text?.IndexOf('.') ?? -1;
+        if (dot <= 0
+            || !long.TryParse(text.AsSpan(0, dot), NumberStyles.None, CultureInfo.InvariantCulture, out var key)
+            || !int.TryParse(text.AsSpan(dot + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+        {
+            return false;
+        }
+
+        cursor = new ListingCursor(key, id);
+        return true;
+    }
+}
+
+/// <summary>
+/// A page of a listing, newest first, with where its neighbours start: <see cref="Newer"/> is null on the first page,
+/// <see cref="NewerIsFirstPage"/> when the newer page is the listing's own address, and <see cref="Older"/> is null
+/// on the last.
+/// </summary>
+public sealed record ListingPage<T>(IReadOnlyList<T> Items, ListingCursor? Newer, bool NewerIsFirstPage, ListingCursor? Older)
+{
+    public bool IsFirst => Newer is null && !NewerIsFirstPage;
+}

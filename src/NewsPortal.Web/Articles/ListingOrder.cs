@@ -1,0 +1,21 @@
+namespace NewsPortal.Web.Articles;
+
+/// <summary>
+/// The order of every listing, newest first: by "Published on" date, then document date (stories without one last
+/// within their day), then id. The first two are folded into one number, the sort key, so that each listing is one
+/// index walked from a (sort key, id) position: a page costs the same at a thousand stories and at a million.
+/// </summary>
+public static class ListingOrder
+{
+    // Day numbers up to 9999-12-31 fit in 22 bits and seconds since 0001-01-01 in 39, so the key stays under 2^61.
+    private const int SecondsBits = 39;
+
+    public static long KeyOf(DateOnly publishedOn, DateTime? documentDate)
+        => ((long)publishedOn.DayNumber << SecondsBits) + (documentDate is { } date ? (date.Ticks / TimeSpan.TicksPerSecond) + 1 : 0);
+
+    /// <summary>The smallest key of a day: stories published on or after <paramref name="day"/> have keys at least this.</summary>
+    public static long StartOf(DateOnly day) => (long)day.DayNumber << SecondsBits;
+
+    /// <summary>The "Published on" date a key was made from.</summary>
+    public static DateOnly DayOf(long key) => DateOnly.FromDayNumber((int)(key >> SecondsBits));
+}

@@ -1,0 +1,96 @@
+using NewsPortal.Web.Articles;
+using NewsPortal.Web.Sitemaps;
+
+namespace NewsPortal.Web.Caching;
+
+/// <summary>
+/// The tags cached responses carry, so that a write evicts exactly the responses that show what it changed: each
+/// response is tagged with the stories it shows (<c>a:12</c>), the category and source names it shows (<c>c:3</c>,
+/// <c>s:7</c>), the listing it is (<c>list:category:3</c>) and what else it depends on (counts, search, sitemaps).
+/// </summary>
+public static class CacheTags
+{
+    /// <summary>On every cached response: evicting it empties the cache (after a large import).</summary>
+    public const string All = "all";
+
+    /// <summary>Pages of counts: the categories, sources and archive indexes and their API lists.</summary>
+    public const string Names = "names";
+
+    /// <summary>Search pages, feeds and the API search: any story whose text or visibility changes may now match.</summary>
+    public const string Search = "search";
+
+    public const string SitemapIndex = "sitemap:index";
+    public const string SitemapPages = "sitemap:pages";
+    public const string NewsSitemap = "sitemap:news";
+
+    public static string Article(int id) => $"a:{id}";
+
+    public static string Category(int id) => $"c:{id}";
+
+    public static string Source(int id) => $"s:{id}";
+
+    public static string ArticleSitemap(int page) => $"sitemap:{page}";
+
+    /// <summary>The tags of a response showing these stories as cards or links, with their names.</summary>
+    public static IEnumerable<string> Showing(IEnumerable<ArticleCard> cards)
+        => cards.SelectMany(card => card.Categories.Select(c => Category(c.Id)).Concat(card.Sources.Select(s => Source(s.Id))).Prepend(Article(card.Id)));
+
+    /// <summary>
+    /// What a change to one story makes stale, from its state before and after (null: it did not exist, or is
+    /// gone for good). A story no reader could see before or after changes nothing public.
+    /// </summary>
+    public static HashSet<string> ForChange(ArticleState? before, ArticleState? after)
+    {
+        var tags = new HashSet<string>(StringComparer.Ordinal);
+        var states = new[] { before, after }.OfType<ArticleState>().ToList();
+        if (!states.Any(s => s.Listed))
+        {
+            return tags;
+        }
+
+        var id = states[0].Id;
+        tags.Add(Article(id));
+        tags.Add(ArticleSitemap(((id - 1) / SitemapService.ArticlesPerSitemap) + 1));
+        tags.Add(NewsSitemap);
+        if (before?.Text != after?.Text)
+        {
+            tags.Add(Search);
+        }
+
+        if (before is null || after is null || !before.SameListings(after))
+        {
+            // In or out of listings, or moved within them: every listing it is or was in, and the counts.
+            foreach (var state in states.Where(s => s.Listed))
+            {
+                tags.UnionWith(state.Listings().Select(l => l.CacheTag));
+            }
+
+            tags.UnionWith([Names, Search, SitemapPages]);
+            if (before is null)
+            {
+                tags.Add(SitemapIndex);
+            }
+        }
+
+        return tags;
+    }
+}
+
+/// <summary>What of a story decides where it is shown: whether it is listed, where, and under which names.</summary>
+public sealed record ArticleState(int Id, bool Listed, long SortKey, string Language, IReadOnlyList<int> Categories, IReadOnlyList<int> Sources, string Text)
+{
+    public static ArticleState Of(Article article) => new(
+        article.Id, article.Listed, article.SortKey, article.Language.ToLowerInvariant(),
+        [.. article.Categories.Select(c => c.Id).Order()], [.. article.Sources.Select(s => s.Id).Order()],
+        string.Join('\u0000', article.Title, article.Lede, article.Body));
+
+    public DateOnly PublishedOn => ListingOrder.DayOf(SortKey);
+
+    public bool SameListings(ArticleState other)
+        => Listed == other.Listed && SortKey == other.SortKey && Language == other.Language
+            && Categories.SequenceEqual(other.Categories) && Sources.SequenceEqual(other.Sources);
+
+    public IEnumerable<Listing> Listings()
+        => [Listing.All, Listing.InLanguage(Language), Listing.InMonth(PublishedOn.Year, PublishedOn.Month),
+            .. Categories.Select(Listing.InCategory), .. Sources.Select(Listing.FromSource)];
+}

@@ -1,0 +1,68 @@
+using System.IO.Compression;
+using Microsoft.AspNetCore.ResponseCompression;
+using Microsoft.Extensions.Options;
+using NewsPortal.Web.Articles;
+
+namespace NewsPortal.Web.Caching;
+
+/// <summary>The output cache, compression and conditional GET, and the scheduled publishing that keeps what they serve current.</summary>
+public static class CachingServices
+{
+    public static IServiceCollection AddNewsPortalCaching(this IServiceCollection services)
+    {
+        services.AddOptions<CacheOptions>().BindConfiguration(CacheOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<CacheGeneration>();
+        services.AddScoped<PageCache>();
+        services.AddSingleton<CacheListener>();
+        services.AddHostedService(provider => provider.GetRequiredService<CacheListener>());
+        services.AddSingleton<PublishSchedule>();
+        services.AddHostedService(provider => provider.GetRequiredService<PublishSchedule>());
+        services.AddOutputCache();
+        services.AddOptions<Microsoft.AspNetCore.OutputCaching.OutputCacheOptions>().Configure<IOptions<CacheOptions>>((output, cache) =>
+        {
+            output.SizeLimit = cache.Value.SizeLimitMegabytes * 1024L * 1024L;
+            output.DefaultExpirationTimeSpan = TimeSpan.FromSeconds(cache.Value.DurationSeconds);
+            output.AddBasePolicy(policy => policy.AddPolicy<PortalCachePolicy>());
+        });
+        services.AddResponseCompression(options =>
+        {
+            // Only anonymous pages are compressed (see UseNewsPortalCaching), so no secret shares a response with reflected input.
+            options.EnableForHttps = true;
+            options.Providers.Add<BrotliCompressionProvider>();
+            options.Providers.Add<GzipCompressionProvider>();
+            options.MimeTypes = ResponseCompressionDefaults.MimeTypes.Concat(
+            [
+                "application/atom+xml", "application/rss+xml", "application/feed+json", "application/opensearchdescription+xml", "application/problem+json",
+            ]);
+        });
+        services.Configure<BrotliCompressionProviderOptions>(options => options.Level = CompressionLevel.Fastest);
+        services.Configure<GzipCompressionProviderOptions>(options => options.Level = CompressionLevel.Fastest);
+        return services;
+    }
+
+    /// <summary>
+    /// After authentication: publishes what has come due, then serves from the output cache, which stores responses
+    /// already compressed and carrying their validator.
+    /// </summary>
+    public static IApplicationBuilder UseNewsPortalCaching(this IApplicationBuilder app)
+    {
+        var schedule = app.ApplicationServices.GetRequiredService<PublishSchedule>();
+        app.Use(async (context, next) =>
+        {
+            if (schedule.IsDue)
+            {
+                await schedule.PublishDueAsync(context.RequestAborted);
+            }
+
+            await next(context);
+        });
+        app.UseOutputCache();
+        app.UseWhen(
+            context => context.User.Identity?.IsAuthenticated != true
+                && !context.Request.Path.StartsWithSegments("/admin")
+                && !context.Request.Path.StartsWithSegments("/account"),
+            compressed => compressed.UseResponseCompression());
+        app.UseMiddleware<ConditionalGetMiddleware>();
+        return app;
+    }
+}

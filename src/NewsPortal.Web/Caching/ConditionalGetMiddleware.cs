@@ -1,0 +1,72 @@
+using System.Security.Cryptography;
+using Microsoft.Net.Http.Headers;
+
+namespace NewsPortal.Web.Caching;
+
+/// <summary>
+/// Gives every public page, feed and sitemap a validator and answers a matching If-None-Match with 304: the body
+/// is hashed once when rendered, and the output cache keeps the ETag with the response it stores (and answers 304
+/// itself from then on). Weak, because the same page is sent compressed in more than one way.
+/// </summary>
+public sealed class ConditionalGetMiddleware(RequestDelegate next)
+{
+    /// <summary>Bodies larger than this are sent as they are written, without a validator.</summary>
+    private const int MaxBufferedBytes = 4 * 1024 * 1024;
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var request = context.Request;
+        if (!(HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
+            || request.Path.StartsWithSegments("/admin")
+            || request.Path.StartsWithSegments("/account")
+            || context.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.StaticAssets.StaticAssetDescriptor>() is not null)
+        {
+            await next(context);
+            return;
+        }
+
+        var original = context.Response.Body;
+        using var buffer = new MemoryStream();
+        context.Response.Body = buffer;
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            context.Response.Body = original;
+        }
+
+        var response = context.Response;
+        if (response.StatusCode == StatusCodes.Status200OK && buffer.Length is > 0 and <= MaxBufferedBytes && !response.Headers.ContainsKey(HeaderNames.ETag))
+        {
+            var hash = SHA256.HashData(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+            var etag = $"W/\"{Convert.ToHexStringLower(hash.AsSpan(0, 16))}\"";
+            response.Headers.ETag = etag;
+            if (Matches(request.Headers.IfNoneMatch, etag))
+            {
+                response.StatusCode = StatusCodes.Status304NotModified;
+                response.ContentLength = null;
+                response.Headers.ContentType = default;
+                return;
+            }
+        }
+
+        if (buffer.Length > 0)
+        {
+            response.ContentLength = buffer.Length;
+            buffer.Position = 0;
+            await buffer.CopyToAsync(original, context.RequestAborted);
+        }
+    }
+
+    private static bool Matches(Microsoft.Extensions.Primitives.StringValues ifNoneMatch, string etag)
+    {
+        if (!EntityTagHeaderValue.TryParseList(ifNoneMatch, out var tags) || !EntityTagHeaderValue.TryParse(etag, out var ours))
+        {
+            return false;
+        }
+
+        return tags.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Compare(ours, useStrongComparison: false));
+    }
+}

@@ -1,0 +1,101 @@
+using Microsoft.AspNetCore.OutputCaching;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+using Microsoft.Net.Http.Headers;
+
+namespace NewsPortal.Web.Caching;
+
+/// <summary>
+/// What the output cache keeps: what every reader sees alike. GET and HEAD answers of 200 to anonymous requests
+/// (no cookie session, no Authorization header), outside the editors' area, sign-in and error pages, that set no
+/// cookie. Keyed by path, query and the compression the client accepts; tagged <see cref="CacheTags.All"/> plus
+/// whatever the page adds (<see cref="ResponseCacheTags"/>).
+/// </summary>
+public sealed class PortalCachePolicy(IOptions<CacheOptions> options, CacheGeneration generation, TimeProvider clock) : IOutputCachePolicy
+{
+    private const string GenerationKey = "NewsPortal.CacheGeneration";
+
+    ValueTask IOutputCachePolicy.CacheRequestAsync(OutputCacheContext context, CancellationToken cancellationToken)
+    {
+        var http = context.HttpContext;
+        var request = http.Request;
+        var cacheable = options.Value.Enabled
+            && (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
+            && StringValues.IsNullOrEmpty(request.Headers.Authorization)
+            && http.User.Identity?.IsAuthenticated != true
+            && !request.Path.StartsWithSegments("/admin")
+            && !request.Path.StartsWithSegments("/account")
+            && !request.Path.StartsWithSegments("/error")
+            && !request.Path.StartsWithSegments("/health")
+            && http.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.StaticAssets.StaticAssetDescriptor>() is null;
+        context.EnableOutputCaching = cacheable;
+        context.AllowCacheLookup = cacheable;
+        context.AllowCacheStorage = cacheable;
+        context.AllowLocking = true;
+        context.ResponseExpirationTimeSpan = TimeSpan.FromSeconds(options.Value.DurationSeconds);
+        context.CacheVaryByRules.QueryKeys = "*";
+        // Responses are cached compressed, so each encoding a client may accept is its own entry.
+        context.CacheVaryByRules.VaryByValues["encoding"] = Encoding(request.Headers.AcceptEncoding);
+        // What depends on the clock alone ("3 days ago", the news sitemap's two days) is kept no longer than one
+        // period; keying by the period also lets a test's clock, moved on, reach a fresh copy.
+        context.CacheVaryByRules.VaryByValues["period"] = (clock.GetUtcNow().UtcTicks / TimeSpan.FromSeconds(options.Value.DurationSeconds).Ticks)
+            .ToString(System.Globalization.CultureInfo.InvariantCulture);
+        context.Tags.Add(CacheTags.All);
+        http.Items[GenerationKey] = generation.Value;
+        return ValueTask.CompletedTask;
+    }
+
+    ValueTask IOutputCachePolicy.ServeFromCacheAsync(OutputCacheContext context, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    ValueTask IOutputCachePolicy.ServeResponseAsync(OutputCacheContext context, CancellationToken cancellationToken)
+    {
+        var http = context.HttpContext;
+        if (http.Response.StatusCode != StatusCodes.Status200OK
+            || !StringValues.IsNullOrEmpty(http.Response.Headers.SetCookie)
+            || http.User.Identity?.IsAuthenticated == true
+            // Something was evicted while this was rendered: it may show what the eviction replaced.
+            || http.Items[GenerationKey] is not long started || started != generation.Value)
+        {
+            context.AllowCacheStorage = false;
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// The encoding response compression will choose for this Accept-Encoding: the accepted one of br and gzip with
+    /// the higher quality (br on a tie, as it is registered first), else none.
+    /// </summary>
+    public static string Encoding(StringValues acceptEncoding)
+    {
+        if (!StringWithQualityHeaderValue.TryParseList(acceptEncoding, out var values))
+        {
+            return "identity";
+        }
+
+        double Quality(string name) => values
+            .Where(v => v.Value.Equals(name, StringComparison.OrdinalIgnoreCase) || v.Value.Equals("*", StringComparison.Ordinal))
+            .Select(v => v.Quality ?? 1).DefaultIfEmpty(0).Max();
+        var (br, gzip) = (Quality("br"), Quality("gzip"));
+        return br > 0 && br >= gzip ? "br" : gzip > 0 ? "gzip" : "identity";
+    }
+}
+
+/// <summary>How pages and endpoints add the tags of what they show to the response the cache keeps.</summary>
+public static class ResponseCacheTags
+{
+    public static HttpContext TagResponse(this HttpContext context, IEnumerable<string> tags)
+    {
+        if (context.Features.Get<IOutputCacheFeature>() is { } feature)
+        {
+            foreach (var tag in tags)
+            {
+                feature.Context.Tags.Add(tag);
+            }
+        }
+
+        return context;
+    }
+
+    public static HttpContext TagResponse(this HttpContext context, params string[] tags) => TagResponse(context, (IEnumerable<string>)tags);
+}
