@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using NewsPortal.Web.Import;
+using NewsPortal.Web.Shared;
 
 namespace NewsPortal.Corpus;
 
@@ -104,6 +105,51 @@ public static partial class CorpusConverter
                 File.WriteAllText(Path.Combine(wikinews, $"{++n:D4}.txt"), SnippetWriter.Write(document), utf8);
             }
         }
+    }
+
+    /// <summary>
+    /// A store of <paramref name="count"/> stories for benchmarks, as JSON Lines files of at most
+    /// <paramref name="perFile"/> stories: the current-events items over and over, each copy's titles, slugs and URLs
+    /// varied, their dates spread evenly over the ten years before 2026-03-31 (with times of day), their categories and
+    /// sources kept, so listings have realistic sizes. Returns the files written.
+    /// </summary>
+    public static IReadOnlyList<string> WriteStore(string directory, int count, int perFile = 25_000)
+    {
+        Directory.CreateDirectory(directory);
+        var items = CurrentEvents(CorpusFiles.CurrentEvents).ToList();
+        var end = new DateTime(2026, 3, 31, 23, 59, 0);
+        var span = TimeSpan.FromDays(3652);
+        var utf8 = new UTF8Encoding(false);
+        var files = new List<string>();
+        StreamWriter? writer = null;
+        for (var i = 0; i < count; i++)
+        {
+            if (i % perFile == 0)
+            {
+                writer?.Dispose();
+                files.Add(Path.Combine(directory, $"store-{files.Count + 1:D4}.jsonl"));
+                writer = new StreamWriter(files[^1], false, utf8) { NewLine = "\n" };
+            }
+
+            var item = items[i % items.Count];
+            var copy = (i / items.Count) + 1;
+            // Oldest first, so ids rise with time as they would in a newsroom's store.
+            var at = end - TimeSpan.FromTicks(span.Ticks / Math.Max(1, count - 1) * (count - 1 - i));
+            var title = copy == 1 ? item.Title : $"{item.Title.TrimEnd('.', '…')} ({copy})";
+            writer!.WriteLine(JsonLines.Write(item with
+            {
+                Title = title.Length <= 300 ? title : title[..299] + "…",
+                PublishedOn = DateOnly.FromDateTime(at),
+                DocumentDate = at,
+                OriginalUrl = $"{item.OriginalUrl}-{copy}",
+                Slug = Slug.WithNumber(Slug.From(item.Title, "story"), i + 1),
+                CreatedAtUtc = DateTime.SpecifyKind(at, DateTimeKind.Utc),
+                UpdatedAtUtc = DateTime.SpecifyKind(at, DateTimeKind.Utc),
+            }));
+        }
+
+        writer?.Dispose();
+        return files;
     }
 
     private static string FirstSentence(string text, int maxLength)

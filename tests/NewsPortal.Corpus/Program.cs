@@ -4,9 +4,19 @@ namespace NewsPortal.Corpus;
 
 public static class CorpusTool
 {
-    /// <summary><c>dotnet run --project tests/NewsPortal.Corpus -- OUT_DIR [COPIES]</c></summary>
+    /// <summary>
+    /// <c>dotnet run --project tests/NewsPortal.Corpus -- OUT_DIR [COPIES]</c>, or <c>-- store OUT_DIR COUNT</c> for a
+    /// benchmark store of COUNT stories spread over ten years.
+    /// </summary>
     public static int Main(string[] args)
     {
+        if (args is ["store", var directory, var count])
+        {
+            var files = CorpusConverter.WriteStore(directory, int.Parse(count, CultureInfo.InvariantCulture));
+            Console.WriteLine($"Wrote {count} stories in {files.Count} files to {Path.GetFullPath(directory)}");
+            return 0;
+        }
+
         if (args.Length is < 1 or > 2)
         {
             Console.Error.WriteLine("Usage: NewsPortal.Corpus OUT_DIR [COPIES]   (COPIES repeats the current-events items with varied titles, for scale)");

@@ -248,6 +248,7 @@ public sealed class ArticleAdminService(
         article.Dateline = document.Dateline;
         article.Body = document.Body;
         article.Lede = markdown.Lede(document.Body, Article.LedeMaxLength);
+        article.BodyText = markdown.PlainText(document.Body);
         article.BodyHtml = markdown.ToHtml(document.Body, document.Dateline);
         article.PublishedOn = document.PublishedOn;
         article.DocumentDate = document.DocumentDate;

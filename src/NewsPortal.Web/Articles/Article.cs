@@ -15,7 +15,16 @@ public class Article
     public const int CorrectionMaxLength = 1000;
 
     public int Id { get; set; }
-    public required string Title { get; set; }
+
+    public required string Title
+    {
+        get;
+        set
+        {
+            field = value;
+            TitleKey = MatchKeys.ForTitle(value, DocumentDate, PublishedOn);
+        }
+    }
     public required string Slug { get; set; }
 
     /// <summary>The place line that opens the story, such as "ISTANBUL", without its dash.</summary>
@@ -30,6 +39,9 @@ public class Article
     /// </summary>
     public string? BodyHtml { get; set; }
 
+    /// <summary>The whole body as plain text (<see cref="Shared.MarkdownRenderer.PlainText"/>): what the search index holds and quotes.</summary>
+    public string BodyText { get; set; } = "";
+
     /// <summary>Plain text of the first paragraph, trimmed, kept so listings need not render Markdown.</summary>
     public required string Lede { get; set; }
 
@@ -41,6 +53,7 @@ public class Article
         {
             field = value;
             SortKey = ListingOrder.KeyOf(value, DocumentDate);
+            TitleKey = MatchKeys.ForTitle(Title, DocumentDate, value);
         }
     }
 
@@ -52,6 +65,7 @@ public class Article
         {
             field = value;
             SortKey = ListingOrder.KeyOf(PublishedOn, value);
+            TitleKey = MatchKeys.ForTitle(Title, value, PublishedOn);
         }
     }
 
@@ -62,10 +76,35 @@ public class Article
     public required string Language { get; set; }
 
     /// <summary>The site the snippet came from, such as "rki.news".</summary>
-    public string? Site { get; set; }
+    public string? Site
+    {
+        get;
+        set
+        {
+            field = value;
+            UrlKey = MatchKeys.ForUrl(value, OriginalUrl);
+        }
+    }
 
     /// <summary>The "Show on website" link, or null when the snippet has none.</summary>
-    public string? OriginalUrl { get; set; }
+    public string? OriginalUrl
+    {
+        get;
+        set
+        {
+            field = value;
+            UrlKey = MatchKeys.ForUrl(Site, value);
+        }
+    }
+
+    /// <summary>
+    /// Hashes of what the importer recognises a story by (<see cref="MatchKeys"/>): site and link, and title and
+    /// date. Kept by the setters; indexed instead of the long text itself, which the importer then compares.
+    /// </summary>
+    public long? UrlKey { get; private set; }
+
+    /// <inheritdoc cref="UrlKey"/>
+    public long TitleKey { get; private set; }
 
     public DateTime CreatedAtUtc { get; set; }
     public DateTime UpdatedAtUtc { get; set; }

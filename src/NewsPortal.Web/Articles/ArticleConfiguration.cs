@@ -28,9 +28,9 @@ public sealed class ArticleConfiguration : IEntityTypeConfiguration<Article>
         // Stories stored before bodies were kept rendered, for the background pass that renders them.
         builder.HasIndex(a => a.Id).HasFilter("\"BodyHtml\" IS NULL").HasDatabaseName("IX_Articles_BodyHtml_Missing");
 
-        // The importer recognises a story it already has by site and URL, or by title and document date.
-        builder.HasIndex(a => a.OriginalUrl);
-        builder.HasIndex(a => new { a.Title, a.DocumentDate });
+        // The importer recognises a story it already has by site and URL, or by title and document date: by their hashes.
+        builder.HasIndex(a => a.UrlKey);
+        builder.HasIndex(a => a.TitleKey);
 
         // SQLite keeps no time zone; these two are always UTC, so say so when they are read back.
         builder.Property(a => a.CreatedAtUtc).HasConversion(v => v, v => DateTime.SpecifyKind(v, DateTimeKind.Utc));

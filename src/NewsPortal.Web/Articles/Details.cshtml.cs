@@ -35,6 +35,7 @@ public sealed class DetailsModel(ArticleService articles, SearchService search, 
         Today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         HttpContext.TagResponse([
             CacheTags.Article(Article.Id),
+            CacheTags.ArticlePage(Article.Id),
             .. Article.Categories.Select(c => CacheTags.Category(c.Id)),
             .. Article.Sources.Select(s => CacheTags.Source(s.Id)),
             .. Related.Select(r => CacheTags.Article(r.Id)),

@@ -13,6 +13,9 @@ public sealed class CacheInvalidation
 
     public long Id { get; init; }
     public required string Tag { get; init; }
+
+    /// <summary>The process that wrote it, which evicted the tag itself and skips it when reading the log.</summary>
+    public Guid Origin { get; init; }
     public DateTime CreatedAtUtc { get; init; }
 }
 

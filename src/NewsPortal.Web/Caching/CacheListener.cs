@@ -51,13 +51,13 @@ public sealed class CacheListener(
         {
             var since = _lastSeen;
             var rows = await db.CacheInvalidations.AsNoTracking().Where(i => i.Id > since).OrderBy(i => i.Id).Take(1_000)
-                .Select(i => new { i.Id, i.Tag }).ToListAsync(cancellationToken);
+                .Select(i => new { i.Id, i.Tag, i.Origin }).ToListAsync(cancellationToken);
             if (rows.Count == 0)
             {
                 break;
             }
 
-            foreach (var tag in rows.Select(r => r.Tag).Distinct(StringComparer.Ordinal))
+            foreach (var tag in rows.Where(r => r.Origin != generation.Origin).Select(r => r.Tag).Distinct(StringComparer.Ordinal))
             {
                 generation.Advance();
                 await store.EvictByTagAsync(tag, cancellationToken);

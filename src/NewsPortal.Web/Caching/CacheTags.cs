@@ -23,7 +23,11 @@ public static class CacheTags
     public const string SitemapPages = "sitemap:pages";
     public const string NewsSitemap = "sitemap:news";
 
+    /// <summary>On every response showing the story (its page, listings, feeds, related links): its title, lede, dates, names.</summary>
     public static string Article(int id) => $"a:{id}";
+
+    /// <summary>On the story's own page only: what else it shows (its neighbours) changes without the story changing.</summary>
+    public static string ArticlePage(int id) => $"p:{id}";
 
     public static string Category(int id) => $"c:{id}";
 

@@ -17,6 +17,8 @@ public static class CachingServices
         services.AddHostedService(provider => provider.GetRequiredService<CacheListener>());
         services.AddSingleton<PublishSchedule>();
         services.AddHostedService(provider => provider.GetRequiredService<PublishSchedule>());
+        services.AddSingleton<BodyRenderer>();
+        services.AddHostedService(provider => provider.GetRequiredService<BodyRenderer>());
         services.AddOutputCache();
         services.AddOptions<Microsoft.AspNetCore.OutputCaching.OutputCacheOptions>().Configure<IOptions<CacheOptions>>((output, cache) =>
         {

@@ -32,7 +32,7 @@ public sealed class PageCache(NewsDbContext db, ArticleService articles, IOutput
                     foreach (var older in new[] { true, false })
                     {
                         var next = await articles.WalkAsync<ArticleService.KeyRow>(Listing.InCategory(category), ArticleService.KeyColumns, position, older, 1, cancellationToken);
-                        tags.UnionWith(next.Select(n => CacheTags.Article(n.Id)));
+                        tags.UnionWith(next.Select(n => CacheTags.ArticlePage(n.Id)));
                     }
                 }
             }
@@ -45,7 +45,7 @@ public sealed class PageCache(NewsDbContext db, ArticleService articles, IOutput
     public void Record(IEnumerable<string> tags)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        db.CacheInvalidations.AddRange(tags.Select(tag => new CacheInvalidation { Tag = tag, CreatedAtUtc = now }));
+        db.CacheInvalidations.AddRange(tags.Select(tag => new CacheInvalidation { Tag = tag, CreatedAtUtc = now, Origin = generation.Origin }));
     }
 
     /// <summary>Evicts the tags from this process's cache.</summary>
@@ -66,6 +66,9 @@ public sealed class PageCache(NewsDbContext db, ArticleService articles, IOutput
 public sealed class CacheGeneration
 {
     private long _value;
+
+    /// <summary>This process, in the invalidation log: what it wrote there it has evicted already.</summary>
+    public Guid Origin { get; } = Guid.NewGuid();
 
     public long Value => Interlocked.Read(ref _value);
 

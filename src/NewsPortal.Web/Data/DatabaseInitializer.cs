@@ -18,6 +18,7 @@ public static class DatabaseInitializer
         {
             // WAL lets readers keep reading while an import writes; the setting is stored in the database file.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+            await OptimizeAsync(db, cancellationToken);
         }
 
         await scope.ServiceProvider.GetRequiredService<UserService>()
@@ -33,6 +34,19 @@ public static class DatabaseInitializer
         var report = await scope.ServiceProvider.GetRequiredService<ImportService>().ImportPathsAsync([seedDirectory], dryRun: false, cancellationToken: cancellationToken);
         var logger = scope.ServiceProvider.GetRequiredService<ILogger<NewsDbContext>>();
         logger.LogInformation("Seeded an empty store from {Directory}: {Report}", seedDirectory, report.ToString());
+    }
+
+    /// <summary>
+    /// Refreshes SQLite's statistics where they are missing or stale (sampling at most a few hundred rows of each index,
+    /// so it takes milliseconds on any size of store). The listings do not depend on them: each query names the one
+    /// index that serves it by its leading columns. At start-up and after imports.
+    /// </summary>
+    public static async Task OptimizeAsync(NewsDbContext db, CancellationToken cancellationToken = default)
+    {
+        if (db.Database.IsSqlite())
+        {
+            await db.Database.ExecuteSqlRawAsync("PRAGMA analysis_limit=400; PRAGMA optimize;", cancellationToken);
+        }
     }
 
     /// <summary>

@@ -51,32 +51,73 @@ public sealed class ArticleInserter(NewsDbContext db)
             }
 
             article.Id = Convert.ToInt32(await statements.Article.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
-            await LinkAsync(statements.Category, article.Id, article.Categories.Select(c => c.Id), cancellationToken);
-            await LinkAsync(statements.Source, article.Id, article.Sources.Select(s => s.Id), cancellationToken);
+            await LinkAsync(statements.Category, article, article.Categories.Select(c => c.Id), cancellationToken);
+            await LinkAsync(statements.Source, article, article.Sources.Select(s => s.Id), cancellationToken);
         }
 
         if (indexInBulk)
         {
             // The batch's ids are contiguous: SQLite lets one writer at a time, and this transaction is it.
             await ExecuteAsync(transaction, $"""
-                INSERT INTO "ArticleSearch"(rowid, "Title", "Lede", "Body")
-                SELECT "Id", "Title", "Lede", "Body" FROM "Articles" WHERE "Id" BETWEEN {articles.Min(a => a.Id)} AND {articles.Max(a => a.Id)};
-                UPDATE "SearchIndexing" SET "Deferred" = 0;
+                INSERT INTO "ArticleSearch"(rowid, "Title", "Lede", "BodyText")
+                SELECT "Id", "Title", "Lede", "BodyText" FROM "Articles" WHERE "Id" BETWEEN {articles.Min(a => a.Id)} AND {articles.Max(a => a.Id)};
                 """, cancellationToken);
+            await CountAsync(transaction, articles.Where(a => a.Listed).ToList(), cancellationToken);
+            await ExecuteAsync(transaction, """UPDATE "SearchIndexing" SET "Deferred" = 0;""", cancellationToken);
         }
     }
 
-    private async Task ExecuteAsync(DbTransaction transaction, string sql, CancellationToken cancellationToken)
+    /// <summary>What the count triggers would have added for these listed stories, added once per listing (see the NewsroomScale migration).</summary>
+    private async Task CountAsync(DbTransaction transaction, IReadOnlyList<Article> listed, CancellationToken cancellationToken)
+    {
+        if (listed.Count == 0)
+        {
+            return;
+        }
+
+        var counts = listed.SelectMany(a => new[] { ListingCount.All, ListingCount.Month(a.PublishedOn.Year, a.PublishedOn.Month), ListingCount.Language(a.Language) })
+            .CountBy(key => key);
+        foreach (var (key, count) in counts)
+        {
+            await ExecuteAsync(transaction, """
+                INSERT INTO "ListingCounts" ("Key", "ArticleCount") VALUES (@key, @count)
+                ON CONFLICT ("Key") DO UPDATE SET "ArticleCount" = "ArticleCount" + excluded."ArticleCount";
+                """, cancellationToken, ("@key", key), ("@count", count));
+        }
+
+        foreach (var (id, count) in listed.SelectMany(a => a.Categories.Select(c => c.Id)).CountBy(id => id))
+        {
+            await ExecuteAsync(transaction, """UPDATE "Categories" SET "ArticleCount" = "ArticleCount" + @count WHERE "Id" = @id""", cancellationToken, ("@id", id), ("@count", count));
+        }
+
+        foreach (var (id, count) in listed.SelectMany(a => a.Sources.Select(s => s.Id)).CountBy(id => id))
+        {
+            await ExecuteAsync(transaction, """UPDATE "Sources" SET "ArticleCount" = "ArticleCount" + @count WHERE "Id" = @id""", cancellationToken, ("@id", id), ("@count", count));
+        }
+    }
+
+    private async Task ExecuteAsync(DbTransaction transaction, string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
     {
         await using var command = db.Database.GetDbConnection().CreateCommand();
         command.Transaction = transaction;
         command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
+        }
+
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static async Task LinkAsync(DbCommand command, int articleId, IEnumerable<int> otherIds, CancellationToken cancellationToken)
+    private static async Task LinkAsync(DbCommand command, Article article, IEnumerable<int> otherIds, CancellationToken cancellationToken)
     {
-        command.Parameters[0].Value = articleId;
+        // The link carries its story's listing copies itself, so the store's copying trigger has nothing to do.
+        command.Parameters[0].Value = article.Id;
+        command.Parameters[2].Value = article.Listed;
+        command.Parameters[3].Value = article.SortKey;
         foreach (var id in otherIds)
         {
             command.Parameters[1].Value = id;
@@ -116,12 +157,13 @@ public sealed class ArticleInserter(NewsDbContext db)
         var otherColumn = navigation.Inverse!.ForeignKey.Properties[0].GetColumnName(table)!;
         var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = $"INSERT INTO {Quote(table.Name)} ({Quote(articleColumn)}, {Quote(otherColumn)}) VALUES (@article, @other)";
-        foreach (var name in new[] { "@article", "@other" })
+        command.CommandText = $"INSERT INTO {Quote(table.Name)} ({Quote(articleColumn)}, {Quote(otherColumn)}, {Quote(nameof(Article.Listed))}, {Quote(nameof(Article.SortKey))}) "
+            + "VALUES (@article, @other, @listed, @sortKey)";
+        foreach (var (name, type) in new[] { ("@article", System.Data.DbType.Int32), ("@other", System.Data.DbType.Int32), ("@listed", System.Data.DbType.Boolean), ("@sortKey", System.Data.DbType.Int64) })
         {
             var parameter = command.CreateParameter();
             parameter.ParameterName = name;
-            parameter.DbType = System.Data.DbType.Int32;
+            parameter.DbType = type;
             command.Parameters.Add(parameter);
         }
 

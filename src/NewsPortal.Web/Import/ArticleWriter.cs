@@ -23,7 +23,7 @@ public sealed record WriteResult(ImportOutcome Outcome, string Slug);
 /// sources are matched by <see cref="NameKey"/>, so one name keeps one page. Memory follows the batch size and
 /// the number of distinct names, not the size of the input.
 /// </summary>
-public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, MarkdownRenderer markdown, TimeProvider clock)
+public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, TimeProvider clock)
 {
     private readonly Dictionary<string, NamedRow> _categories = new(StringComparer.Ordinal);
     private readonly Dictionary<string, NamedRow> _sources = new(StringComparer.Ordinal);
@@ -51,16 +51,17 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, Ma
     }
 
     /// <summary>Drops what it remembers of categories and sources, after a transaction that may have added some was rolled back.</summary>
+    /// <remarks>Changes remembered for cache eviction are kept: evicting a page for a story rolled back does no harm.</remarks>
     public void Forget()
     {
         _namesLoaded = false;
-        _changes.Clear();
-        _tooManyChanges = false;
         db.ChangeTracker.Clear();
     }
 
-    public async Task<IReadOnlyList<WriteResult>> WriteAsync(IReadOnlyList<SnippetDocument> batch, string defaultLanguage, CancellationToken cancellationToken)
+    /// <summary>Writes prepared stories (checked, with their ledes); see <see cref="ImportService"/>.</summary>
+    public async Task<IReadOnlyList<WriteResult>> WriteAsync(IReadOnlyList<PreparedStory> stories, string defaultLanguage, CancellationToken cancellationToken)
     {
+        var batch = stories.Select(s => s.Document!).ToList();
         await LoadNamesAsync(cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
         var matcher = await StoryMatcher.LoadAsync(db, batch, cancellationToken);
@@ -84,7 +85,7 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, Ma
 
                 results[i] = ImportOutcome.Updated;
                 before[i] = ArticleState.Of(existing);
-                Apply(existing, document, language);
+                Apply(existing, stories[i], language);
                 existing.UpdatedAtUtc = document.UpdatedAtUtc ?? now;
                 existing.Categories.Clear();
                 existing.Sources.Clear();
@@ -105,7 +106,7 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, Ma
                     CreatedAtUtc = document.CreatedAtUtc ?? now,
                     UpdatedAtUtc = document.UpdatedAtUtc ?? document.CreatedAtUtc ?? now,
                 };
-                Apply(article, document, language);
+                Apply(article, stories[i], language);
                 matcher.Remember(article);
                 articles[i] = article;
                 results[i] = ImportOutcome.Imported;
@@ -156,15 +157,19 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, Ma
         article.Sources.AddRange(resolvedSources);
     }
 
-    private void Apply(Article article, SnippetDocument document, string language)
+    private static void Apply(Article article, PreparedStory story, string language)
     {
+        var document = story.Document!;
         article.Title = document.Title;
-        if (article.Body != document.Body || article.Dateline != document.Dateline || article.BodyHtml is null)
+        if (article.Body != document.Body || article.Dateline != document.Dateline)
         {
-            article.Body = document.Body;
-            article.Lede = markdown.Lede(document.Body, Article.LedeMaxLength);
-            article.BodyHtml = markdown.ToHtml(document.Body, document.Dateline);
+            // Rendered later, by the BodyRenderer; until then pages render it as they show it.
+            article.BodyHtml = null;
         }
+
+        article.Body = document.Body;
+        article.BodyText = story.BodyText!;
+        article.Lede = story.Lede!;
 
         article.Dateline = document.Dateline;
 
@@ -205,7 +210,7 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, Ma
         }
 
         var candidates = wanted.Select(w => w.Slug).Distinct().ToList();
-        var taken = (await db.Articles.Where(a => candidates.Contains(a.Slug)).Select(a => a.Slug).ToListAsync(cancellationToken))
+        var taken = (await db.Articles.Where(a => EF.Parameter(candidates).Contains(a.Slug)).Select(a => a.Slug).ToListAsync(cancellationToken))
             .ToHashSet(StringComparer.Ordinal);
         foreach (var (article, slug) in wanted)
         {
@@ -364,18 +369,17 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, Ma
 
         public static async Task<StoryMatcher> LoadAsync(NewsDbContext db, IReadOnlyList<SnippetDocument> batch, CancellationToken cancellationToken)
         {
-            var urls = batch.Where(d => d.OriginalUrl is not null).Select(d => d.OriginalUrl!).Distinct().ToList();
-            var titles = batch.Select(d => d.Title).Distinct().ToList();
+            var urls = batch.Select(d => MatchKeys.ForUrl(d.Site, d.OriginalUrl)).OfType<long>().Distinct().ToList();
+            var titles = batch.Select(d => MatchKeys.ForTitle(d.Title, d.DocumentDate, d.PublishedOn)).Distinct().ToList();
             var matcher = new StoryMatcher();
-            if (urls.Count == 0 && titles.Count == 0)
-            {
-                return matcher;
-            }
 
-            // Two queries, each able to use its index, rather than one OR that scans the table.
-            var existing = await Load(db.Articles.Where(a => urls.Contains(a.OriginalUrl!)), urls.Count, cancellationToken);
-            existing.AddRange((await Load(db.Articles.Where(a => titles.Contains(a.Title)), titles.Count, cancellationToken))
-                .Where(a => !existing.Contains(a)));
+            // The keys find candidates (Find compares the text); each list goes as one parameter, so the query
+            // compiles once. A fresh import matches nothing and loads no entity.
+            var ids = await db.Articles.Where(a => EF.Parameter(urls).Contains(a.UrlKey!.Value)).Select(a => a.Id)
+                .Union(db.Articles.Where(a => EF.Parameter(titles).Contains(a.TitleKey)).Select(a => a.Id))
+                .ToListAsync(cancellationToken);
+            var existing = ids.Count == 0 ? [] : await db.Articles.Where(a => EF.Parameter(ids).Contains(a.Id))
+                .Include(a => a.Categories).Include(a => a.Sources).AsSplitQuery().ToListAsync(cancellationToken);
             foreach (var article in existing)
             {
                 matcher.Remember(article);
@@ -385,9 +389,6 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, Ma
 
             return matcher;
         }
-
-        private static async Task<List<Article>> Load(IQueryable<Article> query, int keys, CancellationToken cancellationToken)
-            => keys == 0 ? [] : await query.Include(a => a.Categories).Include(a => a.Sources).AsSplitQuery().ToListAsync(cancellationToken);
 
         /// <summary>
         /// The same site and URL; else the same title and document date (the published date when there is none),

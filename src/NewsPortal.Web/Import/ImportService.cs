@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
@@ -11,19 +12,36 @@ namespace NewsPortal.Web.Import;
 /// <summary>Progress of a long import, reported about once a second.</summary>
 public sealed record ImportProgress(int Files, int TotalFiles, long Stories, double StoriesPerSecond, double Fraction, TimeSpan? Remaining);
 
+/// <summary>A story read, checked and with its lede and plain text made, ready to be written; or the problems that keep it out.</summary>
+public sealed record PreparedStory(int Line, SnippetDocument? Document, string? Lede, string? BodyText, IReadOnlyList<ImportProblem> Problems);
+
 /// <summary>
 /// The one import pipeline behind the CLI, the seed, the admin upload and the API: snippet files and JSON Lines,
-/// one transaction per file (a file imports whole or not at all), duplicates matched rather than added twice.
+/// each file imported whole or not at all, duplicates matched rather than added twice. Reading and checking run
+/// on their own thread ahead of the one writer; the writer puts many small files in one transaction, each behind its
+/// own savepoint, and commits at file boundaries about once a second, so a file is never half-written and the report
+/// counts only what was committed. Bodies are rendered to HTML afterwards, in the background (<see cref="Articles.BodyRenderer"/>).
 /// </summary>
 public sealed class ImportService(
     NewsDbContext db,
     ArticleWriter writer,
     PageCache cache,
+    MarkdownRenderer markdown,
     IOptions<ImportOptions> importOptions,
     IOptions<PortalOptions> portalOptions,
     ILogger<ImportService> logger)
 {
     private static readonly string[] FolderExtensions = [".txt", ".snippet", ".jsonl", ".ndjson"];
+
+    /// <summary>Stories written before a commit is due; a larger file is still one transaction of its own.</summary>
+    private const int StoriesPerCommit = 2_000;
+
+    private static readonly TimeSpan CommitInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>SQLite's page cache while importing: the indexes a large import touches stay in memory.</summary>
+    private const int ImportCacheKilobytes = 64 * 1024;
+
+    private const int ImportCheckpointPages = 16_384;
 
     private ImportOptions Limits => importOptions.Value;
 
@@ -32,19 +50,18 @@ public sealed class ImportService(
         IReadOnlyList<string> paths, bool dryRun, IProgress<ImportProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var report = new ImportReport { DryRun = dryRun };
-        var files = new List<(string Path, string Name)>();
+        var files = new List<string>();
         foreach (var path in paths)
         {
             if (File.Exists(path))
             {
-                files.Add((path, path));
+                files.Add(path);
             }
             else if (Directory.Exists(path))
             {
                 files.AddRange(Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
                     .Where(f => FolderExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()) && !Path.GetFileName(f).StartsWith('.'))
-                    .Order(StringComparer.Ordinal)
-                    .Select(f => (f, f)));
+                    .Order(StringComparer.Ordinal));
             }
             else
             {
@@ -52,35 +69,19 @@ public sealed class ImportService(
             }
         }
 
-        var totalBytes = files.Sum(f => new FileInfo(f.Path).Length);
-        var tracker = new ProgressTracker(files.Count, totalBytes, progress, logger, Limits.ProgressIntervalSeconds);
-        await RunAsync(report, dryRun, async () =>
-        {
-            foreach (var (path, name) in files)
-            {
-                await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, useAsync: true);
-                await ImportFileAsync(name, stream, dryRun, report, tracker, keepSlugs: false, cancellationToken);
-                tracker.FileDone(stream.Length);
-            }
-        }, cancellationToken);
+        var inputs = files.Select(path => new Input(path, () => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, useAsync: true), null)).ToList();
+        var totalBytes = files.Sum(f => new FileInfo(f).Length);
+        await RunAsync(report, inputs, dryRun, keepSlugs: false, new ProgressTracker(files.Count, totalBytes, progress, logger, Limits.ProgressIntervalSeconds), cancellationToken);
         return report;
     }
 
-    /// <summary>Imports named inputs (uploads, a request body) in either format, one transaction each.</summary>
+    /// <summary>Imports named inputs (uploads, a request body) in either format, each all or nothing.</summary>
     public async Task<ImportReport> ImportStreamsAsync(
         IReadOnlyList<(string Name, Func<Stream> Open)> inputs, bool dryRun, CancellationToken cancellationToken = default, IProgress<ImportProgress>? progress = null)
     {
         var report = new ImportReport { DryRun = dryRun };
-        var tracker = new ProgressTracker(inputs.Count, 0, progress, logger, Limits.ProgressIntervalSeconds);
-        await RunAsync(report, dryRun, async () =>
-        {
-            foreach (var (name, open) in inputs)
-            {
-                await using var content = open();
-                await ImportFileAsync(name, content, dryRun, report, tracker, keepSlugs: false, cancellationToken);
-                tracker.FileDone(0);
-            }
-        }, cancellationToken);
+        await RunAsync(report, [.. inputs.Select(i => new Input(i.Name, i.Open, null))], dryRun, keepSlugs: false,
+            new ProgressTracker(inputs.Count, 0, progress, logger, Limits.ProgressIntervalSeconds), cancellationToken);
         return report;
     }
 
@@ -88,24 +89,57 @@ public sealed class ImportService(
     public async Task<ImportReport> ImportDocumentsAsync(string name, IReadOnlyList<SnippetDocument> documents, CancellationToken cancellationToken = default)
     {
         var report = new ImportReport();
-        var records = documents.Select((d, i) => new ImportRecord(i + 1, d, [])).ToAsyncEnumerable();
-        var tracker = new ProgressTracker(1, 0, null, logger, Limits.ProgressIntervalSeconds);
-        await RunAsync(report, dryRun: false, () => ImportRecordsAsync(name, records, dryRun: false, report, tracker, keepSlugs: true, cancellationToken), cancellationToken);
+        await RunAsync(report, [new Input(name, null, documents)], dryRun: false, keepSlugs: true,
+            new ProgressTracker(1, 0, null, logger, Limits.ProgressIntervalSeconds), cancellationToken);
         return report;
     }
 
-    private async Task RunAsync(ImportReport report, bool dryRun, Func<Task> import, CancellationToken cancellationToken)
+    private async Task RunAsync(ImportReport report, IReadOnlyList<Input> inputs, bool dryRun, bool keepSlugs, ProgressTracker tracker, CancellationToken cancellationToken)
     {
         var started = Stopwatch.StartNew();
         writer.Forget();
 
-        // A dry run writes inside one transaction that is never committed, so later files see earlier ones.
-        await using var dryRunTransaction = dryRun ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
-        await import();
-        if (dryRunTransaction is not null)
+        // One connection for the whole import, with a larger page cache while it writes.
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        var sqlite = db.Database.IsSqlite();
+        if (sqlite)
         {
-            await dryRunTransaction.RollbackAsync(cancellationToken);
-            writer.Forget();
+            // A larger page cache, and the write-ahead log copied back into the store less often, in longer runs.
+            await db.Database.ExecuteSqlRawAsync($"PRAGMA cache_size=-{ImportCacheKilobytes}; PRAGMA wal_autocheckpoint={ImportCheckpointPages};", cancellationToken);
+        }
+
+        // Reading and rendering run ahead of the writer, a few batches at most, so memory follows the batch size.
+        var chunks = Channel.CreateBounded<Chunk>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var reading = Task.Run(() => ReadAllAsync(inputs, chunks.Writer, tracker, stop.Token), CancellationToken.None);
+        try
+        {
+            await WriteAllAsync(chunks.Reader, report, dryRun, keepSlugs, tracker, cancellationToken);
+        }
+        finally
+        {
+            // The writer is done (or failed): let the reader stop and finish before the context goes away.
+            await stop.CancelAsync();
+            try
+            {
+                await reading;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            if (sqlite)
+            {
+                await db.Database.ExecuteSqlRawAsync(
+                    $"PRAGMA cache_size=-{SqliteConnectionSetup.CacheKilobytes}; PRAGMA wal_autocheckpoint={SqliteConnectionSetup.CheckpointPages};", CancellationToken.None);
+            }
+
+            await db.Database.CloseConnectionAsync();
+        }
+
+        if (!dryRun && report.Imported + report.Updated > 0)
+        {
+            await DatabaseInitializer.OptimizeAsync(db, cancellationToken);
         }
 
         report.Elapsed = started.Elapsed;
@@ -114,187 +148,297 @@ public sealed class ImportService(
             dryRun ? " (dry run)" : "", report.Files, report.Imported, report.Updated, report.Unchanged, report.RejectedFiles.Count, report.Elapsed.TotalSeconds);
     }
 
-    private async Task ImportFileAsync(
-        string name, Stream content, bool dryRun, ImportReport report, ProgressTracker tracker, bool keepSlugs, CancellationToken cancellationToken)
+    /// <summary>Reads each input in turn, a batch at a time, checking and rendering each batch's stories in parallel.</summary>
+    private async Task ReadAllAsync(IReadOnlyList<Input> inputs, ChannelWriter<Chunk> chunks, ProgressTracker tracker, CancellationToken cancellationToken)
     {
-        if (content.CanSeek && content.Length > Limits.MaxFileBytes)
-        {
-            report.CountFile();
-            report.Reject(name, 0, [new ImportProblem(name, 1, $"the file is {content.Length:N0} bytes; the limit is {Limits.MaxFileBytes:N0} (Import:MaxFileBytes)")], 0);
-            return;
-        }
-
-        var format = ImportReader.DetectFormat(name, content);
-        tracker.CurrentFile = content;
-        await ImportRecordsAsync(name, ImportReader.ReadAsync(name, content, format, cancellationToken), dryRun, report, tracker, keepSlugs, cancellationToken);
-    }
-
-    private async Task ImportRecordsAsync(
-        string name,
-        IAsyncEnumerable<ImportRecord> records,
-        bool dryRun,
-        ImportReport report,
-        ProgressTracker tracker,
-        bool keepSlugs,
-        CancellationToken cancellationToken)
-    {
-        report.CountFile();
-        var problems = new List<ImportProblem>();
-        var unlisted = 0;
-        var stories = 0;
-        var results = new List<WriteResult>();
-        var batch = new List<SnippetDocument>(Limits.BatchSize);
-        var batchLines = new List<int>(Limits.BatchSize);
-
-        // One transaction per file; in a dry run, a savepoint inside the run's transaction.
-        var transaction = dryRun ? null : await db.Database.BeginTransactionAsync(cancellationToken);
-        if (dryRun)
-        {
-            await db.Database.CurrentTransaction!.CreateSavepointAsync("file", cancellationToken);
-        }
-
         try
         {
-            await foreach (var record in records)
+            foreach (var input in inputs)
             {
-                stories++;
-                var document = record.Document is { } raw ? SnippetRules.Normalize(raw) : null;
-                var recordProblems = document is not null
-                    ? SnippetRules.Check(document, Limits).Select(reason => new ImportProblem(name, record.Line, reason)).ToList()
-                    : record.Problems;
-                if (recordProblems.Count > 0)
+                await chunks.WriteAsync(Chunk.Start(input.Name), cancellationToken);
+                var stories = 0;
+                if (input.Documents is { } documents)
                 {
-                    foreach (var problem in recordProblems)
+                    var records = documents.Select((d, i) => new ImportRecord(i + 1, d, [])).ToList();
+                    stories = records.Count;
+                    await chunks.WriteAsync(Chunk.Of(input.Name, Prepare(input.Name, records)), cancellationToken);
+                }
+                else
+                {
+                    await using var content = input.Open!();
+                    if (content.CanSeek && content.Length > Limits.MaxFileBytes)
                     {
-                        if (problems.Count < Limits.MaxProblemsPerFile)
+                        var problem = new ImportProblem(input.Name, 1, $"the file is {content.Length:N0} bytes; the limit is {Limits.MaxFileBytes:N0} (Import:MaxFileBytes)");
+                        await chunks.WriteAsync(Chunk.Of(input.Name, [new PreparedStory(1, null, null, null, [problem])], countsAsStory: false), cancellationToken);
+                    }
+                    else
+                    {
+                        tracker.CurrentFile = content;
+                        var batch = new List<ImportRecord>(Limits.BatchSize);
+                        await foreach (var record in ImportReader.ReadAsync(input.Name, content, ImportReader.DetectFormat(input.Name, content), cancellationToken))
                         {
-                            problems.Add(problem);
+                            batch.Add(record);
+                            if (batch.Count == Limits.BatchSize)
+                            {
+                                stories += batch.Count;
+                                await chunks.WriteAsync(Chunk.Of(input.Name, Prepare(input.Name, batch)), cancellationToken);
+                                batch = new List<ImportRecord>(Limits.BatchSize);
+                            }
+                        }
+
+                        stories += batch.Count;
+                        await chunks.WriteAsync(Chunk.Of(input.Name, Prepare(input.Name, batch)), cancellationToken);
+                    }
+
+                    tracker.FileRead(content.CanSeek ? content.Length : 0);
+                }
+
+                await chunks.WriteAsync(Chunk.End(input.Name, stories), cancellationToken);
+            }
+
+            chunks.Complete();
+        }
+        catch (Exception ex)
+        {
+            chunks.Complete(ex);
+        }
+    }
+
+    /// <summary>Normalises and checks a batch of records and makes each story's lede and plain text: the work that needs no store.</summary>
+    private List<PreparedStory> Prepare(string name, List<ImportRecord> records)
+    {
+        var prepared = new List<PreparedStory>(records.Count);
+        foreach (var record in records)
+        {
+            if (record.Document is not { } raw)
+            {
+                prepared.Add(new PreparedStory(record.Line, null, null, null, record.Problems));
+                continue;
+            }
+
+            var document = SnippetRules.Normalize(raw);
+            var problems = SnippetRules.Check(document, Limits).Select(reason => new ImportProblem(name, record.Line, reason)).ToList();
+            prepared.Add(problems.Count > 0
+                ? new PreparedStory(record.Line, null, null, null, problems)
+                : new PreparedStory(record.Line, document, markdown.Lede(document.Body, Articles.Article.LedeMaxLength), markdown.PlainText(document.Body), []));
+        }
+
+        return prepared;
+    }
+
+    /// <summary>
+    /// Writes the chunks in order: each file behind a savepoint inside a transaction shared by consecutive files,
+    /// committed at a file boundary once enough is written. A dry run shares one transaction that is never committed.
+    /// </summary>
+    private async Task WriteAllAsync(ChannelReader<Chunk> chunks, ImportReport report, bool dryRun, bool keepSlugs, ProgressTracker tracker, CancellationToken cancellationToken)
+    {
+        IDbContextTransaction? transaction = null;
+        var sinceCommit = Stopwatch.StartNew();
+        var storiesSinceCommit = 0;
+        var pending = new List<(List<WriteResult> Results, bool KeepSlugs)>();
+        FileState? file = null;
+        try
+        {
+            await foreach (var chunk in chunks.ReadAllAsync(cancellationToken))
+            {
+                switch (chunk.Kind)
+                {
+                    case ChunkKind.Start:
+                        transaction ??= await db.Database.BeginTransactionAsync(cancellationToken);
+                        await transaction.CreateSavepointAsync("file", cancellationToken);
+                        file = new FileState(chunk.Name);
+                        report.CountFile();
+                        break;
+
+                    case ChunkKind.Stories:
+                        await WriteStoriesAsync(file!, chunk.Items, tracker, cancellationToken);
+                        break;
+
+                    case ChunkKind.End:
+                        if (file!.Problems.Count > 0)
+                        {
+                            await transaction!.RollbackToSavepointAsync("file", cancellationToken);
+                            writer.Forget();
+                            report.Reject(file.Name, chunk.StoryCount, file.Problems, file.Unlisted);
+                            logger.LogWarning("Rejected {File}: {Problems} problem(s), first: {FirstProblem}", file.Name, file.Problems.Count + file.Unlisted, file.Problems[0].ToString());
                         }
                         else
                         {
-                            unlisted++;
+                            await transaction!.ReleaseSavepointAsync("file", cancellationToken);
+                            pending.Add((file.Results, keepSlugs));
+                            storiesSinceCommit += file.Results.Count;
                         }
-                    }
 
-                    continue;
-                }
+                        tracker.FileDone();
+                        if (!dryRun && (storiesSinceCommit >= StoriesPerCommit || sinceCommit.Elapsed >= CommitInterval))
+                        {
+                            await CommitAsync(transaction, report, pending, cancellationToken);
+                            transaction = null;
+                            storiesSinceCommit = 0;
+                            sinceCommit.Restart();
+                        }
 
-                // Once a file is rejected, keep reading only to report every problem in it.
-                if (problems.Count > 0)
-                {
-                    continue;
-                }
-
-                batch.Add(document!);
-                batchLines.Add(record.Line);
-                if (batch.Count == Limits.BatchSize)
-                {
-                    results.AddRange(await WriteBatchAsync(name, batch, batchLines, problems, cancellationToken));
-                    tracker.Stories(batch.Count);
-                    batch.Clear();
-                    batchLines.Clear();
+                        file = null;
+                        break;
                 }
             }
 
-            if (problems.Count == 0 && batch.Count > 0)
+            if (transaction is not null)
             {
-                results.AddRange(await WriteBatchAsync(name, batch, batchLines, problems, cancellationToken));
-                tracker.Stories(batch.Count);
+                if (dryRun)
+                {
+                    await transaction.RollbackAsync(cancellationToken);
+                    Accept(report, pending);
+                    writer.TakeChanges();
+                }
+                else
+                {
+                    await CommitAsync(transaction, report, pending, cancellationToken);
+                }
+
+                transaction = null;
             }
         }
-        catch
+        finally
         {
-            await RollBackAsync(transaction, cancellationToken);
-            throw;
+            if (transaction is not null)
+            {
+                // Failed part-way: nothing since the last commit is kept, and the report holds only what was committed.
+                await transaction.DisposeAsync();
+                writer.Forget();
+            }
+        }
+    }
+
+    private async Task WriteStoriesAsync(FileState file, IReadOnlyList<PreparedStory> stories, ProgressTracker tracker, CancellationToken cancellationToken)
+    {
+        foreach (var story in stories)
+        {
+            foreach (var problem in story.Problems)
+            {
+                if (file.Problems.Count < Limits.MaxProblemsPerFile)
+                {
+                    file.Problems.Add(problem);
+                }
+                else
+                {
+                    file.Unlisted++;
+                }
+            }
         }
 
-        if (problems.Count > 0)
+        // Once a file is rejected, its stories are read only to report every problem in it.
+        var valid = stories.Where(s => s.Document is not null).ToList();
+        if (file.Problems.Count > 0 || valid.Count == 0)
         {
-            await RollBackAsync(transaction, cancellationToken);
-            report.Reject(name, stories, problems, unlisted);
-            logger.LogWarning("Rejected {File}: {Problems} problem(s), first: {FirstProblem}", name, problems.Count + unlisted, problems[0].ToString());
             return;
         }
 
-        if (transaction is not null)
-        {
-            // The pages the file changes are evicted here and, through the log saved with the file, by every process.
-            var changes = writer.TakeChanges();
-            HashSet<string> tags = changes is null ? [CacheTags.All] : await cache.TagsForAsync(changes.Select(c => (c.Before, (ArticleState?)c.After)), cancellationToken);
-            cache.Record(tags);
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            await transaction.DisposeAsync();
-            await cache.EvictAsync(tags, cancellationToken);
-        }
-        else
-        {
-            writer.TakeChanges();
-            await db.Database.CurrentTransaction!.ReleaseSavepointAsync("file", cancellationToken);
-        }
-
-        report.Accept(results);
-        if (keepSlugs)
-        {
-            report.Slugs.AddRange(results.Select(r => r.Slug));
-        }
-    }
-
-    private async Task<IReadOnlyList<WriteResult>> WriteBatchAsync(
-        string name, List<SnippetDocument> batch, List<int> lines, List<ImportProblem> problems, CancellationToken cancellationToken)
-    {
         try
         {
-            return await writer.WriteAsync(batch, portalOptions.Value.DefaultLanguage, cancellationToken);
+            file.Results.AddRange(await writer.WriteAsync(valid, portalOptions.Value.DefaultLanguage, cancellationToken));
+            tracker.Stories(valid.Count);
         }
         catch (DbUpdateException ex)
         {
-            // The store refused the batch (a constraint the checks above did not foresee): reject the file, don't crash.
-            logger.LogError(ex, "Could not save stories from {File}", name);
-            problems.Add(new ImportProblem(name, lines[0], $"the stories from this line on could not be saved: {ex.InnerException?.Message ?? ex.Message}"));
-            return [];
+            // The store refused the batch (a constraint the checks did not foresee): reject the file, don't crash.
+            logger.LogError(ex, "Could not save stories from {File}", file.Name);
+            file.Problems.Add(new ImportProblem(file.Name, valid[0].Line, $"the stories from this line on could not be saved: {ex.InnerException?.Message ?? ex.Message}"));
         }
     }
 
-    private async Task RollBackAsync(IDbContextTransaction? transaction, CancellationToken cancellationToken)
+    /// <summary>Commits, with the cache tags of what was written (so every process evicts it), then evicts them here.</summary>
+    private async Task CommitAsync(IDbContextTransaction transaction, ImportReport report, List<(List<WriteResult> Results, bool KeepSlugs)> pending, CancellationToken cancellationToken)
     {
-        if (transaction is not null)
+        var changes = writer.TakeChanges();
+        HashSet<string> tags = changes is null ? [CacheTags.All] : await cache.TagsForAsync(changes.Select(c => (c.Before, (ArticleState?)c.After)), cancellationToken);
+        cache.Record(tags);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        await transaction.DisposeAsync();
+        Accept(report, pending);
+        await cache.EvictAsync(tags, cancellationToken);
+    }
+
+    private static void Accept(ImportReport report, List<(List<WriteResult> Results, bool KeepSlugs)> pending)
+    {
+        foreach (var (results, keepSlugs) in pending)
         {
-            await transaction.RollbackAsync(cancellationToken);
-            await transaction.DisposeAsync();
-        }
-        else
-        {
-            await db.Database.CurrentTransaction!.RollbackToSavepointAsync("file", cancellationToken);
+            report.Accept(results);
+            if (keepSlugs)
+            {
+                report.Slugs.AddRange(results.Select(r => r.Slug));
+            }
         }
 
-        writer.Forget();
+        pending.Clear();
+    }
+
+    private sealed record Input(string Name, Func<Stream>? Open, IReadOnlyList<SnippetDocument>? Documents);
+
+    private enum ChunkKind
+    {
+        Start,
+        Stories,
+        End,
+    }
+
+    /// <summary>What the reader hands the writer: a file starts, some of its stories, a file ends (with how many it had).</summary>
+    private sealed record Chunk(ChunkKind Kind, string Name, IReadOnlyList<PreparedStory> Items, int StoryCount)
+    {
+        public static Chunk Start(string name) => new(ChunkKind.Start, name, [], 0);
+
+        public static Chunk Of(string name, IReadOnlyList<PreparedStory> stories, bool countsAsStory = true) => new(ChunkKind.Stories, name, stories, countsAsStory ? stories.Count : 0);
+
+        public static Chunk End(string name, int stories) => new(ChunkKind.End, name, [], stories);
+    }
+
+    private sealed class FileState(string name)
+    {
+        public string Name { get; } = name;
+        public List<ImportProblem> Problems { get; } = [];
+        public int Unlisted { get; set; }
+        public List<WriteResult> Results { get; } = [];
     }
 
     /// <summary>Counts stories and bytes, and reports rate, share done and time left about once a second.</summary>
     private sealed class ProgressTracker(int totalFiles, long totalBytes, IProgress<ImportProgress>? progress, ILogger logger, double intervalSeconds)
     {
         private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private readonly Lock _lock = new();
         private TimeSpan _lastReport;
         private int _files;
         private long _stories;
-        private long _bytesDone;
+        private long _bytesRead;
 
         /// <summary>The input being read, whose position tells how far through a large file the import is.</summary>
         public Stream? CurrentFile { get; set; }
 
         public void Stories(int count)
         {
-            _stories += count;
-            Report(force: false);
+            lock (_lock)
+            {
+                _stories += count;
+                Report(force: false);
+            }
         }
 
-        public void FileDone(long bytes)
+        public void FileRead(long bytes)
         {
-            _files++;
-            _bytesDone += bytes;
-            CurrentFile = null;
-            Report(force: _files == totalFiles);
+            lock (_lock)
+            {
+                _bytesRead += bytes;
+                CurrentFile = null;
+            }
+        }
+
+        public void FileDone()
+        {
+            lock (_lock)
+            {
+                _files++;
+                Report(force: _files == totalFiles);
+            }
         }
 
         private void Report(bool force)
@@ -307,8 +451,17 @@ public sealed class ImportService(
 
             _lastReport = elapsed;
             var rate = _stories / Math.Max(elapsed.TotalSeconds, 0.001);
-            var bytes = _bytesDone + (CurrentFile is { CanSeek: true } file ? file.Position : 0);
-            var fraction = totalBytes > 0 ? Math.Min(1, (double)bytes / totalBytes) : (double)_files / Math.Max(totalFiles, 1);
+            long position;
+            try
+            {
+                position = CurrentFile is { CanSeek: true } file ? file.Position : 0;
+            }
+            catch (ObjectDisposedException)
+            {
+                position = 0;
+            }
+
+            var fraction = totalBytes > 0 ? Math.Min(1, (double)(_bytesRead + position) / totalBytes) : (double)_files / Math.Max(totalFiles, 1);
             TimeSpan? remaining = fraction > 0 ? TimeSpan.FromSeconds(elapsed.TotalSeconds * (1 - fraction) / fraction) : null;
             var update = new ImportProgress(_files, totalFiles, _stories, rate, fraction, remaining);
             progress?.Report(update);

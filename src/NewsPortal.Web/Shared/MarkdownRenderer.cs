@@ -46,24 +46,60 @@ public sealed class MarkdownRenderer
         var plain = new StringBuilder(firstParagraph.Length);
         foreach (var inline in Markdown.Parse(firstParagraph, _pipeline).Descendants<Inline>())
         {
-            switch (inline)
-            {
-                case LiteralInline literal:
-                    plain.Append(literal.Content.AsSpan());
-                    break;
-                case CodeInline code:
-                    plain.Append(code.Content);
-                    break;
-                case HtmlEntityInline entity:
-                    plain.Append(entity.Transcoded.AsSpan());
-                    break;
-                case LineBreakInline:
-                    plain.Append(' ');
-                    break;
-            }
+            AppendText(plain, inline);
         }
 
         return Text.TrimToLength(Text.CollapseWhitespace(plain.ToString()), maxLength);
+    }
+
+    /// <summary>
+    /// The whole body as plain text, a line per block: link targets, emphasis and other Markdown left out, so the
+    /// search index holds the words readers see and its excerpts read as text.
+    /// </summary>
+    public string PlainText(string markdown)
+    {
+        var plain = new StringBuilder(markdown.Length);
+        foreach (var block in Markdown.Parse(markdown, _pipeline).Descendants<LeafBlock>())
+        {
+            if (block.Inline is null)
+            {
+                // Code blocks and the like keep their lines as they are.
+                foreach (var line in block.Lines.Lines.Take(block.Lines.Count))
+                {
+                    plain.Append(line.Slice.AsSpan()).Append(' ');
+                }
+            }
+            else
+            {
+                foreach (var inline in block.Inline.Descendants<Inline>())
+                {
+                    AppendText(plain, inline);
+                }
+            }
+
+            plain.Append('\n');
+        }
+
+        return plain.ToString().TrimEnd();
+    }
+
+    private static void AppendText(StringBuilder text, Inline inline)
+    {
+        switch (inline)
+        {
+            case LiteralInline literal:
+                text.Append(literal.Content.AsSpan());
+                break;
+            case CodeInline code:
+                text.Append(code.Content);
+                break;
+            case HtmlEntityInline entity:
+                text.Append(entity.Transcoded.AsSpan());
+                break;
+            case LineBreakInline:
+                text.Append(' ');
+                break;
+        }
     }
 
     private static HtmlSanitizer CreateSanitizer()

@@ -313,6 +313,10 @@ namespace NewsPortal.Web.Data.Migrations
                     b.Property<string>("BodyHtml")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("BodyText")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("CorrectionNote")
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
@@ -375,8 +379,14 @@ namespace NewsPortal.Web.Data.Migrations
                         .HasMaxLength(300)
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("TitleKey")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("UpdatedAtUtc")
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("UrlKey")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
@@ -388,14 +398,14 @@ namespace NewsPortal.Web.Data.Migrations
                         .HasDatabaseName("IX_Articles_BodyHtml_Missing")
                         .HasFilter("\"BodyHtml\" IS NULL");
 
-                    b.HasIndex("OriginalUrl");
-
                     b.HasIndex("Slug")
                         .IsUnique();
 
-                    b.HasIndex("Status", "PublishAtUtc");
+                    b.HasIndex("TitleKey");
 
-                    b.HasIndex("Title", "DocumentDate");
+                    b.HasIndex("UrlKey");
+
+                    b.HasIndex("Status", "PublishAtUtc");
 
                     b.HasIndex("Listed", "SortKey", "Id")
                         .IsDescending(false, true, true);
@@ -496,6 +506,9 @@ namespace NewsPortal.Web.Data.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Origin")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Tag")

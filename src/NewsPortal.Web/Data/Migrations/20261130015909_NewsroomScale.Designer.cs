@@ -11,8 +11,8 @@ using NewsPortal.Web.Data;
 namespace NewsPortal.Web.Data.Migrations
 {
     [DbContext(typeof(NewsDbContext))]
-    [Migration("20261130003735_ListingIndexes")]
-    partial class ListingIndexes
+    [Migration("20261130015909_NewsroomScale")]
+    partial class NewsroomScale
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -316,6 +316,10 @@ namespace NewsPortal.Web.Data.Migrations
                     b.Property<string>("BodyHtml")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("BodyText")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("CorrectionNote")
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
@@ -378,8 +382,14 @@ namespace NewsPortal.Web.Data.Migrations
                         .HasMaxLength(300)
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("TitleKey")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("UpdatedAtUtc")
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("UrlKey")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
@@ -391,14 +401,14 @@ namespace NewsPortal.Web.Data.Migrations
                         .HasDatabaseName("IX_Articles_BodyHtml_Missing")
                         .HasFilter("\"BodyHtml\" IS NULL");
 
-                    b.HasIndex("OriginalUrl");
-
                     b.HasIndex("Slug")
                         .IsUnique();
 
-                    b.HasIndex("Status", "PublishAtUtc");
+                    b.HasIndex("TitleKey");
 
-                    b.HasIndex("Title", "DocumentDate");
+                    b.HasIndex("UrlKey");
+
+                    b.HasIndex("Status", "PublishAtUtc");
 
                     b.HasIndex("Listed", "SortKey", "Id")
                         .IsDescending(false, true, true);
@@ -490,6 +500,28 @@ namespace NewsPortal.Web.Data.Migrations
                     b.HasIndex("AtUtc");
 
                     b.ToTable("AuditLog", (string)null);
+                });
+
+            modelBuilder.Entity("NewsPortal.Web.Caching.CacheInvalidation", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Origin")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Tag")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("CacheInvalidations");
                 });
 
             modelBuilder.Entity("NewsPortal.Web.Categories.Category", b =>

@@ -1,0 +1,207 @@
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using NewsPortal.Tests.Infrastructure;
+using NewsPortal.Web.Data;
+
+namespace NewsPortal.Tests.Data;
+
+/// <summary>
+/// A store with stories in several categories, sources, languages and months, a scheduled and a deleted one, with
+/// the output cache off so every request reaches the store, and every command it sends recorded.
+/// </summary>
+public sealed class QueryPlanFixture : EmptyNewsPortalFactory, IAsyncLifetime
+{
+    public SqlCapture Sql { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("Cache:Enabled", "false");
+        builder.ConfigureTestServices(services => services.ConfigureDbContext<NewsDbContext>(options => options.AddInterceptors(Sql)));
+    }
+
+    public async Task InitializeAsync()
+    {
+        Server.PreserveExecutionContext = true;
+        string[] categories = ["Business", "Politics", "Weather"];
+        string[] sources = ["Reuters", "Anadolu Agency", "AFP"];
+        for (var i = 0; i < 60; i++)
+        {
+            await AddArticleAsync(new ArticleBuilder()
+                .Titled($"Ceasefire talks story {i}")
+                .PublishedOn(2025, 1 + (i % 12), 1 + (i % 28))
+                .WithDocumentDate(new DateTime(2025, 1 + (i % 12), 1 + (i % 28), i % 24, 0, 0))
+                .InCategory(categories[i % 3]).InCategory(categories[(i + 1) % 3])
+                .FromSource(sources[i % 3])
+                .InLanguage(i % 5 == 0 ? "tr" : "en")
+                .WithParagraph($"Delegations met again on day {i} to discuss the ceasefire."));
+        }
+    }
+
+    Task IAsyncLifetime.DisposeAsync() => Task.CompletedTask;
+}
+
+/// <summary>
+/// Every public page, feed, sitemap and API read sends a small, fixed number of commands, and SQLite runs each from
+/// an index: never a scan of the stories or their links, never a sort of more than a bounded set. Checked twice:
+/// without statistics (a fresh store) and with the statistics of a million-story store, so the good plan does not
+/// hang on statistics.
+/// </summary>
+public sealed class QueryPlanTests(QueryPlanFixture factory) : IClassFixture<QueryPlanFixture>
+{
+    /// <summary>Tables whose size grows with the store: no public query may read them by scanning.</summary>
+    private static readonly HashSet<string> GrowingTables =
+        ["Articles", "ArticleCategories", "ArticleSources", "ArticleRevisions", "AuditLog", "WebhookDeliveries", "CacheInvalidations"];
+
+    private const int MaxCommandsPerRequest = 8;
+
+    /// <summary>A sample address for every public GET route; a new route must be added here, so it is checked too.</summary>
+    public static TheoryData<string> PublicUrls => new(SampleUrls.Values.SelectMany(urls => urls));
+
+    private static readonly Dictionary<string, string[]> SampleUrls = new()
+    {
+        ["/"] = ["/", "/?before=1.1", $"/?after={long.MaxValue / 4}.1", "/?page=2"],
+        ["/articles/{slug}"] = ["/articles/ceasefire-talks-story-7", "/articles/no-such-story"],
+        ["/categories"] = ["/categories"],
+        ["/categories/{slug}"] = ["/categories/business", "/categories/politics?before=1.1"],
+        ["/sources"] = ["/sources"],
+        ["/sources/{slug}"] = ["/sources/reuters", "/sources/afp?page=2"],
+        ["/languages/{tag}"] = ["/languages/tr", "/languages/EN"],
+        ["/archive"] = ["/archive"],
+        ["/archive/{year:int}/{month:int}"] = ["/archive/2025/03"],
+        ["/search"] = ["/search?q=ceasefire", "/search?q=ceasefire+talks+source%3Areuters", "/search?q=category%3Abusiness+lang%3Aen",
+            "/search?q=before%3A2025-06-01", "/search?q=talks&page=2", "/search?q=source%3Areuters+-ceasefire"],
+        ["/feed.{format}"] = ["/feed.atom", "/feed.rss", "/feed.json"],
+        ["/categories/{slug}/feed.{format}"] = ["/categories/weather/feed.atom"],
+        ["/sources/{slug}/feed.{format}"] = ["/sources/anadolu-agency/feed.rss"],
+        ["/languages/{tag}/feed.{format}"] = ["/languages/tr/feed.json"],
+        ["/search/feed.{format}"] = ["/search/feed.atom?q=ceasefire"],
+        ["/robots.txt"] = ["/robots.txt"],
+        ["/opensearch.xml"] = ["/opensearch.xml"],
+        ["/sitemap.xml"] = ["/sitemap.xml"],
+        ["/sitemaps/pages.xml"] = ["/sitemaps/pages.xml"],
+        ["/sitemaps/articles-{page:int}.xml"] = ["/sitemaps/articles-1.xml"],
+        ["/sitemaps/news.xml"] = ["/sitemaps/news.xml"],
+        ["/api/v1/articles"] = ["/api/v1/articles", "/api/v1/articles?limit=5&cursor=" + "MTAwMDAwMDAwMDAwMDAwMDAwMC4x",
+            "/api/v1/articles?category=business", "/api/v1/articles?source=reuters&from=2025-02-01&to=2025-08-31",
+            "/api/v1/articles?language=tr", "/api/v1/articles?category=politics&source=afp&language=en", "/api/v1/articles?q=ceasefire"],
+        ["/api/v1/articles/{slug}"] = ["/api/v1/articles/ceasefire-talks-story-3"],
+        ["/api/v1/categories"] = ["/api/v1/categories"],
+        ["/api/v1/sources"] = ["/api/v1/sources"],
+        ["/api/v1/search"] = ["/api/v1/search?q=talks"],
+    };
+
+    [Fact]
+    public void EveryPublicRoute_HasASampleHere()
+    {
+        var routes = factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? ["GET"]).Contains("GET"))
+            .Select(e => "/" + (e.RoutePattern.RawText ?? "").TrimStart('/'))
+            .Where(route => !route.StartsWith("/admin", StringComparison.Ordinal) && !route.StartsWith("/account", StringComparison.Ordinal)
+                && !route.StartsWith("/error", StringComparison.Ordinal) && !route.StartsWith("/openapi", StringComparison.Ordinal)
+                && !IsStaticFile(route) && !route.Contains("{**", StringComparison.Ordinal))
+            .Distinct()
+            .ToList();
+
+        Assert.DoesNotContain(routes, route => !SampleUrls.ContainsKey(route));
+
+        // Static files (fingerprinted assets) are served by MapStaticAssets, not by pages that query the store.
+        static bool IsStaticFile(string route) => Regex.IsMatch(route, @"^/(css|js|img|lib)/|\.(css|js|svg|png|ico|woff2?)$");
+    }
+
+    [Theory]
+    [MemberData(nameof(PublicUrls))]
+    public async Task PublicRequest_SendsFewCommands_EachReadingAnIndex(string url)
+    {
+        var commands = await CommandsOfAsync(url);
+
+        Assert.InRange(commands.Count, 0, MaxCommandsPerRequest);
+        await using var connection = new SqliteConnection($"Data Source={factory.DatabasePath}");
+        await connection.OpenAsync();
+        foreach (var statistics in new[] { false, true })
+        {
+            await UseStatisticsAsync(connection, statistics);
+            foreach (var command in commands)
+            {
+                var plan = await QueryPlans.ExplainAsync(connection, command);
+                var problems = Problems(command.Sql, plan).ToList();
+                Assert.True(problems.Count == 0,
+                    $"{url} ({(statistics ? "with" : "without")} statistics):\n{string.Join("\n", problems)}\nSQL:\n{command.Sql}\nPlan:\n{string.Join("\n", plan)}");
+            }
+        }
+
+        await UseStatisticsAsync(connection, false);
+    }
+
+    [Fact]
+    public void PlanCheck_CatchesAScanOfTheStories()
+    {
+        // The rule itself must be able to fail: a listing without its index sorts every story.
+        var problems = Problems("""SELECT a."Id" FROM "Articles" AS "a" ORDER BY a."Title" LIMIT 20""",
+            ["SCAN a", "USE TEMP B-TREE FOR ORDER BY"]).ToList();
+
+        Assert.Equal(2, problems.Count);
+    }
+
+    /// <summary>What is wrong with a plan: a scan of a growing table, or a sort the SQL does not declare bounded.</summary>
+    private static IEnumerable<string> Problems(string sql, IReadOnlyList<string> plan)
+    {
+        // The same alias may name different tables in different parts of one command: any growing one counts.
+        var aliases = Regex.Matches(sql, @"""(\w+)""\s+(?:AS\s+)?""?([A-Za-z]\w*)""?")
+            .Where(m => GrowingTables.Contains(m.Groups[1].Value))
+            .ToLookup(m => m.Groups[2].Value, m => m.Groups[1].Value, StringComparer.Ordinal);
+        foreach (var line in plan)
+        {
+            var scan = Regex.Match(line, @"^SCAN (\w+)");
+            if (scan.Success)
+            {
+                var name = scan.Groups[1].Value;
+                var table = aliases[name].FirstOrDefault() ?? name;
+                if (GrowingTables.Contains(table))
+                {
+                    yield return $"scans {table}: {line}";
+                }
+                else if (name is "Categories" or "Sources" && !line.Contains("USING", StringComparison.Ordinal))
+                {
+                    yield return $"scans {name} without an index: {line}";
+                }
+            }
+
+            if (line.StartsWith("USE TEMP B-TREE", StringComparison.Ordinal) && !sql.TrimStart().StartsWith("-- bounded", StringComparison.Ordinal))
+            {
+                yield return $"sorts without a bound: {line}";
+            }
+        }
+    }
+
+    private async Task<IReadOnlyList<CapturedCommand>> CommandsOfAsync(string url)
+    {
+        using var capture = factory.Sql.Begin();
+        using var response = await factory.CreatePlainClient().GetAsync(url);
+        Assert.True((int)response.StatusCode < 500, $"{url} answered {(int)response.StatusCode}");
+        return capture.Commands;
+    }
+
+    /// <summary>
+    /// Statistics as a million-story store has them (from ANALYZE on the benchmark store), or none. SQLite reads
+    /// sqlite_stat1 when a connection opens, so the app's pool is cleared too.
+    /// </summary>
+    private static async Task UseStatisticsAsync(SqliteConnection connection, bool on)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = on
+            ? "ANALYZE sqlite_schema; DELETE FROM sqlite_stat1; INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES " + string.Join(", ", MillionStoryStatistics.Select(s => $"('{s.Table}', '{s.Index}', '{s.Stat}')")) + "; ANALYZE sqlite_schema;"
+            : "DROP TABLE IF EXISTS sqlite_stat1; DROP TABLE IF EXISTS sqlite_stat4;";
+        await command.ExecuteNonQueryAsync();
+        SqliteConnection.ClearAllPools();
+    }
+
+    private static readonly (string Table, string Index, string Stat)[] MillionStoryStatistics =
+    [
+        ("Articles", "IX_Articles_Listed_SortKey_Id", "1000000 1000000 1 1"),
+    ];
+}
