@@ -63,6 +63,7 @@ try
     }
 
     app.UseSerilogRequestLogging();
+    app.UseSqliteCancellation();
     app.UseRouting();
     app.UseRateLimiter();
     app.UseAuthentication();

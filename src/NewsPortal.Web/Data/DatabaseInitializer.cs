@@ -1,4 +1,7 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Options;
 using NewsPortal.Web.Accounts;
 using NewsPortal.Web.Import;
@@ -13,7 +16,7 @@ public static class DatabaseInitializer
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<NewsDbContext>();
-        await db.Database.MigrateAsync(cancellationToken);
+        await MigrateAsync(db, cancellationToken: cancellationToken);
         if (db.Database.IsSqlite())
         {
             // WAL lets readers keep reading while an import writes; the setting is stored in the database file.
@@ -34,6 +37,25 @@ public static class DatabaseInitializer
         var report = await scope.ServiceProvider.GetRequiredService<ImportService>().ImportPathsAsync([seedDirectory], dryRun: false, cancellationToken: cancellationToken);
         var logger = scope.ServiceProvider.GetRequiredService<ILogger<NewsDbContext>>();
         logger.LogInformation("Seeded an empty store from {Directory}: {Report}", seedDirectory, report.ToString());
+    }
+
+    /// <summary>Applies the migrations (up to <paramref name="target"/>, else all), with the functions some of them call.</summary>
+    public static async Task MigrateAsync(NewsDbContext db, string? target = null, CancellationToken cancellationToken = default)
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            if (db.Database.GetDbConnection() is SqliteConnection sqlite)
+            {
+                SqliteConnectionSetup.AddMigrationFunctions(sqlite);
+            }
+
+            await db.GetService<IMigrator>().MigrateAsync(target, cancellationToken);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 
     /// <summary>

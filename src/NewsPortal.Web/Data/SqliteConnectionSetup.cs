@@ -24,6 +24,7 @@ public sealed class SqliteConnectionSetup : DbConnectionInterceptor
     public const string BodyTextFunction = "newsportal_body_text";
 
     private static readonly ConditionalWeakTable<sqlite3, object> Prepared = [];
+
     private static readonly MarkdownRenderer Markdown = new();
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Prepare(connection);
@@ -36,14 +37,21 @@ public sealed class SqliteConnectionSetup : DbConnectionInterceptor
 
     private static void Prepare(DbConnection connection)
     {
-        if (connection is SqliteConnection { Handle: { } handle } sqlite && !Prepared.TryGetValue(handle, out _))
+        if (connection is SqliteConnection { Handle: { } handle } && !Prepared.TryGetValue(handle, out _))
         {
             raw.sqlite3_exec(handle, $"PRAGMA synchronous=NORMAL; PRAGMA cache_size=-{CacheKilobytes};");
-            // The import's match keys, for migrations that fill them in from stored columns.
-            sqlite.CreateFunction<string, string?, string, long>(MatchKeys.TitleKeyFunction, MatchKeys.ForStoredTitle, isDeterministic: true);
-            sqlite.CreateFunction<string?, string?, long?>(MatchKeys.UrlKeyFunction, MatchKeys.ForUrl, isDeterministic: true);
-            sqlite.CreateFunction<string, string>(BodyTextFunction, Markdown.PlainText, isDeterministic: true);
             Prepared.AddOrUpdate(handle, handle);
         }
+    }
+
+    /// <summary>
+    /// The functions migrations use to fill new columns from stored ones (the import's match keys, the search index's
+    /// plain text), on an open connection, so the app applies its migrations itself (<see cref="DatabaseInitializer"/>).
+    /// </summary>
+    public static void AddMigrationFunctions(SqliteConnection connection)
+    {
+        connection.CreateFunction<string, string?, string, long>(MatchKeys.TitleKeyFunction, MatchKeys.ForStoredTitle, isDeterministic: true);
+        connection.CreateFunction<string?, string?, long?>(MatchKeys.UrlKeyFunction, MatchKeys.ForUrl, isDeterministic: true);
+        connection.CreateFunction<string, string>(BodyTextFunction, Markdown.PlainText, isDeterministic: true);
     }
 }

@@ -81,7 +81,7 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
                 r.PublishedOn, r.Language, names.CategoriesOf(r.Id), names.SourcesOf(r.Id))).ToList();
             return new SearchResults(query, new PagedList<SearchHit>(hits, number, pageSize, total), query.Problems.FirstOrDefault());
         }
-        catch (SqliteException ex)
+        catch (SqliteException ex) when (!SqliteCancellation.IsInterruption(ex))
         {
             // Terms are quoted, so this should not happen; if it does, the reader gets a message, not a 500.
             logger.LogWarning(ex, "Search failed for {Query}", query.Text);
@@ -105,7 +105,7 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
         {
             return [.. (await HitsAsync(query, limit, 0, cancellationToken)).Select(r => r.Id)];
         }
-        catch (SqliteException ex)
+        catch (SqliteException ex) when (!SqliteCancellation.IsInterruption(ex))
         {
             logger.LogWarning(ex, "Search feed failed for {Query}", query.Text);
             return [];
@@ -179,7 +179,7 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
         {
             return await db.Database.SqlQueryRaw<RelatedArticle>(sql, [.. args]).ToListAsync(cancellationToken);
         }
-        catch (SqliteException ex)
+        catch (SqliteException ex) when (!SqliteCancellation.IsInterruption(ex))
         {
             logger.LogWarning(ex, "Related articles failed for {Slug}", article.Slug);
             return [];

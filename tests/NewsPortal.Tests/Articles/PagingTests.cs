@@ -141,3 +141,47 @@ public sealed class PagingTests(PagingFixture factory) : IClassFixture<PagingFix
 
     private static string Older(AngleSharp.Dom.IDocument page) => page.QuerySelector(".pager a[rel=next]")!.GetAttribute("href")!;
 }
+
+/// <summary>Ninety stories, some sharing a day and time, so the walk must break ties by id.</summary>
+public sealed class KeysetWalkFixture : EmptyNewsPortalFactory, IAsyncLifetime
+{
+    public async Task InitializeAsync()
+    {
+        for (var i = 0; i < 90; i++)
+        {
+            var builder = new ArticleBuilder().Titled($"Walked story {i:D2}").PublishedOn(2025, 3, 1 + (i / 10));
+            await AddArticleAsync(i % 3 == 0 ? builder : builder.WithDocumentDate(new DateTime(2025, 3, 1 + (i / 10), 9, 0, 0)));
+        }
+    }
+
+    Task IAsyncLifetime.DisposeAsync() => Task.CompletedTask;
+}
+
+public sealed class KeysetWalkTests(KeysetWalkFixture factory) : IClassFixture<KeysetWalkFixture>
+{
+    [Fact]
+    public async Task WalkingOlderFromTheHomePage_VisitsEveryStoryOnce_WhileNewOnesArePublished()
+    {
+        var client = factory.CreatePlainClient();
+        var before = await factory.WithDbAsync(db => Task.FromResult(db.Articles.Count(a => a.Listed)));
+        var seen = new List<string>();
+        string? url = "/";
+        var published = 0;
+        while (url is not null)
+        {
+            var page = await client.GetDocumentAsync(url);
+            seen.AddRange(page.TextsOf(".headlines h2"));
+
+            // A breaking story arrives between every two pages, at the top of the listing.
+            await factory.AddArticleAsync(new ArticleBuilder().Titled($"Breaking story {published++}").PublishedOn(2026, 1, 1));
+            url = page.QuerySelector(".pager a[rel=next]")?.GetAttribute("href") is { } older ? "/" + older : null;
+        }
+
+        var walked = seen.Where(t => t.StartsWith("Walked", StringComparison.Ordinal)).ToList();
+        Assert.Equal(90, before);
+        Assert.Equal(90, walked.Count);
+        Assert.Equal(walked.Count, walked.Distinct().Count());
+        Assert.Equal(seen.Count, seen.Distinct().Count());
+        Assert.Equal(5, published);
+    }
+}

@@ -55,6 +55,27 @@ public sealed class WebhookDeliveryTests(WebhookFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task AScheduledStory_AnnouncesItsPublicationWhenItsTimeComes()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var admin = await factory.SignedInClientAsync(Roles.Admin);
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        await admin.RegisterWebhookAsync(receiver.Url);
+        var at = factory.Clock.GetUtcNow().UtcDateTime.AddHours(1).ToString("yyyy-MM-ddTHH:mm", CultureInfo.InvariantCulture);
+        var editUrl = await editor.WriteStoryAsync("Embargoed until the hour");
+        await editor.SubmitFormAsync(editUrl, new Dictionary<string, string?> { ["Form.Status"] = "Scheduled", ["Form.PublishAtUtc"] = at }, "#article-form");
+
+        var beforeItsTime = await factory.SendDueAsync();
+        factory.Clock.Advance(TimeSpan.FromHours(2));
+        using var reader = await factory.CreateClient().GetAsync("/");
+        var afterItsTime = await factory.SendDueAsync();
+
+        Assert.Equal(0, beforeItsTime);
+        Assert.Equal(1, afterItsTime);
+        Assert.Equal("article.published", EventOf(Assert.Single(receiver.Requests)));
+    }
+
+    [Fact]
     public async Task SavingADraftAsADraft_SendsNothing()
     {
         await using var receiver = await WebhookReceiver.StartAsync();

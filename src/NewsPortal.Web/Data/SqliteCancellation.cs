@@ -1,0 +1,90 @@
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using SQLitePCL;
+
+namespace NewsPortal.Web.Data;
+
+/// <summary>
+/// Stops a SQLite statement when the request that asked for it is cancelled (its client has gone): Microsoft.Data.Sqlite
+/// only checks the token before a command starts, so a long statement would otherwise run to its end for nobody.
+/// The statement fails with SQLITE_INTERRUPT, which <see cref="SqliteCancellationMiddleware"/> turns back into the
+/// cancellation it is.
+/// </summary>
+public sealed class SqliteCancellation : DbCommandInterceptor
+{
+    private const int Interrupted = 9;
+
+    private static readonly ConditionalWeakTable<DbCommand, StrongBox<CancellationTokenRegistration>> Registrations = [];
+
+    public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
+        DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+    {
+        Watch(command, cancellationToken);
+        return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
+    }
+
+    public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(
+        DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default)
+    {
+        Watch(command, cancellationToken);
+        return base.ScalarExecutingAsync(command, eventData, result, cancellationToken);
+    }
+
+    public override ValueTask<object?> ScalarExecutedAsync(DbCommand command, CommandExecutedEventData eventData, object? result, CancellationToken cancellationToken = default)
+    {
+        Forget(command);
+        return base.ScalarExecutedAsync(command, eventData, result, cancellationToken);
+    }
+
+    public override InterceptionResult DataReaderDisposing(DbCommand command, DataReaderDisposingEventData eventData, InterceptionResult result)
+    {
+        Forget(command);
+        return base.DataReaderDisposing(command, eventData, result);
+    }
+
+    public override Task CommandFailedAsync(DbCommand command, CommandErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Forget(command);
+        return base.CommandFailedAsync(command, eventData, cancellationToken);
+    }
+
+    /// <summary>Whether an exception is SQLite stopping a statement because its token was cancelled.</summary>
+    public static bool IsInterruption(Exception exception)
+        => exception is SqliteException { SqliteErrorCode: Interrupted } || exception.InnerException is { } inner && IsInterruption(inner);
+
+    private static void Watch(DbCommand command, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.CanBeCanceled && command.Connection is SqliteConnection { Handle: { } handle })
+        {
+            Registrations.AddOrUpdate(command, new StrongBox<CancellationTokenRegistration>(
+                cancellationToken.Register(static state => raw.sqlite3_interrupt((sqlite3)state!), handle)));
+        }
+    }
+
+    private static void Forget(DbCommand command)
+    {
+        if (Registrations.TryGetValue(command, out var registration))
+        {
+            registration.Value.Dispose();
+            Registrations.Remove(command);
+        }
+    }
+}
+
+public static class SqliteCancellationMiddleware
+{
+    /// <summary>A statement stopped because the request was cancelled is a cancelled request, not a server error.</summary>
+    public static IApplicationBuilder UseSqliteCancellation(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (Exception ex) when (context.RequestAborted.IsCancellationRequested && SqliteCancellation.IsInterruption(ex))
+        {
+            throw new OperationCanceledException("The client went away; its statement was stopped.", ex, context.RequestAborted);
+        }
+    });
+}
