@@ -1,78 +1,248 @@
 #!/usr/bin/env bash
-# NewsPortal benchmarks. Numbers go in the README's "Benchmarks" section; they are not tests, and this
-# machine is shared and noisy, so each figure is the best of several runs.
+# NewsPortal benchmarks. Numbers go in the README's "Benchmarks" section; they are not tests, and this machine is
+# shared and noisy, so read them as orders of magnitude and compare runs on the same machine in the same hour.
 #
-#   scripts/bench.sh            all benchmarks
-#   scripts/bench.sh import     importing the corpus into an empty SQLite store
-#   scripts/bench.sh search     search latency over a 100,000-article store, over HTTP with wrk
+#   scripts/bench.sh            everything below, ending with one table
+#   scripts/bench.sh import     a folder of 10,252 snippet files; 1,000,000 JSON Lines stories (time, peak memory)
+#   scripts/bench.sh pages      every public page and feed on stores of BENCH_SIZES stories (default 10000 100000
+#                               1000000): one reader with the output cache off; at the largest size also 32 readers
+#                               with it off and on, against Kestrel serving the same bytes as a static file
+#   scripts/bench.sh search     search latency over the largest store, one reader (scripts/search-bench.lua)
 #
-# Needs the shared corpus beside the repository (../shared/corpus) or NEWSPORTAL_CORPUS pointing at it.
+# Needs the shared corpus beside the repository (../shared/corpus) or NEWSPORTAL_CORPUS, GNU time, wrk, curl and
+# sqlite3 (apt-get install -y time wrk curl sqlite3). Stores are generated from the corpus by tests/NewsPortal.Corpus
+# (titles, slugs and URLs varied, dates spread over ten years, the corpus's categories and sources kept).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-runs=${BENCH_RUNS:-3}
 which=${1:-all}
-work=$(mktemp -d /tmp/newsportal-bench.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+sizes=(${BENCH_SIZES:-10000 100000 1000000})
+seconds=${BENCH_SECONDS:-5}
+work=${BENCH_WORK:-$(mktemp -d /tmp/newsportal-bench.XXXXXX)}
+mkdir -p "$work"
+servers=()
+cleanup() {
+    for pid in "${servers[@]}"; do kill "$pid" 2>/dev/null || true; done
+    [ -n "${BENCH_KEEP:-}" ] || rm -rf "$work"
+}
+trap cleanup EXIT
 
-command -v /usr/bin/time >/dev/null || { echo "GNU time is needed: apt-get install -y time" >&2; exit 1; }
-if [ "$which" = all ] || [ "$which" = search ]; then
-    command -v wrk >/dev/null || { echo "wrk is needed: apt-get install -y wrk" >&2; exit 1; }
-fi
+for tool in /usr/bin/time wrk curl sqlite3; do
+    command -v "$tool" >/dev/null || { echo "$tool is needed: apt-get install -y time wrk curl sqlite3" >&2; exit 1; }
+done
 
-echo "Building (Release)…"
-dotnet build NewsPortal.sln --configuration Release --nologo --verbosity quiet >/dev/null
-web=src/NewsPortal.Web/bin/Release/net10.0/NewsPortal.Web.dll
+echo "Publishing (Release)…"
+dotnet publish src/NewsPortal.Web --configuration Release --output "$work/app" --nologo --verbosity quiet >/dev/null
+dotnet build tests/NewsPortal.Corpus --configuration Release --nologo --verbosity quiet >/dev/null
+web="$work/app/NewsPortal.Web.dll"
 corpus_tool=tests/NewsPortal.Corpus/bin/Release/net10.0/NewsPortal.Corpus.dll
+export Serilog__MinimumLevel__Default=Warning ASPNETCORE_ENVIRONMENT=Production Portal__SeedOnStartup=false
 
-# Imports FILE into a fresh store RUNS times; prints the best import time (from the report) and the largest peak memory.
-bench_import() {
-    local label=$1 file=$2 best="" peak=0
-    for run in $(seq "$runs"); do
-        rm -f "$work"/bench.db*
-        local out
-        out=$(ConnectionStrings__NewsPortal="Data Source=$work/bench.db" Serilog__MinimumLevel__Default=Warning \
-            /usr/bin/time -f 'maxrss_kb=%M' dotnet "$web" import "$file" 2>&1)
-        local seconds rss
-        seconds=$(grep -o 'in [0-9.]* s:' <<<"$out" | head -n 1 | tr -dc '0-9.')
-        rss=$(grep -o 'maxrss_kb=[0-9]*' <<<"$out" | cut -d= -f2)
-        grep -q ' 0 file(s) rejected' <<<"$out" || { echo "$out" >&2; echo "import reported rejections" >&2; exit 1; }
-        if [ -z "$best" ] || awk "BEGIN{exit !($seconds < $best)}"; then best=$seconds; fi
-        if [ "$rss" -gt "$peak" ]; then peak=$rss; fi
-    done
-    local count
-    if [ -d "$file" ]; then count=$(cat "$file"/*.jsonl | grep -c ''); else count=$(grep -c '' "$file"); fi
-    printf '%-34s %8s stories  best %6.2f s  (%6.0f stories/s)  peak RSS %4d MB\n' \
-        "$label" "$count" "$best" "$(awk "BEGIN{print $count/$best}")" "$((peak / 1024))"
+# A plain Kestrel app serving a folder as static files: the ceiling each page is measured against.
+static_server() {
+    mkdir -p "$work/static-server"
+    cat >"$work/static-server/static-server.csproj" <<'EOF'
+<Project Sdk="Microsoft.NET.Sdk.Web">
+  <PropertyGroup><TargetFramework>net10.0</TargetFramework><ImplicitUsings>enable</ImplicitUsings><ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally></PropertyGroup>
+</Project>
+EOF
+    cat >"$work/static-server/Program.cs" <<'EOF'
+using Microsoft.Extensions.FileProviders;
+var app = WebApplication.CreateBuilder(args).Build();
+app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(Environment.GetEnvironmentVariable("STATIC_ROOT")!) });
+app.Run();
+EOF
+    cp Directory.Build.props "$work/static-server/" 2>/dev/null || true
+    (cd "$work/static-server" && dotnet build --configuration Release --nologo --verbosity quiet -o out >/dev/null)
 }
 
-if [ "$which" = all ] || [ "$which" = import ]; then
-    echo "Converting the corpus…"
-    dotnet "$corpus_tool" "$work/x1" 1 >/dev/null
-    dotnet "$corpus_tool" "$work/x4" 4 >/dev/null
-    echo
-    echo "Import into an empty SQLite store ($runs runs each; the time is the import's own, start-up excluded):"
-    bench_import "current events (1x)" "$work/x1/current-events.jsonl"
-    mkdir -p "$work/x4-only" && mv "$work"/x4/current-events*.jsonl "$work/x4-only/"
-    bench_import "current events (4 files, memory check)" "$work/x4-only"
-fi
-
-if [ "$which" = all ] || [ "$which" = search ]; then
-    echo
-    echo "Search over a store of 100,000+ articles (the current-events items ten times over, titles and URLs varied):"
-    dotnet "$corpus_tool" "$work/x10" 10 >/dev/null
-    rm -f "$work"/search.db*
-    ConnectionStrings__NewsPortal="Data Source=$work/search.db" Serilog__MinimumLevel__Default=Warning \
-        dotnet "$web" import "$work/x10" | tail -n 1
-    port=$((20000 + RANDOM % 20000))
-    ConnectionStrings__NewsPortal="Data Source=$work/search.db" Serilog__MinimumLevel__Default=Warning \
-        ASPNETCORE_ENVIRONMENT=Production Portal__SeedOnStartup=false \
-        dotnet "$web" --urls "http://127.0.0.1:$port" >"$work/server.log" 2>&1 &
+# Starts the site on a store; prints the seconds from process start to its first 200, and leaves the pid in $server.
+start_site() {
+    local db=$1 port=$2; shift 2
+    local started
+    started=$(date +%s.%N)
+    env ConnectionStrings__NewsPortal="Data Source=$db" "$@" dotnet "$web" --urls "http://127.0.0.1:$port" >>"$work/site.log" 2>&1 &
     server=$!
-    trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT
-    for _ in $(seq 60); do curl -sf "http://127.0.0.1:$port/search?q=warmup" >/dev/null && break; sleep 0.5; done
-    # Warm-up, then one connection issuing requests back to back: the latency a single reader sees.
-    wrk -t1 -c1 -d5s -s scripts/search-bench.lua "http://127.0.0.1:$port" >/dev/null
-    wrk -t1 -c1 -d20s -s scripts/search-bench.lua "http://127.0.0.1:$port" | grep search_requests
-    kill $server
-fi
+    servers+=("$server")
+    until curl -sf -o /dev/null "http://127.0.0.1:$port/"; do sleep 0.02; done
+    awk "BEGIN{printf \"%.2f\", $(date +%s.%N) - $started}"
+}
+
+stop_site() {
+    kill "$server" 2>/dev/null || true
+    wait "$server" 2>/dev/null || true
+}
+
+# wrk summary for one URL: "requests_per_second p50_ms p99_ms".
+measure() {
+    local url=$1 connections=$2 threads=1 out
+    [ "$connections" -gt 1 ] && threads=2
+    wrk -t"$threads" -c"$connections" -d1s "$url" >/dev/null 2>&1 || true
+    out=$(wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency "$url" 2>&1)
+    local rps p50 p99
+    rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+    p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
+    p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+    echo "$rps $(to_ms "$p50") $(to_ms "$p99")"
+}
+
+to_ms() {
+    awk -v v="$1" 'BEGIN {
+        if (v ~ /us$/) { sub(/us$/, "", v); printf "%.2f", v / 1000 }
+        else if (v ~ /ms$/) { sub(/ms$/, "", v); printf "%.2f", v }
+        else if (v ~ /s$/) { sub(/s$/, "", v); printf "%.2f", v * 1000 }
+        else printf "%s", v }'
+}
+
+# The store of N stories: generated, imported (timed), its bodies rendered by the site in the background.
+store() {
+    local size=$1 db="$work/store-$1.db"
+    if [ ! -f "$db" ]; then
+        dotnet "$corpus_tool" store "$work/input-$size" "$size" >/dev/null
+        /usr/bin/time -f 'maxrss_kb=%M' -o "$work/import-$size.time" \
+            env ConnectionStrings__NewsPortal="Data Source=$db" dotnet "$web" import "$work/input-$size" >"$work/import-$size.log"
+        rm -rf "$work/input-$size"
+    fi
+    echo "$db"
+}
+
+# The pages measured, with real slugs and positions from the store: "name path".
+pages_of() {
+    local db=$1 size=$2 half deep article category source month api_cursor
+    half=$((size / 2))
+    deep=$(sqlite3 "$db" "SELECT SortKey || '.' || Id FROM Articles WHERE Listed = 1 ORDER BY SortKey DESC, Id DESC LIMIT 1 OFFSET $half")
+    article=$(sqlite3 "$db" "SELECT Slug FROM Articles WHERE Listed = 1 ORDER BY SortKey DESC, Id DESC LIMIT 1 OFFSET $half")
+    category=$(sqlite3 "$db" "SELECT Slug FROM Categories ORDER BY ArticleCount DESC LIMIT 1")
+    source=$(sqlite3 "$db" "SELECT Slug FROM Sources ORDER BY ArticleCount DESC LIMIT 1")
+    month=$(sqlite3 "$db" "SELECT replace(substr(Key, 7), '-', '/') FROM ListingCounts WHERE Key LIKE 'month:%' ORDER BY ArticleCount DESC LIMIT 1")
+    api_cursor=$(printf '%s' "$deep" | base64 -w0 | tr '+/' '-_' | tr -d '=')
+    cat <<EOF
+home /
+home-deep /?before=$deep
+article /articles/$article
+category /categories/$category
+category-deep /categories/$category?before=$deep
+source /sources/$source
+language /languages/en
+month /archive/$month
+search /search?q=ceasefire
+feed-atom /feed.atom
+feed-rss /feed.rss
+feed-json /feed.json
+category-feed /categories/$category/feed.atom
+sitemap-index /sitemap.xml
+sitemap-articles /sitemaps/articles-1.xml
+sitemap-pages /sitemaps/pages.xml
+news-sitemap /sitemaps/news.xml
+api-list /api/v1/articles
+api-cursor /api/v1/articles?cursor=$api_cursor
+api-article /api/v1/articles/$article
+EOF
+}
+
+bench_import() {
+    echo
+    echo "Import"
+    dotnet "$corpus_tool" snippets "$work/snippets" >/dev/null
+    rm -f "$work"/folder.db*
+    /usr/bin/time -f 'maxrss_kb=%M' -o "$work/folder.time" \
+        env ConnectionStrings__NewsPortal="Data Source=$work/folder.db" dotnet "$web" import "$work/snippets" >"$work/folder.log"
+    printf '  folder of %s snippet files: %s, peak RSS %s MB\n' "$(ls "$work/snippets" | wc -l)" \
+        "$(grep -o 'in [0-9.]* s' "$work/folder.log" | head -n 1)" "$(( $(grep -o '[0-9]*' "$work/folder.time" | tail -n 1) / 1024 ))"
+    local big=${sizes[-1]}
+    store "$big" >/dev/null
+    printf '  %s JSON Lines stories (%s files): %s, peak RSS %s MB\n' "$big" "$(grep -o '^[0-9]* file' "$work/import-$big.log" | cut -d' ' -f1)" \
+        "$(grep -o 'in [0-9.]* s' "$work/import-$big.log" | head -n 1)" "$(( $(grep -o '[0-9]*' "$work/import-$big.time" | tail -n 1) / 1024 ))"
+}
+
+bench_pages() {
+    local port=$((20000 + RANDOM % 20000)) big=${sizes[-1]}
+    declare -A latency p99_one
+    echo
+    for size in "${sizes[@]}"; do
+        local db
+        db=$(store "$size")
+        local startup
+        startup=$(start_site "$db" "$port" Cache__Enabled=false)
+        # Bodies of imported stories are rendered in the background; measure once the store has settled.
+        until [ "$(sqlite3 "$db" "SELECT count(*) FROM (SELECT 1 FROM Articles WHERE BodyHtml IS NULL LIMIT 1)")" = 0 ]; do sleep 2; done
+        echo "$size stories: first 200 after ${startup} s from process start; one reader, output cache off"
+        while read -r name path; do
+            read -r _ p50 p99 < <(measure "http://127.0.0.1:$port$path" 1)
+            latency["$name,$size"]=$p50
+            p99_one["$name,$size"]=$p99
+        done < <(pages_of "$db" "$size")
+        if [ "$size" = "$big" ]; then
+            declare -A uncached cached static
+            while read -r name path; do
+                read -r rps _ p99 < <(measure "http://127.0.0.1:$port$path" 32)
+                uncached["$name"]="$rps $p99"
+            done < <(pages_of "$db" "$size")
+            stop_site
+            start_site "$db" "$port" >/dev/null
+            static_server
+            mkdir -p "$work/static"
+            while read -r name path; do
+                curl -sf -o "$work/static/$name" "http://127.0.0.1:$port$path"
+                read -r rps _ p99 < <(measure "http://127.0.0.1:$port$path" 32)
+                cached["$name"]="$rps $p99"
+            done < <(pages_of "$db" "$size")
+            local rss
+            rss=$(( $(ps -o rss= -p "$server") / 1024 ))
+            stop_site
+            local static_port=$((port + 1))
+            STATIC_ROOT="$work/static" ASPNETCORE_URLS="http://127.0.0.1:$static_port" dotnet "$work/static-server/out/static-server.dll" >/dev/null 2>&1 &
+            server=$!
+            servers+=("$server")
+            until curl -sf -o /dev/null "http://127.0.0.1:$static_port/home"; do sleep 0.05; done
+            while read -r name _; do
+                read -r rps _ p99 < <(measure "http://127.0.0.1:$static_port/$name" 32)
+                static["$name"]=$rps
+            done < <(pages_of "$db" "$size")
+            stop_site
+        else
+            stop_site
+        fi
+    done
+
+    echo
+    printf '| page | bytes |'
+    for size in "${sizes[@]}"; do printf ' %s: one reader (p50 ms) |' "$size"; done
+    printf ' %s / %s | %s, 32 readers, cache off (req/s, %% of static, p99 ms) | cache on (req/s, %% of static, p99 ms) | static file (req/s) |\n' "${sizes[-1]}" "${sizes[0]}" "$big"
+    printf '|---|---:|'
+    for _ in "${sizes[@]}"; do printf -- '---:|'; done
+    printf -- '---:|---:|---:|---:|\n'
+    while read -r name _; do
+        printf '| %s | %s |' "$name" "$(stat -c %s "$work/static/$name")"
+        for size in "${sizes[@]}"; do printf ' %s |' "${latency[$name,$size]}"; done
+        local ratio
+        ratio=$(awk -v a="${latency[$name,${sizes[-1]}]}" -v b="${latency[$name,${sizes[0]}]}" 'BEGIN{printf "%.2f", a / b}')
+        read -r u_rps u_p99 <<<"${uncached[$name]}"
+        read -r c_rps c_p99 <<<"${cached[$name]}"
+        printf ' %sx | %.0f, %.0f%%, %s | %.0f, %.0f%%, %s | %.0f |\n' "$ratio" \
+            "$u_rps" "$(awk -v a="$u_rps" -v b="${static[$name]}" 'BEGIN{print 100 * a / b}')" "$u_p99" \
+            "$c_rps" "$(awk -v a="$c_rps" -v b="${static[$name]}" 'BEGIN{print 100 * a / b}')" "$c_p99" "${static[$name]}"
+    done < <(pages_of "$work/store-$big.db" "$big")
+    echo
+    echo "RSS of the site after the benchmark (output cache on, ${big} stories): ${rss} MB"
+}
+
+bench_search() {
+    local big=${sizes[-1]} port=$((20000 + RANDOM % 20000))
+    local db
+    db=$(store "$big")
+    start_site "$db" "$port" Cache__Enabled=false >/dev/null
+    echo
+    echo "Search over $big stories, one reader, output cache off ($seconds s of scripts/search-bench.lua):"
+    wrk -t1 -c1 -d2s -s scripts/search-bench.lua "http://127.0.0.1:$port" >/dev/null
+    wrk -t1 -c1 -d"${seconds}s" -s scripts/search-bench.lua "http://127.0.0.1:$port" | grep search_requests
+    stop_site
+}
+
+case "$which" in
+    import) bench_import ;;
+    pages) bench_pages ;;
+    search) bench_search ;;
+    all) bench_import; bench_pages; bench_search ;;
+    *) echo "usage: scripts/bench.sh [all|import|pages|search]" >&2; exit 2 ;;
+esac

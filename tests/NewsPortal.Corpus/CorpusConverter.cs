@@ -107,6 +107,20 @@ public static partial class CorpusConverter
         }
     }
 
+    /// <summary>The current-events items as one snippet file each, the way a newsroom's feed drops them in a folder.</summary>
+    public static int WriteSnippets(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        var utf8 = new UTF8Encoding(false);
+        var n = 0;
+        foreach (var document in CurrentEvents(CorpusFiles.CurrentEvents))
+        {
+            File.WriteAllText(Path.Combine(directory, $"{++n:D5}.txt"), SnippetWriter.Write(document), utf8);
+        }
+
+        return n;
+    }
+
     /// <summary>
     /// A store of <paramref name="count"/> stories for benchmarks, as JSON Lines files of at most
     /// <paramref name="perFile"/> stories: the current-events items over and over, each copy's titles, slugs and URLs

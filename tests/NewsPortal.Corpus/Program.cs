@@ -6,10 +6,18 @@ public static class CorpusTool
 {
     /// <summary>
     /// <c>dotnet run --project tests/NewsPortal.Corpus -- OUT_DIR [COPIES]</c>, or <c>-- store OUT_DIR COUNT</c> for a
-    /// benchmark store of COUNT stories spread over ten years.
+    /// benchmark store of COUNT stories spread over ten years, or <c>-- snippets OUT_DIR</c> for the current-events items
+    /// as one snippet file each.
     /// </summary>
     public static int Main(string[] args)
     {
+        if (args is ["snippets", var folder])
+        {
+            var written = CorpusConverter.WriteSnippets(folder);
+            Console.WriteLine($"Wrote {written} current-events items as snippet files to {Path.GetFullPath(folder)}");
+            return 0;
+        }
+
         if (args is ["store", var directory, var count])
         {
             var files = CorpusConverter.WriteStore(directory, int.Parse(count, CultureInfo.InvariantCulture));

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using NewsPortal.Web.Articles;
 using NewsPortal.Web.Caching;
 using NewsPortal.Web.Data;
@@ -14,19 +15,12 @@ public sealed record ApiArticleFilter(string? Category, string? Source, string? 
 /// The API's reads. Lists page by cursor on the listings' order (newest first), so a page never repeats or skips an
 /// article because others were added meanwhile; each page is one index walk, as the site's listings are.
 /// </summary>
-public sealed class ArticleApiService(NewsDbContext db, ArticleService articles, MarkdownRenderer markdown, TimeProvider clock)
+public sealed class ArticleApiService(NewsDbContext db, ArticleService articles, MarkdownRenderer markdown, TimeProvider clock, IOptions<PortalOptions> options)
 {
     public const int MaxLimit = 100;
 
-    /// <summary>
-    /// Stories a filtered list looks at per request when more than one filter applies: it walks the most selective
-    /// listing and checks the rest on each story, so a rare combination answers with fewer items (or none) and a
-    /// cursor to carry on from, rather than reading the whole store.
-    /// </summary>
-    public const int ScanBudget = 2_000;
-
-    /// <summary>Text filters (<c>q</c>) look among this many of the most recently added matches.</summary>
-    public const int TextMatches = 1_000;
+    /// <summary>Text filters (<c>q</c>) look among this many of the most recently added matches, as search does.</summary>
+    public const int TextMatches = Search.SearchService.MaxCounted;
 
     private const string SummaryColumns = """
         a."Id", a."SortKey", a."Slug", a."Title", a."Lede", a."PublishedOn", a."DocumentDate", a."Language", a."PublishAtUtc", a."UpdatedAtUtc"
@@ -71,59 +65,63 @@ public sealed class ArticleApiService(NewsDbContext db, ArticleService articles,
             return new ApiPage<ApiArticleSummary>([], null);
         }
 
-        // Walk the narrowest listing; whatever else was asked is checked on each story reached.
-        var listing = categoryId is { } category ? Listing.InCategory(category)
-            : sourceId is { } source ? Listing.FromSource(source)
-            : language is not null ? Listing.InLanguage(language)
-            : Listing.All;
         (long, long)? keys = filter.From is null && filter.To is null ? null
             : (filter.From is { } from ? ListingOrder.StartOf(from) : 0, filter.To is { } to ? ListingOrder.StartOf(to.AddDays(1)) : long.MaxValue);
-        var checks = new List<Func<Func<object, string>, string>>();
-        if (categoryId is not null && sourceId is { } alsoSource)
-        {
-            checks.Add(arg => $"""EXISTS (SELECT 1 FROM "ArticleSources" x WHERE x."ArticlesId" = a."Id" AND x."SourcesId" = {arg(alsoSource)})""");
-        }
-
-        if (language is not null && listing.Kind != ListingKind.Language)
-        {
-            checks.Add(arg => $"""lower(a."Language") = {arg(language)}""");
-        }
-
-        if (match?.ToFtsMatch() is { } fts)
-        {
-            checks.Add(arg => $"""
-                a."Id" IN (SELECT rowid FROM "ArticleSearch" WHERE "ArticleSearch" MATCH {arg(fts)} ORDER BY rowid DESC LIMIT {arg(TextMatches)})
-                """);
-        }
-
         List<SummaryRow> rows;
         ListingCursor? resume = null;
-        if (checks.Count == 0)
+        Listing listing;
+        if (match?.ToFtsMatch() is { } fts)
         {
-            rows = await articles.WalkAsync<SummaryRow>(listing, SummaryColumns, position, older: true, limit + 1, cancellationToken, keys: keys);
+            // Words: the most recently added matches, as search reads them, with every other filter checked on each.
+            listing = Listing.All;
+            rows = await TextMatchesAsync(fts, categoryId, sourceId, language, keys, position, limit, cancellationToken);
         }
         else
         {
-            var walk = listing.Walk(ArticleService.KeyColumns, position, older: true, ScanBudget, out var walkArgs, keys: keys);
-            var args = walkArgs.ToList();
-            string Arg(object value)
+            // Walk the narrowest listing; whatever else was asked is checked on each story reached.
+            listing = categoryId is { } category ? Listing.InCategory(category)
+                : sourceId is { } source ? Listing.FromSource(source)
+                : language is not null ? Listing.InLanguage(language)
+                : Listing.All;
+            var checks = new List<Func<Func<object, string>, string>>();
+            if (categoryId is not null && sourceId is { } alsoSource)
             {
-                args.Add(value);
-                return "{" + (args.Count - 1).ToString(CultureInfo.InvariantCulture) + "}";
+                checks.Add(arg => $"""EXISTS (SELECT 1 FROM "ArticleSources" x WHERE x."ArticlesId" = a."Id" AND x."SourcesId" = {arg(alsoSource)})""");
             }
 
-            var conditions = string.Join(" AND ", checks.Select(check => check(Arg)));
-            var sql = $"""
-                -- bounded: sorts at most {ScanBudget} stories, the walk's budget
-                SELECT {SummaryColumns} FROM ({walk}) d JOIN "Articles" a ON a."Id" = d."Id"
-                WHERE {conditions} ORDER BY d."SortKey" DESC, d."Id" DESC LIMIT {Arg(limit + 1)}
-                """;
-            rows = await db.Database.SqlQueryRaw<SummaryRow>(sql, [.. args]).ToListAsync(cancellationToken);
-            if (rows.Count <= limit)
+            if (language is not null && listing.Kind != ListingKind.Language)
             {
-                // The budget ran out before a page was found: carry on from the last story looked at.
-                var last = await articles.WalkAsync<ArticleService.KeyRow>(listing, ArticleService.KeyColumns, position, older: true, 1, cancellationToken, skip: ScanBudget - 1, keys: keys);
-                resume = last.Count == 1 ? new ListingCursor(last[0].SortKey, last[0].Id) : null;
+                checks.Add(arg => $"""lower(a."Language") = {arg(language)}""");
+            }
+
+            var budget = options.Value.ScanBudget;
+            if (checks.Count == 0)
+            {
+                rows = await articles.WalkAsync<SummaryRow>(listing, SummaryColumns, position, older: true, limit + 1, cancellationToken, keys: keys);
+            }
+            else
+            {
+                // At most this far: a rare combination answers with fewer items and a cursor to go on from.
+                var walk = listing.Walk(ArticleService.KeyColumns, position, older: true, budget, out var walkArgs, keys: keys);
+                var args = walkArgs.ToList();
+                string Arg(object value)
+                {
+                    args.Add(value);
+                    return "{" + (args.Count - 1).ToString(CultureInfo.InvariantCulture) + "}";
+                }
+
+                var conditions = string.Join(" AND ", checks.Select(check => check(Arg)));
+                var sql = $"""
+                    -- bounded: sorts at most {budget} stories, the walk's budget
+                    SELECT {SummaryColumns} FROM ({walk}) d CROSS JOIN "Articles" a ON a."Id" = d."Id"
+                    WHERE {conditions} ORDER BY d."SortKey" DESC, d."Id" DESC LIMIT {Arg(limit + 1)}
+                    """;
+                rows = await db.Database.SqlQueryRaw<SummaryRow>(sql, [.. args]).ToListAsync(cancellationToken);
+                if (rows.Count <= limit)
+                {
+                    var last = await articles.WalkAsync<ArticleService.KeyRow>(listing, ArticleService.KeyColumns, position, older: true, 1, cancellationToken, skip: budget - 1, keys: keys);
+                    resume = last.Count == 1 ? new ListingCursor(last[0].SortKey, last[0].Id) : null;
+                }
             }
         }
 
@@ -142,6 +140,54 @@ public sealed class ArticleApiService(NewsDbContext db, ArticleService articles,
                     .Concat(names.SourcesOf(r.Id).Select(s => CacheTags.Source(s.Id))).Prepend(CacheTags.Article(r.Id))),
             ],
         };
+    }
+
+    /// <summary>Public stories among the most recently added matches of a text, with the other filters, newest first.</summary>
+    private async Task<List<SummaryRow>> TextMatchesAsync(
+        string fts, int? categoryId, int? sourceId, string? language, (long Min, long Max)? keys, ListingCursor? position, int limit, CancellationToken cancellationToken)
+    {
+        var args = new List<object>();
+        string Arg(object value)
+        {
+            args.Add(value);
+            return "{" + (args.Count - 1).ToString(CultureInfo.InvariantCulture) + "}";
+        }
+
+        var conditions = new List<string> { $"""a."Listed" = {Arg(true)}""" };
+        if (categoryId is { } category)
+        {
+            conditions.Add($"""EXISTS (SELECT 1 FROM "ArticleCategories" x WHERE x."ArticlesId" = a."Id" AND x."CategoriesId" = {Arg(category)})""");
+        }
+
+        if (sourceId is { } source)
+        {
+            conditions.Add($"""EXISTS (SELECT 1 FROM "ArticleSources" x WHERE x."ArticlesId" = a."Id" AND x."SourcesId" = {Arg(source)})""");
+        }
+
+        if (language is not null)
+        {
+            conditions.Add($"""lower(a."Language") = {Arg(language)}""");
+        }
+
+        if (keys is { } range)
+        {
+            conditions.Add($"""a."SortKey" >= {Arg(range.Min)} AND a."SortKey" < {Arg(range.Max)}""");
+        }
+
+        if (position is { } cursor)
+        {
+            conditions.Add($"""(a."SortKey", a."Id") < ({Arg(cursor.SortKey)}, {Arg(cursor.Id)})""");
+        }
+
+        var sql = $"""
+            -- bounded: sorts at most {TextMatches} matches
+            SELECT {SummaryColumns} FROM (
+                SELECT rowid AS "Id" FROM "ArticleSearch" WHERE "ArticleSearch" MATCH {Arg(fts)} ORDER BY rowid DESC LIMIT {Arg(TextMatches)}
+            ) m CROSS JOIN "Articles" a ON a."Id" = m."Id"
+            WHERE {string.Join(" AND ", conditions)}
+            ORDER BY a."SortKey" DESC, a."Id" DESC LIMIT {Arg(limit + 1)}
+            """;
+        return await db.Database.SqlQueryRaw<SummaryRow>(sql, [.. args]).ToListAsync(cancellationToken);
     }
 
     /// <summary>Editors' lists, by status: every story of that status, newest first.</summary>

@@ -43,13 +43,19 @@ public sealed class BodyRenderer(IServiceScopeFactory scopes, MarkdownRenderer m
         }
     }
 
+    private sealed record Unrendered(int Id, string Body, string? Dateline);
+
     /// <summary>Renders up to one batch of bodies that have no HTML; returns how many.</summary>
     public async Task<int> RenderBatchAsync(CancellationToken cancellationToken = default)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<NewsDbContext>();
-        var rows = await db.Articles.AsNoTracking().Where(a => a.BodyHtml == null).OrderBy(a => a.Id).Take(BatchSize)
-            .Select(a => new { a.Id, a.Body, a.Dateline }).ToListAsync(cancellationToken);
+        // Read through the index of stories without HTML: scanning the table in id order would pass over every story
+        // already rendered, more of them with each batch.
+        var rows = await db.Database.SqlQuery<Unrendered>($"""
+            SELECT "Id", "Body", "Dateline" FROM "Articles" INDEXED BY "IX_Articles_BodyHtml_Missing"
+            WHERE "BodyHtml" IS NULL ORDER BY "Id" LIMIT {BatchSize}
+            """).ToListAsync(cancellationToken);
         if (rows.Count == 0)
         {
             return 0;

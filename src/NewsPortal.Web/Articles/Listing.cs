@@ -60,15 +60,16 @@ public sealed record Listing(ListingKind Kind, int NameId = 0, string? Language 
         var listed = Arg(true);
 
         // Links carry copies of Listed and SortKey, so a category's or source's walk never touches other stories.
+        // (SQLite's CROSS JOIN keeps the order written: the walk drives, and each story it reaches is read by its key.)
         var (source, filter, key, id) = Kind switch
         {
             ListingKind.Category => (
-                "\"ArticleCategories\" l JOIN \"Articles\" a ON a.\"Id\" = l.\"ArticlesId\"",
+                "\"ArticleCategories\" l CROSS JOIN \"Articles\" a ON a.\"Id\" = l.\"ArticlesId\"",
                 $"l.\"CategoriesId\" = {Arg(NameId)} AND l.\"Listed\" = {listed}",
                 "l.\"SortKey\"",
                 "l.\"ArticlesId\""),
             ListingKind.Source => (
-                "\"ArticleSources\" l JOIN \"Articles\" a ON a.\"Id\" = l.\"ArticlesId\"",
+                "\"ArticleSources\" l CROSS JOIN \"Articles\" a ON a.\"Id\" = l.\"ArticlesId\"",
                 $"l.\"SourcesId\" = {Arg(NameId)} AND l.\"Listed\" = {listed}",
                 "l.\"SortKey\"",
                 "l.\"ArticlesId\""),

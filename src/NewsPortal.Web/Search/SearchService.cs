@@ -23,16 +23,13 @@ public sealed record RelatedArticle(int Id, string Title, string Slug, DateOnly 
 /// Ranked full-text search over what readers may see, on the SQLite FTS5 index kept by triggers (see the
 /// FullTextSearch migration). Every search is bounded: words rank the most recently added matches (at most
 /// <see cref="MaxCounted"/> + 1, which FTS5 reads newest first and stops), and a search by filters alone walks the
-/// narrowest listing for at most <see cref="ScanBudget"/> stories. All SQL lives here, so another store's search
+/// narrowest listing for at most <see cref="PortalOptions.ScanBudget"/> stories. All SQL lives here, so another store's search
 /// replaces this one class.
 /// </summary>
 public sealed partial class SearchService(NewsDbContext db, ArticleService articles, IOptions<PortalOptions> options, ILogger<SearchService> logger)
 {
     /// <summary>Results counted exactly; beyond this a search reports "more than" and pages stop there.</summary>
     public const int MaxCounted = 1000;
-
-    /// <summary>Stories a search by filters alone (no words) looks at: the newest of its narrowest filter.</summary>
-    public const int ScanBudget = 5_000;
 
     private const char MarkStart = '\u0001';
     private const char MarkEnd = '\u0002';
@@ -114,8 +111,8 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
 
     /// <summary>
     /// Up to five public stories most like this one: sharing its sources (weighted most), its categories, and the
-    /// words of its headline. Candidates are the newest 50 of each of its sources and categories and the 50 best of
-    /// the newest 500 stories sharing a headline word, so the work is the same on any size of store.
+    /// words of its headline. The candidates are bounded whatever the size of the store (the newest 50 of each of its
+    /// sources and categories, the newest 100 with a headline word in common) and scored here.
     /// </summary>
     public async Task<IReadOnlyList<RelatedArticle>> RelatedAsync(ArticleDetails article, CancellationToken cancellationToken = default)
     {
@@ -129,33 +126,22 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
         var sourceIds = article.Sources.Select(s => s.Id).Where(id => id > 0).Take(5).ToList();
         var categoryIds = article.Categories.Select(c => c.Id).Where(id => id > 0).Take(5).ToList();
         var candidates = new List<string>();
-        foreach (var id in sourceIds)
+        foreach (var (table, column, id) in sourceIds.Select(id => ("ArticleSources", "SourcesId", id)).Concat(categoryIds.Select(id => ("ArticleCategories", "CategoriesId", id))))
         {
             candidates.Add($"""
-                SELECT "Id" FROM (SELECT "ArticlesId" AS "Id" FROM "ArticleSources" WHERE "SourcesId" = {Arg(id)} AND "Listed" = {Listed}
-                    ORDER BY "SortKey" DESC, "ArticlesId" DESC LIMIT 50)
-                """);
-        }
-
-        foreach (var id in categoryIds)
-        {
-            candidates.Add($"""
-                SELECT "Id" FROM (SELECT "ArticlesId" AS "Id" FROM "ArticleCategories" WHERE "CategoriesId" = {Arg(id)} AND "Listed" = {Listed}
+                SELECT "Id" FROM (SELECT "ArticlesId" AS "Id" FROM "{table}" WHERE "{column}" = {Arg(id)} AND "Listed" = {Listed}
                     ORDER BY "SortKey" DESC, "ArticlesId" DESC LIMIT 50)
                 """);
         }
 
         var words = WordsForRelated(article.Title);
-        var termsScore = "0";
         if (words.Count > 0)
         {
-            var terms = Arg(string.Join(" OR ", words.Select(w => $"\"{w}\"")));
-            var matches = $"""
-                SELECT "Id" FROM (SELECT "Id" FROM (SELECT rowid AS "Id", rank AS "Rank" FROM "ArticleSearch" WHERE "ArticleSearch" MATCH {terms}
-                    ORDER BY rowid DESC LIMIT 500) ORDER BY "Rank" LIMIT 50)
-                """;
-            candidates.Add(matches);
-            termsScore = $"""3 * (a."Id" IN ({matches}))""";
+            // Headline to headline, newest first: the index stops after a hundred, however common the words.
+            var terms = Arg("\"Title\" : (" + string.Join(" OR ", words.Select(w => $"\"{w}\"")) + ")");
+            candidates.Add($"""
+                SELECT "Id" FROM (SELECT rowid AS "Id" FROM "ArticleSearch" WHERE "ArticleSearch" MATCH {terms} ORDER BY rowid DESC LIMIT 100)
+                """);
         }
 
         if (candidates.Count == 0)
@@ -166,25 +152,36 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
         string Shared(string table, string column, IReadOnlyList<int> ids) => ids.Count == 0 ? "0"
             : $"""(SELECT count(*) FROM "{table}" x WHERE x."ArticlesId" = a."Id" AND x."{column}" IN ({string.Join(", ", ids.Select(id => Arg(id)))}))""";
         var sql = $"""
-            -- bounded: ranks at most {candidates.Count * 50} candidates
-            SELECT a."Id", a."Title", a."Slug", a."PublishedOn" FROM (
-                SELECT "Id" FROM ({string.Join(" UNION ", candidates)})
-            ) c JOIN "Articles" a ON a."Id" = c."Id"
-            WHERE a."Id" <> {ArticleIdArg} AND a."Listed" = {Listed}
-            ORDER BY 2 * {Shared("ArticleSources", "SourcesId", sourceIds)} + {Shared("ArticleCategories", "CategoriesId", categoryIds)} + {termsScore} DESC,
-                a."SortKey" DESC, a."Id" DESC
-            LIMIT 5
+            -- bounded: merges at most {(candidates.Count - 1) * 50 + 100} candidates
+            SELECT a."Id", a."Title", a."Slug", a."PublishedOn", a."SortKey",
+                {Shared("ArticleSources", "SourcesId", sourceIds)} AS "SharedSources", {Shared("ArticleCategories", "CategoriesId", categoryIds)} AS "SharedCategories"
+            FROM "Articles" a
+            WHERE a."Id" IN ({string.Join(" UNION ", candidates)}) AND a."Id" <> {ArticleIdArg} AND a."Listed" = {Listed}
             """;
+        List<RelatedCandidate> found;
         try
         {
-            return await db.Database.SqlQueryRaw<RelatedArticle>(sql, [.. args]).ToListAsync(cancellationToken);
+            found = await db.Database.SqlQueryRaw<RelatedCandidate>(sql, [.. args]).ToListAsync(cancellationToken);
         }
         catch (SqliteException ex) when (!SqliteCancellation.IsInterruption(ex))
         {
             logger.LogWarning(ex, "Related articles failed for {Slug}", article.Slug);
             return [];
         }
+
+        var headline = words.Select(Fold).ToHashSet(StringComparer.Ordinal);
+        return [.. found
+            .Select(c => (Candidate: c, Score: 2 * c.SharedSources + c.SharedCategories + 3 * WordsForRelated(c.Title).Count(w => headline.Contains(Fold(w)))))
+            .Where(c => c.Score > 0)
+            .OrderByDescending(c => c.Score).ThenByDescending(c => c.Candidate.SortKey).ThenByDescending(c => c.Candidate.Id)
+            .Take(5)
+            .Select(c => new RelatedArticle(c.Candidate.Id, c.Candidate.Title, c.Candidate.Slug, c.Candidate.PublishedOn))];
     }
+
+    /// <summary>A word as the search index compares it: without case or accents.</summary>
+    private static string Fold(string word)
+        => new string([.. word.Normalize(System.Text.NormalizationForm.FormD).Where(c => CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark)])
+            .ToLowerInvariant();
 
     private static List<string> WordsForRelated(string title)
         => [.. WordPattern().Matches(title).Select(m => m.Value).Where(w => w.Length >= 4 && !StopWords.Contains(w)).Distinct(StringComparer.OrdinalIgnoreCase).Take(8)];
@@ -273,29 +270,29 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
             filtered = $"""
                 SELECT a."Id", m."Rank" AS "Order1", 0 AS "Order2" FROM (
                     SELECT rowid AS "Id", rank AS "Rank" FROM "ArticleSearch" WHERE "ArticleSearch" MATCH {Arg(match)} ORDER BY rowid DESC LIMIT {Arg(MaxCounted + 1)}
-                ) m JOIN "Articles" a ON a."Id" = m."Id"
+                ) m CROSS JOIN "Articles" a ON a."Id" = m."Id"
                 WHERE a."Listed" = {Listed}{string.Concat(conditions.Select(c => " AND " + c))}
                 """;
         }
         else
         {
             var keys = query.After is null && query.Before is null ? ((long, long)?)null : (minKey, maxKey);
-            var walk = driver!.Walk(ArticleService.KeyColumns, null, older: true, conditions.Count == 0 ? MaxCounted + 1 : ScanBudget, out var walkArgs, keys: keys);
+            var walk = driver!.Walk(ArticleService.KeyColumns, null, older: true, conditions.Count == 0 ? MaxCounted + 1 : options.Value.ScanBudget, out var walkArgs, keys: keys);
             var offset = args.Count;
             args.AddRange(walkArgs);
             filtered = $"""
-                SELECT a."Id", -d."SortKey" AS "Order1", -d."Id" AS "Order2" FROM ({ArticleService.Renumber(walk, offset)}) d JOIN "Articles" a ON a."Id" = d."Id"
+                SELECT a."Id", -d."SortKey" AS "Order1", -d."Id" AS "Order2" FROM ({ArticleService.Renumber(walk, offset)}) d CROSS JOIN "Articles" a ON a."Id" = d."Id"
                 WHERE a."Listed" = {Listed}{string.Concat(conditions.Select(c => " AND " + c))}
                 """;
         }
 
         var sql = $"""
-            -- bounded: counts and sorts at most {ScanBudget} stories
+            -- bounded: counts and sorts at most {Math.Max(options.Value.ScanBudget, MaxCounted + 1)} stories
             SELECT {HitColumns}, f."Total" FROM (
                 SELECT "Id", "Order1", "Order2", count(*) OVER () AS "Total" FROM (
                     SELECT * FROM ({filtered}) ORDER BY "Order1", "Order2" LIMIT {Arg(MaxCounted + 1)}
                 )
-            ) f JOIN "Articles" a ON a."Id" = f."Id"
+            ) f CROSS JOIN "Articles" a ON a."Id" = f."Id"
             ORDER BY f."Order1", f."Order2" LIMIT {Arg(take)} OFFSET {Arg(skip)}
             """;
         return await db.Database.SqlQueryRaw<HitRow>(sql, [.. args]).ToListAsync(cancellationToken);
@@ -344,6 +341,8 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
 
     [GeneratedRegex(@"\*\*|__|(?<![\w])\[|`")]
     private static partial Regex MarkdownNoise();
+
+    private sealed record RelatedCandidate(int Id, string Title, string Slug, DateOnly PublishedOn, long SortKey, int SharedSources, int SharedCategories);
 
     private sealed record HitRow(int Id, string Title, string Slug, string Lede, DateOnly PublishedOn, string Language, int Total);
 

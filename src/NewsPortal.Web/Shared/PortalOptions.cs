@@ -24,6 +24,14 @@ public sealed class PortalOptions
     [Range(1, 200)]
     public int PageSize { get; set; } = 20;
 
+    /// <summary>
+    /// Stories a request filtering on more than one thing (a search by filters alone, an API list by category and
+    /// source) looks at: it walks the narrowest listing this far and checks the rest on each story, so a rare
+    /// combination costs the same as a common one (it may answer with fewer, and a way to look further).
+    /// </summary>
+    [Range(100, 1_000_000)]
+    public int ScanBudget { get; set; } = 5_000;
+
     /// <summary>Language of articles whose snippet names none, as a BCP 47 tag.</summary>
     [Required]
     public string DefaultLanguage { get; set; } = "en";

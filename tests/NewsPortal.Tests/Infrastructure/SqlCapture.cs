@@ -102,3 +102,93 @@ public static class QueryPlans
         return lines;
     }
 }
+
+/// <summary>
+/// What a command costs SQLite: the virtual machine steps it takes to run to its end, read from the statement's own
+/// counter. It counts the work, not the time, so it is the same on a busy machine and a quiet one.
+/// </summary>
+public static class QueryCost
+{
+    private const int VmStep = 4;
+
+    public static long Steps(string databasePath, CapturedCommand command)
+    {
+        SQLitePCL.Batteries_V2.Init();
+        Check(SQLitePCL.raw.sqlite3_open_v2(databasePath, out var db, SQLitePCL.raw.SQLITE_OPEN_READONLY, null), null);
+        using (db)
+        {
+            // The app's background work may be writing: wait for it rather than fail.
+            SQLitePCL.raw.sqlite3_busy_timeout(db, 10_000);
+            var total = 0L;
+            var sql = command.Sql;
+            while (!string.IsNullOrWhiteSpace(sql))
+            {
+                Check(SQLitePCL.raw.sqlite3_prepare_v2(db, sql, out var statement, out var rest), db);
+                using (statement)
+                {
+                    sql = rest;
+                    if (statement.IsInvalid)
+                    {
+                        continue;
+                    }
+
+                    foreach (var (name, value) in command.Parameters)
+                    {
+                        var index = SQLitePCL.raw.sqlite3_bind_parameter_index(statement, name.StartsWith('@') || name.StartsWith('$') || name.StartsWith(':') ? name : "@" + name);
+                        if (index > 0)
+                        {
+                            Bind(statement, index, value);
+                        }
+                    }
+
+                    int result;
+                    while ((result = SQLitePCL.raw.sqlite3_step(statement)) == SQLitePCL.raw.SQLITE_ROW)
+                    {
+                    }
+
+                    Check(result == SQLitePCL.raw.SQLITE_DONE ? 0 : result, db);
+                    total += SQLitePCL.raw.sqlite3_stmt_status(statement, VmStep, 0);
+                }
+            }
+
+            return total;
+        }
+    }
+
+    /// <summary>Binds a value as Microsoft.Data.Sqlite would: numbers as integers or reals, dates and the rest as text.</summary>
+    private static void Bind(SQLitePCL.sqlite3_stmt statement, int index, object? value)
+    {
+        switch (value)
+        {
+            case null or DBNull:
+                SQLitePCL.raw.sqlite3_bind_null(statement, index);
+                break;
+            case bool flag:
+                SQLitePCL.raw.sqlite3_bind_int64(statement, index, flag ? 1 : 0);
+                break;
+            case int or long or short or byte:
+                SQLitePCL.raw.sqlite3_bind_int64(statement, index, Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture));
+                break;
+            case double or float or decimal:
+                SQLitePCL.raw.sqlite3_bind_double(statement, index, Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture));
+                break;
+            case DateTime time:
+                SQLitePCL.raw.sqlite3_bind_text(statement, index, time.ToString(@"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFF", System.Globalization.CultureInfo.InvariantCulture));
+                break;
+            case DateOnly day:
+                SQLitePCL.raw.sqlite3_bind_text(statement, index, day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+                break;
+            default:
+                SQLitePCL.raw.sqlite3_bind_text(statement, index, Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture));
+                break;
+        }
+    }
+
+    private static void Check(int result, SQLitePCL.sqlite3? db)
+    {
+        if (result != SQLitePCL.raw.SQLITE_OK)
+        {
+            throw new InvalidOperationException($"SQLite error {result}: {(db is null ? "" : SQLitePCL.raw.sqlite3_errmsg(db).utf8_to_string())}");
+        }
+    }
+}
