@@ -21,7 +21,7 @@ public static class DatabaseInitializer
         {
             // WAL lets readers keep reading while an import writes; the setting is stored in the database file.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
-            await OptimizeAsync(db, cancellationToken);
+            await PlannerStatistics.ApplyAsync(db, cancellationToken);
         }
 
         await scope.ServiceProvider.GetRequiredService<UserService>()
@@ -55,19 +55,6 @@ public static class DatabaseInitializer
         finally
         {
             await db.Database.CloseConnectionAsync();
-        }
-    }
-
-    /// <summary>
-    /// Refreshes SQLite's statistics where they are missing or stale (sampling at most a few hundred rows of each index,
-    /// so it takes milliseconds on any size of store). The listings do not depend on them: each query names the one
-    /// index that serves it by its leading columns. At start-up and after imports.
-    /// </summary>
-    public static async Task OptimizeAsync(NewsDbContext db, CancellationToken cancellationToken = default)
-    {
-        if (db.Database.IsSqlite())
-        {
-            await db.Database.ExecuteSqlRawAsync("PRAGMA analysis_limit=400; PRAGMA optimize;", cancellationToken);
         }
     }
 

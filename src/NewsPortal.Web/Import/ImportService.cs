@@ -137,11 +137,6 @@ public sealed class ImportService(
             await db.Database.CloseConnectionAsync();
         }
 
-        if (!dryRun && report.Imported + report.Updated > 0)
-        {
-            await DatabaseInitializer.OptimizeAsync(db, cancellationToken);
-        }
-
         report.Elapsed = started.Elapsed;
         logger.LogInformation(
             "Import finished{DryRun}: {Files} files, {Imported} imported, {Updated} updated, {Unchanged} unchanged, {RejectedFiles} files rejected in {Seconds:0.0} s",

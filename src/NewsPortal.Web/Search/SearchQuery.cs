@@ -103,6 +103,10 @@ public sealed record SearchQuery(
         return Excluded.Count == 0 ? match : $"({match}) NOT ({string.Join(" OR ", Excluded.Select(Quote))})";
     }
 
+    /// <summary>The FTS5 expression matching every term within one column (such as "Title"); null when there is no term.</summary>
+    public string? ToFtsMatchIn(string column)
+        => Terms.Count == 0 ? null : $"\"{column}\" : ({string.Join(" AND ", Terms.Select(Quote))})";
+
     /// <summary>An FTS5 expression matching any excluded term, for a query that only excludes.</summary>
     public string? ExclusionMatch() => Excluded.Count == 0 ? null : string.Join(" OR ", Excluded.Select(Quote));
 

@@ -20,9 +20,9 @@ public sealed record SearchResults(SearchQuery Query, PagedList<SearchHit> Hits,
 public sealed record RelatedArticle(int Id, string Title, string Slug, DateOnly PublishedOn);
 
 /// <summary>
-/// Ranked full-text search over what readers may see, on the SQLite FTS5 index kept by triggers (see the
-/// FullTextSearch migration). Every search is bounded: words rank the most recently added matches (at most
-/// <see cref="MaxCounted"/> + 1, which FTS5 reads newest first and stops), and a search by filters alone walks the
+/// Full-text search over what readers may see, on the SQLite FTS5 index kept by triggers (see the NewsroomScale
+/// migration). Every search is bounded: words take the most recently added matches (at most <see cref="MaxCounted"/>
+/// + 1, which FTS5 reads newest first and stops), headline matches first, and a search by filters alone walks the
 /// narrowest listing for at most <see cref="PortalOptions.ScanBudget"/> stories. All SQL lives here, so another store's search
 /// replaces this one class.
 /// </summary>
@@ -30,6 +30,9 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
 {
     /// <summary>Results counted exactly; beyond this a search reports "more than" and pages stop there.</summary>
     public const int MaxCounted = 1000;
+
+    private const int RelatedPerName = 20;
+    private const int RelatedByWords = 50;
 
     private const char MarkStart = '\u0001';
     private const char MarkEnd = '\u0002';
@@ -111,8 +114,8 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
 
     /// <summary>
     /// Up to five public stories most like this one: sharing its sources (weighted most), its categories, and the
-    /// words of its headline. The candidates are bounded whatever the size of the store (the newest 50 of each of its
-    /// sources and categories, the newest 100 with a headline word in common) and scored here.
+    /// words of its headline. The candidates are bounded whatever the size of the store (the newest 20 of each of its
+    /// sources and categories, the newest 50 with a headline word in common) and scored here.
     /// </summary>
     public async Task<IReadOnlyList<RelatedArticle>> RelatedAsync(ArticleDetails article, CancellationToken cancellationToken = default)
     {
@@ -130,17 +133,17 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
         {
             candidates.Add($"""
                 SELECT "Id" FROM (SELECT "ArticlesId" AS "Id" FROM "{table}" WHERE "{column}" = {Arg(id)} AND "Listed" = {Listed}
-                    ORDER BY "SortKey" DESC, "ArticlesId" DESC LIMIT 50)
+                    ORDER BY "SortKey" DESC, "ArticlesId" DESC LIMIT {RelatedPerName})
                 """);
         }
 
         var words = WordsForRelated(article.Title);
         if (words.Count > 0)
         {
-            // Headline to headline, newest first: the index stops after a hundred, however common the words.
+            // Headline to headline, newest first: the index stops after a few, however common the words.
             var terms = Arg("\"Title\" : (" + string.Join(" OR ", words.Select(w => $"\"{w}\"")) + ")");
             candidates.Add($"""
-                SELECT "Id" FROM (SELECT rowid AS "Id" FROM "ArticleSearch" WHERE "ArticleSearch" MATCH {terms} ORDER BY rowid DESC LIMIT 100)
+                SELECT "Id" FROM (SELECT rowid AS "Id" FROM "ArticleSearch" WHERE "ArticleSearch" MATCH {terms} ORDER BY rowid DESC LIMIT {RelatedByWords})
                 """);
         }
 
@@ -152,7 +155,7 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
         string Shared(string table, string column, IReadOnlyList<int> ids) => ids.Count == 0 ? "0"
             : $"""(SELECT count(*) FROM "{table}" x WHERE x."ArticlesId" = a."Id" AND x."{column}" IN ({string.Join(", ", ids.Select(id => Arg(id)))}))""";
         var sql = $"""
-            -- bounded: merges at most {(candidates.Count - 1) * 50 + 100} candidates
+            -- bounded: merges at most {((sourceIds.Count + categoryIds.Count) * RelatedPerName) + RelatedByWords} candidates
             SELECT a."Id", a."Title", a."Slug", a."PublishedOn", a."SortKey",
                 {Shared("ArticleSources", "SourcesId", sourceIds)} AS "SharedSources", {Shared("ArticleCategories", "CategoriesId", categoryIds)} AS "SharedCategories"
             FROM "Articles" a
@@ -227,6 +230,7 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
 
         var conditions = new List<string>();
         var match = query.ToFtsMatch();
+        var matches = "";
         Listing? driver = null;
         if (match is null)
         {
@@ -266,11 +270,21 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
                 conditions.Add($"""a."SortKey" >= {Arg(minKey)} AND a."SortKey" < {Arg(maxKey)}""");
             }
 
-            // FTS5 reads matches newest first and stops: the best are ranked among the most recent.
+            // FTS5 reads matches newest first and stops after the thousand it counts. They are ranked without
+            // bm25, whose weighting counts every story holding each word (work that grows with the store): headline
+            // matches first, then those in the first paragraph, then the rest, each newest first. Those two are looked
+            // for only as far back as the matches reach, so they cost no more than the matches themselves.
+            matches = $"""
+                WITH "Matches" AS MATERIALIZED (
+                    SELECT rowid FROM "ArticleSearch" WHERE "ArticleSearch" MATCH {Arg(match)} ORDER BY rowid DESC LIMIT {Arg(MaxCounted + 1)})
+                """;
+            string Within(string column) => $"""
+                SELECT rowid FROM "ArticleSearch" WHERE "ArticleSearch" MATCH {Arg(query.ToFtsMatchIn(column)!)} AND rowid >= (SELECT min(rowid) FROM "Matches")
+                """;
             filtered = $"""
-                SELECT a."Id", m."Rank" AS "Order1", 0 AS "Order2" FROM (
-                    SELECT rowid AS "Id", rank AS "Rank" FROM "ArticleSearch" WHERE "ArticleSearch" MATCH {Arg(match)} ORDER BY rowid DESC LIMIT {Arg(MaxCounted + 1)}
-                ) m CROSS JOIN "Articles" a ON a."Id" = m."Id"
+                SELECT a."Id", CASE WHEN a."Id" IN ({Within("Title")}) THEN 0 WHEN a."Id" IN ({Within("Lede")}) THEN 1 ELSE 2 END AS "Order1",
+                    -a."SortKey" AS "Order2"
+                FROM "Matches" m CROSS JOIN "Articles" a ON a."Id" = m.rowid
                 WHERE a."Listed" = {Listed}{string.Concat(conditions.Select(c => " AND " + c))}
                 """;
         }
@@ -288,6 +302,7 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
 
         var sql = $"""
             -- bounded: counts and sorts at most {Math.Max(options.Value.ScanBudget, MaxCounted + 1)} stories
+            {matches}
             SELECT {HitColumns}, f."Total" FROM (
                 SELECT "Id", "Order1", "Order2", count(*) OVER () AS "Total" FROM (
                     SELECT * FROM ({filtered}) ORDER BY "Order1", "Order2" LIMIT {Arg(MaxCounted + 1)}
@@ -306,11 +321,11 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
             return [];
         }
 
-        var list = string.Join(", ", ids.Select((_, i) => "{" + (i + 1).ToString(CultureInfo.InvariantCulture) + "}"));
-        var sql = $$"""
+        // One look-up by rowid a hit: FTS5 seeks each word's entries to it. (With "rowid IN (…)" it would read every match.)
+        var sql = string.Join(" UNION ALL ", ids.Select((_, i) => $$"""
             SELECT rowid AS "Id", highlight("ArticleSearch", 0, char(1), char(2)) AS "Title", snippet("ArticleSearch", -1, char(1), char(2), '…', 28) AS "Snippet"
-            FROM "ArticleSearch" WHERE "ArticleSearch" MATCH {0} AND rowid IN ({{list}})
-            """;
+            FROM "ArticleSearch" WHERE "ArticleSearch" MATCH {0} AND rowid = {{{i + 1}}}
+            """));
         var rows = await db.Database.SqlQueryRaw<HighlightRow>(sql, [match, .. ids.Cast<object>()]).ToListAsync(cancellationToken);
         return rows.ToDictionary(r => r.Id, r => (r.Title, r.Snippet));
     }

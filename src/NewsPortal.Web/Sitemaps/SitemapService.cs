@@ -13,7 +13,7 @@ public sealed class SitemapService(NewsDbContext db, TimeProvider clock)
     /// Ids per article sitemap: sitemap N lists the public articles with ids in its range, so a sitemap never changes
     /// because others were added, and each is one primary-key range read. (The protocol allows 50,000 a file.)
     /// </summary>
-    public const int ArticlesPerSitemap = 1_000;
+    public const int ArticlesPerSitemap = 500;
 
     /// <summary>How many article sitemaps there are: enough ranges to reach the highest id.</summary>
     public async Task<int> ArticleSitemapCountAsync(CancellationToken cancellationToken)
