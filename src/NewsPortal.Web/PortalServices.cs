@@ -39,7 +39,8 @@ public static class PortalServices
 
         var connectionString = DatabaseInitializer.PrepareSqliteConnectionString(
             configuration.GetConnectionString("NewsPortal") ?? "Data Source=App_Data/newsportal.db", environment.ContentRootPath);
-        services.AddDbContext<NewsDbContext>(options => options.UseSqlite(connectionString).AddInterceptors(new SqliteConnectionSetup(), new SqliteCancellation()));
+        // Pooled: setting up a context's services costs more than many a page's queries.
+        services.AddDbContextPool<NewsDbContext>(options => options.UseSqlite(connectionString).AddInterceptors(new SqliteConnectionSetup(), new SqliteCancellation()));
 
         // Keys for sign-in cookies and antiforgery live beside the database, so sessions survive a restart.
         var dataDirectory = Path.GetDirectoryName(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString).DataSource) is { Length: > 0 } directory

@@ -211,7 +211,7 @@ public sealed class ArticleService(NewsDbContext db, MarkdownRenderer markdown, 
         return await db.Database.SqlQueryRaw<T>(sql, args).ToListAsync(cancellationToken);
     }
 
-    public const string KeyColumns = """a."SortKey", a."Id" """;
+    public const string KeyColumns = Listing.KeyColumns;
 
     /// <summary>Shifts the <c>{n}</c> placeholders of a second query so that two can run as one command.</summary>
     public static string Renumber(string sql, int by)

@@ -39,16 +39,16 @@ public sealed record Listing(ListingKind Kind, int NameId = 0, string? Language 
         _ => $"list:month:{Year:D4}-{Month:D2}",
     };
 
+    /// <summary>The columns of a walk that wants positions only ("SortKey", "Id"), which never reads a story's row.</summary>
+    public const string KeyColumns = """a."SortKey", a."Id" """;
+
     /// <summary>
     /// SQL selecting <paramref name="columns"/> (over the story as <c>a</c>) of up to <paramref name="take"/> listed
     /// stories, walking from <paramref name="from"/> (exclusive; the start when null) towards older stories, or
     /// newer ones. Placeholders are <c>{0}</c>, <c>{1}</c>… for EF's SqlQueryRaw, with <paramref name="args"/>.
-    /// <paramref name="keys"/> narrows the walk to sort keys in [Min, Max); <paramref name="also"/> adds conditions on
-    /// each story reached (given a function that turns a value into a placeholder).
+    /// <paramref name="keys"/> narrows the walk to sort keys in [Min, Max).
     /// </summary>
-    public string Walk(
-        string columns, ListingCursor? from, bool older, int take, out object[] args, int skip = 0,
-        (long Min, long Max)? keys = null, Func<Func<object, string>, string>? also = null)
+    public string Walk(string columns, ListingCursor? from, bool older, int take, out object[] args, int skip = 0, (long Min, long Max)? keys = null)
     {
         var arguments = new List<object>();
         string Arg(object value)
@@ -59,17 +59,20 @@ public sealed record Listing(ListingKind Kind, int NameId = 0, string? Language 
 
         var listed = Arg(true);
 
-        // Links carry copies of Listed and SortKey, so a category's or source's walk never touches other stories.
-        // (SQLite's CROSS JOIN keeps the order written: the walk drives, and each story it reaches is read by its key.)
+        // Links carry copies of Listed and SortKey, so a category's or source's walk never touches other stories, and
+        // one for positions alone reads no story at all. (SQLite's CROSS JOIN keeps the order written: the walk
+        // drives, and each story it reaches is read by its key.)
+        var keysOnly = columns == KeyColumns;
+        var stories = keysOnly ? "" : " CROSS JOIN \"Articles\" a ON a.\"Id\" = l.\"ArticlesId\"";
         var (source, filter, key, id) = Kind switch
         {
             ListingKind.Category => (
-                "\"ArticleCategories\" l CROSS JOIN \"Articles\" a ON a.\"Id\" = l.\"ArticlesId\"",
+                "\"ArticleCategories\" l" + stories,
                 $"l.\"CategoriesId\" = {Arg(NameId)} AND l.\"Listed\" = {listed}",
                 "l.\"SortKey\"",
                 "l.\"ArticlesId\""),
             ListingKind.Source => (
-                "\"ArticleSources\" l CROSS JOIN \"Articles\" a ON a.\"Id\" = l.\"ArticlesId\"",
+                "\"ArticleSources\" l" + stories,
                 $"l.\"SourcesId\" = {Arg(NameId)} AND l.\"Listed\" = {listed}",
                 "l.\"SortKey\"",
                 "l.\"ArticlesId\""),
@@ -92,9 +95,9 @@ public sealed record Listing(ListingKind Kind, int NameId = 0, string? Language 
             position += $" AND {key} >= {Arg(range.Min)} AND {key} < {Arg(range.Max)}";
         }
 
-        if (also?.Invoke(Arg) is { Length: > 0 } condition)
+        if (keysOnly && Kind is ListingKind.Category or ListingKind.Source)
         {
-            position += $" AND {condition}";
+            columns = $"{key} AS \"SortKey\", {id} AS \"Id\"";
         }
 
         var direction = older ? "DESC" : "ASC";

@@ -31,6 +31,9 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
     /// <summary>Results counted exactly; beyond this a search reports "more than" and pages stop there.</summary>
     public const int MaxCounted = 1000;
 
+    /// <summary>What a search checks of each story it reaches, read without the story's row.</summary>
+    private const string StoryByIdIndex = "IX_Articles_Id_Listed_SortKey_Language";
+
     private const int RelatedPerName = 20;
     private const int RelatedByWords = 50;
 
@@ -41,7 +44,9 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
     private const string Listed = "{0}";
     private const string ArticleIdArg = "{1}";
 
-    private const string HitColumns = """a."Id", a."Title", a."Slug", a."Lede", a."PublishedOn", a."Language" """;
+    private static readonly string HitColumns = $"""
+        a."Id", a."Title", a."Slug", a."Lede", a."PublishedOn", a."Language", substr(a."BodyText", 1, {Highlighter.MaxTextLength}) AS "Text"
+        """;
 
     public async Task<SearchResults> SearchAsync(SearchQuery query, long page, CancellationToken cancellationToken = default)
     {
@@ -72,12 +77,11 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
                 rows = total == 0 ? [] : await HitsAsync(query, pageSize, (number - 1) * pageSize, cancellationToken);
             }
 
-            var highlights = await HighlightsAsync(query, [.. rows.Select(r => r.Id)], cancellationToken);
             var names = await articles.NamesAsync([.. rows.Select(r => r.Id)], cancellationToken);
             var hits = rows.Select(r => new SearchHit(
                 r.Id, r.Title, r.Slug,
-                Highlighted(highlights.TryGetValue(r.Id, out var h) && h.Title is { } title ? title : r.Title),
-                Highlighted(WithoutMarkdown(highlights.TryGetValue(r.Id, out var s) && s.Snippet is { } snippet ? snippet : r.Lede)),
+                Highlighted(Highlighter.Highlight(r.Title, query, MarkStart, MarkEnd)),
+                Highlighted(Highlighter.Snippet(r.Text, query, MarkStart, MarkEnd) ?? Highlighter.Highlight(r.Lede, query, MarkStart, MarkEnd)),
                 r.PublishedOn, r.Language, names.CategoriesOf(r.Id), names.SourcesOf(r.Id))).ToList();
             return new SearchResults(query, new PagedList<SearchHit>(hits, number, pageSize, total), query.Problems.FirstOrDefault());
         }
@@ -172,19 +176,14 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
             return [];
         }
 
-        var headline = words.Select(Fold).ToHashSet(StringComparer.Ordinal);
+        var headline = words.Select(Highlighter.Fold).ToHashSet(StringComparer.Ordinal);
         return [.. found
-            .Select(c => (Candidate: c, Score: 2 * c.SharedSources + c.SharedCategories + 3 * WordsForRelated(c.Title).Count(w => headline.Contains(Fold(w)))))
+            .Select(c => (Candidate: c, Score: 2 * c.SharedSources + c.SharedCategories + 3 * WordsForRelated(c.Title).Count(w => headline.Contains(Highlighter.Fold(w)))))
             .Where(c => c.Score > 0)
             .OrderByDescending(c => c.Score).ThenByDescending(c => c.Candidate.SortKey).ThenByDescending(c => c.Candidate.Id)
             .Take(5)
             .Select(c => new RelatedArticle(c.Candidate.Id, c.Candidate.Title, c.Candidate.Slug, c.Candidate.PublishedOn))];
     }
-
-    /// <summary>A word as the search index compares it: without case or accents.</summary>
-    private static string Fold(string word)
-        => new string([.. word.Normalize(System.Text.NormalizationForm.FormD).Where(c => CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark)])
-            .ToLowerInvariant();
 
     private static List<string> WordsForRelated(string title)
         => [.. WordPattern().Matches(title).Select(m => m.Value).Where(w => w.Length >= 4 && !StopWords.Contains(w)).Distinct(StringComparer.OrdinalIgnoreCase).Take(8)];
@@ -205,64 +204,71 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
             return "{" + (args.Count - 1).ToString(CultureInfo.InvariantCulture) + "}";
         }
 
-        var sourceIds = new List<int>();
+        // Each name with how many public stories carry it, which decides the listing a search by filters walks.
+        var sources = new List<(int Id, int Count)>();
         foreach (var name in query.Sources)
         {
-            if (await NameIdAsync(db.Sources, db.SourceAliases, name, cancellationToken) is not { } id)
+            if (await NameAsync(db.Sources, db.SourceAliases, name, cancellationToken) is not { } source)
             {
                 // No such source: nothing can match.
                 return [];
             }
 
-            sourceIds.Add(id);
+            sources.Add(source);
         }
 
-        var categoryIds = new List<int>();
+        var categories = new List<(int Id, int Count)>();
         foreach (var name in query.Categories)
         {
-            if (await NameIdAsync(db.Categories, db.CategoryAliases, name, cancellationToken) is not { } id)
+            if (await NameAsync(db.Categories, db.CategoryAliases, name, cancellationToken) is not { } category)
             {
                 return [];
             }
 
-            categoryIds.Add(id);
+            categories.Add(category);
         }
 
-        var conditions = new List<string>();
         var match = query.ToFtsMatch();
-        var matches = "";
-        Listing? driver = null;
+        var driver = Listing.All;
         if (match is null)
         {
-            // No words: walk the narrowest listing; the rest is checked on each story reached.
-            (driver, var driverName) = categoryIds.Count > 0 ? (Listing.InCategory(categoryIds[0]), (IsSource: false, Id: categoryIds[0]))
-                : sourceIds.Count > 0 ? (Listing.FromSource(sourceIds[0]), (IsSource: true, Id: sourceIds[0]))
-                : query.Language is { } tag && !tag.Contains('-') ? (Listing.InLanguage(tag), default)
-                : (Listing.All, default);
-            (driverName.IsSource ? sourceIds : categoryIds).Remove(driverName.Id);
-            if (query.ExclusionMatch() is { } exclusion)
+            // No words: walk the narrowest listing, by the counts the store keeps; the rest is checked on each story
+            // reached, within the scan budget.
+            var choices = new List<(Listing Listing, int Count)>();
+            choices.AddRange(categories.Select(c => (Listing.InCategory(c.Id), c.Count)));
+            choices.AddRange(sources.Select(s => (Listing.FromSource(s.Id), s.Count)));
+            if (query.Language is { } tag && !tag.Contains('-'))
             {
-                conditions.Add($"""NOT EXISTS (SELECT 1 FROM "ArticleSearch" WHERE "ArticleSearch" MATCH {Arg(exclusion)} AND rowid = a."Id")""");
+                choices.Add((Listing.InLanguage(tag), await articles.CountAsync(ListingCount.Language(tag), cancellationToken)));
             }
+
+            driver = choices.Count == 0 ? Listing.All : choices.MinBy(c => c.Count).Listing;
+            categories.RemoveAll(c => driver.Kind == ListingKind.Category && driver.NameId == c.Id);
+            sources.RemoveAll(s => driver.Kind == ListingKind.Source && driver.NameId == s.Id);
         }
 
-        foreach (var id in sourceIds)
+        // Matches of words are checked on the narrow index of stories ("a"); a walk yields listed stories ("w") and
+        // reads that index only when the language is to be checked.
+        var checksLanguage = query.Language is not null && driver.Kind != ListingKind.Language;
+        var story = match is not null || checksLanguage ? "a" : "w";
+        var conditions = new List<string>();
+        foreach (var (id, _) in sources)
         {
-            conditions.Add($"""EXISTS (SELECT 1 FROM "ArticleSources" x WHERE x."ArticlesId" = a."Id" AND x."SourcesId" = {Arg(id)})""");
+            conditions.Add($"""EXISTS (SELECT 1 FROM "ArticleSources" x WHERE x."ArticlesId" = {story}."Id" AND x."SourcesId" = {Arg(id)})""");
         }
 
-        foreach (var id in categoryIds)
+        foreach (var (id, _) in categories)
         {
-            conditions.Add($"""EXISTS (SELECT 1 FROM "ArticleCategories" x WHERE x."ArticlesId" = a."Id" AND x."CategoriesId" = {Arg(id)})""");
+            conditions.Add($"""EXISTS (SELECT 1 FROM "ArticleCategories" x WHERE x."ArticlesId" = {story}."Id" AND x."CategoriesId" = {Arg(id)})""");
         }
 
-        if (query.Language is { } language && driver?.Kind != ListingKind.Language)
+        if (checksLanguage)
         {
-            conditions.Add($"""(lower(a."Language") = {Arg(language)} OR lower(a."Language") LIKE {Arg(language + "-%")})""");
+            conditions.Add($"""a."Listed" = {Listed} AND (lower(a."Language") = {Arg(query.Language!)} OR lower(a."Language") LIKE {Arg(query.Language + "-%")})""");
         }
 
         var (minKey, maxKey) = (query.After is { } after ? ListingOrder.StartOf(after.AddDays(1)) : 0, query.Before is { } before ? ListingOrder.StartOf(before) : long.MaxValue);
-        string filtered;
+        string ranked;
         if (match is not null)
         {
             if (query.After is not null || query.Before is not null)
@@ -273,94 +279,91 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
             // FTS5 reads matches newest first and stops after the thousand it counts. They are ranked without
             // bm25, whose weighting counts every story holding each word (work that grows with the store): headline
             // matches first, then those in the first paragraph, then the rest, each newest first. Those two are looked
-            // for only as far back as the matches reach, so they cost no more than the matches themselves.
-            matches = $"""
-                WITH "Matches" AS MATERIALIZED (
-                    SELECT rowid FROM "ArticleSearch" WHERE "ArticleSearch" MATCH {Arg(match)} ORDER BY rowid DESC LIMIT {Arg(MaxCounted + 1)})
-                """;
+            // for only as far back as the matches reach, so they cost no more than the matches themselves. Each step
+            // is materialized once, and the stories are read through a narrow index rather than their full rows.
             string Within(string column) => $"""
                 SELECT rowid FROM "ArticleSearch" WHERE "ArticleSearch" MATCH {Arg(query.ToFtsMatchIn(column)!)} AND rowid >= (SELECT min(rowid) FROM "Matches")
                 """;
-            filtered = $"""
-                SELECT a."Id", CASE WHEN a."Id" IN ({Within("Title")}) THEN 0 WHEN a."Id" IN ({Within("Lede")}) THEN 1 ELSE 2 END AS "Order1",
-                    -a."SortKey" AS "Order2"
-                FROM "Matches" m CROSS JOIN "Articles" a ON a."Id" = m.rowid
-                WHERE a."Listed" = {Listed}{string.Concat(conditions.Select(c => " AND " + c))}
+            ranked = $"""
+                "Matches" AS MATERIALIZED (
+                    SELECT rowid FROM "ArticleSearch" WHERE "ArticleSearch" MATCH {Arg(match)} ORDER BY rowid DESC LIMIT {Arg(MaxCounted + 1)}),
+                "InTitle" AS MATERIALIZED ({Within("Title")}),
+                "InLede" AS MATERIALIZED ({Within("Lede")}),
+                "Ranked" AS MATERIALIZED (
+                    SELECT a."Id", CASE WHEN a."Id" IN "InTitle" THEN 0 WHEN a."Id" IN "InLede" THEN 1 ELSE 2 END AS "Order1", -a."SortKey" AS "Order2"
+                    FROM "Matches" m CROSS JOIN "Articles" a INDEXED BY "{StoryByIdIndex}" ON a."Id" = m.rowid
+                    WHERE a."Listed" = {Listed}{string.Concat(conditions.Select(c => " AND " + c))})
                 """;
         }
         else
         {
             var keys = query.After is null && query.Before is null ? ((long, long)?)null : (minKey, maxKey);
-            var walk = driver!.Walk(ArticleService.KeyColumns, null, older: true, conditions.Count == 0 ? MaxCounted + 1 : options.Value.ScanBudget, out var walkArgs, keys: keys);
+            var exclusion = query.ExclusionMatch();
+            var budget = conditions.Count == 0 && exclusion is null ? MaxCounted + 1 : options.Value.ScanBudget;
+            var walk = driver.Walk(ArticleService.KeyColumns, null, older: true, budget, out var walkArgs, keys: keys);
             var offset = args.Count;
             args.AddRange(walkArgs);
-            filtered = $"""
-                SELECT a."Id", -d."SortKey" AS "Order1", -d."Id" AS "Order2" FROM ({ArticleService.Renumber(walk, offset)}) d CROSS JOIN "Articles" a ON a."Id" = d."Id"
-                WHERE a."Listed" = {Listed}{string.Concat(conditions.Select(c => " AND " + c))}
+            var (walked, walkedFrom) = ("", $"({ArticleService.Renumber(walk, offset)})");
+            if (exclusion is not null)
+            {
+                // Words left out are looked up once, among the ids the walk spans (one index range read), rather than
+                // story by story, which costs a full-text query each.
+                walked = $"""
+                    "Walked" AS MATERIALIZED {walkedFrom},
+                    "Excluded" AS MATERIALIZED (
+                        SELECT rowid FROM "ArticleSearch" WHERE "ArticleSearch" MATCH {Arg(exclusion)}
+                        AND rowid >= (SELECT min("Id") FROM "Walked") AND rowid <= (SELECT max("Id") FROM "Walked")),
+                    """;
+                walkedFrom = "\"Walked\"";
+                conditions.Add("""w."Id" NOT IN "Excluded" """);
+            }
+
+            var stories = checksLanguage ? $"""CROSS JOIN "Articles" a INDEXED BY "{StoryByIdIndex}" ON a."Id" = w."Id" """ : "";
+            ranked = $"""
+                {walked}
+                "Ranked" AS MATERIALIZED (
+                    SELECT w."Id", -w."SortKey" AS "Order1", -w."Id" AS "Order2" FROM {walkedFrom} w {stories}
+                    {(conditions.Count > 0 ? "WHERE " + string.Join(" AND ", conditions) : "")}
+                    ORDER BY w."SortKey" DESC, w."Id" DESC LIMIT {Arg(MaxCounted + 1)})
                 """;
         }
 
         var sql = $"""
             -- bounded: counts and sorts at most {Math.Max(options.Value.ScanBudget, MaxCounted + 1)} stories
-            {matches}
-            SELECT {HitColumns}, f."Total" FROM (
-                SELECT "Id", "Order1", "Order2", count(*) OVER () AS "Total" FROM (
-                    SELECT * FROM ({filtered}) ORDER BY "Order1", "Order2" LIMIT {Arg(MaxCounted + 1)}
-                )
-            ) f CROSS JOIN "Articles" a ON a."Id" = f."Id"
-            ORDER BY f."Order1", f."Order2" LIMIT {Arg(take)} OFFSET {Arg(skip)}
+            WITH {ranked}
+            SELECT {HitColumns}, (SELECT count(*) FROM "Ranked") AS "Total"
+            FROM (SELECT "Id", "Order1", "Order2" FROM "Ranked" ORDER BY "Order1", "Order2" LIMIT {Arg(take)} OFFSET {Arg(skip)}) f
+            CROSS JOIN "Articles" a ON a."Id" = f."Id"
+            ORDER BY f."Order1", f."Order2"
             """;
         return await db.Database.SqlQueryRaw<HitRow>(sql, [.. args]).ToListAsync(cancellationToken);
     }
 
-    /// <summary>The highlighted title and the snippet of each hit, from the index, for a search with words.</summary>
-    private async Task<Dictionary<int, (string? Title, string? Snippet)>> HighlightsAsync(SearchQuery query, IReadOnlyList<int> ids, CancellationToken cancellationToken)
-    {
-        if (query.ToFtsMatch() is not { } match || ids.Count == 0)
-        {
-            return [];
-        }
-
-        // One look-up by rowid a hit: FTS5 seeks each word's entries to it. (With "rowid IN (…)" it would read every match.)
-        var sql = string.Join(" UNION ALL ", ids.Select((_, i) => $$"""
-            SELECT rowid AS "Id", highlight("ArticleSearch", 0, char(1), char(2)) AS "Title", snippet("ArticleSearch", -1, char(1), char(2), '…', 28) AS "Snippet"
-            FROM "ArticleSearch" WHERE "ArticleSearch" MATCH {0} AND rowid = {{{i + 1}}}
-            """));
-        var rows = await db.Database.SqlQueryRaw<HighlightRow>(sql, [match, .. ids.Cast<object>()]).ToListAsync(cancellationToken);
-        return rows.ToDictionary(r => r.Id, r => (r.Title, r.Snippet));
-    }
-
-    /// <summary><c>source:reuters</c> names a slug, a name ignoring case and spacing, or an alias; the first that exists.</summary>
-    private static async Task<int?> NameIdAsync<TName, TAlias>(IQueryable<TName> names, IQueryable<TAlias> aliases, string value, CancellationToken cancellationToken)
+    /// <summary>
+    /// <c>source:reuters</c> names a slug, a name ignoring case and spacing, or an alias; the first that exists, with
+    /// how many public stories it has.
+    /// </summary>
+    private static async Task<(int Id, int Count)?> NameAsync<TName, TAlias>(IQueryable<TName> names, IQueryable<TAlias> aliases, string value, CancellationToken cancellationToken)
         where TName : class, INamedEntity, INamedRow
         where TAlias : NameAlias
     {
         var (slug, key) = (Slug.From(value, "-"), NameKey.For(value));
-        return await names.Where(n => n.Slug == slug).Select(n => (int?)n.Id).FirstOrDefaultAsync(cancellationToken)
+        var id = await names.Where(n => n.Slug == slug).Select(n => (int?)n.Id).FirstOrDefaultAsync(cancellationToken)
             ?? await names.Where(n => n.NameKey == key).Select(n => (int?)n.Id).FirstOrDefaultAsync(cancellationToken)
             ?? await aliases.Where(a => a.NameKey == key || a.Slug == slug).Select(a => (int?)a.TargetId).FirstOrDefaultAsync(cancellationToken);
+        return id is null ? null : (id.Value, await names.Where(n => n.Id == id).Select(n => n.ArticleCount).FirstAsync(cancellationToken));
     }
 
     /// <summary>Encodes stored text (untrusted) for HTML, then turns the match markers into &lt;mark&gt;.</summary>
     private static string Highlighted(string text)
         => WebUtility.HtmlEncode(text).Replace(MarkStart.ToString(), "<mark>", StringComparison.Ordinal).Replace(MarkEnd.ToString(), "</mark>", StringComparison.Ordinal);
 
-    /// <summary>Snippets come from the Markdown source: drop link targets and emphasis marks so they read as text.</summary>
-    private static string WithoutMarkdown(string text) => MarkdownNoise().Replace(MarkdownLinkTarget().Replace(text, ""), "");
-
-    [GeneratedRegex(@"\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+""[^""]*"")?\)")]
-    private static partial Regex MarkdownLinkTarget();
-
     [GeneratedRegex(@"\p{L}[\p{L}\p{M}\p{N}]*")]
     private static partial Regex WordPattern();
 
-    [GeneratedRegex(@"\*\*|__|(?<![\w])\[|`")]
-    private static partial Regex MarkdownNoise();
 
     private sealed record RelatedCandidate(int Id, string Title, string Slug, DateOnly PublishedOn, long SortKey, int SharedSources, int SharedCategories);
 
-    private sealed record HitRow(int Id, string Title, string Slug, string Lede, DateOnly PublishedOn, string Language, int Total);
-
-    private sealed record HighlightRow(int Id, string? Title, string? Snippet);
+    private sealed record HitRow(int Id, string Title, string Slug, string Lede, DateOnly PublishedOn, string Language, string Text, int Total);
 
 }

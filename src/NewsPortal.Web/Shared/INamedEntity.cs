@@ -13,5 +13,8 @@ public interface INamedRow
 {
     int Id { get; }
 
+    /// <summary>How many public stories carry this name, kept on write.</summary>
+    int ArticleCount { get; }
+
     void Rename(string name, string nameKey, string slug);
 }

@@ -72,6 +72,9 @@ public sealed class SearchTests(SearchFixture factory) : IClassFixture<SearchFix
     [InlineData("talks before:2025-06-03", new[] { "Ceasefire talks resume in Istanbul" })]
     [InlineData("talks after:2025-06-02", new[] { "Storm closes schools", "Markets steady as talks drag on" })]
     [InlineData("category:diplomacy after:2025-06-01 before:2026-01-01", new[] { "Türkiye hosts regional summit", "Ceasefire talks resume in Istanbul" })]
+    [InlineData("source:reuters category:weather", new[] { "Storm closes schools" })]
+    [InlineData("category:diplomacy lang:tr", new[] { "Türkiye hosts regional summit" })]
+    [InlineData("category:diplomacy -prisoner", new[] { "Türkiye hosts regional summit" })]
     public async Task Operators_FilterTheResults(string q, string[] expected)
     {
         var titles = await TitlesAsync(q);
@@ -84,6 +87,20 @@ public sealed class SearchTests(SearchFixture factory) : IClassFixture<SearchFix
         {
             Assert.Equal(expected, titles);
         }
+    }
+
+    [Fact]
+    public async Task Highlights_MarkWholePhrasesAndAccentedWords_InHeadlineAndSnippet()
+    {
+        var client = factory.CreateClient();
+
+        var accented = await client.GetDocumentAsync("/search?q=turkiye");
+        Assert.Equal(["Türkiye"], accented.TextsOf(".search-results h2 mark"));
+
+        var phrase = await client.GetDocumentAsync($"/search?q={Uri.EscapeDataString("\"prisoner swap\"")}");
+        var ceasefire = phrase.QuerySelectorAll(".search-results article").Single(a => a.TextContent.Contains("Istanbul", StringComparison.Ordinal));
+        Assert.Equal(["prisoner", "swap"], ceasefire.QuerySelectorAll(".lede mark").Select(m => m.TextContent));
+        Assert.Equal("Delegations met at the palace to discuss a prisoner swap.", ceasefire.QuerySelector(".lede")!.TextContent);
     }
 
     [Theory]

@@ -407,6 +407,8 @@ namespace NewsPortal.Web.Data.Migrations
 
                     b.HasIndex("Status", "PublishAtUtc");
 
+                    b.HasIndex("Id", "Listed", "SortKey", "Language");
+
                     b.HasIndex("Listed", "SortKey", "Id")
                         .IsDescending(false, true, true);
 

@@ -11,7 +11,7 @@ using NewsPortal.Web.Data;
 namespace NewsPortal.Web.Data.Migrations
 {
     [DbContext(typeof(NewsDbContext))]
-    [Migration("20261130015909_NewsroomScale")]
+    [Migration("20261130025204_NewsroomScale")]
     partial class NewsroomScale
     {
         /// <inheritdoc />
@@ -409,6 +409,8 @@ namespace NewsPortal.Web.Data.Migrations
                     b.HasIndex("UrlKey");
 
                     b.HasIndex("Status", "PublishAtUtc");
+
+                    b.HasIndex("Id", "Listed", "SortKey", "Language");
 
                     b.HasIndex("Listed", "SortKey", "Id")
                         .IsDescending(false, true, true);

@@ -187,6 +187,11 @@ namespace NewsPortal.Web.Data.Migrations
                 filter: "\"BodyHtml\" IS NULL");
 
             migrationBuilder.CreateIndex(
+                name: "IX_Articles_Id_Listed_SortKey_Language",
+                table: "Articles",
+                columns: new[] { "Id", "Listed", "SortKey", "Language" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Articles_Listed_SortKey_Id",
                 table: "Articles",
                 columns: new[] { "Listed", "SortKey", "Id" },
@@ -240,6 +245,10 @@ namespace NewsPortal.Web.Data.Migrations
 
             migrationBuilder.DropIndex(
                 name: "IX_Articles_BodyHtml_Missing",
+                table: "Articles");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Articles_Id_Listed_SortKey_Language",
                 table: "Articles");
 
             migrationBuilder.DropIndex(
