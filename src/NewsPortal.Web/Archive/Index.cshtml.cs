@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using NewsPortal.Web.Caching;
 using NewsPortal.Web.Articles;
+using NewsPortal.Web.Caching;
 
 namespace NewsPortal.Web.Archive;
 
