@@ -136,6 +136,8 @@ public sealed class ScheduleAndReviseJourneyTests(BrowserFixture browser)
         await page.GetByRole(AriaRole.Link, new() { Name = "Revisions" }).First.ClickAsync();
         await Expect(page.Locator(".admin-table tbody tr")).ToHaveCountAsync(2);
         await page.GetByRole(AriaRole.Button, new() { Name = "Compare" }).ClickAsync();
-        await Expect(page.Locator(".diff-ins")).ToContainTextAsync("on Tuesday");
+        // The due story is now Published, so the comparison shows that change as well as the new text.
+        await Expect(page.Locator(".diff-ins", new() { HasText = "on Tuesday" })).ToHaveCountAsync(1);
+        await Expect(page.Locator(".diff-ins", new() { HasText = "Status: Published" })).ToHaveCountAsync(1);
     }
 }

@@ -50,6 +50,13 @@ public static class DatabaseInitializer
                 SqliteConnectionSetup.AddMigrationFunctions(sqlite);
             }
 
+            // The migrator compares the whole model with its snapshot before it does anything (about a second at
+            // start-up); a store that already has every migration skips it.
+            if (target is null && !(await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any())
+            {
+                return;
+            }
+
             await db.GetService<IMigrator>().MigrateAsync(target, cancellationToken);
         }
         finally

@@ -40,19 +40,18 @@ public sealed class ArticleInserter(NewsDbContext db)
             await ExecuteAsync(transaction, """UPDATE "SearchIndexing" SET "Deferred" = 1""", cancellationToken);
         }
 
+        // SQLite runs each statement on the calling thread anyway; the synchronous calls save an allocation a row.
         foreach (var article in articles)
         {
-            for (var i = 0; i < statements.ArticleColumns.Count; i++)
+            cancellationToken.ThrowIfCancellationRequested();
+            for (var i = 0; i < statements.ArticleValues.Count; i++)
             {
-                var property = statements.ArticleColumns[i];
-                var value = property.GetGetter().GetClrValue(article);
-                var converter = property.GetTypeMapping().Converter;
-                statements.Article.Parameters[i].Value = (value is null ? null : converter is null ? value : converter.ConvertToProvider(value)) ?? DBNull.Value;
+                statements.Article.Parameters[i].Value = statements.ArticleValues[i](article);
             }
 
-            article.Id = Convert.ToInt32(await statements.Article.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
-            await LinkAsync(statements.Category, article, article.Categories.Select(c => c.Id), cancellationToken);
-            await LinkAsync(statements.Source, article, article.Sources.Select(s => s.Id), cancellationToken);
+            article.Id = Convert.ToInt32(statements.Article.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+            Link(statements.Category, article, article.Categories.Select(c => c.Id));
+            Link(statements.Source, article, article.Sources.Select(s => s.Id));
         }
 
         if (indexInBulk)
@@ -112,7 +111,7 @@ public sealed class ArticleInserter(NewsDbContext db)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static async Task LinkAsync(DbCommand command, Article article, IEnumerable<int> otherIds, CancellationToken cancellationToken)
+    private static void Link(DbCommand command, Article article, IEnumerable<int> otherIds)
     {
         // The link carries its story's listing copies itself, so the store's copying trigger has nothing to do.
         command.Parameters[0].Value = article.Id;
@@ -121,7 +120,7 @@ public sealed class ArticleInserter(NewsDbContext db)
         foreach (var id in otherIds)
         {
             command.Parameters[1].Value = id;
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            command.ExecuteNonQuery();
         }
     }
 
@@ -144,9 +143,17 @@ public sealed class ArticleInserter(NewsDbContext db)
 
         insert.Prepare();
         return new Statements(
-            transaction, insert, columns,
+            transaction, insert, [.. columns.Select(ValueOf)],
             LinkCommand(connection, transaction, article.FindSkipNavigation(nameof(Article.Categories))!),
             LinkCommand(connection, transaction, article.FindSkipNavigation(nameof(Article.Sources))!));
+    }
+
+    /// <summary>How a column's parameter value is read from an article, converted as EF Core would store it.</summary>
+    private static Func<Article, object> ValueOf(IProperty property)
+    {
+        var getter = property.GetGetter();
+        var converter = property.GetTypeMapping().Converter;
+        return article => getter.GetClrValue(article) is { } value ? (converter is null ? value : converter.ConvertToProvider(value)) ?? DBNull.Value : DBNull.Value;
     }
 
     private static DbCommand LinkCommand(DbConnection connection, DbTransaction transaction, ISkipNavigation navigation)
@@ -173,7 +180,7 @@ public sealed class ArticleInserter(NewsDbContext db)
 
     private static string Quote(string identifier) => $"\"{identifier.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
 
-    private sealed record Statements(DbTransaction Transaction, DbCommand Article, IReadOnlyList<IProperty> ArticleColumns, DbCommand Category, DbCommand Source)
+    private sealed record Statements(DbTransaction Transaction, DbCommand Article, IReadOnlyList<Func<Article, object>> ArticleValues, DbCommand Category, DbCommand Source)
         : IDisposable
     {
         public void Dispose()

@@ -222,8 +222,12 @@ public sealed class ImportService(
     }
 
     /// <summary>
-    /// Writes the chunks in order: each file behind a savepoint inside a transaction shared by consecutive files,
-    /// committed at a file boundary once enough is written. A dry run shares one transaction that is never committed.
+    /// Writes the chunks in order, inside a transaction shared by consecutive files and committed at a file boundary
+    /// once enough is written (or a second has passed). Small files are gathered and written together, a batch at a
+    /// time; a file too large to gather is written as it is read, behind a savepoint of its own. Either way a file
+    /// is all or nothing: one with a problem is written not at all, and if the store refuses a gathered batch, its
+    /// files are written again one by one, each behind its own savepoint, to find the one at fault. A dry run shares
+    /// one transaction that is never committed.
     /// </summary>
     private async Task WriteAllAsync(ChannelReader<Chunk> chunks, ImportReport report, bool dryRun, bool keepSlugs, ProgressTracker tracker, CancellationToken cancellationToken)
     {
@@ -231,7 +235,87 @@ public sealed class ImportService(
         var sinceCommit = Stopwatch.StartNew();
         var storiesSinceCommit = 0;
         var pending = new List<(List<WriteResult> Results, bool KeepSlugs)>();
+        var gathered = new List<FileState>();
+        var gatheredStories = 0;
         FileState? file = null;
+
+        async Task<IDbContextTransaction> TransactionAsync() => transaction ??= await db.Database.BeginTransactionAsync(cancellationToken);
+
+        // A file with its own savepoint: released when it is whole, rolled back when it has a problem.
+        async Task FinishAsync(FileState done)
+        {
+            if (done.Problems.Count > 0)
+            {
+                if (done.HasSavepoint)
+                {
+                    await transaction!.RollbackToSavepointAsync("file", cancellationToken);
+                    writer.Forget();
+                }
+
+                report.Reject(done.Name, done.StoryCount, done.Problems, done.Unlisted);
+                logger.LogWarning("Rejected {File}: {Problems} problem(s), first: {FirstProblem}", done.Name, done.Problems.Count + done.Unlisted, done.Problems[0].ToString());
+                return;
+            }
+
+            if (done.HasSavepoint)
+            {
+                await transaction!.ReleaseSavepointAsync("file", cancellationToken);
+            }
+
+            pending.Add((done.Results, keepSlugs));
+            storiesSinceCommit += done.Results.Count;
+        }
+
+        async Task WriteGatheredAsync()
+        {
+            if (gathered.Count == 0)
+            {
+                return;
+            }
+
+            var together = await TransactionAsync();
+            var written = false;
+            if (gathered.Count > 1)
+            {
+                await together.CreateSavepointAsync("files", cancellationToken);
+                try
+                {
+                    var results = await writer.WriteAsync([.. gathered.SelectMany(f => f.Gathered)], portalOptions.Value.DefaultLanguage, cancellationToken);
+                    var at = 0;
+                    foreach (var each in gathered)
+                    {
+                        each.Results.AddRange(results.Skip(at).Take(each.Gathered.Count));
+                        at += each.Gathered.Count;
+                    }
+
+                    await together.ReleaseSavepointAsync("files", cancellationToken);
+                    tracker.Stories(gatheredStories);
+                    written = true;
+                }
+                catch (Exception ex) when (IsRefusal(ex))
+                {
+                    logger.LogWarning(ex, "The store refused {Files} files written together; writing them one by one", gathered.Count);
+                    await together.RollbackToSavepointAsync("files", cancellationToken);
+                    writer.Forget();
+                }
+            }
+
+            foreach (var each in gathered)
+            {
+                if (!written)
+                {
+                    await together.CreateSavepointAsync("file", cancellationToken);
+                    each.HasSavepoint = true;
+                    await WriteStoriesAsync(each, each.Gathered, tracker, cancellationToken);
+                }
+
+                await FinishAsync(each);
+            }
+
+            gathered.Clear();
+            gatheredStories = 0;
+        }
+
         try
         {
             await foreach (var chunk in chunks.ReadAllAsync(cancellationToken))
@@ -239,36 +323,58 @@ public sealed class ImportService(
                 switch (chunk.Kind)
                 {
                     case ChunkKind.Start:
-                        transaction ??= await db.Database.BeginTransactionAsync(cancellationToken);
-                        await transaction.CreateSavepointAsync("file", cancellationToken);
                         file = new FileState(chunk.Name);
                         report.CountFile();
                         break;
 
                     case ChunkKind.Stories:
-                        await WriteStoriesAsync(file!, chunk.Items, tracker, cancellationToken);
+                        var valid = Check(file!, chunk.Items);
+                        if (file!.HasSavepoint)
+                        {
+                            await WriteStoriesAsync(file, valid, tracker, cancellationToken);
+                        }
+                        else if (file.Problems.Count == 0)
+                        {
+                            file.Gathered.AddRange(valid);
+                            if (file.Gathered.Count > Limits.BatchSize)
+                            {
+                                // Too large to gather: the files before it are written, then it is, as it is read.
+                                await WriteGatheredAsync();
+                                await (await TransactionAsync()).CreateSavepointAsync("file", cancellationToken);
+                                file.HasSavepoint = true;
+                                await WriteStoriesAsync(file, file.Gathered, tracker, cancellationToken);
+                                file.Gathered.Clear();
+                            }
+                        }
+
                         break;
 
                     case ChunkKind.End:
-                        if (file!.Problems.Count > 0)
+                        file!.StoryCount = chunk.StoryCount;
+                        if (file.HasSavepoint || file.Problems.Count > 0)
                         {
-                            await transaction!.RollbackToSavepointAsync("file", cancellationToken);
-                            writer.Forget();
-                            report.Reject(file.Name, chunk.StoryCount, file.Problems, file.Unlisted);
-                            logger.LogWarning("Rejected {File}: {Problems} problem(s), first: {FirstProblem}", file.Name, file.Problems.Count + file.Unlisted, file.Problems[0].ToString());
+                            await FinishAsync(file);
                         }
                         else
                         {
-                            await transaction!.ReleaseSavepointAsync("file", cancellationToken);
-                            pending.Add((file.Results, keepSlugs));
-                            storiesSinceCommit += file.Results.Count;
+                            gathered.Add(file);
+                            gatheredStories += file.Gathered.Count;
+                            if (gatheredStories >= Limits.BatchSize)
+                            {
+                                await WriteGatheredAsync();
+                            }
                         }
 
                         tracker.FileDone();
-                        if (!dryRun && (storiesSinceCommit >= StoriesPerCommit || sinceCommit.Elapsed >= CommitInterval))
+                        if (!dryRun && (storiesSinceCommit + gatheredStories >= StoriesPerCommit || sinceCommit.Elapsed >= CommitInterval))
                         {
-                            await CommitAsync(transaction, report, pending, cancellationToken);
-                            transaction = null;
+                            await WriteGatheredAsync();
+                            if (transaction is not null)
+                            {
+                                await CommitAsync(transaction, report, pending, cancellationToken);
+                                transaction = null;
+                            }
+
                             storiesSinceCommit = 0;
                             sinceCommit.Restart();
                         }
@@ -278,6 +384,7 @@ public sealed class ImportService(
                 }
             }
 
+            await WriteGatheredAsync();
             if (transaction is not null)
             {
                 if (dryRun)
@@ -293,6 +400,11 @@ public sealed class ImportService(
 
                 transaction = null;
             }
+            else
+            {
+                // Only rejected or empty files: nothing to commit, but the report still counts what was accepted.
+                Accept(report, pending);
+            }
         }
         finally
         {
@@ -305,25 +417,28 @@ public sealed class ImportService(
         }
     }
 
-    private async Task WriteStoriesAsync(FileState file, IReadOnlyList<PreparedStory> stories, ProgressTracker tracker, CancellationToken cancellationToken)
+    /// <summary>Records a chunk's problems against its file (listing up to the limit) and returns its valid stories.</summary>
+    private List<PreparedStory> Check(FileState file, IReadOnlyList<PreparedStory> stories)
     {
-        foreach (var story in stories)
+        foreach (var problem in stories.SelectMany(s => s.Problems))
         {
-            foreach (var problem in story.Problems)
+            if (file.Problems.Count < Limits.MaxProblemsPerFile)
             {
-                if (file.Problems.Count < Limits.MaxProblemsPerFile)
-                {
-                    file.Problems.Add(problem);
-                }
-                else
-                {
-                    file.Unlisted++;
-                }
+                file.Problems.Add(problem);
+            }
+            else
+            {
+                file.Unlisted++;
             }
         }
 
+        return [.. stories.Where(s => s.Document is not null)];
+    }
+
+    /// <summary>Writes a file's valid stories; a refusal by the store becomes a problem of the file, not a crash.</summary>
+    private async Task WriteStoriesAsync(FileState file, List<PreparedStory> valid, ProgressTracker tracker, CancellationToken cancellationToken)
+    {
         // Once a file is rejected, its stories are read only to report every problem in it.
-        var valid = stories.Where(s => s.Document is not null).ToList();
         if (file.Problems.Count > 0 || valid.Count == 0)
         {
             return;
@@ -334,13 +449,16 @@ public sealed class ImportService(
             file.Results.AddRange(await writer.WriteAsync(valid, portalOptions.Value.DefaultLanguage, cancellationToken));
             tracker.Stories(valid.Count);
         }
-        catch (DbUpdateException ex)
+        catch (Exception ex) when (IsRefusal(ex))
         {
             // The store refused the batch (a constraint the checks did not foresee): reject the file, don't crash.
             logger.LogError(ex, "Could not save stories from {File}", file.Name);
             file.Problems.Add(new ImportProblem(file.Name, valid[0].Line, $"the stories from this line on could not be saved: {ex.InnerException?.Message ?? ex.Message}"));
         }
     }
+
+    /// <summary>A constraint refused a write: through EF Core, or from the inserter's own commands.</summary>
+    private static bool IsRefusal(Exception ex) => ex is DbUpdateException or System.Data.Common.DbException;
 
     /// <summary>Commits, with the cache tags of what was written (so every process evicts it), then evicts them here.</summary>
     private async Task CommitAsync(IDbContextTransaction transaction, ImportReport report, List<(List<WriteResult> Results, bool KeepSlugs)> pending, CancellationToken cancellationToken)
@@ -394,6 +512,14 @@ public sealed class ImportService(
         public List<ImportProblem> Problems { get; } = [];
         public int Unlisted { get; set; }
         public List<WriteResult> Results { get; } = [];
+
+        /// <summary>Valid stories of a small file, waiting to be written with other files'.</summary>
+        public List<PreparedStory> Gathered { get; } = [];
+
+        /// <summary>Whether the file is being written behind a savepoint of its own.</summary>
+        public bool HasSavepoint { get; set; }
+
+        public int StoryCount { get; set; }
     }
 
     /// <summary>Counts stories and bytes, and reports rate, share done and time left about once a second.</summary>

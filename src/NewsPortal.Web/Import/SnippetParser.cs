@@ -112,7 +112,7 @@ public static partial class SnippetParser
 
     private static bool ReadHeaderLine(string line, int lineNumber, Header header, Action<int, string> problem)
     {
-        if (PublishedLabel().Match(line) is { Success: true } published)
+        if (PublishedLabel().Match(line) is { Success: true } published && header.First("published"))
         {
             var value = published.Groups["value"].Value.Trim();
             header.PublishedSeen = true;
@@ -125,7 +125,7 @@ public static partial class SnippetParser
                 problem(lineNumber, $"'Published on' date '{value}' is not a real date; write it as June 2, 2025, 2 June 2025 or 2025-06-02");
             }
         }
-        else if (DocumentDateLabel().Match(line) is { Success: true } documentDate)
+        else if (DocumentDateLabel().Match(line) is { Success: true } documentDate && header.First("document date"))
         {
             var value = documentDate.Groups["value"].Value.Trim();
             if (TryParseDateTime(value, out var when))
@@ -137,19 +137,19 @@ public static partial class SnippetParser
                 problem(lineNumber, $"'Document Date' '{value}' is not a real date and time; write it as Sat, Mar 28 2026 08:51:11 am or 2026-03-28T08:51:11");
             }
         }
-        else if (CategoryLabel().Match(line) is { Success: true } categories)
+        else if (CategoryLabel().Match(line) is { Success: true } categories && header.First("category"))
         {
             header.Categories = SplitNames(categories.Groups["value"].Value, CategorySeparators());
         }
-        else if (LinkLabel().Match(line) is { Success: true } link)
+        else if (LinkLabel().Match(line) is { Success: true } link && header.First("link"))
         {
             header.OriginalUrl = ReadLink(link.Groups["value"].Value, lineNumber, problem);
         }
-        else if (SourcesLabel().Match(line) is { Success: true } sources)
+        else if (SourcesLabel().Match(line) is { Success: true } sources && header.First("sources"))
         {
             header.Sources = SplitNames(sources.Groups["value"].Value, SourceSeparators());
         }
-        else if (LanguageLabel().Match(line) is { Success: true } language)
+        else if (LanguageLabel().Match(line) is { Success: true } language && header.First("language"))
         {
             var value = language.Groups["value"].Value.Trim();
             header.Language = LanguageTagFor(value) ?? (SnippetRules.IsLanguageTag(value) ? value : null);
@@ -158,11 +158,11 @@ public static partial class SnippetParser
                 problem(lineNumber, $"'Language' '{value}' is neither a language name nor a BCP 47 tag such as en or tr");
             }
         }
-        else if (SiteLabel().Match(line) is { Success: true } site)
+        else if (SiteLabel().Match(line) is { Success: true } site && header.First("site"))
         {
             header.Site = site.Groups["value"].Value.Trim().TrimEnd('/').ToLowerInvariant();
         }
-        else if (BareSite().Match(line) is { Success: true } bareSite)
+        else if (BareSite().Match(line) is { Success: true } bareSite && header.First("site"))
         {
             header.Site = bareSite.Groups["host"].Value.ToLowerInvariant();
         }
@@ -299,6 +299,14 @@ public static partial class SnippetParser
 
     private sealed class Header
     {
+        private readonly HashSet<string> _seen = [];
+
+        /// <summary>
+        /// Whether this is the first header line of its kind. A second one is where the story begins: a body
+        /// opening "Sources say…" or "Published reports…" reads like a header line but is not one.
+        /// </summary>
+        public bool First(string label) => _seen.Add(label);
+
         public bool PublishedSeen { get; set; }
         public DateOnly? PublishedOn { get; set; }
         public DateTime? DocumentDate { get; set; }

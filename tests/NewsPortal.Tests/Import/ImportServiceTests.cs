@@ -99,6 +99,31 @@ public sealed class ImportServiceTests(EmptyNewsPortalFactory factory) : IClassF
         Assert.Equal(2, await CountAsync("Run good"));
     }
 
+    [Fact]
+    public async Task StoryTheStoreRefuses_RejectsOnlyItsFile_WhenSmallFilesAreWrittenTogether()
+    {
+        // A rule the importer's checks do not know about, as a stricter store (or a new constraint) would have.
+        await factory.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(
+            "CREATE TRIGGER refuse_story BEFORE INSERT ON Articles WHEN NEW.Title = 'Together refused' BEGIN SELECT RAISE(ABORT, 'refused by the store'); END"));
+        try
+        {
+            _input.Write("together/1.txt", TempFolder.Snippet("Together one"));
+            _input.Write("together/2.txt", TempFolder.Snippet("Together refused"));
+            _input.Write("together/3.txt", TempFolder.Snippet("Together three"));
+
+            var report = await factory.ImportAsync(Path.Combine(_input.Path, "together"));
+
+            Assert.Equal(2, report.Imported);
+            Assert.Equal([Path.Combine(_input.Path, "together", "2.txt")], report.RejectedFiles);
+            Assert.Contains("refused by the store", Assert.Single(report.Problems).Reason);
+            Assert.Equal(2, await CountAsync("Together"));
+        }
+        finally
+        {
+            await factory.WithDbAsync(db => db.Database.ExecuteSqlRawAsync("DROP TRIGGER refuse_story"));
+        }
+    }
+
     [Theory]
     [InlineData("""{"title":"x","body":"y"}""", "missing required properties")]
     [InlineData("""{"title":"x","publishedOn":"2025-06-02","body":"y","tittle":"typo"}""", "tittle")]

@@ -176,6 +176,16 @@ public sealed class SnippetParserToleranceTests
         Assert.Equal("Nothing happened today.", snippet.Body);
     }
 
+    [Fact]
+    public void BodyOpeningLikeAHeaderLine_AfterThatHeader_IsTheBody()
+    {
+        var snippet = Parse("Sources say 70 were killed in Mali\n\nPublished on May 9, 2026\n\nSources Daily Beirut, Times of India\n\n"
+            + "Sources say that 70 people were killed in a new wave of attacks.\n\nPublished reports put the toll higher.");
+
+        Assert.Equal(["Daily Beirut", "Times of India"], snippet.Sources);
+        Assert.Equal("Sources say that 70 people were killed in a new wave of attacks.\n\nPublished reports put the toll higher.", snippet.Body);
+    }
+
     [Theory]
     [InlineData("Sources Reuters, AFP", new[] { "Reuters", "AFP" })]
     [InlineData("Sources: Reuters; AFP; Anadolu Agency", new[] { "Reuters", "AFP", "Anadolu Agency" })]
