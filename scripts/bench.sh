@@ -58,16 +58,16 @@ EOF
     (cd "$work/static-server" && dotnet build --configuration Release --nologo --verbosity quiet -o out >/dev/null)
 }
 
-# Starts the site on a store; prints the seconds from process start to its first 200, and leaves the pid in $server.
+# Starts the site on a store; leaves the seconds from process start to its first 200 in $startup and the pid in $server.
 start_site() {
     local db=$1 port=$2; shift 2
     local started
     started=$(date +%s.%N)
-    env ConnectionStrings__NewsPortal="Data Source=$db" "$@" dotnet "$web" --urls "http://127.0.0.1:$port" >>"$work/site.log" 2>&1 &
+    env ConnectionStrings__NewsPortal="Data Source=$db" Portal__PublicBaseUrl="http://127.0.0.1:$port" "$@" dotnet "$web" --urls "http://127.0.0.1:$port" >>"$work/site.log" 2>&1 &
     server=$!
     servers+=("$server")
     until curl -sf -o /dev/null "http://127.0.0.1:$port/"; do sleep 0.02; done
-    awk "BEGIN{printf \"%.2f\", $(date +%s.%N) - $started}"
+    startup=$(awk "BEGIN{printf \"%.2f\", $(date +%s.%N) - $started}")
 }
 
 stop_site() {
@@ -164,8 +164,7 @@ bench_pages() {
     for size in "${sizes[@]}"; do
         local db
         db=$(store "$size")
-        local startup
-        startup=$(start_site "$db" "$port" Cache__Enabled=false)
+        start_site "$db" "$port" Cache__Enabled=false
         # Bodies of imported stories are rendered in the background; measure once the store has settled.
         until [ "$(sqlite3 "$db" "SELECT count(*) FROM (SELECT 1 FROM Articles WHERE BodyHtml IS NULL LIMIT 1)")" = 0 ]; do sleep 2; done
         echo "$size stories: first 200 after ${startup} s from process start; one reader, output cache off"
@@ -181,7 +180,7 @@ bench_pages() {
                 uncached["$name"]="$rps $p99"
             done < <(pages_of "$db" "$size")
             stop_site
-            start_site "$db" "$port" >/dev/null
+            start_site "$db" "$port"
             static_server
             mkdir -p "$work/static"
             while read -r name path; do
@@ -233,7 +232,7 @@ bench_search() {
     local big=${sizes[-1]} port=$((20000 + RANDOM % 20000))
     local db
     db=$(store "$big")
-    start_site "$db" "$port" Cache__Enabled=false >/dev/null
+    start_site "$db" "$port" Cache__Enabled=false
     echo
     echo "Search over $big stories, one reader, output cache off ($seconds s of scripts/search-bench.lua):"
     wrk -t1 -c1 -d2s -s scripts/search-bench.lua "http://127.0.0.1:$port" >/dev/null

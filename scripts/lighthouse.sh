@@ -20,7 +20,7 @@ dotnet publish src/NewsPortal.Web --configuration Release --output "$work/app" -
 
 port=$((20000 + RANDOM % 20000))
 ConnectionStrings__NewsPortal="Data Source=$work/lighthouse.db" Serilog__MinimumLevel__Default=Warning ASPNETCORE_ENVIRONMENT=Production \
-    dotnet "$work/app/NewsPortal.Web.dll" --urls "http://127.0.0.1:$port" >"$work/server.log" 2>&1 &
+    Portal__PublicBaseUrl="http://127.0.0.1:$port" dotnet "$work/app/NewsPortal.Web.dll" --urls "http://127.0.0.1:$port" >"$work/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 60); do curl -sf "http://127.0.0.1:$port/" >/dev/null && break; sleep 0.5; done

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.RateLimiting;
@@ -84,6 +85,9 @@ public static class PortalServices
                 return Task.CompletedTask;
             };
         });
+        // Disabling an account or resetting its password (both change its security stamp) ends its sessions on their
+        // next request, not up to half an hour later: the stamp is checked on every request.
+        services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = TimeSpan.Zero);
         // API writes take a personal token and nothing else: a cookie session never authorises them.
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);
@@ -95,6 +99,7 @@ public static class PortalServices
                 .RequireAuthenticatedUser()
                 .RequireRole(Roles.Admin, Roles.Editor));
 
+        services.AddSingleton<SignInAttempts>();
         var attemptsPerMinute = configuration.GetValue("Security:SignInAttemptsPerMinute", 10);
         var apiPerMinute = configuration.GetValue("Api:RequestsPerMinute", 300);
         var apiTokenPerMinute = configuration.GetValue("Api:TokenRequestsPerMinute", 1200);
@@ -166,15 +171,32 @@ public static class PortalServices
         });
         services.AddOpenApi();
         services.AddScoped<WebhookService>();
+        services.AddRequestTimeouts();
+        services.AddOptions<RequestTimeoutOptions>().Configure<IOptions<PortalOptions>>((timeouts, portal) => timeouts.DefaultPolicy = new RequestTimeoutPolicy
+        {
+            Timeout = TimeSpan.FromSeconds(portal.Value.RequestTimeoutSeconds),
+            TimeoutStatusCode = StatusCodes.Status503ServiceUnavailable,
+            WriteTimeoutResponse = context => context.Request.Path.StartsWithSegments("/api")
+                ? ApiProblems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Request timed out",
+                    $"The request took longer than {portal.Value.RequestTimeoutSeconds:0.###} s (Portal:RequestTimeoutSeconds) and was stopped.")
+                : context.Response.WriteAsync("The request took too long and was stopped. Try again in a moment."),
+        });
 
         // Webhook deliveries leave through one named client: no redirects followed (a POST must not turn into a GET
-        // somewhere else) and no cookies kept, since one subscriber's cookies are no business of another's.
+        // somewhere else), no cookies kept (one subscriber's cookies are no business of another's), and connections
+        // made only to public addresses.
         services.AddHttpClient(WebhookSender.HttpClientName, (provider, client) =>
             {
                 client.Timeout = TimeSpan.FromSeconds(provider.GetRequiredService<IOptions<WebhookOptions>>().Value.TimeoutSeconds);
                 client.DefaultRequestHeaders.UserAgent.ParseAdd("NewsPortal-Webhooks/1.0");
             })
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false });
+            .ConfigurePrimaryHttpMessageHandler(provider => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                UseCookies = false,
+                ConnectCallback = provider.GetRequiredService<WebhookTargets>().ConnectAsync,
+            });
+        services.AddSingleton(provider => WebhookTargets.From(provider.GetRequiredService<IOptions<WebhookOptions>>().Value));
 
         // One sender: the hosted loop and anyone running a pass by hand (the tests) share it and its one-pass-at-a-time lock.
         services.AddSingleton<WebhookSender>();
@@ -186,9 +208,10 @@ public static class PortalServices
             options.Conventions.AuthorizePage("/Admin/Users", Policies.AdminOnly);
             options.Conventions.AuthorizePage("/Admin/Audit", Policies.AdminOnly);
             options.Conventions.AuthorizePage("/Admin/Webhooks", Policies.AdminOnly);
+            options.Conventions.AddPageApplicationModelConvention("/Admin/Import", model => model.EndpointMetadata.Add(new DisableRequestTimeoutAttribute()));
             options.Conventions.AddPageApplicationModelConvention("/Accounts/Login",
                 model => model.EndpointMetadata.Add(new EnableRateLimitingAttribute(LoginRateLimit)));
-        });
+        }).AddMvcOptions(options => options.ModelBinderProviders.Insert(0, new CleanTextModelBinderProvider()));
         return services;
     }
 }

@@ -45,7 +45,9 @@ try
         return await CommandLine.RunAsync(app.Services, args, Console.Out);
     }
 
-    // The request pipeline: errors become real pages (problem+json under /api), then logging, routing, limits, identity,
+    PortalOptions.EnsureSiteAddress(app.Configuration, app.Environment);
+
+    // The request pipeline: errors become real pages (problem+json under /api), then logging, routing, time and rate limits, identity,
     // the output cache (after due stories are published), files and pages.
     app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api.UseExceptionHandler().UseStatusCodePages());
     app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"), site =>
@@ -63,8 +65,9 @@ try
     }
 
     app.UseSerilogRequestLogging();
-    app.UseSqliteCancellation();
     app.UseRouting();
+    app.UseRequestTimeouts();
+    app.UseSqliteCancellation();
     app.UseRateLimiter();
     app.UseAuthentication();
     app.UseAuthorization();

@@ -6,8 +6,11 @@ using NewsPortal.Web.Audit;
 
 namespace NewsPortal.Web.Accounts;
 
-public sealed class LoginModel(SignInManager<PortalUser> signIn, AuditLog audit) : PageModel
+public sealed class LoginModel(SignInManager<PortalUser> signIn, AuditLog audit, SignInAttempts attempts) : PageModel
 {
+    /// <summary>The same for every failure, so the page does not tell which accounts exist, are locked or are disabled.</summary>
+    public const string Failed = "The email or password is not right, or the account is locked or disabled. Try again in a few minutes or ask an admin.";
+
     [BindProperty]
     public LoginInput Input { get; set; } = new();
 
@@ -25,18 +28,26 @@ public sealed class LoginModel(SignInManager<PortalUser> signIn, AuditLog audit)
             return Page();
         }
 
-        var result = await signIn.PasswordSignInAsync(Input.Email.Trim(), Input.Password, isPersistent: false, lockoutOnFailure: true);
+        var email = Input.Email.Trim();
+        if (!attempts.TryAttempt(email))
+        {
+            // Too many tries at this account from anywhere: not even checked, so a flood from many addresses neither
+            // guesses on nor keeps the account locked.
+            await audit.RecordAsync(email, "sign in rate limited", "account");
+            ModelState.AddModelError(string.Empty, Failed);
+            return Page();
+        }
+
+        var result = await signIn.PasswordSignInAsync(email, Input.Password, isPersistent: false, lockoutOnFailure: true);
         if (result.Succeeded)
         {
-            await audit.RecordAsync(Input.Email.Trim(), "sign in", "account");
+            await audit.RecordAsync(email, "sign in", "account");
             // Only ever back into this site: an open redirect would hand signed-in editors to anyone's page.
             return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/admin");
         }
 
-        await audit.RecordAsync(Input.Email.Trim(), result.IsLockedOut ? "sign in locked out" : "sign in failed", "account");
-        ModelState.AddModelError(string.Empty, result.IsLockedOut
-            ? "This account is locked after too many failed attempts, or has been disabled. Try again later or ask an admin."
-            : "The email or password is not right.");
+        await audit.RecordAsync(email, result.IsLockedOut ? "sign in locked out" : "sign in failed", "account");
+        ModelState.AddModelError(string.Empty, Failed);
         return Page();
     }
 

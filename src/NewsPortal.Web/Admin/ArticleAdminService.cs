@@ -32,6 +32,9 @@ public sealed class ArticleAdminService(
 {
     public const int PageSize = 20;
 
+    /// <summary>Rounds a save may lose to concurrent saves of the same story before it gives up.</summary>
+    private const int MaxSaveAttempts = 20;
+
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
     public async Task<PagedList<AdminArticleRow>> ListAsync(AdminArticleFilter filter, CancellationToken cancellationToken = default)
@@ -79,66 +82,81 @@ public sealed class ArticleAdminService(
     public async Task<SaveResult> CreateAsync(ArticleForm form, string user, CancellationToken cancellationToken = default)
     {
         var document = form.ToDocument();
-        var now = Now;
-        var article = new Article
+        for (var attempt = 1; ; attempt++)
         {
-            Title = document.Title,
-            Slug = await FreeSlugAsync(document.Title, cancellationToken),
-            Body = document.Body,
-            Lede = "",
-            Language = document.Language ?? "en",
-            CreatedAtUtc = now,
-            UpdatedAtUtc = now,
-            Version = 1,
-        };
-        Apply(article, form, document, now);
-        db.Articles.Add(article);
-        await writer.LinkAsync(article, document.Categories, document.Sources, cancellationToken);
-        article.Revisions.Add(Revision(article, 1, user, "created"));
-        audit.Add(user, "create", article.Slug, $"{article.Status}: {article.Title}");
-        await NotifyAsync(wasPublic: false, article, now, cancellationToken);
-        await SaveAsync(article, before: null, cancellationToken);
-        return new SaveResult(article.Id, article.Slug);
+            var now = Now;
+            var article = new Article
+            {
+                Title = document.Title,
+                Slug = await FreeSlugAsync(document.Title, cancellationToken),
+                Body = document.Body,
+                Lede = "",
+                Language = document.Language ?? "en",
+                CreatedAtUtc = now,
+                UpdatedAtUtc = now,
+                Version = 1,
+            };
+            Apply(article, form, document, now);
+            db.Articles.Add(article);
+            await writer.LinkAsync(article, document.Categories, document.Sources, cancellationToken);
+            article.Revisions.Add(Revision(article, 1, user, "created"));
+            audit.Add(user, "create", article.Slug, $"{article.Status}: {article.Title}");
+            await NotifyAsync(wasPublic: false, article, now, cancellationToken);
+            try
+            {
+                await SaveAsync(article, before: null, cancellationToken);
+                return new SaveResult(article.Id, article.Slug);
+            }
+            catch (DbUpdateException) when (attempt < MaxSaveAttempts)
+            {
+                // Another save took the slug or created a category or source this one also names: look again.
+                db.ChangeTracker.Clear();
+            }
+        }
     }
 
-    /// <summary>Saves an edit made from version <see cref="ArticleForm.Version"/>; refuses it when someone saved since, keeping it as a revision.</summary>
+    /// <summary>
+    /// Saves an edit made from version <see cref="ArticleForm.Version"/>. Exactly one of two saves from the same
+    /// version wins; the other is refused and kept as a revision, however the two interleave.
+    /// </summary>
     public async Task<SaveResult?> UpdateAsync(int id, ArticleForm form, string user, string action = "edited", CancellationToken cancellationToken = default)
     {
-        var article = await LoadAsync(id, cancellationToken);
-        if (article is null)
-        {
-            return null;
-        }
-
         var document = form.ToDocument();
-        var now = Now;
-        if (article.Version != form.Version)
+        for (var attempt = 1; ; attempt++)
         {
-            return await RefuseAsync(article, form, document, user, cancellationToken);
-        }
+            var article = await LoadAsync(id, cancellationToken);
+            if (article is null)
+            {
+                return null;
+            }
 
-        var wasPublic = IsPublic(article, now);
-        var before = ArticleState.Of(article);
-        Apply(article, form, document, now);
-        await writer.LinkAsync(article, document.Categories, document.Sources, cancellationToken);
-        article.Version++;
-        article.UpdatedAtUtc = now;
-        article.Revisions.Add(Revision(article, await NextRevisionAsync(id, cancellationToken), user, action));
-        audit.Add(user, AuditAction(action, wasPublic, IsPublic(article, now)), article.Slug, article.Title);
-        await NotifyAsync(wasPublic, article, now, cancellationToken);
-        try
-        {
-            await SaveAsync(article, before, cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            // Someone saved between our read and our write.
-            db.ChangeTracker.Clear();
-            var current = await LoadAsync(id, cancellationToken);
-            return current is null ? null : await RefuseAsync(current, form, document, user, cancellationToken);
-        }
+            if (article.Version != form.Version)
+            {
+                return await RefuseAsync(article, form, document, user, cancellationToken);
+            }
 
-        return new SaveResult(article.Id, article.Slug);
+            var now = Now;
+            var wasPublic = IsPublic(article, now);
+            var before = ArticleState.Of(article);
+            Apply(article, form, document, now);
+            await writer.LinkAsync(article, document.Categories, document.Sources, cancellationToken);
+            article.Version++;
+            article.UpdatedAtUtc = now;
+            article.Revisions.Add(Revision(article, await NextRevisionAsync(id, cancellationToken), user, action));
+            audit.Add(user, AuditAction(action, wasPublic, IsPublic(article, now)), article.Slug, article.Title);
+            await NotifyAsync(wasPublic, article, now, cancellationToken);
+            try
+            {
+                await SaveAsync(article, before, cancellationToken);
+                return new SaveResult(article.Id, article.Slug);
+            }
+            catch (DbUpdateException) when (attempt < MaxSaveAttempts)
+            {
+                // Someone saved between our read and our write: a new version (refused on the next round), or only
+                // a revision number or a new name this save also took (tried again on the next round).
+                db.ChangeTracker.Clear();
+            }
+        }
     }
 
     /// <summary>Publishes now, or takes down, keeping everything else as it is.</summary>
@@ -226,20 +244,33 @@ public sealed class ArticleAdminService(
         var refused = new ArticleSnapshot(
             document.Title, document.Dateline, document.Body, document.PublishedOn, document.DocumentDate, document.Language ?? current.Language,
             document.Site, document.OriginalUrl, document.Categories, document.Sources, form.Status, form.PublishAtUtc, form.CorrectionNote);
-        var number = await NextRevisionAsync(current.Id, cancellationToken);
-        db.ArticleRevisions.Add(new ArticleRevision
+        var (id, slug, version) = (current.Id, current.Slug, current.Version);
+        db.ChangeTracker.Clear();
+        for (var attempt = 1; ; attempt++)
         {
-            ArticleId = current.Id,
-            Number = number,
-            CreatedAtUtc = Now,
-            Author = user,
-            Action = $"refused: edited from version {form.Version}, but version {current.Version} was saved meanwhile",
-            Snapshot = refused.ToJson(),
-        });
-        await db.SaveChangesAsync(cancellationToken);
-        return new SaveResult(current.Id, current.Slug,
-            $"Someone else saved this story while you were editing it. Your version was not applied; it is kept as revision {number}, "
-            + "so you can compare it with the current one and restore or merge what you need.");
+            var number = await NextRevisionAsync(id, cancellationToken);
+            db.ArticleRevisions.Add(new ArticleRevision
+            {
+                ArticleId = id,
+                Number = number,
+                CreatedAtUtc = Now,
+                Author = user,
+                Action = $"refused: edited from version {form.Version}, but version {version} was saved meanwhile",
+                Snapshot = refused.ToJson(),
+            });
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return new SaveResult(id, slug,
+                    $"Someone else saved this story while you were editing it. Your version was not applied; it is kept as revision {number}, "
+                    + "so you can compare it with the current one and restore or merge what you need.");
+            }
+            catch (DbUpdateException) when (attempt < MaxSaveAttempts)
+            {
+                // Another revision took the number.
+                db.ChangeTracker.Clear();
+            }
+        }
     }
 
     private void Apply(Article article, ArticleForm form, SnippetDocument document, DateTime now)

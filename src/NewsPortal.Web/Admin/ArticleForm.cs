@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text;
+using Microsoft.Extensions.Options;
 using NewsPortal.Web.Articles;
 using NewsPortal.Web.Import;
 using CategoryEntity = NewsPortal.Web.Categories.Category;
@@ -60,6 +62,25 @@ public sealed class ArticleForm : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        // The rules apply to the story as it will be stored, after cleaning: a title of control or zero-width
+        // characters only is no title.
+        var document = ToDocument();
+        if (document.Title.Length == 0 && !string.IsNullOrEmpty(Title))
+        {
+            yield return new ValidationResult("The title has no visible text.", [nameof(Title)]);
+        }
+
+        if (document.Body.Length == 0 && !string.IsNullOrEmpty(Body))
+        {
+            yield return new ValidationResult("The body has no visible text.", [nameof(Body)]);
+        }
+
+        var maxBodyBytes = (validationContext.GetService(typeof(IOptions<ImportOptions>)) as IOptions<ImportOptions>)?.Value.MaxBodyBytes ?? new ImportOptions().MaxBodyBytes;
+        if (Encoding.UTF8.GetByteCount(document.Body) is var bodyBytes && bodyBytes > maxBodyBytes)
+        {
+            yield return new ValidationResult($"The body is {bodyBytes:N0} bytes; the limit is {maxBodyBytes:N0} (Import:MaxBodyBytes).", [nameof(Body)]);
+        }
+
         if (!string.IsNullOrWhiteSpace(OriginalUrl) && OriginalUrl.Trim() != "#" && !SnippetRules.IsWebAddress(OriginalUrl.Trim()))
         {
             yield return new ValidationResult("The original URL must be an http or https address.", [nameof(OriginalUrl)]);

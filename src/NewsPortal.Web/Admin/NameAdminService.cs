@@ -52,7 +52,7 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
         where T : class, INamedEntity, INamedRow
         where TAlias : NameAlias
     {
-        var name = Text.CollapseWhitespace(newName ?? "");
+        var name = Text.Line(newName);
         var target = await set.SingleOrDefaultAsync(e => e.Id == id, cancellationToken);
         if (target is null)
         {
@@ -62,6 +62,11 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
         if (name.Length == 0)
         {
             return "Give the new name.";
+        }
+
+        if (TooLong(name, noun) is { } tooLong)
+        {
+            return tooLong;
         }
 
         var key = NameKey.For(name);
@@ -137,10 +142,15 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
         where T : class, INamedEntity, INamedRow
         where TAlias : NameAlias
     {
-        var name = Text.CollapseWhitespace(aliasName ?? "");
+        var name = Text.Line(aliasName);
         if (name.Length == 0)
         {
             return "Give the alias.";
+        }
+
+        if (TooLong(name, noun) is { } tooLong)
+        {
+            return tooLong;
         }
 
         if (!await set.AnyAsync(e => e.Id == id, cancellationToken))
@@ -184,4 +194,9 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
         where TAlias : NameAlias
         => await set.AnyAsync(e => e.Slug == slug && e.Id != exceptId, cancellationToken)
             || await aliases.AnyAsync(a => a.Slug == slug, cancellationToken);
+
+    private static string? TooLong(string name, string noun)
+        => (noun == "category" ? Categories.Category.NameMaxLength : Sources.Source.NameMaxLength) is var max && name.Length > max
+            ? $"A {noun} name can be at most {max} characters long."
+            : null;
 }

@@ -12,6 +12,7 @@ using NewsPortal.Web.Caching;
 using NewsPortal.Web.Categories;
 using NewsPortal.Web.Import;
 using NewsPortal.Web.Search;
+using NewsPortal.Web.Shared;
 using NewsPortal.Web.Sources;
 
 namespace NewsPortal.Web.Api;
@@ -25,13 +26,18 @@ public static class ApiEndpoints
     public const string EditorPolicy = "ApiEditor";
     public const string RateLimitPolicy = "api";
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    /// <summary>Largest request body an article write accepts: room for the largest body, JSON-escaped, and every other field.</summary>
+    public const long ArticleRequestMaxBytes = 2 * 1024 * 1024;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new CleanTextJsonConverter() } };
 
     public static IEndpointRouteBuilder MapNewsPortalApi(this IEndpointRouteBuilder endpoints)
     {
         var api = endpoints.MapGroup("/api/v1").RequireRateLimiting(RateLimitPolicy).WithTags("NewsPortal API");
         var write = api.MapGroup("").RequireAuthorization(EditorPolicy)
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
+        var articleWrite = write.MapGroup("").WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(ArticleRequestMaxBytes))
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
         api.MapGet("/articles", ListArticlesAsync).WithName("ListArticles")
             .WithSummary("Articles, newest first, a page at a time")
@@ -51,11 +57,11 @@ public static class ApiEndpoints
             .Produces<ApiSearchResults>().Produces(StatusCodes.Status304NotModified)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status429TooManyRequests);
 
-        write.MapPost("/articles", CreateArticleAsync).WithName("CreateArticle").WithSummary("Create an article (status Draft unless given)")
+        articleWrite.MapPost("/articles", CreateArticleAsync).WithName("CreateArticle").WithSummary("Create an article (status Draft unless given)")
             .Accepts<ApiArticleInput>("application/json").Produces<ApiArticle>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status429TooManyRequests);
-        write.MapPut("/articles/{slug}", UpdateArticleAsync).WithName("UpdateArticle")
+        articleWrite.MapPut("/articles/{slug}", UpdateArticleAsync).WithName("UpdateArticle")
             .WithSummary("Update an article; send the version you read. Fields left out keep their values.")
             .Accepts<ApiArticleInput>("application/json").Produces<ApiArticle>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
@@ -76,7 +82,8 @@ public static class ApiEndpoints
             .WithSummary("Import snippet text (text/plain) or JSON Lines (application/x-ndjson) from the body; ?dryRun=true writes nothing")
             .Accepts<string>("text/plain", "application/x-ndjson").Produces<ApiImportReport>()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .DisableRequestTimeout();
         return endpoints;
     }
 
@@ -170,7 +177,7 @@ public static class ApiEndpoints
         }
 
         var form = Overlay(new ArticleForm(), input!, out var errors);
-        if (Validate(form, errors) is { } invalid)
+        if (Validate(form, errors, context.RequestServices) is { } invalid)
         {
             return invalid;
         }
@@ -200,7 +207,7 @@ public static class ApiEndpoints
             errors["version"] = ["Send the version of the article you read (from GET), so a newer save is not overwritten."];
         }
 
-        if (Validate(form, errors) is { } invalid)
+        if (Validate(form, errors, context.RequestServices) is { } invalid)
         {
             return invalid;
         }
@@ -305,6 +312,11 @@ public static class ApiEndpoints
             return (null, ApiProblems.Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", "Send the article as application/json."));
         }
 
+        if (context.Request.ContentLength > ArticleRequestMaxBytes)
+        {
+            return (null, TooLarge(context));
+        }
+
         try
         {
             var input = await context.Request.ReadFromJsonAsync<ApiArticleInput>(Json, context.RequestAborted);
@@ -317,6 +329,14 @@ public static class ApiEndpoints
             var where = ex.Path is { Length: > 1 } path ? $" at {path}" : "";
             return (null, ApiProblems.Problem(StatusCodes.Status400BadRequest, "Malformed JSON", $"The body is not a valid article object{where}: {ex.Message.Split(" Path:")[0]}"));
         }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (null, TooLarge(context));
+        }
+
+        static IResult TooLarge(HttpContext context) => ApiProblems.Problem(StatusCodes.Status413PayloadTooLarge, "Request too large",
+            $"An article request can be at most {ArticleRequestMaxBytes / 1024 / 1024} MB, and an article's body at most "
+            + $"{context.RequestServices.GetRequiredService<IOptions<ImportOptions>>().Value.MaxBodyBytes / 1024} KB (Import:MaxBodyBytes).");
     }
 
     /// <summary>Lays the given fields over the form; fields left out keep the form's values.</summary>
@@ -350,10 +370,10 @@ public static class ApiEndpoints
         return form;
     }
 
-    private static IResult? Validate(ArticleForm form, Dictionary<string, string[]> errors)
+    private static IResult? Validate(ArticleForm form, Dictionary<string, string[]> errors, IServiceProvider services)
     {
         var results = new List<ValidationResult>();
-        var context = new ValidationContext(form);
+        var context = new ValidationContext(form, services, null);
         if (!Validator.TryValidateObject(form, context, results, validateAllProperties: true))
         {
             // The validator skips the cross-field rules once a field fails; report every problem at once.

@@ -189,32 +189,8 @@ public sealed class FeedService(
 
     private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 
-    /// <summary>
-    /// Text without the characters XML 1.0 cannot carry and JSON writers refuse (U+FFFE, stray surrogates):
-    /// imports already drop control characters, and one odd character must not break a whole feed.
-    /// </summary>
-    private static string Clean(string text)
-    {
-        if (text.All(XmlConvert.IsXmlChar))
-        {
-            return text;
-        }
-
-        var clean = new StringBuilder(text.Length);
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (XmlConvert.IsXmlChar(text[i]))
-            {
-                clean.Append(text[i]);
-            }
-            else if (i + 1 < text.Length && XmlConvert.IsXmlSurrogatePair(text[i + 1], text[i]))
-            {
-                clean.Append(text, i++, 2);
-            }
-        }
-
-        return clean.ToString();
-    }
+    /// <summary>One odd character stored before text was cleaned where it enters must not break a whole feed.</summary>
+    private static string Clean(string text) => Text.Clean(text);
 
     private sealed record FeedRow(
         int Id, long SortKey, string Title, string Slug, string? Dateline, string? BodyHtml, string? Body, string Language,

@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using NewsPortal.Web.Shared;
 
 namespace NewsPortal.Web.Import;
 
@@ -19,6 +20,7 @@ public static class JsonLines
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         AllowTrailingCommas = false,
+        Converters = { new CleanTextJsonConverter() },
     };
 
     public static string Write(SnippetDocument document)

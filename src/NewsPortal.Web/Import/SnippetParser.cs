@@ -267,7 +267,7 @@ public static partial class SnippetParser
     }
 
     private static List<string> SplitLines(string text)
-        => [.. SnippetRules.Clean(text).Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Split('\n')];
+        => [.. Shared.Text.Clean(text).Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Split('\n')];
 
     private static int SkipBlank(List<string> lines, int index)
     {

@@ -8,8 +8,8 @@ using NewsPortal.Web.Sources;
 namespace NewsPortal.Web.Import;
 
 /// <summary>
-/// What every imported story must satisfy, whatever format it came in: text in Unicode NFC without control
-/// characters, and within the limits named in <see cref="ImportOptions"/>.
+/// What every story must satisfy, whatever format or form it came in: text cleaned by <see cref="Text.Clean"/>,
+/// and within the limits named in <see cref="ImportOptions"/>.
 /// </summary>
 public static partial class SnippetRules
 {
@@ -29,7 +29,7 @@ public static partial class SnippetRules
         OriginalUrl = Optional(document.OriginalUrl) is "#" ? null : Optional(document.OriginalUrl),
         Categories = Names(document.Categories),
         Sources = Names(document.Sources),
-        Body = Clean(document.Body).Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Trim(),
+        Body = Text.Clean(document.Body).Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Trim() is var body && Text.HasVisibleText(body) ? body : "",
         Slug = Optional(document.Slug),
     };
 
@@ -91,7 +91,7 @@ public static partial class SnippetRules
         }
     }
 
-    private static string Line(string value) => Text.CollapseWhitespace(Clean(value));
+    private static string Line(string value) => Text.Line(value);
 
     private static string? Optional(string? value) => value is null ? null : Line(value) is { Length: > 0 } line ? line : null;
 
@@ -99,18 +99,6 @@ public static partial class SnippetRules
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         return [.. names.Select(Line).Where(name => name.Length > 0 && seen.Add(NameKey.For(name)))];
-    }
-
-    /// <summary>NFC, without control characters other than tab and line ends; they carry no text and break XML feeds.</summary>
-    public static string Clean(string value)
-    {
-        var normalized = value.Normalize(NormalizationForm.FormC);
-        if (!normalized.Any(c => c == '\uFEFF' || (char.IsControl(c) && c is not '\t' and not '\n' and not '\r')))
-        {
-            return normalized;
-        }
-
-        return string.Concat(normalized.Where(c => c != '\uFEFF' && (!char.IsControl(c) || c is '\t' or '\n' or '\r')));
     }
 
     private static string Shorten(string value) => value.Length <= 60 ? value : value[..57] + "…";

@@ -159,16 +159,7 @@ public static class Highlighter
             return word.ToLowerInvariant();
         }
 
-        string decomposed;
-        try
-        {
-            decomposed = word.Normalize(NormalizationForm.FormD);
-        }
-        catch (ArgumentException)
-        {
-            // Text that cannot be normalised (a stray noncharacter) is compared as it is.
-            decomposed = word;
-        }
+        var decomposed = Shared.Text.Normalize(word, NormalizationForm.FormD);
 
         var folded = new StringBuilder(decomposed.Length);
         foreach (var c in decomposed)

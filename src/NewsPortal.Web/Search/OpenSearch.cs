@@ -13,8 +13,8 @@ public static class OpenSearch
     {
         endpoints.MapGet("/opensearch.xml", (HttpContext context, IOptions<PortalOptions> options) =>
         {
-            var site = options.Value.SiteName;
-            var origin = $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}";
+            var site = Text.Clean(options.Value.SiteName);
+            var origin = SiteUrls.Origin(context.Request);
             var document = new XDocument(new XElement(Ns + "OpenSearchDescription",
                 new XElement(Ns + "ShortName", site.Length <= 16 ? site : site[..16]),
                 new XElement(Ns + "Description", $"Search {site}"),

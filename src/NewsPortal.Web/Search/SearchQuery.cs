@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace NewsPortal.Web.Search;
 
@@ -27,7 +26,7 @@ public sealed record SearchQuery(
 
     public static SearchQuery Parse(string? text)
     {
-        var input = (text ?? "").Normalize(NormalizationForm.FormC);
+        var input = Shared.Text.Clean(text);
         var problems = new List<string>();
         if (input.Length > MaxLength)
         {

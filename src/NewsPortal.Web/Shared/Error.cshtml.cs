@@ -21,18 +21,23 @@ public sealed class ErrorModel : PageModel
         return page.BadRequest();
     }
 
-    public IActionResult OnGet(int? code) => Show(code);
+    public IActionResult OnGet() => Show();
 
-    public IActionResult OnPost(int? code) => Show(code);
+    public IActionResult OnPost() => Show();
 
-    private PageResult Show(int? code)
+    private PageResult Show()
     {
+        // Read from the route, not bound: binding would read the form of the request that failed, which may be
+        // the very thing that could not be read.
+        int? code = int.TryParse(RouteData.Values["code"] as string, out var routeCode) ? routeCode : null;
         // Reached directly (not re-executed for an error), /error/N is itself a page that does not exist.
         var reExecuted = HttpContext.Features.Get<IStatusCodeReExecuteFeature>() is not null
             || HttpContext.Features.Get<IExceptionHandlerPathFeature>() is not null;
         Code = reExecuted ? code ?? StatusCodes.Status500InternalServerError : StatusCodes.Status404NotFound;
         (Heading, var fallback) = Code switch
         {
+            StatusCodes.Status400BadRequest when HttpMethods.IsPost(Request.Method)
+                => ("Bad request", "The form could not be read. Remove any control characters (such as NUL) from what you entered, and send it again."),
             StatusCodes.Status400BadRequest => ("Bad request", "The address asked for something the portal cannot give."),
             StatusCodes.Status403Forbidden => ("Not allowed", "You do not have access to this page."),
             StatusCodes.Status404NotFound => ("Page not found", "There is no page at this address. It may have moved, or the link may be mistyped."),

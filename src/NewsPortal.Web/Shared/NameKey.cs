@@ -8,5 +8,5 @@ namespace NewsPortal.Web.Shared;
 /// </summary>
 public static class NameKey
 {
-    public static string For(string name) => Text.CollapseWhitespace(name.Normalize(NormalizationForm.FormKC)).ToLowerInvariant();
+    public static string For(string name) => Text.CollapseWhitespace(Text.Normalize(name, NormalizationForm.FormKC)).ToLowerInvariant();
 }

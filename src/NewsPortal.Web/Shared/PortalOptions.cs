@@ -14,11 +14,25 @@ public sealed class PortalOptions
     public string Description { get; set; } = "Short news snippets from agencies and sites around the world.";
 
     /// <summary>
-    /// The site's public address, such as https://news.example.org, that absolute links (in feeds) start from.
-    /// Empty: the scheme and host each request came to, which a proxy in front of the site may change.
+    /// The site's public address, such as https://news.example.org, that absolute links (canonical links, feeds,
+    /// sitemaps, robots.txt) start from. Required in Production unless AllowedHosts names the hosts served: empty,
+    /// links would repeat whatever Host header a client sends.
     /// </summary>
     [RegularExpression(@"^(https?://[^\s/?#]+(/[^\s?#]*)?)?$", ErrorMessage = "Portal:PublicBaseUrl must be an http or https address, such as https://news.example.org.")]
     public string PublicBaseUrl { get; set; } = "";
+
+    /// <summary>Refuses to start in Production when links would be built from a client's Host header.</summary>
+    public static void EnsureSiteAddress(IConfiguration configuration, IHostEnvironment environment)
+    {
+        if (environment.IsProduction()
+            && string.IsNullOrWhiteSpace(configuration[$"{SectionName}:{nameof(PublicBaseUrl)}"])
+            && configuration["AllowedHosts"] is null or "" or "*")
+        {
+            throw new InvalidOperationException(
+                "Set Portal:PublicBaseUrl to the site's address (such as https://news.example.org), or AllowedHosts to the hosts it answers to: "
+                + "in Production, links in pages, feeds and sitemaps must not be built from whatever Host header a client sends.");
+        }
+    }
 
     /// <summary>Articles on each page of a listing.</summary>
     [Range(1, 200)]
@@ -31,6 +45,13 @@ public sealed class PortalOptions
     /// </summary>
     [Range(100, 1_000_000)]
     public int ScanBudget { get; set; } = 5_000;
+
+    /// <summary>
+    /// Longest a request may run, in seconds, before it is stopped (its statements too) and answered 503; imports
+    /// and exports are exempt. A page takes milliseconds: this is for what nobody foresaw.
+    /// </summary>
+    [Range(0.001, 3600)]
+    public double RequestTimeoutSeconds { get; set; } = 15;
 
     /// <summary>Language of articles whose snippet names none, as a BCP 47 tag.</summary>
     [Required]

@@ -28,7 +28,7 @@ public static class Slug
 
     public static string From(string text, string fallback = "item")
     {
-        var decomposed = text.Normalize(NormalizationForm.FormKD);
+        var decomposed = Text.Normalize(text, NormalizationForm.FormKD);
         var builder = new StringBuilder(decomposed.Length);
         var pendingHyphen = false;
         foreach (var raw in decomposed)
@@ -62,7 +62,7 @@ public static class Slug
             }
         }
 
-        var slug = Truncate(builder.ToString().Normalize(NormalizationForm.FormC));
+        var slug = Truncate(Text.Normalize(builder.ToString(), NormalizationForm.FormC));
         return slug.Length == 0 ? fallback : slug;
     }
 

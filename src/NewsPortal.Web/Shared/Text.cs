@@ -4,6 +4,68 @@ namespace NewsPortal.Web.Shared;
 
 public static class Text
 {
+    /// <summary>
+    /// The one rule for text entering the portal (forms, the API, imports, search, query strings) and leaving it in
+    /// XML and JSON: Unicode NFC, without what carries no text and breaks normalization, XML or JSON writers:
+    /// noncharacters (U+FFFE, U+FFFF, U+FDD0 to U+FDEF and the last two code points of every plane), unpaired
+    /// surrogates, control characters other than tab and line ends, and the byte-order mark.
+    /// </summary>
+    public static string Clean(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return "";
+        }
+
+        StringBuilder? kept = null;
+        for (var i = 0; i < value.Length; i++)
+        {
+            var width = char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]) ? 2 : 1;
+            var keep = width == 2
+                ? (char.ConvertToUtf32(value[i], value[i + 1]) & 0xFFFE) != 0xFFFE
+                : !char.IsSurrogate(value[i]) && !IsUnwanted(value[i]);
+            if (keep)
+            {
+                kept?.Append(value, i, width);
+            }
+            else
+            {
+                kept ??= new StringBuilder(value.Length).Append(value, 0, i);
+            }
+
+            i += width - 1;
+        }
+
+        var clean = kept?.ToString() ?? value;
+        return clean.IsNormalized(NormalizationForm.FormC) ? clean : clean.Normalize(NormalizationForm.FormC);
+    }
+
+    /// <summary>
+    /// <see cref="string.Normalize(NormalizationForm)"/> that cannot throw: text stored before <see cref="Clean"/>
+    /// existed may still hold what normalization refuses.
+    /// </summary>
+    public static string Normalize(string value, NormalizationForm form)
+    {
+        try
+        {
+            return value.Normalize(form);
+        }
+        catch (ArgumentException)
+        {
+            return Clean(value).Normalize(form);
+        }
+    }
+
+    /// <summary>One line of clean text with its white space collapsed; empty when nothing in it is visible (only controls or zero-width characters).</summary>
+    public static string Line(string? value) => CollapseWhitespace(Clean(value)) is var line && HasVisibleText(line) ? line : "";
+
+    /// <summary>Whether the text has anything to see: not only white space and invisible format characters such as U+200B.</summary>
+    public static bool HasVisibleText(string value)
+        => value.Any(c => !char.IsWhiteSpace(c) && char.GetUnicodeCategory(c) != System.Globalization.UnicodeCategory.Format);
+
+    private static bool IsUnwanted(char c)
+        => c is '\uFEFF' or '\uFFFE' or '\uFFFF' or (>= '\uFDD0' and <= '\uFDEF') || (char.IsControl(c) && c is not '\t' and not '\n' and not '\r');
+
     /// <summary>Trims and turns every run of white space (including non-breaking spaces) into one space.</summary>
     public static string CollapseWhitespace(string value)
     {

@@ -108,12 +108,12 @@ public static class SitemapEndpoints
                     writer.WriteElementString("loc", SitemapNs, $"{origin}/articles/{article.Slug}");
                     writer.WriteStartElement("news", "news", NewsNs);
                     writer.WriteStartElement("news", "publication", NewsNs);
-                    writer.WriteElementString("news", "name", NewsNs, options.Value.SiteName);
+                    writer.WriteElementString("news", "name", NewsNs, Text.Clean(options.Value.SiteName));
                     writer.WriteElementString("news", "language", NewsNs, article.Language);
                     writer.WriteEndElement();
                     writer.WriteElementString("news", "publication_date", NewsNs,
                         (article.PublishAtUtc ?? article.CreatedAtUtc).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
-                    writer.WriteElementString("news", "title", NewsNs, article.Title);
+                    writer.WriteElementString("news", "title", NewsNs, Text.Clean(article.Title));
                     writer.WriteEndElement();
                     writer.WriteEndElement();
                 }

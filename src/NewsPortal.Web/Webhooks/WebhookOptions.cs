@@ -3,9 +3,15 @@ using System.ComponentModel.DataAnnotations;
 namespace NewsPortal.Web.Webhooks;
 
 /// <summary>How webhook deliveries are sent and retried, bound from the "Webhooks" section of configuration.</summary>
-public sealed class WebhookOptions
+public sealed class WebhookOptions : IValidatableObject
 {
     public const string SectionName = "Webhooks";
+
+    /// <summary>
+    /// Internal networks webhooks may go to after all, in CIDR form (such as 10.1.2.0/24 or 127.0.0.1/32), for a
+    /// receiver deliberately inside. Every other loopback, private, link-local or reserved address is refused.
+    /// </summary>
+    public string[] AllowedNetworks { get; set; } = [];
 
     /// <summary>
     /// Whether the background loop sends. Off, deliveries still queue up and <see cref="WebhookSender.SendDueAsync"/> still
@@ -36,6 +42,10 @@ public sealed class WebhookOptions
     /// <summary>Deliveries taken per pass; the rest wait for the next one.</summary>
     [Range(1, 10_000)]
     public int BatchSize { get; set; } = 100;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+        => AllowedNetworks.Where(n => !System.Net.IPNetwork.TryParse(n, out _))
+            .Select(n => new ValidationResult($"Webhooks:AllowedNetworks: '{n}' is not a network such as 10.1.2.0/24.", [nameof(AllowedNetworks)]));
 
     /// <summary>The wait before attempt <paramref name="failedAttempts"/> + 1: base × 2^(failed − 1), capped.</summary>
     public TimeSpan RetryDelay(int failedAttempts)

@@ -184,8 +184,10 @@ public sealed class WebhookSender(
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Refused connections, unknown hosts, TLS trouble, even an address that no longer parses: all failed attempts,
-            // so that a delivery that can never succeed still ends as Failed instead of being tried forever.
-            return new AttemptResult(false, null, ex.Message, Elapsed(started));
+            // so that a delivery that can never succeed still ends as Failed instead of being tried forever. What is
+            // shown says which kind, never the address or port behind it, so the page cannot map a network.
+            logger.LogDebug(ex, "Webhook delivery {DeliveryId} could not be sent", delivery.Id);
+            return new AttemptResult(false, null, FailureOf(ex), Elapsed(started));
         }
     }
 
@@ -232,6 +234,15 @@ public sealed class WebhookSender(
     private static long Elapsed(long started) => (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
 
     // Logs leave out the query string: some receivers take their own access token there.
+    private static string FailureOf(Exception ex) => ex switch
+    {
+        WebhookTargetRefusedException or { InnerException: WebhookTargetRefusedException } => "Refused: the address is not a public one",
+        _ when ex.InnerException is System.Security.Authentication.AuthenticationException => "The TLS handshake failed",
+        _ when ex.InnerException is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.HostNotFound or System.Net.Sockets.SocketError.NoData } => "The host could not be found",
+        HttpRequestException => "Could not connect",
+        _ => "Could not send",
+    };
+
     private static string ForLogs(string url) => Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.GetLeftPart(UriPartial.Path) : url;
 
     private sealed record Due(long Id, int SubscriptionId, string Event, string Payload, int Attempts, string Url, string Secret);

@@ -18,7 +18,7 @@ public sealed record WebhookDeliveryRow(
 public sealed record NewWebhook(int Id, string Url, string Secret);
 
 /// <summary>The admins' side of webhooks: register, pause, resume and remove subscribers, and see how deliveries went.</summary>
-public sealed class WebhookService(NewsDbContext db, AuditLog audit, TimeProvider clock)
+public sealed class WebhookService(NewsDbContext db, AuditLog audit, TimeProvider clock, WebhookTargets targets)
 {
     /// <summary>Delivered and failed deliveries are counted over this window; pending ones whenever they were written.</summary>
     public static readonly TimeSpan RecentWindow = TimeSpan.FromDays(7);
@@ -84,6 +84,11 @@ public sealed class WebhookService(NewsDbContext db, AuditLog audit, TimeProvide
         }
 
         url = url!.Trim();
+        if (await targets.ProblemWithAsync(new Uri(url), cancellationToken) is { } refused)
+        {
+            return (null, refused);
+        }
+
         if (await db.WebhookSubscriptions.AnyAsync(s => s.Url == url, cancellationToken))
         {
             return (null, "That address is already registered.");

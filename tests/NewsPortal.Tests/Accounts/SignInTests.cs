@@ -29,7 +29,29 @@ public sealed class SignInTests(EditorialFactory factory) : IClassFixture<Editor
         var page = await response.ReadDocumentAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains("The email or password is not right.", page.QuerySelector(".form-errors")!.TextContent);
+        Assert.Contains(LoginModel.Failed, page.QuerySelector(".form-errors")!.TextContent);
+    }
+
+    [Fact]
+    public async Task EveryKindOfFailure_ShowsTheSameMessage_SoAccountsCannotBeFoundOut()
+    {
+        var locked = await factory.CreateUserAsync(Roles.Editor);
+        var known = await factory.CreateUserAsync(Roles.Editor);
+        var client = factory.CreatePlainClient();
+        for (var i = 0; i < 5; i++)
+        {
+            (await client.SignInAsync(locked, "wrong")).Dispose();
+        }
+
+        var messages = new List<string>();
+        foreach (var (email, password) in new[] { ($"nobody-{Guid.NewGuid():N}@example.org", "whatever password"), (known, "wrong"), (locked, EditorialFactory.Password) })
+        {
+            using var response = await client.SignInAsync(email, password);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            messages.Add((await response.ReadDocumentAsync()).QuerySelector(".form-errors")!.TextContent.Trim());
+        }
+
+        Assert.Equal([LoginModel.Failed, LoginModel.Failed, LoginModel.Failed], messages);
     }
 
     [Fact]
@@ -113,5 +135,37 @@ public sealed class SignInRateLimitTests(StrictSignInFactory factory) : IClassFi
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], statuses);
         Assert.True(last!.Headers.RetryAfter is not null || last.Headers.Contains("Retry-After"));
         last.Dispose();
+    }
+}
+
+/// <summary>Three attempts a minute per account, from any address.</summary>
+public sealed class PerAccountLimitFactory : EditorialFactory
+{
+    protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("Security:SignInAttemptsPerAccountPerMinute", "3");
+    }
+}
+
+public sealed class PerAccountSignInLimitTests(PerAccountLimitFactory factory) : IClassFixture<PerAccountLimitFactory>
+{
+    [Fact]
+    public async Task AttemptsAtOneAccount_AreLimitedWhateverTheirAddress_WithoutLockingOthersOut()
+    {
+        var target = await factory.CreateUserAsync(Roles.Admin);
+        var other = await factory.CreateUserAsync(Roles.Editor);
+        for (var i = 0; i < 3; i++)
+        {
+            // A fresh client each time, as an attacker rotating addresses would be.
+            (await factory.CreatePlainClient().SignInAsync(target, "guess " + i)).Dispose();
+        }
+
+        using var right = await factory.CreatePlainClient().SignInAsync(target, EditorialFactory.Password);
+        using var others = await factory.CreatePlainClient().SignInAsync(other, EditorialFactory.Password);
+
+        Assert.Equal(HttpStatusCode.OK, right.StatusCode);
+        Assert.Contains(LoginModel.Failed, (await right.ReadDocumentAsync()).QuerySelector(".form-errors")!.TextContent);
+        Assert.Equal(HttpStatusCode.Redirect, others.StatusCode);
     }
 }

@@ -60,6 +60,31 @@ public sealed class UserAdminTests(EditorialFactory factory) : IClassFixture<Edi
         Assert.Equal(HttpStatusCode.Redirect, newPassword.StatusCode);
     }
 
+    [Theory]
+    [InlineData("Disable")]
+    [InlineData("Reset")]
+    public async Task DisablingOrResettingAnAccount_EndsItsOpenSessionsAtOnce(string handler)
+    {
+        var email = await factory.CreateUserAsync(Roles.Editor);
+        var editor = factory.CreatePlainClient();
+        using var signIn = await editor.SignInAsync(email, EditorialFactory.Password);
+        var admin = await factory.SignedInClientAsync(Roles.Admin);
+        var id = RowIdFor(await admin.GetDocumentAsync("/admin/users"), email);
+        using var before = await editor.GetAsync("/admin");
+
+        using var change = await admin.SubmitFormAsync("/admin/users", new Dictionary<string, string?> { ["password"] = "a brand new password" },
+            $"form[action*='handler={handler}']:has(input[value='{id}'])");
+        factory.Clock.Advance(TimeSpan.FromSeconds(1));
+        using var after = await editor.GetAsync("/admin");
+        using var write = await editor.GetAsync("/admin/articles/edit");
+
+        Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, change.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
+        Assert.StartsWith("/account/login", after.Headers.Location!.PathAndQuery);
+        Assert.Equal(HttpStatusCode.Redirect, write.StatusCode);
+    }
+
     [Fact]
     public async Task ADisabledEditor_CannotSignIn_UntilEnabledAgain()
     {

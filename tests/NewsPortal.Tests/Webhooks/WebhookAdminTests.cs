@@ -43,7 +43,7 @@ public sealed class WebhookAdminTests(WebhookFactory factory) : IClassFixture<We
     {
         var admin = await factory.SignedInClientAsync(Roles.Admin);
 
-        var secret = await admin.RegisterWebhookAsync("https://hooks.example.org/newsportal?token=abc");
+        var secret = await admin.RegisterWebhookAsync("https://203.0.113.10/newsportal?token=abc");
         var again = await admin.GetDocumentAsync("/admin/webhooks");
         using var delete = await admin.SubmitFormAsync("/admin/webhooks", new Dictionary<string, string?>(), "form[action*='handler=Delete']");
         var afterDelete = await admin.GetDocumentAsync("/admin/webhooks");
@@ -51,21 +51,21 @@ public sealed class WebhookAdminTests(WebhookFactory factory) : IClassFixture<We
 
         Assert.Matches("^[A-Za-z0-9_-]{43}$", secret);
         Assert.Empty(again.QuerySelectorAll("#new-secret"));
-        Assert.Equal("https://hooks.example.org/newsportal?token=abc", again.TextOf("#subscriptions tbody td"));
+        Assert.Equal("https://203.0.113.10/newsportal?token=abc", again.TextOf("#subscriptions tbody td"));
         Assert.Equal(HttpStatusCode.Redirect, delete.StatusCode);
         Assert.Empty(afterDelete.QuerySelectorAll("#subscriptions tbody tr"));
         var entries = audit.QuerySelectorAll(".admin-table tbody tr").Select(r => r.QuerySelectorAll("td").Select(td => td.TextContent).ToArray()).ToList();
-        Assert.Contains(entries, e => e[2] == "add webhook" && e[3] == "https://hooks.example.org/newsportal?token=abc");
-        Assert.Contains(entries, e => e[2] == "delete webhook" && e[3] == "https://hooks.example.org/newsportal?token=abc");
+        Assert.Contains(entries, e => e[2] == "add webhook" && e[3] == "https://203.0.113.10/newsportal?token=abc");
+        Assert.Contains(entries, e => e[2] == "delete webhook" && e[3] == "https://203.0.113.10/newsportal?token=abc");
     }
 
     [Fact]
     public async Task TheSameAddressTwice_IsAFormError()
     {
         var admin = await factory.SignedInClientAsync(Roles.Admin);
-        await admin.RegisterWebhookAsync("https://hooks.example.org/twice");
+        await admin.RegisterWebhookAsync("https://203.0.113.10/twice");
 
-        using var again = await admin.SubmitFormAsync("/admin/webhooks", new Dictionary<string, string?> { ["Address"] = "https://hooks.example.org/twice" }, "#add-webhook");
+        using var again = await admin.SubmitFormAsync("/admin/webhooks", new Dictionary<string, string?> { ["Address"] = "https://203.0.113.10/twice" }, "#add-webhook");
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, again.StatusCode);
         Assert.Contains("already registered", (await again.ReadDocumentAsync()).TextOf("#add-webhook .field-error"));

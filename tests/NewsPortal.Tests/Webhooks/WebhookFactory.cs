@@ -17,6 +17,9 @@ public class WebhookFactory : EditorialFactory
 
     protected virtual bool LoopEnabled => false;
 
+    /// <summary>The receivers these tests start listen on loopback, which is refused unless allowed, as an operator would.</summary>
+    protected virtual bool AllowLoopback => true;
+
     /// <summary>One sending pass, as the background loop runs every Webhooks:PollSeconds; returns the attempts it made.</summary>
     public Task<int> SendDueAsync() => Services.GetRequiredService<WebhookSender>().SendDueAsync();
 
@@ -31,7 +34,17 @@ public class WebhookFactory : EditorialFactory
         base.ConfigureWebHost(builder);
         builder.UseSetting("Webhooks:Enabled", LoopEnabled ? "true" : "false");
         builder.UseSetting("Webhooks:MaxAttempts", MaxAttempts.ToString(CultureInfo.InvariantCulture));
+        if (AllowLoopback)
+        {
+            builder.UseSetting("Webhooks:AllowedNetworks:0", "127.0.0.1/32");
+        }
     }
+}
+
+/// <summary>As installed: no internal network allowed.</summary>
+public sealed class PublicOnlyWebhookFactory : WebhookFactory
+{
+    protected override bool AllowLoopback => false;
 }
 
 /// <summary>Gives up after three attempts, so a receiver that never answers runs out of them quickly.</summary>

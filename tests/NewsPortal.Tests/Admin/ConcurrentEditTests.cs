@@ -1,0 +1,120 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using NewsPortal.Tests.Api;
+using NewsPortal.Tests.Infrastructure;
+using NewsPortal.Web.Accounts;
+
+namespace NewsPortal.Tests.Admin;
+
+/// <summary>Two editors saving the same version of a story at the same moment, many times over at once.</summary>
+public sealed class ConcurrentEditTests(EditorialFactory factory) : IClassFixture<EditorialFactory>
+{
+    private const int Pairs = 50;
+
+    [Fact]
+    public async Task RacingApiSaves_OneWinsTheOtherGets409_AndTheRefusedTextIsKeptAsARevision()
+    {
+        var client = await factory.TokenClientAsync(Roles.Editor);
+        var slugs = new List<string>();
+        for (var i = 0; i < Pairs; i++)
+        {
+            using var created = await client.PostAsJsonAsync("/api/v1/articles", new
+            {
+                title = $"API race {i}",
+                body = "Starting text.",
+                publishedOn = "2026-03-01",
+                categories = new[] { "Race category" },
+                status = "Published",
+            });
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            slugs.Add((await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("slug").GetString()!);
+        }
+
+        // Every pair saves from version 1 at once, and all the pairs run together; the new category names race too.
+        var saves = slugs.SelectMany(slug => new[] { "A", "B" }.Select(async editor =>
+        {
+            using var response = await client.PutAsJsonAsync($"/api/v1/articles/{slug}", new
+            {
+                body = $"Text by editor {editor} for {slug}.",
+                categories = new[] { "Race category", $"Race category {editor}" },
+                version = 1,
+            });
+            return (Slug: slug, Editor: editor, response.StatusCode, response.Content.Headers.ContentType?.MediaType);
+        })).ToList();
+        var results = await Task.WhenAll(saves);
+
+        foreach (var pair in results.GroupBy(r => r.Slug))
+        {
+            Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict], pair.Select(r => r.StatusCode).Order());
+            Assert.Equal("application/problem+json", pair.Single(r => r.StatusCode == HttpStatusCode.Conflict).MediaType);
+            await AssertWinnerShownAndLoserKeptAsync(pair.Key,
+                $"Text by editor {pair.Single(r => r.StatusCode == HttpStatusCode.OK).Editor} for {pair.Key}.",
+                $"Text by editor {pair.Single(r => r.StatusCode == HttpStatusCode.Conflict).Editor} for {pair.Key}.");
+        }
+    }
+
+    [Fact]
+    public async Task RacingFormSaves_OneRedirectsTheOtherShowsTheConflict_AndTheRefusedTextIsKept()
+    {
+        var first = await factory.SignedInClientAsync(Roles.Editor);
+        var second = await factory.SignedInClientAsync(Roles.Editor);
+        var stories = new List<(string EditUrl, Dictionary<string, string?> FirstForm, Dictionary<string, string?> SecondForm)>();
+        for (var i = 0; i < Pairs; i++)
+        {
+            using var created = await first.SubmitFormAsync("/admin/articles/edit", new Dictionary<string, string?>
+            {
+                ["Form.Title"] = $"Form race {i}",
+                ["Form.Body"] = "Starting text.",
+                ["Form.Status"] = "Published",
+            }, "#article-form");
+            Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
+            var editUrl = created.Headers.Location!.OriginalString;
+            stories.Add((editUrl, await FormAsync(first, editUrl), await FormAsync(second, editUrl)));
+        }
+
+        var saves = stories.SelectMany(story => new[] { (Client: first, Form: story.FirstForm, Editor: "first"), (Client: second, Form: story.SecondForm, Editor: "second") }
+            .Select(async save =>
+            {
+                save.Form["Form.Body"] = $"The {save.Editor} editor, text at {story.EditUrl}.";
+                using var response = await save.Client.PostAsync(story.EditUrl,
+                    new FormUrlEncodedContent(save.Form.Where(f => f.Value is not null).Select(f => new KeyValuePair<string, string>(f.Key, f.Value!))));
+                var page = response.StatusCode == HttpStatusCode.Conflict ? (await response.ReadDocumentAsync()).TextOf(".form-errors") : null;
+                return (story.EditUrl, save.Editor, response.StatusCode, Page: page);
+            })).ToList();
+        var results = await Task.WhenAll(saves);
+
+        foreach (var pair in results.GroupBy(r => r.EditUrl))
+        {
+            Assert.Equal([HttpStatusCode.Redirect, HttpStatusCode.Conflict], pair.Select(r => r.StatusCode).Order());
+            var loser = pair.Single(r => r.StatusCode == HttpStatusCode.Conflict);
+            Assert.Contains("Someone else saved this story while you were editing it", loser.Page);
+            var id = int.Parse(pair.Key.Split('/')[^1], System.Globalization.CultureInfo.InvariantCulture);
+            var slug = await factory.WithDbAsync(db => db.Articles.Where(a => a.Id == id).Select(a => a.Slug).SingleAsync());
+            await AssertWinnerShownAndLoserKeptAsync(slug,
+                $"The {pair.Single(r => r.StatusCode == HttpStatusCode.Redirect).Editor} editor, text at {pair.Key}.",
+                $"The {loser.Editor} editor, text at {pair.Key}.");
+        }
+    }
+
+    private static async Task<Dictionary<string, string?>> FormAsync(HttpClient client, string editUrl)
+        => Forms.FieldsOf((AngleSharp.Html.Dom.IHtmlFormElement)(await client.GetDocumentAsync(editUrl)).QuerySelector("#article-form")!);
+
+    private async Task AssertWinnerShownAndLoserKeptAsync(string slug, string winnerText, string loserText)
+    {
+        var (body, version, revisions) = await factory.WithDbAsync(async db =>
+        {
+            var article = await db.Articles.AsNoTracking().SingleAsync(a => a.Slug == slug);
+            var kept = await db.ArticleRevisions.AsNoTracking().Where(r => r.ArticleId == article.Id).OrderBy(r => r.Number)
+                .Select(r => new { r.Number, r.Action, r.Snapshot }).ToListAsync();
+            return (article.Body, article.Version, kept);
+        });
+
+        Assert.Equal(winnerText, body);
+        Assert.Equal(2, version);
+        Assert.Equal([1, 2, 3], revisions.Select(r => r.Number));
+        var refused = Assert.Single(revisions, r => r.Action.StartsWith("refused", StringComparison.Ordinal));
+        Assert.Contains(loserText, refused.Snapshot);
+    }
+}
