@@ -1,12 +1,13 @@
 using NewsPortal.Web.Accounts;
+using NewsPortal.Web.Data;
 using NewsPortal.Web.Import;
 
 namespace NewsPortal.Web.Cli;
 
 /// <summary>
 /// The portal's commands, run with the same configuration and store as the site:
-/// <c>import PATH... [--dry-run]</c>, <c>export --format snippets|jsonl --out DIR</c> and
-/// <c>users add --email EMAIL --role Admin|Editor [--password PASSWORD]</c>.
+/// <c>import PATH... [--dry-run]</c>, <c>export --format snippets|jsonl --out DIR</c>,
+/// <c>users add --email EMAIL --role Admin|Editor [--password PASSWORD]</c>, <c>backup --out FILE</c> and <c>restore FILE</c>.
 /// </summary>
 public static class CommandLine
 {
@@ -20,9 +21,11 @@ public static class CommandLine
           NewsPortal.Web export --format snippets|jsonl --out DIR
           NewsPortal.Web users add --email EMAIL --role Admin|Editor [--password PASSWORD]
                                                         (without --password: NEWSPORTAL_PASSWORD, else a line on standard input)
+          NewsPortal.Web backup --out FILE                a consistent copy of the store, taken while the site runs
+          NewsPortal.Web restore FILE                     replace the store with a backup (stop the site first)
         """;
 
-    private static readonly string[] Commands = ["import", "export", "users", "help", "--help"];
+    private static readonly string[] Commands = ["import", "export", "users", "backup", "restore", "help", "--help"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0], StringComparer.OrdinalIgnoreCase);
 
@@ -37,6 +40,8 @@ public static class CommandLine
                 return await ExportAsync(scope.ServiceProvider.GetRequiredService<ExportService>(), args[1..], output, cancellationToken);
             case "users":
                 return await UsersAsync(scope.ServiceProvider.GetRequiredService<UserService>(), args[1..], output);
+            case "backup" or "restore":
+                return await BackupOrRestoreAsync(scope.ServiceProvider.GetRequiredService<NewsDbContext>(), args, output, cancellationToken);
             default:
                 await output.WriteLineAsync(UsageText);
                 return Ok;
@@ -117,6 +122,30 @@ public static class CommandLine
 
         await output.WriteLineAsync($"Added {canonicalRole} {email}.");
         return Ok;
+    }
+
+    private static async Task<int> BackupOrRestoreAsync(NewsDbContext db, string[] args, TextWriter output, CancellationToken cancellationToken)
+    {
+        var backup = args[0].Equals("backup", StringComparison.OrdinalIgnoreCase);
+        var file = backup ? OptionValue(args, "--out") : args.Skip(1).FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal));
+        if (string.IsNullOrWhiteSpace(file))
+        {
+            await output.WriteLineAsync(backup ? "backup needs --out FILE." : "restore needs the backup FILE.");
+            await output.WriteLineAsync(UsageText);
+            return Usage;
+        }
+
+        try
+        {
+            var stories = backup ? await StoreBackup.BackupAsync(db, file, cancellationToken) : await StoreBackup.RestoreAsync(db, file, cancellationToken);
+            await output.WriteLineAsync(backup ? $"Backed up {stories} stories to {Path.GetFullPath(file)}" : $"Restored {stories} stories from {Path.GetFullPath(file)}");
+            return Ok;
+        }
+        catch (IOException ex)
+        {
+            await output.WriteLineAsync(ex.Message);
+            return Rejected;
+        }
     }
 
     private static string? OptionValue(string[] args, string name)

@@ -1,0 +1,87 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace NewsPortal.Web.Data;
+
+/// <summary>
+/// <c>backup --out FILE</c> and <c>restore FILE</c>: a consistent copy of the SQLite store taken while the site runs
+/// (<c>VACUUM INTO</c> reads one snapshot, so writes during it are either wholly in or wholly out), and its return.
+/// </summary>
+public static class StoreBackup
+{
+    /// <summary>Writes the store to <paramref name="file"/>, which must not exist yet; returns the stories in the copy.</summary>
+    public static async Task<long> BackupAsync(NewsDbContext db, string file, CancellationToken cancellationToken)
+    {
+        var path = Path.GetFullPath(file);
+        if (File.Exists(path))
+        {
+            throw new IOException($"{path} already exists; a backup never overwrites a file.");
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await db.Database.ExecuteSqlRawAsync("VACUUM INTO {0}", [path], cancellationToken);
+        await using var copy = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        await copy.OpenAsync(cancellationToken);
+        return await ScalarAsync(copy, "SELECT count(*) FROM \"Articles\"", cancellationToken);
+    }
+
+    /// <summary>
+    /// Replaces the store's contents with the backup's, after checking the backup is a whole NewsPortal store; returns
+    /// the stories restored. Run it with the site stopped: pages cached by a running site would outlive the store they came from.
+    /// </summary>
+    public static async Task<long> RestoreAsync(NewsDbContext db, string file, CancellationToken cancellationToken)
+    {
+        var path = Path.GetFullPath(file);
+        if (!File.Exists(path))
+        {
+            throw new IOException($"{path} does not exist.");
+        }
+
+        await using var backup = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        await backup.OpenAsync(cancellationToken);
+        string check;
+        long stories;
+        try
+        {
+            check = await TextAsync(backup, "PRAGMA integrity_check", cancellationToken);
+            stories = await ScalarAsync(backup, "SELECT count(*) FROM \"Articles\"", cancellationToken);
+        }
+        catch (SqliteException ex)
+        {
+            throw new IOException($"{path} is not a NewsPortal store: {ex.Message}", ex);
+        }
+
+        if (check != "ok")
+        {
+            throw new IOException($"{path} is damaged: {check}");
+        }
+
+        var store = (SqliteConnection)db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            // SQLite's online backup copies every page under one write lock: the store is the backup's, or unchanged.
+            backup.BackupDatabase(store);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+
+        return stories;
+    }
+
+    private static async Task<long> ScalarAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<string> TextAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToString(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) ?? "";
+    }
+}
