@@ -51,7 +51,7 @@ EOF
     cat >"$work/static-server/Program.cs" <<'EOF'
 using Microsoft.Extensions.FileProviders;
 var app = WebApplication.CreateBuilder(args).Build();
-app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(Environment.GetEnvironmentVariable("STATIC_ROOT")!) });
+app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(Environment.GetEnvironmentVariable("STATIC_ROOT")!), ServeUnknownFileTypes = true, DefaultContentType = "text/html" });
 app.Run();
 EOF
     cp Directory.Build.props "$work/static-server/" 2>/dev/null || true

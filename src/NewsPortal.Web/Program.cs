@@ -47,8 +47,9 @@ try
 
     PortalOptions.EnsureSiteAddress(app.Configuration, app.Environment);
 
-    // The request pipeline: errors become real pages (problem+json under /api), then logging, routing, time and rate limits, identity,
-    // the output cache (after due stories are published), files and pages.
+    // The request pipeline: security headers on everything, errors become real pages (problem+json under /api), then
+    // logging, routing, time and rate limits, identity, the output cache (after due stories are published), files and pages.
+    app.UseSecurityHeaders(PortalServices.SecurityHeaders());
     app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api.UseExceptionHandler().UseStatusCodePages());
     app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"), site =>
     {
@@ -59,11 +60,6 @@ try
 
         site.UseStatusCodePagesWithReExecute("/error/{0}");
     });
-    if (!app.Environment.IsDevelopment())
-    {
-        app.UseHsts();
-    }
-
     app.UseSerilogRequestLogging();
     app.UseRouting();
     app.UseRequestTimeouts();

@@ -110,7 +110,7 @@ public sealed class ArticleAdminService(
             catch (DbUpdateException) when (attempt < MaxSaveAttempts)
             {
                 // Another save took the slug or created a category or source this one also names: look again.
-                db.ChangeTracker.Clear();
+                writer.Forget();
             }
         }
     }
@@ -154,7 +154,7 @@ public sealed class ArticleAdminService(
             {
                 // Someone saved between our read and our write: a new version (refused on the next round), or only
                 // a revision number or a new name this save also took (tried again on the next round).
-                db.ChangeTracker.Clear();
+                writer.Forget();
             }
         }
     }

@@ -16,9 +16,14 @@ public sealed class TokensModel(ApiTokenService tokens) : PageModel
 
     public async Task OnGetAsync(CancellationToken cancellationToken) => Tokens = await tokens.ListAsync(UserId, cancellationToken);
 
-    public async Task<IActionResult> OnPostCreateAsync(string name, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostCreateAsync(string name, int? days, CancellationToken cancellationToken)
     {
-        NewToken = await tokens.CreateAsync(UserId, User.Identity!.Name!, name ?? "", cancellationToken);
+        if (days is not null && !ApiTokenService.Lifetimes.Contains(days))
+        {
+            return BadRequest();
+        }
+
+        NewToken = await tokens.CreateAsync(UserId, User.Identity!.Name!, name ?? "", days, cancellationToken);
         Tokens = await tokens.ListAsync(UserId, cancellationToken);
         return Page();
     }

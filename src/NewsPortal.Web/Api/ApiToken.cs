@@ -21,6 +21,9 @@ public class ApiToken
     public DateTime? LastUsedAtUtc { get; set; }
     public DateTime? RevokedAtUtc { get; set; }
 
+    /// <summary>When the token stops working by itself; null: when revoked.</summary>
+    public DateTime? ExpiresAtUtc { get; set; }
+
     public PortalUser? User { get; set; }
 }
 

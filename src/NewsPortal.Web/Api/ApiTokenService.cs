@@ -6,7 +6,7 @@ using NewsPortal.Web.Data;
 
 namespace NewsPortal.Web.Api;
 
-public sealed record ApiTokenRow(int Id, string Name, string Prefix, DateTime CreatedAtUtc, DateTime? LastUsedAtUtc, bool Revoked);
+public sealed record ApiTokenRow(int Id, string Name, string Prefix, DateTime CreatedAtUtc, DateTime? LastUsedAtUtc, bool Revoked, DateTime? ExpiresAtUtc);
 
 public sealed record ApiTokenOwner(string UserId, string UserName, int TokenId);
 
@@ -15,14 +15,21 @@ public sealed class ApiTokenService(NewsDbContext db, AuditLog audit, TimeProvid
 {
     private const string Scheme = "np_";
 
+    /// <summary>Last use is written at most this often per token: a busy script would otherwise make every API request a write.</summary>
+    private static readonly TimeSpan LastUseResolution = TimeSpan.FromMinutes(1);
+
+    /// <summary>The lifetimes an editor can choose, in days; null for a token that lasts until revoked.</summary>
+    public static readonly IReadOnlyList<int?> Lifetimes = [30, 90, 365, null];
+
     public Task<List<ApiTokenRow>> ListAsync(string userId, CancellationToken cancellationToken = default)
         => db.ApiTokens.AsNoTracking().Where(t => t.UserId == userId).OrderByDescending(t => t.Id)
-            .Select(t => new ApiTokenRow(t.Id, t.Name, t.Prefix, t.CreatedAtUtc, t.LastUsedAtUtc, t.RevokedAtUtc != null))
+            .Select(t => new ApiTokenRow(t.Id, t.Name, t.Prefix, t.CreatedAtUtc, t.LastUsedAtUtc, t.RevokedAtUtc != null, t.ExpiresAtUtc))
             .ToListAsync(cancellationToken);
 
     /// <summary>Makes a token and returns it: the only time it is ever shown.</summary>
-    public async Task<string> CreateAsync(string userId, string userName, string name, CancellationToken cancellationToken = default)
+    public async Task<string> CreateAsync(string userId, string userName, string name, int? days = null, CancellationToken cancellationToken = default)
     {
+        var now = clock.GetUtcNow().UtcDateTime;
         var token = Scheme + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         db.ApiTokens.Add(new ApiToken
         {
@@ -30,7 +37,8 @@ public sealed class ApiTokenService(NewsDbContext db, AuditLog audit, TimeProvid
             Name = string.IsNullOrWhiteSpace(name) ? "API token" : name.Trim()[..Math.Min(name.Trim().Length, 100)],
             Hash = Hash(token),
             Prefix = token[..10],
-            CreatedAtUtc = clock.GetUtcNow().UtcDateTime,
+            CreatedAtUtc = now,
+            ExpiresAtUtc = days is { } lifetime ? now.AddDays(lifetime) : null,
         });
         audit.Add(userName, "create token", name);
         await db.SaveChangesAsync(cancellationToken);
@@ -60,17 +68,17 @@ public sealed class ApiTokenService(NewsDbContext db, AuditLog audit, TimeProvid
         }
 
         var hash = Hash(token);
-        var owner = await db.ApiTokens.AsNoTracking()
-            .Where(t => t.Hash == hash && t.RevokedAtUtc == null)
-            .Select(t => new ApiTokenOwner(t.UserId, t.User!.UserName!, t.Id))
+        var now = clock.GetUtcNow().UtcDateTime;
+        var found = await db.ApiTokens.AsNoTracking()
+            .Where(t => t.Hash == hash && t.RevokedAtUtc == null && (t.ExpiresAtUtc == null || t.ExpiresAtUtc > now))
+            .Select(t => new { Owner = new ApiTokenOwner(t.UserId, t.User!.UserName!, t.Id), t.LastUsedAtUtc })
             .SingleOrDefaultAsync(cancellationToken);
-        if (owner is not null)
+        if (found is not null && (found.LastUsedAtUtc is not { } last || now - last >= LastUseResolution))
         {
-            var now = clock.GetUtcNow().UtcDateTime;
-            await db.ApiTokens.Where(t => t.Id == owner.TokenId).ExecuteUpdateAsync(u => u.SetProperty(t => t.LastUsedAtUtc, now), cancellationToken);
+            await db.ApiTokens.Where(t => t.Id == found.Owner.TokenId).ExecuteUpdateAsync(u => u.SetProperty(t => t.LastUsedAtUtc, now), cancellationToken);
         }
 
-        return owner;
+        return found?.Owner;
     }
 
     /// <summary>SHA-256 is right here: tokens are long and random, so there is nothing for a slow hash to protect.</summary>

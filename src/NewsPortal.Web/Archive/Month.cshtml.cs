@@ -11,7 +11,7 @@ public sealed class MonthModel(ArticleService articles) : ListingPageModel
 
     public async Task<IActionResult> OnGetAsync(int year, int month, CancellationToken cancellationToken)
     {
-        if (year is < 1 or > 9998 || month is < 1 or > 12 || await articles.CountAsync(ListingCount.Month(year, month), cancellationToken) == 0)
+        if (year is < 1 or > 9999 || month is < 1 or > 12 || await articles.CountAsync(ListingCount.Month(year, month), cancellationToken) == 0)
         {
             return NotFound();
         }

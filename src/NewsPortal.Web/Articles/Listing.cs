@@ -84,7 +84,7 @@ public sealed record Listing(ListingKind Kind, int NameId = 0, string? Language 
             ListingKind.Month => (
                 "\"Articles\" a",
                 $"a.\"Listed\" = {listed} AND a.\"SortKey\" >= {Arg(ListingOrder.StartOf(new DateOnly(Year, Month, 1)))}"
-                    + $" AND a.\"SortKey\" < {Arg(ListingOrder.StartOf(new DateOnly(Year, Month, 1).AddMonths(1)))}",
+                    + $" AND a.\"SortKey\" < {Arg(Year == DateOnly.MaxValue.Year && Month == 12 ? long.MaxValue : ListingOrder.StartOf(new DateOnly(Year, Month, 1).AddMonths(1)))}",
                 "a.\"SortKey\"",
                 "a.\"Id\""),
             _ => ("\"Articles\" a", $"a.\"Listed\" = {listed}", "a.\"SortKey\"", "a.\"Id\""),

@@ -20,11 +20,24 @@ public sealed class ImportJob
 /// <summary>
 /// Runs admin uploads off the request, so the import page can show progress as the import runs. Jobs live in
 /// memory on this node (the most recent 50), which is enough to watch an import; the audit log keeps the record.
+/// When the site is stopped, it waits for the imports still running to finish (up to the host's shutdown timeout).
 /// </summary>
-public sealed class ImportJobs(IServiceScopeFactory scopes, TimeProvider clock, ILogger<ImportJobs> logger)
+public sealed class ImportJobs(IServiceScopeFactory scopes, TimeProvider clock, ILogger<ImportJobs> logger) : IHostedService
 {
     private const int Kept = 50;
     private readonly ConcurrentDictionary<Guid, ImportJob> _jobs = new();
+    private readonly ConcurrentDictionary<Guid, Task> _running = new();
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (!_running.IsEmpty)
+        {
+            logger.LogInformation("Waiting for {Imports} import(s) to finish before stopping", _running.Count);
+            await Task.WhenAll(_running.Values).WaitAsync(cancellationToken);
+        }
+    }
 
     public ImportJob? Find(Guid id) => _jobs.GetValueOrDefault(id);
 
@@ -37,7 +50,7 @@ public sealed class ImportJobs(IServiceScopeFactory scopes, TimeProvider clock, 
             _jobs.TryRemove(old.Id, out _);
         }
 
-        _ = Task.Run(async () =>
+        _running[job.Id] = Task.Run(async () =>
         {
             try
             {
@@ -58,6 +71,10 @@ public sealed class ImportJobs(IServiceScopeFactory scopes, TimeProvider clock, 
             {
                 logger.LogError(ex, "Import job {Job} failed", job.Id);
                 job.Failure = "The import stopped with an error; nothing from the file being imported was kept. The problem has been logged.";
+            }
+            finally
+            {
+                _running.TryRemove(job.Id, out _);
             }
         });
         return job;

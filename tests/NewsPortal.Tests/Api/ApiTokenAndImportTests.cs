@@ -49,6 +49,28 @@ public sealed class ApiTokenTests(EditorialFactory factory) : IClassFixture<Edit
     }
 
     [Fact]
+    public async Task ATokenWithALifetime_WorksUntilItExpires_AndThePageShowsItsExpiryAndLastUse()
+    {
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        using var created = await editor.SubmitFormAsync("/admin/tokens", new Dictionary<string, string?> { ["name"] = "expiring", ["days"] = "30" }, "form[action*='handler=Create']");
+        var token = (await created.ReadDocumentAsync()).QuerySelector("#new-token")!.TextContent;
+        var api = factory.CreatePlainClient();
+        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var expires = factory.Clock.GetUtcNow().UtcDateTime.AddDays(30).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+
+        using var whileValid = await api.PostAsync("/api/v1/articles/no-such-story/publish", null);
+        var row = (await editor.GetDocumentAsync("/admin/tokens")).TextsOf(".admin-table tbody tr:first-child td");
+        factory.Clock.Advance(TimeSpan.FromDays(30) + TimeSpan.FromMinutes(1));
+        using var afterExpiry = await api.PostAsync("/api/v1/articles/no-such-story/publish", null);
+
+        Assert.Equal(HttpStatusCode.NotFound, whileValid.StatusCode);
+        Assert.Equal("expiring", row[0]);
+        Assert.NotEqual("never", row[3]);
+        Assert.Equal(expires, row[4]);
+        Assert.Equal(HttpStatusCode.Unauthorized, afterExpiry.StatusCode);
+    }
+
+    [Fact]
     public async Task ADisabledUsersToken_StopsWorking()
     {
         var email = await factory.CreateUserAsync(Roles.Editor);

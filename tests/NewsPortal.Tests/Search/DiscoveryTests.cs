@@ -162,7 +162,7 @@ public sealed class DiscoveryTests(EditorialFactory factory) : IClassFixture<Edi
         Assert.Contains("March 2026 1 story", index.TextsOf(".index-list li").Select(t => t.Normalized()));
         await factory.CreateClient().GetDocumentAsync("/archive/2026/13", expectedStatus: 404);
         await factory.CreateClient().GetDocumentAsync("/archive/1999/01", expectedStatus: 404);
-        await factory.CreateClient().GetDocumentAsync("/archive/9999/12", expectedStatus: 404);
+        await factory.CreateClient().GetDocumentAsync("/archive/9999/11", expectedStatus: 404);
     }
 
     [Fact]
@@ -180,5 +180,25 @@ public sealed class DiscoveryTests(EditorialFactory factory) : IClassFixture<Edi
         Assert.Contains("Reykjavik council meets", related);
         Assert.DoesNotContain("Unrelated cricket score", related);
         Assert.DoesNotContain("Volcano erupts near Reykjavik", related);
+    }
+}
+
+/// <summary>A store holding a story dated as late as a date can be.</summary>
+public sealed class ArchiveEdgeTests(NewsPortalFactory factory) : IClassFixture<NewsPortalFactory>
+{
+    [Fact]
+    public async Task EveryMonthTheArchiveLinks_HasItsPage_EvenTheLastMonthThereIs()
+    {
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("A story from the end of time").PublishedOn(9999, 12, 31));
+        var index = await factory.CreateClient().GetDocumentAsync("/archive");
+
+        var months = index.QuerySelectorAll(".index-list a").Select(a => a.GetAttribute("href")!).ToList();
+        Assert.Contains("/archive/9999/12", months);
+        foreach (var month in months)
+        {
+            await factory.CreateClient().GetDocumentAsync(month);
+        }
+
+        Assert.Contains("A story from the end of time", (await factory.CreateClient().GetDocumentAsync("/archive/9999/12")).TextsOf(".headlines h2"));
     }
 }

@@ -265,6 +265,9 @@ namespace NewsPortal.Web.Data.Migrations
                     b.Property<DateTime>("CreatedAtUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("ExpiresAtUtc")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Hash")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -407,10 +410,10 @@ namespace NewsPortal.Web.Data.Migrations
 
                     b.HasIndex("Status", "PublishAtUtc");
 
-                    b.HasIndex("Id", "Listed", "SortKey", "Language");
-
                     b.HasIndex("Listed", "SortKey", "Id")
                         .IsDescending(false, true, true);
+
+                    b.HasIndex("Id", "Listed", "SortKey", "Language");
 
                     b.ToTable("Articles");
                 });
