@@ -9,7 +9,7 @@
 #                               with it off and on, against Kestrel serving the same bytes as a static file
 #   scripts/bench.sh search     search latency over the largest store, one reader (scripts/search-bench.lua)
 #
-# Needs the shared corpus beside the repository (../shared/corpus) or NEWSPORTAL_CORPUS, GNU time, wrk, curl and
+# Reads the corpus in tests/corpus (or the folder NEWSPORTAL_CORPUS names). Needs GNU time, wrk, curl and
 # sqlite3 (apt-get install -y time wrk curl sqlite3). Stores are generated from the corpus by tests/NewsPortal.Corpus
 # (titles, slugs and URLs varied, dates spread over ten years, the corpus's categories and sources kept).
 set -euo pipefail

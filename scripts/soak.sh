@@ -4,8 +4,8 @@
 # 0 failed or lost writes (every acknowledged create and update is read back) and memory that stays flat (the last
 # sample within 25% of the one taken once warm). A benchmark, not a test; its figures go in the README.
 #
-# Needs wrk, curl and python3 (apt-get install -y wrk curl python3). With the shared corpus beside the repository
-# (../shared/corpus or NEWSPORTAL_CORPUS), the store starts with SOAK_STORIES (default 10000) stories from it.
+# Needs wrk, curl and python3 (apt-get install -y wrk curl python3). The store starts with SOAK_STORIES (default
+# 10000) stories generated from the corpus in tests/corpus.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,12 +35,9 @@ export ASPNETCORE_ENVIRONMENT=Production Serilog__MinimumLevel__Default=Warning 
     Portal__PublicBaseUrl="$base" Admin__Email=soak@example.org Admin__Password='a long soak password' \
     Api__RequestsPerMinute=100000000 Api__TokenRequestsPerMinute=100000000 Security__SignInAttemptsPerMinute=1000
 
-corpus=${NEWSPORTAL_CORPUS:-../shared/corpus}
-if [ -d "$corpus" ]; then
-    dotnet build tests/NewsPortal.Corpus --configuration Release --nologo --verbosity quiet >/dev/null
-    dotnet tests/NewsPortal.Corpus/bin/Release/net10.0/NewsPortal.Corpus.dll store "$work/input" "$stories" >/dev/null
-    dotnet "$web" import "$work/input" >/dev/null || true
-fi
+dotnet build tests/NewsPortal.Corpus --configuration Release --nologo --verbosity quiet >/dev/null
+dotnet tests/NewsPortal.Corpus/bin/Release/net10.0/NewsPortal.Corpus.dll store "$work/input" "$stories" >/dev/null
+dotnet "$web" import "$work/input" >/dev/null || true
 
 dotnet "$web" --urls "$base" >"$work/site.log" 2>&1 &
 server=$!

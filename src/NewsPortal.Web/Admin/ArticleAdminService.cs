@@ -216,6 +216,7 @@ public sealed class ArticleAdminService(
         var before = ArticleState.Of(article);
         article.DeletedAtUtc = null;
         audit.Add(user, "restore", article.Slug, article.Title);
+        await NotifyAsync(wasPublic: false, article, Now, cancellationToken);
         await SaveAsync(article, before, cancellationToken);
         return true;
     }
@@ -346,7 +347,7 @@ public sealed class ArticleAdminService(
         }
     }
 
-    private static bool IsPublic(Article article, DateTime now) => ArticleVisibility.IsPublicAt(now).Compile()(article);
+    private static bool IsPublic(Article article, DateTime now) => ArticleVisibility.IsPublic(article, now);
 
     private static string AuditAction(string action, bool wasPublic, bool isPublic)
         => action != "edited" ? action.Split(' ')[0] : !wasPublic && isPublic ? "publish" : wasPublic && !isPublic ? "unpublish" : "edit";

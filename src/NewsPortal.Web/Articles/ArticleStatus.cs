@@ -24,6 +24,12 @@ public static class ArticleVisibility
             && (a.Status == ArticleStatus.Published || a.Status == ArticleStatus.Scheduled)
             && (a.PublishAtUtc == null || a.PublishAtUtc <= nowUtc);
 
+    /// <summary><see cref="IsPublicAt"/> for one article in memory.</summary>
+    public static bool IsPublic(Article article, DateTime nowUtc)
+        => article.DeletedAtUtc == null
+            && article.Status is ArticleStatus.Published or ArticleStatus.Scheduled
+            && (article.PublishAtUtc == null || article.PublishAtUtc <= nowUtc);
+
     /// <summary>
     /// Articles an editor asked for by status: draft, scheduled (not yet due), published (public now), unpublished,
     /// deleted, or all that are not deleted; any other value gives <paramref name="otherwise"/>.

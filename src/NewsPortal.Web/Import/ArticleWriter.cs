@@ -5,6 +5,7 @@ using NewsPortal.Web.Categories;
 using NewsPortal.Web.Data;
 using NewsPortal.Web.Shared;
 using NewsPortal.Web.Sources;
+using NewsPortal.Web.Webhooks;
 
 namespace NewsPortal.Web.Import;
 
@@ -23,8 +24,11 @@ public sealed record WriteResult(ImportOutcome Outcome, string Slug);
 /// sources are matched by <see cref="NameKey"/>, so one name keeps one page. Memory follows the batch size and
 /// the number of distinct names, not the size of the input.
 /// </summary>
-public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, TimeProvider clock)
+public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, WebhookOutbox webhooks, TimeProvider clock)
 {
+    /// <summary>The author of revisions an import makes.</summary>
+    public const string ImportAuthor = "import";
+
     private readonly Dictionary<string, NamedRow> _categories = new(StringComparer.Ordinal);
     private readonly Dictionary<string, NamedRow> _sources = new(StringComparer.Ordinal);
     private readonly HashSet<string> _categorySlugs = new(StringComparer.Ordinal);
@@ -69,6 +73,8 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, Ti
         var articles = new Article[batch.Count];
         var links = new LinkResolver(this, matcher.Loaded);
         var before = new ArticleState?[batch.Count];
+        var previous = new ArticleSnapshot?[batch.Count];
+        var wasPublic = new bool[batch.Count];
 
         for (var i = 0; i < batch.Count; i++)
         {
@@ -85,7 +91,11 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, Ti
 
                 results[i] = ImportOutcome.Updated;
                 before[i] = ArticleState.Of(existing);
+                previous[i] = ArticleSnapshot.Of(existing);
+                wasPublic[i] = Announced(existing, now);
                 Apply(existing, stories[i], language);
+                existing.Version++;
+                ApplyStatus(existing, document);
                 existing.UpdatedAtUtc = document.UpdatedAtUtc ?? now;
                 existing.Categories.Clear();
                 existing.Sources.Clear();
@@ -107,6 +117,7 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, Ti
                     UpdatedAtUtc = document.UpdatedAtUtc ?? document.CreatedAtUtc ?? now,
                 };
                 Apply(article, stories[i], language);
+                ApplyStatus(article, document);
                 matcher.Remember(article);
                 articles[i] = article;
                 results[i] = ImportOutcome.Imported;
@@ -116,15 +127,91 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, Ti
             articles[i].Sources.AddRange(document.Sources.Select(links.Source).DistinctBy(s => s.NameKey));
         }
 
+        await AddRevisionsAsync(articles, previous, now, cancellationToken);
+
         // Updates and new categories and sources go through EF; new articles through the prepared inserter.
         await db.SaveChangesAsync(cancellationToken);
         links.RememberNewIds();
         await AssignSlugsAsync(batch, articles, results, cancellationToken);
         await inserter.InsertAsync([.. articles.Where((_, i) => results[i] == ImportOutcome.Imported).Distinct()], cancellationToken);
         RememberChanges(articles, results, before);
+        await AnnounceAsync(articles, results, wasPublic, now, cancellationToken);
         db.ChangeTracker.Clear();
         return [.. results.Select((outcome, i) => new WriteResult(outcome, articles[i].Slug))];
     }
+
+    /// <summary>
+    /// An update from an import is kept as a revision, as an editor's save is, with the importer as its author, so an
+    /// editor sees what the agency changed and can restore the earlier text. A story that came in by import has no
+    /// revision yet: its version from before the update is kept first.
+    /// </summary>
+    private async Task AddRevisionsAsync(Article[] articles, ArticleSnapshot?[] previous, DateTime now, CancellationToken cancellationToken)
+    {
+        var updated = articles.Select((article, i) => (Article: article, Previous: previous[i])).Where(u => u.Previous is not null).ToList();
+        if (updated.Count == 0)
+        {
+            return;
+        }
+
+        var ids = updated.Select(u => u.Article.Id).ToList();
+        var last = await db.ArticleRevisions.Where(r => ids.Contains(r.ArticleId)).GroupBy(r => r.ArticleId)
+            .Select(g => new { ArticleId = g.Key, Number = g.Max(r => r.Number) }).ToDictionaryAsync(r => r.ArticleId, r => r.Number, cancellationToken);
+        foreach (var (article, before) in updated)
+        {
+            var number = last.GetValueOrDefault(article.Id);
+            if (number == 0)
+            {
+                db.ArticleRevisions.Add(new ArticleRevision
+                {
+                    ArticleId = article.Id,
+                    Number = ++number,
+                    CreatedAtUtc = article.CreatedAtUtc,
+                    Author = ImportAuthor,
+                    Action = "imported",
+                    Snapshot = before!.ToJson(),
+                });
+            }
+
+            db.ArticleRevisions.Add(new ArticleRevision
+            {
+                ArticleId = article.Id,
+                Number = ++number,
+                CreatedAtUtc = now,
+                Author = ImportAuthor,
+                Action = "updated by import",
+                Snapshot = ArticleSnapshot.Of(article).ToJson(),
+            });
+            last[article.Id] = number;
+        }
+    }
+
+    /// <summary>
+    /// Queues the webhooks of what readers now see differently, in the import's transaction (so they go out once,
+    /// and only if the import commits): new public stories are published, public ones changed are updated.
+    /// </summary>
+    private async Task AnnounceAsync(Article[] articles, ImportOutcome[] results, bool[] wasPublic, DateTime now, CancellationToken cancellationToken)
+    {
+        var events = new List<(string, Article)>();
+        var seen = new HashSet<Article>(ReferenceEqualityComparer.Instance);
+        for (var i = 0; i < articles.Length; i++)
+        {
+            if (results[i] != ImportOutcome.Unchanged && WebhookEvents.For(wasPublic[i], Announced(articles[i], now)) is { } eventName && seen.Add(articles[i]))
+            {
+                events.Add((eventName, articles[i]));
+            }
+        }
+
+        if (await webhooks.EnqueueAsync(events, cancellationToken) > 0)
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Public now, as announced: a scheduled story is left to <see cref="PublishSchedule"/>, which announces it when
+    /// it publishes it, so no story is announced twice.
+    /// </summary>
+    private static bool Announced(Article article, DateTime now) => article.Status == ArticleStatus.Published && ArticleVisibility.IsPublic(article, now);
 
     private void RememberChanges(Article[] articles, ImportOutcome[] results, ArticleState?[] before)
     {
@@ -180,8 +267,24 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, Ti
         article.OriginalUrl = document.OriginalUrl;
     }
 
+    /// <summary>A record that carries a status (an export) brings the story's status, publish time, deletion and correction note with it.</summary>
+    private static void ApplyStatus(Article article, SnippetDocument document)
+    {
+        if (document.Status is not { } status)
+        {
+            return;
+        }
+
+        article.Status = status;
+        article.PublishAtUtc = document.PublishAtUtc;
+        article.DeletedAtUtc = document.DeletedAtUtc;
+        article.CorrectionNote = document.CorrectionNote;
+    }
+
     private static bool SameStory(Article article, SnippetDocument document, string language)
-        => article.Title == document.Title
+        => (document.Status is null || (article.Status == document.Status && article.PublishAtUtc == document.PublishAtUtc
+                && article.DeletedAtUtc == document.DeletedAtUtc && article.CorrectionNote == document.CorrectionNote))
+            && article.Title == document.Title
             && article.Dateline == document.Dateline
             && article.Body == document.Body
             && article.PublishedOn == document.PublishedOn

@@ -1,10 +1,15 @@
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using NewsPortal.Web.Articles;
 using NewsPortal.Web.Data;
 
 namespace NewsPortal.Web.Import;
 
-/// <summary>Writes the whole store back out, in the same formats the importer reads, a batch at a time.</summary>
+/// <summary>
+/// Writes the store back out, in the same formats the importer reads, a batch at a time. JSON Lines carry every
+/// story with its status, publish time, deletion and correction note; snippet files have no place for those, so
+/// only public stories are written as snippets (importing one publishes it).
+/// </summary>
 public sealed class ExportService(NewsDbContext db, ILogger<ExportService> logger)
 {
     private const int BatchSize = 500;
@@ -18,6 +23,7 @@ public sealed class ExportService(NewsDbContext db, ILogger<ExportService> logge
             ? new StreamWriter(Path.Combine(directory, "articles.jsonl"), append: false, Utf8) { NewLine = "\n" }
             : null;
 
+        var everyStory = format == ImportFormat.JsonLines;
         var count = 0;
         var lastId = 0;
         while (true)
@@ -25,6 +31,7 @@ public sealed class ExportService(NewsDbContext db, ILogger<ExportService> logge
             // Keyset paging by id: constant memory and a stable order however large the store is.
             var page = await db.Articles.AsNoTracking()
                 .Where(a => a.Id > lastId)
+                .Where(a => everyStory || (a.Status == ArticleStatus.Published && a.DeletedAtUtc == null))
                 .OrderBy(a => a.Id)
                 .Take(BatchSize)
                 .Select(a => new
@@ -45,6 +52,10 @@ public sealed class ExportService(NewsDbContext db, ILogger<ExportService> logge
                         Slug = a.Slug,
                         CreatedAtUtc = a.CreatedAtUtc,
                         UpdatedAtUtc = a.UpdatedAtUtc,
+                        Status = a.Status,
+                        PublishAtUtc = a.PublishAtUtc,
+                        DeletedAtUtc = a.DeletedAtUtc,
+                        CorrectionNote = a.CorrectionNote,
                     },
                 })
                 .AsSplitQuery()

@@ -9,7 +9,9 @@ namespace NewsPortal.Web.Import;
 /// The portal's own JSON Lines schema: one article a line, every field of the store. <c>export --format jsonl</c>
 /// writes it and <c>import</c> reads it. Required: <c>title</c>, <c>publishedOn</c> (yyyy-MM-dd) and <c>body</c>
 /// (Markdown). Optional: <c>slug</c>, <c>dateline</c>, <c>documentDate</c> (local time as written, yyyy-MM-ddTHH:mm:ss),
-/// <c>language</c> (BCP 47), <c>site</c>, <c>originalUrl</c>, <c>categories</c>, <c>sources</c>,
+/// <c>language</c> (BCP 47), <c>site</c>, <c>originalUrl</c>, <c>categories</c>, <c>sources</c>, <c>status</c>
+/// (Draft, Scheduled, Published or Unpublished; Published when left out), <c>publishAt</c>, <c>deletedAt</c>,
+/// <c>correctionNote</c>,
 /// <c>createdAt</c> and <c>updatedAt</c> (UTC). Unknown fields are refused, so a misspelt one is not silently lost.
 /// </summary>
 public static class JsonLines
@@ -40,6 +42,10 @@ public static class JsonLines
                 Sources = document.Sources,
                 CreatedAt = document.CreatedAtUtc,
                 UpdatedAt = document.UpdatedAtUtc,
+                Status = document.Status?.ToString(),
+                PublishAt = document.PublishAtUtc,
+                DeletedAt = document.DeletedAtUtc,
+                CorrectionNote = document.CorrectionNote,
             },
             Options);
 
@@ -63,6 +69,24 @@ public static class JsonLines
             return null;
         }
 
+        Articles.ArticleStatus? status = null;
+        if (record.Status is { } named)
+        {
+            if (!Enum.TryParse<Articles.ArticleStatus>(named, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || int.TryParse(named, out _))
+            {
+                error = $"field 'status': '{named}' is not Draft, Scheduled, Published or Unpublished";
+                return null;
+            }
+
+            status = parsed;
+        }
+
+        if (status == Articles.ArticleStatus.Scheduled && record.PublishAt is null)
+        {
+            error = "field 'publishAt': a Scheduled story needs the time it goes public";
+            return null;
+        }
+
         error = null;
         return new SnippetDocument(
             record.Title, record.PublishedOn, AsWallClock(record.DocumentDate), record.Language, record.Categories ?? [],
@@ -71,6 +95,10 @@ public static class JsonLines
             Slug = record.Slug,
             CreatedAtUtc = AsUtc(record.CreatedAt),
             UpdatedAtUtc = AsUtc(record.UpdatedAt),
+            Status = status,
+            PublishAtUtc = AsUtc(record.PublishAt),
+            DeletedAtUtc = AsUtc(record.DeletedAt),
+            CorrectionNote = record.CorrectionNote,
         };
     }
 
@@ -116,5 +144,9 @@ public static class JsonLines
         public IReadOnlyList<string>? Sources { get; init; }
         public DateTime? CreatedAt { get; init; }
         public DateTime? UpdatedAt { get; init; }
+        public string? Status { get; init; }
+        public DateTime? PublishAt { get; init; }
+        public DateTime? DeletedAt { get; init; }
+        public string? CorrectionNote { get; init; }
     }
 }

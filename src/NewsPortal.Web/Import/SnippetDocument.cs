@@ -19,6 +19,16 @@ public sealed record SnippetDocument(
     public DateTime? CreatedAtUtc { get; init; }
     public DateTime? UpdatedAtUtc { get; init; }
 
+    /// <summary>
+    /// The story's status, when the record carries one (a JSON Lines export); with it come its publish time, its
+    /// deletion and its correction note. Without it (snippet files) a story is published, as it always was.
+    /// </summary>
+    public Articles.ArticleStatus? Status { get; init; }
+
+    public DateTime? PublishAtUtc { get; init; }
+    public DateTime? DeletedAtUtc { get; init; }
+    public string? CorrectionNote { get; init; }
+
     /// <summary>The body's paragraphs: Markdown blocks separated by a blank line.</summary>
     public IReadOnlyList<string> Paragraphs => Body.Split("\n\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

@@ -31,6 +31,7 @@ public static partial class SnippetRules
         Sources = Names(document.Sources),
         Body = Text.Clean(document.Body).Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Trim() is var body && Text.HasVisibleText(body) ? body : "",
         Slug = Optional(document.Slug),
+        CorrectionNote = Optional(document.CorrectionNote),
     };
 
     /// <summary>Each way the (normalized) story breaks a rule, as a sentence naming the field and the limit.</summary>
@@ -53,6 +54,11 @@ public static partial class SnippetRules
         else if (bodyBytes > limits.MaxBodyBytes)
         {
             yield return $"the body is {bodyBytes:N0} bytes; the limit is {limits.MaxBodyBytes:N0} (Import:MaxBodyBytes)";
+        }
+
+        if (document.CorrectionNote is { Length: > Article.CorrectionMaxLength })
+        {
+            yield return $"the correction note is longer than {Article.CorrectionMaxLength} characters";
         }
 
         if (document.Dateline is { Length: > Article.DatelineMaxLength })

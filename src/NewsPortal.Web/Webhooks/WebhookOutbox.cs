@@ -31,15 +31,29 @@ public sealed class WebhookOutbox(NewsDbContext db, TimeProvider clock, IOptions
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public async Task EnqueueAsync(string eventName, Article article, CancellationToken cancellationToken)
+    public Task EnqueueAsync(string eventName, Article article, CancellationToken cancellationToken)
+        => EnqueueAsync([(eventName, article)], cancellationToken);
+
+    /// <summary>Queues several events, looking up the subscribers once (an import announces a batch at a time); returns the deliveries queued.</summary>
+    public async Task<int> EnqueueAsync(IReadOnlyCollection<(string Event, Article Article)> events, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
-        var subscriptions = await db.WebhookSubscriptions.Where(s => s.Active).Select(s => s.Id).ToListAsync(cancellationToken);
-        if (subscriptions.Count == 0)
+        if (events.Count == 0)
         {
-            return;
+            return 0;
         }
 
+        var now = clock.GetUtcNow().UtcDateTime;
+        var subscriptions = await db.WebhookSubscriptions.Where(s => s.Active).Select(s => s.Id).ToListAsync(cancellationToken);
+        foreach (var (eventName, article) in subscriptions.Count == 0 ? [] : events)
+        {
+            Add(eventName, article, subscriptions, now);
+        }
+
+        return subscriptions.Count * events.Count;
+    }
+
+    private void Add(string eventName, Article article, List<int> subscriptions, DateTime now)
+    {
         var payload = JsonSerializer.Serialize(new
         {
             @event = eventName,

@@ -35,13 +35,15 @@ public sealed class StoreTests
         using var first = new NewsPortalFactory();
         _ = first.Server;
         await first.AddArticleAsync(new ArticleBuilder().Titled("Added after the seed"));
+        // An editor removed the seed story for good: a store that is not empty is never seeded again, so it stays gone.
+        await first.WithDbAsync(db => db.Articles.Where(a => a.Title == Seed.Title).ExecuteDeleteAsync());
         var path = first.DatabasePath;
 
         using var second = new SecondStartFactory(path);
         _ = second.Server;
         var titles = await second.WithDbAsync(db => db.Articles.Select(a => a.Title).OrderBy(t => t).ToListAsync());
 
-        Assert.Equal(["Added after the seed", Seed.Title], titles);
+        Assert.Equal(["Added after the seed"], titles);
     }
 
     [Fact]

@@ -1,6 +1,8 @@
+using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using NewsPortal.Tests.Infrastructure;
+using NewsPortal.Web.Articles;
 using NewsPortal.Web.Import;
 
 namespace NewsPortal.Tests.Import;
@@ -42,6 +44,25 @@ public sealed class ImportServiceTests(EmptyNewsPortalFactory factory) : IClassF
         Assert.Equal(1, await CountAsync("Changing story"));
         Assert.Equal("Changing story, corrected", page.TextOf("h1"));
         Assert.Equal("Second version.", page.TextOf(".story-body"));
+    }
+
+    [Fact]
+    public async Task AnUpdateByImport_IsKeptAsARevision_WithTheEarlierTextBeforeIt()
+    {
+        const string Headers = "Show on website : [x](https://example.org/revised-by-agency)\n\nexample.org\n\nSources Reuters";
+        await factory.ImportAsync(_input.Write("rev1.txt", TempFolder.Snippet("Agency revises a story", "The first text.", Headers)));
+        await factory.ImportAsync(_input.Write("rev2.txt", TempFolder.Snippet("Agency revises a story", "The corrected text.", Headers)));
+        await factory.ImportAsync(_input.Write("rev3.txt", TempFolder.Snippet("Agency revises a story", "The final text.", Headers)));
+
+        var revisions = await factory.WithDbAsync(db => db.ArticleRevisions.AsNoTracking()
+            .Where(r => r.Article!.Title == "Agency revises a story").OrderBy(r => r.Number).Select(r => new { r.Number, r.Author, r.Action, r.Snapshot }).ToListAsync());
+
+        Assert.Equal([1, 2, 3], revisions.Select(r => r.Number));
+        Assert.All(revisions, r => Assert.Equal(ArticleWriter.ImportAuthor, r.Author));
+        Assert.Equal(["imported", "updated by import", "updated by import"], revisions.Select(r => r.Action));
+        Assert.Contains("The first text.", revisions[0].Snapshot);
+        Assert.Contains("The corrected text.", revisions[1].Snapshot);
+        Assert.Contains("The final text.", revisions[2].Snapshot);
     }
 
     [Fact]
@@ -223,6 +244,59 @@ public sealed class ImportServiceTests(EmptyNewsPortalFactory factory) : IClassF
     }
 
     [Fact]
+    public async Task ExportThenImport_OfAStoreHoldingEveryStatus_KeepsEachStatus_AndNothingHiddenBecomesPublic()
+    {
+        using var source = new EmptyNewsPortalFactory();
+        await source.ImportAsync(_input.Write("statuses/every.jsonl", """
+            {"title":"Status published","publishedOn":"2025-01-05","body":"Public.","status":"Published","publishAt":"2025-01-05T10:00:00Z"}
+            {"title":"Status draft","publishedOn":"2025-01-05","body":"Not yet.","status":"Draft"}
+            {"title":"Status scheduled","publishedOn":"2025-01-05","body":"Later.","status":"Scheduled","publishAt":"2099-01-01T08:00:00Z"}
+            {"title":"Status unpublished","publishedOn":"2025-01-05","body":"Taken down.","status":"Unpublished","publishAt":"2025-01-05T10:00:00Z"}
+            {"title":"Status deleted","publishedOn":"2025-01-05","body":"Withdrawn.","status":"Published","publishAt":"2025-01-05T10:00:00Z","deletedAt":"2025-02-01T09:00:00Z","correctionNote":"Withdrawn after a complaint."}
+            """));
+        var exportDir = Path.Combine(_input.Path, "statuses-export");
+        await using (var scope = source.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<ExportService>().ExportAsync(ImportFormat.JsonLines, exportDir);
+        }
+
+        using var fresh = new EmptyNewsPortalFactory();
+        var report = await fresh.ImportAsync(exportDir);
+        var reader = fresh.CreateClient();
+        var copy = await Snapshot(fresh);
+
+        Assert.Equal(5, report.Imported);
+        Assert.Equal(await Snapshot(source), copy);
+        Assert.Equal(
+            [ArticleStatus.Published, ArticleStatus.Draft, ArticleStatus.Published, ArticleStatus.Scheduled, ArticleStatus.Unpublished],
+            copy.Select(a => a.Status));
+        Assert.Equal("Withdrawn after a complaint.", copy.Single(a => a.DeletedAtUtc is not null).CorrectionNote);
+        Assert.Equal(HttpStatusCode.OK, (await reader.GetAsync("/articles/status-published")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await reader.GetAsync("/articles/status-draft")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await reader.GetAsync("/articles/status-scheduled")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await reader.GetAsync("/articles/status-unpublished")).StatusCode);
+        Assert.Equal(HttpStatusCode.Gone, (await reader.GetAsync("/articles/status-deleted")).StatusCode);
+        Assert.Equal(["Status published"], (await reader.GetDocumentAsync("/")).TextsOf(".headlines h2"));
+    }
+
+    [Fact]
+    public async Task SnippetExport_LeavesOutStoriesThatAreNotPublic()
+    {
+        using var source = new EmptyNewsPortalFactory();
+        await source.ImportAsync(_input.Write("snippet-statuses/every.jsonl", """
+            {"title":"Snippet public","publishedOn":"2025-01-05","body":"Public."}
+            {"title":"Snippet draft","publishedOn":"2025-01-05","body":"Not yet.","status":"Draft"}
+            """));
+        var exportDir = Path.Combine(_input.Path, "snippet-statuses-export");
+        await using (var scope = source.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<ExportService>().ExportAsync(ImportFormat.Snippet, exportDir);
+        }
+
+        Assert.Equal(["snippet-public.txt"], Directory.GetFiles(exportDir).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public async Task ExportAsSnippets_ReadsBackAsTheSameStories()
     {
         using var source = new EmptyNewsPortalFactory();
@@ -242,8 +316,8 @@ public sealed class ImportServiceTests(EmptyNewsPortalFactory factory) : IClassF
         Assert.False(report.HasRejections, report.ToString());
         Assert.Equal(2, report.Imported);
         Assert.Equal(
-            (await Snapshot(source)).Select(a => a with { CreatedAtUtc = default, UpdatedAtUtc = default }),
-            (await Snapshot(fresh)).Select(a => a with { CreatedAtUtc = default, UpdatedAtUtc = default }));
+            (await Snapshot(source)).Select(a => a with { CreatedAtUtc = default, UpdatedAtUtc = default, PublishAtUtc = default }),
+            (await Snapshot(fresh)).Select(a => a with { CreatedAtUtc = default, UpdatedAtUtc = default, PublishAtUtc = default }));
     }
 
     private static Task<List<ArticleSnapshot>> Snapshot(NewsPortalFactory portal) => portal.WithDbAsync(async db =>
@@ -261,17 +335,22 @@ public sealed class ImportServiceTests(EmptyNewsPortalFactory factory) : IClassF
             a.OriginalUrl,
             a.CreatedAtUtc,
             a.UpdatedAtUtc,
+            a.Status,
+            a.PublishAtUtc,
+            a.DeletedAtUtc,
+            a.CorrectionNote,
             Categories = a.Categories.Select(c => c.Name).OrderBy(n => n).ToList(),
             Sources = a.Sources.Select(s => s.Name).OrderBy(n => n).ToList(),
         }).ToListAsync())
         .Select(a => new ArticleSnapshot(
             a.Title, a.Slug, a.Dateline, a.Body, a.Lede, a.PublishedOn, a.DocumentDate, a.Language, a.Site, a.OriginalUrl, a.CreatedAtUtc, a.UpdatedAtUtc,
-            string.Join("|", a.Categories), string.Join("|", a.Sources)))
+            a.Status, a.PublishAtUtc, a.DeletedAtUtc, a.CorrectionNote, string.Join("|", a.Categories), string.Join("|", a.Sources)))
         .ToList());
 
     private sealed record ArticleSnapshot(
         string Title, string Slug, string? Dateline, string Body, string Lede, DateOnly PublishedOn, DateTime? DocumentDate, string Language,
-        string? Site, string? OriginalUrl, DateTime CreatedAtUtc, DateTime UpdatedAtUtc, string Categories, string Sources);
+        string? Site, string? OriginalUrl, DateTime CreatedAtUtc, DateTime UpdatedAtUtc, ArticleStatus Status, DateTime? PublishAtUtc,
+        DateTime? DeletedAtUtc, string? CorrectionNote, string Categories, string Sources);
 }
 
 /// <summary>An app with small import limits, so each limit can be crossed cheaply.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using NewsPortal.Tests.Infrastructure;
 
 namespace NewsPortal.Tests.Search;
@@ -114,14 +115,16 @@ public sealed class SearchTests(SearchFixture factory) : IClassFixture<SearchFix
     }
 
     [Theory]
-    [InlineData("", null)]
-    [InlineData("   ", null)]
-    [InlineData("\"unclosed phrase", "A quotation mark was not closed")]
-    [InlineData("-talks", "Add a word to search for")]
-    [InlineData("before:yesterday talks", "'before:' needs a date written as 2026-01-31")]
-    [InlineData("AND OR NOT ( ) * ^ NEAR(", null)]
-    [InlineData("talks\" OR \"1\"=\"1", null)]
-    public async Task OddOrMalformedQueries_GetAMessageOrResults_NeverA500(string q, string? message)
+    [InlineData("", null, new string[0])]
+    [InlineData("   ", null, new string[0])]
+    [InlineData("\"unclosed phrase", "A quotation mark was not closed", new string[0])]
+    [InlineData("-talks", "Add a word to search for", new string[0])]
+    [InlineData("before:yesterday talks", "'before:' needs a date written as 2026-01-31", new[] { "Storm closes schools", "Markets steady as talks drag on", "Ceasefire talks resume in Istanbul" })]
+    [InlineData("AND OR NOT ( ) * ^ NEAR(", null, new string[0])]
+    [InlineData("talks\" OR \"1\"=\"1", null, new string[0])]
+    [InlineData("swap* ^prisoner", null, new[] { "Ceasefire talks resume in Istanbul", "Prisoner swap completed" })]
+    [InlineData("talks) (storm", null, new[] { "Storm closes schools" })]
+    public async Task OddOrMalformedQueries_GetAMessageOrResults_NeverA500(string q, string? message, string[] titles)
     {
         var page = await factory.CreateClient().GetDocumentAsync($"/search?q={Uri.EscapeDataString(q)}");
 
@@ -130,7 +133,27 @@ public sealed class SearchTests(SearchFixture factory) : IClassFixture<SearchFix
             Assert.Contains(message, page.TextOf(".notice"));
         }
 
+        Assert.DoesNotContain("could not be run", page.QuerySelector(".notice")?.TextContent ?? "");
+        Assert.Equal(titles.Order(), page.TextsOf(".search-results h2").Order());
         Assert.NotNull(page.QuerySelector("form[role=search] input[name=q]"));
+    }
+
+    [Fact]
+    public async Task NoQueryAnyoneTypes_BreaksTheFullTextSyntax()
+    {
+        // Words, FTS5 operators and punctuation thrown together at random: every query runs, none is refused by the index.
+        string[] pieces = ["talks", "swap", "\"", "(", ")", "*", "^", ":", "-", "+", "NEAR", "AND", "OR", "NOT", "{", "}", "'", ",", "source:", "category:", "lang:", "é", "\u0301", "ß", "🙂", "\\", "/", ".", "NEAR/2"];
+        var random = new Random(20261130);
+        await using var scope = factory.Services.CreateAsyncScope();
+        var search = scope.ServiceProvider.GetRequiredService<NewsPortal.Web.Search.SearchService>();
+        for (var i = 0; i < 400; i++)
+        {
+            var q = string.Join(random.Next(3) == 0 ? "" : " ", Enumerable.Range(0, random.Next(1, 8)).Select(_ => pieces[random.Next(pieces.Length)]));
+
+            var results = await search.SearchAsync(NewsPortal.Web.Search.SearchQuery.Parse(q), 1);
+
+            Assert.True(results.Problem is null || !results.Problem.Contains("could not be run", StringComparison.Ordinal), $"'{q}': {results.Problem}");
+        }
     }
 
     [Fact]

@@ -76,6 +76,41 @@ public sealed class WebhookDeliveryTests(WebhookFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task ImportedStories_AnnounceWhatReadersNowSee_OnceEach_AndAnUnchangedImportNothing()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var admin = await factory.SignedInClientAsync(Roles.Admin);
+        await admin.RegisterWebhookAsync(receiver.Url);
+        using var input = new TempFolder();
+        const string Headers = "Show on website : [x](https://example.org/imported-announced)\n\nexample.org";
+
+        await factory.ImportAsync(input.Write("first.txt", TempFolder.Snippet("Imported and announced", "First text.", Headers)));
+        await factory.ImportAsync(input.Write("again.txt", TempFolder.Snippet("Imported and announced", "First text.", Headers)));
+        await factory.ImportAsync(input.Write("draft.jsonl", """{"title":"Imported as a draft","publishedOn":"2026-03-01","body":"Quiet.","status":"Draft"}"""));
+        await factory.SendDueAsync();
+        await factory.ImportAsync(input.Write("changed.txt", TempFolder.Snippet("Imported and announced", "Changed text.", Headers)));
+        await factory.SendDueAsync();
+
+        Assert.Equal(["article.published", "article.updated"], receiver.Requests.Select(EventOf));
+    }
+
+    [Fact]
+    public async Task RestoringADeletedStory_AnnouncesItsPublicationAgain()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var admin = await factory.SignedInClientAsync(Roles.Admin);
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        await admin.RegisterWebhookAsync(receiver.Url);
+        var editUrl = await editor.WriteStoryAsync("Deleted then restored", "Published");
+        var id = editUrl.Split('/')[^1];
+        await editor.SubmitFormAsync(editUrl, new Dictionary<string, string?>(), "form[action*='handler=Delete']");
+        await admin.SubmitFormAsync("/admin?status=deleted", new Dictionary<string, string?>(), $"form[action*='id={id}']");
+        await factory.SendDueAsync();
+
+        Assert.Equal(["article.published", "article.unpublished", "article.published"], receiver.Requests.Select(EventOf));
+    }
+
+    [Fact]
     public async Task SavingADraftAsADraft_SendsNothing()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
