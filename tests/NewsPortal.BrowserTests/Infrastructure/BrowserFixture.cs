@@ -40,14 +40,19 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
-    /// <summary>A fresh context on the app; <paramref name="signedIn"/> carries the admin's session cookie.</summary>
-    public async Task<IBrowserContext> NewContextAsync(ColorScheme colorScheme = ColorScheme.Light, bool signedIn = false, int width = 1280, int height = 800)
+    /// <summary>
+    /// A fresh context on the app; <paramref name="signedIn"/> carries the admin's session cookie.
+    /// <paramref name="bypassContentSecurityPolicy"/> is for tools the tests inject (axe-core), never for the app's own pages.
+    /// </summary>
+    public async Task<IBrowserContext> NewContextAsync(
+        ColorScheme colorScheme = ColorScheme.Light, bool signedIn = false, int width = 1280, int height = 800, bool bypassContentSecurityPolicy = false)
     {
         var options = new BrowserNewContextOptions
         {
             BaseURL = Server.BaseAddress.ToString(),
             ColorScheme = colorScheme,
             ViewportSize = new() { Width = width, Height = height },
+            BypassCSP = bypassContentSecurityPolicy,
         };
         if (signedIn)
         {
