@@ -110,13 +110,20 @@ public static partial class SnippetParser
         return DateTime.TryParseExact(normalized, DateTimeFormats, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out dateTime);
     }
 
+    /// <summary>
+    /// Reads one line of the header block, or returns false where the story begins. A line that opens with a label
+    /// word but is a sentence ("Published on Monday, the ministry said…", "Sources close to the talks said…") and
+    /// is not that header's kind of value begins the story; one that is neither is reported with its line.
+    /// </summary>
     private static bool ReadHeaderLine(string line, int lineNumber, Header header, Action<int, string> problem)
     {
-        if (PublishedLabel().Match(line) is { Success: true } published && header.First("published"))
+        var sentence = IsSentence(line);
+        if (PublishedLabel().Match(line) is { Success: true } published && header.First("published")
+            && (!sentence || TryParseDate(published.Groups["value"].Value.Trim().TrimEnd('.'), out _)))
         {
             var value = published.Groups["value"].Value.Trim();
             header.PublishedSeen = true;
-            if (TryParseDate(value, out var date))
+            if (TryParseDate(value.TrimEnd('.'), out var date))
             {
                 header.PublishedOn = date;
             }
@@ -125,7 +132,7 @@ public static partial class SnippetParser
                 problem(lineNumber, $"'Published on' date '{value}' is not a real date; write it as June 2, 2025, 2 June 2025 or 2025-06-02");
             }
         }
-        else if (DocumentDateLabel().Match(line) is { Success: true } documentDate && header.First("document date"))
+        else if (DocumentDateLabel().Match(line) is { Success: true } documentDate && !sentence && header.First("document date"))
         {
             var value = documentDate.Groups["value"].Value.Trim();
             if (TryParseDateTime(value, out var when))
@@ -137,19 +144,19 @@ public static partial class SnippetParser
                 problem(lineNumber, $"'Document Date' '{value}' is not a real date and time; write it as Sat, Mar 28 2026 08:51:11 am or 2026-03-28T08:51:11");
             }
         }
-        else if (CategoryLabel().Match(line) is { Success: true } categories && header.First("category"))
+        else if (CategoryLabel().Match(line) is { Success: true } categories && !sentence && header.First("category"))
         {
             header.Categories = SplitNames(categories.Groups["value"].Value, CategorySeparators());
         }
-        else if (LinkLabel().Match(line) is { Success: true } link && header.First("link"))
+        else if (LinkLabel().Match(line) is { Success: true } link && !(sentence && !link.Groups["value"].Value.Contains("://", StringComparison.Ordinal)) && header.First("link"))
         {
             header.OriginalUrl = ReadLink(link.Groups["value"].Value, lineNumber, problem);
         }
-        else if (SourcesLabel().Match(line) is { Success: true } sources && header.First("sources"))
+        else if (SourcesLabel().Match(line) is { Success: true } sources && !sentence && header.First("sources"))
         {
             header.Sources = SplitNames(sources.Groups["value"].Value, SourceSeparators());
         }
-        else if (LanguageLabel().Match(line) is { Success: true } language && header.First("language"))
+        else if (LanguageLabel().Match(line) is { Success: true } language && !(sentence && LanguageTagFor(language.Groups["value"].Value) is null) && header.First("language"))
         {
             var value = language.Groups["value"].Value.Trim();
             header.Language = LanguageTagFor(value) ?? (SnippetRules.IsLanguageTag(value) ? value : null);
@@ -245,6 +252,10 @@ public static partial class SnippetParser
 
         return joined;
     }
+
+    /// <summary>A line of prose: five words or more, ending as a sentence ends.</summary>
+    private static bool IsSentence(string line)
+        => line.Length > 0 && ".!?…".Contains(line[^1], StringComparison.Ordinal) && line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length >= 5;
 
     private static bool EndsSentence(string paragraph) => paragraph.Length > 0 && ".!?…:;\"”’')]»*_`".Contains(paragraph[^1], StringComparison.Ordinal);
 

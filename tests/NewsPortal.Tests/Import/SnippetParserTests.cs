@@ -176,6 +176,28 @@ public sealed class SnippetParserToleranceTests
         Assert.Equal("Nothing happened today.", snippet.Body);
     }
 
+    [Theory]
+    [InlineData("Published on Monday, the ministry said the talks had failed.")]
+    [InlineData("Published reports put the toll far higher than officials said.")]
+    [InlineData("Sources close to the talks said a deal was near.")]
+    [InlineData("Source material for the report came from three agencies.")]
+    [InlineData("Language: officials used Russian throughout the talks.")]
+    [InlineData("Category: the storm was rated a category four hurricane.")]
+    [InlineData("Categories of weapons covered by the deal were not named.")]
+    [InlineData("Link: investigators found a link between the two attacks.")]
+    [InlineData("Document Date: the leaked memo was dated two weeks earlier.")]
+    public void AStoryOpeningWithALabelWord_IsTheStory_NotAHeader(string opening)
+    {
+        var snippet = Parse($"Talks collapse in Geneva\n\nPublished on May 9, 2026\n\n{opening}\n\nThe delegations left on Tuesday.");
+
+        Assert.Equal(new DateOnly(2026, 5, 9), snippet.PublishedOn);
+        Assert.Equal($"{opening}\n\nThe delegations left on Tuesday.", snippet.Body);
+        Assert.Empty(snippet.Sources);
+        Assert.Empty(snippet.Categories);
+        Assert.Null(snippet.OriginalUrl);
+        Assert.Null(snippet.DocumentDate);
+    }
+
     [Fact]
     public void BodyOpeningLikeAHeaderLine_AfterThatHeader_IsTheBody()
     {
