@@ -13,6 +13,7 @@ public class Article
     public const int SiteMaxLength = 253;
     public const int UrlMaxLength = 2048;
     public const int CorrectionMaxLength = 1000;
+    public const int LicenseMaxLength = 100;
 
     public int Id { get; set; }
 
@@ -85,6 +86,9 @@ public class Article
             UrlKey = MatchKeys.ForUrl(value, OriginalUrl);
         }
     }
+
+    /// <summary>The licence the text comes under, such as "CC BY-SA 4.0", when its source names one.</summary>
+    public string? License { get; set; }
 
     /// <summary>The "Show on website" link, or null when the snippet has none.</summary>
     public string? OriginalUrl

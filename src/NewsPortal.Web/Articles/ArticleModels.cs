@@ -36,6 +36,9 @@ public sealed record ArticleDetails(
     IReadOnlyList<NamedLink> Categories,
     IReadOnlyList<NamedLink> Sources)
 {
+    /// <summary>The licence the text comes under, and where it is written out; null when the source names none.</summary>
+    public License? License { get; init; }
+
     /// <summary>Minutes to read the body at 200 words a minute, rounded up.</summary>
     public int ReadingMinutes { get; init; } = 1;
 

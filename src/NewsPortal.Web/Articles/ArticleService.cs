@@ -130,6 +130,7 @@ public sealed class ArticleService(NewsDbContext db, MarkdownRenderer markdown, 
                 a.OriginalUrl,
                 a.UpdatedAtUtc,
                 a.CorrectionNote,
+                a.License,
                 a.Status,
                 a.PublishAtUtc,
                 a.DeletedAtUtc,
@@ -160,6 +161,7 @@ public sealed class ArticleService(NewsDbContext db, MarkdownRenderer markdown, 
             {
                 ReadingMinutes = Math.Max(1, (int)Math.Ceiling(WordCount(article.Body) / 200.0)),
                 SortKey = article.SortKey,
+                License = License.From(article.License),
             },
             Gone: false);
     }

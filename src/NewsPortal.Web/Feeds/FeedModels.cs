@@ -28,6 +28,9 @@ public sealed record FeedItem(
 {
     /// <summary>The cache tags of a feed carrying this entry: its story and the names it shows.</summary>
     public IReadOnlyList<string> CacheTags { get; init; } = [];
+
+    /// <summary>The licence its text comes under (Atom <c>rights</c>), when its source names one.</summary>
+    public string? License { get; init; }
 }
 
 /// <summary>Who an entry is credited to (for articles, their sources) and the page about them.</summary>

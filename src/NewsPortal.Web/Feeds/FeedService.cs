@@ -23,7 +23,7 @@ public sealed class FeedService(
     // The body only when it was stored before bodies were kept rendered.
     private const string FeedColumns = """
         a."Id", a."SortKey", a."Title", a."Slug", a."Dateline", a."BodyHtml", CASE WHEN a."BodyHtml" IS NULL THEN a."Body" END AS "Body",
-        a."Language", a."PublishAtUtc", a."CreatedAtUtc", a."UpdatedAtUtc"
+        a."Language", a."PublishAtUtc", a."CreatedAtUtc", a."UpdatedAtUtc", a."License"
         """;
 
     public const string JsonFeedVersion = "https://jsonfeed.org/version/1.1";
@@ -76,6 +76,7 @@ public sealed class FeedService(
             {
                 CacheTags = [Caching.CacheTags.Article(a.Id), .. names.CategoriesOf(a.Id).Select(c => Caching.CacheTags.Category(c.Id)),
                     .. names.SourcesOf(a.Id).Select(s => Caching.CacheTags.Source(s.Id))],
+                License = a.License,
             };
         })];
     }
@@ -131,6 +132,7 @@ public sealed class FeedService(
         var entry = new SyndicationItem(Clean(item.Title), SyndicationContent.CreateHtmlContent(Clean(item.ContentHtml)), item.Url, item.Id, item.Updated)
         {
             PublishDate = item.Published,
+            Copyright = item.License is { } license ? new TextSyndicationContent(Clean(license)) : null,
         };
         foreach (var category in item.Categories)
         {
@@ -194,7 +196,7 @@ public sealed class FeedService(
 
     private sealed record FeedRow(
         int Id, long SortKey, string Title, string Slug, string? Dateline, string? BodyHtml, string? Body, string Language,
-        DateTime? PublishAtUtc, DateTime CreatedAtUtc, DateTime UpdatedAtUtc);
+        DateTime? PublishAtUtc, DateTime CreatedAtUtc, DateTime UpdatedAtUtc, string? License);
 
     private sealed record JsonFeed(
         string Version,

@@ -265,6 +265,7 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
         article.Language = language;
         article.Site = document.Site;
         article.OriginalUrl = document.OriginalUrl;
+        article.License = document.License;
     }
 
     /// <summary>A record that carries a status (an export) brings the story's status, publish time, deletion and correction note with it.</summary>
@@ -292,6 +293,7 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
             && article.Language == language
             && article.Site == document.Site
             && article.OriginalUrl == document.OriginalUrl
+            && article.License == document.License
             && article.Categories.Select(c => c.NameKey).ToHashSet().SetEquals(document.Categories.Select(NameKey.For))
             && article.Sources.Select(s => s.NameKey).ToHashSet().SetEquals(document.Sources.Select(NameKey.For));
 

@@ -56,6 +56,7 @@ public sealed class ExportService(NewsDbContext db, ILogger<ExportService> logge
                         PublishAtUtc = a.PublishAtUtc,
                         DeletedAtUtc = a.DeletedAtUtc,
                         CorrectionNote = a.CorrectionNote,
+                        License = a.License,
                     },
                 })
                 .AsSplitQuery()

@@ -11,7 +11,7 @@ namespace NewsPortal.Web.Import;
 /// (Markdown). Optional: <c>slug</c>, <c>dateline</c>, <c>documentDate</c> (local time as written, yyyy-MM-ddTHH:mm:ss),
 /// <c>language</c> (BCP 47), <c>site</c>, <c>originalUrl</c>, <c>categories</c>, <c>sources</c>, <c>status</c>
 /// (Draft, Scheduled, Published or Unpublished; Published when left out), <c>publishAt</c>, <c>deletedAt</c>,
-/// <c>correctionNote</c>,
+/// <c>correctionNote</c>, <c>license</c>,
 /// <c>createdAt</c> and <c>updatedAt</c> (UTC). Unknown fields are refused, so a misspelt one is not silently lost.
 /// </summary>
 public static class JsonLines
@@ -46,6 +46,7 @@ public static class JsonLines
                 PublishAt = document.PublishAtUtc,
                 DeletedAt = document.DeletedAtUtc,
                 CorrectionNote = document.CorrectionNote,
+                License = document.License,
             },
             Options);
 
@@ -99,6 +100,7 @@ public static class JsonLines
             PublishAtUtc = AsUtc(record.PublishAt),
             DeletedAtUtc = AsUtc(record.DeletedAt),
             CorrectionNote = record.CorrectionNote,
+            License = record.License,
         };
     }
 
@@ -148,5 +150,6 @@ public static class JsonLines
         public DateTime? PublishAt { get; init; }
         public DateTime? DeletedAt { get; init; }
         public string? CorrectionNote { get; init; }
+        public string? License { get; init; }
     }
 }

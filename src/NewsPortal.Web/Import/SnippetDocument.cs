@@ -29,6 +29,9 @@ public sealed record SnippetDocument(
     public DateTime? DeletedAtUtc { get; init; }
     public string? CorrectionNote { get; init; }
 
+    /// <summary>The licence the text comes under ("CC BY-SA 4.0"), from a <c>License:</c> header or a <c>license</c> field.</summary>
+    public string? License { get; init; }
+
     /// <summary>The body's paragraphs: Markdown blocks separated by a blank line.</summary>
     public IReadOnlyList<string> Paragraphs => Body.Split("\n\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

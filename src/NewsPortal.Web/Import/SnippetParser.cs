@@ -55,10 +55,22 @@ public static partial class SnippetParser
         var header = new Header();
         for (index = SkipBlank(lines, index); index < lines.Count; index = SkipBlank(lines, index + 1))
         {
-            if (!ReadHeaderLine(lines[index].Trim(), index + 1, header, Problem))
+            if (ReadHeaderLine(lines[index].Trim(), index + 1, header, Problem))
             {
-                break;
+                continue;
             }
+
+            // A label this importer does not know, with headers after it, is still the header block: never story.
+            var next = SkipBlank(lines, index + 1);
+            if (UnknownLabel().Match(lines[index].Trim()) is { Success: true } unknown && !IsSentence(lines[index].Trim())
+                && next < lines.Count && LooksLikeHeader(lines[next].Trim()))
+            {
+                Problem(index + 1, $"'{unknown.Groups["label"].Value}:' is not a header this importer reads (Published on, Document Date, Category, "
+                    + "Show on website, Sources, Language, Site, License); remove it or put it in the story below the headers");
+                continue;
+            }
+
+            break;
         }
 
         var bodyLine = Math.Min(index, lines.Count) + 1;
@@ -93,7 +105,10 @@ public static partial class SnippetParser
         var language = header.Language ?? header.Categories.Select(LanguageTagFor).FirstOrDefault(tag => tag is not null);
         var document = new SnippetDocument(
             title, header.PublishedOn!.Value, header.DocumentDate, language, header.Categories,
-            header.OriginalUrl, header.Site, header.Sources, dateline, string.Join("\n\n", paragraphs));
+            header.OriginalUrl, header.Site, header.Sources, dateline, string.Join("\n\n", paragraphs))
+        {
+            License = header.License,
+        };
         return new SnippetParseResult(document, problems);
     }
 
@@ -164,6 +179,10 @@ public static partial class SnippetParser
             {
                 problem(lineNumber, $"'Language' '{value}' is neither a language name nor a BCP 47 tag such as en or tr");
             }
+        }
+        else if (LicenseLabel().Match(line) is { Success: true } license && !sentence && header.First("license"))
+        {
+            header.License = license.Groups["value"].Value.Trim();
         }
         else if (SiteLabel().Match(line) is { Success: true } site && header.First("site"))
         {
@@ -326,7 +345,18 @@ public static partial class SnippetParser
         public string? Site { get; set; }
         public List<string> Sources { get; set; } = [];
         public string? Language { get; set; }
+        public string? License { get; set; }
     }
+
+    private static bool LooksLikeHeader(string line)
+        => PublishedLabel().IsMatch(line) || DocumentDateLabel().IsMatch(line) || CategoryLabel().IsMatch(line) || LinkLabel().IsMatch(line)
+            || SourcesLabel().IsMatch(line) || LanguageLabel().IsMatch(line) || LicenseLabel().IsMatch(line) || SiteLabel().IsMatch(line) || BareSite().IsMatch(line);
+
+    [GeneratedRegex(@"^licen[cs]e\s*:\s*(?<value>.+)$", RegexOptions.IgnoreCase)]
+    private static partial Regex LicenseLabel();
+
+    [GeneratedRegex(@"^(?<label>\p{L}[\p{L}\p{M} ]{0,30}?)\s*:\s*\S")]
+    private static partial Regex UnknownLabel();
 
     [GeneratedRegex(@"^\s*title\s*:\s*", RegexOptions.IgnoreCase)]
     private static partial Regex TitleLabel();

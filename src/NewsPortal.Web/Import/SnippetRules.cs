@@ -32,6 +32,7 @@ public static partial class SnippetRules
         Body = Text.Clean(document.Body).Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Trim() is var body && Text.HasVisibleText(body) ? body : "",
         Slug = Optional(document.Slug),
         CorrectionNote = Optional(document.CorrectionNote),
+        License = Optional(document.License),
     };
 
     /// <summary>Each way the (normalized) story breaks a rule, as a sentence naming the field and the limit.</summary>
@@ -54,6 +55,11 @@ public static partial class SnippetRules
         else if (bodyBytes > limits.MaxBodyBytes)
         {
             yield return $"the body is {bodyBytes:N0} bytes; the limit is {limits.MaxBodyBytes:N0} (Import:MaxBodyBytes)";
+        }
+
+        if (document.License is { Length: > Article.LicenseMaxLength })
+        {
+            yield return $"the licence is longer than {Article.LicenseMaxLength} characters";
         }
 
         if (document.CorrectionNote is { Length: > Article.CorrectionMaxLength })

@@ -252,7 +252,7 @@ public sealed class ImportServiceTests(EmptyNewsPortalFactory factory) : IClassF
             {"title":"Status draft","publishedOn":"2025-01-05","body":"Not yet.","status":"Draft"}
             {"title":"Status scheduled","publishedOn":"2025-01-05","body":"Later.","status":"Scheduled","publishAt":"2099-01-01T08:00:00Z"}
             {"title":"Status unpublished","publishedOn":"2025-01-05","body":"Taken down.","status":"Unpublished","publishAt":"2025-01-05T10:00:00Z"}
-            {"title":"Status deleted","publishedOn":"2025-01-05","body":"Withdrawn.","status":"Published","publishAt":"2025-01-05T10:00:00Z","deletedAt":"2025-02-01T09:00:00Z","correctionNote":"Withdrawn after a complaint."}
+            {"title":"Status deleted","publishedOn":"2025-01-05","body":"Withdrawn.","status":"Published","publishAt":"2025-01-05T10:00:00Z","deletedAt":"2025-02-01T09:00:00Z","correctionNote":"Withdrawn after a complaint.","license":"CC BY 2.5"}
             """));
         var exportDir = Path.Combine(_input.Path, "statuses-export");
         await using (var scope = source.Services.CreateAsyncScope())
@@ -271,6 +271,7 @@ public sealed class ImportServiceTests(EmptyNewsPortalFactory factory) : IClassF
             [ArticleStatus.Published, ArticleStatus.Draft, ArticleStatus.Published, ArticleStatus.Scheduled, ArticleStatus.Unpublished],
             copy.Select(a => a.Status));
         Assert.Equal("Withdrawn after a complaint.", copy.Single(a => a.DeletedAtUtc is not null).CorrectionNote);
+        Assert.Equal("CC BY 2.5", copy.Single(a => a.DeletedAtUtc is not null).License);
         Assert.Equal(HttpStatusCode.OK, (await reader.GetAsync("/articles/status-published")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await reader.GetAsync("/articles/status-draft")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await reader.GetAsync("/articles/status-scheduled")).StatusCode);
@@ -339,18 +340,19 @@ public sealed class ImportServiceTests(EmptyNewsPortalFactory factory) : IClassF
             a.PublishAtUtc,
             a.DeletedAtUtc,
             a.CorrectionNote,
+            a.License,
             Categories = a.Categories.Select(c => c.Name).OrderBy(n => n).ToList(),
             Sources = a.Sources.Select(s => s.Name).OrderBy(n => n).ToList(),
         }).ToListAsync())
         .Select(a => new ArticleSnapshot(
             a.Title, a.Slug, a.Dateline, a.Body, a.Lede, a.PublishedOn, a.DocumentDate, a.Language, a.Site, a.OriginalUrl, a.CreatedAtUtc, a.UpdatedAtUtc,
-            a.Status, a.PublishAtUtc, a.DeletedAtUtc, a.CorrectionNote, string.Join("|", a.Categories), string.Join("|", a.Sources)))
+            a.Status, a.PublishAtUtc, a.DeletedAtUtc, a.CorrectionNote, a.License, string.Join("|", a.Categories), string.Join("|", a.Sources)))
         .ToList());
 
     private sealed record ArticleSnapshot(
         string Title, string Slug, string? Dateline, string Body, string Lede, DateOnly PublishedOn, DateTime? DocumentDate, string Language,
         string? Site, string? OriginalUrl, DateTime CreatedAtUtc, DateTime UpdatedAtUtc, ArticleStatus Status, DateTime? PublishAtUtc,
-        DateTime? DeletedAtUtc, string? CorrectionNote, string Categories, string Sources);
+        DateTime? DeletedAtUtc, string? CorrectionNote, string? License, string Categories, string Sources);
 }
 
 /// <summary>An app with small import limits, so each limit can be crossed cheaply.</summary>

@@ -198,6 +198,29 @@ public sealed class SnippetParserToleranceTests
         Assert.Null(snippet.DocumentDate);
     }
 
+    [Theory]
+    [InlineData("License: CC BY-SA 4.0")]
+    [InlineData("Licence: CC BY-SA 4.0")]
+    public void ALicenseLine_InTheHeader_IsRead_AndTheSourcesAfterItToo(string licenseLine)
+    {
+        var snippet = Parse($"Floods hit the valley\n\nPublished on May 9, 2026\n\nen.wikipedia.org\n\n{licenseLine}\n\nSources Reuters, AP\n\nRivers rose overnight.");
+
+        Assert.Equal("CC BY-SA 4.0", snippet.License);
+        Assert.Equal(["Reuters", "AP"], snippet.Sources);
+        Assert.Equal("Rivers rose overnight.", snippet.Body);
+    }
+
+    [Fact]
+    public void AnUnknownHeader_BeforeOtherHeaders_IsReportedWithItsLine_NotTakenForTheStory()
+    {
+        var result = SnippetParser.Parse("Floods hit the valley\n\nPublished on May 9, 2026\n\nRights: all reserved\n\nSources Reuters\n\nRivers rose overnight.", "floods.txt");
+
+        Assert.False(result.Succeeded);
+        var problem = Assert.Single(result.Problems);
+        Assert.Equal(5, problem.Line);
+        Assert.StartsWith("'Rights:' is not a header this importer reads", problem.Reason);
+    }
+
     [Fact]
     public void BodyOpeningLikeAHeaderLine_AfterThatHeader_IsTheBody()
     {

@@ -347,6 +347,10 @@ namespace NewsPortal.Web.Data.Migrations
                         .HasMaxLength(320)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("License")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("Listed")
                         .HasColumnType("INTEGER");
 
