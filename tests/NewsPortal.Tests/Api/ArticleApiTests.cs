@@ -156,6 +156,47 @@ public sealed class ArticleApiTests(EditorialFactory factory) : IClassFixture<Ed
     }
 
     [Fact]
+    public async Task AnEdit_ChangesTheETagOfEveryListShowingTheStory_AndTheOldOneGetsTheNewBody()
+    {
+        var editor = await factory.TokenClientAsync(Roles.Editor);
+        var reader = factory.CreateClient();
+        using var created = await editor.PostAsJsonAsync("/api/v1/articles", new
+        {
+            title = "Zebras cross the river",
+            body = "Zebras crossed the river at dawn.",
+            publishedOn = "2026-03-02",
+            categories = new[] { "ETag wildlife" },
+            sources = new[] { "ETag Agency" },
+            status = "Published",
+        });
+        var urls = new[] { "/api/v1/articles", "/api/v1/articles/zebras-cross-the-river", "/api/v1/categories", "/api/v1/sources", "/api/v1/search?q=zebras" };
+        var before = new List<System.Net.Http.Headers.EntityTagHeaderValue>();
+        foreach (var url in urls)
+        {
+            using var response = await reader.GetAsync(url);
+            before.Add(response.Headers.ETag!);
+        }
+
+        using var edited = await editor.PutAsJsonAsync("/api/v1/articles/zebras-cross-the-river", new
+        {
+            body = "Zebras crossed the road at noon.",
+            categories = new[] { "ETag wildlife", "ETag roads" },
+            sources = new[] { "ETag Agency", "ETag Wire" },
+            version = (await JsonAsync(created)).GetProperty("version").GetInt32(),
+        });
+
+        Assert.Equal(HttpStatusCode.OK, edited.StatusCode);
+        for (var i = 0; i < urls.Length; i++)
+        {
+            using var conditional = new HttpRequestMessage(HttpMethod.Get, urls[i]) { Headers = { IfNoneMatch = { before[i] } } };
+            using var response = await reader.SendAsync(conditional);
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.NotEqual(before[i], response.Headers.ETag);
+        }
+    }
+
+    [Fact]
     public async Task Gets_CarryAnETag_AndAnswerIfNoneMatchWith304()
     {
         var reader = factory.CreateClient();

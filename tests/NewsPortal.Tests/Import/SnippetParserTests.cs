@@ -294,6 +294,14 @@ public sealed class SnippetParserToleranceTests
     }
 
     [Fact]
+    public void AShortLineOrAnAttribution_WithoutAFullStop_StaysAParagraphOfItsOwn()
+    {
+        var snippet = Parse("Title\n\nPublished on 2 June 2025\n\n\"We will be back next year,\" the organiser said.\n\n—Troy Roberts\n\nRead more\n\nTickets go on sale in May.");
+
+        Assert.Equal(["\"We will be back next year,\" the organiser said.", "—Troy Roberts", "Read more", "Tickets go on sale in May."], snippet.Paragraphs);
+    }
+
+    [Fact]
     public void SeveralBrokenParagraphs_AreEachJoined_ButListsAndHeadingsAreLeftAlone()
     {
         var snippet = Parse("Title\n\nPublished on 2 June 2025\n\nThe minister said the talks\n\nwould continue next week\n\nin Ankara.\n\nKey points:\n\n- first\n- second\n\nEnd of story.");

@@ -1,6 +1,10 @@
+using System.Data.Common;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using NewsPortal.Tests.Api;
 using NewsPortal.Tests.Infrastructure;
 using NewsPortal.Web.Accounts;
@@ -103,13 +107,32 @@ public sealed class BoundedWorkTests(WorstCaseStoreFactory factory) : IClassFixt
     }
 }
 
-/// <summary>The same store with a request time limit no request can meet.</summary>
+/// <summary>
+/// The same store grown slow: every statement a request sends takes five seconds (unless the request is stopped),
+/// against a time limit of a fifth of a second.
+/// </summary>
 public sealed class ImpatientFactory : WorstCaseStoreFactory
 {
     protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        builder.UseSetting("Portal:RequestTimeoutSeconds", "0.001");
+        builder.UseSetting("Portal:RequestTimeoutSeconds", "0.2");
+        builder.ConfigureTestServices(services => services.ConfigureDbContext<NewsPortal.Web.Data.NewsDbContext>(options => options.AddInterceptors(new SlowStore())));
+    }
+
+    private sealed class SlowStore : DbCommandInterceptor
+    {
+        public override async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
+            DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            // Only requests' statements can be cancelled; start-up and the fixture's import run at full speed.
+            if (cancellationToken.CanBeCanceled)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
+            }
+
+            return result;
+        }
     }
 }
 
