@@ -22,7 +22,7 @@ public static class StoreBackup
         await db.Database.ExecuteSqlRawAsync("VACUUM INTO {0}", [path], cancellationToken);
         await using var copy = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
         await copy.OpenAsync(cancellationToken);
-        return await ScalarAsync(copy, "SELECT count(*) FROM \"Articles\"", cancellationToken);
+        return await CountStoriesAsync(copy, cancellationToken);
     }
 
     /// <summary>
@@ -43,8 +43,8 @@ public static class StoreBackup
         long stories;
         try
         {
-            check = await TextAsync(backup, "PRAGMA integrity_check", cancellationToken);
-            stories = await ScalarAsync(backup, "SELECT count(*) FROM \"Articles\"", cancellationToken);
+            check = await ScalarAsync(backup, "PRAGMA integrity_check", cancellationToken) as string ?? "";
+            stories = await CountStoriesAsync(backup, cancellationToken);
         }
         catch (SqliteException ex)
         {
@@ -71,17 +71,13 @@ public static class StoreBackup
         return stories;
     }
 
-    private static async Task<long> ScalarAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    private static async Task<object?> ScalarAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        return await command.ExecuteScalarAsync(cancellationToken);
     }
 
-    private static async Task<string> TextAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return Convert.ToString(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) ?? "";
-    }
+    private static async Task<long> CountStoriesAsync(SqliteConnection connection, CancellationToken cancellationToken)
+        => (long)(await ScalarAsync(connection, "SELECT count(*) FROM \"Articles\"", cancellationToken))!;
 }

@@ -92,7 +92,7 @@ public sealed class FeedService(
     private byte[] WriteSyndication(FeedFormat format, FeedChannel channel, IReadOnlyList<FeedItem> items)
     {
         var atom = format == FeedFormat.Atom;
-        var feed = new SyndicationFeed(Clean(channel.Title), Clean(channel.Description), channel.PageUrl, channel.FeedUrl.AbsoluteUri, LastUpdated(items))
+        var feed = new SyndicationFeed(Text.Clean(channel.Title), Text.Clean(channel.Description), channel.PageUrl, channel.FeedUrl.AbsoluteUri, LastUpdated(items))
         {
             Language = channel.Language ?? SharedLanguage(items),
             Generator = SiteName,
@@ -107,7 +107,7 @@ public sealed class FeedService(
         if (atom)
         {
             // Atom needs an author on the feed or on every entry; the site stands in for stories that credit no source.
-            feed.Authors.Add(new SyndicationPerson(null, Clean(SiteName), null));
+            feed.Authors.Add(new SyndicationPerson(null, Text.Clean(SiteName), null));
         }
         else
         {
@@ -126,17 +126,18 @@ public sealed class FeedService(
         return stream.ToArray();
     }
 
+    // Text is cleaned on the way out too: one odd character stored before text was cleaned where it enters must not break a whole feed.
     private static SyndicationItem ToSyndicationItem(FeedItem item, bool atom)
     {
         // The HTML goes out as escaped text (Atom type="html", RSS description), never as markup of the feed itself.
-        var entry = new SyndicationItem(Clean(item.Title), SyndicationContent.CreateHtmlContent(Clean(item.ContentHtml)), item.Url, item.Id, item.Updated)
+        var entry = new SyndicationItem(Text.Clean(item.Title), SyndicationContent.CreateHtmlContent(Text.Clean(item.ContentHtml)), item.Url, item.Id, item.Updated)
         {
             PublishDate = item.Published,
-            Copyright = item.License is { } license ? new TextSyndicationContent(Clean(license)) : null,
+            Copyright = item.License is { } license ? new TextSyndicationContent(Text.Clean(license)) : null,
         };
         foreach (var category in item.Categories)
         {
-            entry.Categories.Add(new SyndicationCategory(Clean(category)));
+            entry.Categories.Add(new SyndicationCategory(Text.Clean(category)));
         }
 
         if (atom)
@@ -144,7 +145,7 @@ public sealed class FeedService(
             entry.AttributeExtensions.Add(new XmlQualifiedName("lang", XmlNamespace), item.Language);
             foreach (var author in item.Authors)
             {
-                entry.Authors.Add(new SyndicationPerson(null, Clean(author.Name), author.Url?.AbsoluteUri));
+                entry.Authors.Add(new SyndicationPerson(null, Text.Clean(author.Name), author.Url?.AbsoluteUri));
             }
         }
         else
@@ -152,7 +153,7 @@ public sealed class FeedService(
             // RSS's own <author> is an email address; sources are names, which Dublin Core's creator is for.
             foreach (var author in item.Authors)
             {
-                entry.ElementExtensions.Add("creator", DublinCore, Clean(author.Name));
+                entry.ElementExtensions.Add("creator", DublinCore, Text.Clean(author.Name));
             }
         }
 
@@ -163,23 +164,23 @@ public sealed class FeedService(
     {
         var feed = new JsonFeed(
             JsonFeedVersion,
-            Clean(channel.Title),
+            Text.Clean(channel.Title),
             channel.PageUrl.AbsoluteUri,
             channel.FeedUrl.AbsoluteUri,
-            Clean(channel.Description),
+            Text.Clean(channel.Description),
             channel.Language ?? SharedLanguage(items),
-            [new JsonFeedAuthor(Clean(SiteName), null)],
+            [new JsonFeedAuthor(Text.Clean(SiteName), null)],
             Hub is { } hub ? [new JsonFeedHub("WebSub", hub.AbsoluteUri)] : null,
             [.. items.Select(item => new JsonFeedItem(
                 item.Id,
                 item.Url.AbsoluteUri,
-                Clean(item.Title),
-                Clean(item.ContentHtml),
+                Text.Clean(item.Title),
+                Text.Clean(item.ContentHtml),
                 item.Published,
                 item.Updated,
                 item.Language,
-                item.Authors.Count > 0 ? [.. item.Authors.Select(a => new JsonFeedAuthor(Clean(a.Name), a.Url?.AbsoluteUri))] : null,
-                item.Categories.Count > 0 ? [.. item.Categories.Select(Clean)] : null))]);
+                item.Authors.Count > 0 ? [.. item.Authors.Select(a => new JsonFeedAuthor(Text.Clean(a.Name), a.Url?.AbsoluteUri))] : null,
+                item.Categories.Count > 0 ? [.. item.Categories.Select(Text.Clean)] : null))]);
         return JsonSerializer.SerializeToUtf8Bytes(feed, JsonFeedOptions);
     }
 
@@ -190,9 +191,6 @@ public sealed class FeedService(
         => items.Select(i => i.Language).Distinct(StringComparer.OrdinalIgnoreCase).Count() == 1 ? items[0].Language : null;
 
     private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
-
-    /// <summary>One odd character stored before text was cleaned where it enters must not break a whole feed.</summary>
-    private static string Clean(string text) => Text.Clean(text);
 
     private sealed record FeedRow(
         int Id, long SortKey, string Title, string Slug, string? Dateline, string? BodyHtml, string? Body, string Language,

@@ -39,7 +39,7 @@ public sealed class WebhookTargets(IReadOnlyList<IPNetwork> allowed)
         IPAddress[] addresses;
         try
         {
-            addresses = IPAddress.TryParse(uri.IdnHost.Trim('[', ']'), out var literal) ? [literal] : await Dns.GetHostAddressesAsync(uri.IdnHost, cancellationToken);
+            addresses = await ResolveAsync(uri.IdnHost, cancellationToken);
         }
         catch (SocketException)
         {
@@ -51,12 +51,14 @@ public sealed class WebhookTargets(IReadOnlyList<IPNetwork> allowed)
             : "Webhooks go to public addresses only: this one is on a loopback, private, link-local or otherwise internal network (an operator can allow one with Webhooks:AllowedNetworks).";
     }
 
+    private static async Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken)
+        => IPAddress.TryParse(host.Trim('[', ']'), out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, cancellationToken);
+
     /// <summary>Connects only to an allowed address of the host asked for; used as the webhook client's ConnectCallback.</summary>
     public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
         var endpoint = context.DnsEndPoint;
-        var addresses = IPAddress.TryParse(endpoint.Host.Trim('[', ']'), out var literal) ? [literal] : await Dns.GetHostAddressesAsync(endpoint.Host, cancellationToken);
-        var permitted = addresses.Where(IsAllowed).ToArray();
+        var permitted = (await ResolveAsync(endpoint.Host, cancellationToken)).Where(IsAllowed).ToArray();
         if (permitted.Length == 0)
         {
             throw new WebhookTargetRefusedException();

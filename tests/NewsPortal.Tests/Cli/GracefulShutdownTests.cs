@@ -94,23 +94,14 @@ public sealed class GracefulShutdownTests : IDisposable
 
     private static Process Start(string database, Uri address)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var site = address.ToString().TrimEnd('/');
+        var process = PortalCommand.Start(database, new Dictionary<string, string>
         {
-            WorkingDirectory = AppContext.BaseDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "NewsPortal.Web.dll"));
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add(address.ToString().TrimEnd('/'));
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["Portal__PublicBaseUrl"] = address.ToString().TrimEnd('/');
-        start.Environment["ConnectionStrings__NewsPortal"] = $"Data Source={database}";
-        start.Environment["Admin__Email"] = Email;
-        start.Environment["Admin__Password"] = Password;
-        start.Environment["Serilog__MinimumLevel__Default"] = "Warning";
-        var process = Process.Start(start)!;
+            ["Portal__PublicBaseUrl"] = site,
+            ["Admin__Email"] = Email,
+            ["Admin__Password"] = Password,
+            ["Serilog__MinimumLevel__Default"] = "Warning",
+        }, "--urls", site);
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();

@@ -7,7 +7,10 @@ public static class PortalCommand
 {
     public sealed record Result(int ExitCode, string Output, string Errors);
 
-    public static Process Start(string databasePath, params string[] args)
+    public static Process Start(string databasePath, params string[] args) => Start(databasePath, [], args);
+
+    /// <summary>Starts the binary with <paramref name="settings"/> in its environment (configuration keys with <c>__</c>), as an operator would.</summary>
+    public static Process Start(string databasePath, IEnumerable<KeyValuePair<string, string>> settings, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -24,6 +27,11 @@ public static class PortalCommand
 
         start.Environment["ConnectionStrings__NewsPortal"] = $"Data Source={databasePath}";
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key] = value;
+        }
+
         return Process.Start(start)!;
     }
 
