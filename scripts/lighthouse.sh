@@ -31,10 +31,20 @@ category=$(curl -s "$base$article" | grep -o 'href="/categories/[^"]*"' | head -
 failed=0
 for path in "/" "$article" "$category" "/search?q=istanbul"; do
     name=$(echo "$path" | tr -c 'a-zA-Z0-9\n' '-' | sed 's/^-*//; s/-*$//'); name=${name:-home}
-    scripts/lighthouse/node_modules/.bin/lighthouse "$base$path" --quiet --output=json --output-path="$out/$name.json" \
-        --only-categories=performance,accessibility,best-practices,seo \
-        --chrome-flags="--headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run" >/dev/null 2>&1 \
-        || { echo "lighthouse could not audit $path" >&2; failed=1; continue; }
+    # Chromium on a busy machine sometimes loses its DevTools connection; one more try tells that apart from a page
+    # that cannot be audited. Lighthouse's own output is kept next to the report.
+    audited=0
+    for attempt in 1 2; do
+        if scripts/lighthouse/node_modules/.bin/lighthouse "$base$path" --output=json --output-path="$out/$name.json" \
+            --only-categories=performance,accessibility,best-practices,seo \
+            --chrome-flags="--headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run" \
+            >"$out/$name.attempt$attempt.log" 2>&1; then
+            audited=1; break
+        fi
+        echo "lighthouse attempt $attempt on $path failed; its log: $out/$name.attempt$attempt.log" >&2
+        tail -n 5 "$out/$name.attempt$attempt.log" >&2 || true
+    done
+    [ "$audited" = 1 ] || { echo "lighthouse could not audit $path" >&2; failed=1; continue; }
     line=$(node -e '
         const r = require(process.argv[1]); const min = Number(process.argv[2]);
         const s = Object.values(r.categories).map(c => [c.id, c.score]);
