@@ -244,7 +244,8 @@ public sealed class ArticleAdminService(
         // Nothing is lost: the refused version is kept as a revision the editor can compare and restore.
         var refused = new ArticleSnapshot(
             document.Title, document.Dateline, document.Body, document.PublishedOn, document.DocumentDate, document.Language ?? current.Language,
-            document.Site, document.OriginalUrl, document.Categories, document.Sources, form.Status, form.PublishAtUtc, form.CorrectionNote);
+            document.Site, document.OriginalUrl, document.Categories, document.Sources, form.Status, form.PublishAtUtc, form.CorrectionNote,
+            document.License);
         var (id, slug, version) = (current.Id, current.Slug, current.Version);
         db.ChangeTracker.Clear();
         for (var attempt = 1; ; attempt++)
@@ -287,6 +288,7 @@ public sealed class ArticleAdminService(
         article.Language = document.Language ?? article.Language;
         article.Site = document.Site;
         article.OriginalUrl = document.OriginalUrl;
+        article.License = document.License;
         article.CorrectionNote = string.IsNullOrWhiteSpace(form.CorrectionNote) ? null : form.CorrectionNote.Trim();
         article.Status = form.Status;
         article.PublishAtUtc = form.Status switch

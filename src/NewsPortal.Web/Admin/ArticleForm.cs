@@ -37,6 +37,11 @@ public sealed class ArticleForm : IValidatableObject
     [Display(Name = "Original URL")]
     public string? OriginalUrl { get; set; }
 
+    /// <summary>The licence the text comes under, when it is someone else's ("CC BY-SA 4.0"); shown with the story.</summary>
+    [Display(Name = "Licence")]
+    [StringLength(Article.LicenseMaxLength, ErrorMessage = "The licence can be at most {1} characters long.")]
+    public string? License { get; set; }
+
     /// <summary>Category names separated by commas; new ones are created on saving.</summary>
     public string? Categories { get; set; }
 
@@ -117,6 +122,7 @@ public sealed class ArticleForm : IValidatableObject
         Language = article.Language,
         Site = article.Site,
         OriginalUrl = article.OriginalUrl,
+        License = article.License,
         Categories = string.Join(", ", article.Categories.Select(c => c.Name).Order(StringComparer.Ordinal)),
         Sources = string.Join(", ", article.Sources.Select(s => s.Name).Order(StringComparer.Ordinal)),
         Status = article.Status,
@@ -135,6 +141,7 @@ public sealed class ArticleForm : IValidatableObject
         Language = snapshot.Language,
         Site = snapshot.Site,
         OriginalUrl = snapshot.OriginalUrl,
+        License = snapshot.License,
         Categories = string.Join(", ", snapshot.Categories),
         Sources = string.Join(", ", snapshot.Sources),
         Status = snapshot.Status,
@@ -145,7 +152,10 @@ public sealed class ArticleForm : IValidatableObject
 
     /// <summary>The form as a story, cleaned the way imports are (NFC, no control characters, collapsed spaces).</summary>
     public SnippetDocument ToDocument() => SnippetRules.Normalize(new SnippetDocument(
-        Title, PublishedOn ?? default, DocumentDate, Language, CategoryNames, OriginalUrl, Site, SourceNames, Dateline, Body));
+        Title, PublishedOn ?? default, DocumentDate, Language, CategoryNames, OriginalUrl, Site, SourceNames, Dateline, Body)
+    {
+        License = License,
+    });
 
     private static List<string> SplitNames(string? value, params char[] separators)
         => value is null ? [] : [.. value.Split(separators, StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];

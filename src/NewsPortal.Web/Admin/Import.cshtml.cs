@@ -13,6 +13,9 @@ public sealed class ImportModel(ImportJobs jobs) : PageModel
     public ImportReport? Report => Job?.Report;
     public bool DryRun { get; private set; } = true;
 
+    /// <summary>A finished dry run whose files are still kept: the page offers to import them for real.</summary>
+    public bool CanConfirm => Job is { DryRun: true, Finished: true, Claimed: false, Report: not null };
+
     public IActionResult OnGet(Guid? job)
     {
         if (job is { } id)
@@ -40,15 +43,22 @@ public sealed class ImportModel(ImportJobs jobs) : PageModel
             return Page();
         }
 
-        var uploads = new List<(string Name, byte[] Content)>(files.Count);
-        foreach (var file in files)
+        var upload = await jobs.SaveAsync(files, cancellationToken);
+        var job = jobs.Start(upload, dryRun, User.Identity!.Name!);
+        return RedirectToPage(new { job = job.Id });
+    }
+
+    /// <summary>"Import for real" after a dry run: the same files, without choosing them again.</summary>
+    public IActionResult OnPostConfirm(Guid job)
+    {
+        if (jobs.Confirm(job, User.Identity!.Name!, out var refusal) is { } started)
         {
-            using var buffer = new MemoryStream();
-            await file.CopyToAsync(buffer, cancellationToken);
-            uploads.Add((Path.GetFileName(file.FileName), buffer.ToArray()));
+            return RedirectToPage(new { job = started.Id });
         }
 
-        var job = jobs.Start(uploads, dryRun, User.Identity!.Name!);
-        return RedirectToPage(new { job = job.Id });
+        Job = jobs.Find(job) is { } known && known.StartedBy == User.Identity!.Name ? known : null;
+        ModelState.AddModelError(string.Empty, refusal!);
+        Response.StatusCode = StatusCodes.Status409Conflict;
+        return Page();
     }
 }

@@ -351,6 +351,7 @@ public static class ApiEndpoints
         form.Language = input.Language ?? form.Language;
         form.Site = input.Site ?? form.Site;
         form.OriginalUrl = input.OriginalUrl ?? form.OriginalUrl;
+        form.License = input.License ?? form.License;
         form.Categories = input.Categories is { } categories ? string.Join(", ", categories) : form.Categories;
         form.Sources = input.Sources is { } sources ? string.Join("; ", sources) : form.Sources;
         form.PublishAtUtc = input.PublishAt is { } at ? at.ToUniversalTime() : form.PublishAtUtc;

@@ -11,7 +11,7 @@ public sealed record ApiArticleSummary(
 public sealed record ApiArticle(
     string Slug, string Title, string? Dateline, string BodyMarkdown, string BodyHtml, string Lede, DateOnly PublishedOn, DateTime? DocumentDate,
     string Language, string? Site, string? OriginalUrl, IReadOnlyList<string> Categories, IReadOnlyList<string> Sources, string Status,
-    DateTime? PublishAt, string? CorrectionNote, DateTime CreatedAt, DateTime UpdatedAt, int Version)
+    DateTime? PublishAt, string? CorrectionNote, DateTime CreatedAt, DateTime UpdatedAt, int Version, string? License)
 {
     /// <summary>The output-cache tags of a response carrying it (not sent).</summary>
     [JsonIgnore]
@@ -40,7 +40,7 @@ public sealed record ApiSearchResults(string Query, int Total, int Page, int Pag
 public sealed record ApiArticleInput(
     string? Title, string? Dateline, string? Body, DateOnly? PublishedOn, DateTime? DocumentDate, string? Language, string? Site,
     string? OriginalUrl, IReadOnlyList<string>? Categories, IReadOnlyList<string>? Sources, string? Status, DateTime? PublishAt,
-    string? CorrectionNote, int? Version);
+    string? CorrectionNote, int? Version, string? License = null);
 
 public sealed record ApiImportProblem(string File, int Line, string Reason);
 

@@ -283,6 +283,7 @@ public sealed class ArticleApiService(NewsDbContext db, ArticleService articles,
             a.UpdatedAtUtc,
             a.Version,
             a.DeletedAtUtc,
+            a.License,
         }).SingleOrDefaultAsync(cancellationToken);
         if (row is null)
         {
@@ -304,7 +305,7 @@ public sealed class ArticleApiService(NewsDbContext db, ArticleService articles,
         var (categories, sources) = (names.CategoriesOf(row.Id), names.SourcesOf(row.Id));
         return (new ApiArticle(row.Slug, row.Title, row.Dateline, row.Body, row.BodyHtml ?? markdown.ToHtml(row.Body, row.Dateline), row.Lede, row.PublishedOn,
             row.DocumentDate, row.Language, row.Site, row.OriginalUrl, [.. categories.Select(c => c.Name)], [.. sources.Select(s => s.Name)], status.ToString(),
-            row.PublishAtUtc, row.CorrectionNote, row.CreatedAtUtc, row.UpdatedAtUtc, row.Version)
+            row.PublishAtUtc, row.CorrectionNote, row.CreatedAtUtc, row.UpdatedAtUtc, row.Version, row.License)
         {
             CacheTags = [CacheTags.Article(row.Id), .. categories.Select(c => CacheTags.Category(c.Id)), .. sources.Select(s => CacheTags.Source(s.Id))],
         }, false, row.Id);

@@ -18,14 +18,16 @@ public sealed record ArticleSnapshot(
     IReadOnlyList<string> Sources,
     ArticleStatus Status,
     DateTime? PublishAtUtc,
-    string? CorrectionNote)
+    string? CorrectionNote,
+    string? License = null)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public static ArticleSnapshot Of(Article article) => new(
         article.Title, article.Dateline, article.Body, article.PublishedOn, article.DocumentDate, article.Language, article.Site,
         article.OriginalUrl, [.. article.Categories.Select(c => c.Name).Order(StringComparer.Ordinal)],
-        [.. article.Sources.Select(s => s.Name).Order(StringComparer.Ordinal)], article.Status, article.PublishAtUtc, article.CorrectionNote);
+        [.. article.Sources.Select(s => s.Name).Order(StringComparer.Ordinal)], article.Status, article.PublishAtUtc, article.CorrectionNote,
+        article.License);
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
@@ -45,6 +47,7 @@ public sealed record ArticleSnapshot(
             .Append("Original URL: ").AppendLine(OriginalUrl ?? "")
             .Append("Categories: ").AppendLine(string.Join(", ", Categories))
             .Append("Sources: ").AppendLine(string.Join(", ", Sources))
+            .Append("Licence: ").AppendLine(License ?? "")
             .Append("Correction: ").AppendLine(CorrectionNote ?? "")
             .AppendLine();
         foreach (var paragraph in Body.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n'))

@@ -16,7 +16,8 @@ public enum ImportOutcome
     Unchanged,
 }
 
-public sealed record WriteResult(ImportOutcome Outcome, string Slug);
+/// <summary>What became of one story, and the categories and sources it was the first to name (created by this write).</summary>
+public sealed record WriteResult(ImportOutcome Outcome, string Slug, string Title, IReadOnlyList<string> NewCategories, IReadOnlyList<string> NewSources);
 
 /// <summary>
 /// Writes stories into the store a batch at a time. A story that is already there (same site and original URL,
@@ -75,6 +76,7 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
         var before = new ArticleState?[batch.Count];
         var previous = new ArticleSnapshot?[batch.Count];
         var wasPublic = new bool[batch.Count];
+        var created = new (IReadOnlyList<string> Categories, IReadOnlyList<string> Sources)[batch.Count];
 
         for (var i = 0; i < batch.Count; i++)
         {
@@ -86,6 +88,7 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
                 if (SameStory(existing, document, language))
                 {
                     results[i] = ImportOutcome.Unchanged;
+                    created[i] = ([], []);
                     continue;
                 }
 
@@ -123,8 +126,10 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
                 results[i] = ImportOutcome.Imported;
             }
 
+            var (categoriesBefore, sourcesBefore) = (links.CreatedCategories.Count, links.CreatedSources.Count);
             articles[i].Categories.AddRange(document.Categories.Select(links.Category).DistinctBy(c => c.NameKey));
             articles[i].Sources.AddRange(document.Sources.Select(links.Source).DistinctBy(s => s.NameKey));
+            created[i] = ([.. links.CreatedCategories.Skip(categoriesBefore)], [.. links.CreatedSources.Skip(sourcesBefore)]);
         }
 
         await AddRevisionsAsync(articles, previous, now, cancellationToken);
@@ -137,7 +142,7 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
         RememberChanges(articles, results, before);
         await AnnounceAsync(articles, results, wasPublic, now, cancellationToken);
         db.ChangeTracker.Clear();
-        return [.. results.Select((outcome, i) => new WriteResult(outcome, articles[i].Slug))];
+        return [.. results.Select((outcome, i) => new WriteResult(outcome, articles[i].Slug, articles[i].Title, created[i].Categories, created[i].Sources))];
     }
 
     /// <summary>
@@ -382,6 +387,11 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
         private readonly Dictionary<string, Category> _categories = new(StringComparer.Ordinal);
         private readonly Dictionary<string, Source> _sources = new(StringComparer.Ordinal);
 
+        /// <summary>Names new to the store, in the order stories named them, for the import's report.</summary>
+        public List<string> CreatedCategories { get; } = [];
+
+        public List<string> CreatedSources { get; } = [];
+
         /// <summary>Starts from the rows that articles loaded for update already track, so none is attached twice.</summary>
         public LinkResolver(ArticleWriter writer, IEnumerable<Article> tracked)
         {
@@ -403,12 +413,12 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
         public Category Category(string name) => Resolve(
             name, _categories, _writer._categories, _writer._categorySlugs, _writer.Db.Categories, "category",
             row => new Category { Id = row.Id, Name = row.Name, NameKey = row.NameKey, Slug = row.Slug },
-            (key, slug) => new Category { Name = name, NameKey = key, Slug = slug });
+            (key, slug) => new Category { Name = name, NameKey = key, Slug = slug }, CreatedCategories);
 
         public Source Source(string name) => Resolve(
             name, _sources, _writer._sources, _writer._sourceSlugs, _writer.Db.Sources, "source",
             row => new Source { Id = row.Id, Name = row.Name, NameKey = row.NameKey, Slug = row.Slug },
-            (key, slug) => new Source { Name = name, NameKey = key, Slug = slug });
+            (key, slug) => new Source { Name = name, NameKey = key, Slug = slug }, CreatedSources);
 
         public void RememberNewIds()
         {
@@ -431,7 +441,8 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
             DbSet<T> set,
             string fallbackSlug,
             Func<NamedRow, T> stub,
-            Func<string, string, T> create)
+            Func<string, string, T> create,
+            List<string> created)
             where T : class, INamedEntity
         {
             var key = NameKey.For(name);
@@ -456,6 +467,7 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
                 slugs.Add(slug);
                 entity = create(key, slug);
                 set.Add(entity);
+                created.Add(name);
             }
 
             inBatch[key] = entity;

@@ -3,32 +3,72 @@ using NewsPortal.Web.Audit;
 
 namespace NewsPortal.Web.Import;
 
+/// <summary>
+/// Uploaded files saved to disk under their own folder, kept after a dry run so the editor can import them for real
+/// without choosing them again. <see cref="Stories"/> is counted while saving: a line of JSON Lines, or a snippet file.
+/// </summary>
+public sealed record ImportUpload(string Folder, IReadOnlyList<(string Name, string Path)> Files, long Stories, DateTime SavedAtUtc);
+
 /// <summary>An upload being imported in the background: its progress while it runs, its report when done.</summary>
 public sealed class ImportJob
 {
+    private int _confirmed;
+
     public required Guid Id { get; init; }
     public required string StartedBy { get; init; }
-    public required IReadOnlyList<string> Files { get; init; }
+    public required ImportUpload Upload { get; init; }
     public required bool DryRun { get; init; }
     public DateTime StartedAtUtc { get; init; }
+    public IReadOnlyList<string> Files => [.. Upload.Files.Select(f => f.Name)];
     public ImportProgress? Progress { get; set; }
     public ImportReport? Report { get; set; }
     public string? Failure { get; set; }
     public bool Finished => Report is not null || Failure is not null;
+
+    /// <summary>The real import started from this dry run, once one has been.</summary>
+    public Guid? RealImport { get; internal set; }
+
+    /// <summary>Whether a real import has claimed this dry run's upload (it can be claimed once, under the jobs' lock).</summary>
+    public bool Claimed => Volatile.Read(ref _confirmed) == 1;
+
+    internal void Claim() => Volatile.Write(ref _confirmed, 1);
 }
 
 /// <summary>
 /// Runs admin uploads off the request, so the import page can show progress as the import runs. Jobs live in
 /// memory on this node (the most recent 50), which is enough to watch an import; the audit log keeps the record.
-/// When the site is stopped, it waits for the imports still running to finish (up to the host's shutdown timeout).
+/// Uploads wait on this node's disk: a dry run's for an hour (the newest few), to be imported for real; a real
+/// import's until it is done. When the site is stopped, it waits for the imports still running to finish (up to
+/// the host's shutdown timeout).
 /// </summary>
 public sealed class ImportJobs(IServiceScopeFactory scopes, TimeProvider clock, ILogger<ImportJobs> logger) : IHostedService
 {
     private const int Kept = 50;
+
+    /// <summary>Dry-run uploads kept for a real import: at most this many, for at most <see cref="UploadLifetime"/>.</summary>
+    public const int KeptUploads = 5;
+
+    public static readonly TimeSpan UploadLifetime = TimeSpan.FromHours(1);
+
+    private static readonly string UploadsRoot = Path.Combine(Path.GetTempPath(), "newsportal-uploads");
+    private readonly string _uploads = Path.Combine(UploadsRoot, Guid.NewGuid().ToString("N"));
     private readonly ConcurrentDictionary<Guid, ImportJob> _jobs = new();
     private readonly ConcurrentDictionary<Guid, Task> _running = new();
+    private readonly Lock _sweep = new();
 
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Folders left by a process that did not stop cleanly (each process has its own).
+        if (Directory.Exists(UploadsRoot))
+        {
+            foreach (var stale in Directory.EnumerateDirectories(UploadsRoot).Where(d => Directory.GetLastWriteTimeUtc(d) < DateTime.UtcNow.AddDays(-1)))
+            {
+                TryDelete(stale);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -37,18 +77,54 @@ public sealed class ImportJobs(IServiceScopeFactory scopes, TimeProvider clock, 
             logger.LogInformation("Waiting for {Imports} import(s) to finish before stopping", _running.Count);
             await Task.WhenAll(_running.Values).WaitAsync(cancellationToken);
         }
+
+        TryDelete(_uploads);
     }
 
     public ImportJob? Find(Guid id) => _jobs.GetValueOrDefault(id);
 
-    public ImportJob Start(IReadOnlyList<(string Name, byte[] Content)> files, bool dryRun, string user)
+    /// <summary>Saves uploaded files to this node's disk, counting the stories in them as they are written.</summary>
+    public async Task<ImportUpload> SaveAsync(IReadOnlyList<IFormFile> files, CancellationToken cancellationToken)
     {
-        var job = new ImportJob { Id = Guid.NewGuid(), StartedBy = user, Files = [.. files.Select(f => f.Name)], DryRun = dryRun, StartedAtUtc = clock.GetUtcNow().UtcDateTime };
-        _jobs[job.Id] = job;
-        foreach (var old in _jobs.Values.OrderByDescending(j => j.StartedAtUtc).Skip(Kept))
+        var folder = Path.Combine(_uploads, Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        var saved = new List<(string Name, string Path)>(files.Count);
+        long stories = 0;
+        try
         {
-            _jobs.TryRemove(old.Id, out _);
+            for (var i = 0; i < files.Count; i++)
+            {
+                var name = Path.GetFileName(files[i].FileName);
+                var path = Path.Combine(folder, i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                long lines;
+                await using (var source = files[i].OpenReadStream())
+                await using (var target = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true))
+                {
+                    lines = await CopyCountingLinesAsync(source, target, cancellationToken);
+                }
+
+                await using (var check = File.OpenRead(path))
+                {
+                    stories += ImportReader.DetectFormat(name, check) == ImportFormat.JsonLines ? lines : 1;
+                }
+
+                saved.Add((name, path));
+            }
         }
+        catch
+        {
+            TryDelete(folder);
+            throw;
+        }
+
+        return new ImportUpload(folder, saved, stories, clock.GetUtcNow().UtcDateTime);
+    }
+
+    public ImportJob Start(ImportUpload upload, bool dryRun, string user)
+    {
+        var job = new ImportJob { Id = Guid.NewGuid(), StartedBy = user, Upload = upload, DryRun = dryRun, StartedAtUtc = clock.GetUtcNow().UtcDateTime };
+        _jobs[job.Id] = job;
+        Sweep();
 
         _running[job.Id] = Task.Run(async () =>
         {
@@ -56,9 +132,8 @@ public sealed class ImportJobs(IServiceScopeFactory scopes, TimeProvider clock, 
             {
                 await using var scope = scopes.CreateAsyncScope();
                 var importer = scope.ServiceProvider.GetRequiredService<ImportService>();
-                var report = await importer.ImportStreamsAsync(
-                    [.. files.Select(f => (f.Name, (Func<Stream>)(() => new MemoryStream(f.Content, writable: false))))],
-                    dryRun, CancellationToken.None, new Progress<ImportProgress>(p => job.Progress = p));
+                var report = await importer.ImportFilesAsync(upload.Files, dryRun, upload.Stories,
+                    new Progress<ImportProgress>(p => job.Progress = p), CancellationToken.None);
                 if (!dryRun)
                 {
                     await scope.ServiceProvider.GetRequiredService<AuditLog>().RecordAsync(user, "import", string.Join(", ", job.Files),
@@ -74,9 +149,125 @@ public sealed class ImportJobs(IServiceScopeFactory scopes, TimeProvider clock, 
             }
             finally
             {
+                if (!dryRun)
+                {
+                    TryDelete(upload.Folder);
+                }
+
                 _running.TryRemove(job.Id, out _);
             }
         });
         return job;
+    }
+
+    /// <summary>
+    /// Imports a finished dry run's upload for real, once; null with the reason when it cannot be (not this person's,
+    /// not finished, already imported, or its files no longer kept).
+    /// </summary>
+    public ImportJob? Confirm(Guid dryRun, string user, out string? refusal)
+    {
+        var job = Find(dryRun);
+        if (job is null || job.StartedBy != user || !job.DryRun)
+        {
+            refusal = "That dry run is not known here; choose the files again.";
+            return null;
+        }
+
+        if (!job.Finished || job.Report is null)
+        {
+            refusal = "The dry run has not finished yet.";
+            return null;
+        }
+
+        lock (_sweep)
+        {
+            if (job.Claimed)
+            {
+                refusal = "These files have already been imported.";
+                return null;
+            }
+
+            if (!Directory.Exists(job.Upload.Folder))
+            {
+                refusal = $"The files of that dry run are no longer kept (the newest {KeptUploads} are, for an hour); choose them again.";
+                return null;
+            }
+
+            job.Claim();
+        }
+
+        var started = Start(job.Upload, dryRun: false, user);
+        job.RealImport = started.Id;
+        refusal = null;
+        return started;
+    }
+
+    /// <summary>Forgets old jobs and deletes uploads no longer wanted: the oldest dry runs' beyond the newest few, and any over an hour old.</summary>
+    private void Sweep()
+    {
+        lock (_sweep)
+        {
+            foreach (var old in _jobs.Values.OrderByDescending(j => j.StartedAtUtc).Skip(Kept))
+            {
+                _jobs.TryRemove(old.Id, out _);
+                if (old is { DryRun: true, Claimed: false })
+                {
+                    TryDelete(old.Upload.Folder);
+                }
+            }
+
+            var cutoff = clock.GetUtcNow().UtcDateTime - UploadLifetime;
+            var waiting = _jobs.Values.Where(j => j is { DryRun: true, Claimed: false, Finished: true }).OrderByDescending(j => j.StartedAtUtc).ToList();
+            foreach (var stale in waiting.Skip(KeptUploads).Concat(waiting.Take(KeptUploads).Where(j => j.Upload.SavedAtUtc < cutoff)))
+            {
+                TryDelete(stale.Upload.Folder);
+            }
+        }
+    }
+
+    private static async Task<long> CopyCountingLinesAsync(Stream source, Stream target, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[64 * 1024];
+        long lines = 0;
+        var lineHasText = false;
+        int read;
+        while ((read = await source.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            foreach (var b in buffer.AsSpan(0, read))
+            {
+                if (b == (byte)'\n')
+                {
+                    lines += lineHasText ? 1 : 0;
+                    lineHasText = false;
+                }
+                else if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r'))
+                {
+                    lineHasText = true;
+                }
+            }
+
+            await target.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+        }
+
+        return lines + (lineHasText ? 1 : 0);
+    }
+
+    private void TryDelete(string folder)
+    {
+        try
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+        catch (IOException ex)
+        {
+            logger.LogWarning(ex, "Could not delete the upload folder {Folder}", folder);
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            logger.LogWarning(ex, "Could not delete the upload folder {Folder}", folder);
+        }
     }
 }

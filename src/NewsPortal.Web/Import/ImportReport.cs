@@ -8,6 +8,12 @@ public sealed class ImportReport
 {
     private readonly List<ImportProblem> _problems = [];
     private readonly List<string> _rejectedFiles = [];
+    private readonly List<(string Slug, string Title)> _newStories = [];
+    private readonly List<string> _newCategories = [];
+    private readonly List<string> _newSources = [];
+
+    /// <summary>How many new stories, categories and sources the report names; an import of a million lists the first ones.</summary>
+    public const int MaxListed = 100;
 
     public bool DryRun { get; init; }
     public int Files { get; private set; }
@@ -25,6 +31,17 @@ public sealed class ImportReport
     public IReadOnlyList<ImportProblem> Problems => _problems;
     public IReadOnlyList<string> RejectedFiles => _rejectedFiles;
 
+    /// <summary>The first stories imported (a dry run names those it would import), to link from the report.</summary>
+    public IReadOnlyList<(string Slug, string Title)> NewStories => _newStories;
+
+    /// <summary>Categories and sources the import created (or would create), first <see cref="MaxListed"/> of each.</summary>
+    public IReadOnlyList<string> NewCategories => _newCategories;
+
+    public IReadOnlyList<string> NewSources => _newSources;
+
+    public int NewCategoryCount { get; private set; }
+    public int NewSourceCount { get; private set; }
+
     /// <summary>The slugs written, in input order, when the caller asked to keep them (single documents, tests).</summary>
     public List<string> Slugs { get; } = [];
 
@@ -38,6 +55,11 @@ public sealed class ImportReport
             {
                 case ImportOutcome.Imported:
                     Imported++;
+                    if (_newStories.Count < MaxListed)
+                    {
+                        _newStories.Add((result.Slug, result.Title));
+                    }
+
                     break;
                 case ImportOutcome.Updated:
                     Updated++;
@@ -46,6 +68,11 @@ public sealed class ImportReport
                     Unchanged++;
                     break;
             }
+
+            NewCategoryCount += result.NewCategories.Count;
+            NewSourceCount += result.NewSources.Count;
+            _newCategories.AddRange(result.NewCategories.Take(MaxListed - _newCategories.Count));
+            _newSources.AddRange(result.NewSources.Take(MaxListed - _newSources.Count));
         }
     }
 
@@ -64,8 +91,17 @@ public sealed class ImportReport
     {
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"{(DryRun ? "Dry run (nothing written): " : "")}")
-            .Append(CultureInfo.InvariantCulture, $"{Files} file(s) in {Elapsed.TotalSeconds:0.0} s: ")
-            .Append(CultureInfo.InvariantCulture, $"{Imported} imported, {Updated} updated, {Unchanged} unchanged duplicates, ")
+            .Append(CultureInfo.InvariantCulture, $"{Files} file(s) in {Elapsed.TotalSeconds:0.0} s: ");
+        if (DryRun)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"would import {Imported}, would update {Updated}, {Unchanged} unchanged duplicates, ");
+        }
+        else
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{Imported} imported, {Updated} updated, {Unchanged} unchanged duplicates, ");
+        }
+
+        text.Append(CultureInfo.InvariantCulture, $"{NewCategoryCount} new categories, {NewSourceCount} new sources, ")
             .Append(CultureInfo.InvariantCulture, $"{_rejectedFiles.Count} file(s) rejected ({Rejected} stories not imported)");
         foreach (var problem in _problems)
         {

@@ -9,8 +9,8 @@ using NewsPortal.Web.Shared;
 
 namespace NewsPortal.Web.Import;
 
-/// <summary>Progress of a long import, reported about once a second.</summary>
-public sealed record ImportProgress(int Files, int TotalFiles, long Stories, double StoriesPerSecond, double Fraction, TimeSpan? Remaining);
+/// <summary>Progress of a long import, reported about once a second. <see cref="TotalStories"/> is 0 when not known ahead.</summary>
+public sealed record ImportProgress(int Files, int TotalFiles, long Stories, long TotalStories, double StoriesPerSecond, double Fraction, TimeSpan? Remaining);
 
 /// <summary>A story read, checked and with its lede and plain text made, ready to be written; or the problems that keep it out.</summary>
 public sealed record PreparedStory(int Line, SnippetDocument? Document, string? Lede, string? BodyText, IReadOnlyList<ImportProblem> Problems);
@@ -50,18 +50,19 @@ public sealed class ImportService(
         IReadOnlyList<string> paths, bool dryRun, IProgress<ImportProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var report = new ImportReport { DryRun = dryRun };
-        var files = new List<string>();
+        var files = new List<(string Name, string Path)>();
         foreach (var path in paths)
         {
             if (File.Exists(path))
             {
-                files.Add(path);
+                files.Add((path, path));
             }
             else if (Directory.Exists(path))
             {
                 files.AddRange(Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
                     .Where(f => FolderExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()) && !Path.GetFileName(f).StartsWith('.'))
-                    .Order(StringComparer.Ordinal));
+                    .Order(StringComparer.Ordinal)
+                    .Select(f => (f, f)));
             }
             else
             {
@@ -69,10 +70,31 @@ public sealed class ImportService(
             }
         }
 
-        var inputs = files.Select(path => new Input(path, () => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, useAsync: true), null)).ToList();
-        var totalBytes = files.Sum(f => new FileInfo(f).Length);
-        await RunAsync(report, inputs, dryRun, keepSlugs: false, new ProgressTracker(files.Count, totalBytes, progress, logger, Limits.ProgressIntervalSeconds), cancellationToken);
+        await ImportFilesAsync(report, files, expectedStories: 0, progress, cancellationToken);
         return report;
+    }
+
+    /// <summary>
+    /// Imports files saved under other names (uploads kept on disk): each is reported by its name. Progress goes by the
+    /// bytes read, so one large file shows how far through it the import is, and counts stories against
+    /// <paramref name="expectedStories"/> when the caller knows it.
+    /// </summary>
+    public async Task<ImportReport> ImportFilesAsync(
+        IReadOnlyList<(string Name, string Path)> files, bool dryRun, long expectedStories, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
+    {
+        var report = new ImportReport { DryRun = dryRun };
+        await ImportFilesAsync(report, files, expectedStories, progress, cancellationToken);
+        return report;
+    }
+
+    private async Task ImportFilesAsync(
+        ImportReport report, IReadOnlyList<(string Name, string Path)> files, long expectedStories, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
+    {
+        var inputs = files.Select(file => new Input(file.Name,
+            () => new FileStream(file.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, useAsync: true), null)).ToList();
+        var totalBytes = files.Sum(f => new FileInfo(f.Path).Length);
+        await RunAsync(report, inputs, report.DryRun, keepSlugs: false,
+            new ProgressTracker(files.Count, totalBytes, expectedStories, progress, logger, Limits.ProgressIntervalSeconds), cancellationToken);
     }
 
     /// <summary>Imports named inputs (uploads, a request body) in either format, each all or nothing.</summary>
@@ -81,7 +103,7 @@ public sealed class ImportService(
     {
         var report = new ImportReport { DryRun = dryRun };
         await RunAsync(report, [.. inputs.Select(i => new Input(i.Name, i.Open, null))], dryRun, keepSlugs: false,
-            new ProgressTracker(inputs.Count, 0, progress, logger, Limits.ProgressIntervalSeconds), cancellationToken);
+            new ProgressTracker(inputs.Count, 0, 0, progress, logger, Limits.ProgressIntervalSeconds), cancellationToken);
         return report;
     }
 
@@ -90,7 +112,7 @@ public sealed class ImportService(
     {
         var report = new ImportReport();
         await RunAsync(report, [new Input(name, null, documents)], dryRun: false, keepSlugs: true,
-            new ProgressTracker(1, 0, null, logger, Limits.ProgressIntervalSeconds), cancellationToken);
+            new ProgressTracker(1, 0, 0, null, logger, Limits.ProgressIntervalSeconds), cancellationToken);
         return report;
     }
 
@@ -523,7 +545,7 @@ public sealed class ImportService(
     }
 
     /// <summary>Counts stories and bytes, and reports rate, share done and time left about once a second.</summary>
-    private sealed class ProgressTracker(int totalFiles, long totalBytes, IProgress<ImportProgress>? progress, ILogger logger, double intervalSeconds)
+    private sealed class ProgressTracker(int totalFiles, long totalBytes, long totalStories, IProgress<ImportProgress>? progress, ILogger logger, double intervalSeconds)
     {
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private readonly Lock _lock = new();
@@ -584,7 +606,7 @@ public sealed class ImportService(
 
             var fraction = totalBytes > 0 ? Math.Min(1, (double)(_bytesRead + position) / totalBytes) : (double)_files / Math.Max(totalFiles, 1);
             TimeSpan? remaining = fraction > 0 ? TimeSpan.FromSeconds(elapsed.TotalSeconds * (1 - fraction) / fraction) : null;
-            var update = new ImportProgress(_files, totalFiles, _stories, rate, fraction, remaining);
+            var update = new ImportProgress(_files, totalFiles, _stories, totalStories > 0 ? Math.Max(totalStories, _stories) : 0, rate, fraction, remaining);
             progress?.Report(update);
             logger.LogInformation(
                 "Import progress: {Files}/{TotalFiles} files, {Stories} stories, {Rate:0} stories/s, {Percent:0}% done, ETA {Remaining}",

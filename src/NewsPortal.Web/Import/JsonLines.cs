@@ -104,18 +104,79 @@ public static class JsonLines
         };
     }
 
+    /// <summary>What each field holds, in the words of an error message.</summary>
+    private static readonly Dictionary<string, string> Expected = new(StringComparer.Ordinal)
+    {
+        ["title"] = "text",
+        ["slug"] = "text",
+        ["dateline"] = "text",
+        ["body"] = "text (Markdown)",
+        ["publishedOn"] = "a date like 2025-06-02",
+        ["documentDate"] = "a local time like 2025-06-02T14:30:00",
+        ["language"] = "a language tag like \"en\"",
+        ["site"] = "text",
+        ["originalUrl"] = "text",
+        ["categories"] = "a list of names like [\"World\", \"Politics\"]",
+        ["sources"] = "a list of names like [\"Reuters\"]",
+        ["createdAt"] = "a UTC time like 2025-06-02T14:30:00Z",
+        ["updatedAt"] = "a UTC time like 2025-06-02T14:30:00Z",
+        ["status"] = "one of Draft, Scheduled, Published or Unpublished",
+        ["publishAt"] = "a UTC time like 2025-06-02T14:30:00Z",
+        ["deletedAt"] = "a UTC time like 2025-06-02T14:30:00Z",
+        ["correctionNote"] = "text",
+        ["license"] = "text, such as \"CC BY-SA 4.0\"",
+    };
+
+    /// <summary>
+    /// Says what is wrong in the schema's own terms: System.Text.Json's messages name .NET types and members
+    /// ("could not be converted to System.DateOnly"), which mean nothing to the person fixing the file.
+    /// </summary>
     private static string Describe(JsonException ex)
     {
-        // System.Text.Json appends " Path: $.x | LineNumber: 0 | BytePositionInLine: 12." to its messages.
+        var field = ex.Path is { Length: > 2 } path ? path[2..].Split('[', '.')[0] : null;
         var message = ex.Message;
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        if (cut > 0)
+        if (message.Contains("missing required properties", StringComparison.Ordinal))
         {
-            message = message[..cut];
+            var missing = Expected.Keys.Where(name => message.Contains($"'{name}'", StringComparison.Ordinal)).ToList();
+            return missing.Count == 0
+                ? "required fields are missing: every line needs title, publishedOn and body"
+                : $"required field{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing.Select(m => $"'{m}'"))} missing ({string.Join("; ", missing.Select(m => $"{m} is {Expected[m]}"))})";
         }
 
-        var field = ex.Path is { Length: > 2 } path ? path.TrimStart('$', '.') : null;
-        return field is null ? $"not a valid article object: {message}" : $"field '{field}': {message}";
+        if (message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal))
+        {
+            var unknown = field ?? Between(message, "The JSON property '", "'") ?? "?";
+            return $"unknown field '{unknown}'; the fields are {string.Join(", ", Expected.Keys)}";
+        }
+
+        if (field is not null && Expected.TryGetValue(field, out var expected))
+        {
+            return $"field '{field}' must be {expected}";
+        }
+
+        if (message.Contains("could not be converted", StringComparison.Ordinal))
+        {
+            return "the line is not an article object: each line must be one JSON object like {\"title\": …, \"publishedOn\": …, \"body\": …}";
+        }
+
+        // A syntax error: its message is about the text ("'x' is an invalid start of a value"), without type names.
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        var syntax = cut > 0 ? message[..cut] : message;
+        var column = ex.BytePositionInLine is { } position ? $" (at character {position + 1})" : "";
+        return $"not valid JSON{column}: {syntax.TrimEnd(' ', '.')}";
+    }
+
+    private static string? Between(string text, string before, string after)
+    {
+        var start = text.IndexOf(before, StringComparison.Ordinal);
+        if (start < 0)
+        {
+            return null;
+        }
+
+        start += before.Length;
+        var end = text.IndexOf(after, start, StringComparison.Ordinal);
+        return end < 0 ? null : text[start..end];
     }
 
     private static DateTime? AsWallClock(DateTime? value)

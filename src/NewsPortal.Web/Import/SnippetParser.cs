@@ -226,16 +226,23 @@ public static partial class SnippetParser
 
     private static List<string> ReadParagraphs(List<string> lines, int start)
     {
-        var blocks = new List<string>();
+        var blocks = new List<(string Text, bool Deliberate)>();
         var current = new List<string>();
+        var blanks = 0;
         for (var i = start; i < lines.Count; i++)
         {
             if (string.IsNullOrWhiteSpace(lines[i]))
             {
                 Flush();
+                blanks++;
             }
             else
             {
+                if (current.Count == 0)
+                {
+                    blanks = blocks.Count == 0 ? 0 : blanks;
+                }
+
                 current.Add(lines[i].TrimEnd());
             }
         }
@@ -247,8 +254,9 @@ public static partial class SnippetParser
         {
             if (current.Count > 0)
             {
-                blocks.Add(string.Join('\n', current).Trim());
+                blocks.Add((string.Join('\n', current).Trim(), blanks >= 2));
                 current.Clear();
+                blanks = 0;
             }
         }
     }
@@ -257,14 +265,16 @@ public static partial class SnippetParser
     /// Snippet files often break a paragraph mid-sentence ("…chaired by Turkish Foreign" / "Minister Hakan Fidan.").
     /// Only a plainly broken sentence is joined: a paragraph of prose, long enough to be one, that stops without
     /// ending, followed by more prose. A short line ("Read more", a heading) and an attribution ("—Troy Roberts")
-    /// stay paragraphs of their own; <c>ParagraphRoundTripTests</c> holds the rule to every paragraph of the corpus.
+    /// stay paragraphs of their own, and so does a paragraph after two blank lines, which is how
+    /// <see cref="SnippetWriter"/> keeps apart two paragraphs this rule would join. <c>ParagraphRoundTripTests</c>
+    /// holds the rule to every paragraph of the corpus.
     /// </summary>
-    private static List<string> JoinBrokenParagraphs(List<string> blocks)
+    private static List<string> JoinBrokenParagraphs(List<(string Text, bool Deliberate)> blocks)
     {
         var joined = new List<string>();
-        foreach (var block in blocks)
+        foreach (var (block, deliberate) in blocks)
         {
-            if (joined.Count > 0 && IsBrokenSentence(joined[^1], block))
+            if (joined.Count > 0 && !deliberate && WouldJoin(joined[^1], block))
             {
                 joined[^1] = joined[^1] + " " + block;
             }
@@ -290,7 +300,7 @@ public static partial class SnippetParser
     /// without ending, and either the next one goes on in lower case or it is a paragraph's length (a caption, a
     /// heading or a one-line paragraph is shorter).
     /// </summary>
-    private static bool IsBrokenSentence(string paragraph, string next)
+    public static bool WouldJoin(string paragraph, string next)
         => !EndsSentence(paragraph) && IsProse(paragraph) && !IsAttribution(paragraph) && IsProse(next) && !IsAttribution(next)
             && (char.IsLower(next[0]) || paragraph.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length >= MinimumBrokenWords);
 

@@ -3,7 +3,7 @@ using System.Text;
 
 namespace NewsPortal.Web.Import;
 
-/// <summary>Writes a story in the snippet text format, laid out like the seed, so <see cref="SnippetParser"/> reads it back.</summary>
+/// <summary>Writes a story in the snippet text format, laid out like the seed, so <see cref="SnippetParser"/> reads it back whole.</summary>
 public static class SnippetWriter
 {
     public static string Write(SnippetDocument document)
@@ -46,7 +46,14 @@ public static class SnippetWriter
             text.Append(dateline).Append(" – ");
         }
 
-        text.Append(document.Body).Append('\n');
-        return text.ToString();
+        // Two paragraphs the reader would take for one sentence broken across them are kept apart by two blank lines.
+        var paragraphs = document.Body.Split("\n\n");
+        text.Append(paragraphs[0]);
+        for (var i = 1; i < paragraphs.Length; i++)
+        {
+            text.Append(SnippetParser.WouldJoin(paragraphs[i - 1].Trim(), paragraphs[i].Trim()) ? "\n\n\n" : "\n\n").Append(paragraphs[i]);
+        }
+
+        return text.Append('\n').ToString();
     }
 }

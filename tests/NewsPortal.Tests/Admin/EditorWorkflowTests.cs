@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.EntityFrameworkCore;
 using NewsPortal.Tests.Infrastructure;
 using NewsPortal.Web.Accounts;
 
@@ -128,6 +129,26 @@ public sealed class EditorWorkflowTests(EditorialFactory factory) : IClassFixtur
         Assert.Equal(HttpStatusCode.Redirect, restore.StatusCode);
         Assert.Equal("ANKARA – Original wording.", article.TextOf(".story-body p"));
         Assert.Equal("restored revision 1", after.TextsOf(".admin-table tbody tr:first-child td")[3]);
+    }
+
+    [Fact]
+    public async Task AnImportedStorysLicence_IsKeptThroughAnEdit_AndTheEditorCanChangeIt()
+    {
+        using var input = new TempFolder();
+        await factory.ImportAsync(input.Write("licensed.txt", TempFolder.Snippet("Licensed wire story", "Rivers rose.", "en.wikipedia.org\n\nLicense: CC BY-SA 4.0\n\nSources Reuters")));
+        var id = await factory.WithDbAsync(db => db.Articles.Where(a => a.Title == "Licensed wire story").Select(a => a.Id).SingleAsync());
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        var editUrl = $"/admin/articles/edit/{id}";
+
+        var form = await editor.GetDocumentAsync(editUrl);
+        using var bodyOnly = await editor.SubmitFormAsync(editUrl, new Dictionary<string, string?> { ["Form.Body"] = "Rivers rose overnight." }, "#article-form");
+        var afterBodyEdit = await factory.CreateClient().GetDocumentAsync("/articles/licensed-wire-story");
+        using var relicensed = await editor.SubmitFormAsync(editUrl, new Dictionary<string, string?> { ["Form.License"] = "CC BY 4.0" }, "#article-form");
+        var afterLicenceEdit = await factory.CreateClient().GetDocumentAsync("/articles/licensed-wire-story");
+
+        Assert.Equal("CC BY-SA 4.0", form.QuerySelector("#article-form input[name='Form.License']")!.GetAttribute("value"));
+        Assert.Equal("Text under CC BY-SA 4.0", afterBodyEdit.TextOf(".attribution .license").Normalized());
+        Assert.Equal("Text under CC BY 4.0", afterLicenceEdit.TextOf(".attribution .license").Normalized());
     }
 
     [Fact]

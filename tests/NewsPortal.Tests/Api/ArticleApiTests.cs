@@ -104,6 +104,21 @@ public sealed class ArticleApiTests(EditorialFactory factory) : IClassFixture<Ed
     }
 
     [Fact]
+    public async Task TheLicence_IsSetAndReadThroughTheApi()
+    {
+        var client = await factory.TokenClientAsync(Roles.Editor);
+        await client.PostAsJsonAsync("/api/v1/articles", new { title = "API licensed story", body = "Text.", publishedOn = "2026-03-01", status = "Published", license = "CC BY 2.5" });
+
+        var read = await JsonAsync(await client.GetAsync("/api/v1/articles/api-licensed-story"));
+        using var cleared = await client.PutAsJsonAsync("/api/v1/articles/api-licensed-story", new { license = "", version = read.GetProperty("version").GetInt32() });
+        var after = await JsonAsync(await client.GetAsync("/api/v1/articles/api-licensed-story"));
+
+        Assert.Equal("CC BY 2.5", read.GetProperty("license").GetString());
+        Assert.Equal(HttpStatusCode.OK, cleared.StatusCode);
+        Assert.False(after.TryGetProperty("license", out var license) && license.ValueKind == JsonValueKind.String);
+    }
+
+    [Fact]
     public async Task Update_WithTheVersionRead_Saves_AndWithAStaleVersionAnswers409()
     {
         var client = await factory.TokenClientAsync(Roles.Editor);

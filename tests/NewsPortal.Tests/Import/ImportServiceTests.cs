@@ -146,14 +146,19 @@ public sealed class ImportServiceTests(EmptyNewsPortalFactory factory) : IClassF
     }
 
     [Theory]
-    [InlineData("""{"title":"x","body":"y"}""", "missing required properties")]
-    [InlineData("""{"title":"x","publishedOn":"2025-06-02","body":"y","tittle":"typo"}""", "tittle")]
+    [InlineData("""{"title":"x","body":"y"}""", "required field 'publishedOn' missing (publishedOn is a date like 2025-06-02)")]
+    [InlineData("""{"title":"x","publishedOn":"2025-06-02","body":"y","tittle":"typo"}""", "unknown field 'tittle'; the fields are title, slug")]
     [InlineData("""{"title":"x","publishedOn":"2025-06-02","body":"y","originalUrl":"javascript:alert(1)"}""", "not an http or https address")]
     [InlineData("""{"title":"x","publishedOn":"2025-06-02","body":"y","language":"not a language"}""", "not a BCP 47 tag")]
     [InlineData("""{"title":"x","publishedOn":"2025-06-02","body":""}""", "the body is empty")]
-    [InlineData("""{"title":"x",""", "not a valid article object")]
-    [InlineData("""[1,2,3]""", "not a valid article object")]
-    public async Task BadJsonLine_IsRejectedWithAReason(string line, string reason)
+    [InlineData("""{"title":"x","publishedOn":"02/06/2025","body":"y"}""", "field 'publishedOn' must be a date like 2025-06-02")]
+    [InlineData("""{"title":"x","publishedOn":"2025-06-02","body":"y","documentDate":"yesterday"}""", "field 'documentDate' must be a local time like 2025-06-02T14:30:00")]
+    [InlineData("""{"title":"x","publishedOn":"2025-06-02","body":"y","categories":"World"}""", "field 'categories' must be a list of names like [\"World\", \"Politics\"]")]
+    [InlineData("""{"title":"x","publishedOn":"2025-06-02","body":"y","sources":[1]}""", "field 'sources' must be a list of names")]
+    [InlineData("""{"title":42,"publishedOn":"2025-06-02","body":"y"}""", "field 'title' must be text")]
+    [InlineData("""{"title":"x",""", "not valid JSON")]
+    [InlineData("""[1,2,3]""", "the line is not an article object")]
+    public async Task BadJsonLine_IsRejectedWithAReasonInTheSchemasTerms(string line, string reason)
     {
         var file = _input.Write($"bad-{Guid.NewGuid():N}.jsonl", "\n" + line + "\n");
 
@@ -162,6 +167,7 @@ public sealed class ImportServiceTests(EmptyNewsPortalFactory factory) : IClassF
         var problem = Assert.Single(report.Problems);
         Assert.Equal(2, problem.Line);
         Assert.Contains(reason, problem.Reason);
+        Assert.DoesNotMatch(@"System\.|NewsPortal\.|\.NET|ArticleRecord", problem.Reason);
     }
 
     [Fact]

@@ -6,13 +6,10 @@ namespace NewsPortal.Tests.Import;
 /// <summary>The rule that joins a paragraph broken mid-sentence, proved on real text: it never joins two real paragraphs.</summary>
 public sealed class ParagraphRoundTripTests
 {
-    // Seven Wikinews articles still lose a paragraph break: photo captions followed by a caption that opens with a
-    // user name in lower case, and interview transcripts whose speaker lines carry no punctuation. The limit holds
-    // the rule to that until it is refined; the current-events items must all come back whole.
     [Theory]
-    [InlineData("current events", 0)]
-    [InlineData("wikinews", 7)]
-    public void EveryParagraphOfTheCorpus_WrittenAsASnippetAndReadBack_IsUnchanged(string corpus, int knownExceptions)
+    [InlineData("current events")]
+    [InlineData("wikinews")]
+    public void EveryParagraphOfTheCorpus_WrittenAsASnippetAndReadBack_IsUnchanged(string corpus)
     {
         var documents = corpus == "wikinews"
             ? CorpusFiles.Wikinews.SelectMany(CorpusConverter.Wikinews).ToList()
@@ -31,7 +28,7 @@ public sealed class ParagraphRoundTripTests
         }
 
         Assert.True(documents.Count > 250, $"only {documents.Count} documents");
-        Assert.True(changed.Count <= knownExceptions, $"{changed.Count} of {documents.Count} changed, such as: {string.Join(" | ", changed.Take(5))}");
+        Assert.True(changed.Count == 0, $"{changed.Count} of {documents.Count} changed, such as: {string.Join(" | ", changed.Take(5))}");
     }
 
     /// <summary>The paragraphs as the importer keeps them: cleaned, and without white space at the ends of lines (which a snippet file cannot keep).</summary>

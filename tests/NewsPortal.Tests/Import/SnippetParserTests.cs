@@ -75,6 +75,19 @@ public sealed class SnippetParserTests
     }
 
     [Fact]
+    public void TwoBlankLines_KeepApartParagraphsThatOneBlankLineWouldJoin()
+    {
+        const string Header = "A story\n\nPublished on June 2, 2025\n\nSources Wire\n\n";
+        const string Broken = "The talks, hosted at the palace, are being chaired by the foreign minister and his deputy from the capital";
+
+        var once = ParseValid(Header + Broken + "\n\ntoday. More follows.\n");
+        var twice = ParseValid(Header + Broken + "\n\n\ntoday. More follows.\n");
+
+        Assert.Equal([Broken + " today. More follows."], once.Paragraphs);
+        Assert.Equal([Broken, "today. More follows."], twice.Paragraphs);
+    }
+
+    [Fact]
     public void CrlfLineEndsAndAByteOrderMark_ReadTheSameAsTheSeed()
     {
         var windows = "\uFEFF" + Seed.Text.Replace("\r\n", "\n").Replace("\n", "\r\n");

@@ -35,9 +35,11 @@ public static class PortalCommand
         return Process.Start(start)!;
     }
 
-    public static async Task<Result> RunAsync(string databasePath, params string[] args)
+    public static Task<Result> RunAsync(string databasePath, params string[] args) => RunAsync(databasePath, [], args);
+
+    public static async Task<Result> RunAsync(string databasePath, IEnumerable<KeyValuePair<string, string>> settings, params string[] args)
     {
-        using var process = Start(databasePath, args);
+        using var process = Start(databasePath, settings, args);
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
