@@ -38,16 +38,40 @@ public static class PortalServices
         services.AddOptions<FeedOptions>().BindConfiguration(FeedOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
-        var connectionString = DatabaseInitializer.PrepareSqliteConnectionString(
-            configuration.GetConnectionString("NewsPortal") ?? "Data Source=App_Data/newsportal.db", environment.ContentRootPath);
-        // Pooled: setting up a context's services costs more than many a page's queries.
-        services.AddDbContextPool<NewsDbContext>(options => options.UseSqlite(connectionString).AddInterceptors(new SqliteConnectionSetup(), new SqliteCancellation()));
+        var store = StoreSettings.From(configuration);
+        services.AddSingleton(store);
+        if (store.Redis is { } redis)
+        {
+            services.AddSingleton(_ => redis.Value);
+        }
 
-        // Keys for sign-in cookies and antiforgery live beside the database, so sessions survive a restart.
-        var dataDirectory = Path.GetDirectoryName(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString).DataSource) is { Length: > 0 } directory
-            ? directory
-            : Path.Combine(environment.ContentRootPath, "App_Data");
-        services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys")));
+        if (store.Provider == StoreProvider.Postgres)
+        {
+            var connectionString = configuration.GetConnectionString("NewsPortal")
+                ?? throw new InvalidOperationException("Database:Provider is Postgres, but ConnectionStrings:NewsPortal (an Npgsql connection string) is not set.");
+            PostgresNewsDbContext.UseTimesWithoutZones();
+            services.AddDbContextPool<NewsDbContext, PostgresNewsDbContext>(options => options.UseNpgsql(StoreSettings.PreparePostgresConnectionString(connectionString)));
+        }
+        else
+        {
+            var connectionString = DatabaseInitializer.PrepareSqliteConnectionString(
+                configuration.GetConnectionString("NewsPortal") ?? "Data Source=App_Data/newsportal.db", environment.ContentRootPath);
+            // Pooled: setting up a context's services costs more than many a page's queries.
+            services.AddDbContextPool<NewsDbContext>(options => options.UseSqlite(connectionString).AddInterceptors(new SqliteConnectionSetup(), new SqliteCancellation()));
+        }
+
+        // Keys for sign-in cookies and antiforgery: in Redis when nodes share it, so a cookie from one node works on
+        // all; otherwise beside the SQLite file (or in App_Data), so sessions survive a restart.
+        var dataProtection = services.AddDataProtection().SetApplicationName("NewsPortal");
+        if (store.Redis is not null)
+        {
+            dataProtection.PersistKeysToStackExchangeRedis(() => store.Redis.Value.GetDatabase(), "newsportal:data-protection-keys");
+        }
+        else
+        {
+            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(store.DataDirectory(configuration, environment), "keys")));
+        }
+
         return services;
     }
 

@@ -102,7 +102,7 @@ public sealed class ArticleApiService(NewsDbContext db, ArticleService articles,
             else
             {
                 // At most this far: a rare combination answers with fewer items and a cursor to go on from.
-                var walk = listing.Walk(ArticleService.KeyColumns, position, older: true, budget, out var walkArgs, keys: keys);
+                var walk = listing.Walk(StoreDialect.Of(db.Database), ArticleService.KeyColumns, position, older: true, budget, out var walkArgs, keys: keys);
                 var args = walkArgs.ToList();
                 string Arg(object value)
                 {
@@ -113,7 +113,7 @@ public sealed class ArticleApiService(NewsDbContext db, ArticleService articles,
                 var conditions = string.Join(" AND ", checks.Select(check => check(Arg)));
                 var sql = $"""
                     -- bounded: sorts at most {budget} stories, the walk's budget
-                    SELECT {SummaryColumns} FROM ({walk}) d CROSS JOIN "Articles" a ON a."Id" = d."Id"
+                    SELECT {SummaryColumns} FROM ({walk}) d {StoreDialect.Of(db.Database).WalkJoin} "Articles" a ON a."Id" = d."Id"
                     WHERE {conditions} ORDER BY d."SortKey" DESC, d."Id" DESC LIMIT {Arg(limit + 1)}
                     """;
                 rows = await db.Database.SqlQueryRaw<SummaryRow>(sql, [.. args]).ToListAsync(cancellationToken);

@@ -78,7 +78,7 @@ public sealed class ArticleService(NewsDbContext db, MarkdownRenderer markdown, 
 
         if (page <= MaxLegacyPage)
         {
-            var walk = listing.Walk(KeyColumns, null, older: true, 1, out var args, skip: (int)((page - 1) * PageSize) - 1);
+            var walk = listing.Walk(StoreDialect.Of(db.Database), KeyColumns, null, older: true, 1, out var args, skip: (int)((page - 1) * PageSize) - 1);
             var rows = await db.Database.SqlQueryRaw<KeyRow>(walk, args).ToListAsync(cancellationToken);
             if (rows.Count == 1 && await WalkAsync<KeyRow>(listing, KeyColumns, new ListingCursor(rows[0].SortKey, rows[0].Id), older: true, 1, cancellationToken) is { Count: 1 })
             {
@@ -177,9 +177,9 @@ public sealed class ArticleService(NewsDbContext db, MarkdownRenderer markdown, 
         var category = article.Categories[0];
         var listing = Listing.InCategory(category.Id);
         var position = new ListingCursor(article.SortKey, article.Id);
-        var newerSql = listing.Walk("""a."Id", a."Title", a."Slug", 1 AS "Newer" """, position, older: false, 1, out var newerArgs);
-        var olderSql = listing.Walk("""a."Id", a."Title", a."Slug", 0 AS "Newer" """, position, older: true, 1, out var olderArgs);
-        var sql = $"SELECT * FROM ({newerSql}) UNION ALL SELECT * FROM ({Renumber(olderSql, newerArgs.Length)})";
+        var newerSql = listing.Walk(StoreDialect.Of(db.Database), """a."Id", a."Title", a."Slug", true AS "Newer" """, position, older: false, 1, out var newerArgs);
+        var olderSql = listing.Walk(StoreDialect.Of(db.Database), """a."Id", a."Title", a."Slug", false AS "Newer" """, position, older: true, 1, out var olderArgs);
+        var sql = $"SELECT * FROM ({newerSql}) n UNION ALL SELECT * FROM ({Renumber(olderSql, newerArgs.Length)}) o";
         var rows = await db.Database.SqlQueryRaw<NeighbourRow>(sql, [.. newerArgs, .. olderArgs]).ToListAsync(cancellationToken);
         NamedLink? Link(bool newer) => rows.FirstOrDefault(r => r.Newer == newer) is { } row ? new NamedLink(row.Title, row.Slug) { Id = row.Id } : null;
         return new CategoryNeighbours(category, Link(newer: true), Link(newer: false));
@@ -195,10 +195,10 @@ public sealed class ArticleService(NewsDbContext db, MarkdownRenderer markdown, 
 
         var list = string.Join(", ", ids.Select((_, i) => $"{{{i}}}"));
         var sql = $"""
-            SELECT l."ArticlesId" AS "ArticleId", 0 AS "IsSource", c."Id", c."Name", c."Slug"
+            SELECT l."ArticlesId" AS "ArticleId", false AS "IsSource", c."Id", c."Name", c."Slug"
             FROM "ArticleCategories" l JOIN "Categories" c ON c."Id" = l."CategoriesId" WHERE l."ArticlesId" IN ({list})
             UNION ALL
-            SELECT l."ArticlesId", 1, s."Id", s."Name", s."Slug"
+            SELECT l."ArticlesId", true, s."Id", s."Name", s."Slug"
             FROM "ArticleSources" l JOIN "Sources" s ON s."Id" = l."SourcesId" WHERE l."ArticlesId" IN ({list})
             """;
         var rows = await db.Database.SqlQueryRaw<NameRow>(sql, [.. ids.Cast<object>()]).ToListAsync(cancellationToken);
@@ -209,7 +209,7 @@ public sealed class ArticleService(NewsDbContext db, MarkdownRenderer markdown, 
     public async Task<List<T>> WalkAsync<T>(
         Listing listing, string columns, ListingCursor? from, bool older, int take, CancellationToken cancellationToken = default, int skip = 0, (long Min, long Max)? keys = null)
     {
-        var sql = listing.Walk(columns, from, older, take, out var args, skip, keys);
+        var sql = listing.Walk(StoreDialect.Of(db.Database), columns, from, older, take, out var args, skip, keys);
         return await db.Database.SqlQueryRaw<T>(sql, args).ToListAsync(cancellationToken);
     }
 

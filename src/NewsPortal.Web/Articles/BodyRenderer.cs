@@ -52,10 +52,11 @@ public sealed class BodyRenderer(IServiceScopeFactory scopes, MarkdownRenderer m
         var db = scope.ServiceProvider.GetRequiredService<NewsDbContext>();
         // Read through the index of stories without HTML: scanning the table in id order would pass over every story
         // already rendered, more of them with each batch.
-        var rows = await db.Database.SqlQuery<Unrendered>($"""
-            SELECT "Id", "Body", "Dateline" FROM "Articles" INDEXED BY "IX_Articles_BodyHtml_Missing"
+        var unrendered = $"""
+            SELECT "Id", "Body", "Dateline" FROM "Articles"{StoreDialect.Of(db.Database).IndexedBy("IX_Articles_BodyHtml_Missing")}
             WHERE "BodyHtml" IS NULL ORDER BY "Id" LIMIT {BatchSize}
-            """).ToListAsync(cancellationToken);
+            """;
+        var rows = await db.Database.SqlQueryRaw<Unrendered>(unrendered).ToListAsync(cancellationToken);
         if (rows.Count == 0)
         {
             return 0;

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using NewsPortal.Web.Data;
 
 namespace NewsPortal.Web.Articles;
 
@@ -48,7 +49,7 @@ public sealed record Listing(ListingKind Kind, int NameId = 0, string? Language 
     /// newer ones. Placeholders are <c>{0}</c>, <c>{1}</c>… for EF's SqlQueryRaw, with <paramref name="args"/>.
     /// <paramref name="keys"/> narrows the walk to sort keys in [Min, Max).
     /// </summary>
-    public string Walk(string columns, ListingCursor? from, bool older, int take, out object[] args, int skip = 0, (long Min, long Max)? keys = null)
+    public string Walk(StoreDialect dialect, string columns, ListingCursor? from, bool older, int take, out object[] args, int skip = 0, (long Min, long Max)? keys = null)
     {
         var arguments = new List<object>();
         string Arg(object value)
@@ -60,10 +61,9 @@ public sealed record Listing(ListingKind Kind, int NameId = 0, string? Language 
         var listed = Arg(true);
 
         // Links carry copies of Listed and SortKey, so a category's or source's walk never touches other stories, and
-        // one for positions alone reads no story at all. (SQLite's CROSS JOIN keeps the order written: the walk
-        // drives, and each story it reaches is read by its key.)
+        // one for positions alone reads no story at all.
         var keysOnly = columns == KeyColumns;
-        var stories = keysOnly ? "" : " CROSS JOIN \"Articles\" a ON a.\"Id\" = l.\"ArticlesId\"";
+        var stories = keysOnly ? "" : $" {dialect.WalkJoin} \"Articles\" a ON a.\"Id\" = l.\"ArticlesId\"";
         var (source, filter, key, id) = Kind switch
         {
             ListingKind.Category => (

@@ -16,6 +16,10 @@ public static class DatabaseInitializer
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<NewsDbContext>();
+
+        // Nodes starting together take turns: one migrates, creates the admin and loads the seed; the others wait,
+        // then find it done. (One SQLite file has one site, which the file's own locks already serialise.)
+        await using var turn = db.Database.IsNpgsql() ? await PostgresStartupLock.TakeAsync(db, cancellationToken) : null;
         await MigrateAsync(db, cancellationToken: cancellationToken);
         if (db.Database.IsSqlite())
         {

@@ -12,14 +12,26 @@ using NewsPortal.Web.Webhooks;
 
 namespace NewsPortal.Web.Data;
 
-/// <summary>The portal's one store, accounts included.</summary>
+/// <summary>The portal's one store, accounts included: on SQLite as it is, on PostgreSQL as <see cref="PostgresNewsDbContext"/>.</summary>
 /// <remarks>
-/// Add a migration after changing the model:
-/// <c>dotnet ef migrations add NAME --project src/NewsPortal.Web --output-dir Data/Migrations</c>.
+/// Each provider has its own migrations. After changing the model, add one for each:
+/// <c>dotnet ef migrations add NAME --project src/NewsPortal.Web --context NewsDbContext --output-dir Data/Migrations</c> and
+/// <c>dotnet ef migrations add NAME --project src/NewsPortal.Web --context PostgresNewsDbContext --output-dir Data/Postgres/Migrations</c>.
 /// Migrations are applied at start-up by <see cref="DatabaseInitializer"/>.
 /// </remarks>
-public sealed class NewsDbContext(DbContextOptions<NewsDbContext> options) : IdentityDbContext<PortalUser>(options)
+public class NewsDbContext : IdentityDbContext<PortalUser>
 {
+    public NewsDbContext(DbContextOptions<NewsDbContext> options)
+        : base(options)
+    {
+    }
+
+    /// <summary>For a provider's own context, whose migrations are its own.</summary>
+    protected NewsDbContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
     public DbSet<Article> Articles => Set<Article>();
     public DbSet<ArticleRevision> ArticleRevisions => Set<ArticleRevision>();
     public DbSet<Category> Categories => Set<Category>();

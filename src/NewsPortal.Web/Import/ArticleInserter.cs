@@ -148,12 +148,20 @@ public sealed class ArticleInserter(NewsDbContext db)
             LinkCommand(connection, transaction, article.FindSkipNavigation(nameof(Article.Sources))!));
     }
 
-    /// <summary>How a column's parameter value is read from an article, converted as EF Core would store it.</summary>
+    /// <summary>
+    /// How a column's parameter value is read from an article, converted as EF Core would store it. Times are written
+    /// as they stand, without a zone, as both stores keep them (see <see cref="PostgresNewsDbContext"/>).
+    /// </summary>
     private static Func<Article, object> ValueOf(IProperty property)
     {
         var getter = property.GetGetter();
         var converter = property.GetTypeMapping().Converter;
-        return article => getter.GetClrValue(article) is { } value ? (converter is null ? value : converter.ConvertToProvider(value)) ?? DBNull.Value : DBNull.Value;
+        return article => getter.GetClrValue(article) switch
+        {
+            null => DBNull.Value,
+            DateTime time => DateTime.SpecifyKind(time, DateTimeKind.Unspecified),
+            var value => (converter is null ? value : converter.ConvertToProvider(value)) ?? DBNull.Value,
+        };
     }
 
     private static DbCommand LinkCommand(DbConnection connection, DbTransaction transaction, ISkipNavigation navigation)

@@ -300,7 +300,7 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
             var keys = query.After is null && query.Before is null ? ((long, long)?)null : (minKey, maxKey);
             var exclusion = query.ExclusionMatch();
             var budget = conditions.Count == 0 && exclusion is null ? MaxCounted + 1 : options.Value.ScanBudget;
-            var walk = driver.Walk(ArticleService.KeyColumns, null, older: true, budget, out var walkArgs, keys: keys);
+            var walk = driver.Walk(StoreDialect.Of(db.Database), ArticleService.KeyColumns, null, older: true, budget, out var walkArgs, keys: keys);
             var offset = args.Count;
             args.AddRange(walkArgs);
             var (walked, walkedFrom) = ("", $"({ArticleService.Renumber(walk, offset)})");

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using NewsPortal.Web.Data;
 using NewsPortal.Web.Import;
@@ -17,17 +16,25 @@ public class NewsPortalFactory : WebApplicationFactory<Program>
 
     public NewsPortalFactory()
     {
-        Directory.CreateDirectory(_directory);
+        Store = new TestStore(_directory);
     }
 
-    public string DatabasePath => Path.Combine(_directory, "newsportal.db");
+    /// <summary>The store this app runs on: SQLite, or PostgreSQL on a PostgreSQL run.</summary>
+    public TestStore Store { get; }
+
+    /// <summary>The SQLite file (SQLite runs only).</summary>
+    public string DatabasePath => Store.SqlitePath;
 
     protected virtual bool SeedOnStartup => true;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        builder.UseSetting("ConnectionStrings:NewsPortal", $"Data Source={DatabasePath}");
+        foreach (var (key, value) in Store.Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.UseSetting("Portal:SeedOnStartup", SeedOnStartup ? "true" : "false");
     }
 
@@ -63,7 +70,7 @@ public class NewsPortalFactory : WebApplicationFactory<Program>
         base.Dispose(disposing);
         if (disposing)
         {
-            SqliteConnection.ClearAllPools();
+            Store.Dispose();
             try
             {
                 Directory.Delete(_directory, recursive: true);

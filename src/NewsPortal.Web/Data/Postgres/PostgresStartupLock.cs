@@ -1,0 +1,40 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace NewsPortal.Web.Data;
+
+/// <summary>
+/// A PostgreSQL session-level advisory lock held while a node brings the store up to date, on a connection of its
+/// own; released when disposed, or by the server if the node dies.
+/// </summary>
+public sealed class PostgresStartupLock : IAsyncDisposable
+{
+    /// <summary>The lock's number: any 64-bit value no other application on the server uses ("NewsPort" in ASCII).</summary>
+    private const long Key = 0x4E657773506F7274;
+
+    private readonly NpgsqlConnection _connection;
+
+    private PostgresStartupLock(NpgsqlConnection connection) => _connection = connection;
+
+    public static async Task<PostgresStartupLock> TakeAsync(NewsDbContext db, CancellationToken cancellationToken)
+    {
+        var connection = new NpgsqlConnection(db.Database.GetConnectionString());
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand($"SELECT pg_advisory_lock({Key})", connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        return new PostgresStartupLock(connection);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await using var command = new NpgsqlCommand($"SELECT pg_advisory_unlock({Key})", _connection);
+            await command.ExecuteNonQueryAsync();
+        }
+        finally
+        {
+            await _connection.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using Npgsql;
+using StackExchange.Redis;
+
+namespace NewsPortal.Web.Data;
+
+public enum StoreProvider
+{
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>
+/// Where the portal keeps its state, from configuration: <c>Database:Provider</c> (Sqlite, the default, or Postgres)
+/// with <c>ConnectionStrings:NewsPortal</c>, and <c>ConnectionStrings:Redis</c> when nodes share a cache and keys.
+/// </summary>
+public sealed class StoreSettings
+{
+    private StoreSettings(StoreProvider provider, string? redis)
+    {
+        Provider = provider;
+        RedisConfiguration = redis;
+        if (redis is not null)
+        {
+            var options = ConfigurationOptions.Parse(redis);
+            // A node starts and serves even while Redis is away; /health/ready says so, and the connection retries.
+            options.AbortOnConnectFail = false;
+            Redis = new Lazy<IConnectionMultiplexer>(() => ConnectionMultiplexer.Connect(options));
+        }
+    }
+
+    public StoreProvider Provider { get; }
+
+    public string? RedisConfiguration { get; }
+
+    /// <summary>One connection to Redis for the process, opened on first use; null without <c>ConnectionStrings:Redis</c>.</summary>
+    public Lazy<IConnectionMultiplexer>? Redis { get; }
+
+    public static StoreSettings From(IConfiguration configuration)
+    {
+        var name = configuration["Database:Provider"];
+        var provider = string.IsNullOrWhiteSpace(name) ? StoreProvider.Sqlite
+            : Enum.TryParse<StoreProvider>(name, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) ? parsed
+            : throw new InvalidOperationException($"Database:Provider is '{name}'; it must be Sqlite or Postgres.");
+        var redis = configuration.GetConnectionString("Redis");
+        return new StoreSettings(provider, string.IsNullOrWhiteSpace(redis) ? null : redis);
+    }
+
+    /// <summary>
+    /// The session time zone is UTC, so that times the portal passes as UTC compare rightly with its columns, which
+    /// hold UTC without a zone (see <see cref="PostgresNewsDbContext"/>).
+    /// </summary>
+    public static string PreparePostgresConnectionString(string connectionString)
+        => new NpgsqlConnectionStringBuilder(connectionString) { Timezone = "UTC" }.ToString();
+
+    /// <summary>The folder for files kept beside the store: the SQLite file's folder, else App_Data under the content root.</summary>
+    public string DataDirectory(IConfiguration configuration, IWebHostEnvironment environment)
+    {
+        if (Provider == StoreProvider.Sqlite
+            && configuration.GetConnectionString("NewsPortal") is { } sqlite
+            && Path.GetDirectoryName(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(
+                DatabaseInitializer.PrepareSqliteConnectionString(sqlite, environment.ContentRootPath)).DataSource) is { Length: > 0 } directory)
+        {
+            return directory;
+        }
+
+        var appData = Path.Combine(environment.ContentRootPath, "App_Data");
+        Directory.CreateDirectory(appData);
+        return appData;
+    }
+}

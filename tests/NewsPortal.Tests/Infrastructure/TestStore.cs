@@ -1,0 +1,97 @@
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace NewsPortal.Tests.Infrastructure;
+
+/// <summary>
+/// A store of a test's own, on the provider the run is for: SQLite (a file in a temp folder) unless
+/// <c>NEWSPORTAL_TEST_PROVIDER=Postgres</c>, then a database created for it on the server named by
+/// <c>NEWSPORTAL_TEST_POSTGRES</c> (a connection string for a role that may create databases), dropped afterwards.
+/// </summary>
+public sealed class TestStore : IDisposable
+{
+    private const string DefaultServer = "Host=127.0.0.1;Username=newsportal;Password=newsportal;Database=postgres";
+
+    private readonly string? _database;
+
+    public TestStore(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        SqlitePath = Path.Combine(directory, "newsportal.db");
+        if (IsPostgres)
+        {
+            // As the app sets it, before this process first uses Npgsql.
+            NewsPortal.Web.Data.PostgresNewsDbContext.UseTimesWithoutZones();
+            _database = "np_test_" + Guid.NewGuid().ToString("N");
+            Execute($"CREATE DATABASE \"{_database}\"");
+            ConnectionString = new NpgsqlConnectionStringBuilder(Server) { Database = _database, Pooling = true }.ToString();
+        }
+        else
+        {
+            ConnectionString = $"Data Source={SqlitePath}";
+        }
+    }
+
+    public static bool IsPostgres => string.Equals(Environment.GetEnvironmentVariable("NEWSPORTAL_TEST_PROVIDER"), "Postgres", StringComparison.OrdinalIgnoreCase);
+
+    public static string Provider => IsPostgres ? "Postgres" : "Sqlite";
+
+    private static string Server => Environment.GetEnvironmentVariable("NEWSPORTAL_TEST_POSTGRES") is { Length: > 0 } server ? server : DefaultServer;
+
+    public string ConnectionString { get; }
+
+    /// <summary>The SQLite file (SQLite runs only; tests of SQLite's own behaviour use it).</summary>
+    public string SqlitePath { get; }
+
+    /// <summary>The settings that point the app at this store, as configuration keys.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Settings =>
+    [
+        new("Database:Provider", Provider),
+        new("ConnectionStrings:NewsPortal", ConnectionString),
+    ];
+
+    public void Dispose()
+    {
+        if (_database is not null)
+        {
+            NpgsqlConnection.ClearAllPools();
+            Execute($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)");
+        }
+        else
+        {
+            SqliteConnection.ClearAllPools();
+        }
+    }
+
+    private static void Execute(string sql)
+    {
+        using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Server) { Pooling = false }.ToString());
+        connection.Open();
+        using var command = new NpgsqlCommand(sql, connection);
+        command.ExecuteNonQuery();
+    }
+}
+
+/// <summary>A fact about SQLite's own behaviour (its query plans, its files): skipped on a PostgreSQL run.</summary>
+public sealed class SqliteFactAttribute : FactAttribute
+{
+    public SqliteFactAttribute()
+    {
+        if (TestStore.IsPostgres)
+        {
+            Skip = "SQLite only: this run is on PostgreSQL";
+        }
+    }
+}
+
+/// <summary>A theory about SQLite's own behaviour: skipped on a PostgreSQL run.</summary>
+public sealed class SqliteTheoryAttribute : TheoryAttribute
+{
+    public SqliteTheoryAttribute()
+    {
+        if (TestStore.IsPostgres)
+        {
+            Skip = "SQLite only: this run is on PostgreSQL";
+        }
+    }
+}
