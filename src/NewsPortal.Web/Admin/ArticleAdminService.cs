@@ -107,7 +107,7 @@ public sealed class ArticleAdminService(
                 await SaveAsync(article, before: null, cancellationToken);
                 return new SaveResult(article.Id, article.Slug);
             }
-            catch (DbUpdateException) when (attempt < MaxSaveAttempts)
+            catch (Exception ex) when (StoreDialect.IsLostRace(ex) && attempt < MaxSaveAttempts)
             {
                 // Another save took the slug or created a category or source this one also names: look again.
                 writer.Forget();
@@ -150,7 +150,7 @@ public sealed class ArticleAdminService(
                 await SaveAsync(article, before, cancellationToken);
                 return new SaveResult(article.Id, article.Slug);
             }
-            catch (DbUpdateException) when (attempt < MaxSaveAttempts)
+            catch (Exception ex) when (StoreDialect.IsLostRace(ex) && attempt < MaxSaveAttempts)
             {
                 // Someone saved between our read and our write: a new version (refused on the next round), or only
                 // a revision number or a new name this save also took (tried again on the next round).
@@ -267,7 +267,7 @@ public sealed class ArticleAdminService(
                     $"Someone else saved this story while you were editing it. Your version was not applied; it is kept as revision {number}, "
                     + "so you can compare it with the current one and restore or merge what you need.");
             }
-            catch (DbUpdateException) when (attempt < MaxSaveAttempts)
+            catch (Exception ex) when (StoreDialect.IsLostRace(ex) && attempt < MaxSaveAttempts)
             {
                 // Another revision took the number.
                 db.ChangeTracker.Clear();
@@ -312,6 +312,11 @@ public sealed class ArticleAdminService(
     private async Task SaveAsync(Article article, ArticleState? before, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (before is not null)
+        {
+            await StoreDialect.Of(db.Database).LockArticleAsync(db, article.Id, cancellationToken);
+        }
+
         await db.SaveChangesAsync(cancellationToken);
         var tags = await cache.TagsForAsync([(before, ArticleState.Of(article))], cancellationToken);
         cache.Record(tags);

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using NewsPortal.Web.Accounts;
 using NewsPortal.Web.Data;
 using NewsPortal.Web.Import;
@@ -127,6 +128,13 @@ public static class CommandLine
     private static async Task<int> BackupOrRestoreAsync(NewsDbContext db, string[] args, TextWriter output, CancellationToken cancellationToken)
     {
         var backup = args[0].Equals("backup", StringComparison.OrdinalIgnoreCase);
+        if (!db.Database.IsSqlite())
+        {
+            // PostgreSQL has its own tools, which back up a live database consistently and restore it whole.
+            await output.WriteLineAsync($"{args[0]} copies a SQLite store; on PostgreSQL use pg_dump and pg_restore (see the README's production layout).");
+            return Usage;
+        }
+
         var file = backup ? OptionValue(args, "--out") : args.Skip(1).FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal));
         if (string.IsNullOrWhiteSpace(file))
         {

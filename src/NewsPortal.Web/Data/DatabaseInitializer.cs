@@ -18,8 +18,10 @@ public static class DatabaseInitializer
         var db = scope.ServiceProvider.GetRequiredService<NewsDbContext>();
 
         // Nodes starting together take turns: one migrates, creates the admin and loads the seed; the others wait,
-        // then find it done. (One SQLite file has one site, which the file's own locks already serialise.)
-        await using var turn = db.Database.IsNpgsql() ? await PostgresStartupLock.TakeAsync(db, cancellationToken) : null;
+        // then find it done.
+        await using IAsyncDisposable? turn = db.Database.IsNpgsql()
+            ? await PostgresStartupLock.TakeAsync(db, cancellationToken)
+            : await SqliteStartupLock.TakeAsync(db, cancellationToken);
         await MigrateAsync(db, cancellationToken: cancellationToken);
         if (db.Database.IsSqlite())
         {

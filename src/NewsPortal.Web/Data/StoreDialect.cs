@@ -24,6 +24,27 @@ public sealed class StoreDialect
     /// </summary>
     public string WalkJoin => IsSqlite ? "CROSS JOIN" : "JOIN";
 
+    /// <summary>
+    /// Takes the row lock on an article before a save changes it, so two saves of one story queue on its row before
+    /// either touches the rows its triggers update (counts of categories and sources), where they could deadlock.
+    /// SQLite has one writer at a time: nothing to do.
+    /// </summary>
+    public async Task LockArticleAsync(DbContext db, int id, CancellationToken cancellationToken)
+    {
+        if (!IsSqlite)
+        {
+            await db.Database.ExecuteSqlAsync($"""SELECT 1 FROM "Articles" WHERE "Id" = {id} FOR UPDATE""", cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Whether a save lost a race it can try again: a unique key or version taken meanwhile (both stores), or on
+    /// PostgreSQL a deadlock or serialization failure, which EF reports as a transient failure.
+    /// </summary>
+    public static bool IsLostRace(Exception exception)
+        => exception is DbUpdateException
+            || exception is InvalidOperationException { InnerException: DbUpdateException or Npgsql.PostgresException { IsTransient: true } };
+
     /// <summary>Names the index SQLite must use (its planner has no statistics on a new store); PostgreSQL takes no hints.</summary>
     public string IndexedBy(string index) => IsSqlite ? $" INDEXED BY \"{index}\"" : "";
 }

@@ -238,7 +238,7 @@ public sealed class CacheEvictionTests(CacheFixture factory) : IClassFixture<Cac
         using var folder = new TempFolder();
         var file = folder.Write("dunlin.txt", TempFolder.Snippet("Dunlin story from the command line", extraHeaders: "Category: ,Dunlin Desk\nSources Dunlin Wire"));
 
-        var result = await PortalCommand.RunAsync(factory.DatabasePath, "import", file);
+        var result = await PortalCommand.RunAsync(factory.Store, "import", file);
         Assert.Equal(0, result.ExitCode);
         var seenAfter = System.Diagnostics.Stopwatch.StartNew();
         Fetched page;

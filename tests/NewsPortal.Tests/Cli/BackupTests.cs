@@ -31,7 +31,7 @@ public sealed class BackupTests(NewsPortalFactory site) : IClassFixture<NewsPort
         return rows;
     }
 
-    [Fact]
+    [SqliteFact]
     public async Task ABackupTakenDuringWrites_IsConsistent_AndRestoresToTheSameStore()
     {
         _ = site.Server;
@@ -69,7 +69,7 @@ public sealed class BackupTests(NewsPortalFactory site) : IClassFixture<NewsPort
         Assert.Contains("already exists", again.Output);
     }
 
-    [Fact]
+    [SqliteFact]
     public async Task RestoringSomethingThatIsNotAStore_ChangesNothing_AndSaysWhy()
     {
         var store = Path.Combine(_folder.Path, "keep.db");

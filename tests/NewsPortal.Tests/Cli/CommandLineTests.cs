@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Microsoft.Data.Sqlite;
 using NewsPortal.Corpus;
 using NewsPortal.Tests.Infrastructure;
 
@@ -10,23 +9,29 @@ namespace NewsPortal.Tests.Cli;
 public sealed class CommandLineTests : IDisposable
 {
     private readonly TempFolder _folder = new();
+    private readonly List<TestStore> _stores = [];
 
-    private string Database => Path.Combine(_folder.Path, "cli.db");
+    public CommandLineTests()
+    {
+        Database = NewStore();
+    }
+
+    private TestStore Database { get; }
+
+    private TestStore NewStore()
+    {
+        var store = new TestStore(Path.Combine(_folder.Path, $"store{_stores.Count}"));
+        _stores.Add(store);
+        return store;
+    }
 
     public void Dispose()
     {
-        SqliteConnection.ClearAllPools();
+        _stores.ForEach(s => s.Dispose());
         _folder.Dispose();
     }
 
-    private long Count(string sql)
-    {
-        using var connection = new SqliteConnection($"Data Source={Database};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return (long)command.ExecuteScalar()!;
-    }
+    private long Count(string sql) => Database.Scalar(sql);
 
     [Fact]
     public async Task Import_OfAFolderWithABadFile_ImportsTheRestReportsFileAndLineAndExitsNonZero()
@@ -40,7 +45,7 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("2 imported, 0 updated, 0 unchanged duplicates, 3 new categories, 1 new sources, 1 file(s) rejected", run.Output);
         Assert.Contains($"rejected {bad}:5: no 'Published on' date before the story begins", run.Output);
-        Assert.Equal(2, Count("SELECT COUNT(*) FROM Articles"));
+        Assert.Equal(2, Count("""SELECT COUNT(*) FROM "Articles" """));
     }
 
     [Fact]
@@ -54,7 +59,7 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal((0, 0), (first.ExitCode, second.ExitCode));
         Assert.Contains("1 imported", first.Output);
         Assert.Contains("0 imported, 0 updated, 1 unchanged duplicates", second.Output);
-        Assert.Equal(1, Count("SELECT COUNT(*) FROM Articles"));
+        Assert.Equal(1, Count("""SELECT COUNT(*) FROM "Articles" """));
     }
 
     [Fact]
@@ -67,7 +72,7 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(0, run.ExitCode);
         Assert.Contains("Dry run (nothing written): 1 file(s)", run.Output);
         Assert.Contains("1 imported", run.Output);
-        Assert.Equal(0, Count("SELECT COUNT(*) FROM Articles"));
+        Assert.Equal(0, Count("""SELECT COUNT(*) FROM "Articles" """));
     }
 
     [Fact]
@@ -77,8 +82,7 @@ public sealed class CommandLineTests : IDisposable
         var exportDir = Path.Combine(_folder.Path, "out");
 
         var export = await PortalCommand.RunAsync(Database, "export", "--format", "jsonl", "--out", exportDir);
-        var otherDatabase = Path.Combine(_folder.Path, "other.db");
-        var import = await PortalCommand.RunAsync(otherDatabase, "import", exportDir);
+        var import = await PortalCommand.RunAsync(NewStore(), "import", exportDir);
 
         Assert.Equal(0, export.ExitCode);
         Assert.Contains("Exported 1 articles", export.Output);
@@ -132,28 +136,32 @@ public sealed class CommandLineTests : IDisposable
         await process.WaitForExitAsync();
 
         Assert.NotNull(line);
-        Assert.Equal(0, Count("SELECT COUNT(*) FROM Articles"));
-        Assert.Equal(0, Count("SELECT COUNT(*) FROM Sources"));
+        Assert.Equal(0, Count("""SELECT COUNT(*) FROM "Articles" """));
+        Assert.Equal(0, Count("""SELECT COUNT(*) FROM "Sources" """));
     }
 }
 
 public sealed class UsersCommandTests : IDisposable
 {
     private readonly TempFolder _folder = new();
+    private readonly TestStore _store;
+
+    public UsersCommandTests()
+    {
+        _store = new TestStore(Path.Combine(_folder.Path, "users"));
+    }
 
     public void Dispose()
     {
-        SqliteConnection.ClearAllPools();
+        _store.Dispose();
         _folder.Dispose();
     }
 
     [Fact]
     public async Task UsersAdd_CreatesAnAdminWhoCanSignIn()
     {
-        var database = Path.Combine(_folder.Path, "users.db");
-
-        var run = await PortalCommand.RunAsync(database, "users", "add", "--email", "cli.admin@example.org", "--role", "admin", "--password", "a password from the cli");
-        using var factory = new DatabaseFactory(database);
+        var run = await PortalCommand.RunAsync(_store, "users", "add", "--email", "cli.admin@example.org", "--role", "admin", "--password", "a password from the cli");
+        using var factory = new DatabaseFactory(_store);
         var client = factory.CreatePlainClient();
         using var signIn = await client.SignInAsync("cli.admin@example.org", "a password from the cli");
         using var users = await client.GetAsync("/admin/users");
@@ -167,10 +175,8 @@ public sealed class UsersCommandTests : IDisposable
     [Fact]
     public async Task UsersAdd_WithAWeakPasswordOrUnknownRole_FailsWithTheReason()
     {
-        var database = Path.Combine(_folder.Path, "users.db");
-
-        var weak = await PortalCommand.RunAsync(database, "users", "add", "--email", "x@example.org", "--role", "Editor", "--password", "short");
-        var role = await PortalCommand.RunAsync(database, "users", "add", "--email", "y@example.org", "--role", "Owner", "--password", "a long enough password");
+        var weak = await PortalCommand.RunAsync(_store, "users", "add", "--email", "x@example.org", "--role", "Editor", "--password", "short");
+        var role = await PortalCommand.RunAsync(_store, "users", "add", "--email", "y@example.org", "--role", "Owner", "--password", "a long enough password");
 
         Assert.Equal(1, weak.ExitCode);
         Assert.Contains("at least 10 characters", weak.Output);
@@ -178,12 +184,16 @@ public sealed class UsersCommandTests : IDisposable
         Assert.Contains("The role must be Admin or Editor.", role.Output);
     }
 
-    private sealed class DatabaseFactory(string databasePath) : EditorialFactory
+    /// <summary>The site on the store the command wrote to.</summary>
+    private sealed class DatabaseFactory(TestStore store) : EditorialFactory
     {
         protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
         {
             base.ConfigureWebHost(builder);
-            builder.UseSetting("ConnectionStrings:NewsPortal", $"Data Source={databasePath}");
+            foreach (var (key, value) in store.Settings)
+            {
+                builder.UseSetting(key, value);
+            }
         }
     }
 }

@@ -82,7 +82,7 @@ public sealed class FlatCostTests(FlatCostFixture factory) : IClassFixture<FlatC
         "/api/v1/articles/ceasefire-strike-report-number-3000", "/api/v1/categories", "/api/v1/sources", "/api/v1/search?q=storm",
     ];
 
-    [Fact]
+    [SqliteFact]
     public async Task EveryPublicRequest_CostsTheSame_WhenTheStoreIsFiveTimesLarger()
     {
         var small = await CostsAsync();
@@ -94,7 +94,7 @@ public sealed class FlatCostTests(FlatCostFixture factory) : IClassFixture<FlatC
         Assert.True(grown.Count == 0, "grew with the store:\n" + string.Join("\n", grown));
     }
 
-    [Fact]
+    [SqliteFact]
     public void CostCheck_CatchesAQueryThatReadsTheWholeStore()
     {
         // The measure itself must be able to fail: counting the stories costs in proportion to them.

@@ -95,7 +95,7 @@ public sealed class QueryPlanTests(QueryPlanFixture factory) : IClassFixture<Que
         ["/api/v1/search"] = ["/api/v1/search?q=talks"],
     };
 
-    [Fact]
+    [SqliteFact]
     public void EveryPublicRoute_HasASampleHere()
     {
         var routes = factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
@@ -113,7 +113,7 @@ public sealed class QueryPlanTests(QueryPlanFixture factory) : IClassFixture<Que
         static bool IsStaticFile(string route) => Regex.IsMatch(route, @"^/(css|js|img|lib)/|\.(css|js|svg|png|ico|woff2?)$");
     }
 
-    [Theory]
+    [SqliteTheory]
     [MemberData(nameof(PublicUrls))]
     public async Task PublicRequest_SendsFewCommands_EachReadingAnIndex(string url)
     {
@@ -137,7 +137,7 @@ public sealed class QueryPlanTests(QueryPlanFixture factory) : IClassFixture<Que
         await UseStatisticsAsync(connection, true);
     }
 
-    [Fact]
+    [SqliteFact]
     public void PlanCheck_CatchesAScanOfTheStories()
     {
         // The rule itself must be able to fail: a listing without its index sorts every story.

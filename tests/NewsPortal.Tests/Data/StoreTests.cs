@@ -7,13 +7,39 @@ namespace NewsPortal.Tests.Data;
 public sealed class StoreTests
 {
     [Fact]
-    public async Task FreshStore_IsMigratedSeededOnce_InWalMode_WithFixedPlannerStatistics()
+    public async Task FreshStore_IsMigratedAndSeeded()
     {
         using var factory = new NewsPortalFactory();
         _ = factory.Server;
 
         var pending = await factory.WithDbAsync(db => Task.FromResult(db.Database.GetPendingMigrations().ToList()));
         var slugs = await factory.WithDbAsync(db => db.Articles.Select(a => a.Slug).ToListAsync());
+
+        Assert.Empty(pending);
+        Assert.Equal([Seed.Slug], slugs);
+    }
+
+    [Fact]
+    public async Task NodesStartingTogetherOnAFreshStore_MigrateSeedAndCreateTheAdminOnce()
+    {
+        using var first = new NewsPortalFactory();
+        var nodes = Enumerable.Range(0, 4).Select(_ => new SharedStoreFactory(first.Store, "first.admin@example.org")).ToList();
+
+        await Task.WhenAll(nodes.Select(node => Task.Run(() => node.Server)));
+        var slugs = await nodes[0].WithDbAsync(db => db.Articles.Select(a => a.Slug).ToListAsync());
+        var admins = await nodes[0].WithDbAsync(db => db.Users.CountAsync(u => u.Email == "first.admin@example.org"));
+        nodes.ForEach(node => node.Dispose());
+
+        Assert.Equal([Seed.Slug], slugs);
+        Assert.Equal(1, admins);
+    }
+
+    [SqliteFact]
+    public async Task FreshSqliteStore_IsInWalMode_WithFixedPlannerStatistics()
+    {
+        using var factory = new NewsPortalFactory();
+        _ = factory.Server;
+
         await using var connection = new SqliteConnection($"Data Source={factory.DatabasePath}");
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
@@ -22,8 +48,6 @@ public sealed class StoreTests
         command.CommandText = "SELECT stat FROM sqlite_stat1 WHERE idx = 'IX_Articles_Listed_SortKey_Id';";
         var statistics = (string?)await command.ExecuteScalarAsync();
 
-        Assert.Empty(pending);
-        Assert.Equal([Seed.Slug], slugs);
         Assert.Equal("wal", journal);
         // Planned as a large store whatever this one holds (see PlannerStatistics).
         Assert.Equal(NewsPortal.Web.Data.PlannerStatistics.Rows.Single(r => r.Index == "IX_Articles_Listed_SortKey_Id").Stat, statistics);
@@ -37,9 +61,7 @@ public sealed class StoreTests
         await first.AddArticleAsync(new ArticleBuilder().Titled("Added after the seed"));
         // An editor removed the seed story for good: a store that is not empty is never seeded again, so it stays gone.
         await first.WithDbAsync(db => db.Articles.Where(a => a.Title == Seed.Title).ExecuteDeleteAsync());
-        var path = first.DatabasePath;
-
-        using var second = new SecondStartFactory(path);
+        using var second = new SharedStoreFactory(first.Store);
         _ = second.Server;
         var titles = await second.WithDbAsync(db => db.Articles.Select(a => a.Title).OrderBy(t => t).ToListAsync());
 
@@ -56,12 +78,22 @@ public sealed class StoreTests
         Assert.Equal("No stories here yet.", page.TextOf(".empty"));
     }
 
-    private sealed class SecondStartFactory(string databasePath) : NewsPortalFactory
+    /// <summary>Another node on the same store (and, when named, the first admin from configuration).</summary>
+    private sealed class SharedStoreFactory(TestStore store, string? admin = null) : NewsPortalFactory
     {
         protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
         {
             base.ConfigureWebHost(builder);
-            builder.UseSetting("ConnectionStrings:NewsPortal", $"Data Source={databasePath}");
+            foreach (var (key, value) in store.Settings)
+            {
+                builder.UseSetting(key, value);
+            }
+
+            if (admin is not null)
+            {
+                builder.UseSetting("Admin:Email", admin);
+                builder.UseSetting("Admin:Password", "the first admin's password");
+            }
         }
     }
 }

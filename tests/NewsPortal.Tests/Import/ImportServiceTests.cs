@@ -124,8 +124,13 @@ public sealed class ImportServiceTests(EmptyNewsPortalFactory factory) : IClassF
     public async Task StoryTheStoreRefuses_RejectsOnlyItsFile_WhenSmallFilesAreWrittenTogether()
     {
         // A rule the importer's checks do not know about, as a stricter store (or a new constraint) would have.
-        await factory.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(
-            "CREATE TRIGGER refuse_story BEFORE INSERT ON Articles WHEN NEW.Title = 'Together refused' BEGIN SELECT RAISE(ABORT, 'refused by the store'); END"));
+        await factory.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(TestStore.IsPostgres
+            ? """
+              CREATE FUNCTION refuse_story() RETURNS trigger LANGUAGE plpgsql AS $$
+              BEGIN IF NEW."Title" = 'Together refused' THEN RAISE EXCEPTION 'refused by the store'; END IF; RETURN NEW; END $$;
+              CREATE TRIGGER refuse_story BEFORE INSERT ON "Articles" FOR EACH ROW EXECUTE FUNCTION refuse_story();
+              """
+            : "CREATE TRIGGER refuse_story BEFORE INSERT ON Articles WHEN NEW.Title = 'Together refused' BEGIN SELECT RAISE(ABORT, 'refused by the store'); END"));
         try
         {
             _input.Write("together/1.txt", TempFolder.Snippet("Together one"));
@@ -141,7 +146,7 @@ public sealed class ImportServiceTests(EmptyNewsPortalFactory factory) : IClassF
         }
         finally
         {
-            await factory.WithDbAsync(db => db.Database.ExecuteSqlRawAsync("DROP TRIGGER refuse_story"));
+            await factory.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(TestStore.IsPostgres ? """DROP TRIGGER refuse_story ON "Articles" """ : "DROP TRIGGER refuse_story"));
         }
     }
 

@@ -9,8 +9,18 @@ public static class PortalCommand
 
     public static Process Start(string databasePath, params string[] args) => Start(databasePath, [], args);
 
-    /// <summary>Starts the binary with <paramref name="settings"/> in its environment (configuration keys with <c>__</c>), as an operator would.</summary>
+    public static Process Start(TestStore store, params string[] args) => Start(store, [], args);
+
+    /// <summary>Starts the binary on a SQLite file (for tests of SQLite's own files: backups, restores).</summary>
     public static Process Start(string databasePath, IEnumerable<KeyValuePair<string, string>> settings, params string[] args)
+        => Start([new("ConnectionStrings__NewsPortal", $"Data Source={databasePath}"), .. settings], args);
+
+    /// <summary>Starts the binary on the test's store (either provider), with <paramref name="settings"/> in its environment.</summary>
+    public static Process Start(TestStore store, IEnumerable<KeyValuePair<string, string>> settings, params string[] args)
+        => Start([.. store.Settings.Select(s => KeyValuePair.Create(s.Key.Replace(":", "__", StringComparison.Ordinal), s.Value)), .. settings], args);
+
+    /// <summary>Starts the binary with <paramref name="environment"/> (configuration keys with <c>__</c>), as an operator would.</summary>
+    private static Process Start(IEnumerable<KeyValuePair<string, string>> environment, string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -25,9 +35,8 @@ public static class PortalCommand
             start.ArgumentList.Add(arg);
         }
 
-        start.Environment["ConnectionStrings__NewsPortal"] = $"Data Source={databasePath}";
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        foreach (var (key, value) in settings)
+        foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;
         }
@@ -35,11 +44,15 @@ public static class PortalCommand
         return Process.Start(start)!;
     }
 
-    public static Task<Result> RunAsync(string databasePath, params string[] args) => RunAsync(databasePath, [], args);
+    public static Task<Result> RunAsync(string databasePath, params string[] args) => WaitAsync(Start(databasePath, args));
 
-    public static async Task<Result> RunAsync(string databasePath, IEnumerable<KeyValuePair<string, string>> settings, params string[] args)
+    public static Task<Result> RunAsync(TestStore store, params string[] args) => WaitAsync(Start(store, args));
+
+    public static Task<Result> RunAsync(TestStore store, IEnumerable<KeyValuePair<string, string>> settings, params string[] args) => WaitAsync(Start(store, settings, args));
+
+    private static async Task<Result> WaitAsync(Process started)
     {
-        using var process = Start(databasePath, settings, args);
+        using var process = started;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));

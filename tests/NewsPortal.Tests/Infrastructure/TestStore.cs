@@ -24,7 +24,7 @@ public sealed class TestStore : IDisposable
             NewsPortal.Web.Data.PostgresNewsDbContext.UseTimesWithoutZones();
             _database = "np_test_" + Guid.NewGuid().ToString("N");
             Execute($"CREATE DATABASE \"{_database}\"");
-            ConnectionString = new NpgsqlConnectionStringBuilder(Server) { Database = _database, Pooling = true }.ToString();
+            ConnectionString = new NpgsqlConnectionStringBuilder(Server) { Database = _database, Pooling = true, MaxPoolSize = 20 }.ToString();
         }
         else
         {
@@ -49,6 +49,18 @@ public sealed class TestStore : IDisposable
         new("Database:Provider", Provider),
         new("ConnectionStrings:NewsPortal", ConnectionString),
     ];
+
+    /// <summary>Runs a query of one number (quote names: <c>SELECT COUNT(*) FROM "Articles"</c>) on this store.</summary>
+    public long Scalar(string sql)
+    {
+        using System.Data.Common.DbConnection connection = _database is null
+            ? new SqliteConnection($"Data Source={SqlitePath};Pooling=False")
+            : new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString) { Pooling = false }.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     public void Dispose()
     {
