@@ -30,15 +30,17 @@ public static class PortalServices
 {
     public const string LoginRateLimit = "login";
 
-    /// <summary>Settings and the store: SQLite by default, in App_Data/ under the content root unless configured otherwise.</summary>
-    public static IServiceCollection AddNewsPortalStore(this IServiceCollection services, IConfiguration configuration, IWebHostEnvironment environment)
+    /// <summary>
+    /// Settings and the store: SQLite by default (in App_Data/ under the content root unless configured otherwise) or
+    /// PostgreSQL, and the key ring for cookies and antiforgery (in Redis when nodes share one).
+    /// </summary>
+    public static IServiceCollection AddNewsPortalStore(this IServiceCollection services, StoreSettings store, IConfiguration configuration, IWebHostEnvironment environment)
     {
         services.AddOptions<PortalOptions>().BindConfiguration(PortalOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ImportOptions>().BindConfiguration(ImportOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<FeedOptions>().BindConfiguration(FeedOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
-        var store = StoreSettings.From(configuration);
         services.AddSingleton(store);
         if (store.Redis is { } redis)
         {
@@ -60,12 +62,14 @@ public static class PortalServices
             services.AddDbContextPool<NewsDbContext>(options => options.UseSqlite(connectionString).AddInterceptors(new SqliteConnectionSetup(), new SqliteCancellation()));
         }
 
+        services.AddStoreHealth(store);
+
         // Keys for sign-in cookies and antiforgery: in Redis when nodes share it, so a cookie from one node works on
         // all; otherwise beside the SQLite file (or in App_Data), so sessions survive a restart.
         var dataProtection = services.AddDataProtection().SetApplicationName("NewsPortal");
         if (store.Redis is not null)
         {
-            dataProtection.PersistKeysToStackExchangeRedis(() => store.Redis.Value.GetDatabase(), "newsportal:data-protection-keys");
+            dataProtection.PersistKeysToStackExchangeRedis(() => store.Redis.Value.GetDatabase(), store.RedisPrefix + "data-protection-keys");
         }
         else
         {

@@ -31,10 +31,11 @@ try
         .WriteTo.Console(), preserveStaticLogger: true);
 
     // Settings, the store, accounts and the features; see PortalServices.
-    builder.Services.AddNewsPortalStore(builder.Configuration, builder.Environment);
+    var store = StoreSettings.From(builder.Configuration);
+    builder.Services.AddNewsPortalStore(store, builder.Configuration, builder.Environment);
     builder.Services.AddNewsPortalAccounts(builder.Configuration);
     builder.Services.AddNewsPortalFeatures();
-    builder.Services.AddNewsPortalCaching();
+    builder.Services.AddNewsPortalCaching(store);
 
     var app = builder.Build();
 
@@ -75,6 +76,7 @@ try
     app.MapFeeds();
     app.MapNewsPortalApi();
     app.MapOpenApi();
+    app.MapStoreHealth();
 
     await app.RunAsync();
     return 0;

@@ -29,7 +29,7 @@ public sealed class LoginModel(SignInManager<PortalUser> signIn, AuditLog audit,
         }
 
         var email = Input.Email.Trim();
-        if (!attempts.TryAttempt(email))
+        if (!await attempts.TryAttemptAsync(email))
         {
             // Too many tries at this account from anywhere: not even checked, so a flood from many addresses neither
             // guesses on nor keeps the account locked.

@@ -1,26 +1,54 @@
 using System.Threading.RateLimiting;
+using NewsPortal.Web.Data;
+using StackExchange.Redis;
 
 namespace NewsPortal.Web.Accounts;
 
 /// <summary>
 /// Sign-in attempts per account, whatever address they come from (the per-address limit is the rate limiter's
-/// "login" policy): at most Security:SignInAttemptsPerAccountPerMinute a minute.
+/// "login" policy): at most Security:SignInAttemptsPerAccountPerMinute a minute. With Redis the count is shared by
+/// every node, so a guesser gains nothing by spreading attempts across them; without it each node counts its own.
 /// </summary>
-public sealed class SignInAttempts(IConfiguration configuration) : IDisposable
+public sealed class SignInAttempts(IConfiguration configuration, StoreSettings store, TimeProvider clock) : IDisposable
 {
-    private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(account =>
-        RateLimitPartition.GetFixedWindowLimiter(account, _ => new FixedWindowRateLimiterOptions
+    private readonly PartitionedRateLimiter<string> _local = PartitionedRateLimiter.Create<string, string>(partition =>
+        RateLimitPartition.GetFixedWindowLimiter(partition, _ => new FixedWindowRateLimiterOptions
         {
             PermitLimit = configuration.GetValue("Security:SignInAttemptsPerAccountPerMinute", 10),
             Window = TimeSpan.FromMinutes(1),
         }));
 
+    private int PerMinute => configuration.GetValue("Security:SignInAttemptsPerAccountPerMinute", 10);
+
     /// <summary>Takes one attempt at <paramref name="email"/>; false when its allowance for this minute is spent.</summary>
-    public bool TryAttempt(string email)
+    public async Task<bool> TryAttemptAsync(string email)
     {
-        using var lease = _limiter.AttemptAcquire(email.ToUpperInvariant());
+        var account = email.ToUpperInvariant();
+        if (store.Redis is { } redis)
+        {
+            try
+            {
+                // A fixed window per account and minute: the first attempt creates the counter, which expires after its minute.
+                var minute = clock.GetUtcNow().ToUnixTimeSeconds() / 60;
+                var key = $"{store.RedisPrefix}sign-in:{minute}:{account}";
+                var database = redis.Value.GetDatabase();
+                var count = await database.StringIncrementAsync(key);
+                if (count == 1)
+                {
+                    await database.KeyExpireAsync(key, TimeSpan.FromMinutes(2));
+                }
+
+                return count <= PerMinute;
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                // Redis away: this node's own count still holds the line.
+            }
+        }
+
+        using var lease = _local.AttemptAcquire(account);
         return lease.IsAcquired;
     }
 
-    public void Dispose() => _limiter.Dispose();
+    public void Dispose() => _local.Dispose();
 }

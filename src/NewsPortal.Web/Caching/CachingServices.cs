@@ -1,14 +1,16 @@
+using Microsoft.AspNetCore.OutputCaching;
 using System.IO.Compression;
 using Microsoft.AspNetCore.ResponseCompression;
 using Microsoft.Extensions.Options;
 using NewsPortal.Web.Articles;
+using NewsPortal.Web.Data;
 
 namespace NewsPortal.Web.Caching;
 
 /// <summary>The output cache, compression and conditional GET, and the scheduled publishing that keeps what they serve current.</summary>
 public static class CachingServices
 {
-    public static IServiceCollection AddNewsPortalCaching(this IServiceCollection services)
+    public static IServiceCollection AddNewsPortalCaching(this IServiceCollection services, StoreSettings store)
     {
         services.AddOptions<CacheOptions>().BindConfiguration(CacheOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<CacheGeneration>();
@@ -20,6 +22,22 @@ public static class CachingServices
         services.AddSingleton<BodyRenderer>();
         services.AddHostedService(provider => provider.GetRequiredService<BodyRenderer>());
         services.AddOutputCache();
+        if (store.Redis is { } redis)
+        {
+            // Nodes share one cache: a page rendered on one is served by all, and an eviction by tag (a save, an
+            // import) empties it everywhere at once.
+            services.AddStackExchangeRedisOutputCache(options =>
+            {
+                options.InstanceName = store.RedisPrefix + "pages:";
+                options.ConnectionMultiplexerFactory = () => Task.FromResult(redis.Value);
+            });
+            var redisStore = services.Last(d => d.ServiceType == typeof(IOutputCacheStore));
+            services.Remove(redisStore);
+            services.AddSingleton<IOutputCacheStore>(provider => new ResilientCacheStore(
+                (IOutputCacheStore)(redisStore.ImplementationFactory?.Invoke(provider) ?? ActivatorUtilities.CreateInstance(provider, redisStore.ImplementationType!)),
+                redis.Value, provider.GetRequiredService<ILogger<ResilientCacheStore>>()));
+        }
+
         services.AddOptions<Microsoft.AspNetCore.OutputCaching.OutputCacheOptions>().Configure<IOptions<CacheOptions>>((output, cache) =>
         {
             output.SizeLimit = cache.Value.SizeLimitMegabytes * 1024L * 1024L;

@@ -9,7 +9,8 @@ namespace NewsPortal.Web.Caching;
 /// saves, <see cref="Record"/>s them in the same unit of work (the invalidation log other processes read), and calls
 /// <see cref="EvictAsync"/> once saved, before its request returns.
 /// </summary>
-public sealed class PageCache(NewsDbContext db, ArticleService articles, IOutputCacheStore store, CacheGeneration generation, TimeProvider clock)
+public sealed class PageCache(
+    NewsDbContext db, ArticleService articles, IOutputCacheStore store, CacheGeneration generation, TimeProvider clock, ILogger<PageCache> logger)
 {
     /// <summary>Beyond this many tags a write (a large import) empties the cache instead.</summary>
     public const int MaxTags = 5_000;
@@ -48,13 +49,25 @@ public sealed class PageCache(NewsDbContext db, ArticleService articles, IOutput
         db.CacheInvalidations.AddRange(tags.Select(tag => new CacheInvalidation { Tag = tag, CreatedAtUtc = now, Origin = generation.Origin }));
     }
 
-    /// <summary>Evicts the tags from this process's cache.</summary>
+    /// <summary>
+    /// Evicts the tags from the cache (this process's, or the one Redis holds for every node). The change is saved by
+    /// then: a cache that cannot be reached must not turn a saved write into an error, so it is logged, and the
+    /// pages left expire within the cache's duration.
+    /// </summary>
     public async Task EvictAsync(IEnumerable<string> tags, CancellationToken cancellationToken = default)
     {
         foreach (var tag in tags)
         {
             generation.Advance();
-            await store.EvictByTagAsync(tag, cancellationToken);
+            try
+            {
+                await store.EvictByTagAsync(tag, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning(ex, "Could not evict {Tag} from the page cache; its pages expire on their own", tag);
+                return;
+            }
         }
     }
 }

@@ -15,9 +15,10 @@ public enum StoreProvider
 /// </summary>
 public sealed class StoreSettings
 {
-    private StoreSettings(StoreProvider provider, string? redis)
+    private StoreSettings(StoreProvider provider, string? redis, string redisPrefix)
     {
         Provider = provider;
+        RedisPrefix = redisPrefix;
         RedisConfiguration = redis;
         if (redis is not null)
         {
@@ -32,6 +33,12 @@ public sealed class StoreSettings
 
     public string? RedisConfiguration { get; }
 
+    /// <summary>
+    /// What every key the portal writes to Redis begins with (<c>Redis:Prefix</c>, "newsportal:" by default): sites
+    /// sharing one Redis need one each, and so do sites sharing one Redis but not one store.
+    /// </summary>
+    public string RedisPrefix { get; }
+
     /// <summary>One connection to Redis for the process, opened on first use; null without <c>ConnectionStrings:Redis</c>.</summary>
     public Lazy<IConnectionMultiplexer>? Redis { get; }
 
@@ -42,7 +49,7 @@ public sealed class StoreSettings
             : Enum.TryParse<StoreProvider>(name, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) ? parsed
             : throw new InvalidOperationException($"Database:Provider is '{name}'; it must be Sqlite or Postgres.");
         var redis = configuration.GetConnectionString("Redis");
-        return new StoreSettings(provider, string.IsNullOrWhiteSpace(redis) ? null : redis);
+        return new StoreSettings(provider, string.IsNullOrWhiteSpace(redis) ? null : redis, configuration["Redis:Prefix"] is { Length: > 0 } prefix ? prefix : "newsportal:");
     }
 
     /// <summary>

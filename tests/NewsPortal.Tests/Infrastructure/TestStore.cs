@@ -43,11 +43,18 @@ public sealed class TestStore : IDisposable
     /// <summary>The SQLite file (SQLite runs only; tests of SQLite's own behaviour use it).</summary>
     public string SqlitePath { get; }
 
-    /// <summary>The settings that point the app at this store, as configuration keys.</summary>
+    /// <summary>Redis for the run (<c>NEWSPORTAL_TEST_REDIS</c>, such as 127.0.0.1:6390), or none.</summary>
+    public static string? Redis => Environment.GetEnvironmentVariable("NEWSPORTAL_TEST_REDIS") is { Length: > 0 } redis ? redis : null;
+
+    /// <summary>This store's own keys in a Redis shared by every test: pages cached for one store must not be served from another.</summary>
+    public string RedisPrefix { get; } = $"np-test-{Guid.NewGuid():N}:";
+
+    /// <summary>The settings that point the app at this store (and the run's Redis), as configuration keys.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Settings =>
     [
         new("Database:Provider", Provider),
         new("ConnectionStrings:NewsPortal", ConnectionString),
+        .. Redis is { } redis ? new KeyValuePair<string, string>[] { new("ConnectionStrings:Redis", redis), new("Redis:Prefix", RedisPrefix) } : [],
     ];
 
     /// <summary>Runs a query of one number (quote names: <c>SELECT COUNT(*) FROM "Articles"</c>) on this store.</summary>
