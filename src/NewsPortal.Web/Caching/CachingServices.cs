@@ -1,5 +1,5 @@
-using Microsoft.AspNetCore.OutputCaching;
 using System.IO.Compression;
+using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.AspNetCore.ResponseCompression;
 using Microsoft.Extensions.Options;
 using NewsPortal.Web.Articles;
