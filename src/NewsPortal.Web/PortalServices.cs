@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.RateLimiting;
@@ -63,6 +64,19 @@ public static class PortalServices
         }
 
         services.AddStoreHealth(store);
+
+        // Behind a reverse proxy, the client's address (for rate limits and logs) and scheme come from the proxy's
+        // X-Forwarded-For and X-Forwarded-Proto, believed only from the addresses in Proxy:KnownProxies.
+        services.Configure<ForwardedHeadersOptions>(options =>
+        {
+            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            options.KnownProxies.Clear();
+            options.KnownIPNetworks.Clear();
+            foreach (var address in (configuration["Proxy:KnownProxies"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                options.KnownProxies.Add(System.Net.IPAddress.Parse(address));
+            }
+        });
 
         // Keys for sign-in cookies and antiforgery: in Redis when nodes share it, so a cookie from one node works on
         // all; otherwise beside the SQLite file (or in App_Data), so sessions survive a restart.

@@ -48,8 +48,9 @@ try
 
     PortalOptions.EnsureSiteAddress(app.Configuration, app.Environment);
 
-    // The request pipeline: security headers on everything, errors become real pages (problem+json under /api), then
+    // The request pipeline: the client's address from a known proxy, security headers on everything, errors become real pages (problem+json under /api), then
     // logging, routing, time and rate limits, identity, the output cache (after due stories are published), files and pages.
+    app.UseForwardedHeaders();
     app.UseSecurityHeaders(PortalServices.SecurityHeaders());
     app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api.UseExceptionHandler().UseStatusCodePages());
     app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"), site =>
