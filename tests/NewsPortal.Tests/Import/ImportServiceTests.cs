@@ -332,8 +332,59 @@ public sealed class ImportServiceTests(EmptyNewsPortalFactory factory) : IClassF
             (await Snapshot(fresh)).Select(a => a with { CreatedAtUtc = default, UpdatedAtUtc = default, PublishAtUtc = default }));
     }
 
+    [PostgresFact]
+    public async Task MovingTheCorpusFromSqliteToPostgres_ByExportAndImport_KeepsEveryStoryFieldByField()
+    {
+        using var sqlite = new SqliteSourceFactory();
+        var corpus = Path.Combine(_input.Path, "move-corpus");
+        NewsPortal.Corpus.CorpusConverter.Write(corpus);
+        var loaded = await sqlite.ImportAsync(corpus);
+        var exportDir = Path.Combine(_input.Path, "move-export");
+        await using (var scope = sqlite.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<ExportService>().ExportAsync(ImportFormat.JsonLines, exportDir);
+        }
+
+        using var postgres = new EmptyNewsPortalFactory();
+        var moved = await postgres.ImportAsync(exportDir);
+        // PostgreSQL keeps times to the microsecond, SQLite (and .NET) to a tenth of one: compared at PostgreSQL's precision.
+        static DateTime? Micro(DateTime? time) => time is { } t ? t.AddTicks(-(t.Ticks % 10)) : null;
+        static ArticleSnapshot AtMicroseconds(ArticleSnapshot a) => a with
+        {
+            CreatedAtUtc = Micro(a.CreatedAtUtc)!.Value, UpdatedAtUtc = Micro(a.UpdatedAtUtc)!.Value, PublishAtUtc = Micro(a.PublishAtUtc),
+            DeletedAtUtc = Micro(a.DeletedAtUtc), DocumentDate = Micro(a.DocumentDate),
+        };
+        var original = (await Snapshot(sqlite)).Select(AtMicroseconds).ToList();
+        var copy = (await Snapshot(postgres)).Select(AtMicroseconds).ToList();
+
+        Assert.False(loaded.HasRejections, loaded.ToString());
+        Assert.False(moved.HasRejections, moved.ToString());
+        Assert.True(original.Count > 10_000, $"{original.Count} stories");
+        Assert.Equal(original.Count, moved.Imported);
+        var differences = original.Zip(copy).Where(pair => pair.First != pair.Second)
+            .Select(pair => $"{pair.First.Slug}: " + string.Join(", ", typeof(ArticleSnapshot).GetProperties()
+                .Where(p => !Equals(p.GetValue(pair.First), p.GetValue(pair.Second)))
+                .Select(p => $"{p.Name} '{p.GetValue(pair.First)}' became '{p.GetValue(pair.Second)}'")))
+            .ToList();
+        Assert.True(differences.Count == 0, $"{differences.Count} stories differ, such as: {string.Join(" | ", differences.Take(3))}");
+        Assert.Equal(
+            (await sqlite.WithDbAsync(db => db.ListingCounts.Select(c => c.Key + "=" + c.ArticleCount).ToListAsync())).Order(StringComparer.Ordinal),
+            (await postgres.WithDbAsync(db => db.ListingCounts.Select(c => c.Key + "=" + c.ArticleCount).ToListAsync())).Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>A SQLite store, whatever the run's provider: where a move to PostgreSQL starts.</summary>
+    private sealed class SqliteSourceFactory : EmptyNewsPortalFactory
+    {
+        protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseSetting("Database:Provider", "Sqlite");
+            builder.UseSetting("ConnectionStrings:NewsPortal", $"Data Source={Store.SqlitePath}");
+        }
+    }
+
     private static Task<List<ArticleSnapshot>> Snapshot(NewsPortalFactory portal) => portal.WithDbAsync(async db =>
-        (await db.Articles.AsNoTracking().OrderBy(a => a.Slug).Select(a => new
+        (await db.Articles.AsNoTracking().Select(a => new
         {
             a.Title,
             a.Slug,
@@ -352,12 +403,15 @@ public sealed class ImportServiceTests(EmptyNewsPortalFactory factory) : IClassF
             a.DeletedAtUtc,
             a.CorrectionNote,
             a.License,
-            Categories = a.Categories.Select(c => c.Name).OrderBy(n => n).ToList(),
-            Sources = a.Sources.Select(s => s.Name).OrderBy(n => n).ToList(),
+            Categories = a.Categories.Select(c => c.Name).ToList(),
+            Sources = a.Sources.Select(s => s.Name).ToList(),
         }).ToListAsync())
+        // Ordered here, not by the store: SQLite and PostgreSQL collate text differently.
+        .OrderBy(a => a.Slug, StringComparer.Ordinal)
         .Select(a => new ArticleSnapshot(
             a.Title, a.Slug, a.Dateline, a.Body, a.Lede, a.PublishedOn, a.DocumentDate, a.Language, a.Site, a.OriginalUrl, a.CreatedAtUtc, a.UpdatedAtUtc,
-            a.Status, a.PublishAtUtc, a.DeletedAtUtc, a.CorrectionNote, a.License, string.Join("|", a.Categories), string.Join("|", a.Sources)))
+            a.Status, a.PublishAtUtc, a.DeletedAtUtc, a.CorrectionNote, a.License,
+            string.Join("|", a.Categories.Order(StringComparer.Ordinal)), string.Join("|", a.Sources.Order(StringComparer.Ordinal))))
         .ToList());
 
     private sealed record ArticleSnapshot(

@@ -114,3 +114,15 @@ public sealed class SqliteTheoryAttribute : TheoryAttribute
         }
     }
 }
+
+/// <summary>A fact that needs a PostgreSQL server (moving a store to it): run on the PostgreSQL pass, skipped on SQLite's.</summary>
+public sealed class PostgresFactAttribute : FactAttribute
+{
+    public PostgresFactAttribute()
+    {
+        if (!TestStore.IsPostgres)
+        {
+            Skip = "PostgreSQL only: this run is on SQLite (scripts/test.sh runs both)";
+        }
+    }
+}
