@@ -351,8 +351,11 @@ public sealed class ImportServiceTests(EmptyNewsPortalFactory factory) : IClassF
         static DateTime? Micro(DateTime? time) => time is { } t ? t.AddTicks(-(t.Ticks % 10)) : null;
         static ArticleSnapshot AtMicroseconds(ArticleSnapshot a) => a with
         {
-            CreatedAtUtc = Micro(a.CreatedAtUtc)!.Value, UpdatedAtUtc = Micro(a.UpdatedAtUtc)!.Value, PublishAtUtc = Micro(a.PublishAtUtc),
-            DeletedAtUtc = Micro(a.DeletedAtUtc), DocumentDate = Micro(a.DocumentDate),
+            CreatedAtUtc = Micro(a.CreatedAtUtc)!.Value,
+            UpdatedAtUtc = Micro(a.UpdatedAtUtc)!.Value,
+            PublishAtUtc = Micro(a.PublishAtUtc),
+            DeletedAtUtc = Micro(a.DeletedAtUtc),
+            DocumentDate = Micro(a.DocumentDate),
         };
         var original = (await Snapshot(sqlite)).Select(AtMicroseconds).ToList();
         var copy = (await Snapshot(postgres)).Select(AtMicroseconds).ToList();
