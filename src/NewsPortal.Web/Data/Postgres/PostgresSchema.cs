@@ -12,8 +12,21 @@ public static class PostgresSchema
     /// <summary>The search vector: title (weight A), lede (B) and plain-text body (C), accents folded, words not stemmed (as SQLite's index).</summary>
     public const string SearchVector = "SearchVector";
 
-    /// <summary>The text search configuration: no stemming and no stop words, so both stores find the same stories.</summary>
-    public const string SearchConfiguration = "simple";
+    /// <summary>
+    /// The text search configuration: simple's parser and dictionary (no stemming, no stop words, so both stores find
+    /// the same stories) with unaccent before it, so ts_headline can mark "Türkiye" in the stored text for <c>turkiye</c>.
+    /// </summary>
+    public const string SearchConfiguration = "newsportal_search";
+
+    /// <summary>
+    /// The function every text goes through before the search configuration, stored text and readers' words alike:
+    /// accents folded and ASCII punctuation made space. The parser would otherwise keep example.com, e-mail or 3.14 as
+    /// single words, where SQLite's unicode61 (and a reader) sees two; and what it returns can hold no quote or
+    /// backslash, so it can be quoted into a tsquery as it is.
+    /// </summary>
+    public const string SearchText = "newsportal_search_text";
+
+    private const string AsciiPunctuation = """!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~""";
 
     public static void Create(MigrationBuilder migrationBuilder)
     {
@@ -63,14 +76,28 @@ public static class PostgresSchema
         """,
         .. LinkStatements("ArticleCategories", "CategoriesId", "Categories"),
         .. LinkStatements("ArticleSources", "SourcesId", "Sources"),
+        // Every kind of word simple reads, accents folded first: the stored text is folded before it is read too (see
+        // SearchText), but ts_headline reads the text as it is shown.
+        $"CREATE TEXT SEARCH CONFIGURATION {SearchConfiguration} (COPY = pg_catalog.simple);",
+        $"""
+        ALTER TEXT SEARCH CONFIGURATION {SearchConfiguration} ALTER MAPPING FOR
+            asciiword, asciihword, hword_asciipart, word, hword, hword_part, numword, numhword, hword_numpart,
+            email, url, url_path, host, file, int, uint, float, sfloat, version
+            WITH unaccent, simple;
+        """,
+        // Names resolve as at creation, so a restore (which empties search_path) still fires the trigger.
+        $"""
+        CREATE FUNCTION {SearchText}(value text) RETURNS text LANGUAGE sql STABLE PARALLEL SAFE SET search_path FROM CURRENT AS
+        $$ SELECT translate(unaccent(value), '{AsciiPunctuation.Replace("'", "''", StringComparison.Ordinal)}', '{new string(' ', AsciiPunctuation.Length)}') $$;
+        """,
         $"""ALTER TABLE "Articles" ADD COLUMN "{SearchVector}" tsvector;""",
         $"""
-        CREATE FUNCTION newsportal_articles_search() RETURNS trigger LANGUAGE plpgsql AS $$
+        CREATE FUNCTION newsportal_articles_search() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
         BEGIN
             NEW."{SearchVector}" :=
-                setweight(to_tsvector('{SearchConfiguration}', unaccent(NEW."Title")), 'A')
-                || setweight(to_tsvector('{SearchConfiguration}', unaccent(NEW."Lede")), 'B')
-                || setweight(to_tsvector('{SearchConfiguration}', unaccent(NEW."BodyText")), 'C');
+                setweight(to_tsvector('{SearchConfiguration}', {SearchText}(NEW."Title")), 'A')
+                || setweight(to_tsvector('{SearchConfiguration}', {SearchText}(NEW."Lede")), 'B')
+                || setweight(to_tsvector('{SearchConfiguration}', {SearchText}(NEW."BodyText")), 'C');
             RETURN NEW;
         END $$;
         """,
