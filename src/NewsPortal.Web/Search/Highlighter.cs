@@ -5,9 +5,10 @@ namespace NewsPortal.Web.Search;
 
 /// <summary>
 /// Marks a search's words in a hit's headline and picks the passage of its text that holds them, comparing words as
-/// the index does (case and accents aside). Done here rather than by the index, which would read every match again
-/// to find each hit's words; and only ever over the first <see cref="MaxTextLength"/> characters, so a long story
-/// costs no more than a short one.
+/// the index does (case and accents aside). On SQLite this is done here rather than by the index, which would read
+/// every match again to find each hit's words; PostgreSQL's ts_headline does it on the page's hits alone (see
+/// <see cref="PostgresSearch"/>). Either way only over the first <see cref="MaxTextLength"/> characters, so a long
+/// story costs no more than a short one.
 /// </summary>
 public static class Highlighter
 {

@@ -5,7 +5,8 @@ namespace NewsPortal.Web.Search;
 /// <summary>
 /// A reader's query, parsed: words and "quoted phrases" to find, -words to exclude, and the operators
 /// <c>source:</c>, <c>category:</c>, <c>lang:</c>, <c>before:</c> and <c>after:</c>. Parsing never fails; what cannot
-/// be understood is reported in <see cref="Problems"/> and left out.
+/// be understood is reported in <see cref="Problems"/> and left out. Each store makes its own query of it: FTS5 MATCH
+/// expressions here, tsquery in <see cref="PostgresSearch"/>; neither lets a reader write the index's own syntax.
 /// </summary>
 public sealed record SearchQuery(
     string Text,

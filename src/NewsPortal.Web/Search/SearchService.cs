@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
@@ -8,6 +9,7 @@ using NewsPortal.Web.Articles;
 using NewsPortal.Web.Caching;
 using NewsPortal.Web.Data;
 using NewsPortal.Web.Shared;
+using Npgsql;
 
 namespace NewsPortal.Web.Search;
 
@@ -20,11 +22,18 @@ public sealed record SearchResults(SearchQuery Query, PagedList<SearchHit> Hits,
 public sealed record RelatedArticle(int Id, string Title, string Slug, DateOnly PublishedOn);
 
 /// <summary>
-/// Full-text search over what readers may see, on the SQLite FTS5 index kept by triggers (see the NewsroomScale
-/// migration). Every search is bounded: words take the most recently added matches (at most <see cref="MaxCounted"/>
-/// + 1, which FTS5 reads newest first and stops), headline matches first, and a search by filters alone walks the
-/// narrowest listing for at most <see cref="PortalOptions.ScanBudget"/> stories. All SQL lives here, so another store's search
-/// replaces this one class.
+/// What a page of hits is asked for, written into SQL by each store: the search, the checks on each story found, and
+/// the listing walked when there are no words (already SQL, for the store at hand).
+/// </summary>
+internal sealed record SearchSql(SearchQuery Query, IReadOnlyList<string> Conditions, string? Walk, bool JoinsStories, int Take, int Skip, int MostRead);
+
+/// <summary>
+/// Full-text search over what readers may see: on SQLite the FTS5 index kept by triggers (see the NewsroomScale
+/// migration), on PostgreSQL the search vector and its GIN index (see <see cref="PostgresSearch"/>, which holds that
+/// store's SQL). Both find the same stories in the same order. Every search is bounded: words take the most recently
+/// added matches (at most <see cref="MaxCounted"/> + 1, which FTS5 reads newest first and stops), headline matches
+/// first, and a search by filters alone walks the narrowest listing for at most <see cref="PortalOptions.ScanBudget"/>
+/// stories. What is shared (names, filters, the walk) is worked out here once; each query then branches once by store.
 /// </summary>
 public sealed partial class SearchService(NewsDbContext db, ArticleService articles, IOptions<PortalOptions> options, ILogger<SearchService> logger)
 {
@@ -37,11 +46,11 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
     private const int RelatedPerName = 20;
     private const int RelatedByWords = 50;
 
-    private const char MarkStart = '\u0001';
-    private const char MarkEnd = '\u0002';
+    internal const char MarkStart = '\u0001';
+    internal const char MarkEnd = '\u0002';
 
     // The first arguments of every query here: the Listed flag to match, and (for related stories) the article.
-    private const string Listed = "{0}";
+    internal const string Listed = "{0}";
     private const string ArticleIdArg = "{1}";
 
     private static readonly string HitColumns = $"""
@@ -66,26 +75,24 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
         var number = (int)Math.Clamp(page, 1, lastPage);
         try
         {
-            var rows = await HitsAsync(query, pageSize, (number - 1) * pageSize, cancellationToken);
+            var rows = await HitsAsync(query, pageSize, (number - 1) * pageSize, marked: true, cancellationToken);
             var total = rows.Count > 0 ? rows[0].Total : 0;
             if (rows.Count == 0 && number > 1)
             {
                 // Past the last page: show the last page that has results, as a listing would.
-                var first = await HitsAsync(query, 1, 0, cancellationToken);
+                var first = await HitsAsync(query, 1, 0, marked: false, cancellationToken);
                 total = first.Count > 0 ? first[0].Total : 0;
                 number = Math.Max(1, (Math.Min(total, MaxCounted) + pageSize - 1) / pageSize);
-                rows = total == 0 ? [] : await HitsAsync(query, pageSize, (number - 1) * pageSize, cancellationToken);
+                rows = total == 0 ? [] : await HitsAsync(query, pageSize, (number - 1) * pageSize, marked: true, cancellationToken);
             }
 
             var names = await articles.NamesAsync([.. rows.Select(r => r.Id)], cancellationToken);
             var hits = rows.Select(r => new SearchHit(
-                r.Id, r.Title, r.Slug,
-                Highlighted(Highlighter.Highlight(r.Title, query, MarkStart, MarkEnd)),
-                Highlighted(Highlighter.Snippet(r.Text, query, MarkStart, MarkEnd) ?? Highlighter.Highlight(r.Lede, query, MarkStart, MarkEnd)),
+                r.Id, r.Title, r.Slug, Highlighted(r.MarkedTitle), Highlighted(r.MarkedSnippet),
                 r.PublishedOn, r.Language, names.CategoriesOf(r.Id), names.SourcesOf(r.Id))).ToList();
             return new SearchResults(query, new PagedList<SearchHit>(hits, number, pageSize, total), query.Problems.FirstOrDefault());
         }
-        catch (SqliteException ex) when (!SqliteCancellation.IsInterruption(ex))
+        catch (DbException ex) when (IsRefusal(ex))
         {
             // Terms are quoted, so this should not happen; if it does, the reader gets a message, not a 500.
             logger.LogWarning(ex, "Search failed for {Query}", query.Text);
@@ -107,9 +114,9 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
 
         try
         {
-            return [.. (await HitsAsync(query, limit, 0, cancellationToken)).Select(r => r.Id)];
+            return [.. (await HitsAsync(query, limit, 0, marked: false, cancellationToken)).Select(r => r.Id)];
         }
-        catch (SqliteException ex) when (!SqliteCancellation.IsInterruption(ex))
+        catch (DbException ex) when (IsRefusal(ex))
         {
             logger.LogWarning(ex, "Search feed failed for {Query}", query.Text);
             return [];
@@ -137,18 +144,21 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
         {
             candidates.Add($"""
                 SELECT "Id" FROM (SELECT "ArticlesId" AS "Id" FROM "{table}" WHERE "{column}" = {Arg(id)} AND "Listed" = {Listed}
-                    ORDER BY "SortKey" DESC, "ArticlesId" DESC LIMIT {RelatedPerName})
+                    ORDER BY "SortKey" DESC, "ArticlesId" DESC LIMIT {RelatedPerName}) n
                 """);
         }
 
         var words = WordsForRelated(article.Title);
         if (words.Count > 0)
         {
-            // Headline to headline, newest first: the index stops after a few, however common the words.
-            var terms = Arg("\"Title\" : (" + string.Join(" OR ", words.Select(w => $"\"{w}\"")) + ")");
-            candidates.Add($"""
-                SELECT "Id" FROM (SELECT rowid AS "Id" FROM "ArticleSearch" WHERE "ArticleSearch" MATCH {terms} ORDER BY rowid DESC LIMIT {RelatedByWords})
-                """);
+            // Headline to headline, newest first: FTS5 stops after a few, however common the words.
+            var byWords = StoreDialect.Of(db.Database).IsSqlite
+                ? $"""
+                    SELECT rowid AS "Id" FROM "ArticleSearch" WHERE "ArticleSearch" MATCH {Arg("\"Title\" : (" + string.Join(" OR ", words.Select(w => $"\"{w}\"")) + ")")}
+                    ORDER BY rowid DESC LIMIT {RelatedByWords}
+                    """
+                : PostgresSearch.NewestWithHeadlineWords(words, Arg, RelatedByWords);
+            candidates.Add($"""SELECT "Id" FROM ({byWords}) w""");
         }
 
         if (candidates.Count == 0)
@@ -170,7 +180,7 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
         {
             found = await db.Database.SqlQueryRaw<RelatedCandidate>(sql, [.. args]).ToListAsync(cancellationToken);
         }
-        catch (SqliteException ex) when (!SqliteCancellation.IsInterruption(ex))
+        catch (DbException ex) when (IsRefusal(ex))
         {
             logger.LogWarning(ex, "Related articles failed for {Slug}", article.Slug);
             return [];
@@ -194,8 +204,11 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
         "there", "they", "this", "three", "with", "when", "where", "which", "while", "will", "would", "years",
     };
 
-    /// <summary>One page of a search's hits, each with the number of matches (up to MaxCounted + 1) in "Total".</summary>
-    private async Task<List<HitRow>> HitsAsync(SearchQuery query, int take, int skip, CancellationToken cancellationToken)
+    /// <summary>
+    /// One page of a search's hits, each with the number of matches (up to MaxCounted + 1) in "Total", and (when
+    /// <paramref name="marked"/>) its headline and snippet with the matches marked.
+    /// </summary>
+    private async Task<List<Hit>> HitsAsync(SearchQuery query, int take, int skip, bool marked, CancellationToken cancellationToken)
     {
         var args = new List<object> { true };
         string Arg(object value)
@@ -228,9 +241,10 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
             categories.Add(category);
         }
 
-        var match = query.ToFtsMatch();
+        var dialect = StoreDialect.Of(db.Database);
+        var words = query.Terms.Count > 0;
         var driver = Listing.All;
-        if (match is null)
+        if (!words)
         {
             // No words: walk the narrowest listing, by the counts the store keeps; the rest is checked on each story
             // reached, within the scan budget.
@@ -250,7 +264,7 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
         // Matches of words are checked on the narrow index of stories ("a"); a walk yields listed stories ("w") and
         // reads that index only when the language is to be checked.
         var checksLanguage = query.Language is not null && driver.Kind != ListingKind.Language;
-        var story = match is not null || checksLanguage ? "a" : "w";
+        var story = words || checksLanguage ? "a" : "w";
         var conditions = new List<string>();
         foreach (var (id, _) in sources)
         {
@@ -268,25 +282,58 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
         }
 
         var (minKey, maxKey) = (query.After is { } after ? ListingOrder.StartOf(after.AddDays(1)) : 0, query.Before is { } before ? ListingOrder.StartOf(before) : long.MaxValue);
-        string ranked;
-        if (match is not null)
+        string? walk = null;
+        if (words)
         {
             if (query.After is not null || query.Before is not null)
             {
                 conditions.Add($"""a."SortKey" >= {Arg(minKey)} AND a."SortKey" < {Arg(maxKey)}""");
             }
+        }
+        else
+        {
+            var keys = query.After is null && query.Before is null ? ((long, long)?)null : (minKey, maxKey);
+            var budget = conditions.Count == 0 && query.Excluded.Count == 0 ? MaxCounted + 1 : options.Value.ScanBudget;
+            walk = ArticleService.Renumber(driver.Walk(dialect, ArticleService.KeyColumns, null, older: true, budget, out var walkArgs, keys: keys), args.Count);
+            args.AddRange(walkArgs);
+        }
 
-            // FTS5 reads matches newest first and stops after the thousand it counts. They are ranked without
-            // bm25, whose weighting counts every story holding each word (work that grows with the store): headline
-            // matches first, then those in the first paragraph, then the rest, each newest first. Those two are looked
-            // for only as far back as the matches reach, so they cost no more than the matches themselves. Each step
-            // is materialized once, and the stories are read through a narrow index rather than their full rows.
+        var search = new SearchSql(query, conditions, walk, checksLanguage, take, skip, Math.Max(options.Value.ScanBudget, MaxCounted + 1));
+        if (dialect.IsSqlite)
+        {
+            var sql = Fts5Hits(search, Arg);
+            var rows = await db.Database.SqlQueryRaw<HitRow>(sql, [.. args]).ToListAsync(cancellationToken);
+            return [.. rows.Select(r => new Hit(r.Id, r.Title, r.Slug, r.PublishedOn, r.Language, r.Total,
+                marked ? Highlighter.Highlight(r.Title, query, MarkStart, MarkEnd) : r.Title,
+                marked ? Highlighter.Snippet(r.Text, query, MarkStart, MarkEnd) ?? Highlighter.Highlight(r.Lede, query, MarkStart, MarkEnd) : r.Lede))];
+        }
+
+        var postgres = PostgresSearch.Hits(search, Arg, MaxCounted + 1, marked);
+        var found = await db.Database.SqlQueryRaw<MarkedRow>(postgres, [.. args]).ToListAsync(cancellationToken);
+        return [.. found.Select(r => new Hit(r.Id, r.Title, r.Slug, r.PublishedOn, r.Language, r.Total, r.MarkedTitle, PostgresSearch.Snippet(r.Text, r.MarkedText) ?? r.MarkedLede))];
+    }
+
+    /// <summary>
+    /// A page of hits on SQLite's FTS5 index. Matches are read newest first and stop after the thousand counted. They
+    /// are ranked without bm25, whose weighting counts every story holding each word (work that grows with the store):
+    /// headline matches first, then those in the first paragraph, then the rest, each newest first.
+    /// </summary>
+    private static string Fts5Hits(SearchSql search, Func<object, string> arg)
+    {
+        var query = search.Query;
+        var conditions = search.Conditions.ToList();
+        string ranked;
+        if (search.Walk is null)
+        {
+            // Headline and first-paragraph matches are looked for only as far back as the matches reach, so they cost
+            // no more than the matches themselves. Each step is materialized once, and the stories are read through a
+            // narrow index rather than their full rows.
             string Within(string column) => $"""
-                SELECT rowid FROM "ArticleSearch" WHERE "ArticleSearch" MATCH {Arg(query.ToFtsMatchIn(column)!)} AND rowid >= (SELECT min(rowid) FROM "Matches")
+                SELECT rowid FROM "ArticleSearch" WHERE "ArticleSearch" MATCH {arg(query.ToFtsMatchIn(column)!)} AND rowid >= (SELECT min(rowid) FROM "Matches")
                 """;
             ranked = $"""
                 "Matches" AS MATERIALIZED (
-                    SELECT rowid FROM "ArticleSearch" WHERE "ArticleSearch" MATCH {Arg(match)} ORDER BY rowid DESC LIMIT {Arg(MaxCounted + 1)}),
+                    SELECT rowid FROM "ArticleSearch" WHERE "ArticleSearch" MATCH {arg(query.ToFtsMatch()!)} ORDER BY rowid DESC LIMIT {arg(MaxCounted + 1)}),
                 "InTitle" AS MATERIALIZED ({Within("Title")}),
                 "InLede" AS MATERIALIZED ({Within("Lede")}),
                 "Ranked" AS MATERIALIZED (
@@ -297,13 +344,8 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
         }
         else
         {
-            var keys = query.After is null && query.Before is null ? ((long, long)?)null : (minKey, maxKey);
             var exclusion = query.ExclusionMatch();
-            var budget = conditions.Count == 0 && exclusion is null ? MaxCounted + 1 : options.Value.ScanBudget;
-            var walk = driver.Walk(StoreDialect.Of(db.Database), ArticleService.KeyColumns, null, older: true, budget, out var walkArgs, keys: keys);
-            var offset = args.Count;
-            args.AddRange(walkArgs);
-            var (walked, walkedFrom) = ("", $"({ArticleService.Renumber(walk, offset)})");
+            var (walked, walkedFrom) = ("", $"({search.Walk})");
             if (exclusion is not null)
             {
                 // Words left out are looked up once, among the ids the walk spans (one index range read), rather than
@@ -311,33 +353,40 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
                 walked = $"""
                     "Walked" AS MATERIALIZED {walkedFrom},
                     "Excluded" AS MATERIALIZED (
-                        SELECT rowid FROM "ArticleSearch" WHERE "ArticleSearch" MATCH {Arg(exclusion)}
+                        SELECT rowid FROM "ArticleSearch" WHERE "ArticleSearch" MATCH {arg(exclusion)}
                         AND rowid >= (SELECT min("Id") FROM "Walked") AND rowid <= (SELECT max("Id") FROM "Walked")),
                     """;
                 walkedFrom = "\"Walked\"";
                 conditions.Add("""w."Id" NOT IN "Excluded" """);
             }
 
-            var stories = checksLanguage ? $"""CROSS JOIN "Articles" a INDEXED BY "{StoryByIdIndex}" ON a."Id" = w."Id" """ : "";
+            var stories = search.JoinsStories ? $"""CROSS JOIN "Articles" a INDEXED BY "{StoryByIdIndex}" ON a."Id" = w."Id" """ : "";
             ranked = $"""
                 {walked}
                 "Ranked" AS MATERIALIZED (
                     SELECT w."Id", -w."SortKey" AS "Order1", -w."Id" AS "Order2" FROM {walkedFrom} w {stories}
                     {(conditions.Count > 0 ? "WHERE " + string.Join(" AND ", conditions) : "")}
-                    ORDER BY w."SortKey" DESC, w."Id" DESC LIMIT {Arg(MaxCounted + 1)})
+                    ORDER BY w."SortKey" DESC, w."Id" DESC LIMIT {arg(MaxCounted + 1)})
                 """;
         }
 
-        var sql = $"""
-            -- bounded: counts and sorts at most {Math.Max(options.Value.ScanBudget, MaxCounted + 1)} stories
+        return $"""
+            -- bounded: counts and sorts at most {search.MostRead} stories
             WITH {ranked}
             SELECT {HitColumns}, (SELECT count(*) FROM "Ranked") AS "Total"
-            FROM (SELECT "Id", "Order1", "Order2" FROM "Ranked" ORDER BY "Order1", "Order2" LIMIT {Arg(take)} OFFSET {Arg(skip)}) f
+            FROM (SELECT "Id", "Order1", "Order2" FROM "Ranked" ORDER BY "Order1", "Order2" LIMIT {arg(search.Take)} OFFSET {arg(search.Skip)}) f
             CROSS JOIN "Articles" a ON a."Id" = f."Id"
             ORDER BY f."Order1", f."Order2"
             """;
-        return await db.Database.SqlQueryRaw<HitRow>(sql, [.. args]).ToListAsync(cancellationToken);
     }
+
+    /// <summary>A store refusing a statement, as opposed to the request being stopped (which is not the search's to handle).</summary>
+    private static bool IsRefusal(DbException exception) => exception switch
+    {
+        SqliteException sqlite => !SqliteCancellation.IsInterruption(sqlite),
+        PostgresException postgres => postgres.SqlState != PostgresErrorCodes.QueryCanceled,
+        _ => false,
+    };
 
     /// <summary>
     /// <c>source:reuters</c> names a slug, a name ignoring case and spacing, or an alias; the first that exists, with
@@ -364,6 +413,13 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
 
     private sealed record RelatedCandidate(int Id, string Title, string Slug, DateOnly PublishedOn, long SortKey, int SharedSources, int SharedCategories);
 
+    /// <summary>A hit as SQLite's query returns it: marked here, by <see cref="Highlighter"/>.</summary>
     private sealed record HitRow(int Id, string Title, string Slug, string Lede, DateOnly PublishedOn, string Language, string Text, int Total);
+
+    /// <summary>A hit as PostgreSQL's query returns it, marked by ts_headline (<see cref="PostgresSearch"/>).</summary>
+    private sealed record MarkedRow(
+        int Id, string Title, string Slug, DateOnly PublishedOn, string Language, int Total, string MarkedTitle, string MarkedLede, string Text, string? MarkedText);
+
+    private sealed record Hit(int Id, string Title, string Slug, DateOnly PublishedOn, string Language, int Total, string MarkedTitle, string MarkedSnippet);
 
 }

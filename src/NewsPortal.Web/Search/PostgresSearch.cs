@@ -1,0 +1,175 @@
+using System.Text.RegularExpressions;
+using NewsPortal.Web.Data.Postgres;
+
+namespace NewsPortal.Web.Search;
+
+/// <summary>
+/// Search's SQL on PostgreSQL, in one place: what <see cref="SearchService"/> asks SQLite's FTS5 index, asked of the
+/// "SearchVector" column and its GIN index (see <see cref="PostgresSchema"/>), with the same matches in the same order.
+/// Nothing a reader types becomes tsquery syntax: each term goes through <see cref="PostgresSchema.SearchText"/>, which
+/// leaves no quote or backslash in it, and is quoted whole into one operand of to_tsquery, so the only operators are
+/// the ones written here and no input can fail to parse.
+/// </summary>
+internal static partial class PostgresSearch
+{
+    private const string Configuration = PostgresSchema.SearchConfiguration;
+
+    /// <summary>ts_headline's options for a headline or lede: all of it, every match marked.</summary>
+    private static readonly string WholeText = $"HighlightAll=true, StartSel={SearchService.MarkStart}, StopSel={SearchService.MarkEnd}";
+
+    /// <summary>
+    /// ts_headline's options for a snippet: one passage of about as many words as <see cref="Highlighter"/> takes, with
+    /// words before the first match as well as after, short words included so a short text comes back whole.
+    /// </summary>
+    private static readonly string Passage = $"MaxFragments=1, MaxWords=28, MinWords=20, ShortWord=0, StartSel={SearchService.MarkStart}, StopSel={SearchService.MarkEnd}";
+
+    /// <summary>One page of hits, in the order and with the count of <see cref="SearchService"/>'s SQLite query.</summary>
+    public static string Hits(SearchSql search, Func<object, string> arg, int counted, bool marked)
+    {
+        var conditions = search.Conditions.ToList();
+        var columns = """a."Title" AS "MarkedTitle", a."Lede" AS "MarkedLede", '' AS "Text", NULL AS "MarkedText" """;
+        var query = "";
+        string ranked;
+        if (search.Walk is null)
+        {
+            var terms = Terms(search.Query.Terms, arg);
+            var excluded = Terms(search.Query.Excluded, arg);
+
+            // Matches are the newest, as FTS5 reads them. The match is written out rather than taken from "Query", so
+            // the planner sees its words: a rare one is read from the GIN index, a common one by walking the newest
+            // stories back until enough match. Headline matches come first (weight A is the title, B the lede),
+            // checked on those matches only.
+            ranked = $"""
+                "Query" AS MATERIALIZED (SELECT {Any(terms)} AS "Any", {AllIn(terms, 'A')} AS "InTitle", {AllIn(terms, 'B')} AS "InLede"),
+                "Matches" AS MATERIALIZED (
+                    SELECT a."Id" FROM "Articles" a WHERE a."SearchVector" @@ {Match(terms, excluded)} ORDER BY a."Id" DESC LIMIT {arg(counted)}),
+                "Ranked" AS MATERIALIZED (
+                    SELECT a."Id",
+                        CASE WHEN a."SearchVector" @@ q."InTitle" THEN 0 WHEN a."SearchVector" @@ q."InLede" THEN 1 ELSE 2 END AS "Order1", -a."SortKey" AS "Order2"
+                    FROM "Matches" m JOIN "Articles" a ON a."Id" = m."Id" CROSS JOIN "Query" q
+                    WHERE a."Listed" = {SearchService.Listed}{string.Concat(conditions.Select(c => " AND " + c))})
+                """;
+            query = """ CROSS JOIN "Query" q""";
+            if (marked)
+            {
+                // Marked on what the page shows: the headline and lede whole, a passage of the text's bounded start.
+                var text = $"""substr(a."BodyText", 1, {Highlighter.MaxTextLength})""";
+                columns = $"""
+                    ts_headline('{Configuration}', a."Title", q."Any", {arg(WholeText)}) AS "MarkedTitle",
+                    ts_headline('{Configuration}', a."Lede", q."Any", {arg(WholeText)}) AS "MarkedLede",
+                    {text} AS "Text", ts_headline('{Configuration}', {text}, q."Any", {arg(Passage)}) AS "MarkedText"
+                    """;
+            }
+        }
+        else
+        {
+            var (walked, walkedFrom) = ("", $"({search.Walk})");
+            if (search.Query.Excluded.Count > 0)
+            {
+                // As on SQLite: the words left out are looked up once, among the ids the walk spans.
+                walked = $"""
+                    "Walked" AS MATERIALIZED {walkedFrom},
+                    "Excluded" AS MATERIALIZED (
+                        SELECT a."Id" FROM "Articles" a WHERE a."SearchVector" @@ {Any(Terms(search.Query.Excluded, arg))}
+                        AND a."Id" >= (SELECT min("Id") FROM "Walked") AND a."Id" <= (SELECT max("Id") FROM "Walked")),
+                    """;
+                walkedFrom = "\"Walked\"";
+                conditions.Add("""w."Id" NOT IN (SELECT "Id" FROM "Excluded")""");
+            }
+
+            var stories = search.JoinsStories ? """JOIN "Articles" a ON a."Id" = w."Id" """ : "";
+            ranked = $"""
+                {walked}
+                "Ranked" AS MATERIALIZED (
+                    SELECT w."Id", -w."SortKey" AS "Order1", -w."Id" AS "Order2" FROM {walkedFrom} w {stories}
+                    {(conditions.Count > 0 ? "WHERE " + string.Join(" AND ", conditions) : "")}
+                    ORDER BY w."SortKey" DESC, w."Id" DESC LIMIT {arg(counted)})
+                """;
+        }
+
+        // Ties (stories of the same day) go newest added first, the order SQLite's matches come in.
+        return $"""
+            -- bounded: counts and sorts at most {search.MostRead} stories, marks at most {search.Take}
+            WITH {ranked}
+            SELECT a."Id", a."Title", a."Slug", a."PublishedOn", a."Language", (SELECT count(*) FROM "Ranked")::integer AS "Total",
+                {columns}
+            FROM (SELECT "Id", "Order1", "Order2" FROM "Ranked" ORDER BY "Order1", "Order2", "Id" DESC LIMIT {arg(search.Take)} OFFSET {arg(search.Skip)}) f
+            JOIN "Articles" a ON a."Id" = f."Id"{query}
+            ORDER BY f."Order1", f."Order2", f."Id" DESC
+            """;
+    }
+
+    /// <summary>The ids of the newest <paramref name="limit"/> stories holding every term, as a subquery of "Id".</summary>
+    public static string NewestMatches(SearchQuery query, Func<object, string> arg, int limit)
+        => $"""
+            SELECT a."Id" FROM "Articles" a WHERE a."SearchVector" @@ {Match(Terms(query.Terms, arg), Terms(query.Excluded, arg))}
+            ORDER BY a."Id" DESC LIMIT {arg(limit)}
+            """;
+
+    /// <summary>The ids of the newest <paramref name="limit"/> stories with any of these words in their headline.</summary>
+    public static string NewestWithHeadlineWords(IEnumerable<string> words, Func<object, string> arg, int limit)
+        => $"""
+            SELECT a."Id" FROM "Articles" a WHERE a."SearchVector" @@ ({string.Join(" || ", words.Select(w => Lexemes(arg(w), 'A')))})
+            ORDER BY a."Id" DESC LIMIT {arg(limit)}
+            """;
+
+    /// <summary>
+    /// The passage ts_headline chose, cut as <see cref="Highlighter.Snippet"/> cuts it: "…" where words were left out,
+    /// the text's own ending (its full stop) where it runs to the end. Null when nothing in it matched.
+    /// </summary>
+    public static string? Snippet(string text, string? marked)
+    {
+        if (marked is null || !marked.Contains(SearchService.MarkStart, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        // A passage is the text from one word to another, the marks aside.
+        var passage = marked.Replace(SearchService.MarkStart.ToString(), "", StringComparison.Ordinal).Replace(SearchService.MarkEnd.ToString(), "", StringComparison.Ordinal);
+        var at = text.IndexOf(passage, StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return "…" + marked + "…";
+        }
+
+        var rest = text[(at + passage.Length)..];
+        return (text[..at].Any(char.IsLetterOrDigit) ? "…" : "") + marked + (rest.Any(char.IsLetterOrDigit) ? "…" : rest);
+    }
+
+    /// <summary>
+    /// Every term, somewhere; none of the excluded. A search whose terms give no word to look for matches nothing
+    /// (rather than everything but the excluded, which no index can answer).
+    /// </summary>
+    private static string Match(List<Term> terms, List<Term> excluded)
+    {
+        var all = "(" + string.Join(" && ", terms.Select(InAnyField)) + ")";
+        return excluded.Count == 0 ? all : $"CASE WHEN numnode({all}) = 0 THEN {all} ELSE {all} && !!{Any(excluded)} END";
+    }
+
+    private static string Any(List<Term> terms) => "(" + string.Join(" || ", terms.Select(t => Lexemes(t.Text, null))) + ")";
+
+    private static string AllIn(List<Term> terms, char weight) => "(" + string.Join(" && ", terms.Select(t => Lexemes(t.Text, weight))) + ")";
+
+    /// <summary>
+    /// A term anywhere. A phrase must lie within one field, as FTS5 reads each column apart: the vector numbers the
+    /// lede's words on from the headline's, so a phrase could otherwise run from the end of one into the other.
+    /// </summary>
+    private static string InAnyField(Term term)
+        => term.IsPhrase ? $"({Lexemes(term.Text, 'A')} || {Lexemes(term.Text, 'B')} || {Lexemes(term.Text, 'C')})" : Lexemes(term.Text, null);
+
+    /// <summary>
+    /// A term's words as one quoted operand, a phrase if there are several, in one field if a weight is given. The
+    /// space before the closing quote keeps the operand from being empty, which to_tsquery would refuse.
+    /// </summary>
+    private static string Lexemes(string text, char? weight)
+        => $"to_tsquery('{Configuration}', '''' || {PostgresSchema.SearchText}({text}) || ' ''{(weight is { } w ? ":" + w : "")}')";
+
+    private static List<Term> Terms(IEnumerable<string> terms, Func<object, string> arg)
+        => [.. terms.Select(t => new Term(arg(t), WordPattern().Count(t) > 1))];
+
+    /// <summary>A term as an SQL argument, and whether it holds more than one word (as SQLite's unicode61 splits them).</summary>
+    private sealed record Term(string Text, bool IsPhrase);
+
+    [GeneratedRegex(@"[\p{L}\p{N}][\p{L}\p{M}\p{N}]*")]
+    private static partial Regex WordPattern();
+}
