@@ -70,11 +70,11 @@ public sealed class ArticleApiService(NewsDbContext db, ArticleService articles,
         List<SummaryRow> rows;
         ListingCursor? resume = null;
         Listing listing;
-        if (match?.ToFtsMatch() is { } fts)
+        if (match is not null)
         {
             // Words: the most recently added matches, as search reads them, with every other filter checked on each.
             listing = Listing.All;
-            rows = await TextMatchesAsync(fts, categoryId, sourceId, language, keys, position, limit, cancellationToken);
+            rows = await TextMatchesAsync(match, categoryId, sourceId, language, keys, position, limit, cancellationToken);
         }
         else
         {
@@ -144,7 +144,7 @@ public sealed class ArticleApiService(NewsDbContext db, ArticleService articles,
 
     /// <summary>Public stories among the most recently added matches of a text, with the other filters, newest first.</summary>
     private async Task<List<SummaryRow>> TextMatchesAsync(
-        string fts, int? categoryId, int? sourceId, string? language, (long Min, long Max)? keys, ListingCursor? position, int limit, CancellationToken cancellationToken)
+        Search.SearchQuery match, int? categoryId, int? sourceId, string? language, (long Min, long Max)? keys, ListingCursor? position, int limit, CancellationToken cancellationToken)
     {
         var args = new List<object>();
         string Arg(object value)
@@ -179,11 +179,16 @@ public sealed class ArticleApiService(NewsDbContext db, ArticleService articles,
             conditions.Add($"""(a."SortKey", a."Id") < ({Arg(cursor.SortKey)}, {Arg(cursor.Id)})""");
         }
 
+        // The same newest matches from each store's index: FTS5 on SQLite, the search vector's GIN index on PostgreSQL.
+        var dialect = StoreDialect.Of(db.Database);
+        var matches = dialect.IsSqlite
+            ? $"""SELECT rowid AS "Id" FROM "ArticleSearch" WHERE "ArticleSearch" MATCH {Arg(match.ToFtsMatch()!)} ORDER BY rowid DESC LIMIT {Arg(TextMatches)}"""
+            : Search.PostgresSearch.NewestMatches(match, Arg, TextMatches);
         var sql = $"""
             -- bounded: sorts at most {TextMatches} matches
             SELECT {SummaryColumns} FROM (
-                SELECT rowid AS "Id" FROM "ArticleSearch" WHERE "ArticleSearch" MATCH {Arg(fts)} ORDER BY rowid DESC LIMIT {Arg(TextMatches)}
-            ) m CROSS JOIN "Articles" a ON a."Id" = m."Id"
+                {matches}
+            ) m {dialect.WalkJoin} "Articles" a ON a."Id" = m."Id"
             WHERE {string.Join(" AND ", conditions)}
             ORDER BY a."SortKey" DESC, a."Id" DESC LIMIT {Arg(limit + 1)}
             """;
