@@ -117,7 +117,10 @@ public sealed class ImpatientFactory : WorstCaseStoreFactory
     {
         base.ConfigureWebHost(builder);
         builder.UseSetting("Portal:RequestTimeoutSeconds", "0.2");
-        builder.ConfigureTestServices(services => services.ConfigureDbContext<NewsPortal.Web.Data.NewsDbContext>(options => options.AddInterceptors(new SlowStore())));
+        // On PostgreSQL the app's context is PostgresNewsDbContext, whose options are its own.
+        builder.ConfigureTestServices(services => services
+            .ConfigureDbContext<NewsPortal.Web.Data.NewsDbContext>(options => options.AddInterceptors(new SlowStore()))
+            .ConfigureDbContext<NewsPortal.Web.Data.PostgresNewsDbContext>(options => options.AddInterceptors(new SlowStore())));
     }
 
     private sealed class SlowStore : DbCommandInterceptor

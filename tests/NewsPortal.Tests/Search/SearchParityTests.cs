@@ -1,0 +1,152 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using NewsPortal.Tests.Infrastructure;
+using NewsPortal.Web.Data;
+using Npgsql;
+
+namespace NewsPortal.Tests.Search;
+
+/// <summary>
+/// Stories whose words one store could split, join or run together where the other does not, with every command the
+/// app sends recorded.
+/// </summary>
+public sealed class SearchParityFixture : EditorialFactory, IAsyncLifetime
+{
+    protected override bool SeedOnStartup => false;
+
+    public SqlCapture Sql { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("Cache:Enabled", "false");
+        builder.ConfigureTestServices(services => services
+            .ConfigureDbContext<NewsDbContext>(options => options.AddInterceptors(Sql))
+            .ConfigureDbContext<PostgresNewsDbContext>(options => options.AddInterceptors(Sql)));
+    }
+
+    public async Task InitializeAsync()
+    {
+        Server.PreserveExecutionContext = true;
+        await AddArticleAsync(new ArticleBuilder().Titled("Harbour reopens").PublishedOn(2025, 3, 1)
+            .WithParagraph("Tomorrow the ferries return.")
+            .WithParagraph("Tickets are sold at the well-known kiosk; details at example.com or by e-mail, from 9.30 each day."));
+        await AddArticleAsync(new ArticleBuilder().Titled("Ferries and harbours of the north").PublishedOn(2025, 2, 1)
+            .WithParagraph("Many harbours, one ferry timetable."));
+        var before = string.Join(" ", Enumerable.Range(1, 60).Select(i => $"filler{i}"));
+        await AddArticleAsync(new ArticleBuilder().Titled("Long read on lighthouses").PublishedOn(2025, 1, 1)
+            .WithParagraph($"{before} the lantern was lit again {before}."));
+    }
+
+    Task IAsyncLifetime.DisposeAsync() => Task.CompletedTask;
+}
+
+/// <summary>What both stores must agree on, and (on PostgreSQL) that its searches read the GIN index.</summary>
+public sealed class SearchParityTests(SearchParityFixture factory) : IClassFixture<SearchParityFixture>
+{
+    private async Task<AngleSharp.Dom.IDocument> SearchAsync(string q)
+        => await factory.CreateClient().GetDocumentAsync($"/search?q={Uri.EscapeDataString(q)}");
+
+    [Theory]
+    [InlineData("example")]
+    [InlineData("com")]
+    [InlineData("mail")]
+    [InlineData("e-mail")]
+    [InlineData("\"well known\"")]
+    [InlineData("well-known")]
+    [InlineData("9 30")]
+    [InlineData("kiosk;")]
+    public async Task WordsJoinedByPunctuation_AreFoundOneByOne(string q)
+    {
+        Assert.Equal(["Harbour reopens"], (await SearchAsync(q)).TextsOf(".search-results h2"));
+    }
+
+    [Theory]
+    [InlineData("\"reopens tomorrow\"", new string[0])]
+    [InlineData("\"return tomorrow\"", new string[0])]
+    [InlineData("\"ferries return\"", new[] { "Harbour reopens" })]
+    public async Task APhrase_LiesWithinTheHeadlineTheFirstParagraphOrTheText_NeverAcrossThem(string q, string[] titles)
+    {
+        Assert.Equal(titles, (await SearchAsync(q)).TextsOf(".search-results h2"));
+    }
+
+    [Fact]
+    public async Task HeadlineMatches_ComeBeforeNewerStoriesWithTheWordFurtherDown()
+    {
+        Assert.Equal(["Ferries and harbours of the north", "Harbour reopens"], (await SearchAsync("ferries")).TextsOf(".search-results h2"));
+    }
+
+    [Fact]
+    public async Task AMatchDeepInALongText_IsShownInAPassageCutAtBothEnds()
+    {
+        var page = await SearchAsync("lantern");
+
+        var snippet = page.QuerySelector(".search-results .lede")!;
+        Assert.Equal(["lantern"], snippet.QuerySelectorAll("mark").Select(m => m.TextContent));
+        Assert.StartsWith("…", snippet.TextContent);
+        Assert.EndsWith("…", snippet.TextContent);
+        Assert.Contains("the lantern was lit again", snippet.TextContent);
+    }
+
+    [PostgresTheory]
+    [InlineData("/search?q=ferries")]
+    [InlineData("/search?q=%22ferries+return%22+-timetable")]
+    [InlineData("/api/v1/articles?q=ferries")]
+    [InlineData("/articles/harbour-reopens")]
+    public async Task AWordSearch_ReadsTheSearchVectorsGinIndex(string url)
+    {
+        List<CapturedCommand> commands;
+        using (var capture = factory.Sql.Begin())
+        {
+            using var response = await factory.CreateClient().GetAsync(url);
+            Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+            commands = [.. capture.Commands.Where(c => c.Sql.Contains("\"SearchVector\" @@", StringComparison.Ordinal))];
+        }
+
+        var search = Assert.Single(commands);
+        var plan = await ExplainAsync(search);
+        Assert.True(plan.Contains("Bitmap Index Scan on \"IX_Articles_SearchVector\"", StringComparison.Ordinal), $"{search.Sql}\n\n{plan}");
+    }
+
+    /// <summary>
+    /// PostgreSQL's plan for a command. A test store is a few rows, which a sequential scan reads fastest, so that is
+    /// ruled out: what is checked is that the GIN index can answer the query as written.
+    /// </summary>
+    private async Task<string> ExplainAsync(CapturedCommand command)
+    {
+        await using var connection = new NpgsqlConnection(factory.Store.ConnectionString);
+        await connection.OpenAsync();
+        await using (var off = new NpgsqlCommand("SET enable_seqscan = off", connection))
+        {
+            await off.ExecuteNonQueryAsync();
+        }
+
+        await using var explain = new NpgsqlCommand("EXPLAIN " + command.Sql, connection);
+        foreach (var (name, value) in command.Parameters)
+        {
+            explain.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        var lines = new List<string>();
+        await using var reader = await explain.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            lines.Add(reader.GetString(0));
+        }
+
+        return string.Join("\n", lines);
+    }
+}
+
+/// <summary>A theory about PostgreSQL's own behaviour (its query plans): skipped on a SQLite run.</summary>
+public sealed class PostgresTheoryAttribute : TheoryAttribute
+{
+    public PostgresTheoryAttribute()
+    {
+        if (!TestStore.IsPostgres)
+        {
+            Skip = "PostgreSQL only: this run is on SQLite";
+        }
+    }
+}
