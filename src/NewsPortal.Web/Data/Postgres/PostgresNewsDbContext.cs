@@ -12,9 +12,14 @@ public sealed class PostgresNewsDbContext(DbContextOptions<PostgresNewsDbContext
 {
     /// <summary>
     /// Npgsql's own rule refuses a UTC time for a column without a zone; the portal's times are all written as they
-    /// stand, as they are on SQLite. Call before Npgsql is first used in the process.
+    /// stand, as they are on SQLite. And the last day .NET knows (an archive of 9999-12) is that date, not PostgreSQL's
+    /// "infinity". Call before Npgsql is first used in the process.
     /// </summary>
-    public static void UseTimesWithoutZones() => AppContext.SetSwitch("Npgsql.EnableLegacyTimestampBehavior", true);
+    public static void UseTimesWithoutZones()
+    {
+        AppContext.SetSwitch("Npgsql.EnableLegacyTimestampBehavior", true);
+        AppContext.SetSwitch("Npgsql.DisableDateTimeInfinityConversions", true);
+    }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
