@@ -8,6 +8,8 @@
 #                               1000000): one reader with the output cache off; at the largest size also 32 readers
 #                               with it off and on, against Kestrel serving the same bytes as a static file
 #   scripts/bench.sh search     search latency over the largest store, one reader (scripts/search-bench.lua)
+#   scripts/bench.sh postgres   pages and search again with the stores on PostgreSQL (BENCH_SIZES defaults to
+#                               10000 100000 there): Debian's cluster, a throwaway role and a database per size
 #
 # Reads the corpus in tests/corpus (or the folder NEWSPORTAL_CORPUS names). Needs GNU time, wrk, curl and
 # sqlite3 (apt-get install -y time wrk curl sqlite3). Stores are generated from the corpus by tests/NewsPortal.Corpus
@@ -16,7 +18,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 which=${1:-all}
-sizes=(${BENCH_SIZES:-10000 100000 1000000})
+provider=sqlite
+if [ "$which" = postgres ]; then
+    provider=postgres
+    sizes=(${BENCH_SIZES:-10000 100000})
+else
+    sizes=(${BENCH_SIZES:-10000 100000 1000000})
+fi
 seconds=${BENCH_SECONDS:-5}
 work=${BENCH_WORK:-$(mktemp -d /tmp/newsportal-bench.XXXXXX)}
 mkdir -p "$work"
@@ -30,6 +38,44 @@ trap cleanup EXIT
 for tool in /usr/bin/time wrk curl sqlite3; do
     command -v "$tool" >/dev/null || { echo "$tool is needed: apt-get install -y time wrk curl sqlite3" >&2; exit 1; }
 done
+
+as_postgres() { if [ "$(id -u)" -eq 0 ]; then su postgres -c "$1"; else sh -c "$1"; fi; }
+if [ "$provider" = postgres ]; then
+    cluster=$(pg_lsclusters --no-header | awk 'NR == 1 { print $1 " " $2 }')
+    read -r pg_version pg_name <<<"$cluster"
+    pg_ctlcluster "$pg_version" "$pg_name" start 2>/dev/null || true
+    pg_port=$(pg_lsclusters --no-header | awk -v v="$pg_version" -v n="$pg_name" '$1 == v && $2 == n { print $3 }')
+    as_postgres "psql -Xq -c \"DROP ROLE IF EXISTS newsportal_bench\" -c \"CREATE ROLE newsportal_bench LOGIN CREATEDB PASSWORD 'newsportal_bench'\"" 2>/dev/null \
+        || as_postgres "psql -Xq -c \"ALTER ROLE newsportal_bench LOGIN CREATEDB PASSWORD 'newsportal_bench'\""
+fi
+
+# The settings that put the site on a store, one a line: a SQLite file, or a PostgreSQL database named after it.
+store_settings() {
+    if [ "$provider" = postgres ]; then
+        echo "Database__Provider=Postgres"
+        echo "ConnectionStrings__NewsPortal=Host=127.0.0.1;Port=$pg_port;Username=newsportal_bench;Password=newsportal_bench;Database=$(basename "$1" .db | tr '-' '_')"
+    else
+        echo "ConnectionStrings__NewsPortal=Data Source=$1"
+    fi
+}
+
+# One query on a store (SQL with quoted names, which both stores read alike).
+query() {
+    if [ "$provider" = postgres ]; then
+        PGPASSWORD=newsportal_bench psql -XAt -h 127.0.0.1 -p "$pg_port" -U newsportal_bench "$(basename "$1" .db | tr '-' '_')" -c "$2"
+    else
+        sqlite3 "$1" "$2"
+    fi
+}
+
+# Whether a store is there already (BENCH_KEEP reuses them).
+store_exists() {
+    if [ "$provider" = postgres ]; then
+        [ "$(as_postgres "psql -XAtc \"SELECT 1 FROM pg_database WHERE datname = '$(basename "$1" .db | tr '-' '_')'\"")" = 1 ]
+    else
+        [ -f "$1" ]
+    fi
+}
 
 echo "Publishing (Release, ReadyToRun, as README's Deploying section)…"
 dotnet publish src/NewsPortal.Web --configuration Release --runtime linux-x64 --self-contained false -p:PublishReadyToRun=true \
@@ -63,7 +109,9 @@ start_site() {
     local db=$1 port=$2; shift 2
     local started
     started=$(date +%s.%N)
-    env ConnectionStrings__NewsPortal="Data Source=$db" Portal__PublicBaseUrl="http://127.0.0.1:$port" "$@" dotnet "$web" --urls "http://127.0.0.1:$port" >>"$work/site.log" 2>&1 &
+    local settings
+    mapfile -t settings < <(store_settings "$db")
+    env "${settings[@]}" Portal__PublicBaseUrl="http://127.0.0.1:$port" "$@" dotnet "$web" --urls "http://127.0.0.1:$port" >>"$work/site.log" 2>&1 &
     server=$!
     servers+=("$server")
     until curl -sf -o /dev/null "http://127.0.0.1:$port/"; do sleep 0.02; done
@@ -98,11 +146,16 @@ to_ms() {
 
 # The store of N stories: generated, imported (timed), its bodies rendered by the site in the background.
 store() {
-    local size=$1 db="$work/store-$1.db"
-    if [ ! -f "$db" ]; then
+    local size=$1 db="$work/store-$1.db" settings
+    [ "$provider" = postgres ] && db="$work/pg-store-$1.db"
+    if ! store_exists "$db"; then
+        if [ "$provider" = postgres ]; then
+            as_postgres "psql -Xqc 'CREATE DATABASE $(basename "$db" .db | tr '-' '_') OWNER newsportal_bench'"
+        fi
+        mapfile -t settings < <(store_settings "$db")
         dotnet "$corpus_tool" store "$work/input-$size" "$size" >/dev/null
-        /usr/bin/time -f 'maxrss_kb=%M' -o "$work/import-$size.time" \
-            env ConnectionStrings__NewsPortal="Data Source=$db" dotnet "$web" import "$work/input-$size" >"$work/import-$size.log" || true
+        /usr/bin/time -f 'maxrss_kb=%M' -o "$work/import-$provider-$size.time" \
+            env "${settings[@]}" dotnet "$web" import "$work/input-$size" >"$work/import-$provider-$size.log" || true
         rm -rf "$work/input-$size"
     fi
     echo "$db"
@@ -112,11 +165,11 @@ store() {
 pages_of() {
     local db=$1 size=$2 half deep article category source month api_cursor
     half=$((size / 2))
-    deep=$(sqlite3 "$db" "SELECT SortKey || '.' || Id FROM Articles WHERE Listed = 1 ORDER BY SortKey DESC, Id DESC LIMIT 1 OFFSET $half")
-    article=$(sqlite3 "$db" "SELECT Slug FROM Articles WHERE Listed = 1 ORDER BY SortKey DESC, Id DESC LIMIT 1 OFFSET $half")
-    category=$(sqlite3 "$db" "SELECT Slug FROM Categories ORDER BY ArticleCount DESC LIMIT 1")
-    source=$(sqlite3 "$db" "SELECT Slug FROM Sources ORDER BY ArticleCount DESC LIMIT 1")
-    month=$(sqlite3 "$db" "SELECT replace(substr(Key, 7), '-', '/') FROM ListingCounts WHERE Key LIKE 'month:%' ORDER BY ArticleCount DESC LIMIT 1")
+    deep=$(query "$db" 'SELECT "SortKey" || '"'.'"' || "Id" FROM "Articles" WHERE "Listed" = true ORDER BY "SortKey" DESC, "Id" DESC LIMIT 1 OFFSET '"$half")
+    article=$(query "$db" 'SELECT "Slug" FROM "Articles" WHERE "Listed" = true ORDER BY "SortKey" DESC, "Id" DESC LIMIT 1 OFFSET '"$half")
+    category=$(query "$db" 'SELECT "Slug" FROM "Categories" ORDER BY "ArticleCount" DESC LIMIT 1')
+    source=$(query "$db" 'SELECT "Slug" FROM "Sources" ORDER BY "ArticleCount" DESC LIMIT 1')
+    month=$(query "$db" 'SELECT replace(substr("Key", 7), '"'-', '/'"') FROM "ListingCounts" WHERE "Key" LIKE '"'month:%'"' ORDER BY "ArticleCount" DESC LIMIT 1')
     api_cursor=$(printf '%s' "$deep" | base64 -w0 | tr '+/' '-_' | tr -d '=')
     cat <<EOF
 home /
@@ -153,8 +206,8 @@ bench_import() {
         "$(grep -o 'in [0-9.]* s' "$work/folder.log" | head -n 1)" "$(( $(grep -o '[0-9]*' "$work/folder.time" | tail -n 1) / 1024 ))"
     local big=${sizes[-1]}
     store "$big" >/dev/null
-    printf '  %s JSON Lines stories (%s files): %s, peak RSS %s MB\n' "$big" "$(grep -o '^[0-9]* file' "$work/import-$big.log" | cut -d' ' -f1)" \
-        "$(grep -o 'in [0-9.]* s' "$work/import-$big.log" | head -n 1)" "$(( $(grep -o '[0-9]*' "$work/import-$big.time" | tail -n 1) / 1024 ))"
+    printf '  %s JSON Lines stories (%s files): %s, peak RSS %s MB\n' "$big" "$(grep -o '^[0-9]* file' "$work/import-$provider-$big.log" | cut -d' ' -f1)" \
+        "$(grep -o 'in [0-9.]* s' "$work/import-$provider-$big.log" | head -n 1)" "$(( $(grep -o '[0-9]*' "$work/import-$provider-$big.time" | tail -n 1) / 1024 ))"
 }
 
 bench_pages() {
@@ -166,7 +219,7 @@ bench_pages() {
         db=$(store "$size")
         start_site "$db" "$port" Cache__Enabled=false
         # Bodies of imported stories are rendered in the background; measure once the store has settled.
-        until [ "$(sqlite3 "$db" "SELECT count(*) FROM (SELECT 1 FROM Articles WHERE BodyHtml IS NULL LIMIT 1)")" = 0 ]; do sleep 2; done
+        until [ "$(query "$db" 'SELECT count(*) FROM (SELECT 1 FROM "Articles" WHERE "BodyHtml" IS NULL LIMIT 1) u')" = 0 ]; do sleep 2; done
         echo "$size stories: first 200 after ${startup} s from process start; one reader, output cache off"
         while read -r name path; do
             read -r _ p50 p99 < <(measure "http://127.0.0.1:$port$path" 1)
@@ -223,7 +276,7 @@ bench_pages() {
         printf ' %sx | %.0f, %.0f%%, %s | %.0f, %.0f%%, %s | %.0f |\n' "$ratio" \
             "$u_rps" "$(awk -v a="$u_rps" -v b="${static[$name]}" 'BEGIN{print 100 * a / b}')" "$u_p99" \
             "$c_rps" "$(awk -v a="$c_rps" -v b="${static[$name]}" 'BEGIN{print 100 * a / b}')" "$c_p99" "${static[$name]}"
-    done < <(pages_of "$work/store-$big.db" "$big")
+    done < <(pages_of "$(store "$big")" "$big")
     echo
     echo "RSS of the site after the benchmark (output cache on, ${big} stories): ${rss} MB"
 }
@@ -245,5 +298,7 @@ case "$which" in
     pages) bench_pages ;;
     search) bench_search ;;
     all) bench_import; bench_pages; bench_search ;;
-    *) echo "usage: scripts/bench.sh [all|import|pages|search]" >&2; exit 2 ;;
+    postgres) bench_pages; bench_search; for size in "${sizes[@]}"; do
+            printf 'Import of %s JSON Lines stories into PostgreSQL: %s\n' "$size" "$(grep -o 'in [0-9.]* s' "$work/import-postgres-$size.log" 2>/dev/null | head -n 1)"; done ;;
+    *) echo "usage: scripts/bench.sh [all|import|pages|search|postgres]" >&2; exit 2 ;;
 esac

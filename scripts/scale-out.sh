@@ -75,6 +75,7 @@ start_node() {
         dotnet "$work/app/NewsPortal.Web.dll" --urls "http://127.0.0.1:$1" >"$work/node-$2.log" 2>&1 &
     pids+=($!)
     echo $! >"$work/node-$2.pid"
+    disown  # its SIGKILL below is the test, not news for the shell
 }
 
 echo "=== Two nodes starting at once on an empty database"
@@ -159,7 +160,7 @@ wait "$writer" "$probe" || true
 requests=$(awk '/requests in/ { print $1 }' "$work/wrk.txt")
 rate=$(awk '/Requests\/sec/ { print $2 }' "$work/wrk.txt")
 non2xx=$(awk '/Non-2xx or 3xx responses/ { print $NF }' "$work/wrk.txt"); non2xx=${non2xx:-0}
-socket=$(grep 'Socket errors' "$work/wrk.txt" | grep -o '[0-9]\+' | awk '{ s += $1 } END { print s + 0 }')
+socket=$(awk '/Socket errors/ { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+,?$/) s += $i } END { print s + 0 }' "$work/wrk.txt")
 p99=$(awk '$1 == "99%" { print $2 }' "$work/wrk.txt")
 failed_probes=$(awk '$2 != 200' "$work/probe" | wc -l)
 failover=$(awk -v k="$killed_at" '$1 >= k && $2 != 200 { last = $1 } END { printf "%.2f", (last ? last - k : 0) }' "$work/probe")
