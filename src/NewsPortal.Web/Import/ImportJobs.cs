@@ -1,5 +1,8 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using NewsPortal.Web.Audit;
+using NewsPortal.Web.Data;
+using StackExchange.Redis;
 
 namespace NewsPortal.Web.Import;
 
@@ -19,6 +22,9 @@ public sealed class ImportJob
     public required ImportUpload Upload { get; init; }
     public required bool DryRun { get; init; }
     public DateTime StartedAtUtc { get; init; }
+
+    /// <summary>The node running the import, which holds its files.</summary>
+    public required string Node { get; init; }
     public IReadOnlyList<string> Files => [.. Upload.Files.Select(f => f.Name)];
     public ImportProgress? Progress { get; set; }
     public ImportReport? Report { get; set; }
@@ -32,17 +38,54 @@ public sealed class ImportJob
     public bool Claimed => Volatile.Read(ref _confirmed) == 1;
 
     internal void Claim() => Volatile.Write(ref _confirmed, 1);
+
+    /// <summary>What other nodes need to show this job's page: everything but its files.</summary>
+    internal State ToState() => new(Id, StartedBy, Files, DryRun, StartedAtUtc, Node, Upload.Stories, Progress, Report?.ToData(), Failure, Claimed, RealImport);
+
+    internal static ImportJob From(State state)
+    {
+        var job = new ImportJob
+        {
+            Id = state.Id,
+            StartedBy = state.StartedBy,
+            Upload = new ImportUpload("", [.. state.Files.Select(name => (name, ""))], state.Stories, state.StartedAtUtc),
+            DryRun = state.DryRun,
+            StartedAtUtc = state.StartedAtUtc,
+            Node = state.Node,
+            Progress = state.Progress,
+            Report = state.Report is { } report ? ImportReport.From(report) : null,
+            Failure = state.Failure,
+            RealImport = state.RealImport,
+        };
+        if (state.Claimed)
+        {
+            job.Claim();
+        }
+
+        return job;
+    }
+
+    internal sealed record State(
+        Guid Id, string StartedBy, IReadOnlyList<string> Files, bool DryRun, DateTime StartedAtUtc, string Node, long Stories,
+        ImportProgress? Progress, ImportReportData? Report, string? Failure, bool Claimed, Guid? RealImport);
 }
 
 /// <summary>
 /// Runs admin uploads off the request, so the import page can show progress as the import runs. Jobs live in
-/// memory on this node (the most recent 50), which is enough to watch an import; the audit log keeps the record.
-/// Uploads wait on this node's disk: a dry run's for an hour (the newest few), to be imported for real; a real
+/// memory on this node (the most recent 50), and with Redis also there for a day, so the job's page (its progress
+/// and report) shows on whichever node a request reaches; the audit log keeps the record. Uploads wait on the disk
+/// of the node that took them: a dry run's for an hour (the newest few), to be imported for real there; a real
 /// import's until it is done. When the site is stopped, it waits for the imports still running to finish (up to
 /// the host's shutdown timeout).
 /// </summary>
-public sealed class ImportJobs(IServiceScopeFactory scopes, TimeProvider clock, ILogger<ImportJobs> logger) : IHostedService
+public sealed class ImportJobs(IServiceScopeFactory scopes, TimeProvider clock, StoreSettings store, ILogger<ImportJobs> logger) : IHostedService
 {
+    /// <summary>This node, as others name it when it holds a job's files.</summary>
+    public string Node { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..6]}";
+
+    private static readonly TimeSpan SharedFor = TimeSpan.FromDays(1);
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
     private const int Kept = 50;
 
     /// <summary>Dry-run uploads kept for a real import: at most this many, for at most <see cref="UploadLifetime"/>.</summary>
@@ -81,7 +124,50 @@ public sealed class ImportJobs(IServiceScopeFactory scopes, TimeProvider clock, 
         TryDelete(_uploads);
     }
 
-    public ImportJob? Find(Guid id) => _jobs.GetValueOrDefault(id);
+    /// <summary>A job started on this node, or (with Redis) on another, as that node last told.</summary>
+    public ImportJob? Find(Guid id)
+    {
+        if (_jobs.TryGetValue(id, out var job))
+        {
+            return job;
+        }
+
+        if (store.Redis is not { } redis)
+        {
+            return null;
+        }
+
+        try
+        {
+            var value = redis.Value.GetDatabase().StringGet(Key(id));
+            return value.HasValue ? ImportJob.From(JsonSerializer.Deserialize<ImportJob.State>(value.ToString(), Json)!) : null;
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            logger.LogWarning(ex, "Could not read import job {Job} from Redis", id);
+            return null;
+        }
+    }
+
+    /// <summary>Tells the other nodes where the job is (best effort: a node that cannot reach Redis still runs its imports).</summary>
+    private void Share(ImportJob job)
+    {
+        if (store.Redis is not { } redis)
+        {
+            return;
+        }
+
+        try
+        {
+            redis.Value.GetDatabase().StringSet(Key(job.Id), JsonSerializer.Serialize(job.ToState(), Json), SharedFor, flags: CommandFlags.FireAndForget);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            logger.LogWarning(ex, "Could not share import job {Job} through Redis", job.Id);
+        }
+    }
+
+    private string Key(Guid id) => $"{store.RedisPrefix}import:{id:N}";
 
     /// <summary>Saves uploaded files to this node's disk, counting the stories in them as they are written.</summary>
     public async Task<ImportUpload> SaveAsync(IReadOnlyList<IFormFile> files, CancellationToken cancellationToken)
@@ -122,8 +208,9 @@ public sealed class ImportJobs(IServiceScopeFactory scopes, TimeProvider clock, 
 
     public ImportJob Start(ImportUpload upload, bool dryRun, string user)
     {
-        var job = new ImportJob { Id = Guid.NewGuid(), StartedBy = user, Upload = upload, DryRun = dryRun, StartedAtUtc = clock.GetUtcNow().UtcDateTime };
+        var job = new ImportJob { Id = Guid.NewGuid(), StartedBy = user, Upload = upload, DryRun = dryRun, StartedAtUtc = clock.GetUtcNow().UtcDateTime, Node = Node };
         _jobs[job.Id] = job;
+        Share(job);
         Sweep();
 
         _running[job.Id] = Task.Run(async () =>
@@ -133,7 +220,11 @@ public sealed class ImportJobs(IServiceScopeFactory scopes, TimeProvider clock, 
                 await using var scope = scopes.CreateAsyncScope();
                 var importer = scope.ServiceProvider.GetRequiredService<ImportService>();
                 var report = await importer.ImportFilesAsync(upload.Files, dryRun, upload.Stories,
-                    new Progress<ImportProgress>(p => job.Progress = p), CancellationToken.None);
+                    new Progress<ImportProgress>(p =>
+                    {
+                        job.Progress = p;
+                        Share(job);
+                    }), CancellationToken.None);
                 if (!dryRun)
                 {
                     await scope.ServiceProvider.GetRequiredService<AuditLog>().RecordAsync(user, "import", string.Join(", ", job.Files),
@@ -154,6 +245,7 @@ public sealed class ImportJobs(IServiceScopeFactory scopes, TimeProvider clock, 
                     TryDelete(upload.Folder);
                 }
 
+                Share(job);
                 _running.TryRemove(job.Id, out _);
             }
         });
@@ -179,6 +271,12 @@ public sealed class ImportJobs(IServiceScopeFactory scopes, TimeProvider clock, 
             return null;
         }
 
+        if (job.Node != Node)
+        {
+            refusal = $"The files of that dry run are kept on the node that took them ({job.Node}); send \"Import for real\" there, or choose the files again.";
+            return null;
+        }
+
         lock (_sweep)
         {
             if (job.Claimed)
@@ -198,6 +296,7 @@ public sealed class ImportJobs(IServiceScopeFactory scopes, TimeProvider clock, 
 
         var started = Start(job.Upload, dryRun: false, user);
         job.RealImport = started.Id;
+        Share(job);
         refusal = null;
         return started;
     }

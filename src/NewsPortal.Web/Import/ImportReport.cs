@@ -78,6 +78,34 @@ public sealed class ImportReport
 
     internal void CountFile() => Files++;
 
+    /// <summary>The report as data, for another node to show it (kept in Redis with its import job).</summary>
+    public ImportReportData ToData() => new(
+        DryRun, Files, Imported, Updated, Unchanged, Rejected, UnlistedProblems, Elapsed, [.. _problems], [.. _rejectedFiles],
+        [.. _newStories.Select(s => new ImportReportData.Story(s.Slug, s.Title))], [.. _newCategories], [.. _newSources], NewCategoryCount, NewSourceCount);
+
+    public static ImportReport From(ImportReportData data)
+    {
+        var report = new ImportReport
+        {
+            DryRun = data.DryRun,
+            Files = data.Files,
+            Imported = data.Imported,
+            Updated = data.Updated,
+            Unchanged = data.Unchanged,
+            Rejected = data.Rejected,
+            UnlistedProblems = data.UnlistedProblems,
+            Elapsed = data.Elapsed,
+            NewCategoryCount = data.NewCategoryCount,
+            NewSourceCount = data.NewSourceCount,
+        };
+        report._problems.AddRange(data.Problems);
+        report._rejectedFiles.AddRange(data.RejectedFiles);
+        report._newStories.AddRange(data.NewStories.Select(s => (s.Slug, s.Title)));
+        report._newCategories.AddRange(data.NewCategories);
+        report._newSources.AddRange(data.NewSources);
+        return report;
+    }
+
     internal void Reject(string file, int stories, IReadOnlyList<ImportProblem> problems, int unlisted)
     {
         _rejectedFiles.Add(file);
@@ -115,4 +143,13 @@ public sealed class ImportReport
 
         return text.ToString();
     }
+}
+
+/// <summary>An <see cref="ImportReport"/> as plain data (JSON in Redis).</summary>
+public sealed record ImportReportData(
+    bool DryRun, int Files, int Imported, int Updated, int Unchanged, int Rejected, int UnlistedProblems, TimeSpan Elapsed,
+    IReadOnlyList<ImportProblem> Problems, IReadOnlyList<string> RejectedFiles, IReadOnlyList<ImportReportData.Story> NewStories,
+    IReadOnlyList<string> NewCategories, IReadOnlyList<string> NewSources, int NewCategoryCount, int NewSourceCount)
+{
+    public sealed record Story(string Slug, string Title);
 }

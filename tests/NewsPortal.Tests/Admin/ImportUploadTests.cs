@@ -203,6 +203,47 @@ public sealed partial class ImportUploadTests(ImportUploadFactory factory) : ICl
     [GeneratedRegex(@"([\d,]+) of ([\d,]+) stories")]
     private static partial Regex StoriesDone();
 
+    [RedisFact]
+    public async Task AnImportStartedOnOneNode_ShowsOnAnother_AndImportForRealGoesToTheNodeWithItsFiles()
+    {
+        using var other = new OtherNodeFactory(factory.Store);
+        var email = await factory.CreateUserAsync(Roles.Editor);
+        var onA = factory.CreatePlainClient();
+        var onB = other.CreatePlainClient();
+        (await onA.SignInAsync(email, EditorialFactory.Password)).Dispose();
+        (await onB.SignInAsync(email, EditorialFactory.Password)).Dispose();
+
+        var (jobUrl, posted) = await PostUploadAsync(onA, dryRun: true, ("shared.txt", Encoding.UTF8.GetBytes(TempFolder.Snippet("Imported across nodes"))));
+        posted.Dispose();
+        using var onNodeA = await WaitForReportAsync(onA, jobUrl!);
+        using var onNodeB = await WaitForReportAsync(onB, jobUrl!);
+        var reportOnB = await onNodeB.ReadDocumentAsync();
+        using var refusedOnB = await ConfirmAsync(onB, reportOnB);
+        using var confirmedOnA = await ConfirmAsync(onA, await onNodeA.ReadDocumentAsync());
+        using var realOnB = await WaitForReportAsync(onB, confirmedOnA.Headers.Location!.OriginalString);
+
+        Assert.Equal("Dry run report", reportOnB.TextOf(".import-report h2"));
+        Assert.Contains("would import 1 new story", reportOnB.TextOf(".import-summary"));
+        Assert.Equal(HttpStatusCode.Conflict, refusedOnB.StatusCode);
+        Assert.Contains("kept on the node that took them", (await refusedOnB.ReadDocumentAsync()).TextOf(".form-errors"));
+        Assert.Equal(HttpStatusCode.Redirect, confirmedOnA.StatusCode);
+        Assert.Equal("Import report", (await realOnB.ReadDocumentAsync()).TextOf(".import-report h2"));
+        Assert.Equal(1, await factory.WithDbAsync(db => db.Articles.CountAsync(a => a.Title == "Imported across nodes")));
+    }
+
+    /// <summary>A second node on the same store and Redis.</summary>
+    private sealed class OtherNodeFactory(TestStore store) : EditorialFactory
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            foreach (var (key, value) in store.Settings)
+            {
+                builder.UseSetting(key, value);
+            }
+        }
+    }
+
     [Fact]
     public async Task AnImportPage_IsOnlyForWhoeverStartedIt()
     {

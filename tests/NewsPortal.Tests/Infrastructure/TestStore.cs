@@ -126,3 +126,15 @@ public sealed class PostgresFactAttribute : FactAttribute
         }
     }
 }
+
+/// <summary>A fact about nodes sharing Redis: run when the run has one (scripts/test.sh's PostgreSQL pass), else skipped.</summary>
+public sealed class RedisFactAttribute : FactAttribute
+{
+    public RedisFactAttribute()
+    {
+        if (TestStore.Redis is null)
+        {
+            Skip = "Needs Redis: set NEWSPORTAL_TEST_REDIS (scripts/test.sh does on its PostgreSQL pass)";
+        }
+    }
+}
