@@ -49,6 +49,8 @@ DO \$\$ BEGIN
         CREATE ROLE newsportal_test LOGIN CREATEDB PASSWORD '$pg_password';
     END IF;
 END \$\$;
+-- Dropping a test's database ends its sessions, an autovacuum worker's too.
+GRANT pg_signal_backend TO newsportal_test;
 SQL
 
 # Redis: one of this run's own, on a loopback port, with persistence off; stopped when the run ends.
