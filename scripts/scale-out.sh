@@ -40,6 +40,7 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
+[ -n "${SCALE_OUT_KEEP:-}" ] && trap 'echo "kept: $work"' EXIT
 as_postgres() { if [ "$(id -u)" -eq 0 ]; then su postgres -c "$1"; else sh -c "$1"; fi; }
 fail() { echo "scale-out: FAILED: $*" >&2; exit 1; }
 port() { echo $((20000 + RANDOM % 20000)); }
@@ -87,7 +88,7 @@ for node in "$node_a" "$node_b"; do
 done
 stories=$(PGPASSWORD=$password psql -XAt -h 127.0.0.1 -p "$pg_port" -U "$database" "$database" -c 'SELECT count(*) FROM "Articles"')
 [ "$stories" = 1 ] || fail "the seed was loaded $stories times"
-echo "both ready; the seed was loaded once"
+echo "both ready (node A on port $node_a, node B on $node_b, nginx on $proxy_port); the seed was loaded once"
 
 mkdir -p "$work/nginx"
 sed -e "s|__PREFIX__|$work/nginx|g" -e "s|__LISTEN__|127.0.0.1:$proxy_port|" \
@@ -117,7 +118,9 @@ echo "signed in on A, published on B"
 
 echo "=== The new story is everywhere at once"
 for base in "http://127.0.0.1:$node_a" "$site" "http://127.0.0.1:$node_b"; do
-    curl -s "$base/" | grep -q "Published through node B" || fail "the home page through $base does not show the story just published (a stale cached page)"
+    # Read whole, then searched: grep -q stopping at the first match would cut curl off, a failure under pipefail.
+    home=$(curl -s "$base/")
+    grep -q "Published through node B" <<<"$home" || fail "the home page through $base does not show the story just published (a stale cached page)"
     code=$(curl -s -o /dev/null -w '%{http_code}' "$base/articles/published-through-node-b")
     [ "$code" = 200 ] || fail "the new story through $base answered $code"
 done

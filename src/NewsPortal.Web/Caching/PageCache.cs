@@ -66,7 +66,6 @@ public sealed class PageCache(
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 logger.LogWarning(ex, "Could not evict {Tag} from the page cache; its pages expire on their own", tag);
-                return;
             }
         }
     }
