@@ -203,11 +203,11 @@ bench_import() {
     /usr/bin/time -f 'maxrss_kb=%M' -o "$work/folder.time" \
         env ConnectionStrings__NewsPortal="Data Source=$work/folder.db" dotnet "$web" import "$work/snippets" >"$work/folder.log" || true
     printf '  folder of %s snippet files: %s, peak RSS %s MB\n' "$(ls "$work/snippets" | wc -l)" \
-        "$(grep -o 'in [0-9.]* s' "$work/folder.log" | head -n 1)" "$(( $(grep -o '[0-9]*' "$work/folder.time" | tail -n 1) / 1024 ))"
+        "$(grep -o 'in [0-9.]* s' "$work/folder.log" | sed -n 1p)" "$(( $(grep -o '[0-9]*' "$work/folder.time" | tail -n 1) / 1024 ))"
     local big=${sizes[-1]}
     store "$big" >/dev/null
     printf '  %s JSON Lines stories (%s files): %s, peak RSS %s MB\n' "$big" "$(grep -o '^[0-9]* file' "$work/import-$provider-$big.log" | cut -d' ' -f1)" \
-        "$(grep -o 'in [0-9.]* s' "$work/import-$provider-$big.log" | head -n 1)" "$(( $(grep -o '[0-9]*' "$work/import-$provider-$big.time" | tail -n 1) / 1024 ))"
+        "$(grep -o 'in [0-9.]* s' "$work/import-$provider-$big.log" | sed -n 1p)" "$(( $(grep -o '[0-9]*' "$work/import-$provider-$big.time" | tail -n 1) / 1024 ))"
 }
 
 bench_pages() {
@@ -299,6 +299,6 @@ case "$which" in
     search) bench_search ;;
     all) bench_import; bench_pages; bench_search ;;
     postgres) bench_pages; bench_search; for size in "${sizes[@]}"; do
-            printf 'Import of %s JSON Lines stories into PostgreSQL: %s\n' "$size" "$(grep -o 'in [0-9.]* s' "$work/import-postgres-$size.log" 2>/dev/null | head -n 1)"; done ;;
+            printf 'Import of %s JSON Lines stories into PostgreSQL: %s\n' "$size" "$(grep -o 'in [0-9.]* s' "$work/import-postgres-$size.log" 2>/dev/null | sed -n 1p)"; done ;;
     *) echo "usage: scripts/bench.sh [all|import|pages|search|postgres]" >&2; exit 2 ;;
 esac

@@ -19,15 +19,24 @@ mkdir -p "$out"
 dotnet publish src/NewsPortal.Web --configuration Release --output "$work/app" --nologo --verbosity quiet >/dev/null
 
 port=$((20000 + RANDOM % 20000))
+# The site's log is kept beside the reports, so a site that fails to start can be read about afterwards.
 ConnectionStrings__NewsPortal="Data Source=$work/lighthouse.db" Serilog__MinimumLevel__Default=Warning ASPNETCORE_ENVIRONMENT=Production \
-    Portal__PublicBaseUrl="http://127.0.0.1:$port" dotnet "$work/app/NewsPortal.Web.dll" --urls "http://127.0.0.1:$port" >"$work/server.log" 2>&1 &
+    Portal__PublicBaseUrl="http://127.0.0.1:$port" dotnet "$work/app/NewsPortal.Web.dll" --urls "http://127.0.0.1:$port" >"$out/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
-for _ in $(seq 60); do curl -sf "http://127.0.0.1:$port/" >/dev/null && break; sleep 0.5; done
+for _ in $(seq 120); do curl -sf "http://127.0.0.1:$port/" >/dev/null && break; sleep 0.5; done
+if ! curl -sf -o /dev/null "http://127.0.0.1:$port/"; then
+    echo "The site did not answer on port $port within a minute; the end of its log ($out/server.log):" >&2
+    tail -n 30 "$out/server.log" >&2
+    exit 1
+fi
 
 base="http://127.0.0.1:$port"
-article=$(curl -s "$base/" | grep -o 'href="/articles/[^"]*"' | head -n 1 | cut -d'"' -f2)
-category=$(curl -s "$base$article" | grep -o 'href="/categories/[^"]*"' | head -n 1 | cut -d'"' -f2)
+# Pages are read whole, then searched (a pipe cut short by head is a failure under pipefail).
+home=$(curl -s "$base/")
+article=$(grep -o 'href="/articles/[^"]*"' <<<"$home" | sed -n 1p | cut -d'"' -f2)
+story=$(curl -s "$base$article")
+category=$(grep -o 'href="/categories/[^"]*"' <<<"$story" | sed -n 1p | cut -d'"' -f2)
 failed=0
 for path in "/" "$article" "$category" "/search?q=istanbul"; do
     name=$(echo "$path" | tr -c 'a-zA-Z0-9\n' '-' | sed 's/^-*//; s/-*$//'); name=${name:-home}

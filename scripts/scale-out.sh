@@ -98,7 +98,7 @@ for _ in $(seq 50); do curl -sf "$site/health/live" >/dev/null && break; sleep 0
 
 echo "=== A session from node A works on node B"
 jar="$work/cookies"
-token_of() { grep -o 'name="__RequestVerificationToken" type="hidden" value="[^"]*"' | head -n 1 | sed 's/.*value="//; s/"$//'; }
+token_of() { grep -o 'name="__RequestVerificationToken" type="hidden" value="[^"]*"' | sed -n 1p | sed 's/.*value="//; s/"$//'; }
 login_token=$(curl -s -c "$jar" -b "$jar" "http://127.0.0.1:$node_a/account/login" | token_of)
 code=$(curl -s -o /dev/null -w '%{http_code}' -c "$jar" -b "$jar" "http://127.0.0.1:$node_a/account/login" \
     --data-urlencode "Input.Email=$admin" --data-urlencode "Input.Password=$admin_password" --data-urlencode "__RequestVerificationToken=$login_token")

@@ -44,7 +44,7 @@ server=$!
 until curl -sf -o /dev/null "$base/"; do sleep 0.2; done
 
 # An editor's token, made as an editor would: sign in, then /admin/tokens.
-token_field() { grep -o 'name="__RequestVerificationToken" type="hidden" value="[^"]*"' | head -n 1 | sed 's/.*value="//;s/"$//'; }
+token_field() { grep -o 'name="__RequestVerificationToken" type="hidden" value="[^"]*"' | sed -n 1p | sed 's/.*value="//;s/"$//'; }
 antiforgery=$(curl -s -c "$work/jar" -b "$work/jar" "$base/account/login" | token_field)
 curl -s -o /dev/null -c "$work/jar" -b "$work/jar" --data-urlencode "Input.Email=$Admin__Email" --data-urlencode "Input.Password=$Admin__Password" \
     --data-urlencode "__RequestVerificationToken=$antiforgery" "$base/account/login"
@@ -54,8 +54,8 @@ token=$(curl -s -c "$work/jar" -b "$work/jar" --data-urlencode "name=soak" --dat
 [ -n "$token" ] || { echo "could not make an API token" >&2; exit 1; }
 
 home=$(curl -s "$base/")
-article=$(grep -o 'href="/articles/[^"]*"' <<<"$home" | head -n 1 | cut -d'"' -f2)
-category=$(curl -s "$base$article" | grep -o 'href="/categories/[^"]*"' | head -n 1 | cut -d'"' -f2)
+article=$(grep -o 'href="/articles/[^"]*"' <<<"$home" | sed -n 1p | cut -d'"' -f2)
+category=$(curl -s "$base$article" | grep -o 'href="/categories/[^"]*"' | sed -n 1p | cut -d'"' -f2)
 paths=(/ "$article" "$category" /feed.atom /feed.json /sitemap.xml /sitemaps/news.xml /search?q=talks /api/v1/articles "/api/v1$article" /archive)
 
 # Memory every 10 seconds.
@@ -79,7 +79,7 @@ echo "memory: once warm $((warm / 1024)) MB, highest $((max / 1024)) MB, at the 
 server_errors=$(grep -c '"StatusCode": 5\| 5[0-9][0-9] in ' "$work/site.log" || true)
 echo "server log: $server_errors responses of 500 or more"
 
-reader_errors=$(grep -o 'errors=[0-9]*' "$work/readers.out" | head -n 1 | cut -d= -f2)
+reader_errors=$(grep -o 'errors=[0-9]*' "$work/readers.out" | sed -n 1p | cut -d= -f2)
 if [ "${reader_errors:-1}" != 0 ] || [ "$editors_status" != 0 ] || [ "$last" -gt $(( warm * 125 / 100 )) ] || [ "$server_errors" != 0 ]; then
     echo "soak: FAILED"
     exit 1
