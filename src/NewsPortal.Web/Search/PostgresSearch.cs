@@ -106,10 +106,14 @@ internal static partial class PostgresSearch
             ORDER BY a."Id" DESC LIMIT {arg(limit)}
             """;
 
-    /// <summary>The ids of the newest <paramref name="limit"/> stories with any of these words in their headline.</summary>
+    /// <summary>
+    /// The ids of the newest <paramref name="limit"/> stories with any of these words in their headline, from the
+    /// headline vector's GIN index. The query is a subquery, worked out once: written inline, the planner may walk
+    /// the stories newest first and rebuild it for each one.
+    /// </summary>
     public static string NewestWithHeadlineWords(IEnumerable<string> words, Func<object, string> arg, int limit)
         => $"""
-            SELECT a."Id" FROM "Articles" a WHERE a."SearchVector" @@ ({string.Join(" || ", words.Select(w => Lexemes(arg(w), 'A')))})
+            SELECT a."Id" FROM "Articles" a WHERE a."{PostgresSchema.TitleVector}" @@ (SELECT {string.Join(" || ", words.Select(w => Lexemes(arg(w), null)))})
             ORDER BY a."Id" DESC LIMIT {arg(limit)}
             """;
 
