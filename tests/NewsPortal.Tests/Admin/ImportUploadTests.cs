@@ -231,19 +231,6 @@ public sealed partial class ImportUploadTests(ImportUploadFactory factory) : ICl
         Assert.Equal(1, await factory.WithDbAsync(db => db.Articles.CountAsync(a => a.Title == "Imported across nodes")));
     }
 
-    /// <summary>A second node on the same store and Redis.</summary>
-    private sealed class OtherNodeFactory(TestStore store) : EditorialFactory
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            foreach (var (key, value) in store.Settings)
-            {
-                builder.UseSetting(key, value);
-            }
-        }
-    }
-
     [Fact]
     public async Task AnImportPage_IsOnlyForWhoeverStartedIt()
     {

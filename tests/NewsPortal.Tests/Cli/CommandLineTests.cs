@@ -161,7 +161,7 @@ public sealed class UsersCommandTests : IDisposable
     public async Task UsersAdd_CreatesAnAdminWhoCanSignIn()
     {
         var run = await PortalCommand.RunAsync(_store, "users", "add", "--email", "cli.admin@example.org", "--role", "admin", "--password", "a password from the cli");
-        using var factory = new DatabaseFactory(_store);
+        using var factory = new OtherNodeFactory(_store);
         var client = factory.CreatePlainClient();
         using var signIn = await client.SignInAsync("cli.admin@example.org", "a password from the cli");
         using var users = await client.GetAsync("/admin/users");
@@ -184,16 +184,5 @@ public sealed class UsersCommandTests : IDisposable
         Assert.Contains("The role must be Admin or Editor.", role.Output);
     }
 
-    /// <summary>The site on the store the command wrote to.</summary>
-    private sealed class DatabaseFactory(TestStore store) : EditorialFactory
-    {
-        protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            foreach (var (key, value) in store.Settings)
-            {
-                builder.UseSetting(key, value);
-            }
-        }
-    }
+
 }

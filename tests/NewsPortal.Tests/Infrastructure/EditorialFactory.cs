@@ -59,3 +59,16 @@ public static class SignIn
             "/account/login" + (returnUrl is null ? "" : $"?ReturnUrl={Uri.EscapeDataString(returnUrl)}"),
             new Dictionary<string, string?> { ["Input.Email"] = email, ["Input.Password"] = password });
 }
+
+/// <summary>Another node on a store (and Redis) another factory made: what one node writes, this one reads.</summary>
+public sealed class OtherNodeFactory(TestStore store) : EditorialFactory
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        foreach (var (key, value) in store.Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+}

@@ -146,3 +146,15 @@ public sealed class RedisFactAttribute : FactAttribute
         }
     }
 }
+
+/// <summary>A theory about PostgreSQL's own behaviour (its query plans): skipped on a SQLite run.</summary>
+public sealed class PostgresTheoryAttribute : TheoryAttribute
+{
+    public PostgresTheoryAttribute()
+    {
+        if (!TestStore.IsPostgres)
+        {
+            Skip = "PostgreSQL only: this run is on SQLite";
+        }
+    }
+}

@@ -139,15 +139,3 @@ public sealed class SearchParityTests(SearchParityFixture factory) : IClassFixtu
         return string.Join("\n", lines);
     }
 }
-
-/// <summary>A theory about PostgreSQL's own behaviour (its query plans): skipped on a SQLite run.</summary>
-public sealed class PostgresTheoryAttribute : TheoryAttribute
-{
-    public PostgresTheoryAttribute()
-    {
-        if (!TestStore.IsPostgres)
-        {
-            Skip = "PostgreSQL only: this run is on SQLite";
-        }
-    }
-}
