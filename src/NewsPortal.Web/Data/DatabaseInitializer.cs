@@ -63,10 +63,14 @@ public static class DatabaseInitializer
                 return;
             }
 
+            // A migration that fills a new table or index reads every story: minutes on a large store, which a
+            // command's usual time limit would cut off half-way (and then retry from the start).
+            db.Database.SetCommandTimeout(TimeSpan.FromHours(1));
             await db.GetService<IMigrator>().MigrateAsync(target, cancellationToken);
         }
         finally
         {
+            db.Database.SetCommandTimeout(null);
             await db.Database.CloseConnectionAsync();
         }
     }

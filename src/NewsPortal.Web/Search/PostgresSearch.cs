@@ -107,14 +107,18 @@ internal static partial class PostgresSearch
             """;
 
     /// <summary>
-    /// The ids of the newest <paramref name="limit"/> stories with any of these words in their headline, from the
-    /// headline vector's GIN index. The query is a subquery, worked out once: written inline, the planner may walk
-    /// the stories newest first and rebuild it for each one.
+    /// The ids of the newest <paramref name="limit"/> stories with any of these words in their headline: each word's
+    /// newest stories from the headline words' primary key (read backwards, stopping after a few), then the newest of
+    /// those, as FTS5 answers the same question on SQLite.
     /// </summary>
     public static string NewestWithHeadlineWords(IEnumerable<string> words, Func<object, string> arg, int limit)
         => $"""
-            SELECT a."Id" FROM "Articles" a WHERE a."{PostgresSchema.TitleVector}" @@ (SELECT {string.Join(" || ", words.Select(w => Lexemes(arg(w), null)))})
-            ORDER BY a."Id" DESC LIMIT {arg(limit)}
+            SELECT "Id" FROM (
+                SELECT DISTINCT h."ArticleId" AS "Id"
+                FROM unnest(tsvector_to_array(to_tsvector('{Configuration}', {PostgresSchema.SearchText}(concat_ws(' ', {string.Join(", ", words.Select(w => arg(w)))}))))) AS w("Word")
+                CROSS JOIN LATERAL (
+                    SELECT x."ArticleId" FROM "{PostgresSchema.HeadlineWords}" x WHERE x."Word" = w."Word" ORDER BY x."ArticleId" DESC LIMIT {arg(limit)}) h) n
+            ORDER BY "Id" DESC LIMIT {arg(limit)}
             """;
 
     /// <summary>

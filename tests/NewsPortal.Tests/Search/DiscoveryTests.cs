@@ -1,6 +1,8 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using System.Xml.Linq;
+using NewsPortal.Tests.Api;
 using NewsPortal.Tests.Infrastructure;
 using NewsPortal.Web.Accounts;
 
@@ -180,6 +182,35 @@ public sealed class DiscoveryTests(EditorialFactory factory) : IClassFixture<Edi
         Assert.Contains("Reykjavik council meets", related);
         Assert.DoesNotContain("Unrelated cricket score", related);
         Assert.DoesNotContain("Volcano erupts near Reykjavik", related);
+    }
+
+    [Fact]
+    public async Task RelatedStories_FollowHeadlineEdits()
+    {
+        var api = await factory.TokenClientAsync(Roles.Editor);
+        object Story(string title, string category) => new { title, body = "Text.", publishedOn = "2024-08-01", status = "Published", categories = new[] { category } };
+        await api.PostAsJsonAsync("/api/v1/articles", Story("Glacier retreats across Patagonia", "Climate watch"));
+        await api.PostAsJsonAsync("/api/v1/articles", Story("Wildfire season opens in the Andes", "Fire watch"));
+        // An editor's view is never cached: a reader's cached page does not list a story that became related after it
+        // was kept (it changes when the cache entry is next rendered).
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        async Task<IReadOnlyList<string>> RelatedAsync() => (await editor.GetDocumentAsync("/articles/glacier-retreats-across-patagonia")).TextsOf(".related li a");
+        async Task RetitleAsync(string title)
+        {
+            var read = await api.GetFromJsonAsync<JsonElement>("/api/v1/articles/wildfire-season-opens-in-the-andes");
+            using var edited = await api.PutAsJsonAsync("/api/v1/articles/wildfire-season-opens-in-the-andes", new { title, version = read.GetProperty("version").GetInt32() });
+            edited.EnsureSuccessStatusCode();
+        }
+
+        var unrelated = await RelatedAsync();
+        await RetitleAsync("Wildfire season opens in Patagonia");
+        var related = await RelatedAsync();
+        await RetitleAsync("Wildfire season opens in the Andes");
+        var unrelatedAgain = await RelatedAsync();
+
+        Assert.Empty(unrelated);
+        Assert.Equal(["Wildfire season opens in Patagonia"], related);
+        Assert.Empty(unrelatedAgain);
     }
 }
 
