@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Npgsql;
 
 namespace NewsPortal.Tests.Infrastructure;
 
@@ -100,6 +101,36 @@ public static class QueryPlans
         }
 
         return lines;
+    }
+
+    /// <summary>
+    /// PostgreSQL's plan for a command. A test store is a few rows, which a sequential scan reads fastest, so that is
+    /// ruled out (with whatever else a test names): what is checked is that an index can answer the query as written.
+    /// </summary>
+    public static async Task<string> ExplainAsync(string connectionString, CapturedCommand command, params string[] ruledOut)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        foreach (var setting in ruledOut.Prepend("enable_seqscan"))
+        {
+            await using var off = new NpgsqlCommand($"SET {setting} = off", connection);
+            await off.ExecuteNonQueryAsync();
+        }
+
+        await using var explain = new NpgsqlCommand("EXPLAIN " + command.Sql, connection);
+        foreach (var (name, value) in command.Parameters)
+        {
+            explain.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        var lines = new List<string>();
+        await using var reader = await explain.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            lines.Add(reader.GetString(0));
+        }
+
+        return string.Join("\n", lines);
     }
 }
 

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using NewsPortal.Tests.Infrastructure;
 using NewsPortal.Web.Data;
-using Npgsql;
 
 namespace NewsPortal.Tests.Search;
 
@@ -104,7 +103,7 @@ public sealed class SearchParityTests(SearchParityFixture factory) : IClassFixtu
         }
 
         var search = Assert.Single(commands);
-        var plan = await ExplainAsync(search);
+        var plan = await QueryPlans.ExplainAsync(factory.Store.ConnectionString, search);
         Assert.True(plan.Contains($"Bitmap Index Scan on \"IX_Articles_{vector}\"", StringComparison.Ordinal), $"{search.Sql}\n\n{plan}");
     }
 
@@ -119,38 +118,8 @@ public sealed class SearchParityTests(SearchParityFixture factory) : IClassFixtu
         }
 
         // What is ruled out is what a few rows would favour: a bitmap of every story holding the word, sorted after.
-        var plan = await ExplainAsync(Assert.Single(commands), "enable_bitmapscan", "enable_sort");
+        var plan = await QueryPlans.ExplainAsync(factory.Store.ConnectionString, Assert.Single(commands), "enable_bitmapscan", "enable_sort");
         Assert.True(plan.Contains("Index Only Scan Backward using \"PK_HeadlineWords\"", StringComparison.Ordinal), plan);
         Assert.DoesNotContain("Bitmap", plan, StringComparison.Ordinal);
-    }
-
-    /// <summary>
-    /// PostgreSQL's plan for a command. A test store is a few rows, which a sequential scan reads fastest, so that is
-    /// ruled out (with whatever else a test names): what is checked is that the index can answer the query as written.
-    /// </summary>
-    private async Task<string> ExplainAsync(CapturedCommand command, params string[] ruledOut)
-    {
-        await using var connection = new NpgsqlConnection(factory.Store.ConnectionString);
-        await connection.OpenAsync();
-        foreach (var setting in ruledOut.Prepend("enable_seqscan"))
-        {
-            await using var off = new NpgsqlCommand($"SET {setting} = off", connection);
-            await off.ExecuteNonQueryAsync();
-        }
-
-        await using var explain = new NpgsqlCommand("EXPLAIN " + command.Sql, connection);
-        foreach (var (name, value) in command.Parameters)
-        {
-            explain.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-
-        var lines = new List<string>();
-        await using var reader = await explain.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            lines.Add(reader.GetString(0));
-        }
-
-        return string.Join("\n", lines);
     }
 }
