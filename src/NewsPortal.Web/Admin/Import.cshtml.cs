@@ -49,9 +49,10 @@ public sealed class ImportModel(ImportJobs jobs) : PageModel
     }
 
     /// <summary>"Import for real" after a dry run: the same files, without choosing them again.</summary>
-    public IActionResult OnPostConfirm(Guid job)
+    public async Task<IActionResult> OnPostConfirmAsync(Guid job, CancellationToken cancellationToken)
     {
-        if (jobs.Confirm(job, User.Identity!.Name!, out var refusal) is { } started)
+        var (started, refusal) = await jobs.ConfirmAsync(job, User.Identity!.Name!, cancellationToken);
+        if (started is not null)
         {
             return RedirectToPage(new { job = started.Id });
         }

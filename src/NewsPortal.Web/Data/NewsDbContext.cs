@@ -1,11 +1,13 @@
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
 using NewsPortal.Web.Accounts;
 using NewsPortal.Web.Api;
 using NewsPortal.Web.Articles;
 using NewsPortal.Web.Audit;
 using NewsPortal.Web.Caching;
 using NewsPortal.Web.Categories;
+using NewsPortal.Web.Import;
 using NewsPortal.Web.Shared;
 using NewsPortal.Web.Sources;
 using NewsPortal.Web.Webhooks;
@@ -44,6 +46,7 @@ public class NewsDbContext : IdentityDbContext<PortalUser>
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+    public DbSet<ImportUploadChunk> ImportUploadChunks => Set<ImportUploadChunk>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -53,4 +56,14 @@ public class NewsDbContext : IdentityDbContext<PortalUser>
         builder.Ignore<NameAlias>();
         builder.ApplyConfigurationsFromAssembly(typeof(NewsDbContext).Assembly);
     }
+}
+
+/// <summary>
+/// Lets <c>dotnet ef</c> build the SQLite model without starting the site. Without it, the tools would take the
+/// PostgreSQL context's factory for this one too (that context derives from it) and write PostgreSQL's migrations here.
+/// </summary>
+public sealed class NewsDbContextFactory : IDesignTimeDbContextFactory<NewsDbContext>
+{
+    public NewsDbContext CreateDbContext(string[] args)
+        => new(new DbContextOptionsBuilder<NewsDbContext>().UseSqlite("Data Source=newsportal-design.db").Options);
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using NewsPortal.Web.Audit;
 using NewsPortal.Web.Data;
 using StackExchange.Redis;
@@ -34,13 +35,16 @@ public sealed class ImportJob
     /// <summary>The real import started from this dry run, once one has been.</summary>
     public Guid? RealImport { get; internal set; }
 
+    /// <summary>Whether this dry run's files are also in the store, so any node can import them for real.</summary>
+    public bool UploadShared { get; internal set; }
+
     /// <summary>Whether a real import has claimed this dry run's upload (it can be claimed once, under the jobs' lock).</summary>
     public bool Claimed => Volatile.Read(ref _confirmed) == 1;
 
     internal void Claim() => Volatile.Write(ref _confirmed, 1);
 
     /// <summary>What other nodes need to show this job's page: everything but its files.</summary>
-    internal State ToState() => new(Id, StartedBy, Files, DryRun, StartedAtUtc, Node, Upload.Stories, Progress, Report?.ToData(), Failure, Claimed, RealImport);
+    internal State ToState() => new(Id, StartedBy, Files, DryRun, StartedAtUtc, Node, Upload.Stories, Progress, Report?.ToData(), Failure, Claimed, RealImport, UploadShared);
 
     internal static ImportJob From(State state)
     {
@@ -56,6 +60,7 @@ public sealed class ImportJob
             Report = state.Report is { } report ? ImportReport.From(report) : null,
             Failure = state.Failure,
             RealImport = state.RealImport,
+            UploadShared = state.UploadShared,
         };
         if (state.Claimed)
         {
@@ -67,16 +72,17 @@ public sealed class ImportJob
 
     internal sealed record State(
         Guid Id, string StartedBy, IReadOnlyList<string> Files, bool DryRun, DateTime StartedAtUtc, string Node, long Stories,
-        ImportProgress? Progress, ImportReportData? Report, string? Failure, bool Claimed, Guid? RealImport);
+        ImportProgress? Progress, ImportReportData? Report, string? Failure, bool Claimed, Guid? RealImport, bool UploadShared = false);
 }
 
 /// <summary>
 /// Runs admin uploads off the request, so the import page can show progress as the import runs. Jobs live in
 /// memory on this node (the most recent 50), and with Redis also there for a day, so the job's page (its progress
 /// and report) shows on whichever node a request reaches; the audit log keeps the record. Uploads wait on the disk
-/// of the node that took them: a dry run's for an hour (the newest few), to be imported for real there; a real
-/// import's until it is done. When the site is stopped, it waits for the imports still running to finish (up to
-/// the host's shutdown timeout).
+/// of the node that took them: a dry run's for an hour (the newest few), to be imported for real; a real import's
+/// until it is done. With Redis, a finished dry run's files are also kept in the store for that hour, so "Import
+/// for real" works on any node, and Redis decides which press imports them. When the site is stopped, it waits for
+/// the imports still running to finish (up to the host's shutdown timeout).
 /// </summary>
 public sealed class ImportJobs(IServiceScopeFactory scopes, TimeProvider clock, StoreSettings store, ILogger<ImportJobs> logger) : IHostedService
 {
@@ -206,7 +212,9 @@ public sealed class ImportJobs(IServiceScopeFactory scopes, TimeProvider clock, 
         return new ImportUpload(folder, saved, stories, clock.GetUtcNow().UtcDateTime);
     }
 
-    public ImportJob Start(ImportUpload upload, bool dryRun, string user)
+    public ImportJob Start(ImportUpload upload, bool dryRun, string user) => Start(upload, dryRun, user, fromDryRun: null);
+
+    private ImportJob Start(ImportUpload upload, bool dryRun, string user, Guid? fromDryRun)
     {
         var job = new ImportJob { Id = Guid.NewGuid(), StartedBy = user, Upload = upload, DryRun = dryRun, StartedAtUtc = clock.GetUtcNow().UtcDateTime, Node = Node };
         _jobs[job.Id] = job;
@@ -232,6 +240,18 @@ public sealed class ImportJobs(IServiceScopeFactory scopes, TimeProvider clock, 
                 }
 
                 job.Report = report;
+                if (dryRun && store.Redis is not null)
+                {
+                    try
+                    {
+                        await KeepForOtherNodesAsync(scope.ServiceProvider.GetRequiredService<NewsDbContext>(), job);
+                    }
+                    catch (Exception ex) when (ex is System.Data.Common.DbException or DbUpdateException or IOException)
+                    {
+                        // The report stands; "Import for real" then works on this node only, which says so elsewhere.
+                        logger.LogWarning(ex, "Could not keep the files of dry run {Job} for the other nodes", job.Id);
+                    }
+                }
             }
             catch (Exception ex)
             {
@@ -243,6 +263,10 @@ public sealed class ImportJobs(IServiceScopeFactory scopes, TimeProvider clock, 
                 if (!dryRun)
                 {
                     TryDelete(upload.Folder);
+                    if (fromDryRun is { } kept)
+                    {
+                        await ForgetSharedAsync(kept);
+                    }
                 }
 
                 Share(job);
@@ -253,52 +277,179 @@ public sealed class ImportJobs(IServiceScopeFactory scopes, TimeProvider clock, 
     }
 
     /// <summary>
-    /// Imports a finished dry run's upload for real, once; null with the reason when it cannot be (not this person's,
-    /// not finished, already imported, or its files no longer kept).
+    /// Imports a finished dry run's upload for real, once, from this node's copy or the store's; null with the reason
+    /// when it cannot be (not this person's, not finished, already imported, or its files no longer kept).
     /// </summary>
-    public ImportJob? Confirm(Guid dryRun, string user, out string? refusal)
+    public async Task<(ImportJob? Started, string? Refusal)> ConfirmAsync(Guid dryRun, string user, CancellationToken cancellationToken)
     {
         var job = Find(dryRun);
         if (job is null || job.StartedBy != user || !job.DryRun)
         {
-            refusal = "That dry run is not known here; choose the files again.";
-            return null;
+            return (null, "That dry run is not known here; choose the files again.");
         }
 
         if (!job.Finished || job.Report is null)
         {
-            refusal = "The dry run has not finished yet.";
-            return null;
+            return (null, "The dry run has not finished yet.");
         }
 
-        if (job.Node != Node)
+        var local = job.Node == Node;
+        if (!local && !job.UploadShared)
         {
-            refusal = $"The files of that dry run are kept on the node that took them ({job.Node}); send \"Import for real\" there, or choose the files again.";
-            return null;
+            return (null, $"The files of that dry run are kept on the node that took them ({job.Node}); send \"Import for real\" there, or choose the files again.");
         }
 
+        var gone = $"The files of that dry run are no longer kept (the newest {KeptUploads} are, for an hour); choose them again.";
         lock (_sweep)
         {
             if (job.Claimed)
             {
-                refusal = "These files have already been imported.";
-                return null;
+                return (null, AlreadyImported);
             }
 
-            if (!Directory.Exists(job.Upload.Folder))
+            if (local && !Directory.Exists(job.Upload.Folder))
             {
-                refusal = $"The files of that dry run are no longer kept (the newest {KeptUploads} are, for an hour); choose them again.";
-                return null;
+                return (null, gone);
             }
 
             job.Claim();
         }
 
-        var started = Start(job.Upload, dryRun: false, user);
+        if (!ClaimAcrossNodes(job.Id, local))
+        {
+            return (null, AlreadyImported);
+        }
+
+        var upload = local ? job.Upload : await LoadSharedAsync(job.Id, cancellationToken);
+        if (upload is null)
+        {
+            return (null, gone);
+        }
+
+        var started = Start(upload, dryRun: false, user, fromDryRun: job.Id);
         job.RealImport = started.Id;
         Share(job);
-        refusal = null;
-        return started;
+        return (started, null);
+    }
+
+    private const string AlreadyImported = "These files have already been imported.";
+
+    /// <summary>
+    /// Whether this press is the one that imports the dry run's files, when nodes share them: the first to set the
+    /// key in Redis. Without Redis, this node's own claim (under its lock) is the only one there is.
+    /// </summary>
+    private bool ClaimAcrossNodes(Guid dryRun, bool local)
+    {
+        if (store.Redis is not { } redis)
+        {
+            return true;
+        }
+
+        try
+        {
+            return redis.Value.GetDatabase().StringSet($"{store.RedisPrefix}import-claim:{dryRun:N}", Node, SharedFor, When.NotExists);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // The node that took the files may go on (its own claim stops a second press there); no other node may.
+            logger.LogWarning(ex, "Could not claim dry run {Job} in Redis", dryRun);
+            return local;
+        }
+    }
+
+    /// <summary>Copies a finished dry run's files into the store, for another node to import, and forgets copies over an hour old.</summary>
+    private async Task KeepForOtherNodesAsync(NewsDbContext db, ImportJob job)
+    {
+        var cutoff = clock.GetUtcNow().UtcDateTime - UploadLifetime;
+        await db.ImportUploadChunks.Where(c => c.SavedAtUtc < cutoff).ExecuteDeleteAsync();
+        await using (var transaction = await db.Database.BeginTransactionAsync())
+        {
+            var buffer = new byte[ImportUploadChunk.Size];
+            for (var file = 0; file < job.Upload.Files.Count; file++)
+            {
+                var (name, path) = job.Upload.Files[file];
+                await using var source = File.OpenRead(path);
+                var chunk = 0;
+                do
+                {
+                    var read = await source.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false);
+                    db.ImportUploadChunks.Add(new ImportUploadChunk
+                    {
+                        UploadId = job.Id, FileIndex = file, Chunk = chunk++, FileName = name, Bytes = buffer[..read],
+                        Stories = job.Upload.Stories, SavedAtUtc = job.Upload.SavedAtUtc,
+                    });
+                    await db.SaveChangesAsync();
+                    db.ChangeTracker.Clear();
+                }
+                while (source.Position < source.Length);
+            }
+
+            await transaction.CommitAsync();
+        }
+
+        job.UploadShared = true;
+    }
+
+    /// <summary>A dry run's files from the store, written to this node's disk; null when the store no longer has them.</summary>
+    private async Task<ImportUpload?> LoadSharedAsync(Guid dryRun, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<NewsDbContext>();
+        // Row by row: an upload may be hundreds of megabytes.
+        var pieces = await db.ImportUploadChunks.Where(c => c.UploadId == dryRun).OrderBy(c => c.FileIndex).ThenBy(c => c.Chunk)
+            .Select(c => new { c.FileIndex, c.Chunk, c.FileName, c.Stories, c.SavedAtUtc }).ToListAsync(cancellationToken);
+        if (pieces.Count == 0)
+        {
+            return null;
+        }
+
+        var folder = Path.Combine(_uploads, Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        var files = new List<(string Name, string Path)>();
+        try
+        {
+            foreach (var file in pieces.GroupBy(p => p.FileIndex))
+            {
+                var path = Path.Combine(folder, file.Key.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                await using (var target = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true))
+                {
+                    foreach (var piece in file)
+                    {
+                        var bytes = await db.ImportUploadChunks.Where(c => c.UploadId == dryRun && c.FileIndex == piece.FileIndex && c.Chunk == piece.Chunk)
+                            .Select(c => c.Bytes).SingleAsync(cancellationToken);
+                        await target.WriteAsync(bytes, cancellationToken);
+                    }
+                }
+
+                files.Add((file.First().FileName, path));
+            }
+        }
+        catch
+        {
+            TryDelete(folder);
+            throw;
+        }
+
+        return new ImportUpload(folder, files, pieces[0].Stories, pieces[0].SavedAtUtc);
+    }
+
+    /// <summary>Deletes a dry run's files from the store once they are imported (best effort: an hour later they go anyway).</summary>
+    private async Task ForgetSharedAsync(Guid dryRun)
+    {
+        if (store.Redis is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<NewsDbContext>().ImportUploadChunks.Where(c => c.UploadId == dryRun).ExecuteDeleteAsync();
+        }
+        catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException)
+        {
+            logger.LogWarning(ex, "Could not delete the stored files of dry run {Job}", dryRun);
+        }
     }
 
     /// <summary>Forgets old jobs and deletes uploads no longer wanted: the oldest dry runs' beyond the newest few, and any over an hour old.</summary>

@@ -204,7 +204,7 @@ public sealed partial class ImportUploadTests(ImportUploadFactory factory) : ICl
     private static partial Regex StoriesDone();
 
     [RedisFact]
-    public async Task AnImportStartedOnOneNode_ShowsOnAnother_AndImportForRealGoesToTheNodeWithItsFiles()
+    public async Task ADryRunOnOneNode_IsImportedForRealOnAnother_Once()
     {
         using var other = new OtherNodeFactory(factory.Store);
         var email = await factory.CreateUserAsync(Roles.Editor);
@@ -217,18 +217,23 @@ public sealed partial class ImportUploadTests(ImportUploadFactory factory) : ICl
         posted.Dispose();
         using var onNodeA = await WaitForReportAsync(onA, jobUrl!);
         using var onNodeB = await WaitForReportAsync(onB, jobUrl!);
+        var reportOnA = await onNodeA.ReadDocumentAsync();
         var reportOnB = await onNodeB.ReadDocumentAsync();
-        using var refusedOnB = await ConfirmAsync(onB, reportOnB);
-        using var confirmedOnA = await ConfirmAsync(onA, await onNodeA.ReadDocumentAsync());
-        using var realOnB = await WaitForReportAsync(onB, confirmedOnA.Headers.Location!.OriginalString);
+        using var confirmedOnB = await ConfirmAsync(onB, reportOnB);
+        using var realOnA = await WaitForReportAsync(onA, confirmedOnB.Headers.Location!.OriginalString);
+        using var againOnA = await ConfirmAsync(onA, reportOnA);
 
         Assert.Equal("Dry run report", reportOnB.TextOf(".import-report h2"));
         Assert.Contains("would import 1 new story", reportOnB.TextOf(".import-summary"));
-        Assert.Equal(HttpStatusCode.Conflict, refusedOnB.StatusCode);
-        Assert.Contains("kept on the node that took them", (await refusedOnB.ReadDocumentAsync()).TextOf(".form-errors"));
-        Assert.Equal(HttpStatusCode.Redirect, confirmedOnA.StatusCode);
-        Assert.Equal("Import report", (await realOnB.ReadDocumentAsync()).TextOf(".import-report h2"));
+        Assert.Equal(HttpStatusCode.Redirect, confirmedOnB.StatusCode);
+        Assert.Equal("Import report", (await realOnA.ReadDocumentAsync()).TextOf(".import-report h2"));
+        Assert.Equal(HttpStatusCode.Conflict, againOnA.StatusCode);
+        Assert.Contains("already been imported", (await againOnA.ReadDocumentAsync()).TextOf(".form-errors"));
         Assert.Equal(1, await factory.WithDbAsync(db => db.Articles.CountAsync(a => a.Title == "Imported across nodes")));
+        // Once imported, the store no longer keeps the dry run's files.
+        var url = jobUrl!;
+        var dryRun = Guid.Parse(url[(url.IndexOf("job=", StringComparison.Ordinal) + 4)..]);
+        Assert.Equal(0, await factory.WithDbAsync(db => db.ImportUploadChunks.CountAsync(c => c.UploadId == dryRun)));
     }
 
     [Fact]

@@ -565,6 +565,39 @@ namespace NewsPortal.Web.Data.Migrations
                     b.ToTable("Categories");
                 });
 
+            modelBuilder.Entity("NewsPortal.Web.Import.ImportUploadChunk", b =>
+                {
+                    b.Property<Guid>("UploadId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("FileIndex")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Chunk")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Bytes")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("SavedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Stories")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("UploadId", "FileIndex", "Chunk");
+
+                    b.HasIndex("SavedAtUtc");
+
+                    b.ToTable("ImportUploadChunks");
+                });
+
             modelBuilder.Entity("NewsPortal.Web.Shared.CategoryAlias", b =>
                 {
                     b.Property<int>("Id")

@@ -586,6 +586,39 @@ namespace NewsPortal.Web.Data.Postgres.Migrations
                     b.ToTable("Categories");
                 });
 
+            modelBuilder.Entity("NewsPortal.Web.Import.ImportUploadChunk", b =>
+                {
+                    b.Property<Guid>("UploadId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("FileIndex")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Chunk")
+                        .HasColumnType("integer");
+
+                    b.Property<byte[]>("Bytes")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<DateTime>("SavedAtUtc")
+                        .HasColumnType("timestamp without time zone");
+
+                    b.Property<long>("Stories")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("UploadId", "FileIndex", "Chunk");
+
+                    b.HasIndex("SavedAtUtc");
+
+                    b.ToTable("ImportUploadChunks");
+                });
+
             modelBuilder.Entity("NewsPortal.Web.Shared.CategoryAlias", b =>
                 {
                     b.Property<int>("Id")
