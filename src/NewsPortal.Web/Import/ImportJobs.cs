@@ -375,8 +375,13 @@ public sealed class ImportJobs(IServiceScopeFactory scopes, TimeProvider clock, 
                     var read = await source.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false);
                     db.ImportUploadChunks.Add(new ImportUploadChunk
                     {
-                        UploadId = job.Id, FileIndex = file, Chunk = chunk++, FileName = name, Bytes = buffer[..read],
-                        Stories = job.Upload.Stories, SavedAtUtc = job.Upload.SavedAtUtc,
+                        UploadId = job.Id,
+                        FileIndex = file,
+                        Chunk = chunk++,
+                        FileName = name,
+                        Bytes = buffer[..read],
+                        Stories = job.Upload.Stories,
+                        SavedAtUtc = job.Upload.SavedAtUtc,
                     });
                     await db.SaveChangesAsync();
                     db.ChangeTracker.Clear();
