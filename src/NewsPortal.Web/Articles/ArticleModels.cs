@@ -16,6 +16,9 @@ public sealed record ArticleCard(
 
     /// <summary>Where the card stands in its listing, for the links to the pages either side.</summary>
     public ListingCursor Position { get; init; }
+
+    /// <summary>What the card shows under its headline: the lede, without repeating the headline.</summary>
+    public string Summary => Text.AfterHeadline(Title, Lede);
 }
 
 /// <summary>An article as its own page shows it, with the body already rendered and sanitised.</summary>

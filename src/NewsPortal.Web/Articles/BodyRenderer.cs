@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using NewsPortal.Web.Caching;
 using NewsPortal.Web.Data;
 using NewsPortal.Web.Shared;
 
@@ -7,11 +8,24 @@ namespace NewsPortal.Web.Articles;
 /// <summary>
 /// Renders, in the background, the bodies of stories stored without their HTML (imports leave it to this, and
 /// stores from before it was kept), so that pages and feeds read it instead of rendering it on every view. No reader
-/// waits for it: until a story's turn comes, its pages render the body as they show it.
+/// waits for it: until a story's turn comes, its pages render the body as they show it. A headline stored with
+/// Markdown in it (before headlines were kept as text; the PlainHeadlines migration hands those stories here) is
+/// made text in the same pass, and the pages showing it evicted.
 /// </summary>
 public sealed class BodyRenderer(IServiceScopeFactory scopes, MarkdownRenderer markdown, ILogger<BodyRenderer> logger) : BackgroundService
 {
     private const int BatchSize = 200;
+
+    /// <summary>
+    /// Hands this renderer the stories whose headline may hold Markdown (a character Markdown reads, or a line
+    /// opening as a heading, quote or list does), for the PlainHeadlines migration on either store.
+    /// </summary>
+    public const string HeadlinesWithMarkdown = """
+        UPDATE "Articles" SET "BodyHtml" = NULL
+        WHERE "Title" LIKE '%*%' OR "Title" LIKE '%!_%' ESCAPE '!' OR "Title" LIKE '%`%' OR "Title" LIKE '%[%' OR "Title" LIKE '%~%'
+            OR "Title" LIKE '%\%' ESCAPE '!' OR "Title" LIKE '%&%' OR "Title" LIKE '%<%'
+            OR "Title" LIKE '#%' OR "Title" LIKE '>%' OR "Title" LIKE '-%' OR "Title" LIKE '+%' OR "Title" LIKE '=%'
+        """;
     private static readonly TimeSpan Idle = TimeSpan.FromSeconds(5);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -43,7 +57,7 @@ public sealed class BodyRenderer(IServiceScopeFactory scopes, MarkdownRenderer m
         }
     }
 
-    private sealed record Unrendered(int Id, string Body, string? Dateline);
+    private sealed record Unrendered(int Id, string Title, string Body, string? Dateline, DateOnly PublishedOn, DateTime? DocumentDate);
 
     /// <summary>Renders up to one batch of bodies that have no HTML; returns how many.</summary>
     public async Task<int> RenderBatchAsync(CancellationToken cancellationToken = default)
@@ -53,7 +67,7 @@ public sealed class BodyRenderer(IServiceScopeFactory scopes, MarkdownRenderer m
         // Read through the index of stories without HTML: scanning the table in id order would pass over every story
         // already rendered, more of them with each batch.
         var unrendered = $"""
-            SELECT "Id", "Body", "Dateline" FROM "Articles"{StoreDialect.Of(db.Database).IndexedBy("IX_Articles_BodyHtml_Missing")}
+            SELECT "Id", "Title", "Body", "Dateline", "PublishedOn", "DocumentDate" FROM "Articles"{StoreDialect.Of(db.Database).IndexedBy("IX_Articles_BodyHtml_Missing")}
             WHERE "BodyHtml" IS NULL ORDER BY "Id" LIMIT {BatchSize}
             """;
         var rows = await db.Database.SqlQueryRaw<Unrendered>(unrendered).ToListAsync(cancellationToken);
@@ -62,16 +76,30 @@ public sealed class BodyRenderer(IServiceScopeFactory scopes, MarkdownRenderer m
             return 0;
         }
 
-        var rendered = rows.Select(r => (r.Id, r.Body, Html: markdown.ToHtml(r.Body, r.Dateline))).ToList();
+        var rendered = rows.Select(r => (r.Id, r.Title, r.Body, Html: markdown.ToHtml(r.Body, r.Dateline), Headline: MarkdownRenderer.LineText(r.Title),
+            TitleKey: MatchKeys.ForTitle(MarkdownRenderer.LineText(r.Title), r.DocumentDate, r.PublishedOn))).ToList();
+        var pages = scope.ServiceProvider.GetRequiredService<PageCache>();
+        var retitled = new List<string>();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        foreach (var (id, body, html) in rendered)
+        foreach (var (id, title, body, html, headline, titleKey) in rendered)
         {
-            // Only if the body is still the one rendered: a story changed meanwhile waits for the next pass.
-            await db.Database.ExecuteSqlAsync(
-                $"""UPDATE "Articles" SET "BodyHtml" = {html} WHERE "Id" = {id} AND "BodyHtml" IS NULL AND "Body" = {body}""", cancellationToken);
+            // Only if the story is still the one rendered: a story changed meanwhile waits for the next pass. The
+            // importer knows a story by its headline's key, which follows the headline.
+            var changed = await db.Database.ExecuteSqlAsync(
+                $"""
+                UPDATE "Articles" SET "BodyHtml" = {html}, "Title" = {headline}, "TitleKey" = {titleKey}
+                WHERE "Id" = {id} AND "BodyHtml" IS NULL AND "Body" = {body} AND "Title" = {title}
+                """, cancellationToken);
+            if (changed > 0 && headline != title)
+            {
+                retitled.Add(CacheTags.Article(id));
+            }
         }
 
+        pages.Record(retitled);
+        await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        await pages.EvictAsync(retitled, cancellationToken);
         return rows.Count;
     }
 }

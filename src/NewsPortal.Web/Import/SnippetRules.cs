@@ -22,7 +22,9 @@ public static partial class SnippetRules
 
     public static SnippetDocument Normalize(SnippetDocument document) => document with
     {
-        Title = Line(document.Title),
+        // A headline is text: Markdown in it (the corpus's "*Il Foglio* reporter") would show as asterisks in listings,
+        // the tab, feeds and link previews.
+        Title = MarkdownRenderer.LineText(Line(document.Title)),
         Dateline = Optional(document.Dateline),
         Language = Optional(document.Language),
         Site = Optional(document.Site)?.TrimEnd('/').ToLowerInvariant(),

@@ -13,7 +13,7 @@ namespace NewsPortal.Web.Shared;
 /// </summary>
 public sealed class MarkdownRenderer
 {
-    private readonly MarkdownPipeline _pipeline = new MarkdownPipelineBuilder()
+    private static readonly MarkdownPipeline _pipeline = new MarkdownPipelineBuilder()
         .DisableHtml()
         .UseAutoLinks()
         .UseEmphasisExtras()
@@ -50,6 +50,27 @@ public sealed class MarkdownRenderer
         }
 
         return Text.TrimToLength(Text.CollapseWhitespace(plain.ToString()), maxLength);
+    }
+
+    /// <summary>
+    /// A line of Markdown (a headline) as the text a reader sees: "*Il Foglio* reporter" is "Il Foglio reporter", a
+    /// link is its words. A line that is Markdown syntax and nothing else ("---") is kept as it is.
+    /// </summary>
+    public static string LineText(string markdown)
+    {
+        var plain = new StringBuilder(markdown.Length);
+        foreach (var block in Markdown.Parse(markdown, _pipeline).Descendants<LeafBlock>())
+        {
+            foreach (var inline in block.Inline?.Descendants<Inline>() ?? [])
+            {
+                AppendText(plain, inline);
+            }
+
+            plain.Append(' ');
+        }
+
+        var text = Text.CollapseWhitespace(plain.ToString()).Trim();
+        return text.Length == 0 ? markdown : text;
     }
 
     /// <summary>
@@ -98,6 +119,9 @@ public sealed class MarkdownRenderer
                 break;
             case LineBreakInline:
                 text.Append(' ');
+                break;
+            case AutolinkInline autolink:
+                text.Append(autolink.Url);
                 break;
         }
     }

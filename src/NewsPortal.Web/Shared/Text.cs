@@ -108,4 +108,21 @@ public static class Text
 
         return cut.TrimEnd(' ', ',', ';', ':', '-', '–', '—') + "…";
     }
+
+    /// <summary>
+    /// A lede as a listing shows it under its headline: without the headline's words when it opens with them (most of
+    /// the corpus's items do), and empty when what is left is only a credit in brackets, "(AP)".
+    /// </summary>
+    public static string AfterHeadline(string title, string lede)
+    {
+        if (title.Length == 0 || !lede.StartsWith(title, StringComparison.Ordinal)
+            || (lede.Length > title.Length && char.IsLetterOrDigit(lede[title.Length])))
+        {
+            return lede;
+        }
+
+        var rest = lede[title.Length..].Trim();
+        var onlyACredit = rest.StartsWith('(') && rest.IndexOf(')', StringComparison.Ordinal) == rest.Length - 1;
+        return onlyACredit ? "" : rest;
+    }
 }

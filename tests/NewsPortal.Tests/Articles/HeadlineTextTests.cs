@@ -1,0 +1,92 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using NewsPortal.Tests.Api;
+using NewsPortal.Tests.Infrastructure;
+using NewsPortal.Web.Accounts;
+using NewsPortal.Web.Articles;
+
+namespace NewsPortal.Tests.Articles;
+
+/// <summary>Headlines are text wherever they show, and a listing does not say its headline twice.</summary>
+public sealed class HeadlineTextTests(EditorialFactory factory) : IClassFixture<EditorialFactory>
+{
+    [Fact]
+    public async Task MarkdownInAnImportedHeadline_ShowsAsItsText_InListingsTheTabAndFeeds()
+    {
+        var slug = await factory.AddArticleAsync(new ArticleBuilder()
+            .Titled("Italy demands the release of *Il Foglio* reporter, says [AP](https://apnews.com)").PublishedOn(2031, 5, 1)
+            .WithParagraph("Rome summons the ambassador."));
+
+        var client = factory.CreateClient();
+        var article = await client.GetDocumentAsync($"/articles/{slug}");
+        var home = await client.GetDocumentAsync("/");
+        var feed = await client.GetStringAsync("/feed.atom");
+        var atom = System.Xml.Linq.XNamespace.Get("http://www.w3.org/2005/Atom");
+        var entries = System.Xml.Linq.XDocument.Parse(feed).Descendants(atom + "entry").Select(e => e.Element(atom + "title")!.Value);
+
+        const string Headline = "Italy demands the release of Il Foglio reporter, says AP";
+        Assert.Equal(Headline, article.TextOf("main h1"));
+        Assert.StartsWith(Headline, article.Title);
+        Assert.Contains(Headline, home.TextsOf(".headlines h2"));
+        Assert.Contains(Headline, entries);
+        Assert.DoesNotContain("*Il Foglio*", feed);
+    }
+
+    [Fact]
+    public async Task MarkdownTypedIntoAHeadlineThroughTheApi_IsKeptAsText()
+    {
+        var api = await factory.TokenClientAsync(Roles.Editor);
+
+        using var created = await api.PostAsJsonAsync("/api/v1/articles",
+            new { title = "Storm _Éowyn_ reaches **Ireland**", body = "Winds of 180 km/h.", publishedOn = "2031-05-02", status = "Published" });
+        var story = await created.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal("Storm Éowyn reaches Ireland", story.GetProperty("title").GetString());
+    }
+
+    [Fact]
+    public async Task AListingShowsTheLede_WithoutTheHeadlineItOpensWith()
+    {
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Volcano erupts on Iceland's Reykjanes peninsula.").PublishedOn(2031, 6, 1)
+            .InCategory("Lede check").WithParagraph("Volcano erupts on Iceland's Reykjanes peninsula. Grindavik is evacuated again. (RÚV)"));
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Markets close higher.").PublishedOn(2031, 6, 2)
+            .InCategory("Lede check").WithParagraph("Markets close higher. (Reuters)"));
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Rain").PublishedOn(2031, 6, 3)
+            .InCategory("Lede check").WithParagraph("Rainfall records fall across the north."));
+
+        var listing = await factory.CreateClient().GetDocumentAsync("/categories/lede-check");
+        var cards = listing.QuerySelectorAll(".headlines article").ToDictionary(c => c.QuerySelector("h2")!.TextContent.Trim(), c => c.QuerySelector(".lede")?.TextContent.Trim());
+
+        Assert.Equal("Grindavik is evacuated again. (RÚV)", cards["Volcano erupts on Iceland's Reykjanes peninsula."]);
+        Assert.Null(cards["Markets close higher."]);
+        // "Rain" is not the first word of "Rainfall": the lede is shown whole.
+        Assert.Equal("Rainfall records fall across the north.", cards["Rain"]);
+    }
+
+    [Fact]
+    public async Task AHeadlineStoredWithMarkdownBeforeThisRelease_BecomesTextInTheBackground_AndItsPagesChange()
+    {
+        var slug = await factory.AddArticleAsync(new ArticleBuilder().Titled("Tanker Eagle S impounded").PublishedOn(2031, 7, 1)
+            .WithParagraph("Finland holds the tanker."));
+        const string Stored = "Tanker *Eagle S* impounded";
+        // As an older release left it: the headline with its Markdown, and the importer's key made from that.
+        await factory.WithDbAsync(db => db.Database.ExecuteSqlAsync(
+            $"""UPDATE "Articles" SET "Title" = {Stored}, "TitleKey" = {MatchKeys.ForTitle(Stored, null, new DateOnly(2031, 7, 1))} WHERE "Slug" = {slug}"""));
+        var client = factory.CreateClient();
+        var before = (await client.GetDocumentAsync($"/articles/{slug}")).TextOf("main h1");
+
+        await factory.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(BodyRenderer.HeadlinesWithMarkdown));
+        while (await factory.Services.GetRequiredService<BodyRenderer>().RenderBatchAsync() > 0)
+        {
+        }
+
+        var after = (await client.GetDocumentAsync($"/articles/{slug}")).TextOf("main h1");
+        var key = await factory.WithDbAsync(db => db.Articles.Where(a => a.Slug == slug).Select(a => a.TitleKey).SingleAsync());
+
+        Assert.Equal(Stored, before);
+        Assert.Equal("Tanker Eagle S impounded", after);
+        Assert.Equal(MatchKeys.ForTitle("Tanker Eagle S impounded", null, new DateOnly(2031, 7, 1)), key);
+    }
+}
