@@ -140,8 +140,10 @@ public sealed record SearchQuery(
                 var end = input.IndexOf('"', i + 1);
                 if (end < 0)
                 {
-                    problems.Add("A quotation mark was not closed; the rest of the search was read as one phrase.");
-                    end = input.Length;
+                    // Most likely a slip: the words are searched for one by one, which finds what a phrase would and more.
+                    problems.Add("A quotation mark was not closed; the words after it were searched for one by one.");
+                    i++;
+                    continue;
                 }
 
                 var phrase = input[(i + 1)..end].Trim();

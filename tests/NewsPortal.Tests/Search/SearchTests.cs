@@ -117,7 +117,7 @@ public sealed class SearchTests(SearchFixture factory) : IClassFixture<SearchFix
     [Theory]
     [InlineData("", null, new string[0])]
     [InlineData("   ", null, new string[0])]
-    [InlineData("\"unclosed phrase", "A quotation mark was not closed", new string[0])]
+    [InlineData("\"swap prisoner", "A quotation mark was not closed", new[] { "Ceasefire talks resume in Istanbul", "Prisoner swap completed" })]
     [InlineData("-talks", "Add a word to search for", new string[0])]
     [InlineData("before:yesterday talks", "'before:' needs a date written as 2026-01-31", new[] { "Storm closes schools", "Markets steady as talks drag on", "Ceasefire talks resume in Istanbul" })]
     [InlineData("AND OR NOT ( ) * ^ NEAR(", null, new string[0])]
@@ -136,6 +136,17 @@ public sealed class SearchTests(SearchFixture factory) : IClassFixture<SearchFix
         Assert.DoesNotContain("could not be run", page.QuerySelector(".notice")?.TextContent ?? "");
         Assert.Equal(titles.Order(), page.TextsOf(".search-results h2").Order());
         Assert.NotNull(page.QuerySelector("form[role=search] input[name=q]"));
+    }
+
+    [Fact]
+    public async Task TheHeaderSearchBox_HoldsTheQuery_AndIsTheSearchPagesOnlyBox()
+    {
+        var results = await factory.CreateClient().GetDocumentAsync($"/search?q={Uri.EscapeDataString("talks source:reuters")}");
+        var home = await factory.CreateClient().GetDocumentAsync("/");
+
+        Assert.Equal("talks source:reuters", results.QuerySelector("#site-search-q")!.GetAttribute("value"));
+        Assert.Single(results.QuerySelectorAll("input[name=q]"));
+        Assert.True(string.IsNullOrEmpty(home.QuerySelector("#site-search-q")!.GetAttribute("value")));
     }
 
     [Fact]
