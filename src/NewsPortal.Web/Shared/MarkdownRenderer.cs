@@ -13,7 +13,7 @@ namespace NewsPortal.Web.Shared;
 /// </summary>
 public sealed class MarkdownRenderer
 {
-    private static readonly MarkdownPipeline _pipeline = new MarkdownPipelineBuilder()
+    private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder()
         .DisableHtml()
         .UseAutoLinks()
         .UseEmphasisExtras()
@@ -26,7 +26,7 @@ public sealed class MarkdownRenderer
     /// <summary>Renders untrusted Markdown to safe HTML, opening the first paragraph with the dateline when there is one.</summary>
     public string ToHtml(string markdown, string? dateline = null)
     {
-        var html = _sanitizer.Sanitize(Markdown.ToHtml(markdown, _pipeline));
+        var html = _sanitizer.Sanitize(Markdown.ToHtml(markdown, Pipeline));
         if (string.IsNullOrWhiteSpace(dateline))
         {
             return html;
@@ -44,7 +44,7 @@ public sealed class MarkdownRenderer
             .FirstOrDefault() ?? "";
         // Walking the parsed inlines is several times quicker than rendering plain text, and imports do this per story.
         var plain = new StringBuilder(firstParagraph.Length);
-        foreach (var inline in Markdown.Parse(firstParagraph, _pipeline).Descendants<Inline>())
+        foreach (var inline in Markdown.Parse(firstParagraph, Pipeline).Descendants<Inline>())
         {
             AppendText(plain, inline);
         }
@@ -59,7 +59,7 @@ public sealed class MarkdownRenderer
     public static string LineText(string markdown)
     {
         var plain = new StringBuilder(markdown.Length);
-        foreach (var block in Markdown.Parse(markdown, _pipeline).Descendants<LeafBlock>())
+        foreach (var block in Markdown.Parse(markdown, Pipeline).Descendants<LeafBlock>())
         {
             foreach (var inline in block.Inline?.Descendants<Inline>() ?? [])
             {
@@ -80,7 +80,7 @@ public sealed class MarkdownRenderer
     public string PlainText(string markdown)
     {
         var plain = new StringBuilder(markdown.Length);
-        foreach (var block in Markdown.Parse(markdown, _pipeline).Descendants<LeafBlock>())
+        foreach (var block in Markdown.Parse(markdown, Pipeline).Descendants<LeafBlock>())
         {
             if (block.Inline is null)
             {
