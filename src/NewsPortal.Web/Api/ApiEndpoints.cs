@@ -153,14 +153,19 @@ public static class ApiEndpoints
     private static async Task<IResult> ListSourcesAsync(HttpContext context, SourceService sources, CancellationToken cancellationToken)
         => WithETag(context.TagResponse(CacheTags.Names), (await sources.ListWithCountsAsync(cancellationToken)).Select(s => new ApiName(s.Name, s.Slug, s.ArticleCount)).ToList());
 
-    private static async Task<IResult> SearchAsync(HttpContext context, SearchService search, string? q, int? page, CancellationToken cancellationToken)
+    private static async Task<IResult> SearchAsync(HttpContext context, SearchService search, string? q, int? page, string? sort, CancellationToken cancellationToken)
     {
         if (page is < 1)
         {
             return ApiProblems.Problem(StatusCodes.Status400BadRequest, "Bad page", "page must be 1 or more.");
         }
 
-        var results = await search.SearchAsync(SearchQuery.Parse(q), page ?? 1, cancellationToken);
+        if (!SearchQuery.TryParseSort(sort, out var newestFirst, out var problem))
+        {
+            return ApiProblems.Problem(StatusCodes.Status400BadRequest, "Bad sort", problem!);
+        }
+
+        var results = await search.SearchAsync(SearchQuery.Parse(q) with { NewestFirst = newestFirst }, page ?? 1, cancellationToken);
         context.TagResponse([CacheTags.Search, .. results.Hits.Items.SelectMany(SearchService.TagsOf)]);
         return WithETag(context, new ApiSearchResults(
             results.Query.Text, results.Hits.TotalCount, results.Hits.PageNumber, results.Hits.TotalPages,

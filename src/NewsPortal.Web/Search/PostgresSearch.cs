@@ -45,7 +45,7 @@ internal static partial class PostgresSearch
                     SELECT a."Id" FROM "Articles" a WHERE a."SearchVector" @@ {Match(terms, excluded)} ORDER BY a."Id" DESC LIMIT {arg(counted)}),
                 "Ranked" AS MATERIALIZED (
                     SELECT a."Id",
-                        CASE WHEN a."SearchVector" @@ q."InTitle" THEN 0 WHEN a."SearchVector" @@ q."InLede" THEN 1 ELSE 2 END AS "Order1", -a."SortKey" AS "Order2"
+                        {(search.Query.NewestFirst ? "0" : """CASE WHEN a."SearchVector" @@ q."InTitle" THEN 0 WHEN a."SearchVector" @@ q."InLede" THEN 1 ELSE 2 END""")} AS "Order1", -a."SortKey" AS "Order2"
                     FROM "Matches" m JOIN "Articles" a ON a."Id" = m."Id" CROSS JOIN "Query" q
                     WHERE a."Listed" = {SearchService.Listed}{string.Concat(conditions.Select(c => " AND " + c))})
                 """;

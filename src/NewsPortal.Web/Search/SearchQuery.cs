@@ -21,6 +21,24 @@ public sealed record SearchQuery(
 {
     public const int MaxLength = 500;
 
+    /// <summary>Newest first rather than headline matches first (the <c>sort=newest</c> of a search's address).</summary>
+    public bool NewestFirst { get; init; }
+
+    /// <summary>
+    /// The order a search's address asks for: <c>relevance</c> (or nothing) or <c>newest</c>; false when it names
+    /// neither, with the sentence to say so.
+    /// </summary>
+    public static bool TryParseSort(string? sort, out bool newestFirst, out string? problem)
+    {
+        (newestFirst, problem) = sort?.Trim().ToLowerInvariant() switch
+        {
+            null or "" or "relevance" => (false, null),
+            "newest" => (true, null),
+            _ => (false, "sort must be 'relevance' or 'newest'."),
+        };
+        return problem is null;
+    }
+
     public bool IsEmpty => Terms.Count == 0 && Excluded.Count == 0 && !HasFilters;
 
     public bool HasFilters => Sources.Count > 0 || Categories.Count > 0 || Language is not null || Before is not null || After is not null;

@@ -331,13 +331,19 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
             string Within(string column) => $"""
                 SELECT rowid FROM "ArticleSearch" WHERE "ArticleSearch" MATCH {arg(query.ToFtsMatchIn(column)!)} AND rowid >= (SELECT min(rowid) FROM "Matches")
                 """;
+            // Newest first, every match ranks alike: the headline and first-paragraph lookups are not needed.
+            var (within, order) = query.NewestFirst
+                ? ("", "0")
+                : ($"""
+                    "InTitle" AS MATERIALIZED ({Within("Title")}),
+                    "InLede" AS MATERIALIZED ({Within("Lede")}),
+                    """, """CASE WHEN a."Id" IN "InTitle" THEN 0 WHEN a."Id" IN "InLede" THEN 1 ELSE 2 END""");
             ranked = $"""
                 "Matches" AS MATERIALIZED (
                     SELECT rowid FROM "ArticleSearch" WHERE "ArticleSearch" MATCH {arg(query.ToFtsMatch()!)} ORDER BY rowid DESC LIMIT {arg(MaxCounted + 1)}),
-                "InTitle" AS MATERIALIZED ({Within("Title")}),
-                "InLede" AS MATERIALIZED ({Within("Lede")}),
+                {within}
                 "Ranked" AS MATERIALIZED (
-                    SELECT a."Id", CASE WHEN a."Id" IN "InTitle" THEN 0 WHEN a."Id" IN "InLede" THEN 1 ELSE 2 END AS "Order1", -a."SortKey" AS "Order2"
+                    SELECT a."Id", {order} AS "Order1", -a."SortKey" AS "Order2"
                     FROM "Matches" m CROSS JOIN "Articles" a INDEXED BY "{StoryByIdIndex}" ON a."Id" = m.rowid
                     WHERE a."Listed" = {Listed}{string.Concat(conditions.Select(c => " AND " + c))})
                 """;

@@ -76,7 +76,7 @@ public sealed class QueryPlanTests(QueryPlanFixture factory) : IClassFixture<Que
         ["/archive"] = ["/archive"],
         ["/archive/{year:int}/{month:int}"] = ["/archive/2025/03"],
         ["/search"] = ["/search?q=ceasefire", "/search?q=ceasefire+talks+source%3Areuters", "/search?q=category%3Abusiness+lang%3Aen",
-            "/search?q=before%3A2025-06-01", "/search?q=talks&page=2", "/search?q=source%3Areuters+-ceasefire"],
+            "/search?q=before%3A2025-06-01", "/search?q=talks&page=2", "/search?q=source%3Areuters+-ceasefire", "/search?q=ceasefire+talks&sort=newest"],
         ["/feed.{format}"] = ["/feed.atom", "/feed.rss", "/feed.json"],
         ["/categories/{slug}/feed.{format}"] = ["/categories/weather/feed.atom"],
         ["/sources/{slug}/feed.{format}"] = ["/sources/anadolu-agency/feed.rss"],

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using NewsPortal.Tests.Infrastructure;
 
@@ -136,6 +137,23 @@ public sealed class SearchTests(SearchFixture factory) : IClassFixture<SearchFix
         Assert.DoesNotContain("could not be run", page.QuerySelector(".notice")?.TextContent ?? "");
         Assert.Equal(titles.Order(), page.TextsOf(".search-results h2").Order());
         Assert.NotNull(page.QuerySelector("form[role=search] input[name=q]"));
+    }
+
+    [Fact]
+    public async Task SortNewest_ListsMatchesNewestFirst_WhereRelevanceListsHeadlineMatchesFirst()
+    {
+        var client = factory.CreateClient();
+        var relevance = await client.GetDocumentAsync("/search?q=talks");
+        var newest = await client.GetDocumentAsync("/search?q=talks&sort=newest");
+        var api = await client.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/search?q=talks&sort=newest");
+        var unknown = await client.GetDocumentAsync("/search?q=talks&sort=oldest", expectedStatus: 400);
+
+        Assert.Equal(["Markets steady as talks drag on", "Ceasefire talks resume in Istanbul", "Storm closes schools"], relevance.TextsOf(".search-results h2"));
+        Assert.Equal(["Storm closes schools", "Markets steady as talks drag on", "Ceasefire talks resume in Istanbul"], newest.TextsOf(".search-results h2"));
+        Assert.Equal("/search?q=talks&sort=newest", "/search" + relevance.QuerySelector(".search-sort a")!.GetAttribute("href"));
+        Assert.Equal("newest", newest.TextOf(".search-sort [aria-current]"));
+        Assert.Equal(newest.TextsOf(".search-results h2"), api.GetProperty("items").EnumerateArray().Select(h => h.GetProperty("title").GetString()!));
+        Assert.Contains("sort must be 'relevance' or 'newest'", unknown.Body!.TextContent);
     }
 
     [Fact]
