@@ -125,4 +125,8 @@ public static class Text
         var onlyACredit = rest.StartsWith('(') && rest.IndexOf(')', StringComparison.Ordinal) == rest.Length - 1;
         return onlyACredit ? "" : rest;
     }
+
+    /// <summary>A count as readers read it, "1,234 stories", whatever the server's language.</summary>
+    public static string Counted(long count, string one, string many)
+        => $"{count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} {(count == 1 ? one : many)}";
 }

@@ -74,6 +74,7 @@ public sealed class QueryPlanTests(QueryPlanFixture factory) : IClassFixture<Que
         ["/sources/{slug}"] = ["/sources/reuters", "/sources/afp?page=2"],
         ["/languages/{tag}"] = ["/languages/tr", "/languages/EN"],
         ["/archive"] = ["/archive"],
+        ["/about"] = ["/about"],
         ["/archive/{year:int}/{month:int}"] = ["/archive/2025/03"],
         ["/search"] = ["/search?q=ceasefire", "/search?q=ceasefire+talks+source%3Areuters", "/search?q=category%3Abusiness+lang%3Aen",
             "/search?q=before%3A2025-06-01", "/search?q=talks&page=2", "/search?q=source%3Areuters+-ceasefire", "/search?q=ceasefire+talks&sort=newest"],
