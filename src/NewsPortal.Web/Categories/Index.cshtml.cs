@@ -1,16 +1,24 @@
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using NewsPortal.Web.Caching;
+using NewsPortal.Web.Data;
 using NewsPortal.Web.Shared;
 
 namespace NewsPortal.Web.Categories;
 
-public sealed class IndexModel(CategoryService categories) : PageModel
+public sealed class IndexModel(NewsDbContext db) : PageModel
 {
-    public IReadOnlyList<NamedCount> Items { get; private set; } = [];
+    public NameIndexPage Names { get; private set; } = new([], null, "", null);
 
-    public async Task OnGetAsync(CancellationToken cancellationToken)
+    public async Task<IActionResult> OnGetAsync(string? letter, string? q, string? after, CancellationToken cancellationToken)
     {
-        Items = await categories.ListWithCountsAsync(cancellationToken);
+        if (NameIndex.Problem(letter, q, after) is { } problem)
+        {
+            return ErrorModel.BadRequest(this, problem);
+        }
+
+        Names = await NameIndex.ReadAsync(db.Categories, letter, q, after, cancellationToken);
         HttpContext.TagResponse(CacheTags.Names);
+        return Page();
     }
 }

@@ -1,0 +1,73 @@
+using NewsPortal.Tests.Infrastructure;
+using NewsPortal.Web.Shared;
+
+namespace NewsPortal.Tests.Sources;
+
+/// <summary>The sources' and categories' indexes at a newsroom's size: A–Z, a box to find a name, a page at a time.</summary>
+public sealed class NameIndexTests(NewsPortalFactory factory) : IClassFixture<NewsPortalFactory>, IAsyncLifetime
+{
+    public async Task InitializeAsync()
+    {
+        // More sources starting with R than a page holds, a few others, and one outside A–Z.
+        var builder = new ArticleBuilder().Titled("A story from many agencies").PublishedOn(2031, 9, 1).InCategory("Name index checks");
+        foreach (var i in Enumerable.Range(1, NameIndex.PageSize + 5))
+        {
+            builder = builder.FromSource($"Radio {i:D3}");
+        }
+
+        await factory.AddArticleAsync(builder.FromSource("Reuters").FromSource("AFP").FromSource("Ötv").FromSource("3sat"));
+    }
+
+    Task IAsyncLifetime.DisposeAsync() => Task.CompletedTask;
+
+    private static string[] Names(AngleSharp.Dom.IDocument page) => page.TextsOf(".index-list li a");
+
+    [Fact]
+    public async Task ALetter_ListsItsNamesAPageAtATime_AndMoreLeadsToTheRest()
+    {
+        var client = factory.CreateClient();
+        var first = await client.GetDocumentAsync("/sources?letter=r");
+        var more = first.QuerySelector(".pager a[rel=next]")!.GetAttribute("href")!;
+        var second = await client.GetDocumentAsync(more);
+
+        Assert.Equal(NameIndex.PageSize, Names(first).Length);
+        Assert.All(Names(first).Concat(Names(second)), name => Assert.StartsWith("R", name, StringComparison.Ordinal));
+        Assert.Equal(NameIndex.PageSize + 6, Names(first).Concat(Names(second)).Distinct().Count());
+        Assert.Contains("Reuters", Names(second));
+        Assert.Null(second.QuerySelector(".pager a[rel=next]"));
+        Assert.Equal("R", first.TextOf(".a-z [aria-current]"));
+    }
+
+    [Fact]
+    public async Task FindingByTheStartOfAName_ListsOnlyThose_AndOtherHoldsWhatAToZDoesNot()
+    {
+        var client = factory.CreateClient();
+        var found = await client.GetDocumentAsync("/sources?q=REU");
+        var other = await client.GetDocumentAsync("/sources?letter=other");
+        var none = await client.GetDocumentAsync("/sources?q=zzz");
+
+        Assert.Equal(["Reuters"], Names(found));
+        Assert.Equal("REU", found.QuerySelector("#name-find-q")!.GetAttribute("value"));
+        Assert.Equal(["3sat", "Ötv"], Names(other));
+        Assert.Contains("No sources start with “zzz”", none.TextOf(".empty"));
+    }
+
+    [Fact]
+    public async Task NoIndexPage_ListsEveryName()
+    {
+        var all = await factory.CreateClient().GetDocumentAsync("/sources");
+
+        Assert.Equal(NameIndex.PageSize, Names(all).Length);
+        Assert.NotNull(all.QuerySelector(".pager a[rel=next]"));
+    }
+
+    [Theory]
+    [InlineData("/sources?letter=aa")]
+    [InlineData("/categories?letter=%C3%A9")]
+    public async Task AnUnknownLetter_IsA400ThatSaysSo(string url)
+    {
+        var page = await factory.CreateClient().GetDocumentAsync(url, expectedStatus: 400);
+
+        Assert.Contains("letter must be one of a to z", page.Body!.TextContent);
+    }
+}
