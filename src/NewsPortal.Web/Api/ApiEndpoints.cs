@@ -9,11 +9,10 @@ using NewsPortal.Web.Accounts;
 using NewsPortal.Web.Admin;
 using NewsPortal.Web.Articles;
 using NewsPortal.Web.Caching;
-using NewsPortal.Web.Categories;
+using NewsPortal.Web.Data;
 using NewsPortal.Web.Import;
 using NewsPortal.Web.Search;
 using NewsPortal.Web.Shared;
-using NewsPortal.Web.Sources;
 
 namespace NewsPortal.Web.Api;
 
@@ -49,8 +48,10 @@ public static class ApiEndpoints
             .Produces<ApiArticle>().Produces(StatusCodes.Status304NotModified)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status410Gone).ProducesProblem(StatusCodes.Status429TooManyRequests);
         api.MapGet("/categories", ListCategoriesAsync).WithName("ListCategories").WithSummary("Categories with public articles, with counts")
+            .WithDescription("200 a page by name, A–Z; letter=a..z|other, q=the start of a name; the next page's address is in the Link header.")
             .Produces<List<ApiName>>().Produces(StatusCodes.Status304NotModified).ProducesProblem(StatusCodes.Status429TooManyRequests);
         api.MapGet("/sources", ListSourcesAsync).WithName("ListSources").WithSummary("Sources credited on public articles, with counts")
+            .WithDescription("200 a page by name, A–Z; letter=a..z|other, q=the start of a name; the next page's address is in the Link header.")
             .Produces<List<ApiName>>().Produces(StatusCodes.Status304NotModified).ProducesProblem(StatusCodes.Status429TooManyRequests);
         api.MapGet("/search", SearchAsync).WithName("Search")
             .WithSummary("Ranked full-text search with the same operators as /search (source:, category:, lang:, before:, after:, \"phrases\", -words)")
@@ -147,11 +148,33 @@ public static class ApiEndpoints
             : ApiProblems.NotFound($"There is no article '{slug}'.");
     }
 
-    private static async Task<IResult> ListCategoriesAsync(HttpContext context, CategoryService categories, CancellationToken cancellationToken)
-        => WithETag(context.TagResponse(CacheTags.Names), (await categories.ListWithCountsAsync(cancellationToken)).Select(c => new ApiName(c.Name, c.Slug, c.ArticleCount)).ToList());
+    private static Task<IResult> ListCategoriesAsync(HttpContext context, NewsDbContext db, string? letter, string? q, string? after, CancellationToken cancellationToken)
+        => ListNamesAsync(context, db.Categories, letter, q, after, cancellationToken);
 
-    private static async Task<IResult> ListSourcesAsync(HttpContext context, SourceService sources, CancellationToken cancellationToken)
-        => WithETag(context.TagResponse(CacheTags.Names), (await sources.ListWithCountsAsync(cancellationToken)).Select(s => new ApiName(s.Name, s.Slug, s.ArticleCount)).ToList());
+    private static Task<IResult> ListSourcesAsync(HttpContext context, NewsDbContext db, string? letter, string? q, string? after, CancellationToken cancellationToken)
+        => ListNamesAsync(context, db.Sources, letter, q, after, cancellationToken);
+
+    /// <summary>A page of names, A–Z, as the HTML indexes read them; the next page's address in the Link header.</summary>
+    private static async Task<IResult> ListNamesAsync<T>(HttpContext context, IQueryable<T> names, string? letter, string? q, string? after, CancellationToken cancellationToken)
+        where T : class, INamedEntity, INamedRow
+    {
+        if (NameIndex.Problem(letter, q, after) is { } problem)
+        {
+            return ApiProblems.Problem(StatusCodes.Status400BadRequest, "Bad name index", problem);
+        }
+
+        var page = await NameIndex.ReadAsync(names, letter, q, after, cancellationToken);
+        if (page.NextAfter is { } next)
+        {
+            var query = context.Request.Query.Where(p => p.Key != "after")
+                .Select(p => new KeyValuePair<string, string?>(p.Key, p.Value.ToString()))
+                .Append(new("after", next));
+            context.Response.Headers.Link = $"<{context.Request.Path}{QueryString.Create(query)}>; rel=\"next\"";
+        }
+
+        context.TagResponse(CacheTags.Names);
+        return WithETag(context, page.Items.Select(n => new ApiName(n.Name, n.Slug, n.ArticleCount)).ToList());
+    }
 
     private static async Task<IResult> SearchAsync(HttpContext context, SearchService search, string? q, int? page, string? sort, CancellationToken cancellationToken)
     {

@@ -6,14 +6,6 @@ namespace NewsPortal.Web.Categories;
 
 public sealed class CategoryService(NewsDbContext db)
 {
-    /// <summary>Every category that has public articles, by name, with how many (counts the store keeps as stories change).</summary>
-    public Task<List<NamedCount>> ListWithCountsAsync(CancellationToken cancellationToken = default)
-        => db.Categories.AsNoTracking()
-            .OrderBy(c => c.NameKey)
-            .Where(c => c.ArticleCount > 0)
-            .Select(c => new NamedCount(c.Id, c.Name, c.Slug, c.ArticleCount))
-            .ToListAsync(cancellationToken);
-
     public Task<NamedCount?> GetBySlugAsync(string slug, CancellationToken cancellationToken = default)
         => db.Categories.AsNoTracking()
             .Where(c => c.Slug == slug)

@@ -6,14 +6,6 @@ namespace NewsPortal.Web.Sources;
 
 public sealed class SourceService(NewsDbContext db)
 {
-    /// <summary>Every source that has public articles, by name, with how many (counts the store keeps as stories change).</summary>
-    public Task<List<NamedCount>> ListWithCountsAsync(CancellationToken cancellationToken = default)
-        => db.Sources.AsNoTracking()
-            .OrderBy(s => s.NameKey)
-            .Where(s => s.ArticleCount > 0)
-            .Select(s => new NamedCount(s.Id, s.Name, s.Slug, s.ArticleCount))
-            .ToListAsync(cancellationToken);
-
     public Task<NamedCount?> GetBySlugAsync(string slug, CancellationToken cancellationToken = default)
         => db.Sources.AsNoTracking()
             .Where(s => s.Slug == slug)

@@ -94,7 +94,7 @@ public sealed class QueryPlanTests(QueryPlanFixture factory) : IClassFixture<Que
             "/api/v1/articles?language=tr", "/api/v1/articles?category=politics&source=afp&language=en", "/api/v1/articles?q=ceasefire"],
         ["/api/v1/articles/{slug}"] = ["/api/v1/articles/ceasefire-talks-story-3"],
         ["/api/v1/categories"] = ["/api/v1/categories"],
-        ["/api/v1/sources"] = ["/api/v1/sources"],
+        ["/api/v1/sources"] = ["/api/v1/sources", "/api/v1/sources?letter=r&after=r", "/api/v1/sources?q=reu"],
         ["/api/v1/search"] = ["/api/v1/search?q=talks"],
     };
 

@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using NewsPortal.Tests.Infrastructure;
 using NewsPortal.Web.Shared;
 
@@ -59,6 +61,25 @@ public sealed class NameIndexTests(NewsPortalFactory factory) : IClassFixture<Ne
 
         Assert.Equal(NameIndex.PageSize, Names(all).Length);
         Assert.NotNull(all.QuerySelector(".pager a[rel=next]"));
+    }
+
+    [Fact]
+    public async Task TheApiListsNames_APageAtATime_WithTheNextPageInTheLinkHeader()
+    {
+        var client = factory.CreateClient();
+        using var first = await client.GetAsync("/api/v1/sources?letter=r");
+        var next = first.Headers.GetValues("Link").Single();
+        var nextUrl = next[(next.IndexOf('<') + 1)..next.IndexOf('>')];
+        using var second = await client.GetAsync(nextUrl);
+        using var bad = await client.GetAsync("/api/v1/categories?letter=%C3%A9");
+
+        var names = (await first.Content.ReadFromJsonAsync<List<JsonElement>>())!.Concat((await second.Content.ReadFromJsonAsync<List<JsonElement>>())!)
+            .Select(n => n.GetProperty("name").GetString()).ToList();
+        Assert.Equal(NameIndex.PageSize + 6, names.Distinct().Count());
+        Assert.Contains("Reuters", names);
+        Assert.False(second.Headers.Contains("Link"));
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal("application/problem+json", bad.Content.Headers.ContentType?.MediaType);
     }
 
     [Theory]
