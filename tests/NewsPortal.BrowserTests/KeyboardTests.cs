@@ -77,7 +77,7 @@ public sealed class KeyboardReachTests(BrowserFixture browser)
     private const string TagControls = """
         () => {
             const controls = [...document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]:not([tabindex="-1"])')]
-                .filter(e => !e.disabled && e.offsetParent !== null && getComputedStyle(e).visibility !== 'hidden');
+                .filter(e => !e.disabled && e.offsetParent !== null && getComputedStyle(e).visibility !== 'hidden' && e.checkVisibility()); // checkVisibility: not inside a closed <details>
             controls.forEach((e, i) => e.setAttribute('data-control', String(i)));
             return controls.length;
         }

@@ -9,8 +9,21 @@ public sealed class IndexModel(SearchService search) : PageModel
 {
     public SearchResults? Results { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(string? q, [FromQuery(Name = "page")] string? pageNumber, string? sort, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnGetAsync(
+        string? q, [FromQuery(Name = "page")] string? pageNumber, string? sort, string? from, string? to, string? source, string? category, string? lang,
+        CancellationToken cancellationToken)
     {
+        // The page's filter fields are the operators written for the reader: the search goes on at its one address.
+        if (from is not null || to is not null || source is not null || category is not null || lang is not null)
+        {
+            if (!SearchFilters.TryWrite(q, from, to, source, category, lang, out var written, out var filterProblem))
+            {
+                return ErrorModel.BadRequest(this, filterProblem!);
+            }
+
+            return Redirect($"/search?q={Uri.EscapeDataString(written)}{(string.IsNullOrEmpty(sort) ? "" : "&sort=" + Uri.EscapeDataString(sort))}");
+        }
+
         if (!PageNumber.TryParse(pageNumber, out var page))
         {
             return ErrorModel.BadRequest(this, PageNumber.InvalidMessage);

@@ -157,13 +157,28 @@ public sealed class SearchTests(SearchFixture factory) : IClassFixture<SearchFix
     }
 
     [Fact]
+    public async Task TheFilterFields_BecomeTheOperators_WithTheirDaysIncluded()
+    {
+        var client = factory.CreatePlainClient();
+        using var narrowed = await client.GetAsync("/search?q=talks&sort=newest&from=2025-06-03&to=2026-02-01&source=&category=&lang=");
+        var location = narrowed.Headers.Location!.OriginalString;
+        var results = await factory.CreateClient().GetDocumentAsync(location);
+        var badDate = await factory.CreateClient().GetDocumentAsync("/search?q=talks&from=03/06/2025", expectedStatus: 400);
+
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, narrowed.StatusCode);
+        Assert.Equal("/search?q=talks%20after%3A2025-06-02%20before%3A2026-02-02&sort=newest", location);
+        Assert.Equal(["Storm closes schools", "Markets steady as talks drag on"], results.TextsOf(".search-results h2"));
+        Assert.Contains("from must be a date written as 2026-01-31", badDate.Body!.TextContent);
+    }
+
+    [Fact]
     public async Task TheHeaderSearchBox_HoldsTheQuery_AndIsTheSearchPagesOnlyBox()
     {
         var results = await factory.CreateClient().GetDocumentAsync($"/search?q={Uri.EscapeDataString("talks source:reuters")}");
         var home = await factory.CreateClient().GetDocumentAsync("/");
 
         Assert.Equal("talks source:reuters", results.QuerySelector("#site-search-q")!.GetAttribute("value"));
-        Assert.Single(results.QuerySelectorAll("input[name=q]"));
+        Assert.Single(results.QuerySelectorAll("input[name=q]:not([type=hidden])"));
         Assert.True(string.IsNullOrEmpty(home.QuerySelector("#site-search-q")!.GetAttribute("value")));
     }
 
