@@ -211,7 +211,7 @@ bench_import() {
 }
 
 bench_pages() {
-    local port=$((20000 + RANDOM % 20000)) big=${sizes[-1]}
+    local port=$((20000 + RANDOM % 12000)) big=${sizes[-1]}
     declare -A latency p99_one
     echo
     for size in "${sizes[@]}"; do
@@ -282,7 +282,7 @@ bench_pages() {
 }
 
 bench_search() {
-    local big=${sizes[-1]} port=$((20000 + RANDOM % 20000))
+    local big=${sizes[-1]} port=$((20000 + RANDOM % 12000))
     local db
     db=$(store "$big")
     start_site "$db" "$port" Cache__Enabled=false

@@ -18,7 +18,7 @@ out=artifacts/lighthouse
 mkdir -p "$out"
 dotnet publish src/NewsPortal.Web --configuration Release --output "$work/app" --nologo --verbosity quiet >/dev/null
 
-port=$((20000 + RANDOM % 20000))
+port=$((20000 + RANDOM % 12000))
 # The site's log is kept beside the reports, so a site that fails to start can be read about afterwards.
 ConnectionStrings__NewsPortal="Data Source=$work/lighthouse.db" Serilog__MinimumLevel__Default=Warning ASPNETCORE_ENVIRONMENT=Production \
     Portal__PublicBaseUrl="http://127.0.0.1:$port" dotnet "$work/app/NewsPortal.Web.dll" --urls "http://127.0.0.1:$port" >"$out/server.log" 2>&1 &

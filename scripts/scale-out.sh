@@ -42,8 +42,26 @@ cleanup() {
 trap cleanup EXIT
 [ -n "${SCALE_OUT_KEEP:-}" ] && trap 'echo "kept: $work"' EXIT
 as_postgres() { if [ "$(id -u)" -eq 0 ]; then su postgres -c "$1"; else sh -c "$1"; fi; }
-fail() { echo "scale-out: FAILED: $*" >&2; exit 1; }
-port() { echo $((20000 + RANDOM % 20000)); }
+# A failure shows what the nodes said, and keeps their logs in artifacts/scale-out (the work folder is removed).
+fail() {
+    echo "scale-out: FAILED: $*" >&2
+    mkdir -p artifacts/scale-out
+    for log in "$work"/node-*.log; do
+        [ -f "$log" ] || continue
+        cp "$log" artifacts/scale-out/
+        echo "--- last lines of $(basename "$log")" >&2
+        tail -n 30 "$log" >&2
+    done
+    exit 1
+}
+# A free port below Linux's ephemeral range (32768 and up), where an outgoing connection could already hold it.
+port() {
+    local candidate
+    while :; do
+        candidate=$((20000 + RANDOM % 12000))
+        ss -Htln "sport = :$candidate" 2>/dev/null | grep -q . || { echo "$candidate"; return; }
+    done
+}
 
 echo "=== Publishing the app"
 dotnet publish src/NewsPortal.Web --configuration Release --output "$work/app" --nologo --verbosity quiet >/dev/null

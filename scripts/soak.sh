@@ -29,7 +29,7 @@ echo "Publishing (Release, ReadyToRun)…"
 dotnet publish src/NewsPortal.Web --configuration Release --runtime linux-x64 --self-contained false -p:PublishReadyToRun=true \
     --output "$work/app" --nologo --verbosity quiet >/dev/null
 web="$work/app/NewsPortal.Web.dll"
-port=$((20000 + RANDOM % 20000))
+port=$((20000 + RANDOM % 12000))
 base="http://127.0.0.1:$port"
 export ASPNETCORE_ENVIRONMENT=Production Serilog__MinimumLevel__Default=Warning ConnectionStrings__NewsPortal="Data Source=$work/soak.db" \
     Portal__PublicBaseUrl="$base" Admin__Email=soak@example.org Admin__Password='a long soak password' \
