@@ -128,10 +128,7 @@ public static class ApiEndpoints
 
         if (page.NextCursor is { } next)
         {
-            var query = context.Request.Query.Where(p => p.Key != "cursor")
-                .Select(p => new KeyValuePair<string, string?>(p.Key, p.Value.ToString()))
-                .Append(new("cursor", next));
-            context.Response.Headers.Link = $"<{context.Request.Path}{QueryString.Create(query)}>; rel=\"next\"";
+            LinkNext(context, "cursor", next);
         }
 
         context.TagResponse(page.CacheTags);
@@ -166,10 +163,7 @@ public static class ApiEndpoints
         var page = await NameIndex.ReadAsync(names, letter, q, after, cancellationToken);
         if (page.NextAfter is { } next)
         {
-            var query = context.Request.Query.Where(p => p.Key != "after")
-                .Select(p => new KeyValuePair<string, string?>(p.Key, p.Value.ToString()))
-                .Append(new("after", next));
-            context.Response.Headers.Link = $"<{context.Request.Path}{QueryString.Create(query)}>; rel=\"next\"";
+            LinkNext(context, "after", next);
         }
 
         context.TagResponse(CacheTags.Names);
@@ -423,6 +417,15 @@ public static class ApiEndpoints
     }
 
     /// <summary>The JSON with a strong ETag; 304 when the client already has this exact representation.</summary>
+    /// <summary>The next page's address in the Link header: this request's, with the position parameter moved on.</summary>
+    private static void LinkNext(HttpContext context, string position, string value)
+    {
+        var query = context.Request.Query.Where(p => p.Key != position)
+            .Select(p => new KeyValuePair<string, string?>(p.Key, p.Value.ToString()))
+            .Append(new(position, value));
+        context.Response.Headers.Link = $"<{context.Request.Path}{QueryString.Create(query)}>; rel=\"next\"";
+    }
+
     private static IResult WithETag<T>(HttpContext context, T value)
     {
         var bytes = JsonSerializer.SerializeToUtf8Bytes(value, Json);

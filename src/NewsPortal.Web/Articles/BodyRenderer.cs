@@ -76,8 +76,9 @@ public sealed class BodyRenderer(IServiceScopeFactory scopes, MarkdownRenderer m
             return 0;
         }
 
-        var rendered = rows.Select(r => (r.Id, r.Title, r.Body, Html: markdown.ToHtml(r.Body, r.Dateline), Headline: MarkdownRenderer.LineText(r.Title),
-            TitleKey: MatchKeys.ForTitle(MarkdownRenderer.LineText(r.Title), r.DocumentDate, r.PublishedOn))).ToList();
+        var rendered = rows.Select(r => (r, Headline: MarkdownRenderer.LineText(r.Title)))
+            .Select(x => (x.r.Id, x.r.Title, x.r.Body, Html: markdown.ToHtml(x.r.Body, x.r.Dateline), x.Headline,
+                TitleKey: MatchKeys.ForTitle(x.Headline, x.r.DocumentDate, x.r.PublishedOn))).ToList();
         var pages = scope.ServiceProvider.GetRequiredService<PageCache>();
         var retitled = new List<string>();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);

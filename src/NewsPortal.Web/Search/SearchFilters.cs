@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace NewsPortal.Web.Search;
 
 /// <summary>
@@ -58,8 +56,7 @@ public static class SearchFilters
             return true;
         }
 
-        if (DateOnly.TryParseExact(value.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed)
-            && parsed > DateOnly.MinValue && parsed < DateOnly.MaxValue)
+        if (SearchQuery.TryParseDate(value, out var parsed) && parsed > DateOnly.MinValue && parsed < DateOnly.MaxValue)
         {
             date = parsed;
             return true;

@@ -39,6 +39,10 @@ public sealed record SearchQuery(
         return problem is null;
     }
 
+    /// <summary>A date as searches write it, 2026-01-31 (operators and the page's filter fields alike).</summary>
+    public static bool TryParseDate(string value, out DateOnly date)
+        => DateOnly.TryParseExact(value.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
+
     public bool IsEmpty => Terms.Count == 0 && Excluded.Count == 0 && !HasFilters;
 
     public bool HasFilters => Sources.Count > 0 || Categories.Count > 0 || Language is not null || Before is not null || After is not null;
@@ -76,7 +80,7 @@ public sealed record SearchQuery(
                     language = value.ToLowerInvariant();
                     break;
                 case "before" or "after":
-                    if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+                    if (TryParseDate(value, out var date))
                     {
                         if (name == "before")
                         {
