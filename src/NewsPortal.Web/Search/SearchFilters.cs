@@ -19,12 +19,13 @@ public static class SearchFilters
             return false;
         }
 
-        if (first is { } start)
+        // The calendar's first and last days bound nothing (and have no day beyond them to write).
+        if (first is { } start && start > DateOnly.MinValue)
         {
             parts.Add($"after:{start.AddDays(-1):yyyy-MM-dd}");
         }
 
-        if (last is { } end)
+        if (last is { } end && end < DateOnly.MaxValue)
         {
             parts.Add($"before:{end.AddDays(1):yyyy-MM-dd}");
         }
@@ -56,7 +57,7 @@ public static class SearchFilters
             return true;
         }
 
-        if (SearchQuery.TryParseDate(value, out var parsed) && parsed > DateOnly.MinValue && parsed < DateOnly.MaxValue)
+        if (SearchQuery.TryParseDate(value, out var parsed))
         {
             date = parsed;
             return true;

@@ -164,11 +164,13 @@ public sealed class SearchTests(SearchFixture factory) : IClassFixture<SearchFix
         var location = narrowed.Headers.Location!.OriginalString;
         var results = await factory.CreateClient().GetDocumentAsync(location);
         var badDate = await factory.CreateClient().GetDocumentAsync("/search?q=talks&from=03/06/2025", expectedStatus: 400);
+        using var wholeCalendar = await client.GetAsync("/search?q=talks&from=0001-01-01&to=9999-12-31");
 
         Assert.Equal(System.Net.HttpStatusCode.Redirect, narrowed.StatusCode);
         Assert.Equal("/search?q=talks%20after%3A2025-06-02%20before%3A2026-02-02&sort=newest", location);
         Assert.Equal(["Storm closes schools", "Markets steady as talks drag on"], results.TextsOf(".search-results h2"));
         Assert.Contains("from must be a date written as 2026-01-31", badDate.Body!.TextContent);
+        Assert.Equal("/search?q=talks", wholeCalendar.Headers.Location!.OriginalString);
     }
 
     [Fact]
