@@ -51,7 +51,7 @@ public sealed class QueryPlanFixture : EmptyNewsPortalFactory, IAsyncLifetime
 /// Every public page, feed, sitemap and API read sends a small, fixed number of commands, and SQLite runs each from
 /// an index: never a scan of the stories or their links, never a sort of more than a bounded set. Checked twice:
 /// with the statistics the app fixes at start-up (<see cref="PlannerStatistics"/>) and with none at all, so the good
-/// plan does not hang on statistics. On PostgreSQL, each command has an index that serves it.
+/// plan does not hang on statistics.
 /// </summary>
 public sealed class QueryPlanTests(QueryPlanFixture factory) : IClassFixture<QueryPlanFixture>
 {
@@ -140,56 +140,6 @@ public sealed class QueryPlanTests(QueryPlanFixture factory) : IClassFixture<Que
         }
 
         await UseStatisticsAsync(connection, true);
-    }
-
-    [PostgresTheory]
-    [MemberData(nameof(PublicUrls))]
-    public async Task PublicRequest_OnPostgres_SendsFewCommands_EachReadingAnIndex(string url)
-    {
-        var commands = await CommandsOfAsync(url);
-
-        Assert.InRange(commands.Count, 0, MaxCommandsPerRequest);
-        foreach (var command in commands)
-        {
-            var plan = await QueryPlans.ExplainAsync(factory.Store.ConnectionString, command);
-            var problems = PostgresProblems(plan, bounded: command.Sql.TrimStart().StartsWith("-- bounded", StringComparison.Ordinal)).ToList();
-            Assert.True(problems.Count == 0, $"{url}:\n{string.Join("\n", problems)}\nSQL:\n{command.Sql}\nPlan:\n{plan}");
-        }
-    }
-
-    [PostgresFact]
-    public async Task PostgresPlanCheck_CatchesAScanOfTheStories()
-    {
-        // With sequential scans ruled out, a query no index serves reads a whole index instead: that counts as a scan.
-        var plan = await QueryPlans.ExplainAsync(factory.Store.ConnectionString,
-            new CapturedCommand("""SELECT a."Id" FROM "Articles" AS a ORDER BY a."Title" LIMIT 20""", []));
-
-        Assert.NotEmpty(PostgresProblems(plan, bounded: false));
-    }
-
-    /// <summary>
-    /// What is wrong with a PostgreSQL plan: a growing table read whole, by a sequential scan or by an index read
-    /// without a condition. (A test store is too small for PostgreSQL's choice of plan to mean anything; what this
-    /// proves is that an index can serve each query.) A search declared bounded may walk the stories newest first
-    /// until it has enough matches, which PostgreSQL chooses for a word it expects to be common.
-    /// </summary>
-    private static IEnumerable<string> PostgresProblems(string plan, bool bounded)
-    {
-        var lines = plan.Split('\n');
-        for (var i = 0; i < lines.Length; i++)
-        {
-            var node = Regex.Match(lines[i], @"(Seq Scan|Index Scan|Index Only Scan|Index Scan Backward|Index Only Scan Backward)(?: using \S+)? on ""?(\w+)""?");
-            if (!node.Success || !GrowingTables.Contains(node.Groups[2].Value))
-            {
-                continue;
-            }
-
-            var details = lines.Skip(i + 1).TakeWhile(l => !l.TrimStart().StartsWith("->", StringComparison.Ordinal));
-            if (node.Groups[1].Value == "Seq Scan" || (!bounded && !details.Any(d => d.Contains("Index Cond:", StringComparison.Ordinal))))
-            {
-                yield return $"reads all of {node.Groups[2].Value}: {lines[i].Trim()}";
-            }
-        }
     }
 
     [SqliteFact]
