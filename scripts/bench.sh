@@ -163,12 +163,13 @@ store() {
 
 # The pages measured, with real slugs and positions from the store: "name path".
 pages_of() {
-    local db=$1 size=$2 half deep article category source month api_cursor
+    local db=$1 size=$2 half deep article category source thread month api_cursor
     half=$((size / 2))
     deep=$(query "$db" 'SELECT "SortKey" || '"'.'"' || "Id" FROM "Articles" WHERE "Listed" = true ORDER BY "SortKey" DESC, "Id" DESC LIMIT 1 OFFSET '"$half")
     article=$(query "$db" 'SELECT "Slug" FROM "Articles" WHERE "Listed" = true ORDER BY "SortKey" DESC, "Id" DESC LIMIT 1 OFFSET '"$half")
     category=$(query "$db" 'SELECT "Slug" FROM "Categories" ORDER BY "ArticleCount" DESC LIMIT 1')
     source=$(query "$db" 'SELECT "Slug" FROM "Sources" ORDER BY "ArticleCount" DESC LIMIT 1')
+    thread=$(query "$db" 'SELECT "Slug" FROM "Threads" ORDER BY "ArticleCount" DESC LIMIT 1')
     month=$(query "$db" 'SELECT replace(substr("Key", 7), '"'-', '/'"') FROM "ListingCounts" WHERE "Key" LIKE '"'month:%'"' ORDER BY "ArticleCount" DESC LIMIT 1')
     api_cursor=$(printf '%s' "$deep" | base64 -w0 | tr '+/' '-_' | tr -d '=')
     cat <<EOF
@@ -178,6 +179,9 @@ article /articles/$article
 category /categories/$category
 category-deep /categories/$category?before=$deep
 source /sources/$source
+threads /threads
+thread /threads/$thread
+thread-feed /threads/$thread/feed.atom
 language /languages/en
 month /archive/$month
 search /search?q=ceasefire

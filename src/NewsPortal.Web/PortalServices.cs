@@ -206,6 +206,7 @@ public static class PortalServices
         services.AddSingleton<MarkdownRenderer>();
         services.AddScoped<ArticleService>();
         services.AddScoped<CategoryService>();
+        services.AddScoped<Threads.ThreadService>();
         services.AddScoped<SourceService>();
         services.AddScoped<LanguageService>();
         services.AddScoped<FeedService>();

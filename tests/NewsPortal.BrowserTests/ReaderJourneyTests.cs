@@ -9,6 +9,25 @@ namespace NewsPortal.BrowserTests;
 public sealed class ReaderJourneyTests(BrowserFixture browser)
 {
     [Fact]
+    public async Task Reader_FollowsADevelopingStory_FromTheFrontPageRail()
+    {
+        await using var context = await browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+
+        await page.GotoAsync("/");
+        await Expect(page.Locator(".river > li.lead h2")).ToHaveTextAsync(Seeded.ArticleTitle);
+        await page.Locator(".rail").GetByRole(AriaRole.Link, new() { Name = Seeded.ThreadName }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex(Regex.Escape(Seeded.ThreadPath) + "$"));
+        await Expect(page.Locator(".headlines h2")).ToHaveTextAsync([
+            "Delegations prepare for Istanbul talks, day 3", "Delegations prepare for Istanbul talks, day 2", "Delegations prepare for Istanbul talks, day 1"]);
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Delegations prepare for Istanbul talks, day 1" }).ClickAsync();
+        await Expect(page.Locator(".thread-kicker")).ToHaveTextAsync(Seeded.ThreadName);
+        await Expect(page.Locator(".more-on-story .timeline a")).ToHaveTextAsync([
+            "Delegations prepare for Istanbul talks, day 3", "Delegations prepare for Istanbul talks, day 2"]);
+    }
+
+    [Fact]
     public async Task Reader_FollowsHeadlineSourceCategoryAndSearch_ByClicking()
     {
         await using var context = await browser.NewContextAsync();

@@ -40,7 +40,11 @@ public static partial class CorpusConverter
                 "en.wikipedia.org",
                 sources,
                 null,
-                item.GetProperty("text_markdown").GetString()!);
+                item.GetProperty("text_markdown").GetString()!)
+            {
+                // The innermost heading is the most specific running story ("2026 Strait of Hormuz crisis" within the Iran war).
+                Thread = item.TryGetProperty("topics", out var topics) && topics.GetArrayLength() > 0 ? topics[topics.GetArrayLength() - 1].GetString() : null,
+            };
         }
     }
 

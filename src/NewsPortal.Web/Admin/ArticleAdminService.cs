@@ -72,7 +72,7 @@ public sealed class ArticleAdminService(
 
     public async Task<(ArticleForm Form, string Slug, bool Deleted)?> GetFormAsync(int id, CancellationToken cancellationToken = default)
     {
-        var article = await db.Articles.AsNoTracking().Include(a => a.Categories).Include(a => a.Sources).AsSplitQuery()
+        var article = await db.Articles.AsNoTracking().Include(a => a.Categories).Include(a => a.Sources).Include(a => a.Thread).AsSplitQuery()
             .SingleOrDefaultAsync(a => a.Id == id, cancellationToken);
         return article is null ? null : (ArticleForm.From(article), article.Slug, article.DeletedAtUtc != null);
     }
@@ -98,7 +98,7 @@ public sealed class ArticleAdminService(
             };
             Apply(article, form, document, now);
             db.Articles.Add(article);
-            await writer.LinkAsync(article, document.Categories, document.Sources, cancellationToken);
+            await writer.LinkAsync(article, document.Categories, document.Sources, document.Thread, cancellationToken);
             article.Revisions.Add(Revision(article, 1, user, "created"));
             audit.Add(user, "create", article.Slug, $"{article.Status}: {article.Title}");
             await NotifyAsync(wasPublic: false, article, now, cancellationToken);
@@ -139,7 +139,7 @@ public sealed class ArticleAdminService(
             var wasPublic = IsPublic(article, now);
             var before = ArticleState.Of(article);
             Apply(article, form, document, now);
-            await writer.LinkAsync(article, document.Categories, document.Sources, cancellationToken);
+            await writer.LinkAsync(article, document.Categories, document.Sources, document.Thread, cancellationToken);
             article.Version++;
             article.UpdatedAtUtc = now;
             article.Revisions.Add(Revision(article, await NextRevisionAsync(id, cancellationToken), user, action));
@@ -206,7 +206,7 @@ public sealed class ArticleAdminService(
 
     public async Task<bool> UndeleteAsync(int id, string user, CancellationToken cancellationToken = default)
     {
-        var article = await db.Articles.Include(a => a.Categories).Include(a => a.Sources).AsSplitQuery()
+        var article = await db.Articles.Include(a => a.Categories).Include(a => a.Sources).Include(a => a.Thread).AsSplitQuery()
             .SingleOrDefaultAsync(a => a.Id == id && a.DeletedAtUtc != null, cancellationToken);
         if (article is null)
         {
@@ -245,7 +245,7 @@ public sealed class ArticleAdminService(
         var refused = new ArticleSnapshot(
             document.Title, document.Dateline, document.Body, document.PublishedOn, document.DocumentDate, document.Language ?? current.Language,
             document.Site, document.OriginalUrl, document.Categories, document.Sources, form.Status, form.PublishAtUtc, form.CorrectionNote,
-            document.License);
+            document.License, document.Thread);
         var (id, slug, version) = (current.Id, current.Slug, current.Version);
         db.ChangeTracker.Clear();
         for (var attempt = 1; ; attempt++)
@@ -330,7 +330,7 @@ public sealed class ArticleAdminService(
     }
 
     private Task<Article?> LoadAsync(int id, CancellationToken cancellationToken)
-        => db.Articles.Include(a => a.Categories).Include(a => a.Sources).AsSplitQuery()
+        => db.Articles.Include(a => a.Categories).Include(a => a.Sources).Include(a => a.Thread).AsSplitQuery()
             .SingleOrDefaultAsync(a => a.Id == id && a.DeletedAtUtc == null, cancellationToken);
 
     private async Task<int> NextRevisionAsync(int id, CancellationToken cancellationToken)

@@ -48,6 +48,10 @@ public sealed class ArticleForm : IValidatableObject
     /// <summary>Source names separated by commas or semicolons; new ones are created on saving.</summary>
     public string? Sources { get; set; }
 
+    /// <summary>The developing story this one follows ("Gaza war"); a new name starts a thread on saving.</summary>
+    [StringLength(Threads.StoryThread.NameMaxLength, ErrorMessage = "The thread can be at most {1} characters long.")]
+    public string? Thread { get; set; }
+
     public ArticleStatus Status { get; set; } = ArticleStatus.Draft;
 
     /// <summary>When a Scheduled story goes public, in UTC.</summary>
@@ -125,6 +129,7 @@ public sealed class ArticleForm : IValidatableObject
         License = article.License,
         Categories = string.Join(", ", article.Categories.Select(c => c.Name).Order(StringComparer.Ordinal)),
         Sources = string.Join(", ", article.Sources.Select(s => s.Name).Order(StringComparer.Ordinal)),
+        Thread = article.Thread?.Name,
         Status = article.Status,
         PublishAtUtc = article.PublishAtUtc,
         CorrectionNote = article.CorrectionNote,
@@ -144,6 +149,7 @@ public sealed class ArticleForm : IValidatableObject
         License = snapshot.License,
         Categories = string.Join(", ", snapshot.Categories),
         Sources = string.Join(", ", snapshot.Sources),
+        Thread = snapshot.Thread,
         Status = snapshot.Status,
         PublishAtUtc = snapshot.PublishAtUtc,
         CorrectionNote = snapshot.CorrectionNote,
@@ -155,6 +161,7 @@ public sealed class ArticleForm : IValidatableObject
         Title, PublishedOn ?? default, DocumentDate, Language, CategoryNames, OriginalUrl, Site, SourceNames, Dateline, Body)
     {
         License = License,
+        Thread = Thread,
     });
 
     private static List<string> SplitNames(string? value, params char[] separators)

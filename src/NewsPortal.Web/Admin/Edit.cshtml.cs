@@ -1,10 +1,11 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using NewsPortal.Web.Articles;
+using NewsPortal.Web.Threads;
 
 namespace NewsPortal.Web.Admin;
 
-public sealed class EditModel(ArticleAdminService articles, NameAdminService names, TimeProvider clock) : PageModel
+public sealed class EditModel(ArticleAdminService articles, NameAdminService names, ThreadService threads, TimeProvider clock) : PageModel
 {
     [BindProperty]
     public ArticleForm Form { get; set; } = new();
@@ -19,6 +20,9 @@ public sealed class EditModel(ArticleAdminService articles, NameAdminService nam
 
     public IReadOnlyList<string> CategoryNames { get; private set; } = [];
     public IReadOnlyList<string> SourceNames { get; private set; } = [];
+
+    /// <summary>The most recently active threads, to pick from (a bounded list, not every thread ever).</summary>
+    public IReadOnlyList<string> ThreadNames { get; private set; } = [];
 
     private string Editor => User.Identity!.Name!;
 
@@ -125,6 +129,7 @@ public sealed class EditModel(ArticleAdminService articles, NameAdminService nam
 
         CategoryNames = [.. (await names.ListAsync(NameKind.Category, cancellationToken)).Select(n => n.Name)];
         SourceNames = [.. (await names.ListAsync(NameKind.Source, cancellationToken)).Select(n => n.Name)];
+        ThreadNames = [.. (await threads.ActiveAsync(null, ThreadService.PageSize, cancellationToken)).Select(t => t.Name)];
         Response.StatusCode = status;
         return Page();
     }

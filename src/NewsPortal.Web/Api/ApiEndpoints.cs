@@ -374,6 +374,7 @@ public static class ApiEndpoints
         form.Site = input.Site ?? form.Site;
         form.OriginalUrl = input.OriginalUrl ?? form.OriginalUrl;
         form.License = input.License ?? form.License;
+        form.Thread = input.Thread is { } thread ? (thread.Trim().Length == 0 ? null : thread) : form.Thread;
         form.Categories = input.Categories is { } categories ? string.Join(", ", categories) : form.Categories;
         form.Sources = input.Sources is { } sources ? string.Join("; ", sources) : form.Sources;
         form.PublishAtUtc = input.PublishAt is { } at ? at.ToUniversalTime() : form.PublishAtUtc;

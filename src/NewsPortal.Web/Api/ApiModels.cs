@@ -11,7 +11,7 @@ public sealed record ApiArticleSummary(
 public sealed record ApiArticle(
     string Slug, string Title, string? Dateline, string BodyMarkdown, string BodyHtml, string Lede, DateOnly PublishedOn, DateTime? DocumentDate,
     string Language, string? Site, string? OriginalUrl, IReadOnlyList<string> Categories, IReadOnlyList<string> Sources, string Status,
-    DateTime? PublishAt, string? CorrectionNote, DateTime CreatedAt, DateTime UpdatedAt, int Version, string? License)
+    DateTime? PublishAt, string? CorrectionNote, DateTime CreatedAt, DateTime UpdatedAt, int Version, string? License, string? Thread = null)
 {
     /// <summary>The output-cache tags of a response carrying it (not sent).</summary>
     [JsonIgnore]
@@ -35,12 +35,13 @@ public sealed record ApiSearchResults(string Query, int Total, int Page, int Pag
 
 /// <summary>
 /// What a client sends to create or update an article. On create, title, body and publishedOn are required; on
-/// update every field left out keeps its value, and version (from the article as read) is required.
+/// update every field left out keeps its value, and version (from the article as read) is required. An empty thread
+/// takes the story out of its thread.
 /// </summary>
 public sealed record ApiArticleInput(
     string? Title, string? Dateline, string? Body, DateOnly? PublishedOn, DateTime? DocumentDate, string? Language, string? Site,
     string? OriginalUrl, IReadOnlyList<string>? Categories, IReadOnlyList<string>? Sources, string? Status, DateTime? PublishAt,
-    string? CorrectionNote, int? Version, string? License = null);
+    string? CorrectionNote, int? Version, string? License = null, string? Thread = null);
 
 public sealed record ApiImportProblem(string File, int Line, string Reason);
 

@@ -152,6 +152,11 @@ public class Article
 
     public List<ArticleRevision> Revisions { get; set; } = [];
 
+    /// <summary>The developing story this one follows, if any.</summary>
+    public int? ThreadId { get; set; }
+
+    public Threads.StoryThread? Thread { get; set; }
+
     public List<Category> Categories { get; set; } = [];
     public List<Source> Sources { get; set; } = [];
 

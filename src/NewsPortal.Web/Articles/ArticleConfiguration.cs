@@ -26,6 +26,8 @@ public sealed class ArticleConfiguration : IEntityTypeConfiguration<Article>
         // Every listing walks an index in this order from a (sort key, id) position; the language listing's index,
         // on lower("Language"), is an expression EF cannot declare and lives in the NewsroomScale migration.
         builder.HasIndex(a => new { a.Listed, a.SortKey, a.Id }).IsDescending(false, true, true);
+        // A thread's timeline, newest first.
+        builder.HasIndex(a => new { a.ThreadId, a.Listed, a.SortKey, a.Id }).IsDescending(false, false, true, true);
         // Whether a story found by id (a search match) is listed, where, and in what language, without reading its row.
         builder.HasIndex(a => new { a.Id, a.Listed, a.SortKey, a.Language });
         // Stories stored before bodies were kept rendered, for the background pass that renders them.

@@ -19,6 +19,16 @@ public sealed record ArticleCard(
 
     /// <summary>What the card shows under its headline: the lede, without repeating the headline.</summary>
     public string Summary => Text.AfterHeadline(Title, Lede);
+
+    /// <summary>The time of day of its document date, when it has one.</summary>
+    public TimeOnly? TimeOfDay => ListingOrder.TimeOf(Position.SortKey);
+}
+
+/// <summary>A story as a line under another heading (a thread's timeline, a front-page section): its headline and day.</summary>
+public sealed record Headline(int Id, string Title, string Slug, DateOnly PublishedOn)
+{
+    /// <summary>The columns of a listing walk that reads it.</summary>
+    public const string Columns = """a."Id", a."Title", a."Slug", a."PublishedOn" """;
 }
 
 /// <summary>An article as its own page shows it, with the body already rendered and sanitised.</summary>
@@ -47,6 +57,9 @@ public sealed record ArticleDetails(
 
     /// <summary>Where the article stands in its listings (see <see cref="ListingOrder"/>).</summary>
     public long SortKey { get; init; }
+
+    /// <summary>The developing story it follows, if any.</summary>
+    public NamedLink? Thread { get; init; }
 }
 
 /// <summary>The stories either side of an article in one of its categories, newest first as the listing shows them.</summary>

@@ -134,6 +134,7 @@ public sealed class ArticleService(NewsDbContext db, MarkdownRenderer markdown, 
                 a.Status,
                 a.PublishAtUtc,
                 a.DeletedAtUtc,
+                Thread = a.Thread == null ? null : new NamedLink(a.Thread.Name, a.Thread.Slug) { Id = a.Thread.Id },
             })
             .SingleOrDefaultAsync(cancellationToken);
         if (article is null)
@@ -162,6 +163,7 @@ public sealed class ArticleService(NewsDbContext db, MarkdownRenderer markdown, 
                 ReadingMinutes = Math.Max(1, (int)Math.Ceiling(WordCount(article.Body) / 200.0)),
                 SortKey = article.SortKey,
                 License = License.From(article.License),
+                Thread = article.Thread,
             },
             Gone: false);
     }
@@ -183,6 +185,29 @@ public sealed class ArticleService(NewsDbContext db, MarkdownRenderer markdown, 
         var rows = await db.Database.SqlQueryRaw<NeighbourRow>(sql, [.. newerArgs, .. olderArgs]).ToListAsync(cancellationToken);
         NamedLink? Link(bool newer) => rows.FirstOrDefault(r => r.Newer == newer) is { } row ? new NamedLink(row.Title, row.Slug) { Id = row.Id } : null;
         return new CategoryNeighbours(category, Link(newer: true), Link(newer: false));
+    }
+
+    /// <summary>The newest <paramref name="take"/> headlines of each listing, in one command (a walk of each listing's index).</summary>
+    public async Task<IReadOnlyList<IReadOnlyList<Headline>>> NewestInEachAsync(IReadOnlyList<Listing> listings, int take, CancellationToken cancellationToken = default)
+    {
+        if (listings.Count == 0)
+        {
+            return [];
+        }
+
+        var parts = new List<string>();
+        var args = new List<object>();
+        for (var i = 0; i < listings.Count; i++)
+        {
+            var walk = listings[i].Walk(StoreDialect.Of(db.Database), $"{i} AS \"Part\", a.\"SortKey\", {Headline.Columns}", null, older: true, take, out var walkArgs);
+            parts.Add($"SELECT * FROM ({Renumber(walk, args.Count)}) w{i}");
+            args.AddRange(walkArgs);
+        }
+
+        var rows = await db.Database.SqlQueryRaw<PartRow>(string.Join(" UNION ALL ", parts), [.. args]).ToListAsync(cancellationToken);
+        // UNION ALL promises no order across its parts, so each part is put back in listing order here.
+        var byPart = rows.OrderByDescending(r => r.SortKey).ThenByDescending(r => r.Id).ToLookup(r => r.Part, r => new Headline(r.Id, r.Title, r.Slug, r.PublishedOn));
+        return [.. listings.Select((_, i) => (IReadOnlyList<Headline>)[.. byPart[i]])];
     }
 
     /// <summary>The categories and sources of these articles, each list by name, in two index lookups per article.</summary>
@@ -236,6 +261,8 @@ public sealed class ArticleService(NewsDbContext db, MarkdownRenderer markdown, 
     public sealed record KeyRow(long SortKey, int Id);
 
     private sealed record CardRow(int Id, long SortKey, string Title, string Slug, string Lede, DateOnly PublishedOn, string Language);
+
+    private sealed record PartRow(int Part, long SortKey, int Id, string Title, string Slug, DateOnly PublishedOn);
 
     private sealed record NeighbourRow(int Id, string Title, string Slug, bool Newer);
 }

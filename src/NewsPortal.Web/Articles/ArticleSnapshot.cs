@@ -19,7 +19,8 @@ public sealed record ArticleSnapshot(
     ArticleStatus Status,
     DateTime? PublishAtUtc,
     string? CorrectionNote,
-    string? License = null)
+    string? License = null,
+    string? Thread = null)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -27,7 +28,7 @@ public sealed record ArticleSnapshot(
         article.Title, article.Dateline, article.Body, article.PublishedOn, article.DocumentDate, article.Language, article.Site,
         article.OriginalUrl, [.. article.Categories.Select(c => c.Name).Order(StringComparer.Ordinal)],
         [.. article.Sources.Select(s => s.Name).Order(StringComparer.Ordinal)], article.Status, article.PublishAtUtc, article.CorrectionNote,
-        article.License);
+        article.License, article.Thread?.Name);
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
@@ -48,6 +49,7 @@ public sealed record ArticleSnapshot(
             .Append("Categories: ").AppendLine(string.Join(", ", Categories))
             .Append("Sources: ").AppendLine(string.Join(", ", Sources))
             .Append("Licence: ").AppendLine(License ?? "")
+            .Append("Thread: ").AppendLine(Thread ?? "")
             .Append("Correction: ").AppendLine(CorrectionNote ?? "")
             .AppendLine();
         foreach (var paragraph in Body.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n'))

@@ -4,11 +4,18 @@ using Microsoft.Extensions.Options;
 using NewsPortal.Web.Caching;
 using NewsPortal.Web.Search;
 using NewsPortal.Web.Shared;
+using NewsPortal.Web.Threads;
 
 namespace NewsPortal.Web.Articles;
 
-public sealed class DetailsModel(ArticleService articles, SearchService search, TimeProvider clock, IOptions<PortalOptions> options) : PageModel
+public sealed class DetailsModel(ArticleService articles, SearchService search, ThreadService threads, TimeProvider clock, IOptions<PortalOptions> options)
+    : PageModel
 {
+    /// <summary>How many of the thread's newest stories "More on this story" lists.</summary>
+    public const int MoreOnThread = 5;
+
+    public IReadOnlyList<Headline> MoreOnStory { get; private set; } = [];
+
     public ArticleDetails Article { get; private set; } = null!;
     public string JsonLd { get; private set; } = "";
     public IReadOnlyList<RelatedArticle> Related { get; private set; } = [];
@@ -32,6 +39,13 @@ public sealed class DetailsModel(ArticleService articles, SearchService search, 
         JsonLd = StructuredData.NewsArticle(Article, SiteUrls.Absolute(Request, $"/articles/{Article.Slug}"), options.Value.SiteName, SiteUrls.Origin(Request));
         Related = await search.RelatedAsync(Article, cancellationToken);
         Neighbours = await articles.NeighboursAsync(Article, cancellationToken);
+        if (Article.Thread is { } thread)
+        {
+            MoreOnStory = await threads.NewestAsync(thread.Id, MoreOnThread, except: Article.Id, cancellationToken);
+            // A story joining the thread changes this list without changing this story.
+            HttpContext.TagResponse([Listing.InThread(thread.Id).CacheTag, CacheTags.Thread(thread.Id)]);
+        }
+
         Today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         HttpContext.TagResponse([
             CacheTags.Article(Article.Id),

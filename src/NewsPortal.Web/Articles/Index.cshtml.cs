@@ -1,9 +1,52 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using NewsPortal.Web.Caching;
+using NewsPortal.Web.Categories;
 using NewsPortal.Web.Shared;
+using NewsPortal.Web.Threads;
 
 namespace NewsPortal.Web.Articles;
 
-public sealed class IndexModel(ArticleService articles) : ListingPageModel
+/// <summary>A front page's section: a busy category and its newest stories not already in the river.</summary>
+public sealed record FrontSection(NamedCount Category, IReadOnlyList<Headline> Stories);
+
+/// <summary>
+/// The front page: the newest story as the lead, the river of the latest below it, the developing stories beside it
+/// and sections by the busiest categories. Deeper pages are the river alone. Each part is a bounded index read.
+/// </summary>
+public sealed class IndexModel(ArticleService articles, CategoryService categories, ThreadService threads) : ListingPageModel
 {
-    public Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) => ShowListingAsync(articles, Listing.All, cancellationToken);
+    public const int DevelopingCount = 6;
+    public const int SectionCount = 4;
+    public const int SectionStories = 4;
+
+    public IReadOnlyList<ActiveThread> Developing { get; private set; } = [];
+    public IReadOnlyList<FrontSection> Sections { get; private set; } = [];
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        var result = await ShowListingAsync(articles, Listing.All, cancellationToken);
+        if (result is not PageResult || !Articles.IsFirst || Articles.Items.Count == 0)
+        {
+            return result;
+        }
+
+        Developing = await threads.DevelopingAsync(DevelopingCount, cancellationToken);
+        var shown = Articles.Items.Select(a => a.Id).ToHashSet();
+        var busiest = await categories.BusiestAsync(SectionCount, cancellationToken);
+        var stories = await articles.NewestInEachAsync([.. busiest.Select(c => Listing.InCategory(c.Id))], SectionStories + shown.Count, cancellationToken);
+        // Read past the stories the river shows, so a section adds stories rather than repeating them.
+        var sections = busiest
+            .Select((category, i) => new FrontSection(category, [.. stories[i].Where(s => !shown.Contains(s.Id)).Take(SectionStories)]))
+            .Where(section => section.Stories.Count > 0)
+            .ToList();
+        Sections = sections;
+        HttpContext.TagResponse([
+            .. Developing.Select(t => CacheTags.Thread(t.Id)),
+            .. Developing.Select(t => t.Latest).OfType<Headline>().Select(h => CacheTags.Article(h.Id)),
+            .. Sections.Select(s => CacheTags.Category(s.Category.Id)),
+            .. Sections.SelectMany(s => s.Stories).Select(h => CacheTags.Article(h.Id)),
+        ]);
+        return result;
+    }
 }

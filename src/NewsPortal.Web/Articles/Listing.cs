@@ -11,10 +11,11 @@ public enum ListingKind
     Source,
     Language,
     Month,
+    Thread,
 }
 
 /// <summary>
-/// One of the public listings (every story, a category's, a source's, a language's, a month's) and how to walk it:
+/// One of the public listings (every story, a category's, a source's, a language's, a month's, a thread's) and how to walk it:
 /// each is one index read from a position in <see cref="ListingOrder"/>, so a page costs the same however many
 /// stories the store holds. Pages, feeds and the API all read listings through here.
 /// </summary>
@@ -30,6 +31,8 @@ public sealed record Listing(ListingKind Kind, int NameId = 0, string? Language 
 
     public static Listing InMonth(int year, int month) => new(ListingKind.Month, Year: year, Month: month);
 
+    public static Listing InThread(int threadId) => new(ListingKind.Thread, NameId: threadId);
+
     /// <summary>The output-cache tag of every page, feed and API list that shows this listing.</summary>
     public string CacheTag => Kind switch
     {
@@ -37,6 +40,7 @@ public sealed record Listing(ListingKind Kind, int NameId = 0, string? Language 
         ListingKind.Category => $"list:category:{NameId}",
         ListingKind.Source => $"list:source:{NameId}",
         ListingKind.Language => $"list:language:{Language}",
+        ListingKind.Thread => $"list:thread:{NameId}",
         _ => $"list:month:{Year:D4}-{Month:D2}",
     };
 
@@ -79,6 +83,11 @@ public sealed record Listing(ListingKind Kind, int NameId = 0, string? Language 
             ListingKind.Language => (
                 "\"Articles\" a",
                 $"lower(a.\"Language\") = {Arg(Language!)} AND a.\"Listed\" = {listed}",
+                "a.\"SortKey\"",
+                "a.\"Id\""),
+            ListingKind.Thread => (
+                "\"Articles\" a",
+                $"a.\"ThreadId\" = {Arg(NameId)} AND a.\"Listed\" = {listed}",
                 "a.\"SortKey\"",
                 "a.\"Id\""),
             ListingKind.Month => (

@@ -18,4 +18,8 @@ public static class ListingOrder
 
     /// <summary>The "Published on" date a key was made from.</summary>
     public static DateOnly DayOf(long key) => DateOnly.FromDayNumber((int)(key >> SecondsBits));
+
+    /// <summary>The time of day of the document date a key was made from; null when the story has none.</summary>
+    public static TimeOnly? TimeOf(long key)
+        => (key & ((1L << SecondsBits) - 1)) is var seconds and > 0 ? TimeOnly.FromTimeSpan(TimeSpan.FromSeconds((seconds - 1) % 86_400)) : null;
 }

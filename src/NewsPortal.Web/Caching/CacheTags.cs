@@ -33,6 +33,8 @@ public static class CacheTags
 
     public static string Source(int id) => $"s:{id}";
 
+    public static string Thread(int id) => $"t:{id}";
+
     public static string ArticleSitemap(int page) => $"sitemap:{page}";
 
     /// <summary>The tags of a response showing these stories as cards or links, with their names.</summary>
@@ -81,20 +83,22 @@ public static class CacheTags
 }
 
 /// <summary>What of a story decides where it is shown: whether it is listed, where, and under which names.</summary>
-public sealed record ArticleState(int Id, bool Listed, long SortKey, string Language, IReadOnlyList<int> Categories, IReadOnlyList<int> Sources, string Text)
+public sealed record ArticleState(
+    int Id, bool Listed, long SortKey, string Language, IReadOnlyList<int> Categories, IReadOnlyList<int> Sources, string Text, int? ThreadId = null)
 {
     public static ArticleState Of(Article article) => new(
         article.Id, article.Listed, article.SortKey, article.Language.ToLowerInvariant(),
         [.. article.Categories.Select(c => c.Id).Order()], [.. article.Sources.Select(s => s.Id).Order()],
-        string.Join('\u0000', article.Title, article.Lede, article.Body));
+        string.Join('\u0000', article.Title, article.Lede, article.Body), article.ThreadId ?? article.Thread?.Id);
 
     public DateOnly PublishedOn => ListingOrder.DayOf(SortKey);
 
     public bool SameListings(ArticleState other)
         => Listed == other.Listed && SortKey == other.SortKey && Language == other.Language
-            && Categories.SequenceEqual(other.Categories) && Sources.SequenceEqual(other.Sources);
+            && Categories.SequenceEqual(other.Categories) && Sources.SequenceEqual(other.Sources) && ThreadId == other.ThreadId;
 
     public IEnumerable<Listing> Listings()
         => [Listing.All, Listing.InLanguage(Language), Listing.InMonth(PublishedOn.Year, PublishedOn.Month),
-            .. Categories.Select(Listing.InCategory), .. Sources.Select(Listing.FromSource)];
+            .. Categories.Select(Listing.InCategory), .. Sources.Select(Listing.FromSource),
+            .. ThreadId is { } thread ? [Listing.InThread(thread)] : Array.Empty<Listing>()];
 }

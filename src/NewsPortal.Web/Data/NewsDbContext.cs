@@ -40,6 +40,7 @@ public class NewsDbContext : IdentityDbContext<PortalUser>
     public DbSet<CategoryAlias> CategoryAliases => Set<CategoryAlias>();
     public DbSet<Source> Sources => Set<Source>();
     public DbSet<SourceAlias> SourceAliases => Set<SourceAlias>();
+    public DbSet<Threads.StoryThread> Threads => Set<Threads.StoryThread>();
     public DbSet<ListingCount> ListingCounts => Set<ListingCount>();
     public DbSet<CacheInvalidation> CacheInvalidations => Set<CacheInvalidation>();
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();

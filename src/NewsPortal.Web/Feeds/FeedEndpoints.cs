@@ -11,7 +11,7 @@ namespace NewsPortal.Web.Feeds;
 
 /// <summary>
 /// A feed beside each listing, in every format: <c>/feed.atom</c>, <c>/categories/{slug}/feed.rss</c>,
-/// <c>/sources/{slug}/feed.json</c>, <c>/languages/{tag}/feed.atom</c>. An unknown format, name or language answers 404;
+/// <c>/sources/{slug}/feed.json</c>, <c>/languages/{tag}/feed.atom</c>, <c>/threads/{slug}/feed.atom</c>. An unknown format, name or language answers 404;
 /// the old address of a renamed or merged category or source redirects, as its page does.
 /// </summary>
 public static class FeedEndpoints
@@ -42,6 +42,11 @@ public static class FeedEndpoints
 
             return feed.RedirectOrNotFound("/sources", await sources.RedirectForAsync(slug, feed.CancellationToken));
         });
+
+        endpoints.MapGet("/threads/{slug}/feed.{format}", async (string slug, [AsParameters] FeedRequest feed, Threads.ThreadService threads) =>
+            await threads.GetBySlugAsync(slug, feed.CancellationToken) is { } thread
+                ? await feed.RespondAsync($"/threads/{thread.Slug}", thread.Name, $"The newest stories on {thread.Name}.", Listing.InThread(thread.Id))
+                : Results.NotFound());
 
         endpoints.MapGet("/languages/{tag}/feed.{format}", async (string tag, [AsParameters] FeedRequest feed, LanguageService languages) =>
             await languages.GetAsync(tag, feed.CancellationToken) is { } language

@@ -5,6 +5,7 @@ using NewsPortal.Web.Categories;
 using NewsPortal.Web.Data;
 using NewsPortal.Web.Shared;
 using NewsPortal.Web.Sources;
+using NewsPortal.Web.Threads;
 using NewsPortal.Web.Webhooks;
 
 namespace NewsPortal.Web.Import;
@@ -34,6 +35,8 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
     private readonly Dictionary<string, NamedRow> _sources = new(StringComparer.Ordinal);
     private readonly HashSet<string> _categorySlugs = new(StringComparer.Ordinal);
     private readonly HashSet<string> _sourceSlugs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, NamedRow> _threads = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _threadSlugs = new(StringComparer.Ordinal);
     private bool _namesLoaded;
     private readonly List<(ArticleState? Before, ArticleState After)> _changes = [];
     private bool _tooManyChanges;
@@ -129,6 +132,7 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
             var (categoriesBefore, sourcesBefore) = (links.CreatedCategories.Count, links.CreatedSources.Count);
             articles[i].Categories.AddRange(document.Categories.Select(links.Category).DistinctBy(c => c.NameKey));
             articles[i].Sources.AddRange(document.Sources.Select(links.Source).DistinctBy(s => s.NameKey));
+            SetThread(articles[i], document.Thread is { } thread ? links.Thread(thread) : null);
             created[i] = ([.. links.CreatedCategories.Skip(categoriesBefore)], [.. links.CreatedSources.Skip(sourcesBefore)]);
         }
 
@@ -137,6 +141,12 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
         // Updates and new categories and sources go through EF; new articles through the prepared inserter.
         await db.SaveChangesAsync(cancellationToken);
         links.RememberNewIds();
+        foreach (var article in articles.Where((_, i) => results[i] == ImportOutcome.Imported))
+        {
+            // New stories go in through the inserter, which writes the key, not the navigation EF would have followed.
+            article.ThreadId = article.Thread?.Id;
+        }
+
         await AssignSlugsAsync(batch, articles, results, cancellationToken);
         await inserter.InsertAsync([.. articles.Where((_, i) => results[i] == ImportOutcome.Imported).Distinct()], cancellationToken);
         RememberChanges(articles, results, before);
@@ -236,8 +246,8 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
         }
     }
 
-    /// <summary>Sets a tracked article's categories and sources to these names, finding or creating each (aliases count).</summary>
-    public async Task LinkAsync(Article article, IEnumerable<string> categories, IEnumerable<string> sources, CancellationToken cancellationToken)
+    /// <summary>Sets a tracked article's categories, sources and thread to these names, finding or creating each (aliases count).</summary>
+    public async Task LinkAsync(Article article, IEnumerable<string> categories, IEnumerable<string> sources, string? thread, CancellationToken cancellationToken)
     {
         await LoadNamesAsync(cancellationToken);
         var links = new LinkResolver(this, [article]);
@@ -247,6 +257,16 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
         article.Categories.AddRange(resolvedCategories);
         article.Sources.Clear();
         article.Sources.AddRange(resolvedSources);
+        SetThread(article, thread is null ? null : links.Thread(thread));
+    }
+
+    private static void SetThread(Article article, StoryThread? thread)
+    {
+        article.Thread = thread;
+        if (thread is null)
+        {
+            article.ThreadId = null;
+        }
     }
 
     private static void Apply(Article article, PreparedStory story, string language)
@@ -300,7 +320,8 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
             && article.OriginalUrl == document.OriginalUrl
             && article.License == document.License
             && article.Categories.Select(c => c.NameKey).ToHashSet().SetEquals(document.Categories.Select(NameKey.For))
-            && article.Sources.Select(s => s.NameKey).ToHashSet().SetEquals(document.Sources.Select(NameKey.For));
+            && article.Sources.Select(s => s.NameKey).ToHashSet().SetEquals(document.Sources.Select(NameKey.For))
+            && article.Thread?.NameKey == (document.Thread is { } thread ? NameKey.For(thread) : null);
 
     /// <summary>Gives each new article its requested slug or one made from its title, never one already taken.</summary>
     private async Task AssignSlugsAsync(IReadOnlyList<SnippetDocument> batch, Article[] articles, ImportOutcome[] results, CancellationToken cancellationToken)
@@ -371,6 +392,14 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
             _sources.TryAdd(alias.NameKey, alias.Row);
         }
 
+        _threads.Clear();
+        foreach (var t in await db.Threads.AsNoTracking().Select(t => new NamedRow(t.Id, t.Name, t.NameKey, t.Slug)).ToListAsync(cancellationToken))
+        {
+            _threads[t.NameKey] = t;
+        }
+
+        _threadSlugs.Clear();
+        _threadSlugs.UnionWith(_threads.Values.Select(t => t.Slug));
         _categorySlugs.Clear();
         _categorySlugs.UnionWith(_categories.Values.Select(c => c.Slug).Concat(categoryAliases.Select(a => a.Slug).OfType<string>()));
         _sourceSlugs.Clear();
@@ -386,6 +415,7 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
         private readonly ArticleWriter _writer;
         private readonly Dictionary<string, Category> _categories = new(StringComparer.Ordinal);
         private readonly Dictionary<string, Source> _sources = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, StoryThread> _threads = new(StringComparer.Ordinal);
 
         /// <summary>Names new to the store, in the order stories named them, for the import's report.</summary>
         public List<string> CreatedCategories { get; } = [];
@@ -407,6 +437,11 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
                 {
                     _sources.TryAdd(source.NameKey, source);
                 }
+
+                if (article.Thread is { } thread)
+                {
+                    _threads.TryAdd(thread.NameKey, thread);
+                }
             }
         }
 
@@ -420,8 +455,18 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
             row => new Source { Id = row.Id, Name = row.Name, NameKey = row.NameKey, Slug = row.Slug },
             (key, slug) => new Source { Name = name, NameKey = key, Slug = slug }, CreatedSources);
 
+        public StoryThread Thread(string name) => Resolve(
+            name, _threads, _writer._threads, _writer._threadSlugs, _writer.Db.Threads, "thread",
+            row => new StoryThread { Id = row.Id, Name = row.Name, NameKey = row.NameKey, Slug = row.Slug },
+            (key, slug) => new StoryThread { Name = name, NameKey = key, Slug = slug }, []);
+
         public void RememberNewIds()
         {
+            foreach (var t in _threads.Values)
+            {
+                _writer._threads[t.NameKey] = new NamedRow(t.Id, t.Name, t.NameKey, t.Slug);
+            }
+
             foreach (var c in _categories.Values)
             {
                 _writer._categories[c.NameKey] = new NamedRow(c.Id, c.Name, c.NameKey, c.Slug);
@@ -496,7 +541,7 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
                 .Union(db.Articles.Where(a => EF.Parameter(titles).Contains(a.TitleKey)).Select(a => a.Id))
                 .ToListAsync(cancellationToken);
             var existing = ids.Count == 0 ? [] : await db.Articles.Where(a => EF.Parameter(ids).Contains(a.Id))
-                .Include(a => a.Categories).Include(a => a.Sources).AsSplitQuery().ToListAsync(cancellationToken);
+                .Include(a => a.Categories).Include(a => a.Sources).Include(a => a.Thread).AsSplitQuery().ToListAsync(cancellationToken);
             foreach (var article in existing)
             {
                 matcher.Remember(article);

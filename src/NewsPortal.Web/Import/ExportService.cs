@@ -57,6 +57,7 @@ public sealed class ExportService(NewsDbContext db, ILogger<ExportService> logge
                         DeletedAtUtc = a.DeletedAtUtc,
                         CorrectionNote = a.CorrectionNote,
                         License = a.License,
+                        Thread = a.Thread != null ? a.Thread.Name : null,
                     },
                 })
                 .AsSplitQuery()

@@ -32,6 +32,12 @@ public sealed record SnippetDocument(
     /// <summary>The licence the text comes under ("CC BY-SA 4.0"), from a <c>License:</c> header or a <c>license</c> field.</summary>
     public string? License { get; init; }
 
+    /// <summary>
+    /// The developing story it follows (<see cref="Threads.StoryThread"/>): the innermost of the topics a record names,
+    /// outermost first (a <c>Topics:</c> header such as "Middle Eastern crisis > Gaza war", a <c>topics</c> list).
+    /// </summary>
+    public string? Thread { get; init; }
+
     /// <summary>The body's paragraphs: Markdown blocks separated by a blank line.</summary>
     public IReadOnlyList<string> Paragraphs => Body.Split("\n\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

@@ -69,7 +69,7 @@ public static partial class SnippetParser
                 && next < lines.Count && LooksLikeHeader(lines[next].Trim()))
             {
                 Problem(index + 1, $"'{unknown.Groups["label"].Value}:' is not a header this importer reads (Published on, Document Date, Category, "
-                    + "Show on website, Sources, Language, Site, License); remove it or put it in the story below the headers");
+                    + "Show on website, Sources, Language, Site, License, Topics); remove it or put it in the story below the headers");
                 continue;
             }
 
@@ -111,6 +111,7 @@ public static partial class SnippetParser
             header.OriginalUrl, header.Site, header.Sources, dateline, string.Join("\n\n", paragraphs))
         {
             License = header.License,
+            Thread = header.Thread,
         };
         return new SnippetParseResult(document, problems);
     }
@@ -186,6 +187,10 @@ public static partial class SnippetParser
         else if (LicenseLabel().Match(line) is { Success: true } license && !sentence && header.First("license"))
         {
             header.License = license.Groups["value"].Value.Trim();
+        }
+        else if (TopicsLabel().Match(line) is { Success: true } topics && header.First("topics"))
+        {
+            header.Thread = InnermostTopic(topics.Groups["value"].Value);
         }
         else if (SiteLabel().Match(line) is { Success: true } site && header.First("site"))
         {
@@ -372,14 +377,22 @@ public static partial class SnippetParser
         public List<string> Sources { get; set; } = [];
         public string? Language { get; set; }
         public string? License { get; set; }
+        public string? Thread { get; set; }
     }
+
+    /// <summary>The last of topics written outermost first ("Middle Eastern crisis > Gaza war"): the story's own thread.</summary>
+    public static string? InnermostTopic(string topics)
+        => topics.Split('>', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) is { Length: > 0 } all ? all[^1] : null;
 
     private static bool LooksLikeHeader(string line)
         => PublishedLabel().IsMatch(line) || DocumentDateLabel().IsMatch(line) || CategoryLabel().IsMatch(line) || LinkLabel().IsMatch(line)
-            || SourcesLabel().IsMatch(line) || LanguageLabel().IsMatch(line) || LicenseLabel().IsMatch(line) || SiteLabel().IsMatch(line) || BareSite().IsMatch(line);
+            || SourcesLabel().IsMatch(line) || LanguageLabel().IsMatch(line) || LicenseLabel().IsMatch(line) || TopicsLabel().IsMatch(line) || SiteLabel().IsMatch(line) || BareSite().IsMatch(line);
 
     [GeneratedRegex(@"^licen[cs]e\s*:\s*(?<value>.+)$", RegexOptions.IgnoreCase)]
     private static partial Regex LicenseLabel();
+
+    [GeneratedRegex(@"^(topics?|thread)\s*:\s*(?<value>.+)$", RegexOptions.IgnoreCase)]
+    private static partial Regex TopicsLabel();
 
     [GeneratedRegex(@"^(?<label>\p{L}[\p{L}\p{M} ]{0,30}?)\s*:\s*\S")]
     private static partial Regex UnknownLabel();

@@ -35,6 +35,7 @@ public static partial class SnippetRules
         Slug = Optional(document.Slug),
         CorrectionNote = Optional(document.CorrectionNote),
         License = Optional(document.License),
+        Thread = Optional(document.Thread),
     };
 
     /// <summary>Each way the (normalized) story breaks a rule, as a sentence naming the field and the limit.</summary>
@@ -97,6 +98,11 @@ public static partial class SnippetRules
         foreach (var name in document.Sources.Where(n => n.Length > Source.NameMaxLength))
         {
             yield return $"the source '{Shorten(name)}' is longer than {Source.NameMaxLength} characters";
+        }
+
+        if (document.Thread is { Length: > Threads.StoryThread.NameMaxLength } thread)
+        {
+            yield return $"the thread '{Shorten(thread)}' is longer than {Threads.StoryThread.NameMaxLength} characters";
         }
 
         if (document.Slug is { } slug && (slug.Length > Slug.MaxLength || Slug.From(slug, "") != slug))

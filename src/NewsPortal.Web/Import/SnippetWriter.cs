@@ -36,6 +36,11 @@ public static class SnippetWriter
             text.Append("Site: ").Append(site).Append("\n\n");
         }
 
+        if (document.Thread is { } thread)
+        {
+            text.Append("Topics: ").Append(thread).Append("\n\n");
+        }
+
         if (document.Sources.Count > 0)
         {
             text.Append("Sources ").AppendJoin(", ", document.Sources).Append("\n\n");

@@ -111,19 +111,39 @@ public static class Text
 
     /// <summary>
     /// A lede as a listing shows it under its headline: without the headline's words when it opens with them (most of
-    /// the corpus's items do), and empty when what is left is only a credit in brackets, "(AP)".
+    /// the corpus's items do) as a whole sentence, and empty when what is left is only a credit in brackets, "(AP)". A
+    /// lede that only starts with the headline's words ("Talks resume in Doha after…") is shown whole.
     /// </summary>
     public static string AfterHeadline(string title, string lede)
     {
         if (title.Length == 0 || !lede.StartsWith(title, StringComparison.Ordinal)
-            || (lede.Length > title.Length && char.IsLetterOrDigit(lede[title.Length])))
+            || (lede.Length > title.Length && !SentenceEnds(title[^1]) && !SentenceEnds(lede[title.Length])))
         {
             return lede;
         }
 
-        var rest = lede[title.Length..].Trim();
-        var onlyACredit = rest.StartsWith('(') && rest.IndexOf(')', StringComparison.Ordinal) == rest.Length - 1;
-        return onlyACredit ? "" : rest;
+        var rest = lede[title.Length..].TrimStart('.', '!', '?', '…').Trim();
+        return OnlyCredits(rest) ? "" : rest;
+    }
+
+    private static bool SentenceEnds(char c) => c is '.' or '!' or '?' or '…' or '"' or '”' or '’' or ')';
+
+    /// <summary>Whether the text is nothing but bracketed credits, such as "(AP)" or "(The Times of Israel) (JFeed)".</summary>
+    private static bool OnlyCredits(string text)
+    {
+        var rest = text.AsSpan().Trim();
+        while (rest.Length > 0)
+        {
+            var close = rest.IndexOf(')');
+            if (rest[0] != '(' || close < 0)
+            {
+                return false;
+            }
+
+            rest = rest[(close + 1)..].TrimStart();
+        }
+
+        return text.Length > 0;
     }
 
     /// <summary>A count as readers read it, "1,234 stories", whatever the server's language.</summary>

@@ -17,6 +17,7 @@ public sealed class ArticleBuilder
     private string? _url;
     private string? _site;
     private string? _dateline;
+    private string? _thread;
 
     public ArticleBuilder Titled(string title)
     {
@@ -72,6 +73,12 @@ public sealed class ArticleBuilder
         return this;
     }
 
+    public ArticleBuilder InThread(string thread)
+    {
+        _thread = thread;
+        return this;
+    }
+
     public ArticleBuilder WithParagraph(string paragraph)
     {
         _paragraphs.Add(paragraph);
@@ -80,5 +87,8 @@ public sealed class ArticleBuilder
 
     public SnippetDocument Build() => new(
         _title, _publishedOn, _documentDate, _language, _categories, _url, _site, _sources, _dateline,
-        string.Join("\n\n", _paragraphs.Count > 0 ? _paragraphs : [$"The first paragraph of {_title}."]));
+        string.Join("\n\n", _paragraphs.Count > 0 ? _paragraphs : [$"The first paragraph of {_title}."]))
+    {
+        Thread = _thread,
+    };
 }

@@ -381,6 +381,9 @@ namespace NewsPortal.Web.Data.Migrations
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("ThreadId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasMaxLength(300)
@@ -418,6 +421,9 @@ namespace NewsPortal.Web.Data.Migrations
                         .IsDescending(false, true, true);
 
                     b.HasIndex("Id", "Listed", "SortKey", "Language");
+
+                    b.HasIndex("ThreadId", "Listed", "SortKey", "Id")
+                        .IsDescending(false, false, true, true);
 
                     b.ToTable("Articles");
                 });
@@ -562,6 +568,9 @@ namespace NewsPortal.Web.Data.Migrations
                     b.HasIndex("Slug")
                         .IsUnique();
 
+                    b.HasIndex("ArticleCount", "Id")
+                        .IsDescending(true, false);
+
                     b.ToTable("Categories");
                 });
 
@@ -703,6 +712,47 @@ namespace NewsPortal.Web.Data.Migrations
                         .IsUnique();
 
                     b.ToTable("Sources");
+                });
+
+            modelBuilder.Entity("NewsPortal.Web.Threads.StoryThread", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ArticleCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LatestSortKey")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NameKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Slug")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NameKey")
+                        .IsUnique();
+
+                    b.HasIndex("Slug")
+                        .IsUnique();
+
+                    b.HasIndex("LatestSortKey", "Id")
+                        .IsDescending();
+
+                    b.ToTable("Threads", (string)null);
                 });
 
             modelBuilder.Entity("NewsPortal.Web.Webhooks.WebhookDelivery", b =>
@@ -877,6 +927,16 @@ namespace NewsPortal.Web.Data.Migrations
                     b.Navigation("User");
                 });
 
+            modelBuilder.Entity("NewsPortal.Web.Articles.Article", b =>
+                {
+                    b.HasOne("NewsPortal.Web.Threads.StoryThread", "Thread")
+                        .WithMany("Articles")
+                        .HasForeignKey("ThreadId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.Navigation("Thread");
+                });
+
             modelBuilder.Entity("NewsPortal.Web.Articles.ArticleRevision", b =>
                 {
                     b.HasOne("NewsPortal.Web.Articles.Article", "Article")
@@ -924,6 +984,11 @@ namespace NewsPortal.Web.Data.Migrations
             modelBuilder.Entity("NewsPortal.Web.Articles.Article", b =>
                 {
                     b.Navigation("Revisions");
+                });
+
+            modelBuilder.Entity("NewsPortal.Web.Threads.StoryThread", b =>
+                {
+                    b.Navigation("Articles");
                 });
 #pragma warning restore 612, 618
         }

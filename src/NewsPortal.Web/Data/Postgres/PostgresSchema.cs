@@ -46,6 +46,51 @@ public static class PostgresSchema
         }
     }
 
+    /// <summary>A thread's count and newest position follow its listed stories (see <see cref="Threads.StoryThread"/>).</summary>
+    public static void CreateThreadCounts(MigrationBuilder migrationBuilder)
+    {
+        migrationBuilder.Sql("""
+            CREATE FUNCTION newsportal_thread_latest(thread integer) RETURNS bigint LANGUAGE sql STABLE AS $$
+                SELECT "SortKey" FROM "Articles" WHERE "ThreadId" = thread AND "Listed" ORDER BY "SortKey" DESC LIMIT 1
+            $$;
+            """);
+        migrationBuilder.Sql("""
+            CREATE FUNCTION newsportal_articles_thread() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF TG_OP = 'INSERT' THEN
+                    IF NEW."Listed" AND NEW."ThreadId" IS NOT NULL THEN
+                        UPDATE "Threads" SET "ArticleCount" = "ArticleCount" + 1, "LatestSortKey" = GREATEST("LatestSortKey", NEW."SortKey")
+                        WHERE "Id" = NEW."ThreadId";
+                    END IF;
+                    RETURN NEW;
+                END IF;
+                IF TG_OP = 'DELETE' OR OLD."Listed" IS DISTINCT FROM NEW."Listed" OR OLD."SortKey" IS DISTINCT FROM NEW."SortKey"
+                    OR OLD."ThreadId" IS DISTINCT FROM NEW."ThreadId" THEN
+                    IF OLD."Listed" AND OLD."ThreadId" IS NOT NULL THEN
+                        UPDATE "Threads" SET "ArticleCount" = "ArticleCount" - 1, "LatestSortKey" = newsportal_thread_latest(OLD."ThreadId")
+                        WHERE "Id" = OLD."ThreadId";
+                    END IF;
+                    IF TG_OP = 'UPDATE' AND NEW."Listed" AND NEW."ThreadId" IS NOT NULL THEN
+                        UPDATE "Threads" SET "ArticleCount" = "ArticleCount" + 1, "LatestSortKey" = newsportal_thread_latest(NEW."ThreadId")
+                        WHERE "Id" = NEW."ThreadId";
+                    END IF;
+                END IF;
+                RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+            END $$;
+            """);
+        migrationBuilder.Sql("""
+            CREATE TRIGGER "Articles_Thread" AFTER INSERT OR UPDATE OF "Listed", "SortKey", "ThreadId" OR DELETE ON "Articles"
+                FOR EACH ROW EXECUTE FUNCTION newsportal_articles_thread();
+            """);
+    }
+
+    public static void DropThreadCounts(MigrationBuilder migrationBuilder)
+    {
+        migrationBuilder.Sql("""DROP TRIGGER "Articles_Thread" ON "Articles";""");
+        migrationBuilder.Sql("DROP FUNCTION newsportal_articles_thread();");
+        migrationBuilder.Sql("DROP FUNCTION newsportal_thread_latest(integer);");
+    }
+
     /// <summary>The headline words table, its trigger, and its rows for the stories already stored.</summary>
     public static void CreateHeadlineWords(MigrationBuilder migrationBuilder)
     {

@@ -394,6 +394,9 @@ namespace NewsPortal.Web.Data.Postgres.Migrations
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 
+                    b.Property<int?>("ThreadId")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasMaxLength(300)
@@ -431,6 +434,9 @@ namespace NewsPortal.Web.Data.Postgres.Migrations
                         .IsDescending(false, true, true);
 
                     b.HasIndex("Id", "Listed", "SortKey", "Language");
+
+                    b.HasIndex("ThreadId", "Listed", "SortKey", "Id")
+                        .IsDescending(false, false, true, true);
 
                     b.ToTable("Articles");
                 });
@@ -583,6 +589,9 @@ namespace NewsPortal.Web.Data.Postgres.Migrations
                     b.HasIndex("Slug")
                         .IsUnique();
 
+                    b.HasIndex("ArticleCount", "Id")
+                        .IsDescending(true, false);
+
                     b.ToTable("Categories");
                 });
 
@@ -730,6 +739,49 @@ namespace NewsPortal.Web.Data.Postgres.Migrations
                         .IsUnique();
 
                     b.ToTable("Sources");
+                });
+
+            modelBuilder.Entity("NewsPortal.Web.Threads.StoryThread", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("ArticleCount")
+                        .HasColumnType("integer");
+
+                    b.Property<long?>("LatestSortKey")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("NameKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Slug")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NameKey")
+                        .IsUnique();
+
+                    b.HasIndex("Slug")
+                        .IsUnique();
+
+                    b.HasIndex("LatestSortKey", "Id")
+                        .IsDescending();
+
+                    b.ToTable("Threads", (string)null);
                 });
 
             modelBuilder.Entity("NewsPortal.Web.Webhooks.WebhookDelivery", b =>
@@ -908,6 +960,16 @@ namespace NewsPortal.Web.Data.Postgres.Migrations
                     b.Navigation("User");
                 });
 
+            modelBuilder.Entity("NewsPortal.Web.Articles.Article", b =>
+                {
+                    b.HasOne("NewsPortal.Web.Threads.StoryThread", "Thread")
+                        .WithMany("Articles")
+                        .HasForeignKey("ThreadId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.Navigation("Thread");
+                });
+
             modelBuilder.Entity("NewsPortal.Web.Articles.ArticleRevision", b =>
                 {
                     b.HasOne("NewsPortal.Web.Articles.Article", "Article")
@@ -955,6 +1017,11 @@ namespace NewsPortal.Web.Data.Postgres.Migrations
             modelBuilder.Entity("NewsPortal.Web.Articles.Article", b =>
                 {
                     b.Navigation("Revisions");
+                });
+
+            modelBuilder.Entity("NewsPortal.Web.Threads.StoryThread", b =>
+                {
+                    b.Navigation("Articles");
                 });
 #pragma warning restore 612, 618
         }

@@ -1,0 +1,23 @@
+using Microsoft.AspNetCore.Mvc;
+using NewsPortal.Web.Articles;
+using NewsPortal.Web.Caching;
+using NewsPortal.Web.Shared;
+
+namespace NewsPortal.Web.Threads;
+
+public sealed class DetailsModel(ThreadService threads, ArticleService articles) : ListingPageModel
+{
+    public NamedCount Thread { get; private set; } = null!;
+
+    public async Task<IActionResult> OnGetAsync(string slug, CancellationToken cancellationToken)
+    {
+        if (await threads.GetBySlugAsync(slug, cancellationToken) is not { } thread)
+        {
+            return NotFound();
+        }
+
+        Thread = thread;
+        HttpContext.TagResponse(CacheTags.Thread(thread.Id));
+        return await ShowListingAsync(articles, Listing.InThread(thread.Id), cancellationToken);
+    }
+}

@@ -1,0 +1,87 @@
+using Microsoft.EntityFrameworkCore;
+using NewsPortal.Web.Articles;
+using NewsPortal.Web.Data;
+using NewsPortal.Web.Shared;
+
+namespace NewsPortal.Web.Threads;
+
+/// <summary>A thread as its index and the front page show it: its newest story's headline and when.</summary>
+public sealed record ActiveThread(int Id, string Name, string Slug, int ArticleCount, long LatestSortKey)
+{
+    public DateOnly LatestOn => ListingOrder.DayOf(LatestSortKey);
+
+    /// <summary>Where the thread stands in the index, for the link to the next page.</summary>
+    public ListingCursor Position => new(LatestSortKey, Id);
+
+    public Headline? Latest { get; init; }
+}
+
+/// <summary>
+/// Developing stories: the most active threads (one read of the threads' own index, by their newest story) and a
+/// thread's stories (one walk of the stories' thread index). Counts and positions are kept by the store on write.
+/// </summary>
+public sealed class ThreadService(NewsDbContext db, ArticleService articles)
+{
+    /// <summary>Threads per page of the index.</summary>
+    public const int PageSize = 60;
+
+    /// <summary>Stories a thread needs before the front page calls it developing: one story is news, not a running story.</summary>
+    public const int DevelopingMinimum = 3;
+
+    public Task<NamedCount?> GetBySlugAsync(string slug, CancellationToken cancellationToken = default)
+        => db.Threads.AsNoTracking()
+            .Where(t => t.Slug == slug)
+            .Select(t => new NamedCount(t.Id, t.Name, t.Slug, t.ArticleCount))
+            .SingleOrDefaultAsync(cancellationToken);
+
+    /// <summary>
+    /// Threads with public stories, the most recently active first, from after <paramref name="after"/> (a thread's
+    /// <see cref="ActiveThread.Position"/>); one more than <paramref name="take"/> tells the caller there is a next page.
+    /// </summary>
+    public async Task<List<ActiveThread>> ActiveAsync(ListingCursor? after, int take, CancellationToken cancellationToken = default, int minimum = 1)
+    {
+        var threads = db.Threads.AsNoTracking().Where(t => t.LatestSortKey != null && t.ArticleCount >= minimum);
+        if (after is { } cursor)
+        {
+            threads = threads.Where(t => t.LatestSortKey < cursor.SortKey || (t.LatestSortKey == cursor.SortKey && t.Id < cursor.Id));
+        }
+
+        return await threads.OrderByDescending(t => t.LatestSortKey).ThenByDescending(t => t.Id).Take(take)
+            .Select(t => new ActiveThread(t.Id, t.Name, t.Slug, t.ArticleCount, t.LatestSortKey!.Value))
+            .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The most active threads, each with its newest story's headline: the front page's rail, in one command.</summary>
+    public async Task<List<ActiveThread>> DevelopingAsync(int take, CancellationToken cancellationToken = default)
+    {
+        // Each thread's newest story is one read of the stories' thread index; the threads, one of their own.
+        var rows = await db.Database.SqlQueryRaw<DevelopingRow>("""
+            SELECT x."Id", x."Name", x."Slug", x."ArticleCount", x."LatestSortKey",
+                a."Id" AS "StoryId", a."Title" AS "StoryTitle", a."Slug" AS "StorySlug", a."PublishedOn" AS "StoryOn"
+            FROM (
+                SELECT t."Id", t."Name", t."Slug", t."ArticleCount", t."LatestSortKey",
+                    (SELECT s."Id" FROM "Articles" s WHERE s."ThreadId" = t."Id" AND s."Listed" = {0} ORDER BY s."SortKey" DESC, s."Id" DESC LIMIT 1) AS "Newest"
+                FROM "Threads" t
+                WHERE t."LatestSortKey" IS NOT NULL AND t."ArticleCount" >= {1}
+                ORDER BY t."LatestSortKey" DESC, t."Id" DESC
+                LIMIT {2}) x
+            LEFT JOIN "Articles" a ON a."Id" = x."Newest"
+            ORDER BY x."LatestSortKey" DESC, x."Id" DESC
+            """, true, DevelopingMinimum, take).ToListAsync(cancellationToken);
+        return [.. rows.Select(r => new ActiveThread(r.Id, r.Name, r.Slug, r.ArticleCount, r.LatestSortKey)
+        {
+            Latest = r.StoryId is { } id ? new Headline(id, r.StoryTitle!, r.StorySlug!, r.StoryOn!.Value) : null,
+        })];
+    }
+
+    /// <summary>A thread's newest public stories, leaving out <paramref name="except"/> (the story being read).</summary>
+    public async Task<List<Headline>> NewestAsync(int threadId, int take, int? except, CancellationToken cancellationToken = default)
+    {
+        var rows = await articles.WalkAsync<Headline>(Listing.InThread(threadId), Headline.Columns, null, older: true,
+            take + (except is null ? 0 : 1), cancellationToken);
+        return [.. rows.Where(r => r.Id != except).Take(take)];
+    }
+
+    private sealed record DevelopingRow(
+        int Id, string Name, string Slug, int ArticleCount, long LatestSortKey, int? StoryId, string? StoryTitle, string? StorySlug, DateOnly? StoryOn);
+}
