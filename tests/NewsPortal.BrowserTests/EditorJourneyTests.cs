@@ -112,8 +112,11 @@ public sealed class ScheduleAndReviseJourneyTests(BrowserFixture browser)
         await page.GetByLabel("Title").FillAsync(title);
         await page.Locator("#Form_Body").FillAsync("The keepers arrived by boat.");
         await page.Locator("#Form_Status").SelectOptionAsync(new SelectOptionValue { Label = "Scheduled" });
-        // The app runs on the real clock, so the story is due a few seconds from now.
-        await page.Locator("#Form_PublishAtUtc").FillAsync(DateTime.UtcNow.AddSeconds(6).ToString("yyyy-MM-dd'T'HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture));
+        // The app runs on the real clock, so the story is due a few seconds from now. A time on the whole minute is
+        // shown by Chromium without its ":00", which Playwright takes for a malformed value: avoid it.
+        var due = DateTime.UtcNow.AddSeconds(6);
+        due = due.Second == 0 ? due.AddSeconds(1) : due;
+        await page.Locator("#Form_PublishAtUtc").FillAsync(due.ToString("yyyy-MM-dd'T'HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture));
         await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
         await Expect(page.Locator(".notice")).ToHaveTextAsync("Saved.");
         var path = (await page.Locator("main p.meta a[href^='/articles/']").GetAttributeAsync("href"))!;

@@ -42,4 +42,22 @@ public sealed class ScreenshotTests(BrowserFixture browser)
             Assert.True(new FileInfo(file).Length > 0, $"{file} is empty.");
         }
     }
+
+    [Theory]
+    [InlineData(false, 110)]
+    [InlineData(true, 150)]
+    public async Task Header_OnAPhone_LeavesTheScreenToTheNews(bool signedIn, int maxHeight)
+    {
+        await using var context = await browser.NewContextAsync(signedIn: signedIn, width: 375, height: 812);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/");
+
+        var height = await page.EvaluateAsync<double>("() => document.querySelector('.site-header').getBoundingClientRect().height");
+        var searchTop = await page.EvaluateAsync<double>("() => document.querySelector('#site-search-q').getBoundingClientRect().top");
+        var nameTop = await page.EvaluateAsync<double>("() => document.querySelector('.site-name').getBoundingClientRect().top");
+
+        Assert.True(height <= maxHeight, $"The header is {height} px tall at 375 px ({(signedIn ? "signed in" : "reader")}); at most {maxHeight}.");
+        // The search box sits beside the site's name, not on a row of its own.
+        Assert.True(Math.Abs(searchTop - nameTop) < 20, $"The search box starts at {searchTop} px, the name at {nameTop} px.");
+    }
 }
