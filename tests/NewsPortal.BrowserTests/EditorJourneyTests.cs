@@ -9,6 +9,42 @@ namespace NewsPortal.BrowserTests;
 public sealed class EditorJourneyTests(BrowserFixture browser)
 {
     [Fact]
+    public async Task Editor_PublishesUnsavedEdits_ThenDeleteAsksFirst_AndUndoBringsTheStoryBack()
+    {
+        await using var context = await browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await SignIn.AsAdminAsync(page);
+
+        await page.GotoAsync("/admin/articles/edit");
+        await page.GetByLabel("Title").FillAsync("Grain ships leave Odesa");
+        await page.Locator("#Form_Body").FillAsync("Three ships left.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
+        await Expect(page.Locator(".notice")).ToHaveTextAsync("Saved.");
+        // A draft offers publishing, not unpublishing; the title changed on screen is what gets published.
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Unpublish" })).ToHaveCountAsync(0);
+        await page.GetByLabel("Title").FillAsync("Grain ships leave Odesa under escort");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Publish now" }).ClickAsync();
+        await Expect(page.Locator(".notice")).ToHaveTextAsync("Published.");
+        await Expect(page.GetByLabel("Title")).ToHaveValueAsync("Grain ships leave Odesa under escort");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Publish now" })).ToHaveCountAsync(0);
+
+        // Delete asks; saying no keeps the story.
+        page.Dialog += async (_, dialog) => await dialog.DismissAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex(@"/admin/articles/edit/\d+$"));
+
+        // Saying yes deletes it and offers Undo.
+        var accepting = await context.NewPageAsync();
+        accepting.Dialog += async (_, dialog) => await dialog.AcceptAsync();
+        await accepting.GotoAsync(page.Url);
+        await accepting.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+        await Expect(accepting).ToHaveURLAsync(new Regex("/admin$"));
+        await Expect(accepting.Locator("form.undo")).ToContainTextAsync("Deleted “Grain ships leave Odesa under escort”.");
+        await accepting.GetByRole(AriaRole.Button, new() { Name = "Undo" }).ClickAsync();
+        await Expect(accepting.Locator(".notice")).ToHaveTextAsync("Restored.");
+    }
+
+    [Fact]
     public async Task Editor_WritesWithLivePreview_PublishesAndReadersSeeIt()
     {
         await using var context = await browser.NewContextAsync();

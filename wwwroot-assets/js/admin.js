@@ -73,3 +73,12 @@
         }
     });
 })();
+
+// A form that destroys something asks first (the server still offers Undo afterwards).
+document.querySelectorAll("form[data-confirm]").forEach((form) => {
+    form.addEventListener("submit", (event) => {
+        if (!window.confirm(form.dataset.confirm)) {
+            event.preventDefault();
+        }
+    });
+});

@@ -204,10 +204,15 @@ public sealed class ArticleAdminService(
         return true;
     }
 
-    public async Task<bool> UndeleteAsync(int id, string user, CancellationToken cancellationToken = default)
+    /// <summary>How long after deleting a story an editor may undo it; after that, only an admin restores it.</summary>
+    public static readonly TimeSpan UndoWindow = TimeSpan.FromMinutes(15);
+
+    /// <summary>Restores a deleted story; with <paramref name="withinUndoWindow"/>, only one deleted in the last <see cref="UndoWindow"/>.</summary>
+    public async Task<bool> UndeleteAsync(int id, string user, bool withinUndoWindow = false, CancellationToken cancellationToken = default)
     {
+        var since = withinUndoWindow ? Now - UndoWindow : DateTime.MinValue;
         var article = await db.Articles.Include(a => a.Categories).Include(a => a.Sources).Include(a => a.Thread).AsSplitQuery()
-            .SingleOrDefaultAsync(a => a.Id == id && a.DeletedAtUtc != null, cancellationToken);
+            .SingleOrDefaultAsync(a => a.Id == id && a.DeletedAtUtc != null && a.DeletedAtUtc >= since, cancellationToken);
         if (article is null)
         {
             return false;

@@ -15,6 +15,9 @@ public sealed class EditModel(ArticleAdminService articles, NameAdminService nam
     public string? PreviewHtml { get; private set; }
     public string? Conflict { get; private set; }
 
+    /// <summary>The story's status as stored (a new story is a draft), which decides the actions offered.</summary>
+    public ArticleStatus SavedStatus { get; private set; } = ArticleStatus.Draft;
+
     [TempData]
     public string? Message { get; set; }
 
@@ -48,9 +51,26 @@ public sealed class EditModel(ArticleAdminService articles, NameAdminService nam
         return await ShowAsync(cancellationToken);
     }
 
-    public async Task<IActionResult> OnPostAsync(int? id, CancellationToken cancellationToken)
+    public Task<IActionResult> OnPostAsync(int? id, CancellationToken cancellationToken) => SaveAsync(id, null, "Saved.", cancellationToken);
+
+    /// <summary>Saves what is on the screen and publishes it, in one step: nothing typed since the last save is lost.</summary>
+    public Task<IActionResult> OnPostPublishAsync(int? id, CancellationToken cancellationToken)
+        => SaveAsync(id, ArticleStatus.Published, "Published.", cancellationToken);
+
+    /// <summary>Saves what is on the screen and takes the story down.</summary>
+    public Task<IActionResult> OnPostUnpublishAsync(int id, CancellationToken cancellationToken)
+        => SaveAsync(id, ArticleStatus.Unpublished, "Unpublished.", cancellationToken);
+
+    private async Task<IActionResult> SaveAsync(int? id, ArticleStatus? status, string message, CancellationToken cancellationToken)
     {
         Id = id;
+        if (status is { } chosen)
+        {
+            // The button chose the status, not the form's select: only a scheduled story needs a publish time.
+            Form.Status = chosen;
+            ModelState.Remove($"{nameof(Form)}.{nameof(ArticleForm.PublishAtUtc)}");
+        }
+
         if (!ModelState.IsValid)
         {
             PreviewHtml = articles.Preview(Form);
@@ -58,7 +78,7 @@ public sealed class EditModel(ArticleAdminService articles, NameAdminService nam
         }
 
         SaveResult? result = id is { } existing
-            ? await articles.UpdateAsync(existing, Form, Editor, cancellationToken: cancellationToken)
+            ? await articles.UpdateAsync(existing, Form, Editor, status is null ? "edited" : status.Value.ToString().ToLowerInvariant(), cancellationToken)
             : await articles.CreateAsync(Form, Editor, cancellationToken);
         if (result is null)
         {
@@ -73,7 +93,7 @@ public sealed class EditModel(ArticleAdminService articles, NameAdminService nam
             return await ShowAsync(cancellationToken, StatusCodes.Status409Conflict);
         }
 
-        Message = "Saved.";
+        Message = message;
         return RedirectToPage(new { id = result.Id });
     }
 
@@ -91,40 +111,26 @@ public sealed class EditModel(ArticleAdminService articles, NameAdminService nam
         return await ShowAsync(cancellationToken);
     }
 
-    public Task<IActionResult> OnPostPublishAsync(int id, int version, CancellationToken cancellationToken)
-        => ChangeStatusAsync(id, ArticleStatus.Published, version, "Published.", cancellationToken);
-
-    public Task<IActionResult> OnPostUnpublishAsync(int id, int version, CancellationToken cancellationToken)
-        => ChangeStatusAsync(id, ArticleStatus.Unpublished, version, "Unpublished.", cancellationToken);
-
     public async Task<IActionResult> OnPostDeleteAsync(int id, CancellationToken cancellationToken)
     {
+        var title = (await articles.GetFormAsync(id, cancellationToken))?.Form.Title;
         if (!await articles.DeleteAsync(id, Editor, cancellationToken))
         {
             return NotFound();
         }
 
+        // The list offers "Undo" for it.
         TempData["Deleted"] = id;
+        TempData["DeletedTitle"] = title;
         return Redirect("/admin");
-    }
-
-    private async Task<IActionResult> ChangeStatusAsync(int id, ArticleStatus status, int version, string message, CancellationToken cancellationToken)
-    {
-        var result = await articles.SetStatusAsync(id, status, version, Editor, cancellationToken);
-        if (result is null)
-        {
-            return NotFound();
-        }
-
-        Message = result.Saved ? message : result.Conflict;
-        return RedirectToPage(new { id });
     }
 
     private async Task<IActionResult> ShowAsync(CancellationToken cancellationToken, int status = StatusCodes.Status200OK)
     {
-        if (Id is { } id && Slug is null)
+        if (Id is { } id && await articles.GetFormAsync(id, cancellationToken) is { } stored)
         {
-            Slug = (await articles.GetFormAsync(id, cancellationToken))?.Slug;
+            Slug ??= stored.Slug;
+            SavedStatus = ArticleVisibility.Effective(stored.Form.Status, stored.Form.PublishAtUtc, clock.GetUtcNow().UtcDateTime);
         }
 
         CategoryNames = [.. (await names.ListAsync(NameKind.Category, cancellationToken)).Select(n => n.Name)];

@@ -41,15 +41,36 @@ public sealed class IndexModel(ArticleAdminService articles) : PageModel
         return Page();
     }
 
-    /// <summary>Restoring a deleted article is for admins only.</summary>
-    public async Task<IActionResult> OnPostUndeleteAsync(int id, CancellationToken cancellationToken)
+    /// <summary>The story just deleted, offered for undo: its id and title.</summary>
+    [TempData]
+    public int? Deleted { get; set; }
+
+    [TempData]
+    public string? DeletedTitle { get; set; }
+
+    [TempData]
+    public string? Message { get; set; }
+
+    /// <summary>
+    /// Restores a deleted article: an admin's at any time, from the deleted list; an editor's "Undo" only within
+    /// <see cref="ArticleAdminService.UndoWindow"/> of the deletion.
+    /// </summary>
+    public async Task<IActionResult> OnPostUndeleteAsync(int id, bool undo, CancellationToken cancellationToken)
     {
-        if (!User.IsInRole(Roles.Admin))
+        var admin = User.IsInRole(Roles.Admin);
+        if (!admin && !undo)
         {
             return Forbid();
         }
 
-        return await articles.UndeleteAsync(id, User.Identity!.Name!, cancellationToken) ? RedirectToPage(new { status = "deleted" }) : NotFound();
+        if (!await articles.UndeleteAsync(id, User.Identity!.Name!, withinUndoWindow: !admin, cancellationToken))
+        {
+            return admin ? NotFound() : ErrorModel.BadRequest(this,
+                $"That story can no longer be restored from here: an editor can undo a deletion within {ArticleAdminService.UndoWindow.TotalMinutes:0} minutes; after that, ask an admin.");
+        }
+
+        Message = "Restored.";
+        return undo ? RedirectToPage() : RedirectToPage(new { status = "deleted" });
     }
 
     public string PageLink(int page)

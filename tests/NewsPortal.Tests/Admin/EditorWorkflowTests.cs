@@ -97,9 +97,9 @@ public sealed class EditorWorkflowTests(EditorialFactory factory) : IClassFixtur
         var editor = await factory.SignedInClientAsync(Roles.Editor);
         var editUrl = await CreateAsync(editor, Story("Publish me"));
 
-        using var publish = await editor.SubmitFormAsync(editUrl, new Dictionary<string, string?>(), "form[action*='handler=Publish']");
+        using var publish = await editor.SubmitFormAsync(editUrl, new Dictionary<string, string?>(), "#article-form", "Publish");
         var published = await PublicStatusAsync("Publish me");
-        using var unpublish = await editor.SubmitFormAsync(editUrl, new Dictionary<string, string?>(), "form[action*='handler=Unpublish']");
+        using var unpublish = await editor.SubmitFormAsync(editUrl, new Dictionary<string, string?>(), "#article-form", "Unpublish");
         var unpublished = await PublicStatusAsync("Publish me");
 
         Assert.Equal(HttpStatusCode.Redirect, publish.StatusCode);
@@ -240,7 +240,7 @@ public sealed class EditorWorkflowTests(EditorialFactory factory) : IClassFixtur
         var editor = await factory.SignedInClientAsync(Roles.Editor);
         var admin = await factory.SignedInClientAsync(Roles.Admin);
         var editUrl = await CreateAsync(editor, Story("Audited story"));
-        await editor.SubmitFormAsync(editUrl, new Dictionary<string, string?>(), "form[action*='handler=Publish']");
+        await editor.SubmitFormAsync(editUrl, new Dictionary<string, string?>(), "#article-form", "Publish");
         await editor.SubmitFormAsync(editUrl, new Dictionary<string, string?>(), "form[action*='handler=Delete']");
 
         var log = await admin.GetDocumentAsync("/admin/audit");

@@ -121,7 +121,7 @@ public sealed class CacheEvictionTests(CacheFixture factory) : IClassFixture<Cac
         var editUrl = created.Headers.Location!.OriginalString;
         await WarmAsync("/", "/categories/heron-desk", "/sources/heron-wire", "/feed.rss", "/sitemaps/news.xml", other, otherCategory);
 
-        using var publish = await editor.SubmitFormAsync(editUrl, new Dictionary<string, string?>(), "form[action*='handler=Publish']");
+        using var publish = await editor.SubmitFormAsync(editUrl, new Dictionary<string, string?>(), "#article-form", "Publish");
         var home = await AssertFreshAsync("/");
         var category = await AssertFreshAsync("/categories/heron-desk");
         var source = await AssertFreshAsync("/sources/heron-wire");
@@ -129,7 +129,7 @@ public sealed class CacheEvictionTests(CacheFixture factory) : IClassFixture<Cac
         var news = await AssertFreshAsync("/sitemaps/news.xml");
         await AssertStillCachedAsync(other, otherCategory);
         await WarmAsync("/", "/categories/heron-desk");
-        using var unpublish = await editor.SubmitFormAsync(editUrl, new Dictionary<string, string?>(), "form[action*='handler=Unpublish']");
+        using var unpublish = await editor.SubmitFormAsync(editUrl, new Dictionary<string, string?>(), "#article-form", "Unpublish");
         var homeAfter = await AssertFreshAsync("/");
         var categoryAfter = await AssertFreshAsync("/categories/heron-desk");
 

@@ -74,9 +74,9 @@ public sealed class FeedVisibilityTests(EditorialFactory factory) : IClassFixtur
         var editUrl = await CreateAsync(editor, Story("Feed publish and unpublish", "Draft"));
 
         var asDraft = await FeedsListingAsync("Feed publish and unpublish");
-        using var publish = await editor.SubmitFormAsync(editUrl, new Dictionary<string, string?>(), "form[action*='handler=Publish']");
+        using var publish = await editor.SubmitFormAsync(editUrl, new Dictionary<string, string?>(), "#article-form", "Publish");
         var published = await FeedsListingAsync("Feed publish and unpublish");
-        using var unpublish = await editor.SubmitFormAsync(editUrl, new Dictionary<string, string?>(), "form[action*='handler=Unpublish']");
+        using var unpublish = await editor.SubmitFormAsync(editUrl, new Dictionary<string, string?>(), "#article-form", "Unpublish");
         var unpublished = await FeedsListingAsync("Feed publish and unpublish");
 
         Assert.Empty(asDraft);

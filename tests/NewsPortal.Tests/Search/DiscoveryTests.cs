@@ -61,9 +61,9 @@ public sealed class DiscoveryTests(EditorialFactory factory) : IClassFixture<Edi
         var editUrl = created.Headers.Location!.OriginalString;
 
         var whileDraft = await ArticleLocationsAsync();
-        await editor.SubmitFormAsync(editUrl, new Dictionary<string, string?>(), "form[action*='handler=Publish']");
+        await editor.SubmitFormAsync(editUrl, new Dictionary<string, string?>(), "#article-form", "Publish");
         var published = await ArticleLocationsAsync();
-        await editor.SubmitFormAsync(editUrl, new Dictionary<string, string?>(), "form[action*='handler=Unpublish']");
+        await editor.SubmitFormAsync(editUrl, new Dictionary<string, string?>(), "#article-form", "Unpublish");
         var unpublished = await ArticleLocationsAsync();
         var pages = (await XmlAsync("/sitemaps/pages.xml")).Root!.Elements(Sitemap + "url").Select(u => new Uri(u.Element(Sitemap + "loc")!.Value).AbsolutePath).ToList();
 

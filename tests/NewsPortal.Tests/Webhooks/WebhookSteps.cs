@@ -33,17 +33,17 @@ public static class WebhookSteps
         return response.Headers.Location!.OriginalString;
     }
 
-    public static Task PublishAsync(this HttpClient editor, string editUrl) => PressAsync(editor, editUrl, "form[action*='handler=Publish']");
+    public static Task PublishAsync(this HttpClient editor, string editUrl) => PressAsync(editor, editUrl, "#article-form", handler: "Publish");
 
-    public static Task UnpublishAsync(this HttpClient editor, string editUrl) => PressAsync(editor, editUrl, "form[action*='handler=Unpublish']");
+    public static Task UnpublishAsync(this HttpClient editor, string editUrl) => PressAsync(editor, editUrl, "#article-form", handler: "Unpublish");
 
     /// <summary>Saves the story's form again with a new body, keeping its status.</summary>
     public static Task EditBodyAsync(this HttpClient editor, string editUrl, string body)
         => PressAsync(editor, editUrl, "#article-form", new Dictionary<string, string?> { ["Form.Body"] = body });
 
-    private static async Task PressAsync(HttpClient editor, string editUrl, string form, Dictionary<string, string?>? changes = null)
+    private static async Task PressAsync(HttpClient editor, string editUrl, string form, Dictionary<string, string?>? changes = null, string? handler = null)
     {
-        using var response = await editor.SubmitFormAsync(editUrl, changes ?? [], form);
+        using var response = await editor.SubmitFormAsync(editUrl, changes ?? [], form, handler);
         Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"{form} answered {response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
     }
 }

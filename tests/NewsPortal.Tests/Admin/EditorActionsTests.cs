@@ -1,0 +1,122 @@
+using System.Net;
+using NewsPortal.Tests.Infrastructure;
+using NewsPortal.Web.Accounts;
+
+namespace NewsPortal.Tests.Admin;
+
+/// <summary>The editor's actions: publishing keeps what is on the screen, actions match the status, and a deletion can be undone.</summary>
+public sealed class EditorActionsTests(EditorialFactory factory) : IClassFixture<EditorialFactory>
+{
+    private static Dictionary<string, string?> Draft(string title) => new()
+    {
+        ["Form.Title"] = title,
+        ["Form.Body"] = "The first paragraph.",
+        ["Form.PublishedOn"] = "2026-03-01",
+        ["Form.Language"] = "en",
+        ["Form.Status"] = "Draft",
+    };
+
+    private static async Task<string> CreateAsync(HttpClient editor, string title)
+    {
+        using var response = await editor.SubmitFormAsync("/admin/articles/edit", Draft(title), "#article-form");
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return response.Headers.Location!.OriginalString;
+    }
+
+    /// <summary>Posts a form of a page already read (the undo offer is shown once).</summary>
+    private static Task<HttpResponseMessage> PostAsync(HttpClient client, AngleSharp.Dom.IDocument page, string selector)
+    {
+        var form = (AngleSharp.Html.Dom.IHtmlFormElement)(page.QuerySelector(selector) ?? throw new Xunit.Sdk.XunitException($"No {selector}"));
+        return client.PostAsync(form.GetAttribute("action"), new FormUrlEncodedContent(
+            Forms.FieldsOf(form).Select(f => new KeyValuePair<string, string>(f.Key, f.Value ?? ""))));
+    }
+
+    private static string Slug(string title) => NewsPortal.Web.Shared.Slug.From(title);
+
+    [Fact]
+    public async Task PublishNow_SavesTheEditsOnTheScreenFirst()
+    {
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        var editUrl = await CreateAsync(editor, "Harbour reopens after storm");
+
+        using var publish = await editor.SubmitFormAsync(editUrl,
+            new Dictionary<string, string?> { ["Form.Title"] = "Harbour reopens after the storm passes", ["Form.Body"] = "Boats left at dawn." },
+            "#article-form", "Publish");
+        var page = await factory.CreateClient().GetDocumentAsync($"/articles/{Slug("Harbour reopens after storm")}");
+        var editorPage = await editor.GetDocumentAsync(editUrl);
+
+        Assert.Equal(HttpStatusCode.Redirect, publish.StatusCode);
+        Assert.Equal("Harbour reopens after the storm passes", page.TextOf("h1"));
+        Assert.Contains("Boats left at dawn.", page.TextOf(".story-body"));
+        Assert.Equal("Published.", editorPage.TextOf(".notice"));
+    }
+
+    [Fact]
+    public async Task PublishNow_WithAnInvalidForm_PublishesNothingAndSaysWhy()
+    {
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        var editUrl = await CreateAsync(editor, "Draft with a problem");
+
+        using var publish = await editor.SubmitFormAsync(editUrl, new Dictionary<string, string?> { ["Form.Title"] = "" }, "#article-form", "Publish");
+        using var reader = await factory.CreateClient().GetAsync($"/articles/{Slug("Draft with a problem")}");
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, publish.StatusCode);
+        Assert.Contains("A story needs a title.", await publish.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NotFound, reader.StatusCode);
+    }
+
+    [Fact]
+    public async Task Actions_MatchTheStatus()
+    {
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        var editUrl = await CreateAsync(editor, "Status-aware actions");
+
+        var asDraft = await editor.GetDocumentAsync(editUrl);
+        await editor.SubmitFormAsync(editUrl, new Dictionary<string, string?>(), "#article-form", "Publish");
+        var asPublished = await editor.GetDocumentAsync(editUrl);
+        await editor.SubmitFormAsync(editUrl, new Dictionary<string, string?>(), "#article-form", "Unpublish");
+        var asUnpublished = await editor.GetDocumentAsync(editUrl);
+
+        string[] Buttons(AngleSharp.Dom.IDocument page) => page.TextsOf("#article-form .actions button");
+        Assert.Equal(["Save", "Publish now", "Preview"], Buttons(asDraft));
+        Assert.Equal(["Save", "Unpublish", "Preview"], Buttons(asPublished));
+        Assert.Equal(["Save", "Publish now", "Preview"], Buttons(asUnpublished));
+        Assert.NotNull(asDraft.QuerySelector("form[data-confirm] button.danger"));
+    }
+
+    [Fact]
+    public async Task Delete_OffersUndo_WhichBringsTheStoryBack_OnlyForAWhile()
+    {
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        var editUrl = await CreateAsync(editor, "Story deleted by mistake");
+        await editor.SubmitFormAsync(editUrl, new Dictionary<string, string?>(), "#article-form", "Publish");
+
+        using var delete = await editor.SubmitFormAsync(editUrl, new Dictionary<string, string?>(), "form[action*='handler=Delete']");
+        var list = await editor.GetDocumentAsync(delete.Headers.Location!.OriginalString);
+        var gone = await factory.CreateClient().GetAsync($"/articles/{Slug("Story deleted by mistake")}");
+        using var undo = await PostAsync(editor, list, "form.undo");
+        var after = await editor.GetDocumentAsync("/admin");
+        using var back = await factory.CreateClient().GetAsync($"/articles/{Slug("Story deleted by mistake")}");
+
+        Assert.Equal("Deleted “Story deleted by mistake”. Undo", list.TextOf("form.undo").Normalized());
+        Assert.Equal(HttpStatusCode.Gone, gone.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, undo.StatusCode);
+        Assert.Equal("Restored.", after.TextOf(".notice"));
+        Assert.Equal(HttpStatusCode.OK, back.StatusCode);
+    }
+
+    [Fact]
+    public async Task Undo_AfterTheWindow_IsRefusedWithAMessage()
+    {
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        var editUrl = await CreateAsync(editor, "Story deleted long ago");
+        using var delete = await editor.SubmitFormAsync(editUrl, new Dictionary<string, string?>(), "form[action*='handler=Delete']");
+        var list = await editor.GetDocumentAsync("/admin");
+
+        factory.Clock.Advance(TimeSpan.FromMinutes(16));
+        using var late = await PostAsync(editor, list, "form.undo");
+
+        Assert.Equal(HttpStatusCode.BadRequest, late.StatusCode);
+        Assert.Contains("within 15 minutes", await late.Content.ReadAsStringAsync());
+    }
+}
