@@ -19,15 +19,81 @@ public sealed record NameRow(int Id, string Name, string Slug, int ArticleCount,
 /// <summary>Renames and merges categories and sources, and gives them aliases the importer will map to them.</summary>
 public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache cache)
 {
-    public Task<List<NameRow>> ListAsync(NameKind kind, CancellationToken cancellationToken = default) => kind == NameKind.Category
-        ? db.Categories.AsNoTracking().OrderBy(c => c.NameKey)
-            .Select(c => new NameRow(c.Id, c.Name, c.Slug, c.Articles.Count(a => a.DeletedAtUtc == null),
-                db.CategoryAliases.Where(a => a.TargetId == c.Id).OrderBy(a => a.Name).Select(a => a.Name).ToList()))
-            .ToListAsync(cancellationToken)
-        : db.Sources.AsNoTracking().OrderBy(s => s.NameKey)
-            .Select(s => new NameRow(s.Id, s.Name, s.Slug, s.Articles.Count(a => a.DeletedAtUtc == null),
-                db.SourceAliases.Where(a => a.TargetId == s.Id).OrderBy(a => a.Name).Select(a => a.Name).ToList()))
-            .ToListAsync(cancellationToken);
+    /// <summary>Every name of a kind, for the editor's pickers (bounded by how many names a newsroom has).</summary>
+    public Task<List<NameRow>> ListAsync(NameKind kind, CancellationToken cancellationToken = default)
+        => Rows(kind, Names(kind)).ToListAsync(cancellationToken);
+
+    /// <summary>Names a page at a time, in order of their key from <paramref name="after"/>, or those starting with <paramref name="find"/>.</summary>
+    public async Task<(List<NameRow> Rows, string? NextAfter)> PageAsync(NameKind kind, string? find, string? after, int pageSize, CancellationToken cancellationToken = default)
+    {
+        var names = Names(kind);
+        var key = NameKey.For(Text.Line(find));
+        if (key.Length > 0)
+        {
+            var end = key + char.MaxValue;
+            names = names.Where(n => n.NameKey.CompareTo(key) >= 0 && n.NameKey.CompareTo(end) < 0);
+        }
+
+        if (!string.IsNullOrEmpty(after))
+        {
+            names = names.Where(n => n.NameKey.CompareTo(after) > 0);
+        }
+
+        var keys = await names.OrderBy(n => n.NameKey).Select(n => new { n.Id, n.NameKey }).Take(pageSize + 1).ToListAsync(cancellationToken);
+        var ids = keys.Take(pageSize).Select(k => k.Id).ToList();
+        var rows = await Rows(kind, Names(kind).Where(n => ids.Contains(n.Id))).ToListAsync(cancellationToken);
+        return (rows, keys.Count > pageSize ? keys[pageSize - 1].NameKey : null);
+    }
+
+    /// <summary>The id of the name (or alias) an editor typed; null when there is none.</summary>
+    public async Task<int?> FindAsync(NameKind kind, string name, CancellationToken cancellationToken = default)
+    {
+        var key = NameKey.For(Text.Line(name));
+        if (key.Length == 0)
+        {
+            return null;
+        }
+
+        return await Names(kind).Where(n => n.NameKey == key).Select(n => (int?)n.Id).FirstOrDefaultAsync(cancellationToken)
+            ?? (kind == NameKind.Category
+                ? await db.CategoryAliases.Where(a => a.NameKey == key).Select(a => (int?)a.TargetId).FirstOrDefaultAsync(cancellationToken)
+                : await db.SourceAliases.Where(a => a.NameKey == key).Select(a => (int?)a.TargetId).FirstOrDefaultAsync(cancellationToken));
+    }
+
+    /// <summary>
+    /// Pairs of names that are probably one (see <see cref="LikelyDuplicates"/>), the one with fewer stories first, so
+    /// that merging it into the other moves the fewest. Reads every name's key once: thousands, not the stories.
+    /// </summary>
+    public async Task<IReadOnlyList<DuplicatePair>> LikelyDuplicatesAsync(NameKind kind, int take, CancellationToken cancellationToken = default)
+    {
+        var all = await Names(kind).Select(n => new LikelyDuplicates.Name(n.Id, n.Name, n.ArticleCount)).ToListAsync(cancellationToken);
+        return LikelyDuplicates.Find(all, take);
+    }
+
+    private IQueryable<NameKeyRow> Names(NameKind kind) => kind == NameKind.Category
+        ? db.Categories.AsNoTracking().Select(c => new NameKeyRow { Id = c.Id, Name = c.Name, NameKey = c.NameKey, ArticleCount = c.ArticleCount })
+        : db.Sources.AsNoTracking().Select(c => new NameKeyRow { Id = c.Id, Name = c.Name, NameKey = c.NameKey, ArticleCount = c.ArticleCount });
+
+    private IQueryable<NameRow> Rows(NameKind kind, IQueryable<NameKeyRow> names)
+    {
+        var ids = names.Select(n => n.Id);
+        return kind == NameKind.Category
+            ? db.Categories.AsNoTracking().Where(c => ids.Contains(c.Id)).OrderBy(c => c.NameKey)
+                .Select(c => new NameRow(c.Id, c.Name, c.Slug, c.Articles.Count(a => a.DeletedAtUtc == null),
+                    db.CategoryAliases.Where(a => a.TargetId == c.Id).OrderBy(a => a.Name).Select(a => a.Name).ToList()))
+            : db.Sources.AsNoTracking().Where(s => ids.Contains(s.Id)).OrderBy(s => s.NameKey)
+                .Select(s => new NameRow(s.Id, s.Name, s.Slug, s.Articles.Count(a => a.DeletedAtUtc == null),
+                    db.SourceAliases.Where(a => a.TargetId == s.Id).OrderBy(a => a.Name).Select(a => a.Name).ToList()));
+    }
+
+    /// <summary>A category or source as the admin pages page and search them.</summary>
+    private sealed class NameKeyRow
+    {
+        public int Id { get; init; }
+        public string Name { get; init; } = "";
+        public string NameKey { get; init; } = "";
+        public int ArticleCount { get; init; }
+    }
 
     /// <summary>Renames; the old name becomes an alias and the old slug answers 301 to the new one. Returns an error or null.</summary>
     public Task<string?> RenameAsync(NameKind kind, int id, string newName, string user, CancellationToken cancellationToken = default) => kind == NameKind.Category

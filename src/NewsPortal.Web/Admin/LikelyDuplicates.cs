@@ -1,0 +1,125 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace NewsPortal.Web.Admin;
+
+/// <summary>Two names that are probably one: merging <see cref="From"/> into <see cref="Into"/> moves the fewer stories.</summary>
+public sealed record DuplicatePair(LikelyDuplicates.Name From, LikelyDuplicates.Name Into, string Reason);
+
+/// <summary>
+/// Finds names an import spelt two ways ("RBC Ukraine" and "RBC-Ukraine", "Business and econony", "AFP via RFI"):
+/// the same letters once case, accents, punctuation and spaces are set aside; one name credited "via" another
+/// outlet; or a spelling one or two letters apart. Work grows with the number of names (sorted once, neighbours
+/// compared), never with the stories.
+/// </summary>
+public static partial class LikelyDuplicates
+{
+    public sealed record Name(int Id, string Text, int ArticleCount);
+
+    public static IReadOnlyList<DuplicatePair> Find(IReadOnlyList<Name> names, int take)
+    {
+        var pairs = new List<(DuplicatePair Pair, int Rank)>();
+        var seen = new HashSet<(int, int)>();
+        void Add(Name a, Name b, string reason, int rank)
+        {
+            var (from, into) = a.ArticleCount < b.ArticleCount || (a.ArticleCount == b.ArticleCount && a.Id > b.Id) ? (a, b) : (b, a);
+            if (from.Id != into.Id && seen.Add((Math.Min(a.Id, b.Id), Math.Max(a.Id, b.Id))))
+            {
+                pairs.Add((new DuplicatePair(from, into, reason), rank));
+            }
+        }
+
+        var byLoose = names.GroupBy(n => Loose(n.Text)).Where(g => g.Key.Length > 0).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        foreach (var group in byLoose.Values.Where(g => g.Count > 1))
+        {
+            for (var i = 1; i < group.Count; i++)
+            {
+                Add(group[i], group[0], "the same but for spaces, punctuation or accents", 0);
+            }
+        }
+
+        foreach (var name in names)
+        {
+            if (Via().Match(name.Text) is { Success: true } via && byLoose.TryGetValue(Loose(via.Groups["name"].Value), out var credited))
+            {
+                Add(name, credited[0], $"credited via {via.Groups["via"].Value.Trim()}", 1);
+            }
+        }
+
+        // Spellings a letter or two apart: compared only with names of the same start and about the same length.
+        var keys = byLoose.Keys.Where(k => k.Length >= 6).Order(StringComparer.Ordinal).ToList();
+        for (var i = 0; i < keys.Count; i++)
+        {
+            for (var j = i + 1; j < keys.Count && keys[j].AsSpan(0, 3).SequenceEqual(keys[i].AsSpan(0, 3)); j++)
+            {
+                if (Math.Abs(keys[i].Length - keys[j].Length) <= 2 && Distance(keys[i], keys[j], 2) <= (keys[i].Length >= 10 ? 2 : 1)
+                    && !Numbered(keys[i], keys[j]))
+                {
+                    Add(byLoose[keys[i]][0], byLoose[keys[j]][0], "spelt a letter or two differently", 2);
+                }
+            }
+        }
+
+        return [.. pairs.OrderBy(p => p.Rank).ThenByDescending(p => p.Pair.Into.ArticleCount).ThenBy(p => p.Pair.From.Text, StringComparer.Ordinal)
+            .Take(take).Select(p => p.Pair)];
+    }
+
+    /// <summary>The name's letters and digits only, lower case, accents removed, without a leading "the".</summary>
+    public static string Loose(string name)
+    {
+        var text = new StringBuilder();
+        foreach (var c in name.Normalize(NormalizationForm.FormKD))
+        {
+            if (char.IsLetterOrDigit(c))
+            {
+                text.Append(char.ToLowerInvariant(c));
+            }
+            else if (CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark && text.Length > 0 && text[^1] != ' ')
+            {
+                text.Append(' ');
+            }
+        }
+
+        var words = text.ToString().Trim();
+        words = words.StartsWith("the ", StringComparison.Ordinal) ? words[4..] : words;
+        return words.Replace(" ", "", StringComparison.Ordinal);
+    }
+
+    /// <summary>"Channel 12" and "Channel 13" differ in a digit and are two outlets, not a typo.</summary>
+    private static bool Numbered(string a, string b) => a.Where(char.IsDigit).Any() && !a.Where(char.IsDigit).SequenceEqual(b.Where(char.IsDigit));
+
+    /// <summary>Levenshtein distance, giving up (returning more than <paramref name="limit"/>) once it is certain to exceed it.</summary>
+    public static int Distance(string a, string b, int limit)
+    {
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++)
+        {
+            previous[j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            var best = current[0];
+            for (var j = 1; j <= b.Length; j++)
+            {
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+                best = Math.Min(best, current[j]);
+            }
+
+            if (best > limit)
+            {
+                return limit + 1;
+            }
+
+            (previous, current) = (current, previous);
+        }
+
+        return previous[b.Length];
+    }
+
+    [GeneratedRegex(@"^(?<name>.+?)\s+via\s+(?<via>.+)$", RegexOptions.IgnoreCase)]
+    private static partial Regex Via();
+}

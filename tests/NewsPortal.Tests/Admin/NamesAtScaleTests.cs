@@ -1,0 +1,90 @@
+using System.Net;
+using NewsPortal.Tests.Infrastructure;
+using NewsPortal.Web.Accounts;
+using NewsPortal.Web.Admin;
+
+namespace NewsPortal.Tests.Admin;
+
+/// <summary>The names admin at a newsroom's size: paged, found by the start of a name, with likely duplicates to merge.</summary>
+public sealed class NamesAtScaleTests(EditorialFactory factory) : IClassFixture<EditorialFactory>
+{
+    [Fact]
+    public async Task SourcesAdmin_IsPaged_AndFindsNamesByTheirStart()
+    {
+        for (var i = 1; i <= 45; i++)
+        {
+            await factory.AddArticleAsync(new ArticleBuilder().Titled($"Wire story {i}").FromSource($"Wire service {i:D2}"));
+        }
+
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+
+        var first = await editor.GetDocumentAsync("/admin/sources");
+        var more = first.QuerySelector(".pager a[rel=next]")!.GetAttribute("href")!;
+        var second = await editor.GetDocumentAsync(more);
+        var found = await editor.GetDocumentAsync("/admin/sources?q=wire+service+4");
+        using var tooLong = await editor.GetAsync("/admin/sources?q=" + new string('x', 101));
+
+        var firstNames = first.TextsOf(".admin-table tbody td:first-child a");
+        var secondNames = second.TextsOf(".admin-table tbody td:first-child a");
+        Assert.Equal(NamesModel.PageSize, firstNames.Length);
+        Assert.Empty(firstNames.Intersect(secondNames));
+        Assert.Contains("Wire service 45", firstNames.Concat(secondNames));
+        Assert.Equal(["Wire service 40", "Wire service 41", "Wire service 42", "Wire service 43", "Wire service 44", "Wire service 45"],
+            found.TextsOf(".admin-table tbody td:first-child a"));
+        Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+    }
+
+    [Fact]
+    public async Task LikelyDuplicates_AreListed_AndMergedWithOneButton()
+    {
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Kyiv report one").FromSource("RBC-Ukraine"));
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Kyiv report two").FromSource("RBC-Ukraine"));
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Kyiv report three").FromSource("RBC Ukraine"));
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+
+        var page = await editor.GetDocumentAsync("/admin/sources");
+        var pair = page.QuerySelectorAll(".duplicates li").Single(li => li.TextContent.Contains("“RBC Ukraine”", StringComparison.Ordinal));
+        Assert.Contains("“RBC Ukraine” (1) and “RBC-Ukraine” (2): the same but for spaces, punctuation or accents.", pair.TextContent.Normalized());
+        var id = pair.QuerySelector("input[name=fromId]")!.GetAttribute("value");
+
+        using var merge = await editor.SubmitFormAsync("/admin/sources", new Dictionary<string, string?>(), $".duplicates form:has(input[name=fromId][value='{id}'])");
+        var merged = await factory.CreateClient().GetDocumentAsync("/sources/rbc-ukraine");
+
+        Assert.Equal(HttpStatusCode.Redirect, merge.StatusCode);
+        Assert.Equal(["Kyiv report three", "Kyiv report two", "Kyiv report one"], merged.TextsOf(".headlines h2"));
+    }
+
+    [Fact]
+    public async Task Merge_ByTypedNames_AndAnUnknownNameIsAFormError()
+    {
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Typed merge one").InCategory("Business and econony"));
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Typed merge two").InCategory("Business and economy"));
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+
+        using var unknown = await editor.SubmitFormAsync("/admin/categories",
+            new Dictionary<string, string?> { ["from"] = "Business and econony", ["into"] = "No such category" }, ".merge-form");
+        using var merge = await editor.SubmitFormAsync("/admin/categories",
+            new Dictionary<string, string?> { ["from"] = "business and ECONONY", ["into"] = "Business and economy" }, ".merge-form");
+        var merged = await factory.CreateClient().GetDocumentAsync("/categories/business-and-economy");
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, unknown.StatusCode);
+        Assert.Contains("There is no category called 'No such category'.", (await unknown.ReadDocumentAsync()).TextOf(".form-errors"));
+        Assert.Equal(HttpStatusCode.Redirect, merge.StatusCode);
+        Assert.Contains("Typed merge one", merged.TextsOf(".headlines h2"));
+    }
+
+    [Fact]
+    public void LikelyDuplicates_CatchTyposAndViaCredits_ButNotNumberedOutlets()
+    {
+        LikelyDuplicates.Name N(int id, string name, int count = 1) => new(id, name, count);
+
+        var pairs = LikelyDuplicates.Find(
+            [N(1, "Business and economy", 50), N(2, "Business and econony"), N(3, "AFP", 90), N(4, "AFP via RFI", 3),
+             N(5, "Channel 12", 10), N(6, "Channel 13", 8), N(7, "Reuters", 70), N(8, "Anadolu Agency", 20)],
+            take: 10);
+
+        Assert.Equal(
+            ["AFP via RFI → AFP: credited via RFI", "Business and econony → Business and economy: spelt a letter or two differently"],
+            pairs.Select(p => $"{p.From.Text} → {p.Into.Text}: {p.Reason}"));
+    }
+}
