@@ -82,3 +82,18 @@ document.querySelectorAll("form[data-confirm]").forEach((form) => {
         }
     });
 });
+
+// The body's word count, as the server counts it (runs of letters or digits).
+(() => {
+    const body = document.getElementById("Form_Body");
+    const count = document.getElementById("word-count");
+    if (!body || !count) {
+        return;
+    }
+
+    const update = () => {
+        const words = (body.value.match(/[\p{L}\p{N}]+/gu) || []).length;
+        count.textContent = `${words.toLocaleString("en")} ${words === 1 ? "word" : "words"}`;
+    };
+    body.addEventListener("input", update);
+})();

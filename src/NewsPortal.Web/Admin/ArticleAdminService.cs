@@ -11,7 +11,19 @@ using NewsPortal.Web.Webhooks;
 
 namespace NewsPortal.Web.Admin;
 
-public sealed record AdminArticleFilter(string? Status, string? Category, string? Source, string? Text, bool OldestFirst, long Page);
+public sealed record AdminArticleFilter(string? Status, string? Category, string? Source, string? Text, bool OldestFirst, long Page, string? Thread = null);
+
+/// <summary>What an editor can do to several stories of the list at once.</summary>
+public enum BulkAction
+{
+    Publish,
+    Unpublish,
+    Delete,
+    SetThread,
+}
+
+/// <summary>How a bulk action went: how many stories it changed, and why the others were left as they were.</summary>
+public sealed record BulkResult(int Changed, IReadOnlyList<string> Problems);
 
 public sealed record AdminArticleRow(int Id, string Title, string Slug, ArticleStatus Status, DateTime? PublishAtUtc, DateOnly PublishedOn, DateTime UpdatedAtUtc, bool Deleted);
 
@@ -50,6 +62,11 @@ public sealed class ArticleAdminService(
         if (!string.IsNullOrWhiteSpace(filter.Source))
         {
             articles = articles.Where(a => a.Sources.Any(s => s.Slug == filter.Source));
+        }
+
+        if (!string.IsNullOrWhiteSpace(filter.Thread))
+        {
+            articles = articles.Where(a => a.Thread != null && a.Thread.Slug == filter.Thread);
         }
 
         if (!string.IsNullOrWhiteSpace(filter.Text))
@@ -178,6 +195,69 @@ public sealed class ArticleAdminService(
 
         db.ChangeTracker.Clear();
         return await UpdateAsync(id, form, user, status == ArticleStatus.Published ? "published" : status.ToString().ToLowerInvariant(), cancellationToken);
+    }
+
+    /// <summary>The most stories one bulk action takes: a page of the list.</summary>
+    public const int MaxBulk = PageSize;
+
+    /// <summary>
+    /// Applies one action to each story, each as its own save (a revision, the audit log, the cache, webhooks), so a
+    /// story someone else is saving at the same moment is refused alone and the rest go through.
+    /// </summary>
+    public async Task<BulkResult> BulkAsync(IReadOnlyList<int> ids, BulkAction action, string? thread, string user, CancellationToken cancellationToken = default)
+    {
+        var changed = 0;
+        var problems = new List<string>();
+        foreach (var id in ids.Distinct().Take(MaxBulk))
+        {
+            db.ChangeTracker.Clear();
+            var current = await db.Articles.AsNoTracking().Where(a => a.Id == id && a.DeletedAtUtc == null)
+                .Select(a => new { a.Version, a.Title, a.Status, Thread = a.Thread != null ? a.Thread.Name : null }).SingleOrDefaultAsync(cancellationToken);
+            if (current is null)
+            {
+                problems.Add($"Story {id} no longer exists.");
+                continue;
+            }
+
+            SaveResult? result;
+            switch (action)
+            {
+                case BulkAction.Delete:
+                    result = await DeleteAsync(id, user, cancellationToken) ? new SaveResult(id, "") : null;
+                    break;
+                case BulkAction.SetThread:
+                    if (current.Thread == thread)
+                    {
+                        continue;
+                    }
+
+                    var form = (await GetFormAsync(id, cancellationToken))!.Value.Form;
+                    form.Thread = thread;
+                    db.ChangeTracker.Clear();
+                    result = await UpdateAsync(id, form, user, "set thread", cancellationToken);
+                    break;
+                default:
+                    var status = action == BulkAction.Publish ? ArticleStatus.Published : ArticleStatus.Unpublished;
+                    if (current.Status == status)
+                    {
+                        continue;
+                    }
+
+                    result = await SetStatusAsync(id, status, current.Version, user, cancellationToken);
+                    break;
+            }
+
+            if (result is { Saved: true })
+            {
+                changed++;
+            }
+            else
+            {
+                problems.Add($"“{current.Title}” was left as it was: {result?.Conflict ?? "it could not be changed."}");
+            }
+        }
+
+        return new BulkResult(changed, problems);
     }
 
     public async Task<SaveResult?> RestoreRevisionAsync(int id, int number, int version, string user, CancellationToken cancellationToken = default)

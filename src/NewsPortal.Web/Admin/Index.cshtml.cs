@@ -20,6 +20,10 @@ public sealed class IndexModel(ArticleAdminService articles) : PageModel
     [BindProperty(SupportsGet = true)]
     public string? Q { get; set; }
 
+    /// <summary>A thread's slug: that developing story's snippets.</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? Thread { get; set; }
+
     [BindProperty(SupportsGet = true)]
     public string? Sort { get; set; }
 
@@ -37,7 +41,7 @@ public sealed class IndexModel(ArticleAdminService articles) : PageModel
             return Forbid();
         }
 
-        Rows = await articles.ListAsync(new AdminArticleFilter(Status, Category, Source, Q, Sort == "oldest", page), cancellationToken);
+        Rows = await articles.ListAsync(new AdminArticleFilter(Status, Category, Source, Q, Sort == "oldest", page, Thread), cancellationToken);
         return Page();
     }
 
@@ -72,6 +76,44 @@ public sealed class IndexModel(ArticleAdminService articles) : PageModel
         Message = "Restored.";
         return undo ? RedirectToPage() : RedirectToPage(new { status = "deleted" });
     }
+
+    /// <summary>Publishes, unpublishes, deletes or sets the thread of the ticked stories, each as its own save.</summary>
+    public async Task<IActionResult> OnPostBulkAsync(List<int> ids, string? bulk, string? threadName, CancellationToken cancellationToken)
+    {
+        if (!Enum.TryParse<BulkAction>(bulk, ignoreCase: true, out var action) || !Enum.IsDefined(action) || int.TryParse(bulk, out _))
+        {
+            return ErrorModel.BadRequest(this, "Choose what to do: publish, unpublish, delete or set the developing story.");
+        }
+
+        var thread = Text.Line(threadName) is { Length: > 0 } name ? name : null;
+        if (thread is { Length: > Threads.StoryThread.NameMaxLength })
+        {
+            return ErrorModel.BadRequest(this, $"A developing story's name can be at most {Threads.StoryThread.NameMaxLength} characters long.");
+        }
+
+        if (ids.Count == 0)
+        {
+            Message = "Tick the stories to change first.";
+            return Redirect(ListLink());
+        }
+
+        var result = await articles.BulkAsync(ids, action, thread, User.Identity!.Name!, cancellationToken);
+        var stories = Text.Counted(result.Changed, "story", "stories");
+        Message = action switch
+        {
+            BulkAction.Publish => $"Published {stories}.",
+            BulkAction.Unpublish => $"Unpublished {stories}.",
+            BulkAction.Delete => $"Deleted {stories}.",
+            _ => thread is null ? $"Took {stories} out of their developing story." : $"Put {stories} in “{thread}”.",
+        } + (result.Problems.Count > 0 ? " " + string.Join(" ", result.Problems) : "");
+        return Redirect(ListLink());
+    }
+
+    /// <summary>This list's address with its filters, for a form's action (with a handler) or the way back after one.</summary>
+    public string ListLink(string? handler = null)
+        => Request.Path + QueryString.Create(Request.Query.Where(q => q.Key != "handler")
+            .Select(q => new KeyValuePair<string, string?>(q.Key, q.Value.ToString()))
+            .Concat(handler is null ? [] : [new KeyValuePair<string, string?>("handler", handler)]));
 
     public string PageLink(int page)
     {

@@ -160,7 +160,7 @@ public sealed class ArticleService(NewsDbContext db, MarkdownRenderer markdown, 
                 article.PublishedOn, article.DocumentDate, article.Language, article.Site, article.OriginalUrl,
                 article.UpdatedAtUtc, article.CorrectionNote, names.CategoriesOf(article.Id), names.SourcesOf(article.Id))
             {
-                ReadingMinutes = Math.Max(1, (int)Math.Ceiling(WordCount(article.Body) / 200.0)),
+                ReadingMinutes = Math.Max(1, (int)Math.Ceiling(Text.WordCount(article.Body) / 200.0)),
                 SortKey = article.SortKey,
                 License = License.From(article.License),
                 Thread = article.Thread,
@@ -243,20 +243,6 @@ public sealed class ArticleService(NewsDbContext db, MarkdownRenderer markdown, 
     /// <summary>Shifts the <c>{n}</c> placeholders of a second query so that two can run as one command.</summary>
     public static string Renumber(string sql, int by)
         => System.Text.RegularExpressions.Regex.Replace(sql, @"\{(\d+)\}", m => "{" + (int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) + by).ToString(System.Globalization.CultureInfo.InvariantCulture) + "}");
-
-    private static int WordCount(string text)
-    {
-        var words = 0;
-        var inWord = false;
-        foreach (var c in text)
-        {
-            var letter = char.IsLetterOrDigit(c);
-            words += letter && !inWord ? 1 : 0;
-            inWord = letter;
-        }
-
-        return words;
-    }
 
     public sealed record KeyRow(long SortKey, int Id);
 

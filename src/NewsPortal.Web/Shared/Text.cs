@@ -146,6 +146,21 @@ public static class Text
         return text.Length > 0;
     }
 
+    /// <summary>Words as an editor counts them: runs of letters or digits.</summary>
+    public static int WordCount(string text)
+    {
+        var words = 0;
+        var inWord = false;
+        foreach (var c in text)
+        {
+            var letter = char.IsLetterOrDigit(c);
+            words += letter && !inWord ? 1 : 0;
+            inWord = letter;
+        }
+
+        return words;
+    }
+
     /// <summary>A count as readers read it, "1,234 stories", whatever the server's language.</summary>
     public static string Counted(long count, string one, string many)
         => $"{count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} {(count == 1 ? one : many)}";

@@ -14,7 +14,8 @@ public static class Forms
     /// and posts its current fields with <paramref name="changes"/> applied.
     /// </summary>
     public static async Task<HttpResponseMessage> SubmitFormAsync(
-        this HttpClient client, string pageUrl, IDictionary<string, string?> changes, string? formSelector = null, string? submitHandler = null)
+        this HttpClient client, string pageUrl, IDictionary<string, string?> changes, string? formSelector = null, string? submitHandler = null,
+        IEnumerable<KeyValuePair<string, string>>? formFields = null)
     {
         var page = await client.GetDocumentAsync(pageUrl);
         var form = (IHtmlFormElement)(page.QuerySelector(formSelector ?? "main form[method=post]")
@@ -31,7 +32,9 @@ public static class Forms
             action += (action.Contains('?', StringComparison.Ordinal) ? "&" : "?") + $"handler={submitHandler}";
         }
 
-        return await client.PostAsync(action, new FormUrlEncodedContent(fields.Where(f => f.Value is not null).Select(f => new KeyValuePair<string, string>(f.Key, f.Value!))));
+        // formFields adds fields that repeat (ticked boxes) or live outside the form (form="…").
+        return await client.PostAsync(action, new FormUrlEncodedContent(
+            fields.Where(f => f.Value is not null).Select(f => new KeyValuePair<string, string>(f.Key, f.Value!)).Concat(formFields ?? [])));
     }
 
     public static Dictionary<string, string?> FieldsOf(IHtmlFormElement form)
