@@ -207,6 +207,7 @@ public static class PortalServices
         services.AddScoped<ArticleService>();
         services.AddScoped<CategoryService>();
         services.AddScoped<Threads.ThreadService>();
+        services.AddSingleton<PreviewLinks>();
         services.AddScoped<SourceService>();
         services.AddScoped<LanguageService>();
         services.AddScoped<FeedService>();

@@ -5,7 +5,8 @@ using NewsPortal.Web.Threads;
 
 namespace NewsPortal.Web.Admin;
 
-public sealed class EditModel(ArticleAdminService articles, NameAdminService names, ThreadService threads, TimeProvider clock) : PageModel
+public sealed class EditModel(ArticleAdminService articles, NameAdminService names, ThreadService threads, PreviewLinks previews, TimeProvider clock)
+    : PageModel
 {
     [BindProperty]
     public ArticleForm Form { get; set; } = new();
@@ -14,6 +15,9 @@ public sealed class EditModel(ArticleAdminService articles, NameAdminService nam
     public string? Slug { get; private set; }
     public string? PreviewHtml { get; private set; }
     public string? Conflict { get; private set; }
+
+    /// <summary>A signed link to the story on its real page while it is not public.</summary>
+    public string? PreviewPath { get; private set; }
 
     /// <summary>The story's status as stored (a new story is a draft), which decides the actions offered.</summary>
     public ArticleStatus SavedStatus { get; private set; } = ArticleStatus.Draft;
@@ -131,6 +135,7 @@ public sealed class EditModel(ArticleAdminService articles, NameAdminService nam
         {
             Slug ??= stored.Slug;
             SavedStatus = ArticleVisibility.Effective(stored.Form.Status, stored.Form.PublishAtUtc, clock.GetUtcNow().UtcDateTime);
+            PreviewPath = SavedStatus == ArticleStatus.Published ? null : previews.PathFor(id, stored.Slug);
         }
 
         CategoryNames = [.. (await names.ListAsync(NameKind.Category, cancellationToken)).Select(n => n.Name)];

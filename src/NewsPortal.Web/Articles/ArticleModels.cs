@@ -60,12 +60,16 @@ public sealed record ArticleDetails(
 
     /// <summary>The developing story it follows, if any.</summary>
     public NamedLink? Thread { get; init; }
+
+    /// <summary>Published for readers; anything else only through a preview link.</summary>
+    public ArticleStatus Status { get; init; } = ArticleStatus.Published;
 }
 
 /// <summary>The stories either side of an article in one of its categories, newest first as the listing shows them.</summary>
 public sealed record CategoryNeighbours(NamedLink Category, NamedLink? Newer, NamedLink? Older);
 
-public sealed record ArticleLookup(ArticleDetails? Article, bool Gone);
+/// <summary>An article found by slug: shown, gone (deleted), or there but not public (its id, for a preview link to be checked against).</summary>
+public sealed record ArticleLookup(ArticleDetails? Article, bool Gone, int? NotPublicId = null);
 
 /// <summary>A month of the archive, such as March 2026, with how many stories it has.</summary>
 public sealed record ArchiveMonth(int Year, int Month, int Count)

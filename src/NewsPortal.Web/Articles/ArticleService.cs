@@ -108,8 +108,11 @@ public sealed class ArticleService(NewsDbContext db, MarkdownRenderer markdown, 
             int.Parse(c.Key[11..13], System.Globalization.CultureInfo.InvariantCulture), c.ArticleCount))];
     }
 
-    /// <summary>The public article with this slug; <see cref="ArticleLookup.Gone"/> when it was deleted.</summary>
-    public async Task<ArticleLookup> GetBySlugAsync(string slug, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The public article with this slug; <see cref="ArticleLookup.Gone"/> when it was deleted. With
+    /// <paramref name="evenIfNotPublic"/> (a checked preview link), a draft, scheduled or unpublished one too.
+    /// </summary>
+    public async Task<ArticleLookup> GetBySlugAsync(string slug, CancellationToken cancellationToken = default, bool evenIfNotPublic = false)
     {
         var article = await db.Articles.AsNoTracking()
             .Where(a => a.Slug == slug)
@@ -148,9 +151,10 @@ public sealed class ArticleService(NewsDbContext db, MarkdownRenderer markdown, 
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
-        if (ArticleVisibility.Effective(article.Status, article.PublishAtUtc, now) != ArticleStatus.Published)
+        var status = ArticleVisibility.Effective(article.Status, article.PublishAtUtc, now);
+        if (status != ArticleStatus.Published && !evenIfNotPublic)
         {
-            return new ArticleLookup(null, Gone: false);
+            return new ArticleLookup(null, Gone: false, NotPublicId: article.Id);
         }
 
         var names = await NamesAsync([article.Id], cancellationToken);
@@ -164,6 +168,7 @@ public sealed class ArticleService(NewsDbContext db, MarkdownRenderer markdown, 
                 SortKey = article.SortKey,
                 License = License.From(article.License),
                 Thread = article.Thread,
+                Status = status,
             },
             Gone: false);
     }

@@ -8,7 +8,8 @@ using NewsPortal.Web.Threads;
 
 namespace NewsPortal.Web.Articles;
 
-public sealed class DetailsModel(ArticleService articles, SearchService search, ThreadService threads, TimeProvider clock, IOptions<PortalOptions> options)
+public sealed class DetailsModel(
+    ArticleService articles, SearchService search, ThreadService threads, PreviewLinks previews, TimeProvider clock, IOptions<PortalOptions> options)
     : PageModel
 {
     /// <summary>How many of the thread's newest stories "More on this story" lists.</summary>
@@ -22,9 +23,20 @@ public sealed class DetailsModel(ArticleService articles, SearchService search, 
     public CategoryNeighbours? Neighbours { get; private set; }
     public DateOnly Today { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(string slug, CancellationToken cancellationToken)
+    /// <summary>Shown through a preview link: not public yet, so not for search engines or caches.</summary>
+    public bool IsPreview { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(string slug, string? preview, CancellationToken cancellationToken)
     {
         var lookup = await articles.GetBySlugAsync(slug, cancellationToken);
+        if (lookup.NotPublicId is { } id && previews.Allows(preview, id))
+        {
+            lookup = await articles.GetBySlugAsync(slug, cancellationToken, evenIfNotPublic: true);
+            IsPreview = true;
+            Response.Headers.CacheControl = "private, no-store";
+            Response.Headers["X-Robots-Tag"] = "noindex, nofollow";
+        }
+
         if (lookup.Gone)
         {
             return StatusCode(StatusCodes.Status410Gone);

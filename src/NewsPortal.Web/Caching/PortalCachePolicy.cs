@@ -27,6 +27,7 @@ public sealed class PortalCachePolicy(IOptions<CacheOptions> options, CacheGener
             && !request.Path.StartsWithSegments("/account")
             && !request.Path.StartsWithSegments("/error")
             && !request.Path.StartsWithSegments("/health")
+            && !request.Query.ContainsKey("preview")
             && http.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.StaticAssets.StaticAssetDescriptor>() is null;
         context.EnableOutputCaching = cacheable;
         context.AllowCacheLookup = cacheable;
