@@ -25,7 +25,7 @@ public sealed class ScreenshotTests(BrowserFixture browser)
             ("home", "/"), ("article", Seeded.ArticlePath), ("categories", "/categories"), ("category", Seeded.CategoryPath),
             ("sources", "/sources"), ("source", Seeded.SourcePath), ("search", "/search?q=istanbul"), ("archive", "/archive"),
             ("threads", "/threads"), ("thread", Seeded.ThreadPath),
-            ("admin", "/admin"), ("admin-edit", "/admin/articles/edit"), ("admin-import", "/admin/import"), ("admin-users", "/admin/users"),
+            ("admin", "/admin"), ("admin-sources", "/admin/sources"), ("admin-edit", "/admin/articles/edit"), ("admin-edit-story", "/admin/articles/edit/1"), ("admin-import", "/admin/import"), ("admin-users", "/admin/users"),
         };
         foreach (var (name, path) in pages)
         {

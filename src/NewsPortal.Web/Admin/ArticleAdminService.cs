@@ -330,7 +330,7 @@ public sealed class ArticleAdminService(
         var refused = new ArticleSnapshot(
             document.Title, document.Dateline, document.Body, document.PublishedOn, document.DocumentDate, document.Language ?? current.Language,
             document.Site, document.OriginalUrl, document.Categories, document.Sources, form.Status, form.PublishAtUtc, form.CorrectionNote,
-            document.License, document.Thread);
+            document.License, document.Thread, document.ImageUrl, document.ImageAlt);
         var (id, slug, version) = (current.Id, current.Slug, current.Version);
         db.ChangeTracker.Clear();
         for (var attempt = 1; ; attempt++)
@@ -374,6 +374,8 @@ public sealed class ArticleAdminService(
         article.Site = document.Site;
         article.OriginalUrl = document.OriginalUrl;
         article.License = document.License;
+        article.ImageUrl = document.ImageUrl;
+        article.ImageAlt = document.ImageAlt;
         article.CorrectionNote = string.IsNullOrWhiteSpace(form.CorrectionNote) ? null : form.CorrectionNote.Trim();
         article.Status = form.Status;
         article.PublishAtUtc = form.Status switch

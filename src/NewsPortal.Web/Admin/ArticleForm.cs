@@ -48,6 +48,15 @@ public sealed class ArticleForm : IValidatableObject
     /// <summary>Source names separated by commas or semicolons; new ones are created on saving.</summary>
     public string? Sources { get; set; }
 
+    /// <summary>An optional picture: an http(s) address (the page links to it; it is not copied here).</summary>
+    [Display(Name = "Image address")]
+    [StringLength(Article.UrlMaxLength, ErrorMessage = "The image address can be at most {1} characters long.")]
+    public string? ImageUrl { get; set; }
+
+    [Display(Name = "Image alt text")]
+    [StringLength(Article.ImageAltMaxLength, ErrorMessage = "The alt text can be at most {1} characters long.")]
+    public string? ImageAlt { get; set; }
+
     /// <summary>The developing story this one follows ("Gaza war"); a new name starts a thread on saving.</summary>
     [StringLength(Threads.StoryThread.NameMaxLength, ErrorMessage = "The thread can be at most {1} characters long.")]
     public string? Thread { get; set; }
@@ -105,6 +114,15 @@ public sealed class ArticleForm : IValidatableObject
             yield return new ValidationResult("A scheduled story needs the time it goes public.", [nameof(PublishAtUtc)]);
         }
 
+        if (!string.IsNullOrWhiteSpace(ImageUrl) && !SnippetRules.IsWebAddress(ImageUrl.Trim()))
+        {
+            yield return new ValidationResult("The image address must be an http or https address.", [nameof(ImageUrl)]);
+        }
+        else if (!string.IsNullOrWhiteSpace(ImageUrl) && string.IsNullOrWhiteSpace(ImageAlt))
+        {
+            yield return new ValidationResult("Say in a few words what the image shows, for readers who cannot see it.", [nameof(ImageAlt)]);
+        }
+
         foreach (var name in CategoryNames.Where(n => n.Length > CategoryEntity.NameMaxLength))
         {
             yield return new ValidationResult($"The category '{name[..20]}…' is too long.", [nameof(Categories)]);
@@ -130,6 +148,8 @@ public sealed class ArticleForm : IValidatableObject
         Categories = string.Join(", ", article.Categories.Select(c => c.Name).Order(StringComparer.Ordinal)),
         Sources = string.Join(", ", article.Sources.Select(s => s.Name).Order(StringComparer.Ordinal)),
         Thread = article.Thread?.Name,
+        ImageUrl = article.ImageUrl,
+        ImageAlt = article.ImageAlt,
         Status = article.Status,
         PublishAtUtc = article.PublishAtUtc,
         CorrectionNote = article.CorrectionNote,
@@ -150,6 +170,8 @@ public sealed class ArticleForm : IValidatableObject
         Categories = string.Join(", ", snapshot.Categories),
         Sources = string.Join(", ", snapshot.Sources),
         Thread = snapshot.Thread,
+        ImageUrl = snapshot.ImageUrl,
+        ImageAlt = snapshot.ImageAlt,
         Status = snapshot.Status,
         PublishAtUtc = snapshot.PublishAtUtc,
         CorrectionNote = snapshot.CorrectionNote,
@@ -162,6 +184,8 @@ public sealed class ArticleForm : IValidatableObject
     {
         License = License,
         Thread = Thread,
+        ImageUrl = ImageUrl,
+        ImageAlt = ImageAlt,
     });
 
     private static List<string> SplitNames(string? value, params char[] separators)

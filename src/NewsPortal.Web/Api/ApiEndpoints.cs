@@ -375,6 +375,8 @@ public static class ApiEndpoints
         form.OriginalUrl = input.OriginalUrl ?? form.OriginalUrl;
         form.License = input.License ?? form.License;
         form.Thread = input.Thread is { } thread ? (thread.Trim().Length == 0 ? null : thread) : form.Thread;
+        form.ImageUrl = input.Image is { } image ? (image.Trim().Length == 0 ? null : image) : form.ImageUrl;
+        form.ImageAlt = input.ImageAlt is { } alt ? (alt.Trim().Length == 0 ? null : alt) : form.ImageAlt;
         form.Categories = input.Categories is { } categories ? string.Join(", ", categories) : form.Categories;
         form.Sources = input.Sources is { } sources ? string.Join("; ", sources) : form.Sources;
         form.PublishAtUtc = input.PublishAt is { } at ? at.ToUniversalTime() : form.PublishAtUtc;

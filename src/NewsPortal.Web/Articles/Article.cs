@@ -14,6 +14,7 @@ public class Article
     public const int UrlMaxLength = 2048;
     public const int CorrectionMaxLength = 1000;
     public const int LicenseMaxLength = 100;
+    public const int ImageAltMaxLength = 300;
 
     public int Id { get; set; }
 
@@ -151,6 +152,12 @@ public class Article
     public int Version { get; set; }
 
     public List<ArticleRevision> Revisions { get; set; } = [];
+
+    /// <summary>An optional picture for the story: an http(s) address, shown on its page and in link previews.</summary>
+    public string? ImageUrl { get; set; }
+
+    /// <summary>What the picture shows, for readers who cannot see it; required with <see cref="ImageUrl"/>.</summary>
+    public string? ImageAlt { get; set; }
 
     /// <summary>The developing story this one follows, if any.</summary>
     public int? ThreadId { get; set; }

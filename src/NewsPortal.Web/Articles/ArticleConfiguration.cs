@@ -15,6 +15,8 @@ public sealed class ArticleConfiguration : IEntityTypeConfiguration<Article>
         builder.Property(a => a.Site).HasMaxLength(Article.SiteMaxLength);
         builder.Property(a => a.OriginalUrl).HasMaxLength(Article.UrlMaxLength);
         builder.Property(a => a.License).HasMaxLength(Article.LicenseMaxLength);
+        builder.Property(a => a.ImageUrl).HasMaxLength(Article.UrlMaxLength);
+        builder.Property(a => a.ImageAlt).HasMaxLength(Article.ImageAltMaxLength);
 
         builder.Property(a => a.CorrectionNote).HasMaxLength(Article.CorrectionMaxLength);
         builder.Property(a => a.Status).HasConversion<string>().HasMaxLength(20);

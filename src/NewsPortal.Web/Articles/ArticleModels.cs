@@ -24,6 +24,12 @@ public sealed record ArticleCard(
     public TimeOnly? TimeOfDay => ListingOrder.TimeOf(Position.SortKey);
 }
 
+/// <summary>A story's picture: where it is, and what it shows for readers who cannot see it.</summary>
+public sealed record StoryImage(string Url, string Alt)
+{
+    public static StoryImage? From(string? url, string? alt) => url is null ? null : new StoryImage(url, alt ?? "");
+}
+
 /// <summary>A story as a line under another heading (a thread's timeline, a front-page section): its headline and day.</summary>
 public sealed record Headline(int Id, string Title, string Slug, DateOnly PublishedOn)
 {
@@ -60,6 +66,9 @@ public sealed record ArticleDetails(
 
     /// <summary>The developing story it follows, if any.</summary>
     public NamedLink? Thread { get; init; }
+
+    /// <summary>The story's picture and what it shows, when it has one.</summary>
+    public StoryImage? Image { get; init; }
 
     /// <summary>Published for readers; anything else only through a preview link.</summary>
     public ArticleStatus Status { get; init; } = ArticleStatus.Published;

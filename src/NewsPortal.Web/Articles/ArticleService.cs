@@ -138,6 +138,8 @@ public sealed class ArticleService(NewsDbContext db, MarkdownRenderer markdown, 
                 a.PublishAtUtc,
                 a.DeletedAtUtc,
                 Thread = a.Thread == null ? null : new NamedLink(a.Thread.Name, a.Thread.Slug) { Id = a.Thread.Id },
+                a.ImageUrl,
+                a.ImageAlt,
             })
             .SingleOrDefaultAsync(cancellationToken);
         if (article is null)
@@ -169,6 +171,7 @@ public sealed class ArticleService(NewsDbContext db, MarkdownRenderer markdown, 
                 License = License.From(article.License),
                 Thread = article.Thread,
                 Status = status,
+                Image = StoryImage.From(article.ImageUrl, article.ImageAlt),
             },
             Gone: false);
     }

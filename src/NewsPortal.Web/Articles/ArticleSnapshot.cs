@@ -20,7 +20,9 @@ public sealed record ArticleSnapshot(
     DateTime? PublishAtUtc,
     string? CorrectionNote,
     string? License = null,
-    string? Thread = null)
+    string? Thread = null,
+    string? ImageUrl = null,
+    string? ImageAlt = null)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -28,7 +30,7 @@ public sealed record ArticleSnapshot(
         article.Title, article.Dateline, article.Body, article.PublishedOn, article.DocumentDate, article.Language, article.Site,
         article.OriginalUrl, [.. article.Categories.Select(c => c.Name).Order(StringComparer.Ordinal)],
         [.. article.Sources.Select(s => s.Name).Order(StringComparer.Ordinal)], article.Status, article.PublishAtUtc, article.CorrectionNote,
-        article.License, article.Thread?.Name);
+        article.License, article.Thread?.Name, article.ImageUrl, article.ImageAlt);
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
@@ -50,6 +52,7 @@ public sealed record ArticleSnapshot(
             .Append("Sources: ").AppendLine(string.Join(", ", Sources))
             .Append("Licence: ").AppendLine(License ?? "")
             .Append("Thread: ").AppendLine(Thread ?? "")
+            .Append("Image: ").AppendLine(ImageUrl is null ? "" : $"{ImageUrl} ({ImageAlt})")
             .Append("Correction: ").AppendLine(CorrectionNote ?? "")
             .AppendLine();
         foreach (var paragraph in Body.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n'))

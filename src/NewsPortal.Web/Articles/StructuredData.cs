@@ -41,6 +41,11 @@ public static class StructuredData
             ["sourceOrganization"] = sources,
             ["publisher"] = Organization(siteName, siteUrl),
         };
+        if (article.Image is { } image)
+        {
+            data["image"] = image.Url;
+        }
+
         if (article.DocumentDate is { } documentDate)
         {
             data["dateCreated"] = documentDate.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);

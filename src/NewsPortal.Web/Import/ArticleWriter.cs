@@ -291,6 +291,8 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
         article.Site = document.Site;
         article.OriginalUrl = document.OriginalUrl;
         article.License = document.License;
+        article.ImageUrl = document.ImageUrl;
+        article.ImageAlt = document.ImageAlt;
     }
 
     /// <summary>A record that carries a status (an export) brings the story's status, publish time, deletion and correction note with it.</summary>
@@ -319,6 +321,8 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
             && article.Site == document.Site
             && article.OriginalUrl == document.OriginalUrl
             && article.License == document.License
+            && article.ImageUrl == document.ImageUrl
+            && article.ImageAlt == document.ImageAlt
             && article.Categories.Select(c => c.NameKey).ToHashSet().SetEquals(document.Categories.Select(NameKey.For))
             && article.Sources.Select(s => s.NameKey).ToHashSet().SetEquals(document.Sources.Select(NameKey.For))
             && article.Thread?.NameKey == (document.Thread is { } thread ? NameKey.For(thread) : null);

@@ -58,6 +58,8 @@ public sealed class ExportService(NewsDbContext db, ILogger<ExportService> logge
                         CorrectionNote = a.CorrectionNote,
                         License = a.License,
                         Thread = a.Thread != null ? a.Thread.Name : null,
+                        ImageUrl = a.ImageUrl,
+                        ImageAlt = a.ImageAlt,
                     },
                 })
                 .AsSplitQuery()

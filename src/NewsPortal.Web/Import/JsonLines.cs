@@ -11,7 +11,7 @@ namespace NewsPortal.Web.Import;
 /// (Markdown). Optional: <c>slug</c>, <c>dateline</c>, <c>documentDate</c> (local time as written, yyyy-MM-ddTHH:mm:ss),
 /// <c>language</c> (BCP 47), <c>site</c>, <c>originalUrl</c>, <c>categories</c>, <c>sources</c>, <c>status</c>
 /// (Draft, Scheduled, Published or Unpublished; Published when left out), <c>publishAt</c>, <c>deletedAt</c>,
-/// <c>correctionNote</c>, <c>license</c>, <c>topics</c> (story headings, outermost first; the last is the story's thread),
+/// <c>correctionNote</c>, <c>license</c>, <c>image</c> and <c>imageAlt</c>, <c>topics</c> (story headings, outermost first; the last is the story's thread),
 /// <c>createdAt</c> and <c>updatedAt</c> (UTC). Unknown fields are refused, so a misspelt one is not silently lost.
 /// </summary>
 public static class JsonLines
@@ -48,6 +48,8 @@ public static class JsonLines
                 CorrectionNote = document.CorrectionNote,
                 License = document.License,
                 Topics = document.Thread is { } thread ? [thread] : null,
+                Image = document.ImageUrl,
+                ImageAlt = document.ImageAlt,
             },
             Options);
 
@@ -103,6 +105,8 @@ public static class JsonLines
             CorrectionNote = record.CorrectionNote,
             License = record.License,
             Thread = record.Topics?.LastOrDefault(t => !string.IsNullOrWhiteSpace(t)),
+            ImageUrl = record.Image,
+            ImageAlt = record.ImageAlt,
         };
     }
 
@@ -127,6 +131,8 @@ public static class JsonLines
         ["deletedAt"] = "a UTC time like 2025-06-02T14:30:00Z",
         ["correctionNote"] = "text",
         ["license"] = "text, such as \"CC BY-SA 4.0\"",
+        ["image"] = "an http or https address of a picture",
+        ["imageAlt"] = "text saying what the picture shows",
         ["topics"] = "a list of story headings, outermost first, like [\"Middle Eastern crisis\", \"Gaza war\"]",
     };
 
@@ -216,5 +222,7 @@ public static class JsonLines
         public string? CorrectionNote { get; init; }
         public string? License { get; init; }
         public IReadOnlyList<string>? Topics { get; init; }
+        public string? Image { get; init; }
+        public string? ImageAlt { get; init; }
     }
 }

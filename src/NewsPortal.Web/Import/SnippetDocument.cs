@@ -38,6 +38,11 @@ public sealed record SnippetDocument(
     /// </summary>
     public string? Thread { get; init; }
 
+    /// <summary>A picture for the story (<c>Image:</c> header, <c>image</c> field) and what it shows (<c>Image alt:</c>, <c>imageAlt</c>).</summary>
+    public string? ImageUrl { get; init; }
+
+    public string? ImageAlt { get; init; }
+
     /// <summary>The body's paragraphs: Markdown blocks separated by a blank line.</summary>
     public IReadOnlyList<string> Paragraphs => Body.Split("\n\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

@@ -69,7 +69,7 @@ public static partial class SnippetParser
                 && next < lines.Count && LooksLikeHeader(lines[next].Trim()))
             {
                 Problem(index + 1, $"'{unknown.Groups["label"].Value}:' is not a header this importer reads (Published on, Document Date, Category, "
-                    + "Show on website, Sources, Language, Site, License, Topics); remove it or put it in the story below the headers");
+                    + "Show on website, Sources, Language, Site, License, Topics, Image, Image alt); remove it or put it in the story below the headers");
                 continue;
             }
 
@@ -112,6 +112,8 @@ public static partial class SnippetParser
         {
             License = header.License,
             Thread = header.Thread,
+            ImageUrl = header.ImageUrl,
+            ImageAlt = header.ImageAlt,
         };
         return new SnippetParseResult(document, problems);
     }
@@ -187,6 +189,14 @@ public static partial class SnippetParser
         else if (LicenseLabel().Match(line) is { Success: true } license && !sentence && header.First("license"))
         {
             header.License = license.Groups["value"].Value.Trim();
+        }
+        else if (ImageAltLabel().Match(line) is { Success: true } imageAlt && header.First("image alt"))
+        {
+            header.ImageAlt = imageAlt.Groups["value"].Value.Trim();
+        }
+        else if (ImageLabel().Match(line) is { Success: true } image && header.First("image"))
+        {
+            header.ImageUrl = image.Groups["value"].Value.Trim();
         }
         else if (TopicsLabel().Match(line) is { Success: true } topics && header.First("topics"))
         {
@@ -378,6 +388,8 @@ public static partial class SnippetParser
         public string? Language { get; set; }
         public string? License { get; set; }
         public string? Thread { get; set; }
+        public string? ImageUrl { get; set; }
+        public string? ImageAlt { get; set; }
     }
 
     /// <summary>The last of topics written outermost first ("Middle Eastern crisis > Gaza war"): the story's own thread.</summary>
@@ -386,13 +398,19 @@ public static partial class SnippetParser
 
     private static bool LooksLikeHeader(string line)
         => PublishedLabel().IsMatch(line) || DocumentDateLabel().IsMatch(line) || CategoryLabel().IsMatch(line) || LinkLabel().IsMatch(line)
-            || SourcesLabel().IsMatch(line) || LanguageLabel().IsMatch(line) || LicenseLabel().IsMatch(line) || TopicsLabel().IsMatch(line) || SiteLabel().IsMatch(line) || BareSite().IsMatch(line);
+            || SourcesLabel().IsMatch(line) || LanguageLabel().IsMatch(line) || LicenseLabel().IsMatch(line) || TopicsLabel().IsMatch(line) || ImageLabel().IsMatch(line) || ImageAltLabel().IsMatch(line) || SiteLabel().IsMatch(line) || BareSite().IsMatch(line);
 
     [GeneratedRegex(@"^licen[cs]e\s*:\s*(?<value>.+)$", RegexOptions.IgnoreCase)]
     private static partial Regex LicenseLabel();
 
     [GeneratedRegex(@"^(topics?|thread)\s*:\s*(?<value>.+)$", RegexOptions.IgnoreCase)]
     private static partial Regex TopicsLabel();
+
+    [GeneratedRegex(@"^image\s*:\s*(?<value>\S+)$", RegexOptions.IgnoreCase)]
+    private static partial Regex ImageLabel();
+
+    [GeneratedRegex(@"^image\s+alt\s*:\s*(?<value>.+)$", RegexOptions.IgnoreCase)]
+    private static partial Regex ImageAltLabel();
 
     [GeneratedRegex(@"^(?<label>\p{L}[\p{L}\p{M} ]{0,30}?)\s*:\s*\S")]
     private static partial Regex UnknownLabel();

@@ -36,6 +36,8 @@ public static partial class SnippetRules
         CorrectionNote = Optional(document.CorrectionNote),
         License = Optional(document.License),
         Thread = Optional(document.Thread),
+        ImageUrl = Optional(document.ImageUrl),
+        ImageAlt = Optional(document.ImageAlt),
     };
 
     /// <summary>Each way the (normalized) story breaks a rule, as a sentence naming the field and the limit.</summary>
@@ -98,6 +100,20 @@ public static partial class SnippetRules
         foreach (var name in document.Sources.Where(n => n.Length > Source.NameMaxLength))
         {
             yield return $"the source '{Shorten(name)}' is longer than {Source.NameMaxLength} characters";
+        }
+
+        if (document.ImageUrl is { } image && !IsWebAddress(image))
+        {
+            yield return $"the image '{Shorten(image)}' is not an http or https address of at most {Article.UrlMaxLength} characters";
+        }
+        else if (document.ImageUrl is not null && document.ImageAlt is null)
+        {
+            yield return "the image has no alt text: say in a few words what it shows (Image alt:, imageAlt)";
+        }
+
+        if (document.ImageAlt is { Length: > Article.ImageAltMaxLength })
+        {
+            yield return $"the image's alt text is longer than {Article.ImageAltMaxLength} characters";
         }
 
         if (document.Thread is { Length: > Threads.StoryThread.NameMaxLength } thread)

@@ -36,6 +36,16 @@ public static class SnippetWriter
             text.Append("Site: ").Append(site).Append("\n\n");
         }
 
+        if (document.ImageUrl is { } image)
+        {
+            text.Append("Image: ").Append(image).Append("\n\n");
+        }
+
+        if (document.ImageAlt is { } alt)
+        {
+            text.Append("Image alt: ").Append(alt).Append("\n\n");
+        }
+
         if (document.Thread is { } thread)
         {
             text.Append("Topics: ").Append(thread).Append("\n\n");

@@ -337,6 +337,14 @@ namespace NewsPortal.Web.Data.Migrations
                     b.Property<DateTime?>("DocumentDate")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ImageAlt")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ImageUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Language")
                         .IsRequired()
                         .HasMaxLength(35)

@@ -350,6 +350,14 @@ namespace NewsPortal.Web.Data.Postgres.Migrations
                     b.Property<DateTime?>("DocumentDate")
                         .HasColumnType("timestamp without time zone");
 
+                    b.Property<string>("ImageAlt")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<string>("ImageUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)");
+
                     b.Property<string>("Language")
                         .IsRequired()
                         .HasMaxLength(35)
