@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Lighthouse on the home page, an article, a category and the search page of a published build, with Debian's
+# Lighthouse on the home page, an article, a category, the search page and the developing stories of a published build, with Debian's
 # Chromium. Fails when any of performance, accessibility, best practices or SEO scores under the threshold.
 #
 #   scripts/lighthouse.sh            (LIGHTHOUSE_MIN=0.98 by default; reports go to artifacts/lighthouse/)
@@ -38,7 +38,7 @@ article=$(grep -o 'href="/articles/[^"]*"' <<<"$home" | sed -n 1p | cut -d'"' -f
 story=$(curl -s "$base$article")
 category=$(grep -o 'href="/categories/[^"]*"' <<<"$story" | sed -n 1p | cut -d'"' -f2)
 failed=0
-for path in "/" "$article" "$category" "/search?q=istanbul"; do
+for path in "/" "$article" "$category" "/search?q=istanbul" "/threads"; do
     name=$(echo "$path" | tr -c 'a-zA-Z0-9\n' '-' | sed 's/^-*//; s/-*$//'); name=${name:-home}
     # Chromium on a busy machine sometimes loses its DevTools connection; one more try tells that apart from a page
     # that cannot be audited. Lighthouse's own output is kept next to the report.

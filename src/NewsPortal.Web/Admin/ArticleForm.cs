@@ -57,6 +57,10 @@ public sealed class ArticleForm : IValidatableObject
     [StringLength(Article.ImageAltMaxLength, ErrorMessage = "The alt text can be at most {1} characters long.")]
     public string? ImageAlt { get; set; }
 
+    /// <summary>Create categories or sources that look like stored ones anyway (the editor was warned and meant it).</summary>
+    [Display(Name = "Create the new names as typed")]
+    public bool CreateNewNames { get; set; }
+
     /// <summary>The developing story this one follows ("Gaza war"); a new name starts a thread on saving.</summary>
     [StringLength(Threads.StoryThread.NameMaxLength, ErrorMessage = "The thread can be at most {1} characters long.")]
     public string? Thread { get; set; }

@@ -75,6 +75,13 @@ public sealed class EditModel(ArticleAdminService articles, NameAdminService nam
             ModelState.Remove($"{nameof(Form)}.{nameof(ArticleForm.PublishAtUtc)}");
         }
 
+        if (ModelState.IsValid && !Form.CreateNewNames)
+        {
+            await WarnOfLookalikesAsync(NameKind.Category, Form.CategoryNames, $"{nameof(Form)}.{nameof(ArticleForm.Categories)}", "category", cancellationToken);
+            await WarnOfLookalikesAsync(NameKind.Source, Form.SourceNames, $"{nameof(Form)}.{nameof(ArticleForm.Sources)}", "source", cancellationToken);
+            AskToConfirmNewNames = !ModelState.IsValid;
+        }
+
         if (!ModelState.IsValid)
         {
             PreviewHtml = articles.Preview(Form);
@@ -127,6 +134,18 @@ public sealed class EditModel(ArticleAdminService articles, NameAdminService nam
         TempData["Deleted"] = id;
         TempData["DeletedTitle"] = title;
         return Redirect("/admin");
+    }
+
+    /// <summary>Whether the form offers "Create the new names as typed" (after a warning about names like stored ones).</summary>
+    public bool AskToConfirmNewNames { get; private set; }
+
+    /// <summary>A name that would be new but looks like a stored one ("Business and econony") is a typo more often than not.</summary>
+    private async Task WarnOfLookalikesAsync(NameKind kind, IReadOnlyList<string> typed, string field, string noun, CancellationToken cancellationToken)
+    {
+        foreach (var (name, stored) in await names.LookalikesAsync(kind, typed, cancellationToken))
+        {
+            ModelState.AddModelError(field, $"'{name}' would be a new {noun}, but '{stored}' exists: correct it, or tick \"Create the new names as typed\".");
+        }
     }
 
     private async Task<IActionResult> ShowAsync(CancellationToken cancellationToken, int status = StatusCodes.Status200OK)

@@ -65,6 +65,15 @@ public static partial class LikelyDuplicates
             .Take(take).Select(p => p.Pair)];
     }
 
+    /// <summary>Whether two names are one written differently: the same loose letters, or a letter or two apart.</summary>
+    public static bool SameOrClose(string a, string b)
+    {
+        var (x, y) = (Loose(a), Loose(b));
+        return x.Length > 0 && (x == y
+            || (x.Length >= 6 && y.Length >= 6 && x[..3] == y[..3] && Math.Abs(x.Length - y.Length) <= 2
+                && Distance(x, y, 2) <= (x.Length >= 10 ? 2 : 1) && !Numbered(x, y)));
+    }
+
     /// <summary>The name's letters and digits only, lower case, accents removed, without a leading "the".</summary>
     public static string Loose(string name)
     {

@@ -61,6 +61,34 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
     }
 
     /// <summary>
+    /// For each of <paramref name="typed"/> that names nothing stored (nor an alias) but looks like a stored name (see
+    /// <see cref="LikelyDuplicates.SameOrClose"/>), that stored name: the editor probably meant it.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, string>> LookalikesAsync(NameKind kind, IReadOnlyCollection<string> typed, CancellationToken cancellationToken = default)
+    {
+        if (typed.Count == 0)
+        {
+            return new Dictionary<string, string>();
+        }
+
+        var stored = await Names(kind).Select(n => new { n.Name, n.NameKey }).ToListAsync(cancellationToken);
+        var aliases = kind == NameKind.Category
+            ? await db.CategoryAliases.Select(a => a.NameKey).ToListAsync(cancellationToken)
+            : await db.SourceAliases.Select(a => a.NameKey).ToListAsync(cancellationToken);
+        var known = stored.Select(s => s.NameKey).Concat(aliases).ToHashSet(StringComparer.Ordinal);
+        var found = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var name in typed.Where(n => !known.Contains(NameKey.For(n))))
+        {
+            if (stored.FirstOrDefault(s => LikelyDuplicates.SameOrClose(name, s.Name)) is { } match)
+            {
+                found[name] = match.Name;
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>
     /// Pairs of names that are probably one (see <see cref="LikelyDuplicates"/>), the one with fewer stories first, so
     /// that merging it into the other moves the fewest. Reads every name's key once: thousands, not the stories.
     /// </summary>

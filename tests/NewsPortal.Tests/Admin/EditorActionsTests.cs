@@ -119,4 +119,29 @@ public sealed class EditorActionsTests(EditorialFactory factory) : IClassFixture
         Assert.Equal(HttpStatusCode.BadRequest, late.StatusCode);
         Assert.Contains("within 15 minutes", await late.Content.ReadAsStringAsync());
     }
+
+    [Fact]
+    public async Task ANewNameLikeAStoredOne_IsQueried_AndCreatedOnlyWhenConfirmed()
+    {
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Markets rally").InCategory("Business and economy").FromSource("Anadolu Agency"));
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        var story = Draft("Bond yields fall");
+        story["Form.Categories"] = "Business and econony";
+        story["Form.Sources"] = "Anadolu  agency, Brand New Wire";
+
+        using var queried = await editor.SubmitFormAsync("/admin/articles/edit", story, "#article-form");
+        var page = await queried.ReadDocumentAsync();
+        story["Form.CreateNewNames"] = "true";
+        using var confirmed = await editor.SubmitFormAsync("/admin/articles/edit", story, "#article-form");
+        var categories = await editor.GetDocumentAsync("/admin/categories?q=business");
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, queried.StatusCode);
+        Assert.Equal("'Business and econony' would be a new category, but 'Business and economy' exists: correct it, or tick \"Create the new names as typed\".",
+            page.TextOf("[data-valmsg-for='Form.Categories']"));
+        // A stored name typed with other spaces or case is that name, and a name like no other is simply new.
+        Assert.Equal("", page.TextOf("[data-valmsg-for='Form.Sources']"));
+        Assert.NotNull(page.QuerySelector("input[name='Form.CreateNewNames'][type=checkbox]"));
+        Assert.Equal(HttpStatusCode.Redirect, confirmed.StatusCode);
+        Assert.Equal(["Business and economy", "Business and econony"], categories.TextsOf(".admin-table tbody td:first-child a"));
+    }
 }
