@@ -195,8 +195,12 @@ public sealed class ArticleService(NewsDbContext db, MarkdownRenderer markdown, 
         return new CategoryNeighbours(category, Link(newer: true), Link(newer: false));
     }
 
-    /// <summary>The newest <paramref name="take"/> headlines of each listing, in one command (a walk of each listing's index).</summary>
-    public async Task<IReadOnlyList<IReadOnlyList<Headline>>> NewestInEachAsync(IReadOnlyList<Listing> listings, int take, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The newest <paramref name="take"/> headlines of each listing older than <paramref name="from"/> (all of them
+    /// when null), in one command: a walk of each listing's index.
+    /// </summary>
+    public async Task<IReadOnlyList<IReadOnlyList<Headline>>> NewestInEachAsync(
+        IReadOnlyList<Listing> listings, int take, ListingCursor? from = null, CancellationToken cancellationToken = default)
     {
         if (listings.Count == 0)
         {
@@ -207,7 +211,7 @@ public sealed class ArticleService(NewsDbContext db, MarkdownRenderer markdown, 
         var args = new List<object>();
         for (var i = 0; i < listings.Count; i++)
         {
-            var walk = listings[i].Walk(StoreDialect.Of(db.Database), $"{i} AS \"Part\", a.\"SortKey\", {Headline.Columns}", null, older: true, take, out var walkArgs);
+            var walk = listings[i].Walk(StoreDialect.Of(db.Database), $"{i} AS \"Part\", a.\"SortKey\", {Headline.Columns}", from, older: true, take, out var walkArgs);
             parts.Add($"SELECT * FROM ({Renumber(walk, args.Count)}) w{i}");
             args.AddRange(walkArgs);
         }

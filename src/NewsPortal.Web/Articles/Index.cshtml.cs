@@ -32,12 +32,11 @@ public sealed class IndexModel(ArticleService articles, CategoryService categori
         }
 
         Developing = await threads.DevelopingAsync(DevelopingCount, cancellationToken);
-        var shown = Articles.Items.Select(a => a.Id).ToHashSet();
         var busiest = await categories.BusiestAsync(SectionCount, cancellationToken);
-        var stories = await articles.NewestInEachAsync([.. busiest.Select(c => Listing.InCategory(c.Id))], SectionStories + shown.Count, cancellationToken);
-        // Read past the stories the river shows, so a section adds stories rather than repeating them.
+        // Each section starts where the river ends, so it adds stories rather than repeating them.
+        var stories = await articles.NewestInEachAsync([.. busiest.Select(c => Listing.InCategory(c.Id))], SectionStories, Articles.Items[^1].Position, cancellationToken);
         var sections = busiest
-            .Select((category, i) => new FrontSection(category, [.. stories[i].Where(s => !shown.Contains(s.Id)).Take(SectionStories)]))
+            .Select((category, i) => new FrontSection(category, stories[i]))
             .Where(section => section.Stories.Count > 0)
             .ToList();
         Sections = sections;
