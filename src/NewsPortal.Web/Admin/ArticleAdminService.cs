@@ -54,19 +54,23 @@ public sealed class ArticleAdminService(
         var now = Now;
         var articles = db.Articles.AsNoTracking();
         articles = articles.WithStatus(filter.Status, now, all => all.Where(a => a.DeletedAtUtc == null));
+        // Each filter takes a name as an editor types it ("Business and economy") or its slug.
         if (!string.IsNullOrWhiteSpace(filter.Category))
         {
-            articles = articles.Where(a => a.Categories.Any(c => c.Slug == filter.Category));
+            var key = NameKey.For(filter.Category);
+            articles = articles.Where(a => a.Categories.Any(c => c.Slug == filter.Category || c.NameKey == key));
         }
 
         if (!string.IsNullOrWhiteSpace(filter.Source))
         {
-            articles = articles.Where(a => a.Sources.Any(s => s.Slug == filter.Source));
+            var key = NameKey.For(filter.Source);
+            articles = articles.Where(a => a.Sources.Any(s => s.Slug == filter.Source || s.NameKey == key));
         }
 
         if (!string.IsNullOrWhiteSpace(filter.Thread))
         {
-            articles = articles.Where(a => a.Thread != null && a.Thread.Slug == filter.Thread);
+            var key = NameKey.For(filter.Thread);
+            articles = articles.Where(a => a.Thread != null && (a.Thread.Slug == filter.Thread || a.Thread.NameKey == key));
         }
 
         if (!string.IsNullOrWhiteSpace(filter.Text))

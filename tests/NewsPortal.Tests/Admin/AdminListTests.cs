@@ -85,4 +85,22 @@ public sealed class AdminListTests(EditorialFactory factory) : IClassFixture<Edi
         Assert.Equal($"/admin/articles/edit/{id}", asEditor.QuerySelector(".editor-tools a")!.GetAttribute("href"));
         Assert.Equal("8 words", editPage.TextOf("#word-count"));
     }
+
+    [Fact]
+    public async Task Filters_TakeNamesAsTyped_NotOnlySlugs()
+    {
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Harbour filter story").InCategory("Harbour news").FromSource("Port Authority Wire")
+            .InThread("Harbour dredging"));
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Other filter story").InCategory("Inland news").FromSource("Port Authority Wire"));
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+
+        var byCategory = await editor.GetDocumentAsync("/admin?category=harbour+NEWS");
+        var bySource = await editor.GetDocumentAsync("/admin?source=Port+Authority+Wire&category=inland-news");
+        var byThread = await editor.GetDocumentAsync("/admin?thread=Harbour+dredging");
+
+        string[] Titles(AngleSharp.Dom.IDocument page) => page.TextsOf(".admin-table td a[href^=\"/admin/articles/edit\"]");
+        Assert.Equal(["Harbour filter story"], Titles(byCategory));
+        Assert.Equal(["Other filter story"], Titles(bySource));
+        Assert.Equal(["Harbour filter story"], Titles(byThread));
+    }
 }
