@@ -64,7 +64,7 @@ public sealed class EditorJourneyTests(BrowserFixture browser)
         await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
         await Expect(page.Locator(".notice")).ToHaveTextAsync("Saved.");
 
-        var link = page.Locator("main p.meta a[href^='/articles/']");
+        var link = page.Locator("main p.meta a[href^='/articles/']:not(.preview-link)");
         var path = await link.GetAttributeAsync("href");
         Assert.NotNull(path);
 
@@ -155,7 +155,7 @@ public sealed class ScheduleAndReviseJourneyTests(BrowserFixture browser)
         await page.Locator("#Form_PublishAtUtc").FillAsync(due.ToString("yyyy-MM-dd'T'HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture));
         await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
         await Expect(page.Locator(".notice")).ToHaveTextAsync("Saved.");
-        var path = (await page.Locator("main p.meta a[href^='/articles/']").GetAttributeAsync("href"))!;
+        var path = (await page.Locator("main p.meta a[href^='/articles/']:not(.preview-link)").GetAttributeAsync("href"))!;
 
         var reader = await context.NewPageAsync();
         Assert.Equal(404, (await reader.GotoAsync(path))!.Status);
