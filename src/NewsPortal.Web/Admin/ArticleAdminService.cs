@@ -334,7 +334,7 @@ public sealed class ArticleAdminService(
         var refused = new ArticleSnapshot(
             document.Title, document.Dateline, document.Body, document.PublishedOn, document.DocumentDate, document.Language ?? current.Language,
             document.Site, document.OriginalUrl, document.Categories, document.Sources, form.Status, form.PublishAtUtc, form.CorrectionNote,
-            document.License, document.Thread, document.ImageUrl, document.ImageAlt);
+            document.License, document.Thread, document.ImageUrl, document.ImageAlt, document.Summary);
         var (id, slug, version) = (current.Id, current.Slug, current.Version);
         db.ChangeTracker.Clear();
         for (var attempt = 1; ; attempt++)
@@ -369,7 +369,8 @@ public sealed class ArticleAdminService(
         article.Title = document.Title;
         article.Dateline = document.Dateline;
         article.Body = document.Body;
-        article.Lede = markdown.Lede(document.Body, Article.LedeMaxLength);
+        article.Summary = document.Summary;
+        article.Lede = document.Summary ?? markdown.Lede(document.Body, Article.LedeMaxLength);
         article.BodyText = markdown.PlainText(document.Body);
         article.BodyHtml = markdown.ToHtml(document.Body, document.Dateline);
         article.PublishedOn = document.PublishedOn;

@@ -48,6 +48,10 @@ public sealed class ArticleForm : IValidatableObject
     /// <summary>Source names separated by commas or semicolons; new ones are created on saving.</summary>
     public string? Sources { get; set; }
 
+    /// <summary>One line for listings and link previews in place of the first paragraph; empty uses the paragraph.</summary>
+    [StringLength(Article.LedeMaxLength, ErrorMessage = "The summary can be at most {1} characters long.")]
+    public string? Summary { get; set; }
+
     /// <summary>An optional picture: an http(s) address (the page links to it; it is not copied here).</summary>
     [Display(Name = "Image address")]
     [StringLength(Article.UrlMaxLength, ErrorMessage = "The image address can be at most {1} characters long.")]
@@ -154,6 +158,7 @@ public sealed class ArticleForm : IValidatableObject
         Thread = article.Thread?.Name,
         ImageUrl = article.ImageUrl,
         ImageAlt = article.ImageAlt,
+        Summary = article.Summary,
         Status = article.Status,
         PublishAtUtc = article.PublishAtUtc,
         CorrectionNote = article.CorrectionNote,
@@ -176,6 +181,7 @@ public sealed class ArticleForm : IValidatableObject
         Thread = snapshot.Thread,
         ImageUrl = snapshot.ImageUrl,
         ImageAlt = snapshot.ImageAlt,
+        Summary = snapshot.Summary,
         Status = snapshot.Status,
         PublishAtUtc = snapshot.PublishAtUtc,
         CorrectionNote = snapshot.CorrectionNote,
@@ -190,6 +196,7 @@ public sealed class ArticleForm : IValidatableObject
         Thread = Thread,
         ImageUrl = ImageUrl,
         ImageAlt = ImageAlt,
+        Summary = Summary,
     });
 
     private static List<string> SplitNames(string? value, params char[] separators)

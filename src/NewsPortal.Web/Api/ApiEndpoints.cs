@@ -377,6 +377,7 @@ public static class ApiEndpoints
         form.Thread = input.Thread is { } thread ? (thread.Trim().Length == 0 ? null : thread) : form.Thread;
         form.ImageUrl = input.Image is { } image ? (image.Trim().Length == 0 ? null : image) : form.ImageUrl;
         form.ImageAlt = input.ImageAlt is { } alt ? (alt.Trim().Length == 0 ? null : alt) : form.ImageAlt;
+        form.Summary = input.Summary is { } summary ? (summary.Trim().Length == 0 ? null : summary) : form.Summary;
         form.Categories = input.Categories is { } categories ? string.Join(", ", categories) : form.Categories;
         form.Sources = input.Sources is { } sources ? string.Join("; ", sources) : form.Sources;
         form.PublishAtUtc = input.PublishAt is { } at ? at.ToUniversalTime() : form.PublishAtUtc;

@@ -12,7 +12,7 @@ public sealed record ApiArticle(
     string Slug, string Title, string? Dateline, string BodyMarkdown, string BodyHtml, string Lede, DateOnly PublishedOn, DateTime? DocumentDate,
     string Language, string? Site, string? OriginalUrl, IReadOnlyList<string> Categories, IReadOnlyList<string> Sources, string Status,
     DateTime? PublishAt, string? CorrectionNote, DateTime CreatedAt, DateTime UpdatedAt, int Version, string? License, string? Thread = null,
-    string? Image = null, string? ImageAlt = null)
+    string? Image = null, string? ImageAlt = null, string? Summary = null)
 {
     /// <summary>The output-cache tags of a response carrying it (not sent).</summary>
     [JsonIgnore]
@@ -42,7 +42,7 @@ public sealed record ApiSearchResults(string Query, int Total, int Page, int Pag
 public sealed record ApiArticleInput(
     string? Title, string? Dateline, string? Body, DateOnly? PublishedOn, DateTime? DocumentDate, string? Language, string? Site,
     string? OriginalUrl, IReadOnlyList<string>? Categories, IReadOnlyList<string>? Sources, string? Status, DateTime? PublishAt,
-    string? CorrectionNote, int? Version, string? License = null, string? Thread = null, string? Image = null, string? ImageAlt = null);
+    string? CorrectionNote, int? Version, string? License = null, string? Thread = null, string? Image = null, string? ImageAlt = null, string? Summary = null);
 
 public sealed record ApiImportProblem(string File, int Line, string Reason);
 

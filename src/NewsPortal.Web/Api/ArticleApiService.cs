@@ -293,6 +293,7 @@ public sealed class ArticleApiService(NewsDbContext db, ArticleService articles,
             Thread = a.Thread != null ? a.Thread.Name : null,
             a.ImageUrl,
             a.ImageAlt,
+            a.Summary,
         }).SingleOrDefaultAsync(cancellationToken);
         if (row is null)
         {
@@ -314,7 +315,7 @@ public sealed class ArticleApiService(NewsDbContext db, ArticleService articles,
         var (categories, sources) = (names.CategoriesOf(row.Id), names.SourcesOf(row.Id));
         return (new ApiArticle(row.Slug, row.Title, row.Dateline, row.Body, row.BodyHtml ?? markdown.ToHtml(row.Body, row.Dateline), row.Lede, row.PublishedOn,
             row.DocumentDate, row.Language, row.Site, row.OriginalUrl, [.. categories.Select(c => c.Name)], [.. sources.Select(s => s.Name)], status.ToString(),
-            row.PublishAtUtc, row.CorrectionNote, row.CreatedAtUtc, row.UpdatedAtUtc, row.Version, row.License, row.Thread, row.ImageUrl, row.ImageAlt)
+            row.PublishAtUtc, row.CorrectionNote, row.CreatedAtUtc, row.UpdatedAtUtc, row.Version, row.License, row.Thread, row.ImageUrl, row.ImageAlt, row.Summary)
         {
             CacheTags = [CacheTags.Article(row.Id), .. categories.Select(c => CacheTags.Category(c.Id)), .. sources.Select(s => CacheTags.Source(s.Id)),
                 .. row.ThreadId is { } thread ? [CacheTags.Thread(thread)] : Array.Empty<string>()],

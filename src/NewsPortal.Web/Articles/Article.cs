@@ -44,8 +44,14 @@ public class Article
     /// <summary>The whole body as plain text (<see cref="Shared.MarkdownRenderer.PlainText"/>): what the search index holds and quotes.</summary>
     public string BodyText { get; set; } = "";
 
-    /// <summary>Plain text of the first paragraph, trimmed, kept so listings need not render Markdown.</summary>
+    /// <summary>
+    /// What listings, feeds and link previews show under the headline: the editor's <see cref="Summary"/> when there is
+    /// one, else plain text of the first paragraph, trimmed; kept so listings need not render Markdown.
+    /// </summary>
     public required string Lede { get; set; }
+
+    /// <summary>An editor's own one-line summary, in place of the first paragraph; null when the story has none.</summary>
+    public string? Summary { get; set; }
 
     /// <summary>The "Published on" date of the snippet.</summary>
     public DateOnly PublishedOn

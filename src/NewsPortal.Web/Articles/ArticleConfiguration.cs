@@ -17,6 +17,7 @@ public sealed class ArticleConfiguration : IEntityTypeConfiguration<Article>
         builder.Property(a => a.License).HasMaxLength(Article.LicenseMaxLength);
         builder.Property(a => a.ImageUrl).HasMaxLength(Article.UrlMaxLength);
         builder.Property(a => a.ImageAlt).HasMaxLength(Article.ImageAltMaxLength);
+        builder.Property(a => a.Summary).HasMaxLength(Article.LedeMaxLength);
 
         builder.Property(a => a.CorrectionNote).HasMaxLength(Article.CorrectionMaxLength);
         builder.Property(a => a.Status).HasConversion<string>().HasMaxLength(20);

@@ -22,7 +22,8 @@ public sealed record ArticleSnapshot(
     string? License = null,
     string? Thread = null,
     string? ImageUrl = null,
-    string? ImageAlt = null)
+    string? ImageAlt = null,
+    string? Summary = null)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -30,7 +31,7 @@ public sealed record ArticleSnapshot(
         article.Title, article.Dateline, article.Body, article.PublishedOn, article.DocumentDate, article.Language, article.Site,
         article.OriginalUrl, [.. article.Categories.Select(c => c.Name).Order(StringComparer.Ordinal)],
         [.. article.Sources.Select(s => s.Name).Order(StringComparer.Ordinal)], article.Status, article.PublishAtUtc, article.CorrectionNote,
-        article.License, article.Thread?.Name, article.ImageUrl, article.ImageAlt);
+        article.License, article.Thread?.Name, article.ImageUrl, article.ImageAlt, article.Summary);
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
@@ -52,6 +53,7 @@ public sealed record ArticleSnapshot(
             .Append("Sources: ").AppendLine(string.Join(", ", Sources))
             .Append("Licence: ").AppendLine(License ?? "")
             .Append("Thread: ").AppendLine(Thread ?? "")
+            .Append("Summary: ").AppendLine(Summary ?? "")
             .Append("Image: ").AppendLine(ImageUrl is null ? "" : $"{ImageUrl} ({ImageAlt})")
             .Append("Correction: ").AppendLine(CorrectionNote ?? "")
             .AppendLine();

@@ -293,6 +293,7 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
         article.License = document.License;
         article.ImageUrl = document.ImageUrl;
         article.ImageAlt = document.ImageAlt;
+        article.Summary = document.Summary;
     }
 
     /// <summary>A record that carries a status (an export) brings the story's status, publish time, deletion and correction note with it.</summary>
@@ -323,6 +324,7 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
             && article.License == document.License
             && article.ImageUrl == document.ImageUrl
             && article.ImageAlt == document.ImageAlt
+            && article.Summary == document.Summary
             && article.Categories.Select(c => c.NameKey).ToHashSet().SetEquals(document.Categories.Select(NameKey.For))
             && article.Sources.Select(s => s.NameKey).ToHashSet().SetEquals(document.Sources.Select(NameKey.For))
             && article.Thread?.NameKey == (document.Thread is { } thread ? NameKey.For(thread) : null);

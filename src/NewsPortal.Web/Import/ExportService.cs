@@ -60,6 +60,7 @@ public sealed class ExportService(NewsDbContext db, ILogger<ExportService> logge
                         Thread = a.Thread != null ? a.Thread.Name : null,
                         ImageUrl = a.ImageUrl,
                         ImageAlt = a.ImageAlt,
+                        Summary = a.Summary,
                     },
                 })
                 .AsSplitQuery()

@@ -237,7 +237,7 @@ public sealed class ImportService(
             var problems = SnippetRules.Check(document, Limits).Select(reason => new ImportProblem(name, record.Line, reason)).ToList();
             prepared.Add(problems.Count > 0
                 ? new PreparedStory(record.Line, null, null, null, problems)
-                : new PreparedStory(record.Line, document, markdown.Lede(document.Body, Articles.Article.LedeMaxLength), markdown.PlainText(document.Body), []));
+                : new PreparedStory(record.Line, document, document.Summary ?? markdown.Lede(document.Body, Articles.Article.LedeMaxLength), markdown.PlainText(document.Body), []));
         }
 
         return prepared;

@@ -11,7 +11,7 @@ namespace NewsPortal.Web.Import;
 /// (Markdown). Optional: <c>slug</c>, <c>dateline</c>, <c>documentDate</c> (local time as written, yyyy-MM-ddTHH:mm:ss),
 /// <c>language</c> (BCP 47), <c>site</c>, <c>originalUrl</c>, <c>categories</c>, <c>sources</c>, <c>status</c>
 /// (Draft, Scheduled, Published or Unpublished; Published when left out), <c>publishAt</c>, <c>deletedAt</c>,
-/// <c>correctionNote</c>, <c>license</c>, <c>image</c> and <c>imageAlt</c>, <c>topics</c> (story headings, outermost first; the last is the story's thread),
+/// <c>correctionNote</c>, <c>license</c>, <c>summary</c>, <c>image</c> and <c>imageAlt</c>, <c>topics</c> (story headings, outermost first; the last is the story's thread),
 /// <c>createdAt</c> and <c>updatedAt</c> (UTC). Unknown fields are refused, so a misspelt one is not silently lost.
 /// </summary>
 public static class JsonLines
@@ -50,6 +50,7 @@ public static class JsonLines
                 Topics = document.Thread is { } thread ? [thread] : null,
                 Image = document.ImageUrl,
                 ImageAlt = document.ImageAlt,
+                Summary = document.Summary,
             },
             Options);
 
@@ -107,6 +108,7 @@ public static class JsonLines
             Thread = record.Topics?.LastOrDefault(t => !string.IsNullOrWhiteSpace(t)),
             ImageUrl = record.Image,
             ImageAlt = record.ImageAlt,
+            Summary = record.Summary,
         };
     }
 
@@ -133,6 +135,7 @@ public static class JsonLines
         ["license"] = "text, such as \"CC BY-SA 4.0\"",
         ["image"] = "an http or https address of a picture",
         ["imageAlt"] = "text saying what the picture shows",
+        ["summary"] = "text: one line for listings, in place of the first paragraph",
         ["topics"] = "a list of story headings, outermost first, like [\"Middle Eastern crisis\", \"Gaza war\"]",
     };
 
@@ -224,5 +227,6 @@ public static class JsonLines
         public IReadOnlyList<string>? Topics { get; init; }
         public string? Image { get; init; }
         public string? ImageAlt { get; init; }
+        public string? Summary { get; init; }
     }
 }

@@ -43,6 +43,9 @@ public sealed record SnippetDocument(
 
     public string? ImageAlt { get; init; }
 
+    /// <summary>An editor's summary for listings (<c>summary</c> in JSON Lines), in place of the first paragraph.</summary>
+    public string? Summary { get; init; }
+
     /// <summary>The body's paragraphs: Markdown blocks separated by a blank line.</summary>
     public IReadOnlyList<string> Paragraphs => Body.Split("\n\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

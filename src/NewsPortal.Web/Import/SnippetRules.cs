@@ -38,6 +38,7 @@ public static partial class SnippetRules
         Thread = Optional(document.Thread),
         ImageUrl = Optional(document.ImageUrl),
         ImageAlt = Optional(document.ImageAlt),
+        Summary = Optional(document.Summary),
     };
 
     /// <summary>Each way the (normalized) story breaks a rule, as a sentence naming the field and the limit.</summary>
@@ -109,6 +110,11 @@ public static partial class SnippetRules
         else if (document.ImageUrl is not null && document.ImageAlt is null)
         {
             yield return "the image has no alt text: say in a few words what it shows (Image alt:, imageAlt)";
+        }
+
+        if (document.Summary is { Length: > Article.LedeMaxLength })
+        {
+            yield return $"the summary is longer than {Article.LedeMaxLength} characters";
         }
 
         if (document.ImageAlt is { Length: > Article.ImageAltMaxLength })

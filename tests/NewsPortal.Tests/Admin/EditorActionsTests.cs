@@ -1,6 +1,7 @@
 using System.Net;
 using NewsPortal.Tests.Infrastructure;
 using NewsPortal.Web.Accounts;
+using NewsPortal.Web.Import;
 
 namespace NewsPortal.Tests.Admin;
 
@@ -143,5 +144,36 @@ public sealed class EditorActionsTests(EditorialFactory factory) : IClassFixture
         Assert.NotNull(page.QuerySelector("input[name='Form.CreateNewNames'][type=checkbox]"));
         Assert.Equal(HttpStatusCode.Redirect, confirmed.StatusCode);
         Assert.Equal(["Business and economy", "Business and econony"], categories.TextsOf(".admin-table tbody td:first-child a"));
+    }
+
+    [Fact]
+    public async Task Summary_ReplacesTheFirstParagraphInListingsAndPreviews_AndEmptyBringsItBack()
+    {
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        var story = Draft("Rail strike called off");
+        story["Form.Body"] = "Unions and the ministry met for nine hours before agreeing terms late on Sunday.";
+        story["Form.Summary"] = "Trains run on Monday after a late deal.";
+        story["Form.Status"] = "Published";
+        story["Form.Categories"] = "Summary check";
+        using var created = await editor.SubmitFormAsync("/admin/articles/edit", story, "#article-form");
+        var editUrl = created.Headers.Location!.OriginalString;
+
+        var listing = await factory.CreateClient().GetDocumentAsync("/categories/summary-check");
+        var article = await factory.CreateClient().GetDocumentAsync($"/articles/{Slug("Rail strike called off")}");
+        using var cleared = await editor.SubmitFormAsync(editUrl, new Dictionary<string, string?> { ["Form.Summary"] = "" }, "#article-form");
+        var after = await factory.CreateClient().GetDocumentAsync("/categories/summary-check");
+
+        Assert.Equal("Trains run on Monday after a late deal.", listing.TextOf(".headlines .lede"));
+        Assert.Equal("Trains run on Monday after a late deal.", article.QuerySelector("meta[name=description]")!.GetAttribute("content"));
+        Assert.Contains("nine hours", article.TextOf(".story-body"));
+        Assert.Equal("Unions and the ministry met for nine hours before agreeing terms late on Sunday.", after.TextOf(".headlines .lede"));
+    }
+
+    [Fact]
+    public void Summary_SurvivesAJsonLinesRoundTrip()
+    {
+        var story = new ArticleBuilder().Titled("Round trip of a summary").Build() with { Summary = "One line." };
+
+        Assert.Equal("One line.", JsonLines.Read(JsonLines.Write(story), out _)!.Summary);
     }
 }

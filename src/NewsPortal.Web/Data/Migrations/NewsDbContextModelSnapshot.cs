@@ -389,6 +389,10 @@ namespace NewsPortal.Web.Data.Migrations
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Summary")
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
                     b.Property<int?>("ThreadId")
                         .HasColumnType("INTEGER");
 

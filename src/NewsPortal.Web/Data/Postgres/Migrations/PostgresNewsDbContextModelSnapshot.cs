@@ -402,6 +402,10 @@ namespace NewsPortal.Web.Data.Postgres.Migrations
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 
+                    b.Property<string>("Summary")
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)");
+
                     b.Property<int?>("ThreadId")
                         .HasColumnType("integer");
 
