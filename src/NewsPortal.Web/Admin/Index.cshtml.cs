@@ -110,16 +110,13 @@ public sealed class IndexModel(ArticleAdminService articles) : PageModel
     }
 
     /// <summary>This list's address with its filters, for a form's action (with a handler) or the way back after one.</summary>
-    public string ListLink(string? handler = null)
-        => Request.Path + QueryString.Create(Request.Query.Where(q => q.Key != "handler")
-            .Select(q => new KeyValuePair<string, string?>(q.Key, q.Value.ToString()))
-            .Concat(handler is null ? [] : [new KeyValuePair<string, string?>("handler", handler)]));
+    public string ListLink(string? handler = null) => With("handler", handler);
 
-    public string PageLink(int page)
-    {
-        var query = Request.Query.Where(q => q.Key != "page")
+    public string PageLink(int page) => With("page", page.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>This list's address with <paramref name="key"/> set to <paramref name="value"/> (left out when null).</summary>
+    private string With(string key, string? value)
+        => Request.Path + QueryString.Create(Request.Query.Where(q => q.Key != key && q.Key != "handler")
             .Select(q => new KeyValuePair<string, string?>(q.Key, q.Value.ToString()))
-            .Append(new("page", page.ToString(CultureInfo.InvariantCulture)));
-        return Request.Path + QueryString.Create(query);
-    }
+            .Concat(value is null ? [] : [new KeyValuePair<string, string?>(key, value)]));
 }

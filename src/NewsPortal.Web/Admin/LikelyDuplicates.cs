@@ -53,8 +53,7 @@ public static partial class LikelyDuplicates
         {
             for (var j = i + 1; j < keys.Count && keys[j].AsSpan(0, 3).SequenceEqual(keys[i].AsSpan(0, 3)); j++)
             {
-                if (Math.Abs(keys[i].Length - keys[j].Length) <= 2 && Distance(keys[i], keys[j], 2) <= (keys[i].Length >= 10 ? 2 : 1)
-                    && !Numbered(keys[i], keys[j]))
+                if (CloseSpelling(keys[i], keys[j]))
                 {
                     Add(byLoose[keys[i]][0], byLoose[keys[j]][0], "spelt a letter or two differently", 2);
                 }
@@ -69,10 +68,13 @@ public static partial class LikelyDuplicates
     public static bool SameOrClose(string a, string b)
     {
         var (x, y) = (Loose(a), Loose(b));
-        return x.Length > 0 && (x == y
-            || (x.Length >= 6 && y.Length >= 6 && x[..3] == y[..3] && Math.Abs(x.Length - y.Length) <= 2
-                && Distance(x, y, 2) <= (x.Length >= 10 ? 2 : 1) && !Numbered(x, y)));
+        return x.Length > 0 && (x == y || CloseSpelling(x, y));
     }
+
+    /// <summary>Two loose keys of the same start and about the same length, a letter or two apart (two from ten letters on), numbers alike.</summary>
+    private static bool CloseSpelling(string x, string y)
+        => x.Length >= 6 && y.Length >= 6 && x.AsSpan(0, 3).SequenceEqual(y.AsSpan(0, 3)) && Math.Abs(x.Length - y.Length) <= 2
+            && Distance(x, y, 2) <= (x.Length >= 10 ? 2 : 1) && !Numbered(x, y);
 
     /// <summary>The name's letters and digits only, lower case, accents removed, without a leading "the".</summary>
     public static string Loose(string name)

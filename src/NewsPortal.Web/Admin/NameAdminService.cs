@@ -21,7 +21,7 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
 {
     /// <summary>Every name of a kind, for the editor's pickers (bounded by how many names a newsroom has).</summary>
     public Task<List<NameRow>> ListAsync(NameKind kind, CancellationToken cancellationToken = default)
-        => Rows(kind, Names(kind)).ToListAsync(cancellationToken);
+        => Rows(kind, ids: null).ToListAsync(cancellationToken);
 
     /// <summary>Names a page at a time, in order of their key from <paramref name="after"/>, or those starting with <paramref name="find"/>.</summary>
     public async Task<(List<NameRow> Rows, string? NextAfter)> PageAsync(NameKind kind, string? find, string? after, int pageSize, CancellationToken cancellationToken = default)
@@ -41,7 +41,7 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
 
         var keys = await names.OrderBy(n => n.NameKey).Select(n => new { n.Id, n.NameKey }).Take(pageSize + 1).ToListAsync(cancellationToken);
         var ids = keys.Take(pageSize).Select(k => k.Id).ToList();
-        var rows = await Rows(kind, Names(kind).Where(n => ids.Contains(n.Id))).ToListAsync(cancellationToken);
+        var rows = await Rows(kind, ids).ToListAsync(cancellationToken);
         return (rows, keys.Count > pageSize ? keys[pageSize - 1].NameKey : null);
     }
 
@@ -71,17 +71,26 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
             return new Dictionary<string, string>();
         }
 
-        var stored = await Names(kind).Select(n => new { n.Name, n.NameKey }).ToListAsync(cancellationToken);
-        var aliases = kind == NameKind.Category
-            ? await db.CategoryAliases.Select(a => a.NameKey).ToListAsync(cancellationToken)
-            : await db.SourceAliases.Select(a => a.NameKey).ToListAsync(cancellationToken);
-        var known = stored.Select(s => s.NameKey).Concat(aliases).ToHashSet(StringComparer.Ordinal);
+        // Names already stored (or aliases) are found by their keys' unique indexes; only a new name costs a read of them all.
+        var keys = typed.Select(NameKey.For).Distinct().ToList();
+        var known = (await Names(kind).Where(n => keys.Contains(n.NameKey)).Select(n => n.NameKey).ToListAsync(cancellationToken))
+            .Concat(kind == NameKind.Category
+                ? await db.CategoryAliases.Where(a => keys.Contains(a.NameKey)).Select(a => a.NameKey).ToListAsync(cancellationToken)
+                : await db.SourceAliases.Where(a => keys.Contains(a.NameKey)).Select(a => a.NameKey).ToListAsync(cancellationToken))
+            .ToHashSet(StringComparer.Ordinal);
+        var unknown = typed.Where(n => !known.Contains(NameKey.For(n))).ToList();
         var found = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var name in typed.Where(n => !known.Contains(NameKey.For(n))))
+        if (unknown.Count == 0)
         {
-            if (stored.FirstOrDefault(s => LikelyDuplicates.SameOrClose(name, s.Name)) is { } match)
+            return found;
+        }
+
+        var stored = await Names(kind).Select(n => n.Name).ToListAsync(cancellationToken);
+        foreach (var name in unknown)
+        {
+            if (stored.FirstOrDefault(s => LikelyDuplicates.SameOrClose(name, s)) is { } match)
             {
-                found[name] = match.Name;
+                found[name] = match;
             }
         }
 
@@ -102,14 +111,14 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
         ? db.Categories.AsNoTracking().Select(c => new NameKeyRow { Id = c.Id, Name = c.Name, NameKey = c.NameKey, ArticleCount = c.ArticleCount })
         : db.Sources.AsNoTracking().Select(c => new NameKeyRow { Id = c.Id, Name = c.Name, NameKey = c.NameKey, ArticleCount = c.ArticleCount });
 
-    private IQueryable<NameRow> Rows(NameKind kind, IQueryable<NameKeyRow> names)
+    /// <summary>The admin rows of the names with these ids (every name when null), in order of their keys.</summary>
+    private IQueryable<NameRow> Rows(NameKind kind, List<int>? ids)
     {
-        var ids = names.Select(n => n.Id);
         return kind == NameKind.Category
-            ? db.Categories.AsNoTracking().Where(c => ids.Contains(c.Id)).OrderBy(c => c.NameKey)
+            ? db.Categories.AsNoTracking().Where(c => ids == null || ids.Contains(c.Id)).OrderBy(c => c.NameKey)
                 .Select(c => new NameRow(c.Id, c.Name, c.Slug, c.Articles.Count(a => a.DeletedAtUtc == null),
                     db.CategoryAliases.Where(a => a.TargetId == c.Id).OrderBy(a => a.Name).Select(a => a.Name).ToList()))
-            : db.Sources.AsNoTracking().Where(s => ids.Contains(s.Id)).OrderBy(s => s.NameKey)
+            : db.Sources.AsNoTracking().Where(s => ids == null || ids.Contains(s.Id)).OrderBy(s => s.NameKey)
                 .Select(s => new NameRow(s.Id, s.Name, s.Slug, s.Articles.Count(a => a.DeletedAtUtc == null),
                     db.SourceAliases.Where(a => a.TargetId == s.Id).OrderBy(a => a.Name).Select(a => a.Name).ToList()));
     }

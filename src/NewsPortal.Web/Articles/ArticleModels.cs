@@ -77,8 +77,8 @@ public sealed record ArticleDetails(
 /// <summary>The stories either side of an article in one of its categories, newest first as the listing shows them.</summary>
 public sealed record CategoryNeighbours(NamedLink Category, NamedLink? Newer, NamedLink? Older);
 
-/// <summary>An article found by slug: shown, gone (deleted), or there but not public (its id, for a preview link to be checked against).</summary>
-public sealed record ArticleLookup(ArticleDetails? Article, bool Gone, int? NotPublicId = null);
+/// <summary>An article found by slug, or gone (deleted).</summary>
+public sealed record ArticleLookup(ArticleDetails? Article, bool Gone);
 
 /// <summary>A month of the archive, such as March 2026, with how many stories it has.</summary>
 public sealed record ArchiveMonth(int Year, int Month, int Count)

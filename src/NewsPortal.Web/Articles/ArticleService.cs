@@ -156,7 +156,7 @@ public sealed class ArticleService(NewsDbContext db, MarkdownRenderer markdown, 
         var status = ArticleVisibility.Effective(article.Status, article.PublishAtUtc, now);
         if (status != ArticleStatus.Published && !evenIfNotPublic)
         {
-            return new ArticleLookup(null, Gone: false, NotPublicId: article.Id);
+            return new ArticleLookup(null, Gone: false);
         }
 
         var names = await NamesAsync([article.Id], cancellationToken);

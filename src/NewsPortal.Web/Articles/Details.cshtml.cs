@@ -28,10 +28,14 @@ public sealed class DetailsModel(
 
     public async Task<IActionResult> OnGetAsync(string slug, string? preview, CancellationToken cancellationToken)
     {
-        var lookup = await articles.GetBySlugAsync(slug, cancellationToken);
-        if (lookup.NotPublicId is { } id && previews.Allows(preview, id))
+        var lookup = await articles.GetBySlugAsync(slug, cancellationToken, evenIfNotPublic: preview is not null);
+        if (lookup.Article is { Status: not ArticleStatus.Published } hidden)
         {
-            lookup = await articles.GetBySlugAsync(slug, cancellationToken, evenIfNotPublic: true);
+            if (!previews.Allows(preview, hidden.Id))
+            {
+                return NotFound();
+            }
+
             IsPreview = true;
             Response.Headers.CacheControl = "private, no-store";
             Response.Headers["X-Robots-Tag"] = "noindex, nofollow";
