@@ -224,6 +224,8 @@ public static class PortalServices
         services.AddScoped<ArticleAdminService>();
         services.AddScoped<NameAdminService>();
         services.AddScoped<SearchService>();
+        services.AddMemoryCache();
+        services.AddScoped<SearchSuggestions>();
         services.AddScoped<SitemapService>();
         services.AddScoped<WebhookOutbox>();
         services.AddScoped<ApiTokenService>();

@@ -100,6 +100,37 @@ public sealed class ArticleAdminService(
 
     public string Preview(ArticleForm form) => markdown.ToHtml(form.Body ?? "", form.Dateline);
 
+    /// <summary>How many published stories around a new one's date are compared with it, newest first.</summary>
+    public const int MaxDuplicateCandidates = 5_000;
+
+    /// <summary>
+    /// Published stories that probably report the same event as the form (see <see cref="NearDuplicates"/>), other
+    /// than story <paramref name="id"/>: read from the listing index over the days either side, at most
+    /// <see cref="MaxDuplicateCandidates"/> of them, so the check costs the same however large the archive.
+    /// </summary>
+    public async Task<IReadOnlyList<Headline>> LikelyDuplicatesAsync(ArticleForm form, int? id, CancellationToken cancellationToken = default)
+    {
+        var document = form.ToDocument();
+        var story = new NearDuplicates.Story(document.Title, document.Summary ?? markdown.Lede(document.Body, Article.LedeMaxLength), document.OriginalUrl, document.PublishedOn);
+        var day = document.PublishedOn.DayNumber;
+        var from = ListingOrder.StartOf(DateOnly.FromDayNumber(Math.Max(0, day - NearDuplicates.WindowDays)));
+        var to = day + NearDuplicates.WindowDays + 1 > DateOnly.MaxValue.DayNumber
+            ? long.MaxValue
+            : ListingOrder.StartOf(DateOnly.FromDayNumber(day + NearDuplicates.WindowDays + 1));
+        // Listed compared with a value, not tested as a flag, so the index is walked in order from one end.
+        var listed = true;
+        var candidates = await db.Articles.AsNoTracking()
+            .Where(a => a.Listed == listed && a.SortKey >= from && a.SortKey < to && a.Id != (id ?? 0))
+            .OrderByDescending(a => a.SortKey).ThenByDescending(a => a.Id)
+            .Take(MaxDuplicateCandidates)
+            .Select(a => new { a.Id, a.Title, a.Slug, a.Lede, a.OriginalUrl, a.PublishedOn })
+            .ToListAsync(cancellationToken);
+        return [.. candidates
+            .Where(c => NearDuplicates.AreLikely(story, new NearDuplicates.Story(c.Title, c.Lede, c.OriginalUrl, c.PublishedOn)))
+            .Take(5)
+            .Select(c => new Headline(c.Id, c.Title, c.Slug, c.PublishedOn))];
+    }
+
     public async Task<SaveResult> CreateAsync(ArticleForm form, string user, CancellationToken cancellationToken = default)
     {
         var document = form.ToDocument();

@@ -65,6 +65,10 @@ public sealed class ArticleForm : IValidatableObject
     [Display(Name = "Create the new names as typed")]
     public bool CreateNewNames { get; set; }
 
+    /// <summary>Save even though a published story looks like the same event (the editor was warned and meant it).</summary>
+    [Display(Name = "Save it anyway: it is a different story")]
+    public bool NotADuplicate { get; set; }
+
     /// <summary>The developing story this one follows ("Gaza war"); a new name starts a thread on saving.</summary>
     [StringLength(Threads.StoryThread.NameMaxLength, ErrorMessage = "The thread can be at most {1} characters long.")]
     public string? Thread { get; set; }

@@ -82,6 +82,15 @@ public sealed class EditModel(ArticleAdminService articles, NameAdminService nam
             AskToConfirmNewNames = !ModelState.IsValid;
         }
 
+        if (ModelState.IsValid && !Form.NotADuplicate && (id is null || status == ArticleStatus.Published))
+        {
+            LikelyDuplicates = await articles.LikelyDuplicatesAsync(Form, id, cancellationToken);
+            if (LikelyDuplicates.Count > 0)
+            {
+                ModelState.AddModelError("", "A published story looks like the same event: open it to check, or tick \"Save it anyway\".");
+            }
+        }
+
         if (!ModelState.IsValid)
         {
             PreviewHtml = articles.Preview(Form);
@@ -135,6 +144,9 @@ public sealed class EditModel(ArticleAdminService articles, NameAdminService nam
         TempData["DeletedTitle"] = title;
         return Redirect("/admin");
     }
+
+    /// <summary>Published stories that look like the one being saved, which the editor is asked to check first.</summary>
+    public IReadOnlyList<Headline> LikelyDuplicates { get; private set; } = [];
 
     /// <summary>Whether the form offers "Create the new names as typed" (after a warning about names like stored ones).</summary>
     public bool AskToConfirmNewNames { get; private set; }

@@ -22,6 +22,49 @@ public sealed record ArticleCard(
 
     /// <summary>The time of day of its document date, when it has one.</summary>
     public TimeOnly? TimeOfDay => ListingOrder.TimeOf(Position.SortKey);
+
+    /// <summary>The link it was reported at, compared by <see cref="NearDuplicates"/>.</summary>
+    public string? OriginalUrl { get; init; }
+
+    /// <summary>Other reports of the same event on the same page, folded under this headline.</summary>
+    public IReadOnlyList<ArticleCard> AlsoReported { get; init; } = [];
+
+    /// <summary>
+    /// Every outlet credited for the event this card stands for, each with the report that credits it first: its own
+    /// sources, then those of the reports folded under it.
+    /// </summary>
+    public IReadOnlyList<(NamedLink Source, string Slug)> ReportedBy
+        => [.. new[] { this }.Concat(AlsoReported)
+            .SelectMany(card => card.Sources.Select(source => (Source: source, card.Slug)))
+            .DistinctBy(credit => credit.Source.Slug)];
+
+    /// <summary>
+    /// Folds cards that report one event (see <see cref="NearDuplicates"/>) under the newest of them, keeping the
+    /// order. Only reports credited differently fold: one outlet's story and its update both stay.
+    /// </summary>
+    public static IReadOnlyList<ArticleCard> Fold(IReadOnlyList<ArticleCard> cards)
+    {
+        var stories = cards.Select(c => new NearDuplicates.Story(c.Title, c.Lede, c.OriginalUrl, c.PublishedOn)).ToList();
+        var leads = new List<(int Index, List<ArticleCard> Others)>();
+        for (var i = 0; i < cards.Count; i++)
+        {
+            var lead = leads.FindIndex(l => cards[i].Sources.Count > 0 && cards[l.Index].Sources.Count > 0 && NearDuplicates.AreLikely(stories[l.Index], stories[i])
+                && !CreditedAlike(cards[l.Index], cards[i]));
+            if (lead >= 0)
+            {
+                leads[lead].Others.Add(cards[i]);
+            }
+            else
+            {
+                leads.Add((i, []));
+            }
+        }
+
+        return leads.Count == cards.Count ? cards : [.. leads.Select(l => cards[l.Index] with { AlsoReported = l.Others })];
+    }
+
+    private static bool CreditedAlike(ArticleCard a, ArticleCard b)
+        => a.Sources.Select(s => s.Slug).Order(StringComparer.Ordinal).SequenceEqual(b.Sources.Select(s => s.Slug).Order(StringComparer.Ordinal));
 }
 
 /// <summary>A story's picture: where it is, and what it shows for readers who cannot see it.</summary>

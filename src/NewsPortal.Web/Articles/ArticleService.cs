@@ -14,7 +14,7 @@ public sealed class ArticleService(NewsDbContext db, MarkdownRenderer markdown, 
     /// <summary>The deepest old-style <c>?page=N</c> still followed to its stories; deeper ones go to the last page.</summary>
     public const int MaxLegacyPage = 500;
 
-    private const string CardColumns = """a."Id", a."SortKey", a."Title", a."Slug", a."Lede", a."PublishedOn", a."Language" """;
+    private const string CardColumns = """a."Id", a."SortKey", a."Title", a."Slug", a."Lede", a."PublishedOn", a."Language", a."OriginalUrl" """;
 
     private int PageSize => options.Value.PageSize;
 
@@ -47,6 +47,7 @@ public sealed class ArticleService(NewsDbContext db, MarkdownRenderer markdown, 
         {
             Id = r.Id,
             Position = new ListingCursor(r.SortKey, r.Id),
+            OriginalUrl = r.OriginalUrl,
         }).ToList();
         if (items.Count == 0)
         {
@@ -54,15 +55,18 @@ public sealed class ArticleService(NewsDbContext db, MarkdownRenderer markdown, 
             return new ListingPage<ArticleCard>(items, null, before is not null || after is not null, null);
         }
 
+        // Reports of one event fold into one headline after the page's ends are known, so the links either side still
+        // start where this page's stories do.
+        var shown = ArticleCard.Fold(items);
         if (older)
         {
             // How far the newer side reaches decides whether "newer" is the listing's own first page.
             var newer = before is null ? 0 : (await WalkAsync<KeyRow>(listing, KeyColumns, items[0].Position, older: false, PageSize + 1, cancellationToken)).Count;
-            return new ListingPage<ArticleCard>(items, newer > PageSize ? items[0].Position : null, newer > 0 && newer <= PageSize, more ? items[^1].Position : null);
+            return new ListingPage<ArticleCard>(shown, newer > PageSize ? items[0].Position : null, newer > 0 && newer <= PageSize, more ? items[^1].Position : null);
         }
 
         var olderExists = (await WalkAsync<KeyRow>(listing, KeyColumns, items[^1].Position, older: true, 1, cancellationToken)).Count > 0;
-        return new ListingPage<ArticleCard>(items, items[0].Position, false, olderExists ? items[^1].Position : null);
+        return new ListingPage<ArticleCard>(shown, items[0].Position, false, olderExists ? items[^1].Position : null);
     }
 
     /// <summary>
@@ -258,7 +262,7 @@ public sealed class ArticleService(NewsDbContext db, MarkdownRenderer markdown, 
 
     public sealed record KeyRow(long SortKey, int Id);
 
-    private sealed record CardRow(int Id, long SortKey, string Title, string Slug, string Lede, DateOnly PublishedOn, string Language);
+    private sealed record CardRow(int Id, long SortKey, string Title, string Slug, string Lede, DateOnly PublishedOn, string Language, string? OriginalUrl);
 
     private sealed record PartRow(int Part, long SortKey, int Id, string Title, string Slug, DateOnly PublishedOn);
 

@@ -39,7 +39,7 @@ public static class CacheTags
 
     /// <summary>The tags of a response showing these stories as cards or links, with their names.</summary>
     public static IEnumerable<string> Showing(IEnumerable<ArticleCard> cards)
-        => cards.SelectMany(card => card.Categories.Select(c => Category(c.Id)).Concat(card.Sources.Select(s => Source(s.Id))).Prepend(Article(card.Id)));
+        => cards.SelectMany(card => card.AlsoReported.Prepend(card)).SelectMany(card => card.Categories.Select(c => Category(c.Id)).Concat(card.Sources.Select(s => Source(s.Id))).Prepend(Article(card.Id)));
 
     /// <summary>
     /// What a change to one story makes stale, from its state before and after (null: it did not exist, or is

@@ -5,9 +5,12 @@ using NewsPortal.Web.Shared;
 
 namespace NewsPortal.Web.Search;
 
-public sealed class IndexModel(SearchService search) : PageModel
+public sealed class IndexModel(SearchService search, SearchSuggestions suggestions) : PageModel
 {
     public SearchResults? Results { get; private set; }
+
+    /// <summary>For a search that found nothing: a respelt query and the names it touches.</summary>
+    public SearchSuggestion? Suggestion { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(
         string? q, [FromQuery(Name = "page")] string? pageNumber, string? sort, string? from, string? to, string? source, string? category, string? lang,
@@ -35,6 +38,11 @@ public sealed class IndexModel(SearchService search) : PageModel
         }
 
         Results = await search.SearchAsync(SearchQuery.Parse(q) with { NewestFirst = newestFirst }, page, cancellationToken);
+        if (Results.Hits.TotalCount == 0 && !Results.Query.IsEmpty)
+        {
+            Suggestion = await suggestions.ForAsync(Results.Query, cancellationToken);
+        }
+
         HttpContext.TagResponse([CacheTags.Search, .. Results.Hits.Items.SelectMany(SearchService.TagsOf)]);
         return Page();
     }

@@ -12,5 +12,7 @@ public sealed class SourceConfiguration : IEntityTypeConfiguration<Source>
         builder.Property(s => s.Slug).HasMaxLength(Source.SlugMaxLength);
         builder.HasIndex(s => s.Slug).IsUnique();
         builder.HasIndex(s => s.NameKey).IsUnique();
+        // The busiest first: a search's suggestions.
+        builder.HasIndex(s => new { s.ArticleCount, s.Id }).IsDescending(true, false);
     }
 }

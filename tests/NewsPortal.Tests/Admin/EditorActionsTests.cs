@@ -147,6 +147,36 @@ public sealed class EditorActionsTests(EditorialFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task ALikelyDuplicateOfAPublishedStory_IsQueriedWithALink_AndSavedOnlyWhenConfirmed()
+    {
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Lighthouse keepers strike over pay at northern ports").PublishedOn(2026, 2, 28).FromSource("Reuters"));
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        var story = Draft("Northern ports: lighthouse keepers strike over pay");
+
+        using var queried = await editor.SubmitFormAsync("/admin/articles/edit", story, "#article-form");
+        var page = await queried.ReadDocumentAsync();
+        story["Form.NotADuplicate"] = "true";
+        using var confirmed = await editor.SubmitFormAsync("/admin/articles/edit", story, "#article-form");
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, queried.StatusCode);
+        Assert.Contains("A published story looks like the same event", page.TextOf(".form-errors"));
+        Assert.Equal($"/articles/{Slug("Lighthouse keepers strike over pay at northern ports")}", page.QuerySelector(".likely-duplicates a")!.GetAttribute("href"));
+        Assert.NotNull(page.QuerySelector("input[name='Form.NotADuplicate'][type=checkbox]"));
+        Assert.Equal(HttpStatusCode.Redirect, confirmed.StatusCode);
+    }
+
+    [Fact]
+    public async Task AStoryOnTheSameSubjectDaysLater_IsSavedWithoutAQuestion()
+    {
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Dock workers strike over pay at southern ports").PublishedOn(2026, 2, 20).FromSource("Reuters"));
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+
+        using var saved = await editor.SubmitFormAsync("/admin/articles/edit", Draft("Dock workers strike over pay at southern ports"), "#article-form");
+
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+    }
+
+    [Fact]
     public async Task Summary_ReplacesTheFirstParagraphInListingsAndPreviews_AndEmptyBringsItBack()
     {
         var editor = await factory.SignedInClientAsync(Roles.Editor);

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using NewsPortal.Tests.Infrastructure;
+using NewsPortal.Web.Admin;
 using NewsPortal.Web.Data;
 
 namespace NewsPortal.Tests.Data;
@@ -132,6 +133,41 @@ public sealed class QueryPlanTests(QueryPlanFixture factory) : IClassFixture<Que
         var commands = await CommandsOfAsync(url);
 
         Assert.InRange(commands.Count, 0, MaxCommandsPerRequest);
+        await AssertEachReadsAnIndexAsync(url, commands);
+    }
+
+    [SqliteFact]
+    public async Task TheEditorsDuplicateCheck_ReadsTheListingIndexOverItsDaysOnly()
+    {
+        IReadOnlyList<CapturedCommand> commands;
+        using (var capture = factory.Sql.Begin())
+        {
+            using var scope = factory.Services.CreateScope();
+            var form = new ArticleForm { Title = "Ceasefire talks resume in Istanbul", Body = "Delegations met.", PublishedOn = new DateOnly(2025, 6, 2) };
+            await scope.ServiceProvider.GetRequiredService<ArticleAdminService>().LikelyDuplicatesAsync(form, null);
+            commands = capture.Commands;
+        }
+
+        Assert.Single(commands);
+        Assert.Contains("LIMIT", commands[0].Sql, StringComparison.Ordinal);
+        await AssertEachReadsAnIndexAsync("the duplicate check", commands);
+    }
+
+    [SqliteFact]
+    public async Task ASearchWithNoResults_ReadsItsSuggestionsThroughIndexes()
+    {
+        factory.Services.GetRequiredService<Microsoft.Extensions.Caching.Memory.IMemoryCache>().Remove(NewsPortal.Web.Search.SearchSuggestions.CacheKey);
+
+        var commands = await CommandsOfAsync("/search?q=qzxwv");
+
+        // The search itself, then the developing stories, categories and sources it suggests from.
+        Assert.Contains(commands, c => c.Sql.Contains("\"Threads\"", StringComparison.Ordinal));
+        Assert.Contains(commands, c => c.Sql.Contains("FROM \"Sources\"", StringComparison.Ordinal));
+        await AssertEachReadsAnIndexAsync("a search with no results", commands);
+    }
+
+    private async Task AssertEachReadsAnIndexAsync(string url, IReadOnlyList<CapturedCommand> commands)
+    {
         await using var connection = new SqliteConnection($"Data Source={factory.DatabasePath}");
         await connection.OpenAsync();
         foreach (var statistics in new[] { true, false })

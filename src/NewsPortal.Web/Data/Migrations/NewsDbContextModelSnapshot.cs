@@ -723,6 +723,9 @@ namespace NewsPortal.Web.Data.Migrations
                     b.HasIndex("Slug")
                         .IsUnique();
 
+                    b.HasIndex("ArticleCount", "Id")
+                        .IsDescending(true, false);
+
                     b.ToTable("Sources");
                 });
 

@@ -750,6 +750,9 @@ namespace NewsPortal.Web.Data.Postgres.Migrations
                     b.HasIndex("Slug")
                         .IsUnique();
 
+                    b.HasIndex("ArticleCount", "Id")
+                        .IsDescending(true, false);
+
                     b.ToTable("Sources");
                 });
 

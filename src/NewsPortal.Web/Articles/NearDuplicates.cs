@@ -1,0 +1,138 @@
+using System.Globalization;
+using System.Text;
+
+namespace NewsPortal.Web.Articles;
+
+/// <summary>
+/// Whether two stories are probably one event reported twice (by two agencies, or imported twice): published within
+/// two days of each other, and either the same original link once tracking and spelling of the address are set aside,
+/// or headlines sharing most of their words, or headline and lede together sharing most of theirs. Words are compared
+/// as sets, numbers included ("kills 20" and "kills 12" are two stories), common words left out.
+/// </summary>
+public static class NearDuplicates
+{
+    /// <summary>How far apart in days two reports of one event may be published.</summary>
+    public const int WindowDays = 2;
+
+    // Chosen on headlines of agencies reporting one event ("Putin, Zelensky to meet in Istanbul, Kremlin says" and
+    // "Kremlin: Putin and Zelensky will meet in Istanbul" share 5 of 6 words) against follow-ups on one subject
+    // ("Israeli strike kills 20 in Gaza City" and "... kills 12 in Khan Younis" share 3 of 9).
+    private const double HeadlineOverlap = 0.7;
+    private const double TextOverlap = 0.5;
+    private const int MinHeadlineWords = 4;
+
+    /// <summary>A story as the comparison needs it.</summary>
+    public sealed record Story(string Title, string Lede, string? OriginalUrl, DateOnly PublishedOn)
+    {
+        internal HashSet<string> TitleWords { get; } = Words(Title);
+
+        internal HashSet<string> TextWords { get; } = Words(Title + " " + Lede);
+
+        internal string? UrlKey { get; } = UrlKeyOf(OriginalUrl);
+    }
+
+    public static bool AreLikely(Story a, Story b)
+    {
+        if (Math.Abs(a.PublishedOn.DayNumber - b.PublishedOn.DayNumber) > WindowDays)
+        {
+            return false;
+        }
+
+        if (a.UrlKey is not null && a.UrlKey == b.UrlKey)
+        {
+            return true;
+        }
+
+        return a.TitleWords.Count >= MinHeadlineWords && b.TitleWords.Count >= MinHeadlineWords
+            && (Overlap(a.TitleWords, b.TitleWords) >= HeadlineOverlap || Overlap(a.TextWords, b.TextWords) >= TextOverlap);
+    }
+
+    /// <summary>
+    /// An address as one story is linked from many places: no scheme, no "www." or "m.", no fragment, no trailing
+    /// slash, and no tracking parameters; null for none (an import's "#").
+    /// </summary>
+    public static string? UrlKeyOf(string? url)
+    {
+        if (string.IsNullOrWhiteSpace(url) || !Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        {
+            return null;
+        }
+
+        var host = uri.IdnHost.ToLowerInvariant();
+        foreach (var prefix in (string[])["www.", "m.", "amp."])
+        {
+            if (host.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                host = host[prefix.Length..];
+            }
+        }
+
+        var query = uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries)
+            .Where(p => !IsTracking(p.Split('=')[0]))
+            .Order(StringComparer.Ordinal);
+        var parameters = string.Join('&', query);
+        return host + uri.AbsolutePath.TrimEnd('/') + (parameters.Length > 0 ? "?" + parameters : "");
+    }
+
+    private static bool IsTracking(string name)
+        => name.StartsWith("utm_", StringComparison.OrdinalIgnoreCase)
+            || name.Equals("fbclid", StringComparison.OrdinalIgnoreCase)
+            || name.Equals("gclid", StringComparison.OrdinalIgnoreCase)
+            || name.Equals("ref", StringComparison.OrdinalIgnoreCase)
+            || name.Equals("cmpid", StringComparison.OrdinalIgnoreCase)
+            || name.Equals("ocid", StringComparison.OrdinalIgnoreCase);
+
+    private static double Overlap(HashSet<string> a, HashSet<string> b)
+    {
+        if (a.Count == 0 || b.Count == 0)
+        {
+            return 0;
+        }
+
+        var shared = a.Count <= b.Count ? a.Count(b.Contains) : b.Count(a.Contains);
+        return (double)shared / (a.Count + b.Count - shared);
+    }
+
+    /// <summary>The words that tell stories apart: letters and digits in lower case without accents, common words left out.</summary>
+    public static HashSet<string> Words(string text)
+    {
+        var words = new HashSet<string>(StringComparer.Ordinal);
+        var word = new StringBuilder();
+        void Flush()
+        {
+            if (word.Length > 0)
+            {
+                var w = word.ToString();
+                if ((w.Length > 2 || char.IsAsciiDigit(w[0])) && !Common.Contains(w))
+                {
+                    words.Add(w);
+                }
+
+                word.Clear();
+            }
+        }
+
+        foreach (var c in text.Normalize(NormalizationForm.FormD))
+        {
+            if (char.IsLetterOrDigit(c))
+            {
+                word.Append(char.ToLowerInvariant(c));
+            }
+            else if (CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark && c is not ('\'' or '’'))
+            {
+                Flush();
+            }
+        }
+
+        Flush();
+        return words;
+    }
+
+    private static readonly HashSet<string> Common = new(StringComparer.Ordinal)
+    {
+        "the", "and", "for", "with", "from", "that", "this", "was", "were", "are", "has", "have", "had", "will", "would",
+        "its", "his", "her", "their", "they", "after", "over", "into", "about", "says", "said", "say", "amid", "but",
+        "not", "new", "more", "than", "who", "which", "what", "when", "where", "out", "off", "also", "been", "being",
+        "des", "der", "die", "das", "und", "les", "del", "los", "las", "una", "por", "para", "con",
+    };
+}

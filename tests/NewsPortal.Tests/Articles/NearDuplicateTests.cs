@@ -1,0 +1,105 @@
+using NewsPortal.Tests.Infrastructure;
+using NewsPortal.Web.Articles;
+
+namespace NewsPortal.Tests.Articles;
+
+/// <summary>What counts as one event reported twice.</summary>
+public sealed class NearDuplicateRuleTests
+{
+    private static NearDuplicates.Story Story(string title, string lede = "", string? url = null, int day = 1)
+        => new(title, lede, url, new DateOnly(2026, 3, day));
+
+    [Fact]
+    public void TwoAgenciesHeadlinesOfOneEvent_AreLikelyDuplicates()
+        => Assert.True(NearDuplicates.AreLikely(
+            Story("Putin and Zelensky to meet in Istanbul, Kremlin says"),
+            Story("Kremlin: Putin, Zelensky will meet in Istanbul", day: 2)));
+
+    [Fact]
+    public void FollowUpsOnOneSubject_AreDifferentStories()
+        => Assert.False(NearDuplicates.AreLikely(
+            Story("Israeli strike kills 20 in Gaza City"),
+            Story("Israeli strike kills 12 in Khan Younis")));
+
+    [Fact]
+    public void TheSameHeadlineMoreThanTwoDaysApart_IsADifferentStory()
+        => Assert.False(NearDuplicates.AreLikely(
+            Story("Central bank raises interest rates by half a point"),
+            Story("Central bank raises interest rates by half a point", day: 4)));
+
+    [Fact]
+    public void OneLinkWrittenTwoWays_IsOneStory()
+        => Assert.True(NearDuplicates.AreLikely(
+            Story("Harbour reopens", url: "https://www.example.com/news/harbour/?utm_source=feed#top"),
+            Story("Boats are back", url: "http://example.com/news/harbour")));
+
+    [Fact]
+    public void ShortHeadlines_AreNotComparedByWords()
+        => Assert.False(NearDuplicates.AreLikely(Story("Live updates"), Story("Live: updates")));
+
+    [Fact]
+    public void SameWordsInTheLede_MakeOneEventOfDifferentHeadlines()
+        => Assert.True(NearDuplicates.AreLikely(
+            Story("Quake strikes off the coast of Chile", "A magnitude 7.1 earthquake struck off the coast of northern Chile on Monday, the USGS said."),
+            Story("Chile hit by strong earthquake offshore", "A magnitude 7.1 earthquake struck off northern Chile's coast on Monday, according to the USGS.")));
+}
+
+/// <summary>Six stories: one event from five agencies, and one outlet's own follow-up.</summary>
+public sealed class NearDuplicateFactory : EmptyNewsPortalFactory, IAsyncLifetime
+{
+    public static readonly string[] Agencies = ["Reuters", "AFP", "Anadolu Agency", "Associated Press", "Xinhua"];
+
+    public async Task InitializeAsync()
+    {
+        await AddArticleAsync(new ArticleBuilder().Titled("Ferry service resumes across the strait after week of storms")
+            .PublishedOn(2026, 3, 1).WithDocumentDate(new DateTime(2026, 3, 1, 6, 0, 0)).InCategory("Transport").FromSource("Reuters")
+            .WithParagraph("The ferry line reopened on Sunday."));
+        for (var i = 0; i < Agencies.Length; i++)
+        {
+            await AddArticleAsync(new ArticleBuilder().Titled(i % 2 == 0 ? "Putin and Zelensky to meet in Istanbul, Kremlin says" : "Kremlin: Putin, Zelensky will meet in Istanbul")
+                .PublishedOn(2026, 3, 2).WithDocumentDate(new DateTime(2026, 3, 2, 8 + i, 0, 0)).InCategory("Diplomacy").FromSource(Agencies[i])
+                .WithParagraph($"Talks are planned for next week ({Agencies[i]})."));
+        }
+
+        await AddArticleAsync(new ArticleBuilder().Titled("Ferry service resumes across the strait after a week of storms")
+            .PublishedOn(2026, 3, 2).WithDocumentDate(new DateTime(2026, 3, 2, 18, 0, 0)).InCategory("Transport").FromSource("Reuters")
+            .WithParagraph("Update: the first boats have crossed."));
+    }
+
+    Task IAsyncLifetime.DisposeAsync() => Task.CompletedTask;
+}
+
+public sealed class NearDuplicateListingTests(NearDuplicateFactory factory) : IClassFixture<NearDuplicateFactory>
+{
+    [Fact]
+    public async Task OneEventFromFiveAgencies_IsOneHeadline_ReportedByTwoAndThreeMore()
+    {
+        var page = await factory.CreateClient().GetDocumentAsync("/");
+
+        var istanbul = page.QuerySelectorAll(".river > li").Where(li => li.TextContent.Contains("Istanbul", StringComparison.Ordinal)).ToList();
+        var item = Assert.Single(istanbul);
+        Assert.Equal("Putin and Zelensky to meet in Istanbul, Kremlin says", item.QuerySelector("h2")!.TextContent.Trim());
+        Assert.Equal("Reported by Xinhua, Associated Press and 3 more", item.QuerySelector(".reported")!.TextContent.Normalized()[..^" Anadolu Agency AFP Reuters".Length]);
+        // Each outlet links to its own report, the three not named behind "and 3 more".
+        var links = item.QuerySelectorAll(".reported a").Select(a => a.GetAttribute("href")).ToList();
+        Assert.Equal(5, links.Distinct().Count());
+        Assert.Equal(["Anadolu Agency", "AFP", "Reuters"], item.QuerySelectorAll(".reported details li").Select(li => li.TextContent.Trim()));
+    }
+
+    [Fact]
+    public async Task OneOutletsUpdate_StaysItsOwnHeadline()
+    {
+        var page = await factory.CreateClient().GetDocumentAsync("/");
+
+        Assert.Equal(2, page.QuerySelectorAll(".river h2").Count(h => h.TextContent.Contains("Ferry service", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task ACategoryListing_FoldsOneEventToo()
+    {
+        var page = await factory.CreateClient().GetDocumentAsync("/categories/diplomacy");
+
+        var item = Assert.Single(page.QuerySelectorAll(".headlines > li"));
+        Assert.StartsWith("Reported by Xinhua, Associated Press", item.QuerySelector(".reported")!.TextContent.Normalized(), StringComparison.Ordinal);
+    }
+}
