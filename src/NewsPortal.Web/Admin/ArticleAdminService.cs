@@ -6,12 +6,24 @@ using NewsPortal.Web.Audit;
 using NewsPortal.Web.Caching;
 using NewsPortal.Web.Data;
 using NewsPortal.Web.Import;
+using NewsPortal.Web.Search;
 using NewsPortal.Web.Shared;
 using NewsPortal.Web.Webhooks;
 
 namespace NewsPortal.Web.Admin;
 
-public sealed record AdminArticleFilter(string? Status, string? Category, string? Source, string? Text, bool OldestFirst, long Page, string? Thread = null);
+/// <summary>
+/// What the editors' list shows: a status, names (typed or slugs), words, the order, and where the page starts:
+/// after <see cref="From"/> in the list's order, or just before <see cref="Back"/>.
+/// </summary>
+public sealed record AdminArticleFilter(string? Status, string? Category, string? Source, string? Text, bool OldestFirst,
+    ListingCursor? From = null, ListingCursor? Back = null, string? Thread = null);
+
+/// <summary>A page of the editors' list, with where the pages either side start (null: there is none).</summary>
+public sealed record AdminListPage(IReadOnlyList<AdminArticleRow> Items, ListingCursor? Previous, ListingCursor? Next)
+{
+    public static AdminListPage Empty { get; } = new([], null, null);
+}
 
 /// <summary>What an editor can do to several stories of the list at once.</summary>
 public enum BulkAction
@@ -25,7 +37,10 @@ public enum BulkAction
 /// <summary>How a bulk action went: how many stories it changed, and why the others were left as they were.</summary>
 public sealed record BulkResult(int Changed, IReadOnlyList<string> Problems);
 
-public sealed record AdminArticleRow(int Id, string Title, string Slug, ArticleStatus Status, DateTime? PublishAtUtc, DateOnly PublishedOn, DateTime UpdatedAtUtc, bool Deleted);
+public sealed record AdminArticleRow(int Id, string Title, string Slug, ArticleStatus Status, DateTime? PublishAtUtc, DateOnly PublishedOn, DateTime UpdatedAtUtc, bool Deleted)
+{
+    public ListingCursor Position { get; init; }
+}
 
 public sealed record RevisionRow(int Number, DateTime CreatedAtUtc, string Author, string Action);
 
@@ -40,7 +55,7 @@ public sealed record SaveResult(int Id, string Slug, string? Conflict = null)
 /// <summary>The editors' side of articles: list, write, schedule, revise, restore, delete. Every save keeps a revision.</summary>
 public sealed class ArticleAdminService(
     NewsDbContext db, ArticleWriter writer, AuditLog audit, WebhookOutbox webhooks, MarkdownRenderer markdown, PageCache cache,
-    PublishSchedule schedule, TimeProvider clock)
+    PublishSchedule schedule, SearchService search, TimeProvider clock)
 {
     public const int PageSize = 20;
 
@@ -49,47 +64,131 @@ public sealed class ArticleAdminService(
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
-    public async Task<PagedList<AdminArticleRow>> ListAsync(AdminArticleFilter filter, CancellationToken cancellationToken = default)
+    /// <summary>The most matches of words the list looks through, each of public and of unseen stories.</summary>
+    public const int MaxTextMatches = 500;
+
+    private const string AdminColumns = """a."Id", a."Title", a."Slug", a."Status", a."PublishAtUtc", a."PublishedOn", a."UpdatedAtUtc", a."DeletedAtUtc", a."SortKey" """;
+
+    /// <summary>
+    /// A page of the editors' list, in the public listings' order (or its reverse), keyset-paged so that no page counts
+    /// or skips rows. Public stories and the others (drafts, scheduled, unpublished, deleted) are each one walk of a
+    /// listing index (every story's, a category's, a source's or a thread's), merged; words are looked up in the search
+    /// index first (at most <see cref="MaxTextMatches"/> of each), so a page costs the same in a store of a million.
+    /// </summary>
+    public async Task<AdminListPage> ListAsync(AdminArticleFilter filter, CancellationToken cancellationToken = default)
     {
         var now = Now;
-        var articles = db.Articles.AsNoTracking();
-        articles = articles.WithStatus(filter.Status, now, all => all.Where(a => a.DeletedAtUtc == null));
-        // Each filter takes a name as an editor types it ("Business and economy") or its slug.
+        int? categoryId = null, sourceId = null, threadId = null;
         if (!string.IsNullOrWhiteSpace(filter.Category))
         {
             var key = NameKey.For(filter.Category);
-            articles = articles.Where(a => a.Categories.Any(c => c.Slug == filter.Category || c.NameKey == key));
+            categoryId = await db.Categories.Where(c => c.Slug == filter.Category || c.NameKey == key).Select(c => (int?)c.Id).FirstOrDefaultAsync(cancellationToken);
         }
 
         if (!string.IsNullOrWhiteSpace(filter.Source))
         {
             var key = NameKey.For(filter.Source);
-            articles = articles.Where(a => a.Sources.Any(s => s.Slug == filter.Source || s.NameKey == key));
+            sourceId = await db.Sources.Where(s => s.Slug == filter.Source || s.NameKey == key).Select(s => (int?)s.Id).FirstOrDefaultAsync(cancellationToken);
         }
 
         if (!string.IsNullOrWhiteSpace(filter.Thread))
         {
             var key = NameKey.For(filter.Thread);
-            articles = articles.Where(a => a.Thread != null && (a.Thread.Slug == filter.Thread || a.Thread.NameKey == key));
+            threadId = await db.Threads.Where(t => t.Slug == filter.Thread || t.NameKey == key).Select(t => (int?)t.Id).FirstOrDefaultAsync(cancellationToken);
+        }
+
+        if ((filter.Category is { Length: > 0 } && categoryId is null) || (filter.Source is { Length: > 0 } && sourceId is null) || (filter.Thread is { Length: > 0 } && threadId is null))
+        {
+            return AdminListPage.Empty;
+        }
+
+        // Ids are the store's own integers, so they are written into the SQL; statuses are the enum's names.
+        var conditions = new List<string>();
+        var listing = threadId is { } thread ? Listing.InThread(thread) : categoryId is { } category ? Listing.InCategory(category) : sourceId is { } source ? Listing.FromSource(source) : Listing.All;
+        if (categoryId is { } c && listing.Kind != ListingKind.Category)
+        {
+            conditions.Add(FormattableString.Invariant($"""EXISTS (SELECT 1 FROM "ArticleCategories" x WHERE x."ArticlesId" = a."Id" AND x."CategoriesId" = {c})"""));
+        }
+
+        if (sourceId is { } s && listing.Kind != ListingKind.Source)
+        {
+            conditions.Add(FormattableString.Invariant($"""EXISTS (SELECT 1 FROM "ArticleSources" x WHERE x."ArticlesId" = a."Id" AND x."SourcesId" = {s})"""));
         }
 
         if (!string.IsNullOrWhiteSpace(filter.Text))
         {
-            var text = filter.Text.Trim();
-            articles = articles.Where(a => a.Title.Contains(text) || a.Body.Contains(text));
+            var query = SearchQuery.Parse(filter.Text) with { NewestFirst = true };
+            var ids = (await search.MatchingIdsAsync(query, MaxTextMatches, cancellationToken))
+                .Concat(await search.MatchingIdsAsync(query, MaxTextMatches, cancellationToken, listed: false)).ToList();
+            if (ids.Count == 0)
+            {
+                return AdminListPage.Empty;
+            }
+
+            conditions.Add($"""a."Id" IN ({string.Join(", ", ids.Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture)))})""");
+            // The matches are few: read them by id, not by walking a listing until they turn up.
+            listing = Listing.All;
         }
 
-        var total = await articles.CountAsync(cancellationToken);
-        var page = PageNumber.Clamp(filter.Page, total, PageSize);
-        var ordered = filter.OldestFirst
-            ? articles.OrderBy(a => a.PublishedOn).ThenBy(a => a.Id)
-            : articles.OrderByDescending(a => a.PublishedOn).ThenByDescending(a => a.Id);
-        var rows = await ordered.Skip((page - 1) * PageSize).Take(PageSize)
-            .Select(a => new AdminArticleRow(a.Id, a.Title, a.Slug, a.Status, a.PublishAtUtc, a.PublishedOn, a.UpdatedAtUtc, a.DeletedAtUtc != null))
-            .ToListAsync(cancellationToken);
-        return new PagedList<AdminArticleRow>(
-            [.. rows.Select(r => r with { Status = ArticleVisibility.Effective(r.Status, r.PublishAtUtc, now) })], page, PageSize, total);
+        const string NotDeleted = """a."DeletedAtUtc" IS NULL""";
+        (bool Listed, string? Condition)[] walks = filter.Status?.ToLowerInvariant() switch
+        {
+            "published" => [(true, null)],
+            "draft" => [(false, $"""{NotDeleted} AND a."Status" = '{ArticleStatus.Draft}'""")],
+            "scheduled" => [(false, $"""{NotDeleted} AND a."Status" = '{ArticleStatus.Scheduled}'""")],
+            "unpublished" => [(false, $"""{NotDeleted} AND a."Status" = '{ArticleStatus.Unpublished}'""")],
+            "deleted" => [(false, """a."DeletedAtUtc" IS NOT NULL""")],
+            _ => [(true, null), (false, NotDeleted)],
+        };
+
+        var backward = filter.Back is not null;
+        var older = filter.OldestFirst == backward;
+        var dialect = StoreDialect.Of(db.Database);
+        var rows = new List<AdminRow>();
+        foreach (var (listed, condition) in walks)
+        {
+            var all = string.Join(" AND ", conditions.Append(condition).OfType<string>());
+            var sql = listing.Walk(dialect, AdminColumns, filter.Back ?? filter.From, older, PageSize + 1, out var args, listed: listed, condition: all.Length > 0 ? all : null);
+            if (conditions.Count > 0 && listing.Kind == ListingKind.All && !string.IsNullOrWhiteSpace(filter.Text))
+            {
+                sql = "-- bounded: the matches of words\n" + sql;
+            }
+
+            rows.AddRange(await db.Database.SqlQueryRaw<AdminRow>(sql, args).ToListAsync(cancellationToken));
+        }
+
+        var ordered = (older ? rows.OrderByDescending(r => r.SortKey).ThenByDescending(r => r.Id) : rows.OrderBy(r => r.SortKey).ThenBy(r => r.Id)).ToList();
+        var more = ordered.Count > PageSize;
+        if (more)
+        {
+            ordered.RemoveRange(PageSize, ordered.Count - PageSize);
+        }
+
+        if (backward)
+        {
+            if (!more)
+            {
+                // Fewer than a page before that: the list's first page.
+                return await ListAsync(filter with { Back = null, From = null }, cancellationToken);
+            }
+
+            ordered.Reverse();
+        }
+
+        var items = ordered.Select(r => new AdminArticleRow(r.Id, r.Title, r.Slug, ArticleVisibility.Effective(Enum.Parse<ArticleStatus>(r.Status), r.PublishAtUtc, now),
+            r.PublishAtUtc, r.PublishedOn, r.UpdatedAtUtc, r.DeletedAtUtc != null)
+        { Position = new ListingCursor(r.SortKey, r.Id) }).ToList();
+        if (items.Count == 0)
+        {
+            return AdminListPage.Empty;
+        }
+
+        return new AdminListPage(items,
+            Previous: backward || filter.From is not null ? items[0].Position : null,
+            Next: backward || more ? items[^1].Position : null);
     }
+
+    private sealed record AdminRow(int Id, string Title, string Slug, string Status, DateTime? PublishAtUtc, DateOnly PublishedOn, DateTime UpdatedAtUtc, DateTime? DeletedAtUtc, long SortKey);
 
     public async Task<(ArticleForm Form, string Slug, bool Deleted)?> GetFormAsync(int id, CancellationToken cancellationToken = default)
     {

@@ -1,7 +1,7 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using NewsPortal.Web.Accounts;
+using NewsPortal.Web.Articles;
 using NewsPortal.Web.Shared;
 
 namespace NewsPortal.Web.Admin;
@@ -27,13 +27,22 @@ public sealed class IndexModel(ArticleAdminService articles) : PageModel
     [BindProperty(SupportsGet = true)]
     public string? Sort { get; set; }
 
-    public PagedList<AdminArticleRow> Rows { get; private set; } = null!;
+    public AdminListPage Rows { get; private set; } = AdminListPage.Empty;
 
-    public async Task<IActionResult> OnGetAsync([FromQuery(Name = "page")] string? pageNumber, CancellationToken cancellationToken)
+    /// <summary>The page starts after this story, in the list's order ("Next").</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? From { get; set; }
+
+    /// <summary>The page ends before this story ("Previous").</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? Back { get; set; }
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        if (!PageNumber.TryParse(pageNumber, out var page))
+        ListingCursor? from = null, back = null;
+        if ((From is not null && !ListingCursor.TryParse(From, out from)) || (Back is not null && !ListingCursor.TryParse(Back, out back)) || (from is not null && back is not null))
         {
-            return ErrorModel.BadRequest(this, PageNumber.InvalidMessage);
+            return ErrorModel.BadRequest(this, ListingCursor.InvalidMessage);
         }
 
         if (Status is "deleted" && !User.IsInRole(Roles.Admin))
@@ -41,7 +50,7 @@ public sealed class IndexModel(ArticleAdminService articles) : PageModel
             return Forbid();
         }
 
-        Rows = await articles.ListAsync(new AdminArticleFilter(Status, Category, Source, Q, Sort == "oldest", page, Thread), cancellationToken);
+        Rows = await articles.ListAsync(new AdminArticleFilter(Status, Category, Source, Q, Sort == "oldest", from, back, Thread), cancellationToken);
         return Page();
     }
 
@@ -112,7 +121,11 @@ public sealed class IndexModel(ArticleAdminService articles) : PageModel
     /// <summary>This list's address with its filters, for a form's action (with a handler) or the way back after one.</summary>
     public string ListLink(string? handler = null) => With("handler", handler);
 
-    public string PageLink(int page) => With("page", page.ToString(CultureInfo.InvariantCulture));
+    /// <summary>The page after or before this one: a position in the list, with the filters kept.</summary>
+    public string PageLink(string key, ListingCursor position)
+        => Request.Path + QueryString.Create(Request.Query.Where(q => q.Key is not ("from" or "back" or "page" or "handler"))
+            .Select(q => new KeyValuePair<string, string?>(q.Key, q.Value.ToString()))
+            .Append(new KeyValuePair<string, string?>(key, position.ToString())));
 
     /// <summary>This list's address with <paramref name="key"/> set to <paramref name="value"/> (left out when null).</summary>
     private string With(string key, string? value)

@@ -51,9 +51,12 @@ public sealed record Listing(ListingKind Kind, int NameId = 0, string? Language 
     /// SQL selecting <paramref name="columns"/> (over the story as <c>a</c>) of up to <paramref name="take"/> listed
     /// stories, walking from <paramref name="from"/> (exclusive; the start when null) towards older stories, or
     /// newer ones. Placeholders are <c>{0}</c>, <c>{1}</c>… for EF's SqlQueryRaw, with <paramref name="args"/>.
-    /// <paramref name="keys"/> narrows the walk to sort keys in [Min, Max).
+    /// <paramref name="keys"/> narrows the walk to sort keys in [Min, Max). <paramref name="listed"/> false walks the
+    /// stories readers cannot see (drafts, scheduled, unpublished, deleted) in the same order, for the editors' list,
+    /// and <paramref name="condition"/> is further SQL over the story as <c>a</c>, written by the caller (never from input).
     /// </summary>
-    public string Walk(StoreDialect dialect, string columns, ListingCursor? from, bool older, int take, out object[] args, int skip = 0, (long Min, long Max)? keys = null)
+    public string Walk(StoreDialect dialect, string columns, ListingCursor? from, bool older, int take, out object[] args, int skip = 0, (long Min, long Max)? keys = null,
+        bool listed = true, string? condition = null)
     {
         var arguments = new List<object>();
         string Arg(object value)
@@ -62,7 +65,7 @@ public sealed record Listing(ListingKind Kind, int NameId = 0, string? Language 
             return "{" + (arguments.Count - 1).ToString(CultureInfo.InvariantCulture) + "}";
         }
 
-        var listed = Arg(true);
+        var listedArg = Arg(listed);
 
         // Links carry copies of Listed and SortKey, so a category's or source's walk never touches other stories, and
         // one for positions alone reads no story at all.
@@ -72,36 +75,41 @@ public sealed record Listing(ListingKind Kind, int NameId = 0, string? Language 
         {
             ListingKind.Category => (
                 "\"ArticleCategories\" l" + stories,
-                $"l.\"CategoriesId\" = {Arg(NameId)} AND l.\"Listed\" = {listed}",
+                $"l.\"CategoriesId\" = {Arg(NameId)} AND l.\"Listed\" = {listedArg}",
                 "l.\"SortKey\"",
                 "l.\"ArticlesId\""),
             ListingKind.Source => (
                 "\"ArticleSources\" l" + stories,
-                $"l.\"SourcesId\" = {Arg(NameId)} AND l.\"Listed\" = {listed}",
+                $"l.\"SourcesId\" = {Arg(NameId)} AND l.\"Listed\" = {listedArg}",
                 "l.\"SortKey\"",
                 "l.\"ArticlesId\""),
             ListingKind.Language => (
                 "\"Articles\" a",
-                $"lower(a.\"Language\") = {Arg(Language!)} AND a.\"Listed\" = {listed}",
+                $"lower(a.\"Language\") = {Arg(Language!)} AND a.\"Listed\" = {listedArg}",
                 "a.\"SortKey\"",
                 "a.\"Id\""),
             ListingKind.Thread => (
                 "\"Articles\" a",
-                $"a.\"ThreadId\" = {Arg(NameId)} AND a.\"Listed\" = {listed}",
+                $"a.\"ThreadId\" = {Arg(NameId)} AND a.\"Listed\" = {listedArg}",
                 "a.\"SortKey\"",
                 "a.\"Id\""),
             ListingKind.Month => (
                 "\"Articles\" a",
-                $"a.\"Listed\" = {listed} AND a.\"SortKey\" >= {Arg(ListingOrder.StartOf(new DateOnly(Year, Month, 1)))}"
+                $"a.\"Listed\" = {listedArg} AND a.\"SortKey\" >= {Arg(ListingOrder.StartOf(new DateOnly(Year, Month, 1)))}"
                     + $" AND a.\"SortKey\" < {Arg(Year == DateOnly.MaxValue.Year && Month == 12 ? long.MaxValue : ListingOrder.StartOf(new DateOnly(Year, Month, 1).AddMonths(1)))}",
                 "a.\"SortKey\"",
                 "a.\"Id\""),
-            _ => ("\"Articles\" a", $"a.\"Listed\" = {listed}", "a.\"SortKey\"", "a.\"Id\""),
+            _ => ("\"Articles\" a", $"a.\"Listed\" = {listedArg}", "a.\"SortKey\"", "a.\"Id\""),
         };
         var position = from is { } cursor ? $" AND ({key}, {id}) {(older ? "<" : ">")} ({Arg(cursor.SortKey)}, {Arg(cursor.Id)})" : "";
         if (keys is { } range)
         {
             position += $" AND {key} >= {Arg(range.Min)} AND {key} < {Arg(range.Max)}";
+        }
+
+        if (condition is not null)
+        {
+            position += $" AND ({condition})";
         }
 
         if (keysOnly && Kind is ListingKind.Category or ListingKind.Source)

@@ -104,8 +104,11 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
     public static IEnumerable<string> TagsOf(SearchHit hit)
         => [CacheTags.Article(hit.Id), .. hit.Categories.Select(c => CacheTags.Category(c.Id)), .. hit.Sources.Select(s => CacheTags.Source(s.Id))];
 
-    /// <summary>The ids of the best <paramref name="limit"/> public matches, for a search's feed.</summary>
-    public async Task<IReadOnlyList<int>> MatchingIdsAsync(SearchQuery query, int limit, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The ids of the best <paramref name="limit"/> public matches, for a search's feed; with <paramref name="listed"/>
+    /// false, of the stories readers cannot see, for the editors' list.
+    /// </summary>
+    public async Task<IReadOnlyList<int>> MatchingIdsAsync(SearchQuery query, int limit, CancellationToken cancellationToken = default, bool listed = true)
     {
         if (query.Terms.Count == 0 && !query.HasFilters)
         {
@@ -114,7 +117,7 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
 
         try
         {
-            return [.. (await HitsAsync(query, limit, 0, marked: false, cancellationToken)).Select(r => r.Id)];
+            return [.. (await HitsAsync(query, limit, 0, marked: false, cancellationToken, listed)).Select(r => r.Id)];
         }
         catch (DbException ex) when (IsRefusal(ex))
         {
@@ -208,9 +211,9 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
     /// One page of a search's hits, each with the number of matches (up to MaxCounted + 1) in "Total", and (when
     /// <paramref name="marked"/>) its headline and snippet with the matches marked.
     /// </summary>
-    private async Task<List<Hit>> HitsAsync(SearchQuery query, int take, int skip, bool marked, CancellationToken cancellationToken)
+    private async Task<List<Hit>> HitsAsync(SearchQuery query, int take, int skip, bool marked, CancellationToken cancellationToken, bool listed = true)
     {
-        var args = new List<object> { true };
+        var args = new List<object> { listed };
         string Arg(object value)
         {
             args.Add(value);

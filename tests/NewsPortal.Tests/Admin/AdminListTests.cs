@@ -103,4 +103,82 @@ public sealed class AdminListTests(EditorialFactory factory) : IClassFixture<Edi
         Assert.Equal(["Other filter story"], Titles(bySource));
         Assert.Equal(["Harbour filter story"], Titles(byThread));
     }
+    /// <summary>Titles on every page of a list, following its "Next" (or "Previous") links from <paramref name="url"/>.</summary>
+    private static async Task<List<List<string>>> PagesAsync(HttpClient editor, string url, string rel)
+    {
+        var pages = new List<List<string>>();
+        for (string? next = url; next is not null && pages.Count < 10;)
+        {
+            var page = await editor.GetDocumentAsync(next);
+            pages.Add([.. page.TextsOf(".admin-table td a[href^=\"/admin/articles/edit\"]")]);
+            next = page.QuerySelector($".pager a[rel={rel}]")?.GetAttribute("href");
+        }
+
+        return pages;
+    }
+
+    [Fact]
+    public async Task TheList_PagesBothWays_WithDraftsAmongPublishedStoriesInDateOrder_EachStoryOnce()
+    {
+        var start = new DateOnly(2023, 1, 1);
+        var expected = new List<(DateOnly Day, string Title)>();
+        for (var i = 0; i < 25; i++)
+        {
+            var day = start.AddDays(3 * i);
+            var title = $"Desk bulletin {i:D2}";
+            await factory.AddArticleAsync(new ArticleBuilder().Titled(title).PublishedOn(day.Year, day.Month, day.Day).InCategory("Paging desk").WithParagraph($"Bulletin number {i}."));
+            expected.Add((day, title));
+        }
+
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        for (var j = 0; j < 10; j++)
+        {
+            var day = start.AddDays((6 * j) + 1);
+            var title = $"Desk draft {j:D2}";
+            using var saved = await editor.SubmitFormAsync("/admin/articles/edit", new Dictionary<string, string?>
+            {
+                ["Form.Title"] = title,
+                ["Form.Body"] = "Dockers walked out at dawn.",
+                ["Form.PublishedOn"] = day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                ["Form.Language"] = "en",
+                ["Form.Categories"] = "Paging desk",
+                ["Form.Status"] = "Draft",
+            }, "#article-form");
+            Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+            expected.Add((day, title));
+        }
+
+        var forward = await PagesAsync(editor, "/admin?category=paging-desk", "next");
+        var lastPage = (await editor.GetDocumentAsync("/admin?category=paging-desk")).QuerySelector(".pager a[rel=next]")!.GetAttribute("href")!;
+        var backward = await PagesAsync(editor, lastPage, "prev");
+        var drafts = await PagesAsync(editor, "/admin?category=paging-desk&status=draft&sort=oldest", "next");
+        var words = await PagesAsync(editor, "/admin?q=bulletin&category=paging-desk", "next");
+
+        Assert.Equal([20, 15], forward.Select(p => p.Count));
+        Assert.Equal(expected.OrderByDescending(e => e.Day).Select(e => e.Title), forward.SelectMany(p => p));
+        Assert.Equal(forward.AsEnumerable().Reverse(), backward);
+        Assert.Equal(expected.Where(e => e.Title.Contains("draft", StringComparison.Ordinal)).OrderBy(e => e.Day).Select(e => e.Title), Assert.Single(drafts));
+        Assert.Equal(25, words.SelectMany(p => p).Count(t => t.StartsWith("Desk bulletin", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task TheList_FindsDraftsByAWordOfTheirText()
+    {
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        await CreateAsync(editor, "Quayside notice");
+
+        var page = await editor.GetDocumentAsync("/admin?q=dockers+dawn&status=draft");
+
+        Assert.Contains("Quayside notice", page.TextsOf(".admin-table td a[href^=\"/admin/articles/edit\"]"));
+    }
+
+    [Fact]
+    public async Task AChangedPosition_InTheListsAddress_IsA400WithAMessage()
+    {
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+
+        var page = await editor.GetDocumentAsync("/admin?from=not-a-position", 400);
+
+        Assert.Contains("not a position in this listing", page.TextOf("main"));
+    }
 }
