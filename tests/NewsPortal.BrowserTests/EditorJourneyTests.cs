@@ -138,9 +138,45 @@ public sealed class ImportUploadJourneyTests(BrowserFixture browser)
 public sealed class ScheduleAndReviseJourneyTests(BrowserFixture browser)
 {
     [Fact]
-    public async Task Editor_SchedulesAStory_ItAppearsWhenDue_ThenEditsItAndSeesTheRevision()
+    public async Task TheSourcesField_SuggestsStoredNames_AsTheEditorTypes()
     {
-        await using var context = await browser.NewContextAsync();
+        await using var context = await browser.NewContextAsync(signedIn: true);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/admin/articles/edit");
+
+        await page.GetByLabel("Sources").PressSequentiallyAsync("Reuters, anad");
+
+        // Each suggestion keeps the names typed before it, so picking one completes the field.
+        await Expect(page.Locator("#source-names option").First).ToHaveAttributeAsync("value", "Reuters, Anadolu Agency");
+    }
+
+    [Fact]
+    public async Task TheEditorsList_ShowsAScheduledTime_InTheEditorsTimeZone()
+    {
+        await using var context = await browser.NewContextAsync(timezoneId: "Asia/Tokyo");
+        var page = await context.NewPageAsync();
+        await SignIn.AsAdminAsync(page);
+        await page.GotoAsync("/admin/articles/edit");
+        const string title = "Observatory opens to night visitors";
+        await page.GetByLabel("Title").FillAsync(title);
+        await page.Locator("#Form_Body").FillAsync("Telescopes are open from dusk.");
+        await page.Locator("#Form_Status").SelectOptionAsync(new SelectOptionValue { Label = "Scheduled" });
+        await page.GetByLabel("Publish at (your time, Asia/Tokyo)").FillAsync("2031-01-01T08:30:15");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
+        await Expect(page.Locator(".notice")).ToHaveTextAsync("Saved.");
+
+        await page.GotoAsync("/admin?status=scheduled&q=observatory");
+
+        var row = page.Locator(".admin-table tr", new() { HasText = title });
+        await Expect(row.Locator("time.local-time")).ToHaveTextAsync("2031-01-01 08:30 (Asia/Tokyo)");
+        Assert.Equal("2030-12-31T23:30:15Z", await row.Locator("time.local-time").GetAttributeAsync("datetime"));
+    }
+
+    [Fact]
+    public async Task Editor_SchedulesAStoryInTheirOwnTimeZone_ItAppearsWhenDue_ThenEditsItAndSeesTheRevision()
+    {
+        // Tokyo keeps UTC+9 all year: the editor types local time, the server stores UTC.
+        await using var context = await browser.NewContextAsync(timezoneId: "Asia/Tokyo");
         var page = await context.NewPageAsync();
         await SignIn.AsAdminAsync(page);
         await page.GotoAsync("/admin/articles/edit");
@@ -152,9 +188,13 @@ public sealed class ScheduleAndReviseJourneyTests(BrowserFixture browser)
         // shown by Chromium without its ":00", which Playwright takes for a malformed value: avoid it.
         var due = DateTime.UtcNow.AddSeconds(6);
         due = due.Second == 0 ? due.AddSeconds(1) : due;
-        await page.Locator("#Form_PublishAtUtc").FillAsync(due.ToString("yyyy-MM-dd'T'HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture));
+        var dueInTokyo = due.AddHours(9).ToString("yyyy-MM-dd'T'HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+        await page.GetByLabel("Publish at (your time, Asia/Tokyo)").FillAsync(dueInTokyo);
         await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
         await Expect(page.Locator(".notice")).ToHaveTextAsync("Saved.");
+        await Expect(page.Locator("#Form_PublishAtUtc")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex(
+            "^" + System.Text.RegularExpressions.Regex.Escape(due.ToString("yyyy-MM-dd'T'HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture))));
+        await Expect(page.Locator("#publish-at-local")).ToHaveValueAsync(dueInTokyo);
         var path = (await page.Locator("main p.meta a[href^='/articles/']:not(.preview-link)").GetAttributeAsync("href"))!;
 
         var reader = await context.NewPageAsync();

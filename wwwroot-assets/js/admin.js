@@ -97,3 +97,74 @@ document.querySelectorAll("form[data-confirm]").forEach((form) => {
     };
     body.addEventListener("input", update);
 })();
+
+// Scheduling in the editor's own time zone. The server stores and takes UTC (the form works without this script);
+// here the editor reads and types local time, and the UTC field is filled from it.
+(() => {
+    const utc = document.getElementById("Form_PublishAtUtc");
+    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    const pad = (n) => String(n).padStart(2, "0");
+    const localText = (d) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+    if (utc) {
+        const local = document.createElement("input");
+        local.type = "datetime-local";
+        local.step = "1";
+        local.id = "publish-at-local";
+        local.value = utc.value ? localText(new Date(utc.value.replace(/Z?$/, "Z"))) : "";
+        local.addEventListener("input", () => {
+            const when = local.value ? new Date(local.value) : null;
+            utc.value = when && !isNaN(when) ? when.toISOString().slice(0, 19) : "";
+        });
+        const label = document.querySelector("label[for='Form_PublishAtUtc']");
+        if (label) {
+            label.htmlFor = local.id;
+            label.firstChild.textContent = `Publish at (your time, ${zone}) `;
+        }
+        utc.type = "hidden";
+        utc.before(local);
+    }
+
+    // Times written in UTC on admin pages, shown in the editor's time zone.
+    document.querySelectorAll("time.local-time[datetime]").forEach((time) => {
+        const when = new Date(time.dateTime);
+        if (!isNaN(when)) {
+            time.textContent = `${localText(when).replace("T", " ").slice(0, 16)} (${zone})`;
+        }
+    });
+})();
+
+// The category and source fields suggest stored names that start as the last name typed does (asked of the server
+// as the editor types; the lookalike check on saving still catches a near miss).
+document.querySelectorAll("input[data-suggest]").forEach((input) => {
+    const list = document.getElementById(input.getAttribute("list"));
+    if (!list) {
+        return;
+    }
+
+    let timer;
+    let asked = "";
+    input.addEventListener("input", () => {
+        clearTimeout(timer);
+        timer = setTimeout(async () => {
+            const parts = input.value.split(",");
+            const last = parts.pop().trim();
+            if (last === "" || last === asked) {
+                return;
+            }
+
+            asked = last;
+            const url = `/admin/articles/edit?handler=Names&kind=${input.dataset.suggest}&q=${encodeURIComponent(last)}`;
+            const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
+            if (!response.ok) {
+                return;
+            }
+
+            const head = parts.map((part) => part.trim()).filter((part) => part !== "");
+            list.replaceChildren(...(await response.json()).map((name) => {
+                const option = document.createElement("option");
+                option.value = [...head, name].join(", ");
+                return option;
+            }));
+        }, 150);
+    });
+});

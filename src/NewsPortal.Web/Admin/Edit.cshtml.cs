@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using NewsPortal.Web.Articles;
+using NewsPortal.Web.Shared;
 using NewsPortal.Web.Threads;
 
 namespace NewsPortal.Web.Admin;
@@ -25,8 +26,8 @@ public sealed class EditModel(ArticleAdminService articles, NameAdminService nam
     [TempData]
     public string? Message { get; set; }
 
-    public IReadOnlyList<string> CategoryNames { get; private set; } = [];
-    public IReadOnlyList<string> SourceNames { get; private set; } = [];
+    /// <summary>How many names the category and source fields suggest at a time.</summary>
+    public const int Suggestions = 10;
 
     /// <summary>The most recently active threads, to pick from (a bounded list, not every thread ever).</summary>
     public IReadOnlyList<string> ThreadNames { get; private set; } = [];
@@ -131,6 +132,25 @@ public sealed class EditModel(ArticleAdminService articles, NameAdminService nam
         return await ShowAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Stored names that start as the editor's last typed one does, for the category and source fields (the page's
+    /// script asks as the editor types, so the page never carries every name).
+    /// </summary>
+    public async Task<IActionResult> OnGetNamesAsync(string? kind, string? q, CancellationToken cancellationToken)
+    {
+        if (!Enum.TryParse<NameKind>(kind, ignoreCase: true, out var nameKind) || !Enum.IsDefined(nameKind) || int.TryParse(kind, out _))
+        {
+            return ErrorModel.BadRequest(this, "Ask for kind=category or kind=source.");
+        }
+
+        if (q is { Length: > Sources.Source.NameMaxLength })
+        {
+            return ErrorModel.BadRequest(this, $"A name can be at most {Sources.Source.NameMaxLength} characters long.");
+        }
+
+        return new JsonResult(await names.StartingWithAsync(nameKind, q, Suggestions, cancellationToken));
+    }
+
     public async Task<IActionResult> OnPostDeleteAsync(int id, CancellationToken cancellationToken)
     {
         var title = (await articles.GetFormAsync(id, cancellationToken))?.Form.Title;
@@ -169,8 +189,6 @@ public sealed class EditModel(ArticleAdminService articles, NameAdminService nam
             PreviewPath = SavedStatus == ArticleStatus.Published ? null : previews.PathFor(id, stored.Slug);
         }
 
-        CategoryNames = [.. (await names.ListAsync(NameKind.Category, cancellationToken)).Select(n => n.Name)];
-        SourceNames = [.. (await names.ListAsync(NameKind.Source, cancellationToken)).Select(n => n.Name)];
         ThreadNames = [.. (await threads.ActiveAsync(null, ThreadService.PageSize, cancellationToken)).Select(t => t.Name)];
         Response.StatusCode = status;
         return Page();

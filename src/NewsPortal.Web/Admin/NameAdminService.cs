@@ -20,8 +20,22 @@ public sealed record NameRow(int Id, string Name, string Slug, int ArticleCount,
 public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache cache)
 {
     /// <summary>Every name of a kind, for the editor's pickers (bounded by how many names a newsroom has).</summary>
-    public Task<List<NameRow>> ListAsync(NameKind kind, CancellationToken cancellationToken = default)
-        => Rows(kind, ids: null).ToListAsync(cancellationToken);
+    /// <summary>
+    /// Up to <paramref name="take"/> stored names that start as <paramref name="typed"/> does (case and spacing aside), in
+    /// name order: what the editor's name fields suggest, one read of the name index.
+    /// </summary>
+    public async Task<List<string>> StartingWithAsync(NameKind kind, string? typed, int take, CancellationToken cancellationToken = default)
+    {
+        var key = NameKey.For(Text.Line(typed));
+        if (key.Length == 0)
+        {
+            return [];
+        }
+
+        var end = key + char.MaxValue;
+        return await Names(kind).Where(n => n.NameKey.CompareTo(key) >= 0 && n.NameKey.CompareTo(end) < 0)
+            .OrderBy(n => n.NameKey).Take(take).Select(n => n.Name).ToListAsync(cancellationToken);
+    }
 
     /// <summary>Names a page at a time, in order of their key from <paramref name="after"/>, or those starting with <paramref name="find"/>.</summary>
     public async Task<(List<NameRow> Rows, string? NextAfter)> PageAsync(NameKind kind, string? find, string? after, int pageSize, CancellationToken cancellationToken = default)

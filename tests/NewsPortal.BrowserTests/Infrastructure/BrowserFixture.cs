@@ -45,7 +45,8 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// <paramref name="bypassContentSecurityPolicy"/> is for tools the tests inject (axe-core), never for the app's own pages.
     /// </summary>
     public async Task<IBrowserContext> NewContextAsync(
-        ColorScheme colorScheme = ColorScheme.Light, bool signedIn = false, int width = 1280, int height = 800, bool bypassContentSecurityPolicy = false)
+        ColorScheme colorScheme = ColorScheme.Light, bool signedIn = false, int width = 1280, int height = 800, bool bypassContentSecurityPolicy = false,
+        string? timezoneId = null)
     {
         var options = new BrowserNewContextOptions
         {
@@ -53,6 +54,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             ColorScheme = colorScheme,
             ViewportSize = new() { Width = width, Height = height },
             BypassCSP = bypassContentSecurityPolicy,
+            TimezoneId = timezoneId,
         };
         if (signedIn)
         {

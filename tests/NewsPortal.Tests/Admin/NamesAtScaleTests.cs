@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using NewsPortal.Tests.Infrastructure;
 using NewsPortal.Web.Accounts;
 using NewsPortal.Web.Admin;
@@ -32,6 +33,35 @@ public sealed class NamesAtScaleTests(EditorialFactory factory) : IClassFixture<
         Assert.Equal(["Wire service 40", "Wire service 41", "Wire service 42", "Wire service 43", "Wire service 44", "Wire service 45"],
             found.TextsOf(".admin-table tbody td:first-child a"));
         Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+    }
+
+    [Fact]
+    public async Task TheEditorsNameFields_AskForNamesStartingAsTyped_InsteadOfCarryingEveryName()
+    {
+        for (var i = 1; i <= 30; i++)
+        {
+            await factory.AddArticleAsync(new ArticleBuilder().Titled($"Relay story {i}").FromSource($"Relay agency {i:D2}"));
+        }
+
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+
+        var page = await editor.GetDocumentAsync("/admin/articles/edit");
+        using var suggested = await editor.GetAsync("/admin/articles/edit?handler=Names&kind=source&q=relay+AGENCY+1");
+        using var none = await editor.GetAsync("/admin/articles/edit?handler=Names&kind=category&q=relay");
+        using var unknownKind = await editor.GetAsync("/admin/articles/edit?handler=Names&kind=thread&q=relay");
+        using var anonymous = await factory.CreatePlainClient().GetAsync("/admin/articles/edit?handler=Names&kind=source&q=relay");
+
+        Assert.Empty(page.QuerySelectorAll("#source-names option"));
+        Assert.DoesNotContain("Relay agency 07", page.Source.Text, StringComparison.Ordinal);
+        var suggestions = await suggested.Content.ReadFromJsonAsync<string[]>();
+        var nothing = await none.Content.ReadFromJsonAsync<string[]>();
+        Assert.Equal(HttpStatusCode.OK, suggested.StatusCode);
+        Assert.Equal(["Relay agency 10", "Relay agency 11", "Relay agency 12", "Relay agency 13", "Relay agency 14", "Relay agency 15", "Relay agency 16",
+            "Relay agency 17", "Relay agency 18", "Relay agency 19"], suggestions!);
+        Assert.Empty(nothing!);
+        Assert.Equal(HttpStatusCode.BadRequest, unknownKind.StatusCode);
+        Assert.Contains("kind=category or kind=source", await unknownKind.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Redirect, anonymous.StatusCode);
     }
 
     [Fact]
