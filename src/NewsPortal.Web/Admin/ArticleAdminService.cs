@@ -239,7 +239,7 @@ public sealed class ArticleAdminService(
             var article = new Article
             {
                 Title = document.Title,
-                Slug = await FreeSlugAsync(document.Title, cancellationToken),
+                Slug = form.ChosenSlug ?? await FreeSlugAsync(document.Title, cancellationToken),
                 Body = document.Body,
                 Lede = "",
                 Language = document.Language ?? "en",
@@ -289,6 +289,7 @@ public sealed class ArticleAdminService(
             var now = Now;
             var wasPublic = IsPublic(article, now);
             var before = ArticleState.Of(article);
+            await MoveAsync(article, form.ChosenSlug, cancellationToken);
             Apply(article, form, document, now);
             await writer.LinkAsync(article, document.Categories, document.Sources, document.Thread, cancellationToken);
             article.Version++;
@@ -580,6 +581,53 @@ public sealed class ArticleAdminService(
 
     private static string AuditAction(string action, bool wasPublic, bool isPublic)
         => action != "edited" ? action.Split(' ')[0] : !wasPublic && isPublic ? "publish" : wasPublic && !isPublic ? "unpublish" : "edit";
+
+    /// <summary>Why story <paramref name="id"/> (null: a new one) cannot take the address the form asks for; null when it can.</summary>
+    public async Task<string?> SlugProblemAsync(ArticleForm form, int? id, CancellationToken cancellationToken = default)
+    {
+        if (form.ChosenSlug is not { } slug)
+        {
+            return null;
+        }
+
+        if (await db.Articles.AnyAsync(a => a.Slug == slug && a.Id != (id ?? 0), cancellationToken))
+        {
+            return $"/articles/{slug} is another story's address: choose another.";
+        }
+
+        return await db.SlugRedirects.AnyAsync(r => r.Slug == slug && r.ArticleId != (id ?? 0), cancellationToken)
+            ? $"/articles/{slug} was another story's address, and links to it still lead there: choose another."
+            : null;
+    }
+
+    /// <summary>Gives the story its new address, keeping the old one as a redirect so links to it still work.</summary>
+    private async Task MoveAsync(Article article, string? slug, CancellationToken cancellationToken)
+    {
+        if (slug is null || slug == article.Slug)
+        {
+            return;
+        }
+
+        var old = await db.SlugRedirects.FindAsync([article.Slug], cancellationToken);
+        if (old is null)
+        {
+            db.SlugRedirects.Add(new SlugRedirect { Slug = article.Slug, ArticleId = article.Id });
+        }
+        else if (old.ArticleId != article.Id)
+        {
+            // The address was another story's before this one took it: it now leads here, where it last pointed.
+            db.SlugRedirects.Remove(old);
+            db.SlugRedirects.Add(new SlugRedirect { Slug = article.Slug, ArticleId = article.Id });
+        }
+
+        if (await db.SlugRedirects.FindAsync([slug], cancellationToken) is { } back && back.ArticleId == article.Id)
+        {
+            // Back to an address it had before: that is its address again, not a redirect.
+            db.SlugRedirects.Remove(back);
+        }
+
+        article.Slug = slug;
+    }
 
     private async Task<string> FreeSlugAsync(string title, CancellationToken cancellationToken)
     {

@@ -42,6 +42,17 @@ public sealed class ArticleForm : IValidatableObject
     [StringLength(Article.LicenseMaxLength, ErrorMessage = "The licence can be at most {1} characters long.")]
     public string? License { get; set; }
 
+    /// <summary>
+    /// The story's address under /articles/, as the editor wants it (written as a slug on saving); empty makes one from
+    /// the title for a new story and keeps the address of an existing one.
+    /// </summary>
+    [Display(Name = "Address")]
+    [StringLength(Article.SlugMaxLength, ErrorMessage = "The address can be at most {1} characters long.")]
+    public string? Slug { get; set; }
+
+    /// <summary>The chosen address as a slug ("Istanbul Talks!" is istanbul-talks); null when none was chosen.</summary>
+    public string? ChosenSlug => string.IsNullOrWhiteSpace(Slug) ? null : Shared.Slug.From(Slug, "") is { Length: > 0 } slug ? slug : null;
+
     /// <summary>Category names separated by commas; new ones are created on saving.</summary>
     public string? Categories { get; set; }
 
@@ -116,6 +127,11 @@ public sealed class ArticleForm : IValidatableObject
             yield return new ValidationResult("The original URL must be an http or https address.", [nameof(OriginalUrl)]);
         }
 
+        if (!string.IsNullOrWhiteSpace(Slug) && ChosenSlug is null)
+        {
+            yield return new ValidationResult("The address needs letters or digits, such as istanbul-talks.", [nameof(Slug)]);
+        }
+
         if (!SnippetRules.IsLanguageTag(Language?.Trim() ?? ""))
         {
             yield return new ValidationResult("The language must be a BCP 47 tag such as en, tr or pt-BR.", [nameof(Language)]);
@@ -157,6 +173,7 @@ public sealed class ArticleForm : IValidatableObject
         Site = article.Site,
         OriginalUrl = article.OriginalUrl,
         License = article.License,
+        Slug = article.Slug,
         Categories = string.Join(", ", article.Categories.Select(c => c.Name).Order(StringComparer.Ordinal)),
         Sources = string.Join(", ", article.Sources.Select(s => s.Name).Order(StringComparer.Ordinal)),
         Thread = article.Thread?.Name,

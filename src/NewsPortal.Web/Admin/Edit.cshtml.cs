@@ -83,6 +83,11 @@ public sealed class EditModel(ArticleAdminService articles, NameAdminService nam
             AskToConfirmNewNames = !ModelState.IsValid;
         }
 
+        if (ModelState.IsValid && await articles.SlugProblemAsync(Form, id, cancellationToken) is { } slugProblem)
+        {
+            ModelState.AddModelError($"{nameof(Form)}.{nameof(ArticleForm.Slug)}", slugProblem);
+        }
+
         if (ModelState.IsValid && !Form.NotADuplicate && (id is null || status == ArticleStatus.Published))
         {
             LikelyDuplicates = await articles.LikelyDuplicatesAsync(Form, id, cancellationToken);

@@ -112,6 +112,11 @@ public sealed class ArticleService(NewsDbContext db, MarkdownRenderer markdown, 
             int.Parse(c.Key[11..13], System.Globalization.CultureInfo.InvariantCulture), c.ArticleCount))];
     }
 
+    /// <summary>The current address of the story that had this slug before an editor changed it; null when none did.</summary>
+    public async Task<(int Id, string Slug)?> MovedToAsync(string slug, CancellationToken cancellationToken = default)
+        => await db.SlugRedirects.AsNoTracking().Where(r => r.Slug == slug).Select(r => new { r.ArticleId, r.Article!.Slug })
+            .FirstOrDefaultAsync(cancellationToken) is { } moved ? (moved.ArticleId, moved.Slug) : null;
+
     /// <summary>
     /// The public article with this slug; <see cref="ArticleLookup.Gone"/> when it was deleted. With
     /// <paramref name="evenIfNotPublic"/> (a checked preview link), a draft, scheduled or unpublished one too.

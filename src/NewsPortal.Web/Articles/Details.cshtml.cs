@@ -48,6 +48,12 @@ public sealed class DetailsModel(
 
         if (lookup.Article is null)
         {
+            if (await articles.MovedToAsync(slug, cancellationToken) is { } moved)
+            {
+                HttpContext.TagResponse([CacheTags.Article(moved.Id)]);
+                return RedirectPermanent($"/articles/{moved.Slug}{Request.QueryString}");
+            }
+
             return NotFound();
         }
 

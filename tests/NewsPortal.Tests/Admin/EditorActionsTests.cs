@@ -177,6 +177,55 @@ public sealed class EditorActionsTests(EditorialFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task ChangingAPublishedStorysAddress_KeepsTheOldOneAsAPermanentRedirect_AndGoingBackUndoesIt()
+    {
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        var story = Draft("Ferry timetable changes for winter");
+        story["Form.Status"] = "Published";
+        using var created = await editor.SubmitFormAsync("/admin/articles/edit", story, "#article-form");
+        var editUrl = created.Headers.Location!.OriginalString;
+        var reader = factory.CreatePlainClient();
+
+        using var moved = await editor.SubmitFormAsync(editUrl, new Dictionary<string, string?> { ["Form.Slug"] = "Winter Ferries 2026!" }, "#article-form");
+        using var atNew = await reader.GetAsync("/articles/winter-ferries-2026");
+        using var atOld = await reader.GetAsync("/articles/ferry-timetable-changes-for-winter?utm_source=mail");
+        using var back = await editor.SubmitFormAsync(editUrl, new Dictionary<string, string?> { ["Form.Slug"] = "ferry-timetable-changes-for-winter" }, "#article-form");
+        using var atOriginal = await reader.GetAsync("/articles/ferry-timetable-changes-for-winter");
+        using var atSecond = await reader.GetAsync("/articles/winter-ferries-2026");
+
+        Assert.Equal(HttpStatusCode.Redirect, moved.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, atNew.StatusCode);
+        Assert.Equal(HttpStatusCode.MovedPermanently, atOld.StatusCode);
+        Assert.Equal("/articles/winter-ferries-2026?utm_source=mail", atOld.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, atOriginal.StatusCode);
+        Assert.Equal(HttpStatusCode.MovedPermanently, atSecond.StatusCode);
+        Assert.Equal("/articles/ferry-timetable-changes-for-winter", atSecond.Headers.Location!.OriginalString);
+    }
+
+    [Fact]
+    public async Task AnAddressAnotherStoryHasOrHad_IsAFieldError_AndANewStoryTakesAFreeOne()
+    {
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        var first = await CreateAsync(editor, "Tram line extension approved");
+        using var firstMoved = await editor.SubmitFormAsync(first, new Dictionary<string, string?> { ["Form.Slug"] = "tram-extension" }, "#article-form");
+        var second = Draft("Tram depot to close");
+
+        second["Form.Slug"] = "tram-extension";
+        using var taken = await editor.SubmitFormAsync("/admin/articles/edit", second, "#article-form");
+        second["Form.Slug"] = "tram-line-extension-approved";
+        using var hadBefore = await editor.SubmitFormAsync("/admin/articles/edit", second, "#article-form");
+        second["Form.Slug"] = "tram-depot-closure";
+        using var free = await editor.SubmitFormAsync("/admin/articles/edit", second, "#article-form");
+        var secondPage = await editor.GetDocumentAsync(free.Headers.Location!.OriginalString);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, taken.StatusCode);
+        Assert.Equal("/articles/tram-extension is another story's address: choose another.", (await taken.ReadDocumentAsync()).TextOf("[data-valmsg-for='Form.Slug']"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, hadBefore.StatusCode);
+        Assert.Contains("links to it still lead there", (await hadBefore.ReadDocumentAsync()).TextOf("[data-valmsg-for='Form.Slug']"));
+        Assert.Equal("/articles/tram-depot-closure", secondPage.QuerySelector("main p.meta a")!.GetAttribute("href"));
+    }
+
+    [Fact]
     public async Task Summary_ReplacesTheFirstParagraphInListingsAndPreviews_AndEmptyBringsItBack()
     {
         var editor = await factory.SignedInClientAsync(Roles.Editor);

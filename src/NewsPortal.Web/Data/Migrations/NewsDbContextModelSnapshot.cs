@@ -491,6 +491,22 @@ namespace NewsPortal.Web.Data.Migrations
                     b.ToTable("ListingCounts");
                 });
 
+            modelBuilder.Entity("NewsPortal.Web.Articles.SlugRedirect", b =>
+                {
+                    b.Property<string>("Slug")
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ArticleId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Slug");
+
+                    b.HasIndex("ArticleId");
+
+                    b.ToTable("SlugRedirects");
+                });
+
             modelBuilder.Entity("NewsPortal.Web.Audit.AuditEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -956,6 +972,17 @@ namespace NewsPortal.Web.Data.Migrations
                 {
                     b.HasOne("NewsPortal.Web.Articles.Article", "Article")
                         .WithMany("Revisions")
+                        .HasForeignKey("ArticleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Article");
+                });
+
+            modelBuilder.Entity("NewsPortal.Web.Articles.SlugRedirect", b =>
+                {
+                    b.HasOne("NewsPortal.Web.Articles.Article", "Article")
+                        .WithMany()
                         .HasForeignKey("ArticleId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();

@@ -506,6 +506,22 @@ namespace NewsPortal.Web.Data.Postgres.Migrations
                     b.ToTable("ListingCounts");
                 });
 
+            modelBuilder.Entity("NewsPortal.Web.Articles.SlugRedirect", b =>
+                {
+                    b.Property<string>("Slug")
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)");
+
+                    b.Property<int>("ArticleId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Slug");
+
+                    b.HasIndex("ArticleId");
+
+                    b.ToTable("SlugRedirects");
+                });
+
             modelBuilder.Entity("NewsPortal.Web.Audit.AuditEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -989,6 +1005,17 @@ namespace NewsPortal.Web.Data.Postgres.Migrations
                 {
                     b.HasOne("NewsPortal.Web.Articles.Article", "Article")
                         .WithMany("Revisions")
+                        .HasForeignKey("ArticleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Article");
+                });
+
+            modelBuilder.Entity("NewsPortal.Web.Articles.SlugRedirect", b =>
+                {
+                    b.HasOne("NewsPortal.Web.Articles.Article", "Article")
+                        .WithMany()
                         .HasForeignKey("ArticleId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
