@@ -151,6 +151,22 @@ public sealed class ScheduleAndReviseJourneyTests(BrowserFixture browser)
     }
 
     [Fact]
+    public async Task TheListsSourceFilter_IsPickedFromSuggestions()
+    {
+        await using var context = await browser.NewContextAsync(signedIn: true);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/admin");
+
+        await page.GetByLabel("Source").PressSequentiallyAsync("anad");
+        await Expect(page.Locator("#filter-sources option").First).ToHaveAttributeAsync("value", "Anadolu Agency");
+        await page.GetByLabel("Source").FillAsync("Anadolu Agency");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
+
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("source=Anadolu\\+Agency"));
+        await Expect(page.Locator(".admin-table")).ToContainTextAsync("Russia, Ukraine resume peace talks in Istanbul after three years");
+    }
+
+    [Fact]
     public async Task TheEditorsList_ShowsAScheduledTime_InTheEditorsTimeZone()
     {
         await using var context = await browser.NewContextAsync(timezoneId: "Asia/Tokyo");

@@ -6,7 +6,7 @@ using NewsPortal.Web.Shared;
 
 namespace NewsPortal.Web.Admin;
 
-public sealed class IndexModel(ArticleAdminService articles) : PageModel
+public sealed class IndexModel(ArticleAdminService articles, Threads.ThreadService threads) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? Status { get; set; }
@@ -28,6 +28,9 @@ public sealed class IndexModel(ArticleAdminService articles) : PageModel
     public string? Sort { get; set; }
 
     public AdminListPage Rows { get; private set; } = AdminListPage.Empty;
+
+    /// <summary>The most recently active developing stories, to pick from in the filter and the bulk action.</summary>
+    public IReadOnlyList<string> ThreadNames { get; private set; } = [];
 
     /// <summary>The page starts after this story, in the list's order ("Next").</summary>
     [BindProperty(SupportsGet = true)]
@@ -51,6 +54,7 @@ public sealed class IndexModel(ArticleAdminService articles) : PageModel
         }
 
         Rows = await articles.ListAsync(new AdminArticleFilter(Status, Category, Source, Q, Sort == "oldest", from, back, Thread), cancellationToken);
+        ThreadNames = [.. (await threads.ActiveAsync(null, Threads.ThreadService.PageSize, cancellationToken)).Select(t => t.Name)];
         return Page();
     }
 

@@ -162,6 +162,19 @@ public sealed class AdminListTests(EditorialFactory factory) : IClassFixture<Edi
     }
 
     [Fact]
+    public async Task TheListsFilters_OfferTheActiveDevelopingStories_AndAskForNamesAsTyped()
+    {
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Canal dredging resumes").PublishedOn(2026, 3, 3).InThread("Canal dredging"));
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+
+        var page = await editor.GetDocumentAsync("/admin");
+
+        Assert.Contains("Canal dredging", page.QuerySelectorAll("#thread-names option").Select(o => o.GetAttribute("value")));
+        Assert.Equal("source", page.QuerySelector("input[name=source]")!.GetAttribute("data-suggest"));
+        Assert.Equal("thread-names", page.QuerySelector("input[name=threadName]")!.GetAttribute("list"));
+    }
+
+    [Fact]
     public async Task TheList_FindsDraftsByAWordOfTheirText()
     {
         var editor = await factory.SignedInClientAsync(Roles.Editor);
