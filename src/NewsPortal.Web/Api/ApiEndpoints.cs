@@ -45,7 +45,7 @@ public static class ApiEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status429TooManyRequests);
         api.MapGet("/articles/{slug}", GetArticleAsync).WithName("GetArticle")
             .WithSummary("One article, with its Markdown and its rendered HTML")
-            .Produces<ApiArticle>().Produces(StatusCodes.Status304NotModified)
+            .Produces<ApiArticle>().Produces(StatusCodes.Status304NotModified).Produces(StatusCodes.Status301MovedPermanently)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status410Gone).ProducesProblem(StatusCodes.Status429TooManyRequests);
         api.MapGet("/categories", ListCategoriesAsync).WithName("ListCategories").WithSummary("Categories with public articles, with counts")
             .WithDescription("200 a page by name, A–Z; letter=a..z|other, q=the start of a name; the next page's address is in the Link header.")
@@ -135,11 +135,17 @@ public static class ApiEndpoints
         return WithETag(context, page);
     }
 
-    private static async Task<IResult> GetArticleAsync(string slug, HttpContext context, ArticleApiService reads, CancellationToken cancellationToken)
+    private static async Task<IResult> GetArticleAsync(string slug, HttpContext context, ArticleApiService reads, ArticleService articles, CancellationToken cancellationToken)
     {
         var user = await OptionalUserAsync(context);
         var (article, gone, _) = await reads.GetAsync(slug, user is not null && IsEditor(user), cancellationToken);
         context.TagResponse(article?.CacheTags ?? []);
+        if (article is null && !gone && await articles.MovedToAsync(slug, cancellationToken) is { } moved)
+        {
+            // An editor changed the story's address: the old one leads to the new, as on the site.
+            return Results.Redirect($"/api/v1/articles/{moved.Slug}{context.Request.QueryString}", permanent: true);
+        }
+
         return article is not null ? WithETag(context, article)
             : gone ? ApiProblems.Problem(StatusCodes.Status410Gone, "Gone", $"The article '{slug}' was deleted.")
             : ApiProblems.NotFound($"There is no article '{slug}'.");

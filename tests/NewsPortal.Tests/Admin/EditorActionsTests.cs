@@ -203,6 +203,23 @@ public sealed class EditorActionsTests(EditorialFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task TheApi_LeadsFromAStorysOldAddressToItsNewOne()
+    {
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        var story = Draft("Bridge repairs finish early");
+        story["Form.Status"] = "Published";
+        using var created = await editor.SubmitFormAsync("/admin/articles/edit", story, "#article-form");
+        using var moved = await editor.SubmitFormAsync(created.Headers.Location!.OriginalString, new Dictionary<string, string?> { ["Form.Slug"] = "bridge-reopens" }, "#article-form");
+
+        using var old = await factory.CreatePlainClient().GetAsync("/api/v1/articles/bridge-repairs-finish-early");
+        using var unknown = await factory.CreatePlainClient().GetAsync("/api/v1/articles/no-such-bridge");
+
+        Assert.Equal(HttpStatusCode.MovedPermanently, old.StatusCode);
+        Assert.Equal("/api/v1/articles/bridge-reopens", old.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    [Fact]
     public async Task AnAddressAnotherStoryHasOrHad_IsAFieldError_AndANewStoryTakesAFreeOne()
     {
         var editor = await factory.SignedInClientAsync(Roles.Editor);
