@@ -32,13 +32,34 @@ if ! curl -sf -o /dev/null "http://127.0.0.1:$port/"; then
 fi
 
 base="http://127.0.0.1:$port"
+# A developing story of three reports, imported by the command line while the site runs, for a thread page to audit.
+mkdir -p "$work/thread"
+for day in 1 2 3; do
+    cat >"$work/thread/talks-$day.txt" <<SNIPPET
+Delegations prepare for Istanbul talks, day $day
+
+Published on May $((day + 10)), 2025
+
+Category: ,English,International
+
+Topics: Russian invasion of Ukraine > Istanbul peace talks
+
+Sources Anadolu Agency
+
+ISTANBUL – Delegations arrived on day $day to prepare the talks at the Dolmabahce Palace.
+SNIPPET
+done
+ConnectionStrings__NewsPortal="Data Source=$work/lighthouse.db" Serilog__MinimumLevel__Default=Warning \
+    dotnet "$work/app/NewsPortal.Web.dll" import "$work/thread" >"$out/import.log" 2>&1 \
+    || { echo "Importing the developing story failed; its log: $out/import.log" >&2; tail -n 20 "$out/import.log" >&2; exit 1; }
+sleep 1.5
 # Pages are read whole, then searched (a pipe cut short by head is a failure under pipefail).
 home=$(curl -s "$base/")
 article=$(grep -o 'href="/articles/[^"]*"' <<<"$home" | sed -n 1p | cut -d'"' -f2)
 story=$(curl -s "$base$article")
 category=$(grep -o 'href="/categories/[^"]*"' <<<"$story" | sed -n 1p | cut -d'"' -f2)
 failed=0
-for path in "/" "$article" "$category" "/search?q=istanbul" "/threads"; do
+for path in "/" "$article" "$category" "/search?q=istanbul" "/threads" "/threads/istanbul-peace-talks"; do
     name=$(echo "$path" | tr -c 'a-zA-Z0-9\n' '-' | sed 's/^-*//; s/-*$//'); name=${name:-home}
     # Chromium on a busy machine sometimes loses its DevTools connection; one more try tells that apart from a page
     # that cannot be audited. Lighthouse's own output is kept next to the report.

@@ -151,6 +151,29 @@ public sealed class ScheduleAndReviseJourneyTests(BrowserFixture browser)
     }
 
     [Fact]
+    public async Task Editor_ChangesAStorysAddress_AndTheOldLinkStillLeadsToIt()
+    {
+        await using var context = await browser.NewContextAsync(signedIn: true);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/admin/articles/edit");
+        const string title = "Harbour pilots call off their strike";
+        await page.GetByLabel("Title").FillAsync(title);
+        await page.Locator("#Form_Body").FillAsync("Ships moved again at noon.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Publish now" }).ClickAsync();
+        await Expect(page.Locator(".notice")).ToHaveTextAsync("Published.");
+
+        await page.Locator("#Form_Slug").FillAsync("Pilots strike over");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
+        await Expect(page.Locator(".notice")).ToHaveTextAsync("Saved.");
+        await Expect(page.Locator("#Form_Slug")).ToHaveValueAsync("pilots-strike-over");
+
+        var reader = await context.NewPageAsync();
+        await reader.GotoAsync("/articles/harbour-pilots-call-off-their-strike");
+        await Expect(reader).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/articles/pilots-strike-over$"));
+        await Expect(reader.Locator("h1")).ToHaveTextAsync(title);
+    }
+
+    [Fact]
     public async Task TheListsSourceFilter_IsPickedFromSuggestions()
     {
         await using var context = await browser.NewContextAsync(signedIn: true);

@@ -34,6 +34,9 @@ public sealed class NamesModel(NameAdminService names) : PageModel
     public string Plural => Kind;
     public string Noun => Kind == "sources" ? "source" : "category";
     private NameKind NameKind => Kind == "sources" ? NameKind.Source : NameKind.Category;
+
+    /// <summary>What the merge fields ask the editor's name suggestions for.</summary>
+    public string SuggestKind => NameKind.ToString().ToLowerInvariant();
     private string Actor => User.Identity!.Name!;
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)

@@ -53,6 +53,16 @@ public sealed class EditorActionsTests(EditorialFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task PublishNow_OnANewStory_PostsToThePublishHandler()
+    {
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+
+        var page = await editor.GetDocumentAsync("/admin/articles/edit");
+
+        Assert.Equal("/admin/articles/edit?handler=Publish", page.QuerySelectorAll("#article-form .actions button").Single(b => b.TextContent == "Publish now").GetAttribute("formaction"));
+    }
+
+    [Fact]
     public async Task PublishNow_WithAnInvalidForm_PublishesNothingAndSaysWhy()
     {
         var editor = await factory.SignedInClientAsync(Roles.Editor);

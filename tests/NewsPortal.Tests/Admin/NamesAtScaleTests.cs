@@ -51,7 +51,10 @@ public sealed class NamesAtScaleTests(EditorialFactory factory) : IClassFixture<
         using var unknownKind = await editor.GetAsync("/admin/articles/edit?handler=Names&kind=thread&q=relay");
         using var anonymous = await factory.CreatePlainClient().GetAsync("/admin/articles/edit?handler=Names&kind=source&q=relay");
 
+        var sourcesAdmin = await editor.GetDocumentAsync("/admin/sources");
         Assert.Empty(page.QuerySelectorAll("#source-names option"));
+        // The names admin's merge fields ask the same suggestions for any stored name, not only this page's.
+        Assert.Equal(["source", "source"], sourcesAdmin.QuerySelectorAll(".merge-form input[list]").Select(i => i.GetAttribute("data-suggest")));
         Assert.DoesNotContain("Relay agency 07", page.Source.Text, StringComparison.Ordinal);
         var suggestions = await suggested.Content.ReadFromJsonAsync<string[]>();
         var nothing = await none.Content.ReadFromJsonAsync<string[]>();
