@@ -259,3 +259,83 @@ public sealed class ScheduleAndReviseJourneyTests(BrowserFixture browser)
         await Expect(page.Locator(".diff-ins", new() { HasText = "Status: Published" })).ToHaveCountAsync(1);
     }
 }
+
+/// <summary>The editors' tools at a newsroom's size: names, the list's bulk actions, preview links and the way back from a public page.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class EditorsAtVolumeJourneyTests(BrowserFixture browser)
+{
+    private static async Task SaveDraftAsync(IPage page, string title, string? sources = null)
+    {
+        await page.GotoAsync("/admin/articles/edit");
+        await page.GetByLabel("Title").FillAsync(title);
+        await page.Locator("#Form_Body").FillAsync("The lock gates opened at six.");
+        if (sources is not null)
+        {
+            await page.Locator("#Form_Sources").PressSequentiallyAsync(sources);
+        }
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
+    }
+
+    [Fact]
+    public async Task Editor_IsToldANameIsNew_QueriedOnALookalike_ThenMergesTheTwoFromTheDuplicatesList()
+    {
+        await using var context = await browser.NewContextAsync(signedIn: true);
+        var page = await context.NewPageAsync();
+
+        await page.GotoAsync("/admin/articles/edit");
+        await page.Locator("#Form_Sources").PressSequentiallyAsync("Canal Wire Service");
+        await Expect(page.Locator("#Form_Sources-hint")).ToHaveTextAsync("“Canal Wire Service” is not a stored source: saving creates it.");
+        await SaveDraftAsync(page, "Canal lock reopens after repairs", "Canal Wire Service");
+        await Expect(page.Locator(".notice")).ToHaveTextAsync("Saved.");
+
+        await SaveDraftAsync(page, "Barges queue at the canal lock", "Canal-Wire Service");
+        await Expect(page.Locator("[data-valmsg-for='Form.Sources']")).ToContainTextAsync("'Canal Wire Service' exists");
+        await page.GetByLabel("Create the new names as typed").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
+        await Expect(page.Locator(".notice")).ToHaveTextAsync("Saved.");
+
+        await page.GotoAsync("/admin/sources");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Merge “Canal-Wire Service” into “Canal Wire Service”" }).ClickAsync();
+        await Expect(page.Locator(".notice")).ToHaveTextAsync("Merged.");
+        await page.GotoAsync("/admin/sources?q=canal");
+        await Expect(page.Locator(".admin-table tbody td:first-child a")).ToHaveTextAsync(["Canal Wire Service"]);
+    }
+
+    [Fact]
+    public async Task Editor_PublishesTwoDraftsAtOnce_FromTheList()
+    {
+        await using var context = await browser.NewContextAsync(signedIn: true);
+        var page = await context.NewPageAsync();
+        await SaveDraftAsync(page, "Lockkeeper cottage restored");
+        await SaveDraftAsync(page, "Lockkeeper museum opens its doors");
+
+        await page.GotoAsync("/admin?q=lockkeeper");
+        await page.GetByLabel("Choose “Lockkeeper cottage restored”").CheckAsync();
+        await page.GetByLabel("Choose “Lockkeeper museum opens its doors”").CheckAsync();
+        await page.GetByLabel("With the ticked stories").SelectOptionAsync("Publish");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
+
+        await Expect(page.Locator(".notice")).ToHaveTextAsync("Published 2 stories.");
+        await Expect(page.Locator(".admin-table .status")).ToHaveTextAsync(["Published", "Published"]);
+    }
+
+    [Fact]
+    public async Task ADraftsPreviewLink_ShowsTheRealPage_ToSomeoneNotSignedIn_AndAnEditorFindsTheWayBack()
+    {
+        await using var context = await browser.NewContextAsync(signedIn: true);
+        var page = await context.NewPageAsync();
+        await SaveDraftAsync(page, "Weir repairs planned for spring");
+        var preview = (await page.GetByRole(AriaRole.Link, new() { Name = "Preview on the site" }).GetAttributeAsync("href"))!;
+
+        await using var stranger = await browser.NewContextAsync();
+        var reader = await stranger.NewPageAsync();
+        await reader.GotoAsync(preview);
+        await Expect(reader.Locator("h1")).ToHaveTextAsync("Weir repairs planned for spring");
+        await Expect(reader.Locator(".preview-banner")).ToContainTextAsync("this story is draft, not public");
+
+        await page.GotoAsync(Seeded.ArticlePath);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Edit this story" }).ClickAsync();
+        await Expect(page.GetByLabel("Title")).ToHaveValueAsync(Seeded.ArticleTitle);
+    }
+}

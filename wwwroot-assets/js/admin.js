@@ -143,11 +143,16 @@ document.querySelectorAll("input[data-suggest]").forEach((input) => {
 
     let timer;
     let asked = "";
+    const hint = input.dataset.newNameHint ? document.getElementById(`${input.id}-hint`) : null;
     input.addEventListener("input", () => {
         clearTimeout(timer);
         timer = setTimeout(async () => {
             const parts = input.value.split(",");
             const last = parts.pop().trim();
+            if (last === "" && hint) {
+                hint.hidden = true;
+            }
+
             if (last === "" || last === asked) {
                 return;
             }
@@ -160,11 +165,17 @@ document.querySelectorAll("input[data-suggest]").forEach((input) => {
             }
 
             const head = parts.map((part) => part.trim()).filter((part) => part !== "");
-            list.replaceChildren(...(await response.json()).map((name) => {
+            const names = await response.json();
+            list.replaceChildren(...names.map((name) => {
                 const option = document.createElement("option");
                 option.value = [...head, name].join(", ");
                 return option;
             }));
+            // A name no stored one starts with will be created on saving: say so before then.
+            if (hint) {
+                hint.textContent = names.length === 0 ? `“${last}” ${input.dataset.newNameHint}` : "";
+                hint.hidden = names.length !== 0;
+            }
         }, 150);
     });
 });
