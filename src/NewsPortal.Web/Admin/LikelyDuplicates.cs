@@ -100,9 +100,13 @@ public static partial class LikelyDuplicates
     /// <summary>"Channel 12" and "Channel 13" differ in a digit and are two outlets, not a typo.</summary>
     private static bool Numbered(string a, string b) => a.Where(char.IsDigit).Any() && !a.Where(char.IsDigit).SequenceEqual(b.Where(char.IsDigit));
 
-    /// <summary>Levenshtein distance, giving up (returning more than <paramref name="limit"/>) once it is certain to exceed it.</summary>
+    /// <summary>
+    /// Edits between two spellings (a letter added, dropped or changed, or two neighbours swapped, each counting one),
+    /// giving up (returning more than <paramref name="limit"/>) once it is certain to exceed it.
+    /// </summary>
     public static int Distance(string a, string b, int limit)
     {
+        var beforePrevious = new int[b.Length + 1];
         var previous = new int[b.Length + 1];
         var current = new int[b.Length + 1];
         for (var j = 0; j <= b.Length; j++)
@@ -117,6 +121,11 @@ public static partial class LikelyDuplicates
             for (var j = 1; j <= b.Length; j++)
             {
                 current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                {
+                    current[j] = Math.Min(current[j], beforePrevious[j - 2] + 1);
+                }
+
                 best = Math.Min(best, current[j]);
             }
 
@@ -125,7 +134,7 @@ public static partial class LikelyDuplicates
                 return limit + 1;
             }
 
-            (previous, current) = (current, previous);
+            (beforePrevious, previous, current) = (previous, current, beforePrevious);
         }
 
         return previous[b.Length];

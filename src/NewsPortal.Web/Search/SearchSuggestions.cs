@@ -98,49 +98,11 @@ public sealed partial class SearchSuggestions(NewsDbContext db, IMemoryCache cac
         var limit = typed.Length >= 8 ? 2 : 1;
         return words
             .Where(w => w[0] == typed[0] && Math.Abs(w.Length - typed.Length) <= limit)
-            .Select(w => (Word: w, Distance: Slips(typed, w, limit)))
+            .Select(w => (Word: w, Distance: LikelyDuplicates.Distance(typed, w, limit)))
             .Where(c => c.Distance <= limit)
             .OrderBy(c => c.Distance).ThenBy(c => c.Word, StringComparer.Ordinal)
             .Select(c => c.Word)
             .FirstOrDefault();
-    }
-
-    /// <summary>Edits between two words, a swap of neighbouring letters counting as one ("ukriane", "ukraine").</summary>
-    private static int Slips(string a, string b, int limit)
-    {
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (var i = 0; i <= a.Length; i++)
-        {
-            d[i, 0] = i;
-        }
-
-        for (var j = 0; j <= b.Length; j++)
-        {
-            d[0, j] = j;
-        }
-
-        for (var i = 1; i <= a.Length; i++)
-        {
-            var best = int.MaxValue;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
-                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-                {
-                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
-                }
-
-                best = Math.Min(best, d[i, j]);
-            }
-
-            if (best > limit)
-            {
-                return limit + 1;
-            }
-        }
-
-        return d[a.Length, b.Length];
     }
 
     private static IEnumerable<string> WordsOf(string text)
