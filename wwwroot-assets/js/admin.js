@@ -179,3 +179,14 @@ document.querySelectorAll("input[data-suggest]").forEach((input) => {
         }, 150);
     });
 });
+
+// A suggestion button fills its field with its value (the editor still saves).
+document.querySelectorAll("button[data-fill]").forEach((button) => {
+    button.addEventListener("click", () => {
+        const field = document.getElementById(button.dataset.fill);
+        if (field) {
+            field.value = button.dataset.value;
+            field.focus();
+        }
+    });
+});

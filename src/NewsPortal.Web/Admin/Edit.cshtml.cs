@@ -29,6 +29,9 @@ public sealed class EditModel(ArticleAdminService articles, NameAdminService nam
     /// <summary>How many names the category and source fields suggest at a time.</summary>
     public const int Suggestions = 10;
 
+    /// <summary>For a story in no developing story: the one it probably follows, offered, not applied.</summary>
+    public string? SuggestedThread { get; private set; }
+
     /// <summary>The most recently active threads, to pick from (a bounded list, not every thread ever).</summary>
     public IReadOnlyList<string> ThreadNames { get; private set; } = [];
 
@@ -47,6 +50,10 @@ public sealed class EditModel(ArticleAdminService articles, NameAdminService nam
             (Form, Slug, _) = found.Value;
             Id = existing;
             PreviewHtml = articles.Preview(Form);
+            if (string.IsNullOrWhiteSpace(Form.Thread))
+            {
+                SuggestedThread = (await threads.SuggestAsync(Form.Title + " " + (Form.Summary ?? Form.Body), cancellationToken))?.Name;
+            }
         }
         else
         {

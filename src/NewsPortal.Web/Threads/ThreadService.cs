@@ -82,6 +82,27 @@ public sealed class ThreadService(NewsDbContext db, ArticleService articles)
         return [.. rows.Where(r => r.Id != except).Take(take)];
     }
 
+    /// <summary>
+    /// The developing story a story with this text probably follows (see <see cref="ThreadMatch"/>), for the editor to
+    /// accept or not; null when none stands out. Reads the most recently active threads and each one's newest stories,
+    /// through the threads' and the stories' thread indexes: bounded, whatever the archive holds.
+    /// </summary>
+    public async Task<ThreadMatch.Candidate?> SuggestAsync(string text, CancellationToken cancellationToken = default)
+    {
+        var rows = await db.Database.SqlQueryRaw<ProfileRow>("""
+            SELECT t."Id", t."Name", a."Title", a."Lede"
+            FROM (SELECT "Id", "Name", "LatestSortKey" FROM "Threads" WHERE "LatestSortKey" IS NOT NULL ORDER BY "LatestSortKey" DESC, "Id" DESC LIMIT {0}) t
+            JOIN "Articles" a ON a."Id" IN (
+                SELECT s."Id" FROM "Articles" s WHERE s."ThreadId" = t."Id" AND s."Listed" = {1} ORDER BY s."SortKey" DESC, s."Id" DESC LIMIT {2})
+            """, ThreadMatch.Threads, true, ThreadMatch.StoriesPerThread).ToListAsync(cancellationToken);
+        var candidates = rows.GroupBy(r => (r.Id, r.Name))
+            .Select(g => new ThreadMatch.Candidate(g.Key.Id, g.Key.Name, [.. g.Select(r => r.Title + " " + r.Lede)]))
+            .ToList();
+        return ThreadMatch.Best(text, candidates);
+    }
+
+    private sealed record ProfileRow(int Id, string Name, string Title, string Lede);
+
     private sealed record DevelopingRow(
         int Id, string Name, string Slug, int ArticleCount, long LatestSortKey, int? StoryId, string? StoryTitle, string? StorySlug, DateOnly? StoryOn);
 }

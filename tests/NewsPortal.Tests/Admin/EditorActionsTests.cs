@@ -17,9 +17,11 @@ public sealed class EditorActionsTests(EditorialFactory factory) : IClassFixture
         ["Form.Status"] = "Draft",
     };
 
-    private static async Task<string> CreateAsync(HttpClient editor, string title)
+    private static Task<string> CreateAsync(HttpClient editor, string title) => CreateFromAsync(editor, Draft(title));
+
+    private static async Task<string> CreateFromAsync(HttpClient editor, Dictionary<string, string?> story)
     {
-        using var response = await editor.SubmitFormAsync("/admin/articles/edit", Draft(title), "#article-form");
+        using var response = await editor.SubmitFormAsync("/admin/articles/edit", story, "#article-form");
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         return response.Headers.Location!.OriginalString;
     }
@@ -250,6 +252,30 @@ public sealed class EditorActionsTests(EditorialFactory factory) : IClassFixture
         Assert.Equal(HttpStatusCode.UnprocessableEntity, hadBefore.StatusCode);
         Assert.Contains("links to it still lead there", (await hadBefore.ReadDocumentAsync()).TextOf("[data-valmsg-for='Form.Slug']"));
         Assert.Equal("/articles/tram-depot-closure", secondPage.QuerySelector("main p.meta a")!.GetAttribute("href"));
+    }
+
+    [Fact]
+    public async Task AStoryInNoDevelopingStory_IsOfferedTheOneItsWordsBelongTo_AndOnlyThat()
+    {
+        for (var day = 1; day <= 3; day++)
+        {
+            await factory.AddArticleAsync(new ArticleBuilder().Titled($"Dredging dispute: port authority and fishermen meet again, round {day}")
+                .PublishedOn(2026, 1, day).InThread("Harbour dredging dispute")
+                .WithParagraph("Fishermen say the dredging of the harbour channel ruins the oyster beds; the port authority disagrees."));
+        }
+
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Glacier retreat measured in the Alps").PublishedOn(2026, 1, 4).InThread("Alpine glaciers")
+            .WithParagraph("Surveyors measured the glacier's tongue for the tenth year."));
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        var related = Draft("Court hears fishermen in the harbour dredging dispute");
+        related["Form.Body"] = "Fishermen say the dredging of the harbour channel ruins the oyster beds, the court heard.";
+
+        var relatedPage = await editor.GetDocumentAsync(await CreateFromAsync(editor, related));
+        var unrelatedPage = await editor.GetDocumentAsync(await CreateAsync(editor, "Library extends its opening hours"));
+
+        Assert.Equal("Harbour dredging dispute", relatedPage.QuerySelector(".thread-suggestion button")!.GetAttribute("data-value"));
+        Assert.Equal("", relatedPage.QuerySelector("#Form_Thread")!.GetAttribute("value"));
+        Assert.Null(unrelatedPage.QuerySelector(".thread-suggestion"));
     }
 
     [Fact]

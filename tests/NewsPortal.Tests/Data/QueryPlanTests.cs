@@ -153,6 +153,21 @@ public sealed class QueryPlanTests(QueryPlanFixture factory) : IClassFixture<Que
         await AssertEachReadsAnIndexAsync("the duplicate check", commands);
     }
 
+    [SqliteFact]
+    public async Task TheEditorsThreadSuggestion_ReadsTheThreadIndexes()
+    {
+        IReadOnlyList<CapturedCommand> commands;
+        using (var capture = factory.Sql.Begin())
+        {
+            using var scope = factory.Services.CreateScope();
+            await scope.ServiceProvider.GetRequiredService<NewsPortal.Web.Threads.ThreadService>().SuggestAsync("Ceasefire talks resume");
+            commands = capture.Commands;
+        }
+
+        Assert.Single(commands);
+        await AssertEachReadsAnIndexAsync("the thread suggestion", commands);
+    }
+
     [SqliteTheory]
     [InlineData(null, null, null, null, null, false)]
     [InlineData("published", null, null, null, null, true)]
