@@ -64,6 +64,9 @@ public static partial class LikelyDuplicates
             .Take(take).Select(p => p.Pair)];
     }
 
+    /// <summary>The outlet a name credits through another ("AFP via RFI" credits AFP); null when it credits none so.</summary>
+    public static string? CreditedVia(string name) => Via().Match(name) is { Success: true } via ? via.Groups["name"].Value.Trim() : null;
+
     /// <summary>Whether two names are one written differently: the same loose letters, or a letter or two apart.</summary>
     public static bool SameOrClose(string a, string b)
     {

@@ -102,7 +102,9 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
         var stored = await Names(kind).Select(n => n.Name).ToListAsync(cancellationToken);
         foreach (var name in unknown)
         {
-            if (stored.FirstOrDefault(s => LikelyDuplicates.SameOrClose(name, s)) is { } match)
+            // "AFP via RFI" credits AFP, which is the source to name when AFP is stored.
+            var credited = LikelyDuplicates.CreditedVia(name);
+            if (stored.FirstOrDefault(s => LikelyDuplicates.SameOrClose(name, s) || (credited is not null && LikelyDuplicates.SameOrClose(credited, s))) is { } match)
             {
                 found[name] = match;
             }

@@ -159,6 +159,21 @@ public sealed class EditorActionsTests(EditorialFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task ANewSourceCreditedViaAStoredOne_IsQueried_NamingTheStoredOne()
+    {
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Ferry strike ends").FromSource("Daily Harbour Wire"));
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        var story = Draft("Ferry timetable returns to normal");
+        story["Form.Sources"] = "Daily Harbour Wire via Coastal Radio";
+
+        using var queried = await editor.SubmitFormAsync("/admin/articles/edit", story, "#article-form");
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, queried.StatusCode);
+        Assert.Equal("'Daily Harbour Wire via Coastal Radio' would be a new source, but 'Daily Harbour Wire' exists: correct it, or tick \"Create the new names as typed\".",
+            (await queried.ReadDocumentAsync()).TextOf("[data-valmsg-for='Form.Sources']"));
+    }
+
+    [Fact]
     public async Task ALikelyDuplicateOfAPublishedStory_IsQueriedWithALink_AndSavedOnlyWhenConfirmed()
     {
         await factory.AddArticleAsync(new ArticleBuilder().Titled("Lighthouse keepers strike over pay at northern ports").PublishedOn(2026, 2, 28).FromSource("Reuters"));
