@@ -46,10 +46,13 @@ public sealed record RevisionRow(int Number, DateTime CreatedAtUtc, string Autho
 
 public sealed record DiffLine(ChangeType Change, string Text);
 
-/// <summary>The outcome of an editorial save: the article's id and slug, or why it was refused.</summary>
-public sealed record SaveResult(int Id, string Slug, string? Conflict = null)
+/// <summary>
+/// The outcome of an editorial save: the article's id and slug, or why it was refused: a conflicting edit, or (
+/// <see cref="AddressTaken"/>) the address it asked for taken by another story's save at the same moment.
+/// </summary>
+public sealed record SaveResult(int Id, string Slug, string? Conflict = null, string? AddressTaken = null)
 {
-    public bool Saved => Conflict is null;
+    public bool Saved => Conflict is null && AddressTaken is null;
 }
 
 /// <summary>The editors' side of articles: list, write, schedule, revise, restore, delete. Every save keeps a revision.</summary>
@@ -260,8 +263,13 @@ public sealed class ArticleAdminService(
             }
             catch (Exception ex) when (StoreDialect.IsLostRace(ex) && attempt < MaxSaveAttempts)
             {
-                // Another save took the slug or created a category or source this one also names: look again.
+                // Another save took the slug or created a category or source this one also names: look again, unless
+                // the address the editor chose is the one taken.
                 writer.Forget();
+                if (await SlugProblemAsync(form, null, cancellationToken) is { } taken)
+                {
+                    return new SaveResult(0, "", AddressTaken: taken);
+                }
             }
         }
     }
@@ -305,8 +313,13 @@ public sealed class ArticleAdminService(
             catch (Exception ex) when (StoreDialect.IsLostRace(ex) && attempt < MaxSaveAttempts)
             {
                 // Someone saved between our read and our write: a new version (refused on the next round), or only
-                // a revision number or a new name this save also took (tried again on the next round).
+                // a revision number or a new name this save also took (tried again on the next round), or the
+                // address this one asked for.
                 writer.Forget();
+                if (await SlugProblemAsync(form, id, cancellationToken) is { } taken)
+                {
+                    return new SaveResult(id, "", AddressTaken: taken);
+                }
             }
         }
     }

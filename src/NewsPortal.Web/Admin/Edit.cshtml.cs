@@ -118,6 +118,13 @@ public sealed class EditModel(ArticleAdminService articles, NameAdminService nam
             return NotFound();
         }
 
+        if (result.AddressTaken is { } taken)
+        {
+            ModelState.AddModelError($"{nameof(Form)}.{nameof(ArticleForm.Slug)}", taken);
+            PreviewHtml = articles.Preview(Form);
+            return await ShowAsync(cancellationToken, StatusCodes.Status422UnprocessableEntity);
+        }
+
         if (!result.Saved)
         {
             Conflict = result.Conflict;

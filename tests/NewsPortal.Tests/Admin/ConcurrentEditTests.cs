@@ -117,4 +117,30 @@ public sealed class ConcurrentEditTests(EditorialFactory factory) : IClassFixtur
         var refused = Assert.Single(revisions, r => r.Action.StartsWith("refused", StringComparison.Ordinal));
         Assert.Contains(loserText, refused.Snapshot);
     }
+    [Fact]
+    public async Task EditorsRacingForOneAddress_OneGetsIt_TheOthersAreToldOnTheField_NeverAnError()
+    {
+        var editors = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => factory.SignedInClientAsync(Roles.Editor)));
+        var pages = await Task.WhenAll(editors.Select(e => e.GetDocumentAsync("/admin/articles/edit")));
+
+        var saves = editors.Select((editor, i) =>
+        {
+            var form = (AngleSharp.Html.Dom.IHtmlFormElement)pages[i].QuerySelector("#article-form")!;
+            var fields = Forms.FieldsOf(form);
+            fields["Form.Title"] = $"Quay wall collapse, report {i}";
+            fields["Form.Body"] = $"Report {i} from the quay.";
+            fields["Form.PublishedOn"] = "2026-04-0" + (i + 1);
+            fields["Form.Slug"] = "quay-wall-collapse";
+            return editor.PostAsync("/admin/articles/edit", new FormUrlEncodedContent(
+                fields.Where(f => f.Value is not null).Select(f => new KeyValuePair<string, string>(f.Key, f.Value!))));
+        }).ToList();
+        var results = await Task.WhenAll(saves);
+
+        Assert.Single(results, r => r.StatusCode == HttpStatusCode.Redirect);
+        Assert.All(results.Where(r => r.StatusCode != HttpStatusCode.Redirect), r => Assert.Equal(HttpStatusCode.UnprocessableEntity, r.StatusCode));
+        foreach (var refused in results.Where(r => r.StatusCode == HttpStatusCode.UnprocessableEntity))
+        {
+            Assert.Equal("/articles/quay-wall-collapse is another story's address: choose another.", (await refused.ReadDocumentAsync()).TextOf("[data-valmsg-for='Form.Slug']"));
+        }
+    }
 }
