@@ -205,12 +205,17 @@ public static class ApiEndpoints
         }
 
         var form = Overlay(new ArticleForm(), input!, out var errors);
-        if (Validate(form, errors, context.RequestServices) is { } invalid)
+        if (await ValidateAsync(form, null, errors, articles, context.RequestServices, cancellationToken) is { } invalid)
         {
             return invalid;
         }
 
         var saved = await articles.CreateAsync(form, context.User.Identity!.Name!, cancellationToken);
+        if (saved.AddressTaken is { } taken)
+        {
+            return AddressProblem(taken);
+        }
+
         var (article, _, _) = await reads.GetAsync(saved.Slug, editor: true, cancellationToken);
         return Results.Created($"/api/v1/articles/{saved.Slug}", article);
     }
@@ -235,7 +240,7 @@ public static class ApiEndpoints
             errors["version"] = ["Send the version of the article you read (from GET), so a newer save is not overwritten."];
         }
 
-        if (Validate(form, errors, context.RequestServices) is { } invalid)
+        if (await ValidateAsync(form, id, errors, articles, context.RequestServices, cancellationToken) is { } invalid)
         {
             return invalid;
         }
@@ -326,6 +331,11 @@ public static class ApiEndpoints
             return ApiProblems.NotFound($"There is no article '{slug}'.");
         }
 
+        if (saved.AddressTaken is { } taken)
+        {
+            return AddressProblem(taken);
+        }
+
         var (article, _, _) = await reads.GetAsync(saved.Slug, editor: true, cancellationToken);
         return saved.Saved
             ? Results.Ok(article)
@@ -384,6 +394,7 @@ public static class ApiEndpoints
         form.ImageUrl = input.Image is { } image ? (image.Trim().Length == 0 ? null : image) : form.ImageUrl;
         form.ImageAlt = input.ImageAlt is { } alt ? (alt.Trim().Length == 0 ? null : alt) : form.ImageAlt;
         form.Summary = input.Summary is { } summary ? (summary.Trim().Length == 0 ? null : summary) : form.Summary;
+        form.Slug = input.Slug ?? form.Slug;
         form.Categories = input.Categories is { } categories ? string.Join(", ", categories) : form.Categories;
         form.Sources = input.Sources is { } sources ? string.Join("; ", sources) : form.Sources;
         form.PublishAtUtc = input.PublishAt is { } at ? at.ToUniversalTime() : form.PublishAtUtc;
@@ -402,6 +413,21 @@ public static class ApiEndpoints
 
         return form;
     }
+
+    /// <summary>The form's own rules, then whether the address it asks for is free (another story's, present or past, is not).</summary>
+    private static async Task<IResult?> ValidateAsync(
+        ArticleForm form, int? id, Dictionary<string, string[]> errors, ArticleAdminService articles, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        if (Validate(form, errors, services) is { } invalid)
+        {
+            return invalid;
+        }
+
+        return await articles.SlugProblemAsync(form, id, cancellationToken) is { } taken ? AddressProblem(taken) : null;
+    }
+
+    private static IResult AddressProblem(string problem) => Results.ValidationProblem(new Dictionary<string, string[]> { ["slug"] = [problem] },
+        statusCode: StatusCodes.Status422UnprocessableEntity, title: "The article is not valid", detail: problem);
 
     private static IResult? Validate(ArticleForm form, Dictionary<string, string[]> errors, IServiceProvider services)
     {

@@ -42,7 +42,8 @@ public sealed record ApiSearchResults(string Query, int Total, int Page, int Pag
 public sealed record ApiArticleInput(
     string? Title, string? Dateline, string? Body, DateOnly? PublishedOn, DateTime? DocumentDate, string? Language, string? Site,
     string? OriginalUrl, IReadOnlyList<string>? Categories, IReadOnlyList<string>? Sources, string? Status, DateTime? PublishAt,
-    string? CorrectionNote, int? Version, string? License = null, string? Thread = null, string? Image = null, string? ImageAlt = null, string? Summary = null);
+    string? CorrectionNote, int? Version, string? License = null, string? Thread = null, string? Image = null, string? ImageAlt = null, string? Summary = null,
+    string? Slug = null);
 
 public sealed record ApiImportProblem(string File, int Line, string Reason);
 

@@ -119,6 +119,28 @@ public sealed class ArticleApiTests(EditorialFactory factory) : IClassFixture<Ed
     }
 
     [Fact]
+    public async Task TheAddress_IsChosenAndChangedThroughTheApi_AndATakenOneIsA422NamingTheField()
+    {
+        var client = await factory.TokenClientAsync(Roles.Editor);
+
+        using var created = await client.PostAsJsonAsync("/api/v1/articles", new { title = "API address story", body = "Text.", publishedOn = "2026-03-01", status = "Published", slug = "Chosen Address" });
+        using var taken = await client.PostAsJsonAsync("/api/v1/articles", new { title = "API second address story", body = "Text.", publishedOn = "2026-03-01", slug = "chosen-address" });
+        var read = await JsonAsync(await client.GetAsync("/api/v1/articles/chosen-address"));
+        using var moved = await client.PutAsJsonAsync("/api/v1/articles/chosen-address", new { slug = "moved-address", version = read.GetProperty("version").GetInt32() });
+        using var old = await factory.CreatePlainClient().GetAsync("/api/v1/articles/chosen-address");
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal("/api/v1/articles/chosen-address", created.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, taken.StatusCode);
+        Assert.Equal("application/problem+json", taken.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("/articles/chosen-address is another story's address: choose another.",
+            (await JsonAsync(taken)).GetProperty("errors").GetProperty("slug")[0].GetString());
+        Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
+        Assert.Equal("moved-address", (await JsonAsync(moved)).GetProperty("slug").GetString());
+        Assert.Equal(HttpStatusCode.MovedPermanently, old.StatusCode);
+    }
+
+    [Fact]
     public async Task Update_WithTheVersionRead_Saves_AndWithAStaleVersionAnswers409()
     {
         var client = await factory.TokenClientAsync(Roles.Editor);
