@@ -16,9 +16,11 @@ public static class NearDuplicates
 
     // Chosen on headlines of agencies reporting one event ("Putin, Zelensky to meet in Istanbul, Kremlin says" and
     // "Kremlin: Putin and Zelensky will meet in Istanbul" share 5 of 6 words) against follow-ups on one subject
-    // ("Israeli strike kills 20 in Gaza City" and "... kills 12 in Khan Younis" share 3 of 9).
+    // ("Israeli strike kills 20 in Gaza City" and "... kills 12 in Khan Younis" share 3 of 9). On the corpus (one item
+    // per event, 10,252 of them), half the words of headline and first paragraph together still paired different
+    // events (airstrikes on two towns); at three fifths, the pairs left are reports of one event and its updates.
     private const double HeadlineOverlap = 0.7;
-    private const double TextOverlap = 0.5;
+    private const double TextOverlap = 0.6;
     private const int MinHeadlineWords = 4;
 
     /// <summary>A story as the comparison needs it.</summary>
@@ -93,7 +95,10 @@ public static class NearDuplicates
         return (double)shared / (a.Count + b.Count - shared);
     }
 
-    /// <summary>The words that tell stories apart: letters and digits in lower case without accents, common words left out.</summary>
+    /// <summary>
+    /// The words that tell stories apart: letters and digits in lower case without accents, common words left out;
+    /// an apostrophe ends a word, so "Chile's" is "Chile".
+    /// </summary>
     public static HashSet<string> Words(string text)
     {
         var words = new HashSet<string>(StringComparer.Ordinal);
@@ -118,7 +123,7 @@ public static class NearDuplicates
             {
                 word.Append(char.ToLowerInvariant(c));
             }
-            else if (CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark && c is not ('\'' or '’'))
+            else if (CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark)
             {
                 Flush();
             }
