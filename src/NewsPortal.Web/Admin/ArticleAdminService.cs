@@ -81,25 +81,22 @@ public sealed class ArticleAdminService(
     public async Task<AdminListPage> ListAsync(AdminArticleFilter filter, CancellationToken cancellationToken = default)
     {
         var now = Now;
-        int? categoryId = null, sourceId = null, threadId = null;
-        if (!string.IsNullOrWhiteSpace(filter.Category))
+        // Each filter takes a name as an editor types it ("Business and economy") or its slug.
+        async Task<int?> IdOfAsync<T>(IQueryable<T> names, string? typed)
+            where T : class, INamedEntity, INamedRow
         {
-            var key = NameKey.For(filter.Category);
-            categoryId = await db.Categories.Where(c => c.Slug == filter.Category || c.NameKey == key).Select(c => (int?)c.Id).FirstOrDefaultAsync(cancellationToken);
+            if (string.IsNullOrWhiteSpace(typed))
+            {
+                return null;
+            }
+
+            var key = NameKey.For(typed);
+            return await names.Where(n => n.Slug == typed || n.NameKey == key).Select(n => (int?)n.Id).FirstOrDefaultAsync(cancellationToken);
         }
 
-        if (!string.IsNullOrWhiteSpace(filter.Source))
-        {
-            var key = NameKey.For(filter.Source);
-            sourceId = await db.Sources.Where(s => s.Slug == filter.Source || s.NameKey == key).Select(s => (int?)s.Id).FirstOrDefaultAsync(cancellationToken);
-        }
-
-        if (!string.IsNullOrWhiteSpace(filter.Thread))
-        {
-            var key = NameKey.For(filter.Thread);
-            threadId = await db.Threads.Where(t => t.Slug == filter.Thread || t.NameKey == key).Select(t => (int?)t.Id).FirstOrDefaultAsync(cancellationToken);
-        }
-
+        var categoryId = await IdOfAsync(db.Categories, filter.Category);
+        var sourceId = await IdOfAsync(db.Sources, filter.Source);
+        var threadId = await IdOfAsync(db.Threads, filter.Thread);
         if ((filter.Category is { Length: > 0 } && categoryId is null) || (filter.Source is { Length: > 0 } && sourceId is null) || (filter.Thread is { Length: > 0 } && threadId is null))
         {
             return AdminListPage.Empty;
@@ -118,9 +115,10 @@ public sealed class ArticleAdminService(
             conditions.Add(FormattableString.Invariant($"""EXISTS (SELECT 1 FROM "ArticleSources" x WHERE x."ArticlesId" = a."Id" AND x."SourcesId" = {s})"""));
         }
 
-        if (!string.IsNullOrWhiteSpace(filter.Text))
+        var byWords = !string.IsNullOrWhiteSpace(filter.Text);
+        if (byWords)
         {
-            var query = SearchQuery.Parse(filter.Text) with { NewestFirst = true };
+            var query = SearchQuery.Parse(filter.Text!) with { NewestFirst = true };
             var ids = (await search.MatchingIdsAsync(query, MaxTextMatches, cancellationToken))
                 .Concat(await search.MatchingIdsAsync(query, MaxTextMatches, cancellationToken, listed: false)).ToList();
             if (ids.Count == 0)
@@ -152,7 +150,7 @@ public sealed class ArticleAdminService(
         {
             var all = string.Join(" AND ", conditions.Append(condition).OfType<string>());
             var sql = listing.Walk(dialect, AdminColumns, filter.Back ?? filter.From, older, PageSize + 1, out var args, listed: listed, condition: all.Length > 0 ? all : null);
-            if (conditions.Count > 0 && listing.Kind == ListingKind.All && !string.IsNullOrWhiteSpace(filter.Text))
+            if (byWords)
             {
                 sql = "-- bounded: the matches of words\n" + sql;
             }

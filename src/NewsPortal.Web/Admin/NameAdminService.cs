@@ -32,9 +32,14 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
             return [];
         }
 
+        return await StartingWith(Names(kind), key).OrderBy(n => n.NameKey).Take(take).Select(n => n.Name).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Names whose key starts with <paramref name="key"/>: one range of the unique key index.</summary>
+    private static IQueryable<NameKeyRow> StartingWith(IQueryable<NameKeyRow> names, string key)
+    {
         var end = key + char.MaxValue;
-        return await Names(kind).Where(n => n.NameKey.CompareTo(key) >= 0 && n.NameKey.CompareTo(end) < 0)
-            .OrderBy(n => n.NameKey).Take(take).Select(n => n.Name).ToListAsync(cancellationToken);
+        return names.Where(n => n.NameKey.CompareTo(key) >= 0 && n.NameKey.CompareTo(end) < 0);
     }
 
     /// <summary>Names a page at a time, in order of their key from <paramref name="after"/>, or those starting with <paramref name="find"/>.</summary>
@@ -44,8 +49,7 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
         var key = NameKey.For(Text.Line(find));
         if (key.Length > 0)
         {
-            var end = key + char.MaxValue;
-            names = names.Where(n => n.NameKey.CompareTo(key) >= 0 && n.NameKey.CompareTo(end) < 0);
+            names = StartingWith(names, key);
         }
 
         if (!string.IsNullOrEmpty(after))
