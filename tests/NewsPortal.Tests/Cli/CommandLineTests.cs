@@ -49,6 +49,28 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task Import_OfLargeFiles_RejectsTheBadOneWhole_AndKeepsTheFilesBeforeAndAfterIt()
+    {
+        // Files larger than a batch are written as they are read, each in a transaction of its own.
+        static string Lines(string prefix, int count, string? last = null) => string.Join('\n', Enumerable.Range(1, count).Select(i =>
+            i == count && last is not null ? last
+            : $$"""{"title":"{{prefix}} {{i}}","publishedOn":"2025-06-02","body":"Body {{i}}.","categories":["{{prefix}} category"]}"""));
+        _folder.Write("large/1-small.jsonl", Lines("Small before", 3));
+        var bad = _folder.Write("large/2-bad.jsonl", Lines("Large bad", 250, """{"title":"Large bad last","publishedOn":"2025-06-31","body":"x"}"""));
+        _folder.Write("large/3-good.jsonl", Lines("Large good", 250));
+
+        var run = await PortalCommand.RunAsync(Database, [new("Import__BatchSize", "100")], "import", Path.Combine(_folder.Path, "large"));
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("253 imported, 0 updated, 0 unchanged duplicates, 2 new categories, 0 new sources, 1 file(s) rejected (250 stories not imported)", run.Output);
+        Assert.Contains($"rejected {bad}:250: ", run.Output);
+        Assert.Equal(0, Count("""SELECT COUNT(*) FROM "Articles" WHERE "Title" LIKE 'Large bad%'"""));
+        Assert.Equal(0, Count("""SELECT COUNT(*) FROM "Categories" WHERE "Name" = 'Large bad category'"""));
+        Assert.Equal(253, Count("""SELECT COUNT(*) FROM "Articles" """));
+        Assert.Equal(250, Count("""SELECT "ArticleCount" FROM "Categories" WHERE "Name" = 'Large good category'"""));
+    }
+
+    [Fact]
     public async Task ImportTwice_SecondRunReportsUnchangedAndExitsZero()
     {
         var file = _folder.Write("seed.txt", Seed.Text);
