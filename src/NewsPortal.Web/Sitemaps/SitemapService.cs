@@ -6,6 +6,9 @@ namespace NewsPortal.Web.Sitemaps;
 
 public sealed record SitemapArticle(int Id, string Slug, string Title, string Language, DateTime UpdatedAtUtc, DateTime? PublishAtUtc, DateTime CreatedAtUtc);
 
+/// <summary>What an article sitemap says of a story: where it is and when it last changed.</summary>
+public sealed record SitemapEntry(string Slug, DateTime UpdatedAtUtc);
+
 /// <summary>What search engines are told exists: public articles, listing pages, and the news of the last two days.</summary>
 public sealed class SitemapService(NewsDbContext db, TimeProvider clock)
 {
@@ -20,13 +23,13 @@ public sealed class SitemapService(NewsDbContext db, TimeProvider clock)
         => Math.Max(1, ((await db.Articles.MaxAsync(a => (int?)a.Id, cancellationToken) ?? 0) + ArticlesPerSitemap - 1) / ArticlesPerSitemap);
 
     /// <summary>The public articles of sitemap <paramref name="page"/>, by id.</summary>
-    public Task<List<SitemapArticle>> ArticlesAsync(int page, CancellationToken cancellationToken)
+    public Task<List<SitemapEntry>> ArticlesAsync(int page, CancellationToken cancellationToken)
     {
         var (first, last) = ((page - 1) * ArticlesPerSitemap + 1, page * ArticlesPerSitemap);
         return db.Articles.AsNoTracking()
             .Where(a => a.Id >= first && a.Id <= last && a.Listed)
             .OrderBy(a => a.Id)
-            .Select(a => new SitemapArticle(a.Id, a.Slug, a.Title, a.Language, a.UpdatedAtUtc, a.PublishAtUtc, a.CreatedAtUtc))
+            .Select(a => new SitemapEntry(a.Slug, a.UpdatedAtUtc))
             .ToListAsync(cancellationToken);
     }
 

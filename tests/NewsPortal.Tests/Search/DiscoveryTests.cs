@@ -19,7 +19,11 @@ public sealed class DiscoveryTests(EditorialFactory factory) : IClassFixture<Edi
         using var response = await factory.CreateClient().GetAsync(url);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/xml", response.Content.Headers.ContentType!.MediaType);
-        return XDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("utf-8", response.Content.Headers.ContentType.CharSet);
+        // UTF-8 as declared, without a byte-order mark, which some crawlers read as text before the declaration.
+        var text = System.Text.Encoding.UTF8.GetString(await response.Content.ReadAsByteArrayAsync());
+        Assert.StartsWith("<?xml version=\"1.0\" encoding=\"utf-8\"?>", text, StringComparison.Ordinal);
+        return XDocument.Parse(text);
     }
 
     private async Task<List<string>> ArticleLocationsAsync()
