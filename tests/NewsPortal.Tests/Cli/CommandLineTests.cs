@@ -71,6 +71,37 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task Import_KeepsEveryCount_EqualToTheStoriesItCounts()
+    {
+        // The importer adds each batch's counts at once, where the store's triggers would add them story by story.
+        CorpusConverter.Write(Path.Combine(_folder.Path, "corpus"));
+        var part = _folder.Write("counts/part.jsonl", string.Join('\n', File.ReadLines(Path.Combine(_folder.Path, "corpus", "current-events.jsonl")).Take(1_200)));
+
+        var run = await PortalCommand.RunAsync(Database, [new("Import__BatchSize", "100")], "import", part);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(1_200, Count("""SELECT "ArticleCount" FROM "ListingCounts" WHERE "Key" = 'all'"""));
+        Assert.Equal(0, Count("""
+            SELECT count(*) FROM "ListingCounts" k
+            WHERE k."Key" LIKE 'language:%' AND k."ArticleCount" <> (SELECT count(*) FROM "Articles" a WHERE a."Listed" AND 'language:' || lower(a."Language") = k."Key")
+            """));
+        Assert.Equal(0, Count("""
+            SELECT count(*) FROM "Categories" c
+            WHERE c."ArticleCount" <> (SELECT count(*) FROM "ArticleCategories" l WHERE l."CategoriesId" = c."Id" AND l."Listed")
+            """));
+        Assert.Equal(0, Count("""
+            SELECT count(*) FROM "Sources" s
+            WHERE s."ArticleCount" <> (SELECT count(*) FROM "ArticleSources" l WHERE l."SourcesId" = s."Id" AND l."Listed")
+            """));
+        Assert.True(Count("""SELECT count(*) FROM "Threads" WHERE "ArticleCount" > 1""") > 10);
+        Assert.Equal(0, Count("""
+            SELECT count(*) FROM "Threads" t
+            WHERE t."ArticleCount" <> (SELECT count(*) FROM "Articles" a WHERE a."ThreadId" = t."Id" AND a."Listed")
+                OR t."LatestSortKey" IS DISTINCT FROM (SELECT max(a."SortKey") FROM "Articles" a WHERE a."ThreadId" = t."Id" AND a."Listed")
+            """));
+    }
+
+    [Fact]
     public async Task ImportTwice_SecondRunReportsUnchangedAndExitsZero()
     {
         var file = _folder.Write("seed.txt", Seed.Text);

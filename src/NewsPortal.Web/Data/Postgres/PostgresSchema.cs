@@ -54,30 +54,7 @@ public static class PostgresSchema
                 SELECT "SortKey" FROM "Articles" WHERE "ThreadId" = thread AND "Listed" ORDER BY "SortKey" DESC LIMIT 1
             $$;
             """);
-        migrationBuilder.Sql("""
-            CREATE FUNCTION newsportal_articles_thread() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-                IF TG_OP = 'INSERT' THEN
-                    IF NEW."Listed" AND NEW."ThreadId" IS NOT NULL THEN
-                        UPDATE "Threads" SET "ArticleCount" = "ArticleCount" + 1, "LatestSortKey" = GREATEST("LatestSortKey", NEW."SortKey")
-                        WHERE "Id" = NEW."ThreadId";
-                    END IF;
-                    RETURN NEW;
-                END IF;
-                IF TG_OP = 'DELETE' OR OLD."Listed" IS DISTINCT FROM NEW."Listed" OR OLD."SortKey" IS DISTINCT FROM NEW."SortKey"
-                    OR OLD."ThreadId" IS DISTINCT FROM NEW."ThreadId" THEN
-                    IF OLD."Listed" AND OLD."ThreadId" IS NOT NULL THEN
-                        UPDATE "Threads" SET "ArticleCount" = "ArticleCount" - 1, "LatestSortKey" = newsportal_thread_latest(OLD."ThreadId")
-                        WHERE "Id" = OLD."ThreadId";
-                    END IF;
-                    IF TG_OP = 'UPDATE' AND NEW."Listed" AND NEW."ThreadId" IS NOT NULL THEN
-                        UPDATE "Threads" SET "ArticleCount" = "ArticleCount" + 1, "LatestSortKey" = newsportal_thread_latest(NEW."ThreadId")
-                        WHERE "Id" = NEW."ThreadId";
-                    END IF;
-                END IF;
-                RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
-            END $$;
-            """);
+        migrationBuilder.Sql(ThreadFunction(deferrable: false));
         migrationBuilder.Sql("""
             CREATE TRIGGER "Articles_Thread" AFTER INSERT OR UPDATE OF "Listed", "SortKey", "ThreadId" OR DELETE ON "Articles"
                 FOR EACH ROW EXECUTE FUNCTION newsportal_articles_thread();
@@ -136,6 +113,87 @@ public static class PostgresSchema
         migrationBuilder.Sql($"""DROP TABLE "{HeadlineWords}";""");
     }
 
+    /// <summary>
+    /// Set (for the rest of the transaction) by the importer, which adds a batch's counts at once: each count kept row
+    /// by row rewrites one hot row (all stories, a language, "English") once a story, and PostgreSQL keeps every
+    /// version of a row a transaction rewrote, so a large import slowed as it went. As SQLite's importer defers them.
+    /// </summary>
+    public const string CountsDeferred = "newsportal.counts_deferred";
+
+    private static string Unless(bool deferrable) => deferrable ? $" AND coalesce(current_setting('{CountsDeferred}', true), '') <> 'on'" : "";
+
+    /// <summary>The count triggers of new stories and links leave the counts to the importer while it says so.</summary>
+    public static void DeferInsertCounts(MigrationBuilder migrationBuilder, bool deferrable = true)
+    {
+        migrationBuilder.Sql(ListingFunction(deferrable));
+        migrationBuilder.Sql(ThreadFunction(deferrable));
+        migrationBuilder.Sql(LinkCountFunction("ArticleCategories", "CategoriesId", "Categories", deferrable));
+        migrationBuilder.Sql(LinkCountFunction("ArticleSources", "SourcesId", "Sources", deferrable));
+    }
+
+    private static string ListingFunction(bool deferrable) => $"""
+        CREATE OR REPLACE FUNCTION newsportal_articles_listing() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP = 'DELETE' THEN
+                IF OLD."Listed" THEN PERFORM newsportal_add_counts(newsportal_listing_keys(OLD."PublishedOn", OLD."Language"), -1); END IF;
+                RETURN OLD;
+            END IF;
+            IF TG_OP = 'INSERT' THEN
+                IF NEW."Listed"{Unless(deferrable)} THEN PERFORM newsportal_add_counts(newsportal_listing_keys(NEW."PublishedOn", NEW."Language"), 1); END IF;
+                RETURN NEW;
+            END IF;
+            IF OLD."Listed" <> NEW."Listed" OR OLD."SortKey" <> NEW."SortKey" OR OLD."PublishedOn" <> NEW."PublishedOn" OR OLD."Language" <> NEW."Language" THEN
+                IF OLD."Listed" THEN PERFORM newsportal_add_counts(newsportal_listing_keys(OLD."PublishedOn", OLD."Language"), -1); END IF;
+                IF NEW."Listed" THEN PERFORM newsportal_add_counts(newsportal_listing_keys(NEW."PublishedOn", NEW."Language"), 1); END IF;
+                UPDATE "ArticleCategories" SET "Listed" = NEW."Listed", "SortKey" = NEW."SortKey" WHERE "ArticlesId" = NEW."Id";
+                UPDATE "ArticleSources" SET "Listed" = NEW."Listed", "SortKey" = NEW."SortKey" WHERE "ArticlesId" = NEW."Id";
+            END IF;
+            RETURN NEW;
+        END $$;
+        """;
+
+    private static string ThreadFunction(bool deferrable) => $"""
+            CREATE OR REPLACE FUNCTION newsportal_articles_thread() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF TG_OP = 'INSERT' THEN
+                    IF NEW."Listed" AND NEW."ThreadId" IS NOT NULL{Unless(deferrable)} THEN
+                        UPDATE "Threads" SET "ArticleCount" = "ArticleCount" + 1, "LatestSortKey" = GREATEST("LatestSortKey", NEW."SortKey")
+                        WHERE "Id" = NEW."ThreadId";
+                    END IF;
+                    RETURN NEW;
+                END IF;
+                IF TG_OP = 'DELETE' OR OLD."Listed" IS DISTINCT FROM NEW."Listed" OR OLD."SortKey" IS DISTINCT FROM NEW."SortKey"
+                    OR OLD."ThreadId" IS DISTINCT FROM NEW."ThreadId" THEN
+                    IF OLD."Listed" AND OLD."ThreadId" IS NOT NULL THEN
+                        UPDATE "Threads" SET "ArticleCount" = "ArticleCount" - 1, "LatestSortKey" = newsportal_thread_latest(OLD."ThreadId")
+                        WHERE "Id" = OLD."ThreadId";
+                    END IF;
+                    IF TG_OP = 'UPDATE' AND NEW."Listed" AND NEW."ThreadId" IS NOT NULL THEN
+                        UPDATE "Threads" SET "ArticleCount" = "ArticleCount" + 1, "LatestSortKey" = newsportal_thread_latest(NEW."ThreadId")
+                        WHERE "Id" = NEW."ThreadId";
+                    END IF;
+                END IF;
+                RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+            END $$;
+        """;
+
+    private static string LinkCountFunction(string table, string nameColumn, string nameTable, bool deferrable) => $$"""
+        CREATE OR REPLACE FUNCTION "newsportal_{{table}}_count"() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP = 'INSERT' THEN
+                IF NEW."Listed"{{Unless(deferrable)}} THEN UPDATE "{{nameTable}}" SET "ArticleCount" = "ArticleCount" + 1 WHERE "Id" = NEW."{{nameColumn}}"; END IF;
+                RETURN NEW;
+            ELSIF TG_OP = 'DELETE' THEN
+                IF OLD."Listed" THEN UPDATE "{{nameTable}}" SET "ArticleCount" = "ArticleCount" - 1 WHERE "Id" = OLD."{{nameColumn}}"; END IF;
+                RETURN OLD;
+            END IF;
+            IF OLD."Listed" <> NEW."Listed" THEN
+                UPDATE "{{nameTable}}" SET "ArticleCount" = "ArticleCount" + (CASE WHEN NEW."Listed" THEN 1 ELSE -1 END) WHERE "Id" = NEW."{{nameColumn}}";
+            END IF;
+            RETURN NEW;
+        END $$;
+        """;
+
     private static IEnumerable<string> Statements =>
     [
         // A trusted extension since PostgreSQL 13: the database's owner may create it.
@@ -150,26 +208,7 @@ public static class PostgresSchema
             ON CONFLICT ("Key") DO UPDATE SET "ArticleCount" = "ListingCounts"."ArticleCount" + excluded."ArticleCount"
         $$;
         """,
-        """
-        CREATE FUNCTION newsportal_articles_listing() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-            IF TG_OP = 'DELETE' THEN
-                IF OLD."Listed" THEN PERFORM newsportal_add_counts(newsportal_listing_keys(OLD."PublishedOn", OLD."Language"), -1); END IF;
-                RETURN OLD;
-            END IF;
-            IF TG_OP = 'INSERT' THEN
-                IF NEW."Listed" THEN PERFORM newsportal_add_counts(newsportal_listing_keys(NEW."PublishedOn", NEW."Language"), 1); END IF;
-                RETURN NEW;
-            END IF;
-            IF OLD."Listed" <> NEW."Listed" OR OLD."SortKey" <> NEW."SortKey" OR OLD."PublishedOn" <> NEW."PublishedOn" OR OLD."Language" <> NEW."Language" THEN
-                IF OLD."Listed" THEN PERFORM newsportal_add_counts(newsportal_listing_keys(OLD."PublishedOn", OLD."Language"), -1); END IF;
-                IF NEW."Listed" THEN PERFORM newsportal_add_counts(newsportal_listing_keys(NEW."PublishedOn", NEW."Language"), 1); END IF;
-                UPDATE "ArticleCategories" SET "Listed" = NEW."Listed", "SortKey" = NEW."SortKey" WHERE "ArticlesId" = NEW."Id";
-                UPDATE "ArticleSources" SET "Listed" = NEW."Listed", "SortKey" = NEW."SortKey" WHERE "ArticlesId" = NEW."Id";
-            END IF;
-            RETURN NEW;
-        END $$;
-        """,
+        ListingFunction(deferrable: false),
         """
         CREATE TRIGGER "Articles_Listing" AFTER INSERT OR UPDATE OF "Listed", "SortKey", "PublishedOn", "Language" OR DELETE ON "Articles"
             FOR EACH ROW EXECUTE FUNCTION newsportal_articles_listing();
@@ -230,22 +269,7 @@ public static class PostgresSchema
         END $$;
         """,
         $$"""CREATE TRIGGER "{{table}}_Copy" BEFORE INSERT ON "{{table}}" FOR EACH ROW EXECUTE FUNCTION "newsportal_{{table}}_copy"();""",
-        $$"""
-        CREATE FUNCTION "newsportal_{{table}}_count"() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-            IF TG_OP = 'INSERT' THEN
-                IF NEW."Listed" THEN UPDATE "{{nameTable}}" SET "ArticleCount" = "ArticleCount" + 1 WHERE "Id" = NEW."{{nameColumn}}"; END IF;
-                RETURN NEW;
-            ELSIF TG_OP = 'DELETE' THEN
-                IF OLD."Listed" THEN UPDATE "{{nameTable}}" SET "ArticleCount" = "ArticleCount" - 1 WHERE "Id" = OLD."{{nameColumn}}"; END IF;
-                RETURN OLD;
-            END IF;
-            IF OLD."Listed" <> NEW."Listed" THEN
-                UPDATE "{{nameTable}}" SET "ArticleCount" = "ArticleCount" + (CASE WHEN NEW."Listed" THEN 1 ELSE -1 END) WHERE "Id" = NEW."{{nameColumn}}";
-            END IF;
-            RETURN NEW;
-        END $$;
-        """,
+        LinkCountFunction(table, nameColumn, nameTable, deferrable: false),
         $$"""
         CREATE TRIGGER "{{table}}_Count" AFTER INSERT OR UPDATE OF "Listed" OR DELETE ON "{{table}}"
             FOR EACH ROW EXECUTE FUNCTION "newsportal_{{table}}_count"();
