@@ -21,12 +21,14 @@ public sealed class MarkdownRenderer
         .UseListExtras()
         .Build();
 
-    private readonly HtmlSanitizer _sanitizer = CreateSanitizer();
+    // Made when first needed: building it loads AngleSharp's tables, which cost the site's start about a tenth of a
+    // second before the first page, which needs no rendering (bodies are rendered when saved).
+    private readonly Lazy<HtmlSanitizer> _sanitizer = new(CreateSanitizer);
 
     /// <summary>Renders untrusted Markdown to safe HTML, opening the first paragraph with the dateline when there is one.</summary>
     public string ToHtml(string markdown, string? dateline = null)
     {
-        var html = _sanitizer.Sanitize(Markdown.ToHtml(markdown, Pipeline));
+        var html = _sanitizer.Value.Sanitize(Markdown.ToHtml(markdown, Pipeline));
         if (string.IsNullOrWhiteSpace(dateline))
         {
             return html;
