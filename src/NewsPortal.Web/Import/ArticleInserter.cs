@@ -224,11 +224,18 @@ public sealed class ArticleInserter(NewsDbContext db)
             insert.Parameters.Add(columns[i].GetRelationalTypeMapping().CreateParameter(insert, $"@p{i}", null, columns[i].IsNullable));
         }
 
-        insert.Prepare();
+        // On a server store these are only the templates of batched commands (see InsertInTwoRoundTripsAsync):
+        // preparing them there would cost round trips for statements never run as such.
+        var sqlite = db.Database.IsSqlite();
+        if (sqlite)
+        {
+            insert.Prepare();
+        }
+
         return new Statements(
             transaction, insert, [.. columns.Select(ValueOf)],
-            LinkCommand(connection, transaction, article.FindSkipNavigation(nameof(Article.Categories))!),
-            LinkCommand(connection, transaction, article.FindSkipNavigation(nameof(Article.Sources))!));
+            LinkCommand(connection, transaction, article.FindSkipNavigation(nameof(Article.Categories))!, sqlite),
+            LinkCommand(connection, transaction, article.FindSkipNavigation(nameof(Article.Sources))!, sqlite));
     }
 
     /// <summary>
@@ -247,7 +254,7 @@ public sealed class ArticleInserter(NewsDbContext db)
         };
     }
 
-    private static DbCommand LinkCommand(DbConnection connection, DbTransaction transaction, ISkipNavigation navigation)
+    private static DbCommand LinkCommand(DbConnection connection, DbTransaction transaction, ISkipNavigation navigation, bool prepare)
     {
         var join = navigation.JoinEntityType;
         var table = StoreObjectIdentifier.Table(join.GetTableName()!, join.GetSchema());
@@ -265,7 +272,11 @@ public sealed class ArticleInserter(NewsDbContext db)
             command.Parameters.Add(parameter);
         }
 
-        command.Prepare();
+        if (prepare)
+        {
+            command.Prepare();
+        }
+
         return command;
     }
 

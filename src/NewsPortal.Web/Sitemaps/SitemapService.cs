@@ -4,7 +4,8 @@ using NewsPortal.Web.Data;
 
 namespace NewsPortal.Web.Sitemaps;
 
-public sealed record SitemapArticle(int Id, string Slug, string Title, string Language, DateTime UpdatedAtUtc, DateTime? PublishAtUtc, DateTime CreatedAtUtc);
+/// <summary>What the Google News sitemap says of a story: where it is, its headline and language, and when it went public.</summary>
+public sealed record NewsSitemapEntry(string Slug, string Title, string Language, DateTime PublishedAtUtc);
 
 /// <summary>What an article sitemap says of a story: where it is and when it last changed.</summary>
 public sealed record SitemapEntry(string Slug, DateTime UpdatedAtUtc);
@@ -34,13 +35,13 @@ public sealed class SitemapService(NewsDbContext db, TimeProvider clock)
     }
 
     /// <summary>Articles that went public in the last two days, newest first, as Google News sitemaps ask (at most 1,000).</summary>
-    public Task<List<SitemapArticle>> RecentNewsAsync(CancellationToken cancellationToken)
+    public Task<List<NewsSitemapEntry>> RecentNewsAsync(CancellationToken cancellationToken)
     {
         var since = clock.GetUtcNow().UtcDateTime.AddDays(-2);
         return db.Articles.AsNoTracking()
             .Where(a => a.Status == ArticleStatus.Published && a.PublishAtUtc >= since && a.DeletedAtUtc == null)
             .OrderByDescending(a => a.PublishAtUtc).Take(1000)
-            .Select(a => new SitemapArticle(a.Id, a.Slug, a.Title, a.Language, a.UpdatedAtUtc, a.PublishAtUtc, a.CreatedAtUtc))
+            .Select(a => new NewsSitemapEntry(a.Slug, a.Title, a.Language, a.PublishAtUtc ?? a.CreatedAtUtc))
             .ToListAsync(cancellationToken);
     }
 
