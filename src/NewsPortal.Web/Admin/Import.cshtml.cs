@@ -10,11 +10,16 @@ namespace NewsPortal.Web.Admin;
 public sealed class ImportModel(ImportJobs jobs) : PageModel
 {
     public ImportJob? Job { get; private set; }
-    public ImportReport? Report => Job?.Report;
+
+    // Read once: the import finishes on another thread, and the page's body is rendered before its head, so reading
+    // the job twice could show a running import without the refresh that would bring its report.
+    public ImportReport? Report { get; private set; }
+    public string? Failure { get; private set; }
+    public bool Running => Job is not null && Report is null && Failure is null;
     public bool DryRun { get; private set; } = true;
 
     /// <summary>A finished dry run whose files are still kept: the page offers to import them for real.</summary>
-    public bool CanConfirm => Job is { DryRun: true, Finished: true, Claimed: false, Report: not null };
+    public bool CanConfirm => Job is { DryRun: true, Claimed: false } && Report is not null;
 
     public IActionResult OnGet(Guid? job)
     {
@@ -28,6 +33,7 @@ public sealed class ImportModel(ImportJobs jobs) : PageModel
             }
 
             DryRun = Job.DryRun;
+            Read(Job);
         }
 
         return Page();
@@ -58,8 +64,19 @@ public sealed class ImportModel(ImportJobs jobs) : PageModel
         }
 
         Job = jobs.Find(job) is { } known && known.StartedBy == User.Identity!.Name ? known : null;
+        if (Job is not null)
+        {
+            Read(Job);
+        }
+
         ModelState.AddModelError(string.Empty, refusal!);
         Response.StatusCode = StatusCodes.Status409Conflict;
         return Page();
+    }
+
+    private void Read(ImportJob job)
+    {
+        Failure = job.Failure;
+        Report = job.Report;
     }
 }
