@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
@@ -8,7 +9,7 @@ namespace NewsPortal.Web.Caching;
 /// <summary>
 /// What the output cache keeps: what every reader sees alike. GET and HEAD answers of 200 to anonymous requests
 /// (no cookie session, no Authorization header), outside the editors' area, sign-in and error pages, that set no
-/// cookie. Keyed by path, query and the compression the client accepts; tagged <see cref="CacheTags.All"/> plus
+/// cookie. Keyed by path, query (less the trackers that shared links carry) and the compression the client accepts; tagged <see cref="CacheTags.All"/> plus
 /// whatever the page adds (<see cref="ResponseCacheTags"/>).
 /// </summary>
 public sealed class PortalCachePolicy(IOptions<CacheOptions> options, CacheGeneration generation, TimeProvider clock) : IOutputCachePolicy
@@ -34,7 +35,7 @@ public sealed class PortalCachePolicy(IOptions<CacheOptions> options, CacheGener
         context.AllowCacheStorage = cacheable;
         context.AllowLocking = true;
         context.ResponseExpirationTimeSpan = TimeSpan.FromSeconds(options.Value.DurationSeconds);
-        context.CacheVaryByRules.QueryKeys = "*";
+        context.CacheVaryByRules.QueryKeys = VaryingQueryKeys(request.Query);
         // Responses are cached compressed, so each encoding a client may accept is its own entry.
         context.CacheVaryByRules.VaryByValues["encoding"] = Encoding(request.Headers.AcceptEncoding);
         // What depends on the clock alone ("3 days ago", the news sitemap's two days) is kept no longer than one
@@ -61,6 +62,33 @@ public sealed class PortalCachePolicy(IOptions<CacheOptions> options, CacheGener
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// Query keys that links from social sites, newsletters and ads add to a story's address. No page reads them, and
+    /// a click id is new on every click, so a cache keyed by them would miss on every reader a shared story brings.
+    /// </summary>
+    private static readonly FrozenSet<string> TrackingKeys = FrozenSet.ToFrozenSet(
+        ["fbclid", "gclid", "gclsrc", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "ttclid", "igshid", "li_fat_id", "mc_cid", "mc_eid", "_ga", "_gl"],
+        StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The query keys a cached copy is keyed by: all of them but the trackers' (and any <c>utm_</c> key).</summary>
+    public static StringValues VaryingQueryKeys(IQueryCollection query)
+    {
+        static bool Tracking(string key) => TrackingKeys.Contains(key) || key.StartsWith("utm_", StringComparison.OrdinalIgnoreCase);
+        if (query.Count == 0)
+        {
+            return StringValues.Empty;
+        }
+
+        if (!query.Keys.Any(Tracking))
+        {
+            return "*";
+        }
+
+        // Named as the cache names every key for "*" (upper case, in order), so an address with trackers shares the
+        // copy of the same address without them; none left keys the copy by the path alone.
+        return new StringValues([.. query.Keys.Where(key => !Tracking(key)).Order(StringComparer.OrdinalIgnoreCase).Select(key => key.ToUpperInvariant())]);
     }
 
     /// <summary>

@@ -278,6 +278,33 @@ public sealed class CacheEvictionTests(CacheFixture factory) : IClassFixture<Cac
     }
 
     [Fact]
+    public async Task ASharedLinksTrackers_AreServedTheCachedCopy_AndAChangeReachesThemToo()
+    {
+        var (mine, _, _, _) = await TwoStoriesAsync("Bittern");
+        await WarmAsync(mine, "/search?q=bittern");
+
+        // Each reader a shared story brings has a click id of their own.
+        var fromSocial = await FetchAsync($"{mine}?utm_source=social&utm_medium=post&fbclid=IwAR1{Guid.NewGuid():N}");
+        var fromNewsletter = await FetchAsync($"{mine}?gclid=Cj0{Guid.NewGuid():N}&UTM_Campaign=morning");
+        var searchFromSocial = await FetchAsync("/search?utm_source=social&q=bittern");
+        var otherSearch = await FetchAsync("/search?q=bittern+wire&utm_source=social");
+        var unknownKey = await FetchAsync($"{mine}?edition=uk");
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        using var saved = await editor.SubmitFormAsync(await EditUrlAsync(editor, "Bittern story"),
+            new Dictionary<string, string?> { ["Form.Title"] = "Bittern story, corrected" }, "#article-form");
+        var afterChange = await FetchAsync($"{mine}?fbclid=IwAR2{Guid.NewGuid():N}");
+
+        Assert.True(fromSocial.FromCache, "a story's address with trackers was rendered again, not served the cached copy");
+        Assert.True(fromNewsletter.FromCache, "the trackers' names were compared in their case");
+        Assert.True(searchFromSocial.FromCache, "a search's address with trackers was rendered again");
+        Assert.False(otherSearch.FromCache, "a different search was served the cached copy of another");
+        Assert.False(unknownKey.FromCache, "only trackers are left out of the cache's key");
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        Assert.False(afterChange.FromCache);
+        Assert.Contains("Bittern story, corrected", afterChange.Body);
+    }
+
+    [Fact]
     public async Task SignedInEditors_NeverGetTheReadersCopy_NorReadersTheirs()
     {
         var (mine, _, _, _) = await TwoStoriesAsync("Avocet");
