@@ -143,4 +143,36 @@ public sealed class ConcurrentEditTests(EditorialFactory factory) : IClassFixtur
             Assert.Equal("/articles/quay-wall-collapse is another story's address: choose another.", (await refused.ReadDocumentAsync()).TextOf("[data-valmsg-for='Form.Slug']"));
         }
     }
+
+    [Fact]
+    public async Task EditorsStartingOneNewThreadCategoryAndSourceAtOnce_AllSave_AndEachNameIsMadeOnce()
+    {
+        string[] titles = ["Ferry timetable cut for winter", "Lighthouse keeper retires after forty years", "Fish market moves inland",
+            "Lifeboat crew rescues two kayakers", "Dredging contract signed with Dutch firm", "Sea wall repairs begin in March"];
+        var editors = await Task.WhenAll(titles.Select(_ => factory.SignedInClientAsync(Roles.Editor)));
+        var pages = await Task.WhenAll(editors.Select(e => e.GetDocumentAsync("/admin/articles/edit")));
+
+        var results = await Task.WhenAll(editors.Select((editor, i) =>
+        {
+            var fields = Forms.FieldsOf((AngleSharp.Html.Dom.IHtmlFormElement)pages[i].QuerySelector("#article-form")!);
+            fields["Form.Title"] = titles[i];
+            fields["Form.Body"] = $"{titles[i]}, the harbour office said on Monday.";
+            fields["Form.PublishedOn"] = "2026-05-04";
+            fields["Form.Status"] = "Published";
+            fields["Form.Thread"] = "Harbour overhaul of 2026";
+            fields["Form.Categories"] = "Harbour Affairs";
+            fields["Form.Sources"] = "Harbour Gazette";
+            return editor.PostAsync("/admin/articles/edit", new FormUrlEncodedContent(
+                fields.Where(f => f.Value is not null).Select(f => new KeyValuePair<string, string>(f.Key, f.Value!))));
+        }));
+
+        Assert.All(results, r => Assert.Equal(HttpStatusCode.Redirect, r.StatusCode));
+        var (threads, categories, sources) = await factory.WithDbAsync(async db => (
+            await db.Threads.Where(t => t.Name == "Harbour overhaul of 2026").Select(t => t.ArticleCount).ToListAsync(),
+            await db.Categories.Where(c => c.Name == "Harbour Affairs").Select(c => c.ArticleCount).ToListAsync(),
+            await db.Sources.Where(s => s.Name == "Harbour Gazette").Select(s => s.ArticleCount).ToListAsync()));
+        Assert.Equal([6], threads);
+        Assert.Equal([6], categories);
+        Assert.Equal([6], sources);
+    }
 }
