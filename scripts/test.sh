@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Every test, on a fresh machine, twice over: the whole suite on the embedded default (SQLite, with the browser
-# tests), then the integration suite on a real PostgreSQL with Redis, as a site run on several nodes uses them.
+# Every test, on a fresh machine, twice over: the whole suite (browser tests included) on the embedded default
+# (SQLite), then again on a real PostgreSQL with Redis, as a site run on several nodes uses them.
 #
 # It installs what the tests need and the machine lacks (Debian's xmllint for the feed schema tests, Chromium for the
 # browser tests, PostgreSQL and Redis; that step needs root), starts PostgreSQL (Debian's cluster, loopback only) and
@@ -69,9 +69,9 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 status=0
 echo "=== Tests on SQLite (the embedded default), with the browser tests"
 NEWSPORTAL_TEST_PROVIDER=Sqlite dotnet test NewsPortal.sln "$@" || status=$?
-echo "=== Integration tests on PostgreSQL $pg_version with Redis"
+echo "=== Tests on PostgreSQL $pg_version with Redis, with the browser tests"
 NEWSPORTAL_TEST_PROVIDER=Postgres \
 NEWSPORTAL_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=newsportal_test;Password=$pg_password;Database=postgres" \
 NEWSPORTAL_TEST_REDIS="127.0.0.1:$redis_port" \
-    dotnet test tests/NewsPortal.Tests/NewsPortal.Tests.csproj "$@" || status=$?
+    dotnet test NewsPortal.sln "$@" || status=$?
 exit "$status"

@@ -2,13 +2,16 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Reflection;
+using Npgsql;
 
 namespace NewsPortal.BrowserTests.Infrastructure;
 
 /// <summary>
 /// The built NewsPortal.Web.dll started as its own process on Kestrel at 127.0.0.1 and a free port, with a fresh
-/// SQLite file (seeded as a new install is) and an admin from configuration. The browser talks to it over a real
-/// socket, as it would to a deployed site.
+/// store (seeded as a new install is) and an admin from configuration. The browser talks to it over a real socket, as
+/// it would to a deployed site. The store is a SQLite file, or with <c>NEWSPORTAL_TEST_PROVIDER=Postgres</c> a
+/// database of its own on the server <c>NEWSPORTAL_TEST_POSTGRES</c> names (with the run's Redis,
+/// <c>NEWSPORTAL_TEST_REDIS</c>, when set), as the integration tests' stores are.
 /// </summary>
 public sealed class PortalServer : IAsyncDisposable
 {
@@ -19,13 +22,51 @@ public sealed class PortalServer : IAsyncDisposable
 
     private readonly Process _process;
     private readonly string _directory;
+    private readonly string? _database;
     private readonly Queue<string> _output = new();
 
-    private PortalServer(Process process, string directory, Uri baseAddress)
+    private PortalServer(Process process, string directory, string? database, Uri baseAddress)
     {
         _process = process;
         _directory = directory;
+        _database = database;
         BaseAddress = baseAddress;
+    }
+
+    private static bool IsPostgres => string.Equals(Environment.GetEnvironmentVariable("NEWSPORTAL_TEST_PROVIDER"), "Postgres", StringComparison.OrdinalIgnoreCase);
+
+    private static string PostgresServer => Environment.GetEnvironmentVariable("NEWSPORTAL_TEST_POSTGRES") is { Length: > 0 } server
+        ? server
+        : throw new InvalidOperationException("NEWSPORTAL_TEST_PROVIDER=Postgres needs NEWSPORTAL_TEST_POSTGRES, a connection string for a role that may create databases.");
+
+    /// <summary>The settings that point the app (and its command line) at this server's store, as environment variables.</summary>
+    private static Dictionary<string, string> StoreSettings(string directory, string? database)
+    {
+        if (database is null)
+        {
+            return new() { ["ConnectionStrings__NewsPortal"] = $"Data Source={Path.Combine(directory, "newsportal.db")}" };
+        }
+
+        var settings = new Dictionary<string, string>
+        {
+            ["Database__Provider"] = "Postgres",
+            ["ConnectionStrings__NewsPortal"] = new NpgsqlConnectionStringBuilder(PostgresServer) { Database = database }.ToString(),
+        };
+        if (Environment.GetEnvironmentVariable("NEWSPORTAL_TEST_REDIS") is { Length: > 0 } redis)
+        {
+            settings["ConnectionStrings__Redis"] = redis;
+            settings["Redis__Prefix"] = $"{database}:";
+        }
+
+        return settings;
+    }
+
+    private static async Task ExecuteOnServerAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(PostgresServer) { Pooling = false }.ToString());
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
     }
 
     public Uri BaseAddress { get; }
@@ -46,6 +87,13 @@ public sealed class PortalServer : IAsyncDisposable
 
         var directory = Path.Combine(Path.GetTempPath(), "newsportal-browser-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
+        var database = IsPostgres ? "np_browser_" + Guid.NewGuid().ToString("N") : null;
+        if (database is not null)
+        {
+            await ExecuteOnServerAsync($"CREATE DATABASE \"{database}\"");
+        }
+
+        var store = StoreSettings(directory, database);
         var baseAddress = new Uri($"http://127.0.0.1:{FreePort()}");
 
         var start = new ProcessStartInfo("dotnet")
@@ -60,14 +108,18 @@ public sealed class PortalServer : IAsyncDisposable
         start.ArgumentList.Add(baseAddress.ToString().TrimEnd('/'));
         // Development serves the static web assets straight from wwwroot-assets/, as `dotnet run` does.
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        start.Environment["ConnectionStrings__NewsPortal"] = $"Data Source={Path.Combine(directory, "newsportal.db")}";
+        foreach (var (name, value) in store)
+        {
+            start.Environment[name] = value;
+        }
+
         start.Environment["Admin__Email"] = AdminEmail;
         start.Environment["Admin__Password"] = AdminPassword;
         start.Environment["Security__SignInAttemptsPerMinute"] = "10000";
         start.Environment["Serilog__MinimumLevel__Default"] = "Warning";
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
-        var server = new PortalServer(process, directory, baseAddress);
+        var server = new PortalServer(process, directory, database, baseAddress);
         process.OutputDataReceived += (_, e) => server.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => server.Keep(e.Data);
         process.BeginOutputReadLine();
@@ -76,7 +128,7 @@ public sealed class PortalServer : IAsyncDisposable
         try
         {
             await server.WaitUntilAnsweringAsync();
-            await server.ImportDevelopingStoryAsync(appDirectory, start.Environment["ConnectionStrings__NewsPortal"]!);
+            await server.ImportDevelopingStoryAsync(appDirectory, store);
         }
         catch
         {
@@ -92,7 +144,7 @@ public sealed class PortalServer : IAsyncDisposable
     /// newsroom's feed would: the front page then has its rail, and a thread page exists. They are older than the seed,
     /// so the seeded report still leads.
     /// </summary>
-    private async Task ImportDevelopingStoryAsync(string appDirectory, string connectionString)
+    private async Task ImportDevelopingStoryAsync(string appDirectory, Dictionary<string, string> store)
     {
         var folder = Path.Combine(_directory, "developing");
         Directory.CreateDirectory(folder);
@@ -117,7 +169,11 @@ public sealed class PortalServer : IAsyncDisposable
         import.ArgumentList.Add(Path.Combine(appDirectory, "NewsPortal.Web.dll"));
         import.ArgumentList.Add("import");
         import.ArgumentList.Add(folder);
-        import.Environment["ConnectionStrings__NewsPortal"] = connectionString;
+        foreach (var (name, value) in store)
+        {
+            import.Environment[name] = value;
+        }
+
         import.Environment["Serilog__MinimumLevel__Default"] = "Warning";
         using var process = Process.Start(import) ?? throw new InvalidOperationException("dotnet did not start the import.");
         var output = process.StandardOutput.ReadToEndAsync();
@@ -217,6 +273,11 @@ public sealed class PortalServer : IAsyncDisposable
         }
 
         _process.Dispose();
+        if (_database is not null)
+        {
+            await ExecuteOnServerAsync($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)");
+        }
+
         try
         {
             Directory.Delete(_directory, recursive: true);
