@@ -23,8 +23,14 @@ public sealed class EditModel(ArticleAdminService articles, NameAdminService nam
     /// <summary>The story's status as stored (a new story is a draft), which decides the actions offered.</summary>
     public ArticleStatus SavedStatus { get; private set; } = ArticleStatus.Draft;
 
-    [TempData]
-    public string? Message { get; set; }
+    /// <summary>
+    /// What the last save did ("Saved."), carried across its redirect. Read only by the page itself: as a [TempData]
+    /// property it was read, and so used up, by every handler of this page, and the name suggestions the page asks
+    /// for as the editor types could take it before the saved page was shown.
+    /// </summary>
+    public string? Message { get; private set; }
+
+    private const string MessageKey = "Edit.Message";
 
     /// <summary>How many names the category and source fields suggest at a time.</summary>
     public const int Suggestions = 10;
@@ -39,6 +45,7 @@ public sealed class EditModel(ArticleAdminService articles, NameAdminService nam
 
     public async Task<IActionResult> OnGetAsync(int? id, CancellationToken cancellationToken)
     {
+        Message = TempData[MessageKey] as string;
         if (id is { } existing)
         {
             var found = await articles.GetFormAsync(existing, cancellationToken);
@@ -133,7 +140,7 @@ public sealed class EditModel(ArticleAdminService articles, NameAdminService nam
             return await ShowAsync(cancellationToken, StatusCodes.Status409Conflict);
         }
 
-        Message = message;
+        TempData[MessageKey] = message;
         return RedirectToPage(new { id = result.Id });
     }
 

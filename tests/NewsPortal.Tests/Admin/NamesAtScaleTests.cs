@@ -36,6 +36,22 @@ public sealed class NamesAtScaleTests(EditorialFactory factory) : IClassFixture<
     }
 
     [Fact]
+    public async Task ANameSuggestionAskedForDuringASave_DoesNotTakeTheSavedNotice()
+    {
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+
+        using var saved = await editor.SubmitFormAsync("/admin/articles/edit",
+            new Dictionary<string, string?> { ["Form.Title"] = "Towpath reopens after the floods", ["Form.Body"] = "Walkers are back." }, "#article-form");
+        // The page's script asks for names as the editor types; one asked for as Save is pressed lands before the saved page.
+        using var suggested = await editor.GetAsync("/admin/articles/edit?handler=Names&kind=source&q=tow");
+        var page = await editor.GetDocumentAsync(saved.Headers.Location!.OriginalString);
+
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, suggested.StatusCode);
+        Assert.Equal("Saved.", page.TextOf(".notice"));
+    }
+
+    [Fact]
     public async Task TheEditorsNameFields_AskForNamesStartingAsTyped_InsteadOfCarryingEveryName()
     {
         for (var i = 1; i <= 30; i++)
