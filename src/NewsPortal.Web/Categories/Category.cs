@@ -3,7 +3,7 @@ using NewsPortal.Web.Shared;
 
 namespace NewsPortal.Web.Categories;
 
-public class Category : INamedEntity, INamedRow
+public class Category : INamedEntity, INamedRow, IIndexedName
 {
     public const int NameMaxLength = 100;
     public const int SlugMaxLength = 120;
@@ -12,7 +12,20 @@ public class Category : INamedEntity, INamedRow
     public required string Name { get; set; }
 
     /// <summary>The name folded by <see cref="Shared.NameKey"/>, so "Snippets" and " snippets " are one category.</summary>
-    public required string NameKey { get; set; }
+    public required string NameKey
+    {
+        get => _nameKey;
+        set
+        {
+            _nameKey = value;
+            IndexKey = Shared.NameKey.ForIndex(value);
+        }
+    }
+
+    private string _nameKey = "";
+
+    /// <summary>Where the name files in the A–Z (see <see cref="Shared.NameKey.ForIndex"/>), kept with its key.</summary>
+    public string IndexKey { get; private set; } = "";
 
     public required string Slug { get; set; }
 

@@ -23,6 +23,7 @@ public static class DatabaseInitializer
             ? await PostgresStartupLock.TakeAsync(db, cancellationToken)
             : await SqliteStartupLock.TakeAsync(db, cancellationToken);
         await MigrateAsync(db, cancellationToken: cancellationToken);
+        await NameIndex.FillIndexKeysAsync(db, cancellationToken);
         if (db.Database.IsSqlite())
         {
             // WAL lets readers keep reading while an import writes; the setting is stored in the database file.

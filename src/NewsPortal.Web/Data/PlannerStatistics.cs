@@ -26,8 +26,10 @@ public static class PlannerStatistics
         ("ArticleSources", "sqlite_autoindex_ArticleSources_1", "1500000 2 1"),
         ("Categories", "IX_Categories_Slug", "100 1"),
         ("Categories", "IX_Categories_NameKey", "100 1"),
+        ("Categories", "IX_Categories_IndexKey", "100 1"),
         ("Sources", "IX_Sources_Slug", "2000 1"),
         ("Sources", "IX_Sources_NameKey", "2000 1"),
+        ("Sources", "IX_Sources_IndexKey", "2000 1"),
         ("ListingCounts", "sqlite_autoindex_ListingCounts_1", "200 1"),
         ("CacheInvalidations", null, "100000"),
     ];

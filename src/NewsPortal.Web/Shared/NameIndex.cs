@@ -15,7 +15,7 @@ public static class NameIndex
     public const int PageSize = 200;
     public const int MaxQueryLength = 100;
 
-    /// <summary>The letters of the A–Z; names starting with anything else (a digit, an accent, another script) are under "other".</summary>
+    /// <summary>The letters of the A–Z, under which names file without their accents; names starting with anything else (a digit, another script) are under "other".</summary>
     public static IReadOnlyList<string> Letters { get; } = [.. Enumerable.Range('a', 26).Select(c => ((char)c).ToString()), Other];
 
     public const string Other = "other";
@@ -28,37 +28,53 @@ public static class NameIndex
             : null;
 
     public static async Task<NameIndexPage> ReadAsync<T>(IQueryable<T> names, string? letter, string? query, string? after, CancellationToken cancellationToken)
-        where T : class, INamedEntity, INamedRow
+        where T : class, INamedEntity, INamedRow, IIndexedName
     {
-        var find = NameKey.For(Text.Line(query));
+        var find = NameKey.FoldedStart(Text.Line(query));
         var chosen = names.AsNoTracking().Where(n => n.ArticleCount > 0);
         if (find.Length > 0)
         {
             // The start of a name: "reu" finds Reuters. Every key starting so lies between it and it followed by the last character.
             var end = find + char.MaxValue;
-            chosen = chosen.Where(n => n.NameKey.CompareTo(find) >= 0 && n.NameKey.CompareTo(end) < 0);
+            chosen = chosen.Where(n => n.IndexKey.CompareTo(find) >= 0 && n.IndexKey.CompareTo(end) < 0);
             letter = null;
         }
         else if (letter == Other)
         {
-            chosen = chosen.Where(n => n.NameKey.CompareTo("a") < 0 || n.NameKey.CompareTo("{") >= 0);
+            chosen = chosen.Where(n => n.IndexKey.CompareTo("a") < 0 || n.IndexKey.CompareTo("{") >= 0);
         }
         else if (letter is not null)
         {
             var upTo = ((char)(letter[0] + 1)).ToString();
-            chosen = chosen.Where(n => n.NameKey.CompareTo(letter) >= 0 && n.NameKey.CompareTo(upTo) < 0);
+            chosen = chosen.Where(n => n.IndexKey.CompareTo(letter) >= 0 && n.IndexKey.CompareTo(upTo) < 0);
         }
 
         if (!string.IsNullOrEmpty(after))
         {
-            chosen = chosen.Where(n => n.NameKey.CompareTo(after) > 0);
+            chosen = chosen.Where(n => n.IndexKey.CompareTo(after) > 0);
         }
 
-        var rows = await chosen.OrderBy(n => n.NameKey)
-            .Select(n => new { Item = new NamedCount(n.Id, n.Name, n.Slug, n.ArticleCount), n.NameKey })
+        var rows = await chosen.OrderBy(n => n.IndexKey)
+            .Select(n => new { Item = new NamedCount(n.Id, n.Name, n.Slug, n.ArticleCount), n.IndexKey })
             .Take(PageSize + 1)
             .ToListAsync(cancellationToken);
-        var next = rows.Count > PageSize ? rows[PageSize - 1].NameKey : null;
+        var next = rows.Count > PageSize ? rows[PageSize - 1].IndexKey : null;
         return new NameIndexPage([.. rows.Take(PageSize).Select(r => r.Item)], letter, find.Length > 0 ? Text.Line(query) : "", next);
+    }
+
+    /// <summary>Names stored before their index key was kept (the IndexKeys migration) are given it, once, at start-up.</summary>
+    public static async Task FillIndexKeysAsync(Data.NewsDbContext db, CancellationToken cancellationToken = default)
+    {
+        foreach (var category in await db.Categories.Where(c => c.IndexKey == "").ToListAsync(cancellationToken))
+        {
+            category.Rename(category.Name, category.NameKey, category.Slug);
+        }
+
+        foreach (var source in await db.Sources.Where(s => s.IndexKey == "").ToListAsync(cancellationToken))
+        {
+            source.Rename(source.Name, source.NameKey, source.Slug);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
     }
 }

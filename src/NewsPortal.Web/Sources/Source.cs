@@ -4,7 +4,7 @@ using NewsPortal.Web.Shared;
 namespace NewsPortal.Web.Sources;
 
 /// <summary>A news organisation credited for an article, such as "Anadolu Agency".</summary>
-public class Source : INamedEntity, INamedRow
+public class Source : INamedEntity, INamedRow, IIndexedName
 {
     public const int NameMaxLength = 200;
     public const int SlugMaxLength = 120;
@@ -13,7 +13,20 @@ public class Source : INamedEntity, INamedRow
     public required string Name { get; set; }
 
     /// <summary>The name folded by <see cref="Shared.NameKey"/>, so "Anadolu Agency" and "anadolu  agency" are one source.</summary>
-    public required string NameKey { get; set; }
+    public required string NameKey
+    {
+        get => _nameKey;
+        set
+        {
+            _nameKey = value;
+            IndexKey = Shared.NameKey.ForIndex(value);
+        }
+    }
+
+    private string _nameKey = "";
+
+    /// <summary>Where the name files in the A–Z (see <see cref="Shared.NameKey.ForIndex"/>), kept with its key.</summary>
+    public string IndexKey { get; private set; } = "";
 
     public required string Slug { get; set; }
 

@@ -1,6 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using NewsPortal.Tests.Infrastructure;
+using NewsPortal.Web.Data;
 using NewsPortal.Web.Shared;
 
 namespace NewsPortal.Tests.Sources;
@@ -10,14 +12,16 @@ public sealed class NameIndexTests(NewsPortalFactory factory) : IClassFixture<Ne
 {
     public async Task InitializeAsync()
     {
-        // More sources starting with R than a page holds, a few others, and one outside A–Z.
+        // More sources starting with R than a page holds, a few others, some with accents, and two outside A–Z.
         var builder = new ArticleBuilder().Titled("A story from many agencies").PublishedOn(2031, 9, 1).InCategory("Name index checks");
         foreach (var i in Enumerable.Range(1, NameIndex.PageSize + 5))
         {
             builder = builder.FromSource($"Radio {i:D3}");
         }
 
-        await factory.AddArticleAsync(builder.FromSource("Reuters").FromSource("AFP").FromSource("Ötv").FromSource("3sat"));
+        await factory.AddArticleAsync(builder.FromSource("Reuters").FromSource("AFP").FromSource("Ötv").FromSource("3sat")
+            .FromSource("Ostsee Zeitung").FromSource("Eagle Post").FromSource("Élysée Wire").FromSource("Ezra Herald")
+            .FromSource("Çağdaş Haber").FromSource("Хабар 24"));
     }
 
     Task IAsyncLifetime.DisposeAsync() => Task.CompletedTask;
@@ -50,8 +54,36 @@ public sealed class NameIndexTests(NewsPortalFactory factory) : IClassFixture<Ne
 
         Assert.Equal(["Reuters"], Names(found));
         Assert.Equal("REU", found.QuerySelector("#name-find-q")!.GetAttribute("value"));
-        Assert.Equal(["3sat", "Ötv"], Names(other));
+        Assert.Equal(["3sat", "Хабар 24"], Names(other));
         Assert.Contains("No sources start with “zzz”", none.TextOf(".empty"));
+    }
+
+    [Fact]
+    public async Task AccentedNames_FileUnderTheirLetterInItsOrder_AndAreFoundWithOrWithoutTheirAccents()
+    {
+        var client = factory.CreateClient();
+
+        Assert.Equal(["Eagle Post", "Élysée Wire", "Ezra Herald"], Names(await client.GetDocumentAsync("/sources?letter=e")));
+        Assert.Equal(["Ostsee Zeitung", "Ötv"], Names(await client.GetDocumentAsync("/sources?letter=o")));
+        Assert.Equal(["Çağdaş Haber"], Names(await client.GetDocumentAsync("/sources?letter=c")));
+        Assert.Equal(["Élysée Wire"], Names(await client.GetDocumentAsync("/sources?q=ely")));
+        Assert.Equal(["Élysée Wire"], Names(await client.GetDocumentAsync("/sources?q=%C3%89LY")));
+        Assert.Equal(["Çağdaş Haber"], Names(await client.GetDocumentAsync("/sources?q=cagdas")));
+    }
+
+    [Fact]
+    public async Task NamesStoredBeforeTheirIndexKey_AreFiledWhenTheSiteStarts()
+    {
+        // Read from the store, not the site: the pages this test would see part-way must not stay in the output cache.
+        Task<string[]> UnderO() => factory.WithDbAsync(async db => (await NameIndex.ReadAsync(db.Sources, "o", null, null, CancellationToken.None)).Items.Select(n => n.Name).ToArray());
+        await factory.WithDbAsync(db => db.Database.ExecuteSqlRawAsync("""UPDATE "Sources" SET "IndexKey" = ''"""));
+        var before = await UnderO();
+
+        await DatabaseInitializer.InitializeAsync(factory.Services, seed: false);
+
+        Assert.Empty(before);
+        Assert.Equal(["Ostsee Zeitung", "Ötv"], await UnderO());
+        Assert.Equal(0, await factory.WithDbAsync(db => db.Sources.CountAsync(s => s.IndexKey == "")));
     }
 
     [Fact]

@@ -573,6 +573,11 @@ namespace NewsPortal.Web.Data.Migrations
                     b.Property<int>("ArticleCount")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("IndexKey")
+                        .IsRequired()
+                        .HasMaxLength(201)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -589,6 +594,8 @@ namespace NewsPortal.Web.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("IndexKey");
 
                     b.HasIndex("NameKey")
                         .IsUnique();
@@ -716,6 +723,11 @@ namespace NewsPortal.Web.Data.Migrations
                     b.Property<int>("ArticleCount")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("IndexKey")
+                        .IsRequired()
+                        .HasMaxLength(401)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -732,6 +744,8 @@ namespace NewsPortal.Web.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("IndexKey");
 
                     b.HasIndex("NameKey")
                         .IsUnique();

@@ -594,6 +594,11 @@ namespace NewsPortal.Web.Data.Postgres.Migrations
                     b.Property<int>("ArticleCount")
                         .HasColumnType("integer");
 
+                    b.Property<string>("IndexKey")
+                        .IsRequired()
+                        .HasMaxLength(201)
+                        .HasColumnType("character varying(201)");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -610,6 +615,8 @@ namespace NewsPortal.Web.Data.Postgres.Migrations
                         .HasColumnType("character varying(120)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("IndexKey");
 
                     b.HasIndex("NameKey")
                         .IsUnique();
@@ -743,6 +750,11 @@ namespace NewsPortal.Web.Data.Postgres.Migrations
                     b.Property<int>("ArticleCount")
                         .HasColumnType("integer");
 
+                    b.Property<string>("IndexKey")
+                        .IsRequired()
+                        .HasMaxLength(401)
+                        .HasColumnType("character varying(401)");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -759,6 +771,8 @@ namespace NewsPortal.Web.Data.Postgres.Migrations
                         .HasColumnType("character varying(120)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("IndexKey");
 
                     b.HasIndex("NameKey")
                         .IsUnique();
