@@ -159,7 +159,7 @@ public static class ApiEndpoints
 
     /// <summary>A page of names, A–Z, as the HTML indexes read them; the next page's address in the Link header.</summary>
     private static async Task<IResult> ListNamesAsync<T>(HttpContext context, IQueryable<T> names, string? letter, string? q, string? after, CancellationToken cancellationToken)
-        where T : class, INamedEntity, INamedRow, IIndexedName
+        where T : IndexedName
     {
         if (NameIndex.Problem(letter, q, after) is { } problem)
         {

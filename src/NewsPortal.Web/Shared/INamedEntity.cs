@@ -8,12 +8,6 @@ public interface INamedEntity
     string Slug { get; }
 }
 
-/// <summary>A name listed in an A–Z (categories and sources), by <see cref="NameKey.ForIndex"/>.</summary>
-public interface IIndexedName
-{
-    string IndexKey { get; }
-}
-
 /// <summary>A stored category or source that an admin can rename.</summary>
 public interface INamedRow
 {

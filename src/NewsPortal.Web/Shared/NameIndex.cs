@@ -28,7 +28,7 @@ public static class NameIndex
             : null;
 
     public static async Task<NameIndexPage> ReadAsync<T>(IQueryable<T> names, string? letter, string? query, string? after, CancellationToken cancellationToken)
-        where T : class, INamedEntity, INamedRow, IIndexedName
+        where T : IndexedName
     {
         var find = NameKey.FoldedStart(Text.Line(query));
         var chosen = names.AsNoTracking().Where(n => n.ArticleCount > 0);
