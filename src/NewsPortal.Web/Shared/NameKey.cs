@@ -14,10 +14,18 @@ public static class NameKey
     /// Where a name files in an A–Z and in a search by its start: its key without accents ("Ötv" under O, "Çağdaş"
     /// under C, "ely" finds "Élysée"), then the key itself, so names folding alike keep one order and each key one place.
     /// </summary>
-    public static string ForIndex(string nameKey)
+    public static string ForIndex(string nameKey) => Fold(nameKey) + IndexSeparator + nameKey;
+
+    /// <summary>Ends the folded part of an index key: below every character a key holds, so "ab" files before "ab c".</summary>
+    public const char IndexSeparator = '\u0001';
+
+    /// <summary>The folded form of what a reader typed, as index keys start.</summary>
+    public static string FoldedStart(string typed) => Fold(For(typed));
+
+    private static string Fold(string key)
     {
-        var folded = new StringBuilder(nameKey.Length + 1);
-        foreach (var c in Text.Normalize(nameKey, NormalizationForm.FormD))
+        var folded = new StringBuilder(key.Length);
+        foreach (var c in Text.Normalize(key, NormalizationForm.FormD))
         {
             if (System.Globalization.CharUnicodeInfo.GetUnicodeCategory(c) != System.Globalization.UnicodeCategory.NonSpacingMark)
             {
@@ -25,12 +33,6 @@ public static class NameKey
             }
         }
 
-        return Text.Normalize(folded.ToString(), NormalizationForm.FormC) + IndexSeparator + nameKey;
+        return Text.Normalize(folded.ToString(), NormalizationForm.FormC);
     }
-
-    /// <summary>Ends the folded part of an index key: below every character a key holds, so "ab" files before "ab c".</summary>
-    public const char IndexSeparator = '\u0001';
-
-    /// <summary>The folded form of what a reader typed, as index keys start.</summary>
-    public static string FoldedStart(string typed) => ForIndex(For(typed)).Split(IndexSeparator)[0];
 }
