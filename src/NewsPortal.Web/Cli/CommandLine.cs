@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using NewsPortal.Web.Accounts;
 using NewsPortal.Web.Data;
 using NewsPortal.Web.Import;
@@ -36,6 +37,8 @@ public static class CommandLine
         switch (args[0].ToLowerInvariant())
         {
             case "import":
+                LimitHeap(scope.ServiceProvider.GetRequiredService<IOptions<ImportOptions>>().Value.CommandHeapMegabytes,
+                    scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(CommandLine)));
                 return await ImportAsync(scope.ServiceProvider.GetRequiredService<ImportService>(), args[1..], output, cancellationToken);
             case "export":
                 return await ExportAsync(scope.ServiceProvider.GetRequiredService<ExportService>(), args[1..], output, cancellationToken);
@@ -46,6 +49,28 @@ public static class CommandLine
             default:
                 await output.WriteLineAsync(UsageText);
                 return Ok;
+        }
+    }
+
+    /// <summary>Sets this process's managed heap limit (the command's process only: the site never calls it).</summary>
+    private static void LimitHeap(int megabytes, ILogger logger)
+    {
+        if (megabytes <= 0)
+        {
+            return;
+        }
+
+        AppContext.SetData("GCHeapHardLimit", (ulong)megabytes * 1024 * 1024);
+        try
+        {
+            GC.RefreshMemoryLimit();
+            logger.LogInformation("Import heap limited to {Megabytes} MB (Import:CommandHeapMegabytes)", megabytes);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // More is in use already than the limit allows: run without one rather than not at all.
+            AppContext.SetData("GCHeapHardLimit", null);
+            logger.LogWarning(ex, "Could not limit the import heap to {Megabytes} MB", megabytes);
         }
     }
 

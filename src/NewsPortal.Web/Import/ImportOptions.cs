@@ -19,13 +19,27 @@ public sealed class ImportOptions
     [Range(1, int.MaxValue)]
     public int MaxBodyBytes { get; set; } = 256 * 1024;
 
-    /// <summary>Articles written per database round trip; memory use follows this, not the size of the input.</summary>
+    /// <summary>
+    /// The most characters one story's text can take in an input (a JSON line escapes, a snippet file adds headers):
+    /// a line or file longer than this is reported without being read.
+    /// </summary>
+    public int MaxStoryCharacters => (int)Math.Min(8L * MaxBodyBytes + 64 * 1024, 1 << 30);
+
+    /// <summary>Articles written per database round trip (fewer when their text passes a fixed size); memory use follows this, not the size of the input.</summary>
     [Range(1, 10_000)]
     public int BatchSize { get; set; } = 500;
 
     /// <summary>Problems listed for one file before the rest are counted but not listed.</summary>
     [Range(1, 10_000)]
     public int MaxProblemsPerFile { get; set; } = 50;
+
+    /// <summary>
+    /// The managed heap of the <c>import</c> command, in megabytes (0 for the runtime's own choice). The import holds a
+    /// few batches at a time, whatever the input, so a limit makes the garbage collector work to it instead of growing
+    /// the heap with the machine's memory. The site's own imports share its heap and are not limited.
+    /// </summary>
+    [Range(0, 1 << 20)]
+    public int CommandHeapMegabytes { get; set; } = 128;
 
     /// <summary>Seconds between progress reports on long imports.</summary>
     [Range(0.1, 3600)]

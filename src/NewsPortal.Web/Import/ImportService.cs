@@ -38,6 +38,12 @@ public sealed class ImportService(
 
     private static readonly TimeSpan CommitInterval = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Text a batch holds at most, whatever its story count: a batch of the longest stories would otherwise be
+    /// hundreds of megabytes (each body is held as read, as plain text and as parameters), several batches at once.
+    /// </summary>
+    private const int BatchCharacters = 1 << 20;
+
     /// <summary>SQLite's page cache while importing: the indexes a large import touches stay in memory.</summary>
     private const int ImportCacheKilobytes = 64 * 1024;
 
@@ -192,14 +198,18 @@ public sealed class ImportService(
                     {
                         tracker.CurrentFile = content;
                         var batch = new List<ImportRecord>(Limits.BatchSize);
-                        await foreach (var record in ImportReader.ReadAsync(input.Name, content, ImportReader.DetectFormat(input.Name, content), cancellationToken))
+                        var batchCharacters = 0;
+                        var format = ImportReader.DetectFormat(input.Name, content);
+                        await foreach (var record in ImportReader.ReadAsync(input.Name, content, format, Limits.MaxStoryCharacters, cancellationToken))
                         {
                             batch.Add(record);
-                            if (batch.Count == Limits.BatchSize)
+                            batchCharacters += Characters(record.Document);
+                            if (batch.Count == Limits.BatchSize || batchCharacters >= BatchCharacters)
                             {
                                 stories += batch.Count;
                                 await chunks.WriteAsync(Chunk.Of(input.Name, Prepare(input.Name, batch)), cancellationToken);
                                 batch = new List<ImportRecord>(Limits.BatchSize);
+                                batchCharacters = 0;
                             }
                         }
 
@@ -220,6 +230,8 @@ public sealed class ImportService(
             chunks.Complete(ex);
         }
     }
+
+    private static int Characters(SnippetDocument? document) => document is null ? 0 : document.Title.Length + document.Body.Length;
 
     /// <summary>Normalises and checks a batch of records and makes each story's lede and plain text: the work that needs no store.</summary>
     private List<PreparedStory> Prepare(string name, List<ImportRecord> records)
@@ -259,6 +271,7 @@ public sealed class ImportService(
         var pending = new List<(List<WriteResult> Results, bool KeepSlugs)>();
         var gathered = new List<FileState>();
         var gatheredStories = 0;
+        var gatheredCharacters = 0;
         FileState? file = null;
 
         async Task<IDbContextTransaction> TransactionAsync() => transaction ??= await db.Database.BeginTransactionAsync(cancellationToken);
@@ -356,6 +369,7 @@ public sealed class ImportService(
 
             gathered.Clear();
             gatheredStories = 0;
+            gatheredCharacters = 0;
         }
 
         try
@@ -378,7 +392,8 @@ public sealed class ImportService(
                         else if (file.Problems.Count == 0)
                         {
                             file.Gathered.AddRange(valid);
-                            if (file.Gathered.Count > Limits.BatchSize)
+                            file.GatheredCharacters += valid.Sum(story => Characters(story.Document));
+                            if (file.Gathered.Count > Limits.BatchSize || file.GatheredCharacters > BatchCharacters)
                             {
                                 // Too large to gather: the files before it are written, then it is, as it is read. In a
                                 // transaction of its own rather than behind a savepoint: SQLite copies every page a
@@ -398,6 +413,7 @@ public sealed class ImportService(
 
                                 await WriteStoriesAsync(file, file.Gathered, tracker, cancellationToken);
                                 file.Gathered.Clear();
+                                file.GatheredCharacters = 0;
                             }
                         }
 
@@ -413,7 +429,8 @@ public sealed class ImportService(
                         {
                             gathered.Add(file);
                             gatheredStories += file.Gathered.Count;
-                            if (gatheredStories >= Limits.BatchSize)
+                            gatheredCharacters += file.GatheredCharacters;
+                            if (gatheredStories >= Limits.BatchSize || gatheredCharacters >= BatchCharacters)
                             {
                                 await WriteGatheredAsync();
                             }
@@ -562,6 +579,8 @@ public sealed class ImportService(
 
         /// <summary>Valid stories of a small file, waiting to be written with other files'.</summary>
         public List<PreparedStory> Gathered { get; } = [];
+
+        public int GatheredCharacters { get; set; }
 
         /// <summary>Whether the file is being written behind a savepoint of its own.</summary>
         public bool HasSavepoint { get; set; }

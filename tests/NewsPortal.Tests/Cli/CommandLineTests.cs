@@ -71,6 +71,21 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task Import_OfTheLongestStories_RunsWithinItsHeapLimit()
+    {
+        // Forty stories at the body limit, 10 MB: held as one batch of forty, they need several times this limit.
+        var body = string.Concat(Enumerable.Repeat("ceasefire talks resume ", 11_000));
+        var lines = Enumerable.Range(1, 40).Select(i => $$"""{"title":"Longest story {{i}}","publishedOn":"2025-06-02","body":"{{body}}"}""");
+        var file = _folder.Write("longest.jsonl", string.Join('\n', lines));
+
+        var run = await PortalCommand.RunAsync(Database, [new("Import__CommandHeapMegabytes", "64")], "import", file);
+
+        Assert.True(run.ExitCode == 0, run.Output + run.Errors);
+        Assert.Contains("Import heap limited to 64 MB", run.Output);
+        Assert.Equal(40, Count("""SELECT COUNT(*) FROM "Articles" WHERE "Title" LIKE 'Longest story%'"""));
+    }
+
+    [Fact]
     public async Task Import_KeepsEveryCount_EqualToTheStoriesItCounts()
     {
         // The importer adds each batch's counts at once, where the store's triggers would add them story by story.

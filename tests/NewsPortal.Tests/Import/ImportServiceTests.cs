@@ -103,6 +103,22 @@ public sealed class ImportServiceTests(EmptyNewsPortalFactory factory) : IClassF
     }
 
     [Fact]
+    public async Task AJsonLineLongerThanAnyStoryCanBe_RejectsItsFile_NamingTheLine()
+    {
+        var file = _input.Write("huge-line.jsonl", string.Join('\n',
+            """{"title":"Before the huge line","publishedOn":"2025-06-02","body":"One."}""",
+            $$"""{"title":"The huge line","publishedOn":"2025-06-02","body":"{{new string('h', 2_200_000)}}"}"""));
+
+        var report = await factory.ImportAsync(file);
+
+        var problem = Assert.Single(report.Problems);
+        Assert.Equal(2, problem.Line);
+        Assert.StartsWith("the line is longer than any story can be (2,162,688 characters", problem.Reason);
+        Assert.Equal(0, report.Imported);
+        Assert.Equal(0, await CountAsync("Before the huge line"));
+    }
+
+    [Fact]
     public async Task RejectedFile_DoesNotStopTheOtherFilesInTheRun()
     {
         _input.Write("run/1-good.txt", TempFolder.Snippet("Run good one"));
