@@ -27,11 +27,11 @@ public sealed class GracefulShutdownTests : IDisposable
     public async Task SigtermWhileImportsAndReadsAreInFlight_FinishesThemAll_ThenExitsCleanly()
     {
         var database = Path.Combine(_folder.Path, "shutdown.db");
-        var port = FreePort();
+        var port = PortalCommand.FreePort();
         var address = new Uri($"http://127.0.0.1:{port}");
         using var server = Start(database, address);
         var client = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = address };
-        await WaitUntilAnsweringAsync(client, server);
+        await PortalCommand.WaitUntilAnsweringAsync(client, server);
         (await client.SignInAsync(Email, Password)).Dispose();
         using var made = await client.SubmitFormAsync("/admin/tokens", new Dictionary<string, string?> { ["name"] = "shutdown" }, "form[action*='handler=Create']");
         var token = (await made.ReadDocumentAsync()).QuerySelector("#new-token")!.TextContent;
@@ -107,36 +107,6 @@ public sealed class GracefulShutdownTests : IDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
-    }
-
-    private static async Task WaitUntilAnsweringAsync(HttpClient client, Process server)
-    {
-        for (var attempt = 0; attempt < 300; attempt++)
-        {
-            Assert.False(server.HasExited, "the site stopped while starting");
-            try
-            {
-                using var response = await client.GetAsync("/");
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new Xunit.Sdk.XunitException("the site did not answer");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>JSON Lines sent a line every 50 ms, so the request lasts about two seconds.</summary>

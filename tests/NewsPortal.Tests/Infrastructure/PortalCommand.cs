@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 
 namespace NewsPortal.Tests.Infrastructure;
 
@@ -58,5 +60,37 @@ public static class PortalCommand
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         await process.WaitForExitAsync(timeout.Token);
         return new Result(process.ExitCode, await output, await errors);
+    }
+
+    /// <summary>Waits for a site started with <c>--urls</c> to answer its home page.</summary>
+    public static async Task WaitUntilAnsweringAsync(HttpClient client, Process server)
+    {
+        for (var attempt = 0; attempt < 300; attempt++)
+        {
+            Assert.False(server.HasExited, "the site stopped while starting");
+            try
+            {
+                using var response = await client.GetAsync("/");
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new Xunit.Sdk.XunitException("the site did not answer");
+    }
+
+    /// <summary>A loopback port nothing listens on, for a site of the test's own.</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using NewsPortal.Tests.Infrastructure;
+
+namespace NewsPortal.Tests.Cli;
+
+/// <summary>What the real binary writes to its console, as an operator configures it.</summary>
+public sealed class LoggingTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        _folder.Dispose();
+    }
+
+    [Theory]
+    [InlineData("Information", true)]
+    [InlineData("Warning", false)]
+    public async Task RequestLogs_FollowTheConfiguredLevel(string level, bool logged)
+    {
+        var output = await RunSiteAsync(level, "/sources");
+
+        Assert.True(output.Contains("HTTP GET /sources responded 200", StringComparison.Ordinal) == logged, output);
+    }
+
+    /// <summary>Starts the site, requests <paramref name="path"/> and stops it with SIGTERM; returns what it wrote.</summary>
+    private async Task<string> RunSiteAsync(string level, string path)
+    {
+        var address = $"http://127.0.0.1:{PortalCommand.FreePort()}";
+        var output = new StringBuilder();
+        using var server = PortalCommand.Start(Path.Combine(_folder.Path, $"{level}.db"), new Dictionary<string, string>
+        {
+            ["Portal__PublicBaseUrl"] = address,
+            ["Serilog__MinimumLevel__Default"] = level,
+        }, "--urls", address);
+        server.OutputDataReceived += (_, line) => Append(line.Data);
+        server.ErrorDataReceived += (_, line) => Append(line.Data);
+        server.BeginOutputReadLine();
+        server.BeginErrorReadLine();
+        try
+        {
+            using var client = new HttpClient { BaseAddress = new Uri(address) };
+            await PortalCommand.WaitUntilAnsweringAsync(client, server);
+            using var response = await client.GetAsync(path);
+            Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        }
+        finally
+        {
+            using (var kill = Process.Start("kill", ["-TERM", server.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync();
+            }
+
+            await server.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+        }
+
+        lock (output)
+        {
+            return output.ToString();
+        }
+
+        void Append(string? line)
+        {
+            lock (output)
+            {
+                output.AppendLine(line);
+            }
+        }
+    }
+}
