@@ -49,16 +49,18 @@ public static class NameIndex
             chosen = chosen.Where(n => n.IndexKey.CompareTo(letter) >= 0 && n.IndexKey.CompareTo(upTo) < 0);
         }
 
+        // The position in a "More" link is the last name's key ("radio 200"), not its index key, which holds a control character.
         if (!string.IsNullOrEmpty(after))
         {
-            chosen = chosen.Where(n => n.IndexKey.CompareTo(after) > 0);
+            var position = NameKey.ForIndex(NameKey.For(after));
+            chosen = chosen.Where(n => n.IndexKey.CompareTo(position) > 0);
         }
 
         var rows = await chosen.OrderBy(n => n.IndexKey)
-            .Select(n => new { Item = new NamedCount(n.Id, n.Name, n.Slug, n.ArticleCount), n.IndexKey })
+            .Select(n => new { Item = new NamedCount(n.Id, n.Name, n.Slug, n.ArticleCount), n.NameKey })
             .Take(PageSize + 1)
             .ToListAsync(cancellationToken);
-        var next = rows.Count > PageSize ? rows[PageSize - 1].IndexKey : null;
+        var next = rows.Count > PageSize ? rows[PageSize - 1].NameKey : null;
         return new NameIndexPage([.. rows.Take(PageSize).Select(r => r.Item)], letter, find.Length > 0 ? Text.Line(query) : "", next);
     }
 

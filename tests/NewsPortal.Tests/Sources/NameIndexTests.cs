@@ -37,6 +37,8 @@ public sealed class NameIndexTests(NewsPortalFactory factory) : IClassFixture<Ne
         var second = await client.GetDocumentAsync(more);
 
         Assert.Equal(NameIndex.PageSize, Names(first).Length);
+        // The position is the last name shown, as a reader could type it.
+        Assert.Equal($"/sources?letter=r&after={Uri.EscapeDataString(Names(first)[^1].ToLowerInvariant())}", more);
         Assert.All(Names(first).Concat(Names(second)), name => Assert.StartsWith("R", name, StringComparison.Ordinal));
         Assert.Equal(NameIndex.PageSize + 6, Names(first).Concat(Names(second)).Distinct().Count());
         Assert.Contains("Reuters", Names(second));
