@@ -17,6 +17,12 @@ public sealed class BodyRenderer(IServiceScopeFactory scopes, MarkdownRenderer m
     private const int BatchSize = 200;
 
     /// <summary>
+    /// Body text a batch holds at most, beyond its first story: two hundred of the longest bodies, with their HTML,
+    /// would be a quarter of a gigabyte in the site's memory at once.
+    /// </summary>
+    public const int BatchCharacters = 1 << 20;
+
+    /// <summary>
     /// Hands this renderer the stories whose headline may hold Markdown (a character Markdown reads, or a line
     /// opening as a heading, quote or list does), for the PlainHeadlines migration on either store.
     /// </summary>
@@ -66,9 +72,15 @@ public sealed class BodyRenderer(IServiceScopeFactory scopes, MarkdownRenderer m
         var db = scope.ServiceProvider.GetRequiredService<NewsDbContext>();
         // Read through the index of stories without HTML: scanning the table in id order would pass over every story
         // already rendered, more of them with each batch.
+        // The batch stops where the bodies before a story already pass the size of a batch.
         var unrendered = $"""
-            SELECT "Id", "Title", "Body", "Dateline", "PublishedOn", "DocumentDate" FROM "Articles"{StoreDialect.Of(db.Database).IndexedBy("IX_Articles_BodyHtml_Missing")}
-            WHERE "BodyHtml" IS NULL ORDER BY "Id" LIMIT {BatchSize}
+            SELECT "Id", "Title", "Body", "Dateline", "PublishedOn", "DocumentDate" FROM (
+                SELECT "Id", "Title", "Body", "Dateline", "PublishedOn", "DocumentDate",
+                    SUM(length("Body")) OVER (ORDER BY "Id") - length("Body") AS "Before"
+                FROM "Articles"{StoreDialect.Of(db.Database).IndexedBy("IX_Articles_BodyHtml_Missing")}
+                WHERE "BodyHtml" IS NULL ORDER BY "Id" LIMIT {BatchSize}) AS "Batch"
+            WHERE "Before" < {BatchCharacters}
+            ORDER BY "Id"
             """;
         var rows = await db.Database.SqlQueryRaw<Unrendered>(unrendered).ToListAsync(cancellationToken);
         if (rows.Count == 0)

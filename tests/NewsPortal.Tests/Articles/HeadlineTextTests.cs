@@ -89,4 +89,27 @@ public sealed class HeadlineTextTests(EditorialFactory factory) : IClassFixture<
         Assert.Equal("Tanker Eagle S impounded", after);
         Assert.Equal(MatchKeys.ForTitle("Tanker Eagle S impounded", null, new DateOnly(2031, 7, 1)), key);
     }
+
+    [Fact]
+    public async Task LongBodies_AreRenderedAFewAtATime_AndAllOfThemAreRendered()
+    {
+        var slugs = new List<string>();
+        foreach (var i in Enumerable.Range(1, 8))
+        {
+            slugs.Add(await factory.AddArticleAsync(new ArticleBuilder().Titled($"Long rendered body {i}").PublishedOn(2031, 8, i)
+                .WithParagraph(string.Concat(Enumerable.Repeat("The longest report runs on. ", 7_000)))));
+        }
+
+        await factory.WithDbAsync(db => db.Articles.Where(a => slugs.Contains(a.Slug)).ExecuteUpdateAsync(a => a.SetProperty(x => x.BodyHtml, (string?)null)));
+        var renderer = factory.Services.GetRequiredService<BodyRenderer>();
+
+        // 196,000 characters each: a batch stops once the bodies before a story pass a million characters.
+        var first = await renderer.RenderBatchAsync();
+        while (await renderer.RenderBatchAsync() > 0)
+        {
+        }
+
+        Assert.True(first <= 6, $"{first} long bodies were rendered in one batch");
+        Assert.Equal(8, await factory.WithDbAsync(db => db.Articles.CountAsync(a => slugs.Contains(a.Slug) && a.BodyHtml != null && a.BodyHtml.Contains("longest report"))));
+    }
 }
