@@ -47,33 +47,18 @@ public sealed class ImportReport
 
     public bool HasRejections => _rejectedFiles.Count > 0;
 
-    internal void Accept(IEnumerable<WriteResult> results)
+    /// <summary>Adds what a committed file wrote.</summary>
+    internal void Accept(WrittenTally written)
     {
-        foreach (var result in results)
-        {
-            switch (result.Outcome)
-            {
-                case ImportOutcome.Imported:
-                    Imported++;
-                    if (_newStories.Count < MaxListed)
-                    {
-                        _newStories.Add((result.Slug, result.Title));
-                    }
-
-                    break;
-                case ImportOutcome.Updated:
-                    Updated++;
-                    break;
-                default:
-                    Unchanged++;
-                    break;
-            }
-
-            NewCategoryCount += result.NewCategories.Count;
-            NewSourceCount += result.NewSources.Count;
-            _newCategories.AddRange(result.NewCategories.Take(MaxListed - _newCategories.Count));
-            _newSources.AddRange(result.NewSources.Take(MaxListed - _newSources.Count));
-        }
+        Imported += written.Imported;
+        Updated += written.Updated;
+        Unchanged += written.Unchanged;
+        NewCategoryCount += written.NewCategoryCount;
+        NewSourceCount += written.NewSourceCount;
+        _newStories.AddRange(written.NewStories.Take(MaxListed - _newStories.Count));
+        _newCategories.AddRange(written.NewCategories.Take(MaxListed - _newCategories.Count));
+        _newSources.AddRange(written.NewSources.Take(MaxListed - _newSources.Count));
+        Slugs.AddRange(written.Slugs);
     }
 
     internal void CountFile() => Files++;
@@ -152,4 +137,57 @@ public sealed record ImportReportData(
     IReadOnlyList<string> NewCategories, IReadOnlyList<string> NewSources, int NewCategoryCount, int NewSourceCount)
 {
     public sealed record Story(string Slug, string Title);
+}
+
+/// <summary>
+/// What a file's written stories will add to the report once the file is committed: counts, the first of each kind
+/// of name to list, and the slugs only when asked for. Its size does not follow the file's: a file of a million
+/// stories is still all or nothing, and its tally waits for its commit.
+/// </summary>
+internal sealed class WrittenTally(bool keepSlugs)
+{
+    public int Count { get; private set; }
+    public int Imported { get; private set; }
+    public int Updated { get; private set; }
+    public int Unchanged { get; private set; }
+    public int NewCategoryCount { get; private set; }
+    public int NewSourceCount { get; private set; }
+    public List<(string Slug, string Title)> NewStories { get; } = [];
+    public List<string> NewCategories { get; } = [];
+    public List<string> NewSources { get; } = [];
+    public List<string> Slugs { get; } = [];
+
+    public void Add(IEnumerable<WriteResult> results)
+    {
+        foreach (var result in results)
+        {
+            Count++;
+            switch (result.Outcome)
+            {
+                case ImportOutcome.Imported:
+                    Imported++;
+                    if (NewStories.Count < ImportReport.MaxListed)
+                    {
+                        NewStories.Add((result.Slug, result.Title));
+                    }
+
+                    break;
+                case ImportOutcome.Updated:
+                    Updated++;
+                    break;
+                default:
+                    Unchanged++;
+                    break;
+            }
+
+            NewCategoryCount += result.NewCategories.Count;
+            NewSourceCount += result.NewSources.Count;
+            NewCategories.AddRange(result.NewCategories.Take(ImportReport.MaxListed - NewCategories.Count));
+            NewSources.AddRange(result.NewSources.Take(ImportReport.MaxListed - NewSources.Count));
+            if (keepSlugs)
+            {
+                Slugs.Add(result.Slug);
+            }
+        }
+    }
 }

@@ -268,7 +268,7 @@ public sealed class ImportService(
         IDbContextTransaction? transaction = null;
         var sinceCommit = Stopwatch.StartNew();
         var storiesSinceCommit = 0;
-        var pending = new List<(List<WriteResult> Results, bool KeepSlugs)>();
+        var pending = new List<WrittenTally>();
         var gathered = new List<FileState>();
         var gatheredStories = 0;
         var gatheredCharacters = 0;
@@ -317,8 +317,8 @@ public sealed class ImportService(
                 await transaction!.ReleaseSavepointAsync("file", cancellationToken);
             }
 
-            pending.Add((done.Results, keepSlugs));
-            storiesSinceCommit += done.Results.Count;
+            pending.Add(done.Written);
+            storiesSinceCommit += done.Written.Count;
         }
 
         async Task WriteGatheredAsync()
@@ -339,7 +339,7 @@ public sealed class ImportService(
                     var at = 0;
                     foreach (var each in gathered)
                     {
-                        each.Results.AddRange(results.Skip(at).Take(each.Gathered.Count));
+                        each.Written.Add(results.Skip(at).Take(each.Gathered.Count));
                         at += each.Gathered.Count;
                     }
 
@@ -379,7 +379,7 @@ public sealed class ImportService(
                 switch (chunk.Kind)
                 {
                     case ChunkKind.Start:
-                        file = new FileState(chunk.Name);
+                        file = new FileState(chunk.Name, keepSlugs);
                         report.CountFile();
                         break;
 
@@ -510,7 +510,7 @@ public sealed class ImportService(
 
         try
         {
-            file.Results.AddRange(await writer.WriteAsync(valid, portalOptions.Value.DefaultLanguage, cancellationToken));
+            file.Written.Add(await writer.WriteAsync(valid, portalOptions.Value.DefaultLanguage, cancellationToken));
             tracker.Stories(valid.Count);
         }
         catch (Exception ex) when (IsRefusal(ex))
@@ -525,7 +525,7 @@ public sealed class ImportService(
     private static bool IsRefusal(Exception ex) => ex is DbUpdateException or System.Data.Common.DbException;
 
     /// <summary>Commits, with the cache tags of what was written (so every process evicts it), then evicts them here.</summary>
-    private async Task CommitAsync(IDbContextTransaction transaction, ImportReport report, List<(List<WriteResult> Results, bool KeepSlugs)> pending, CancellationToken cancellationToken)
+    private async Task CommitAsync(IDbContextTransaction transaction, ImportReport report, List<WrittenTally> pending, CancellationToken cancellationToken)
     {
         var changes = writer.TakeChanges();
         HashSet<string> tags = changes is null ? [CacheTags.All] : await cache.TagsForAsync(changes.Select(c => (c.Before, (ArticleState?)c.After)), cancellationToken);
@@ -537,17 +537,9 @@ public sealed class ImportService(
         await cache.EvictAsync(tags, cancellationToken);
     }
 
-    private static void Accept(ImportReport report, List<(List<WriteResult> Results, bool KeepSlugs)> pending)
+    private static void Accept(ImportReport report, List<WrittenTally> pending)
     {
-        foreach (var (results, keepSlugs) in pending)
-        {
-            report.Accept(results);
-            if (keepSlugs)
-            {
-                report.Slugs.AddRange(results.Select(r => r.Slug));
-            }
-        }
-
+        pending.ForEach(report.Accept);
         pending.Clear();
     }
 
@@ -570,12 +562,12 @@ public sealed class ImportService(
         public static Chunk End(string name, int stories) => new(ChunkKind.End, name, [], stories);
     }
 
-    private sealed class FileState(string name)
+    private sealed class FileState(string name, bool keepSlugs)
     {
         public string Name { get; } = name;
         public List<ImportProblem> Problems { get; } = [];
         public int Unlisted { get; set; }
-        public List<WriteResult> Results { get; } = [];
+        public WrittenTally Written { get; } = new(keepSlugs);
 
         /// <summary>Valid stories of a small file, waiting to be written with other files'.</summary>
         public List<PreparedStory> Gathered { get; } = [];

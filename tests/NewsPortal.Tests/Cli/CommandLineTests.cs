@@ -86,6 +86,19 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task Import_OfOneFileOfManyStories_RunsWithinItsHeapLimit()
+    {
+        // A file is all or nothing, so what it wrote is remembered until it commits: as counts, not a list of its stories.
+        var lines = Enumerable.Range(1, 40_000).Select(i => $$"""{"title":"Many stories, number {{i}}, with a headline of some length","publishedOn":"2025-06-02","body":"Body {{i}}."}""");
+        var file = _folder.Write("many.jsonl", string.Join('\n', lines));
+
+        var run = await PortalCommand.RunAsync(Database, [new("Import__CommandHeapMegabytes", "40")], "import", file);
+
+        Assert.True(run.ExitCode == 0, run.Output + run.Errors);
+        Assert.Contains("40000 imported", run.Output);
+    }
+
+    [Fact]
     public async Task Import_KeepsEveryCount_EqualToTheStoriesItCounts()
     {
         // The importer adds each batch's counts at once, where the store's triggers would add them story by story.
