@@ -54,10 +54,26 @@ public sealed class StoreSettings
 
     /// <summary>
     /// The session time zone is UTC, so that times the portal passes as UTC compare rightly with its columns, which
-    /// hold UTC without a zone (see <see cref="PostgresNewsDbContext"/>).
+    /// hold UTC without a zone (see <see cref="PostgresNewsDbContext"/>). Statements a connection runs again and again
+    /// are prepared on the server, so PostgreSQL plans a page's queries once per connection instead of on every
+    /// request (about a millisecond a query); a connection string that sets <c>Max Auto Prepare</c> itself (0 behind
+    /// a pooler that cannot keep prepared statements) is left as it is.
     /// </summary>
     public static string PreparePostgresConnectionString(string connectionString)
-        => new NpgsqlConnectionStringBuilder(connectionString) { Timezone = "UTC" }.ToString();
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { Timezone = "UTC" };
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare"))
+        {
+            builder.MaxAutoPrepare = AutoPreparedStatements;
+            builder.AutoPrepareMinUsages = 2;
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>Statements kept prepared per connection: every query the public pages send, with room to spare.</summary>
+    public const int AutoPreparedStatements = 256;
 
     /// <summary>The folder for files kept beside the store: the SQLite file's folder, else App_Data under the content root.</summary>
     public string DataDirectory(IConfiguration configuration, IWebHostEnvironment environment)

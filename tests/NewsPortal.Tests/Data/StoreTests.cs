@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using NewsPortal.Tests.Infrastructure;
+using NewsPortal.Web.Data;
 
 namespace NewsPortal.Tests.Data;
 
@@ -32,6 +33,19 @@ public sealed class StoreTests
 
         Assert.Equal([Seed.Slug], slugs);
         Assert.Equal(1, admins);
+    }
+
+    [Theory]
+    [InlineData("Host=db;Database=news", StoreSettings.AutoPreparedStatements)]
+    [InlineData("Host=db;Database=news;Max Auto Prepare=0", 0)]
+    [InlineData("Host=db;Database=news;maxautoprepare=10", 10)]
+    public void PostgresQueriesArePreparedOnTheServer_UnlessTheConnectionStringSaysOtherwise(string given, int prepared)
+    {
+        var used = new Npgsql.NpgsqlConnectionStringBuilder(StoreSettings.PreparePostgresConnectionString(given));
+
+        Assert.Equal(prepared, used.MaxAutoPrepare);
+        Assert.Equal("UTC", used.Timezone);
+        Assert.Equal("news", used.Database);
     }
 
     [SqliteFact]
