@@ -64,7 +64,11 @@ try
     });
     // The configured logger, not the start-up one (which ignores the "Serilog" section): a line per request otherwise
     // whatever the level, a tenth of the time of a page served from the cache.
-    app.UseSerilogRequestLogging(options => options.Logger = app.Services.GetRequiredService<Serilog.ILogger>());
+    app.UseSerilogRequestLogging(options =>
+    {
+        options.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
+        options.GetLevel = RequestLogLevel.For;
+    });
     app.UseRouting();
     app.UseRequestTimeouts();
     app.UseSqliteCancellation();

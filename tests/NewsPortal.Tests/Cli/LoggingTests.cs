@@ -1,7 +1,10 @@
 using System.Diagnostics;
 using System.Text;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Data.Sqlite;
 using NewsPortal.Tests.Infrastructure;
+using NewsPortal.Web.Shared;
+using Serilog.Events;
 
 namespace NewsPortal.Tests.Cli;
 
@@ -24,6 +27,23 @@ public sealed class LoggingTests : IDisposable
         var output = await RunSiteAsync(level, "/sources");
 
         Assert.True(output.Contains("HTTP GET /sources responded 200", StringComparison.Ordinal) == logged, output);
+    }
+
+    [Fact]
+    public void ARequestWhoseClientWentAway_IsNotLoggedAsAServerError()
+    {
+        using var gone = new CancellationTokenSource();
+        gone.Cancel();
+        var abandoned = new DefaultHttpContext { RequestAborted = gone.Token };
+        var failedOnItsOwn = new DefaultHttpContext();
+        var answered503 = new DefaultHttpContext();
+        answered503.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+
+        Assert.Equal(LogEventLevel.Debug, RequestLogLevel.For(abandoned, 12, new OperationCanceledException()));
+        Assert.Equal(LogEventLevel.Error, RequestLogLevel.For(failedOnItsOwn, 12, new OperationCanceledException()));
+        Assert.Equal(LogEventLevel.Error, RequestLogLevel.For(abandoned, 12, new InvalidOperationException()));
+        Assert.Equal(LogEventLevel.Error, RequestLogLevel.For(answered503, 12, null));
+        Assert.Equal(LogEventLevel.Information, RequestLogLevel.For(new DefaultHttpContext(), 12, null));
     }
 
     /// <summary>Starts the site, requests <paramref name="path"/> and stops it with SIGTERM; returns what it wrote.</summary>
