@@ -71,10 +71,7 @@ public sealed class GracefulShutdownTests : IDisposable
         });
 
         Assert.True(started.Wait(TimeSpan.FromSeconds(30)), "the uploads did not start");
-        using (var kill = Process.Start("kill", ["-TERM", server.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-        {
-            await kill.WaitForExitAsync();
-        }
+        await PortalCommand.TerminateAsync(server);
 
         var results = await Task.WhenAll(uploads);
         await stopReading.CancelAsync();
@@ -92,22 +89,12 @@ public sealed class GracefulShutdownTests : IDisposable
         Assert.Equal((long)Uploads * LinesPerUpload, (long)count.ExecuteScalar()!);
     }
 
-    private static Process Start(string database, Uri address)
+    private static Process Start(string database, Uri address) => PortalCommand.StartSite(database, address, new Dictionary<string, string>
     {
-        var site = address.ToString().TrimEnd('/');
-        var process = PortalCommand.Start(database, new Dictionary<string, string>
-        {
-            ["Portal__PublicBaseUrl"] = site,
-            ["Admin__Email"] = Email,
-            ["Admin__Password"] = Password,
-            ["Serilog__MinimumLevel__Default"] = "Warning",
-        }, "--urls", site);
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
+        ["Admin__Email"] = Email,
+        ["Admin__Password"] = Password,
+        ["Serilog__MinimumLevel__Default"] = "Warning",
+    }, _ => { });
 
     /// <summary>JSON Lines sent a line every 50 ms, so the request lasts about two seconds.</summary>
     private sealed class SlowLines(int upload, CountdownEvent started) : HttpContent

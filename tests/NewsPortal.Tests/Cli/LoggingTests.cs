@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Data.Sqlite;
@@ -49,31 +48,20 @@ public sealed class LoggingTests : IDisposable
     /// <summary>Starts the site, requests <paramref name="path"/> and stops it with SIGTERM; returns what it wrote.</summary>
     private async Task<string> RunSiteAsync(string level, string path)
     {
-        var address = $"http://127.0.0.1:{PortalCommand.FreePort()}";
+        var address = new Uri($"http://127.0.0.1:{PortalCommand.FreePort()}");
         var output = new StringBuilder();
-        using var server = PortalCommand.Start(Path.Combine(_folder.Path, $"{level}.db"), new Dictionary<string, string>
-        {
-            ["Portal__PublicBaseUrl"] = address,
-            ["Serilog__MinimumLevel__Default"] = level,
-        }, "--urls", address);
-        server.OutputDataReceived += (_, line) => Append(line.Data);
-        server.ErrorDataReceived += (_, line) => Append(line.Data);
-        server.BeginOutputReadLine();
-        server.BeginErrorReadLine();
+        using var server = PortalCommand.StartSite(Path.Combine(_folder.Path, $"{level}.db"), address,
+            new Dictionary<string, string> { ["Serilog__MinimumLevel__Default"] = level }, Append);
         try
         {
-            using var client = new HttpClient { BaseAddress = new Uri(address) };
+            using var client = new HttpClient { BaseAddress = address };
             await PortalCommand.WaitUntilAnsweringAsync(client, server);
             using var response = await client.GetAsync(path);
             Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
         }
         finally
         {
-            using (var kill = Process.Start("kill", ["-TERM", server.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-            {
-                await kill.WaitForExitAsync();
-            }
-
+            await PortalCommand.TerminateAsync(server);
             await server.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
         }
 

@@ -62,6 +62,25 @@ public static class PortalCommand
         return new Result(process.ExitCode, await output, await errors);
     }
 
+    /// <summary>Starts the binary as the site on <paramref name="address"/>, each console line handed to <paramref name="output"/>.</summary>
+    public static Process StartSite(string databasePath, Uri address, IEnumerable<KeyValuePair<string, string>> settings, Action<string?> output)
+    {
+        var site = address.ToString().TrimEnd('/');
+        var process = Start(databasePath, [new("Portal__PublicBaseUrl", site), .. settings], "--urls", site);
+        process.OutputDataReceived += (_, line) => output(line.Data);
+        process.ErrorDataReceived += (_, line) => output(line.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    /// <summary>Sends SIGTERM, as systemd, Docker and Kubernetes stop the site.</summary>
+    public static async Task TerminateAsync(Process process)
+    {
+        using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+        await kill.WaitForExitAsync();
+    }
+
     /// <summary>Waits for a site started with <c>--urls</c> to answer its home page.</summary>
     public static async Task WaitUntilAnsweringAsync(HttpClient client, Process server)
     {
