@@ -49,7 +49,8 @@ try
     PortalOptions.EnsureSiteAddress(app.Configuration, app.Environment);
 
     // The request pipeline: the client's address from a known proxy, security headers on everything, errors become real pages (problem+json under /api), then
-    // logging, routing, time and rate limits, identity, the output cache (after due stories are published), files and pages.
+    // logging, routing, rate limits, the output cache (after due stories are published), and for what it does not
+    // answer: time limits, identity, compression and validators, files and pages.
     app.UseForwardedHeaders();
     app.UseSecurityHeaders(PortalServices.SecurityHeaders());
     app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api.UseExceptionHandler().UseStatusCodePages());
@@ -70,12 +71,13 @@ try
         options.GetLevel = RequestLogLevel.For;
     });
     app.UseRouting();
+    app.UseRateLimiter();
+    app.UseNewsPortalCache();
     app.UseRequestTimeouts();
     app.UseSqliteCancellation();
-    app.UseRateLimiter();
     app.UseAuthentication();
     app.UseAuthorization();
-    app.UseNewsPortalCaching();
+    app.UseNewsPortalCompression();
     app.MapStaticAssets();
     app.MapRazorPages().WithStaticAssets();
     app.MapOpenSearch();

@@ -46,7 +46,7 @@ public static class CachingServices
         });
         services.AddResponseCompression(options =>
         {
-            // Only anonymous pages are compressed (see UseNewsPortalCaching), so no secret shares a response with reflected input.
+            // Only anonymous pages are compressed (see UseNewsPortalCompression), so no secret shares a response with reflected input.
             options.EnableForHttps = true;
             options.Providers.Add<BrotliCompressionProvider>();
             options.Providers.Add<GzipCompressionProvider>();
@@ -61,10 +61,11 @@ public static class CachingServices
     }
 
     /// <summary>
-    /// After authentication: publishes what has come due, then serves from the output cache, which stores responses
-    /// already compressed and carrying their validator.
+    /// Straight after routing and the rate limits: publishes what has come due, then serves from the output cache, so
+    /// a copy is sent without the time limits, store hooks and authentication a render needs (see
+    /// <see cref="PortalCachePolicy"/> for how a signed-in request is told apart without them).
     /// </summary>
-    public static IApplicationBuilder UseNewsPortalCaching(this IApplicationBuilder app)
+    public static IApplicationBuilder UseNewsPortalCache(this IApplicationBuilder app)
     {
         var schedule = app.ApplicationServices.GetRequiredService<PublishSchedule>();
         app.Use(async (context, next) =>
@@ -76,13 +77,20 @@ public static class CachingServices
 
             await next(context);
         });
-        app.UseOutputCache();
+        return app.UseOutputCache();
+    }
+
+    /// <summary>
+    /// After authentication, inside the cache: compresses anonymous responses and gives them a validator, so the cache
+    /// stores them compressed and with their ETag.
+    /// </summary>
+    public static IApplicationBuilder UseNewsPortalCompression(this IApplicationBuilder app)
+    {
         app.UseWhen(
             context => context.User.Identity?.IsAuthenticated != true
                 && !context.Request.Path.StartsWithSegments("/admin")
                 && !context.Request.Path.StartsWithSegments("/account"),
             compressed => compressed.UseResponseCompression());
-        app.UseMiddleware<ConditionalGetMiddleware>();
-        return app;
+        return app.UseMiddleware<ConditionalGetMiddleware>();
     }
 }

@@ -1,4 +1,6 @@
 using System.Collections.Frozen;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
@@ -8,13 +10,21 @@ namespace NewsPortal.Web.Caching;
 
 /// <summary>
 /// What the output cache keeps: what every reader sees alike. GET and HEAD answers of 200 to anonymous requests
-/// (no cookie session, no Authorization header), outside the editors' area, sign-in and error pages, that set no
+/// (no sign-in cookie, no Authorization header), outside the editors' area, sign-in and error pages, that set no
 /// cookie. Keyed by path, query (less the trackers that shared links carry) and the compression the client accepts; tagged <see cref="CacheTags.All"/> plus
 /// whatever the page adds (<see cref="ResponseCacheTags"/>).
 /// </summary>
-public sealed class PortalCachePolicy(IOptions<CacheOptions> options, CacheGeneration generation, TimeProvider clock) : IOutputCachePolicy
+public sealed class PortalCachePolicy(
+    IOptions<CacheOptions> options, CacheGeneration generation, TimeProvider clock, IOptionsMonitor<CookieAuthenticationOptions> cookies) : IOutputCachePolicy
 {
     private const string GenerationKey = "NewsPortal.CacheGeneration";
+
+    /// <summary>
+    /// The sign-in cookie's name. The cache answers before authentication runs (a copy served costs no more than
+    /// that), so a request carrying the cookie at all, valid or not, is rendered for its sender and never stored.
+    /// </summary>
+    private readonly string _signInCookie = cookies.Get(IdentityConstants.ApplicationScheme).Cookie.Name
+        ?? throw new InvalidOperationException("The sign-in cookie has no name.");
 
     ValueTask IOutputCachePolicy.CacheRequestAsync(OutputCacheContext context, CancellationToken cancellationToken)
     {
@@ -23,6 +33,7 @@ public sealed class PortalCachePolicy(IOptions<CacheOptions> options, CacheGener
         var cacheable = options.Value.Enabled
             && (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
             && StringValues.IsNullOrEmpty(request.Headers.Authorization)
+            && !request.Cookies.ContainsKey(_signInCookie)
             && http.User.Identity?.IsAuthenticated != true
             && !request.Path.StartsWithSegments("/admin")
             && !request.Path.StartsWithSegments("/account")

@@ -321,4 +321,22 @@ public sealed class CacheEvictionTests(CacheFixture factory) : IClassFixture<Cac
         Assert.DoesNotContain("href=\"/admin\"", readerPage.Body);
         Assert.DoesNotContain("Sign out", readerPage.Body);
     }
+
+    [Fact]
+    public async Task AStaleSignInCookie_GetsAPageRenderedForItsSender_AndLeavesTheReadersCopyAlone()
+    {
+        var (mine, _, _, _) = await TwoStoriesAsync("Curlew");
+        await WarmAsync(mine);
+        using var stale = new HttpRequestMessage(HttpMethod.Get, mine);
+        stale.Headers.Add("Cookie", "newsportal.auth=expired-or-forged");
+
+        using var response = await _reader.SendAsync(stale);
+        var page = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Null(response.Headers.Age);
+        Assert.Contains("Curlew story", page);
+        Assert.DoesNotContain("href=\"/admin\"", page);
+        Assert.True((await FetchAsync(mine)).FromCache, "the readers' copy was dropped or replaced");
+    }
 }
