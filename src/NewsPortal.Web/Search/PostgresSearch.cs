@@ -37,16 +37,18 @@ internal static partial class PostgresSearch
 
             // Matches are the newest, as FTS5 reads them. The match is written out rather than taken from "Query", so
             // the planner sees its words: a rare one is read from the GIN index, a common one by walking the newest
-            // stories back until enough match. Headline matches come first (weight A is the title, B the lede),
-            // checked on those matches only.
+            // stories back until enough match. Each match's row is read once, there, for what ranks and filters it:
+            // headline matches first, then first-paragraph ones, asked of the small headline and lede vectors kept
+            // in the row (see PostgresSchema.LedeVector).
             ranked = $"""
-                "Query" AS MATERIALIZED (SELECT {Any(terms)} AS "Any", {AllIn(terms, 'A')} AS "InTitle", {AllIn(terms, 'B')} AS "InLede"),
+                "Query" AS MATERIALIZED (SELECT {Any(terms)} AS "Any", {AllOf(terms)} AS "All"),
                 "Matches" AS MATERIALIZED (
-                    SELECT a."Id" FROM "Articles" a WHERE a."SearchVector" @@ {Match(terms, excluded)} ORDER BY a."Id" DESC LIMIT {arg(counted)}),
+                    SELECT a."Id", a."Listed", a."SortKey", a."Language", a."{PostgresSchema.TitleVector}", a."{PostgresSchema.LedeVector}"
+                    FROM "Articles" a WHERE a."SearchVector" @@ {Match(terms, excluded)} ORDER BY a."Id" DESC LIMIT {arg(counted)}),
                 "Ranked" AS MATERIALIZED (
                     SELECT a."Id",
-                        {(search.Query.NewestFirst ? "0" : """CASE WHEN a."SearchVector" @@ q."InTitle" THEN 0 WHEN a."SearchVector" @@ q."InLede" THEN 1 ELSE 2 END""")} AS "Order1", -a."SortKey" AS "Order2"
-                    FROM "Matches" m JOIN "Articles" a ON a."Id" = m."Id" CROSS JOIN "Query" q
+                        {(search.Query.NewestFirst ? "0" : $"""CASE WHEN a."{PostgresSchema.TitleVector}" @@ q."All" THEN 0 WHEN a."{PostgresSchema.LedeVector}" @@ q."All" THEN 1 ELSE 2 END""")} AS "Order1", -a."SortKey" AS "Order2"
+                    FROM "Matches" a CROSS JOIN "Query" q
                     WHERE a."Listed" = {SearchService.Listed}{string.Concat(conditions.Select(c => " AND " + c))})
                 """;
             query = """ CROSS JOIN "Query" q""";
@@ -156,7 +158,7 @@ internal static partial class PostgresSearch
 
     private static string Any(List<Term> terms) => "(" + string.Join(" || ", terms.Select(t => Lexemes(t.Text, null))) + ")";
 
-    private static string AllIn(List<Term> terms, char weight) => "(" + string.Join(" && ", terms.Select(t => Lexemes(t.Text, weight))) + ")";
+    private static string AllOf(List<Term> terms) => "(" + string.Join(" && ", terms.Select(t => Lexemes(t.Text, null))) + ")";
 
     /// <summary>
     /// A term anywhere. A phrase must lie within one field, as FTS5 reads each column apart: the vector numbers the

@@ -157,6 +157,21 @@ public sealed class SearchTests(SearchFixture factory) : IClassFixture<SearchFix
     }
 
     [Fact]
+    public async Task Relevance_ListsHeadlineMatches_ThenFirstParagraphMatches_ThenTheRest()
+    {
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Kittiwake numbers rise on the cliffs").PublishedOn(2024, 3, 1)
+            .WithParagraph("Counters found more nests than last spring."));
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Harbour report").PublishedOn(2024, 4, 1)
+            .WithParagraph("A kittiwake colony returned to the old pier.").WithParagraph("Boats kept their distance."));
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Coastal notes").PublishedOn(2024, 5, 1)
+            .WithParagraph("Fishing boats came in early.").WithParagraph("Later a kittiwake was seen over the breakwater."));
+
+        Assert.Equal(["Kittiwake numbers rise on the cliffs", "Harbour report", "Coastal notes"], await TitlesAsync("kittiwake"));
+        var newest = await factory.CreateClient().GetDocumentAsync("/search?q=kittiwake&sort=newest");
+        Assert.Equal(["Coastal notes", "Harbour report", "Kittiwake numbers rise on the cliffs"], newest.TextsOf(".search-results h2"));
+    }
+
+    [Fact]
     public async Task TheFilterFields_BecomeTheOperators_WithTheirDaysIncluded()
     {
         var client = factory.CreatePlainClient();

@@ -30,6 +30,13 @@ public static class PostgresSchema
     public const string TitleVector = "TitleVector";
 
     /// <summary>
+    /// The first paragraph's words alone, unweighted. With <see cref="TitleVector"/>, what ranks a search's matches
+    /// (headline, then lede, then the rest): both are small and kept in the row, where asking the whole search vector
+    /// for a weight meant reading it out of its compressed, out-of-line store for every match.
+    /// </summary>
+    public const string LedeVector = "LedeVector";
+
+    /// <summary>
     /// Each headline word (a lexeme of <see cref="TitleVector"/>) with the stories holding it, kept by a trigger: a
     /// word's newest stories are read from its primary key and stop after a few, as FTS5 reads them on SQLite. A GIN
     /// index returns every story holding the word, unordered, so its cost grew with the store.
@@ -104,6 +111,57 @@ public static class PostgresSchema
         // Nothing reads the headline vector through an index any more; keeping one would only slow every save.
         migrationBuilder.Sql($"""DROP INDEX "IX_Articles_{TitleVector}";""");
     }
+
+    /// <summary>
+    /// The lede's vector, filled for the stories already stored, and the search trigger that keeps it: each part's
+    /// vector worked out once (the headline's was worked out twice), and nothing worked out again when a save leaves
+    /// the words as they were. The background renderer sets every imported story's plain headline, usually to what
+    /// it was, and each of those saves rebuilt the whole vector.
+    /// </summary>
+    public static void CreateLedeVector(MigrationBuilder migrationBuilder)
+    {
+        migrationBuilder.Sql($"""ALTER TABLE "Articles" ADD COLUMN "{LedeVector}" tsvector;""");
+        migrationBuilder.Sql(SearchFunction(lede: true));
+        migrationBuilder.Sql($"""UPDATE "Articles" SET "{LedeVector}" = to_tsvector('{SearchConfiguration}', {SearchText}("Lede"));""");
+    }
+
+    public static void DropLedeVector(MigrationBuilder migrationBuilder)
+    {
+        migrationBuilder.Sql(SearchFunction(lede: false));
+        migrationBuilder.Sql($"""ALTER TABLE "Articles" DROP COLUMN "{LedeVector}";""");
+    }
+
+    private static string SearchFunction(bool lede) => lede
+        ? $"""
+            CREATE OR REPLACE FUNCTION newsportal_articles_search() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+            DECLARE
+                title tsvector;
+                lede tsvector;
+            BEGIN
+                IF TG_OP = 'UPDATE' AND NEW."Title" IS NOT DISTINCT FROM OLD."Title" AND NEW."Lede" IS NOT DISTINCT FROM OLD."Lede"
+                    AND NEW."BodyText" IS NOT DISTINCT FROM OLD."BodyText" THEN
+                    RETURN NEW;
+                END IF;
+                title := to_tsvector('{SearchConfiguration}', {SearchText}(NEW."Title"));
+                lede := to_tsvector('{SearchConfiguration}', {SearchText}(NEW."Lede"));
+                NEW."{SearchVector}" := setweight(title, 'A') || setweight(lede, 'B')
+                    || setweight(to_tsvector('{SearchConfiguration}', {SearchText}(NEW."BodyText")), 'C');
+                NEW."{TitleVector}" := title;
+                NEW."{LedeVector}" := lede;
+                RETURN NEW;
+            END $$;
+            """
+        : $"""
+            CREATE OR REPLACE FUNCTION newsportal_articles_search() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+            BEGIN
+                NEW."{SearchVector}" :=
+                    setweight(to_tsvector('{SearchConfiguration}', {SearchText}(NEW."Title")), 'A')
+                    || setweight(to_tsvector('{SearchConfiguration}', {SearchText}(NEW."Lede")), 'B')
+                    || setweight(to_tsvector('{SearchConfiguration}', {SearchText}(NEW."BodyText")), 'C');
+                NEW."{TitleVector}" := to_tsvector('{SearchConfiguration}', {SearchText}(NEW."Title"));
+                RETURN NEW;
+            END $$;
+            """;
 
     public static void DropHeadlineWords(MigrationBuilder migrationBuilder)
     {
@@ -233,17 +291,7 @@ public static class PostgresSchema
         // The headline's words alone, for related stories: a weight in a query (word:A) makes PostgreSQL re-read the
         // whole vector of every story holding the word anywhere, which grows with the store; this small one does not.
         $"""ALTER TABLE "Articles" ADD COLUMN "{TitleVector}" tsvector;""",
-        $"""
-        CREATE FUNCTION newsportal_articles_search() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
-        BEGIN
-            NEW."{SearchVector}" :=
-                setweight(to_tsvector('{SearchConfiguration}', {SearchText}(NEW."Title")), 'A')
-                || setweight(to_tsvector('{SearchConfiguration}', {SearchText}(NEW."Lede")), 'B')
-                || setweight(to_tsvector('{SearchConfiguration}', {SearchText}(NEW."BodyText")), 'C');
-            NEW."{TitleVector}" := to_tsvector('{SearchConfiguration}', {SearchText}(NEW."Title"));
-            RETURN NEW;
-        END $$;
-        """,
+        SearchFunction(lede: false),
         """
         CREATE TRIGGER "Articles_Search" BEFORE INSERT OR UPDATE OF "Title", "Lede", "BodyText" ON "Articles"
             FOR EACH ROW EXECUTE FUNCTION newsportal_articles_search();
