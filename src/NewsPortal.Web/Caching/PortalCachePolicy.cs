@@ -40,6 +40,7 @@ public sealed class PortalCachePolicy(
             && !request.Path.StartsWithSegments("/error")
             && !request.Path.StartsWithSegments("/health")
             && !request.Query.ContainsKey("preview")
+            && (request.Query.Count == 0 || request.Query.Keys.All(key => ReadKeys.Contains(key) || IsTracking(key)))
             && http.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.StaticAssets.StaticAssetDescriptor>() is null;
         context.EnableOutputCaching = cacheable;
         context.AllowCacheLookup = cacheable;
@@ -83,23 +84,33 @@ public sealed class PortalCachePolicy(
         ["fbclid", "gclid", "gclsrc", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "ttclid", "igshid", "li_fat_id", "mc_cid", "mc_eid", "_ga", "_gl"],
         StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// Every query key a public page, feed or API read looks at. An address with any other key (trackers aside) is
+    /// rendered and not kept: the key changes nothing a reader sees, and a copy per made-up key would let one client
+    /// fill the cache with copies no reader asks for and push out the ones they do.
+    /// </summary>
+    private static readonly FrozenSet<string> ReadKeys = FrozenSet.ToFrozenSet(
+        ["q", "page", "sort", "from", "to", "source", "category", "lang", "language", "status", "cursor", "limit", "before", "after", "letter"],
+        StringComparer.OrdinalIgnoreCase);
+
+    private static bool IsTracking(string key) => TrackingKeys.Contains(key) || key.StartsWith("utm_", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>The query keys a cached copy is keyed by: all of them but the trackers' (and any <c>utm_</c> key).</summary>
     public static StringValues VaryingQueryKeys(IQueryCollection query)
     {
-        static bool Tracking(string key) => TrackingKeys.Contains(key) || key.StartsWith("utm_", StringComparison.OrdinalIgnoreCase);
         if (query.Count == 0)
         {
             return StringValues.Empty;
         }
 
-        if (!query.Keys.Any(Tracking))
+        if (!query.Keys.Any(IsTracking))
         {
             return "*";
         }
 
         // Named as the cache names every key for "*" (upper case, in order), so an address with trackers shares the
         // copy of the same address without them; none left keys the copy by the path alone.
-        return new StringValues([.. query.Keys.Where(key => !Tracking(key)).Order(StringComparer.OrdinalIgnoreCase).Select(key => key.ToUpperInvariant())]);
+        return new StringValues([.. query.Keys.Where(key => !IsTracking(key)).Order(StringComparer.OrdinalIgnoreCase).Select(key => key.ToUpperInvariant())]);
     }
 
     /// <summary>

@@ -339,4 +339,22 @@ public sealed class CacheEvictionTests(CacheFixture factory) : IClassFixture<Cac
         Assert.DoesNotContain("href=\"/admin\"", page);
         Assert.True((await FetchAsync(mine)).FromCache, "the readers' copy was dropped or replaced");
     }
+
+    [Fact]
+    public async Task AddressesWithMadeUpQueryKeys_AreRendered_ButNeverKept()
+    {
+        var (mine, _, _, _) = await TwoStoriesAsync("Dunlin");
+        await WarmAsync(mine);
+
+        await FetchAsync($"{mine}?x=1");
+        var again = await FetchAsync($"{mine}?x=1");
+        await FetchAsync("/search?q=dunlin");
+        var search = await FetchAsync("/search?q=dunlin");
+
+        Assert.Equal(HttpStatusCode.OK, again.Status);
+        Assert.Contains("Dunlin story", again.Body);
+        Assert.False(again.FromCache, "a copy was kept for a query key no page reads");
+        Assert.True((await FetchAsync(mine)).FromCache, "the readers' copy was dropped");
+        Assert.True(search.FromCache, "a key pages read is no longer kept");
+    }
 }
