@@ -452,16 +452,20 @@ public static class ApiEndpoints
             title: "The article is not valid", detail: string.Join(" ", errors.SelectMany(e => e.Value)));
     }
 
-    /// <summary>The JSON with a strong ETag; 304 when the client already has this exact representation.</summary>
-    /// <summary>The next page's address in the Link header: this request's, with the position parameter moved on.</summary>
+    /// <summary>
+    /// The next page's address in the Link header: this request's, with the position parameter moved on. Only the
+    /// keys a read looks at are carried: a shared link's click ids would otherwise be kept with the cached copy (which
+    /// is keyed without them) and handed to every client after.
+    /// </summary>
     private static void LinkNext(HttpContext context, string position, string value)
     {
-        var query = context.Request.Query.Where(p => p.Key != position)
+        var query = context.Request.Query.Where(p => p.Key != position && PortalCachePolicy.IsReadKey(p.Key))
             .Select(p => new KeyValuePair<string, string?>(p.Key, p.Value.ToString()))
             .Append(new(position, value));
         context.Response.Headers.Link = $"<{context.Request.Path}{QueryString.Create(query)}>; rel=\"next\"";
     }
 
+    /// <summary>The JSON with a strong ETag; 304 when the client already has this exact representation.</summary>
     private static IResult WithETag<T>(HttpContext context, T value)
     {
         var bytes = JsonSerializer.SerializeToUtf8Bytes(value, Json);

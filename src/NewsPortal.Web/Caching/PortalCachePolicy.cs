@@ -40,7 +40,7 @@ public sealed class PortalCachePolicy(
             && !request.Path.StartsWithSegments("/error")
             && !request.Path.StartsWithSegments("/health")
             && !request.Query.ContainsKey("preview")
-            && (request.Query.Count == 0 || request.Query.Keys.All(key => ReadKeys.Contains(key) || IsTracking(key)))
+            && (request.Query.Count == 0 || request.Query.Keys.All(key => IsReadKey(key) || IsTracking(key)))
             && http.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.StaticAssets.StaticAssetDescriptor>() is null;
         context.EnableOutputCaching = cacheable;
         context.AllowCacheLookup = cacheable;
@@ -94,6 +94,9 @@ public sealed class PortalCachePolicy(
         StringComparer.OrdinalIgnoreCase);
 
     private static bool IsTracking(string key) => TrackingKeys.Contains(key) || key.StartsWith("utm_", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Whether some public page, feed or API read looks at this query key.</summary>
+    public static bool IsReadKey(string key) => ReadKeys.Contains(key);
 
     /// <summary>The query keys a cached copy is keyed by: all of them but the trackers' (and any <c>utm_</c> key).</summary>
     public static StringValues VaryingQueryKeys(IQueryCollection query)

@@ -169,6 +169,26 @@ public sealed class ApiImportTests(ApiImportFactory factory) : IClassFixture<Api
 public sealed class ApiPagingTests(EditorialFactory factory) : IClassFixture<EditorialFactory>
 {
     [Fact]
+    public async Task TheNextLink_KeepsTheFilters_AndDropsASharedLinksClickIds()
+    {
+        for (var day = 1; day <= 3; day++)
+        {
+            await factory.AddArticleAsync(new ArticleBuilder().Titled($"Linked story {day}").PublishedOn(2025, 3, day));
+        }
+
+        using var response = await factory.CreateClient().GetAsync("/api/v1/articles?limit=2&q=Linked&fbclid=IwAR1private&utm_source=social&x=1");
+        var next = response.Headers.GetValues("Link").Single().Split('<', '>')[1];
+
+        Assert.StartsWith("/api/v1/articles?", next);
+        Assert.Contains("limit=2", next);
+        Assert.Contains("q=Linked", next);
+        Assert.Contains("cursor=", next);
+        Assert.DoesNotContain("fbclid", next);
+        Assert.DoesNotContain("utm_source", next);
+        Assert.DoesNotContain("x=1", next);
+    }
+
+    [Fact]
     public async Task CursorPaging_NeitherRepeatsNorSkips_WhileArticlesAreAdded()
     {
         for (var day = 1; day <= 25; day++)
