@@ -34,7 +34,6 @@ public sealed class PortalCachePolicy(
             && (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
             && StringValues.IsNullOrEmpty(request.Headers.Authorization)
             && !request.Cookies.ContainsKey(_signInCookie)
-            && http.User.Identity?.IsAuthenticated != true
             && !request.Path.StartsWithSegments("/admin")
             && !request.Path.StartsWithSegments("/account")
             && !request.Path.StartsWithSegments("/error")
