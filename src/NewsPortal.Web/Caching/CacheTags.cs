@@ -58,7 +58,7 @@ public static class CacheTags
         tags.Add(Article(id));
         tags.Add(ArticleSitemap(((id - 1) / SitemapService.ArticlesPerSitemap) + 1));
         tags.Add(NewsSitemap);
-        if (before?.Text != after?.Text)
+        if (before?.TextHash != after?.TextHash)
         {
             tags.Add(Search);
         }
@@ -82,14 +82,31 @@ public static class CacheTags
     }
 }
 
-/// <summary>What of a story decides where it is shown: whether it is listed, where, and under which names.</summary>
+/// <summary>
+/// What of a story decides where it is shown: whether it is listed, where, and under which names. Its searchable text
+/// is kept as a hash: an import remembers the states of up to <see cref="Import.ArticleWriter.MaxTrackedChanges"/>
+/// stories until it commits, and a copy of each text held 25 MB for fifty of the longest.
+/// </summary>
 public sealed record ArticleState(
-    int Id, bool Listed, long SortKey, string Language, IReadOnlyList<int> Categories, IReadOnlyList<int> Sources, string Text, int? ThreadId = null)
+    int Id, bool Listed, long SortKey, string Language, IReadOnlyList<int> Categories, IReadOnlyList<int> Sources, string TextHash, int? ThreadId = null)
 {
     public static ArticleState Of(Article article) => new(
         article.Id, article.Listed, article.SortKey, article.Language.ToLowerInvariant(),
         [.. article.Categories.Select(c => c.Id).Order()], [.. article.Sources.Select(s => s.Id).Order()],
-        string.Join('\u0000', article.Title, article.Lede, article.Body), article.ThreadId ?? article.Thread?.Id);
+        HashOf(article.Title, article.Lede, article.Body), article.ThreadId ?? article.Thread?.Id);
+
+    private static string HashOf(params string[] texts)
+    {
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        foreach (var text in texts)
+        {
+            // Each text's length first, so the same characters split differently between the fields hash differently.
+            hash.AppendData(BitConverter.GetBytes(text.Length));
+            hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(text.AsSpan()));
+        }
+
+        return Convert.ToBase64String(hash.GetHashAndReset());
+    }
 
     public DateOnly PublishedOn => ListingOrder.DayOf(SortKey);
 

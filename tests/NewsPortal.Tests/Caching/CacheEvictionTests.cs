@@ -88,7 +88,8 @@ public sealed class CacheEvictionTests(CacheFixture factory) : IClassFixture<Cac
     public async Task EditorSave_EvictsTheStoryAndWhatShowsIt_AndNothingElse()
     {
         var (mine, other, myCategory, otherCategory) = await TwoStoriesAsync("Kestrel");
-        await WarmAsync("/", mine, other, myCategory, otherCategory, "/search?q=kestrel", "/feed.atom", $"{myCategory}/feed.atom");
+        // A search the story did not match before the edit (and so is not tagged with it) is stale too.
+        await WarmAsync("/", mine, other, myCategory, otherCategory, "/search?q=kestrel", "/search?q=corrected", "/feed.atom", $"{myCategory}/feed.atom");
         var editor = await factory.SignedInClientAsync(Roles.Editor);
 
         using var saved = await editor.SubmitFormAsync(await EditUrlAsync(editor, "Kestrel story"),
@@ -100,6 +101,7 @@ public sealed class CacheEvictionTests(CacheFixture factory) : IClassFixture<Cac
         Assert.True(listing.Contains("Kestrel story, corrected", StringComparison.Ordinal), listing[listing.IndexOf("<main", StringComparison.Ordinal)..]);
         Assert.Contains("Kestrel story, corrected", (await AssertFreshAsync($"{myCategory}/feed.atom")).Body);
         Assert.Contains("story, corrected", (await AssertFreshAsync("/search?q=kestrel")).Body);
+        Assert.Contains("Kestrel story", (await AssertFreshAsync("/search?q=corrected")).Body);
         await AssertStillCachedAsync("/", other, otherCategory, "/feed.atom");
     }
 
