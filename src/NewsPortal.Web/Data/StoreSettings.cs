@@ -57,7 +57,8 @@ public sealed class StoreSettings
     /// hold UTC without a zone (see <see cref="PostgresNewsDbContext"/>). Statements a connection runs again and again
     /// are prepared on the server, so PostgreSQL plans a page's queries once per connection instead of on every
     /// request (about a millisecond a query); a connection string that sets <c>Max Auto Prepare</c> itself (0 behind
-    /// a pooler that cannot keep prepared statements) is left as it is.
+    /// a pooler that cannot keep prepared statements) is left as it is. Queries are not compiled just in time (see
+    /// <see cref="NoJit"/>), unless the connection string passes options of its own.
     /// </summary>
     public static string PreparePostgresConnectionString(string connectionString)
     {
@@ -69,8 +70,20 @@ public sealed class StoreSettings
             builder.AutoPrepareMinUsages = 2;
         }
 
+        if (!given.ContainsKey("Options"))
+        {
+            builder.Options = NoJit;
+        }
+
         return builder.ToString();
     }
+
+    /// <summary>
+    /// PostgreSQL compiles a query whose estimated cost passes <c>jit_above_cost</c>, which pays off for reports over
+    /// millions of rows, not for a page: a search's dozen small index reads (see <see cref="Search.PostgresSearch"/>)
+    /// were guessed costly enough to be compiled on every request, 110 ms of its 130 at 1,000,000 stories.
+    /// </summary>
+    public const string NoJit = "-c jit=off";
 
     /// <summary>Statements kept prepared per connection: every query the public pages send, with room to spare.</summary>
     public const int AutoPreparedStatements = 256;

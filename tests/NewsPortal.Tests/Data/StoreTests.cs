@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using NewsPortal.Tests.Infrastructure;
 using NewsPortal.Web.Data;
 
@@ -46,6 +47,26 @@ public sealed class StoreTests
         Assert.Equal(prepared, used.MaxAutoPrepare);
         Assert.Equal("UTC", used.Timezone);
         Assert.Equal("news", used.Database);
+    }
+
+    [Theory]
+    [InlineData("Host=db;Database=news", "-c jit=off")]
+    [InlineData("Host=db;Database=news;Options=-c statement_timeout=5000", "-c statement_timeout=5000")]
+    public void PostgresQueriesAreNotCompiledJustInTime_UnlessTheConnectionStringPassesOptionsOfItsOwn(string given, string options)
+    {
+        Assert.Equal(options, new Npgsql.NpgsqlConnectionStringBuilder(StoreSettings.PreparePostgresConnectionString(given)).Options);
+    }
+
+    [PostgresFact]
+    public async Task ThePortalsPostgresSessions_RunWithoutJustInTimeCompilation()
+    {
+        using var factory = new NewsPortalFactory();
+        using var scope = factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<NewsDbContext>();
+
+        var jit = await db.Database.SqlQueryRaw<string>("SELECT current_setting('jit') AS \"Value\"").SingleAsync();
+
+        Assert.Equal("off", jit);
     }
 
     [SqliteFact]

@@ -131,7 +131,42 @@ public static class PostgresSchema
         migrationBuilder.Sql($"""ALTER TABLE "Articles" DROP COLUMN "{LedeVector}";""");
     }
 
-    private static string SearchFunction(bool lede) => lede
+    /// <summary>
+    /// Lexemes no text can make ('§' is no word character, so no headline, body or reader's word gives one), kept in
+    /// every story's search vector: for each of <see cref="IdBlockLevels"/> levels, the block of ids the story's id
+    /// lies in, 1,024 ids a block at level 0 and twice as many at each level after. A search asks the GIN index for its
+    /// words among the newest blocks first and goes further back, a level at a time, only while it has found too few
+    /// (see <see cref="Search.PostgresSearch"/>): the index yields every story holding a word, unordered, and reading
+    /// each to find a common word's newest thousand took 140 ms at 1,000,000 stories.
+    /// </summary>
+    public const int IdBlockLevels = 12;
+
+    /// <summary>A level-0 block is 2 to this power ids; each level's is twice the one before.</summary>
+    public const int IdBlockShift = 10;
+
+    /// <summary>The lexeme of a block, from SQL expressions of its level and its number (the id shifted right by the level's shift).</summary>
+    public static string IdBlock(string level, string block) => $"'§' || ({level}) || ':' || ({block})";
+
+    /// <summary>A story's block lexemes, from an SQL expression of its id.</summary>
+    private static string IdBlocks(string id)
+        => $"array_to_tsvector(ARRAY[{string.Join(", ", Enumerable.Range(0, IdBlockLevels).Select(level => IdBlock($"{level}", $"{id} >> {IdBlockShift + level}")))}])";
+
+    /// <summary>The block lexemes, in the search trigger and for the stories already stored (once, a minute or so a million stories).</summary>
+    public static void CreateIdBlocks(MigrationBuilder migrationBuilder)
+    {
+        migrationBuilder.Sql(SearchFunction(lede: true, idBlocks: true));
+        migrationBuilder.Sql($"""UPDATE "Articles" SET "{SearchVector}" = "{SearchVector}" || {IdBlocks("\"Id\"")};""");
+    }
+
+    public static void DropIdBlocks(MigrationBuilder migrationBuilder)
+    {
+        migrationBuilder.Sql(SearchFunction(lede: true));
+        migrationBuilder.Sql($"""
+            UPDATE "Articles" SET "{SearchVector}" = ts_delete("{SearchVector}", ARRAY(SELECT w.lexeme FROM unnest("{SearchVector}") w WHERE w.lexeme LIKE '§%'));
+            """);
+    }
+
+    private static string SearchFunction(bool lede, bool idBlocks = false) => lede
         ? $"""
             CREATE OR REPLACE FUNCTION newsportal_articles_search() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
             DECLARE
@@ -145,7 +180,7 @@ public static class PostgresSchema
                 title := to_tsvector('{SearchConfiguration}', {SearchText}(NEW."Title"));
                 lede := to_tsvector('{SearchConfiguration}', {SearchText}(NEW."Lede"));
                 NEW."{SearchVector}" := setweight(title, 'A') || setweight(lede, 'B')
-                    || setweight(to_tsvector('{SearchConfiguration}', {SearchText}(NEW."BodyText")), 'C');
+                    || setweight(to_tsvector('{SearchConfiguration}', {SearchText}(NEW."BodyText")), 'C'){(idBlocks ? " || " + IdBlocks("NEW.\"Id\"") : "")};
                 NEW."{TitleVector}" := title;
                 NEW."{LedeVector}" := lede;
                 RETURN NEW;
