@@ -11,10 +11,11 @@ using NpgsqlTypes;
 namespace NewsPortal.Web.Import;
 
 /// <summary>
-/// Inserts new articles and their category and source links with commands prepared once and reused.
-/// EF Core's SQLite provider sends one statement per row from SaveChanges, which made a 10,000-story import
-/// spend most of its time in statement preparation (see the benchmark section of the README). Columns and
-/// parameter formats come from the EF model, so rows are stored exactly as SaveChanges would store them.
+/// Inserts new articles and their category and source links: on SQLite with commands prepared once and reused, on
+/// PostgreSQL with binary COPY (see <see cref="CopyPlan"/>). EF Core's SQLite provider sends one statement per row
+/// from SaveChanges, which made a 10,000-story import spend most of its time in statement preparation (see the
+/// benchmark section of the README). Columns and value formats come from the EF model, so rows are stored exactly
+/// as SaveChanges would store them.
 /// </summary>
 public sealed class ArticleInserter(NewsDbContext db)
 {
