@@ -39,10 +39,14 @@ public sealed class ImportService(
     private static readonly TimeSpan CommitInterval = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// Text a batch holds at most, whatever its story count: a batch of the longest stories would otherwise be
-    /// hundreds of megabytes (each body is held as read, as plain text and as parameters), several batches at once.
+    /// Text a batch holds at most (and one story more), whatever its story count: a batch of the longest stories would
+    /// otherwise be hundreds of megabytes (each body is held as read, as plain text and as rendered). Up to six batches
+    /// are held at once when the writer falls behind (four waiting, one being read, one being written): at a million
+    /// characters, five stories at the 250,000-character limit, that was about 50 MB, and on a busy machine the
+    /// 64 MB import of the longest stories ran out at its start. At half that, a batch is three such stories at most,
+    /// and still 500 stories of ordinary length (about 900 characters each in the benchmark's stores).
     /// </summary>
-    private const int BatchCharacters = 1 << 20;
+    private const int BatchCharacters = 1 << 19;
 
     /// <summary>SQLite's page cache while importing: the indexes a large import touches stay in memory.</summary>
     private const int ImportCacheKilobytes = 64 * 1024;
