@@ -60,6 +60,9 @@ public static class CommandLine
             return;
         }
 
+        // Start-up's garbage (the model built, the store migrated) is collected and its space given back first:
+        // otherwise it counted against the limit, and on PostgreSQL a 40 MB import could run out at its first batch.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         AppContext.SetData("GCHeapHardLimit", (ulong)megabytes * 1024 * 1024);
         try
         {
