@@ -145,7 +145,10 @@ public static class PostgresSchema
     public const int IdBlockShift = 10;
 
     /// <summary>The lexeme of a block, from SQL expressions of its level and its number (the id shifted right by the level's shift).</summary>
-    public static string IdBlock(string level, string block) => $"'§' || ({level}) || ':' || ({block})";
+    public static string IdBlock(string level, string block) => $"'{IdBlockMark}' || ({level}) || ':' || ({block})";
+
+    /// <summary>What every block lexeme starts with, and no word can.</summary>
+    private const string IdBlockMark = "§";
 
     /// <summary>A story's block lexemes, from an SQL expression of its id.</summary>
     private static string IdBlocks(string id)
@@ -162,7 +165,7 @@ public static class PostgresSchema
     {
         migrationBuilder.Sql(SearchFunction(lede: true));
         migrationBuilder.Sql($"""
-            UPDATE "Articles" SET "{SearchVector}" = ts_delete("{SearchVector}", ARRAY(SELECT w.lexeme FROM unnest("{SearchVector}") w WHERE w.lexeme LIKE '§%'));
+            UPDATE "Articles" SET "{SearchVector}" = ts_delete("{SearchVector}", ARRAY(SELECT w.lexeme FROM unnest("{SearchVector}") w WHERE w.lexeme LIKE '{IdBlockMark}%'));
             """);
     }
 
