@@ -103,12 +103,19 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
             return found;
         }
 
-        var stored = await Names(kind).Select(n => n.Name).ToListAsync(cancellationToken);
+        var stored = await Names(kind).Select(n => new { n.Name, n.NameKey }).ToListAsync(cancellationToken);
+        var storedKeys = stored.Select(s => s.NameKey).ToHashSet(StringComparer.Ordinal);
         foreach (var name in unknown)
         {
+            // Another editor's save may have made the name between the two reads: it is stored now, not a lookalike.
+            if (storedKeys.Contains(NameKey.For(name)))
+            {
+                continue;
+            }
+
             // "AFP via RFI" credits AFP, which is the source to name when AFP is stored.
             var credited = LikelyDuplicates.CreditedVia(name);
-            if (stored.FirstOrDefault(s => LikelyDuplicates.SameOrClose(name, s) || (credited is not null && LikelyDuplicates.SameOrClose(credited, s))) is { } match)
+            if (stored.Select(s => s.Name).FirstOrDefault(s => LikelyDuplicates.SameOrClose(name, s) || (credited is not null && LikelyDuplicates.SameOrClose(credited, s))) is { } match)
             {
                 found[name] = match;
             }

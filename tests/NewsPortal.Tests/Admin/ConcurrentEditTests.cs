@@ -1,7 +1,11 @@
+using System.Data.Common;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using NewsPortal.Tests.Api;
 using NewsPortal.Tests.Infrastructure;
 using NewsPortal.Web.Accounts;
@@ -181,4 +185,75 @@ public sealed class ConcurrentEditTests(EditorialFactory factory) : IClassFixtur
         Assert.Equal([6], categories);
         Assert.Equal([6], sources);
     }
+}
+
+/// <summary>The app with a hook that runs once, inside an editor's save, just after it has looked up its source names.</summary>
+public sealed class NameRaceFactory : EditorialFactory
+{
+    private readonly AfterSourceLookup _hook = new();
+
+    /// <summary>Runs once, from inside the next save that checks its source names, between the check's reads.</summary>
+    public Func<Task>? BetweenSourceReads
+    {
+        set => _hook.Action = value;
+    }
+
+    protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureTestServices(services => services
+            .ConfigureDbContext<NewsPortal.Web.Data.NewsDbContext>(options => options.AddInterceptors(_hook))
+            .ConfigureDbContext<NewsPortal.Web.Data.PostgresNewsDbContext>(options => options.AddInterceptors(_hook)));
+    }
+
+    private sealed class AfterSourceLookup : DbCommandInterceptor
+    {
+        private Func<Task>? _action;
+
+        public Func<Task>? Action
+        {
+            set => Volatile.Write(ref _action, value);
+        }
+
+        public override async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
+            DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            // The aliases are read after the stored names that match, and before the read of every name.
+            if (command.CommandText.Contains("\"SourceAliases\"", StringComparison.Ordinal) && Interlocked.Exchange(ref _action, null) is { } action)
+            {
+                await action();
+            }
+
+            return result;
+        }
+    }
+}
+
+public sealed class NameRaceTests(NameRaceFactory factory) : IClassFixture<NameRaceFactory>
+{
+    [Fact]
+    public async Task ANewSourceNameMadeByAnotherEditorMidSave_IsTakenAsThatSource_NotRefusedAsALookalike()
+    {
+        var first = await factory.SignedInClientAsync(Roles.Editor);
+        var second = await factory.SignedInClientAsync(Roles.Editor);
+        HttpResponseMessage? secondSave = null;
+        factory.BetweenSourceReads = async () => secondSave = await second.SubmitFormAsync("/admin/articles/edit", Story("Pier lights replaced"), "#article-form");
+
+        using var firstSave = await first.SubmitFormAsync("/admin/articles/edit", Story("Tide gauge moved to the new pier"), "#article-form");
+
+        Assert.NotNull(secondSave);
+        Assert.Equal(HttpStatusCode.Redirect, secondSave.StatusCode);
+        Assert.True(firstSave.StatusCode == HttpStatusCode.Redirect, $"{firstSave.StatusCode}: {await firstSave.Content.ReadAsStringAsync()}");
+        Assert.Equal([2], await factory.WithDbAsync(db => db.Sources.Where(s => s.Name == "Pier Courier").Select(s => s.ArticleCount).ToListAsync()));
+        secondSave.Dispose();
+    }
+
+    private static Dictionary<string, string?> Story(string title) => new()
+    {
+        ["Form.Title"] = title,
+        ["Form.Body"] = $"{title}, the harbour office said.",
+        ["Form.PublishedOn"] = "2026-05-05",
+        ["Form.Status"] = "Published",
+        ["Form.Sources"] = "Pier Courier",
+    };
 }
