@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using NewsPortal.Tests.Infrastructure;
@@ -21,10 +20,7 @@ public sealed class QueryPlanFixture : EmptyNewsPortalFactory, IAsyncLifetime
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        builder.UseSetting("Cache:Enabled", "false");
-        builder.ConfigureTestServices(services => services
-            .ConfigureDbContext<NewsDbContext>(options => options.AddInterceptors(Sql))
-            .ConfigureDbContext<PostgresNewsDbContext>(options => options.AddInterceptors(Sql)));
+        Sql.RecordEveryRequest(builder);
     }
 
     public async Task InitializeAsync()

@@ -1,8 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using NewsPortal.Tests.Infrastructure;
-using NewsPortal.Web.Data;
 
 namespace NewsPortal.Tests.Search;
 
@@ -19,10 +17,7 @@ public sealed class SearchParityFixture : EditorialFactory, IAsyncLifetime
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        builder.UseSetting("Cache:Enabled", "false");
-        builder.ConfigureTestServices(services => services
-            .ConfigureDbContext<NewsDbContext>(options => options.AddInterceptors(Sql))
-            .ConfigureDbContext<PostgresNewsDbContext>(options => options.AddInterceptors(Sql)));
+        Sql.RecordEveryRequest(builder);
     }
 
     public async Task InitializeAsync()
