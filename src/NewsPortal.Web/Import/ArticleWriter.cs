@@ -149,10 +149,38 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
 
         await AssignSlugsAsync(batch, articles, results, cancellationToken);
         await inserter.InsertAsync([.. articles.Where((_, i) => results[i] == ImportOutcome.Imported).Distinct()], cancellationToken);
+        await KeepFormerSlugsAsync(batch, articles, cancellationToken);
         RememberChanges(articles, results, before);
         await AnnounceAsync(articles, results, wasPublic, now, cancellationToken);
         db.ChangeTracker.Clear();
         return [.. results.Select((outcome, i) => new WriteResult(outcome, articles[i].Slug, articles[i].Title, created[i].Categories, created[i].Sources))];
+    }
+
+    /// <summary>
+    /// A story's former addresses (an export of a store whose editors changed slugs) redirect to it again, so links
+    /// shared before a move still work. One the store already gives to a story, or to another's redirect, stays theirs.
+    /// </summary>
+    private async Task KeepFormerSlugsAsync(IReadOnlyList<SnippetDocument> batch, Article[] articles, CancellationToken cancellationToken)
+    {
+        var wanted = batch.SelectMany((document, i) => document.FormerSlugs.Select(slug => (Slug: slug, Article: articles[i]))).ToList();
+        if (wanted.Count == 0)
+        {
+            return;
+        }
+
+        var slugs = wanted.Select(w => w.Slug).Distinct().ToList();
+        var taken = (await db.Articles.Where(a => EF.Parameter(slugs).Contains(a.Slug)).Select(a => a.Slug).ToListAsync(cancellationToken))
+            .Concat(await db.SlugRedirects.Where(r => EF.Parameter(slugs).Contains(r.Slug)).Select(r => r.Slug).ToListAsync(cancellationToken))
+            .ToHashSet(StringComparer.Ordinal);
+        foreach (var (slug, article) in wanted)
+        {
+            if (taken.Add(slug))
+            {
+                db.SlugRedirects.Add(new SlugRedirect { Slug = slug, ArticleId = article.Id });
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     /// <summary>

@@ -7,7 +7,7 @@ namespace NewsPortal.Web.Import;
 
 /// <summary>
 /// Writes the store back out, in the same formats the importer reads, a batch at a time. JSON Lines carry every
-/// story with its status, publish time, deletion and correction note; snippet files have no place for those, so
+/// story with its status, publish time, deletion, correction note and former addresses; snippet files have no place for those, so
 /// only public stories are written as snippets (importing one publishes it).
 /// </summary>
 public sealed class ExportService(NewsDbContext db, ILogger<ExportService> logger)
@@ -70,11 +70,15 @@ public sealed class ExportService(NewsDbContext db, ILogger<ExportService> logge
                 break;
             }
 
+            var ids = page.Select(r => r.Id).ToList();
+            var formerSlugs = (await db.SlugRedirects.AsNoTracking().Where(r => ids.Contains(r.ArticleId)).Select(r => new { r.ArticleId, r.Slug }).ToListAsync(cancellationToken))
+                .ToLookup(r => r.ArticleId, r => r.Slug);
             foreach (var row in page)
             {
                 if (jsonLines is not null)
                 {
-                    await jsonLines.WriteLineAsync(JsonLines.Write(row.Document).AsMemory(), cancellationToken);
+                    var document = row.Document with { FormerSlugs = [.. formerSlugs[row.Id].Order(StringComparer.Ordinal)] };
+                    await jsonLines.WriteLineAsync(JsonLines.Write(document).AsMemory(), cancellationToken);
                 }
                 else
                 {

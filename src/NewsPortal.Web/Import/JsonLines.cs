@@ -8,7 +8,7 @@ namespace NewsPortal.Web.Import;
 /// <summary>
 /// The portal's own JSON Lines schema: one article a line, every field of the store. <c>export --format jsonl</c>
 /// writes it and <c>import</c> reads it. Required: <c>title</c>, <c>publishedOn</c> (yyyy-MM-dd) and <c>body</c>
-/// (Markdown). Optional: <c>slug</c>, <c>dateline</c>, <c>documentDate</c> (local time as written, yyyy-MM-ddTHH:mm:ss),
+/// (Markdown). Optional: <c>slug</c>, <c>formerSlugs</c> (earlier slugs, which redirect to the story), <c>dateline</c>, <c>documentDate</c> (local time as written, yyyy-MM-ddTHH:mm:ss),
 /// <c>language</c> (BCP 47), <c>site</c>, <c>originalUrl</c>, <c>categories</c>, <c>sources</c>, <c>status</c>
 /// (Draft, Scheduled, Published or Unpublished; Published when left out), <c>publishAt</c>, <c>deletedAt</c>,
 /// <c>correctionNote</c>, <c>license</c>, <c>summary</c>, <c>image</c> and <c>imageAlt</c>, <c>topics</c> (story headings, outermost first; the last is the story's thread),
@@ -31,6 +31,7 @@ public static class JsonLines
             {
                 Title = document.Title,
                 Slug = document.Slug,
+                FormerSlugs = document.FormerSlugs.Count > 0 ? document.FormerSlugs : null,
                 Dateline = document.Dateline,
                 Body = document.Body,
                 PublishedOn = document.PublishedOn,
@@ -98,6 +99,7 @@ public static class JsonLines
             record.OriginalUrl, record.Site, record.Sources ?? [], record.Dateline, record.Body)
         {
             Slug = record.Slug,
+            FormerSlugs = record.FormerSlugs ?? [],
             CreatedAtUtc = AsUtc(record.CreatedAt),
             UpdatedAtUtc = AsUtc(record.UpdatedAt),
             Status = status,
@@ -117,6 +119,7 @@ public static class JsonLines
     {
         ["title"] = "text",
         ["slug"] = "text",
+        ["formerSlugs"] = "a list of the story's earlier slugs like [\"talks-in-istanbul\"]",
         ["dateline"] = "text",
         ["body"] = "text (Markdown)",
         ["publishedOn"] = "a date like 2025-06-02",
@@ -203,6 +206,7 @@ public static class JsonLines
         public string Title { get; init; } = "";
 
         public string? Slug { get; init; }
+        public IReadOnlyList<string>? FormerSlugs { get; init; }
         public string? Dateline { get; init; }
 
         [JsonRequired]

@@ -16,6 +16,12 @@ public sealed record SnippetDocument(
     /// <summary>The slug to keep, when the record carries one (an export being imported back).</summary>
     public string? Slug { get; init; }
 
+    /// <summary>
+    /// Addresses the story had before an editor changed its slug (<c>formerSlugs</c> in JSON Lines, as an export writes
+    /// them), which lead to it again once imported.
+    /// </summary>
+    public IReadOnlyList<string> FormerSlugs { get; init; } = [];
+
     public DateTime? CreatedAtUtc { get; init; }
     public DateTime? UpdatedAtUtc { get; init; }
 

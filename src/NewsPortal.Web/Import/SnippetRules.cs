@@ -33,6 +33,7 @@ public static partial class SnippetRules
         Sources = Names(document.Sources),
         Body = Text.Clean(document.Body).Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Trim() is var body && Text.HasVisibleText(body) ? body : "",
         Slug = Optional(document.Slug),
+        FormerSlugs = [.. document.FormerSlugs.Select(Line).Where(s => s.Length > 0).Distinct(StringComparer.Ordinal)],
         CorrectionNote = Optional(document.CorrectionNote),
         License = Optional(document.License),
         Thread = Optional(document.Thread),
@@ -127,11 +128,26 @@ public static partial class SnippetRules
             yield return $"the thread '{Shorten(thread)}' is longer than {Threads.StoryThread.NameMaxLength} characters";
         }
 
-        if (document.Slug is { } slug && (slug.Length > Slug.MaxLength || Slug.From(slug, "") != slug))
+        if (document.Slug is { } slug && !IsSlug(slug))
         {
             yield return $"the slug '{Shorten(slug)}' is not a slug such as talks-in-istanbul";
         }
+
+        if (document.FormerSlugs.Count > MaxFormerSlugs)
+        {
+            yield return $"a story keeps at most {MaxFormerSlugs} former slugs, not {document.FormerSlugs.Count}";
+        }
+
+        foreach (var former in document.FormerSlugs.Where(s => !IsSlug(s)).Take(3))
+        {
+            yield return $"the former slug '{Shorten(former)}' is not a slug such as talks-in-istanbul";
+        }
     }
+
+    /// <summary>How many former addresses one story may bring (an editor renaming a story daily for years makes hundreds).</summary>
+    public const int MaxFormerSlugs = 1000;
+
+    private static bool IsSlug(string value) => value.Length <= Slug.MaxLength && Slug.From(value, "") == value;
 
     private static string Line(string value) => Text.Line(value);
 

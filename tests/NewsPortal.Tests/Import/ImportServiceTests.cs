@@ -271,6 +271,71 @@ public sealed class ImportServiceTests(EmptyNewsPortalFactory factory) : IClassF
     }
 
     [Fact]
+    public async Task ExportThenImport_CarriesEachStorysFormerSlugs_SoLinksSharedBeforeTheMoveStillLeadToIt()
+    {
+        using var source = new EmptyNewsPortalFactory();
+        await source.ImportAsync(_input.Write("former/story.jsonl", """
+            {"title":"Harbour moves inland","slug":"harbour-moves-inland","publishedOn":"2025-03-01","body":"The harbour moves."}
+            """));
+        await source.WithDbAsync(async db =>
+        {
+            var id = await db.Articles.Where(a => a.Slug == "harbour-moves-inland").Select(a => a.Id).SingleAsync();
+            db.SlugRedirects.AddRange(new SlugRedirect { Slug = "harbour-to-move", ArticleId = id }, new SlugRedirect { Slug = "harbour-may-move", ArticleId = id });
+            return await db.SaveChangesAsync();
+        });
+        var exportDir = Path.Combine(_input.Path, "former-export");
+        await using (var scope = source.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<ExportService>().ExportAsync(ImportFormat.JsonLines, exportDir);
+        }
+
+        using var fresh = new EmptyNewsPortalFactory();
+        var report = await fresh.ImportAsync(exportDir);
+        using var oldLink = await fresh.CreatePlainClient().GetAsync("/articles/harbour-to-move?ref=mail");
+
+        Assert.Contains("\"formerSlugs\":[\"harbour-may-move\",\"harbour-to-move\"]", await File.ReadAllTextAsync(Path.Combine(exportDir, "articles.jsonl")));
+        Assert.Equal(1, report.Imported);
+        Assert.Equal(HttpStatusCode.MovedPermanently, oldLink.StatusCode);
+        Assert.Equal("/articles/harbour-moves-inland?ref=mail", oldLink.Headers.Location!.OriginalString);
+        Assert.Equal(["harbour-may-move", "harbour-to-move"], await fresh.WithDbAsync(db => db.SlugRedirects.OrderBy(r => r.Slug).Select(r => r.Slug).ToListAsync()));
+    }
+
+    [Fact]
+    public async Task AFormerSlugTheStoreGivesAnotherStory_StaysTheirs_AndTheStoryStillImports()
+    {
+        await factory.ImportAsync(_input.Write("former-taken/first.jsonl", """
+            {"title":"Quay keeps its name","slug":"quay-keeps-its-name","publishedOn":"2025-03-01","body":"The quay."}
+            """));
+
+        var report = await factory.ImportAsync(_input.Write("former-taken/second.jsonl", """
+            {"title":"Quay renamed after all","slug":"quay-renamed-after-all","formerSlugs":["quay-keeps-its-name","quay-to-be-renamed"],"publishedOn":"2025-03-02","body":"Renamed."}
+            """));
+        var reader = factory.CreatePlainClient();
+        using var taken = await reader.GetAsync("/articles/quay-keeps-its-name");
+        using var free = await reader.GetAsync("/articles/quay-to-be-renamed");
+
+        Assert.Equal(1, report.Imported);
+        Assert.Equal(HttpStatusCode.OK, taken.StatusCode);
+        Assert.Equal(HttpStatusCode.MovedPermanently, free.StatusCode);
+        Assert.Equal("/articles/quay-renamed-after-all", free.Headers.Location!.OriginalString);
+        Assert.Equal(["quay-to-be-renamed"], await factory.WithDbAsync(db => db.SlugRedirects.Where(r => r.Slug.StartsWith("quay")).Select(r => r.Slug).ToListAsync()));
+    }
+
+    [Fact]
+    public async Task AFormerSlugThatIsNotASlug_RejectsItsFile_NamingTheLineAndTheSlug()
+    {
+        var file = _input.Write("former-bad.jsonl", """
+            {"title":"Former slug fine","publishedOn":"2025-03-01","body":"Fine."}
+            {"title":"Former slug bad","formerSlugs":["Not A Slug"],"publishedOn":"2025-03-01","body":"Bad."}
+            """);
+
+        var report = await factory.ImportAsync(file);
+
+        Assert.Equal($"{file}:2: the former slug 'Not A Slug' is not a slug such as talks-in-istanbul", Assert.Single(report.Problems).ToString());
+        Assert.Equal(0, await CountAsync("Former slug"));
+    }
+
+    [Fact]
     public async Task ExportThenImport_OfAStoreHoldingEveryStatus_KeepsEachStatus_AndNothingHiddenBecomesPublic()
     {
         using var source = new EmptyNewsPortalFactory();
