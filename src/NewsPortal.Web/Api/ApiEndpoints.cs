@@ -65,20 +65,21 @@ public static class ApiEndpoints
         articleWrite.MapPut("/articles/{slug}", UpdateArticleAsync).WithName("UpdateArticle")
             .WithSummary("Update an article; send the version you read. Fields left out keep their values.")
             .Accepts<ApiArticleInput>("application/json").Produces<ApiArticle>()
+            .Produces(StatusCodes.Status308PermanentRedirect)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
-        write.MapPost("/articles/{slug}/publish", (string slug, HttpContext context, ArticleApiService reads, ArticleAdminService articles, CancellationToken ct)
-                => SetStatusAsync(slug, ArticleStatus.Published, context, reads, articles, ct))
+        write.MapPost("/articles/{slug}/publish", (string slug, HttpContext context, ArticleApiService reads, ArticleAdminService articles, ArticleService stories, CancellationToken ct)
+                => SetStatusAsync(slug, ArticleStatus.Published, context, reads, articles, stories, ct))
             .WithName("PublishArticle").WithSummary("Publish now")
-            .Produces<ApiArticle>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status429TooManyRequests);
-        write.MapPost("/articles/{slug}/unpublish", (string slug, HttpContext context, ArticleApiService reads, ArticleAdminService articles, CancellationToken ct)
-                => SetStatusAsync(slug, ArticleStatus.Unpublished, context, reads, articles, ct))
+            .Produces<ApiArticle>().Produces(StatusCodes.Status308PermanentRedirect).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status429TooManyRequests);
+        write.MapPost("/articles/{slug}/unpublish", (string slug, HttpContext context, ArticleApiService reads, ArticleAdminService articles, ArticleService stories, CancellationToken ct)
+                => SetStatusAsync(slug, ArticleStatus.Unpublished, context, reads, articles, stories, ct))
             .WithName("UnpublishArticle").WithSummary("Take an article down")
-            .Produces<ApiArticle>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .Produces<ApiArticle>().Produces(StatusCodes.Status308PermanentRedirect).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status429TooManyRequests);
         write.MapDelete("/articles/{slug}", DeleteArticleAsync).WithName("DeleteArticle")
             .WithSummary("Delete an article (soft: an admin can restore it; its page answers 410)")
-            .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .Produces(StatusCodes.Status204NoContent).Produces(StatusCodes.Status308PermanentRedirect).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests);
         write.MapPost("/import", ImportAsync).WithName("Import")
             .WithSummary("Import snippet text (text/plain) or JSON Lines (application/x-ndjson) from the body; ?dryRun=true writes nothing")
             .Accepts<string>("text/plain", "application/x-ndjson").Produces<ApiImportReport>()
@@ -220,7 +221,8 @@ public static class ApiEndpoints
         return Results.Created($"/api/v1/articles/{saved.Slug}", article);
     }
 
-    private static async Task<IResult> UpdateArticleAsync(string slug, HttpContext context, ArticleAdminService articles, ArticleApiService reads, CancellationToken cancellationToken)
+    private static async Task<IResult> UpdateArticleAsync(
+        string slug, HttpContext context, ArticleAdminService articles, ArticleApiService reads, ArticleService stories, CancellationToken cancellationToken)
     {
         var (input, problem) = await ReadInputAsync(context);
         if (problem is not null)
@@ -229,7 +231,12 @@ public static class ApiEndpoints
         }
 
         var (_, gone, id) = await reads.GetAsync(slug, editor: true, cancellationToken);
-        if (id == 0 || gone || await articles.GetFormAsync(id, cancellationToken) is not { } current)
+        if (id == 0)
+        {
+            return await NotHereAsync(slug, "", context, stories, cancellationToken);
+        }
+
+        if (gone || await articles.GetFormAsync(id, cancellationToken) is not { } current)
         {
             return ApiProblems.NotFound($"There is no article '{slug}'.");
         }
@@ -251,25 +258,43 @@ public static class ApiEndpoints
     }
 
     private static async Task<IResult> SetStatusAsync(
-        string slug, ArticleStatus status, HttpContext context, ArticleApiService reads, ArticleAdminService articles, CancellationToken cancellationToken)
+        string slug, ArticleStatus status, HttpContext context, ArticleApiService reads, ArticleAdminService articles, ArticleService stories, CancellationToken cancellationToken)
     {
-        var (current, _, id) = await reads.GetAsync(slug, editor: true, cancellationToken);
+        var (current, gone, id) = await reads.GetAsync(slug, editor: true, cancellationToken);
         if (current is null)
         {
-            return ApiProblems.NotFound($"There is no article '{slug}'.");
+            return id == 0 && !gone
+                ? await NotHereAsync(slug, status == ArticleStatus.Published ? "/publish" : "/unpublish", context, stories, cancellationToken)
+                : ApiProblems.NotFound($"There is no article '{slug}'.");
         }
 
         var saved = await articles.SetStatusAsync(id, status, current.Version, context.User.Identity!.Name!, cancellationToken);
         return await AfterSaveAsync(saved, slug, reads, cancellationToken);
     }
 
-    private static async Task<IResult> DeleteArticleAsync(string slug, HttpContext context, ArticleApiService reads, ArticleAdminService articles, CancellationToken cancellationToken)
+    private static async Task<IResult> DeleteArticleAsync(
+        string slug, HttpContext context, ArticleApiService reads, ArticleAdminService articles, ArticleService stories, CancellationToken cancellationToken)
     {
         var (_, gone, id) = await reads.GetAsync(slug, editor: true, cancellationToken);
-        return id != 0 && !gone && await articles.DeleteAsync(id, context.User.Identity!.Name!, cancellationToken)
+        if (id == 0)
+        {
+            return await NotHereAsync(slug, "", context, stories, cancellationToken);
+        }
+
+        return !gone && await articles.DeleteAsync(id, context.User.Identity!.Name!, cancellationToken)
             ? Results.NoContent()
             : ApiProblems.NotFound($"There is no article '{slug}'.");
     }
+
+    /// <summary>
+    /// A write to an address no story has: if an editor moved the story from it, 308 to where it is now (method and
+    /// body kept, so a client that follows makes the same change there, as a reader's link is followed with 301);
+    /// else 404. An integration that stored a story's address is not told the story is gone because it was renamed.
+    /// </summary>
+    private static async Task<IResult> NotHereAsync(string slug, string action, HttpContext context, ArticleService stories, CancellationToken cancellationToken)
+        => await stories.MovedToAsync(slug, cancellationToken) is { } moved
+            ? Results.Redirect($"/api/v1/articles/{moved.Slug}{action}{context.Request.QueryString}", permanent: true, preserveMethod: true)
+            : ApiProblems.NotFound($"There is no article '{slug}'.");
 
     private static async Task<IResult> ImportAsync(
         HttpContext context, ImportService importer, Audit.AuditLog audit, IOptions<ImportOptions> options, bool? dryRun, CancellationToken cancellationToken)

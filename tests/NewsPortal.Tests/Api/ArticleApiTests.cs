@@ -141,6 +141,34 @@ public sealed class ArticleApiTests(EditorialFactory factory) : IClassFixture<Ed
     }
 
     [Fact]
+    public async Task AWriteToAnAddressAnEditorChanged_Answers308ToTheNewOne_WhichMakesTheChangeWhenFollowed()
+    {
+        var client = await factory.TokenClientAsync(Roles.Editor);
+        await client.PostAsJsonAsync("/api/v1/articles", new { title = "API renamed story", body = "Text.", publishedOn = "2026-03-01", slug = "first-address" });
+        var read = await JsonAsync(await client.GetAsync("/api/v1/articles/first-address"));
+        using var moved = await client.PutAsJsonAsync("/api/v1/articles/first-address", new { slug = "second-address", version = read.GetProperty("version").GetInt32() });
+        var change = new { body = "Changed through the old address.", version = (await JsonAsync(moved)).GetProperty("version").GetInt32() };
+
+        using var update = await client.PutAsJsonAsync("/api/v1/articles/first-address", change);
+        using var followed = await client.PutAsJsonAsync(update.Headers.Location!.OriginalString, change);
+        using var publish = await client.PostAsync("/api/v1/articles/first-address/publish", null);
+        using var delete = await client.DeleteAsync("/api/v1/articles/first-address");
+        using var never = await client.DeleteAsync("/api/v1/articles/never-an-address");
+
+        Assert.Equal(HttpStatusCode.PermanentRedirect, update.StatusCode);
+        Assert.Equal("/api/v1/articles/second-address", update.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, followed.StatusCode);
+        Assert.Equal("Changed through the old address.", (await JsonAsync(followed)).GetProperty("bodyMarkdown").GetString());
+        Assert.Equal(HttpStatusCode.PermanentRedirect, publish.StatusCode);
+        Assert.Equal("/api/v1/articles/second-address/publish", publish.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.PermanentRedirect, delete.StatusCode);
+        Assert.Equal("/api/v1/articles/second-address", delete.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/articles/second-address")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, never.StatusCode);
+        Assert.Equal("application/problem+json", never.Content.Headers.ContentType!.MediaType);
+    }
+
+    [Fact]
     public async Task Update_WithTheVersionRead_Saves_AndWithAStaleVersionAnswers409()
     {
         var client = await factory.TokenClientAsync(Roles.Editor);
