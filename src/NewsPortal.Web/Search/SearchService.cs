@@ -88,7 +88,7 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
 
             var names = await articles.NamesAsync([.. rows.Select(r => r.Id)], cancellationToken);
             var hits = rows.Select(r => new SearchHit(
-                r.Id, r.Title, r.Slug, Highlighted(r.MarkedTitle), Highlighted(r.MarkedSnippet),
+                r.Id, r.Title, r.Slug, Highlighted(r.MarkedTitle), Highlighted(AfterHeadline(r.Title, r.MarkedSnippet)),
                 r.PublishedOn, r.Language, names.CategoriesOf(r.Id), names.SourcesOf(r.Id))).ToList();
             return new SearchResults(query, new PagedList<SearchHit>(hits, number, pageSize, total), query.Problems.FirstOrDefault());
         }
@@ -410,6 +410,36 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
             ?? await names.Where(n => n.NameKey == key).Select(n => (int?)n.Id).FirstOrDefaultAsync(cancellationToken)
             ?? await aliases.Where(a => a.NameKey == key || a.Slug == slug).Select(a => (int?)a.TargetId).FirstOrDefaultAsync(cancellationToken);
         return id is null ? null : (id.Value, await names.Where(n => n.Id == id).Select(n => n.ArticleCount).FirstAsync(cancellationToken));
+    }
+
+    /// <summary>
+    /// A hit's passage as its card shows it under the headline: without the headline's sentence when the passage opens
+    /// with it (most of the corpus's items are their headline and a credit), as listings show ledes
+    /// (<see cref="Text.AfterHeadline"/>), the marks kept on the words left; empty when nothing but credits is left.
+    /// </summary>
+    private static string AfterHeadline(string title, string marked)
+    {
+        var plain = marked.Replace(MarkStart.ToString(), "", StringComparison.Ordinal).Replace(MarkEnd.ToString(), "", StringComparison.Ordinal);
+        var after = Text.AfterHeadline(title, plain);
+        if (after == plain || after.Length == 0)
+        {
+            return after == plain ? marked : "";
+        }
+
+        // Past as many of the marked text's letters as the plain text's before what is left, and past a mark closing there.
+        var start = plain.IndexOf(after, title.Length, StringComparison.Ordinal);
+        var i = 0;
+        for (var seen = 0; seen < start; i++)
+        {
+            seen += marked[i] is MarkStart or MarkEnd ? 0 : 1;
+        }
+
+        while (i < marked.Length && marked[i] == MarkEnd)
+        {
+            i++;
+        }
+
+        return marked[i..];
     }
 
     /// <summary>Encodes stored text (untrusted) for HTML, then turns the match markers into &lt;mark&gt;.</summary>

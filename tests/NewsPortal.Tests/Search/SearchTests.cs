@@ -30,6 +30,27 @@ public sealed class SearchFixture : EditorialFactory, IAsyncLifetime
 
 public sealed class SearchTests(SearchFixture factory) : IClassFixture<SearchFixture>
 {
+    [Fact]
+    public async Task AnExcerptOpeningWithTheHeadline_ShowsWhatFollowsIt_OrNothingWhenOnlyACreditFollows()
+    {
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Gannet colony floods in spring tide").PublishedOn(2024, 6, 1)
+            .WithParagraph("Gannet colony floods in spring tide. (Shetland News)"));
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Gannet chicks counted by drone").PublishedOn(2024, 6, 2)
+            .WithParagraph("Gannet chicks counted by drone. Wardens found 310 nests, the most since 2019."));
+
+        var page = await factory.CreateClient().GetDocumentAsync("/search?q=gannet");
+
+        var cards = page.QuerySelectorAll(".search-results .card").ToDictionary(c => c.QuerySelector("h2")!.TextContent.Trim());
+        Assert.Null(cards["Gannet colony floods in spring tide"].QuerySelector(".lede"));
+        Assert.Equal("Wardens found 310 nests, the most since 2019.", cards["Gannet chicks counted by drone"].QuerySelector(".lede")!.TextContent);
+        Assert.Equal(["Gannet"], cards["Gannet chicks counted by drone"].QuerySelectorAll("h2 mark").Select(m => m.TextContent));
+
+        // Words marked on both sides of the cut: the headline's are dropped with it, the rest keep their marks.
+        var both = Assert.Single((await factory.CreateClient().GetDocumentAsync("/search?q=drone+nests")).QuerySelectorAll(".search-results .lede"));
+        Assert.Equal("Wardens found 310 nests, the most since 2019.", both.TextContent);
+        Assert.Equal(["nests"], both.QuerySelectorAll("mark").Select(m => m.TextContent));
+    }
+
     private async Task<string[]> TitlesAsync(string q)
     {
         var page = await factory.CreateClient().GetDocumentAsync($"/search?q={Uri.EscapeDataString(q)}");
