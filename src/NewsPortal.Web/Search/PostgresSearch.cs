@@ -232,9 +232,15 @@ internal static partial class PostgresSearch
             return "…" + marked + "…";
         }
 
+        // ts_headline ends a passage at a word, leaving off numbers after it ("the most since" of "… since 2019."); a
+        // short rest of numbers and punctuation is the text's end, which SQLite's passage keeps.
         var rest = text[(at + passage.Length)..];
-        return (text[..at].Any(char.IsLetterOrDigit) ? "…" : "") + marked + (rest.Any(char.IsLetterOrDigit) ? "…" : rest);
+        var ends = !rest.Any(char.IsLetterOrDigit) || (rest.Length <= NumbersAtTheEnd && !rest.Any(char.IsLetter));
+        return (text[..at].Any(char.IsLetterOrDigit) ? "…" : "") + marked + (ends ? rest : "…");
     }
+
+    /// <summary>How long a rest of numbers after ts_headline's passage is taken as the text's end rather than cut.</summary>
+    private const int NumbersAtTheEnd = 32;
 
     /// <summary>
     /// Every term, somewhere; none of the excluded. A search whose terms give no word to look for matches nothing
