@@ -452,9 +452,14 @@ public sealed class ArticleAdminService(
         return true;
     }
 
-    public Task<List<RevisionRow>> RevisionsAsync(int id, CancellationToken cancellationToken = default)
-        => db.ArticleRevisions.AsNoTracking().Where(r => r.ArticleId == id).OrderByDescending(r => r.Number)
-            .Select(r => new RevisionRow(r.Number, r.CreatedAtUtc, r.Author, r.Action)).ToListAsync(cancellationToken);
+    /// <summary>
+    /// At most <paramref name="take"/> revisions, newest first, older than <paramref name="before"/> when given: a
+    /// story an agency updates every few minutes gathers tens of thousands, read a page at a time from the
+    /// (ArticleId, Number) index.
+    /// </summary>
+    public Task<List<RevisionRow>> RevisionsAsync(int id, int? before, int take, CancellationToken cancellationToken = default)
+        => db.ArticleRevisions.AsNoTracking().Where(r => r.ArticleId == id && (before == null || r.Number < before)).OrderByDescending(r => r.Number)
+            .Take(take).Select(r => new RevisionRow(r.Number, r.CreatedAtUtc, r.Author, r.Action)).ToListAsync(cancellationToken);
 
     /// <summary>Line-by-line differences between two revisions, fields first, then the body.</summary>
     public async Task<IReadOnlyList<DiffLine>?> DiffAsync(int id, int from, int to, CancellationToken cancellationToken = default)

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.EntityFrameworkCore;
 using NewsPortal.Tests.Infrastructure;
 using NewsPortal.Web.Accounts;
+using NewsPortal.Web.Articles;
 
 namespace NewsPortal.Tests.Admin;
 
@@ -129,6 +130,43 @@ public sealed class EditorWorkflowTests(EditorialFactory factory) : IClassFixtur
         Assert.Equal(HttpStatusCode.Redirect, restore.StatusCode);
         Assert.Equal("ANKARA – Original wording.", article.TextOf(".story-body p"));
         Assert.Equal("restored revision 1", after.TextsOf(".admin-table tbody tr:first-child td")[3]);
+    }
+
+    [Fact]
+    public async Task AStorysRevisions_ArePagedFiftyAtATime_NewestFirst_AndAnyTwoCanBeCompared()
+    {
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        var editUrl = await CreateAsync(editor, Story("Much revised story", "Published", body: "Wording 1."));
+        var id = int.Parse(editUrl.Split('/')[^1], System.Globalization.CultureInfo.InvariantCulture);
+        await factory.WithDbAsync(async db =>
+        {
+            var first = await db.ArticleRevisions.SingleAsync(r => r.ArticleId == id);
+            db.ArticleRevisions.AddRange(Enumerable.Range(2, 119).Select(n => new ArticleRevision
+            {
+                ArticleId = id,
+                Number = n,
+                CreatedAtUtc = first.CreatedAtUtc.AddMinutes(n),
+                Author = "agency feed",
+                Action = "edited",
+                Snapshot = first.Snapshot.Replace("Wording 1.", $"Wording {n}.", StringComparison.Ordinal),
+            }));
+            return await db.SaveChangesAsync();
+        });
+
+        var newest = await editor.GetDocumentAsync($"/admin/articles/{id}/revisions");
+        var middle = await editor.GetDocumentAsync(newest.QuerySelector("a[rel=next]")!.GetAttribute("href")!);
+        var oldest = await editor.GetDocumentAsync(middle.QuerySelector("a[rel=next]")!.GetAttribute("href")!);
+        var diff = await editor.GetDocumentAsync($"/admin/articles/{id}/revisions?from=1&to=120&before=71");
+
+        string[] Numbers(AngleSharp.Dom.IDocument page) => [.. page.QuerySelectorAll(".admin-table tbody tr td:first-child").Select(td => td.TextContent)];
+        Assert.Equal(Enumerable.Range(71, 50).Reverse().Select(n => $"{n}"), Numbers(newest));
+        Assert.Equal(Enumerable.Range(21, 50).Reverse().Select(n => $"{n}"), Numbers(middle));
+        Assert.Equal(Enumerable.Range(1, 20).Reverse().Select(n => $"{n}"), Numbers(oldest));
+        Assert.Null(oldest.QuerySelector("a[rel=next]"));
+        Assert.Equal($"/admin/articles/{id}/revisions", oldest.QuerySelector(".pager a:not([rel])")!.GetAttribute("href"));
+        Assert.Equal(["119", "120"], newest.QuerySelectorAll("input[name=from], input[name=to]").Select(i => i.GetAttribute("value")!));
+        Assert.Equal("- Wording 1.", diff.TextOf(".diff-del"));
+        Assert.Equal("+ Wording 120.", diff.TextOf(".diff-ins"));
     }
 
     [Fact]
