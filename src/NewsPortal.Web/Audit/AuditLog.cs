@@ -1,10 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using NewsPortal.Web.Data;
-using NewsPortal.Web.Shared;
 
 namespace NewsPortal.Web.Audit;
 
-public sealed record AuditRow(DateTime AtUtc, string User, string Action, string Subject, string? Details);
+public sealed record AuditRow(long Id, DateTime AtUtc, string User, string Action, string Subject, string? Details);
 
 /// <summary>Records who did what and when; admins read it at /admin/audit.</summary>
 public sealed class AuditLog(NewsDbContext db, TimeProvider clock, ILogger<AuditLog> logger)
@@ -30,9 +29,16 @@ public sealed class AuditLog(NewsDbContext db, TimeProvider clock, ILogger<Audit
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    public async Task<PagedList<AuditRow>> ListAsync(long page, string? user, string? action, CancellationToken cancellationToken = default)
+    /// <summary>Entries a page shows.</summary>
+    public const int PageSize = 50;
+
+    /// <summary>
+    /// A page of the log, newest first, older than <paramref name="before"/> (an entry's id) when given, by one user or
+    /// one action when asked: read from the (User, Id) or (Action, Id) index or the key, so page 10,000 of a log of
+    /// millions costs what the first does, and nothing counts the whole log.
+    /// </summary>
+    public async Task<IReadOnlyList<AuditRow>> ListAsync(long? before, string? user, string? action, CancellationToken cancellationToken = default)
     {
-        const int PageSize = 50;
         var entries = db.AuditLog.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(user))
         {
@@ -44,13 +50,11 @@ public sealed class AuditLog(NewsDbContext db, TimeProvider clock, ILogger<Audit
             entries = entries.Where(e => e.Action == action);
         }
 
-        var total = await entries.CountAsync(cancellationToken);
-        var number = PageNumber.Clamp(page, total, PageSize);
-        var rows = await entries.OrderByDescending(e => e.Id)
-            .Skip((number - 1) * PageSize).Take(PageSize)
-            .Select(e => new AuditRow(e.AtUtc, e.User, e.Action, e.Subject, e.Details))
+        // The first page starts past the newest entry: one query for every page, a range of the key or an index.
+        var position = before ?? long.MaxValue;
+        return await entries.Where(e => e.Id < position).OrderByDescending(e => e.Id).Take(PageSize + 1)
+            .Select(e => new AuditRow(e.Id, e.AtUtc, e.User, e.Action, e.Subject, e.Details))
             .ToListAsync(cancellationToken);
-        return new PagedList<AuditRow>(rows, number, PageSize, total);
     }
 
     private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];

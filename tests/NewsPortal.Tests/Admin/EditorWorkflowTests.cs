@@ -273,6 +273,39 @@ public sealed class EditorWorkflowTests(EditorialFactory factory) : IClassFixtur
     }
 
     [Fact]
+    public async Task TheAuditLog_PagesBackFiftyAtATime_KeepingItsFilters()
+    {
+        var admin = await factory.SignedInClientAsync(Roles.Admin);
+        await factory.WithDbAsync(async db =>
+        {
+            db.AuditLog.AddRange(Enumerable.Range(1, 120).Select(i => new NewsPortal.Web.Audit.AuditEntry
+            {
+                AtUtc = new DateTime(2026, 3, 1, 0, 0, 0, DateTimeKind.Utc).AddMinutes(i),
+                User = "feed-bot@example.org",
+                Action = i % 3 == 0 ? "delete" : "import",
+                Subject = $"story-{i}",
+            }));
+            return await db.SaveChangesAsync();
+        });
+
+        var first = await admin.GetDocumentAsync("/admin/audit?user=feed-bot%40example.org");
+        var second = await admin.GetDocumentAsync(first.QuerySelector("a[rel=next]")!.GetAttribute("href")!);
+        var last = await admin.GetDocumentAsync(second.QuerySelector("a[rel=next]")!.GetAttribute("href")!);
+        var deletes = await admin.GetDocumentAsync("/admin/audit?user=feed-bot%40example.org&action=delete");
+        var invalid = await admin.GetDocumentAsync("/admin/audit?before=yesterday", 400);
+
+        string[] Subjects(AngleSharp.Dom.IDocument page) => [.. page.QuerySelectorAll(".admin-table tbody tr td:nth-child(4)").Select(td => td.TextContent)];
+        Assert.Equal(Enumerable.Range(71, 50).Reverse().Select(i => $"story-{i}"), Subjects(first));
+        Assert.Equal(Enumerable.Range(21, 50).Reverse().Select(i => $"story-{i}"), Subjects(second));
+        Assert.Equal(Enumerable.Range(1, 20).Reverse().Select(i => $"story-{i}"), Subjects(last));
+        Assert.Null(last.QuerySelector("a[rel=next]"));
+        Assert.Equal("/admin/audit?user=feed-bot@example.org", last.QuerySelector(".pager a:not([rel])")!.GetAttribute("href"));
+        Assert.Equal(Enumerable.Range(1, 40).Reverse().Select(i => $"story-{i * 3}"), Subjects(deletes));
+        Assert.Null(deletes.QuerySelector(".pager"));
+        Assert.Contains("'before' is an entry's number", invalid.Body!.TextContent);
+    }
+
+    [Fact]
     public async Task AuditLog_ShowsWhoSignedInCreatedPublishedAndDeleted()
     {
         var editor = await factory.SignedInClientAsync(Roles.Editor);

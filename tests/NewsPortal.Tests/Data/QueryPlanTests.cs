@@ -197,6 +197,38 @@ public sealed class QueryPlanTests(QueryPlanFixture factory) : IClassFixture<Que
         await AssertEachReadsAnIndexAsync($"the editors' list ({status}, {category}, {source}, {thread}, {text})", commands);
     }
 
+    [SqliteTheory]
+    [InlineData(null, null)]
+    [InlineData("editor@example.org", null)]
+    [InlineData(null, "import")]
+    [InlineData("editor@example.org", "import")]
+    public async Task TheAuditLogAndRevisions_ReadAPageFromAnIndex_WhateverTheFilter(string? user, string? action)
+    {
+        IReadOnlyList<CapturedCommand> commands;
+        using (var capture = factory.Sql.Begin())
+        {
+            using var scope = factory.Services.CreateScope();
+            var audit = scope.ServiceProvider.GetRequiredService<NewsPortal.Web.Audit.AuditLog>();
+            await audit.ListAsync(null, user, action);
+            await audit.ListAsync(1_000, user, action);
+            await scope.ServiceProvider.GetRequiredService<ArticleAdminService>().RevisionsAsync(1, 500, 51);
+            commands = capture.Commands;
+        }
+
+        Assert.Equal(3, commands.Count);
+        await AssertEachReadsAnIndexAsync($"the audit log ({user}, {action}) and revisions", commands);
+        if (user is not null || action is not null)
+        {
+            // A range of the key, filtered, is a search too, but it reads every older entry to find one user's few.
+            await using var connection = new SqliteConnection($"Data Source={factory.DatabasePath}");
+            await connection.OpenAsync();
+            foreach (var command in commands.Take(2))
+            {
+                Assert.Contains(await QueryPlans.ExplainAsync(connection, command), line => line.Contains("USING INDEX IX_AuditLog_", StringComparison.Ordinal));
+            }
+        }
+    }
+
     [SqliteFact]
     public async Task ASearchWithNoResults_ReadsItsSuggestionsThroughIndexes()
     {

@@ -539,6 +539,10 @@ namespace NewsPortal.Web.Data.Migrations
 
                     b.HasIndex("AtUtc");
 
+                    b.HasIndex("Action", "Id");
+
+                    b.HasIndex("User", "Id");
+
                     b.ToTable("AuditLog", (string)null);
                 });
 

@@ -556,6 +556,10 @@ namespace NewsPortal.Web.Data.Postgres.Migrations
 
                     b.HasIndex("AtUtc");
 
+                    b.HasIndex("Action", "Id");
+
+                    b.HasIndex("User", "Id");
+
                     b.ToTable("AuditLog", (string)null);
                 });
 
