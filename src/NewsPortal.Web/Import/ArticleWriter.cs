@@ -357,7 +357,10 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
             && article.Sources.Select(s => s.NameKey).ToHashSet().SetEquals(document.Sources.Select(NameKey.For))
             && article.Thread?.NameKey == (document.Thread is { } thread ? NameKey.For(thread) : null);
 
-    /// <summary>Gives each new article its requested slug or one made from its title, never one already taken.</summary>
+    /// <summary>
+    /// Gives each new article its requested slug or one made from its title, never one already taken: not another
+    /// story's, nor a former one that redirects to another story (taking it would cut the links shared to that story).
+    /// </summary>
     private async Task AssignSlugsAsync(IReadOnlyList<SnippetDocument> batch, Article[] articles, ImportOutcome[] results, CancellationToken cancellationToken)
     {
         var wanted = new List<(Article Article, string Slug)>();
@@ -376,11 +379,12 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
 
         var candidates = wanted.Select(w => w.Slug).Distinct().ToList();
         var taken = (await db.Articles.Where(a => EF.Parameter(candidates).Contains(a.Slug)).Select(a => a.Slug).ToListAsync(cancellationToken))
+            .Concat(await db.SlugRedirects.Where(r => EF.Parameter(candidates).Contains(r.Slug)).Select(r => r.Slug).ToListAsync(cancellationToken))
             .ToHashSet(StringComparer.Ordinal);
         foreach (var (article, slug) in wanted)
         {
             var free = slug;
-            for (var n = 2; taken.Contains(free) || (free != slug && await db.Articles.AnyAsync(a => a.Slug == free, cancellationToken)); n++)
+            for (var n = 2; taken.Contains(free) || (free != slug && await HeldAsync(free)); n++)
             {
                 free = Slug.WithNumber(slug, n);
             }
@@ -388,6 +392,9 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
             taken.Add(free);
             article.Slug = free;
         }
+
+        async Task<bool> HeldAsync(string slug)
+            => await db.Articles.AnyAsync(a => a.Slug == slug, cancellationToken) || await db.SlugRedirects.AnyAsync(r => r.Slug == slug, cancellationToken);
     }
 
     private async Task LoadNamesAsync(CancellationToken cancellationToken)

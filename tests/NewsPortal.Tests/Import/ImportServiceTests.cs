@@ -322,6 +322,23 @@ public sealed class ImportServiceTests(EmptyNewsPortalFactory factory) : IClassF
     }
 
     [Fact]
+    public async Task ANewStoryAskingForAnAddressThatRedirectsToAnother_GetsANumberedOne_AndTheOldLinkStillLeadsThere()
+    {
+        await factory.ImportAsync(_input.Write("redirected/first.jsonl", """
+            {"title":"Pier reopens","slug":"pier-reopens-at-last","formerSlugs":["pier-reopens"],"publishedOn":"2025-03-01","body":"Open."}
+            """));
+
+        var report = await factory.ImportAsync(_input.Write("redirected/second.jsonl", """
+            {"title":"Pier reopens","slug":"pier-reopens","publishedOn":"2026-03-01","body":"Open again, a year on."}
+            """));
+        using var oldLink = await factory.CreatePlainClient().GetAsync("/articles/pier-reopens");
+
+        Assert.Equal(["pier-reopens-2"], report.NewStories.Select(s => s.Slug));
+        Assert.Equal(HttpStatusCode.MovedPermanently, oldLink.StatusCode);
+        Assert.Equal("/articles/pier-reopens-at-last", oldLink.Headers.Location!.OriginalString);
+    }
+
+    [Fact]
     public async Task AFormerSlugThatIsNotASlug_RejectsItsFile_NamingTheLineAndTheSlug()
     {
         var file = _input.Write("former-bad.jsonl", """
