@@ -39,6 +39,13 @@ public sealed class WebhookOptions : IValidatableObject
     [Range(1, 86_400)]
     public int RetryMaxDelaySeconds { get; set; } = 3600;
 
+    /// <summary>
+    /// Days a delivery is kept (for the admin's counts and the recent list) before it is deleted, whatever its state:
+    /// every published story adds one per subscriber, for as long as the site runs.
+    /// </summary>
+    [Range(1, 3650)]
+    public int KeepDays { get; set; } = 30;
+
     /// <summary>Deliveries taken per pass; the rest wait for the next one.</summary>
     [Range(1, 10_000)]
     public int BatchSize { get; set; } = 100;

@@ -29,6 +29,11 @@ public sealed class WebhookSender(
     // A claimed delivery is not due again until its attempt has certainly finished or timed out.
     private static readonly TimeSpan ClaimMargin = TimeSpan.FromSeconds(30);
 
+    // Old deliveries are looked for this often, and at most this many of the oldest at a time.
+    private static readonly TimeSpan PruneEvery = TimeSpan.FromMinutes(1);
+    private const int PruneBatch = 1000;
+    private DateTime _prunedAt = DateTime.MinValue;
+
     // One pass at a time in this process, so a pass run by hand (tests) never overlaps the loop's.
     private readonly SemaphoreSlim _pass = new(1, 1);
 
@@ -84,6 +89,11 @@ public sealed class WebhookSender(
                 try
                 {
                     await SendDueAsync(stoppingToken);
+                    if (Now - _prunedAt >= PruneEvery)
+                    {
+                        _prunedAt = Now;
+                        await PruneAsync(stoppingToken);
+                    }
                 }
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {
@@ -97,6 +107,34 @@ public sealed class WebhookSender(
         {
             // Shutting down. An attempt cut short is retried once its claim runs out.
         }
+    }
+
+    /// <summary>
+    /// Deletes deliveries older than Webhooks:KeepDays, among the oldest <see cref="PruneBatch"/> (ids grow with
+    /// time, so the old ones come first): each look reads at most that many, however large the table has grown.
+    /// Returns how many it deleted.
+    /// </summary>
+    public async Task<int> PruneAsync(CancellationToken cancellationToken = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<NewsDbContext>();
+        var cutoff = Now.AddDays(-Settings.KeepDays);
+        var deleted = 0;
+        int batch;
+        do
+        {
+            var oldest = db.WebhookDeliveries.OrderBy(d => d.Id).Take(PruneBatch).Select(d => d.Id);
+            batch = await db.WebhookDeliveries.Where(d => oldest.Contains(d.Id) && d.CreatedAtUtc < cutoff).ExecuteDeleteAsync(cancellationToken);
+            deleted += batch;
+        }
+        while (batch == PruneBatch);
+
+        if (deleted > 0)
+        {
+            logger.LogInformation("Deleted {Count} webhook deliveries older than {KeepDays} days", deleted, Settings.KeepDays);
+        }
+
+        return deleted;
     }
 
     private async Task<List<Due>> DueAsync(CancellationToken cancellationToken)

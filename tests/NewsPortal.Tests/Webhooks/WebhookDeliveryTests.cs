@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using NewsPortal.Tests.Infrastructure;
 using NewsPortal.Web.Accounts;
 using NewsPortal.Web.Webhooks;
@@ -22,6 +23,34 @@ public sealed class WebhookDeliveryTests(WebhookFactory factory) : IClassFixture
     {
         using var json = JsonDocument.Parse(request.Body);
         return json.RootElement.GetProperty("event").GetString()!;
+    }
+
+    [Fact]
+    public async Task DeliveriesOlderThanTheirKeepingTime_AreDeleted_WhateverTheirState_AndNewerOnesStay()
+    {
+        var now = factory.Clock.GetUtcNow().UtcDateTime;
+        await factory.WithDbAsync(async db =>
+        {
+            var subscription = new WebhookSubscription { Url = "https://hooks.example.org/x", Secret = "s", CreatedBy = "admin", CreatedAtUtc = now.AddDays(-60) };
+            db.WebhookSubscriptions.Add(subscription);
+            await db.SaveChangesAsync();
+            db.WebhookDeliveries.AddRange(new[] { (40, DeliveryState.Delivered), (35, DeliveryState.Failed), (31, DeliveryState.Pending), (29, DeliveryState.Delivered), (0, DeliveryState.Pending) }
+                .Select(d => new WebhookDelivery
+                {
+                    SubscriptionId = subscription.Id,
+                    Event = "article.published",
+                    Payload = $"{{\"age\":{d.Item1}}}",
+                    State = d.Item2,
+                    CreatedAtUtc = now.AddDays(-d.Item1),
+                    NextAttemptAtUtc = now.AddDays(-d.Item1),
+                }));
+            return await db.SaveChangesAsync();
+        });
+
+        var deleted = await factory.Services.GetRequiredService<WebhookSender>().PruneAsync();
+
+        Assert.Equal(3, deleted);
+        Assert.Equal(["{\"age\":29}", "{\"age\":0}"], (await factory.DeliveriesAsync()).Select(d => d.Payload));
     }
 
     [Fact]
