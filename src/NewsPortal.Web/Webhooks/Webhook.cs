@@ -66,6 +66,9 @@ public sealed class WebhookDeliveryConfiguration : IEntityTypeConfiguration<Webh
         builder.Property(d => d.State).HasConversion<string>().HasMaxLength(20);
         builder.Property(d => d.LastError).HasMaxLength(1000);
         builder.HasIndex(d => new { d.State, d.NextAttemptAtUtc });
+
+        // The webhooks page counts each subscriber's pending deliveries and those of the last day by state.
+        builder.HasIndex(d => new { d.SubscriptionId, d.State, d.CreatedAtUtc });
         builder.HasOne(d => d.Subscription).WithMany().HasForeignKey(d => d.SubscriptionId).OnDelete(DeleteBehavior.Cascade);
         builder.Property(d => d.CreatedAtUtc).HasConversion(v => v, v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
         builder.Property(d => d.NextAttemptAtUtc).HasConversion(v => v, v => DateTime.SpecifyKind(v, DateTimeKind.Utc));

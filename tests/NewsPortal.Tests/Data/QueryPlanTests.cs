@@ -230,6 +230,25 @@ public sealed class QueryPlanTests(QueryPlanFixture factory) : IClassFixture<Que
     }
 
     [SqliteFact]
+    public async Task TheWebhooksPage_CountsEachSubscribersDeliveriesFromTheirIndex()
+    {
+        IReadOnlyList<CapturedCommand> commands;
+        using (var capture = factory.Sql.Begin())
+        {
+            using var scope = factory.Services.CreateScope();
+            await scope.ServiceProvider.GetRequiredService<NewsPortal.Web.Webhooks.WebhookService>().ListAsync();
+            commands = capture.Commands;
+        }
+
+        await AssertEachReadsAnIndexAsync("the webhooks page", commands);
+        await using var connection = new SqliteConnection($"Data Source={factory.DatabasePath}");
+        await connection.OpenAsync();
+        var plan = await QueryPlans.ExplainAsync(connection, Assert.Single(commands));
+        // Pending, delivered and failed of the last day: three ranges of the subscriber's deliveries by state and time.
+        Assert.Equal(3, plan.Count(line => line.Contains("IX_WebhookDeliveries_SubscriptionId_State_CreatedAtUtc (SubscriptionId=? AND State=?", StringComparison.Ordinal)));
+    }
+
+    [SqliteFact]
     public async Task ASearchWithNoResults_ReadsItsSuggestionsThroughIndexes()
     {
         factory.Services.GetRequiredService<Microsoft.Extensions.Caching.Memory.IMemoryCache>().Remove(NewsPortal.Web.Search.SearchSuggestions.CacheKey);

@@ -845,9 +845,9 @@ namespace NewsPortal.Web.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("SubscriptionId");
-
                     b.HasIndex("State", "NextAttemptAtUtc");
+
+                    b.HasIndex("SubscriptionId", "State", "CreatedAtUtc");
 
                     b.ToTable("WebhookDeliveries");
                 });

@@ -876,9 +876,9 @@ namespace NewsPortal.Web.Data.Postgres.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("SubscriptionId");
-
                     b.HasIndex("State", "NextAttemptAtUtc");
+
+                    b.HasIndex("SubscriptionId", "State", "CreatedAtUtc");
 
                     b.ToTable("WebhookDeliveries");
                 });
