@@ -168,10 +168,7 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
             return;
         }
 
-        var slugs = wanted.Select(w => w.Slug).Distinct().ToList();
-        var taken = (await db.Articles.Where(a => EF.Parameter(slugs).Contains(a.Slug)).Select(a => a.Slug).ToListAsync(cancellationToken))
-            .Concat(await db.SlugRedirects.Where(r => EF.Parameter(slugs).Contains(r.Slug)).Select(r => r.Slug).ToListAsync(cancellationToken))
-            .ToHashSet(StringComparer.Ordinal);
+        var taken = await TakenSlugsAsync([.. wanted.Select(w => w.Slug).Distinct()], cancellationToken);
         foreach (var (slug, article) in wanted)
         {
             if (taken.Add(slug))
@@ -377,10 +374,7 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
             return;
         }
 
-        var candidates = wanted.Select(w => w.Slug).Distinct().ToList();
-        var taken = (await db.Articles.Where(a => EF.Parameter(candidates).Contains(a.Slug)).Select(a => a.Slug).ToListAsync(cancellationToken))
-            .Concat(await db.SlugRedirects.Where(r => EF.Parameter(candidates).Contains(r.Slug)).Select(r => r.Slug).ToListAsync(cancellationToken))
-            .ToHashSet(StringComparer.Ordinal);
+        var taken = await TakenSlugsAsync([.. wanted.Select(w => w.Slug).Distinct()], cancellationToken);
         foreach (var (article, slug) in wanted)
         {
             var free = slug;
@@ -393,9 +387,14 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
             article.Slug = free;
         }
 
-        async Task<bool> HeldAsync(string slug)
-            => await db.Articles.AnyAsync(a => a.Slug == slug, cancellationToken) || await db.SlugRedirects.AnyAsync(r => r.Slug == slug, cancellationToken);
+        async Task<bool> HeldAsync(string slug) => (await TakenSlugsAsync([slug], cancellationToken)).Count > 0;
     }
+
+    /// <summary>Which of <paramref name="slugs"/> a story has, or had and redirects from.</summary>
+    private async Task<HashSet<string>> TakenSlugsAsync(List<string> slugs, CancellationToken cancellationToken)
+        => (await db.Articles.Where(a => EF.Parameter(slugs).Contains(a.Slug)).Select(a => a.Slug).ToListAsync(cancellationToken))
+            .Concat(await db.SlugRedirects.Where(r => EF.Parameter(slugs).Contains(r.Slug)).Select(r => r.Slug).ToListAsync(cancellationToken))
+            .ToHashSet(StringComparer.Ordinal);
 
     private async Task LoadNamesAsync(CancellationToken cancellationToken)
     {

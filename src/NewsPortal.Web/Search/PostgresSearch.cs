@@ -125,6 +125,9 @@ internal static partial class PostgresSearch
     {
         const int shift = PostgresSchema.IdBlockShift;
         const int levels = PostgresSchema.IdBlockLevels;
+        // The words alone (none when the search has no word to look for), and where a level's blocks begin.
+        const string words = """(SELECT m."Q" FROM "Match" m WHERE numnode(m."Q") > 0)""";
+        static string From(int level) => $"""(SELECT "From" FROM "Blocks" WHERE "Level" = {level})""";
         var tiers = new List<string>();
         for (var level = 0; level <= levels; level++)
         {
@@ -137,7 +140,7 @@ internal static partial class PostgresSearch
 
             var blocks = level < levels
                 ? $"""(SELECT m."Q" && b."Q" FROM "Match" m, "Blocks" b WHERE b."Level" = {level} AND numnode(m."Q") > 0)"""
-                : $"""(SELECT m."Q" FROM "Match" m WHERE numnode(m."Q") > 0) AND {Older($"(SELECT \"From\" FROM \"Blocks\" WHERE \"Level\" = {levels - 1})")}""";
+                : $"""{words} AND {Older(From(levels - 1))}""";
             var before = level == 0 ? "" : $"""(SELECT "N" FROM "Found{level - 1}") + """;
             tiers.Add($"""
                 "Level{level}" AS MATERIALIZED (SELECT {columns} FROM "Articles" a WHERE {enough}a."SearchVector" @@ {blocks}),
@@ -147,13 +150,13 @@ internal static partial class PostgresSearch
             {
                 // Found n among the newest c of t ids: about n·t/c in all, the guess that decides it.
                 var found = $"""(SELECT "N" FROM "Found{level}")""";
-                var from = $"""(SELECT "From" FROM "Blocks" WHERE "Level" = {level})""";
+                var from = From(level);
                 tiers.Add($"""
                     "SparseGuess" AS MATERIALIZED (
                         SELECT {found} < {limit} AND {found} * (n."Id" + 1) <= {SparseMost} * (n."Id" + 1 - greatest({from}, 0)) AS "Rare" FROM "Newest" n),
                     "Sparse" AS MATERIALIZED (
                         SELECT {columns} FROM "Articles" a
-                        WHERE (SELECT "Rare" FROM "SparseGuess") AND a."SearchVector" @@ (SELECT m."Q" FROM "Match" m WHERE numnode(m."Q") > 0) AND {Older(from)}
+                        WHERE (SELECT "Rare" FROM "SparseGuess") AND a."SearchVector" @@ {words} AND {Older(from)}
                         LIMIT {SparseMost + 1}),
                     "SparseDone" AS MATERIALIZED (SELECT (SELECT "Rare" FROM "SparseGuess") AND count(*) <= {SparseMost} AS "Done" FROM "Sparse")
                     """);
@@ -225,7 +228,7 @@ internal static partial class PostgresSearch
         }
 
         // A passage is the text from one word to another, the marks aside.
-        var passage = marked.Replace(SearchService.MarkStart.ToString(), "", StringComparison.Ordinal).Replace(SearchService.MarkEnd.ToString(), "", StringComparison.Ordinal);
+        var passage = SearchService.Unmarked(marked);
         var at = text.IndexOf(passage, StringComparison.Ordinal);
         if (at < 0)
         {

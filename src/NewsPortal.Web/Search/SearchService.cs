@@ -419,11 +419,16 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
     /// </summary>
     private static string AfterHeadline(string title, string marked)
     {
-        var plain = marked.Replace(MarkStart.ToString(), "", StringComparison.Ordinal).Replace(MarkEnd.ToString(), "", StringComparison.Ordinal);
+        var plain = Unmarked(marked);
         var after = Text.AfterHeadline(title, plain);
-        if (after == plain || after.Length == 0)
+        if (after == plain)
         {
-            return after == plain ? marked : "";
+            return marked;
+        }
+
+        if (after.Length == 0)
+        {
+            return "";
         }
 
         // Past as many of the marked text's letters as the plain text's before what is left, and past a mark closing there.
@@ -441,6 +446,10 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
 
         return marked[i..];
     }
+
+    /// <summary>Marked text without its match markers.</summary>
+    internal static string Unmarked(string marked)
+        => marked.Replace(MarkStart.ToString(), "", StringComparison.Ordinal).Replace(MarkEnd.ToString(), "", StringComparison.Ordinal);
 
     /// <summary>Encodes stored text (untrusted) for HTML, then turns the match markers into &lt;mark&gt;.</summary>
     private static string Highlighted(string text)
