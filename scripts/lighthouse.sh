@@ -61,10 +61,12 @@ category=$(grep -o 'href="/categories/[^"]*"' <<<"$story" | sed -n 1p | cut -d'"
 failed=0
 for path in "/" "$article" "$category" "/search?q=istanbul" "/threads" "/threads/istanbul-peace-talks"; do
     name=$(echo "$path" | tr -c 'a-zA-Z0-9\n' '-' | sed 's/^-*//; s/-*$//'); name=${name:-home}
-    # Chromium on a busy machine sometimes loses its DevTools connection; one more try tells that apart from a page
-    # that cannot be audited. Lighthouse's own output is kept next to the report.
+    # Chromium on a busy machine sometimes loses its DevTools connection or records a trace without its navigation
+    # (NO_NAVSTART, twice in a row on one CI run); more tries, a few seconds apart, tell that apart from a page that
+    # cannot be audited. Lighthouse's own output is kept next to the report.
     audited=0
-    for attempt in 1 2; do
+    for attempt in 1 2 3 4; do
+        [ "$attempt" = 1 ] || sleep 3
         if scripts/lighthouse/node_modules/.bin/lighthouse "$base$path" --output=json --output-path="$out/$name.json" \
             --only-categories=performance,accessibility,best-practices,seo \
             --chrome-flags="--headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run" \

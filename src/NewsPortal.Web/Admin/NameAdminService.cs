@@ -1,5 +1,5 @@
-using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using NewsPortal.Web.Articles;
 using NewsPortal.Web.Audit;
 using NewsPortal.Web.Caching;
@@ -166,9 +166,9 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
 
     /// <summary>Moves every article of <paramref name="fromId"/> to <paramref name="intoId"/> and removes it, keeping its name and slug as aliases.</summary>
     public Task<string?> MergeAsync(NameKind kind, int fromId, int intoId, string user, CancellationToken cancellationToken = default) => kind == NameKind.Category
-        ? MergeAsync(db.Categories, db.CategoryAliases, fromId, intoId, user, "category", a => a.Categories, a => a.Categories.Any(c => c.Id == fromId),
+        ? MergeAsync(db.Categories, db.CategoryAliases, fromId, intoId, user, "category", ("ArticleCategories", "CategoriesId"),
             (n, k, s, t) => new CategoryAlias { Name = n, NameKey = k, Slug = s, TargetId = t }, cancellationToken)
-        : MergeAsync(db.Sources, db.SourceAliases, fromId, intoId, user, "source", a => a.Sources, a => a.Sources.Any(s => s.Id == fromId),
+        : MergeAsync(db.Sources, db.SourceAliases, fromId, intoId, user, "source", ("ArticleSources", "SourcesId"),
             (n, k, s, t) => new SourceAlias { Name = n, NameKey = k, Slug = s, TargetId = t }, cancellationToken);
 
     /// <summary>Adds another name that imports should file under this category or source.</summary>
@@ -230,8 +230,7 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
 
     private async Task<string?> MergeAsync<T, TAlias>(
         DbSet<T> set, DbSet<TAlias> aliases, int fromId, int intoId, string user, string noun,
-        Expression<Func<Article, List<T>>> links, Expression<Func<Article, bool>> hasFrom,
-        Func<string, string, string?, int, TAlias> alias, CancellationToken cancellationToken)
+        (string Table, string Column) links, Func<string, string, string?, int, TAlias> alias, CancellationToken cancellationToken)
         where T : class, INamedEntity, INamedRow
         where TAlias : NameAlias
     {
@@ -247,22 +246,25 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
             return $"Both {noun} names must exist.";
         }
 
-        var getLinks = links.Compile();
-        foreach (var article in await db.Articles.Include(links).Where(hasFrom).ToListAsync(cancellationToken))
-        {
-            var list = getLinks(article);
-            list.Remove(from);
-            if (!list.Contains(into))
-            {
-                list.Add(into);
-            }
-        }
-
+        // A name may hold most of the archive ("English"): the links move in two statements, not by loading every
+        // story. Each link keeps its copy of the story's listing position, the triggers count the survivor's new
+        // links, and a story that had both names keeps the survivor's link once. One transaction.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var (table, column) = links;
+        // The table and column are this class's own names; the ids go as parameters.
+        var copy = $$"""
+            INSERT INTO "{{table}}" ("ArticlesId", "{{column}}", "Listed", "SortKey")
+            SELECT f."ArticlesId", {1}, f."Listed", f."SortKey" FROM "{{table}}" f
+            WHERE f."{{column}}" = {0} AND NOT EXISTS (SELECT 1 FROM "{{table}}" i WHERE i."ArticlesId" = f."ArticlesId" AND i."{{column}}" = {1})
+            """;
+        var remove = $$"""DELETE FROM "{{table}}" WHERE "{{column}}" = {0}""";
+        await db.Database.ExecuteSqlRawAsync(copy, [fromId, intoId], cancellationToken);
+        await db.Database.ExecuteSqlRawAsync(remove, [fromId], cancellationToken);
         await aliases.Where(a => a.TargetId == fromId).ExecuteUpdateAsync(u => u.SetProperty(a => a.TargetId, intoId), cancellationToken);
         aliases.Add(alias(from.Name, from.NameKey, from.Slug, intoId));
         set.Remove(from);
         audit.Add(user, "merge", $"{noun} {from.Slug}", $"'{from.Name}' merged into '{into.Name}'");
-        await SaveAsync([.. NameTags(noun, fromId), .. NameTags(noun, intoId)], cancellationToken);
+        await SaveAsync([.. NameTags(noun, fromId), .. NameTags(noun, intoId)], cancellationToken, transaction);
         return null;
     }
 
@@ -306,10 +308,15 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
         ? [CacheTags.Category(id), Listing.InCategory(id).CacheTag, CacheTags.Names, CacheTags.Search, CacheTags.SitemapPages]
         : [CacheTags.Source(id), Listing.FromSource(id).CacheTag, CacheTags.Names, CacheTags.Search, CacheTags.SitemapPages];
 
-    private async Task SaveAsync(IReadOnlyCollection<string> tags, CancellationToken cancellationToken)
+    private async Task SaveAsync(IReadOnlyCollection<string> tags, CancellationToken cancellationToken, IDbContextTransaction? transaction = null)
     {
         cache.Record(tags);
         await db.SaveChangesAsync(cancellationToken);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+
         await cache.EvictAsync(tags, cancellationToken);
     }
 

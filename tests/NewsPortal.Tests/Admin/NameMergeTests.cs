@@ -1,0 +1,105 @@
+using System.Net;
+using AngleSharp.Html.Dom;
+using Microsoft.AspNetCore.Hosting;
+using NewsPortal.Tests.Infrastructure;
+using NewsPortal.Web.Accounts;
+
+namespace NewsPortal.Tests.Admin;
+
+/// <summary>The editorial app with every command a request sends recorded (and the output cache off).</summary>
+public sealed class RecordingEditorialFactory : EditorialFactory, IAsyncLifetime
+{
+    public SqlCapture Sql { get; } = new();
+
+    // The recording follows the request through the test server only when it keeps the test's execution context.
+    public Task InitializeAsync()
+    {
+        Server.PreserveExecutionContext = true;
+        return Task.CompletedTask;
+    }
+
+    Task IAsyncLifetime.DisposeAsync() => Task.CompletedTask;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        Sql.RecordEveryRequest(builder);
+    }
+}
+
+/// <summary>
+/// Merging categories and sources as a newsroom's archive has them: a name may hold most of the stories ("English"),
+/// so the merge moves links in the store instead of loading the stories, and keeps each story's links and the
+/// survivor's count exact.
+/// </summary>
+public sealed class NameMergeTests(RecordingEditorialFactory factory) : IClassFixture<RecordingEditorialFactory>
+{
+    private static async Task<string> IdOfAsync(HttpClient editor, string kind, string name)
+    {
+        var page = await editor.GetDocumentAsync($"/admin/{kind}?q={Uri.EscapeDataString(name)}");
+        return page.QuerySelectorAll(".admin-table tbody tr").Single(r => r.QuerySelector("td a")!.TextContent == name)
+            .QuerySelector("input[name=id]")!.GetAttribute("value")!;
+    }
+
+    /// <summary>Posts the merge form by ids, returning the commands the post sent (the page it was read from is not counted).</summary>
+    private async Task<(HttpResponseMessage Response, IReadOnlyList<CapturedCommand> Commands)> MergeAsync(HttpClient editor, string kind, string from, string into)
+    {
+        var (fromId, intoId) = (await IdOfAsync(editor, kind, from), await IdOfAsync(editor, kind, into));
+        var page = await editor.GetDocumentAsync($"/admin/{kind}");
+        var fields = Forms.FieldsOf((IHtmlFormElement)page.QuerySelector("form.merge-form")!);
+        fields["fromId"] = fromId;
+        fields["intoId"] = intoId;
+        using var recording = factory.Sql.Begin();
+        var response = await editor.PostAsync($"/admin/{kind}?handler=Merge",
+            new FormUrlEncodedContent(fields.Where(f => f.Value is not null).Select(f => new KeyValuePair<string, string>(f.Key, f.Value!))));
+        return (response, recording.Commands.ToList());
+    }
+
+    [Fact]
+    public async Task MergingCategories_AStoryInBoth_IsListedOnce_AndTheSurvivorCountsEachStoryOnce()
+    {
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Gannet colony counted").PublishedOn(2026, 2, 1).InCategory("Gannet Desk"));
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Gannet chicks fledge").PublishedOn(2026, 2, 2).InCategory("Gannet Wire"));
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Gannet survey ends").PublishedOn(2026, 2, 3).InCategory("Gannet Desk").InCategory("Gannet Wire"));
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Gannet notes withdrawn").PublishedOn(2026, 2, 4).InCategory("Gannet Desk"));
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        var withdrawn = (await editor.GetDocumentAsync("/admin?q=gannet+withdrawn")).QuerySelector("a[href^='/admin/articles/edit/']")!.GetAttribute("href")!;
+        using var unpublish = await editor.SubmitFormAsync(withdrawn, new Dictionary<string, string?>(), "#article-form", "Unpublish");
+
+        var (merge, _) = await MergeAsync(editor, "categories", "Gannet Desk", "Gannet Wire");
+        var listing = await factory.CreateClient().GetDocumentAsync("/categories/gannet-wire");
+        var index = await factory.CreateClient().GetDocumentAsync("/categories?q=gannet");
+        var unpublished = await editor.GetDocumentAsync("/admin?category=Gannet+Wire&status=unpublished");
+
+        Assert.Equal(HttpStatusCode.Redirect, unpublish.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, merge.StatusCode);
+        Assert.Equal(["Gannet survey ends", "Gannet chicks fledge", "Gannet colony counted"], listing.TextsOf(".headlines h2"));
+        Assert.Equal(["Gannet Wire 3 stories"], index.TextsOf(".index-list li").Select(t => string.Join(' ', t.Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries))));
+        Assert.Contains("Gannet notes withdrawn", unpublished.TextsOf(".admin-table tbody td a"));
+    }
+
+    [Fact]
+    public async Task MergingASourceOfManyStories_ReadsNoStory_AndSendsAsManyCommandsAsMergingOneOfOne()
+    {
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Skua report one").FromSource("Skua Press"));
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Skua report two").FromSource("Skua Newswire"));
+        for (var i = 0; i < 40; i++)
+        {
+            await factory.AddArticleAsync(new ArticleBuilder().Titled($"Tern report {i}").FromSource("Tern Press"));
+        }
+
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Tern report survivor").FromSource("Tern Newswire"));
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+
+        var (small, fewCommands) = await MergeAsync(editor, "sources", "Skua Press", "Skua Newswire");
+        var (large, manyCommands) = await MergeAsync(editor, "sources", "Tern Press", "Tern Newswire");
+        var merged = await factory.CreateClient().GetDocumentAsync("/sources/tern-newswire");
+
+        Assert.Equal(HttpStatusCode.Redirect, small.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, large.StatusCode);
+        Assert.NotEmpty(fewCommands);
+        Assert.Equal(fewCommands.Count, manyCommands.Count);
+        Assert.DoesNotContain(manyCommands, c => c.Sql.Contains("FROM \"Articles\"", StringComparison.Ordinal));
+        Assert.Equal(20, merged.TextsOf(".headlines h2").Count(t => t.StartsWith("Tern report", StringComparison.Ordinal)));
+    }
+}
