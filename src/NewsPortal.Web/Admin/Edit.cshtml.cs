@@ -166,7 +166,7 @@ public sealed class EditModel(ArticleAdminService articles, NameAdminService nam
     {
         if (!Enum.TryParse<NameKind>(kind, ignoreCase: true, out var nameKind) || !Enum.IsDefined(nameKind) || int.TryParse(kind, out _))
         {
-            return ErrorModel.BadRequest(this, "Ask for kind=category or kind=source.");
+            return ErrorModel.BadRequest(this, "Ask for kind=category, kind=source or kind=thread.");
         }
 
         if (q is { Length: > Sources.Source.NameMaxLength })

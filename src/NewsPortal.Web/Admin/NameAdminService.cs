@@ -12,11 +12,12 @@ public enum NameKind
 {
     Category,
     Source,
+    Thread,
 }
 
 public sealed record NameRow(int Id, string Name, string Slug, int ArticleCount, IReadOnlyList<string> Aliases);
 
-/// <summary>Renames and merges categories and sources, and gives them aliases the importer will map to them.</summary>
+/// <summary>Renames and merges categories, sources and developing stories, and gives them aliases the importer will map to them.</summary>
 public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache cache)
 {
     /// <summary>Every name of a kind, for the editor's pickers (bounded by how many names a newsroom has).</summary>
@@ -73,9 +74,7 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
         }
 
         return await Names(kind).Where(n => n.NameKey == key).Select(n => (int?)n.Id).FirstOrDefaultAsync(cancellationToken)
-            ?? (kind == NameKind.Category
-                ? await db.CategoryAliases.Where(a => a.NameKey == key).Select(a => (int?)a.TargetId).FirstOrDefaultAsync(cancellationToken)
-                : await db.SourceAliases.Where(a => a.NameKey == key).Select(a => (int?)a.TargetId).FirstOrDefaultAsync(cancellationToken));
+            ?? await Aliases(kind).Where(a => a.NameKey == key).Select(a => (int?)a.TargetId).FirstOrDefaultAsync(cancellationToken);
     }
 
     /// <summary>
@@ -92,9 +91,7 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
         // Names already stored (or aliases) are found by their keys' unique indexes; only a new name costs a read of them all.
         var keys = typed.Select(NameKey.For).Distinct().ToList();
         var known = (await Names(kind).Where(n => keys.Contains(n.NameKey)).Select(n => n.NameKey).ToListAsync(cancellationToken))
-            .Concat(kind == NameKind.Category
-                ? await db.CategoryAliases.Where(a => keys.Contains(a.NameKey)).Select(a => a.NameKey).ToListAsync(cancellationToken)
-                : await db.SourceAliases.Where(a => keys.Contains(a.NameKey)).Select(a => a.NameKey).ToListAsync(cancellationToken))
+            .Concat(await Aliases(kind).Where(a => keys.Contains(a.NameKey)).Select(a => a.NameKey).ToListAsync(cancellationToken))
             .ToHashSet(StringComparer.Ordinal);
         var unknown = typed.Where(n => !known.Contains(NameKey.For(n))).ToList();
         var found = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -134,23 +131,35 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
         return LikelyDuplicates.Find(all, take);
     }
 
-    private IQueryable<NameKeyRow> Names(NameKind kind) => kind == NameKind.Category
-        ? db.Categories.AsNoTracking().Select(c => new NameKeyRow { Id = c.Id, Name = c.Name, NameKey = c.NameKey, ArticleCount = c.ArticleCount })
-        : db.Sources.AsNoTracking().Select(c => new NameKeyRow { Id = c.Id, Name = c.Name, NameKey = c.NameKey, ArticleCount = c.ArticleCount });
+    private IQueryable<NameKeyRow> Names(NameKind kind) => kind switch
+    {
+        NameKind.Category => db.Categories.AsNoTracking().Select(c => new NameKeyRow { Id = c.Id, Name = c.Name, NameKey = c.NameKey, ArticleCount = c.ArticleCount }),
+        NameKind.Source => db.Sources.AsNoTracking().Select(s => new NameKeyRow { Id = s.Id, Name = s.Name, NameKey = s.NameKey, ArticleCount = s.ArticleCount }),
+        _ => db.Threads.AsNoTracking().Select(t => new NameKeyRow { Id = t.Id, Name = t.Name, NameKey = t.NameKey, ArticleCount = t.ArticleCount }),
+    };
+
+    private IQueryable<NameAlias> Aliases(NameKind kind) => kind switch
+    {
+        NameKind.Category => db.CategoryAliases.AsNoTracking(),
+        NameKind.Source => db.SourceAliases.AsNoTracking(),
+        _ => db.ThreadAliases.AsNoTracking(),
+    };
 
     /// <summary>The admin rows of the names with these ids (every name when null), in order of their keys.</summary>
-    private IQueryable<NameRow> Rows(NameKind kind, List<int>? ids)
+    private IQueryable<NameRow> Rows(NameKind kind, List<int>? ids) => kind switch
     {
-        return kind == NameKind.Category
-            ? db.Categories.AsNoTracking().Where(c => ids == null || ids.Contains(c.Id)).OrderBy(c => c.NameKey)
-                .Select(c => new NameRow(c.Id, c.Name, c.Slug, c.Articles.Count(a => a.DeletedAtUtc == null),
-                    db.CategoryAliases.Where(a => a.TargetId == c.Id).OrderBy(a => a.Name).Select(a => a.Name).ToList()))
-            : db.Sources.AsNoTracking().Where(s => ids == null || ids.Contains(s.Id)).OrderBy(s => s.NameKey)
-                .Select(s => new NameRow(s.Id, s.Name, s.Slug, s.Articles.Count(a => a.DeletedAtUtc == null),
-                    db.SourceAliases.Where(a => a.TargetId == s.Id).OrderBy(a => a.Name).Select(a => a.Name).ToList()));
-    }
+        NameKind.Category => db.Categories.AsNoTracking().Where(c => ids == null || ids.Contains(c.Id)).OrderBy(c => c.NameKey)
+            .Select(c => new NameRow(c.Id, c.Name, c.Slug, c.Articles.Count(a => a.DeletedAtUtc == null),
+                db.CategoryAliases.Where(a => a.TargetId == c.Id).OrderBy(a => a.Name).Select(a => a.Name).ToList())),
+        NameKind.Source => db.Sources.AsNoTracking().Where(s => ids == null || ids.Contains(s.Id)).OrderBy(s => s.NameKey)
+            .Select(s => new NameRow(s.Id, s.Name, s.Slug, s.Articles.Count(a => a.DeletedAtUtc == null),
+                db.SourceAliases.Where(a => a.TargetId == s.Id).OrderBy(a => a.Name).Select(a => a.Name).ToList())),
+        _ => db.Threads.AsNoTracking().Where(t => ids == null || ids.Contains(t.Id)).OrderBy(t => t.NameKey)
+            .Select(t => new NameRow(t.Id, t.Name, t.Slug, t.Articles.Count(a => a.DeletedAtUtc == null),
+                db.ThreadAliases.Where(a => a.TargetId == t.Id).OrderBy(a => a.Name).Select(a => a.Name).ToList())),
+    };
 
-    /// <summary>A category or source as the admin pages page and search them.</summary>
+    /// <summary>A name as the admin pages page and search them.</summary>
     private sealed class NameKeyRow
     {
         public int Id { get; init; }
@@ -160,28 +169,55 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
     }
 
     /// <summary>Renames; the old name becomes an alias and the old slug answers 301 to the new one. Returns an error or null.</summary>
-    public Task<string?> RenameAsync(NameKind kind, int id, string newName, string user, CancellationToken cancellationToken = default) => kind == NameKind.Category
-        ? RenameAsync(db.Categories, db.CategoryAliases, id, newName, user, "category", (n, k, s, t) => new CategoryAlias { Name = n, NameKey = k, Slug = s, TargetId = t }, cancellationToken)
-        : RenameAsync(db.Sources, db.SourceAliases, id, newName, user, "source", (n, k, s, t) => new SourceAlias { Name = n, NameKey = k, Slug = s, TargetId = t }, cancellationToken);
+    public Task<string?> RenameAsync(NameKind kind, int id, string newName, string user, CancellationToken cancellationToken = default) => kind switch
+    {
+        NameKind.Category => RenameAsync(db.Categories, db.CategoryAliases, id, newName, user, kind, (n, k, s, t) => new CategoryAlias { Name = n, NameKey = k, Slug = s, TargetId = t }, cancellationToken),
+        NameKind.Source => RenameAsync(db.Sources, db.SourceAliases, id, newName, user, kind, (n, k, s, t) => new SourceAlias { Name = n, NameKey = k, Slug = s, TargetId = t }, cancellationToken),
+        _ => RenameAsync(db.Threads, db.ThreadAliases, id, newName, user, kind, (n, k, s, t) => new ThreadAlias { Name = n, NameKey = k, Slug = s, TargetId = t }, cancellationToken),
+    };
 
     /// <summary>Moves every article of <paramref name="fromId"/> to <paramref name="intoId"/> and removes it, keeping its name and slug as aliases.</summary>
-    public Task<string?> MergeAsync(NameKind kind, int fromId, int intoId, string user, CancellationToken cancellationToken = default) => kind == NameKind.Category
-        ? MergeAsync(db.Categories, db.CategoryAliases, fromId, intoId, user, "category", ("ArticleCategories", "CategoriesId"),
-            (n, k, s, t) => new CategoryAlias { Name = n, NameKey = k, Slug = s, TargetId = t }, cancellationToken)
-        : MergeAsync(db.Sources, db.SourceAliases, fromId, intoId, user, "source", ("ArticleSources", "SourcesId"),
-            (n, k, s, t) => new SourceAlias { Name = n, NameKey = k, Slug = s, TargetId = t }, cancellationToken);
+    public Task<string?> MergeAsync(NameKind kind, int fromId, int intoId, string user, CancellationToken cancellationToken = default) => kind switch
+    {
+        NameKind.Category => MergeAsync(db.Categories, db.CategoryAliases, fromId, intoId, user, kind, MoveLinks("ArticleCategories", "CategoriesId"),
+            (n, k, s, t) => new CategoryAlias { Name = n, NameKey = k, Slug = s, TargetId = t }, cancellationToken),
+        NameKind.Source => MergeAsync(db.Sources, db.SourceAliases, fromId, intoId, user, kind, MoveLinks("ArticleSources", "SourcesId"),
+            (n, k, s, t) => new SourceAlias { Name = n, NameKey = k, Slug = s, TargetId = t }, cancellationToken),
+        // A story follows one thread: its own column moves, and the store's triggers recount both threads.
+        _ => MergeAsync(db.Threads, db.ThreadAliases, fromId, intoId, user, kind, ["""UPDATE "Articles" SET "ThreadId" = {1} WHERE "ThreadId" = {0}"""],
+            (n, k, s, t) => new ThreadAlias { Name = n, NameKey = k, Slug = s, TargetId = t }, cancellationToken),
+    };
+
+    /// <summary>
+    /// The statements (over {0}, the name merged, and {1}, the one it is merged into) that move a name's links: each
+    /// keeps its copy of the story's listing position, the triggers count the survivor's new links, and a story that
+    /// had both names keeps the survivor's link once. The table and column are this class's own names.
+    /// </summary>
+    private static string[] MoveLinks(string table, string column) =>
+    [
+        $$"""
+        INSERT INTO "{{table}}" ("ArticlesId", "{{column}}", "Listed", "SortKey")
+        SELECT f."ArticlesId", {1}, f."Listed", f."SortKey" FROM "{{table}}" f
+        WHERE f."{{column}}" = {0} AND NOT EXISTS (SELECT 1 FROM "{{table}}" i WHERE i."ArticlesId" = f."ArticlesId" AND i."{{column}}" = {1})
+        """,
+        $$"""DELETE FROM "{{table}}" WHERE "{{column}}" = {0}""",
+    ];
 
     /// <summary>Adds another name that imports should file under this category or source.</summary>
-    public Task<string?> AddAliasAsync(NameKind kind, int id, string alias, string user, CancellationToken cancellationToken = default) => kind == NameKind.Category
-        ? AddAliasAsync(db.Categories, db.CategoryAliases, id, alias, user, "category", (n, k, t) => new CategoryAlias { Name = n, NameKey = k, TargetId = t }, cancellationToken)
-        : AddAliasAsync(db.Sources, db.SourceAliases, id, alias, user, "source", (n, k, t) => new SourceAlias { Name = n, NameKey = k, TargetId = t }, cancellationToken);
+    public Task<string?> AddAliasAsync(NameKind kind, int id, string alias, string user, CancellationToken cancellationToken = default) => kind switch
+    {
+        NameKind.Category => AddAliasAsync(db.Categories, db.CategoryAliases, id, alias, user, kind, (n, k, t) => new CategoryAlias { Name = n, NameKey = k, TargetId = t }, cancellationToken),
+        NameKind.Source => AddAliasAsync(db.Sources, db.SourceAliases, id, alias, user, kind, (n, k, t) => new SourceAlias { Name = n, NameKey = k, TargetId = t }, cancellationToken),
+        _ => AddAliasAsync(db.Threads, db.ThreadAliases, id, alias, user, kind, (n, k, t) => new ThreadAlias { Name = n, NameKey = k, TargetId = t }, cancellationToken),
+    };
 
     private async Task<string?> RenameAsync<T, TAlias>(
-        DbSet<T> set, DbSet<TAlias> aliases, int id, string newName, string user, string noun,
+        DbSet<T> set, DbSet<TAlias> aliases, int id, string newName, string user, NameKind kind,
         Func<string, string, string?, int, TAlias> alias, CancellationToken cancellationToken)
         where T : class, INamedEntity, INamedRow
         where TAlias : NameAlias
     {
+        var noun = Noun(kind);
         var name = Text.Line(newName);
         var target = await set.SingleOrDefaultAsync(e => e.Id == id, cancellationToken);
         if (target is null)
@@ -194,7 +230,7 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
             return "Give the new name.";
         }
 
-        if (TooLong(name, noun) is { } tooLong)
+        if (TooLong(name, kind) is { } tooLong)
         {
             return tooLong;
         }
@@ -224,16 +260,17 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
         }
 
         audit.Add(user, "rename", $"{noun} {oldSlug}", $"'{oldName}' → '{name}'");
-        await SaveAsync(NameTags(noun, id), cancellationToken);
+        await SaveAsync(NameTags(kind, id), cancellationToken);
         return null;
     }
 
     private async Task<string?> MergeAsync<T, TAlias>(
-        DbSet<T> set, DbSet<TAlias> aliases, int fromId, int intoId, string user, string noun,
-        (string Table, string Column) links, Func<string, string, string?, int, TAlias> alias, CancellationToken cancellationToken)
+        DbSet<T> set, DbSet<TAlias> aliases, int fromId, int intoId, string user, NameKind kind,
+        string[] moves, Func<string, string, string?, int, TAlias> alias, CancellationToken cancellationToken)
         where T : class, INamedEntity, INamedRow
         where TAlias : NameAlias
     {
+        var noun = Noun(kind);
         if (fromId == intoId)
         {
             return $"Choose two different {noun} names to merge.";
@@ -246,41 +283,36 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
             return $"Both {noun} names must exist.";
         }
 
-        // A name may hold most of the archive ("English"): the links move in two statements, not by loading every
-        // story. Each link keeps its copy of the story's listing position, the triggers count the survivor's new
-        // links, and a story that had both names keeps the survivor's link once. One transaction.
+        // A name may hold most of the archive ("English"): its stories move in the store, a statement or two, not by
+        // loading each one. Removing the name then takes what links it has left; all of it is one transaction.
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var (table, column) = links;
-        // The table and column are this class's own names; the ids go as parameters.
-        var copy = $$"""
-            INSERT INTO "{{table}}" ("ArticlesId", "{{column}}", "Listed", "SortKey")
-            SELECT f."ArticlesId", {1}, f."Listed", f."SortKey" FROM "{{table}}" f
-            WHERE f."{{column}}" = {0} AND NOT EXISTS (SELECT 1 FROM "{{table}}" i WHERE i."ArticlesId" = f."ArticlesId" AND i."{{column}}" = {1})
-            """;
-        var remove = $$"""DELETE FROM "{{table}}" WHERE "{{column}}" = {0}""";
-        await db.Database.ExecuteSqlRawAsync(copy, [fromId, intoId], cancellationToken);
-        await db.Database.ExecuteSqlRawAsync(remove, [fromId], cancellationToken);
+        foreach (var move in moves)
+        {
+            await db.Database.ExecuteSqlRawAsync(move, [fromId, intoId], cancellationToken);
+        }
+
         await aliases.Where(a => a.TargetId == fromId).ExecuteUpdateAsync(u => u.SetProperty(a => a.TargetId, intoId), cancellationToken);
         aliases.Add(alias(from.Name, from.NameKey, from.Slug, intoId));
         set.Remove(from);
         audit.Add(user, "merge", $"{noun} {from.Slug}", $"'{from.Name}' merged into '{into.Name}'");
-        await SaveAsync([.. NameTags(noun, fromId), .. NameTags(noun, intoId)], cancellationToken, transaction);
+        await SaveAsync([.. NameTags(kind, fromId), .. NameTags(kind, intoId)], cancellationToken, transaction);
         return null;
     }
 
     private async Task<string?> AddAliasAsync<T, TAlias>(
-        DbSet<T> set, DbSet<TAlias> aliases, int id, string aliasName, string user, string noun,
+        DbSet<T> set, DbSet<TAlias> aliases, int id, string aliasName, string user, NameKind kind,
         Func<string, string, int, TAlias> alias, CancellationToken cancellationToken)
         where T : class, INamedEntity, INamedRow
         where TAlias : NameAlias
     {
+        var noun = Noun(kind);
         var name = Text.Line(aliasName);
         if (name.Length == 0)
         {
             return "Give the alias.";
         }
 
-        if (TooLong(name, noun) is { } tooLong)
+        if (TooLong(name, kind) is { } tooLong)
         {
             return tooLong;
         }
@@ -303,10 +335,24 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
         return null;
     }
 
-    /// <summary>What shows a category's or source's name: its listing, every page showing it on a story, counts, search and the sitemap.</summary>
-    private static string[] NameTags(string noun, int id) => noun == "category"
-        ? [CacheTags.Category(id), Listing.InCategory(id).CacheTag, CacheTags.Names, CacheTags.Search, CacheTags.SitemapPages]
-        : [CacheTags.Source(id), Listing.FromSource(id).CacheTag, CacheTags.Names, CacheTags.Search, CacheTags.SitemapPages];
+    /// <summary>
+    /// What shows a name: its listing and feed, every page showing it on a story (a thread's: its stories' pages and the
+    /// front page's rail), the indexes with counts, search and the sitemap.
+    /// </summary>
+    private static string[] NameTags(NameKind kind, int id) => kind switch
+    {
+        NameKind.Category => [CacheTags.Category(id), Listing.InCategory(id).CacheTag, CacheTags.Names, CacheTags.Search, CacheTags.SitemapPages],
+        NameKind.Source => [CacheTags.Source(id), Listing.FromSource(id).CacheTag, CacheTags.Names, CacheTags.Search, CacheTags.SitemapPages],
+        _ => [CacheTags.Thread(id), Listing.InThread(id).CacheTag, CacheTags.Names, CacheTags.Search, CacheTags.SitemapPages],
+    };
+
+    /// <summary>How messages, the audit log and new slugs name a kind.</summary>
+    public static string Noun(NameKind kind) => kind switch
+    {
+        NameKind.Category => "category",
+        NameKind.Source => "source",
+        _ => "thread",
+    };
 
     private async Task SaveAsync(IReadOnlyCollection<string> tags, CancellationToken cancellationToken, IDbContextTransaction? transaction = null)
     {
@@ -332,8 +378,9 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
         => await set.AnyAsync(e => e.Slug == slug && e.Id != exceptId, cancellationToken)
             || await aliases.AnyAsync(a => a.Slug == slug, cancellationToken);
 
-    private static string? TooLong(string name, string noun)
-        => (noun == "category" ? Categories.Category.NameMaxLength : Sources.Source.NameMaxLength) is var max && name.Length > max
-            ? $"A {noun} name can be at most {max} characters long."
+    private static string? TooLong(string name, NameKind kind)
+        => kind switch { NameKind.Category => Categories.Category.NameMaxLength, NameKind.Source => Sources.Source.NameMaxLength, _ => Threads.StoryThread.NameMaxLength }
+            is var max && name.Length > max
+            ? $"A {Noun(kind)} name can be at most {max} characters long."
             : null;
 }

@@ -5,8 +5,8 @@ using NewsPortal.Web.Shared;
 namespace NewsPortal.Web.Admin;
 
 /// <summary>
-/// /admin/categories and /admin/sources: found by the start of a name and paged (a newsroom has thousands of
-/// sources), with likely duplicates to merge; rename, merge (the old slug answers 301) and aliases for imports.
+/// /admin/categories, /admin/sources and /admin/threads: found by the start of a name and paged (a newsroom has
+/// thousands of sources), with likely duplicates to merge; rename, merge (the old slug answers 301) and aliases for imports.
 /// </summary>
 public sealed class NamesModel(NameAdminService names) : PageModel
 {
@@ -30,10 +30,18 @@ public sealed class NamesModel(NameAdminService names) : PageModel
     [TempData]
     public string? Message { get; set; }
 
-    public string Heading => Kind == "sources" ? "Sources" : "Categories";
+    public string Heading => Kind switch { "sources" => "Sources", "threads" => "Threads", _ => "Categories" };
     public string Plural => Kind;
-    public string Noun => Kind == "sources" ? "source" : "category";
-    private NameKind NameKind => Kind == "sources" ? NameKind.Source : NameKind.Category;
+    public string Noun => NameAdminService.Noun(NameKind);
+    private NameKind NameKind => Kind switch { "sources" => NameKind.Source, "threads" => NameKind.Thread, _ => NameKind.Category };
+
+    /// <summary>Two names of one thing, as the merge fields' examples.</summary>
+    public (string From, string Into) Example => NameKind switch
+    {
+        NameKind.Source => ("RBC Ukraine", "RBC-Ukraine"),
+        NameKind.Thread => ("Gaza war ceasefire", "2025 Gaza war ceasefire"),
+        _ => ("World news", "International"),
+    };
 
     /// <summary>What the merge fields ask the editor's name suggestions for.</summary>
     public string SuggestKind => NameKind.ToString().ToLowerInvariant();

@@ -42,6 +42,7 @@ public class NewsDbContext : IdentityDbContext<PortalUser>
     public DbSet<Source> Sources => Set<Source>();
     public DbSet<SourceAlias> SourceAliases => Set<SourceAlias>();
     public DbSet<Threads.StoryThread> Threads => Set<Threads.StoryThread>();
+    public DbSet<ThreadAlias> ThreadAliases => Set<ThreadAlias>();
     public DbSet<ListingCount> ListingCounts => Set<ListingCount>();
     public DbSet<CacheInvalidation> CacheInvalidations => Set<CacheInvalidation>();
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();

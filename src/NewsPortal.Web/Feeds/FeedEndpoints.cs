@@ -44,9 +44,14 @@ public static class FeedEndpoints
         });
 
         endpoints.MapGet("/threads/{slug}/feed.{format}", async (string slug, [AsParameters] FeedRequest feed, Threads.ThreadService threads) =>
-            await threads.GetBySlugAsync(slug, feed.CancellationToken) is { } thread
-                ? await feed.RespondAsync($"/threads/{thread.Slug}", thread.Name, $"The newest stories on {thread.Name}.", Listing.InThread(thread.Id))
-                : Results.NotFound());
+        {
+            if (await threads.GetBySlugAsync(slug, feed.CancellationToken) is { } thread)
+            {
+                return await feed.RespondAsync($"/threads/{thread.Slug}", thread.Name, $"The newest stories on {thread.Name}.", Listing.InThread(thread.Id));
+            }
+
+            return feed.RedirectOrNotFound("/threads", await threads.RedirectForAsync(slug, feed.CancellationToken));
+        });
 
         endpoints.MapGet("/languages/{tag}/feed.{format}", async (string tag, [AsParameters] FeedRequest feed, LanguageService languages) =>
             await languages.GetAsync(tag, feed.CancellationToken) is { } language

@@ -415,7 +415,7 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
             _sources[s.NameKey] = s;
         }
 
-        // A former name (after a rename or merge) leads to the category or source it became.
+        // A former name (after a rename or merge) leads to the category, source or thread it became.
         var categoryAliases = await db.CategoryAliases.AsNoTracking()
             .Select(a => new { a.NameKey, a.Slug, Row = new NamedRow(a.Target!.Id, a.Target.Name, a.Target.NameKey, a.Target.Slug) })
             .ToListAsync(cancellationToken);
@@ -438,8 +438,16 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
             _threads[t.NameKey] = t;
         }
 
+        var threadAliases = await db.ThreadAliases.AsNoTracking()
+            .Select(a => new { a.NameKey, a.Slug, Row = new NamedRow(a.Target!.Id, a.Target.Name, a.Target.NameKey, a.Target.Slug) })
+            .ToListAsync(cancellationToken);
+        foreach (var alias in threadAliases)
+        {
+            _threads.TryAdd(alias.NameKey, alias.Row);
+        }
+
         _threadSlugs.Clear();
-        _threadSlugs.UnionWith(_threads.Values.Select(t => t.Slug));
+        _threadSlugs.UnionWith(_threads.Values.Select(t => t.Slug).Concat(threadAliases.Select(a => a.Slug).OfType<string>()));
         _categorySlugs.Clear();
         _categorySlugs.UnionWith(_categories.Values.Select(c => c.Slug).Concat(categoryAliases.Select(a => a.Slug).OfType<string>()));
         _sourceSlugs.Clear();

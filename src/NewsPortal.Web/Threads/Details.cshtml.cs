@@ -13,7 +13,9 @@ public sealed class DetailsModel(ThreadService threads, ArticleService articles)
     {
         if (await threads.GetBySlugAsync(slug, cancellationToken) is not { } thread)
         {
-            return NotFound();
+            return await threads.RedirectForAsync(slug, cancellationToken) is { } target
+                ? RedirectToPagePermanent(null, new { slug = target })
+                : NotFound();
         }
 
         Thread = thread;

@@ -34,6 +34,10 @@ public sealed class ThreadService(NewsDbContext db, ArticleService articles)
             .Select(t => new NamedCount(t.Id, t.Name, t.Slug, t.ArticleCount))
             .SingleOrDefaultAsync(cancellationToken);
 
+    /// <summary>The slug a former slug now leads to (after a rename or a merge), for a permanent redirect.</summary>
+    public Task<string?> RedirectForAsync(string slug, CancellationToken cancellationToken = default)
+        => db.ThreadAliases.AsNoTracking().Where(a => a.Slug == slug).Select(a => a.Target!.Slug).SingleOrDefaultAsync(cancellationToken);
+
     /// <summary>
     /// Threads with public stories, the most recently active first, from after <paramref name="after"/> (a thread's
     /// <see cref="ActiveThread.Position"/>); one more than <paramref name="take"/> tells the caller there is a next page.

@@ -21,7 +21,7 @@ public sealed class AdminAccessTests(EditorialFactory factory) : IClassFixture<E
             .Select(t => "/" + t.TrimStart('/')
                 .Replace("{id:int?}", "1", StringComparison.Ordinal)
                 .Replace("{id:int}", "1", StringComparison.Ordinal)
-                .Replace("{kind:regex(^(categories|sources)$)}", "sources", StringComparison.Ordinal))
+                .Replace("{kind:regex(^(categories|sources|threads)$)}", "threads", StringComparison.Ordinal))
             .Distinct()
             .ToList();
         Assert.All(urls, u => Assert.DoesNotContain("{", u));
@@ -32,7 +32,7 @@ public sealed class AdminAccessTests(EditorialFactory factory) : IClassFixture<E
     public void AdminArea_HasTheExpectedPages()
     {
         Assert.Superset(
-            new HashSet<string> { "/admin", "/admin/articles/edit/1", "/admin/articles/1/revisions", "/admin/import", "/admin/sources", "/admin/users", "/admin/audit", "/admin/webhooks" },
+            new HashSet<string> { "/admin", "/admin/articles/edit/1", "/admin/articles/1/revisions", "/admin/import", "/admin/threads", "/admin/users", "/admin/audit", "/admin/webhooks" },
             AdminUrls().ToHashSet());
     }
 
@@ -81,7 +81,7 @@ public sealed class AdminAccessTests(EditorialFactory factory) : IClassFixture<E
     public async Task Admins_ReachEveryPage()
     {
         var client = await factory.SignedInClientAsync(Roles.Admin);
-        foreach (var url in new[] { "/admin", "/admin/articles/edit", "/admin/import", "/admin/categories", "/admin/sources", "/admin/users", "/admin/audit", "/admin/webhooks" })
+        foreach (var url in new[] { "/admin", "/admin/articles/edit", "/admin/import", "/admin/categories", "/admin/sources", "/admin/threads", "/admin/users", "/admin/audit", "/admin/webhooks" })
         {
             using var response = await client.GetAsync(url);
             Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {url} answered {response.StatusCode}");

@@ -34,17 +34,10 @@ public sealed class RecordingEditorialFactory : EditorialFactory, IAsyncLifetime
 /// </summary>
 public sealed class NameMergeTests(RecordingEditorialFactory factory) : IClassFixture<RecordingEditorialFactory>
 {
-    private static async Task<string> IdOfAsync(HttpClient editor, string kind, string name)
-    {
-        var page = await editor.GetDocumentAsync($"/admin/{kind}?q={Uri.EscapeDataString(name)}");
-        return page.QuerySelectorAll(".admin-table tbody tr").Single(r => r.QuerySelector("td a")!.TextContent == name)
-            .QuerySelector("input[name=id]")!.GetAttribute("value")!;
-    }
-
     /// <summary>Posts the merge form by ids, returning the commands the post sent (the page it was read from is not counted).</summary>
     private async Task<(HttpResponseMessage Response, IReadOnlyList<CapturedCommand> Commands)> MergeAsync(HttpClient editor, string kind, string from, string into)
     {
-        var (fromId, intoId) = (await IdOfAsync(editor, kind, from), await IdOfAsync(editor, kind, into));
+        var (fromId, intoId) = (await editor.NameIdAsync(kind, from), await editor.NameIdAsync(kind, into));
         var page = await editor.GetDocumentAsync($"/admin/{kind}");
         var fields = Forms.FieldsOf((IHtmlFormElement)page.QuerySelector("form.merge-form")!);
         fields["fromId"] = fromId;

@@ -10,13 +10,6 @@ public sealed class NamesAdminTests(EditorialFactory factory) : IClassFixture<Ed
 
     public void Dispose() => _input.Dispose();
 
-    private async Task<string> IdOfAsync(HttpClient editor, string kind, string name)
-    {
-        var page = await editor.GetDocumentAsync($"/admin/{kind}");
-        var row = page.QuerySelectorAll(".admin-table tbody tr").Single(r => r.QuerySelector("td a")!.TextContent == name);
-        return row.QuerySelector("input[name=id]")!.GetAttribute("value")!;
-    }
-
     [Fact]
     public async Task MergingTwoSources_MovesTheirArticles_AndTheOldSlugRedirectsPermanently()
     {
@@ -26,8 +19,8 @@ public sealed class NamesAdminTests(EditorialFactory factory) : IClassFixture<Ed
 
         using var merge = await editor.SubmitFormAsync("/admin/sources", new Dictionary<string, string?>
         {
-            ["fromId"] = await IdOfAsync(editor, "sources", "AP"),
-            ["intoId"] = await IdOfAsync(editor, "sources", "Associated Press"),
+            ["fromId"] = await editor.NameIdAsync("sources", "AP"),
+            ["intoId"] = await editor.NameIdAsync("sources", "Associated Press"),
         }, "form[action*='handler=Merge']");
         using var redirect = await factory.CreatePlainClient().GetAsync("/sources/ap");
         var merged = await factory.CreateClient().GetDocumentAsync("/sources/associated-press");
@@ -46,8 +39,8 @@ public sealed class NamesAdminTests(EditorialFactory factory) : IClassFixture<Ed
         var editor = await factory.SignedInClientAsync(Roles.Editor);
         await editor.SubmitFormAsync("/admin/sources", new Dictionary<string, string?>
         {
-            ["fromId"] = await IdOfAsync(editor, "sources", "AFP"),
-            ["intoId"] = await IdOfAsync(editor, "sources", "Agence France-Presse"),
+            ["fromId"] = await editor.NameIdAsync("sources", "AFP"),
+            ["intoId"] = await editor.NameIdAsync("sources", "Agence France-Presse"),
         }, "form[action*='handler=Merge']");
 
         await factory.ImportAsync(_input.Write("afp.txt", TempFolder.Snippet("Alias story three", extraHeaders: "Sources afp")));
@@ -61,7 +54,7 @@ public sealed class NamesAdminTests(EditorialFactory factory) : IClassFixture<Ed
     {
         await factory.AddArticleAsync(new ArticleBuilder().Titled("Rename story").InCategory("Econ"));
         var editor = await factory.SignedInClientAsync(Roles.Editor);
-        var id = await IdOfAsync(editor, "categories", "Econ");
+        var id = await editor.NameIdAsync("categories", "Econ");
 
         using var rename = await editor.SubmitFormAsync("/admin/categories", new Dictionary<string, string?> { ["id"] = id, ["name"] = "Economy" },
             $"form[action*='handler=Rename']:has(input[value='{id}'])");
@@ -78,7 +71,7 @@ public sealed class NamesAdminTests(EditorialFactory factory) : IClassFixture<Ed
     {
         await factory.AddArticleAsync(new ArticleBuilder().Titled("Alias target story").FromSource("Deutsche Presse-Agentur"));
         var editor = await factory.SignedInClientAsync(Roles.Editor);
-        var id = await IdOfAsync(editor, "sources", "Deutsche Presse-Agentur");
+        var id = await editor.NameIdAsync("sources", "Deutsche Presse-Agentur");
 
         using var alias = await editor.SubmitFormAsync("/admin/sources", new Dictionary<string, string?> { ["id"] = id, ["alias"] = "dpa" },
             $"form[action*='handler=Alias']:has(input[value='{id}'])");
@@ -95,7 +88,7 @@ public sealed class NamesAdminTests(EditorialFactory factory) : IClassFixture<Ed
     {
         await factory.AddArticleAsync(new ArticleBuilder().Titled("Self merge story").FromSource("Kyodo"));
         var editor = await factory.SignedInClientAsync(Roles.Editor);
-        var id = await IdOfAsync(editor, "sources", "Kyodo");
+        var id = await editor.NameIdAsync("sources", "Kyodo");
 
         using var merge = await editor.SubmitFormAsync("/admin/sources", new Dictionary<string, string?> { ["fromId"] = id, ["intoId"] = id }, "form[action*='handler=Merge']");
 

@@ -64,7 +64,7 @@ public sealed class NamesAtScaleTests(EditorialFactory factory) : IClassFixture<
         var page = await editor.GetDocumentAsync("/admin/articles/edit");
         using var suggested = await editor.GetAsync("/admin/articles/edit?handler=Names&kind=source&q=relay+AGENCY+1");
         using var none = await editor.GetAsync("/admin/articles/edit?handler=Names&kind=category&q=relay");
-        using var unknownKind = await editor.GetAsync("/admin/articles/edit?handler=Names&kind=thread&q=relay");
+        using var unknownKind = await editor.GetAsync("/admin/articles/edit?handler=Names&kind=author&q=relay");
         using var anonymous = await factory.CreatePlainClient().GetAsync("/admin/articles/edit?handler=Names&kind=source&q=relay");
 
         var sourcesAdmin = await editor.GetDocumentAsync("/admin/sources");
@@ -79,7 +79,7 @@ public sealed class NamesAtScaleTests(EditorialFactory factory) : IClassFixture<
             "Relay agency 17", "Relay agency 18", "Relay agency 19"], suggestions!);
         Assert.Empty(nothing!);
         Assert.Equal(HttpStatusCode.BadRequest, unknownKind.StatusCode);
-        Assert.Contains("kind=category or kind=source", await unknownKind.Content.ReadAsStringAsync());
+        Assert.Contains("kind=category, kind=source or kind=thread", await unknownKind.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.Redirect, anonymous.StatusCode);
     }
 

@@ -718,6 +718,42 @@ namespace NewsPortal.Web.Data.Migrations
                     b.ToTable("SourceAliases", (string)null);
                 });
 
+            modelBuilder.Entity("NewsPortal.Web.Shared.ThreadAlias", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NameKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Slug")
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TargetId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NameKey")
+                        .IsUnique();
+
+                    b.HasIndex("Slug")
+                        .IsUnique();
+
+                    b.HasIndex("TargetId");
+
+                    b.ToTable("ThreadAliases", (string)null);
+                });
+
             modelBuilder.Entity("NewsPortal.Web.Sources.Source", b =>
                 {
                     b.Property<int>("Id")
@@ -1022,6 +1058,17 @@ namespace NewsPortal.Web.Data.Migrations
             modelBuilder.Entity("NewsPortal.Web.Shared.SourceAlias", b =>
                 {
                     b.HasOne("NewsPortal.Web.Sources.Source", "Target")
+                        .WithMany()
+                        .HasForeignKey("TargetId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Target");
+                });
+
+            modelBuilder.Entity("NewsPortal.Web.Shared.ThreadAlias", b =>
+                {
+                    b.HasOne("NewsPortal.Web.Threads.StoryThread", "Target")
                         .WithMany()
                         .HasForeignKey("TargetId")
                         .OnDelete(DeleteBehavior.Cascade)

@@ -743,6 +743,44 @@ namespace NewsPortal.Web.Data.Postgres.Migrations
                     b.ToTable("SourceAliases", (string)null);
                 });
 
+            modelBuilder.Entity("NewsPortal.Web.Shared.ThreadAlias", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("NameKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Slug")
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)");
+
+                    b.Property<int>("TargetId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NameKey")
+                        .IsUnique();
+
+                    b.HasIndex("Slug")
+                        .IsUnique();
+
+                    b.HasIndex("TargetId");
+
+                    b.ToTable("ThreadAliases", (string)null);
+                });
+
             modelBuilder.Entity("NewsPortal.Web.Sources.Source", b =>
                 {
                     b.Property<int>("Id")
@@ -1055,6 +1093,17 @@ namespace NewsPortal.Web.Data.Postgres.Migrations
             modelBuilder.Entity("NewsPortal.Web.Shared.SourceAlias", b =>
                 {
                     b.HasOne("NewsPortal.Web.Sources.Source", "Target")
+                        .WithMany()
+                        .HasForeignKey("TargetId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Target");
+                });
+
+            modelBuilder.Entity("NewsPortal.Web.Shared.ThreadAlias", b =>
+                {
+                    b.HasOne("NewsPortal.Web.Threads.StoryThread", "Target")
                         .WithMany()
                         .HasForeignKey("TargetId")
                         .OnDelete(DeleteBehavior.Cascade)
