@@ -6,7 +6,7 @@ namespace NewsPortal.Web.Threads;
 /// Which developing story an unthreaded story probably follows: the active thread whose recent stories (and name)
 /// hold the largest share of the story's words, each word weighted by how rare it is among those stories, when that
 /// share is high and clearly ahead of the next thread's. Measured on the corpus (README, "Developing stories"): it is
-/// right about seven times in ten when it speaks, and speaks for about one threaded story in eight, so it is offered
+/// right about two times in three when it speaks, and speaks for about one threaded story in eight, so it is offered
 /// to the editor as a suggestion, never applied.
 /// </summary>
 public static class ThreadMatch
