@@ -151,6 +151,23 @@ public sealed class ScheduleAndReviseJourneyTests(BrowserFixture browser)
     }
 
     [Fact]
+    public async Task TheDevelopingStoryField_SuggestsAnyStoredThreadAsOneName_AndSaysWhenANameWouldStartOne()
+    {
+        await using var context = await browser.NewContextAsync(signedIn: true);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/admin/articles/edit");
+        var field = page.GetByLabel("Developing story");
+
+        await field.PressSequentiallyAsync("istanbul peace");
+        await Expect(page.Locator("#thread-names option").First).ToHaveAttributeAsync("value", Seeded.ThreadName);
+        await field.FillAsync("");
+        await field.PressSequentiallyAsync("Istanbul ferry strike, day two");
+
+        // A comma is part of a thread's name, not a list: the whole value is the name that would be new.
+        await Expect(page.Locator("#Form_Thread-hint")).ToHaveTextAsync("“Istanbul ferry strike, day two” is not a stored developing story: saving starts one.");
+    }
+
+    [Fact]
     public async Task Editor_ChangesAStorysAddress_AndTheOldLinkStillLeadsToIt()
     {
         await using var context = await browser.NewContextAsync(signedIn: true);

@@ -134,8 +134,10 @@ document.querySelectorAll("form[data-confirm]").forEach((form) => {
 })();
 
 // The category and source fields suggest stored names that start as the last name typed does (asked of the server
-// as the editor types; the lookalike check on saving still catches a near miss).
+// as the editor types; the lookalike check on saving still catches a near miss). A field of one name
+// (data-suggest-one: a developing story, a merge) takes its whole value as the name: thread names hold commas.
 document.querySelectorAll("input[data-suggest]").forEach((input) => {
+    const one = "suggestOne" in input.dataset;
     const list = document.getElementById(input.getAttribute("list"));
     if (!list) {
         return;
@@ -147,7 +149,7 @@ document.querySelectorAll("input[data-suggest]").forEach((input) => {
     input.addEventListener("input", () => {
         clearTimeout(timer);
         timer = setTimeout(async () => {
-            const parts = input.value.split(",");
+            const parts = one ? [input.value] : input.value.split(",");
             const last = parts.pop().trim();
             if (last === "" && hint) {
                 hint.hidden = true;
