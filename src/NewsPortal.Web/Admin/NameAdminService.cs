@@ -20,6 +20,8 @@ public sealed record NameRow(int Id, string Name, string Slug, int ArticleCount,
 /// <summary>Renames and merges categories, sources and developing stories, and gives them aliases the importer will map to them.</summary>
 public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache cache)
 {
+    private const int MaxMergeAttempts = 5;
+
     /// <summary>Every name of a kind, for the editor's pickers (bounded by how many names a newsroom has).</summary>
     /// <summary>
     /// Up to <paramref name="take"/> stored names that start as <paramref name="typed"/> does (case and spacing aside), in
@@ -276,6 +278,34 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
             return $"Choose two different {noun} names to merge.";
         }
 
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await MergeOnceAsync(set, aliases, fromId, intoId, user, kind, moves, alias, cancellationToken);
+            }
+            catch (Exception ex) when (StoreDialect.IsLostRace(ex) && attempt < MaxMergeAttempts)
+            {
+                // An editor's save of one of the name's stories met the merge (on PostgreSQL, a deadlock between the
+                // story's row and the name's): the merge was rolled back whole, so it starts again.
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private async Task<string?> MergeOnceAsync<T, TAlias>(
+        DbSet<T> set, DbSet<TAlias> aliases, int fromId, int intoId, string user, NameKind kind,
+        string[] moves, Func<string, string, string?, int, TAlias> alias, CancellationToken cancellationToken)
+        where T : class, INamedEntity, INamedRow
+        where TAlias : NameAlias
+    {
+        var noun = Noun(kind);
+        // A name may hold most of the archive ("English"): its stories move in the store, a statement or two, not by
+        // loading each one. Removing the name then takes what links it has left; all of it is one transaction. The
+        // name's row is locked first: a save linking a story to it meanwhile waits, then finds it merged and links
+        // the survivor, instead of linking a name about to be removed with its links.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await StoreDialect.Of(db.Database).LockRowAsync(db, set.EntityType.GetTableName()!, fromId, cancellationToken);
         var from = await set.SingleOrDefaultAsync(e => e.Id == fromId, cancellationToken);
         var into = await set.SingleOrDefaultAsync(e => e.Id == intoId, cancellationToken);
         if (from is null || into is null)
@@ -283,9 +313,6 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
             return $"Both {noun} names must exist.";
         }
 
-        // A name may hold most of the archive ("English"): its stories move in the store, a statement or two, not by
-        // loading each one. Removing the name then takes what links it has left; all of it is one transaction.
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         foreach (var move in moves)
         {
             await db.Database.ExecuteSqlRawAsync(move, [fromId, intoId], cancellationToken);

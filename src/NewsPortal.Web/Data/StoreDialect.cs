@@ -37,6 +37,16 @@ public sealed class StoreDialect
         }
     }
 
+    /// <summary>Takes the row lock on a row of <paramref name="table"/> (a name of the app's own), on PostgreSQL; SQLite has one writer at a time.</summary>
+    public async Task LockRowAsync(DbContext db, string table, int id, CancellationToken cancellationToken)
+    {
+        if (!IsSqlite)
+        {
+            var sql = $$"""SELECT 1 FROM "{{table}}" WHERE "Id" = {0} FOR UPDATE""";
+            await db.Database.ExecuteSqlRawAsync(sql, [id], cancellationToken);
+        }
+    }
+
     /// <summary>
     /// Whether a save lost a race it can try again: a unique key or version taken meanwhile (both stores), or on
     /// PostgreSQL a deadlock or serialization failure, which EF reports as a transient failure.

@@ -187,16 +187,13 @@ public sealed class ConcurrentEditTests(EditorialFactory factory) : IClassFixtur
     }
 }
 
-/// <summary>The app with a hook that runs once, inside an editor's save, just after it has looked up its source names.</summary>
-public sealed class NameRaceFactory : EditorialFactory
+/// <summary>The app with a hook that runs once, inside a request, just before the next command whose SQL holds a given fragment.</summary>
+public sealed class CommandHookFactory : EditorialFactory
 {
-    private readonly AfterSourceLookup _hook = new();
+    private readonly BeforeCommand _hook = new();
 
-    /// <summary>Runs once, from inside the next save that checks its source names, between the check's reads.</summary>
-    public Func<Task>? BetweenSourceReads
-    {
-        set => _hook.Action = value;
-    }
+    /// <summary>Runs <paramref name="action"/> once, before the next command holding <paramref name="fragment"/> is sent.</summary>
+    public void Once(string fragment, Func<Task> action) => _hook.Set(fragment, action);
 
     protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
     {
@@ -206,22 +203,21 @@ public sealed class NameRaceFactory : EditorialFactory
             .ConfigureDbContext<NewsPortal.Web.Data.PostgresNewsDbContext>(options => options.AddInterceptors(_hook)));
     }
 
-    private sealed class AfterSourceLookup : DbCommandInterceptor
+    private sealed class BeforeCommand : DbCommandInterceptor
     {
-        private Func<Task>? _action;
+        private sealed record Hook(string Fragment, Func<Task> Action);
 
-        public Func<Task>? Action
-        {
-            set => Volatile.Write(ref _action, value);
-        }
+        private Hook? _next;
+
+        public void Set(string fragment, Func<Task> action) => Volatile.Write(ref _next, new Hook(fragment, action));
 
         public override async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
             DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
         {
-            // The aliases are read after the stored names that match, and before the read of every name.
-            if (command.CommandText.Contains("\"SourceAliases\"", StringComparison.Ordinal) && Interlocked.Exchange(ref _action, null) is { } action)
+            if (Volatile.Read(ref _next) is { } next && command.CommandText.Contains(next.Fragment, StringComparison.Ordinal)
+                && Interlocked.CompareExchange(ref _next, null, next) == next)
             {
-                await action();
+                await next.Action();
             }
 
             return result;
@@ -229,7 +225,7 @@ public sealed class NameRaceFactory : EditorialFactory
     }
 }
 
-public sealed class NameRaceTests(NameRaceFactory factory) : IClassFixture<NameRaceFactory>
+public sealed class NameRaceTests(CommandHookFactory factory) : IClassFixture<CommandHookFactory>
 {
     [Fact]
     public async Task ANewSourceNameMadeByAnotherEditorMidSave_IsTakenAsThatSource_NotRefusedAsALookalike()
@@ -237,7 +233,8 @@ public sealed class NameRaceTests(NameRaceFactory factory) : IClassFixture<NameR
         var first = await factory.SignedInClientAsync(Roles.Editor);
         var second = await factory.SignedInClientAsync(Roles.Editor);
         HttpResponseMessage? secondSave = null;
-        factory.BetweenSourceReads = async () => secondSave = await second.SubmitFormAsync("/admin/articles/edit", Story("Pier lights replaced"), "#article-form");
+        // The lookalike check reads the aliases after the stored names that match, and before the read of every name.
+        factory.Once("\"SourceAliases\"", async () => secondSave = await second.SubmitFormAsync("/admin/articles/edit", Story("Pier lights replaced"), "#article-form"));
 
         using var firstSave = await first.SubmitFormAsync("/admin/articles/edit", Story("Tide gauge moved to the new pier"), "#article-form");
 

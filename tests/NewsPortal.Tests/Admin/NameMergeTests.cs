@@ -96,3 +96,41 @@ public sealed class NameMergeTests(RecordingEditorialFactory factory) : IClassFi
         Assert.Equal(20, merged.TextsOf(".headlines h2").Count(t => t.StartsWith("Tern report", StringComparison.Ordinal)));
     }
 }
+
+/// <summary>A merge meeting an editor's save that links a story to the name being merged away.</summary>
+public sealed class NameMergeRaceTests(CommandHookFactory factory) : IClassFixture<CommandHookFactory>
+{
+    [Fact]
+    public async Task ADraftSavedIntoASourceWhileItIsMergedAway_EndsInTheSurvivor_NotWithoutASource()
+    {
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Petrel colony found").FromSource("Petrel Press"));
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Petrel chicks fledge").FromSource("Petrel Newswire"));
+        var merger = await factory.SignedInClientAsync(Roles.Editor);
+        var writer = await factory.SignedInClientAsync(Roles.Editor);
+        Task<HttpResponseMessage>? save = null;
+        // Just before the merge removes the name, another editor saves a draft naming it (a draft adds to no count, so
+        // no count's row lock makes it wait); the merge goes on after the save has finished or a second has passed,
+        // whichever comes first (the save waits on the name's lock).
+        factory.Once("DELETE FROM \"Sources\"", async () =>
+        {
+            save = writer.SubmitFormAsync("/admin/articles/edit", new Dictionary<string, string?>
+            {
+                ["Form.Title"] = "Petrel ringing resumes",
+                ["Form.Body"] = "Ringers returned to the island.",
+                ["Form.PublishedOn"] = "2026-05-05",
+                ["Form.Status"] = "Draft",
+                ["Form.Sources"] = "Petrel Press",
+            }, "#article-form");
+            await Task.WhenAny(save, Task.Delay(TimeSpan.FromSeconds(1)));
+        });
+
+        using var merge = await merger.SubmitFormAsync("/admin/sources", new Dictionary<string, string?> { ["from"] = "Petrel Press", ["into"] = "Petrel Newswire" }, "form.merge-form");
+        Assert.NotNull(save);
+        using var saved = await save;
+        var survivor = await merger.GetDocumentAsync("/admin?source=Petrel+Newswire");
+
+        Assert.Equal(HttpStatusCode.Redirect, merge.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        Assert.Equal(["Petrel chicks fledge", "Petrel colony found", "Petrel ringing resumes"], survivor.TextsOf(".admin-table tbody td a[href^='/admin/articles/edit/']").Order(StringComparer.Ordinal));
+    }
+}
