@@ -10,12 +10,21 @@ public sealed record DuplicatePair(LikelyDuplicates.Name From, LikelyDuplicates.
 /// <summary>
 /// Finds names an import spelt two ways ("RBC Ukraine" and "RBC-Ukraine", "Business and econony", "AFP via RFI"):
 /// the same letters once case, accents, punctuation and spaces are set aside; one name credited "via" another
-/// outlet; or a spelling one or two letters apart. Work grows with the number of names (sorted once, neighbours
-/// compared), never with the stories.
+/// outlet; or a spelling one or two letters apart. Work grows with the number of names (sorted twice, each compared
+/// with its neighbours), never with the stories.
 /// </summary>
 public static partial class LikelyDuplicates
 {
     public sealed record Name(int Id, string Text, int ArticleCount);
+
+    /// <summary>How many of the names sorted after a name its spelling is compared with, in each order.</summary>
+    public const int SpellingNeighbours = 24;
+
+    private static string Backwards(string key) => string.Create(key.Length, key, (span, k) =>
+    {
+        k.AsSpan().CopyTo(span);
+        span.Reverse();
+    });
 
     public static IReadOnlyList<DuplicatePair> Find(IReadOnlyList<Name> names, int take)
     {
@@ -47,15 +56,20 @@ public static partial class LikelyDuplicates
             }
         }
 
-        // Spellings a letter or two apart: compared only with names of the same start and about the same length.
-        var keys = byLoose.Keys.Where(k => k.Length >= 6).Order(StringComparer.Ordinal).ToList();
-        for (var i = 0; i < keys.Count; i++)
+        // Spellings a letter or two apart sort near each other: by their letters when they differ late, by their
+        // letters read backwards when they differ early. Each key is compared with its next few in both orders, so the
+        // work stays a multiple of the names even when thousands share a start ("2025 …" threads, "Radio …" sources).
+        var keys = byLoose.Keys.Where(k => k.Length >= 6).ToList();
+        foreach (var sorted in (List<string>[])[[.. keys.Order(StringComparer.Ordinal)], [.. keys.OrderBy(Backwards, StringComparer.Ordinal)]])
         {
-            for (var j = i + 1; j < keys.Count && keys[j].AsSpan(0, 3).SequenceEqual(keys[i].AsSpan(0, 3)); j++)
+            for (var i = 0; i < sorted.Count; i++)
             {
-                if (CloseSpelling(keys[i], keys[j]))
+                for (var j = i + 1; j < Math.Min(sorted.Count, i + 1 + SpellingNeighbours); j++)
                 {
-                    Add(byLoose[keys[i]][0], byLoose[keys[j]][0], "spelt a letter or two differently", 2);
+                    if (CloseSpelling(sorted[i], sorted[j]))
+                    {
+                        Add(byLoose[sorted[i]][0], byLoose[sorted[j]][0], "spelt a letter or two differently", 2);
+                    }
                 }
             }
         }

@@ -136,4 +136,20 @@ public sealed class NamesAtScaleTests(EditorialFactory factory) : IClassFixture<
             ["AFP via RFI → AFP: credited via RFI", "Business and econony → Business and economy: spelt a letter or two differently"],
             pairs.Select(p => $"{p.From.Text} → {p.Into.Text}: {p.Reason}"));
     }
+
+    [Fact]
+    public void LikelyDuplicates_AmongThousandsOfThreadsOfOneYear_StillFindTyposEarlyOrLateInAName()
+    {
+        // Thousands of developing stories start "2025 …": each name is compared with its sorted neighbours only, so
+        // a typo must be found whether it sorts the two names together (late in the name) or apart (early).
+        var random = new Random(7);
+        string Word() => new([.. Enumerable.Range(0, 7).Select(_ => (char)('a' + random.Next(26)))]);
+        List<LikelyDuplicates.Name> names = [.. Enumerable.Range(1, 5_000).Select(i => new LikelyDuplicates.Name(i, $"2025 {Word()} {Word()}", 3))];
+        names.AddRange([new(9001, "2025 Ebola outbreak", 40), new(9002, "2025 Wbola outbreak", 1), new(9003, "2025 Kivu offensive", 30), new(9004, "2025 Kivu ofensive", 2)]);
+
+        var pairs = LikelyDuplicates.Find(names, take: 10).Select(p => $"{p.From.Text} → {p.Into.Text}").ToList();
+
+        Assert.Contains("2025 Wbola outbreak → 2025 Ebola outbreak", pairs);
+        Assert.Contains("2025 Kivu ofensive → 2025 Kivu offensive", pairs);
+    }
 }
