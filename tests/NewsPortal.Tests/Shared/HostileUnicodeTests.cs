@@ -87,6 +87,7 @@ public sealed class HostileUnicodeTests(HostileUnicodeTests.Factory factory) : I
             categories = new[] { $"Cat {marker} {sample}" },
             sources = new[] { $"Src {marker} {sample}" },
             correctionNote = $"Note {sample}",
+            thread = $"Thread {marker} {sample}",
             status = "Published",
         });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
@@ -131,6 +132,17 @@ public sealed class HostileUnicodeTests(HostileUnicodeTests.Factory factory) : I
         AssertNoServerError(await editor.SubmitFormAsync("/admin/categories", new Dictionary<string, string?> { ["id"] = id, ["name"] = $"Renamed {marker} {sample}" },
             $"form[action*='handler=Rename']:has(input[value='{id}'])"), "rename");
 
+        // And a developing story: aliased, renamed, then merged into a thread by a name typed with the sample.
+        var threadId = await factory.WithDbAsync(db => db.Threads.Where(t => t.Name.StartsWith($"Thread {marker}")).Select(t => t.Id).SingleAsync());
+        var thread = threadId.ToString(CultureInfo.InvariantCulture);
+        AssertNoServerError(await editor.SubmitFormAsync($"/admin/threads?q=thread+{marker}", new Dictionary<string, string?> { ["id"] = thread, ["alias"] = $"Old thread {marker} {sample}" },
+            $"form[action*='handler=Alias']:has(input[value='{thread}'])"), "thread alias");
+        AssertNoServerError(await editor.SubmitFormAsync($"/admin/threads?q=thread+{marker}", new Dictionary<string, string?> { ["id"] = thread, ["name"] = $"Renamed thread {marker} {sample}" },
+            $"form[action*='handler=Rename']:has(input[value='{thread}'])"), "thread rename");
+        AssertNoServerError(await editor.SubmitFormAsync("/admin/threads", new Dictionary<string, string?> { ["from"] = $"Old thread {marker} {sample}", ["into"] = $"No such thread {sample}" },
+            "form.merge-form"), "thread merge");
+        var threadSlug = await factory.WithDbAsync(db => db.Threads.Where(t => t.Id == threadId).Select(t => t.Slug).SingleAsync());
+
         // Imports: a dry run through the API, and a real one from a file as the command line runs it.
         var snippet = TempFolder.Snippet($"Imported {marker} {sample} title", $"Imported {sample} body.", $"Category: Imp {sample}\n\nSources Imp {sample}");
         using var dryRun = await api.PostAsync("/api/v1/import?dryRun=true", new StringContent(snippet, Encoding.UTF8, "text/plain"));
@@ -139,7 +151,7 @@ public sealed class HostileUnicodeTests(HostileUnicodeTests.Factory factory) : I
         Assert.Equal(1, report.Imported + report.Updated + report.Rejected);
 
         // Every output that shows text.
-        foreach (var url in new[] { "/", $"/articles/{slug}", "/search?q=" + marker, $"/api/v1/articles/{slug}", "/api/v1/articles", "/api/v1/categories" })
+        foreach (var url in new[] { "/", $"/articles/{slug}", "/search?q=" + marker, $"/api/v1/articles/{slug}", "/api/v1/articles", "/api/v1/categories", "/threads", $"/threads/{threadSlug}" })
         {
             using var response = await reader.GetAsync(url);
             Assert.True(response.StatusCode == HttpStatusCode.OK, $"{url} answered {response.StatusCode}");
