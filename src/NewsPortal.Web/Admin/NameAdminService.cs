@@ -148,17 +148,22 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
     };
 
     /// <summary>The admin rows of the names with these ids (every name when null), in order of their keys.</summary>
+    /// <remarks>
+    /// The count is the one the store keeps on write (public stories): counting a name's stories here read every one
+    /// of them, 317,410 for one category of a 1,000,000-story store, seconds a page. Aliases come in the order they
+    /// were made, as their index holds them.
+    /// </remarks>
     private IQueryable<NameRow> Rows(NameKind kind, List<int>? ids) => kind switch
     {
         NameKind.Category => db.Categories.AsNoTracking().Where(c => ids == null || ids.Contains(c.Id)).OrderBy(c => c.NameKey)
-            .Select(c => new NameRow(c.Id, c.Name, c.Slug, c.Articles.Count(a => a.DeletedAtUtc == null),
-                db.CategoryAliases.Where(a => a.TargetId == c.Id).OrderBy(a => a.Name).Select(a => a.Name).ToList())),
+            .Select(c => new NameRow(c.Id, c.Name, c.Slug, c.ArticleCount,
+                db.CategoryAliases.Where(a => a.TargetId == c.Id).OrderBy(a => a.Id).Select(a => a.Name).ToList())),
         NameKind.Source => db.Sources.AsNoTracking().Where(s => ids == null || ids.Contains(s.Id)).OrderBy(s => s.NameKey)
-            .Select(s => new NameRow(s.Id, s.Name, s.Slug, s.Articles.Count(a => a.DeletedAtUtc == null),
-                db.SourceAliases.Where(a => a.TargetId == s.Id).OrderBy(a => a.Name).Select(a => a.Name).ToList())),
+            .Select(s => new NameRow(s.Id, s.Name, s.Slug, s.ArticleCount,
+                db.SourceAliases.Where(a => a.TargetId == s.Id).OrderBy(a => a.Id).Select(a => a.Name).ToList())),
         _ => db.Threads.AsNoTracking().Where(t => ids == null || ids.Contains(t.Id)).OrderBy(t => t.NameKey)
-            .Select(t => new NameRow(t.Id, t.Name, t.Slug, t.Articles.Count(a => a.DeletedAtUtc == null),
-                db.ThreadAliases.Where(a => a.TargetId == t.Id).OrderBy(a => a.Name).Select(a => a.Name).ToList())),
+            .Select(t => new NameRow(t.Id, t.Name, t.Slug, t.ArticleCount,
+                db.ThreadAliases.Where(a => a.TargetId == t.Id).OrderBy(a => a.Id).Select(a => a.Name).ToList())),
     };
 
     /// <summary>A name as the admin pages page and search them.</summary>

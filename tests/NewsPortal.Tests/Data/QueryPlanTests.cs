@@ -165,6 +165,28 @@ public sealed class QueryPlanTests(QueryPlanFixture factory) : IClassFixture<Que
     }
 
     [SqliteTheory]
+    [InlineData(NameKind.Category)]
+    [InlineData(NameKind.Source)]
+    [InlineData(NameKind.Thread)]
+    public async Task TheNamesAdmin_ReadsAPageOfNamesByTheirIndex_AndCountsNoStories(NameKind kind)
+    {
+        IReadOnlyList<CapturedCommand> commands;
+        using (var capture = factory.Sql.Begin())
+        {
+            using var scope = factory.Services.CreateScope();
+            var names = scope.ServiceProvider.GetRequiredService<NameAdminService>();
+            var (_, next) = await names.PageAsync(kind, null, null, 1);
+            await names.PageAsync(kind, "c", next, 1);
+            commands = capture.Commands;
+        }
+
+        Assert.Equal(4, commands.Count);
+        // A name's stories are counted by the store as they are written: the page reads that count, not the stories.
+        Assert.DoesNotContain(commands, c => c.Sql.Contains("COUNT(", StringComparison.OrdinalIgnoreCase) || c.Sql.Contains("\"Articles\"", StringComparison.Ordinal));
+        await AssertEachReadsAnIndexAsync($"the {kind} names admin", commands);
+    }
+
+    [SqliteTheory]
     [InlineData(null, null, null, null, null, false)]
     [InlineData("published", null, null, null, null, true)]
     [InlineData("draft", null, null, null, null, false)]
