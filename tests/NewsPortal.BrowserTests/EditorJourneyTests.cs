@@ -28,8 +28,10 @@ public sealed class EditorJourneyTests(BrowserFixture browser)
         await Expect(page.GetByLabel("Title")).ToHaveValueAsync("Grain ships leave Odesa under escort");
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Publish now" })).ToHaveCountAsync(0);
 
-        // Delete asks; saying no keeps the story.
+        // Delete asks; saying no keeps the story. (The question is the page's deferred script: a click before it has
+        // run, as a busy CI machine managed once, submits unasked, so the page must have finished loading first.)
         page.Dialog += async (_, dialog) => await dialog.DismissAsync();
+        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
         await page.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex(@"/admin/articles/edit/\d+$"));
 
