@@ -13,6 +13,7 @@ using NewsPortal.Web.Data;
 using NewsPortal.Web.Import;
 using NewsPortal.Web.Search;
 using NewsPortal.Web.Shared;
+using NewsPortal.Web.Threads;
 
 namespace NewsPortal.Web.Api;
 
@@ -53,6 +54,10 @@ public static class ApiEndpoints
         api.MapGet("/sources", ListSourcesAsync).WithName("ListSources").WithSummary("Sources credited on public articles, with counts")
             .WithDescription("200 a page by name, A–Z; letter=a..z|other, q=the start of a name; the next page's address is in the Link header.")
             .Produces<List<ApiName>>().Produces(StatusCodes.Status304NotModified).ProducesProblem(StatusCodes.Status429TooManyRequests);
+        api.MapGet("/threads", ListThreadsAsync).WithName("ListThreads").WithSummary("Developing stories with public articles, the most recently active first, with counts")
+            .WithDescription("60 a page; the next page's address is in the Link header (after=). A thread's articles: its feed at /threads/{slug}/feed.json.")
+            .Produces<List<ApiThread>>().Produces(StatusCodes.Status304NotModified)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status429TooManyRequests);
         api.MapGet("/search", SearchAsync).WithName("Search")
             .WithSummary("Ranked full-text search with the same operators as /search (source:, category:, lang:, before:, after:, \"phrases\", -words)")
             .Produces<ApiSearchResults>().Produces(StatusCodes.Status304NotModified)
@@ -175,6 +180,26 @@ public static class ApiEndpoints
 
         context.TagResponse(CacheTags.Names);
         return WithETag(context, page.Items.Select(n => new ApiName(n.Name, n.Slug, n.ArticleCount)).ToList());
+    }
+
+    /// <summary>A page of the developing stories as /threads reads them, from their own index; the next page's address in the Link header.</summary>
+    private static async Task<IResult> ListThreadsAsync(HttpContext context, ThreadService threads, string? after, CancellationToken cancellationToken)
+    {
+        ListingCursor? from = null;
+        if (after is not null && !ListingCursor.TryParse(after, out from))
+        {
+            return ApiProblems.Problem(StatusCodes.Status400BadRequest, "Bad cursor", ListingCursor.InvalidMessage);
+        }
+
+        var page = await threads.ActiveAsync(from, ThreadService.PageSize + 1, cancellationToken);
+        if (page.Count > ThreadService.PageSize)
+        {
+            page.RemoveAt(page.Count - 1);
+            LinkNext(context, "after", page[^1].Position.ToString());
+        }
+
+        context.TagResponse(CacheTags.Names);
+        return WithETag(context, page.Select(t => new ApiThread(t.Name, t.Slug, t.ArticleCount, t.LatestOn)).ToList());
     }
 
     private static async Task<IResult> SearchAsync(HttpContext context, SearchService search, string? q, int? page, string? sort, CancellationToken cancellationToken)

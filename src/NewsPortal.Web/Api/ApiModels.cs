@@ -30,6 +30,9 @@ public sealed record ApiPage<T>(IReadOnlyList<T> Items, string? NextCursor)
 /// <summary>A category or source with its number of public articles.</summary>
 public sealed record ApiName(string Name, string Slug, int Articles);
 
+/// <summary>A developing story with its number of public articles and the day of its newest.</summary>
+public sealed record ApiThread(string Name, string Slug, int Articles, DateOnly LatestOn);
+
 public sealed record ApiSearchHit(string Slug, string Title, string TitleHtml, string SnippetHtml, DateOnly PublishedOn, string Language);
 
 public sealed record ApiSearchResults(string Query, int Total, int Page, int Pages, IReadOnlyList<ApiSearchHit> Items, string? Message);

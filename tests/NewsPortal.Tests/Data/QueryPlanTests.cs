@@ -78,7 +78,7 @@ public sealed class QueryPlanTests(QueryPlanFixture factory) : IClassFixture<Que
         ["/about"] = ["/about"],
         ["/threads"] = ["/threads", "/threads?after=1.1"],
         ["/threads/{slug}"] = ["/threads/ceasefire-talks", "/threads/storm-season?before=1.1", "/threads/no-such-thread"],
-        ["/threads/{slug}/feed.{format}"] = ["/threads/storm-season/feed.atom"],
+        ["/threads/{slug}/feed.{format}"] = ["/threads/storm-season/feed.atom", "/threads/no-such-thread/feed.atom"],
         ["/archive/{year:int}/{month:int}"] = ["/archive/2025/03"],
         ["/search"] = ["/search?q=ceasefire", "/search?q=ceasefire+talks+source%3Areuters", "/search?q=category%3Abusiness+lang%3Aen",
             "/search?q=before%3A2025-06-01", "/search?q=talks&page=2", "/search?q=source%3Areuters+-ceasefire", "/search?q=ceasefire+talks&sort=newest"],
@@ -99,6 +99,7 @@ public sealed class QueryPlanTests(QueryPlanFixture factory) : IClassFixture<Que
         ["/api/v1/articles/{slug}"] = ["/api/v1/articles/ceasefire-talks-story-3"],
         ["/api/v1/categories"] = ["/api/v1/categories"],
         ["/api/v1/sources"] = ["/api/v1/sources", "/api/v1/sources?letter=r&after=r", "/api/v1/sources?q=reu"],
+        ["/api/v1/threads"] = ["/api/v1/threads", "/api/v1/threads?after=1.1"],
         ["/api/v1/search"] = ["/api/v1/search?q=talks"],
     };
 
