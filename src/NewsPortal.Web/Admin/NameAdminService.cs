@@ -17,6 +17,12 @@ public enum NameKind
 
 public sealed record NameRow(int Id, string Name, string Slug, int ArticleCount, IReadOnlyList<string> Aliases);
 
+/// <summary>
+/// A former or other name of a category, source or thread as an export carries it to another store (<c>aliases.json</c>
+/// beside <c>articles.jsonl</c>): <see cref="Kind"/> is category, source or thread; <see cref="Slug"/> the old address, if any.
+/// </summary>
+public sealed record NameAliasRecord(string Kind, string Name, string? Slug, string Target);
+
 /// <summary>Renames and merges categories, sources and developing stories, and gives them aliases the importer will map to them.</summary>
 public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache cache)
 {
@@ -135,10 +141,87 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
 
     private IQueryable<NameKeyRow> Names(NameKind kind) => kind switch
     {
-        NameKind.Category => db.Categories.AsNoTracking().Select(c => new NameKeyRow { Id = c.Id, Name = c.Name, NameKey = c.NameKey, ArticleCount = c.ArticleCount }),
-        NameKind.Source => db.Sources.AsNoTracking().Select(s => new NameKeyRow { Id = s.Id, Name = s.Name, NameKey = s.NameKey, ArticleCount = s.ArticleCount }),
-        _ => db.Threads.AsNoTracking().Select(t => new NameKeyRow { Id = t.Id, Name = t.Name, NameKey = t.NameKey, ArticleCount = t.ArticleCount }),
+        NameKind.Category => db.Categories.AsNoTracking().Select(c => new NameKeyRow { Id = c.Id, Name = c.Name, NameKey = c.NameKey, Slug = c.Slug, ArticleCount = c.ArticleCount }),
+        NameKind.Source => db.Sources.AsNoTracking().Select(s => new NameKeyRow { Id = s.Id, Name = s.Name, NameKey = s.NameKey, Slug = s.Slug, ArticleCount = s.ArticleCount }),
+        _ => db.Threads.AsNoTracking().Select(t => new NameKeyRow { Id = t.Id, Name = t.Name, NameKey = t.NameKey, Slug = t.Slug, ArticleCount = t.ArticleCount }),
     };
+
+    /// <summary>Every alias of every kind with its target's name, for an export: one a rename or merge, thousands at most.</summary>
+    public async Task<List<NameAliasRecord>> AllAliasesAsync(CancellationToken cancellationToken = default)
+    {
+        var all = await db.CategoryAliases.AsNoTracking().OrderBy(a => a.Id).Select(a => new NameAliasRecord("category", a.Name, a.Slug, a.Target!.Name)).ToListAsync(cancellationToken);
+        all.AddRange(await db.SourceAliases.AsNoTracking().OrderBy(a => a.Id).Select(a => new NameAliasRecord("source", a.Name, a.Slug, a.Target!.Name)).ToListAsync(cancellationToken));
+        all.AddRange(await db.ThreadAliases.AsNoTracking().OrderBy(a => a.Id).Select(a => new NameAliasRecord("thread", a.Name, a.Slug, a.Target!.Name)).ToListAsync(cancellationToken));
+        return all;
+    }
+
+    /// <summary>
+    /// Keeps the aliases an export carried, after its stories are imported: each leads to its target by name, and
+    /// keeps its old address where no name or alias has it. One already stored (a second import) is left as it is;
+    /// one whose target the store lacks is a problem, by its place in the list (from 1).
+    /// </summary>
+    public async Task<(int Kept, List<(int Entry, string Problem)> Problems)> RestoreAliasesAsync(
+        IReadOnlyList<NameAliasRecord> records, CancellationToken cancellationToken = default)
+    {
+        var problems = new List<(int, string)>();
+        var (keys, slugs, kept) = (new HashSet<(NameKind, string)>(), new HashSet<(NameKind, string)>(), 0);
+        for (var i = 0; i < records.Count; i++)
+        {
+            var record = records[i];
+            if (!Enum.TryParse<NameKind>(record.Kind, ignoreCase: true, out var kind) || !Enum.IsDefined(kind) || int.TryParse(record.Kind, out _))
+            {
+                problems.Add((i + 1, $"the kind is '{Text.Line(record.Kind)}', not category, source or thread"));
+                continue;
+            }
+
+            var (name, target) = (Text.Line(record.Name), Text.Line(record.Target));
+            var (key, targetKey) = (NameKey.For(name), NameKey.For(target));
+            if (key.Length == 0 || TooLong(name, kind) is not null)
+            {
+                problems.Add((i + 1, TooLong(name, kind) ?? $"the {Noun(kind)} alias has no name"));
+                continue;
+            }
+
+            if (await Names(kind).Where(n => n.NameKey == targetKey).Select(n => (int?)n.Id).FirstOrDefaultAsync(cancellationToken) is not { } targetId)
+            {
+                problems.Add((i + 1, $"the {Noun(kind)} '{target}' is not in the store, so its other name '{name}' was not kept"));
+                continue;
+            }
+
+            if (!keys.Add((kind, key)) || await Names(kind).AnyAsync(n => n.NameKey == key, cancellationToken)
+                || await Aliases(kind).AnyAsync(a => a.NameKey == key, cancellationToken))
+            {
+                continue;
+            }
+
+            // The old address is kept unless a name or alias of the new store answers there already.
+            var slug = record.Slug is { Length: > 0 and <= Shared.Slug.MaxLength } s && Shared.Slug.From(s, "") == s && slugs.Add((kind, s))
+                && !await Names(kind).AnyAsync(n => n.Slug == s, cancellationToken) && !await Aliases(kind).AnyAsync(a => a.Slug == s, cancellationToken)
+                ? s
+                : null;
+            switch (kind)
+            {
+                case NameKind.Category:
+                    db.CategoryAliases.Add(new CategoryAlias { Name = name, NameKey = key, Slug = slug, TargetId = targetId });
+                    break;
+                case NameKind.Source:
+                    db.SourceAliases.Add(new SourceAlias { Name = name, NameKey = key, Slug = slug, TargetId = targetId });
+                    break;
+                default:
+                    db.ThreadAliases.Add(new ThreadAlias { Name = name, NameKey = key, Slug = slug, TargetId = targetId });
+                    break;
+            }
+
+            kept++;
+        }
+
+        if (kept > 0)
+        {
+            await SaveAsync([CacheTags.Names, CacheTags.Search], cancellationToken);
+        }
+
+        return (kept, problems);
+    }
 
     private IQueryable<NameAlias> Aliases(NameKind kind) => kind switch
     {
@@ -172,6 +255,7 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
         public int Id { get; init; }
         public string Name { get; init; } = "";
         public string NameKey { get; init; } = "";
+        public string Slug { get; init; } = "";
         public int ArticleCount { get; init; }
     }
 

@@ -91,6 +91,14 @@ public sealed class ImportReport
         return report;
     }
 
+    /// <summary>Other names of categories, sources and threads an export carried and this import kept.</summary>
+    public int AliasesKept { get; private set; }
+
+    internal void KeepAliases(int kept) => AliasesKept += kept;
+
+    /// <summary>A problem that costs no story (an alias that could not be kept).</summary>
+    internal void Note(ImportProblem problem) => _problems.Add(problem);
+
     internal void Reject(string file, int stories, IReadOnlyList<ImportProblem> problems, int unlisted)
     {
         _rejectedFiles.Add(file);
@@ -116,6 +124,11 @@ public sealed class ImportReport
 
         text.Append(CultureInfo.InvariantCulture, $"{NewCategoryCount} new categories, {NewSourceCount} new sources, ")
             .Append(CultureInfo.InvariantCulture, $"{_rejectedFiles.Count} file(s) rejected ({Rejected} stories not imported)");
+        if (AliasesKept > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $", {AliasesKept} former names kept");
+        }
+
         foreach (var problem in _problems)
         {
             text.Append('\n').Append("rejected ").Append(problem);

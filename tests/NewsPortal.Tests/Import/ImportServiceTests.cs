@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using NewsPortal.Tests.Infrastructure;
 using NewsPortal.Web.Articles;
 using NewsPortal.Web.Import;
+using NewsPortal.Web.Shared;
 
 namespace NewsPortal.Tests.Import;
 
@@ -298,6 +299,77 @@ public sealed class ImportServiceTests(EmptyNewsPortalFactory factory) : IClassF
         Assert.Equal(HttpStatusCode.MovedPermanently, oldLink.StatusCode);
         Assert.Equal("/articles/harbour-moves-inland?ref=mail", oldLink.Headers.Location!.OriginalString);
         Assert.Equal(["harbour-may-move", "harbour-to-move"], await fresh.WithDbAsync(db => db.SlugRedirects.OrderBy(r => r.Slug).Select(r => r.Slug).ToListAsync()));
+    }
+
+    [Fact]
+    public async Task ExportThenImport_CarriesTheOtherNamesOfCategoriesSourcesAndThreads_SoOldLinksAndOldNamesStillLeadToThem()
+    {
+        using var source = new EmptyNewsPortalFactory();
+        await source.ImportAsync(_input.Write("names/story.jsonl", """
+            {"title":"Fulmar storm closes the ports","publishedOn":"2026-01-11","body":"Closed.","categories":["Economy"],"sources":["Associated Press"],"topics":["Storm Fulmar 2026"]}
+            """));
+        await source.WithDbAsync(async db =>
+        {
+            var category = await db.Categories.Where(c => c.Name == "Economy").Select(c => c.Id).SingleAsync();
+            var agency = await db.Sources.Where(c => c.Name == "Associated Press").Select(c => c.Id).SingleAsync();
+            var thread = await db.Threads.Where(c => c.Name == "Storm Fulmar 2026").Select(c => c.Id).SingleAsync();
+            db.CategoryAliases.Add(new NewsPortal.Web.Shared.CategoryAlias { Name = "Econ", NameKey = NameKey.For("Econ"), Slug = "econ", TargetId = category });
+            db.SourceAliases.Add(new NewsPortal.Web.Shared.SourceAlias { Name = "AP", NameKey = NameKey.For("AP"), Slug = "ap", TargetId = agency });
+            db.ThreadAliases.Add(new NewsPortal.Web.Shared.ThreadAlias { Name = "Storm Fulmar", NameKey = NameKey.For("Storm Fulmar"), Slug = "storm-fulmar", TargetId = thread });
+            return await db.SaveChangesAsync();
+        });
+        var exportDir = Path.Combine(_input.Path, "names-export");
+        await using (var scope = source.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<ExportService>().ExportAsync(ImportFormat.JsonLines, exportDir);
+        }
+
+        using var fresh = new EmptyNewsPortalFactory();
+        var report = await fresh.ImportAsync(exportDir);
+        var again = await fresh.ImportAsync(exportDir);
+        await fresh.ImportAsync(_input.Write("names/later.txt", TempFolder.Snippet("Ports reopen", extraHeaders: "Category: Econ\n\nSources AP\n\nTopics: Storm Fulmar", published: "January 14, 2026")));
+        var client = fresh.CreatePlainClient();
+        var redirects = new List<string>();
+        foreach (var old in new[] { "/categories/econ", "/sources/ap", "/threads/storm-fulmar" })
+        {
+            using var response = await client.GetAsync(old);
+            redirects.Add($"{(int)response.StatusCode} {response.Headers.Location}");
+        }
+
+        Assert.Equal((1, 3, 0), (report.Imported, report.AliasesKept, report.Problems.Count));
+        Assert.Equal((0, 0), (again.AliasesKept, again.Problems.Count));
+        Assert.Equal(["301 /categories/economy", "301 /sources/associated-press", "301 /threads/storm-fulmar-2026"], redirects);
+        Assert.Equal((1, 1, 1), await fresh.WithDbAsync(async db => (await db.Categories.CountAsync(), await db.Sources.CountAsync(), await db.Threads.CountAsync())));
+        Assert.Equal(2, await fresh.WithDbAsync(db => db.Threads.Select(t => t.ArticleCount).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task AnAliasTheStoreCannotKeep_IsNamedByFileAndLine_AndCostsNoStoryNorTheOtherAliases()
+    {
+        var folder = Path.Combine(_input.Path, "aliases-bad");
+        _input.Write("aliases-bad/articles.jsonl", """
+            {"title":"Gannet census published","publishedOn":"2026-02-01","body":"Counted.","categories":["Seabirds"]}
+            """);
+        _input.Write("aliases-bad/aliases.jsonl", """
+            {"kind":"category","name":"Sea birds","slug":"sea-birds","target":"Seabirds"}
+            {"kind":"category","name":"Waders","slug":"waders","target":"Shorebirds"}
+
+            {"kind":"author","name":"Someone","slug":null,"target":"Seabirds"}
+            {"kind":"category","name":
+            """);
+        var file = Path.Combine(folder, "aliases.jsonl");
+
+        var report = await factory.ImportAsync(folder);
+        using var kept = await factory.CreatePlainClient().GetAsync("/categories/sea-birds");
+
+        // The stories' file is imported; the aliases' file is read as aliases, not as stories.
+        Assert.Equal((1, 0, 1), (report.Imported, report.RejectedFiles.Count, report.AliasesKept));
+        Assert.Equal(
+            [$"{file}:5: not an alias: a line is {{\"kind\": \"category\", \"source\" or \"thread\", \"name\": …, \"slug\": … or null, \"target\": …}}",
+             $"{file}:2: the category 'Shorebirds' is not in the store, so its other name 'Waders' was not kept",
+             $"{file}:4: the kind is 'author', not category, source or thread"],
+            report.Problems.Select(p => p.ToString()));
+        Assert.Equal(HttpStatusCode.MovedPermanently, kept.StatusCode);
     }
 
     [Fact]
