@@ -163,8 +163,23 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
     public async Task<(int Kept, List<(int Entry, string Problem)> Problems)> RestoreAliasesAsync(
         IReadOnlyList<NameAliasRecord> records, CancellationToken cancellationToken = default)
     {
-        var problems = new List<(int, string)>();
-        var (keys, slugs, kept) = (new HashSet<(NameKind, string)>(), new HashSet<(NameKind, string)>(), 0);
+        var (problems, kept) = (new List<(int, string)>(), 0);
+        // Each kind's names and aliases are read once (thousands at most) and grow with the aliases kept here.
+        var stored = new Dictionary<NameKind, (Dictionary<string, int> Ids, HashSet<string> Keys, HashSet<string> Slugs)>();
+        async Task<(Dictionary<string, int> Ids, HashSet<string> Keys, HashSet<string> Slugs)> StoredAsync(NameKind kind)
+        {
+            if (!stored.TryGetValue(kind, out var known))
+            {
+                var names = await Names(kind).Select(n => new { n.Id, n.NameKey, n.Slug }).ToListAsync(cancellationToken);
+                var aliases = await Aliases(kind).Select(a => new { a.NameKey, a.Slug }).ToListAsync(cancellationToken);
+                stored[kind] = known = (names.ToDictionary(n => n.NameKey, n => n.Id, StringComparer.Ordinal),
+                    [.. names.Select(n => n.NameKey), .. aliases.Select(a => a.NameKey)],
+                    [.. names.Select(n => n.Slug), .. aliases.Select(a => a.Slug).OfType<string>()]);
+            }
+
+            return known;
+        }
+
         for (var i = 0; i < records.Count; i++)
         {
             var record = records[i];
@@ -175,43 +190,28 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
             }
 
             var (name, target) = (Text.Line(record.Name), Text.Line(record.Target));
-            var (key, targetKey) = (NameKey.For(name), NameKey.For(target));
+            var key = NameKey.For(name);
             if (key.Length == 0 || TooLong(name, kind) is not null)
             {
                 problems.Add((i + 1, TooLong(name, kind) ?? $"the {Noun(kind)} alias has no name"));
                 continue;
             }
 
-            if (await Names(kind).Where(n => n.NameKey == targetKey).Select(n => (int?)n.Id).FirstOrDefaultAsync(cancellationToken) is not { } targetId)
+            var known = await StoredAsync(kind);
+            if (!known.Ids.TryGetValue(NameKey.For(target), out var targetId))
             {
                 problems.Add((i + 1, $"the {Noun(kind)} '{target}' is not in the store, so its other name '{name}' was not kept"));
                 continue;
             }
 
-            if (!keys.Add((kind, key)) || await Names(kind).AnyAsync(n => n.NameKey == key, cancellationToken)
-                || await Aliases(kind).AnyAsync(a => a.NameKey == key, cancellationToken))
+            if (!known.Keys.Add(key))
             {
                 continue;
             }
 
             // The old address is kept unless a name or alias of the new store answers there already.
-            var slug = record.Slug is { Length: > 0 and <= Shared.Slug.MaxLength } s && Shared.Slug.From(s, "") == s && slugs.Add((kind, s))
-                && !await Names(kind).AnyAsync(n => n.Slug == s, cancellationToken) && !await Aliases(kind).AnyAsync(a => a.Slug == s, cancellationToken)
-                ? s
-                : null;
-            switch (kind)
-            {
-                case NameKind.Category:
-                    db.CategoryAliases.Add(new CategoryAlias { Name = name, NameKey = key, Slug = slug, TargetId = targetId });
-                    break;
-                case NameKind.Source:
-                    db.SourceAliases.Add(new SourceAlias { Name = name, NameKey = key, Slug = slug, TargetId = targetId });
-                    break;
-                default:
-                    db.ThreadAliases.Add(new ThreadAlias { Name = name, NameKey = key, Slug = slug, TargetId = targetId });
-                    break;
-            }
-
+            var slug = record.Slug is { Length: > 0 and <= Shared.Slug.MaxLength } s && Shared.Slug.From(s, "") == s && known.Slugs.Add(s) ? s : null;
+            db.Add(NewAlias(kind, name, key, slug, targetId));
             kept++;
         }
 
@@ -262,21 +262,18 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
     /// <summary>Renames; the old name becomes an alias and the old slug answers 301 to the new one. Returns an error or null.</summary>
     public Task<string?> RenameAsync(NameKind kind, int id, string newName, string user, CancellationToken cancellationToken = default) => kind switch
     {
-        NameKind.Category => RenameAsync(db.Categories, db.CategoryAliases, id, newName, user, kind, (n, k, s, t) => new CategoryAlias { Name = n, NameKey = k, Slug = s, TargetId = t }, cancellationToken),
-        NameKind.Source => RenameAsync(db.Sources, db.SourceAliases, id, newName, user, kind, (n, k, s, t) => new SourceAlias { Name = n, NameKey = k, Slug = s, TargetId = t }, cancellationToken),
-        _ => RenameAsync(db.Threads, db.ThreadAliases, id, newName, user, kind, (n, k, s, t) => new ThreadAlias { Name = n, NameKey = k, Slug = s, TargetId = t }, cancellationToken),
+        NameKind.Category => RenameAsync(db.Categories, db.CategoryAliases, id, newName, user, kind, cancellationToken),
+        NameKind.Source => RenameAsync(db.Sources, db.SourceAliases, id, newName, user, kind, cancellationToken),
+        _ => RenameAsync(db.Threads, db.ThreadAliases, id, newName, user, kind, cancellationToken),
     };
 
     /// <summary>Moves every article of <paramref name="fromId"/> to <paramref name="intoId"/> and removes it, keeping its name and slug as aliases.</summary>
     public Task<string?> MergeAsync(NameKind kind, int fromId, int intoId, string user, CancellationToken cancellationToken = default) => kind switch
     {
-        NameKind.Category => MergeAsync(db.Categories, db.CategoryAliases, fromId, intoId, user, kind, MoveLinks("ArticleCategories", "CategoriesId"),
-            (n, k, s, t) => new CategoryAlias { Name = n, NameKey = k, Slug = s, TargetId = t }, cancellationToken),
-        NameKind.Source => MergeAsync(db.Sources, db.SourceAliases, fromId, intoId, user, kind, MoveLinks("ArticleSources", "SourcesId"),
-            (n, k, s, t) => new SourceAlias { Name = n, NameKey = k, Slug = s, TargetId = t }, cancellationToken),
+        NameKind.Category => MergeAsync(db.Categories, db.CategoryAliases, fromId, intoId, user, kind, MoveLinks("ArticleCategories", "CategoriesId"), cancellationToken),
+        NameKind.Source => MergeAsync(db.Sources, db.SourceAliases, fromId, intoId, user, kind, MoveLinks("ArticleSources", "SourcesId"), cancellationToken),
         // A story follows one thread: its own column moves, and the store's triggers recount both threads.
-        _ => MergeAsync(db.Threads, db.ThreadAliases, fromId, intoId, user, kind, ["""UPDATE "Articles" SET "ThreadId" = {1} WHERE "ThreadId" = {0}"""],
-            (n, k, s, t) => new ThreadAlias { Name = n, NameKey = k, Slug = s, TargetId = t }, cancellationToken),
+        _ => MergeAsync(db.Threads, db.ThreadAliases, fromId, intoId, user, kind, ["""UPDATE "Articles" SET "ThreadId" = {1} WHERE "ThreadId" = {0}"""], cancellationToken),
     };
 
     /// <summary>
@@ -297,14 +294,14 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
     /// <summary>Adds another name that imports should file under this category or source.</summary>
     public Task<string?> AddAliasAsync(NameKind kind, int id, string alias, string user, CancellationToken cancellationToken = default) => kind switch
     {
-        NameKind.Category => AddAliasAsync(db.Categories, db.CategoryAliases, id, alias, user, kind, (n, k, t) => new CategoryAlias { Name = n, NameKey = k, TargetId = t }, cancellationToken),
-        NameKind.Source => AddAliasAsync(db.Sources, db.SourceAliases, id, alias, user, kind, (n, k, t) => new SourceAlias { Name = n, NameKey = k, TargetId = t }, cancellationToken),
-        _ => AddAliasAsync(db.Threads, db.ThreadAliases, id, alias, user, kind, (n, k, t) => new ThreadAlias { Name = n, NameKey = k, TargetId = t }, cancellationToken),
+        NameKind.Category => AddAliasAsync(db.Categories, db.CategoryAliases, id, alias, user, kind, cancellationToken),
+        NameKind.Source => AddAliasAsync(db.Sources, db.SourceAliases, id, alias, user, kind, cancellationToken),
+        _ => AddAliasAsync(db.Threads, db.ThreadAliases, id, alias, user, kind, cancellationToken),
     };
 
     private async Task<string?> RenameAsync<T, TAlias>(
         DbSet<T> set, DbSet<TAlias> aliases, int id, string newName, string user, NameKind kind,
-        Func<string, string, string?, int, TAlias> alias, CancellationToken cancellationToken)
+        CancellationToken cancellationToken)
         where T : class, INamedEntity, INamedRow
         where TAlias : NameAlias
     {
@@ -347,7 +344,7 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
         target.Rename(name, key, newSlug);
         if (oldKey != key || oldSlug != newSlug)
         {
-            aliases.Add(alias(oldName, oldKey, oldSlug != newSlug ? oldSlug : null, id));
+            db.Add(NewAlias(kind, oldName, oldKey, oldSlug != newSlug ? oldSlug : null, id));
         }
 
         audit.Add(user, "rename", $"{noun} {oldSlug}", $"'{oldName}' → '{name}'");
@@ -357,7 +354,7 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
 
     private async Task<string?> MergeAsync<T, TAlias>(
         DbSet<T> set, DbSet<TAlias> aliases, int fromId, int intoId, string user, NameKind kind,
-        string[] moves, Func<string, string, string?, int, TAlias> alias, CancellationToken cancellationToken)
+        string[] moves, CancellationToken cancellationToken)
         where T : class, INamedEntity, INamedRow
         where TAlias : NameAlias
     {
@@ -371,7 +368,7 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
         {
             try
             {
-                return await MergeOnceAsync(set, aliases, fromId, intoId, user, kind, moves, alias, cancellationToken);
+                return await MergeOnceAsync(set, aliases, fromId, intoId, user, kind, moves, cancellationToken);
             }
             catch (Exception ex) when (StoreDialect.IsLostRace(ex) && attempt < MaxMergeAttempts)
             {
@@ -384,7 +381,7 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
 
     private async Task<string?> MergeOnceAsync<T, TAlias>(
         DbSet<T> set, DbSet<TAlias> aliases, int fromId, int intoId, string user, NameKind kind,
-        string[] moves, Func<string, string, string?, int, TAlias> alias, CancellationToken cancellationToken)
+        string[] moves, CancellationToken cancellationToken)
         where T : class, INamedEntity, INamedRow
         where TAlias : NameAlias
     {
@@ -408,7 +405,7 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
         }
 
         await aliases.Where(a => a.TargetId == fromId).ExecuteUpdateAsync(u => u.SetProperty(a => a.TargetId, intoId), cancellationToken);
-        aliases.Add(alias(from.Name, from.NameKey, from.Slug, intoId));
+        db.Add(NewAlias(kind, from.Name, from.NameKey, from.Slug, intoId));
         set.Remove(from);
         audit.Add(user, "merge", $"{noun} {from.Slug}", $"'{from.Name}' merged into '{into.Name}'");
         await SaveAsync([.. NameTags(kind, fromId), .. NameTags(kind, intoId)], cancellationToken, transaction);
@@ -417,7 +414,7 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
 
     private async Task<string?> AddAliasAsync<T, TAlias>(
         DbSet<T> set, DbSet<TAlias> aliases, int id, string aliasName, string user, NameKind kind,
-        Func<string, string, int, TAlias> alias, CancellationToken cancellationToken)
+        CancellationToken cancellationToken)
         where T : class, INamedEntity, INamedRow
         where TAlias : NameAlias
     {
@@ -444,7 +441,7 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
             return $"'{name}' already names a {noun} or an alias; merge instead.";
         }
 
-        aliases.Add(alias(name, key, id));
+        db.Add(NewAlias(kind, name, key, null, id));
         audit.Add(user, "alias", $"{noun} #{id}", name);
         // Searches may name it by the alias now.
         await SaveAsync([CacheTags.Search], cancellationToken);
@@ -460,6 +457,14 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
         NameKind.Category => [CacheTags.Category(id), Listing.InCategory(id).CacheTag, CacheTags.Names, CacheTags.Search, CacheTags.SitemapPages],
         NameKind.Source => [CacheTags.Source(id), Listing.FromSource(id).CacheTag, CacheTags.Names, CacheTags.Search, CacheTags.SitemapPages],
         _ => [CacheTags.Thread(id), Listing.InThread(id).CacheTag, CacheTags.Names, CacheTags.Search, CacheTags.SitemapPages],
+    };
+
+    /// <summary>A new alias of a name of <paramref name="kind"/>, for the context to add.</summary>
+    private static NameAlias NewAlias(NameKind kind, string name, string key, string? slug, int targetId) => kind switch
+    {
+        NameKind.Category => new CategoryAlias { Name = name, NameKey = key, Slug = slug, TargetId = targetId },
+        NameKind.Source => new SourceAlias { Name = name, NameKey = key, Slug = slug, TargetId = targetId },
+        _ => new ThreadAlias { Name = name, NameKey = key, Slug = slug, TargetId = targetId },
     };
 
     /// <summary>How messages, the audit log and new slugs name a kind.</summary>

@@ -29,13 +29,7 @@ public sealed class StoreDialect
     /// either touches the rows its triggers update (counts of categories and sources), where they could deadlock.
     /// SQLite has one writer at a time: nothing to do.
     /// </summary>
-    public async Task LockArticleAsync(DbContext db, int id, CancellationToken cancellationToken)
-    {
-        if (!IsSqlite)
-        {
-            await db.Database.ExecuteSqlAsync($"""SELECT 1 FROM "Articles" WHERE "Id" = {id} FOR UPDATE""", cancellationToken);
-        }
-    }
+    public Task LockArticleAsync(DbContext db, int id, CancellationToken cancellationToken) => LockRowAsync(db, "Articles", id, cancellationToken);
 
     /// <summary>Takes the row lock on a row of <paramref name="table"/> (a name of the app's own), on PostgreSQL; SQLite has one writer at a time.</summary>
     public async Task LockRowAsync(DbContext db, string table, int id, CancellationToken cancellationToken)

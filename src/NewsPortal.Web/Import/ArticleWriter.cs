@@ -403,59 +403,42 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
             return;
         }
 
-        _categories.Clear();
-        _sources.Clear();
-        foreach (var c in await db.Categories.AsNoTracking().Select(c => new NamedRow(c.Id, c.Name, c.NameKey, c.Slug)).ToListAsync(cancellationToken))
-        {
-            _categories[c.NameKey] = c;
-        }
-
-        foreach (var s in await db.Sources.AsNoTracking().Select(s => new NamedRow(s.Id, s.Name, s.NameKey, s.Slug)).ToListAsync(cancellationToken))
-        {
-            _sources[s.NameKey] = s;
-        }
-
         // A former name (after a rename or merge) leads to the category, source or thread it became.
-        var categoryAliases = await db.CategoryAliases.AsNoTracking()
-            .Select(a => new { a.NameKey, a.Slug, Row = new NamedRow(a.Target!.Id, a.Target.Name, a.Target.NameKey, a.Target.Slug) })
-            .ToListAsync(cancellationToken);
-        foreach (var alias in categoryAliases)
-        {
-            _categories.TryAdd(alias.NameKey, alias.Row);
-        }
-
-        var sourceAliases = await db.SourceAliases.AsNoTracking()
-            .Select(a => new { a.NameKey, a.Slug, Row = new NamedRow(a.Target!.Id, a.Target.Name, a.Target.NameKey, a.Target.Slug) })
-            .ToListAsync(cancellationToken);
-        foreach (var alias in sourceAliases)
-        {
-            _sources.TryAdd(alias.NameKey, alias.Row);
-        }
-
-        _threads.Clear();
-        foreach (var t in await db.Threads.AsNoTracking().Select(t => new NamedRow(t.Id, t.Name, t.NameKey, t.Slug)).ToListAsync(cancellationToken))
-        {
-            _threads[t.NameKey] = t;
-        }
-
-        var threadAliases = await db.ThreadAliases.AsNoTracking()
-            .Select(a => new { a.NameKey, a.Slug, Row = new NamedRow(a.Target!.Id, a.Target.Name, a.Target.NameKey, a.Target.Slug) })
-            .ToListAsync(cancellationToken);
-        foreach (var alias in threadAliases)
-        {
-            _threads.TryAdd(alias.NameKey, alias.Row);
-        }
-
-        _threadSlugs.Clear();
-        _threadSlugs.UnionWith(_threads.Values.Select(t => t.Slug).Concat(threadAliases.Select(a => a.Slug).OfType<string>()));
-        _categorySlugs.Clear();
-        _categorySlugs.UnionWith(_categories.Values.Select(c => c.Slug).Concat(categoryAliases.Select(a => a.Slug).OfType<string>()));
-        _sourceSlugs.Clear();
-        _sourceSlugs.UnionWith(_sources.Values.Select(s => s.Slug).Concat(sourceAliases.Select(a => a.Slug).OfType<string>()));
+        await LoadNamesAsync(_categories, _categorySlugs, db.Categories.AsNoTracking().Select(c => new NamedRow(c.Id, c.Name, c.NameKey, c.Slug)),
+            db.CategoryAliases.AsNoTracking().Select(a => new AliasRow(a.NameKey, a.Slug, new NamedRow(a.Target!.Id, a.Target.Name, a.Target.NameKey, a.Target.Slug))),
+            cancellationToken);
+        await LoadNamesAsync(_sources, _sourceSlugs, db.Sources.AsNoTracking().Select(s => new NamedRow(s.Id, s.Name, s.NameKey, s.Slug)),
+            db.SourceAliases.AsNoTracking().Select(a => new AliasRow(a.NameKey, a.Slug, new NamedRow(a.Target!.Id, a.Target.Name, a.Target.NameKey, a.Target.Slug))),
+            cancellationToken);
+        await LoadNamesAsync(_threads, _threadSlugs, db.Threads.AsNoTracking().Select(t => new NamedRow(t.Id, t.Name, t.NameKey, t.Slug)),
+            db.ThreadAliases.AsNoTracking().Select(a => new AliasRow(a.NameKey, a.Slug, new NamedRow(a.Target!.Id, a.Target.Name, a.Target.NameKey, a.Target.Slug))),
+            cancellationToken);
         _namesLoaded = true;
     }
 
     private sealed record NamedRow(int Id, string Name, string NameKey, string Slug);
+
+    private sealed record AliasRow(string NameKey, string? Slug, NamedRow Target);
+
+    /// <summary>One kind's names by key, each alias's key leading to its target, and every slug a name or alias holds.</summary>
+    private static async Task LoadNamesAsync(
+        Dictionary<string, NamedRow> names, HashSet<string> slugs, IQueryable<NamedRow> rows, IQueryable<AliasRow> aliases, CancellationToken cancellationToken)
+    {
+        names.Clear();
+        foreach (var row in await rows.ToListAsync(cancellationToken))
+        {
+            names[row.NameKey] = row;
+        }
+
+        var aliasRows = await aliases.ToListAsync(cancellationToken);
+        foreach (var alias in aliasRows)
+        {
+            names.TryAdd(alias.NameKey, alias.Target);
+        }
+
+        slugs.Clear();
+        slugs.UnionWith(names.Values.Select(n => n.Slug).Concat(aliasRows.Select(a => a.Slug).OfType<string>()));
+    }
 
     /// <summary>Finds the category or source entity for a name within one batch: the tracked one, a stub for a known row, or a new one.</summary>
     private sealed class LinkResolver

@@ -171,15 +171,12 @@ public sealed class QueryPlanTests(QueryPlanFixture factory) : IClassFixture<Que
     [InlineData(NameKind.Thread)]
     public async Task TheNamesAdmin_ReadsAPageOfNamesByTheirIndex_AndCountsNoStories(NameKind kind)
     {
-        IReadOnlyList<CapturedCommand> commands;
-        using (var capture = factory.Sql.Begin())
+        var commands = await CommandsOfAsync(async services =>
         {
-            using var scope = factory.Services.CreateScope();
-            var names = scope.ServiceProvider.GetRequiredService<NameAdminService>();
+            var names = services.GetRequiredService<NameAdminService>();
             var (_, next) = await names.PageAsync(kind, null, null, 1);
             await names.PageAsync(kind, "c", next, 1);
-            commands = capture.Commands;
-        }
+        });
 
         Assert.Equal(4, commands.Count);
         // A name's stories are counted by the store as they are written: the page reads that count, not the stories.
@@ -227,16 +224,11 @@ public sealed class QueryPlanTests(QueryPlanFixture factory) : IClassFixture<Que
     [InlineData("editor@example.org", "import")]
     public async Task TheAuditLogAndRevisions_ReadAPageFromAnIndex_WhateverTheFilter(string? user, string? action)
     {
-        IReadOnlyList<CapturedCommand> commands;
-        using (var capture = factory.Sql.Begin())
+        var commands = await CommandsOfAsync(async services =>
         {
-            using var scope = factory.Services.CreateScope();
-            var audit = scope.ServiceProvider.GetRequiredService<NewsPortal.Web.Audit.AuditLog>();
-            await audit.ListAsync(null, user, action);
-            await audit.ListAsync(1_000, user, action);
-            await scope.ServiceProvider.GetRequiredService<ArticleAdminService>().RevisionsAsync(1, 500, 51);
-            commands = capture.Commands;
-        }
+            await AuditPagesAsync(services, user, action);
+            await services.GetRequiredService<ArticleAdminService>().RevisionsAsync(1, 500, 51);
+        });
 
         Assert.Equal(3, commands.Count);
         await AssertEachReadsAnIndexAsync($"the audit log ({user}, {action}) and revisions", commands);
@@ -252,20 +244,20 @@ public sealed class QueryPlanTests(QueryPlanFixture factory) : IClassFixture<Que
         }
     }
 
+    /// <summary>The audit log's first page and a page from further back, filtered as asked.</summary>
+    private static async Task AuditPagesAsync(IServiceProvider services, string? user, string? action)
+    {
+        var audit = services.GetRequiredService<NewsPortal.Web.Audit.AuditLog>();
+        await audit.ListAsync(null, user, action);
+        await audit.ListAsync(1_000, user, action);
+    }
+
     [PostgresTheory]
     [InlineData("editor@example.org", null)]
     [InlineData(null, "import")]
     public async Task OnPostgres_TheAuditLogFilteredByUserOrAction_ReadsItsIndex(string? user, string? action)
     {
-        IReadOnlyList<CapturedCommand> commands;
-        using (var capture = factory.Sql.Begin())
-        {
-            using var scope = factory.Services.CreateScope();
-            var audit = scope.ServiceProvider.GetRequiredService<NewsPortal.Web.Audit.AuditLog>();
-            await audit.ListAsync(null, user, action);
-            await audit.ListAsync(1_000, user, action);
-            commands = capture.Commands;
-        }
+        var commands = await CommandsOfAsync(services => AuditPagesAsync(services, user, action));
 
         Assert.Equal(2, commands.Count);
         var index = user is not null ? "IX_AuditLog_User_Id" : "IX_AuditLog_Action_Id";
@@ -375,6 +367,15 @@ public sealed class QueryPlanTests(QueryPlanFixture factory) : IClassFixture<Que
                 yield return $"sorts without a bound: {line}";
             }
         }
+    }
+
+    /// <summary>The commands a service call sends, in a scope of its own.</summary>
+    private async Task<IReadOnlyList<CapturedCommand>> CommandsOfAsync(Func<IServiceProvider, Task> call)
+    {
+        using var capture = factory.Sql.Begin();
+        using var scope = factory.Services.CreateScope();
+        await call(scope.ServiceProvider);
+        return capture.Commands;
     }
 
     private async Task<IReadOnlyList<CapturedCommand>> CommandsOfAsync(string url)
