@@ -215,6 +215,7 @@ public static class PortalServices
         services.AddScoped<ArticleWriter>();
         services.AddScoped<ImportService>();
         services.AddScoped<ExportService>();
+        services.AddScoped<StoreMove>();
         services.AddSingleton<ImportJobs>();
         services.AddHostedService(provider => provider.GetRequiredService<ImportJobs>());
         // On SIGTERM the site stops listening, then finishes the requests and imports in flight for up to this long.

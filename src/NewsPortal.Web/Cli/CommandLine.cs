@@ -8,7 +8,7 @@ namespace NewsPortal.Web.Cli;
 
 /// <summary>
 /// The portal's commands, run with the same configuration and store as the site:
-/// <c>import PATH... [--dry-run]</c>, <c>export --format snippets|jsonl --out DIR</c>,
+/// <c>import PATH... [--dry-run]</c>, <c>export --format snippets|jsonl --out DIR [--everything]</c>,
 /// <c>users add --email EMAIL --role Admin|Editor [--password PASSWORD]</c>, <c>backup --out FILE</c> and <c>restore FILE</c>.
 /// </summary>
 public static class CommandLine
@@ -20,7 +20,9 @@ public static class CommandLine
     private const string UsageText = """
         Usage:
           NewsPortal.Web import PATH... [--dry-run]       import snippet (.txt) and JSON Lines (.jsonl) files and folders
-          NewsPortal.Web export --format snippets|jsonl --out DIR
+          NewsPortal.Web export --format snippets|jsonl --out DIR [--everything]
+                                                        --everything (jsonl): also the accounts, API tokens, webhooks,
+                                                        revisions and audit log, to move to another store
           NewsPortal.Web users add --email EMAIL --role Admin|Editor [--password PASSWORD]
                                                         (without --password: NEWSPORTAL_PASSWORD, else a line on standard input)
           NewsPortal.Web backup --out FILE                a consistent copy of the store, taken while the site runs
@@ -98,21 +100,30 @@ public static class CommandLine
     {
         var format = OptionValue(args, "--format");
         var directory = OptionValue(args, "--out");
+        var everything = args.Contains("--everything", StringComparer.Ordinal);
         ImportFormat? parsed = format?.ToLowerInvariant() switch
         {
             "jsonl" => ImportFormat.JsonLines,
             "snippets" => ImportFormat.Snippet,
             _ => null,
         };
-        if (parsed is null || string.IsNullOrWhiteSpace(directory))
+        var problem = parsed is null ? "--format must be snippets or jsonl."
+            : string.IsNullOrWhiteSpace(directory) ? "--out must name a folder."
+            : everything && parsed != ImportFormat.JsonLines ? "--everything needs --format jsonl: snippet files carry public stories only."
+            : null;
+        if (problem is not null)
         {
-            await output.WriteLineAsync(parsed is null ? "--format must be snippets or jsonl." : "--out must name a folder.");
+            await output.WriteLineAsync(problem);
             await output.WriteLineAsync(UsageText);
             return Usage;
         }
 
-        var count = await exporter.ExportAsync(parsed.Value, directory, cancellationToken);
-        await output.WriteLineAsync($"Exported {count} articles to {Path.GetFullPath(directory)}");
+        var count = await exporter.ExportAsync(parsed!.Value, directory!, everything, cancellationToken);
+        await output.WriteLineAsync($"Exported {count} articles to {Path.GetFullPath(directory!)}");
+        if (everything)
+        {
+            await output.WriteLineAsync($"With the accounts, API tokens, webhooks, revisions and audit log: {string.Join(", ", StoreMove.Files.Skip(1))} hold password hashes and secrets, readable by this user only; keep the folder private.");
+        }
         return Ok;
     }
 

@@ -1,7 +1,5 @@
 using System.Text;
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using NewsPortal.Web.Admin;
 using NewsPortal.Web.Articles;
 using NewsPortal.Web.Data;
 
@@ -10,29 +8,20 @@ namespace NewsPortal.Web.Import;
 /// <summary>
 /// Writes the store back out, in the same formats the importer reads, a batch at a time. JSON Lines carry every
 /// story with its status, publish time, deletion, correction note and former addresses, with the other names of
-/// categories, sources and threads beside them (<see cref="AliasesFile"/>); snippet files have no place for those, so
+/// categories, sources and threads beside them (<see cref="StoreMove"/>); snippet files have no place for those, so
 /// only public stories are written as snippets (importing one publishes it).
 /// </summary>
-public sealed class ExportService(NewsDbContext db, NameAdminService names, ILogger<ExportService> logger)
+public sealed class ExportService(NewsDbContext db, StoreMove storeMove, ILogger<ExportService> logger)
 {
-    /// <summary>
-    /// Beside the stories' JSON Lines, in JSON Lines of its own (one alias a line): the other names of categories,
-    /// sources and threads, which an import of the folder keeps once its stories are in.
-    /// </summary>
-    public const string AliasesFile = "aliases.jsonl";
-
     private const int BatchSize = 500;
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
-    /// <summary>How <see cref="AliasesFile"/> is written and read: camelCase fields, every one known.</summary>
-    public static readonly JsonSerializerOptions AliasesJson = new(JsonSerializerDefaults.Web)
-    {
-        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
-
-    /// <summary>JSON Lines go to <c>articles.jsonl</c> in <paramref name="directory"/>; snippets to one <c>{slug}.txt</c> each. Returns the count.</summary>
-    public async Task<int> ExportAsync(ImportFormat format, string directory, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// JSON Lines go to <c>articles.jsonl</c> in <paramref name="directory"/>, with the files <see cref="StoreMove"/>
+    /// writes beside them (with <paramref name="everything"/>, the accounts and history too); snippets to one
+    /// <c>{slug}.txt</c> each. Returns the count of stories.
+    /// </summary>
+    public async Task<int> ExportAsync(ImportFormat format, string directory, bool everything = false, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(directory);
         await using var jsonLines = format == ImportFormat.JsonLines
@@ -109,15 +98,7 @@ public sealed class ExportService(NewsDbContext db, NameAdminService names, ILog
 
         if (format == ImportFormat.JsonLines)
         {
-            // Former names and addresses left by renames and merges: old links and imports of old names keep working.
-            var aliases = await names.AllAliasesAsync(cancellationToken);
-            await using var file = new StreamWriter(Path.Combine(directory, AliasesFile), append: false, Utf8) { NewLine = "\n" };
-            foreach (var alias in aliases)
-            {
-                await file.WriteLineAsync(JsonSerializer.Serialize(alias, AliasesJson).AsMemory(), cancellationToken);
-            }
-
-            logger.LogInformation("Exported {Aliases} former names of categories, sources and threads", aliases.Count);
+            await storeMove.WriteAsync(directory, everything, cancellationToken);
         }
 
         logger.LogInformation("Exported {Count} articles as {Format} to {Directory}", count, format, directory);

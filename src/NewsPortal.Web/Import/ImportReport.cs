@@ -91,10 +91,17 @@ public sealed class ImportReport
         return report;
     }
 
-    /// <summary>Other names of categories, sources and threads an export carried and this import kept.</summary>
-    public int AliasesKept { get; private set; }
+    private readonly List<(string What, int Count)> _kept = [];
 
-    internal void KeepAliases(int kept) => AliasesKept += kept;
+    /// <summary>What the files beside a folder's stories held and this import kept (see <see cref="StoreMove"/>), by kind: "former names", "accounts"…</summary>
+    public IReadOnlyList<(string What, int Count)> Kept => _kept;
+
+    /// <summary>Other names of categories, sources and threads an export carried and this import kept.</summary>
+    public int AliasesKept => KeptOf("former names");
+
+    public int KeptOf(string what) => _kept.Where(k => k.What == what).Sum(k => k.Count);
+
+    internal void Keep(string what, int kept) => _kept.Add((what, kept));
 
     /// <summary>A problem that costs no story (an alias that could not be kept).</summary>
     internal void Note(ImportProblem problem) => _problems.Add(problem);
@@ -124,9 +131,9 @@ public sealed class ImportReport
 
         text.Append(CultureInfo.InvariantCulture, $"{NewCategoryCount} new categories, {NewSourceCount} new sources, ")
             .Append(CultureInfo.InvariantCulture, $"{_rejectedFiles.Count} file(s) rejected ({Rejected} stories not imported)");
-        if (AliasesKept > 0)
+        foreach (var (what, count) in _kept.Where(k => k.Count > 0))
         {
-            text.Append(CultureInfo.InvariantCulture, $", {AliasesKept} former names kept");
+            text.Append(CultureInfo.InvariantCulture, $", {count} {what} kept");
         }
 
         foreach (var problem in _problems)

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -26,7 +25,7 @@ public sealed record PreparedStory(int Line, SnippetDocument? Document, string? 
 public sealed class ImportService(
     NewsDbContext db,
     ArticleWriter writer,
-    Admin.NameAdminService names,
+    StoreMove storeMove,
     PageCache cache,
     MarkdownRenderer markdown,
     IOptions<ImportOptions> importOptions,
@@ -73,7 +72,7 @@ public sealed class ImportService(
             {
                 files.AddRange(Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
                     .Where(f => FolderExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()) && !Path.GetFileName(f).StartsWith('.')
-                        && !(Path.GetFileName(f) == ExportService.AliasesFile && Path.GetDirectoryName(f) == Path.TrimEndingDirectorySeparator(path)))
+                        && !StoreMove.IsBeside(f, path))
                     .Order(StringComparer.Ordinal)
                     .Select(f => (f, f)));
             }
@@ -86,67 +85,10 @@ public sealed class ImportService(
         await ImportFilesAsync(report, files, expectedStories: 0, progress, cancellationToken);
         foreach (var folder in paths.Where(Directory.Exists))
         {
-            if (Path.Combine(folder, ExportService.AliasesFile) is var aliases && File.Exists(aliases))
-            {
-                await KeepAliasesAsync(report, aliases, cancellationToken);
-            }
+            await storeMove.KeepAsync(report, folder, Limits.MaxFileBytes, cancellationToken);
         }
 
         return report;
-    }
-
-    /// <summary>
-    /// Keeps the other names an export wrote beside its stories (<see cref="ExportService.AliasesFile"/>, one a line),
-    /// once the stories, and so the names they lead to, are in (a dry run checks only that each line is an alias). A
-    /// problem names the file and line, and costs only that alias.
-    /// </summary>
-    private async Task KeepAliasesAsync(ImportReport report, string path, CancellationToken cancellationToken)
-    {
-        if (new FileInfo(path).Length > Limits.MaxFileBytes)
-        {
-            report.Note(new ImportProblem(path, 1, $"the file is larger than {Limits.MaxFileBytes:N0} bytes (Import:MaxFileBytes)"));
-            return;
-        }
-
-        var (records, lines, number) = (new List<Admin.NameAliasRecord>(), new List<int>(), 0);
-        await foreach (var line in File.ReadLinesAsync(path, cancellationToken))
-        {
-            number++;
-            if (string.IsNullOrWhiteSpace(line))
-            {
-                continue;
-            }
-
-            try
-            {
-                if (JsonSerializer.Deserialize<Admin.NameAliasRecord>(line, ExportService.AliasesJson) is { Kind: not null, Name: not null, Target: not null } record)
-                {
-                    records.Add(record);
-                    lines.Add(number);
-                    continue;
-                }
-            }
-            catch (JsonException)
-            {
-            }
-
-            report.Note(new ImportProblem(path, number, """not an alias: a line is {"kind": "category", "source" or "thread", "name": …, "slug": … or null, "target": …}"""));
-        }
-
-        // A dry run writes no stories, so the names the aliases lead to may not be there to check against.
-        if (report.DryRun)
-        {
-            return;
-        }
-
-        var (kept, problems) = await names.RestoreAliasesAsync(records, cancellationToken);
-        report.KeepAliases(kept);
-        foreach (var (entry, problem) in problems)
-        {
-            report.Note(new ImportProblem(path, lines[entry - 1], problem));
-        }
-
-        logger.LogInformation("Kept {Kept} of {Count} former names of categories, sources and threads from {File}", kept, records.Count, path);
     }
 
     /// <summary>

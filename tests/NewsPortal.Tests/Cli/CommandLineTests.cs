@@ -179,6 +179,7 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("import", "--verbose", "x")]
     [InlineData("export", "--format", "xml", "--out", "x")]
     [InlineData("export", "--format", "jsonl")]
+    [InlineData("export", "--format", "snippets", "--out", "x", "--everything")]
     public async Task BadArguments_PrintUsageAndExitWithTwo(params string[] args)
     {
         var run = await PortalCommand.RunAsync(Database, args);

@@ -1,0 +1,489 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using NewsPortal.Web.Accounts;
+using NewsPortal.Web.Admin;
+using NewsPortal.Web.Api;
+using NewsPortal.Web.Articles;
+using NewsPortal.Web.Audit;
+using NewsPortal.Web.Data;
+using NewsPortal.Web.Shared;
+using NewsPortal.Web.Webhooks;
+
+namespace NewsPortal.Web.Import;
+
+/// <summary>An account as a store move carries it: its password hash and lockout as they were, and its roles.</summary>
+public sealed record AccountRecord(
+    string Email, string? UserName, bool EmailConfirmed, string? PasswordHash, bool LockoutEnabled, DateTimeOffset? LockoutEnd,
+    int AccessFailedCount, DateTime CreatedAtUtc, IReadOnlyList<string> Roles);
+
+/// <summary>An API token as a store move carries it: its hash (the token itself was never stored) and its owner's email.</summary>
+public sealed record ApiTokenRecord(
+    string Email, string Name, string Hash, string Prefix, DateTime CreatedAtUtc, DateTime? LastUsedAtUtc, DateTime? RevokedAtUtc, DateTime? ExpiresAtUtc);
+
+/// <summary>A webhook subscriber with the secret its deliveries are signed with, so the receiver need not change it.</summary>
+public sealed record WebhookRecord(string Url, string Secret, bool Active, string CreatedBy, DateTime CreatedAtUtc);
+
+/// <summary>One revision of the story at <see cref="Slug"/>, with its number and fields as they were saved.</summary>
+public sealed record RevisionRecord(string Slug, int Number, DateTime CreatedAtUtc, string Author, string Action, ArticleSnapshot Snapshot);
+
+/// <summary>One entry of the audit log.</summary>
+public sealed record AuditRecord(DateTime AtUtc, string User, string Action, string Subject, string? Details);
+
+/// <summary>
+/// The files a JSON Lines export writes beside <c>articles.jsonl</c>, and a folder import keeps once that folder's
+/// stories are in: always the other names of categories, sources and threads (<see cref="AliasesFile"/>); when asked
+/// (<c>export --everything</c>, for a move to another store), the accounts with their password hashes and roles, the
+/// API tokens' hashes, the webhooks with their signing secrets, every story's revisions and the audit log. Those
+/// hold secrets, so they are written only when asked and readable by their owner only. Each is JSON Lines, a record a
+/// line; a line the store cannot keep is named by file and line and costs nothing else, and importing a folder twice
+/// keeps nothing twice. Only the command line's folder import reads them: an upload or the API never adds accounts.
+/// </summary>
+public sealed class StoreMove(
+    NewsDbContext db,
+    NameAdminService names,
+    UserManager<PortalUser> userManager,
+    UserService users,
+    ILogger<StoreMove> logger)
+{
+    public const string AliasesFile = "aliases.jsonl";
+    public const string AccountsFile = "accounts.jsonl";
+    public const string ApiTokensFile = "api-tokens.jsonl";
+    public const string WebhooksFile = "webhooks.jsonl";
+    public const string RevisionsFile = "revisions.jsonl";
+    public const string AuditFile = "audit.jsonl";
+
+    /// <summary>The files beside the stories, in the order an import keeps them (each after what it refers to).</summary>
+    public static readonly IReadOnlyList<string> Files = [AliasesFile, AccountsFile, ApiTokensFile, WebhooksFile, RevisionsFile, AuditFile];
+
+    private const int BatchSize = 500;
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+
+    /// <summary>How these files are written and read: camelCase fields, every one known, statuses by name.</summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    /// <summary>Whether <paramref name="file"/> is one of these files at the top of the folder <paramref name="folder"/> (not a story file).</summary>
+    public static bool IsBeside(string file, string folder)
+        => Files.Contains(Path.GetFileName(file)) && Path.GetDirectoryName(file) == Path.TrimEndingDirectorySeparator(folder);
+
+    /// <summary>Writes the aliases, and with <paramref name="everything"/> the accounts, tokens, webhooks, revisions and audit log.</summary>
+    public async Task WriteAsync(string directory, bool everything, CancellationToken cancellationToken)
+    {
+        await WriteAsync(directory, AliasesFile, secret: false, (await names.AllAliasesAsync(cancellationToken)).ToAsyncEnumerable(), cancellationToken);
+        if (!everything)
+        {
+            return;
+        }
+
+        await WriteAsync(directory, AccountsFile, secret: true, AccountsAsync(cancellationToken), cancellationToken);
+        await WriteAsync(directory, ApiTokensFile, secret: true, db.ApiTokens.AsNoTracking().OrderBy(t => t.Id)
+            .Select(t => new ApiTokenRecord(t.User!.Email!, t.Name, t.Hash, t.Prefix, t.CreatedAtUtc, t.LastUsedAtUtc, t.RevokedAtUtc, t.ExpiresAtUtc))
+            .AsAsyncEnumerable(), cancellationToken);
+        await WriteAsync(directory, WebhooksFile, secret: true, db.WebhookSubscriptions.AsNoTracking().OrderBy(s => s.Id)
+            .Select(s => new WebhookRecord(s.Url, s.Secret, s.Active, s.CreatedBy, s.CreatedAtUtc)).AsAsyncEnumerable(), cancellationToken);
+        await WriteAsync(directory, RevisionsFile, secret: false, RevisionsAsync(cancellationToken), cancellationToken);
+        await WriteAsync(directory, AuditFile, secret: true, AuditAsync(cancellationToken), cancellationToken);
+    }
+
+    private async Task WriteAsync<T>(string directory, string name, bool secret, IAsyncEnumerable<T> records, CancellationToken cancellationToken)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (secret && !OperatingSystem.IsWindows())
+        {
+            // Password hashes, token hashes and signing secrets: the exporting account's to read, no one else's.
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        var path = Path.Combine(directory, name);
+        File.Delete(path);
+        var count = 0;
+        await using (var file = new StreamWriter(path, Utf8, options) { NewLine = "\n" })
+        {
+            await foreach (var record in records.WithCancellation(cancellationToken))
+            {
+                await file.WriteLineAsync(JsonSerializer.Serialize(record, Json).AsMemory(), cancellationToken);
+                if (++count % 10_000 == 0)
+                {
+                    logger.LogInformation("Export progress: {Count} lines written to {File}", count, name);
+                }
+            }
+        }
+
+        logger.LogInformation("Exported {Count} lines to {File}", count, name);
+    }
+
+    private async IAsyncEnumerable<AccountRecord> AccountsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // Accounts are a newsroom's staff: tens, so read at once.
+        var roles = (await db.UserRoles.AsNoTracking().Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => new { ur.UserId, r.Name })
+            .ToListAsync(cancellationToken)).ToLookup(r => r.UserId, r => r.Name!);
+        foreach (var user in await db.Users.AsNoTracking().OrderBy(u => u.CreatedAtUtc).ThenBy(u => u.Id).ToListAsync(cancellationToken))
+        {
+            yield return new AccountRecord(user.Email ?? user.UserName ?? "", user.UserName, user.EmailConfirmed, user.PasswordHash, user.LockoutEnabled,
+                user.LockoutEnd, user.AccessFailedCount, user.CreatedAtUtc, [.. roles[user.Id].Order(StringComparer.Ordinal)]);
+        }
+    }
+
+    private async IAsyncEnumerable<RevisionRecord> RevisionsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // Keyset pages by id: a store's revisions can outnumber its stories.
+        var after = 0;
+        while (true)
+        {
+            var page = await db.ArticleRevisions.AsNoTracking().Where(r => r.Id > after).OrderBy(r => r.Id).Take(BatchSize)
+                .Select(r => new { r.Id, r.Article!.Slug, r.Number, r.CreatedAtUtc, r.Author, r.Action, r.Snapshot }).ToListAsync(cancellationToken);
+            foreach (var r in page)
+            {
+                yield return new RevisionRecord(r.Slug, r.Number, r.CreatedAtUtc, r.Author, r.Action, ArticleSnapshot.FromJson(r.Snapshot));
+            }
+
+            if (page.Count < BatchSize)
+            {
+                yield break;
+            }
+
+            after = page[^1].Id;
+        }
+    }
+
+    private async IAsyncEnumerable<AuditRecord> AuditAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var after = 0L;
+        while (true)
+        {
+            var page = await db.AuditLog.AsNoTracking().Where(e => e.Id > after).OrderBy(e => e.Id).Take(BatchSize).ToListAsync(cancellationToken);
+            foreach (var e in page)
+            {
+                yield return new AuditRecord(e.AtUtc, e.User, e.Action, e.Subject, e.Details);
+            }
+
+            if (page.Count < BatchSize)
+            {
+                yield break;
+            }
+
+            after = page[^1].Id;
+        }
+    }
+
+    /// <summary>
+    /// Keeps what the files beside a folder's stories hold, in <see cref="Files"/>' order, once the stories are in (a
+    /// dry run only checks that each line is a record of its file).
+    /// </summary>
+    public async Task KeepAsync(ImportReport report, string folder, long maxFileBytes, CancellationToken cancellationToken)
+    {
+        await KeepAsync<NameAliasRecord>(report, folder, AliasesFile, "former names", maxFileBytes,
+            r => r is { Kind: not null, Name: not null, Target: not null },
+            """an alias: a line is {"kind": "category", "source" or "thread", "name": …, "slug": … or null, "target": …}""",
+            async batch =>
+            {
+                var (kept, problems) = await names.RestoreAliasesAsync([.. batch.Select(b => b.Record)], cancellationToken);
+                return (kept, [.. problems.Select(p => (batch[p.Entry - 1].Line, p.Problem))]);
+            }, cancellationToken);
+        await KeepAsync<AccountRecord>(report, folder, AccountsFile, "accounts", maxFileBytes,
+            r => r is { Email: not null, Roles: not null }, """an account: a line is {"email": …, "passwordHash": …, "roles": [...], …}""",
+            batch => KeepAccountsAsync(batch, cancellationToken), cancellationToken);
+        await KeepAsync<ApiTokenRecord>(report, folder, ApiTokensFile, "API tokens", maxFileBytes,
+            r => r is { Email: not null, Name: not null, Hash: not null, Prefix: not null }, """an API token: a line is {"email": …, "name": …, "hash": …, "prefix": …, …}""",
+            batch => KeepTokensAsync(batch, cancellationToken), cancellationToken);
+        await KeepAsync<WebhookRecord>(report, folder, WebhooksFile, "webhooks", maxFileBytes,
+            r => r is { Url: not null, Secret: not null, CreatedBy: not null }, """a webhook: a line is {"url": …, "secret": …, "active": …, "createdBy": …, …}""",
+            batch => KeepWebhooksAsync(batch, cancellationToken), cancellationToken);
+        await KeepAsync<RevisionRecord>(report, folder, RevisionsFile, "revisions", maxFileBytes,
+            r => r is { Slug: not null, Author: not null, Action: not null, Snapshot: { Title: not null, Body: not null, Language: not null } },
+            """a revision: a line is {"slug": …, "number": …, "author": …, "action": …, "snapshot": {…}, …}""",
+            batch => KeepRevisionsAsync(batch, cancellationToken), cancellationToken);
+        await KeepAsync<AuditRecord>(report, folder, AuditFile, "audit entries", maxFileBytes,
+            r => r is { User: not null, Action: not null, Subject: not null }, """an audit entry: a line is {"atUtc": …, "user": …, "action": …, "subject": …, "details": …}""",
+            batch => KeepAuditAsync(batch, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>Reads one file a batch at a time; lines that are not its records are problems, the rest go to <paramref name="keep"/>.</summary>
+    private async Task KeepAsync<T>(
+        ImportReport report, string folder, string name, string what, long maxFileBytes, Func<T, bool> complete, string shape,
+        Func<List<(T Record, int Line)>, Task<(int Kept, List<(int Line, string Problem)> Problems)>> keep, CancellationToken cancellationToken)
+        where T : class
+    {
+        var path = Path.Combine(folder, name);
+        if (!File.Exists(path))
+        {
+            return;
+        }
+
+        if (new FileInfo(path).Length > maxFileBytes)
+        {
+            report.Note(new ImportProblem(path, 1, $"the file is larger than {maxFileBytes:N0} bytes (Import:MaxFileBytes)"));
+            return;
+        }
+
+        var (batch, number, kept, read) = (new List<(T Record, int Line)>(), 0, 0, 0);
+        async Task FlushAsync()
+        {
+            if (batch.Count == 0 || report.DryRun)
+            {
+                batch.Clear();
+                return;
+            }
+
+            var (count, problems) = await keep(batch);
+            kept += count;
+            foreach (var (line, problem) in problems)
+            {
+                report.Note(new ImportProblem(path, line, problem));
+            }
+
+            batch.Clear();
+        }
+
+        await foreach (var line in File.ReadLinesAsync(path, cancellationToken))
+        {
+            number++;
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            T? record = null;
+            try
+            {
+                record = JsonSerializer.Deserialize<T>(line, Json);
+            }
+            catch (JsonException)
+            {
+            }
+
+            if (record is null || !complete(record))
+            {
+                report.Note(new ImportProblem(path, number, "not " + shape));
+                continue;
+            }
+
+            batch.Add((record, number));
+            read++;
+            if (batch.Count == BatchSize)
+            {
+                await FlushAsync();
+                logger.LogInformation("Import progress: {Read} lines of {File} read, {Kept} {What} kept", read, name, kept, what);
+            }
+        }
+
+        await FlushAsync();
+        report.Keep(what, kept);
+        logger.LogInformation("Kept {Kept} of {Count} {What} from {File}", kept, read, what, path);
+    }
+
+    private async Task<(int, List<(int, string)>)> KeepAccountsAsync(List<(AccountRecord Record, int Line)> batch, CancellationToken cancellationToken)
+    {
+        var (kept, problems) = (0, new List<(int, string)>());
+        await users.EnsureRolesAsync();
+        foreach (var (record, line) in batch)
+        {
+            var email = Text.Line(record.Email);
+            if (record.Roles.FirstOrDefault(role => !Roles.All.Contains(role)) is { } unknown)
+            {
+                problems.Add((line, $"the role '{Text.Line(unknown)}' is not {string.Join(" or ", Roles.All)}, so the account '{email}' was not kept"));
+                continue;
+            }
+
+            if (await userManager.FindByEmailAsync(email) is not null)
+            {
+                continue;
+            }
+
+            var user = new PortalUser
+            {
+                UserName = Text.Line(record.UserName ?? email),
+                Email = email,
+                EmailConfirmed = record.EmailConfirmed,
+                PasswordHash = record.PasswordHash,
+                LockoutEnabled = record.LockoutEnabled,
+                LockoutEnd = record.LockoutEnd,
+                AccessFailedCount = record.AccessFailedCount,
+                CreatedAtUtc = record.CreatedAtUtc,
+            };
+            var created = await userManager.CreateAsync(user);
+            if (!created.Succeeded)
+            {
+                problems.Add((line, $"the account '{email}' was not kept: {string.Join(" ", created.Errors.Select(e => e.Description))}"));
+                continue;
+            }
+
+            if (record.Roles.Count > 0)
+            {
+                await userManager.AddToRolesAsync(user, record.Roles.Distinct());
+            }
+
+            kept++;
+        }
+
+        return (kept, problems);
+    }
+
+    private async Task<(int, List<(int, string)>)> KeepTokensAsync(List<(ApiTokenRecord Record, int Line)> batch, CancellationToken cancellationToken)
+    {
+        var (kept, problems) = (0, new List<(int, string)>());
+        List<string?> emails = [.. batch.Select(b => userManager.NormalizeEmail(b.Record.Email)).Distinct()];
+        var owners = await db.Users.Where(u => emails.Contains(u.NormalizedEmail)).ToDictionaryAsync(u => u.NormalizedEmail!, u => u.Id, cancellationToken);
+        var hashes = batch.Select(b => b.Record.Hash).ToList();
+        var stored = (await db.ApiTokens.Where(t => hashes.Contains(t.Hash)).Select(t => t.Hash).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        foreach (var (record, line) in batch)
+        {
+            var name = Text.TrimToLength(Text.Line(record.Name), 100);
+            if (record.Hash.Length != 64 || !record.Hash.All(char.IsAsciiHexDigitLower) || record.Prefix.Length > 16)
+            {
+                problems.Add((line, $"the token '{name}' has no SHA-256 hash in lower-case hex or a prefix over 16 characters, so it was not kept"));
+            }
+            else if (!owners.TryGetValue(userManager.NormalizeEmail(record.Email), out var owner))
+            {
+                problems.Add((line, $"the account '{Text.Line(record.Email)}' is not in the store, so its token '{name}' was not kept"));
+            }
+            else if (stored.Add(record.Hash))
+            {
+                db.ApiTokens.Add(new ApiToken
+                {
+                    UserId = owner,
+                    Name = name,
+                    Hash = record.Hash,
+                    Prefix = Text.Line(record.Prefix),
+                    CreatedAtUtc = record.CreatedAtUtc,
+                    LastUsedAtUtc = record.LastUsedAtUtc,
+                    RevokedAtUtc = record.RevokedAtUtc,
+                    ExpiresAtUtc = record.ExpiresAtUtc,
+                });
+                kept++;
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return (kept, problems);
+    }
+
+    private async Task<(int, List<(int, string)>)> KeepWebhooksAsync(List<(WebhookRecord Record, int Line)> batch, CancellationToken cancellationToken)
+    {
+        var (kept, problems) = (0, new List<(int, string)>());
+        var stored = (await db.WebhookSubscriptions.Select(s => s.Url).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        foreach (var (record, line) in batch)
+        {
+            var url = record.Url.Trim();
+            if (WebhookService.ProblemWith(url) is { } problem)
+            {
+                problems.Add((line, $"the webhook '{Text.TrimToLength(Text.Line(url), 200)}' was not kept: {problem}"));
+            }
+            else if (record.Secret.Length is < 16 or > 128)
+            {
+                problems.Add((line, $"the webhook '{url}' has a secret shorter than 16 or longer than 128 characters, so it was not kept"));
+            }
+            else if (stored.Add(url))
+            {
+                db.WebhookSubscriptions.Add(new WebhookSubscription
+                {
+                    Url = url,
+                    Secret = record.Secret,
+                    Active = record.Active,
+                    CreatedBy = Text.TrimToLength(Text.Line(record.CreatedBy), 256),
+                    CreatedAtUtc = record.CreatedAtUtc,
+                });
+                kept++;
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return (kept, problems);
+    }
+
+    private async Task<(int, List<(int, string)>)> KeepRevisionsAsync(List<(RevisionRecord Record, int Line)> batch, CancellationToken cancellationToken)
+    {
+        var (kept, problems) = (0, new List<(int, string)>());
+        var slugs = batch.Select(b => b.Record.Slug).Distinct().ToList();
+        var articles = await db.Articles.Where(a => slugs.Contains(a.Slug)).ToDictionaryAsync(a => a.Slug, a => a.Id, StringComparer.Ordinal, cancellationToken);
+        var ids = articles.Values.ToList();
+        var stored = (await db.ArticleRevisions.Where(r => ids.Contains(r.ArticleId)).Select(r => new { r.ArticleId, r.Number }).ToListAsync(cancellationToken))
+            .Select(r => (r.ArticleId, r.Number)).ToHashSet();
+        foreach (var (record, line) in batch)
+        {
+            if (!articles.TryGetValue(record.Slug, out var articleId))
+            {
+                problems.Add((line, $"no story has the address '{Text.TrimToLength(Text.Line(record.Slug), 200)}', so its revision {record.Number} was not kept"));
+            }
+            else if (record.Number < 1)
+            {
+                problems.Add((line, $"revision {record.Number} of '{record.Slug}' is not numbered from 1, so it was not kept"));
+            }
+            else if (stored.Add((articleId, record.Number)))
+            {
+                db.ArticleRevisions.Add(new ArticleRevision
+                {
+                    ArticleId = articleId,
+                    Number = record.Number,
+                    CreatedAtUtc = record.CreatedAtUtc,
+                    Author = Text.TrimToLength(Text.Line(record.Author), 256),
+                    Action = Text.TrimToLength(Text.Line(record.Action), 200),
+                    Snapshot = Clean(record.Snapshot).ToJson(),
+                });
+                kept++;
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+        return (kept, problems);
+    }
+
+    /// <summary>A snapshot's text under the rule all text that comes in passes: a revision restored from it is a save like any other.</summary>
+    private static ArticleSnapshot Clean(ArticleSnapshot s) => s with
+    {
+        Title = Text.Clean(s.Title),
+        Dateline = s.Dateline is null ? null : Text.Clean(s.Dateline),
+        Body = Text.Clean(s.Body),
+        Language = Text.Clean(s.Language),
+        Site = s.Site is null ? null : Text.Clean(s.Site),
+        OriginalUrl = s.OriginalUrl is null ? null : Text.Clean(s.OriginalUrl),
+        Categories = [.. (s.Categories ?? []).Select(Text.Line)],
+        Sources = [.. (s.Sources ?? []).Select(Text.Line)],
+        CorrectionNote = s.CorrectionNote is null ? null : Text.Clean(s.CorrectionNote),
+        License = s.License is null ? null : Text.Clean(s.License),
+        Thread = s.Thread is null ? null : Text.Line(s.Thread),
+        ImageUrl = s.ImageUrl is null ? null : Text.Clean(s.ImageUrl),
+        ImageAlt = s.ImageAlt is null ? null : Text.Clean(s.ImageAlt),
+        Summary = s.Summary is null ? null : Text.Clean(s.Summary),
+    };
+
+    private async Task<(int, List<(int, string)>)> KeepAuditAsync(List<(AuditRecord Record, int Line)> batch, CancellationToken cancellationToken)
+    {
+        // The same entry is known by its time, who and what; times are compared to the microsecond, PostgreSQL's precision.
+        static DateTime Micro(DateTime time) => time.AddTicks(-(time.Ticks % 10));
+        var (from, to) = (Micro(batch.Min(b => b.Record.AtUtc)), batch.Max(b => b.Record.AtUtc));
+        var stored = (await db.AuditLog.AsNoTracking().Where(e => e.AtUtc >= from && e.AtUtc <= to)
+            .Select(e => new { e.AtUtc, e.User, e.Action, e.Subject }).ToListAsync(cancellationToken))
+            .Select(e => (Micro(e.AtUtc), e.User, e.Action, e.Subject)).ToHashSet();
+        var kept = 0;
+        foreach (var (record, _) in batch)
+        {
+            var entry = new AuditEntry
+            {
+                AtUtc = record.AtUtc,
+                User = Text.TrimToLength(Text.Line(record.User), 256),
+                Action = Text.TrimToLength(Text.Line(record.Action), 64),
+                Subject = Text.TrimToLength(Text.Line(record.Subject), 400),
+                Details = record.Details is null ? null : Text.TrimToLength(Text.Clean(record.Details), 4000),
+            };
+            if (stored.Add((Micro(entry.AtUtc), entry.User, entry.Action, entry.Subject)))
+            {
+                db.AuditLog.Add(entry);
+                kept++;
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+        return (kept, []);
+    }
+}

@@ -1,0 +1,155 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using NewsPortal.Tests.Infrastructure;
+using NewsPortal.Web.Accounts;
+using NewsPortal.Web.Api;
+using NewsPortal.Web.Import;
+using NewsPortal.Web.Webhooks;
+
+namespace NewsPortal.Tests.Import;
+
+/// <summary>
+/// <c>export --everything</c> then importing the folder into another store: the newsroom's accounts, tokens, webhooks,
+/// revisions and audit log go with the stories, so a move to PostgreSQL loses nothing an editor or admin relied on.
+/// </summary>
+public sealed class StoreMoveTests(EmptyNewsPortalFactory factory) : IClassFixture<EmptyNewsPortalFactory>, IDisposable
+{
+    private const string HookSecret = "kept-secret-of-the-subscriber-0123456789";
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public async Task ExportEverythingThenImport_LetsEditorsSignInUseTheirTokensAndSeeTheirRevisions_WithWebhooksAndTheAuditLogKept()
+    {
+        using var source = new EditorialFactory();
+        var editor = await source.CreateUserAsync(Roles.Editor);
+        var leaver = await source.CreateUserAsync(Roles.Editor);
+        string token;
+        await using (var scope = source.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+            token = await scope.ServiceProvider.GetRequiredService<ApiTokenService>().CreateAsync((await users.FindByEmailAsync(editor))!.Id, editor, "newsroom script");
+            await scope.ServiceProvider.GetRequiredService<UserService>().SetDisabledAsync((await users.FindByEmailAsync(leaver))!.Id, true, "admin@example.org");
+        }
+
+        var api = source.CreatePlainClient();
+        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using (await api.PostAsJsonAsync("/api/v1/articles", new { title = "Harbour plan drafted", body = "The first draft.", publishedOn = "2026-03-01", status = "Draft" }))
+        {
+        }
+
+        var version = JsonDocument.Parse(await api.GetStringAsync("/api/v1/articles/harbour-plan-drafted")).RootElement.GetProperty("version").GetInt32();
+        using (await api.PutAsJsonAsync("/api/v1/articles/harbour-plan-drafted", new { body = "The second draft.", version }))
+        {
+        }
+
+        await source.WithDbAsync(db =>
+        {
+            db.WebhookSubscriptions.Add(new WebhookSubscription { Url = "https://hooks.example.org/newsportal", Secret = HookSecret, CreatedBy = "admin@example.org", CreatedAtUtc = DateTime.UtcNow });
+            return db.SaveChangesAsync();
+        });
+        var moveDir = Path.Combine(_folder.Path, "move");
+        await using (var scope = source.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<ExportService>().ExportAsync(ImportFormat.JsonLines, moveDir, everything: true);
+        }
+
+        using var target = new EditorialFactory();
+        var report = await target.ImportAsync(moveDir);
+        var again = await target.ImportAsync(moveDir);
+        using var signedIn = await target.CreatePlainClient().SignInAsync(editor, EditorialFactory.Password);
+        using var disabled = await target.CreatePlainClient().SignInAsync(leaver, EditorialFactory.Password);
+        var targetApi = target.CreatePlainClient();
+        targetApi.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var draft = await targetApi.GetAsync("/api/v1/articles/harbour-plan-drafted");
+        var admin = await target.SignedInClientAsync(Roles.Admin);
+        var id = await target.WithDbAsync(db => db.Articles.Where(a => a.Slug == "harbour-plan-drafted").Select(a => a.Id).SingleAsync());
+        var revisions = await admin.GetDocumentAsync($"/admin/articles/{id}/revisions");
+        var audit = await admin.GetDocumentAsync($"/admin/audit?user={Uri.EscapeDataString(editor)}");
+
+        Assert.False(report.HasRejections, report.ToString());
+        Assert.Equal((2, 1, 1, 2), (report.KeptOf("accounts"), report.KeptOf("API tokens"), report.KeptOf("webhooks"), report.KeptOf("revisions")));
+        Assert.True(report.KeptOf("audit entries") >= 3, report.ToString());
+        Assert.Equal(0, again.Kept.Sum(k => k.Count));
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, disabled.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, draft.StatusCode);
+        Assert.Equal(["2", "1"], revisions.TextsOf("tbody td:nth-child(1)"));
+        Assert.Equal([editor, editor], revisions.TextsOf("tbody td:nth-child(3)"));
+        Assert.Contains(audit.TextsOf("tbody tr"), r => r.Contains("create token") && r.Contains("newsroom script"));
+        Assert.Equal(("https://hooks.example.org/newsportal", HookSecret, 1),
+            await target.WithDbAsync(async db => (await db.WebhookSubscriptions.Select(s => s.Url).SingleAsync(), await db.WebhookSubscriptions.Select(s => s.Secret).SingleAsync(),
+                await db.WebhookSubscriptions.CountAsync())));
+        Assert.Equal(1, await target.WithDbAsync(db => db.ApiTokens.CountAsync()));
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task AnExport_WritesAccountsAndSecretsOnlyWhenAskedForEverything_AndThenReadableByItsOwnerOnly()
+    {
+        var plain = Path.Combine(_folder.Path, "plain");
+        var everything = Path.Combine(_folder.Path, "everything");
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var exporter = scope.ServiceProvider.GetRequiredService<ExportService>();
+            await exporter.ExportAsync(ImportFormat.JsonLines, plain);
+            await exporter.ExportAsync(ImportFormat.JsonLines, everything, everything: true);
+        }
+
+        Assert.Equal(["aliases.jsonl", "articles.jsonl"], Directory.GetFiles(plain).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(everything, StoreMove.AccountsFile)));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(everything, StoreMove.WebhooksFile)));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(everything, StoreMove.AuditFile)));
+    }
+
+    [Fact]
+    public async Task LinesTheStoreCannotKeep_AreNamedByFileAndLine_AndCostNothingElse()
+    {
+        var hash = new PasswordHasher<PortalUser>().HashPassword(null!, EditorialFactory.Password);
+        var email = $"moved-{Guid.NewGuid():N}@example.org";
+        var folder = Path.Combine(_folder.Path, "bad");
+        _folder.Write("bad/articles.jsonl", """
+            {"title":"Tern colony counted","publishedOn":"2026-02-01","body":"Counted.","slug":"tern-colony-counted"}
+            """);
+        _folder.Write("bad/accounts.jsonl", $$"""
+            {"email":"{{email}}","userName":"{{email}}","emailConfirmed":true,"passwordHash":"{{hash}}","lockoutEnabled":true,"lockoutEnd":null,"accessFailedCount":0,"createdAtUtc":"2026-01-01T00:00:00Z","roles":["Editor"]}
+            {"email":"owner@example.org","userName":"owner@example.org","emailConfirmed":true,"passwordHash":"{{hash}}","lockoutEnabled":true,"lockoutEnd":null,"accessFailedCount":0,"createdAtUtc":"2026-01-01T00:00:00Z","roles":["Owner"]}
+            {"email":
+            """);
+        _folder.Write("bad/api-tokens.jsonl", $$"""
+            {"email":"nobody@example.org","name":"orphan","hash":"{{new string('a', 64)}}","prefix":"np_orphan","createdAtUtc":"2026-01-01T00:00:00Z","lastUsedAtUtc":null,"revokedAtUtc":null,"expiresAtUtc":null}
+            {"email":"{{email}}","name":"short","hash":"abc","prefix":"np_short","createdAtUtc":"2026-01-01T00:00:00Z","lastUsedAtUtc":null,"revokedAtUtc":null,"expiresAtUtc":null}
+            """);
+        _folder.Write("bad/webhooks.jsonl", $$"""
+            {"url":"javascript:alert(1)","secret":"{{HookSecret}}","active":true,"createdBy":"admin","createdAtUtc":"2026-01-01T00:00:00Z"}
+            """);
+        var snapshot = """{"title":"Tern colony counted","dateline":null,"body":"Counted.","publishedOn":"2026-02-01","documentDate":null,"language":"en","site":null,"originalUrl":null,"categories":[],"sources":[],"status":"Published","publishAtUtc":null,"correctionNote":null}""";
+        _folder.Write("bad/revisions.jsonl", $$"""
+            {"slug":"tern-colony-counted","number":1,"createdAtUtc":"2026-02-01T00:00:00Z","author":"{{email}}","action":"created","snapshot":{{snapshot}}}
+            {"slug":"no-such-story","number":1,"createdAtUtc":"2026-02-01T00:00:00Z","author":"{{email}}","action":"created","snapshot":{{snapshot}}}
+            """);
+        string File(string name) => Path.Combine(folder, name);
+
+        var report = await factory.ImportAsync(folder);
+        using var signedIn = await factory.CreatePlainClient().SignInAsync(email, EditorialFactory.Password);
+
+        Assert.Equal((1, 0), (report.Imported, report.RejectedFiles.Count));
+        Assert.True((1, 0, 0, 1) == (report.KeptOf("accounts"), report.KeptOf("API tokens"), report.KeptOf("webhooks"), report.KeptOf("revisions")), report.ToString());
+        Assert.Equal((1, 0, 0, 1), (report.KeptOf("accounts"), report.KeptOf("API tokens"), report.KeptOf("webhooks"), report.KeptOf("revisions")));
+        Assert.Equal(
+            [$"{File("accounts.jsonl")}:3: not an account: a line is {{\"email\": …, \"passwordHash\": …, \"roles\": [...], …}}",
+             $"{File("accounts.jsonl")}:2: the role 'Owner' is not Admin or Editor, so the account 'owner@example.org' was not kept",
+             $"{File("api-tokens.jsonl")}:1: the account 'nobody@example.org' is not in the store, so its token 'orphan' was not kept",
+             $"{File("api-tokens.jsonl")}:2: the token 'short' has no SHA-256 hash in lower-case hex or a prefix over 16 characters, so it was not kept",
+             $"{File("webhooks.jsonl")}:1: the webhook 'javascript:alert(1)' was not kept: Webhooks go to http or https addresses only, such as https://example.org/newsportal-hook.",
+             $"{File("revisions.jsonl")}:2: no story has the address 'no-such-story', so its revision 1 was not kept"],
+            report.Problems.Select(p => p.ToString()));
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+    }
+}
