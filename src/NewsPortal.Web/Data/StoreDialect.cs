@@ -25,6 +25,17 @@ public sealed class StoreDialect
     public string WalkJoin => IsSqlite ? "CROSS JOIN" : "JOIN";
 
     /// <summary>
+    /// Joins each row before it to the rows of <paramref name="table"/>, as <paramref name="alias"/>, whose ids
+    /// <paramref name="ids"/> picks for that row (a subquery referring to it, ordered and limited). SQLite runs such an
+    /// <c>IN</c> list once per row before it. PostgreSQL runs it once per row of <paramref name="table"/> instead: for
+    /// the editor's thread suggestion at 1,000,000 stories, a whole scan and 70,000,000 subqueries (201 s); joined
+    /// <c>LATERAL</c>, once per row before it.
+    /// </summary>
+    public string JoinEach(string table, string alias, string ids) => IsSqlite
+        ? $$"""JOIN "{{table}}" {{alias}} ON {{alias}}."Id" IN ({{ids}})"""
+        : $$"""CROSS JOIN LATERAL ({{ids}}) {{alias}}_ids JOIN "{{table}}" {{alias}} ON {{alias}}."Id" = {{alias}}_ids."Id" """;
+
+    /// <summary>
     /// Takes the row lock on an article before a save changes it, so two saves of one story queue on its row before
     /// either touches the rows its triggers update (counts of categories and sources), where they could deadlock.
     /// SQLite has one writer at a time: nothing to do.

@@ -93,12 +93,14 @@ public sealed class ThreadService(NewsDbContext db, ArticleService articles)
     /// </summary>
     public async Task<ThreadMatch.Candidate?> SuggestAsync(string text, CancellationToken cancellationToken = default)
     {
-        var rows = await db.Database.SqlQueryRaw<ProfileRow>("""
+        var newest = StoreDialect.Of(db.Database).JoinEach("Articles", "a",
+            """SELECT s."Id" FROM "Articles" s WHERE s."ThreadId" = t."Id" AND s."Listed" = {1} ORDER BY s."SortKey" DESC, s."Id" DESC LIMIT {2}""");
+        var sql = $$"""
             SELECT t."Id", t."Name", a."Title", a."Lede"
             FROM (SELECT "Id", "Name", "LatestSortKey" FROM "Threads" WHERE "LatestSortKey" IS NOT NULL ORDER BY "LatestSortKey" DESC, "Id" DESC LIMIT {0}) t
-            JOIN "Articles" a ON a."Id" IN (
-                SELECT s."Id" FROM "Articles" s WHERE s."ThreadId" = t."Id" AND s."Listed" = {1} ORDER BY s."SortKey" DESC, s."Id" DESC LIMIT {2})
-            """, ThreadMatch.Threads, true, ThreadMatch.StoriesPerThread).ToListAsync(cancellationToken);
+            {{newest}}
+            """;
+        var rows = await db.Database.SqlQueryRaw<ProfileRow>(sql, ThreadMatch.Threads, true, ThreadMatch.StoriesPerThread).ToListAsync(cancellationToken);
         var candidates = rows.GroupBy(r => (r.Id, r.Name))
             .Select(g => new ThreadMatch.Candidate(g.Key.Id, g.Key.Name, [.. g.Select(r => r.Title + " " + r.Lede)]))
             .ToList();
