@@ -285,7 +285,11 @@ public static class PortalServices
             options.Conventions.AddPageApplicationModelConvention("/Admin/Import", model => model.EndpointMetadata.Add(new DisableRequestTimeoutAttribute()));
             options.Conventions.AddPageApplicationModelConvention("/Accounts/Login",
                 model => model.EndpointMetadata.Add(new EnableRateLimitingAttribute(LoginRateLimit)));
-        }).AddMvcOptions(options => options.ModelBinderProviders.Insert(0, new CleanTextModelBinderProvider()));
+        }).AddMvcOptions(options =>
+        {
+            options.ModelBinderProviders.Insert(0, new CleanTextModelBinderProvider());
+            options.Filters.Add<UnansweredMethods>();
+        });
         return services;
     }
 }

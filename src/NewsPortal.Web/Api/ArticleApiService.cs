@@ -66,7 +66,7 @@ public sealed class ArticleApiService(NewsDbContext db, ArticleService articles,
         }
 
         (long, long)? keys = filter.From is null && filter.To is null ? null
-            : (filter.From is { } from ? ListingOrder.StartOf(from) : 0, filter.To is { } to ? ListingOrder.StartOf(to.AddDays(1)) : long.MaxValue);
+            : (filter.From is { } from ? ListingOrder.StartOf(from) : 0, filter.To is { } to ? ListingOrder.StartOfDayAfter(to) : long.MaxValue);
         List<SummaryRow> rows;
         ListingCursor? resume = null;
         Listing listing;

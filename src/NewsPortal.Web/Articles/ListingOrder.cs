@@ -16,6 +16,12 @@ public static class ListingOrder
     /// <summary>The smallest key of a day: stories published on or after <paramref name="day"/> have keys at least this.</summary>
     public static long StartOf(DateOnly day) => (long)day.DayNumber << SecondsBits;
 
+    /// <summary>
+    /// The smallest key of the day after <paramref name="day"/>: stories published on or before it have smaller keys.
+    /// The calendar's last day has no day after it, so every key is smaller.
+    /// </summary>
+    public static long StartOfDayAfter(DateOnly day) => day == DateOnly.MaxValue ? long.MaxValue : StartOf(day.AddDays(1));
+
     /// <summary>The "Published on" date a key was made from.</summary>
     public static DateOnly DayOf(long key) => DateOnly.FromDayNumber((int)(key >> SecondsBits));
 

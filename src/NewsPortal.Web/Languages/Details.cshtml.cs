@@ -8,7 +8,7 @@ public sealed class DetailsModel(LanguageService languages, ArticleService artic
 {
     public LanguageSummary Language { get; private set; } = null!;
 
-    public async Task<IActionResult> OnGetAsync(string tag, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnGetAsync(string? tag, CancellationToken cancellationToken)
     {
         if (await languages.GetAsync(tag, cancellationToken) is not { } language)
         {

@@ -11,8 +11,14 @@ public sealed record LanguageSummary(string Tag, string Name, int ArticleCount);
 public sealed class LanguageService(NewsDbContext db)
 {
     /// <summary>The language with this tag (any case), or null when no public article is written in it.</summary>
-    public async Task<LanguageSummary?> GetAsync(string tag, CancellationToken cancellationToken = default)
+    public async Task<LanguageSummary?> GetAsync(string? tag, CancellationToken cancellationToken = default)
     {
+        // An address of spaces binds as no tag at all.
+        if (string.IsNullOrWhiteSpace(tag))
+        {
+            return null;
+        }
+
         var key = ListingCount.Language(tag);
         var count = await db.ListingCounts.AsNoTracking().Where(c => c.Key == key).Select(c => c.ArticleCount).FirstOrDefaultAsync(cancellationToken);
         return count == 0 ? null : new LanguageSummary(tag.ToLowerInvariant(), NameOf(tag), count);

@@ -284,7 +284,7 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
             conditions.Add($"""a."Listed" = {Listed} AND (lower(a."Language") = {Arg(query.Language!)} OR lower(a."Language") LIKE {Arg(query.Language + "-%")})""");
         }
 
-        var (minKey, maxKey) = (query.After is { } after ? ListingOrder.StartOf(after.AddDays(1)) : 0, query.Before is { } before ? ListingOrder.StartOf(before) : long.MaxValue);
+        var (minKey, maxKey) = (query.After is { } after ? ListingOrder.StartOfDayAfter(after) : 0, query.Before is { } before ? ListingOrder.StartOf(before) : long.MaxValue);
         string? walk = null;
         if (words)
         {

@@ -50,6 +50,8 @@ public sealed class LanguagePageTests(NewsPortalFactory factory) : IClassFixture
     [Theory]
     [InlineData("/languages/xx")]
     [InlineData("/languages/not-a-language-at-all")]
+    [InlineData("/languages/%20")]
+    [InlineData("/languages/%0D%0A")]
     public async Task LanguagePage_WithNoPublicArticles_Returns404(string url)
     {
         var page = await _client.GetDocumentAsync(url, expectedStatus: 404);

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using NewsPortal.Tests.Infrastructure;
@@ -85,6 +86,30 @@ public sealed class SearchTests(SearchFixture factory) : IClassFixture<SearchFix
     public async Task MinusWord_LeavesOutStoriesWithIt()
     {
         Assert.Equal(["Ceasefire talks resume in Istanbul", "Markets steady as talks drag on"], (await TitlesAsync("talks -snow")).Order());
+    }
+
+    [Theory]
+    [InlineData("/search?q=talks+after:9999-12-31")]
+    [InlineData("/search?q=after:9999-12-31&sort=newest")]
+    [InlineData("/search/feed.atom?q=after:9999-12-31")]
+    [InlineData("/api/v1/search?q=talks+after:9999-12-31")]
+    [InlineData("/api/v1/articles?from=9999-12-31")]
+    public async Task AfterTheCalendarsLastDay_NothingIsFound_AndThatIsNoError(string url)
+    {
+        using var response = await factory.CreateClient().GetAsync(url);
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.DoesNotContain("Ceasefire talks resume in Istanbul", text);
+    }
+
+    [Fact]
+    public async Task UpToTheCalendarsLastDay_EveryStoryIsFound()
+    {
+        using var response = await factory.CreateClient().GetAsync("/api/v1/articles?to=9999-12-31&limit=100");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("Ceasefire talks resume in Istanbul", await response.Content.ReadAsStringAsync());
     }
 
     [Theory]
