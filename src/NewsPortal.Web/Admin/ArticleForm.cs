@@ -121,6 +121,10 @@ public sealed class ArticleForm : IValidatableObject
         {
             yield return new ValidationResult($"The body is {bodyBytes:N0} bytes; the limit is {maxBodyBytes:N0} (Import:MaxBodyBytes).", [nameof(Body)]);
         }
+        else if (Shared.MarkdownRenderer.ProblemWith(document.Body) is { } markdown)
+        {
+            yield return new ValidationResult(char.ToUpperInvariant(markdown[0]) + markdown[1..] + ".", [nameof(Body)]);
+        }
 
         if (!string.IsNullOrWhiteSpace(OriginalUrl) && OriginalUrl.Trim() != "#" && !SnippetRules.IsWebAddress(OriginalUrl.Trim()))
         {

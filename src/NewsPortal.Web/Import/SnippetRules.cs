@@ -63,6 +63,10 @@ public static partial class SnippetRules
         {
             yield return $"the body is {bodyBytes:N0} bytes; the limit is {limits.MaxBodyBytes:N0} (Import:MaxBodyBytes)";
         }
+        else if (MarkdownRenderer.ProblemWith(document.Body) is { } markdown)
+        {
+            yield return markdown;
+        }
 
         if (document.License is { Length: > Article.LicenseMaxLength })
         {

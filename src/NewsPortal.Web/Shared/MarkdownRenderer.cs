@@ -25,10 +25,132 @@ public sealed class MarkdownRenderer
     // second before the first page, which needs no rendering (bodies are rendered when saved).
     private readonly Lazy<HtmlSanitizer> _sanitizer = new(CreateSanitizer);
 
+    /// <summary>Links (<c>](</c>) a body may hold: Markdig matches an unclosed one against the rest of its paragraph, so their cost grows with their square.</summary>
+    public const int MaxLinks = 1_000;
+
+    /// <summary>Emphasis marks (<c>*</c>, <c>_</c>, <c>~</c>) a body may hold, for the same reason.</summary>
+    public const int MaxEmphasisMarks = 5_000;
+
+    /// <summary>Web addresses a body may hold (each becomes a link, at a cost that grows faster than their number).</summary>
+    public const int MaxWebAddresses = 1_000;
+
+    /// <summary>Table rows a body may hold, and cells a row: a table of 60,000 cells took 7 s to render.</summary>
+    public const int MaxTableRows = 1_000;
+
+    public const int MaxTableCells = 200;
+
+    /// <summary>
+    /// Blocks (paragraphs, headings, list items, table cells…) a body may hold: the HTML sanitiser's cost grows faster
+    /// than their number (60,000 one-word headings took 4 s).
+    /// </summary>
+    public const int MaxBlocks = 5_000;
+
+    /// <summary>
+    /// Why Markdig could not render <paramref name="markdown"/> in bounded time, or null when it can: a sentence
+    /// naming the limit, which every write path (form, API, import) reports. A body nested deeper than Markdig goes
+    /// (quotes, lists, brackets or emphasis inside each other) is refused too; the renderer would show it as plain text.
+    /// </summary>
+    public static string? ProblemWith(string markdown)
+    {
+        if (TextProblem(markdown) is { } problem)
+        {
+            return problem;
+        }
+
+        const string TooDeep = "the body's Markdown is nested too deeply (quotes, lists, brackets or emphasis inside one another)";
+        if (Parse(markdown) is not { } parsed)
+        {
+            return TooDeep;
+        }
+
+        if (TooManyBlocks(parsed))
+        {
+            return $"the body has more than {MaxBlocks:N0} paragraphs, headings, list items and table cells";
+        }
+
+        if (parsed.Descendants<Inline>().Count(i => i is LinkInline or AutolinkInline) > MaxLinks)
+        {
+            return $"the body has more than {MaxLinks:N0} links";
+        }
+
+        return Render(parsed) is null ? TooDeep : null;
+    }
+
+    /// <summary>What in the text alone would make Markdig slow (a pass over it, before any parsing), or null.</summary>
+    private static string? TextProblem(ReadOnlySpan<char> span)
+    {
+        if (span.Count("](") > MaxLinks)
+        {
+            return $"the body has more than {MaxLinks:N0} links";
+        }
+
+        if (span.Count('*') + span.Count('_') + span.Count('~') > MaxEmphasisMarks)
+        {
+            return $"the body has more than {MaxEmphasisMarks:N0} emphasis marks (*, _ or ~)";
+        }
+
+        if (span.Count("http") + span.Count("www.") > MaxWebAddresses)
+        {
+            return $"the body has more than {MaxWebAddresses:N0} web addresses";
+        }
+
+        var (rows, widest) = (0, 0);
+        foreach (var line in span.EnumerateLines())
+        {
+            if (line.TrimStart().StartsWith('|'))
+            {
+                rows++;
+                widest = Math.Max(widest, line.Count('|'));
+            }
+        }
+
+        return rows > MaxTableRows || widest > MaxTableCells
+            ? $"the body's tables have more than {MaxTableRows:N0} rows or a row more than {MaxTableCells} cells"
+            : null;
+    }
+
+    /// <summary>
+    /// Markdig's reading of text it can read in bounded time; null for text the write paths would refuse (see
+    /// <see cref="ProblemWith"/>), stored before they did, which is then shown as plain text.
+    /// </summary>
+    private static MarkdownDocument? Readable(string markdown)
+        => TextProblem(markdown) is null && Parse(markdown) is { } parsed && !TooManyBlocks(parsed) ? parsed : null;
+
+    private static bool TooManyBlocks(MarkdownDocument parsed) => parsed.Descendants<Block>().Take(MaxBlocks + 1).Count() > MaxBlocks;
+
+    /// <summary>Markdig's HTML for a parsed body, or null when its inlines nest beyond Markdig's depth limit.</summary>
+    private static string? Render(MarkdownDocument parsed)
+    {
+        try
+        {
+            return parsed.ToHtml(Pipeline);
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Markdig's reading of <paramref name="markdown"/>, or null when it is nested beyond Markdig's depth limit (which
+    /// it reports by throwing): text stored before <see cref="ProblemWith"/> existed is then shown as plain text.
+    /// </summary>
+    private static MarkdownDocument? Parse(string markdown)
+    {
+        try
+        {
+            return Markdown.Parse(markdown, Pipeline);
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Renders untrusted Markdown to safe HTML, opening the first paragraph with the dateline when there is one.</summary>
     public string ToHtml(string markdown, string? dateline = null)
     {
-        var html = _sanitizer.Value.Sanitize(Markdown.ToHtml(markdown, Pipeline));
+        var html = Readable(markdown) is { } parsed && Render(parsed) is { } rendered ? _sanitizer.Value.Sanitize(rendered) : AsParagraphs(markdown);
         if (string.IsNullOrWhiteSpace(dateline))
         {
             return html;
@@ -38,17 +160,29 @@ public sealed class MarkdownRenderer
         return html.StartsWith("<p>", StringComparison.Ordinal) ? html.Insert(3, lead) : $"<p>{lead}</p>\n{html}";
     }
 
+    /// <summary>Text Markdig cannot read, as the paragraphs of plain text it is written in.</summary>
+    private static string AsParagraphs(string text)
+        => string.Join("\n", Paragraphs(text).Select(p => $"<p>{WebUtility.HtmlEncode(p)}</p>"));
+
+    private static string[] Paragraphs(string text)
+        => text.Replace("\r\n", "\n", StringComparison.Ordinal).Split("\n\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     /// <summary>The first paragraph as plain text, trimmed to <paramref name="maxLength"/> characters.</summary>
     public string Lede(string markdown, int maxLength)
     {
-        var firstParagraph = markdown.Replace("\r\n", "\n", StringComparison.Ordinal)
-            .Split("\n\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .FirstOrDefault() ?? "";
+        var firstParagraph = Paragraphs(markdown).FirstOrDefault() ?? "";
         // Walking the parsed inlines is several times quicker than rendering plain text, and imports do this per story.
         var plain = new StringBuilder(firstParagraph.Length);
-        foreach (var inline in Markdown.Parse(firstParagraph, Pipeline).Descendants<Inline>())
+        if (Readable(firstParagraph) is not { } parsed)
         {
-            AppendText(plain, inline);
+            plain.Append(firstParagraph);
+        }
+        else
+        {
+            foreach (var inline in parsed.Descendants<Inline>())
+            {
+                AppendText(plain, inline);
+            }
         }
 
         return Text.TrimToLength(Text.CollapseWhitespace(plain.ToString()), maxLength);
@@ -60,8 +194,13 @@ public sealed class MarkdownRenderer
     /// </summary>
     public static string LineText(string markdown)
     {
+        if (Parse(markdown) is not { } parsed)
+        {
+            return markdown;
+        }
+
         var plain = new StringBuilder(markdown.Length);
-        foreach (var block in Markdown.Parse(markdown, Pipeline).Descendants<LeafBlock>())
+        foreach (var block in parsed.Descendants<LeafBlock>())
         {
             foreach (var inline in block.Inline?.Descendants<Inline>() ?? [])
             {
@@ -81,13 +220,24 @@ public sealed class MarkdownRenderer
     /// </summary>
     public string PlainText(string markdown)
     {
-        var plain = new StringBuilder(markdown.Length);
-        foreach (var block in Markdown.Parse(markdown, Pipeline).Descendants<LeafBlock>())
+        if (Readable(markdown) is not { } parsed)
         {
+            return markdown;
+        }
+
+        var plain = new StringBuilder(markdown.Length);
+        foreach (var block in parsed.Descendants<LeafBlock>())
+        {
+            if (block is LinkReferenceDefinition)
+            {
+                // "[a]: https://…" defines a link's target; readers never see it.
+                continue;
+            }
+
             if (block.Inline is null)
             {
                 // Code blocks and the like keep their lines as they are.
-                foreach (var line in block.Lines.Lines.Take(block.Lines.Count))
+                foreach (var line in block.Lines.Lines?.Take(block.Lines.Count) ?? [])
                 {
                     plain.Append(line.Slice.AsSpan()).Append(' ');
                 }

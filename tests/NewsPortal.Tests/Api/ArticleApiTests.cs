@@ -89,6 +89,29 @@ public sealed class ArticleApiTests(EditorialFactory factory) : IClassFixture<Ed
     }
 
     [Theory]
+    [InlineData("quotes", "nested too deeply")]
+    [InlineData("emphasis", "nested too deeply")]
+    [InlineData("unclosed links", "more than 1,000 links")]
+    [InlineData("table", "more than 1,000 rows")]
+    public async Task ABodyMarkdigCannotRenderInBoundedTime_Answers422NamingTheLimit(string kind, string expected)
+    {
+        var client = await factory.TokenClientAsync(Roles.Editor);
+        var body = kind switch
+        {
+            "quotes" => new string('>', 130) + " deep",
+            "emphasis" => new string('*', 1000) + "x" + new string('*', 1000),
+            "unclosed links" => string.Concat(Enumerable.Repeat("[x](", 60_000)),
+            _ => "|a|b|\n|-|-|\n" + string.Concat(Enumerable.Repeat("|a|b|\n", 20_000)),
+        };
+
+        using var response = await client.PostAsJsonAsync("/api/v1/articles", new { title = $"Hostile {kind}", body, publishedOn = "2026-03-01" });
+        var problem = await JsonAsync(response);
+
+        AssertProblem(response, HttpStatusCode.UnprocessableEntity);
+        Assert.Contains(expected, problem.GetProperty("errors").GetProperty("body")[0].GetString());
+    }
+
+    [Theory]
     [InlineData("{\"title\": ", "application/json", HttpStatusCode.BadRequest)]
     [InlineData("{\"publishedOn\": \"2026-02-30\"}", "application/json", HttpStatusCode.BadRequest)]
     [InlineData("title=x", "application/x-www-form-urlencoded", HttpStatusCode.UnsupportedMediaType)]
