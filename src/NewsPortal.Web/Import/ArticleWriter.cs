@@ -96,11 +96,18 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
                 }
 
                 results[i] = ImportOutcome.Updated;
-                before[i] = ArticleState.Of(existing);
-                previous[i] = ArticleSnapshot.Of(existing);
-                wasPublic[i] = Announced(existing, now);
+                // A story an earlier line of this batch added is not stored yet: the later line is simply what gets
+                // stored (as importing the lines one by one would end), with no stored version to keep or announce.
+                var stored = existing.Id != 0;
+                if (stored)
+                {
+                    before[i] = ArticleState.Of(existing);
+                    previous[i] = ArticleSnapshot.Of(existing);
+                    wasPublic[i] = Announced(existing, now);
+                    existing.Version++;
+                }
+
                 Apply(existing, stories[i], language);
-                existing.Version++;
                 ApplyStatus(existing, document);
                 existing.UpdatedAtUtc = document.UpdatedAtUtc ?? now;
                 existing.Categories.Clear();

@@ -18,6 +18,41 @@ public sealed class ImportServiceTests(EmptyNewsPortalFactory factory) : IClassF
         => factory.WithDbAsync(db => db.Articles.CountAsync(a => a.Title.StartsWith(titleStart)));
 
     [Fact]
+    public async Task AStoryMarkdigCannotRender_IsRejectedByFileAndLine_AndTheImportGoesOn()
+    {
+        var deep = _input.Write("deep.jsonl", $$"""
+            {"title":"Quotes within quotes","publishedOn":"2026-01-01","body":"{{new string('>', 130)}} x"}
+            """);
+        var fine = _input.Write("fine.jsonl", """
+            {"title":"An ordinary story after a deep one","publishedOn":"2026-01-01","body":"Plain."}
+            """);
+
+        var report = await factory.ImportAsync(deep, fine);
+
+        Assert.Equal((1, 1), (report.Imported, report.RejectedFiles.Count));
+        Assert.Equal($"{deep}:1: the body's Markdown is nested too deeply (quotes, lists, brackets or emphasis inside one another)", Assert.Single(report.Problems).ToString());
+    }
+
+    [Fact]
+    public async Task TwoVersionsOfOneStoryInOneFile_StoreTheLaterOne_AsImportingThemOneByOneWould()
+    {
+        var file = _input.Write("two-versions.jsonl", """
+            {"title":"Dam inspection begins","publishedOn":"2026-01-09","body":"First version.","originalUrl":"https://example.com/dam"}
+            {"title":"Dam inspection begins, engineers say","publishedOn":"2026-01-09","body":"Second version.","originalUrl":"https://example.com/dam"}
+            {"title":"Reservoir level falls","publishedOn":"2026-01-09","body":"One."}
+            {"title":"Reservoir level falls","publishedOn":"2026-01-09","body":"One, corrected."}
+            """);
+
+        var report = await factory.ImportAsync(file);
+        var stored = await factory.WithDbAsync(db => db.Articles.Where(a => a.Title.StartsWith("Dam inspection") || a.Title.StartsWith("Reservoir level"))
+            .OrderBy(a => a.Title).Select(a => a.Title + ": " + a.Body).ToListAsync());
+
+        Assert.False(report.HasRejections, report.ToString());
+        Assert.Equal((2, 2), (report.Imported, report.Updated));
+        Assert.Equal(["Dam inspection begins, engineers say: Second version.", "Reservoir level falls: One, corrected."], stored);
+    }
+
+    [Fact]
     public async Task ImportingTheSameFileTwice_ReportsUnchangedAndAddsNothing()
     {
         var file = _input.Write("twice.txt", TempFolder.Snippet("Twice imported", extraHeaders: "Show on website : [x](https://example.org/twice)\n\nexample.org"));
