@@ -414,8 +414,7 @@ public static class ApiEndpoints
         }
         catch (JsonException ex)
         {
-            var where = ex.Path is { Length: > 1 } path ? $" at {path}" : "";
-            return (null, ApiProblems.Problem(StatusCodes.Status400BadRequest, "Malformed JSON", $"The body is not a valid article object{where}: {ex.Message.Split(" Path:")[0]}"));
+            return (null, ApiProblems.Problem(StatusCodes.Status400BadRequest, "Malformed JSON", DescribeJsonProblem(ex)));
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -425,6 +424,36 @@ public static class ApiEndpoints
         static IResult TooLarge(HttpContext context) => ApiProblems.Problem(StatusCodes.Status413PayloadTooLarge, "Request too large",
             $"An article request can be at most {ArticleRequestMaxBytes / 1024 / 1024} MB, and an article's body at most "
             + $"{context.RequestServices.GetRequiredService<IOptions<ImportOptions>>().Value.MaxBodyBytes / 1024} KB (Import:MaxBodyBytes).");
+    }
+
+    /// <summary>What each article field holds, for error messages: the JSON Lines words, and the API's own fields.</summary>
+    private static readonly Dictionary<string, string> ArticleFields = new(JsonLines.Expected, StringComparer.Ordinal)
+    {
+        ["publishAt"] = "a UTC time like 2025-06-02T14:30:00Z",
+        ["thread"] = "text: the name of the developing story",
+        ["version"] = "the whole number the article's last read gave (its version)",
+    };
+
+    /// <summary>
+    /// A body that is not an article object, said in the API's terms: System.Text.Json names .NET types ("could not be
+    /// converted to System.Collections.Generic.IReadOnlyList`1[System.String]"), which mean nothing to a client.
+    /// </summary>
+    private static string DescribeJsonProblem(JsonException ex)
+    {
+        var field = ex.Path is { Length: > 2 } path ? path[2..].Split('[', '.')[0] : null;
+        if (field is not null && ArticleFields.TryGetValue(field, out var expected))
+        {
+            return $"The body is not a valid article object: '{field}' must be {expected}.";
+        }
+
+        if (ex.Message.Contains("could not be converted", StringComparison.Ordinal))
+        {
+            return "The body must be one JSON object like {\"title\": …, \"publishedOn\": …, \"body\": …}.";
+        }
+
+        // A syntax error: its message is about the text ("'x' is an invalid start of a value"), without type names.
+        var column = ex.BytePositionInLine is { } position ? $" at character {position + 1}" : "";
+        return $"The body is not valid JSON{column}: {ex.Message.Split(" Path:")[0].TrimEnd(' ', '.')}.";
     }
 
     /// <summary>Lays the given fields over the form; fields left out keep the form's values.</summary>

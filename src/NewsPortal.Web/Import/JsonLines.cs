@@ -114,8 +114,8 @@ public static class JsonLines
         };
     }
 
-    /// <summary>What each field holds, in the words of an error message.</summary>
-    private static readonly Dictionary<string, string> Expected = new(StringComparer.Ordinal)
+    /// <summary>What each field holds, in the words of an error message (the API's article fields share most of them).</summary>
+    public static readonly IReadOnlyDictionary<string, string> Expected = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["title"] = "text",
         ["slug"] = "text",

@@ -112,6 +112,24 @@ public sealed class ArticleApiTests(EditorialFactory factory) : IClassFixture<Ed
     }
 
     [Theory]
+    [InlineData("{\"title\": \"x\", \"categories\": \"World\"}", "'categories' must be a list of names like [\"World\", \"Politics\"]")]
+    [InlineData("{\"publishedOn\": \"2 March\"}", "'publishedOn' must be a date like 2025-06-02")]
+    [InlineData("{\"version\": \"three\"}", "'version' must be the whole number the article's last read gave")]
+    [InlineData("[1, 2]", "The body must be one JSON object")]
+    [InlineData("nonsense", "The body is not valid JSON at character")]
+    public async Task AFieldOfTheWrongType_IsNamedWithWhatItMustHold_InTheApisTermsNotDotNets(string body, string expected)
+    {
+        var client = await factory.TokenClientAsync(Roles.Editor);
+
+        using var response = await client.PostAsync("/api/v1/articles", new StringContent(body, Encoding.UTF8, "application/json"));
+        var detail = (await JsonAsync(response)).GetProperty("detail").GetString()!;
+
+        AssertProblem(response, HttpStatusCode.BadRequest);
+        Assert.Contains(expected, detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("{\"title\": ", "application/json", HttpStatusCode.BadRequest)]
     [InlineData("{\"publishedOn\": \"2026-02-30\"}", "application/json", HttpStatusCode.BadRequest)]
     [InlineData("title=x", "application/x-www-form-urlencoded", HttpStatusCode.UnsupportedMediaType)]
