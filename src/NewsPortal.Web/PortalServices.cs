@@ -29,6 +29,16 @@ namespace NewsPortal.Web;
 /// <summary>The registrations behind Program.cs, grouped by what they are for.</summary>
 public static class PortalServices
 {
+    /// <summary>
+    /// A statement or save that fails where the portal expects it may (two saves racing for a name or a revision
+    /// number, retried or answered 409) is a warning in the log, not an error: EF Core logs every failure as an error
+    /// before the portal sees it. One the portal does not handle still ends the request with the error logged.
+    /// </summary>
+    public static DbContextOptionsBuilder HandledFailuresAsWarnings(DbContextOptionsBuilder options)
+        => options.ConfigureWarnings(warnings => warnings.Log(
+            (Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.CommandError, LogLevel.Warning),
+            (Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.SaveChangesFailed, LogLevel.Warning)));
+
     public const string LoginRateLimit = "login";
 
     /// <summary>
@@ -53,14 +63,16 @@ public static class PortalServices
             var connectionString = configuration.GetConnectionString("NewsPortal")
                 ?? throw new InvalidOperationException("Database:Provider is Postgres, but ConnectionStrings:NewsPortal (an Npgsql connection string) is not set.");
             PostgresNewsDbContext.UseTimesWithoutZones();
-            services.AddDbContextPool<NewsDbContext, PostgresNewsDbContext>(options => options.UseNpgsql(StoreSettings.PreparePostgresConnectionString(connectionString)));
+            services.AddDbContextPool<NewsDbContext, PostgresNewsDbContext>(options =>
+                HandledFailuresAsWarnings(options.UseNpgsql(StoreSettings.PreparePostgresConnectionString(connectionString))));
         }
         else
         {
             var connectionString = DatabaseInitializer.PrepareSqliteConnectionString(
                 configuration.GetConnectionString("NewsPortal") ?? "Data Source=App_Data/newsportal.db", environment.ContentRootPath);
             // Pooled: setting up a context's services costs more than many a page's queries.
-            services.AddDbContextPool<NewsDbContext>(options => options.UseSqlite(connectionString).AddInterceptors(new SqliteConnectionSetup(), new SqliteCancellation()));
+            services.AddDbContextPool<NewsDbContext>(options =>
+                HandledFailuresAsWarnings(options.UseSqlite(connectionString).AddInterceptors(new SqliteConnectionSetup(), new SqliteCancellation())));
         }
 
         services.AddStoreHealth(store);

@@ -1,5 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using NewsPortal.Tests.Infrastructure;
 using NewsPortal.Web.Data;
@@ -19,6 +21,20 @@ public sealed class StoreTests
 
         Assert.Empty(pending);
         Assert.Equal([Seed.Slug], slugs);
+    }
+
+    [Fact]
+    public async Task AStatementThatFails_IsLoggedAsAWarningByEfCore_TheRequestThatFailsBeingTheError()
+    {
+        using var factory = new EmptyNewsPortalFactory();
+
+        var levels = await factory.WithDbAsync(db =>
+        {
+            var warnings = db.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()!.WarningsConfiguration;
+            return Task.FromResult((warnings.GetLevel(RelationalEventId.CommandError), warnings.GetLevel(CoreEventId.SaveChangesFailed)));
+        });
+
+        Assert.Equal((Microsoft.Extensions.Logging.LogLevel.Warning, Microsoft.Extensions.Logging.LogLevel.Warning), levels);
     }
 
     [Fact]
