@@ -153,9 +153,13 @@ public static class ApiEndpoints
         }
 
         return article is not null ? WithETag(context, article)
-            : gone ? ApiProblems.Problem(StatusCodes.Status410Gone, "Gone", $"The article '{slug}' was deleted.")
+            : gone ? Gone(slug)
             : ApiProblems.NotFound($"There is no article '{slug}'.");
     }
+
+    /// <summary>Any request about a deleted article, reading or writing: it is there to restore, not to change.</summary>
+    private static IResult Gone(string slug)
+        => ApiProblems.Problem(StatusCodes.Status410Gone, "Gone", $"The article '{slug}' was deleted; an admin can restore it (/admin?status=deleted).");
 
     private static Task<IResult> ListCategoriesAsync(HttpContext context, NewsDbContext db, string? letter, string? q, string? after, CancellationToken cancellationToken)
         => ListNamesAsync(context, db.Categories, letter, q, after, cancellationToken);
@@ -261,7 +265,12 @@ public static class ApiEndpoints
             return await NotHereAsync(slug, "", context, stories, cancellationToken);
         }
 
-        if (gone || await articles.GetFormAsync(id, cancellationToken) is not { } current)
+        if (gone)
+        {
+            return Gone(slug);
+        }
+
+        if (await articles.GetFormAsync(id, cancellationToken) is not { } current)
         {
             return ApiProblems.NotFound($"There is no article '{slug}'.");
         }
@@ -288,8 +297,8 @@ public static class ApiEndpoints
         var (current, gone, id) = await reads.GetAsync(slug, editor: true, cancellationToken);
         if (current is null)
         {
-            return id == 0 && !gone
-                ? await NotHereAsync(slug, status == ArticleStatus.Published ? "/publish" : "/unpublish", context, stories, cancellationToken)
+            return gone ? Gone(slug)
+                : id == 0 ? await NotHereAsync(slug, status == ArticleStatus.Published ? "/publish" : "/unpublish", context, stories, cancellationToken)
                 : ApiProblems.NotFound($"There is no article '{slug}'.");
         }
 
@@ -306,8 +315,8 @@ public static class ApiEndpoints
             return await NotHereAsync(slug, "", context, stories, cancellationToken);
         }
 
-        return !gone && await articles.DeleteAsync(id, context.User.Identity!.Name!, cancellationToken)
-            ? Results.NoContent()
+        return gone ? Gone(slug)
+            : await articles.DeleteAsync(id, context.User.Identity!.Name!, cancellationToken) ? Results.NoContent()
             : ApiProblems.NotFound($"There is no article '{slug}'.");
     }
 

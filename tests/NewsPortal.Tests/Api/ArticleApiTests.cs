@@ -249,6 +249,8 @@ public sealed class ArticleApiTests(EditorialFactory factory) : IClassFixture<Ed
         using var delete = await client.DeleteAsync("/api/v1/articles/api-lifecycle-story");
         var deleted = await reader.GetAsync("/api/v1/articles/api-lifecycle-story");
         using var deleteAgain = await client.DeleteAsync("/api/v1/articles/api-lifecycle-story");
+        using var editDeleted = await client.PutAsJsonAsync("/api/v1/articles/api-lifecycle-story", new { body = "Changed.", version = 9 });
+        using var publishDeleted = await client.PostAsync("/api/v1/articles/api-lifecycle-story/publish", null);
 
         AssertProblem(asDraft, HttpStatusCode.NotFound);
         Assert.Equal("Draft", (await JsonAsync(editorSees)).GetProperty("status").GetString());
@@ -258,7 +260,10 @@ public sealed class ArticleApiTests(EditorialFactory factory) : IClassFixture<Ed
         AssertProblem(unpublished, HttpStatusCode.NotFound);
         Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
         AssertProblem(deleted, HttpStatusCode.Gone);
-        AssertProblem(deleteAgain, HttpStatusCode.NotFound);
+        // Whatever is asked of a deleted story, the answer is that it was deleted, as reading it says.
+        AssertProblem(deleteAgain, HttpStatusCode.Gone);
+        AssertProblem(editDeleted, HttpStatusCode.Gone);
+        AssertProblem(publishDeleted, HttpStatusCode.Gone);
     }
 
     [Fact]
