@@ -126,7 +126,10 @@ public static class ApiEndpoints
             return ApiProblems.Problem(StatusCodes.Status400BadRequest, "Bad limit", $"limit must be between 1 and {ArticleApiService.MaxLimit}.");
         }
 
-        var page = await reads.ListAsync(new ApiArticleFilter(category, source, language, status, from, to, q), cursor, size, editor, cancellationToken);
+        // Query strings are text that comes in: cleaned as any is (PostgreSQL refuses a NUL in text with an error).
+        static string? Clean(string? value) => Text.Line(value) is { Length: > 0 } line ? line : null;
+        var filter = new ApiArticleFilter(Clean(category), Clean(source), Clean(language), status, from, to, Clean(q));
+        var page = await reads.ListAsync(filter, cursor, size, editor, cancellationToken);
         if (page is null)
         {
             return ApiProblems.Problem(StatusCodes.Status400BadRequest, "Bad cursor", "The cursor is not one this API gave out; start again without it.");

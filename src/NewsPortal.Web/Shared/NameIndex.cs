@@ -52,7 +52,7 @@ public static class NameIndex
         // The position in a "More" link is the last name's key ("radio 200"), not its index key, which holds a control character.
         if (!string.IsNullOrEmpty(after))
         {
-            var position = NameKey.ForIndex(NameKey.For(after));
+            var position = NameKey.ForIndex(NameKey.For(Text.Line(after)));
             chosen = chosen.Where(n => n.IndexKey.CompareTo(position) > 0);
         }
 

@@ -130,6 +130,21 @@ public sealed class ArticleApiTests(EditorialFactory factory) : IClassFixture<Ed
     }
 
     [Theory]
+    [InlineData("/api/v1/articles?category=a%00")]
+    [InlineData("/api/v1/articles?source=a%00b")]
+    [InlineData("/api/v1/articles?language=e%00n")]
+    [InlineData("/api/v1/articles?q=cease%00fire")]
+    [InlineData("/api/v1/articles?category=%ED%A0%80")]
+    [InlineData("/api/v1/sources?after=a%00")]
+    [InlineData("/api/v1/categories?after=%00b&q=a%00")]
+    public async Task AListFilterWithControlCharacters_FindsNothingRatherThanFailing(string url)
+    {
+        using var response = await factory.CreateClient().GetAsync(url);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Theory]
     [InlineData("{\"title\": ", "application/json", HttpStatusCode.BadRequest)]
     [InlineData("{\"publishedOn\": \"2026-02-30\"}", "application/json", HttpStatusCode.BadRequest)]
     [InlineData("title=x", "application/x-www-form-urlencoded", HttpStatusCode.UnsupportedMediaType)]
