@@ -122,7 +122,8 @@ public static class PortalServices
                 options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
             })
             .AddEntityFrameworkStores<NewsDbContext>()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            .AddPasswordValidator<VisiblePasswordValidator>();
         services.ConfigureApplicationCookie(options =>
         {
             options.Cookie.Name = "newsportal.auth";

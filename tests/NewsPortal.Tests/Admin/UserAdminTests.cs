@@ -27,20 +27,40 @@ public sealed class UserAdminTests(EditorialFactory factory) : IClassFixture<Edi
         Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
     }
 
-    [Fact]
-    public async Task AddingAUserWithAShortPassword_IsAFormError()
+    [Theory]
+    [InlineData("short", "at least 10 characters")]
+    [InlineData("\u200B\u200B\u200B\u200B\u200B\u200B\u200B\u200B\u200B\u200B\u200B\u200B", "at least 10 characters you can see")]
+    [InlineData("a b c d e\u200Bf", "at least 10 characters you can see")]
+    public async Task AddingAUserWithAShortPassword_IsAFormError(string password, string expected)
     {
         var admin = await factory.SignedInClientAsync(Roles.Admin);
 
         using var add = await admin.SubmitFormAsync("/admin/users", new Dictionary<string, string?>
         {
-            ["email"] = "short@example.org",
-            ["password"] = "short",
+            ["email"] = $"short-{Guid.NewGuid():N}@example.org",
+            ["password"] = password,
             ["role"] = "Editor",
         }, "form[action*='handler=Add']");
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, add.StatusCode);
-        Assert.Contains("at least 10 characters", (await add.ReadDocumentAsync()).TextOf(".form-errors"));
+        Assert.Contains(expected, (await add.ReadDocumentAsync()).TextOf(".form-errors"));
+    }
+
+    [Fact]
+    public async Task APasswordInAnyScript_CountsEachLetter()
+    {
+        var admin = await factory.SignedInClientAsync(Roles.Admin);
+        var email = $"script-{Guid.NewGuid():N}@example.org";
+
+        using var add = await admin.SubmitFormAsync("/admin/users", new Dictionary<string, string?>
+        {
+            ["email"] = email,
+            ["password"] = "Истанбул-переговоры",
+            ["role"] = "Editor",
+        }, "form[action*='handler=Add']");
+        using var signIn = await factory.CreatePlainClient().SignInAsync(email, "Истанбул-переговоры");
+
+        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
     }
 
     [Fact]
