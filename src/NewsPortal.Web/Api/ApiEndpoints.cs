@@ -438,6 +438,13 @@ public static class ApiEndpoints
             + $"{context.RequestServices.GetRequiredService<IOptions<ImportOptions>>().Value.MaxBodyBytes / 1024} KB (Import:MaxBodyBytes).");
     }
 
+    private static readonly string[] InputFields = [.. typeof(ApiArticleInput).GetProperties().Select(p => JsonNamingPolicy.CamelCase.ConvertName(p.Name))];
+
+    /// <summary>What a read of an article shows and a write cannot set.</summary>
+    private static readonly HashSet<string> ReadOnlyFields = [.. typeof(ApiArticle).GetProperties()
+        .Where(p => p.GetCustomAttributes(typeof(System.Text.Json.Serialization.JsonIgnoreAttribute), false).Length == 0)
+        .Select(p => JsonNamingPolicy.CamelCase.ConvertName(p.Name)).Except(InputFields)];
+
     /// <summary>What each article field holds, for error messages: the JSON Lines words, and the API's own fields.</summary>
     private static readonly Dictionary<string, string> ArticleFields = new(JsonLines.Expected, StringComparer.Ordinal)
     {
@@ -453,6 +460,14 @@ public static class ApiEndpoints
     private static string DescribeJsonProblem(JsonException ex)
     {
         var field = ex.Path is { Length: > 2 } path ? path[2..].Split('[', '.')[0] : null;
+        if (ex.Message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal))
+        {
+            // A misspelt field would otherwise be dropped without a word, as the JSON Lines importer refuses it too.
+            return ReadOnlyFields.Contains(field ?? "")
+                ? $"'{field}' is read-only: the article shows it, but it is not set by a write (the text is 'body')."
+                : $"Unknown field '{field}'; an article's fields are {string.Join(", ", InputFields)}.";
+        }
+
         if (field is not null && ArticleFields.TryGetValue(field, out var expected))
         {
             return $"The body is not a valid article object: '{field}' must be {expected}.";

@@ -42,6 +42,7 @@ public sealed record ApiSearchResults(string Query, int Total, int Page, int Pag
 /// update every field left out keeps its value, and version (from the article as read) is required. An empty thread
 /// takes the story out of its thread.
 /// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record ApiArticleInput(
     string? Title, string? Dateline, string? Body, DateOnly? PublishedOn, DateTime? DocumentDate, string? Language, string? Site,
     string? OriginalUrl, IReadOnlyList<string>? Categories, IReadOnlyList<string>? Sources, string? Status, DateTime? PublishAt,

@@ -116,6 +116,8 @@ public sealed class ArticleApiTests(EditorialFactory factory) : IClassFixture<Ed
     [InlineData("{\"publishedOn\": \"2 March\"}", "'publishedOn' must be a date like 2025-06-02")]
     [InlineData("{\"version\": \"three\"}", "'version' must be the whole number the article's last read gave")]
     [InlineData("[1, 2]", "The body must be one JSON object")]
+    [InlineData("{\"title\": \"x\", \"sumary\": \"A line.\"}", "Unknown field 'sumary'; an article's fields are title, dateline, body")]
+    [InlineData("{\"bodyMarkdown\": \"New text.\", \"version\": 1}", "'bodyMarkdown' is read-only")]
     [InlineData("nonsense", "The body is not valid JSON at character")]
     public async Task AFieldOfTheWrongType_IsNamedWithWhatItMustHold_InTheApisTermsNotDotNets(string body, string expected)
     {
