@@ -270,18 +270,29 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
     /// <summary>Moves every article of <paramref name="fromId"/> to <paramref name="intoId"/> and removes it, keeping its name and slug as aliases.</summary>
     public Task<string?> MergeAsync(NameKind kind, int fromId, int intoId, string user, CancellationToken cancellationToken = default) => kind switch
     {
-        NameKind.Category => MergeAsync(db.Categories, db.CategoryAliases, fromId, intoId, user, kind, MoveLinks("ArticleCategories", "CategoriesId"), cancellationToken),
-        NameKind.Source => MergeAsync(db.Sources, db.SourceAliases, fromId, intoId, user, kind, MoveLinks("ArticleSources", "SourcesId"), cancellationToken),
-        // A story follows one thread: its own column moves, and the store's triggers recount both threads.
-        _ => MergeAsync(db.Threads, db.ThreadAliases, fromId, intoId, user, kind, ["""UPDATE "Articles" SET "ThreadId" = {1} WHERE "ThreadId" = {0}"""], cancellationToken),
+        NameKind.Category => MergeAsync(db.Categories, db.CategoryAliases, fromId, intoId, user, kind, MoveLinks("ArticleCategories", "CategoriesId", "Categories"), cancellationToken),
+        NameKind.Source => MergeAsync(db.Sources, db.SourceAliases, fromId, intoId, user, kind, MoveLinks("ArticleSources", "SourcesId", "Sources"), cancellationToken),
+        // A story follows one thread: its own column moves, then the survivor's count and newest story are read again.
+        _ => MergeAsync(db.Threads, db.ThreadAliases, fromId, intoId, user, kind,
+        [
+            """UPDATE "Articles" SET "ThreadId" = {1} WHERE "ThreadId" = {0}""",
+            """
+            UPDATE "Threads" SET
+                "ArticleCount" = (SELECT count(*) FROM "Articles" a WHERE a."ThreadId" = {1} AND a."Listed" = {2}),
+                "LatestSortKey" = (SELECT max(a."SortKey") FROM "Articles" a WHERE a."ThreadId" = {1} AND a."Listed" = {2})
+            WHERE "Id" = {1}
+            """,
+        ], cancellationToken),
     };
 
     /// <summary>
-    /// The statements (over {0}, the name merged, and {1}, the one it is merged into) that move a name's links: each
-    /// keeps its copy of the story's listing position, the triggers count the survivor's new links, and a story that
-    /// had both names keeps the survivor's link once. The table and column are this class's own names.
+    /// The statements (over {0}, the name merged, {1}, the one it is merged into, and {2}, true) that move a name's
+    /// links: each keeps its copy of the story's listing position, and a story that had both names keeps the
+    /// survivor's link once. The survivor's stories are then counted once, from its links' index, rather than by a
+    /// trigger per link moved (see <see cref="StoreDialect.RecountAfterwardsAsync"/>). The table and column are this
+    /// class's own names.
     /// </summary>
-    private static string[] MoveLinks(string table, string column) =>
+    private static string[] MoveLinks(string table, string column, string names) =>
     [
         $$"""
         INSERT INTO "{{table}}" ("ArticlesId", "{{column}}", "Listed", "SortKey")
@@ -289,6 +300,7 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
         WHERE f."{{column}}" = {0} AND NOT EXISTS (SELECT 1 FROM "{{table}}" i WHERE i."ArticlesId" = f."ArticlesId" AND i."{{column}}" = {1})
         """,
         $$"""DELETE FROM "{{table}}" WHERE "{{column}}" = {0}""",
+        $$"""UPDATE "{{names}}" SET "ArticleCount" = (SELECT count(*) FROM "{{table}}" l WHERE l."{{column}}" = {1} AND l."Listed" = {2}) WHERE "Id" = {1}""",
     ];
 
     /// <summary>Adds another name that imports should file under this category or source.</summary>
@@ -399,9 +411,10 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
             return $"Both {noun} names must exist.";
         }
 
+        await StoreDialect.Of(db.Database).RecountAfterwardsAsync(db, cancellationToken);
         foreach (var move in moves)
         {
-            await db.Database.ExecuteSqlRawAsync(move, [fromId, intoId], cancellationToken);
+            await db.Database.ExecuteSqlRawAsync(move, [fromId, intoId, true], cancellationToken);
         }
 
         await aliases.Where(a => a.TargetId == fromId).ExecuteUpdateAsync(u => u.SetProperty(a => a.TargetId, intoId), cancellationToken);

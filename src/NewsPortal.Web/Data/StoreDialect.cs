@@ -52,6 +52,20 @@ public sealed class StoreDialect
         }
     }
 
+    private const string RecountedSql = $"SELECT set_config('{Data.Postgres.PostgresSchema.CountsRecounted}', 'on', true)";
+
+    /// <summary>
+    /// Tells PostgreSQL's count triggers that this transaction recounts what its next statements change (see
+    /// <see cref="Data.Postgres.PostgresSchema.CountsRecounted"/>). SQLite's triggers count as they go, cheaply: nothing to do.
+    /// </summary>
+    public async Task RecountAfterwardsAsync(DbContext db, CancellationToken cancellationToken)
+    {
+        if (!IsSqlite)
+        {
+            await db.Database.ExecuteSqlRawAsync(RecountedSql, cancellationToken);
+        }
+    }
+
     /// <summary>
     /// Whether a save lost a race it can try again: a unique key or version taken meanwhile (both stores), or on
     /// PostgreSQL a deadlock or serialization failure, which EF reports as a transient failure.
