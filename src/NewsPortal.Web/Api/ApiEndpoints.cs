@@ -152,7 +152,7 @@ public static class ApiEndpoints
         if (article is null && !gone && await articles.MovedToAsync(slug, cancellationToken) is { } moved)
         {
             // An editor changed the story's address: the old one leads to the new, as on the site.
-            return Results.Redirect($"/api/v1/articles/{moved.Slug}{context.Request.QueryString}", permanent: true);
+            return Results.Redirect($"/api/v1/articles/{Slug.InPath(moved.Slug)}{context.Request.QueryString}", permanent: true);
         }
 
         return article is not null ? WithETag(context, article)
@@ -250,7 +250,7 @@ public static class ApiEndpoints
         }
 
         var (article, _, _) = await reads.GetAsync(saved.Slug, editor: true, cancellationToken);
-        return Results.Created($"/api/v1/articles/{saved.Slug}", article);
+        return Results.Created($"/api/v1/articles/{Slug.InPath(saved.Slug)}", article);
     }
 
     private static async Task<IResult> UpdateArticleAsync(
@@ -330,7 +330,7 @@ public static class ApiEndpoints
     /// </summary>
     private static async Task<IResult> NotHereAsync(string slug, string action, HttpContext context, ArticleService stories, CancellationToken cancellationToken)
         => await stories.MovedToAsync(slug, cancellationToken) is { } moved
-            ? Results.Redirect($"/api/v1/articles/{moved.Slug}{action}{context.Request.QueryString}", permanent: true, preserveMethod: true)
+            ? Results.Redirect($"/api/v1/articles/{Slug.InPath(moved.Slug)}{action}{context.Request.QueryString}", permanent: true, preserveMethod: true)
             : ApiProblems.NotFound($"There is no article '{slug}'.");
 
     private static async Task<IResult> ImportAsync(

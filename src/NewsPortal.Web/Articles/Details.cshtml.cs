@@ -51,7 +51,7 @@ public sealed class DetailsModel(
             if (await articles.MovedToAsync(slug, cancellationToken) is { } moved)
             {
                 HttpContext.TagResponse([CacheTags.Article(moved.Id)]);
-                return RedirectPermanent($"/articles/{moved.Slug}{Request.QueryString}");
+                return RedirectPermanent($"/articles/{Slug.InPath(moved.Slug)}{Request.QueryString}");
             }
 
             return NotFound();

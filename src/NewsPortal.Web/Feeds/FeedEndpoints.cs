@@ -105,7 +105,7 @@ public static class FeedEndpoints
 
         public IResult RedirectOrNotFound(string listingFolder, string? targetSlug)
             => targetSlug is not null && FeedFormats.TryParse(Format, out var format)
-                ? Results.Redirect(FeedFormats.PathFor($"{listingFolder}/{targetSlug}", format), permanent: true)
+                ? Results.Redirect(FeedFormats.PathFor($"{listingFolder}/{Slug.InPath(targetSlug)}", format), permanent: true)
                 : Results.NotFound();
     }
 }

@@ -26,6 +26,12 @@ public static class Slug
         ['ĸ'] = "k",
     };
 
+    /// <summary>
+    /// A slug as a path segment of a redirect's <c>Location</c> or a created story's address: other scripts' letters
+    /// percent-encoded, as a header must be (a slug of Chinese or Arabic letters made every such response a 500).
+    /// </summary>
+    public static string InPath(string slug) => Uri.EscapeDataString(slug);
+
     public static string From(string text, string fallback = "item")
     {
         var decomposed = Text.Normalize(text, NormalizationForm.FormKD);

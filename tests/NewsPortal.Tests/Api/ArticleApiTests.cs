@@ -131,6 +131,27 @@ public sealed class ArticleApiTests(EditorialFactory factory) : IClassFixture<Ed
         Assert.DoesNotContain("System.", detail, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AStoryWhoseAddressIsInAnotherScript_IsCreatedAndMoved_WithItsAddressesPercentEncodedInLocation()
+    {
+        var client = await factory.TokenClientAsync(Roles.Editor);
+        var reader = factory.CreatePlainClient();
+
+        using var created = await client.PostAsJsonAsync("/api/v1/articles", new { title = "中文 headline", body = "Text.", publishedOn = "2026-03-01", status = "Published" });
+        var version = (await JsonAsync(created)).GetProperty("version").GetInt32();
+        using var moved = await client.PutAsJsonAsync("/api/v1/articles/%E4%B8%AD%E6%96%87-headline", new { slug = "中文 移动", version });
+        using var oldApi = await reader.GetAsync("/api/v1/articles/%E4%B8%AD%E6%96%87-headline");
+        using var oldPage = await reader.GetAsync("/articles/%E4%B8%AD%E6%96%87-headline?ref=feed");
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal("/api/v1/articles/%E4%B8%AD%E6%96%87-headline", created.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
+        Assert.Equal(HttpStatusCode.MovedPermanently, oldApi.StatusCode);
+        Assert.Equal("/api/v1/articles/%E4%B8%AD%E6%96%87-%E7%A7%BB%E5%8A%A8", oldApi.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.MovedPermanently, oldPage.StatusCode);
+        Assert.Equal("/articles/%E4%B8%AD%E6%96%87-%E7%A7%BB%E5%8A%A8?ref=feed", oldPage.Headers.Location!.OriginalString);
+    }
+
     [Theory]
     [InlineData("/api/v1/articles?category=a%00")]
     [InlineData("/api/v1/articles?source=a%00b")]
