@@ -9,6 +9,9 @@ public sealed record UserRow(string Id, string Email, IReadOnlyList<string> Role
 /// <summary>Editors and admins: adding them, resetting passwords, disabling and enabling. No account has a built-in password.</summary>
 public sealed class UserService(UserManager<PortalUser> users, RoleManager<IdentityRole> roles, AuditLog audit, TimeProvider clock, ILogger<UserService> logger)
 {
+    /// <summary>What the accounts table holds (Identity's column), and what the longest address in use is well within.</summary>
+    public const int MaxEmailLength = 256;
+
     public async Task EnsureRolesAsync()
     {
         foreach (var role in Roles.All)
@@ -38,6 +41,11 @@ public sealed class UserService(UserManager<PortalUser> users, RoleManager<Ident
         if (!Roles.All.Contains(role))
         {
             return [$"The role must be {string.Join(" or ", Roles.All)}."];
+        }
+
+        if (email.Trim().Length > MaxEmailLength)
+        {
+            return [$"The email address can be at most {MaxEmailLength} characters long."];
         }
 
         await EnsureRolesAsync();

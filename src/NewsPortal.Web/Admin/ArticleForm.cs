@@ -157,12 +157,12 @@ public sealed class ArticleForm : IValidatableObject
 
         foreach (var name in CategoryNames.Where(n => n.Length > CategoryEntity.NameMaxLength))
         {
-            yield return new ValidationResult($"The category '{name[..20]}…' is too long.", [nameof(Categories)]);
+            yield return new ValidationResult($"The category '{Shared.Text.Cut(name, 20)}…' is too long.", [nameof(Categories)]);
         }
 
         foreach (var name in SourceNames.Where(n => n.Length > SourceEntity.NameMaxLength))
         {
-            yield return new ValidationResult($"The source '{name[..20]}…' is too long.", [nameof(Sources)]);
+            yield return new ValidationResult($"The source '{Shared.Text.Cut(name, 20)}…' is too long.", [nameof(Sources)]);
         }
     }
 

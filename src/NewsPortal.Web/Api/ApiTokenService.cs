@@ -34,7 +34,7 @@ public sealed class ApiTokenService(NewsDbContext db, AuditLog audit, TimeProvid
         db.ApiTokens.Add(new ApiToken
         {
             UserId = userId,
-            Name = string.IsNullOrWhiteSpace(name) ? "API token" : name.Trim()[..Math.Min(name.Trim().Length, 100)],
+            Name = string.IsNullOrWhiteSpace(name) ? "API token" : Shared.Text.Cut(name.Trim(), 100),
             Hash = Hash(token),
             Prefix = token[..10],
             CreatedAtUtc = now,

@@ -57,5 +57,5 @@ public sealed class AuditLog(NewsDbContext db, TimeProvider clock, ILogger<Audit
             .ToListAsync(cancellationToken);
     }
 
-    private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];
+    private static string Truncate(string value, int max) => Shared.Text.Cut(Shared.Text.Clean(value), max);
 }

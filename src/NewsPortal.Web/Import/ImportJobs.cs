@@ -186,7 +186,9 @@ public sealed class ImportJobs(IServiceScopeFactory scopes, TimeProvider clock, 
         {
             for (var i = 0; i < files.Count; i++)
             {
-                var name = Path.GetFileName(files[i].FileName);
+                // The browser's name for the file is text that comes in: cleaned (PostgreSQL refuses a NUL in it) and bounded.
+                var name = Shared.Text.Cut(Shared.Text.Line(Path.GetFileName(files[i].FileName)), 200) is { Length: > 0 } given
+                    ? given : $"file {i + 1}";
                 var path = Path.Combine(folder, i.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 long lines;
                 await using (var source = files[i].OpenReadStream())

@@ -163,7 +163,7 @@ public static partial class SnippetRules
         return [.. names.Select(Line).Where(name => name.Length > 0 && seen.Add(NameKey.For(name)))];
     }
 
-    private static string Shorten(string value) => value.Length <= 60 ? value : value[..57] + "…";
+    private static string Shorten(string value) => value.Length <= 60 ? value : Text.Cut(value, 57) + "…";
 
     [GeneratedRegex(@"^[a-zA-Z]{2,8}(-[a-zA-Z0-9]{1,8})*$")]
     private static partial Regex LanguageTag();

@@ -41,7 +41,7 @@ public static class Highlighter
     /// <summary>About <see cref="SnippetWords"/> words around the first match, marked, with "…" where cut; null when nothing matches.</summary>
     public static string? Snippet(string text, SearchQuery query, char start, char end)
     {
-        var passage = text.Length > MaxTextLength ? text[..MaxTextLength] : text;
+        var passage = Shared.Text.Cut(text, MaxTextLength);
         var phrases = Phrases(query);
         var words = new List<Word>();
         int? first = null;

@@ -16,7 +16,7 @@ public static class OpenSearch
             var site = Text.Clean(options.Value.SiteName);
             var origin = SiteUrls.Origin(context.Request);
             var document = new XDocument(new XElement(Ns + "OpenSearchDescription",
-                new XElement(Ns + "ShortName", site.Length <= 16 ? site : site[..16]),
+                new XElement(Ns + "ShortName", Shared.Text.Cut(site, 16)),
                 new XElement(Ns + "Description", $"Search {site}"),
                 new XElement(Ns + "InputEncoding", "UTF-8"),
                 new XElement(Ns + "Url", new XAttribute("type", "text/html"), new XAttribute("method", "get"), new XAttribute("template", $"{origin}/search?q={{searchTerms}}")),

@@ -54,7 +54,7 @@ public sealed record SearchQuery(
         if (input.Length > MaxLength)
         {
             problems.Add($"The search was cut to its first {MaxLength} characters.");
-            input = input[..MaxLength];
+            input = Shared.Text.Cut(input, MaxLength);
         }
 
         var terms = new List<string>();

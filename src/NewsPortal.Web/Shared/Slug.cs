@@ -105,7 +105,7 @@ public static class Slug
             return slug;
         }
 
-        var cut = slug[..max];
+        var cut = Text.Cut(slug, max);
         var lastHyphen = cut.LastIndexOf('-');
         return (lastHyphen > max / 2 ? cut[..lastHyphen] : cut).TrimEnd('-');
     }

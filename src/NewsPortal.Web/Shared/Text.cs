@@ -91,6 +91,14 @@ public static class Text
         return builder.ToString();
     }
 
+    /// <summary>
+    /// The text's first <paramref name="max"/> UTF-16 units, or one fewer where that would split a character in two
+    /// (an emoji or any letter beyond the first 65,536 is two): half a character is not text, and PostgreSQL refused
+    /// to store the ledes, audit entries and token names cut that way.
+    /// </summary>
+    public static string Cut(string value, int max)
+        => value.Length <= max ? value : value[..(max > 0 && char.IsHighSurrogate(value[max - 1]) ? max - 1 : max)];
+
     /// <summary>Shortens text to at most <paramref name="max"/> characters at a word boundary, ending with an ellipsis when cut.</summary>
     public static string TrimToLength(string value, int max)
     {
@@ -99,7 +107,7 @@ public static class Text
             return value;
         }
 
-        var cut = value[..(max - 1)];
+        var cut = Cut(value, max - 1);
         var lastSpace = cut.LastIndexOf(' ');
         if (lastSpace > max / 2)
         {

@@ -247,7 +247,7 @@ public sealed class WebhookSender(
             return;
         }
 
-        var error = result.Error is { Length: > 1000 } text ? text[..1000] : result.Error;
+        var error = result.Error is { } text ? Shared.Text.Cut(text, 1000) : null;
         if (attempt >= Settings.MaxAttempts)
         {
             await deliveries.ExecuteUpdateAsync(u => u

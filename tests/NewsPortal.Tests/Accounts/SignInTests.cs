@@ -33,6 +33,16 @@ public sealed class SignInTests(EditorialFactory factory) : IClassFixture<Editor
     }
 
     [Fact]
+    public async Task ASignInWithALongEmailEndingInAnEmoji_IsAFailedSignInLikeAnyOther()
+    {
+        using var response = await factory.CreatePlainClient().SignInAsync(new string('a', 255) + "😀@example.org", "not the password");
+        var page = await response.ReadDocumentAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(LoginModel.Failed, page.QuerySelector(".form-errors")!.TextContent);
+    }
+
+    [Fact]
     public async Task EveryKindOfFailure_ShowsTheSameMessage_SoAccountsCannotBeFoundOut()
     {
         var locked = await factory.CreateUserAsync(Roles.Editor);

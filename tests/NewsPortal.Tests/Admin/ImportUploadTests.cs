@@ -89,6 +89,20 @@ public sealed partial class ImportUploadTests(ImportUploadFactory factory) : ICl
     }
 
     [Fact]
+    public async Task AFileNameOfEmojiAndControls_IsReportedCleaned_AndTheImportCompletes()
+    {
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        var name = new string('a', 399) + "😀\u0001.jsonl";
+
+        using var response = await UploadAsync(editor, dryRun: false,
+            (name, """{"title":"Story from an oddly named file","publishedOn":"2026-03-01","body":"Odd."}"""));
+        var report = await response.ReadDocumentAsync();
+
+        Assert.StartsWith("Imported 1 new story and updated 0", report.TextOf(".import-summary"), StringComparison.Ordinal);
+        Assert.Null(report.QuerySelector(".form-errors"));
+    }
+
+    [Fact]
     public async Task DryRunUpload_ReportsWithoutWriting_ThenImportForRealImportsTheSameFiles()
     {
         var editor = await factory.SignedInClientAsync(Roles.Editor);

@@ -47,6 +47,22 @@ public sealed class UserAdminTests(EditorialFactory factory) : IClassFixture<Edi
     }
 
     [Fact]
+    public async Task AnEmailLongerThanTheAccountsTableHolds_IsAFormError()
+    {
+        var admin = await factory.SignedInClientAsync(Roles.Admin);
+
+        using var add = await admin.SubmitFormAsync("/admin/users", new Dictionary<string, string?>
+        {
+            ["email"] = new string('u', 245) + "@example.org",
+            ["password"] = EditorialFactory.Password,
+            ["role"] = "Editor",
+        }, "form[action*='handler=Add']");
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, add.StatusCode);
+        Assert.Contains("at most 256 characters", (await add.ReadDocumentAsync()).TextOf(".form-errors"));
+    }
+
+    [Fact]
     public async Task APasswordInAnyScript_CountsEachLetter()
     {
         var admin = await factory.SignedInClientAsync(Roles.Admin);

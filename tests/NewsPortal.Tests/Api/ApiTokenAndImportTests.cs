@@ -36,6 +36,19 @@ public sealed class ApiTokenTests(EditorialFactory factory) : IClassFixture<Edit
     }
 
     [Fact]
+    public async Task ATokenNamedAtItsLimitWithAnEmoji_KeepsTheWholeEmojisOnly()
+    {
+        var email = await factory.CreateUserAsync(Roles.Editor);
+        await using var scope = factory.Services.CreateAsyncScope();
+        var user = await scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<PortalUser>>().FindByEmailAsync(email);
+        var tokens = scope.ServiceProvider.GetRequiredService<NewsPortal.Web.Api.ApiTokenService>();
+
+        await tokens.CreateAsync(user!.Id, email, new string('a', 99) + "😀");
+
+        Assert.Equal(new string('a', 99), Assert.Single(await tokens.ListAsync(user.Id)).Name);
+    }
+
+    [Fact]
     public async Task TokensAreStoredOnlyAsHashes()
     {
         var editor = await factory.SignedInClientAsync(Roles.Editor);

@@ -152,6 +152,19 @@ public sealed class ArticleApiTests(EditorialFactory factory) : IClassFixture<Ed
         Assert.Equal("/articles/%E4%B8%AD%E6%96%87-%E7%A7%BB%E5%8A%A8?ref=feed", oldPage.Headers.Location!.OriginalString);
     }
 
+    [Fact]
+    public async Task AStoryOfEmojiOnly_IsSaved_ItsLedeEndingOnAWholeOne()
+    {
+        var client = await factory.TokenClientAsync(Roles.Editor);
+        var emoji = string.Concat(Enumerable.Repeat("😀", 400));
+
+        using var created = await client.PostAsJsonAsync("/api/v1/articles", new { title = "Emoji lede", body = emoji, publishedOn = "2026-03-01", status = "Published" });
+        var lede = (await JsonAsync(created)).GetProperty("lede").GetString()!;
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.EndsWith("😀…", lede, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("/api/v1/articles?category=a%00")]
     [InlineData("/api/v1/articles?source=a%00b")]

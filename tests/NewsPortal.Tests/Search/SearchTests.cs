@@ -103,6 +103,18 @@ public sealed class SearchTests(SearchFixture factory) : IClassFixture<SearchFix
         Assert.DoesNotContain("Ceasefire talks resume in Istanbul", text);
     }
 
+    [Theory]
+    [InlineData("/search?q=")]
+    [InlineData("/api/v1/search?q=")]
+    [InlineData("/api/v1/articles?q=")]
+    [InlineData("/search/feed.atom?q=")]
+    public async Task AQueryCutAtItsLimitInsideAnEmoji_IsSearchedWithoutIt(string url)
+    {
+        using var response = await factory.CreateClient().GetAsync(url + new string('a', 499) + "%F0%9F%98%80");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
     [Fact]
     public async Task UpToTheCalendarsLastDay_EveryStoryIsFound()
     {
