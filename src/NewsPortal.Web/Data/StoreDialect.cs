@@ -67,6 +67,18 @@ public sealed class StoreDialect
     }
 
     /// <summary>
+    /// Whether the store refused a row because another transaction committed the same key first (a new name, an
+    /// address): PostgreSQL's unique violation, SQLite's unique or primary key constraint.
+    /// </summary>
+    public static bool IsDuplicateKey(Exception exception)
+        => (exception.InnerException ?? exception) switch
+        {
+            Npgsql.PostgresException postgres => postgres.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation,
+            Microsoft.Data.Sqlite.SqliteException sqlite => sqlite.SqliteExtendedErrorCode is 2067 or 1555,
+            _ => false,
+        };
+
+    /// <summary>
     /// Whether a save lost a race it can try again: a unique key or version taken meanwhile (both stores), or on
     /// PostgreSQL a deadlock or serialization failure, which EF reports as a transient failure.
     /// </summary>

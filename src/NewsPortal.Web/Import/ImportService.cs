@@ -528,7 +528,11 @@ public sealed class ImportService(
         {
             // The store refused the batch (a constraint the checks did not foresee): reject the file, don't crash.
             logger.LogError(ex, "Could not save stories from {File}", file.Name);
-            file.Problems.Add(new ImportProblem(file.Name, valid[0].Line, $"the stories from this line on could not be saved: {ex.InnerException?.Message ?? ex.Message}"));
+            // The store's own words (constraint names, SQL states) stay in the log; the report says what to do.
+            var reason = StoreDialect.IsDuplicateKey(ex)
+                ? "another import or an editor added the same category, source, developing story or address at the same moment; import the file again"
+                : "the store refused them (the log has the details)";
+            file.Problems.Add(new ImportProblem(file.Name, valid[0].Line, $"the stories from this line on could not be saved: {reason}"));
         }
     }
 

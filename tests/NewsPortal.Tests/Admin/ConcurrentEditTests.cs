@@ -254,3 +254,32 @@ public sealed class NameRaceTests(CommandHookFactory factory) : IClassFixture<Co
         ["Form.Sources"] = "Pier Courier",
     };
 }
+
+public sealed class ImportRaceTests(CommandHookFactory factory) : IClassFixture<CommandHookFactory>, IDisposable
+{
+    private readonly TempFolder _input = new();
+
+    public void Dispose() => _input.Dispose();
+
+    // SQLite has one writer at a time: the other import would wait for this one, not race it.
+    [PostgresFact]
+    public async Task ACategoryAnotherImportAddsMidImport_IsReportedAsARace_WithoutTheStoresOwnWords()
+    {
+        var file = _input.Write("race.jsonl", """
+            {"title":"Lighthouse keeper retires","publishedOn":"2026-05-05","body":"Retired.","categories":["Coastal Affairs"]}
+            """);
+        _ = factory.Server; // started, and the seed imported, before the hook is set
+        // Another import commits the same new category after this one has read the names, before it adds its own.
+        factory.Once("FROM \"CategoryAliases\"", () => factory.WithDbAsync(db =>
+        {
+            db.Categories.Add(new NewsPortal.Web.Categories.Category { Name = "Coastal Affairs", NameKey = NewsPortal.Web.Shared.NameKey.For("Coastal Affairs"), Slug = "coastal-affairs" });
+            return db.SaveChangesAsync();
+        }));
+
+        var report = await factory.ImportAsync(file);
+
+        var problem = Assert.Single(report.Problems).ToString();
+        Assert.EndsWith("could not be saved: another import or an editor added the same category, source, developing story or address at the same moment; import the file again", problem);
+        Assert.DoesNotContain("constraint", problem, StringComparison.OrdinalIgnoreCase);
+    }
+}
