@@ -528,10 +528,11 @@ public sealed class ImportService(
         {
             // The store refused the batch (a constraint the checks did not foresee): reject the file, don't crash.
             logger.LogError(ex, "Could not save stories from {File}", file.Name);
-            // The store's own words (constraint names, SQL states) stay in the log; the report says what to do.
+            // A lost race is said in the report's words (the constraint's name and SQL state stay in the log); any
+            // other refusal is the store's own message, as a rule a store adds (a trigger) words it for the reader.
             var reason = StoreDialect.IsDuplicateKey(ex)
                 ? "another import or an editor added the same category, source, developing story or address at the same moment; import the file again"
-                : "the store refused them (the log has the details)";
+                : ex.InnerException is Npgsql.PostgresException postgres ? postgres.MessageText : ex.InnerException?.Message ?? ex.Message;
             file.Problems.Add(new ImportProblem(file.Name, valid[0].Line, $"the stories from this line on could not be saved: {reason}"));
         }
     }
