@@ -68,10 +68,11 @@ public static class ApiEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status429TooManyRequests);
         articleWrite.MapPut("/articles/{slug}", UpdateArticleAsync).WithName("UpdateArticle")
-            .WithSummary("Update an article; send the version you read. Fields left out keep their values.")
+            .WithSummary("Update an article; send the version you read, or its ETag in If-Match. Fields left out keep their values.")
             .Accepts<ApiArticleInput>("application/json").Produces<ApiArticle>()
             .Produces(StatusCodes.Status308PermanentRedirect)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         write.MapPost("/articles/{slug}/publish", (string slug, HttpContext context, ArticleApiService reads, ArticleAdminService articles, ArticleService stories, CancellationToken ct)
@@ -262,7 +263,7 @@ public static class ApiEndpoints
             return problem;
         }
 
-        var (_, gone, id) = await reads.GetAsync(slug, editor: true, cancellationToken);
+        var (read, gone, id) = await reads.GetAsync(slug, editor: true, cancellationToken);
         if (id == 0)
         {
             return await NotHereAsync(slug, "", context, stories, cancellationToken);
@@ -278,10 +279,17 @@ public static class ApiEndpoints
             return ApiProblems.NotFound($"There is no article '{slug}'.");
         }
 
+        if (PreconditionFailed(context, read) is { } failed)
+        {
+            return failed;
+        }
+
+        // An If-Match that named the article as it is now stands for the version it was read at.
+        input = context.Request.Headers.IfMatch.Count > 0 && input!.Version is null && read is not null ? input with { Version = read.Version } : input;
         var form = Overlay(current.Form, input!, out var errors);
         if (input!.Version is null)
         {
-            errors["version"] = ["Send the version of the article you read (from GET), so a newer save is not overwritten."];
+            errors["version"] = ["Send the version of the article you read (from GET), or its ETag in If-Match, so a newer save is not overwritten."];
         }
 
         if (await ValidateAsync(form, id, errors, articles, context.RequestServices, cancellationToken) is { } invalid)
@@ -575,7 +583,7 @@ public static class ApiEndpoints
     private static IResult WithETag<T>(HttpContext context, T value)
     {
         var bytes = JsonSerializer.SerializeToUtf8Bytes(value, Json);
-        var etag = $"\"{Convert.ToHexStringLower(SHA256.HashData(bytes))[..32]}\"";
+        var etag = ETagOf(bytes);
         context.Response.Headers.ETag = etag;
         var ifNoneMatch = context.Request.Headers.IfNoneMatch.ToString();
         if (ifNoneMatch.Length > 0 && (ifNoneMatch.Trim() == "*" || ifNoneMatch.Split(',').Any(t => t.Trim().TrimStart('W', '/') == etag)))
@@ -584,6 +592,29 @@ public static class ApiEndpoints
         }
 
         return Results.Bytes(bytes, "application/json; charset=utf-8");
+    }
+
+    /// <summary>A strong validator of a response's exact bytes.</summary>
+    private static string ETagOf(byte[] bytes) => $"\"{Convert.ToHexStringLower(SHA256.HashData(bytes))[..32]}\"";
+
+    /// <summary>
+    /// Whether a write's <c>If-Match</c> (when sent) names the article as the client can read it now: null when it
+    /// does or none was sent, else the 412 to answer. Tags compare strongly, as RFC 9110 asks of If-Match.
+    /// </summary>
+    private static IResult? PreconditionFailed(HttpContext context, ApiArticle? current)
+    {
+        var ifMatch = context.Request.Headers.IfMatch.ToString();
+        if (ifMatch.Length == 0 || ifMatch.Trim() == "*" && current is not null)
+        {
+            return null;
+        }
+
+        var etag = current is null ? null : ETagOf(JsonSerializer.SerializeToUtf8Bytes(current, Json));
+        return ifMatch.Split(',').Any(t => t.Trim() == etag)
+            ? null
+            : Results.Problem(statusCode: StatusCodes.Status412PreconditionFailed, title: "Precondition failed",
+                detail: "The article has changed since the read whose ETag you sent in If-Match: read it again, then send your change.",
+                extensions: new Dictionary<string, object?> { ["currentVersion"] = current?.Version });
     }
 
     private static async Task<ClaimsPrincipal?> OptionalUserAsync(HttpContext context)

@@ -153,6 +153,36 @@ public sealed class ArticleApiTests(EditorialFactory factory) : IClassFixture<Ed
     }
 
     [Fact]
+    public async Task AnUpdateWithIfMatch_IsSavedWhileTheArticleIsAsRead_And412OnceSomeoneElseChangedIt()
+    {
+        var client = await factory.TokenClientAsync(Roles.Editor);
+        var other = await factory.TokenClientAsync(Roles.Editor);
+        using (await client.PostAsJsonAsync("/api/v1/articles", new { title = "If-Match story", body = "First.", publishedOn = "2026-03-01" }))
+        {
+        }
+
+        using var read = await client.GetAsync("/api/v1/articles/if-match-story");
+        var etag = read.Headers.ETag!.Tag;
+        using var first = new HttpRequestMessage(HttpMethod.Put, "/api/v1/articles/if-match-story") { Content = JsonContent.Create(new { body = "Second." }) };
+        first.Headers.IfMatch.ParseAdd(etag);
+        using var saved = await client.SendAsync(first);
+        var version = (await JsonAsync(saved)).GetProperty("version").GetInt32();
+        using (await other.PutAsJsonAsync("/api/v1/articles/if-match-story", new { body = "Someone else's.", version }))
+        {
+        }
+
+        using var stale = new HttpRequestMessage(HttpMethod.Put, "/api/v1/articles/if-match-story") { Content = JsonContent.Create(new { body = "Third." }) };
+        stale.Headers.IfMatch.ParseAdd(etag);
+        using var refused = await client.SendAsync(stale);
+        var problem = await JsonAsync(refused);
+
+        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        AssertProblem(refused, HttpStatusCode.PreconditionFailed);
+        Assert.Equal(version + 1, problem.GetProperty("currentVersion").GetInt32());
+        Assert.Equal("Someone else's.", (await JsonAsync(await client.GetAsync("/api/v1/articles/if-match-story"))).GetProperty("bodyMarkdown").GetString());
+    }
+
+    [Fact]
     public async Task AStoryOfEmojiOnly_IsSaved_ItsLedeEndingOnAWholeOne()
     {
         var client = await factory.TokenClientAsync(Roles.Editor);
