@@ -98,7 +98,7 @@ public sealed class IndexModel(ArticleAdminService articles, Threads.ThreadServi
             return ErrorModel.BadRequest(this, "Choose what to do: publish, unpublish, delete or set the developing story.");
         }
 
-        var thread = Text.Line(threadName) is { Length: > 0 } name ? name : null;
+        var thread = Text.OptionalLine(threadName);
         if (thread is { Length: > Threads.StoryThread.NameMaxLength })
         {
             return ErrorModel.BadRequest(this, $"A developing story's name can be at most {Threads.StoryThread.NameMaxLength} characters long.");

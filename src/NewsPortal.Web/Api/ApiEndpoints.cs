@@ -128,8 +128,7 @@ public static class ApiEndpoints
         }
 
         // Query strings are text that comes in: cleaned as any is (PostgreSQL refuses a NUL in text with an error).
-        static string? Clean(string? value) => Text.Line(value) is { Length: > 0 } line ? line : null;
-        var filter = new ApiArticleFilter(Clean(category), Clean(source), Clean(language), status, from, to, Clean(q));
+        var filter = new ApiArticleFilter(Text.OptionalLine(category), Text.OptionalLine(source), Text.OptionalLine(language), status, from, to, Text.OptionalLine(q));
         var page = await reads.ListAsync(filter, cursor, size, editor, cancellationToken);
         if (page is null)
         {

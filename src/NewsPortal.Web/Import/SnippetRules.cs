@@ -25,21 +25,21 @@ public static partial class SnippetRules
         // A headline is text: Markdown in it (the corpus's "*Il Foglio* reporter") would show as asterisks in listings,
         // the tab, feeds and link previews.
         Title = MarkdownRenderer.LineText(Line(document.Title)),
-        Dateline = Optional(document.Dateline),
-        Language = Optional(document.Language),
-        Site = Optional(document.Site)?.TrimEnd('/').ToLowerInvariant(),
-        OriginalUrl = Optional(document.OriginalUrl) is "#" ? null : Optional(document.OriginalUrl),
+        Dateline = Text.OptionalLine(document.Dateline),
+        Language = Text.OptionalLine(document.Language),
+        Site = Text.OptionalLine(document.Site)?.TrimEnd('/').ToLowerInvariant(),
+        OriginalUrl = Text.OptionalLine(document.OriginalUrl) is { } url and not "#" ? url : null,
         Categories = Names(document.Categories),
         Sources = Names(document.Sources),
         Body = Text.Clean(document.Body).Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Trim() is var body && Text.HasVisibleText(body) ? body : "",
-        Slug = Optional(document.Slug),
+        Slug = Text.OptionalLine(document.Slug),
         FormerSlugs = [.. document.FormerSlugs.Select(Line).Where(s => s.Length > 0).Distinct(StringComparer.Ordinal)],
-        CorrectionNote = Optional(document.CorrectionNote),
-        License = Optional(document.License),
-        Thread = Optional(document.Thread),
-        ImageUrl = Optional(document.ImageUrl),
-        ImageAlt = Optional(document.ImageAlt),
-        Summary = Optional(document.Summary),
+        CorrectionNote = Text.OptionalLine(document.CorrectionNote),
+        License = Text.OptionalLine(document.License),
+        Thread = Text.OptionalLine(document.Thread),
+        ImageUrl = Text.OptionalLine(document.ImageUrl),
+        ImageAlt = Text.OptionalLine(document.ImageAlt),
+        Summary = Text.OptionalLine(document.Summary),
     };
 
     /// <summary>Each way the (normalized) story breaks a rule, as a sentence naming the field and the limit.</summary>
@@ -155,7 +155,6 @@ public static partial class SnippetRules
 
     private static string Line(string value) => Text.Line(value);
 
-    private static string? Optional(string? value) => value is null ? null : Line(value) is { Length: > 0 } line ? line : null;
 
     private static List<string> Names(IReadOnlyList<string> names)
     {

@@ -56,6 +56,9 @@ public static class Text
         }
     }
 
+    /// <summary>A line as <see cref="Line"/> makes it, or null when nothing visible is left: an optional field or filter left out.</summary>
+    public static string? OptionalLine(string? value) => Line(value) is { Length: > 0 } line ? line : null;
+
     /// <summary>One line of clean text with its white space collapsed; empty when nothing in it is visible (only controls or zero-width characters).</summary>
     public static string Line(string? value) => CollapseWhitespace(Clean(value)) is var line && HasVisibleText(line) ? line : "";
 
