@@ -246,6 +246,13 @@ public static class PortalServices
         services.AddScoped<ArticleApiService>();
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
+            if (context.ProblemDetails.Status == StatusCodes.Status503ServiceUnavailable && context.Exception is not null)
+            {
+                context.ProblemDetails.Title = "Briefly unavailable";
+                context.ProblemDetails.Detail = "The store did not answer just now, so the request was not completed. Try again in a few seconds.";
+                StoreHealth.AskToComeBack(context.HttpContext.Response);
+            }
+
             // Errors the framework answers itself (no such route, wrong method or media type) still say what went wrong.
             context.ProblemDetails.Detail ??= context.ProblemDetails.Status switch
             {

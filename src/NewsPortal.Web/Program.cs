@@ -53,12 +53,15 @@ try
     // answer: time limits, identity, compression and validators, files and pages.
     app.UseForwardedHeaders();
     app.UseSecurityHeaders(PortalServices.SecurityHeaders());
-    app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api.UseExceptionHandler().UseStatusCodePages());
+    // A store out of reach for the moment is a 503 with Retry-After (crawlers and load balancers come back), not a 500.
+    app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api
+        .UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = StoreHealth.StatusCodeFor })
+        .UseStatusCodePages());
     app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"), site =>
     {
         if (!app.Environment.IsDevelopment())
         {
-            site.UseExceptionHandler("/error");
+            site.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandlingPath = "/error", StatusCodeSelector = StoreHealth.StatusCodeFor });
         }
 
         site.UseStatusCodePagesWithReExecute("/error/{0}");

@@ -1,12 +1,14 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using NewsPortal.Web.Articles;
+using NewsPortal.Web.Data;
 using NewsPortal.Web.Shared;
 using NewsPortal.Web.Threads;
 
 namespace NewsPortal.Web.Admin;
 
-public sealed class EditModel(ArticleAdminService articles, NameAdminService names, ThreadService threads, PreviewLinks previews, TimeProvider clock)
+public sealed class EditModel(ArticleAdminService articles, NameAdminService names, ThreadService threads, PreviewLinks previews, TimeProvider clock,
+    ILogger<EditModel> logger)
     : PageModel
 {
     [BindProperty]
@@ -117,9 +119,23 @@ public sealed class EditModel(ArticleAdminService articles, NameAdminService nam
             return await ShowAsync(cancellationToken, StatusCodes.Status422UnprocessableEntity);
         }
 
-        SaveResult? result = id is { } existing
-            ? await articles.UpdateAsync(existing, Form, Editor, status is null ? "edited" : status.Value.ToString().ToLowerInvariant(), cancellationToken)
-            : await articles.CreateAsync(Form, Editor, cancellationToken);
+        SaveResult? result;
+        try
+        {
+            result = id is { } existing
+                ? await articles.UpdateAsync(existing, Form, Editor, status is null ? "edited" : status.Value.ToString().ToLowerInvariant(), cancellationToken)
+                : await articles.CreateAsync(Form, Editor, cancellationToken);
+        }
+        catch (Exception ex) when (StoreDialect.IsUnavailable(ex))
+        {
+            // The editor's text is only in this request: give it back with the form rather than an error page.
+            logger.LogWarning(ex, "The store did not answer; article {Id} was not saved", id);
+            ModelState.AddModelError("", "The store did not answer, so this was not saved. Everything you typed is still here: save again in a few seconds.");
+            PreviewHtml = articles.Preview(Form);
+            StoreHealth.AskToComeBack(Response);
+            return await ShowAsync(cancellationToken, StatusCodes.Status503ServiceUnavailable);
+        }
+
         if (result is null)
         {
             return NotFound();

@@ -86,6 +86,35 @@ public sealed class StoreDialect
         => exception is DbUpdateException
             || exception is InvalidOperationException { InnerException: DbUpdateException or Npgsql.PostgresException { IsTransient: true } };
 
+    /// <summary>
+    /// Whether the store could not take the request just now, rather than refusing it: PostgreSQL out of reach (the
+    /// network, a restart, every pooled connection busy past its wait, too many clients) or SQLite's file locked by
+    /// another writer past the wait. Asked again in a moment, it may well answer, so the reply is a 503, not a 500.
+    /// </summary>
+    public static bool IsUnavailable(Exception exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            switch (current)
+            {
+                case Npgsql.PostgresException postgres:
+                    // Class 08 (connection), 53 (resources such as too many clients), 57P01-57P03 (shut down, starting).
+                    return postgres.SqlState.StartsWith("08", StringComparison.Ordinal)
+                        || postgres.SqlState.StartsWith("53", StringComparison.Ordinal)
+                        || postgres.SqlState is Npgsql.PostgresErrorCodes.AdminShutdown or Npgsql.PostgresErrorCodes.CrashShutdown
+                            or Npgsql.PostgresErrorCodes.CannotConnectNow;
+                case Npgsql.NpgsqlException { IsTransient: true }:
+                    return true;
+                case Microsoft.Data.Sqlite.SqliteException sqlite:
+                    return sqlite.SqliteErrorCode is SQLitePCL.raw.SQLITE_BUSY or SQLitePCL.raw.SQLITE_LOCKED;
+                case System.Net.Sockets.SocketException:
+                    return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Names the index SQLite must use (its planner has no statistics on a new store); PostgreSQL takes no hints.</summary>
     public string IndexedBy(string index) => IsSqlite ? $" INDEXED BY \"{index}\"" : "";
 }

@@ -7,22 +7,37 @@ namespace NewsPortal.Web.Data;
 
 /// <summary>
 /// What a load balancer asks: <c>/health/live</c> (the process answers) and <c>/health/ready</c> (the store answers
-/// with every migration applied, and Redis answers when the node uses it). Neither is cached or rate limited.
+/// with every migration applied, and Redis answers when the node uses it). Neither is cached or rate limited. And
+/// what a request is told while the store is out of reach.
 /// </summary>
 public static class StoreHealth
 {
+    /// <summary>How long a client is asked to wait (<c>Retry-After</c>) when the store did not answer.</summary>
+    public const int RetryAfterSeconds = 5;
+
     private const string Ready = "ready";
+
+    /// <summary>A probe answers within this, whatever part hangs: load balancers give up on a probe after a few seconds.</summary>
+    private static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(2);
 
     public static IServiceCollection AddStoreHealth(this IServiceCollection services, StoreSettings store)
     {
-        var checks = services.AddHealthChecks().AddCheck<StoreCheck>("store", tags: [Ready]);
+        var checks = services.AddHealthChecks().AddCheck<StoreCheck>("store", tags: [Ready], timeout: CheckTimeout);
         if (store.Redis is not null)
         {
-            checks.AddCheck<RedisCheck>("redis", tags: [Ready]);
+            checks.AddCheck<RedisCheck>("redis", tags: [Ready], timeout: CheckTimeout);
         }
 
         return services;
     }
+
+    /// <summary>The status for a request that failed with <paramref name="exception"/>: 503 when the store was out of reach.</summary>
+    public static int StatusCodeFor(Exception exception)
+        => StoreDialect.IsUnavailable(exception) ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError;
+
+    /// <summary>Asks the client to come back (<c>Retry-After</c>), on a 503 whose cause passes.</summary>
+    public static void AskToComeBack(HttpResponse response)
+        => response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public static IEndpointRouteBuilder MapStoreHealth(this IEndpointRouteBuilder endpoints)
     {
@@ -68,6 +83,11 @@ public static class StoreHealth
     {
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
+            if (!redis.IsConnected)
+            {
+                return HealthCheckResult.Unhealthy("Redis is not connected.");
+            }
+
             try
             {
                 var latency = await redis.GetDatabase().PingAsync();

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using NewsPortal.Web.Data;
 
 namespace NewsPortal.Web.Shared;
 
@@ -33,7 +34,9 @@ public sealed class ErrorModel : PageModel
         // Reached directly (not re-executed for an error), /error/N is itself a page that does not exist.
         var reExecuted = HttpContext.Features.Get<IStatusCodeReExecuteFeature>() is not null
             || HttpContext.Features.Get<IExceptionHandlerPathFeature>() is not null;
-        Code = reExecuted ? code ?? StatusCodes.Status500InternalServerError : StatusCodes.Status404NotFound;
+        // After an exception there is no code in the address: the handler has set the status it chose (500, or 503
+        // for a store out of reach).
+        Code = reExecuted ? code ?? Response.StatusCode : StatusCodes.Status404NotFound;
         (Heading, var fallback) = Code switch
         {
             StatusCodes.Status400BadRequest when HttpMethods.IsPost(Request.Method)
@@ -42,11 +45,18 @@ public sealed class ErrorModel : PageModel
             StatusCodes.Status403Forbidden => ("Not allowed", "You do not have access to this page."),
             StatusCodes.Status404NotFound => ("Page not found", "There is no page at this address. It may have moved, or the link may be mistyped."),
             StatusCodes.Status410Gone => ("Gone", "This story has been withdrawn."),
+            StatusCodes.Status503ServiceUnavailable
+                => ("Briefly unavailable", "The portal could not reach its stories just now. Try again in a few seconds."),
             >= 500 => ("Something went wrong", "The portal could not show this page. The problem has been logged."),
             _ => ("Error", "The request could not be completed."),
         };
         Message = HttpContext.Items[MessageKey] as string ?? fallback;
         Response.StatusCode = Code;
+        if (Code == StatusCodes.Status503ServiceUnavailable)
+        {
+            StoreHealth.AskToComeBack(Response);
+        }
+
         return Page();
     }
 }

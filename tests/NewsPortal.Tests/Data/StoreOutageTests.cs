@@ -1,0 +1,160 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Data.Sqlite;
+using NewsPortal.Tests.Api;
+using NewsPortal.Tests.Infrastructure;
+using NewsPortal.Web.Accounts;
+using Npgsql;
+
+namespace NewsPortal.Tests.Data;
+
+/// <summary>
+/// A store out of reach for a moment (PostgreSQL behind a network that drops, SQLite's file held by another writer)
+/// is a 503 that asks the client to come back, and the site answers again once the store does.
+/// </summary>
+public sealed class StoreOutageTests
+{
+    /// <summary>The app on PostgreSQL through a relay the test can cut, with the page cache off so every page asks the store.</summary>
+    private sealed class RelayedStoreFactory : EditorialFactory
+    {
+        public RelayedStoreFactory()
+        {
+            var server = new NpgsqlConnectionStringBuilder(Store.ConnectionString);
+            Relay = new TcpRelay(server.Host!, server.Port);
+        }
+
+        public TcpRelay Relay { get; }
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            var relayed = new NpgsqlConnectionStringBuilder(Store.ConnectionString) { Host = "127.0.0.1", Port = Relay.Port, Timeout = 2 };
+            builder.UseSetting("ConnectionStrings:NewsPortal", relayed.ToString());
+            builder.UseSetting("Cache:Enabled", "false");
+        }
+
+        public override async ValueTask DisposeAsync()
+        {
+            await base.DisposeAsync();
+            await Relay.DisposeAsync();
+        }
+    }
+
+    /// <summary>The app on SQLite, waiting a second (not thirty) for another writer's lock.</summary>
+    private sealed class ShortWaitFactory : EditorialFactory
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseSetting("ConnectionStrings:NewsPortal", Store.ConnectionString + ";Default Timeout=1");
+        }
+    }
+
+    [PostgresFact]
+    public async Task WhilePostgresIsOutOfReach_PagesFeedsAndTheApiAnswer503WithRetryAfter_AndTheSiteRecoversWithIt()
+    {
+        await using var factory = new RelayedStoreFactory();
+        var reader = factory.CreatePlainClient();
+        using (var before = await reader.GetAsync("/"))
+        {
+            Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        }
+
+        factory.Relay.Cut();
+
+        using (var home = await reader.GetAsync("/"))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, home.StatusCode);
+            Assert.Equal(TimeSpan.FromSeconds(5), home.Headers.RetryAfter?.Delta);
+            var page = await home.ReadDocumentAsync();
+            Assert.Equal("Briefly unavailable", page.QuerySelector("h1")?.TextContent);
+        }
+
+        using (var feed = await reader.GetAsync("/feed.atom"))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, feed.StatusCode);
+        }
+
+        using (var api = await reader.GetAsync("/api/v1/articles"))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, api.StatusCode);
+            Assert.Equal("application/problem+json", api.Content.Headers.ContentType?.MediaType);
+            Assert.Equal(TimeSpan.FromSeconds(5), api.Headers.RetryAfter?.Delta);
+            Assert.Contains("The store did not answer", await api.Content.ReadAsStringAsync());
+        }
+
+        using (var ready = await reader.GetAsync("/health/ready"))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+            Assert.Contains("The store does not answer", await ready.Content.ReadAsStringAsync());
+        }
+
+        factory.Relay.Restore();
+
+        // Connections the pool still holds from before the cut are found broken and dropped as they are tried.
+        var status = HttpStatusCode.ServiceUnavailable;
+        for (var attempt = 0; attempt < 25 && status != HttpStatusCode.OK; attempt++)
+        {
+            using var after = await reader.GetAsync("/");
+            status = after.StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.OK, status);
+    }
+
+    [SqliteFact]
+    public async Task WhileAnotherWriterHoldsTheStore_AnEditorsSaveKeepsTheirTextWithAnError_AndTheApiAnswers503()
+    {
+        await using var factory = new ShortWaitFactory();
+        _ = factory.Server;
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        var api = await factory.TokenClientAsync(Roles.Editor);
+        var story = new Dictionary<string, string?>
+        {
+            ["Form.Title"] = "Harbour cranes idle as strike enters second week",
+            ["Form.Body"] = "Dockworkers walked out on Monday.",
+            ["Form.PublishedOn"] = "2026-03-01",
+            ["Form.Language"] = "en",
+            ["Form.Categories"] = "Snippets",
+            ["Form.Sources"] = "Anadolu Agency",
+            ["Form.Status"] = "Draft",
+        };
+
+        using (var otherWriter = new SqliteConnection($"Data Source={factory.DatabasePath};Pooling=False"))
+        {
+            otherWriter.Open();
+            using (var begin = otherWriter.CreateCommand())
+            {
+                begin.CommandText = "BEGIN IMMEDIATE";
+                begin.ExecuteNonQuery();
+            }
+
+            using var save = await editor.SubmitFormAsync("/admin/articles/edit", story, "#article-form");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, save.StatusCode);
+            var form = await save.ReadDocumentAsync();
+            Assert.Contains("The store did not answer, so this was not saved", form.QuerySelector("main")?.TextContent);
+            Assert.Equal("Harbour cranes idle as strike enters second week", form.QuerySelector("[name='Form.Title']")?.GetAttribute("value"));
+            Assert.Equal("Dockworkers walked out on Monday.", form.QuerySelector("[name='Form.Body']")?.TextContent.Trim());
+
+            using var created = await api.PostAsJsonAsync("/api/v1/articles", new
+            {
+                title = "Ferry crossings cancelled in the storm",
+                body = "Crossings resume tomorrow.",
+                publishedOn = "2026-03-01",
+                language = "en",
+                categories = new[] { "Snippets" },
+                sources = new[] { "Anadolu Agency" },
+                status = "Published",
+            });
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, created.StatusCode);
+            Assert.Equal("application/problem+json", created.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("try again in a few seconds", await created.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+        }
+
+        using var again = await editor.SubmitFormAsync("/admin/articles/edit", story, "#article-form");
+        Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
+        Assert.Equal(1, factory.Store.Scalar("SELECT COUNT(*) FROM \"Articles\" WHERE \"Title\" = 'Harbour cranes idle as strike enters second week'"));
+        Assert.Equal(0, factory.Store.Scalar("SELECT COUNT(*) FROM \"Articles\" WHERE \"Title\" = 'Ferry crossings cancelled in the storm'"));
+    }
+}
