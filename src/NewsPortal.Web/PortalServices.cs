@@ -155,6 +155,7 @@ public static class PortalServices
                 .RequireRole(Roles.Admin, Roles.Editor));
 
         services.AddSingleton<SignInAttempts>();
+        services.AddSingleton<KnownDevices>();
         var attemptsPerMinute = configuration.GetValue("Security:SignInAttemptsPerMinute", 10);
         var apiPerMinute = configuration.GetValue("Api:RequestsPerMinute", 300);
         var apiTokenPerMinute = configuration.GetValue("Api:TokenRequestsPerMinute", 1200);

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -6,10 +7,14 @@ using NewsPortal.Web.Audit;
 
 namespace NewsPortal.Web.Accounts;
 
-public sealed class LoginModel(SignInManager<PortalUser> signIn, AuditLog audit, SignInAttempts attempts) : PageModel
+public sealed class LoginModel(
+    SignInManager<PortalUser> signIn, UserManager<PortalUser> users, IPasswordHasher<PortalUser> hasher, KnownDevices devices, AuditLog audit,
+    SignInAttempts attempts) : PageModel
 {
     /// <summary>The same for every failure, so the page does not tell which accounts exist, are locked or are disabled.</summary>
     public const string Failed = "The email or password is not right, or the account is locked or disabled. Try again in a few minutes or ask an admin.";
+
+    private static string? _placeholderHash;
 
     [BindProperty]
     public LoginInput Input { get; set; } = new();
@@ -29,24 +34,49 @@ public sealed class LoginModel(SignInManager<PortalUser> signIn, AuditLog audit,
         }
 
         var email = Input.Email.Trim();
-        if (!await attempts.TryAttemptAsync(email))
+        var user = await users.FindByEmailAsync(email);
+        var device = user is null ? null : devices.DeviceOf(Request, user);
+        if (!await (device is null ? attempts.TryAttemptAsync(email) : attempts.TryDeviceAttemptAsync(device)))
         {
-            // Too many tries at this account from anywhere: not even checked, so a flood from many addresses neither
-            // guesses on nor keeps the account locked.
+            // Too many tries at this account from anywhere (or from this browser): not even checked, so a flood from
+            // many addresses neither guesses on nor keeps the account locked.
             await audit.RecordAsync(email, "sign in rate limited", "account");
-            ModelState.AddModelError(string.Empty, Failed);
-            return Page();
+            return Fail();
         }
 
-        var result = await signIn.PasswordSignInAsync(email, Input.Password, isPersistent: false, lockoutOnFailure: true);
-        if (result.Succeeded)
+        // A browser the account knows is let past a lockout that guesses from elsewhere caused; a disabled account is
+        // refused everywhere.
+        if (user is null || UserService.IsDisabled(user) || device is null && await users.IsLockedOutAsync(user) || !await signIn.CanSignInAsync(user))
         {
-            await audit.RecordAsync(email, "sign in", "account");
-            // Only ever back into this site: an open redirect would hand signed-in editors to anyone's page.
-            return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/admin");
+            // As long as checking a password takes, so the time taken does not tell which accounts exist or are locked.
+            _placeholderHash ??= hasher.HashPassword(new PortalUser(), Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)));
+            hasher.VerifyHashedPassword(user ?? new PortalUser(), _placeholderHash, Input.Password);
+            await audit.RecordAsync(email, user is null ? "sign in failed" : "sign in locked out", "account");
+            return Fail();
         }
 
-        await audit.RecordAsync(email, result.IsLockedOut ? "sign in locked out" : "sign in failed", "account");
+        if (!await users.CheckPasswordAsync(user, Input.Password))
+        {
+            // Only guesses from browsers the account does not know count towards locking it.
+            if (device is null)
+            {
+                await users.AccessFailedAsync(user);
+            }
+
+            await audit.RecordAsync(email, "sign in failed", "account");
+            return Fail();
+        }
+
+        await users.ResetAccessFailedCountAsync(user);
+        await signIn.SignInWithClaimsAsync(user, isPersistent: false, [new Claim("amr", "pwd")]);
+        devices.Remember(HttpContext, user, device);
+        await audit.RecordAsync(email, "sign in", "account");
+        // Only ever back into this site: an open redirect would hand signed-in editors to anyone's page.
+        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/admin");
+    }
+
+    private PageResult Fail()
+    {
         ModelState.AddModelError(string.Empty, Failed);
         return Page();
     }

@@ -5,7 +5,7 @@ using StackExchange.Redis;
 namespace NewsPortal.Web.Accounts;
 
 /// <summary>
-/// Sign-in attempts per account, whatever address they come from (the per-address limit is the rate limiter's
+/// Sign-in attempts per account (or per known browser), whatever address they come from (the per-address limit is the rate limiter's
 /// "login" policy): at most Security:SignInAttemptsPerAccountPerMinute a minute. With Redis the count is shared by
 /// every node, so a guesser gains nothing by spreading attempts across them; without it each node counts its own.
 /// </summary>
@@ -21,16 +21,23 @@ public sealed class SignInAttempts(IConfiguration configuration, StoreSettings s
     private int PerMinute => configuration.GetValue("Security:SignInAttemptsPerAccountPerMinute", 10);
 
     /// <summary>Takes one attempt at <paramref name="email"/>; false when its allowance for this minute is spent.</summary>
-    public async Task<bool> TryAttemptAsync(string email)
+    public Task<bool> TryAttemptAsync(string email) => TryAsync("account:" + email.ToUpperInvariant());
+
+    /// <summary>
+    /// Takes one attempt from a browser the account knows (<see cref="KnownDevices"/>), which has an allowance of its
+    /// own instead of the account's: a flood from elsewhere does not spend it.
+    /// </summary>
+    public Task<bool> TryDeviceAttemptAsync(string device) => TryAsync("device:" + device);
+
+    private async Task<bool> TryAsync(string partition)
     {
-        var account = email.ToUpperInvariant();
         if (store.Redis is { } redis)
         {
             try
             {
                 // A fixed window per account and minute: the first attempt creates the counter, which expires after its minute.
                 var minute = clock.GetUtcNow().ToUnixTimeSeconds() / 60;
-                var key = $"{store.RedisPrefix}sign-in:{minute}:{account}";
+                var key = $"{store.RedisPrefix}sign-in:{minute}:{partition}";
                 var database = redis.Value.GetDatabase();
                 var count = await database.StringIncrementAsync(key);
                 if (count == 1)
@@ -46,7 +53,7 @@ public sealed class SignInAttempts(IConfiguration configuration, StoreSettings s
             }
         }
 
-        using var lease = _local.AttemptAcquire(account);
+        using var lease = _local.AttemptAcquire(partition);
         return lease.IsAcquired;
     }
 

@@ -7,7 +7,8 @@ namespace NewsPortal.Web.Accounts;
 public sealed record UserRow(string Id, string Email, IReadOnlyList<string> Roles, bool Disabled, DateTime CreatedAtUtc);
 
 /// <summary>Editors and admins: adding them, resetting passwords, disabling and enabling. No account has a built-in password.</summary>
-public sealed class UserService(UserManager<PortalUser> users, RoleManager<IdentityRole> roles, AuditLog audit, TimeProvider clock, ILogger<UserService> logger)
+public sealed class UserService(
+    UserManager<PortalUser> users, RoleManager<IdentityRole> roles, Api.ApiTokenService tokens, AuditLog audit, TimeProvider clock, ILogger<UserService> logger)
 {
     /// <summary>What the accounts table holds (Identity's column), and what the longest address in use is well within.</summary>
     public const int MaxEmailLength = 256;
@@ -79,8 +80,12 @@ public sealed class UserService(UserManager<PortalUser> users, RoleManager<Ident
 
         await users.ResetAccessFailedCountAsync(user);
         await audit.RecordAsync(actor, "reset password", user.Email ?? id);
+        await RevokeTokensAsync(user, actor);
         return [];
     }
+
+    /// <summary>Whether an admin disabled the account (locked out for good, not for a while after wrong passwords).</summary>
+    public static bool IsDisabled(PortalUser user) => user.LockoutEnd is { } end && end > DateTimeOffset.UtcNow.AddYears(100);
 
     /// <summary>Disabling locks the account out indefinitely and ends its sessions at their next check.</summary>
     public async Task<IReadOnlyList<string>> SetDisabledAsync(string id, bool disabled, string actor)
@@ -100,7 +105,20 @@ public sealed class UserService(UserManager<PortalUser> users, RoleManager<Ident
         await users.SetLockoutEndDateAsync(user, disabled ? DateTimeOffset.MaxValue : null);
         await users.UpdateSecurityStampAsync(user);
         await audit.RecordAsync(actor, disabled ? "disable user" : "enable user", user.Email ?? id);
+        if (disabled)
+        {
+            await RevokeTokensAsync(user, actor);
+        }
+
         return [];
+    }
+
+    private async Task RevokeTokensAsync(PortalUser user, string actor)
+    {
+        if (await tokens.RevokeAllAsync(user.Id) is > 0 and var revoked)
+        {
+            await audit.RecordAsync(actor, "revoke tokens", user.Email ?? user.Id, $"{revoked} token(s)");
+        }
     }
 
     /// <summary>Creates the first admin from configuration (Admin:Email, Admin:Password) when that account does not exist yet.</summary>
@@ -120,6 +138,4 @@ public sealed class UserService(UserManager<PortalUser> users, RoleManager<Ident
             logger.LogError("The admin from configuration (Admin:Email {Email}) was not created: {Problem}", email, problem);
         }
     }
-
-    private static bool IsDisabled(PortalUser user) => user.LockoutEnd is { } end && end > DateTimeOffset.UtcNow.AddYears(100);
 }

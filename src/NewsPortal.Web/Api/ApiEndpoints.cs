@@ -33,7 +33,8 @@ public static class ApiEndpoints
 
     public static IEndpointRouteBuilder MapNewsPortalApi(this IEndpointRouteBuilder endpoints)
     {
-        var api = endpoints.MapGroup("/api/v1").RequireRateLimiting(RateLimitPolicy).WithTags("NewsPortal API");
+        var api = endpoints.MapGroup("/api/v1").RequireRateLimiting(RateLimitPolicy).WithTags("NewsPortal API")
+            .AddEndpointFilter(ApiTokenAuthenticationHandler.RefuseUnacceptedCredentials);
         var write = api.MapGroup("").RequireAuthorization(EditorPolicy)
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
         var articleWrite = write.MapGroup("").WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(ArticleRequestMaxBytes))

@@ -59,6 +59,17 @@ public sealed class ApiTokenService(NewsDbContext db, AuditLog audit, TimeProvid
         return true;
     }
 
+    /// <summary>
+    /// Revokes every live token of an account, as its password is reset or it is disabled: a token made by whoever
+    /// had the account must not outlast the fix. Returns how many were revoked.
+    /// </summary>
+    public Task<int> RevokeAllAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        return db.ApiTokens.Where(t => t.UserId == userId && t.RevokedAtUtc == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(t => t.RevokedAtUtc, now), cancellationToken);
+    }
+
     /// <summary>The owner of a live token, or null; notes when it was last used.</summary>
     public async Task<ApiTokenOwner?> FindOwnerAsync(string token, CancellationToken cancellationToken = default)
     {

@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
 using NewsPortal.Tests.Infrastructure;
 using NewsPortal.Web.Accounts;
 
@@ -78,6 +80,68 @@ public sealed class SignInTests(EditorialFactory factory) : IClassFixture<Editor
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("locked", (await response.ReadDocumentAsync()).QuerySelector(".form-errors")!.TextContent);
+    }
+
+    [Fact]
+    public async Task AFloodOfWrongPasswordsFromElsewhere_DoesNotKeepTheEditorOut_OfABrowserTheySignedInFromBefore()
+    {
+        var email = await factory.CreateUserAsync(Roles.Editor);
+        var usualBrowser = factory.CreatePlainClient();
+        (await usualBrowser.SignInAsync(email, EditorialFactory.Password)).Dispose();
+        (await usualBrowser.SubmitFormAsync("/admin", new Dictionary<string, string?>(), "form[action='/account/logout']")).Dispose();
+        for (var i = 0; i < 5; i++)
+        {
+            (await factory.CreatePlainClient().SignInAsync(email, "guess " + i)).Dispose();
+        }
+
+        using var newBrowser = await factory.CreatePlainClient().SignInAsync(email, EditorialFactory.Password);
+        using var usual = await usualBrowser.SignInAsync(email, EditorialFactory.Password);
+
+        Assert.Equal(HttpStatusCode.OK, newBrowser.StatusCode);
+        Assert.Contains(LoginModel.Failed, (await newBrowser.ReadDocumentAsync()).TextOf(".form-errors"));
+        Assert.Equal(HttpStatusCode.Redirect, usual.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await usualBrowser.GetAsync("/admin")).StatusCode);
+    }
+
+    [Fact]
+    public async Task ABrowserKnownToOneAccount_IsAStrangerToAnother()
+    {
+        var known = await factory.CreateUserAsync(Roles.Editor);
+        var target = await factory.CreateUserAsync(Roles.Admin);
+        var browser = factory.CreatePlainClient();
+        (await browser.SignInAsync(known, EditorialFactory.Password)).Dispose();
+        for (var i = 0; i < 5; i++)
+        {
+            (await browser.SignInAsync(target, "guess " + i)).Dispose();
+        }
+
+        using var right = await browser.SignInAsync(target, EditorialFactory.Password);
+
+        Assert.Equal(HttpStatusCode.OK, right.StatusCode);
+        Assert.Contains(LoginModel.Failed, (await right.ReadDocumentAsync()).TextOf(".form-errors"));
+    }
+
+    [Fact]
+    public async Task AnAdminResettingThePassword_MakesEveryBrowserAStrangerAgain()
+    {
+        var email = await factory.CreateUserAsync(Roles.Editor);
+        var usualBrowser = factory.CreatePlainClient();
+        (await usualBrowser.SignInAsync(email, EditorialFactory.Password)).Dispose();
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var user = await scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>().FindByEmailAsync(email);
+            Assert.Empty(await scope.ServiceProvider.GetRequiredService<UserService>().ResetPasswordAsync(user!.Id, "a brand new password", "admin@example.org"));
+        }
+
+        for (var i = 0; i < 5; i++)
+        {
+            (await factory.CreatePlainClient().SignInAsync(email, "guess " + i)).Dispose();
+        }
+
+        using var usual = await usualBrowser.SignInAsync(email, "a brand new password");
+
+        Assert.Equal(HttpStatusCode.OK, usual.StatusCode);
+        Assert.Contains(LoginModel.Failed, (await usual.ReadDocumentAsync()).TextOf(".form-errors"));
     }
 
     [Theory]
@@ -177,5 +241,29 @@ public sealed class PerAccountSignInLimitTests(PerAccountLimitFactory factory) :
         Assert.Equal(HttpStatusCode.OK, right.StatusCode);
         Assert.Contains(LoginModel.Failed, (await right.ReadDocumentAsync()).QuerySelector(".form-errors")!.TextContent);
         Assert.Equal(HttpStatusCode.Redirect, others.StatusCode);
+    }
+
+    [Fact]
+    public async Task ABrowserTheAccountKnows_HasItsOwnAllowance_ThatAFloodFromElsewhereDoesNotSpend_AndItsOwnGuessesDo()
+    {
+        var target = await factory.CreateUserAsync(Roles.Admin);
+        var usualBrowser = factory.CreatePlainClient();
+        (await usualBrowser.SignInAsync(target, EditorialFactory.Password)).Dispose();
+        for (var i = 0; i < 3; i++)
+        {
+            (await factory.CreatePlainClient().SignInAsync(target, "guess " + i)).Dispose();
+        }
+
+        using var afterFlood = await usualBrowser.SignInAsync(target, EditorialFactory.Password);
+        for (var i = 0; i < 2; i++)
+        {
+            (await usualBrowser.SignInAsync(target, "typo " + i)).Dispose();
+        }
+
+        using var pastItsAllowance = await usualBrowser.SignInAsync(target, EditorialFactory.Password);
+
+        Assert.Equal(HttpStatusCode.Redirect, afterFlood.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, pastItsAllowance.StatusCode);
+        Assert.Contains(LoginModel.Failed, (await pastItsAllowance.ReadDocumentAsync()).TextOf(".form-errors"));
     }
 }

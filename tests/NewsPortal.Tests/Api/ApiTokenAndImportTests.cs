@@ -99,6 +99,75 @@ public sealed class ApiTokenTests(EditorialFactory factory) : IClassFixture<Edit
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
+
+    [Fact]
+    public async Task WrongPasswordsAtTheSignInForm_DoNotCutOffTheAccountsToken()
+    {
+        var email = await factory.CreateUserAsync(Roles.Editor);
+        var api = await TokenFor(email);
+        for (var i = 0; i < 5; i++)
+        {
+            (await factory.CreatePlainClient().SignInAsync(email, "guess " + i)).Dispose();
+        }
+
+        using var locked = await factory.CreatePlainClient().SignInAsync(email, EditorialFactory.Password);
+        using var response = await api.GetAsync("/api/v1/articles?status=all");
+
+        Assert.Contains(NewsPortal.Web.Accounts.LoginModel.Failed, (await locked.ReadDocumentAsync()).TextOf(".form-errors"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ResettingThePasswordOrDisablingTheAccount_RevokesItsTokensForGood(bool disable)
+    {
+        var email = await factory.CreateUserAsync(Roles.Editor);
+        var api = await TokenFor(email);
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var user = await scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<PortalUser>>().FindByEmailAsync(email);
+            var users = scope.ServiceProvider.GetRequiredService<UserService>();
+            Assert.Empty(disable
+                ? await users.SetDisabledAsync(user!.Id, disabled: true, "admin@example.org")
+                : await users.ResetPasswordAsync(user!.Id, "a brand new password", "admin@example.org"));
+            Assert.Empty(await users.SetDisabledAsync(user.Id, disabled: false, "admin@example.org"));
+        }
+
+        using var response = await api.GetAsync("/api/v1/articles?status=all");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains("not valid, or has been revoked", await response.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [InlineData("Bearer np_made-up-token-for-every-request")]
+    [InlineData("Bearer not-even-the-right-shape")]
+    [InlineData("Basic YWRtaW46YWRtaW4=")]
+    public async Task CredentialsTheApiCannotAccept_Are401_EvenOnPublicReads(string authorization)
+    {
+        var api = factory.CreatePlainClient();
+        api.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", authorization);
+
+        using var list = await api.GetAsync("/api/v1/articles");
+        using var article = await api.GetAsync($"/api/v1/articles/{Seed.Slug}");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, list.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, article.StatusCode);
+        Assert.Equal("Bearer", list.Headers.WwwAuthenticate.ToString());
+        Assert.Equal("application/problem+json", list.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.OK, (await factory.CreatePlainClient().GetAsync("/api/v1/articles")).StatusCode);
+    }
+
+    private async Task<HttpClient> TokenFor(string email)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var user = await scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<PortalUser>>().FindByEmailAsync(email);
+        var token = await scope.ServiceProvider.GetRequiredService<NewsPortal.Web.Api.ApiTokenService>().CreateAsync(user!.Id, email, "t");
+        var api = factory.CreatePlainClient();
+        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return api;
+    }
 }
 
 public sealed class ApiImportFactory : EditorialFactory
