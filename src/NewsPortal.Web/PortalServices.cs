@@ -289,6 +289,8 @@ public static class PortalServices
             {
                 AllowAutoRedirect = false,
                 UseCookies = false,
+                // Straight to the subscriber: through a proxy, the address check would see only the proxy's.
+                UseProxy = false,
                 ConnectCallback = provider.GetRequiredService<WebhookTargets>().ConnectAsync,
             });
         services.AddSingleton(provider => WebhookTargets.From(provider.GetRequiredService<IOptions<WebhookOptions>>().Value));

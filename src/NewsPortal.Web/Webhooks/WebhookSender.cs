@@ -271,7 +271,6 @@ public sealed class WebhookSender(
 
     private static long Elapsed(long started) => (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
 
-    // Logs leave out the query string: some receivers take their own access token there.
     private static string FailureOf(Exception ex) => ex switch
     {
         WebhookTargetRefusedException or { InnerException: WebhookTargetRefusedException } => "Refused: the address is not a public one",
@@ -281,7 +280,8 @@ public sealed class WebhookSender(
         _ => "Could not send",
     };
 
-    private static string ForLogs(string url) => Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.GetLeftPart(UriPartial.Path) : url;
+    /// <summary>The scheme and host only: receivers take their access token in the query or, as Slack's do, in the path.</summary>
+    public static string ForLogs(string url) => Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.GetLeftPart(UriPartial.Authority) : "(an address that is not absolute)";
 
     private sealed record Due(long Id, int SubscriptionId, string Event, string Payload, int Attempts, string Url, string Secret);
 

@@ -16,8 +16,19 @@ public sealed class WebhookTargets(IReadOnlyList<IPNetwork> allowed)
         IPNetwork.Parse("0.0.0.0/8"), IPNetwork.Parse("10.0.0.0/8"), IPNetwork.Parse("100.64.0.0/10"), IPNetwork.Parse("127.0.0.0/8"),
         IPNetwork.Parse("169.254.0.0/16"), IPNetwork.Parse("172.16.0.0/12"), IPNetwork.Parse("192.0.0.0/24"), IPNetwork.Parse("192.168.0.0/16"),
         IPNetwork.Parse("198.18.0.0/15"), IPNetwork.Parse("224.0.0.0/4"), IPNetwork.Parse("240.0.0.0/4"),
-        IPNetwork.Parse("::/128"), IPNetwork.Parse("::1/128"), IPNetwork.Parse("64:ff9b:1::/48"), IPNetwork.Parse("fc00::/7"),
+        IPNetwork.Parse("::/128"), IPNetwork.Parse("::1/128"), IPNetwork.Parse("64:ff9b:1::/48"), IPNetwork.Parse("100::/64"),
+        IPNetwork.Parse("2001::/32"), IPNetwork.Parse("2001:db8::/32"), IPNetwork.Parse("fc00::/7"),
         IPNetwork.Parse("fe80::/10"), IPNetwork.Parse("fec0::/10"), IPNetwork.Parse("ff00::/8"),
+    ];
+
+    /// <summary>
+    /// IPv6 forms that carry an IPv4 address a gateway may connect to: NAT64's well-known prefix, IPv4-compatible,
+    /// IPv4-translated (the last 32 bits) and 6to4 (bits 16 to 47). Judged by the IPv4 address they carry.
+    /// </summary>
+    private static readonly (IPNetwork Network, int Offset)[] CarryIPv4 =
+    [
+        (IPNetwork.Parse("64:ff9b::/96"), 12), (IPNetwork.Parse("::/96"), 12), (IPNetwork.Parse("::ffff:0:0:0/96"), 12),
+        (IPNetwork.Parse("2002::/16"), 2),
     ];
 
     public static WebhookTargets From(WebhookOptions options) => new([.. options.AllowedNetworks.Select(IPNetwork.Parse)]);
@@ -28,6 +39,10 @@ public sealed class WebhookTargets(IReadOnlyList<IPNetwork> allowed)
         if (address.IsIPv4MappedToIPv6)
         {
             address = address.MapToIPv4();
+        }
+        else if (address.AddressFamily == AddressFamily.InterNetworkV6 && CarryIPv4.FirstOrDefault(c => c.Network.Contains(address)) is { Network.PrefixLength: > 0 } carrier)
+        {
+            address = new IPAddress(address.GetAddressBytes().AsSpan(carrier.Offset, 4));
         }
 
         return allowed.Any(n => n.Contains(address)) || !Internal.Any(n => n.Contains(address));

@@ -32,6 +32,14 @@ public sealed class WebhookTargetTests(PublicOnlyWebhookFactory factory) : IClas
     [InlineData("ff02::1")]
     [InlineData("::ffff:127.0.0.1")]
     [InlineData("::ffff:169.254.169.254")]
+    [InlineData("64:ff9b::7f00:1")]
+    [InlineData("64:ff9b::a9fe:a9fe")]
+    [InlineData("2002:7f00:1::")]
+    [InlineData("2002:a00:1::1")]
+    [InlineData("::127.0.0.1")]
+    [InlineData("::ffff:0:7f00:1")]
+    [InlineData("100::1")]
+    [InlineData("2001:0:4136:e378:8000:63bf:3fff:fdd2")]
     public void InternalAddresses_AreRefused(string address)
         => Assert.False(WebhookTargets.From(new WebhookOptions()).IsAllowed(IPAddress.Parse(address)));
 
@@ -39,8 +47,16 @@ public sealed class WebhookTargetTests(PublicOnlyWebhookFactory factory) : IClas
     [InlineData("93.184.215.14")]
     [InlineData("203.0.113.10")]
     [InlineData("2606:4700:4700::1111")]
+    [InlineData("64:ff9b::5db8:d70e")]
+    [InlineData("2002:5db8:d70e::1")]
     public void PublicAddresses_AreAllowed(string address)
         => Assert.True(WebhookTargets.From(new WebhookOptions()).IsAllowed(IPAddress.Parse(address)));
+
+    [Theory]
+    [InlineData("https://hooks.example.org/services/T0001/B0001/SECRETPATHTOKEN?token=QUERYSECRET", "https://hooks.example.org")]
+    [InlineData("http://93.184.215.14:8080/hook#frag", "http://93.184.215.14:8080")]
+    public void ASubscribersAddressInTheLogs_IsItsSchemeAndHostOnly_SinceReceiversKeepTokensInThePathOrQuery(string url, string logged)
+        => Assert.Equal(logged, WebhookSender.ForLogs(url));
 
     [Fact]
     public void AnAllowedNetwork_LetsItsAddressesThrough_AndNoOthers()
