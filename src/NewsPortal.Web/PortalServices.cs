@@ -312,6 +312,7 @@ public static class PortalServices
         {
             options.ModelBinderProviders.Insert(0, new CleanTextModelBinderProvider());
             options.Filters.Add<UnansweredMethods>();
+            options.Filters.Add<RefusedForms>();
         });
         return services;
     }

@@ -18,9 +18,12 @@ public sealed class ErrorModel : PageModel
     /// <summary>Answers 400 with <paramref name="message"/> shown on the error page.</summary>
     public static IActionResult BadRequest(PageModel page, string message)
     {
-        page.HttpContext.Items[MessageKey] = message;
+        Explain(page.HttpContext, message);
         return page.BadRequest();
     }
+
+    /// <summary>Shows <paramref name="message"/> on the error page this request ends with, instead of its status's general one.</summary>
+    public static void Explain(HttpContext context, string message) => context.Items[MessageKey] = message;
 
     public IActionResult OnGet() => Show();
 
@@ -43,6 +46,7 @@ public sealed class ErrorModel : PageModel
                 => ("Bad request", "The form could not be read. Remove any control characters (such as NUL) from what you entered, and send it again."),
             StatusCodes.Status400BadRequest => ("Bad request", "The address asked for something the portal cannot give."),
             StatusCodes.Status403Forbidden => ("Not allowed", "You do not have access to this page."),
+            StatusCodes.Status413PayloadTooLarge => ("Too large", "What was sent is larger than this page takes."),
             StatusCodes.Status404NotFound => ("Page not found", "There is no page at this address. It may have moved, or the link may be mistyped."),
             StatusCodes.Status410Gone => ("Gone", "This story has been withdrawn."),
             StatusCodes.Status503ServiceUnavailable
