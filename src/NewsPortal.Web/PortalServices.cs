@@ -124,14 +124,31 @@ public static class PortalServices
             .AddEntityFrameworkStores<NewsDbContext>()
             .AddDefaultTokenProviders()
             .AddPasswordValidator<VisiblePasswordValidator>();
+        // A site served over https sends its session cookie over https only, even when a proxy in front forgets to say
+        // the request came that way (with it, ASP.NET Core would mark it so by itself). Not the antiforgery cookie,
+        // whose library refuses to render a form over plain http then; it is worth nothing without the page's token.
+        var cookiesSecure = PortalOptions.ServedOverHttps(configuration) ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
         services.ConfigureApplicationCookie(options =>
         {
             options.Cookie.Name = "newsportal.auth";
             options.Cookie.HttpOnly = true;
             options.Cookie.SameSite = SameSiteMode.Lax;
+            options.Cookie.SecurePolicy = cookiesSecure;
             options.LoginPath = "/account/login";
             options.LogoutPath = "/account/logout";
             options.SlidingExpiration = true;
+
+            // To the sign-in page by its path: made absolute, it would be built from whatever Host header came.
+            var redirectToLogin = options.Events.OnRedirectToLogin;
+            options.Events.OnRedirectToLogin = context =>
+            {
+                if (Uri.TryCreate(context.RedirectUri, UriKind.Absolute, out var absolute))
+                {
+                    context.RedirectUri = absolute.PathAndQuery;
+                }
+
+                return redirectToLogin(context);
+            };
 
             // Signed in but not an editor: answer 403 rather than bouncing to a login page they cannot use.
             options.Events.OnRedirectToAccessDenied = context =>

@@ -11,7 +11,7 @@ namespace NewsPortal.Web.Accounts;
 /// owner uses: whoever floods the form with guesses cannot keep an editor out. A device's own attempts are limited
 /// on their own (<see cref="SignInAttempts"/>), and a password reset or a disabled account forgets every device.
 /// </summary>
-public sealed class KnownDevices(IDataProtectionProvider protection, TimeProvider clock)
+public sealed class KnownDevices(IDataProtectionProvider protection, IConfiguration configuration, TimeProvider clock)
 {
     public const string CookieName = "newsportal.device";
 
@@ -50,7 +50,7 @@ public sealed class KnownDevices(IDataProtectionProvider protection, TimeProvide
         context.Response.Cookies.Append(CookieName, value, new CookieOptions
         {
             HttpOnly = true,
-            Secure = context.Request.IsHttps,
+            Secure = context.Request.IsHttps || Shared.PortalOptions.ServedOverHttps(configuration),
             SameSite = SameSiteMode.Strict,
             Path = "/account",
             MaxAge = Lifetime,

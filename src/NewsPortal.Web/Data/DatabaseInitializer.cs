@@ -77,7 +77,33 @@ public static class DatabaseInitializer
     }
 
     /// <summary>
-    /// Resolves a relative SQLite file path against the content root and creates its folder,
+    /// Creates a new store's file readable by its owner only (SQLite gives its journal files the same mode): it holds
+    /// password hashes, webhook signing secrets and unpublished stories. An empty file is an empty SQLite database.
+    /// </summary>
+    private static void CreateForOwnerOnly(string path)
+    {
+        if (OperatingSystem.IsWindows() || File.Exists(path))
+        {
+            return;
+        }
+
+        try
+        {
+            using var created = new FileStream(path, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            });
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // Another node or command created it first.
+        }
+    }
+
+    /// <summary>
+    /// Resolves a relative SQLite file path against the content root and creates its folder (and the file, for its owner only),
     /// so the default store works on a fresh machine wherever the app is started from.
     /// </summary>
     public static string PrepareSqliteConnectionString(string connectionString, string contentRoot)
@@ -91,6 +117,11 @@ public static class DatabaseInitializer
 
         var fullPath = Path.GetFullPath(dataSource, contentRoot);
         Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
+        if (builder.Mode == Microsoft.Data.Sqlite.SqliteOpenMode.ReadWriteCreate)
+        {
+            CreateForOwnerOnly(fullPath);
+        }
+
         builder.DataSource = fullPath;
         return builder.ToString();
     }

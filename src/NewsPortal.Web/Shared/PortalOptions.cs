@@ -21,6 +21,10 @@ public sealed class PortalOptions
     [RegularExpression(@"^(https?://[^\s/?#]+(/[^\s?#]*)?)?$", ErrorMessage = "Portal:PublicBaseUrl must be an http or https address, such as https://news.example.org.")]
     public string PublicBaseUrl { get; set; } = "";
 
+    /// <summary>Whether the site's address (Portal:PublicBaseUrl) is an https one.</summary>
+    public static bool ServedOverHttps(IConfiguration configuration)
+        => configuration[$"{SectionName}:{nameof(PublicBaseUrl)}"]?.StartsWith("https://", StringComparison.OrdinalIgnoreCase) == true;
+
     /// <summary>Refuses to start in Production when links would be built from a client's Host header.</summary>
     public static void EnsureSiteAddress(IConfiguration configuration, IHostEnvironment environment)
     {

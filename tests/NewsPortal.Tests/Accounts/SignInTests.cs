@@ -173,6 +173,18 @@ public sealed class SignInTests(EditorialFactory factory) : IClassFixture<Editor
     }
 
     [Fact]
+    public async Task TheWayToTheSignInPage_IsAPath_WhateverHostHeaderCame()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/admin");
+        request.Headers.Host = "evil.example";
+
+        using var response = await factory.CreatePlainClient().SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/account/login?ReturnUrl=%2Fadmin", response.Headers.Location!.OriginalString);
+    }
+
+    [Fact]
     public async Task SignOut_EndsTheSession()
     {
         var client = await factory.SignedInClientAsync(Roles.Editor);
@@ -265,5 +277,45 @@ public sealed class PerAccountSignInLimitTests(PerAccountLimitFactory factory) :
         Assert.Equal(HttpStatusCode.Redirect, afterFlood.StatusCode);
         Assert.Equal(HttpStatusCode.OK, pastItsAllowance.StatusCode);
         Assert.Contains(LoginModel.Failed, (await pastItsAllowance.ReadDocumentAsync()).TextOf(".form-errors"));
+    }
+}
+
+/// <summary>A site whose address is https, reached (as behind a proxy that does not say so) over plain http.</summary>
+public sealed class HttpsSiteFactory : EditorialFactory
+{
+    protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("Portal:PublicBaseUrl", "https://news.example.org");
+    }
+}
+
+public sealed class HttpsSiteSignInTests(HttpsSiteFactory factory) : IClassFixture<HttpsSiteFactory>
+{
+    [Fact]
+    public async Task OnASiteServedOverHttps_TheSessionAndDeviceCookies_AreSentOverHttpsOnly()
+    {
+        var email = await factory.CreateUserAsync(Roles.Editor);
+        var client = factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        using var form = await client.GetAsync("/account/login");
+        var page = await form.ReadDocumentAsync();
+        var antiforgery = form.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(".AspNetCore.Antiforgery", StringComparison.Ordinal));
+        using var post = new HttpRequestMessage(HttpMethod.Post, "/account/login")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["Input.Email"] = email,
+                ["Input.Password"] = EditorialFactory.Password,
+                ["__RequestVerificationToken"] = page.QuerySelector("main form input[name='__RequestVerificationToken']")!.GetAttribute("value")!,
+            }),
+        };
+        post.Headers.Add("Cookie", antiforgery.Split(';')[0]);
+
+        using var signedIn = await client.SendAsync(post);
+        var cookies = signedIn.Headers.GetValues("Set-Cookie").ToList();
+
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        Assert.Contains(cookies, c => c.StartsWith("newsportal.auth=", StringComparison.Ordinal) && c.Contains("; secure", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains(cookies, c => c.StartsWith(KnownDevices.CookieName + "=", StringComparison.Ordinal) && c.Contains("; secure", StringComparison.OrdinalIgnoreCase));
     }
 }

@@ -46,7 +46,7 @@ public sealed class AdminAccessTests(EditorialFactory factory) : IClassFixture<E
             using var post = await client.PostAsync(url, new FormUrlEncodedContent([]));
 
             Assert.True(get.StatusCode == HttpStatusCode.Redirect, $"GET {url} answered {get.StatusCode}");
-            Assert.StartsWith("/account/login", get.Headers.Location!.AbsolutePath, StringComparison.Ordinal);
+            Assert.StartsWith("/account/login", get.Headers.Location!.OriginalString, StringComparison.Ordinal);
             Assert.True(post.StatusCode == HttpStatusCode.Redirect, $"POST {url} answered {post.StatusCode}");
         }
     }

@@ -104,6 +104,17 @@ public sealed class StoreTests
         Assert.Equal(NewsPortal.Web.Data.PlannerStatistics.Rows.Single(r => r.Index == "IX_Articles_Listed_SortKey_Id").Stat, statistics);
     }
 
+    [SqliteFact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void ANewSqliteStore_AndItsJournal_AreReadableByTheirOwnerOnly()
+    {
+        using var factory = new NewsPortalFactory();
+        _ = factory.Server;
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(factory.DatabasePath));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(factory.DatabasePath + "-wal"));
+    }
+
     [Fact]
     public async Task SecondStart_DoesNotSeedAgain()
     {
