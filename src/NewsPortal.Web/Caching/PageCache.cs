@@ -51,8 +51,9 @@ public sealed class PageCache(
 
     /// <summary>
     /// Evicts the tags from the cache (this process's, or the one Redis holds for every node). The change is saved by
-    /// then: a cache that cannot be reached must not turn a saved write into an error, so it is logged, and the
-    /// pages left expire within the cache's duration.
+    /// then: a cache that cannot be reached must not turn a saved write into an error (Redis's keeps the eviction
+    /// for when it answers again, <see cref="ResilientCacheStore"/>), so a failure is logged and the pages left expire
+    /// within the cache's duration.
     /// </summary>
     public async Task EvictAsync(IEnumerable<string> tags, CancellationToken cancellationToken = default)
     {
