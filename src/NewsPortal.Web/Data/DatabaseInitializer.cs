@@ -82,19 +82,14 @@ public static class DatabaseInitializer
     /// </summary>
     private static void CreateForOwnerOnly(string path)
     {
-        if (OperatingSystem.IsWindows() || File.Exists(path))
+        if (File.Exists(path))
         {
             return;
         }
 
         try
         {
-            using var created = new FileStream(path, new FileStreamOptions
-            {
-                Mode = FileMode.CreateNew,
-                Access = FileAccess.Write,
-                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-            });
+            using var created = new FileStream(path, HostFolders.OwnerOnly(FileMode.CreateNew));
         }
         catch (IOException) when (File.Exists(path))
         {

@@ -23,19 +23,32 @@ public sealed class SqliteStartupLock : IAsyncDisposable
             return null;
         }
 
+        var lockPath = path + ".startup-lock";
         while (true)
         {
             try
             {
-                return new SqliteStartupLock(new FileStream(path + ".startup-lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose));
+                return new SqliteStartupLock(new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose));
             }
-            catch (IOException)
+            catch (IOException ex) when (IsHeldByAnother(ex))
             {
                 // Another process holds it: it is migrating or seeding, which takes seconds at most.
                 await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
             }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // A read-only or full disk, a folder that is not one's own: waiting would wait for ever.
+                throw new IOException($"Cannot create {lockPath} beside the store (ConnectionStrings:NewsPortal): {ex.Message}", ex);
+            }
         }
     }
+
+    /// <summary>
+    /// The one failure worth waiting out: the file is locked by another process. On Unix .NET reports the lock's
+    /// EWOULDBLOCK as the exception's HResult (11 on Linux, 35 on macOS); Windows, a sharing or lock violation.
+    /// </summary>
+    private static bool IsHeldByAnother(IOException ex)
+        => OperatingSystem.IsWindows() ? (ex.HResult & 0xFFFF) is 32 or 33 : ex.HResult == (OperatingSystem.IsMacOS() ? 35 : 11);
 
     public ValueTask DisposeAsync() => _file.DisposeAsync();
 }

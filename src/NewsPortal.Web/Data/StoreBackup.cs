@@ -19,7 +19,25 @@ public static class StoreBackup
         }
 
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        await db.Database.ExecuteSqlRawAsync("VACUUM INTO {0}", [path], cancellationToken);
+        // Made under a temporary name, for its owner only (it holds password hashes and secrets), and named only once
+        // whole: a disk that fills leaves no empty or cut-off backup behind.
+        var partial = path + ".partial";
+        File.Delete(partial);
+        await using (new FileStream(partial, Shared.HostFolders.OwnerOnly(FileMode.CreateNew)))
+        {
+        }
+
+        try
+        {
+            await db.Database.ExecuteSqlRawAsync("VACUUM INTO {0}", [partial], cancellationToken);
+            File.Move(partial, path);
+        }
+        catch
+        {
+            File.Delete(partial);
+            throw;
+        }
+
         await using var copy = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
         await copy.OpenAsync(cancellationToken);
         return await CountStoriesAsync(copy, cancellationToken);
@@ -41,10 +59,18 @@ public static class StoreBackup
         await backup.OpenAsync(cancellationToken);
         string check;
         long stories;
+        List<string> migrations = [];
         try
         {
             check = await ScalarAsync(backup, "PRAGMA integrity_check", cancellationToken) as string ?? "";
             stories = await CountStoriesAsync(backup, cancellationToken);
+            await using var history = backup.CreateCommand();
+            history.CommandText = "SELECT \"MigrationId\" FROM \"__EFMigrationsHistory\"";
+            await using var reader = await history.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                migrations.Add(reader.GetString(0));
+            }
         }
         catch (SqliteException ex)
         {
@@ -54,6 +80,16 @@ public static class StoreBackup
         if (check != "ok")
         {
             throw new IOException($"{path} is damaged: {check}");
+        }
+
+        // A store this build made or can bring up to date: its history is a start of this build's migrations.
+        var known = db.Database.GetMigrations().ToList();
+        if (migrations.Count == 0 || !migrations.Order(StringComparer.Ordinal).SequenceEqual(known.Take(migrations.Count)))
+        {
+            var newer = migrations.FirstOrDefault(m => !known.Contains(m));
+            throw new IOException(newer is not null
+                ? $"{path} was made by a newer NewsPortal (its migration {newer} is unknown to this one): restore it with that version."
+                : $"{path} is not a NewsPortal store: it has no migration history this version knows.");
         }
 
         var store = (SqliteConnection)db.Database.GetDbConnection();

@@ -24,11 +24,26 @@ public sealed class ExportService(NewsDbContext db, StoreMove storeMove, ILogger
     public async Task<int> ExportAsync(ImportFormat format, string directory, bool everything = false, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(directory);
-        await using var jsonLines = format == ImportFormat.JsonLines
-            ? new StreamWriter(Path.Combine(directory, "articles.jsonl"), append: false, Utf8) { NewLine = "\n" }
-            : null;
+        var count = 0;
+        if (format == ImportFormat.JsonLines)
+        {
+            await Shared.HostFolders.WriteWholeAsync(Path.Combine(directory, "articles.jsonl"),
+                async jsonLines => count = await WriteStoriesAsync(jsonLines, directory, cancellationToken), cancellationToken);
+            await storeMove.WriteAsync(directory, everything, cancellationToken);
+        }
+        else
+        {
+            count = await WriteStoriesAsync(null, directory, cancellationToken);
+        }
 
-        var everyStory = format == ImportFormat.JsonLines;
+        logger.LogInformation("Exported {Count} articles as {Format} to {Directory}", count, format, directory);
+        return count;
+    }
+
+    /// <summary>Every story as a JSON line to <paramref name="jsonLines"/>, or else the published ones as a snippet file each.</summary>
+    private async Task<int> WriteStoriesAsync(StreamWriter? jsonLines, string directory, CancellationToken cancellationToken)
+    {
+        var everyStory = jsonLines is not null;
         var count = 0;
         var lastId = 0;
         while (true)
@@ -96,12 +111,6 @@ public sealed class ExportService(NewsDbContext db, StoreMove storeMove, ILogger
             logger.LogInformation("Export progress: {Count} articles written", count);
         }
 
-        if (format == ImportFormat.JsonLines)
-        {
-            await storeMove.WriteAsync(directory, everything, cancellationToken);
-        }
-
-        logger.LogInformation("Exported {Count} articles as {Format} to {Directory}", count, format, directory);
         return count;
     }
 }

@@ -77,35 +77,26 @@ public sealed class StoreMove(
     /// <summary>Writes the aliases, and with <paramref name="everything"/> the accounts, tokens, webhooks, revisions and audit log.</summary>
     public async Task WriteAsync(string directory, bool everything, CancellationToken cancellationToken)
     {
-        await WriteAsync(directory, AliasesFile, secret: false, (await names.AllAliasesAsync(cancellationToken)).ToAsyncEnumerable(), cancellationToken);
+        await WriteAsync(directory, AliasesFile, (await names.AllAliasesAsync(cancellationToken)).ToAsyncEnumerable(), cancellationToken);
         if (!everything)
         {
             return;
         }
 
-        await WriteAsync(directory, AccountsFile, secret: true, AccountsAsync(cancellationToken), cancellationToken);
-        await WriteAsync(directory, ApiTokensFile, secret: true, db.ApiTokens.AsNoTracking().OrderBy(t => t.Id)
+        await WriteAsync(directory, AccountsFile, AccountsAsync(cancellationToken), cancellationToken);
+        await WriteAsync(directory, ApiTokensFile, db.ApiTokens.AsNoTracking().OrderBy(t => t.Id)
             .Select(t => new ApiTokenRecord(t.User!.Email!, t.Name, t.Hash, t.Prefix, t.CreatedAtUtc, t.LastUsedAtUtc, t.RevokedAtUtc, t.ExpiresAtUtc))
             .AsAsyncEnumerable(), cancellationToken);
-        await WriteAsync(directory, WebhooksFile, secret: true, db.WebhookSubscriptions.AsNoTracking().OrderBy(s => s.Id)
+        await WriteAsync(directory, WebhooksFile, db.WebhookSubscriptions.AsNoTracking().OrderBy(s => s.Id)
             .Select(s => new WebhookRecord(s.Url, s.Secret, s.Active, s.CreatedBy, s.CreatedAtUtc)).AsAsyncEnumerable(), cancellationToken);
-        await WriteAsync(directory, RevisionsFile, secret: false, RevisionsAsync(cancellationToken), cancellationToken);
-        await WriteAsync(directory, AuditFile, secret: true, AuditAsync(cancellationToken), cancellationToken);
+        await WriteAsync(directory, RevisionsFile, RevisionsAsync(cancellationToken), cancellationToken);
+        await WriteAsync(directory, AuditFile, AuditAsync(cancellationToken), cancellationToken);
     }
 
-    private async Task WriteAsync<T>(string directory, string name, bool secret, IAsyncEnumerable<T> records, CancellationToken cancellationToken)
+    private async Task WriteAsync<T>(string directory, string name, IAsyncEnumerable<T> records, CancellationToken cancellationToken)
     {
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (secret && !OperatingSystem.IsWindows())
-        {
-            // Password hashes, token hashes and signing secrets: the exporting account's to read, no one else's.
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        var path = Path.Combine(directory, name);
-        File.Delete(path);
         var count = 0;
-        await using (var file = new StreamWriter(path, Utf8, options) { NewLine = "\n" })
+        await HostFolders.WriteWholeAsync(Path.Combine(directory, name), async file =>
         {
             await foreach (var record in records.WithCancellation(cancellationToken))
             {
@@ -115,7 +106,7 @@ public sealed class StoreMove(
                     logger.LogInformation("Export progress: {Count} lines written to {File}", count, name);
                 }
             }
-        }
+        }, cancellationToken);
 
         logger.LogInformation("Exported {Count} lines to {File}", count, name);
     }

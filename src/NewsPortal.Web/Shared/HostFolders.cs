@@ -9,6 +9,45 @@ public static class HostFolders
 {
     public static string AppDirectory { get; } = Path.GetDirectoryName(typeof(HostFolders).Assembly.Location)!;
 
+    /// <summary>
+    /// Options for a file only its owner may read (on Unix; Windows has no modes): the store and whatever is copied out
+    /// of it (backups, exports) hold password hashes, signing secrets and unpublished stories.
+    /// </summary>
+    public static FileStreamOptions OwnerOnly(FileMode mode)
+    {
+        var options = new FileStreamOptions { Mode = mode, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        return options;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="path"/> (UTF-8, for its owner only) under a temporary name, giving it its own only once it
+    /// is whole: a disk that fills or a command that is stopped leaves no cut-off file that looks finished.
+    /// </summary>
+    public static async Task WriteWholeAsync(string path, Func<StreamWriter, Task> write, CancellationToken cancellationToken)
+    {
+        var partial = path + ".partial";
+        try
+        {
+            await using (var writer = new StreamWriter(partial, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false), OwnerOnly(FileMode.Create)) { NewLine = "\n" })
+            {
+                await write(writer);
+                await writer.FlushAsync(cancellationToken);
+            }
+
+            File.Move(partial, path, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(partial);
+            throw;
+        }
+    }
+
     public static string? ContentRoot(string[] args)
     {
         var named = args.Any(a => a.StartsWith("--contentRoot", StringComparison.OrdinalIgnoreCase))

@@ -32,6 +32,7 @@ public sealed class BackupTests(NewsPortalFactory site) : IClassFixture<NewsPort
     }
 
     [SqliteFact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public async Task ABackupTakenDuringWrites_IsConsistent_AndRestoresToTheSameStore()
     {
         _ = site.Server;
@@ -67,6 +68,9 @@ public sealed class BackupTests(NewsPortalFactory site) : IClassFixture<NewsPort
         Assert.Equal(copied, Rows(restoredStore));
         Assert.Equal(1, again.ExitCode);
         Assert.Contains("already exists", again.Output);
+        // It holds password hashes and signing secrets, as the store does; and nothing was left under another name.
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+        Assert.Equal(["backup.db"], Directory.GetFiles(Path.GetDirectoryName(file)!).Select(Path.GetFileName));
     }
 
     [SqliteFact]
@@ -81,5 +85,28 @@ public sealed class BackupTests(NewsPortalFactory site) : IClassFixture<NewsPort
         Assert.Equal(1, restore.ExitCode);
         Assert.Contains("is not a NewsPortal store", restore.Output);
         Assert.Single(Rows(store));
+    }
+
+    [SqliteFact]
+    public async Task RestoringADatabaseThatOnlyLooksLikeAStore_ChangesNothing_AndSaysWhy()
+    {
+        var store = Path.Combine(_folder.Path, "kept.db");
+        await PortalCommand.RunAsync(store, "import", _folder.Write("seed.txt", Seed.Text));
+        var lookalike = Path.Combine(_folder.Path, "lookalike.db");
+        using (var connection = new SqliteConnection($"Data Source={lookalike};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "CREATE TABLE \"Articles\" (x); INSERT INTO \"Articles\" VALUES (1), (2), (3);";
+            command.ExecuteNonQuery();
+        }
+
+        var restore = await PortalCommand.RunAsync(store, "restore", lookalike);
+        var import = await PortalCommand.RunAsync(store, "import", _folder.Write("more.txt", Seed.Text));
+
+        Assert.Equal(1, restore.ExitCode);
+        Assert.Contains("is not a NewsPortal store", restore.Output);
+        Assert.Single(Rows(store));
+        Assert.True(import.ExitCode == 0, import.Output + import.Errors);
     }
 }

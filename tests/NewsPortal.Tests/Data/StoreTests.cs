@@ -115,6 +115,21 @@ public sealed class StoreTests
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(factory.DatabasePath + "-wal"));
     }
 
+    [SqliteFact]
+    public async Task AStartupLockThatCannotBeMade_StopsTheStartWithItsPath_InsteadOfWaitingForEver()
+    {
+        using var factory = new NewsPortalFactory();
+        Directory.CreateDirectory(Path.GetDirectoryName(factory.DatabasePath)!);
+        // A link to itself: opening it fails as a read-only or full disk would, and no other process will ever let go.
+        File.CreateSymbolicLink(factory.DatabasePath + ".startup-lock", factory.DatabasePath + ".startup-lock");
+
+        var start = Task.Run(() => factory.Server);
+        var failure = await Record.ExceptionAsync(() => start.WaitAsync(TimeSpan.FromSeconds(60)));
+
+        Assert.IsNotType<TimeoutException>(failure);
+        Assert.Contains("startup-lock beside the store (ConnectionStrings:NewsPortal)", failure?.ToString());
+    }
+
     [Fact]
     public async Task SecondStart_DoesNotSeedAgain()
     {

@@ -106,6 +106,9 @@ public sealed class StoreMoveTests(EmptyNewsPortalFactory factory) : IClassFixtu
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(everything, StoreMove.AccountsFile)));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(everything, StoreMove.WebhooksFile)));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(everything, StoreMove.AuditFile)));
+        // Drafts and unpublished stories are in every JSON Lines export: it is as private as the store.
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(plain, "articles.jsonl")));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(plain, StoreMove.AliasesFile)));
     }
 
     [Fact]
