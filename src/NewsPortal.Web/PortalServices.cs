@@ -173,9 +173,9 @@ public static class PortalServices
 
         services.AddSingleton<SignInAttempts>();
         services.AddSingleton<KnownDevices>();
-        var attemptsPerMinute = configuration.GetValue("Security:SignInAttemptsPerMinute", 10);
-        var apiPerMinute = configuration.GetValue("Api:RequestsPerMinute", 300);
-        var apiTokenPerMinute = configuration.GetValue("Api:TokenRequestsPerMinute", 1200);
+        var limits = RateLimits.From(configuration);
+        services.AddSingleton(limits);
+        var (attemptsPerMinute, apiPerMinute, apiTokenPerMinute) = (limits.SignInsPerMinute, limits.ApiPerMinute, limits.ApiTokenPerMinute);
         services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;

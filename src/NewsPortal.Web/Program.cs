@@ -16,6 +16,11 @@ try
 {
     // "import", "export" and "users" run as commands against the same configuration and store instead of starting the site.
     var isCommand = CommandLine.IsCommand(args);
+    if (CommandLine.IsMisspelt(args))
+    {
+        return CommandLine.Unknown(args, Console.Out);
+    }
+
     var builder = WebApplication.CreateBuilder(new WebApplicationOptions
     {
         Args = isCommand ? [] : args,

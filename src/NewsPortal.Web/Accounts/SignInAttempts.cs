@@ -1,5 +1,6 @@
 using System.Threading.RateLimiting;
 using NewsPortal.Web.Data;
+using NewsPortal.Web.Shared;
 using StackExchange.Redis;
 
 namespace NewsPortal.Web.Accounts;
@@ -9,16 +10,16 @@ namespace NewsPortal.Web.Accounts;
 /// "login" policy): at most Security:SignInAttemptsPerAccountPerMinute a minute. With Redis the count is shared by
 /// every node, so a guesser gains nothing by spreading attempts across them; without it each node counts its own.
 /// </summary>
-public sealed class SignInAttempts(IConfiguration configuration, StoreSettings store, TimeProvider clock) : IDisposable
+public sealed class SignInAttempts(RateLimits limits, StoreSettings store, TimeProvider clock) : IDisposable
 {
     private readonly PartitionedRateLimiter<string> _local = PartitionedRateLimiter.Create<string, string>(partition =>
         RateLimitPartition.GetFixedWindowLimiter(partition, _ => new FixedWindowRateLimiterOptions
         {
-            PermitLimit = configuration.GetValue("Security:SignInAttemptsPerAccountPerMinute", 10),
+            PermitLimit = limits.SignInsPerAccountPerMinute,
             Window = TimeSpan.FromMinutes(1),
         }));
 
-    private int PerMinute => configuration.GetValue("Security:SignInAttemptsPerAccountPerMinute", 10);
+    private int PerMinute => limits.SignInsPerAccountPerMinute;
 
     /// <summary>Takes one attempt at <paramref name="email"/>; false when its allowance for this minute is spent.</summary>
     public Task<bool> TryAttemptAsync(string email) => TryAsync("account:" + email.ToUpperInvariant());

@@ -29,7 +29,7 @@ public static class CommandLine
           NewsPortal.Web restore FILE                     replace the store with a backup (stop the site first)
         """;
 
-    private static readonly string[] Commands = ["import", "export", "users", "backup", "restore", "help", "--help"];
+    private static readonly string[] Commands = ["import", "export", "users", "backup", "restore", "help", "--help", "-h"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0], StringComparer.OrdinalIgnoreCase);
 
@@ -101,13 +101,15 @@ public static class CommandLine
         var format = OptionValue(args, "--format");
         var directory = OptionValue(args, "--out");
         var everything = args.Contains("--everything", StringComparer.Ordinal);
+        var unknown = UnknownOption(args, "--format", "--out", "--everything");
         ImportFormat? parsed = format?.ToLowerInvariant() switch
         {
             "jsonl" => ImportFormat.JsonLines,
             "snippets" => ImportFormat.Snippet,
             _ => null,
         };
-        var problem = parsed is null ? "--format must be snippets or jsonl."
+        var problem = unknown is not null ? $"export does not take {unknown}."
+            : parsed is null ? "--format must be snippets or jsonl."
             : string.IsNullOrWhiteSpace(directory) ? "--out must name a folder."
             : everything && parsed != ImportFormat.JsonLines ? "--everything needs --format jsonl: snippet files carry public stories only."
             : null;
@@ -118,7 +120,17 @@ public static class CommandLine
             return Usage;
         }
 
-        var count = await exporter.ExportAsync(parsed!.Value, directory!, everything, cancellationToken);
+        int count;
+        try
+        {
+            count = await exporter.ExportAsync(parsed!.Value, directory!, everything, cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            await output.WriteLineAsync($"Could not write to {Path.GetFullPath(directory!)}: {ex.Message}");
+            return Rejected;
+        }
+
         await output.WriteLineAsync($"Exported {count} articles to {Path.GetFullPath(directory!)}");
         if (everything)
         {
@@ -139,7 +151,9 @@ public static class CommandLine
         }
 
         // The password never has a default: it is given, taken from the environment, or read from standard input.
-        var password = OptionValue(args, "--password")
+        // A password may begin with dashes: whatever follows --password is it.
+        var given = Array.IndexOf(args, "--password");
+        var password = (given >= 0 && given + 1 < args.Length ? args[given + 1] : null)
             ?? Environment.GetEnvironmentVariable("NEWSPORTAL_PASSWORD")
             ?? await Console.In.ReadLineAsync();
         if (string.IsNullOrEmpty(password))
@@ -175,9 +189,10 @@ public static class CommandLine
         }
 
         var file = backup ? OptionValue(args, "--out") : args.Skip(1).FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal));
-        if (string.IsNullOrWhiteSpace(file))
+        var unknown = backup ? UnknownOption(args, "--out") : UnknownOption(args);
+        if (string.IsNullOrWhiteSpace(file) || unknown is not null)
         {
-            await output.WriteLineAsync(backup ? "backup needs --out FILE." : "restore needs the backup FILE.");
+            await output.WriteLineAsync(unknown is not null ? $"{args[0]} does not take {unknown}." : backup ? "backup needs --out FILE." : "restore needs the backup FILE.");
             await output.WriteLineAsync(UsageText);
             return Usage;
         }
@@ -188,16 +203,36 @@ public static class CommandLine
             await output.WriteLineAsync(backup ? $"Backed up {stories} stories to {Path.GetFullPath(file)}" : $"Restored {stories} stories from {Path.GetFullPath(file)}");
             return Ok;
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             await output.WriteLineAsync(ex.Message);
             return Rejected;
         }
     }
 
+    /// <summary>The value after an option, unless what follows is another option (<c>--out --everything</c> names no folder).</summary>
     private static string? OptionValue(string[] args, string name)
     {
         var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+        return index >= 0 && index + 1 < args.Length && !args[index + 1].StartsWith("--", StringComparison.Ordinal) ? args[index + 1] : null;
+    }
+
+    /// <summary>The first option the command does not take (a misspelt one would otherwise be ignored), or null.</summary>
+    private static string? UnknownOption(string[] args, params string[] taken)
+        => args.FirstOrDefault(a => a.StartsWith("--", StringComparison.Ordinal) && !taken.Contains(a, StringComparer.Ordinal));
+
+    /// <summary>
+    /// A first word that is neither a command nor a setting for the site (<c>--urls …</c>, <c>key=value</c>): a
+    /// misspelt command, answered with the usage instead of by starting the site.
+    /// </summary>
+    public static bool IsMisspelt(string[] args)
+        => args.Length > 0 && !IsCommand(args) && !args[0].StartsWith('-') && !args[0].StartsWith('/') && !args[0].Contains('=', StringComparison.Ordinal);
+
+    /// <summary>Says a misspelt command (<see cref="IsMisspelt"/>) is unknown, with the usage.</summary>
+    public static int Unknown(string[] args, TextWriter output)
+    {
+        output.WriteLine($"Unknown command '{args[0]}'.");
+        output.WriteLine(UsageText);
+        return Usage;
     }
 }

@@ -18,7 +18,7 @@ public sealed class PortalOptions
     /// sitemaps, robots.txt) start from. Required in Production unless AllowedHosts names the hosts served: empty,
     /// links would repeat whatever Host header a client sends.
     /// </summary>
-    [RegularExpression(@"^(https?://[^\s/?#]+(/[^\s?#]*)?)?$", ErrorMessage = "Portal:PublicBaseUrl must be an http or https address, such as https://news.example.org.")]
+    [RegularExpression(@"^(https?://[^\s/?#]+/?)?$", ErrorMessage = "Portal:PublicBaseUrl must be an http or https address with no path, such as https://news.example.org: the site answers at the root of its host.")]
     public string PublicBaseUrl { get; set; } = "";
 
     /// <summary>Whether the site's address (Portal:PublicBaseUrl) is an https one.</summary>

@@ -180,12 +180,42 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("export", "--format", "xml", "--out", "x")]
     [InlineData("export", "--format", "jsonl")]
     [InlineData("export", "--format", "snippets", "--out", "x", "--everything")]
+    [InlineData("export", "--format", "jsonl", "--out", "--everything")]
+    [InlineData("export", "--format", "jsonl", "--out", "x", "--evrything")]
+    [InlineData("backup", "--out", "x.db", "--force")]
+    [InlineData("imprt", "stories.jsonl")]
+    [InlineData("-h")]
     public async Task BadArguments_PrintUsageAndExitWithTwo(params string[] args)
     {
         var run = await PortalCommand.RunAsync(Database, args);
 
-        Assert.Equal(2, run.ExitCode);
+        Assert.Equal(args is ["-h"] ? 0 : 2, run.ExitCode);
         Assert.Contains("Usage:", run.Output);
+        // Nothing was written where a misread option would have put it.
+        Assert.False(Directory.Exists(Path.Combine(AppContext.BaseDirectory, "--everything")));
+    }
+
+    [Fact]
+    public async Task AMisspeltCommand_IsNamed_AndStartsNoSite()
+    {
+        var run = await PortalCommand.RunAsync(Path.Combine(_folder.Path, "untouched.db"), "imprt", "stories.jsonl");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("Unknown command 'imprt'.", run.Output);
+        Assert.DoesNotContain("Now listening", run.Output);
+        Assert.False(File.Exists(Path.Combine(_folder.Path, "untouched.db")));
+    }
+
+    [Fact]
+    public async Task AnExportThatCannotWriteItsFolder_SaysSoInOneLine()
+    {
+        var notAFolder = _folder.Write("plain-file.txt", "I am a file.");
+
+        var run = await PortalCommand.RunAsync(Database, "export", "--format", "jsonl", "--out", notAFolder);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains($"Could not write to {notAFolder}", run.Output);
+        Assert.DoesNotContain("   at ", run.Output + run.Errors);
     }
 
     [Fact]
