@@ -31,9 +31,22 @@ public static class StoreHealth
         return services;
     }
 
-    /// <summary>The status for a request that failed with <paramref name="exception"/>: 503 when the store was out of reach.</summary>
+    /// <summary>
+    /// The status for a request that failed with <paramref name="exception"/>: 503 when the store, or Redis where the
+    /// node keeps its key ring (a sign-in page needs it for its antiforgery token), was out of reach.
+    /// </summary>
     public static int StatusCodeFor(Exception exception)
-        => StoreDialect.IsUnavailable(exception) ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError;
+        => StoreDialect.IsUnavailable(exception) || Causes(exception).Any(e => e is RedisException or RedisTimeoutException)
+            ? StatusCodes.Status503ServiceUnavailable
+            : StatusCodes.Status500InternalServerError;
+
+    private static IEnumerable<Exception> Causes(Exception exception)
+    {
+        for (Exception? current = exception; current is not null; current = current.InnerException)
+        {
+            yield return current;
+        }
+    }
 
     /// <summary>Asks the client to come back (<c>Retry-After</c>), on a 503 whose cause passes.</summary>
     public static void AskToComeBack(HttpResponse response)

@@ -51,6 +51,31 @@ public sealed class StoreOutageTests
         }
     }
 
+    /// <summary>A node whose Redis (and so its key ring) does not answer: nothing listens on its port.</summary>
+    private sealed class RedisAwayFactory : NewsPortalFactory
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseSetting("ConnectionStrings:Redis", "127.0.0.1:1,connectTimeout=300,asyncTimeout=300,syncTimeout=300");
+        }
+    }
+
+    [Fact]
+    public async Task WhileRedisWithTheKeyRingIsAway_ReadersGetTheirPages_AndTheSignInPageIsBrieflyUnavailable()
+    {
+        await using var factory = new RedisAwayFactory();
+        var client = factory.CreatePlainClient();
+
+        using var home = await client.GetAsync("/");
+        using var signIn = await client.GetAsync("/account/login");
+
+        Assert.Equal(HttpStatusCode.OK, home.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, signIn.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(5), signIn.Headers.RetryAfter?.Delta);
+        Assert.Equal("Briefly unavailable", (await signIn.ReadDocumentAsync()).QuerySelector("h1")?.TextContent);
+    }
+
     [PostgresFact]
     public async Task WhilePostgresIsOutOfReach_PagesFeedsAndTheApiAnswer503WithRetryAfter_AndTheSiteRecoversWithIt()
     {
