@@ -109,9 +109,22 @@ public sealed class ImportService(
     {
         var inputs = files.Select(file => new Input(file.Name,
             () => new FileStream(file.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, useAsync: true), null)).ToList();
-        var totalBytes = files.Sum(f => new FileInfo(f.Path).Length);
+        var totalBytes = files.Sum(f => LengthOf(f.Path));
         await RunAsync(report, inputs, report.DryRun, keepSlugs: false,
             new ProgressTracker(files.Count, totalBytes, expectedStories, progress, logger, Limits.ProgressIntervalSeconds), cancellationToken);
+    }
+
+    /// <summary>A file's size for progress; nothing for one that cannot be read (which its import reports).</summary>
+    private static long LengthOf(string path)
+    {
+        try
+        {
+            return new FileInfo(path).Length;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
     }
 
     /// <summary>Imports named inputs (uploads, a request body) in either format, each all or nothing.</summary>
@@ -199,36 +212,47 @@ public sealed class ImportService(
                 }
                 else
                 {
-                    await using var content = input.Open!();
-                    if (content.CanSeek && content.Length > Limits.MaxFileBytes)
+                    var (content, failure) = Open(input);
+                    if (content is null)
                     {
-                        var problem = new ImportProblem(input.Name, 1, $"the file is {content.Length:N0} bytes; the limit is {Limits.MaxFileBytes:N0} (Import:MaxFileBytes)");
+                        // One file that cannot be opened (gone, unreadable, a link that loops) is that file's problem alone.
+                        var problem = new ImportProblem(input.Name, 1, $"the file could not be read: {failure}");
                         await chunks.WriteAsync(Chunk.Of(input.Name, [new PreparedStory(1, null, null, null, [problem])], countsAsStory: false), cancellationToken);
+                        tracker.FileRead(0);
                     }
                     else
                     {
-                        tracker.CurrentFile = content;
-                        var batch = new List<ImportRecord>(Limits.BatchSize);
-                        var batchCharacters = 0;
-                        var format = ImportReader.DetectFormat(input.Name, content);
-                        await foreach (var record in ImportReader.ReadAsync(input.Name, content, format, Limits.MaxStoryCharacters, cancellationToken))
+                        await using var opened = content;
+                        if (content.CanSeek && content.Length > Limits.MaxFileBytes)
                         {
-                            batch.Add(record);
-                            batchCharacters += Characters(record.Document);
-                            if (batch.Count == Limits.BatchSize || batchCharacters >= BatchCharacters)
+                            var problem = new ImportProblem(input.Name, 1, $"the file is {content.Length:N0} bytes; the limit is {Limits.MaxFileBytes:N0} (Import:MaxFileBytes)");
+                            await chunks.WriteAsync(Chunk.Of(input.Name, [new PreparedStory(1, null, null, null, [problem])], countsAsStory: false), cancellationToken);
+                        }
+                        else
+                        {
+                            tracker.CurrentFile = content;
+                            var batch = new List<ImportRecord>(Limits.BatchSize);
+                            var batchCharacters = 0;
+                            var format = ImportReader.DetectFormat(input.Name, content);
+                            await foreach (var record in ImportReader.ReadAsync(input.Name, content, format, Limits.MaxStoryCharacters, cancellationToken))
                             {
-                                stories += batch.Count;
-                                await chunks.WriteAsync(Chunk.Of(input.Name, Prepare(input.Name, batch)), cancellationToken);
-                                batch = new List<ImportRecord>(Limits.BatchSize);
-                                batchCharacters = 0;
+                                batch.Add(record);
+                                batchCharacters += Characters(record.Document);
+                                if (batch.Count == Limits.BatchSize || batchCharacters >= BatchCharacters)
+                                {
+                                    stories += batch.Count;
+                                    await chunks.WriteAsync(Chunk.Of(input.Name, Prepare(input.Name, batch)), cancellationToken);
+                                    batch = new List<ImportRecord>(Limits.BatchSize);
+                                    batchCharacters = 0;
+                                }
                             }
+
+                            stories += batch.Count;
+                            await chunks.WriteAsync(Chunk.Of(input.Name, Prepare(input.Name, batch)), cancellationToken);
                         }
 
-                        stories += batch.Count;
-                        await chunks.WriteAsync(Chunk.Of(input.Name, Prepare(input.Name, batch)), cancellationToken);
+                        tracker.FileRead(content.CanSeek ? content.Length : 0);
                     }
-
-                    tracker.FileRead(content.CanSeek ? content.Length : 0);
                 }
 
                 await chunks.WriteAsync(Chunk.End(input.Name, stories), cancellationToken);
@@ -239,6 +263,18 @@ public sealed class ImportService(
         catch (Exception ex)
         {
             chunks.Complete(ex);
+        }
+    }
+
+    private static (Stream? Content, string? Failure) Open(Input input)
+    {
+        try
+        {
+            return (input.Open!(), null);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return (null, ex.Message);
         }
     }
 

@@ -34,6 +34,24 @@ public sealed class CommandLineTests : IDisposable
     private long Count(string sql) => Database.Scalar(sql);
 
     [Fact]
+    public async Task Import_OfAFolderWithAFileThatCannotBeOpened_ImportsTheRest_AndNamesThatFile()
+    {
+        _folder.Write("links/a-good.txt", Seed.Text);
+        var loop = Path.Combine(_folder.Path, "links", "m-loop.jsonl");
+        // A link to itself: listed in the folder, but opening it fails (as a file gone or unreadable would).
+        File.CreateSymbolicLink(loop, loop);
+        _folder.Write("links/z-good.jsonl", """{"title":"Read after the one that could not be","publishedOn":"2025-06-03","body":"Body."}""");
+
+        var run = await PortalCommand.RunAsync(Database, "import", Path.Combine(_folder.Path, "links"));
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("2 imported", run.Output);
+        Assert.Contains($"rejected {loop}:1: the file could not be read", run.Output);
+        Assert.DoesNotContain("   at ", run.Output + run.Errors);
+        Assert.Equal(2, Count("""SELECT COUNT(*) FROM "Articles" """));
+    }
+
+    [Fact]
     public async Task Import_OfAFolderWithABadFile_ImportsTheRestReportsFileAndLineAndExitsNonZero()
     {
         _folder.Write("in/good.txt", Seed.Text);
