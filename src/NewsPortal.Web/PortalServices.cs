@@ -264,6 +264,12 @@ public static class PortalServices
         services.AddScoped<ArticleApiService>();
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
+            if (context.ProblemDetails.Status == StatusCodes.Status507InsufficientStorage && context.Exception is not null)
+            {
+                context.ProblemDetails.Title = "Out of space";
+                context.ProblemDetails.Detail = StoreHealth.OutOfSpace;
+            }
+
             if (context.ProblemDetails.Status == StatusCodes.Status503ServiceUnavailable && context.Exception is not null)
             {
                 context.ProblemDetails.Title = "Briefly unavailable";

@@ -126,14 +126,21 @@ public sealed class EditModel(ArticleAdminService articles, NameAdminService nam
                 ? await articles.UpdateAsync(existing, Form, Editor, status is null ? "edited" : status.Value.ToString().ToLowerInvariant(), cancellationToken)
                 : await articles.CreateAsync(Form, Editor, cancellationToken);
         }
-        catch (Exception ex) when (StoreDialect.IsUnavailable(ex))
+        catch (Exception ex) when (StoreDialect.IsUnavailable(ex) || StoreDialect.IsOutOfSpace(ex))
         {
             // The editor's text is only in this request: give it back with the form rather than an error page.
-            logger.LogWarning(ex, "The store did not answer; article {Id} was not saved", id);
-            ModelState.AddModelError("", "The store did not answer, so this was not saved. Everything you typed is still here: save again in a few seconds.");
+            var full = StoreDialect.IsOutOfSpace(ex);
+            logger.LogWarning(ex, "The store did not take article {Id}: {Reason}", id, full ? "its disk is full" : "it did not answer");
+            ModelState.AddModelError("", full
+                ? "The store's disk is full, so this was not saved. Everything you typed is still here: copy it, and save again once an administrator has freed space."
+                : "The store did not answer, so this was not saved. Everything you typed is still here: save again in a few seconds.");
             PreviewHtml = articles.Preview(Form);
-            StoreHealth.AskToComeBack(Response);
-            return await ShowAsync(cancellationToken, StatusCodes.Status503ServiceUnavailable);
+            if (!full)
+            {
+                StoreHealth.AskToComeBack(Response);
+            }
+
+            return await ShowAsync(cancellationToken, full ? StatusCodes.Status507InsufficientStorage : StatusCodes.Status503ServiceUnavailable);
         }
 
         if (result is null)

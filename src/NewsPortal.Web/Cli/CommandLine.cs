@@ -35,6 +35,23 @@ public static class CommandLine
 
     public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextWriter output, CancellationToken cancellationToken = default)
     {
+        try
+        {
+            return await RunCommandAsync(services, args, output, cancellationToken);
+        }
+        catch (Exception ex) when (ex is System.Data.Common.DbException or DbUpdateException or IOException or UnauthorizedAccessException)
+        {
+            // The store or the disk gave out part-way (a full disk, a server gone): said in one line. What an import
+            // committed before is in the store, whole files only; the rest was rolled back.
+            var full = StoreDialect.IsOutOfSpace(ex);
+            await output.WriteLineAsync($"{args[0]} stopped: {(full ? "the store's disk is full" : (ex.InnerException ?? ex).Message)}."
+                + (args[0].Equals("import", StringComparison.OrdinalIgnoreCase) ? " Files committed before this are in the store, each whole; import the rest again." : ""));
+            return Rejected;
+        }
+    }
+
+    private static async Task<int> RunCommandAsync(IServiceProvider services, string[] args, TextWriter output, CancellationToken cancellationToken)
+    {
         await using var scope = services.CreateAsyncScope();
         switch (args[0].ToLowerInvariant())
         {

@@ -115,6 +115,21 @@ public sealed class StoreDialect
         return false;
     }
 
+    /// <summary>Whether the store's disk is full: SQLite's SQLITE_FULL, PostgreSQL's disk_full.</summary>
+    public static bool IsOutOfSpace(Exception exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: SQLitePCL.raw.SQLITE_FULL }
+                or Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.DiskFull })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Names the index SQLite must use (its planner has no statistics on a new store); PostgreSQL takes no hints.</summary>
     public string IndexedBy(string index) => IsSqlite ? $" INDEXED BY \"{index}\"" : "";
 }

@@ -32,13 +32,18 @@ public static class StoreHealth
     }
 
     /// <summary>
-    /// The status for a request that failed with <paramref name="exception"/>: 503 when the store, or Redis where the
-    /// node keeps its key ring (a sign-in page needs it for its antiforgery token), was out of reach.
+    /// The status for a request that failed with <paramref name="exception"/>: 507 when the store's disk is full, 503 when
+    /// the store, or Redis where the node keeps its key ring (a sign-in page needs it for its antiforgery token), was
+    /// out of reach.
     /// </summary>
     public static int StatusCodeFor(Exception exception)
-        => StoreDialect.IsUnavailable(exception) || Causes(exception).Any(e => e is RedisException or RedisTimeoutException)
-            ? StatusCodes.Status503ServiceUnavailable
-            : StatusCodes.Status500InternalServerError;
+        => StoreDialect.IsOutOfSpace(exception) ? StatusCodes.Status507InsufficientStorage
+            : StoreDialect.IsUnavailable(exception) || Causes(exception).Any(e => e is RedisException or RedisTimeoutException)
+                ? StatusCodes.Status503ServiceUnavailable
+                : StatusCodes.Status500InternalServerError;
+
+    /// <summary>What a reader or editor is told when the store's disk is full.</summary>
+    public const string OutOfSpace = "The store's disk is full, so nothing was saved. An administrator needs to free space on it; reading carries on.";
 
     private static IEnumerable<Exception> Causes(Exception exception)
     {

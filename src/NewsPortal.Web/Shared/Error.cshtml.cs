@@ -49,6 +49,7 @@ public sealed class ErrorModel : PageModel
             StatusCodes.Status413PayloadTooLarge => ("Too large", "What was sent is larger than this page takes."),
             StatusCodes.Status404NotFound => ("Page not found", "There is no page at this address. It may have moved, or the link may be mistyped."),
             StatusCodes.Status410Gone => ("Gone", "This story has been withdrawn."),
+            StatusCodes.Status507InsufficientStorage => ("Out of space", StoreHealth.OutOfSpace),
             StatusCodes.Status503ServiceUnavailable
                 => ("Briefly unavailable", "The portal could not reach its stories just now. Try again in a few seconds."),
             >= 500 => ("Something went wrong", "The portal could not show this page. The problem has been logged."),

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using NewsPortal.Tests.Api;
 using NewsPortal.Tests.Infrastructure;
 using NewsPortal.Web.Accounts;
@@ -49,6 +51,84 @@ public sealed class StoreOutageTests
             base.ConfigureWebHost(builder);
             builder.UseSetting("ConnectionStrings:NewsPortal", Store.ConnectionString + ";Default Timeout=1");
         }
+    }
+
+    /// <summary>
+    /// The app on SQLite whose store can grow no more once <see cref="Full"/> is set: each connection is held to the
+    /// pages the file has (SQLite's own max_page_count), so a write that needs one more fails with SQLITE_FULL, as
+    /// on a full disk.
+    /// </summary>
+    private sealed class FullDiskFactory : EditorialFactory
+    {
+        public volatile bool Full;
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.ConfigureTestServices(services => services.ConfigureDbContext<NewsPortal.Web.Data.NewsDbContext>(options => options.AddInterceptors(new NoRoom(this))));
+        }
+
+        private sealed class NoRoom(FullDiskFactory factory) : Microsoft.EntityFrameworkCore.Diagnostics.DbConnectionInterceptor
+        {
+            public override Task ConnectionOpenedAsync(System.Data.Common.DbConnection connection, Microsoft.EntityFrameworkCore.Diagnostics.ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+            {
+                using var command = connection.CreateCommand();
+                command.CommandText = factory.Full ? $"PRAGMA max_page_count = {PageCount(connection)}" : "PRAGMA max_page_count = 1073741823";
+                command.ExecuteNonQuery();
+                return Task.CompletedTask;
+            }
+
+            private static long PageCount(System.Data.Common.DbConnection connection)
+            {
+                using var count = connection.CreateCommand();
+                count.CommandText = "PRAGMA page_count";
+                return Convert.ToInt64(count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+    }
+
+    [SqliteFact]
+    public async Task WhenTheStoresDiskIsFull_TheApiSays507_AndAnEditorsSaveKeepsTheirTextWithAnError()
+    {
+        await using var factory = new FullDiskFactory();
+        _ = factory.Server;
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        var api = await factory.TokenClientAsync(Roles.Editor);
+        var body = string.Join("\n\n", Enumerable.Range(1, 40).Select(i => $"Paragraph {i} of a long report that needs pages of its own to be stored."));
+        var story = new Dictionary<string, string?>
+        {
+            ["Form.Title"] = "Reservoir levels fall for a third month",
+            ["Form.Body"] = body,
+            ["Form.PublishedOn"] = "2026-03-01",
+            ["Form.Language"] = "en",
+            ["Form.Categories"] = "Snippets",
+            ["Form.Sources"] = "Anadolu Agency",
+            ["Form.Status"] = "Draft",
+        };
+        factory.Full = true;
+
+        using var created = await api.PostAsJsonAsync("/api/v1/articles", new
+        {
+            title = "Reservoir levels fall again",
+            body,
+            publishedOn = "2026-03-01",
+            language = "en",
+            categories = new[] { "Snippets" },
+            sources = new[] { "Anadolu Agency" },
+            status = "Published",
+        });
+        using var save = await editor.SubmitFormAsync("/admin/articles/edit", story, "#article-form");
+        var form = await save.ReadDocumentAsync();
+        using var home = await factory.CreatePlainClient().GetAsync("/");
+
+        Assert.Equal(HttpStatusCode.InsufficientStorage, created.StatusCode);
+        Assert.Equal("application/problem+json", created.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("disk is full", await created.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.InsufficientStorage, save.StatusCode);
+        Assert.Contains("The store's disk is full, so this was not saved", form.QuerySelector("main")?.TextContent);
+        Assert.Equal("Reservoir levels fall for a third month", form.QuerySelector("[name='Form.Title']")?.GetAttribute("value"));
+        Assert.Equal(HttpStatusCode.OK, home.StatusCode);
+        Assert.Equal(0, factory.Store.Scalar("SELECT COUNT(*) FROM \"Articles\" WHERE \"Title\" LIKE 'Reservoir levels%'"));
     }
 
     /// <summary>A node whose Redis (and so its key ring) does not answer: nothing listens on its port.</summary>
