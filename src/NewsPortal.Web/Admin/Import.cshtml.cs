@@ -29,6 +29,8 @@ public sealed class ImportModel(ImportJobs jobs) : PageModel
             Job = jobs.Find(id);
             if (Job is null || Job.StartedBy != User.Identity!.Name)
             {
+                // Jobs are kept in memory (and Redis): one from before a restart is gone with it.
+                Shared.ErrorModel.Explain(HttpContext, "No import of yours with this number is known: it may be from before the site restarted. What it imported is in the editors' list.");
                 return NotFound();
             }
 

@@ -105,6 +105,9 @@ public sealed class ImportJobs(IServiceScopeFactory scopes, TimeProvider clock, 
     private readonly ConcurrentDictionary<Guid, Task> _running = new();
     private readonly Lock _sweep = new();
 
+    /// <summary>What an import's page says when the site stopped before the import finished.</summary>
+    public const string Interrupted = "The site stopped before this import finished. The files counted as done were imported, each whole; the one being imported and those after it were not: import them again.";
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         // Folders left by a process that did not stop cleanly (each process has its own).
@@ -124,7 +127,24 @@ public sealed class ImportJobs(IServiceScopeFactory scopes, TimeProvider clock, 
         if (!_running.IsEmpty)
         {
             logger.LogInformation("Waiting for {Imports} import(s) to finish before stopping", _running.Count);
-            await Task.WhenAll(_running.Values).WaitAsync(cancellationToken);
+            try
+            {
+                await Task.WhenAll(_running.Values).WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                // Past the shutdown's time limit: the process ends with them, and their open transactions with it.
+                foreach (var job in _jobs.Values.Where(j => !j.Finished))
+                {
+                    job.Failure = Interrupted;
+                    Share(job);
+                    logger.LogWarning(
+                        "Stopped before import {Job} by {User} finished: {FilesDone} of {Files} file(s) were imported, each whole; the rest were not",
+                        job.Id, job.StartedBy, job.Progress?.Files ?? 0, job.Files.Count);
+                }
+
+                return;
+            }
         }
 
         TryDelete(_uploads);
