@@ -198,19 +198,19 @@ public static class CommandLine
     private static async Task<int> BackupOrRestoreAsync(NewsDbContext db, string[] args, TextWriter output, CancellationToken cancellationToken)
     {
         var backup = args[0].Equals("backup", StringComparison.OrdinalIgnoreCase);
-        if (!db.Database.IsSqlite())
-        {
-            // PostgreSQL has its own tools, which back up a live database consistently and restore it whole.
-            await output.WriteLineAsync($"{args[0]} copies a SQLite store; on PostgreSQL use pg_dump and pg_restore (see the README's production layout).");
-            return Usage;
-        }
-
         var file = backup ? OptionValue(args, "--out") : args.Skip(1).FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal));
         var unknown = backup ? UnknownOption(args, "--out") : UnknownOption(args);
         if (string.IsNullOrWhiteSpace(file) || unknown is not null)
         {
             await output.WriteLineAsync(unknown is not null ? $"{args[0]} does not take {unknown}." : backup ? "backup needs --out FILE." : "restore needs the backup FILE.");
             await output.WriteLineAsync(UsageText);
+            return Usage;
+        }
+
+        if (!db.Database.IsSqlite())
+        {
+            // PostgreSQL has its own tools, which back up a live database consistently and restore it whole.
+            await output.WriteLineAsync($"{args[0]} copies a SQLite store; on PostgreSQL use pg_dump and pg_restore (see the README's production layout).");
             return Usage;
         }
 
