@@ -383,7 +383,7 @@ public static class ApiEndpoints
         var report = await importer.ImportStreamsAsync([(name, () => new NonClosingStream(body))], dryRun ?? false, cancellationToken);
         if (!report.DryRun)
         {
-            await audit.RecordAsync(context.User.Identity!.Name!, "import", "API request", $"{report.Imported} imported, {report.Updated} updated, {report.Unchanged} unchanged", cancellationToken);
+            await audit.RecordAsync(context.User.Identity!.Name!, "import", "API request", report.AuditSummary, cancellationToken);
         }
 
         var result = new ApiImportReport(report.DryRun, report.Imported, report.Updated, report.Unchanged, report.Rejected,

@@ -257,8 +257,7 @@ public sealed class ImportJobs(IServiceScopeFactory scopes, TimeProvider clock, 
                     }), CancellationToken.None);
                 if (!dryRun)
                 {
-                    await scope.ServiceProvider.GetRequiredService<AuditLog>().RecordAsync(user, "import", string.Join(", ", job.Files),
-                        $"{report.Imported} imported, {report.Updated} updated, {report.Unchanged} unchanged, {report.RejectedFiles.Count} files rejected");
+                    await scope.ServiceProvider.GetRequiredService<AuditLog>().RecordAsync(user, "import", string.Join(", ", job.Files), report.AuditSummary);
                 }
 
                 job.Report = report;

@@ -16,6 +16,9 @@ public sealed class ImportReport
     public const int MaxListed = 100;
 
     public bool DryRun { get; init; }
+
+    /// <summary>What the audit log says of an import, rejected files included (an import of only those reads "0 imported").</summary>
+    public string AuditSummary => $"{Imported} imported, {Updated} updated, {Unchanged} unchanged, {RejectedFiles.Count} file(s) rejected";
     public int Files { get; private set; }
     public int Imported { get; private set; }
     public int Updated { get; private set; }

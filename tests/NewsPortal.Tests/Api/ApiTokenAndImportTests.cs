@@ -215,6 +215,9 @@ public sealed class ApiImportTests(ApiImportFactory factory) : IClassFixture<Api
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
         Assert.Equal(2, problem.GetProperty("report").GetProperty("problems")[0].GetProperty("line").GetInt32());
         Assert.Equal(0, problem.GetProperty("report").GetProperty("imported").GetInt32());
+        var audited = await factory.WithDbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.FirstAsync(
+            db.AuditLog.Where(e => e.Action == "import").OrderByDescending(e => e.Id).Select(e => e.Details)));
+        Assert.Equal("0 imported, 0 updated, 0 unchanged, 1 file(s) rejected", audited);
     }
 
     [Fact]
