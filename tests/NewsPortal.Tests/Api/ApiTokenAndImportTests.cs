@@ -203,6 +203,18 @@ public sealed class ApiImportTests(ApiImportFactory factory) : IClassFixture<Api
     }
 
     [Fact]
+    public async Task ADryRunFlagThatIsNotTrueOrFalse_IsNamed()
+    {
+        var client = await factory.TokenClientAsync(Roles.Editor);
+
+        using var response = await client.PostAsync("/api/v1/import?dryRun=maybe", new StringContent(TempFolder.Snippet("Maybe story"), Encoding.UTF8, "text/plain"));
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("The query parameter 'dryRun' takes true or false; it was 'maybe'.", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task ImportingJsonLinesWithABadLine_Answers422WithTheLine()
     {
         var client = await factory.TokenClientAsync(Roles.Editor);

@@ -442,4 +442,17 @@ public sealed class ArticleApiTests(EditorialFactory factory) : IClassFixture<Ed
         AssertProblem(await reader.GetAsync("/api/v1/search?q=x&page=0"), HttpStatusCode.BadRequest);
         AssertProblem(await reader.GetAsync("/api/v1/nothing-here"), HttpStatusCode.NotFound);
     }
+
+    [Theory]
+    [InlineData("/api/v1/articles?from=yesterday", "The query parameter 'from' takes a date, as 2026-03-01; it was 'yesterday'.")]
+    [InlineData("/api/v1/articles?limit=ten", "The query parameter 'limit' takes a whole number; it was 'ten'.")]
+    [InlineData("/api/v1/search?q=x&page=2.5", "The query parameter 'page' takes a whole number; it was '2.5'.")]
+    public async Task AQueryValueOfTheWrongKind_IsNamedWithWhatItTakes(string url, string detail)
+    {
+        using var response = await factory.CreateClient().GetAsync(url);
+        var problem = await JsonAsync(response);
+
+        AssertProblem(response, HttpStatusCode.BadRequest);
+        Assert.Equal(detail, problem.GetProperty("detail").GetString());
+    }
 }
