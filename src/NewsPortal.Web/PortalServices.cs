@@ -175,23 +175,22 @@ public static class PortalServices
         services.AddSingleton<KnownDevices>();
         var limits = RateLimits.From(configuration);
         services.AddSingleton(limits);
-        var (attemptsPerMinute, apiPerMinute, apiTokenPerMinute) = (limits.SignInsPerMinute, limits.ApiPerMinute, limits.ApiTokenPerMinute);
         services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             options.AddPolicy(LoginRateLimit, context => HttpMethods.IsPost(context.Request.Method)
                 ? RateLimitPartition.GetFixedWindowLimiter(
                     context.Connection.RemoteIpAddress?.ToString() ?? "local",
-                    _ => new FixedWindowRateLimiterOptions { PermitLimit = attemptsPerMinute, Window = TimeSpan.FromMinutes(1) })
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = limits.SignInsPerMinute, Window = TimeSpan.FromMinutes(1) })
                 : RateLimitPartition.GetNoLimiter("reads"));
 
             // Per token when a request carries one, else per client address.
             options.AddPolicy(ApiEndpoints.RateLimitPolicy, context =>
                 context.Request.Headers.Authorization.ToString() is { Length: > 7 } authorization && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
                     ? RateLimitPartition.GetFixedWindowLimiter("token:" + ApiTokenService.Hash(authorization[7..].Trim()),
-                        _ => new FixedWindowRateLimiterOptions { PermitLimit = apiTokenPerMinute, Window = TimeSpan.FromMinutes(1) })
+                        _ => new FixedWindowRateLimiterOptions { PermitLimit = limits.ApiTokenPerMinute, Window = TimeSpan.FromMinutes(1) })
                     : RateLimitPartition.GetFixedWindowLimiter("ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "local"),
-                        _ => new FixedWindowRateLimiterOptions { PermitLimit = apiPerMinute, Window = TimeSpan.FromMinutes(1) }));
+                        _ => new FixedWindowRateLimiterOptions { PermitLimit = limits.ApiPerMinute, Window = TimeSpan.FromMinutes(1) }));
             options.OnRejected = async (context, cancellationToken) =>
             {
                 var seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? (int)Math.Ceiling(retryAfter.TotalSeconds) : 60;

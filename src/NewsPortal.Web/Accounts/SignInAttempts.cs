@@ -19,8 +19,6 @@ public sealed class SignInAttempts(RateLimits limits, StoreSettings store, TimeP
             Window = TimeSpan.FromMinutes(1),
         }));
 
-    private int PerMinute => limits.SignInsPerAccountPerMinute;
-
     /// <summary>Takes one attempt at <paramref name="email"/>; false when its allowance for this minute is spent.</summary>
     public Task<bool> TryAttemptAsync(string email) => TryAsync("account:" + email.ToUpperInvariant());
 
@@ -46,7 +44,7 @@ public sealed class SignInAttempts(RateLimits limits, StoreSettings store, TimeP
                     await database.KeyExpireAsync(key, TimeSpan.FromMinutes(2));
                 }
 
-                return count <= PerMinute;
+                return count <= limits.SignInsPerAccountPerMinute;
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)
             {

@@ -21,22 +21,7 @@ public static class StoreBackup
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         // Made under a temporary name, for its owner only (it holds password hashes and secrets), and named only once
         // whole: a disk that fills leaves no empty or cut-off backup behind.
-        var partial = path + ".partial";
-        File.Delete(partial);
-        await using (new FileStream(partial, Shared.HostFolders.OwnerOnly(FileMode.CreateNew)))
-        {
-        }
-
-        try
-        {
-            await db.Database.ExecuteSqlRawAsync("VACUUM INTO {0}", [partial], cancellationToken);
-            File.Move(partial, path);
-        }
-        catch
-        {
-            File.Delete(partial);
-            throw;
-        }
+        await Shared.HostFolders.MakeWholeAsync(path, partial => db.Database.ExecuteSqlRawAsync("VACUUM INTO {0}", [partial], cancellationToken), overwrite: false);
 
         await using var copy = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
         await copy.OpenAsync(cancellationToken);

@@ -93,7 +93,7 @@ public sealed class StoreDialect
     /// </summary>
     public static bool IsUnavailable(Exception exception)
     {
-        for (var current = exception; current is not null; current = current.InnerException)
+        foreach (var current in CausesOf(exception))
         {
             switch (current)
             {
@@ -117,17 +117,16 @@ public sealed class StoreDialect
 
     /// <summary>Whether the store's disk is full: SQLite's SQLITE_FULL, PostgreSQL's disk_full.</summary>
     public static bool IsOutOfSpace(Exception exception)
-    {
-        for (var current = exception; current is not null; current = current.InnerException)
-        {
-            if (current is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: SQLitePCL.raw.SQLITE_FULL }
-                or Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.DiskFull })
-            {
-                return true;
-            }
-        }
+        => CausesOf(exception).Any(e => e is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: SQLitePCL.raw.SQLITE_FULL }
+            or Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.DiskFull });
 
-        return false;
+    /// <summary>The exception and the ones inside it, outermost first: EF Core wraps what the store's driver threw.</summary>
+    public static IEnumerable<Exception> CausesOf(Exception exception)
+    {
+        for (Exception? current = exception; current is not null; current = current.InnerException)
+        {
+            yield return current;
+        }
     }
 
     /// <summary>Names the index SQLite must use (its planner has no statistics on a new store); PostgreSQL takes no hints.</summary>

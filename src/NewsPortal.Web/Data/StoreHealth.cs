@@ -38,20 +38,13 @@ public static class StoreHealth
     /// </summary>
     public static int StatusCodeFor(Exception exception)
         => StoreDialect.IsOutOfSpace(exception) ? StatusCodes.Status507InsufficientStorage
-            : StoreDialect.IsUnavailable(exception) || Causes(exception).Any(e => e is RedisException or RedisTimeoutException)
+            : StoreDialect.IsUnavailable(exception) || StoreDialect.CausesOf(exception).Any(e => e is RedisException or RedisTimeoutException)
                 ? StatusCodes.Status503ServiceUnavailable
                 : StatusCodes.Status500InternalServerError;
 
     /// <summary>What a reader or editor is told when the store's disk is full.</summary>
     public const string OutOfSpace = "The store's disk is full, so nothing was saved. An administrator needs to free space on it; reading carries on.";
 
-    private static IEnumerable<Exception> Causes(Exception exception)
-    {
-        for (Exception? current = exception; current is not null; current = current.InnerException)
-        {
-            yield return current;
-        }
-    }
 
     /// <summary>Asks the client to come back (<c>Retry-After</c>), on a 503 whose cause passes.</summary>
     public static void AskToComeBack(HttpResponse response)

@@ -25,21 +25,22 @@ public static class HostFolders
     }
 
     /// <summary>
-    /// Writes <paramref name="path"/> (UTF-8, for its owner only) under a temporary name, giving it its own only once it
-    /// is whole: a disk that fills or a command that is stopped leaves no cut-off file that looks finished.
+    /// Makes <paramref name="path"/> for its owner only, under a temporary name (an empty file <paramref name="make"/>
+    /// fills), giving it its own only once it is whole: a disk that fills or a command that is stopped leaves no
+    /// cut-off file that looks finished.
     /// </summary>
-    public static async Task WriteWholeAsync(string path, Func<StreamWriter, Task> write, CancellationToken cancellationToken)
+    public static async Task MakeWholeAsync(string path, Func<string, Task> make, bool overwrite)
     {
         var partial = path + ".partial";
+        File.Delete(partial);
+        await using (new FileStream(partial, OwnerOnly(FileMode.CreateNew)))
+        {
+        }
+
         try
         {
-            await using (var writer = new StreamWriter(partial, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false), OwnerOnly(FileMode.Create)) { NewLine = "\n" })
-            {
-                await write(writer);
-                await writer.FlushAsync(cancellationToken);
-            }
-
-            File.Move(partial, path, overwrite: true);
+            await make(partial);
+            File.Move(partial, path, overwrite);
         }
         catch
         {
@@ -47,6 +48,15 @@ public static class HostFolders
             throw;
         }
     }
+
+    /// <summary>Writes <paramref name="path"/> as UTF-8 text, whole or not at all (<see cref="MakeWholeAsync"/>).</summary>
+    public static Task WriteWholeAsync(string path, Func<StreamWriter, Task> write, CancellationToken cancellationToken)
+        => MakeWholeAsync(path, async partial =>
+        {
+            await using var writer = new StreamWriter(partial, append: false, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false)) { NewLine = "\n" };
+            await write(writer);
+            await writer.FlushAsync(cancellationToken);
+        }, overwrite: true);
 
     public static string? ContentRoot(string[] args)
     {
