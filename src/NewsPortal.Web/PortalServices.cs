@@ -61,10 +61,10 @@ public static class PortalServices
         if (store.Provider == StoreProvider.Postgres)
         {
             var connectionString = configuration.GetConnectionString("NewsPortal")
-                ?? throw new InvalidOperationException("Database:Provider is Postgres, but ConnectionStrings:NewsPortal (an Npgsql connection string) is not set.");
+                ?? throw new SettingException("Database:Provider is Postgres, but ConnectionStrings:NewsPortal (an Npgsql connection string) is not set.");
+            var prepared = StoreSettings.PreparePostgresConnectionString(connectionString);
             PostgresNewsDbContext.UseTimesWithoutZones();
-            services.AddDbContextPool<NewsDbContext, PostgresNewsDbContext>(options =>
-                HandledFailuresAsWarnings(options.UseNpgsql(StoreSettings.PreparePostgresConnectionString(connectionString))));
+            services.AddDbContextPool<NewsDbContext, PostgresNewsDbContext>(options => HandledFailuresAsWarnings(options.UseNpgsql(prepared)));
         }
         else
         {
@@ -79,15 +79,15 @@ public static class PortalServices
 
         // Behind a reverse proxy, the client's address (for rate limits and logs) and scheme come from the proxy's
         // X-Forwarded-For and X-Forwarded-Proto, believed only from the addresses in Proxy:KnownProxies.
+        var proxies = (configuration["Proxy:KnownProxies"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(address => StoreSettings.Read("Proxy:KnownProxies", $"addresses separated by commas ('{address}' is not an IP address)", () => System.Net.IPAddress.Parse(address)))
+            .ToList();
         services.Configure<ForwardedHeadersOptions>(options =>
         {
             options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
             options.KnownProxies.Clear();
             options.KnownIPNetworks.Clear();
-            foreach (var address in (configuration["Proxy:KnownProxies"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            {
-                options.KnownProxies.Add(System.Net.IPAddress.Parse(address));
-            }
+            proxies.ForEach(options.KnownProxies.Add);
         });
 
         // Keys for sign-in cookies and antiforgery: in Redis when nodes share it, so a cookie from one node works on

@@ -100,8 +100,24 @@ try
 }
 catch (Exception ex) when (ex is not HostAbortedException)
 {
-    Log.Fatal(ex, "NewsPortal stopped unexpectedly");
-    throw;
+    // A setting it cannot work with is said in one line, naming it; anything else with its stack.
+    if (SettingException.IsSetting(ex))
+    {
+        Log.Fatal("NewsPortal cannot start: {Reason}", ex is AggregateException all ? string.Join(" ", all.InnerExceptions.Select(e => e.Message)) : ex.Message);
+    }
+    else
+    {
+        Log.Fatal(ex, "NewsPortal stopped unexpectedly");
+    }
+
+    // The test host learns of a failed start only from the exception; a process exits 1, without the runtime's own
+    // second stack trace and abort (which a service manager reads as a crash).
+    if (AppDomain.CurrentDomain.GetAssemblies().Any(a => a.GetName().Name == "Microsoft.AspNetCore.Mvc.Testing"))
+    {
+        throw;
+    }
+
+    return 1;
 }
 finally
 {

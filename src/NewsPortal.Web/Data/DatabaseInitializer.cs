@@ -103,7 +103,11 @@ public static class DatabaseInitializer
     /// </summary>
     public static string PrepareSqliteConnectionString(string connectionString, string contentRoot)
     {
-        var builder = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString);
+        // A bare path ("/srv/news.db") is what most people write first: it names the file.
+        var builder = StoreSettings.Read("ConnectionStrings:NewsPortal", "a SQLite connection string (Data Source=path)",
+            () => connectionString.Contains('=', StringComparison.Ordinal)
+                ? new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString)
+                : new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder { DataSource = connectionString.Trim() });
         var dataSource = builder.DataSource;
         if (string.IsNullOrEmpty(dataSource) || dataSource == ":memory:" || builder.Mode == Microsoft.Data.Sqlite.SqliteOpenMode.Memory)
         {

@@ -1,3 +1,4 @@
+using NewsPortal.Web.Shared;
 using Npgsql;
 using StackExchange.Redis;
 
@@ -22,7 +23,13 @@ public sealed class StoreSettings
         RedisConfiguration = redis;
         if (redis is not null)
         {
-            var options = ConfigurationOptions.Parse(redis);
+            const string redisSetting = "a StackExchange.Redis configuration (for example 127.0.0.1:6379)";
+            var options = Read("ConnectionStrings:Redis", redisSetting, () => ConfigurationOptions.Parse(redis));
+            if (options.EndPoints.Count == 0)
+            {
+                throw new SettingException($"ConnectionStrings:Redis could not be read as {redisSetting}: it names no server.");
+            }
+
             // A node starts and serves even while Redis is away; /health/ready says so, and the connection retries.
             options.AbortOnConnectFail = false;
             Redis = new Lazy<IConnectionMultiplexer>(() => ConnectionMultiplexer.Connect(options));
@@ -47,7 +54,7 @@ public sealed class StoreSettings
         var name = configuration["Database:Provider"];
         var provider = string.IsNullOrWhiteSpace(name) ? StoreProvider.Sqlite
             : !int.TryParse(name, out _) && Enum.TryParse<StoreProvider>(name, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) ? parsed
-            : throw new InvalidOperationException($"Database:Provider is '{name}'; it must be Sqlite or Postgres.");
+            : throw new SettingException($"Database:Provider is '{name}'; it must be Sqlite or Postgres.");
         var redis = configuration.GetConnectionString("Redis");
         return new StoreSettings(provider, string.IsNullOrWhiteSpace(redis) ? null : redis, configuration["Redis:Prefix"] is { Length: > 0 } prefix ? prefix : "newsportal:");
     }
@@ -62,7 +69,8 @@ public sealed class StoreSettings
     /// </summary>
     public static string PreparePostgresConnectionString(string connectionString)
     {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString) { Timezone = "UTC" };
+        var builder = Read("ConnectionStrings:NewsPortal", "an Npgsql connection string", () => new NpgsqlConnectionStringBuilder(connectionString));
+        builder.Timezone = "UTC";
         var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
         if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare"))
         {
@@ -76,6 +84,22 @@ public sealed class StoreSettings
         }
 
         return builder.ToString();
+    }
+
+    /// <summary>
+    /// A setting read by <paramref name="read"/>; one it cannot read stops the start naming the setting and what it
+    /// should be, rather than a parser's exception with no name (the value is not repeated: it may hold a password).
+    /// </summary>
+    public static T Read<T>(string setting, string shouldBe, Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or KeyNotFoundException or RedisException)
+        {
+            throw new SettingException($"{setting} could not be read as {shouldBe}: {ex.Message}", ex);
+        }
     }
 
     /// <summary>

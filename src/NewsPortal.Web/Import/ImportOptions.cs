@@ -39,7 +39,15 @@ public sealed class ImportOptions
     /// the heap with the machine's memory. The site's own imports share its heap and are not limited.
     /// </summary>
     [Range(0, 1 << 20)]
+    [CustomValidation(typeof(ImportOptions), nameof(ValidateHeap))]
     public int CommandHeapMegabytes { get; set; } = 128;
+
+    /// <summary>The least heap an import runs in: start-up alone (the model, the store's client) takes about 30 MB.</summary>
+    public const int LeastCommandHeapMegabytes = 40;
+
+    public static ValidationResult? ValidateHeap(int megabytes)
+        => megabytes is 0 or >= LeastCommandHeapMegabytes ? ValidationResult.Success
+            : new ValidationResult($"Import:CommandHeapMegabytes is {megabytes}; it must be 0 (no limit) or at least {LeastCommandHeapMegabytes}.", [nameof(CommandHeapMegabytes)]);
 
     /// <summary>Seconds between progress reports on long imports.</summary>
     [Range(0.1, 3600)]

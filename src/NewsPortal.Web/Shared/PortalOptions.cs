@@ -32,7 +32,7 @@ public sealed class PortalOptions
             && string.IsNullOrWhiteSpace(configuration[$"{SectionName}:{nameof(PublicBaseUrl)}"])
             && configuration["AllowedHosts"] is null or "" or "*")
         {
-            throw new InvalidOperationException(
+            throw new SettingException(
                 "Set Portal:PublicBaseUrl to the site's address (such as https://news.example.org), or AllowedHosts to the hosts it answers to: "
                 + "in Production, links in pages, feeds and sitemaps must not be built from whatever Host header a client sends.");
         }

@@ -26,6 +26,6 @@ public sealed record RateLimits(int SignInsPerMinute, int SignInsPerAccountPerMi
 
         return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value is >= 1 and <= Most
             ? value
-            : throw new InvalidOperationException($"{key} must be a whole number from 1 to {Most:N0}, a count a minute; it is '{text}'.");
+            : throw new SettingException($"{key} must be a whole number from 1 to {Most:N0}, a count a minute; it is '{text}'.");
     }
 }

@@ -48,6 +48,8 @@ public static class PortalCommand
 
     public static Task<Result> RunAsync(string databasePath, params string[] args) => WaitAsync(Start(databasePath, args));
 
+    public static Task<Result> RunAsync(string databasePath, IEnumerable<KeyValuePair<string, string>> settings, params string[] args) => WaitAsync(Start(databasePath, settings, args));
+
     public static Task<Result> RunAsync(TestStore store, params string[] args) => WaitAsync(Start(store, args));
 
     public static Task<Result> RunAsync(TestStore store, IEnumerable<KeyValuePair<string, string>> settings, params string[] args) => WaitAsync(Start(store, settings, args));

@@ -22,6 +22,9 @@ public sealed class StartupSettingTests
     [InlineData("Security:SignInAttemptsPerAccountPerMinute", "abc", "Security:SignInAttemptsPerAccountPerMinute must be a whole number from 1")]
     [InlineData("Portal:PublicBaseUrl", "https://news.example.org/news/", "Portal:PublicBaseUrl must be an http or https address with no path")]
     [InlineData("Database:Provider", "1", "Database:Provider is '1'; it must be Sqlite or Postgres")]
+    [InlineData("Import:CommandHeapMegabytes", "8", "Import:CommandHeapMegabytes is 8; it must be 0 (no limit) or at least 40")]
+    [InlineData("Proxy:KnownProxies", "10.0.0.5, proxy.example.org", "Proxy:KnownProxies could not be read as addresses separated by commas ('proxy.example.org' is not an IP address)")]
+    [InlineData("ConnectionStrings:Redis", "127.0.0.1:abc", "ConnectionStrings:Redis could not be read as a StackExchange.Redis configuration (for example 127.0.0.1:6379): it names no server")]
     public void ASettingTheSiteCannotWorkWith_StopsTheStart_NamingIt(string key, string value, string message)
     {
         using var factory = new SettingFactory(key, value);
@@ -29,5 +32,31 @@ public sealed class StartupSettingTests
         var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
 
         Assert.Contains(message, error.ToString());
+    }
+
+    [Fact]
+    public async Task AConnectionStringThatCannotBeRead_StopsTheProcess_InOneLineWithoutItsPassword()
+    {
+        var run = await PortalCommand.RunAsync(Path.Combine(Path.GetTempPath(), "unused.db"),
+            [new("Database__Provider", "Postgres"), new("ConnectionStrings__NewsPortal", "Host=db;Pasword=hunter2;Username=news")], "--urls", "http://127.0.0.1:0");
+
+        var said = run.Output + run.Errors;
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("NewsPortal cannot start: ConnectionStrings:NewsPortal could not be read as an Npgsql connection string", said);
+        Assert.DoesNotContain("hunter2", said);
+        Assert.DoesNotContain("   at ", said);
+        Assert.DoesNotContain("Unhandled exception", said);
+    }
+
+    [Fact]
+    public async Task ASqliteStoreNamedByItsPathAlone_IsThatFile()
+    {
+        using var folder = new TempFolder();
+        var path = Path.Combine(folder.Path, "news.db");
+
+        var run = await PortalCommand.RunAsync(path, [new("ConnectionStrings__NewsPortal", path)], "help");
+
+        Assert.True(run.ExitCode == 0, run.Output + run.Errors);
+        Assert.True(new FileInfo(path).Length > 0, "the store was not made at the path given");
     }
 }
