@@ -100,10 +100,10 @@ try
 }
 catch (Exception ex) when (ex is not HostAbortedException)
 {
-    // A setting it cannot work with is said in one line, naming it; anything else with its stack.
-    if (SettingException.IsSetting(ex))
+    // A setting it cannot work with, or a store out of reach, is said in one line; anything else with its stack.
+    if (StartFailure.Explain(ex) is { } reason)
     {
-        Log.Fatal("NewsPortal cannot start: {Reason}", ex is AggregateException all ? string.Join(" ", all.InnerExceptions.Select(e => e.Message)) : ex.Message);
+        Log.Fatal("NewsPortal cannot start: {Reason}", reason);
     }
     else
     {

@@ -49,6 +49,46 @@ public sealed class StartupSettingTests
     }
 
     [Fact]
+    public async Task AStoreOutOfReachAtStart_StopsTheProcess_InOneLine()
+    {
+        // Nothing listens on a port just freed.
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+
+        var run = await PortalCommand.RunAsync(Path.Combine(Path.GetTempPath(), "unused.db"),
+            [new("Database__Provider", "Postgres"), new("ConnectionStrings__NewsPortal", $"Host=127.0.0.1;Port={port};Username=news;Password=news;Timeout=2")], "--urls", "http://127.0.0.1:0");
+
+        var said = run.Output + run.Errors;
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("NewsPortal cannot start: the store is out of reach or held by another writer", said);
+        Assert.DoesNotContain("   at ", said);
+    }
+
+    [Fact]
+    public async Task ASqliteStoreHeldByAnotherWriterAtStart_StopsTheCommand_InOneLine()
+    {
+        using var folder = new TempFolder();
+        var path = Path.Combine(folder.Path, "news.db");
+        Assert.Equal(0, (await PortalCommand.RunAsync(path, "help")).ExitCode);
+        await using var writer = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path}");
+        await writer.OpenAsync();
+        await using (var begin = writer.CreateCommand())
+        {
+            begin.CommandText = "BEGIN IMMEDIATE";
+            await begin.ExecuteNonQueryAsync();
+        }
+
+        var run = await PortalCommand.RunAsync(path, [new("ConnectionStrings__NewsPortal", $"Data Source={path};Default Timeout=1")], "export", "--out", Path.Combine(folder.Path, "out"));
+
+        var said = run.Output + run.Errors;
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("NewsPortal cannot start: the store is out of reach or held by another writer (SQLite Error 5: 'database is locked'.)", said);
+        Assert.DoesNotContain("   at ", said);
+    }
+
+    [Fact]
     public async Task ASqliteStoreNamedByItsPathAlone_IsThatFile()
     {
         using var folder = new TempFolder();
