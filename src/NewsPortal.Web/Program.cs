@@ -48,7 +48,7 @@ try
     await DatabaseInitializer.InitializeAsync(app.Services, seed: !isCommand);
     if (isCommand)
     {
-        return await CommandLine.RunAsync(app.Services, args, Console.Out);
+        return await CommandLine.RunAsync(app.Services, args, Console.Out, CommandLine.StoppedBySignal());
     }
 
     PortalOptions.EnsureSiteAddress(app.Configuration, app.Environment);

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using NewsPortal.Web.Accounts;
@@ -48,7 +49,36 @@ public static class CommandLine
                 + (args[0].Equals("import", StringComparison.OrdinalIgnoreCase) ? " Files committed before this are in the store, each whole; import the rest again." : ""));
             return Rejected;
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Backups and exports are named only once whole, so a stopped one leaves nothing behind.
+            await output.WriteLineAsync($"{args[0]} stopped before the end; nothing of it was kept.");
+            return Rejected;
+        }
     }
+
+    /// <summary>
+    /// A token cancelled by the first Ctrl-C or SIGTERM, so that a command stops between its steps and says what it did
+    /// (an import: what it committed); a second signal ends the process at once, as usual.
+    /// </summary>
+    public static CancellationToken StoppedBySignal()
+    {
+        var stop = new CancellationTokenSource();
+        void Stop(PosixSignalContext context)
+        {
+            if (!stop.IsCancellationRequested)
+            {
+                context.Cancel = true;
+                stop.Cancel();
+            }
+        }
+
+        // Kept for the process's life: a command runs once, then the process exits.
+        _signals = [PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop), PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop)];
+        return stop.Token;
+    }
+
+    private static PosixSignalRegistration[] _signals = [];
 
     private static async Task<int> RunCommandAsync(IServiceProvider services, string[] args, TextWriter output, CancellationToken cancellationToken)
     {
@@ -110,7 +140,7 @@ public static class CommandLine
 
         var report = await importer.ImportPathsAsync(paths, dryRun, progress: null, cancellationToken);
         await output.WriteLineAsync(report.ToString());
-        return report.HasRejections ? Rejected : Ok;
+        return report.HasRejections || report.Interrupted ? Rejected : Ok;
     }
 
     private static async Task<int> ExportAsync(ExportService exporter, string[] args, TextWriter output, CancellationToken cancellationToken)

@@ -50,6 +50,11 @@ public sealed class ImportReport
 
     public bool HasRejections => _rejectedFiles.Count > 0;
 
+    /// <summary>Whether the import was stopped before the end (Ctrl-C or SIGTERM on the command line).</summary>
+    public bool Interrupted { get; set; }
+
+    public const string InterruptedNote = "Stopped before the end: the stories counted here were imported, each file whole; the file being imported and those after it were not. Import the same files again to finish: stories already in are found unchanged.";
+
     /// <summary>Adds what a committed file wrote.</summary>
     internal void Accept(WrittenTally written)
     {
@@ -147,6 +152,11 @@ public sealed class ImportReport
         if (UnlistedProblems > 0)
         {
             text.Append(CultureInfo.InvariantCulture, $"\n… and {UnlistedProblems} more problem(s) not listed");
+        }
+
+        if (Interrupted)
+        {
+            text.Append('\n').Append(InterruptedNote);
         }
 
         return text.ToString();

@@ -82,7 +82,17 @@ public sealed class ImportService(
             }
         }
 
-        await ImportFilesAsync(report, files, expectedStories: 0, progress, cancellationToken);
+        try
+        {
+            await ImportFilesAsync(report, files, expectedStories: 0, progress, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped (Ctrl-C, SIGTERM): the report counts what was committed, each file whole; the rest rolled back.
+            report.Interrupted = true;
+            return report;
+        }
+
         foreach (var folder in paths.Where(Directory.Exists))
         {
             await storeMove.KeepAsync(report, folder, Limits.MaxFileBytes, cancellationToken);
@@ -187,9 +197,9 @@ public sealed class ImportService(
             }
 
             await db.Database.CloseConnectionAsync();
+            report.Elapsed = started.Elapsed;
         }
 
-        report.Elapsed = started.Elapsed;
         logger.LogInformation(
             "Import finished{DryRun}: {Files} files, {Imported} imported, {Updated} updated, {Unchanged} unchanged, {RejectedFiles} files rejected in {Seconds:0.0} s",
             dryRun ? " (dry run)" : "", report.Files, report.Imported, report.Updated, report.Unchanged, report.RejectedFiles.Count, report.Elapsed.TotalSeconds);

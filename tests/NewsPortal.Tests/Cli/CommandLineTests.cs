@@ -89,6 +89,46 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task Import_StoppedBySigterm_SaysWhatItImported_AndKeepsEachFileWhole()
+    {
+        const int files = 40, perFile = 1_500;
+        for (var f = 0; f < files; f++)
+        {
+            _folder.Write($"stopped/part-{f:D2}.jsonl", string.Join('\n', Enumerable.Range(1, perFile)
+                .Select(i => $$"""{"title":"Stopped import, file {{f:D2}}, story {{i}}","publishedOn":"2025-06-02","body":"Body {{i}}."}""")));
+        }
+
+        using var import = PortalCommand.Start(Database, [new("Import__ProgressIntervalSeconds", "0.1")], "import", Path.Combine(_folder.Path, "stopped"));
+        var output = new System.Text.StringBuilder();
+        var progressed = new TaskCompletionSource();
+        import.OutputDataReceived += (_, line) =>
+        {
+            lock (output)
+            {
+                output.AppendLine(line.Data);
+            }
+
+            if (line.Data?.Contains("Import progress:", StringComparison.Ordinal) == true)
+            {
+                progressed.TrySetResult();
+            }
+        };
+        import.BeginOutputReadLine();
+        await progressed.Task.WaitAsync(TimeSpan.FromMinutes(2));
+        await PortalCommand.TerminateAsync(import);
+        await import.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+
+        var said = output.ToString();
+        Assert.Equal(1, import.ExitCode);
+        Assert.Contains("Stopped before the end: the stories counted here were imported, each file whole", said);
+        var imported = int.Parse(System.Text.RegularExpressions.Regex.Match(said, @"(\d+) imported, 0 updated").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var stored = Count("""SELECT COUNT(*) FROM "Articles" WHERE "Title" LIKE 'Stopped import%'""");
+        Assert.Equal(imported, stored);
+        Assert.True(stored < files * perFile, "the import finished before it was stopped");
+        Assert.Equal(0, Count($"""SELECT COUNT(*) FROM (SELECT substr("Title", 1, 23) AS f, COUNT(*) AS n FROM "Articles" WHERE "Title" LIKE 'Stopped import%' GROUP BY f) g WHERE n <> {perFile}"""));
+    }
+
+    [Fact]
     public async Task Import_OfTheLongestStories_RunsWithinItsHeapLimit()
     {
         // Forty stories at the body limit, 10 MB: held as one batch of forty, they need several times this limit.
