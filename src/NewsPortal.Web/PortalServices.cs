@@ -73,6 +73,11 @@ public static class PortalServices
             // Pooled: setting up a context's services costs more than many a page's queries.
             services.AddDbContextPool<NewsDbContext>(options =>
                 HandledFailuresAsWarnings(options.UseSqlite(connectionString).AddInterceptors(new SqliteConnectionSetup(), new SqliteCancellation())));
+            if (new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString) is { DataSource: { Length: > 0 } path, Mode: not Microsoft.Data.Sqlite.SqliteOpenMode.Memory }
+                && path != ":memory:")
+            {
+                services.AddHostedService(provider => new SqliteRunningSite(path, provider.GetRequiredService<ILogger<SqliteRunningSite>>()));
+            }
         }
 
         services.AddStoreHealth(store);

@@ -47,7 +47,7 @@ public sealed class SqliteStartupLock : IAsyncDisposable
     /// The one failure worth waiting out: the file is locked by another process. On Unix .NET reports the lock's
     /// EWOULDBLOCK as the exception's HResult (11 on Linux, 35 on macOS); Windows, a sharing or lock violation.
     /// </summary>
-    private static bool IsHeldByAnother(IOException ex)
+    internal static bool IsHeldByAnother(IOException ex)
         => OperatingSystem.IsWindows() ? (ex.HResult & 0xFFFF) is 32 or 33 : ex.HResult == (OperatingSystem.IsMacOS() ? 35 : 11);
 
     public ValueTask DisposeAsync() => _file.DisposeAsync();

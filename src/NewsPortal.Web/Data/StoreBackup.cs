@@ -78,6 +78,7 @@ public static class StoreBackup
         }
 
         var store = (SqliteConnection)db.Database.GetDbConnection();
+        await using var noSiteRunning = SqliteRunningSite.TakeForRestore(store.DataSource);
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {

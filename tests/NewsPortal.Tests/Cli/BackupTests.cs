@@ -74,6 +74,23 @@ public sealed class BackupTests(NewsPortalFactory site) : IClassFixture<NewsPort
     }
 
     [SqliteFact]
+    public async Task RestoringUnderARunningSite_IsRefused_AndChangesNothing()
+    {
+        var other = Path.Combine(_folder.Path, "other.db");
+        await PortalCommand.RunAsync(other, "import", _folder.Write("seed.txt", Seed.Text));
+        var file = Path.Combine(_folder.Path, "other-backup.db");
+        Assert.Equal(0, (await PortalCommand.RunAsync(other, "backup", "--out", file)).ExitCode);
+        _ = site.Server;
+        var before = Rows(site.DatabasePath);
+
+        var restore = await PortalCommand.RunAsync(site.DatabasePath, "restore", file);
+
+        Assert.Equal(1, restore.ExitCode);
+        Assert.Contains($"A site is running on {site.DatabasePath}: stop it before restoring", restore.Output);
+        Assert.Equal(before, Rows(site.DatabasePath));
+    }
+
+    [SqliteFact]
     public async Task RestoringSomethingThatIsNotAStore_ChangesNothing_AndSaysWhy()
     {
         var store = Path.Combine(_folder.Path, "keep.db");
