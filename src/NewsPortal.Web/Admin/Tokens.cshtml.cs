@@ -14,7 +14,22 @@ public sealed class TokensModel(ApiTokenService tokens) : PageModel
 
     private string UserId => User.FindFirstValue(ClaimTypes.NameIdentifier)!;
 
-    public async Task OnGetAsync(CancellationToken cancellationToken) => Tokens = await tokens.ListAsync(UserId, cancellationToken);
+    /// <summary>Other accounts' live tokens, newest first, shown to admins only.</summary>
+    public IReadOnlyList<OthersTokenRow> OthersTokens { get; private set; } = [];
+
+    /// <summary>How many of other accounts' tokens the page lists; past that, disabling an account revokes all of its.</summary>
+    public const int OthersShown = 200;
+
+    private bool IsAdmin => User.IsInRole(Accounts.Roles.Admin);
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        Tokens = await tokens.ListAsync(UserId, cancellationToken);
+        if (IsAdmin)
+        {
+            OthersTokens = await tokens.ListLiveOfOthersAsync(UserId, OthersShown, cancellationToken);
+        }
+    }
 
     public async Task<IActionResult> OnPostCreateAsync(string name, int? days, CancellationToken cancellationToken)
     {
@@ -24,10 +39,10 @@ public sealed class TokensModel(ApiTokenService tokens) : PageModel
         }
 
         NewToken = await tokens.CreateAsync(UserId, User.Identity!.Name!, name ?? "", days, cancellationToken);
-        Tokens = await tokens.ListAsync(UserId, cancellationToken);
+        await OnGetAsync(cancellationToken);
         return Page();
     }
 
     public async Task<IActionResult> OnPostRevokeAsync(int id, CancellationToken cancellationToken)
-        => await tokens.RevokeAsync(UserId, User.Identity!.Name!, id, cancellationToken) ? RedirectToPage() : NotFound();
+        => await tokens.RevokeAsync(UserId, User.Identity!.Name!, id, cancellationToken, anyAccount: IsAdmin) ? RedirectToPage() : NotFound();
 }

@@ -10,6 +10,9 @@ public sealed record ApiTokenRow(int Id, string Name, string Prefix, DateTime Cr
 
 public sealed record ApiTokenOwner(string UserId, string UserName, int TokenId);
 
+/// <summary>A live token of another account, as an admin sees it to revoke it.</summary>
+public sealed record OthersTokenRow(int Id, string Owner, string Name, string Prefix, DateTime CreatedAtUtc, DateTime? LastUsedAtUtc, DateTime? ExpiresAtUtc);
+
 /// <summary>Personal API tokens: made and revoked by their owner in the admin area, stored only as hashes.</summary>
 public sealed class ApiTokenService(NewsDbContext db, AuditLog audit, TimeProvider clock)
 {
@@ -45,16 +48,32 @@ public sealed class ApiTokenService(NewsDbContext db, AuditLog audit, TimeProvid
         return token;
     }
 
-    public async Task<bool> RevokeAsync(string userId, string userName, int id, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The newest live tokens of every other account, at most <paramref name="take"/>: for an admin to revoke one that
+    /// leaked or outlived its script, without disabling its owner.
+    /// </summary>
+    public Task<List<OthersTokenRow>> ListLiveOfOthersAsync(string userId, int take, CancellationToken cancellationToken = default)
     {
-        var token = await db.ApiTokens.SingleOrDefaultAsync(t => t.Id == id && t.UserId == userId && t.RevokedAtUtc == null, cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        return db.ApiTokens.AsNoTracking()
+            .Where(t => t.UserId != userId && t.RevokedAtUtc == null && (t.ExpiresAtUtc == null || t.ExpiresAtUtc > now))
+            .OrderByDescending(t => t.Id).Take(take)
+            .Select(t => new OthersTokenRow(t.Id, t.User!.UserName!, t.Name, t.Prefix, t.CreatedAtUtc, t.LastUsedAtUtc, t.ExpiresAtUtc))
+            .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Revokes one of the user's own live tokens, or, for an admin (<paramref name="anyAccount"/>), anyone's.</summary>
+    public async Task<bool> RevokeAsync(string userId, string userName, int id, CancellationToken cancellationToken = default, bool anyAccount = false)
+    {
+        var token = await db.ApiTokens.Include(t => t.User)
+            .SingleOrDefaultAsync(t => t.Id == id && (anyAccount || t.UserId == userId) && t.RevokedAtUtc == null, cancellationToken);
         if (token is null)
         {
             return false;
         }
 
         token.RevokedAtUtc = clock.GetUtcNow().UtcDateTime;
-        audit.Add(userName, "revoke token", token.Name);
+        audit.Add(userName, "revoke token", token.UserId == userId ? token.Name : $"{token.Name} (of {token.User!.UserName})");
         await db.SaveChangesAsync(cancellationToken);
         return true;
     }

@@ -84,6 +84,37 @@ public sealed class ApiTokenTests(EditorialFactory factory) : IClassFixture<Edit
     }
 
     [Fact]
+    public async Task AnAdminRevokesAnEditorsToken_WhichStopsWorking_WhileEditorsSeeOnlyTheirOwn()
+    {
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        using var created = await editor.SubmitFormAsync("/admin/tokens", new Dictionary<string, string?> { ["name"] = "leaked script" }, "form[action*='handler=Create']");
+        var token = (await created.ReadDocumentAsync()).QuerySelector("#new-token")!.TextContent;
+        var otherEditor = await factory.SignedInClientAsync(Roles.Editor);
+        var admin = await factory.SignedInClientAsync(Roles.Admin);
+        var api = factory.CreatePlainClient();
+        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+
+        var editorsView = await otherEditor.GetDocumentAsync("/admin/tokens");
+        var adminsView = await admin.GetDocumentAsync("/admin/tokens");
+        var row = adminsView.QuerySelectorAll("#others-tokens tbody tr").Single(r => r.TextContent.Contains(token[..10], StringComparison.Ordinal));
+        var id = row.QuerySelector("input[name=id]")!.GetAttribute("value");
+        // The editor posts the revoke an admin's page offers, with an antiforgery token of their own.
+        var antiforgery = editorsView.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+        using var byEditor = await otherEditor.PostAsync("/admin/tokens?handler=Revoke",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["id"] = id!, ["__RequestVerificationToken"] = antiforgery }));
+        using var stillWorks = await api.GetAsync("/api/v1/articles");
+        using var byAdmin = await admin.SubmitFormAsync("/admin/tokens", new Dictionary<string, string?>(), $"#others-tokens form:has(input[value='{id}'])");
+        using var afterRevoke = await api.GetAsync("/api/v1/articles");
+
+        Assert.Null(editorsView.QuerySelector("#others-tokens"));
+        Assert.Contains("leaked script", row.TextContent);
+        Assert.Equal(HttpStatusCode.NotFound, byEditor.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, stillWorks.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, byAdmin.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, afterRevoke.StatusCode);
+    }
+
+    [Fact]
     public async Task ADisabledUsersToken_StopsWorking()
     {
         var email = await factory.CreateUserAsync(Roles.Editor);
