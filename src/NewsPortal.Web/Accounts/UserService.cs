@@ -51,7 +51,17 @@ public sealed class UserService(
 
         await EnsureRolesAsync();
         var user = new PortalUser { UserName = email.Trim(), Email = email.Trim(), EmailConfirmed = true, CreatedAtUtc = clock.GetUtcNow().UtcDateTime };
-        var created = await users.CreateAsync(user, password);
+        IdentityResult created;
+        try
+        {
+            created = await users.CreateAsync(user, password);
+        }
+        catch (Exception ex) when (Data.StoreDialect.IsDuplicateKey(ex))
+        {
+            // Another admin added the same address between Identity's check and its save.
+            return [$"Username '{email.Trim()}' is already taken."];
+        }
+
         if (!created.Succeeded)
         {
             return [.. created.Errors.Select(e => e.Description)];

@@ -58,7 +58,7 @@ public sealed record SaveResult(int Id, string Slug, string? Conflict = null, st
 /// <summary>The editors' side of articles: list, write, schedule, revise, restore, delete. Every save keeps a revision.</summary>
 public sealed class ArticleAdminService(
     NewsDbContext db, ArticleWriter writer, AuditLog audit, WebhookOutbox webhooks, MarkdownRenderer markdown, PageCache cache,
-    PublishSchedule schedule, SearchService search, TimeProvider clock)
+    PublishSchedule schedule, SearchService search, TimeProvider clock, Microsoft.Extensions.Options.IOptions<ImportOptions> limits)
 {
     public const int PageSize = 20;
 
@@ -198,7 +198,11 @@ public sealed class ArticleAdminService(
         return article is null ? null : (ArticleForm.From(article), article.Slug, article.DeletedAtUtc != null);
     }
 
-    public string Preview(ArticleForm form) => markdown.ToHtml(form.Body ?? "", form.Dateline);
+    /// <summary>The body as the article will show it; a body over the size limit is not rendered (a 4 MB one took 15 s).</summary>
+    public string Preview(ArticleForm form)
+        => System.Text.Encoding.UTF8.GetByteCount(form.Body ?? "") > limits.Value.MaxBodyBytes
+            ? $"<p>The body is over the limit of {limits.Value.MaxBodyBytes:N0} bytes, so it is not shown here: shorten it first.</p>"
+            : markdown.ToHtml(form.Body ?? "", form.Dateline);
 
     /// <summary>How many published stories around a new one's date are compared with it, newest first.</summary>
     public const int MaxDuplicateCandidates = 5_000;
@@ -413,44 +417,69 @@ public sealed class ArticleAdminService(
     }
 
     /// <summary>Soft delete: the article leaves every public page (its URL answers 410) until an admin restores it.</summary>
-    public async Task<bool> DeleteAsync(int id, string user, CancellationToken cancellationToken = default)
-    {
-        var article = await LoadAsync(id, cancellationToken);
-        if (article is null)
+    public Task<bool> DeleteAsync(int id, string user, CancellationToken cancellationToken = default)
+        => RetriedAsync(async () =>
         {
-            return false;
-        }
+            var article = await LoadAsync(id, cancellationToken);
+            if (article is null)
+            {
+                return false;
+            }
 
-        var wasPublic = IsPublic(article, Now);
-        var before = ArticleState.Of(article);
-        article.DeletedAtUtc = Now;
-        audit.Add(user, "delete", article.Slug, article.Title);
-        await NotifyAsync(wasPublic, article, Now, cancellationToken);
-        await SaveAsync(article, before, cancellationToken);
-        return true;
+            var wasPublic = IsPublic(article, Now);
+            var before = ArticleState.Of(article);
+            article.DeletedAtUtc = Now;
+            // A new version, so that of two deletes at once one wins and the other finds the story gone: both
+            // succeeded, announcing it twice.
+            article.Version++;
+            audit.Add(user, "delete", article.Slug, article.Title);
+            await NotifyAsync(wasPublic, article, Now, cancellationToken);
+            await SaveAsync(article, before, cancellationToken);
+            return true;
+        });
+
+    /// <summary>
+    /// Runs a delete or restore again when a save changed the story between its read and its write (a version the
+    /// write no longer matches was a 500); the next round reads the story as it is now.
+    /// </summary>
+    private async Task<bool> RetriedAsync(Func<Task<bool>> change)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await change();
+            }
+            catch (Exception ex) when (StoreDialect.IsLostRace(ex) && attempt < MaxSaveAttempts)
+            {
+                writer.Forget();
+            }
+        }
     }
 
     /// <summary>How long after deleting a story an editor may undo it; after that, only an admin restores it.</summary>
     public static readonly TimeSpan UndoWindow = TimeSpan.FromMinutes(15);
 
     /// <summary>Restores a deleted story; with <paramref name="withinUndoWindow"/>, only one deleted in the last <see cref="UndoWindow"/>.</summary>
-    public async Task<bool> UndeleteAsync(int id, string user, bool withinUndoWindow = false, CancellationToken cancellationToken = default)
-    {
-        var since = withinUndoWindow ? Now - UndoWindow : DateTime.MinValue;
-        var article = await db.Articles.Include(a => a.Categories).Include(a => a.Sources).Include(a => a.Thread).AsSplitQuery()
-            .SingleOrDefaultAsync(a => a.Id == id && a.DeletedAtUtc != null && a.DeletedAtUtc >= since, cancellationToken);
-        if (article is null)
+    public Task<bool> UndeleteAsync(int id, string user, bool withinUndoWindow = false, CancellationToken cancellationToken = default)
+        => RetriedAsync(async () =>
         {
-            return false;
-        }
+            var since = withinUndoWindow ? Now - UndoWindow : DateTime.MinValue;
+            var article = await db.Articles.Include(a => a.Categories).Include(a => a.Sources).Include(a => a.Thread).AsSplitQuery()
+                .SingleOrDefaultAsync(a => a.Id == id && a.DeletedAtUtc != null && a.DeletedAtUtc >= since, cancellationToken);
+            if (article is null)
+            {
+                return false;
+            }
 
-        var before = ArticleState.Of(article);
-        article.DeletedAtUtc = null;
-        audit.Add(user, "restore", article.Slug, article.Title);
-        await NotifyAsync(wasPublic: false, article, Now, cancellationToken);
-        await SaveAsync(article, before, cancellationToken);
-        return true;
-    }
+            var before = ArticleState.Of(article);
+            article.DeletedAtUtc = null;
+            article.Version++;
+            audit.Add(user, "restore", article.Slug, article.Title);
+            await NotifyAsync(wasPublic: false, article, Now, cancellationToken);
+            await SaveAsync(article, before, cancellationToken);
+            return true;
+        });
 
     /// <summary>
     /// At most <paramref name="take"/> revisions, newest first, older than <paramref name="before"/> when given: a
@@ -645,15 +674,6 @@ public sealed class ArticleAdminService(
         article.Slug = slug;
     }
 
-    private async Task<string> FreeSlugAsync(string title, CancellationToken cancellationToken)
-    {
-        var baseSlug = Slug.From(title, "article");
-        var slug = baseSlug;
-        for (var n = 2; await db.Articles.AnyAsync(a => a.Slug == slug, cancellationToken); n++)
-        {
-            slug = Slug.WithNumber(baseSlug, n);
-        }
-
-        return slug;
-    }
+    private Task<string> FreeSlugAsync(string title, CancellationToken cancellationToken)
+        => writer.FreeSlugAsync(Slug.From(title, "article"), cancellationToken);
 }

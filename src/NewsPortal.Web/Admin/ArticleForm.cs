@@ -155,6 +155,14 @@ public sealed class ArticleForm : IValidatableObject
             yield return new ValidationResult("Say in a few words what the image shows, for readers who cannot see it.", [nameof(ImageAlt)]);
         }
 
+        foreach (var (names, field, what) in new[] { (CategoryNames, nameof(Categories), "categories"), (SourceNames, nameof(Sources), "sources") })
+        {
+            if (names.Count > SnippetRules.MaxNamesPerStory)
+            {
+                yield return new ValidationResult($"A story takes at most {SnippetRules.MaxNamesPerStory} {what}; this names {names.Count:N0}.", [field]);
+            }
+        }
+
         foreach (var name in CategoryNames.Where(n => n.Length > CategoryEntity.NameMaxLength))
         {
             yield return new ValidationResult($"The category '{Shared.Text.Cut(name, 20)}…' is too long.", [nameof(Categories)]);

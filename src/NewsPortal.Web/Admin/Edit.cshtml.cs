@@ -145,7 +145,10 @@ public sealed class EditModel(ArticleAdminService articles, NameAdminService nam
 
         if (result is null)
         {
-            return NotFound();
+            // Deleted by another editor while this one edited: the text is only in this request, so it goes back to them.
+            ModelState.AddModelError("", "This story was deleted while you were editing it, so this was not saved. Everything you typed is still here: copy it, or restore the story from the deleted stories and save again.");
+            PreviewHtml = articles.Preview(Form);
+            return await ShowAsync(cancellationToken, StatusCodes.Status409Conflict);
         }
 
         if (result.AddressTaken is { } taken)

@@ -260,12 +260,29 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
     }
 
     /// <summary>Renames; the old name becomes an alias and the old slug answers 301 to the new one. Returns an error or null.</summary>
-    public Task<string?> RenameAsync(NameKind kind, int id, string newName, string user, CancellationToken cancellationToken = default) => kind switch
+    public Task<string?> RenameAsync(NameKind kind, int id, string newName, string user, CancellationToken cancellationToken = default) => LostRaceSaidAsync(kind, () => kind switch
     {
         NameKind.Category => RenameAsync(db.Categories, db.CategoryAliases, id, newName, user, kind, cancellationToken),
         NameKind.Source => RenameAsync(db.Sources, db.SourceAliases, id, newName, user, kind, cancellationToken),
         _ => RenameAsync(db.Threads, db.ThreadAliases, id, newName, user, kind, cancellationToken),
-    };
+    });
+
+    /// <summary>
+    /// A rename or alias that lost a race for its name or address (another editor gave it to another name between the
+    /// check and the save, which the unique indexes refuse) is said as a problem, not a 500; nothing was saved.
+    /// </summary>
+    private async Task<string?> LostRaceSaidAsync(NameKind kind, Func<Task<string?>> change)
+    {
+        try
+        {
+            return await change();
+        }
+        catch (Exception ex) when (StoreDialect.IsDuplicateKey(ex))
+        {
+            db.ChangeTracker.Clear();
+            return $"Another editor has just given that name, or its address, to another {Noun(kind)}. Nothing was changed: look again and choose another.";
+        }
+    }
 
     /// <summary>Moves every article of <paramref name="fromId"/> to <paramref name="intoId"/> and removes it, keeping its name and slug as aliases.</summary>
     public Task<string?> MergeAsync(NameKind kind, int fromId, int intoId, string user, CancellationToken cancellationToken = default) => kind switch
@@ -304,12 +321,12 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
     ];
 
     /// <summary>Adds another name that imports should file under this category or source.</summary>
-    public Task<string?> AddAliasAsync(NameKind kind, int id, string alias, string user, CancellationToken cancellationToken = default) => kind switch
+    public Task<string?> AddAliasAsync(NameKind kind, int id, string alias, string user, CancellationToken cancellationToken = default) => LostRaceSaidAsync(kind, () => kind switch
     {
         NameKind.Category => AddAliasAsync(db.Categories, db.CategoryAliases, id, alias, user, kind, cancellationToken),
         NameKind.Source => AddAliasAsync(db.Sources, db.SourceAliases, id, alias, user, kind, cancellationToken),
         _ => AddAliasAsync(db.Threads, db.ThreadAliases, id, alias, user, kind, cancellationToken),
-    };
+    });
 
     private async Task<string?> RenameAsync<T, TAlias>(
         DbSet<T> set, DbSet<TAlias> aliases, int id, string newName, string user, NameKind kind,

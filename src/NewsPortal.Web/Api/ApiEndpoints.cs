@@ -398,7 +398,8 @@ public static class ApiEndpoints
     {
         if (saved is null)
         {
-            return ApiProblems.NotFound($"There is no article '{slug}'.");
+            // The story was there when the request began: it was deleted meanwhile.
+            return Gone(slug);
         }
 
         if (saved.AddressTaken is { } taken)

@@ -98,6 +98,16 @@ public static partial class SnippetRules
             yield return $"the language '{Shorten(language)}' is not a BCP 47 tag such as en or tr";
         }
 
+        if (document.Categories.Count > MaxNamesPerStory)
+        {
+            yield return $"the story names {document.Categories.Count:N0} categories; a story takes at most {MaxNamesPerStory}";
+        }
+
+        if (document.Sources.Count > MaxNamesPerStory)
+        {
+            yield return $"the story names {document.Sources.Count:N0} sources; a story takes at most {MaxNamesPerStory}";
+        }
+
         foreach (var name in document.Categories.Where(n => n.Length > Category.NameMaxLength))
         {
             yield return $"the category '{Shorten(name)}' is longer than {Category.NameMaxLength} characters";
@@ -150,6 +160,12 @@ public static partial class SnippetRules
 
     /// <summary>How many former addresses one story may bring (an editor renaming a story daily for years makes hundreds).</summary>
     public const int MaxFormerSlugs = 1000;
+
+    /// <summary>
+    /// Categories, and sources, a story may name: more than any story needs, few enough that a save's work on names
+    /// (each new one's slug and lookalikes) stays small whatever a client sends.
+    /// </summary>
+    public const int MaxNamesPerStory = 50;
 
     private static bool IsSlug(string value) => value.Length <= Slug.MaxLength && Slug.From(value, "") == value;
 

@@ -73,19 +73,25 @@ public static class Slug
     }
 
     /// <summary>The first free slug among <paramref name="baseSlug"/>, "-2", "-3"… given the slugs already taken that start with it.</summary>
-    public static string FirstFree(string baseSlug, IEnumerable<string> taken)
+    public static string FirstFree(string baseSlug, IReadOnlySet<string> taken, Dictionary<string, int>? next = null)
     {
-        var used = taken.ToHashSet(StringComparer.Ordinal);
-        if (!used.Contains(baseSlug))
+        if (!taken.Contains(baseSlug))
         {
             return baseSlug;
         }
 
-        for (var n = 2; ; n++)
+        // Numbers below the last one given for this base are taken (or were when given): many names sharing a base
+        // would otherwise each count up from 2 again.
+        for (var n = next?.GetValueOrDefault(baseSlug, 2) ?? 2; ; n++)
         {
             var candidate = WithNumber(baseSlug, n);
-            if (!used.Contains(candidate))
+            if (!taken.Contains(candidate))
             {
+                if (next is not null)
+                {
+                    next[baseSlug] = n + 1;
+                }
+
                 return candidate;
             }
         }

@@ -18,6 +18,39 @@ public sealed class ConcurrentEditTests(EditorialFactory factory) : IClassFixtur
     private const int Pairs = 50;
 
     [Fact]
+    public async Task RacingDeletesAndSaves_NeverFail_AndEachStoryIsDeletedOnce()
+    {
+        var client = await factory.TokenClientAsync(Roles.Editor);
+        var slugs = new List<string>();
+        for (var i = 0; i < 20; i++)
+        {
+            using var created = await client.PostAsJsonAsync("/api/v1/articles", new { title = $"Delete race {i}", body = "Starting text.", publishedOn = "2026-03-01", status = "Published" });
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            slugs.Add((await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("slug").GetString()!);
+        }
+
+        // Each story is deleted three times and saved twice, all at once, every story together.
+        var requests = slugs.SelectMany(slug => Enumerable.Range(0, 5).Select(async n =>
+        {
+            using var response = n < 3
+                ? await client.DeleteAsync($"/api/v1/articles/{slug}")
+                : await client.PutAsJsonAsync($"/api/v1/articles/{slug}", new { body = $"Saved by {n}.", version = 1 });
+            return (Slug: slug, Delete: n < 3, response.StatusCode);
+        })).ToList();
+        var results = await Task.WhenAll(requests);
+
+        Assert.DoesNotContain(results, r => (int)r.StatusCode >= 500);
+        foreach (var story in results.GroupBy(r => r.Slug))
+        {
+            Assert.Single(story, r => r.Delete && r.StatusCode == HttpStatusCode.NoContent);
+            Assert.All(story.Where(r => r.Delete && r.StatusCode != HttpStatusCode.NoContent), r => Assert.Contains(r.StatusCode, new[] { HttpStatusCode.NotFound, HttpStatusCode.Gone }));
+        }
+
+        var deletes = await factory.WithDbAsync(db => db.AuditLog.Where(e => e.Action == "delete" && e.Subject.StartsWith("delete-race-")).CountAsync());
+        Assert.Equal(slugs.Count, deletes);
+    }
+
+    [Fact]
     public async Task RacingApiSaves_OneWinsTheOtherGets409_AndTheRefusedTextIsKeptAsARevision()
     {
         var client = await factory.TokenClientAsync(Roles.Editor);

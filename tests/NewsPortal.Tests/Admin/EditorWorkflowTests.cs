@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using NewsPortal.Tests.Infrastructure;
 using NewsPortal.Web.Accounts;
 using NewsPortal.Web.Articles;
@@ -71,6 +72,57 @@ public sealed class EditorWorkflowTests(EditorialFactory factory) : IClassFixtur
         Assert.Empty(page.QuerySelectorAll("#preview script"));
         Assert.Contains("<script>alert(1)</script>", page.QuerySelector("#preview")!.TextContent);
         Assert.Equal(HttpStatusCode.NotFound, await PublicStatusAsync("Preview story"));
+    }
+
+    [Fact]
+    public async Task Preview_OfABodyOverTheLimit_SaysSoInsteadOfRenderingIt()
+    {
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        var story = Story("Oversized preview", body: string.Concat(Enumerable.Range(0, 300).Select(i => new string(' ', i % 40) + "- deeper item " + i + "\n")) + new string('x', 300 * 1024));
+
+        using var fragment = await editor.SubmitFormAsync("/admin/articles/edit", story, "#article-form", submitHandler: "Preview");
+        var page = await fragment.ReadDocumentAsync();
+
+        Assert.Equal(HttpStatusCode.OK, fragment.StatusCode);
+        Assert.Contains("The body is over the limit of 262,144 bytes, so it is not shown here", page.QuerySelector("#preview")!.TextContent);
+        Assert.Empty(page.QuerySelectorAll("#preview li"));
+    }
+
+    [Fact]
+    public async Task SavingAStoryDeletedMeanwhile_KeepsTheEditorsText_AndSaysWhy()
+    {
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        var editUrl = await CreateAsync(editor, Story("Deleted while edited"));
+        var page = await editor.GetDocumentAsync(editUrl);
+        var fields = Forms.FieldsOf((AngleSharp.Html.Dom.IHtmlFormElement)page.QuerySelector("#article-form")!);
+        fields["Form.Body"] = "Words typed while another editor deleted the story.";
+        var id = int.Parse(editUrl[(editUrl.LastIndexOf('/') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            Assert.True(await scope.ServiceProvider.GetRequiredService<NewsPortal.Web.Admin.ArticleAdminService>().DeleteAsync(id, "other.editor@example.org"));
+        }
+
+        using var saved = await editor.PostAsync(editUrl, new FormUrlEncodedContent(fields.Where(f => f.Value is not null).Select(f => KeyValuePair.Create(f.Key, f.Value!))));
+        var answer = await saved.ReadDocumentAsync();
+
+        Assert.Equal(HttpStatusCode.Conflict, saved.StatusCode);
+        Assert.Contains("This story was deleted while you were editing it, so this was not saved.", answer.Body!.TextContent);
+        Assert.Equal("Words typed while another editor deleted the story.", answer.QuerySelector("textarea[name='Form.Body']")!.TextContent.Trim());
+    }
+
+    [Fact]
+    public async Task AStoryNamingMoreCategoriesThanTheLimit_IsRefusedWithAFormError()
+    {
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        var story = Story("Too many categories");
+        story["Form.Categories"] = string.Join(", ", Enumerable.Range(1, 51).Select(i => $"Desk number {i}"));
+
+        using var response = await editor.SubmitFormAsync("/admin/articles/edit", story, "#article-form");
+        var page = await response.ReadDocumentAsync();
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Contains("A story takes at most 50 categories; this names 51.", page.Body!.TextContent);
+        Assert.Equal(HttpStatusCode.NotFound, await PublicStatusAsync("Too many categories"));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using NewsPortal.Tests.Infrastructure;
 using NewsPortal.Web.Accounts;
 
@@ -9,6 +10,46 @@ public sealed class NamesAdminTests(EditorialFactory factory) : IClassFixture<Ed
     private readonly TempFolder _input = new();
 
     public void Dispose() => _input.Dispose();
+
+    [Fact]
+    public async Task EditorsRenamingToOneNameAtOnce_OneWins_AndTheOthersAreTold()
+    {
+        for (var round = 0; round < 6; round++)
+        {
+            var names = Enumerable.Range(0, 4).Select(i => $"Rename race {round} desk {i}").ToList();
+            await factory.AddArticleAsync(names.Aggregate(new ArticleBuilder().Titled($"Rename race story {round}"), (b, n) => b.InCategory(n)));
+            var ids = new List<int>();
+            foreach (var name in names)
+            {
+                ids.Add(await factory.WithDbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(db.Categories.Where(c => c.Name == name).Select(c => c.Id))));
+            }
+
+            // On threads of their own: SQLite's client answers "async" calls synchronously, which would run them in turn.
+            var results = await Task.WhenAll(ids.Select(id => Task.Run(async () =>
+            {
+                await using var scope = factory.Services.CreateAsyncScope();
+                return await scope.ServiceProvider.GetRequiredService<NewsPortal.Web.Admin.NameAdminService>()
+                    .RenameAsync(NewsPortal.Web.Admin.NameKind.Category, id, $"Rename race {round} winner", "editor@example.org");
+            })));
+
+            Assert.Single(results, r => r is null);
+            Assert.All(results.Where(r => r is not null), r => Assert.True(
+                r!.Contains("already", StringComparison.Ordinal) || r.Contains("Another editor has just given that name", StringComparison.Ordinal), r));
+        }
+    }
+
+    [Fact]
+    public async Task AdminsAddingOneAccountAtOnce_OneIsMade_AndTheOthersAreTold()
+    {
+        var results = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(async () =>
+        {
+            await using var scope = factory.Services.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<UserService>().AddAsync("same.person@example.org", EditorialFactory.Password, Roles.Editor, "admin@example.org");
+        })));
+
+        Assert.Single(results, r => r.Count == 0);
+        Assert.All(results.Where(r => r.Count > 0), r => Assert.Contains("Username 'same.person@example.org' is already taken.", r));
+    }
 
     [Fact]
     public async Task MergingTwoSources_MovesTheirArticles_AndTheOldSlugRedirectsPermanently()
