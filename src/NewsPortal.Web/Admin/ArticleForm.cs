@@ -116,7 +116,15 @@ public sealed class ArticleForm : IValidatableObject
             yield return new ValidationResult("The body has no visible text.", [nameof(Body)]);
         }
 
-        var maxBodyBytes = (validationContext.GetService(typeof(IOptions<ImportOptions>)) as IOptions<ImportOptions>)?.Value.MaxBodyBytes ?? new ImportOptions().MaxBodyBytes;
+        var limits = (validationContext.GetService(typeof(IOptions<ImportOptions>)) as IOptions<ImportOptions>)?.Value ?? new ImportOptions();
+        var maxBodyBytes = limits.MaxBodyBytes;
+
+        // The site's own limit (Import:MaxTitleLength) holds for the form and the API as for imports.
+        if (document.Title.Length > limits.MaxTitleLength && limits.MaxTitleLength < Article.TitleMaxLength)
+        {
+            yield return new ValidationResult($"The title can be at most {limits.MaxTitleLength} characters long (Import:MaxTitleLength).", [nameof(Title)]);
+        }
+
         if (Encoding.UTF8.GetByteCount(document.Body) is var bodyBytes && bodyBytes > maxBodyBytes)
         {
             yield return new ValidationResult($"The body is {bodyBytes:N0} bytes; the limit is {maxBodyBytes:N0} (Import:MaxBodyBytes).", [nameof(Body)]);
