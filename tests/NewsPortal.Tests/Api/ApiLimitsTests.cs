@@ -28,7 +28,10 @@ public sealed class ApiLimitsTests(ShortTitlesFactory factory) : IClassFixture<S
         using var created = await api.PostAsJsonAsync("/api/v1/articles", new { title, body = "Body.", publishedOn = "2026-03-01" });
         using var form = await editor.SubmitFormAsync("/admin/articles/edit", new Dictionary<string, string?>
         {
-            ["Form.Title"] = title, ["Form.Body"] = "Body.", ["Form.PublishedOn"] = "2026-03-01", ["Form.Language"] = "en",
+            ["Form.Title"] = title,
+            ["Form.Body"] = "Body.",
+            ["Form.PublishedOn"] = "2026-03-01",
+            ["Form.Language"] = "en",
         }, "#article-form");
         using var shorter = await api.PostAsJsonAsync("/api/v1/articles", new { title = title[..80], body = "Body.", publishedOn = "2026-03-01" });
 
