@@ -110,6 +110,7 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
 
         var stored = await Names(kind).Select(n => new { n.Name, n.NameKey }).ToListAsync(cancellationToken);
         var storedKeys = stored.Select(s => s.NameKey).ToHashSet(StringComparer.Ordinal);
+        var lookup = new LikelyDuplicates.Lookup(stored.Select(s => s.Name));
         foreach (var name in unknown)
         {
             // Another editor's save may have made the name between the two reads: it is stored now, not a lookalike.
@@ -120,7 +121,7 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
 
             // "AFP via RFI" credits AFP, which is the source to name when AFP is stored.
             var credited = LikelyDuplicates.CreditedVia(name);
-            if (stored.Select(s => s.Name).FirstOrDefault(s => LikelyDuplicates.SameOrClose(name, s) || (credited is not null && LikelyDuplicates.SameOrClose(credited, s))) is { } match)
+            if ((lookup.Find(name) ?? (credited is null ? null : lookup.Find(credited))) is { } match)
             {
                 found[name] = match;
             }

@@ -134,6 +134,22 @@ public sealed class EditorActionsTests(EditorialFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task ANewSourceCreditingAStoredOneVia_AnotherOutlet_IsQueried()
+    {
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Wire story").FromSource("Xinhua News Agency"));
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        var story = Draft("Credited through another outlet");
+        story["Form.Sources"] = "Xinhua News Agency via RFI";
+
+        using var queried = await editor.SubmitFormAsync("/admin/articles/edit", story, "#article-form");
+        var page = await queried.ReadDocumentAsync();
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, queried.StatusCode);
+        Assert.Equal("'Xinhua News Agency via RFI' would be a new source, but 'Xinhua News Agency' exists: correct it, or tick \"Create the new names as typed\".",
+            page.TextOf("[data-valmsg-for='Form.Sources']"));
+    }
+
+    [Fact]
     public async Task ANewNameLikeAStoredOne_IsQueried_AndCreatedOnlyWhenConfirmed()
     {
         await factory.AddArticleAsync(new ArticleBuilder().Titled("Markets rally").InCategory("Business and economy").FromSource("Anadolu Agency"));
