@@ -52,6 +52,19 @@ public sealed class StoreDialect
         }
     }
 
+    /// <summary>
+    /// Makes the rest of this transaction the only one of its <paramref name="name"/> at a time: a check that nothing
+    /// is there yet and the write that depends on it. PostgreSQL takes an advisory lock for the transaction; SQLite's
+    /// transactions begin by taking its one write lock, which does the same.
+    /// </summary>
+    public async Task LockForTransactionAsync(DbContext db, string name, CancellationToken cancellationToken)
+    {
+        if (!IsSqlite)
+        {
+            await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(hashtext({0}))", [name], cancellationToken);
+        }
+    }
+
     private const string RecountedSql = $"SELECT set_config('{Data.Postgres.PostgresSchema.CountsRecounted}', 'on', true)";
 
     /// <summary>

@@ -89,6 +89,9 @@ public sealed class WebhookService(NewsDbContext db, AuditLog audit, TimeProvide
             return (null, refused);
         }
 
+        // Two admins adding one address at once each found it free and both were stored: every event went to it twice.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await StoreDialect.Of(db.Database).LockForTransactionAsync(db, "webhook-subscriptions", cancellationToken);
         if (await db.WebhookSubscriptions.AnyAsync(s => s.Url == url, cancellationToken))
         {
             return (null, "That address is already registered.");
@@ -104,6 +107,7 @@ public sealed class WebhookService(NewsDbContext db, AuditLog audit, TimeProvide
         db.WebhookSubscriptions.Add(subscription);
         audit.Add(user, "add webhook", url);
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return (new NewWebhook(subscription.Id, url, subscription.Secret), null);
     }
 

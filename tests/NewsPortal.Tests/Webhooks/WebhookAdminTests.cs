@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using NewsPortal.Tests.Infrastructure;
 using NewsPortal.Web.Accounts;
 
@@ -92,5 +93,54 @@ public sealed class WebhookLoopTests(LoopingWebhookFactory factory) : IClassFixt
         }
 
         Assert.Equal("article.published", Assert.Single(receiver.Requests).Header("X-NewsPortal-Event"));
+    }
+}
+
+/// <summary>Reads of the subscribers' addresses take a moment longer, so that saves made at once overlap.</summary>
+public sealed class SlowAddressCheckFactory : WebhookFactory
+{
+    private sealed class SlowAddressCheck : Microsoft.EntityFrameworkCore.Diagnostics.DbCommandInterceptor
+    {
+        public override async ValueTask<System.Data.Common.DbDataReader> ReaderExecutedAsync(
+            System.Data.Common.DbCommand command, Microsoft.EntityFrameworkCore.Diagnostics.CommandExecutedEventData eventData,
+            System.Data.Common.DbDataReader result, CancellationToken cancellationToken = default)
+        {
+            if (command.CommandText.Contains("FROM \"WebhookSubscriptions\"", StringComparison.Ordinal) && command.CommandText.Contains("\"Url\" =", StringComparison.Ordinal))
+            {
+                await Task.Delay(100, cancellationToken);
+            }
+
+            return result;
+        }
+    }
+
+    protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        Microsoft.AspNetCore.TestHost.WebHostBuilderExtensions.ConfigureTestServices(builder, services => services
+            .ConfigureDbContext<NewsPortal.Web.Data.NewsDbContext>(options => options.AddInterceptors(new SlowAddressCheck()))
+            .ConfigureDbContext<NewsPortal.Web.Data.PostgresNewsDbContext>(options => options.AddInterceptors(new SlowAddressCheck())));
+    }
+}
+
+public sealed class WebhookRaceTests(SlowAddressCheckFactory factory) : IClassFixture<SlowAddressCheckFactory>
+{
+    [Fact]
+    public async Task AdminsAddingOneAddressAtOnce_StoreItOnce()
+    {
+        for (var round = 0; round < 3; round++)
+        {
+            var url = $"https://203.0.113.10/at-once-{round}";
+            // On threads of their own: SQLite's client answers "async" calls synchronously, which would run them in turn.
+            var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+            {
+                await using var scope = factory.Services.CreateAsyncScope();
+                return await scope.ServiceProvider.GetRequiredService<NewsPortal.Web.Webhooks.WebhookService>().AddAsync(url, "admin@example.org");
+            })));
+
+            Assert.Single(results, r => r.Added is not null);
+            Assert.All(results.Where(r => r.Added is null), r => Assert.Equal("That address is already registered.", r.Problem));
+            Assert.Equal(1, await factory.WithDbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.WebhookSubscriptions, s => s.Url == url)));
+        }
     }
 }
