@@ -26,6 +26,7 @@ public sealed class QueryPlanFixture : EmptyNewsPortalFactory, IAsyncLifetime
     public async Task InitializeAsync()
     {
         Server.PreserveExecutionContext = true;
+        Store.KeepAutovacuumAway();
         string[] categories = ["Business", "Politics", "Weather"];
         string[] sources = ["Reuters", "Anadolu Agency", "AFP"];
         for (var i = 0; i < 60; i++)

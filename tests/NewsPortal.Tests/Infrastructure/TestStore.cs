@@ -69,6 +69,30 @@ public sealed class TestStore : IDisposable
         return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// Keeps PostgreSQL's autovacuum off this store's tables, for tests that read query plans: a fixture of a few dozen
+    /// rows is planned one way before autovacuum has counted and vacuumed it and another way after (a whole small
+    /// covering index read rather than looked up), so the plans hung on when autovacuum happened to wake. Call it once
+    /// the app has created the tables. Nothing to do on SQLite, which has no background statistics.
+    /// </summary>
+    public void KeepAutovacuumAway()
+    {
+        if (_database is null)
+        {
+            return;
+        }
+
+        Scalar("""
+            DO $$
+            DECLARE t text;
+            BEGIN
+                FOR t IN SELECT format('%I.%I', schemaname, tablename) FROM pg_tables WHERE schemaname = 'public' LOOP
+                    EXECUTE 'ALTER TABLE ' || t || ' SET (autovacuum_enabled = false, toast.autovacuum_enabled = false)';
+                END LOOP;
+            END $$
+            """);
+    }
+
     public void Dispose()
     {
         if (_database is not null)

@@ -36,6 +36,7 @@ public sealed class SearchDepthFixture : EditorialFactory, IAsyncLifetime
     {
         _ = Server; // the store is migrated when the site starts
         Server.PreserveExecutionContext = true;
+        Store.KeepAutovacuumAway();
         MoveIdsTo(100_000);
         using (var folder = new TempFolder())
         {

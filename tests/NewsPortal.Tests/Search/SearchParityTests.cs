@@ -23,6 +23,7 @@ public sealed class SearchParityFixture : EditorialFactory, IAsyncLifetime
     public async Task InitializeAsync()
     {
         Server.PreserveExecutionContext = true;
+        Store.KeepAutovacuumAway();
         await AddArticleAsync(new ArticleBuilder().Titled("Harbour reopens").PublishedOn(2025, 3, 1)
             .WithParagraph("Tomorrow the ferries return.")
             .WithParagraph("Tickets are sold at the well-known kiosk; details at example.com or by e-mail, from 9.30 each day."));
