@@ -32,10 +32,9 @@ public static partial class LikelyDuplicates
         var seen = new HashSet<(int, int)>();
         void Add(Name a, Name b, string reason, int rank)
         {
-            var (from, into) = a.ArticleCount < b.ArticleCount || (a.ArticleCount == b.ArticleCount && a.Id > b.Id) ? (a, b) : (b, a);
-            if (from.Id != into.Id && seen.Add((Math.Min(a.Id, b.Id), Math.Max(a.Id, b.Id))))
+            if (a.Id != b.Id && seen.Add((Math.Min(a.Id, b.Id), Math.Max(a.Id, b.Id))))
             {
-                pairs.Add((new DuplicatePair(from, into, reason), rank));
+                pairs.Add((Pair(a, b, reason), rank));
             }
         }
 
@@ -77,6 +76,10 @@ public static partial class LikelyDuplicates
         return [.. pairs.OrderBy(p => p.Rank).ThenByDescending(p => p.Pair.Into.ArticleCount).ThenBy(p => p.Pair.From.Text, StringComparer.Ordinal)
             .Take(take).Select(p => p.Pair)];
     }
+
+    /// <summary>Two names as a pair to merge: the one with fewer stories (or, as many, the newer) into the other.</summary>
+    public static DuplicatePair Pair(Name a, Name b, string reason)
+        => a.ArticleCount < b.ArticleCount || (a.ArticleCount == b.ArticleCount && a.Id > b.Id) ? new(a, b, reason) : new(b, a, reason);
 
     /// <summary>The outlet a name credits through another ("AFP via RFI" credits AFP); null when it credits none so.</summary>
     public static string? CreditedVia(string name) => Via().Match(name) is { Success: true } via ? via.Groups["name"].Value.Trim() : null;
@@ -160,39 +163,63 @@ public static partial class LikelyDuplicates
 
     /// <summary>
     /// Edits between two spellings (a letter added, dropped or changed, or two neighbours swapped, each counting one),
-    /// giving up (returning more than <paramref name="limit"/>) once it is certain to exceed it.
+    /// exact up to <paramref name="limit"/>; more than that is any number above it. Only the cells within
+    /// <paramref name="limit"/> of the diagonal are worked out (the others are more than that apart), and it gives up
+    /// once a row is past the limit: the names admin compares each name with dozens of its neighbours, and the whole
+    /// table of two names cost most of its time.
     /// </summary>
     public static int Distance(string a, string b, int limit)
     {
-        var beforePrevious = new int[b.Length + 1];
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (var j = 0; j <= b.Length; j++)
+        if (Math.Abs(a.Length - b.Length) > limit)
         {
-            previous[j] = j;
+            return limit + 1;
+        }
+
+        var over = limit + 1;
+        var width = b.Length + 1;
+        Span<int> rows = width * 3 <= 768 ? stackalloc int[width * 3] : new int[width * 3];
+        var beforePrevious = rows[..width];
+        var previous = rows.Slice(width, width);
+        var current = rows.Slice(width * 2, width);
+        beforePrevious.Fill(over);
+        current.Fill(over);
+        for (var j = 0; j < width; j++)
+        {
+            previous[j] = j <= limit ? j : over;
         }
 
         for (var i = 1; i <= a.Length; i++)
         {
-            current[0] = i;
-            var best = current[0];
-            for (var j = 1; j <= b.Length; j++)
+            var (from, to) = (Math.Max(1, i - limit), Math.Min(b.Length, i + limit));
+            current[from - 1] = from == 1 ? Math.Min(i, over) : over;
+            var best = current[from - 1];
+            for (var j = from; j <= to; j++)
             {
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+                var cell = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
                 if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
                 {
-                    current[j] = Math.Min(current[j], beforePrevious[j - 2] + 1);
+                    cell = Math.Min(cell, beforePrevious[j - 2] + 1);
                 }
 
+                current[j] = Math.Min(cell, over);
                 best = Math.Min(best, current[j]);
+            }
+
+            // The next row reads one cell past this row's band.
+            if (to + 1 < width)
+            {
+                current[to + 1] = over;
             }
 
             if (best > limit)
             {
-                return limit + 1;
+                return over;
             }
 
-            (beforePrevious, previous, current) = (previous, current, beforePrevious);
+            var oldest = beforePrevious;
+            beforePrevious = previous;
+            previous = current;
+            current = oldest;
         }
 
         return previous[b.Length];

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Caching.Memory;
 using NewsPortal.Web.Articles;
 using NewsPortal.Web.Audit;
 using NewsPortal.Web.Caching;
@@ -24,11 +25,10 @@ public sealed record NameRow(int Id, string Name, string Slug, int ArticleCount,
 public sealed record NameAliasRecord(string Kind, string Name, string? Slug, string Target);
 
 /// <summary>Renames and merges categories, sources and developing stories, and gives them aliases the importer will map to them.</summary>
-public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache cache)
+public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache cache, IMemoryCache kept)
 {
     private const int MaxMergeAttempts = 5;
 
-    /// <summary>Every name of a kind, for the editor's pickers (bounded by how many names a newsroom has).</summary>
     /// <summary>
     /// Up to <paramref name="take"/> stored names that start as <paramref name="typed"/> does (case and spacing aside), in
     /// name order: what the editor's name fields suggest, one read of the name index.
@@ -134,10 +134,43 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
     /// Pairs of names that are probably one (see <see cref="LikelyDuplicates"/>), the one with fewer stories first, so
     /// that merging it into the other moves the fewest. Reads every name's key once: thousands, not the stories.
     /// </summary>
+    /// <remarks>
+    /// Finding them compares every name of the kind (a fifth of a second at 21,000 sources), so the pairs found are kept
+    /// on this node until a name is added (the newest id changes), renamed or merged here, or
+    /// <see cref="DuplicatesKeptFor"/> passes (a rename on another node). Each showing reads its pairs' names again by
+    /// id, so its counts (which way a merge goes) are the store's now, and a name merged or renamed on another node shows
+    /// as it is now, or not at all.
+    /// </remarks>
     public async Task<IReadOnlyList<DuplicatePair>> LikelyDuplicatesAsync(NameKind kind, int take, CancellationToken cancellationToken = default)
     {
-        var all = await Names(kind).Select(n => new LikelyDuplicates.Name(n.Id, n.Name, n.ArticleCount)).ToListAsync(cancellationToken);
-        return LikelyDuplicates.Find(all, take);
+        var newest = await Names(kind).MaxAsync(n => (int?)n.Id, cancellationToken) ?? 0;
+        if (!kept.TryGetValue(DuplicatesKey(kind), out FoundDuplicates? found) || found is null || found.Newest != newest || found.Take < take)
+        {
+            var all = await Names(kind).Select(n => new LikelyDuplicates.Name(n.Id, n.Name, n.ArticleCount)).ToListAsync(cancellationToken);
+            // A margin of pairs beyond those shown stands in for any merged away on another node meanwhile.
+            found = new FoundDuplicates(newest, take, LikelyDuplicates.Find(all, take * 2));
+            kept.Set(DuplicatesKey(kind), found, DuplicatesKeptFor);
+        }
+
+        var ids = found.Pairs.SelectMany(p => new[] { p.From.Id, p.Into.Id }).Distinct().ToList();
+        var now = await Names(kind).Where(n => ids.Contains(n.Id))
+            .Select(n => new LikelyDuplicates.Name(n.Id, n.Name, n.ArticleCount)).ToDictionaryAsync(n => n.Id, cancellationToken);
+        return [.. found.Pairs.Where(p => now.ContainsKey(p.From.Id) && now.ContainsKey(p.Into.Id))
+            .Select(p => LikelyDuplicates.Pair(now[p.From.Id], now[p.Into.Id], p.Reason)).Take(take)];
+    }
+
+    /// <summary>How long this node keeps the likely duplicates it found when no name is added, renamed or merged here.</summary>
+    public static readonly TimeSpan DuplicatesKeptFor = TimeSpan.FromMinutes(10);
+
+    private sealed record FoundDuplicates(int Newest, int Take, IReadOnlyList<DuplicatePair> Pairs);
+
+    private static string DuplicatesKey(NameKind kind) => "likely-duplicates:" + kind;
+
+    /// <summary>A rename or merge changes which names look alike: the pairs kept are found again at the next showing.</summary>
+    private string? Forgetting(NameKind kind, string? problem)
+    {
+        kept.Remove(DuplicatesKey(kind));
+        return problem;
     }
 
     private IQueryable<NameKeyRow> Names(NameKind kind) => kind switch
@@ -261,12 +294,13 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
     }
 
     /// <summary>Renames; the old name becomes an alias and the old slug answers 301 to the new one. Returns an error or null.</summary>
-    public Task<string?> RenameAsync(NameKind kind, int id, string newName, string user, CancellationToken cancellationToken = default) => LostRaceSaidAsync(kind, () => kind switch
-    {
-        NameKind.Category => RenameAsync(db.Categories, db.CategoryAliases, id, newName, user, kind, cancellationToken),
-        NameKind.Source => RenameAsync(db.Sources, db.SourceAliases, id, newName, user, kind, cancellationToken),
-        _ => RenameAsync(db.Threads, db.ThreadAliases, id, newName, user, kind, cancellationToken),
-    });
+    public async Task<string?> RenameAsync(NameKind kind, int id, string newName, string user, CancellationToken cancellationToken = default)
+        => Forgetting(kind, await LostRaceSaidAsync(kind, () => kind switch
+        {
+            NameKind.Category => RenameAsync(db.Categories, db.CategoryAliases, id, newName, user, kind, cancellationToken),
+            NameKind.Source => RenameAsync(db.Sources, db.SourceAliases, id, newName, user, kind, cancellationToken),
+            _ => RenameAsync(db.Threads, db.ThreadAliases, id, newName, user, kind, cancellationToken),
+        }));
 
     /// <summary>
     /// A rename or alias that lost a race for its name or address (another editor gave it to another name between the
@@ -286,7 +320,10 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
     }
 
     /// <summary>Moves every article of <paramref name="fromId"/> to <paramref name="intoId"/> and removes it, keeping its name and slug as aliases.</summary>
-    public Task<string?> MergeAsync(NameKind kind, int fromId, int intoId, string user, CancellationToken cancellationToken = default) => kind switch
+    public async Task<string?> MergeAsync(NameKind kind, int fromId, int intoId, string user, CancellationToken cancellationToken = default)
+        => Forgetting(kind, await MergeOfKindAsync(kind, fromId, intoId, user, cancellationToken));
+
+    private Task<string?> MergeOfKindAsync(NameKind kind, int fromId, int intoId, string user, CancellationToken cancellationToken) => kind switch
     {
         NameKind.Category => MergeAsync(db.Categories, db.CategoryAliases, fromId, intoId, user, kind, MoveLinks("ArticleCategories", "CategoriesId", "Categories"), cancellationToken),
         NameKind.Source => MergeAsync(db.Sources, db.SourceAliases, fromId, intoId, user, kind, MoveLinks("ArticleSources", "SourcesId", "Sources"), cancellationToken),
