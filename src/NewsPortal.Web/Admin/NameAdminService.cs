@@ -108,20 +108,13 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
             return found;
         }
 
-        var stored = await Names(kind).Select(n => new { n.Name, n.NameKey }).ToListAsync(cancellationToken);
-        var storedKeys = stored.Select(s => s.NameKey).ToHashSet(StringComparer.Ordinal);
-        var lookup = new LikelyDuplicates.Lookup(stored.Select(s => s.Name));
+        var lookup = await FromEveryNameAsync(kind, "lookalikes", all => new LikelyDuplicates.Lookup(all.Select(n => n.Name)), cancellationToken);
         foreach (var name in unknown)
         {
-            // Another editor's save may have made the name between the two reads: it is stored now, not a lookalike.
-            if (storedKeys.Contains(NameKey.For(name)))
-            {
-                continue;
-            }
-
             // "AFP via RFI" credits AFP, which is the source to name when AFP is stored.
             var credited = LikelyDuplicates.CreditedVia(name);
-            if ((lookup.Find(name) ?? (credited is null ? null : lookup.Find(credited))) is { } match)
+            // Another editor's save may have made the name since it was looked up: it is stored now, not a lookalike.
+            if ((lookup.Find(name) ?? (credited is null ? null : lookup.Find(credited))) is { } match && NameKey.For(match) != NameKey.For(name))
             {
                 found[name] = match;
             }
@@ -135,41 +128,60 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
     /// that merging it into the other moves the fewest. Reads every name's key once: thousands, not the stories.
     /// </summary>
     /// <remarks>
-    /// Finding them compares every name of the kind (a fifth of a second at 21,000 sources), so the pairs found are kept
-    /// on this node until a name is added (the newest id changes), renamed or merged here, or
-    /// <see cref="DuplicatesKeptFor"/> passes (a rename on another node). Each showing reads its pairs' names again by
-    /// id, so its counts (which way a merge goes) are the store's now, and a name merged or renamed on another node shows
-    /// as it is now, or not at all.
+    /// The pairs are kept (see <see cref="FromEveryNameAsync"/>); each showing reads its pairs' names again by id, so
+    /// their counts (which way a merge goes) are the store's now, and a name merged or renamed on another node shows as
+    /// it is now, or not at all.
     /// </remarks>
     public async Task<IReadOnlyList<DuplicatePair>> LikelyDuplicatesAsync(NameKind kind, int take, CancellationToken cancellationToken = default)
     {
-        var newest = await Names(kind).MaxAsync(n => (int?)n.Id, cancellationToken) ?? 0;
-        if (!kept.TryGetValue(DuplicatesKey(kind), out FoundDuplicates? found) || found is null || found.Newest != newest || found.Take < take)
-        {
-            var all = await Names(kind).Select(n => new LikelyDuplicates.Name(n.Id, n.Name, n.ArticleCount)).ToListAsync(cancellationToken);
-            // A margin of pairs beyond those shown stands in for any merged away on another node meanwhile.
-            found = new FoundDuplicates(newest, take, LikelyDuplicates.Find(all, take * 2));
-            kept.Set(DuplicatesKey(kind), found, DuplicatesKeptFor);
-        }
-
-        var ids = found.Pairs.SelectMany(p => new[] { p.From.Id, p.Into.Id }).Distinct().ToList();
+        // More pairs than shown are kept, standing in for any merged away on another node meanwhile.
+        var pairs = await FromEveryNameAsync(kind, "duplicates",
+            all => LikelyDuplicates.Find([.. all.Select(n => new LikelyDuplicates.Name(n.Id, n.Name, n.ArticleCount))], DuplicatesKept), cancellationToken);
+        var ids = pairs.SelectMany(p => new[] { p.From.Id, p.Into.Id }).Distinct().ToList();
         var now = await Names(kind).Where(n => ids.Contains(n.Id))
             .Select(n => new LikelyDuplicates.Name(n.Id, n.Name, n.ArticleCount)).ToDictionaryAsync(n => n.Id, cancellationToken);
-        return [.. found.Pairs.Where(p => now.ContainsKey(p.From.Id) && now.ContainsKey(p.Into.Id))
+        return [.. pairs.Where(p => now.ContainsKey(p.From.Id) && now.ContainsKey(p.Into.Id))
             .Select(p => LikelyDuplicates.Pair(now[p.From.Id], now[p.Into.Id], p.Reason)).Take(take)];
     }
 
-    /// <summary>How long this node keeps the likely duplicates it found when no name is added, renamed or merged here.</summary>
-    public static readonly TimeSpan DuplicatesKeptFor = TimeSpan.FromMinutes(10);
+    private const int DuplicatesKept = 100;
 
-    private sealed record FoundDuplicates(int Newest, int Take, IReadOnlyList<DuplicatePair> Pairs);
+    /// <summary>How long this node keeps what it worked out from every name of a kind when none is added, renamed or merged here.</summary>
+    public static readonly TimeSpan NamesKeptFor = TimeSpan.FromMinutes(10);
 
-    private static string DuplicatesKey(NameKind kind) => "likely-duplicates:" + kind;
+    private static readonly string[] KeptFromNames = ["duplicates", "lookalikes"];
 
-    /// <summary>A rename or merge changes which names look alike: the pairs kept are found again at the next showing.</summary>
+    private sealed record KeptFromEveryName<T>(int Newest, T Value);
+
+    private static string KeptKey(NameKind kind, string purpose) => $"names:{purpose}:{kind}";
+
+    /// <summary>
+    /// What <paramref name="build"/> works out from every name of a kind (likely duplicates, the lookup of lookalikes),
+    /// which costs in proportion to the names (a fifth of a second at 21,000 sources): kept on this node until a name
+    /// is added (the newest id changes), renamed or merged here, or <see cref="NamesKeptFor"/> passes (a rename on
+    /// another node), so an editor's page or save reads the newest id, not every name.
+    /// </summary>
+    private async Task<T> FromEveryNameAsync<T>(NameKind kind, string purpose, Func<List<NameKeyRow>, T> build, CancellationToken cancellationToken)
+    {
+        var newest = await Names(kind).MaxAsync(n => (int?)n.Id, cancellationToken) ?? 0;
+        if (kept.TryGetValue(KeptKey(kind, purpose), out KeptFromEveryName<T>? found) && found is not null && found.Newest == newest)
+        {
+            return found.Value;
+        }
+
+        var value = build(await Names(kind).ToListAsync(cancellationToken));
+        kept.Set(KeptKey(kind, purpose), new KeptFromEveryName<T>(newest, value), NamesKeptFor);
+        return value;
+    }
+
+    /// <summary>A rename or merge changes which names look alike: what was kept from them is worked out again when next asked.</summary>
     private string? Forgetting(NameKind kind, string? problem)
     {
-        kept.Remove(DuplicatesKey(kind));
+        foreach (var purpose in KeptFromNames)
+        {
+            kept.Remove(KeptKey(kind, purpose));
+        }
+
         return problem;
     }
 

@@ -35,8 +35,14 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
     private readonly Dictionary<string, NamedRow> _sources = new(StringComparer.Ordinal);
     private readonly HashSet<string> _categorySlugs = new(StringComparer.Ordinal);
 
-    /// <summary>Where the search for a name's numbered slug goes on from, by base slug (names in scripts a slug cannot spell all start from "source").</summary>
-    private readonly Dictionary<string, int> _nextNameSlugNumber = new(StringComparer.Ordinal);
+    /// <summary>
+    /// Where the search for a name's numbered slug goes on from, by kind and base slug (names in scripts a slug cannot
+    /// spell all start from "source"). Each kind has its own addresses, so its own numbers.
+    /// </summary>
+    private readonly Dictionary<string, Dictionary<string, int>> _nextNameSlugNumber = new(StringComparer.Ordinal);
+
+    private Dictionary<string, int> NextNameSlugNumbers(string kind)
+        => _nextNameSlugNumber.TryGetValue(kind, out var next) ? next : _nextNameSlugNumber[kind] = new(StringComparer.Ordinal);
     private readonly HashSet<string> _sourceSlugs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, NamedRow> _threads = new(StringComparer.Ordinal);
     private readonly HashSet<string> _threadSlugs = new(StringComparer.Ordinal);
@@ -65,7 +71,19 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
     /// <remarks>Changes remembered for cache eviction are kept: evicting a page for a story rolled back does no harm.</remarks>
     public void Forget()
     {
+        // Names and addresses this write gave out were not kept: each is free again, and looked for again.
         _namesLoaded = false;
+        foreach (var names in (Dictionary<string, NamedRow>[])[_categories, _sources, _threads])
+        {
+            names.Clear();
+        }
+
+        foreach (var slugs in (HashSet<string>[])[_categorySlugs, _sourceSlugs, _threadSlugs])
+        {
+            slugs.Clear();
+        }
+
+        _nextNameSlugNumber.Clear();
         db.ChangeTracker.Clear();
     }
 
@@ -284,7 +302,15 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
     /// <summary>Sets a tracked article's categories, sources and thread to these names, finding or creating each (aliases count).</summary>
     public async Task LinkAsync(Article article, IEnumerable<string> categories, IEnumerable<string> sources, string? thread, CancellationToken cancellationToken)
     {
-        await LoadNamesAsync(cancellationToken);
+        (categories, sources) = (categories.ToList(), sources.ToList());
+        if (!_namesLoaded)
+        {
+            // One story's names (50 of a kind at most) are looked up by their keys, not every name of the store read.
+            await LoadNamesAsync(db.Categories, db.CategoryAliases, _categories, _categorySlugs, categories, "category", cancellationToken);
+            await LoadNamesAsync(db.Sources, db.SourceAliases, _sources, _sourceSlugs, sources, "source", cancellationToken);
+            await LoadNamesAsync(db.Threads, db.ThreadAliases, _threads, _threadSlugs, thread is null ? [] : [thread], "thread", cancellationToken);
+        }
+
         var links = new LinkResolver(this, [article]);
         var resolvedCategories = categories.Select(links.Category).DistinctBy(c => c.NameKey).ToList();
         var resolvedSources = sources.Select(links.Source).DistinctBy(s => s.NameKey).ToList();
@@ -464,6 +490,69 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
         _namesLoaded = true;
     }
 
+    /// <summary>
+    /// Adds to <paramref name="names"/> the stored names (or aliases, as their targets) of <paramref name="typed"/>, and
+    /// to <paramref name="slugs"/> the addresses a new one among them could take that a name or alias holds: the
+    /// address its name gives and the numbered ones after it, <see cref="SlugProbe"/> at a time until enough are free.
+    /// </summary>
+    private static async Task LoadNamesAsync<T, TAlias>(
+        DbSet<T> set, DbSet<TAlias> aliasSet, Dictionary<string, NamedRow> names, HashSet<string> slugs, IEnumerable<string> typed, string fallbackSlug,
+        CancellationToken cancellationToken)
+        where T : class, INamedEntity, INamedRow
+        where TAlias : NameAlias
+    {
+        var wanted = typed.Select(n => (Name: n, Key: NameKey.For(n))).Where(n => n.Key.Length > 0 && !names.ContainsKey(n.Key)).DistinctBy(n => n.Key).ToList();
+        if (wanted.Count == 0)
+        {
+            return;
+        }
+
+        var keys = wanted.Select(n => n.Key).ToList();
+        foreach (var row in await set.AsNoTracking().Where(e => EF.Parameter(keys).Contains(e.NameKey))
+            .Select(e => new NamedRow(e.Id, e.Name, e.NameKey, e.Slug)).ToListAsync(cancellationToken))
+        {
+            names[row.NameKey] = row;
+        }
+
+        var aliases = await aliasSet.AsNoTracking().Where(a => EF.Parameter(keys).Contains(a.NameKey)).Select(a => new { a.NameKey, a.TargetId }).ToListAsync(cancellationToken);
+        if (aliases.Count > 0)
+        {
+            var targetIds = aliases.Select(a => a.TargetId).Distinct().ToList();
+            var targets = await set.AsNoTracking().Where(e => EF.Parameter(targetIds).Contains(e.Id))
+                .Select(e => new NamedRow(e.Id, e.Name, e.NameKey, e.Slug)).ToDictionaryAsync(e => e.Id, cancellationToken);
+            foreach (var alias in aliases.Where(a => targets.ContainsKey(a.TargetId)))
+            {
+                names.TryAdd(alias.NameKey, targets[alias.TargetId]);
+            }
+        }
+
+        var needed = wanted.Where(n => !names.ContainsKey(n.Key)).GroupBy(n => Shared.Slug.From(n.Name, fallbackSlug)).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        for (var block = 0; needed.Count > 0; block++)
+        {
+            var candidates = needed.Keys.SelectMany(b => SlugBlock(b, block)).ToList();
+            var taken = (await set.AsNoTracking().Where(e => EF.Parameter(candidates).Contains(e.Slug)).Select(e => e.Slug).ToListAsync(cancellationToken))
+                .Concat(await aliasSet.AsNoTracking().Where(a => a.Slug != null && EF.Parameter(candidates).Contains(a.Slug)).Select(a => a.Slug!).ToListAsync(cancellationToken))
+                .ToHashSet(StringComparer.Ordinal);
+            slugs.UnionWith(taken);
+            foreach (var (baseSlug, count) in needed.ToList())
+            {
+                var free = SlugBlock(baseSlug, block).Count(c => !taken.Contains(c));
+                if (free >= count)
+                {
+                    needed.Remove(baseSlug);
+                }
+                else
+                {
+                    needed[baseSlug] = count - free;
+                }
+            }
+        }
+    }
+
+    /// <summary>The <paramref name="block"/>th <see cref="SlugProbe"/> addresses from a base: the base itself, then "-2", "-3"….</summary>
+    private static IEnumerable<string> SlugBlock(string baseSlug, int block)
+        => Enumerable.Range(block * SlugProbe + 1, SlugProbe).Select(n => n == 1 ? baseSlug : Shared.Slug.WithNumber(baseSlug, n));
+
     private sealed record NamedRow(int Id, string Name, string NameKey, string Slug);
 
     private sealed record AliasRow(string NameKey, string? Slug, NamedRow Target);
@@ -525,17 +614,17 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
         }
 
         public Category Category(string name) => Resolve(
-            name, _categories, _writer._categories, _writer._categorySlugs, _writer._nextNameSlugNumber, _writer.Db.Categories, "category",
+            name, _categories, _writer._categories, _writer._categorySlugs, _writer.NextNameSlugNumbers("category"), _writer.Db.Categories, "category",
             row => new Category { Id = row.Id, Name = row.Name, NameKey = row.NameKey, Slug = row.Slug },
             (key, slug) => new Category { Name = name, NameKey = key, Slug = slug }, CreatedCategories);
 
         public Source Source(string name) => Resolve(
-            name, _sources, _writer._sources, _writer._sourceSlugs, _writer._nextNameSlugNumber, _writer.Db.Sources, "source",
+            name, _sources, _writer._sources, _writer._sourceSlugs, _writer.NextNameSlugNumbers("source"), _writer.Db.Sources, "source",
             row => new Source { Id = row.Id, Name = row.Name, NameKey = row.NameKey, Slug = row.Slug },
             (key, slug) => new Source { Name = name, NameKey = key, Slug = slug }, CreatedSources);
 
         public StoryThread Thread(string name) => Resolve(
-            name, _threads, _writer._threads, _writer._threadSlugs, _writer._nextNameSlugNumber, _writer.Db.Threads, "thread",
+            name, _threads, _writer._threads, _writer._threadSlugs, _writer.NextNameSlugNumbers("thread"), _writer.Db.Threads, "thread",
             row => new StoryThread { Id = row.Id, Name = row.Name, NameKey = row.NameKey, Slug = row.Slug },
             (key, slug) => new StoryThread { Name = name, NameKey = key, Slug = slug }, []);
 
