@@ -39,6 +39,12 @@ public sealed class TokensModel(ApiTokenService tokens) : PageModel
         }
 
         NewToken = await tokens.CreateAsync(UserId, User.Identity!.Name!, name ?? "", days, cancellationToken);
+        if (NewToken is null)
+        {
+            ModelState.AddModelError(string.Empty, ApiTokenService.TooManyTokens);
+            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+        }
+
         await OnGetAsync(cancellationToken);
         return Page();
     }

@@ -24,15 +24,46 @@ public sealed class ApiTokenService(NewsDbContext db, AuditLog audit, TimeProvid
     /// <summary>The lifetimes an editor can choose, in days; null for a token that lasts until revoked.</summary>
     public static readonly IReadOnlyList<int?> Lifetimes = [30, 90, 365, null];
 
-    public Task<List<ApiTokenRow>> ListAsync(string userId, CancellationToken cancellationToken = default)
-        => db.ApiTokens.AsNoTracking().Where(t => t.UserId == userId).OrderByDescending(t => t.Id)
-            .Select(t => new ApiTokenRow(t.Id, t.Name, t.Prefix, t.CreatedAtUtc, t.LastUsedAtUtc, t.RevokedAtUtc != null, t.ExpiresAtUtc))
-            .ToListAsync(cancellationToken);
+    /// <summary>How many live tokens an account may hold: one per script is a handful; hundreds are a leak waiting to happen, or a loop.</summary>
+    public const int MaxLiveTokens = 20;
 
-    /// <summary>Makes a token and returns it: the only time it is ever shown.</summary>
-    public async Task<string> CreateAsync(string userId, string userName, string name, int? days = null, CancellationToken cancellationToken = default)
+    /// <summary>How many of an account's revoked and expired tokens its list shows, newest first.</summary>
+    public const int EndedShown = 30;
+
+    /// <summary>
+    /// The account's live tokens (all of them, newest first; <see cref="MaxLiveTokens"/> at most since the limit, a few
+    /// more for an account that made them before) then its newest ended ones: a page of a bounded size, however many
+    /// tokens an account has made and revoked over the years.
+    /// </summary>
+    public async Task<List<ApiTokenRow>> ListAsync(string userId, CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow().UtcDateTime;
+        var mine = db.ApiTokens.AsNoTracking().Where(t => t.UserId == userId);
+        var rows = await mine.Where(t => t.RevokedAtUtc == null && (t.ExpiresAtUtc == null || t.ExpiresAtUtc > now))
+            .OrderByDescending(t => t.Id).Take(LiveShown).Select(t => new ApiTokenRow(t.Id, t.Name, t.Prefix, t.CreatedAtUtc, t.LastUsedAtUtc, false, t.ExpiresAtUtc))
+            .ToListAsync(cancellationToken);
+        rows.AddRange(await mine.Where(t => t.RevokedAtUtc != null || (t.ExpiresAtUtc != null && t.ExpiresAtUtc <= now))
+            .OrderByDescending(t => t.Id).Take(EndedShown).Select(t => new ApiTokenRow(t.Id, t.Name, t.Prefix, t.CreatedAtUtc, t.LastUsedAtUtc, t.RevokedAtUtc != null, t.ExpiresAtUtc))
+            .ToListAsync(cancellationToken));
+        return rows;
+    }
+
+    /// <summary>How many live tokens the list shows at most (an account past the limit from before it keeps its tokens).</summary>
+    private const int LiveShown = 200;
+
+    /// <summary>
+    /// Makes a token and returns it: the only time it is ever shown. Null when the account already holds
+    /// <see cref="MaxLiveTokens"/> live tokens (see <see cref="TooManyTokens"/>).
+    /// </summary>
+    public async Task<string?> CreateAsync(string userId, string userName, string name, int? days = null, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (await db.ApiTokens.Where(t => t.UserId == userId && t.RevokedAtUtc == null && (t.ExpiresAtUtc == null || t.ExpiresAtUtc > now))
+            .Take(MaxLiveTokens).CountAsync(cancellationToken) >= MaxLiveTokens)
+        {
+            return null;
+        }
+
         var token = Scheme + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         db.ApiTokens.Add(new ApiToken
         {
@@ -47,6 +78,10 @@ public sealed class ApiTokenService(NewsDbContext db, AuditLog audit, TimeProvid
         await db.SaveChangesAsync(cancellationToken);
         return token;
     }
+
+    /// <summary>What an account at the limit is told when it asks for another token.</summary>
+    public static readonly string TooManyTokens =
+        $"You have {MaxLiveTokens} live tokens, the most an account may hold. Revoke one you no longer use, then make the new one.";
 
     /// <summary>
     /// The newest live tokens of every other account, at most <paramref name="take"/>: for an admin to revoke one that

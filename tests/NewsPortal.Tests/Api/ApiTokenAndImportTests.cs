@@ -49,6 +49,50 @@ public sealed class ApiTokenTests(EditorialFactory factory) : IClassFixture<Edit
     }
 
     [Fact]
+    public async Task AnAccountHoldingTheMostLiveTokens_IsAskedToRevokeOneBeforeMakingAnother()
+    {
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        for (var i = 1; i <= NewsPortal.Web.Api.ApiTokenService.MaxLiveTokens; i++)
+        {
+            using var made = await editor.SubmitFormAsync("/admin/tokens", new Dictionary<string, string?> { ["name"] = $"script {i}" }, "form[action*='handler=Create']");
+            Assert.Equal(HttpStatusCode.OK, made.StatusCode);
+        }
+
+        using var refused = await editor.SubmitFormAsync("/admin/tokens", new Dictionary<string, string?> { ["name"] = "one too many" }, "form[action*='handler=Create']");
+        var refusedPage = await refused.ReadDocumentAsync();
+        using var revoke = await editor.SubmitFormAsync("/admin/tokens", new Dictionary<string, string?>(), "form[action*='handler=Revoke']");
+        using var replacement = await editor.SubmitFormAsync("/admin/tokens", new Dictionary<string, string?> { ["name"] = "replacement" }, "form[action*='handler=Create']");
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        Assert.Equal(NewsPortal.Web.Api.ApiTokenService.TooManyTokens, refusedPage.TextOf(".form-errors").Trim());
+        Assert.Null(refusedPage.QuerySelector("#new-token"));
+        Assert.Equal(HttpStatusCode.OK, replacement.StatusCode);
+        Assert.NotNull((await replacement.ReadDocumentAsync()).QuerySelector("#new-token"));
+    }
+
+    [Fact]
+    public async Task TheTokenList_ShowsEveryLiveToken_AndOnlyTheNewestEndedOnes()
+    {
+        var email = await factory.CreateUserAsync(Roles.Editor);
+        await using var scope = factory.Services.CreateAsyncScope();
+        var user = await scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<PortalUser>>().FindByEmailAsync(email);
+        var tokens = scope.ServiceProvider.GetRequiredService<NewsPortal.Web.Api.ApiTokenService>();
+        await tokens.CreateAsync(user!.Id, email, "the oldest, still live");
+        for (var i = 1; i <= NewsPortal.Web.Api.ApiTokenService.EndedShown + 5; i++)
+        {
+            await tokens.CreateAsync(user.Id, email, $"used once {i}");
+            Assert.True(await tokens.RevokeAsync(user.Id, email, (await tokens.ListAsync(user.Id)).First(t => !t.Revoked && t.Name == $"used once {i}").Id));
+        }
+
+        var list = await tokens.ListAsync(user.Id);
+
+        Assert.Equal(1 + NewsPortal.Web.Api.ApiTokenService.EndedShown, list.Count);
+        Assert.Equal("the oldest, still live", list[0].Name);
+        Assert.Equal($"used once {NewsPortal.Web.Api.ApiTokenService.EndedShown + 5}", list[1].Name);
+        Assert.All(list.Skip(1), t => Assert.True(t.Revoked));
+    }
+
+    [Fact]
     public async Task TokensAreStoredOnlyAsHashes()
     {
         var editor = await factory.SignedInClientAsync(Roles.Editor);

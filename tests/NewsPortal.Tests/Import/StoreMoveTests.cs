@@ -34,7 +34,7 @@ public sealed class StoreMoveTests(EmptyNewsPortalFactory factory) : IClassFixtu
         await using (var scope = source.Services.CreateAsyncScope())
         {
             var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
-            token = await scope.ServiceProvider.GetRequiredService<ApiTokenService>().CreateAsync((await users.FindByEmailAsync(editor))!.Id, editor, "newsroom script");
+            token = (await scope.ServiceProvider.GetRequiredService<ApiTokenService>().CreateAsync((await users.FindByEmailAsync(editor))!.Id, editor, "newsroom script"))!;
             await scope.ServiceProvider.GetRequiredService<UserService>().SetDisabledAsync((await users.FindByEmailAsync(leaver))!.Id, true, "admin@example.org");
         }
 
