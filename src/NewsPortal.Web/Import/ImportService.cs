@@ -117,12 +117,21 @@ public sealed class ImportService(
     private async Task ImportFilesAsync(
         ImportReport report, IReadOnlyList<(string Name, string Path)> files, long expectedStories, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
     {
-        var inputs = files.Select(file => new Input(file.Name,
-            () => new FileStream(file.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, useAsync: true), null)).ToList();
+        var inputs = files.Select(file => new Input(file.Name, () => OpenFile(file.Path), null)).ToList();
         var totalBytes = files.Sum(f => LengthOf(f.Path));
         await RunAsync(report, inputs, report.DryRun, keepSlugs: false,
             new ProgressTracker(files.Count, totalBytes, expectedStories, progress, logger, Limits.ProgressIntervalSeconds), cancellationToken);
     }
+
+    /// <summary>
+    /// A file to read. One of no bytes is read as empty without being opened: a named pipe or a device in a folder
+    /// (which report no size, as an empty file does) would otherwise be opened, and an import wait for a writer that
+    /// never comes, or read a device without end.
+    /// </summary>
+    private static Stream OpenFile(string path)
+        => new FileInfo(path).Length == 0
+            ? new MemoryStream([], writable: false)
+            : new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, useAsync: true);
 
     /// <summary>A file's size for progress; nothing for one that cannot be read (which its import reports).</summary>
     private static long LengthOf(string path)

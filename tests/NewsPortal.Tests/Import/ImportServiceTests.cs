@@ -34,6 +34,25 @@ public sealed class ImportServiceTests(EmptyNewsPortalFactory factory) : IClassF
     }
 
     [Fact]
+    public async Task ANamedPipeInAnImportFolder_IsReadAsAnEmptyFile_AndTheImportDoesNotWaitForAWriter()
+    {
+        var story = _input.Write("feed/story.txt", TempFolder.Snippet("Ferry timetable changes for winter"));
+        var empty = _input.Write("feed/empty.txt", "");
+        var pipe = Path.Combine(_input.Path, "feed", "pipe.txt");
+        Assert.Equal(0, MakeFifo(pipe, Convert.ToUInt32("644", 8)));
+
+        // A hang is what this guards against: the import of two small files either ends well within this or never.
+        var report = await factory.ImportAsync(Path.GetDirectoryName(story)!).WaitAsync(TimeSpan.FromMinutes(2));
+
+        Assert.Equal(1, report.Imported);
+        Assert.Equal(1, await CountAsync("Ferry timetable changes"));
+        Assert.Equal(report.Problems.Where(p => p.File == empty).Select(p => p.Reason), report.Problems.Where(p => p.File == pipe).Select(p => p.Reason));
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "mkfifo", SetLastError = true)]
+    private static extern int MakeFifo([System.Runtime.InteropServices.MarshalAs(System.Runtime.InteropServices.UnmanagedType.LPUTF8Str)] string path, uint mode);
+
+    [Fact]
     public async Task TwoVersionsOfOneStoryInOneFile_StoreTheLaterOne_AsImportingThemOneByOneWould()
     {
         var file = _input.Write("two-versions.jsonl", """
