@@ -59,12 +59,14 @@ public sealed class UserService(
         catch (Exception ex) when (Data.StoreDialect.IsDuplicateKey(ex))
         {
             // Another admin added the same address between Identity's check and its save.
-            return [$"Username '{email.Trim()}' is already taken."];
+            return [AccountExists(email)];
         }
 
         if (!created.Succeeded)
         {
-            return [.. created.Errors.Select(e => e.Description)];
+            // The address is both the user name and the email, so Identity says one thing twice, or (racing another
+            // admin's add) either half of it: one sentence says it whichever way it was found.
+            return [.. created.Errors.Select(e => e.Code is "DuplicateUserName" or "DuplicateEmail" ? AccountExists(email) : e.Description).Distinct()];
         }
 
         await users.AddToRoleAsync(user, role);
@@ -72,6 +74,8 @@ public sealed class UserService(
         logger.LogInformation("Added {Role} {Email}", role, user.Email);
         return [];
     }
+
+    private static string AccountExists(string email) => $"There is already an account for '{email.Trim()}'.";
 
     public async Task<IReadOnlyList<string>> ResetPasswordAsync(string id, string newPassword, string actor)
     {

@@ -52,6 +52,9 @@ public sealed class WebhookSubscriptionConfiguration : IEntityTypeConfiguration<
     public void Configure(EntityTypeBuilder<WebhookSubscription> builder)
     {
         builder.Property(s => s.Url).HasMaxLength(2048);
+
+        // One subscription an address: each event is sent to it once.
+        builder.HasIndex(s => s.Url).IsUnique();
         builder.Property(s => s.Secret).HasMaxLength(128);
         builder.Property(s => s.CreatedBy).HasMaxLength(256);
         builder.Property(s => s.CreatedAtUtc).HasConversion(v => v, v => DateTime.SpecifyKind(v, DateTimeKind.Utc));

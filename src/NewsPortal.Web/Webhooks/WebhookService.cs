@@ -58,9 +58,10 @@ public sealed class WebhookService(NewsDbContext db, AuditLog audit, TimeProvide
             return "Enter the address to send events to, such as https://example.org/newsportal-hook.";
         }
 
-        if (url.Length > MaxUrlLength)
+        // Bytes as well as characters: the address is a unique index's key, and PostgreSQL's keys hold about 2,700 bytes.
+        if (url.Length > MaxUrlLength || System.Text.Encoding.UTF8.GetByteCount(url) > MaxUrlLength)
         {
-            return "The address is longer than 2,048 characters.";
+            return "The address is longer than 2,048 characters (or bytes, counting each letter beyond ASCII as two to four).";
         }
 
         if (!Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
@@ -106,7 +107,17 @@ public sealed class WebhookService(NewsDbContext db, AuditLog audit, TimeProvide
         };
         db.WebhookSubscriptions.Add(subscription);
         audit.Add(user, "add webhook", url);
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (Exception ex) when (StoreDialect.IsDuplicateKey(ex))
+        {
+            // The unique index on the address, should a writer ever get past the lock (an older node during an upgrade).
+            db.ChangeTracker.Clear();
+            return (null, "That address is already registered.");
+        }
+
         await transaction.CommitAsync(cancellationToken);
         return (new NewWebhook(subscription.Id, url, subscription.Secret), null);
     }

@@ -71,6 +71,36 @@ public sealed class UpgradeTests : IDisposable
     }
 
     [Fact]
+    public async Task UpgradingAStoreWithOneWebhookAddressStoredTwice_KeepsOneSubscription_AndItsDeliveriesOnly()
+    {
+        await using (var old = Context())
+        {
+            await DatabaseInitializer.MigrateAsync(old, "20261201121129_ThreadAliases");
+            // Two admins added one address at once, before the lock: the later, active copy sent each event a second time.
+            await old.Database.ExecuteSqlRawAsync("""
+                INSERT INTO "WebhookSubscriptions" ("Id", "Url", "Secret", "Active", "CreatedBy", "CreatedAtUtc") VALUES
+                    (1, 'https://203.0.113.10/hook', 'first', 0, 'a@example.org', '2026-11-30 10:00:00'),
+                    (2, 'https://203.0.113.10/hook', 'second', 1, 'b@example.org', '2026-11-30 10:00:00'),
+                    (3, 'https://203.0.113.20/other', 'third', 1, 'a@example.org', '2026-11-30 11:00:00');
+                INSERT INTO "WebhookDeliveries" ("Id", "SubscriptionId", "Event", "Payload", "State", "Attempts", "CreatedAtUtc", "NextAttemptAtUtc") VALUES
+                    (1, 1, 'article.published', 'x', 'Pending', 0, '2026-11-30 12:00:00', '2026-11-30 12:00:00'),
+                    (2, 2, 'article.published', 'x', 'Pending', 0, '2026-11-30 12:00:00', '2026-11-30 12:00:00'),
+                    (3, 3, 'article.published', 'x', 'Pending', 0, '2026-11-30 12:00:00', '2026-11-30 12:00:00');
+                """);
+        }
+
+        await using var upgraded = Context();
+        await DatabaseInitializer.MigrateAsync(upgraded);
+
+        // The first copy stays, with its secret, and sends while any copy did; the second copy's queued events go with it.
+        Assert.Equal([(1, "first", true), (3, "third", true)],
+            (await upgraded.WebhookSubscriptions.OrderBy(w => w.Id).ToListAsync()).Select(w => (w.Id, w.Secret, w.Active)));
+        Assert.Equal([1L, 3L], await upgraded.WebhookDeliveries.OrderBy(d => d.Id).Select(d => d.SubscriptionId).Select(i => (long)i).ToListAsync());
+        upgraded.WebhookSubscriptions.Add(new NewsPortal.Web.Webhooks.WebhookSubscription { Url = "https://203.0.113.20/other", Secret = "x", CreatedBy = "c@example.org" });
+        Assert.True(StoreDialect.IsDuplicateKey(await Assert.ThrowsAsync<DbUpdateException>(() => upgraded.SaveChangesAsync())));
+    }
+
+    [Fact]
     public async Task AStatementStops_WhenItsCallerCancels()
     {
         await using var db = Context();

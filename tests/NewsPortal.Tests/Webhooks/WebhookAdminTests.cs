@@ -40,6 +40,21 @@ public sealed class WebhookAdminTests(WebhookFactory factory) : IClassFixture<We
     }
 
     [Fact]
+    public async Task AnAddressOfFewerCharactersButMoreBytesThanTheLimit_IsAFormError()
+    {
+        var admin = await factory.SignedInClientAsync(Roles.Admin);
+        // 1,121 characters, 2,221 bytes: over what the address's unique index keeps on PostgreSQL, were it longer still.
+        var address = "https://203.0.113.10/" + new string('é', 1100);
+
+        using var add = await admin.SubmitFormAsync("/admin/webhooks", new Dictionary<string, string?> { ["Address"] = address }, "#add-webhook");
+        var page = await add.ReadDocumentAsync();
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, add.StatusCode);
+        Assert.Contains("longer than 2,048 characters (or bytes", page.TextOf("#add-webhook .field-error"));
+        Assert.Empty(page.QuerySelectorAll("#subscriptions tbody tr"));
+    }
+
+    [Fact]
     public async Task AnAdminAddsAndDeletesAWebhook_TheSecretIsShownOnce_AndBothAreAudited()
     {
         var admin = await factory.SignedInClientAsync(Roles.Admin);

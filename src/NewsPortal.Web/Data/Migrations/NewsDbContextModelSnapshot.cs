@@ -917,6 +917,9 @@ namespace NewsPortal.Web.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("Url")
+                        .IsUnique();
+
                     b.ToTable("WebhookSubscriptions");
                 });
 

@@ -952,6 +952,9 @@ namespace NewsPortal.Web.Data.Postgres.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("Url")
+                        .IsUnique();
+
                     b.ToTable("WebhookSubscriptions");
                 });
 
