@@ -14,11 +14,7 @@ public sealed class EditorSaveNamesTests(RecordingEditorialFactory factory) : IC
 {
     private static readonly string[] NameTables = ["Categories", "Sources", "Threads", "CategoryAliases", "SourceAliases", "ThreadAliases"];
 
-    /// <summary>A read of a whole table of names: no condition and no limit (the newest id, read to see whether names changed, is one row).</summary>
-    private static bool ReadsEveryName(CapturedCommand command)
-        => NameTables.Any(t => command.Sql.Contains($"FROM \"{t}\"", StringComparison.Ordinal))
-            && !command.Sql.Contains("WHERE", StringComparison.Ordinal) && !command.Sql.Contains("LIMIT", StringComparison.Ordinal)
-            && !command.Sql.Contains("MAX(", StringComparison.OrdinalIgnoreCase);
+    private static bool ReadsEveryName(CapturedCommand command) => command.ReadsWholeTable(NameTables);
 
     private async Task<(SaveResult Saved, IReadOnlyList<CapturedCommand> Commands)> CreateAsync(ArticleForm form)
     {

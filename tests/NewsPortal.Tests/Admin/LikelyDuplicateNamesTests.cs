@@ -17,10 +17,7 @@ public sealed class LikelyDuplicateNamesTests(RecordingEditorialFactory factory)
         return ([.. page.TextsOf(".duplicates li").Select(t => t.Normalized().Split(" Merge")[0])], recording.Commands.ToList());
     }
 
-    /// <summary>A read of every source's name: no condition and no limit (the page of names has a limit; the newest id is one row).</summary>
-    private static bool ReadsEverySource(CapturedCommand command)
-        => command.Sql.Contains("FROM \"Sources\"", StringComparison.Ordinal) && command.Sql.Contains("\"Name\"", StringComparison.Ordinal)
-            && !command.Sql.Contains("WHERE", StringComparison.Ordinal) && !command.Sql.Contains("LIMIT", StringComparison.Ordinal);
+    private static bool ReadsEverySource(CapturedCommand command) => command.ReadsWholeTable("Sources");
 
     [Fact]
     public async Task LikelyDuplicates_AreFoundWhenASourceIsAddedOrRenamed_NotEachTimeThePageIsShown()

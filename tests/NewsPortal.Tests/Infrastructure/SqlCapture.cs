@@ -13,6 +13,12 @@ namespace NewsPortal.Tests.Infrastructure;
 public sealed record CapturedCommand(string Sql, IReadOnlyList<(string Name, object? Value)> Parameters)
 {
     public override string ToString() => Sql;
+
+    /// <summary>Whether this reads one of <paramref name="tables"/> whole: no condition, no limit and no aggregate (a newest id is one row).</summary>
+    public bool ReadsWholeTable(params string[] tables)
+        => tables.Any(t => Sql.Contains($"FROM \"{t}\"", StringComparison.Ordinal))
+            && !Sql.Contains("WHERE", StringComparison.Ordinal) && !Sql.Contains("LIMIT", StringComparison.Ordinal)
+            && !Sql.Contains("MAX(", StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>
