@@ -58,6 +58,10 @@ public sealed class ApiTokenService(NewsDbContext db, AuditLog audit, TimeProvid
     public async Task<string?> CreateAsync(string userId, string userName, string name, int? days = null, CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow().UtcDateTime;
+
+        // Creates racing from two tabs or a looping script each counted the tokens before any was stored: all were made.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await StoreDialect.Of(db.Database).LockForTransactionAsync(db, "api-tokens:" + userId, cancellationToken);
         if (await db.ApiTokens.Where(t => t.UserId == userId && t.RevokedAtUtc == null && (t.ExpiresAtUtc == null || t.ExpiresAtUtc > now))
             .Take(MaxLiveTokens).CountAsync(cancellationToken) >= MaxLiveTokens)
         {
@@ -76,6 +80,7 @@ public sealed class ApiTokenService(NewsDbContext db, AuditLog audit, TimeProvid
         });
         audit.Add(userName, "create token", name);
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return token;
     }
 

@@ -71,6 +71,29 @@ public sealed class ApiTokenTests(EditorialFactory factory) : IClassFixture<Edit
     }
 
     [Fact]
+    public async Task TokensAskedForAtOnce_StopAtTheLimit()
+    {
+        var email = await factory.CreateUserAsync(Roles.Editor);
+        string userId;
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            userId = (await scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<PortalUser>>().FindByEmailAsync(email))!.Id;
+        }
+
+        // On threads of their own: SQLite's calls complete synchronously, so awaited in turn they would not overlap.
+        var made = await Task.WhenAll(Enumerable.Range(1, NewsPortal.Web.Api.ApiTokenService.MaxLiveTokens + 10).Select(i => Task.Run(async () =>
+        {
+            await using var scope = factory.Services.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<NewsPortal.Web.Api.ApiTokenService>().CreateAsync(userId, email, $"script {i}");
+        })));
+
+        await using var reading = factory.Services.CreateAsyncScope();
+        var live = await reading.ServiceProvider.GetRequiredService<NewsPortal.Web.Api.ApiTokenService>().ListAsync(userId);
+        Assert.Equal(NewsPortal.Web.Api.ApiTokenService.MaxLiveTokens, made.Count(t => t is not null));
+        Assert.Equal(NewsPortal.Web.Api.ApiTokenService.MaxLiveTokens, live.Count(t => !t.Revoked));
+    }
+
+    [Fact]
     public async Task TheTokenList_ShowsEveryLiveToken_AndOnlyTheNewestEndedOnes()
     {
         var email = await factory.CreateUserAsync(Roles.Editor);
