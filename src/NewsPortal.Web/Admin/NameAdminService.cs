@@ -146,7 +146,10 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
 
     private const int DuplicatesKept = 100;
 
-    /// <summary>How long this node keeps what it worked out from every name of a kind when none is added, renamed or merged here.</summary>
+    /// <summary>
+    /// How long a node keeps what it worked out from every name of a kind while none is added, renamed or merged: the
+    /// bound on a stale entry should a rename's eviction miss it (one worked out from the names read just before).
+    /// </summary>
     public static readonly TimeSpan NamesKeptFor = TimeSpan.FromMinutes(10);
 
     private static readonly string[] KeptFromNames = ["duplicates", "lookalikes"];
@@ -157,9 +160,9 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
 
     /// <summary>
     /// What <paramref name="build"/> works out from every name of a kind (likely duplicates, the lookup of lookalikes),
-    /// which costs in proportion to the names (a fifth of a second at 21,000 sources): kept on this node until a name
-    /// is added (the newest id changes), renamed or merged here, or <see cref="NamesKeptFor"/> passes (a rename on
-    /// another node), so an editor's page or save reads the newest id, not every name.
+    /// which costs in proportion to the names (a fifth of a second at 21,000 sources): kept on each node until a name
+    /// is added (the newest id changes), renamed or merged on any node (see <see cref="KeptTags"/>), or
+    /// <see cref="NamesKeptFor"/> passes, so an editor's page or save reads the newest id, not every name.
     /// </summary>
     private async Task<T> FromEveryNameAsync<T>(NameKind kind, string purpose, Func<List<NameKeyRow>, T> build, CancellationToken cancellationToken)
     {
@@ -174,16 +177,11 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
         return value;
     }
 
-    /// <summary>A rename or merge changes which names look alike: what was kept from them is worked out again when next asked.</summary>
-    private string? Forgetting(NameKind kind, string? problem)
-    {
-        foreach (var purpose in KeptFromNames)
-        {
-            kept.Remove(KeptKey(kind, purpose));
-        }
-
-        return problem;
-    }
+    /// <summary>
+    /// A rename or merge changes which names look alike: what every node kept from them is worked out again when next
+    /// asked, on this node at once, on the others as they read the invalidation log.
+    /// </summary>
+    private static IEnumerable<string> KeptTags(NameKind kind) => KeptFromNames.Select(purpose => CacheTags.Kept(KeptKey(kind, purpose)));
 
     private IQueryable<NameKeyRow> Names(NameKind kind) => kind switch
     {
@@ -306,13 +304,13 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
     }
 
     /// <summary>Renames; the old name becomes an alias and the old slug answers 301 to the new one. Returns an error or null.</summary>
-    public async Task<string?> RenameAsync(NameKind kind, int id, string newName, string user, CancellationToken cancellationToken = default)
-        => Forgetting(kind, await LostRaceSaidAsync(kind, () => kind switch
+    public Task<string?> RenameAsync(NameKind kind, int id, string newName, string user, CancellationToken cancellationToken = default)
+        => LostRaceSaidAsync(kind, () => kind switch
         {
             NameKind.Category => RenameAsync(db.Categories, db.CategoryAliases, id, newName, user, kind, cancellationToken),
             NameKind.Source => RenameAsync(db.Sources, db.SourceAliases, id, newName, user, kind, cancellationToken),
             _ => RenameAsync(db.Threads, db.ThreadAliases, id, newName, user, kind, cancellationToken),
-        }));
+        });
 
     /// <summary>
     /// A rename or alias that lost a race for its name or address (another editor gave it to another name between the
@@ -332,10 +330,7 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
     }
 
     /// <summary>Moves every article of <paramref name="fromId"/> to <paramref name="intoId"/> and removes it, keeping its name and slug as aliases.</summary>
-    public async Task<string?> MergeAsync(NameKind kind, int fromId, int intoId, string user, CancellationToken cancellationToken = default)
-        => Forgetting(kind, await MergeOfKindAsync(kind, fromId, intoId, user, cancellationToken));
-
-    private Task<string?> MergeOfKindAsync(NameKind kind, int fromId, int intoId, string user, CancellationToken cancellationToken) => kind switch
+    public Task<string?> MergeAsync(NameKind kind, int fromId, int intoId, string user, CancellationToken cancellationToken = default) => kind switch
     {
         NameKind.Category => MergeAsync(db.Categories, db.CategoryAliases, fromId, intoId, user, kind, MoveLinks("ArticleCategories", "CategoriesId", "Categories"), cancellationToken),
         NameKind.Source => MergeAsync(db.Sources, db.SourceAliases, fromId, intoId, user, kind, MoveLinks("ArticleSources", "SourcesId", "Sources"), cancellationToken),
@@ -530,13 +525,13 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
 
     /// <summary>
     /// What shows a name: its listing and feed, every page showing it on a story (a thread's: its stories' pages and the
-    /// front page's rail), the indexes with counts, search and the sitemap.
+    /// front page's rail), the indexes with counts, search and the sitemap; and what nodes keep worked out from the names.
     /// </summary>
     private static string[] NameTags(NameKind kind, int id) => kind switch
     {
-        NameKind.Category => [CacheTags.Category(id), Listing.InCategory(id).CacheTag, CacheTags.Names, CacheTags.Search, CacheTags.SitemapPages],
-        NameKind.Source => [CacheTags.Source(id), Listing.FromSource(id).CacheTag, CacheTags.Names, CacheTags.Search, CacheTags.SitemapPages],
-        _ => [CacheTags.Thread(id), Listing.InThread(id).CacheTag, CacheTags.Names, CacheTags.Search, CacheTags.SitemapPages],
+        NameKind.Category => [CacheTags.Category(id), Listing.InCategory(id).CacheTag, CacheTags.Names, CacheTags.Search, CacheTags.SitemapPages, .. KeptTags(kind)],
+        NameKind.Source => [CacheTags.Source(id), Listing.FromSource(id).CacheTag, CacheTags.Names, CacheTags.Search, CacheTags.SitemapPages, .. KeptTags(kind)],
+        _ => [CacheTags.Thread(id), Listing.InThread(id).CacheTag, CacheTags.Names, CacheTags.Search, CacheTags.SitemapPages, .. KeptTags(kind)],
     };
 
     /// <summary>A new alias of a name of <paramref name="kind"/>, for the context to add.</summary>

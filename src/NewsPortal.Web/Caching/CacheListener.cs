@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using NewsPortal.Web.Data;
 
@@ -7,10 +8,12 @@ namespace NewsPortal.Web.Caching;
 
 /// <summary>
 /// Reads the invalidation log every <see cref="CacheOptions.PollSeconds"/> and evicts what other processes changed:
-/// another node's saves, a command-line import while the site runs. (This process's own writes evict at once.)
+/// another node's saves, a command-line import while the site runs, and what nodes keep worked out from names that
+/// another node renamed or merged (<see cref="CacheTags.Kept"/>). This process's own writes evict at once.
 /// </summary>
 public sealed class CacheListener(
-    IServiceScopeFactory scopes, IOutputCacheStore store, CacheGeneration generation, IOptions<CacheOptions> options, ILogger<CacheListener> logger)
+    IServiceScopeFactory scopes, IOutputCacheStore store, IMemoryCache kept, CacheGeneration generation, IOptions<CacheOptions> options,
+    ILogger<CacheListener> logger)
     : BackgroundService
 {
     /// <summary>Log rows kept for nodes that fall behind; older ones are pruned (a node that far behind has expired its cache).</summary>
@@ -59,8 +62,7 @@ public sealed class CacheListener(
 
             foreach (var tag in rows.Where(r => r.Origin != generation.Origin).Select(r => r.Tag).Distinct(StringComparer.Ordinal))
             {
-                generation.Advance();
-                await store.EvictByTagAsync(tag, cancellationToken);
+                await PageCache.EvictOneAsync(tag, store, kept, generation, cancellationToken);
             }
 
             _lastSeen = rows[^1].Id;

@@ -37,6 +37,17 @@ public static class CacheTags
 
     public static string ArticleSitemap(int page) => $"sitemap:{page}";
 
+    /// <summary>
+    /// Not on any response: what every node works out and keeps in its own memory under <paramref name="key"/>.
+    /// Evicting it drops the entry on this node at once and on the others as they read the invalidation log.
+    /// </summary>
+    public static string Kept(string key) => KeptPrefix + key;
+
+    /// <summary>The memory key a <see cref="Kept"/> tag names, or null for a tag on responses.</summary>
+    public static string? KeptKey(string tag) => tag.StartsWith(KeptPrefix, StringComparison.Ordinal) ? tag[KeptPrefix.Length..] : null;
+
+    private const string KeptPrefix = "kept:";
+
     /// <summary>The tags of a response showing these stories as cards or links, with their names.</summary>
     public static IEnumerable<string> Showing(IEnumerable<ArticleCard> cards)
         => cards.SelectMany(card => card.AlsoReported.Prepend(card)).SelectMany(card => card.Categories.Select(c => Category(c.Id)).Concat(card.Sources.Select(s => Source(s.Id))).Prepend(Article(card.Id)));

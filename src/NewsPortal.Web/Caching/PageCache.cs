@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.OutputCaching;
+using Microsoft.Extensions.Caching.Memory;
 using NewsPortal.Web.Articles;
 using NewsPortal.Web.Data;
 
@@ -10,7 +11,8 @@ namespace NewsPortal.Web.Caching;
 /// <see cref="EvictAsync"/> once saved, before its request returns.
 /// </summary>
 public sealed class PageCache(
-    NewsDbContext db, ArticleService articles, IOutputCacheStore store, CacheGeneration generation, TimeProvider clock, ILogger<PageCache> logger)
+    NewsDbContext db, ArticleService articles, IOutputCacheStore store, IMemoryCache kept, CacheGeneration generation, TimeProvider clock,
+    ILogger<PageCache> logger)
 {
     /// <summary>Beyond this many tags a write (a large import) empties the cache instead.</summary>
     public const int MaxTags = 5_000;
@@ -59,16 +61,28 @@ public sealed class PageCache(
     {
         foreach (var tag in tags)
         {
-            generation.Advance();
             try
             {
-                await store.EvictByTagAsync(tag, cancellationToken);
+                await EvictOneAsync(tag, store, kept, generation, cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 logger.LogWarning(ex, "Could not evict {Tag} from the page cache; its pages expire on their own", tag);
             }
         }
+    }
+
+    /// <summary>Evicts one tag: its responses from the page cache, or what this node keeps under a <see cref="CacheTags.Kept"/> one.</summary>
+    public static ValueTask EvictOneAsync(string tag, IOutputCacheStore store, IMemoryCache kept, CacheGeneration generation, CancellationToken cancellationToken)
+    {
+        if (CacheTags.KeptKey(tag) is { } key)
+        {
+            kept.Remove(key);
+            return ValueTask.CompletedTask;
+        }
+
+        generation.Advance();
+        return store.EvictByTagAsync(tag, cancellationToken);
     }
 }
 

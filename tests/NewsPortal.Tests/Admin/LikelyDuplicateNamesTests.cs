@@ -51,4 +51,31 @@ public sealed class LikelyDuplicateNamesTests(RecordingEditorialFactory factory)
         Assert.Contains(Kestrel, added);
         Assert.Equal([Kestrel], renamed);
     }
+
+    [Fact]
+    public async Task ASourceRenamedOnAnotherNode_LeavesThisNodesLikelyDuplicatesWithinASecondOrTwo()
+    {
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Plover bulletin").FromSource("Plover Coast Radio"));
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Plover bulletin again").FromSource("Plovar Coast Radio"));
+        using var other = new OtherNodeFactory(factory.Store);
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        var (before, _) = await ShowSourcesAsync(editor);
+        var onOtherNode = other.CreatePlainClient();
+        (await onOtherNode.SignInAsync(await other.CreateUserAsync(Roles.Editor), EditorialFactory.Password)).Dispose();
+        var id = await onOtherNode.NameIdAsync("sources", "Plovar Coast Radio");
+        using var rename = await onOtherNode.SubmitFormAsync("/admin/sources", new Dictionary<string, string?> { ["id"] = id, ["name"] = "Sandpiper FM" },
+            $"form[action*='handler=Rename']:has(input[value='{id}'])");
+
+        var renamedAfter = System.Diagnostics.Stopwatch.StartNew();
+        string[] after;
+        while ((after = (await ShowSourcesAsync(editor)).Pairs).Any(p => p.Contains("Sandpiper", StringComparison.Ordinal)) && renamedAfter.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Contains(before, p => p.StartsWith("“Plovar Coast Radio” (1) and “Plover Coast Radio” (1): spelt a letter or two differently", StringComparison.Ordinal));
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, rename.StatusCode);
+        Assert.DoesNotContain(after, p => p.Contains("Plover", StringComparison.Ordinal) || p.Contains("Sandpiper", StringComparison.Ordinal));
+        Assert.True(renamedAfter.Elapsed < TimeSpan.FromSeconds(5), $"still shown after {renamedAfter.Elapsed.TotalSeconds:0.0} s");
+    }
 }
