@@ -12,7 +12,7 @@ namespace NewsPortal.Web.Articles;
 /// Markdown in it (before headlines were kept as text; the PlainHeadlines migration hands those stories here) is
 /// made text in the same pass, and the pages showing it evicted.
 /// </summary>
-public sealed class BodyRenderer(IServiceScopeFactory scopes, MarkdownRenderer markdown, ILogger<BodyRenderer> logger) : BackgroundService
+public sealed class BodyRenderer(IServiceScopeFactory scopes, MarkdownRenderer markdown, TimeProvider clock, ILogger<BodyRenderer> logger) : BackgroundService
 {
     private const int BatchSize = 200;
 
@@ -37,16 +37,18 @@ public sealed class BodyRenderer(IServiceScopeFactory scopes, MarkdownRenderer m
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var total = 0;
+        var failures = new RepeatedFailures(logger, "render stored bodies", clock);
         while (!stoppingToken.IsCancellationRequested)
         {
             var rendered = 0;
             try
             {
                 rendered = await RenderBatchAsync(stoppingToken);
+                failures.Succeeded();
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                logger.LogWarning(ex, "Could not render stored bodies; trying again");
+                failures.Failed(ex);
             }
 
             total += rendered;

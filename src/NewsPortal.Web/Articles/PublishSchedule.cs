@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using NewsPortal.Web.Caching;
 using NewsPortal.Web.Data;
+using NewsPortal.Web.Shared;
 using NewsPortal.Web.Webhooks;
 
 namespace NewsPortal.Web.Articles;
@@ -93,6 +94,7 @@ public sealed class PublishSchedule(IServiceScopeFactory scopes, TimeProvider cl
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        var failures = new RepeatedFailures(logger, "publish scheduled stories", clock);
         do
         {
             try
@@ -107,10 +109,12 @@ public sealed class PublishSchedule(IServiceScopeFactory scopes, TimeProvider cl
                 {
                     await PublishDueAsync(stoppingToken);
                 }
+
+                failures.Succeeded();
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                logger.LogWarning(ex, "Could not publish scheduled stories; trying again");
+                failures.Failed(ex);
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using NewsPortal.Web.Data;
+using NewsPortal.Web.Shared;
 
 namespace NewsPortal.Web.Caching;
 
@@ -13,7 +14,7 @@ namespace NewsPortal.Web.Caching;
 /// </summary>
 public sealed class CacheListener(
     IServiceScopeFactory scopes, IOutputCacheStore store, IMemoryCache kept, CacheGeneration generation, IOptions<CacheOptions> options,
-    ILogger<CacheListener> logger)
+    TimeProvider clock, ILogger<CacheListener> logger)
     : BackgroundService
 {
     /// <summary>Log rows kept for nodes that fall behind; older ones are pruned (a node that far behind has expired its cache).</summary>
@@ -25,15 +26,17 @@ public sealed class CacheListener(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.PollSeconds));
+        var failures = new RepeatedFailures(logger, "read the cache invalidation log", clock);
         do
         {
             try
             {
                 await PollAsync(stoppingToken);
+                failures.Succeeded();
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                logger.LogWarning(ex, "Could not read the cache invalidation log; trying again");
+                failures.Failed(ex);
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));

@@ -5,6 +5,7 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using NewsPortal.Web.Data;
+using NewsPortal.Web.Shared;
 
 namespace NewsPortal.Web.Webhooks;
 
@@ -82,6 +83,7 @@ public sealed class WebhookSender(
         }
 
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Settings.PollSeconds), clock);
+        var failures = new RepeatedFailures(logger, "send webhooks", clock);
         try
         {
             do
@@ -94,11 +96,13 @@ public sealed class WebhookSender(
                         _prunedAt = Now;
                         await PruneAsync(stoppingToken);
                     }
+
+                    failures.Succeeded();
                 }
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {
                     // A broken pass (the store locked or gone) must not end the loop: its deliveries are still queued for the next.
-                    logger.LogError(ex, "A webhook pass failed; trying again in {PollSeconds} s", Settings.PollSeconds);
+                    failures.Failed(ex);
                 }
             }
             while (await timer.WaitForNextTickAsync(stoppingToken));
