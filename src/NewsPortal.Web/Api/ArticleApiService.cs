@@ -153,7 +153,8 @@ public sealed class ArticleApiService(NewsDbContext db, ArticleService articles,
             return "{" + (args.Count - 1).ToString(CultureInfo.InvariantCulture) + "}";
         }
 
-        var conditions = new List<string> { $"""a."Listed" = {Arg(true)}""" };
+        var dialect = StoreDialect.Of(db.Database);
+        var conditions = new List<string> { $"""a."Listed" = {dialect.Literal(true)}""" };
         if (categoryId is { } category)
         {
             conditions.Add($"""EXISTS (SELECT 1 FROM "ArticleCategories" x WHERE x."ArticlesId" = a."Id" AND x."CategoriesId" = {Arg(category)})""");
@@ -180,7 +181,6 @@ public sealed class ArticleApiService(NewsDbContext db, ArticleService articles,
         }
 
         // The same newest matches from each store's index: FTS5 on SQLite, the search vector's GIN index on PostgreSQL.
-        var dialect = StoreDialect.Of(db.Database);
         var matches = dialect.IsSqlite
             ? $"""SELECT rowid AS "Id" FROM "ArticleSearch" WHERE "ArticleSearch" MATCH {Arg(match.ToFtsMatch()!)} ORDER BY rowid DESC LIMIT {Arg(TextMatches)}"""
             : Search.PostgresSearch.NewestMatches(match, Arg, TextMatches);

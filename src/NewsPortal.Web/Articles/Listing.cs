@@ -65,7 +65,8 @@ public sealed record Listing(ListingKind Kind, int NameId = 0, string? Language 
             return "{" + (arguments.Count - 1).ToString(CultureInfo.InvariantCulture) + "}";
         }
 
-        var listedArg = Arg(listed);
+        // Written in, so that PostgreSQL keeps one plan for each walk (see StoreDialect.Literal).
+        var listedArg = dialect.Literal(listed);
 
         // Links carry copies of Listed and SortKey, so a category's or source's walk never touches other stories, and
         // one for positions alone reads no story at all.
@@ -118,8 +119,8 @@ public sealed record Listing(ListingKind Kind, int NameId = 0, string? Language 
         }
 
         var direction = older ? "DESC" : "ASC";
-        var sql = $"SELECT {columns} FROM {source} WHERE {filter}{position} ORDER BY {key} {direction}, {id} {direction} LIMIT {Arg(take)}"
-            + (skip > 0 ? $" OFFSET {Arg(skip)}" : "");
+        var sql = $"SELECT {columns} FROM {source} WHERE {filter}{position} ORDER BY {key} {direction}, {id} {direction} LIMIT {StoreDialect.Literal(take)}"
+            + (skip > 0 ? $" OFFSET {StoreDialect.Literal(skip)}" : "");
         args = [.. arguments];
         return sql;
     }

@@ -19,6 +19,17 @@ public sealed class StoreDialect
     public static StoreDialect Of(DatabaseFacade database) => database.IsNpgsql() ? Postgres : Sqlite;
 
     /// <summary>
+    /// A number of the portal's own (a limit, an offset; never a reader's input) written into SQL rather than passed
+    /// as an argument. PostgreSQL plans a prepared statement for its arguments five times, then once for all only if
+    /// that plan looks as cheap; with limits and flags as arguments it never did, so pages' queries were planned on
+    /// every request, which took three times as long as running them (and 2.5 ms of a search's 14).
+    /// </summary>
+    public static string Literal(long value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>A flag of the portal's own written into SQL (see <see cref="Literal(long)"/>), as each store writes one.</summary>
+    public string Literal(bool value) => IsSqlite ? (value ? "1" : "0") : (value ? "true" : "false");
+
+    /// <summary>
     /// Joins the rows a walk found to their stories. SQLite's CROSS JOIN keeps the order written, so the walk drives
     /// and each story is read by its key; PostgreSQL's planner makes that choice from its statistics.
     /// </summary>

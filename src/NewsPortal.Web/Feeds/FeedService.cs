@@ -54,9 +54,9 @@ public sealed class FeedService(
             return [];
         }
 
-        var list = string.Join(", ", ids.Select((_, i) => $"{{{i + 1}}}"));
-        var sql = $$"""SELECT {{FeedColumns}} FROM "Articles" a WHERE a."Listed" = {0} AND a."Id" IN ({{list}})""";
-        var rows = await db.Database.SqlQueryRaw<FeedRow>(sql, [true, .. ids.Cast<object>()]).ToListAsync(cancellationToken);
+        var list = string.Join(", ", ids.Select((_, i) => $"{{{i}}}"));
+        var sql = $$"""SELECT {{FeedColumns}} FROM "Articles" a WHERE a."Listed" = {{Data.StoreDialect.Of(db.Database).Literal(true)}} AND a."Id" IN ({{list}})""";
+        var rows = await db.Database.SqlQueryRaw<FeedRow>(sql, [.. ids.Cast<object>()]).ToListAsync(cancellationToken);
         return await ItemsAsync(baseUrl, [.. rows.OrderByDescending(r => r.SortKey).ThenByDescending(r => r.Id)], cancellationToken);
     }
 

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using NewsPortal.Web.Data;
 using NewsPortal.Web.Data.Postgres;
 
 namespace NewsPortal.Web.Search;
@@ -40,12 +41,12 @@ internal static partial class PostgresSearch
             // headline and lede vectors kept in the row (see PostgresSchema.LedeVector).
             ranked = $"""
                 "Query" AS MATERIALIZED (SELECT {Any(terms)} AS "Any", {AllOf(terms)} AS "All"),
-                {NewestMatching(Match(terms, excluded), $"""a."Id", a."Listed", a."SortKey", a."Language", a."{PostgresSchema.TitleVector}", a."{PostgresSchema.LedeVector}" """, Number(counted))},
+                {NewestMatching(Match(terms, excluded), $"""a."Id", a."Listed", a."SortKey", a."Language", a."{PostgresSchema.TitleVector}", a."{PostgresSchema.LedeVector}" """, StoreDialect.Literal(counted))},
                 "Ranked" AS MATERIALIZED (
                     SELECT a."Id",
                         {(search.Query.NewestFirst ? "0" : $"""CASE WHEN a."{PostgresSchema.TitleVector}" @@ q."All" THEN 0 WHEN a."{PostgresSchema.LedeVector}" @@ q."All" THEN 1 ELSE 2 END""")} AS "Order1", -a."SortKey" AS "Order2"
                     FROM "Matches" a CROSS JOIN "Query" q
-                    WHERE a."Listed" = {SearchService.Listed}{string.Concat(conditions.Select(c => " AND " + c))})
+                    WHERE a."Listed" = {search.Listed}{string.Concat(conditions.Select(c => " AND " + c))})
                 """;
             query = """ CROSS JOIN "Query" q""";
             if (marked)
@@ -91,24 +92,16 @@ internal static partial class PostgresSearch
             WITH {ranked}
             SELECT a."Id", a."Title", a."Slug", a."PublishedOn", a."Language", (SELECT count(*) FROM "Ranked")::integer AS "Total",
                 {columns}
-            FROM (SELECT "Id", "Order1", "Order2" FROM "Ranked" ORDER BY "Order1", "Order2", "Id" DESC LIMIT {Number(search.Take)} OFFSET {Number(search.Skip)}) f
+            FROM (SELECT "Id", "Order1", "Order2" FROM "Ranked" ORDER BY "Order1", "Order2", "Id" DESC LIMIT {StoreDialect.Literal(search.Take)} OFFSET {StoreDialect.Literal(search.Skip)}) f
             JOIN "Articles" a ON a."Id" = f."Id"{query}
             ORDER BY f."Order1", f."Order2", f."Id" DESC
             """;
     }
 
-    /// <summary>
-    /// How many to read or show, written into the SQL rather than passed: PostgreSQL plans a prepared statement for its
-    /// arguments five times, then once for all if that plan looks as cheap. A limit passed as an argument looked
-    /// costlier to it than any value, so a search was planned again on every request (2.5 ms of 14 at 1,000,000
-    /// stories); written in, the words alone are arguments and the plan is kept. The numbers are the portal's own.
-    /// </summary>
-    private static string Number(long value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
-
     /// <summary>The ids of the newest <paramref name="limit"/> stories holding every term, as a subquery of "Id".</summary>
     public static string NewestMatches(SearchQuery query, Func<object, string> arg, int limit)
         => $"""
-            WITH {NewestMatching(Match(Terms(query.Terms, arg), Terms(query.Excluded, arg)), "a.\"Id\"", Number(limit))}
+            WITH {NewestMatching(Match(Terms(query.Terms, arg), Terms(query.Excluded, arg)), "a.\"Id\"", StoreDialect.Literal(limit))}
             SELECT "Id" FROM "Matches"
             """;
 

@@ -25,7 +25,7 @@ public sealed record RelatedArticle(int Id, string Title, string Slug, DateOnly 
 /// What a page of hits is asked for, written into SQL by each store: the search, the checks on each story found, and
 /// the listing walked when there are no words (already SQL, for the store at hand).
 /// </summary>
-internal sealed record SearchSql(SearchQuery Query, IReadOnlyList<string> Conditions, string? Walk, bool JoinsStories, int Take, int Skip, int MostRead);
+internal sealed record SearchSql(SearchQuery Query, IReadOnlyList<string> Conditions, string? Walk, bool JoinsStories, int Take, int Skip, int MostRead, string Listed);
 
 /// <summary>
 /// Full-text search over what readers may see: on SQLite the FTS5 index kept by triggers (see the NewsroomScale
@@ -49,9 +49,6 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
     internal const char MarkStart = '\u0001';
     internal const char MarkEnd = '\u0002';
 
-    // The first arguments of every query here: the Listed flag to match, and (for related stories) the article.
-    internal const string Listed = "{0}";
-    private const string ArticleIdArg = "{1}";
 
     private static readonly string HitColumns = $"""
         a."Id", a."Title", a."Slug", a."Lede", a."PublishedOn", a."Language", substr(a."BodyText", 1, {Highlighter.MaxTextLength}) AS "Text"
@@ -133,12 +130,16 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
     /// </summary>
     public async Task<IReadOnlyList<RelatedArticle>> RelatedAsync(ArticleDetails article, CancellationToken cancellationToken = default)
     {
-        var args = new List<object> { true, article.Id };
+        var args = new List<object>();
         string Arg(object value)
         {
             args.Add(value);
             return "{" + (args.Count - 1).ToString(CultureInfo.InvariantCulture) + "}";
         }
+
+        // Public stories only, written in so that PostgreSQL keeps one plan (see StoreDialect.Literal).
+        var listed = StoreDialect.Of(db.Database).Literal(true);
+        var articleId = Arg(article.Id);
 
         var sourceIds = article.Sources.Select(s => s.Id).Where(id => id > 0).Take(5).ToList();
         var categoryIds = article.Categories.Select(c => c.Id).Where(id => id > 0).Take(5).ToList();
@@ -146,7 +147,7 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
         foreach (var (table, column, id) in sourceIds.Select(id => ("ArticleSources", "SourcesId", id)).Concat(categoryIds.Select(id => ("ArticleCategories", "CategoriesId", id))))
         {
             candidates.Add($"""
-                SELECT "Id" FROM (SELECT "ArticlesId" AS "Id" FROM "{table}" WHERE "{column}" = {Arg(id)} AND "Listed" = {Listed}
+                SELECT "Id" FROM (SELECT "ArticlesId" AS "Id" FROM "{table}" WHERE "{column}" = {Arg(id)} AND "Listed" = {listed}
                     ORDER BY "SortKey" DESC, "ArticlesId" DESC LIMIT {RelatedPerName}) n
                 """);
         }
@@ -176,7 +177,7 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
             SELECT a."Id", a."Title", a."Slug", a."PublishedOn", a."SortKey",
                 {Shared("ArticleSources", "SourcesId", sourceIds)} AS "SharedSources", {Shared("ArticleCategories", "CategoriesId", categoryIds)} AS "SharedCategories"
             FROM "Articles" a
-            WHERE a."Id" IN ({string.Join(" UNION ", candidates)}) AND a."Id" <> {ArticleIdArg} AND a."Listed" = {Listed}
+            WHERE a."Id" IN ({string.Join(" UNION ", candidates)}) AND a."Id" <> {articleId} AND a."Listed" = {listed}
             """;
         List<RelatedCandidate> found;
         try
@@ -213,7 +214,7 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
     /// </summary>
     private async Task<List<Hit>> HitsAsync(SearchQuery query, int take, int skip, bool marked, CancellationToken cancellationToken, bool listed = true)
     {
-        var args = new List<object> { listed };
+        var args = new List<object>();
         string Arg(object value)
         {
             args.Add(value);
@@ -245,6 +246,7 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
         }
 
         var dialect = StoreDialect.Of(db.Database);
+        var listedSql = dialect.Literal(listed);
         var words = query.Terms.Count > 0;
         var driver = Listing.All;
         if (!words)
@@ -281,7 +283,7 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
 
         if (checksLanguage)
         {
-            conditions.Add($"""a."Listed" = {Listed} AND (lower(a."Language") = {Arg(query.Language!)} OR lower(a."Language") LIKE {Arg(query.Language + "-%")})""");
+            conditions.Add($"""a."Listed" = {listedSql} AND (lower(a."Language") = {Arg(query.Language!)} OR lower(a."Language") LIKE {Arg(query.Language + "-%")})""");
         }
 
         var (minKey, maxKey) = (query.After is { } after ? ListingOrder.StartOfDayAfter(after) : 0, query.Before is { } before ? ListingOrder.StartOf(before) : long.MaxValue);
@@ -301,7 +303,7 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
             args.AddRange(walkArgs);
         }
 
-        var search = new SearchSql(query, conditions, walk, checksLanguage, take, skip, Math.Max(options.Value.ScanBudget, MaxCounted + 1));
+        var search = new SearchSql(query, conditions, walk, checksLanguage, take, skip, Math.Max(options.Value.ScanBudget, MaxCounted + 1), listedSql);
         if (dialect.IsSqlite)
         {
             var sql = Fts5Hits(search, Arg);
@@ -348,7 +350,7 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
                 "Ranked" AS MATERIALIZED (
                     SELECT a."Id", {order} AS "Order1", -a."SortKey" AS "Order2"
                     FROM "Matches" m CROSS JOIN "Articles" a INDEXED BY "{StoryByIdIndex}" ON a."Id" = m.rowid
-                    WHERE a."Listed" = {Listed}{string.Concat(conditions.Select(c => " AND " + c))})
+                    WHERE a."Listed" = {search.Listed}{string.Concat(conditions.Select(c => " AND " + c))})
                 """;
         }
         else

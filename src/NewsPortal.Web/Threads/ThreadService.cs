@@ -59,19 +59,21 @@ public sealed class ThreadService(NewsDbContext db, ArticleService articles)
     public async Task<List<ActiveThread>> DevelopingAsync(int take, CancellationToken cancellationToken = default)
     {
         // Each thread's newest story is one read of the stories' thread index; the threads, one of their own.
-        var rows = await db.Database.SqlQueryRaw<DevelopingRow>("""
+        // Nothing here is a reader's: written in, PostgreSQL plans it once for all (see StoreDialect.Literal).
+        var sql = $$"""
             SELECT x."Id", x."Name", x."Slug", x."ArticleCount", x."LatestSortKey",
                 a."Id" AS "StoryId", a."Title" AS "StoryTitle", a."Slug" AS "StorySlug", a."PublishedOn" AS "StoryOn"
             FROM (
                 SELECT t."Id", t."Name", t."Slug", t."ArticleCount", t."LatestSortKey",
-                    (SELECT s."Id" FROM "Articles" s WHERE s."ThreadId" = t."Id" AND s."Listed" = {0} ORDER BY s."SortKey" DESC, s."Id" DESC LIMIT 1) AS "Newest"
+                    (SELECT s."Id" FROM "Articles" s WHERE s."ThreadId" = t."Id" AND s."Listed" = {{StoreDialect.Of(db.Database).Literal(true)}} ORDER BY s."SortKey" DESC, s."Id" DESC LIMIT 1) AS "Newest"
                 FROM "Threads" t
-                WHERE t."LatestSortKey" IS NOT NULL AND t."ArticleCount" >= {1}
+                WHERE t."LatestSortKey" IS NOT NULL AND t."ArticleCount" >= {{StoreDialect.Literal(DevelopingMinimum)}}
                 ORDER BY t."LatestSortKey" DESC, t."Id" DESC
-                LIMIT {2}) x
+                LIMIT {{StoreDialect.Literal(take)}}) x
             LEFT JOIN "Articles" a ON a."Id" = x."Newest"
             ORDER BY x."LatestSortKey" DESC, x."Id" DESC
-            """, true, DevelopingMinimum, take).ToListAsync(cancellationToken);
+            """;
+        var rows = await db.Database.SqlQueryRaw<DevelopingRow>(sql).ToListAsync(cancellationToken);
         return [.. rows.Select(r => new ActiveThread(r.Id, r.Name, r.Slug, r.ArticleCount, r.LatestSortKey)
         {
             Latest = r.StoryId is { } id ? new Headline(id, r.StoryTitle!, r.StorySlug!, r.StoryOn!.Value) : null,
