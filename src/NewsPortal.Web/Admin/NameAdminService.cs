@@ -527,12 +527,16 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
     /// What shows a name: its listing and feed, every page showing it on a story (a thread's: its stories' pages and the
     /// front page's rail), the indexes with counts, search and the sitemap; and what nodes keep worked out from the names.
     /// </summary>
-    private static string[] NameTags(NameKind kind, int id) => kind switch
-    {
-        NameKind.Category => [CacheTags.Category(id), Listing.InCategory(id).CacheTag, CacheTags.Names, CacheTags.Search, CacheTags.SitemapPages, .. KeptTags(kind)],
-        NameKind.Source => [CacheTags.Source(id), Listing.FromSource(id).CacheTag, CacheTags.Names, CacheTags.Search, CacheTags.SitemapPages, .. KeptTags(kind)],
-        _ => [CacheTags.Thread(id), Listing.InThread(id).CacheTag, CacheTags.Names, CacheTags.Search, CacheTags.SitemapPages, .. KeptTags(kind)],
-    };
+    private static string[] NameTags(NameKind kind, int id) =>
+    [
+        .. kind switch
+        {
+            NameKind.Category => new[] { CacheTags.Category(id), Listing.InCategory(id).CacheTag },
+            NameKind.Source => [CacheTags.Source(id), Listing.FromSource(id).CacheTag],
+            _ => [CacheTags.Thread(id), Listing.InThread(id).CacheTag],
+        },
+        CacheTags.Names, CacheTags.Search, CacheTags.SitemapPages, .. KeptTags(kind),
+    ];
 
     /// <summary>A new alias of a name of <paramref name="kind"/>, for the context to add.</summary>
     private static NameAlias NewAlias(NameKind kind, string name, string key, string? slug, int targetId) => kind switch
