@@ -41,9 +41,17 @@ public static class DatabaseInitializer
         }
 
         var seedDirectory = Path.Combine(HostFolders.AppDirectory, options.SeedDirectory);
-        var report = await scope.ServiceProvider.GetRequiredService<ImportService>().ImportPathsAsync([seedDirectory], dryRun: false, cancellationToken: cancellationToken);
         var logger = scope.ServiceProvider.GetRequiredService<ILogger<NewsDbContext>>();
-        logger.LogInformation("Seeded an empty store from {Directory}: {Report}", seedDirectory, report.ToString());
+        if (!Directory.Exists(seedDirectory))
+        {
+            // A site that shows nothing on its first start is a misconfiguration worth seeing among the warnings.
+            logger.LogWarning("Not seeding the empty store: there is no folder {Directory} (Portal:SeedDirectory)", seedDirectory);
+            return;
+        }
+
+        var report = await scope.ServiceProvider.GetRequiredService<ImportService>().ImportPathsAsync([seedDirectory], dryRun: false, cancellationToken: cancellationToken);
+        logger.Log(report.HasRejections ? LogLevel.Warning : LogLevel.Information,
+            "Seeded an empty store from {Directory}: {Report}", seedDirectory, report.ToString());
     }
 
     /// <summary>Applies the migrations (up to <paramref name="target"/>, else all), with the functions some of them call.</summary>

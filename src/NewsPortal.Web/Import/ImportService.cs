@@ -574,21 +574,37 @@ public sealed class ImportService(
             return;
         }
 
-        try
+        // Behind its own savepoint with nothing of it written yet, a file that lost a race for a new name or address
+        // (another import or an editor added the same one after it was looked up) is written once more from the
+        // savepoint, finding the one now stored, rather than rejected for the race.
+        var retry = file.HasSavepoint && file.Written.Count == 0;
+        while (true)
         {
-            file.Written.Add(await writer.WriteAsync(valid, portalOptions.Value.DefaultLanguage, cancellationToken));
-            tracker.Stories(valid.Count);
-        }
-        catch (Exception ex) when (IsRefusal(ex))
-        {
-            // The store refused the batch (a constraint the checks did not foresee): reject the file, don't crash.
-            logger.LogError(ex, "Could not save stories from {File}", file.Name);
-            // A lost race is said in the report's words (the constraint's name and SQL state stay in the log); any
-            // other refusal is the store's own message, as a rule a store adds (a trigger) words it for the reader.
-            var reason = StoreDialect.IsDuplicateKey(ex)
-                ? "another import or an editor added the same category, source, developing story or address at the same moment; import the file again"
-                : ex.InnerException is Npgsql.PostgresException postgres ? postgres.MessageText : ex.InnerException?.Message ?? ex.Message;
-            file.Problems.Add(new ImportProblem(file.Name, valid[0].Line, $"the stories from this line on could not be saved: {reason}"));
+            try
+            {
+                file.Written.Add(await writer.WriteAsync(valid, portalOptions.Value.DefaultLanguage, cancellationToken));
+                tracker.Stories(valid.Count);
+                return;
+            }
+            catch (Exception ex) when (retry && IsRefusal(ex) && StoreDialect.IsDuplicateKey(ex))
+            {
+                retry = false;
+                logger.LogInformation("{File} lost a race for a new name or address; writing it again", file.Name);
+                await db.Database.CurrentTransaction!.RollbackToSavepointAsync("file", cancellationToken);
+                writer.Forget();
+            }
+            catch (Exception ex) when (IsRefusal(ex))
+            {
+                // The store refused the batch (a constraint the checks did not foresee): reject the file, don't crash.
+                logger.LogError(ex, "Could not save stories from {File}", file.Name);
+                // A lost race is said in the report's words (the constraint's name and SQL state stay in the log); any
+                // other refusal is the store's own message, as a rule a store adds (a trigger) words it for the reader.
+                var reason = StoreDialect.IsDuplicateKey(ex)
+                    ? "another import or an editor added the same category, source, developing story or address at the same moment; import the file again"
+                    : ex.InnerException is Npgsql.PostgresException postgres ? postgres.MessageText : ex.InnerException?.Message ?? ex.Message;
+                file.Problems.Add(new ImportProblem(file.Name, valid[0].Line, $"the stories from this line on could not be saved: {reason}"));
+                return;
+            }
         }
     }
 

@@ -5,6 +5,8 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using NewsPortal.Tests.Infrastructure;
 using NewsPortal.Web.Data;
+using Serilog.Core;
+using Serilog.Events;
 
 namespace NewsPortal.Tests.Data;
 
@@ -162,6 +164,43 @@ public sealed class StoreTests
 
         Assert.Equal(0, await factory.WithDbAsync(db => db.Articles.CountAsync()));
         Assert.Equal("No stories here yet.", page.TextOf(".empty"));
+    }
+
+    [Fact]
+    public async Task ASeedFolderThatIsMissing_IsAWarning_NamingIt()
+    {
+        var sink = new LogSink();
+        using var factory = new SeedFolderFactory("no-such-seeds", sink);
+        _ = factory.Server;
+
+        Assert.Equal(0, await factory.WithDbAsync(db => db.Articles.CountAsync()));
+        var warning = Assert.Single(sink.AtLeast(LogEventLevel.Warning), w => w.Contains("Not seeding", StringComparison.Ordinal));
+        Assert.Contains("no-such-seeds", warning);
+        Assert.Contains("Portal:SeedDirectory", warning);
+    }
+
+    [Fact]
+    public async Task ASeedFolderWithAFileItCannotImport_IsAWarning_WithTheReport()
+    {
+        using var folder = new TempFolder();
+        folder.Write("broken.txt", "This is not a snippet.");
+        var sink = new LogSink();
+        using var factory = new SeedFolderFactory(folder.Path, sink);
+        _ = factory.Server;
+
+        var warning = Assert.Single(sink.AtLeast(LogEventLevel.Warning), w => w.Contains("Seeded an empty store", StringComparison.Ordinal));
+        Assert.Contains("broken.txt", warning);
+    }
+
+    /// <summary>An empty store seeded from <paramref name="folder"/> (relative to the app's folder, or absolute).</summary>
+    private sealed class SeedFolderFactory(string folder, LogSink sink) : NewsPortalFactory
+    {
+        protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseSetting("Portal:SeedDirectory", folder);
+            builder.ConfigureServices(services => services.AddSingleton<ILogEventSink>(sink));
+        }
     }
 
     /// <summary>Another node on the same store (and, when named, the first admin from configuration).</summary>
