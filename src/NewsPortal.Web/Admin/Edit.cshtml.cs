@@ -61,7 +61,8 @@ public sealed class EditModel(ArticleAdminService articles, NameAdminService nam
             PreviewHtml = articles.Preview(Form);
             if (string.IsNullOrWhiteSpace(Form.Thread))
             {
-                SuggestedThread = (await threads.SuggestAsync(Form.Title + " " + (Form.Summary ?? Form.Body), cancellationToken))?.Name;
+                SuggestedThread = (await threads.SuggestAsync(Form.Title + " " + (Form.Summary ?? Form.Body),
+                    Form.PublishedOn ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), Form.CategoryNames, cancellationToken))?.Name;
             }
         }
         else

@@ -89,27 +89,35 @@ public sealed class ThreadService(NewsDbContext db, ArticleService articles)
     }
 
     /// <summary>
-    /// The developing story a story with this text probably follows (see <see cref="ThreadMatch"/>), for the editor to
-    /// accept or not; null when none stands out. Reads the most recently active threads and each one's newest stories,
-    /// through the threads' and the stories' thread indexes: bounded, whatever the archive holds.
+    /// The developing story a story with this text, date and categories probably follows (see <see cref="ThreadMatch"/>),
+    /// for the editor to accept or not; null when none stands out. Reads the most recently active threads and each
+    /// one's newest stories, through the threads' and the stories' thread indexes: bounded, whatever the archive holds.
     /// </summary>
-    public async Task<ThreadMatch.Candidate?> SuggestAsync(string text, CancellationToken cancellationToken = default)
+    public async Task<ThreadMatch.Candidate?> SuggestAsync(string text, DateOnly on, IReadOnlyList<string> categories, CancellationToken cancellationToken = default)
     {
-        var newest = StoreDialect.Of(db.Database).JoinEach("Articles", "a",
-            """SELECT s."Id" FROM "Articles" s WHERE s."ThreadId" = t."Id" AND s."Listed" = {1} ORDER BY s."SortKey" DESC, s."Id" DESC LIMIT {2}""");
-        var sql = $$"""
-            SELECT t."Id", t."Name", a."Title", a."Lede"
-            FROM (SELECT "Id", "Name", "LatestSortKey" FROM "Threads" WHERE "LatestSortKey" IS NOT NULL ORDER BY "LatestSortKey" DESC, "Id" DESC LIMIT {0}) t
-            {{newest}}
+        var keys = categories.Select(NameKey.For).ToList();
+        List<int> categoryIds = keys.Count == 0 ? [] : await db.Categories.AsNoTracking().Where(c => keys.Contains(c.NameKey)).Select(c => c.Id).ToListAsync(cancellationToken);
+        var dialect = StoreDialect.Of(db.Database);
+        // Limits and ids are the portal's own numbers, written into the SQL so PostgreSQL can keep one plan for it.
+        var sharesCategory = categoryIds.Count == 0
+            ? dialect.Literal(false)
+            : $"""EXISTS (SELECT 1 FROM "ArticleCategories" x WHERE x."ArticlesId" = a."Id" AND x."CategoriesId" IN ({string.Join(", ", categoryIds.Select(id => StoreDialect.Literal(id)))}))""";
+        var newest = dialect.JoinEach("Articles", "a",
+            $"""SELECT s."Id" FROM "Articles" s WHERE s."ThreadId" = t."Id" AND s."Listed" = {dialect.Literal(true)} ORDER BY s."SortKey" DESC, s."Id" DESC LIMIT {StoreDialect.Literal(ThreadMatch.StoriesPerThread)}""");
+        var sql = $"""
+            SELECT t."Id", t."Name", t."LatestSortKey", a."Title", a."Lede", a."PublishedOn", {sharesCategory} AS "SharesCategory"
+            FROM (SELECT "Id", "Name", "LatestSortKey" FROM "Threads" WHERE "LatestSortKey" IS NOT NULL ORDER BY "LatestSortKey" DESC, "Id" DESC LIMIT {StoreDialect.Literal(ThreadMatch.Threads)}) t
+            {newest}
             """;
-        var rows = await db.Database.SqlQueryRaw<ProfileRow>(sql, ThreadMatch.Threads, true, ThreadMatch.StoriesPerThread).ToListAsync(cancellationToken);
-        var candidates = rows.GroupBy(r => (r.Id, r.Name))
-            .Select(g => new ThreadMatch.Candidate(g.Key.Id, g.Key.Name, [.. g.Select(r => r.Title + " " + r.Lede)]))
+        var rows = await db.Database.SqlQueryRaw<ProfileRow>(sql).ToListAsync(cancellationToken);
+        var candidates = rows.GroupBy(r => (r.Id, r.Name, r.LatestSortKey))
+            .OrderByDescending(g => g.Key.LatestSortKey).ThenByDescending(g => g.Key.Id)
+            .Select(g => new ThreadMatch.Candidate(g.Key.Id, g.Key.Name, [.. g.Select(r => new ThreadMatch.Story(r.Title + " " + r.Lede, r.PublishedOn, r.SharesCategory))]))
             .ToList();
-        return ThreadMatch.Best(text, candidates);
+        return ThreadMatch.Best(text, on, candidates);
     }
 
-    private sealed record ProfileRow(int Id, string Name, string Title, string Lede);
+    private sealed record ProfileRow(int Id, string Name, long LatestSortKey, string Title, string Lede, DateOnly PublishedOn, bool SharesCategory);
 
     private sealed record DevelopingRow(
         int Id, string Name, string Slug, int ArticleCount, long LatestSortKey, int? StoryId, string? StoryTitle, string? StorySlug, DateOnly? StoryOn);

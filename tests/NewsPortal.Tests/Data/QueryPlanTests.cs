@@ -229,11 +229,12 @@ public sealed class QueryPlanTests(QueryPlanFixture factory) : IClassFixture<Que
         using (var capture = factory.Sql.Begin())
         {
             using var scope = factory.Services.CreateScope();
-            await scope.ServiceProvider.GetRequiredService<NewsPortal.Web.Threads.ThreadService>().SuggestAsync("Ceasefire talks resume");
+            await scope.ServiceProvider.GetRequiredService<NewsPortal.Web.Threads.ThreadService>().SuggestAsync("Ceasefire talks resume", new DateOnly(2026, 3, 1), ["Politics"]);
             commands = capture.Commands;
         }
 
-        Assert.Single(commands);
+        // The story's categories by name, then the threads and their stories.
+        Assert.Equal(2, commands.Count);
         await AssertEachReadsAnIndexAsync("the thread suggestion", commands);
     }
 
