@@ -245,11 +245,13 @@ public sealed class ImportJobs(IServiceScopeFactory scopes, TimeProvider clock, 
 
         _running[job.Id] = Task.Run(async () =>
         {
+            // Counts what is committed as the import goes, so a failure part-way still says what was imported.
+            var report = new ImportReport { DryRun = dryRun };
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
                 var importer = scope.ServiceProvider.GetRequiredService<ImportService>();
-                var report = await importer.ImportFilesAsync(upload.Files, dryRun, upload.Stories,
+                await importer.ImportFilesAsync(report, upload.Files, upload.Stories,
                     new Progress<ImportProgress>(p =>
                     {
                         job.Progress = p;
@@ -277,6 +279,12 @@ public sealed class ImportJobs(IServiceScopeFactory scopes, TimeProvider clock, 
             catch (Exception ex)
             {
                 logger.LogError(ex, "Import job {Job} failed", job.Id);
+                if (!dryRun)
+                {
+                    await AuditFailureAsync(user, job, report);
+                }
+
+                // Last, as the report is on success: a job seen finished has its audit entry.
                 job.Failure = "The import stopped with an error; nothing from the file being imported was kept. The problem has been logged.";
             }
             finally
@@ -295,6 +303,25 @@ public sealed class ImportJobs(IServiceScopeFactory scopes, TimeProvider clock, 
             }
         });
         return job;
+    }
+
+    /// <summary>
+    /// An import that failed part-way goes in the audit log too, with what it had committed (files before the failure
+    /// stay imported), so the log answers who imported what however the import ended.
+    /// </summary>
+    private async Task AuditFailureAsync(string user, ImportJob job, ImportReport report)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<AuditLog>().RecordAsync(user, "import", string.Join(", ", job.Files),
+                $"{report.AuditSummary}; stopped by an error, the rest not imported");
+        }
+        catch (Exception ex) when (ex is System.Data.Common.DbException or DbUpdateException)
+        {
+            // The store that failed the import may still be failing: the error above is in the log either way.
+            logger.LogWarning(ex, "Could not record failed import job {Job} in the audit log", job.Id);
+        }
     }
 
     /// <summary>

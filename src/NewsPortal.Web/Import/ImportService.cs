@@ -114,7 +114,8 @@ public sealed class ImportService(
         return report;
     }
 
-    private async Task ImportFilesAsync(
+    /// <summary>As the public overload, into a report the caller holds: what was committed stays counted there if the import fails.</summary>
+    internal async Task ImportFilesAsync(
         ImportReport report, IReadOnlyList<(string Name, string Path)> files, long expectedStories, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
     {
         var inputs = files.Select(file => new Input(file.Name, () => OpenFile(file.Path), null)).ToList();
