@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using NewsPortal.Tests.Infrastructure;
 
 namespace NewsPortal.Tests.Search;
@@ -63,5 +64,19 @@ public sealed class SearchSuggestionTests(SearchSuggestionFactory factory) : ICl
         Assert.Null(page.QuerySelector(".did-you-mean"));
         Assert.Empty(page.QuerySelectorAll(".related-names"));
         Assert.Contains("Try fewer or other words", page.TextOf(".no-results"));
+    }
+}
+
+/// <summary>The names a miss is matched against, on a site whose clock is not the machine's (set back months, as the tests' is).</summary>
+public sealed class SearchSuggestionCacheTests(EditorialFactory factory) : IClassFixture<EditorialFactory>
+{
+    [Fact]
+    public async Task TheNamesAMissIsMatchedAgainst_AreReadOnce_AndKeptForTheNextMiss()
+    {
+        using var miss = await factory.CreateClient().GetAsync("/search?q=ukriane");
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, miss.StatusCode);
+        Assert.True(factory.Services.GetRequiredService<Microsoft.Extensions.Caching.Memory.IMemoryCache>()
+            .TryGetValue(NewsPortal.Web.Search.SearchSuggestions.CacheKey, out _));
     }
 }
