@@ -16,6 +16,7 @@
 # (titles, slugs and URLs varied, dates spread over ten years, the corpus's categories and sources kept).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/stop-and-remove.sh
 
 which=${1:-all}
 provider=sqlite
@@ -30,8 +31,7 @@ work=${BENCH_WORK:-$(mktemp -d /tmp/newsportal-bench.XXXXXX)}
 mkdir -p "$work"
 servers=()
 cleanup() {
-    for pid in "${servers[@]}"; do kill "$pid" 2>/dev/null || true; done
-    [ -n "${BENCH_KEEP:-}" ] || rm -rf "$work"
+    stop_and_remove "$([ -n "${BENCH_KEEP:-}" ] || echo "$work")" "${servers[@]}"
 }
 trap cleanup EXIT
 

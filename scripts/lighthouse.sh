@@ -5,6 +5,7 @@
 #   scripts/lighthouse.sh            (LIGHTHOUSE_MIN=0.98 by default; reports go to artifacts/lighthouse/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/stop-and-remove.sh
 
 min=${LIGHTHOUSE_MIN:-0.98}
 chrome=${CHROME_PATH:-/usr/bin/chromium}
@@ -23,7 +24,7 @@ port=$((20000 + RANDOM % 12000))
 ConnectionStrings__NewsPortal="Data Source=$work/lighthouse.db" Serilog__MinimumLevel__Default=Warning ASPNETCORE_ENVIRONMENT=Production \
     Portal__PublicBaseUrl="http://127.0.0.1:$port" dotnet "$work/app/NewsPortal.Web.dll" --urls "http://127.0.0.1:$port" >"$out/server.log" 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'stop_and_remove "$work" "$server"' EXIT
 for _ in $(seq 120); do curl -sf "http://127.0.0.1:$port/" >/dev/null && break; sleep 0.5; done
 if ! curl -sf -o /dev/null "http://127.0.0.1:$port/"; then
     echo "The site did not answer on port $port within a minute; the end of its log ($out/server.log):" >&2

@@ -13,6 +13,7 @@
 #   scripts/scale-out.sh            (SCALE_OUT_SECONDS=20 by default: how long the readers run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/stop-and-remove.sh
 
 seconds=${SCALE_OUT_SECONDS:-20}
 missing=()
@@ -31,13 +32,11 @@ nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 work=$(mktemp -d /tmp/newsportal-scale-out.XXXXXX)
 pids=()
 cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    [ -f "$work/nginx/nginx.pid" ] && kill "$(cat "$work/nginx/nginx.pid")" 2>/dev/null || true
-    [ -f "$work/redis.pid" ] && kill "$(cat "$work/redis.pid")" 2>/dev/null || true
+    stop_and_remove "" "${pids[@]}" "$(cat "$work/nginx/nginx.pid" 2>/dev/null)" "$(cat "$work/redis.pid" 2>/dev/null)"
     if [ -n "${database:-}" ]; then
         as_postgres "psql -Xqc 'DROP DATABASE IF EXISTS $database WITH (FORCE)' -c 'DROP ROLE IF EXISTS $database'" >/dev/null 2>&1 || true
     fi
-    rm -rf "$work"
+    stop_and_remove "$work"
 }
 trap cleanup EXIT
 [ -n "${SCALE_OUT_KEEP:-}" ] && trap 'echo "kept: $work"' EXIT

@@ -8,6 +8,7 @@
 # 10000) stories generated from the corpus in tests/corpus.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/stop-and-remove.sh
 
 seconds=${SOAK_SECONDS:-600}
 stories=${SOAK_STORIES:-10000}
@@ -15,9 +16,7 @@ work=$(mktemp -d /tmp/newsportal-soak.XXXXXX)
 server=
 sampler=
 cleanup() {
-    [ -z "$sampler" ] || kill "$sampler" 2>/dev/null || true
-    [ -z "$server" ] || kill "$server" 2>/dev/null || true
-    rm -rf "$work"
+    stop_and_remove "$work" "$sampler" "$server"
 }
 trap cleanup EXIT
 

@@ -58,7 +58,8 @@ redis_port=${NEWSPORTAL_TEST_REDIS_PORT:-6391}
 redis_dir=$(mktemp -d /tmp/newsportal-test-redis.XXXXXX)
 redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --dir "$redis_dir" \
     --daemonize yes --pidfile "$redis_dir/redis.pid" --logfile "$redis_dir/redis.log"
-trap 'kill "$(cat "$redis_dir/redis.pid" 2>/dev/null)" 2>/dev/null || true; rm -rf "$redis_dir"' EXIT
+source scripts/stop-and-remove.sh
+trap 'stop_and_remove "$redis_dir" "$(cat "$redis_dir/redis.pid" 2>/dev/null)"' EXIT
 for _ in $(seq 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
 redis-cli -p "$redis_port" ping >/dev/null || { echo "Redis did not start on port $redis_port (log: $redis_dir/redis.log)" >&2; exit 1; }
 
