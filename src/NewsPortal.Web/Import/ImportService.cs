@@ -102,20 +102,12 @@ public sealed class ImportService(
     }
 
     /// <summary>
-    /// Imports files saved under other names (uploads kept on disk): each is reported by its name. Progress goes by the
-    /// bytes read, so one large file shows how far through it the import is, and counts stories against
-    /// <paramref name="expectedStories"/> when the caller knows it.
+    /// Imports files saved under other names (uploads kept on disk) into <paramref name="report"/>, which the caller
+    /// holds so what was committed stays counted there if the import fails: each file is reported by its name.
+    /// Progress goes by the bytes read, so one large file shows how far through it the import is, and counts stories
+    /// against <paramref name="expectedStories"/> when the caller knows it.
     /// </summary>
-    public async Task<ImportReport> ImportFilesAsync(
-        IReadOnlyList<(string Name, string Path)> files, bool dryRun, long expectedStories, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
-    {
-        var report = new ImportReport { DryRun = dryRun };
-        await ImportFilesAsync(report, files, expectedStories, progress, cancellationToken);
-        return report;
-    }
-
-    /// <summary>As the public overload, into a report the caller holds: what was committed stays counted there if the import fails.</summary>
-    internal async Task ImportFilesAsync(
+    public async Task ImportFilesAsync(
         ImportReport report, IReadOnlyList<(string Name, string Path)> files, long expectedStories, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
     {
         var inputs = files.Select(file => new Input(file.Name, () => OpenFile(file.Path), null)).ToList();

@@ -49,7 +49,6 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
     internal const char MarkStart = '\u0001';
     internal const char MarkEnd = '\u0002';
 
-
     private static readonly string HitColumns = $"""
         a."Id", a."Title", a."Slug", a."Lede", a."PublishedOn", a."Language", substr(a."BodyText", 1, {Highlighter.MaxTextLength}) AS "Text"
         """;
