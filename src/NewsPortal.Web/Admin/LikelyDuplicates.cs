@@ -141,7 +141,7 @@ public static partial class LikelyDuplicates
     public static string Loose(string name)
     {
         var text = new StringBuilder();
-        foreach (var c in name.Normalize(NormalizationForm.FormKD))
+        foreach (var c in Shared.Text.Normalize(name, NormalizationForm.FormKD))
         {
             if (char.IsLetterOrDigit(c))
             {

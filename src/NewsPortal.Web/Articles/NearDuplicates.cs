@@ -117,7 +117,7 @@ public static class NearDuplicates
             }
         }
 
-        foreach (var c in text.Normalize(NormalizationForm.FormD))
+        foreach (var c in Shared.Text.Normalize(text, NormalizationForm.FormD))
         {
             if (char.IsLetterOrDigit(c))
             {

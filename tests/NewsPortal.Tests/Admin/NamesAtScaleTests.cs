@@ -123,6 +123,17 @@ public sealed class NamesAtScaleTests(EditorialFactory factory) : IClassFixture<
     }
 
     [Fact]
+    public void LikelyDuplicates_OfNamesStoredBeforeTextWasCleaned_AreStillFound()
+    {
+        // A name stored before Text.Clean existed may hold a lone surrogate, which Unicode normalization refuses.
+        var pairs = LikelyDuplicates.Find(
+            [new LikelyDuplicates.Name(1, "Business and economy", 50), new LikelyDuplicates.Name(2, "Business and econony\uD800", 1)],
+            take: 10);
+
+        Assert.Equal(["Business and econony → Business and economy"], pairs.Select(p => $"{p.From.Text.TrimEnd('\uD800')} → {p.Into.Text}"));
+    }
+
+    [Fact]
     public void LikelyDuplicates_CatchTyposAndViaCredits_ButNotNumberedOutlets()
     {
         LikelyDuplicates.Name N(int id, string name, int count = 1) => new(id, name, count);

@@ -38,6 +38,16 @@ public sealed class ThreadMatchTests
     }
 
     [Fact]
+    public void AStoryStoredBeforeTextWasCleaned_WithALoneSurrogate_IsStillMatched()
+    {
+        // Text stored before Text.Clean existed may hold what Unicode normalization refuses.
+        var threads = Threads(sameCategory: true);
+        threads[0] = threads[0] with { Stories = [.. threads[0].Stories.Select(s => s with { Text = s.Text + " \uD800" })] };
+
+        Assert.Equal("Harbour dredging dispute", ThreadMatch.Best("Dredging resumes in the harbour. \uDC00", Today, threads)?.Name);
+    }
+
+    [Fact]
     public void NoThreads_OrNoWords_OfferNothing()
     {
         Assert.Null(ThreadMatch.Best("Dredging resumes in the harbour.", Today, []));
