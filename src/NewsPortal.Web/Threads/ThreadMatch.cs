@@ -19,6 +19,12 @@ public static class ThreadMatch
     /// <summary>How many of each thread's newest stories describe it.</summary>
     public const int StoriesPerThread = 30;
 
+    /// <summary>
+    /// How much of a story's text (the one asked about, and each thread story's headline and lede) is read: its start,
+    /// as the model was fitted and measured on, and a bound on the work whatever length of body an editor sends.
+    /// </summary>
+    public const int TextLength = 400;
+
     /// <summary>How many threads, best by share of words, the model weighs.</summary>
     private const int Shortlist = 10;
 
@@ -54,6 +60,7 @@ public static class ThreadMatch
     /// </summary>
     public static Candidate? Best(string text, DateOnly on, IReadOnlyList<Candidate> candidates)
     {
+        text = Shared.Text.Cut(text, TextLength);
         var words = NearDuplicates.Words(text);
         if (words.Count == 0)
         {
@@ -145,7 +152,7 @@ public static class ThreadMatch
         {
             Candidate = candidate;
             Rank = rank;
-            Stories = [.. candidate.Stories.Select(s => NearDuplicates.Words(s.Text))];
+            Stories = [.. candidate.Stories.Select(s => NearDuplicates.Words(Shared.Text.Cut(s.Text, TextLength)))];
             NameWords = NearDuplicates.Words(candidate.Name);
             _known = new HashSet<string>(Stories.SelectMany(s => s), StringComparer.Ordinal);
             _known.UnionWith(NameWords);

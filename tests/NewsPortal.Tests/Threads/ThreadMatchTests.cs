@@ -48,6 +48,18 @@ public sealed class ThreadMatchTests
     }
 
     [Fact]
+    public void OnlyTheStartOfALongStory_IsMatched()
+    {
+        var unrelated = string.Concat(Enumerable.Repeat("Library extends its opening hours. ", 12));
+        var matching = "Dredging resumes in the harbour.";
+
+        Assert.Equal("Harbour dredging dispute", ThreadMatch.Best(matching + new string(' ', 1_000_000) + "Library extends its opening hours.", Today, Threads(sameCategory: true))?.Name);
+        // The thread's words after the first 400 characters are not read.
+        Assert.True(unrelated.Length > ThreadMatch.TextLength);
+        Assert.Null(ThreadMatch.Best(unrelated + matching, Today, Threads(sameCategory: true)));
+    }
+
+    [Fact]
     public void NoThreads_OrNoWords_OfferNothing()
     {
         Assert.Null(ThreadMatch.Best("Dredging resumes in the harbour.", Today, []));

@@ -49,7 +49,7 @@ public sealed class ThreadSuggestionQualityTests(ITestOutputHelper output)
         var (held, asked, suggested, right, order) = (0, 0, 0, 0, 0);
         foreach (var item in items)
         {
-            var text = item.Text.Length > 400 ? item.Text[..400] : item.Text;
+            var text = item.Text;
             if (heldOut.Contains(item.Date))
             {
                 held++;
