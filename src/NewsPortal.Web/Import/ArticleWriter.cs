@@ -31,21 +31,10 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
     /// <summary>The author of revisions an import makes.</summary>
     public const string ImportAuthor = "import";
 
-    private readonly Dictionary<string, NamedRow> _categories = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, NamedRow> _sources = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _categorySlugs = new(StringComparer.Ordinal);
-
-    /// <summary>
-    /// Where the search for a name's numbered slug goes on from, by kind and base slug (names in scripts a slug cannot
-    /// spell all start from "source"). Each kind has its own addresses, so its own numbers.
-    /// </summary>
-    private readonly Dictionary<string, Dictionary<string, int>> _nextNameSlugNumber = new(StringComparer.Ordinal);
-
-    private Dictionary<string, int> NextNameSlugNumbers(string kind)
-        => _nextNameSlugNumber.TryGetValue(kind, out var next) ? next : _nextNameSlugNumber[kind] = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _sourceSlugs = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, NamedRow> _threads = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _threadSlugs = new(StringComparer.Ordinal);
+    private readonly NameKind _categories = new("category", new((slugs, ct) => HeldNameSlugsAsync(db.Categories, db.CategoryAliases, slugs, ct)));
+    private readonly NameKind _sources = new("source", new((slugs, ct) => HeldNameSlugsAsync(db.Sources, db.SourceAliases, slugs, ct)));
+    private readonly NameKind _threads = new("thread", new((slugs, ct) => HeldNameSlugsAsync(db.Threads, db.ThreadAliases, slugs, ct)));
+    private readonly SlugBook _articleSlugs = new((slugs, ct) => HeldArticleSlugsAsync(db, slugs, ct));
     private bool _namesLoaded;
     private readonly List<(ArticleState? Before, ArticleState After)> _changes = [];
     private bool _tooManyChanges;
@@ -73,17 +62,12 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
     {
         // Names and addresses this write gave out were not kept: each is free again, and looked for again.
         _namesLoaded = false;
-        foreach (var names in (Dictionary<string, NamedRow>[])[_categories, _sources, _threads])
+        foreach (var kind in (NameKind[])[_categories, _sources, _threads])
         {
-            names.Clear();
+            kind.Clear();
         }
 
-        foreach (var slugs in (HashSet<string>[])[_categorySlugs, _sourceSlugs, _threadSlugs])
-        {
-            slugs.Clear();
-        }
-
-        _nextNameSlugNumber.Clear();
+        _articleSlugs.Clear();
         db.ChangeTracker.Clear();
     }
 
@@ -158,9 +142,9 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
             }
 
             var (categoriesBefore, sourcesBefore) = (links.CreatedCategories.Count, links.CreatedSources.Count);
-            articles[i].Categories.AddRange(document.Categories.Select(links.Category).DistinctBy(c => c.NameKey));
-            articles[i].Sources.AddRange(document.Sources.Select(links.Source).DistinctBy(s => s.NameKey));
-            SetThread(articles[i], document.Thread is { } thread ? links.Thread(thread) : null);
+            articles[i].Categories.AddRange(await links.CategoriesAsync(document.Categories, cancellationToken));
+            articles[i].Sources.AddRange(await links.SourcesAsync(document.Sources, cancellationToken));
+            SetThread(articles[i], document.Thread is { } thread ? await links.ThreadAsync(thread, cancellationToken) : null);
             created[i] = ([.. links.CreatedCategories.Skip(categoriesBefore)], [.. links.CreatedSources.Skip(sourcesBefore)]);
         }
 
@@ -178,6 +162,7 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
         await AssignSlugsAsync(batch, articles, results, cancellationToken);
         await inserter.InsertAsync([.. articles.Where((_, i) => results[i] == ImportOutcome.Imported).Distinct()], cancellationToken);
         await KeepFormerSlugsAsync(batch, articles, cancellationToken);
+        _articleSlugs.Settle();
         RememberChanges(articles, results, before);
         await AnnounceAsync(articles, results, wasPublic, now, cancellationToken);
         db.ChangeTracker.Clear();
@@ -196,7 +181,7 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
             return;
         }
 
-        var taken = await TakenSlugsAsync([.. wanted.Select(w => w.Slug).Distinct()], cancellationToken);
+        var taken = (await HeldArticleSlugsAsync(db, [.. wanted.Select(w => w.Slug).Distinct()], cancellationToken)).ToHashSet(StringComparer.Ordinal);
         foreach (var (slug, article) in wanted)
         {
             if (taken.Add(slug))
@@ -306,19 +291,19 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
         if (!_namesLoaded)
         {
             // One story's names (50 of a kind at most) are looked up by their keys, not every name of the store read.
-            await LoadNamesAsync(db.Categories, db.CategoryAliases, _categories, _categorySlugs, categories, "category", cancellationToken);
-            await LoadNamesAsync(db.Sources, db.SourceAliases, _sources, _sourceSlugs, sources, "source", cancellationToken);
-            await LoadNamesAsync(db.Threads, db.ThreadAliases, _threads, _threadSlugs, thread is null ? [] : [thread], "thread", cancellationToken);
+            await LoadNamesAsync(db.Categories, db.CategoryAliases, _categories, categories, cancellationToken);
+            await LoadNamesAsync(db.Sources, db.SourceAliases, _sources, sources, cancellationToken);
+            await LoadNamesAsync(db.Threads, db.ThreadAliases, _threads, thread is null ? [] : [thread], cancellationToken);
         }
 
         var links = new LinkResolver(this, [article]);
-        var resolvedCategories = categories.Select(links.Category).DistinctBy(c => c.NameKey).ToList();
-        var resolvedSources = sources.Select(links.Source).DistinctBy(s => s.NameKey).ToList();
+        var resolvedCategories = await links.CategoriesAsync(categories, cancellationToken);
+        var resolvedSources = await links.SourcesAsync(sources, cancellationToken);
         article.Categories.Clear();
         article.Categories.AddRange(resolvedCategories);
         article.Sources.Clear();
         article.Sources.AddRange(resolvedSources);
-        SetThread(article, thread is null ? null : links.Thread(thread));
+        SetThread(article, thread is null ? null : await links.ThreadAsync(thread, cancellationToken));
     }
 
     private static void SetThread(Article article, StoryThread? thread)
@@ -410,65 +395,28 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
             return;
         }
 
-        var taken = await TakenSlugsAsync([.. wanted.Select(w => w.Slug).Distinct()], cancellationToken);
+        await _articleSlugs.ReserveAsync(wanted.Select(w => w.Slug), cancellationToken);
         foreach (var (article, slug) in wanted)
         {
-            var free = taken.Contains(slug) ? await NumberedFreeAsync(slug, taken, cancellationToken) : slug;
-            taken.Add(free);
-            article.Slug = free;
+            article.Slug = await _articleSlugs.TakeAsync(slug, cancellationToken);
         }
     }
 
     /// <summary>The slug itself when no story has or had it, else the first free numbered one ("talks-2").</summary>
-    public async Task<string> FreeSlugAsync(string slug, CancellationToken cancellationToken)
-    {
-        var taken = await TakenSlugsAsync([slug], cancellationToken);
-        return taken.Contains(slug) ? await NumberedFreeAsync(slug, taken, cancellationToken) : slug;
-    }
-
-    /// <summary>
-    /// The first numbered form of <paramref name="slug"/> that no story has or had, asked of the store
-    /// <see cref="SlugProbe"/> numbers at a time and going on from the last one this writer gave: stories sharing a
-    /// headline ("Morning briefing") probed 2, 3, 4… one query each, again for every story, and 3,000 of them in one
-    /// import took eleven minutes with every other save waiting.
-    /// </summary>
-    private async Task<string> NumberedFreeAsync(string slug, HashSet<string> taken, CancellationToken cancellationToken)
-    {
-        for (var n = _nextSlugNumber.GetValueOrDefault(slug, 2); ; n++)
-        {
-            if (n > _slugsAskedTo.GetValueOrDefault(slug, 1))
-            {
-                var asked = Enumerable.Range(n, SlugProbe).Select(i => Slug.WithNumber(slug, i)).Where(c => !taken.Contains(c)).ToList();
-                _heldSlugs.UnionWith(await TakenSlugsAsync(asked, cancellationToken));
-                _slugsAskedTo[slug] = n + SlugProbe - 1;
-            }
-
-            var candidate = Slug.WithNumber(slug, n);
-            if (!taken.Contains(candidate) && !_heldSlugs.Contains(candidate))
-            {
-                _nextSlugNumber[slug] = n + 1;
-                return candidate;
-            }
-        }
-    }
-
-    /// <summary>Numbered slugs asked of the store at once.</summary>
-    private const int SlugProbe = 64;
-
-    /// <summary>Where the search for a numbered slug goes on from, by base slug (see <see cref="NumberedFreeAsync"/>).</summary>
-    private readonly Dictionary<string, int> _nextSlugNumber = new(StringComparer.Ordinal);
-
-    /// <summary>The highest number asked of the store, by base slug.</summary>
-    private readonly Dictionary<string, int> _slugsAskedTo = new(StringComparer.Ordinal);
-
-    /// <summary>The numbered slugs the store said a story has or had.</summary>
-    private readonly HashSet<string> _heldSlugs = new(StringComparer.Ordinal);
+    public Task<string> FreeSlugAsync(string slug, CancellationToken cancellationToken) => _articleSlugs.TakeAsync(slug, cancellationToken);
 
     /// <summary>Which of <paramref name="slugs"/> a story has, or had and redirects from.</summary>
-    private async Task<HashSet<string>> TakenSlugsAsync(List<string> slugs, CancellationToken cancellationToken)
-        => (await db.Articles.Where(a => EF.Parameter(slugs).Contains(a.Slug)).Select(a => a.Slug).ToListAsync(cancellationToken))
-            .Concat(await db.SlugRedirects.Where(r => EF.Parameter(slugs).Contains(r.Slug)).Select(r => r.Slug).ToListAsync(cancellationToken))
-            .ToHashSet(StringComparer.Ordinal);
+    private static async Task<IReadOnlyCollection<string>> HeldArticleSlugsAsync(NewsDbContext db, List<string> slugs, CancellationToken cancellationToken)
+        => [.. await db.Articles.Where(a => EF.Parameter(slugs).Contains(a.Slug)).Select(a => a.Slug).ToListAsync(cancellationToken),
+            .. await db.SlugRedirects.Where(r => EF.Parameter(slugs).Contains(r.Slug)).Select(r => r.Slug).ToListAsync(cancellationToken)];
+
+    /// <summary>Which of <paramref name="slugs"/> a name or an alias (a former name) holds.</summary>
+    private static async Task<IReadOnlyCollection<string>> HeldNameSlugsAsync<T, TAlias>(
+        DbSet<T> set, DbSet<TAlias> aliasSet, List<string> slugs, CancellationToken cancellationToken)
+        where T : class, INamedEntity
+        where TAlias : NameAlias
+        => [.. await set.AsNoTracking().Where(e => EF.Parameter(slugs).Contains(e.Slug)).Select(e => e.Slug).ToListAsync(cancellationToken),
+            .. await aliasSet.AsNoTracking().Where(a => a.Slug != null && EF.Parameter(slugs).Contains(a.Slug)).Select(a => a.Slug!).ToListAsync(cancellationToken)];
 
     private async Task LoadNamesAsync(CancellationToken cancellationToken)
     {
@@ -478,29 +426,28 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
         }
 
         // A former name (after a rename or merge) leads to the category, source or thread it became.
-        await LoadNamesAsync(_categories, _categorySlugs, db.Categories.AsNoTracking().Select(c => new NamedRow(c.Id, c.Name, c.NameKey, c.Slug)),
+        await LoadNamesAsync(_categories, db.Categories.AsNoTracking().Select(c => new NamedRow(c.Id, c.Name, c.NameKey, c.Slug)),
             db.CategoryAliases.AsNoTracking().Select(a => new AliasRow(a.NameKey, a.Slug, new NamedRow(a.Target!.Id, a.Target.Name, a.Target.NameKey, a.Target.Slug))),
             cancellationToken);
-        await LoadNamesAsync(_sources, _sourceSlugs, db.Sources.AsNoTracking().Select(s => new NamedRow(s.Id, s.Name, s.NameKey, s.Slug)),
+        await LoadNamesAsync(_sources, db.Sources.AsNoTracking().Select(s => new NamedRow(s.Id, s.Name, s.NameKey, s.Slug)),
             db.SourceAliases.AsNoTracking().Select(a => new AliasRow(a.NameKey, a.Slug, new NamedRow(a.Target!.Id, a.Target.Name, a.Target.NameKey, a.Target.Slug))),
             cancellationToken);
-        await LoadNamesAsync(_threads, _threadSlugs, db.Threads.AsNoTracking().Select(t => new NamedRow(t.Id, t.Name, t.NameKey, t.Slug)),
+        await LoadNamesAsync(_threads, db.Threads.AsNoTracking().Select(t => new NamedRow(t.Id, t.Name, t.NameKey, t.Slug)),
             db.ThreadAliases.AsNoTracking().Select(a => new AliasRow(a.NameKey, a.Slug, new NamedRow(a.Target!.Id, a.Target.Name, a.Target.NameKey, a.Target.Slug))),
             cancellationToken);
         _namesLoaded = true;
     }
 
     /// <summary>
-    /// Adds to <paramref name="names"/> the stored names (or aliases, as their targets) of <paramref name="typed"/>, and
-    /// to <paramref name="slugs"/> the addresses a new one among them could take that a name or alias holds: the
-    /// address its name gives and the numbered ones after it, <see cref="SlugProbe"/> at a time until enough are free.
+    /// Adds to <paramref name="kind"/> the stored names (or aliases, as their targets) of <paramref name="typed"/>, and
+    /// reserves addresses for those that are new.
     /// </summary>
     private static async Task LoadNamesAsync<T, TAlias>(
-        DbSet<T> set, DbSet<TAlias> aliasSet, Dictionary<string, NamedRow> names, HashSet<string> slugs, IEnumerable<string> typed, string fallbackSlug,
-        CancellationToken cancellationToken)
+        DbSet<T> set, DbSet<TAlias> aliasSet, NameKind kind, IEnumerable<string> typed, CancellationToken cancellationToken)
         where T : class, INamedEntity, INamedRow
         where TAlias : NameAlias
     {
+        var names = kind.Names;
         var wanted = typed.Select(n => (Name: n, Key: NameKey.For(n))).Where(n => n.Key.Length > 0 && !names.ContainsKey(n.Key)).DistinctBy(n => n.Key).ToList();
         if (wanted.Count == 0)
         {
@@ -526,41 +473,17 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
             }
         }
 
-        var needed = wanted.Where(n => !names.ContainsKey(n.Key)).GroupBy(n => Shared.Slug.From(n.Name, fallbackSlug)).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-        for (var block = 0; needed.Count > 0; block++)
-        {
-            var candidates = needed.Keys.SelectMany(b => SlugBlock(b, block)).ToList();
-            var taken = (await set.AsNoTracking().Where(e => EF.Parameter(candidates).Contains(e.Slug)).Select(e => e.Slug).ToListAsync(cancellationToken))
-                .Concat(await aliasSet.AsNoTracking().Where(a => a.Slug != null && EF.Parameter(candidates).Contains(a.Slug)).Select(a => a.Slug!).ToListAsync(cancellationToken))
-                .ToHashSet(StringComparer.Ordinal);
-            slugs.UnionWith(taken);
-            foreach (var (baseSlug, count) in needed.ToList())
-            {
-                var free = SlugBlock(baseSlug, block).Count(c => !taken.Contains(c));
-                if (free >= count)
-                {
-                    needed.Remove(baseSlug);
-                }
-                else
-                {
-                    needed[baseSlug] = count - free;
-                }
-            }
-        }
+        await kind.Slugs.ReserveAsync(wanted.Where(n => !names.ContainsKey(n.Key)).Select(n => kind.SlugOf(n.Name)), cancellationToken);
     }
-
-    /// <summary>The <paramref name="block"/>th <see cref="SlugProbe"/> addresses from a base: the base itself, then "-2", "-3"….</summary>
-    private static IEnumerable<string> SlugBlock(string baseSlug, int block)
-        => Enumerable.Range(block * SlugProbe + 1, SlugProbe).Select(n => n == 1 ? baseSlug : Shared.Slug.WithNumber(baseSlug, n));
 
     private sealed record NamedRow(int Id, string Name, string NameKey, string Slug);
 
     private sealed record AliasRow(string NameKey, string? Slug, NamedRow Target);
 
     /// <summary>One kind's names by key, each alias's key leading to its target, and every slug a name or alias holds.</summary>
-    private static async Task LoadNamesAsync(
-        Dictionary<string, NamedRow> names, HashSet<string> slugs, IQueryable<NamedRow> rows, IQueryable<AliasRow> aliases, CancellationToken cancellationToken)
+    private static async Task LoadNamesAsync(NameKind kind, IQueryable<NamedRow> rows, IQueryable<AliasRow> aliases, CancellationToken cancellationToken)
     {
+        var names = kind.Names;
         names.Clear();
         foreach (var row in await rows.ToListAsync(cancellationToken))
         {
@@ -573,8 +496,24 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
             names.TryAdd(alias.NameKey, alias.Target);
         }
 
-        slugs.Clear();
-        slugs.UnionWith(names.Values.Select(n => n.Slug).Concat(aliasRows.Select(a => a.Slug).OfType<string>()));
+        kind.Slugs.HoldAll(names.Values.Select(n => n.Slug).Concat(aliasRows.Select(a => a.Slug).OfType<string>()));
+    }
+
+    /// <summary>One kind of name (categories, sources or threads) as this writer knows it: stored names by key, and their addresses.</summary>
+    private sealed class NameKind(string fallbackSlug, SlugBook slugs)
+    {
+        public Dictionary<string, NamedRow> Names { get; } = new(StringComparer.Ordinal);
+
+        public SlugBook Slugs => slugs;
+
+        /// <summary>The address a new name's own words give (names in scripts a slug cannot spell all start from the kind's).</summary>
+        public string SlugOf(string name) => Shared.Slug.From(name, fallbackSlug);
+
+        public void Clear()
+        {
+            Names.Clear();
+            slugs.Clear();
+        }
     }
 
     /// <summary>Finds the category or source entity for a name within one batch: the tracked one, a stub for a known row, or a new one.</summary>
@@ -613,79 +552,84 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
             }
         }
 
-        public Category Category(string name) => Resolve(
-            name, _categories, _writer._categories, _writer._categorySlugs, _writer.NextNameSlugNumbers("category"), _writer.Db.Categories, "category",
+        public Task<List<Category>> CategoriesAsync(IEnumerable<string> names, CancellationToken cancellationToken) => ResolveAllAsync(
+            names, _categories, _writer._categories, _writer.Db.Categories,
             row => new Category { Id = row.Id, Name = row.Name, NameKey = row.NameKey, Slug = row.Slug },
-            (key, slug) => new Category { Name = name, NameKey = key, Slug = slug }, CreatedCategories);
+            (name, key, slug) => new Category { Name = name, NameKey = key, Slug = slug }, CreatedCategories, cancellationToken);
 
-        public Source Source(string name) => Resolve(
-            name, _sources, _writer._sources, _writer._sourceSlugs, _writer.NextNameSlugNumbers("source"), _writer.Db.Sources, "source",
+        public Task<List<Source>> SourcesAsync(IEnumerable<string> names, CancellationToken cancellationToken) => ResolveAllAsync(
+            names, _sources, _writer._sources, _writer.Db.Sources,
             row => new Source { Id = row.Id, Name = row.Name, NameKey = row.NameKey, Slug = row.Slug },
-            (key, slug) => new Source { Name = name, NameKey = key, Slug = slug }, CreatedSources);
+            (name, key, slug) => new Source { Name = name, NameKey = key, Slug = slug }, CreatedSources, cancellationToken);
 
-        public StoryThread Thread(string name) => Resolve(
-            name, _threads, _writer._threads, _writer._threadSlugs, _writer.NextNameSlugNumbers("thread"), _writer.Db.Threads, "thread",
+        public async Task<StoryThread> ThreadAsync(string name, CancellationToken cancellationToken) => (await ResolveAllAsync(
+            [name], _threads, _writer._threads, _writer.Db.Threads,
             row => new StoryThread { Id = row.Id, Name = row.Name, NameKey = row.NameKey, Slug = row.Slug },
-            (key, slug) => new StoryThread { Name = name, NameKey = key, Slug = slug }, []);
+            (name, key, slug) => new StoryThread { Name = name, NameKey = key, Slug = slug }, [], cancellationToken))[0];
 
         public void RememberNewIds()
         {
             foreach (var t in _threads.Values)
             {
-                _writer._threads[t.NameKey] = new NamedRow(t.Id, t.Name, t.NameKey, t.Slug);
+                _writer._threads.Names[t.NameKey] = new NamedRow(t.Id, t.Name, t.NameKey, t.Slug);
             }
 
             foreach (var c in _categories.Values)
             {
-                _writer._categories[c.NameKey] = new NamedRow(c.Id, c.Name, c.NameKey, c.Slug);
+                _writer._categories.Names[c.NameKey] = new NamedRow(c.Id, c.Name, c.NameKey, c.Slug);
             }
 
             foreach (var s in _sources.Values)
             {
-                _writer._sources[s.NameKey] = new NamedRow(s.Id, s.Name, s.NameKey, s.Slug);
+                _writer._sources.Names[s.NameKey] = new NamedRow(s.Id, s.Name, s.NameKey, s.Slug);
             }
         }
 
-        private static T Resolve<T>(
-            string name,
+        /// <summary>The entities of <paramref name="names"/>, each once however often named.</summary>
+        private static async Task<List<T>> ResolveAllAsync<T>(
+            IEnumerable<string> names,
             Dictionary<string, T> inBatch,
-            Dictionary<string, NamedRow> known,
-            HashSet<string> slugs,
-            Dictionary<string, int> nextSlugNumbers,
+            NameKind kind,
             DbSet<T> set,
-            string fallbackSlug,
             Func<NamedRow, T> stub,
-            Func<string, string, T> create,
-            List<string> created)
+            Func<string, string, string, T> create,
+            List<string> created,
+            CancellationToken cancellationToken)
             where T : class, INamedEntity
         {
-            var key = NameKey.For(name);
-            if (inBatch.TryGetValue(key, out var entity))
+            var resolved = new List<T>();
+            foreach (var name in names)
             {
-                return entity;
-            }
-
-            if (known.TryGetValue(key, out var row))
-            {
-                // The key may be an alias: the entity is the target's, perhaps already in hand under its own key.
-                if (!inBatch.TryGetValue(row.NameKey, out entity))
+                var key = NameKey.For(name);
+                if (!inBatch.TryGetValue(key, out var entity))
                 {
-                    entity = stub(row);
-                    set.Attach(entity);
-                    inBatch[row.NameKey] = entity;
+                    if (kind.Names.TryGetValue(key, out var row))
+                    {
+                        // The key may be an alias: the entity is the target's, perhaps already in hand under its own key.
+                        if (!inBatch.TryGetValue(row.NameKey, out entity))
+                        {
+                            entity = stub(row);
+                            set.Attach(entity);
+                            inBatch[row.NameKey] = entity;
+                        }
+                    }
+                    else
+                    {
+                        entity = create(name, key, await kind.Slugs.TakeAsync(kind.SlugOf(name), cancellationToken));
+                        set.Add(entity);
+                        created.Add(name);
+                    }
+
+                    inBatch[key] = entity;
+                }
+
+                if (!resolved.Contains(entity))
+                {
+                    resolved.Add(entity);
                 }
             }
-            else
-            {
-                var slug = Shared.Slug.FirstFree(Shared.Slug.From(name, fallbackSlug), slugs, nextSlugNumbers);
-                slugs.Add(slug);
-                entity = create(key, slug);
-                set.Add(entity);
-                created.Add(name);
-            }
 
-            inBatch[key] = entity;
-            return entity;
+            return resolved;
         }
     }
 

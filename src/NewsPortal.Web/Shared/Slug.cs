@@ -72,31 +72,6 @@ public static class Slug
         return slug.Length == 0 ? fallback : slug;
     }
 
-    /// <summary>The first free slug among <paramref name="baseSlug"/>, "-2", "-3"… given the slugs already taken that start with it.</summary>
-    public static string FirstFree(string baseSlug, IReadOnlySet<string> taken, Dictionary<string, int>? next = null)
-    {
-        if (!taken.Contains(baseSlug))
-        {
-            return baseSlug;
-        }
-
-        // Numbers below the last one given for this base are taken (or were when given): many names sharing a base
-        // would otherwise each count up from 2 again.
-        for (var n = next?.GetValueOrDefault(baseSlug, 2) ?? 2; ; n++)
-        {
-            var candidate = WithNumber(baseSlug, n);
-            if (!taken.Contains(candidate))
-            {
-                if (next is not null)
-                {
-                    next[baseSlug] = n + 1;
-                }
-
-                return candidate;
-            }
-        }
-    }
-
     /// <summary>"talks" and 2 give "talks-2", shortening the base so the result stays within <see cref="MaxLength"/>.</summary>
     public static string WithNumber(string baseSlug, int number)
     {

@@ -31,11 +31,4 @@ public sealed class SlugTests
         Assert.EndsWith("headline", slug);
     }
 
-    [Fact]
-    public void FirstFree_AddsTheFirstUnusedNumber()
-    {
-        Assert.Equal("talks", Slug.FirstFree("talks", new HashSet<string> { "talks-2" }));
-        Assert.Equal("talks-2", Slug.FirstFree("talks", new HashSet<string> { "talks" }));
-        Assert.Equal("talks-4", Slug.FirstFree("talks", new HashSet<string> { "talks", "talks-2", "talks-3" }));
-    }
 }
