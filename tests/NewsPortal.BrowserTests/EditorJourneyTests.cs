@@ -153,6 +153,26 @@ public sealed class ScheduleAndReviseJourneyTests(BrowserFixture browser)
     }
 
     [Fact]
+    public async Task ANameWithACommaInIt_IsSuggestedInQuotes_AfterTheNamesTypedBefore()
+    {
+        await using var context = await browser.NewContextAsync(signedIn: true);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/admin/articles/edit");
+        await page.GetByLabel("Title").FillAsync("Opera house opens its doors to the city");
+        await page.Locator("#Form_Body").FillAsync("Tickets sold out in an hour.");
+        await page.GetByLabel("Categories").FillAsync("\"Arts, culture and entertainment\"");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
+        await Expect(page.Locator(".notice")).ToHaveTextAsync("Saved.");
+
+        await page.GotoAsync("/admin/articles/edit");
+        await page.GetByLabel("Categories").PressSequentiallyAsync("\"Crime, law and justice\", arts");
+
+        // The quoted name typed first stays one name, and the suggestion is quoted, so picking it keeps both whole.
+        await Expect(page.Locator("#category-names option").First)
+            .ToHaveAttributeAsync("value", "\"Crime, law and justice\", \"Arts, culture and entertainment\"");
+    }
+
+    [Fact]
     public async Task TheDevelopingStoryField_SuggestsAnyStoredThreadAsOneName_AndSaysWhenANameWouldStartOne()
     {
         await using var context = await browser.NewContextAsync(signedIn: true);

@@ -133,6 +133,40 @@ document.querySelectorAll("form[data-confirm]").forEach((form) => {
     });
 })();
 
+// Names in one field, split as the server's NameList splits them: at commas (in a source field, semicolons too)
+// outside double quotes, which hold a name with a comma in it ("Arts, culture and entertainment").
+function splitNames(text, separators) {
+    const names = [];
+    let name = "";
+    let quoted = false;
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (quoted) {
+            if (c !== '"') {
+                name += c;
+            } else if (text[i + 1] === '"') {
+                name += '"';
+                i++;
+            } else {
+                quoted = false;
+            }
+        } else if (c === '"' && name.trim() === "") {
+            name = "";
+            quoted = true;
+        } else if (separators.includes(c)) {
+            names.push(name);
+            name = "";
+        } else {
+            name += c;
+        }
+    }
+
+    names.push(name);
+    return names;
+}
+
+const quoteName = (name) => /[,;]/.test(name) || name.trimStart().startsWith('"') ? `"${name.replaceAll('"', '""')}"` : name;
+
 // The category and source fields suggest stored names that start as the last name typed does (asked of the server
 // as the editor types; the lookalike check on saving still catches a near miss). A field of one name
 // (data-suggest-one: a developing story, a merge) takes its whole value as the name: thread names hold commas.
@@ -149,7 +183,7 @@ document.querySelectorAll("input[data-suggest]").forEach((input) => {
     input.addEventListener("input", () => {
         clearTimeout(timer);
         timer = setTimeout(async () => {
-            const parts = one ? [input.value] : input.value.split(",");
+            const parts = one ? [input.value] : splitNames(input.value, input.dataset.suggest === "source" ? ",;" : ",");
             const last = parts.pop().trim();
             if (last === "" && hint) {
                 hint.hidden = true;
@@ -170,7 +204,7 @@ document.querySelectorAll("input[data-suggest]").forEach((input) => {
             const names = await response.json();
             list.replaceChildren(...names.map((name) => {
                 const option = document.createElement("option");
-                option.value = [...head, name].join(", ");
+                option.value = one ? name : [...head, name].map(quoteName).join(", ");
                 return option;
             }));
             // A name no stored one starts with will be created on saving: say so before then.

@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Extensions.Options;
 using NewsPortal.Web.Articles;
 using NewsPortal.Web.Import;
+using NewsPortal.Web.Shared;
 using CategoryEntity = NewsPortal.Web.Categories.Category;
 using SourceEntity = NewsPortal.Web.Sources.Source;
 
@@ -97,9 +98,9 @@ public sealed class ArticleForm : IValidatableObject
     /// <summary>The article's version when the form was opened; a save from an older version is refused.</summary>
     public int Version { get; set; }
 
-    public IReadOnlyList<string> CategoryNames => SplitNames(Categories, ',');
+    public IReadOnlyList<string> CategoryNames => NameList.Parse(Categories, ',');
 
-    public IReadOnlyList<string> SourceNames => SplitNames(Sources, ',', ';');
+    public IReadOnlyList<string> SourceNames => NameList.Parse(Sources, ',', ';');
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -194,8 +195,8 @@ public sealed class ArticleForm : IValidatableObject
         OriginalUrl = article.OriginalUrl,
         License = article.License,
         Slug = article.Slug,
-        Categories = string.Join(", ", article.Categories.Select(c => c.Name).Order(StringComparer.Ordinal)),
-        Sources = string.Join(", ", article.Sources.Select(s => s.Name).Order(StringComparer.Ordinal)),
+        Categories = NameList.Format(article.Categories.Select(c => c.Name).Order(StringComparer.Ordinal)),
+        Sources = NameList.Format(article.Sources.Select(s => s.Name).Order(StringComparer.Ordinal)),
         Thread = article.Thread?.Name,
         ImageUrl = article.ImageUrl,
         ImageAlt = article.ImageAlt,
@@ -217,8 +218,8 @@ public sealed class ArticleForm : IValidatableObject
         Site = snapshot.Site,
         OriginalUrl = snapshot.OriginalUrl,
         License = snapshot.License,
-        Categories = string.Join(", ", snapshot.Categories),
-        Sources = string.Join(", ", snapshot.Sources),
+        Categories = NameList.Format(snapshot.Categories),
+        Sources = NameList.Format(snapshot.Sources),
         Thread = snapshot.Thread,
         ImageUrl = snapshot.ImageUrl,
         ImageAlt = snapshot.ImageAlt,
@@ -239,7 +240,4 @@ public sealed class ArticleForm : IValidatableObject
         ImageAlt = ImageAlt,
         Summary = Summary,
     });
-
-    private static List<string> SplitNames(string? value, params char[] separators)
-        => value is null ? [] : [.. value.Split(separators, StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
 }

@@ -429,9 +429,22 @@ public static class ApiEndpoints
         try
         {
             var input = await context.Request.ReadFromJsonAsync<ApiArticleInput>(Json, context.RequestAborted);
-            return input is null
-                ? (null, ApiProblems.Problem(StatusCodes.Status400BadRequest, "Empty body", "Send an article object."))
-                : (input, null);
+            if (input is null)
+            {
+                return (null, ApiProblems.Problem(StatusCodes.Status400BadRequest, "Empty body", "Send an article object."));
+            }
+
+            // Nullable annotations are not checked on a list's items.
+            foreach (var (field, names) in (ReadOnlySpan<(string, IReadOnlyList<string>?)>)[("categories", input.Categories), ("sources", input.Sources)])
+            {
+                if (names is not null && names.Contains(null!))
+                {
+                    return (null, ApiProblems.Problem(StatusCodes.Status400BadRequest, "Malformed JSON",
+                        $"The body is not a valid article object: '{field}' must be {ArticleFields[field]}, without nulls."));
+                }
+            }
+
+            return (input, null);
         }
         catch (JsonException ex)
         {
@@ -510,8 +523,8 @@ public static class ApiEndpoints
         form.ImageAlt = input.ImageAlt is { } alt ? (alt.Trim().Length == 0 ? null : alt) : form.ImageAlt;
         form.Summary = input.Summary is { } summary ? (summary.Trim().Length == 0 ? null : summary) : form.Summary;
         form.Slug = input.Slug ?? form.Slug;
-        form.Categories = input.Categories is { } categories ? string.Join(", ", categories) : form.Categories;
-        form.Sources = input.Sources is { } sources ? string.Join("; ", sources) : form.Sources;
+        form.Categories = input.Categories is { } categories ? NameList.Format(categories) : form.Categories;
+        form.Sources = input.Sources is { } sources ? NameList.Format(sources) : form.Sources;
         form.PublishAtUtc = input.PublishAt is { } at ? at.ToUniversalTime() : form.PublishAtUtc;
         form.CorrectionNote = input.CorrectionNote ?? form.CorrectionNote;
         if (input.Status is { } status)

@@ -22,6 +22,8 @@ public static class JsonLines
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         AllowTrailingCommas = false,
+        // A null title or body is refused as the field's error, not met later as a null the importer cannot handle.
+        RespectNullableAnnotations = true,
         Converters = { new CleanTextJsonConverter() },
     };
 
@@ -73,6 +75,17 @@ public static class JsonLines
         {
             error = "the line is 'null', not an article object";
             return null;
+        }
+
+        // Nullable annotations are not checked on a list's items.
+        foreach (var (field, items) in (ReadOnlySpan<(string, IReadOnlyList<string>?)>)[
+            ("categories", record.Categories), ("sources", record.Sources), ("topics", record.Topics), ("formerSlugs", record.FormerSlugs)])
+        {
+            if (items is not null && items.Contains(null!))
+            {
+                error = $"field '{field}' must be {Expected[field]}, without nulls";
+                return null;
+            }
         }
 
         Articles.ArticleStatus? status = null;

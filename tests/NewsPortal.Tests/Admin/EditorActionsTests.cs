@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.EntityFrameworkCore;
 using NewsPortal.Tests.Infrastructure;
 using NewsPortal.Web.Accounts;
 using NewsPortal.Web.Import;
@@ -131,6 +132,29 @@ public sealed class EditorActionsTests(EditorialFactory factory) : IClassFixture
 
         Assert.Equal(HttpStatusCode.BadRequest, late.StatusCode);
         Assert.Contains("within 15 minutes", await late.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task NamesHoldingCommas_AreShownInQuotes_AndSavingTheStoryKeepsEachWhole()
+    {
+        // Imported names may hold the field's separators: IPTC's top categories do ("Crime, law and justice").
+        var slug = await factory.AddArticleAsync(new ArticleBuilder().Titled("Court hears appeal over museum loan")
+            .InCategory("Crime, law and justice").InCategory("Arts, culture and entertainment").FromSource("Reuters; Paris bureau"));
+        var id = await factory.WithDbAsync(db => db.Articles.Where(a => a.Slug == slug).Select(a => a.Id).SingleAsync());
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        var editUrl = $"/admin/articles/edit/{id}";
+
+        var form = await editor.GetDocumentAsync(editUrl);
+        using var saved = await editor.SubmitFormAsync(editUrl, new Dictionary<string, string?> { ["Form.Body"] = "The appeal was heard on Monday." }, "#article-form");
+        var names = await factory.WithDbAsync(async db => (
+            Categories: await db.Articles.Where(a => a.Id == id).SelectMany(a => a.Categories.Select(c => c.Name)).OrderBy(n => n).ToListAsync(),
+            Sources: await db.Articles.Where(a => a.Id == id).SelectMany(a => a.Sources.Select(s => s.Name)).ToListAsync()));
+
+        Assert.Equal("\"Arts, culture and entertainment\", \"Crime, law and justice\"", form.QuerySelector("#Form_Categories")!.GetAttribute("value"));
+        Assert.Equal("\"Reuters; Paris bureau\"", form.QuerySelector("#Form_Sources")!.GetAttribute("value"));
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        Assert.Equal(["Arts, culture and entertainment", "Crime, law and justice"], names.Categories);
+        Assert.Equal(["Reuters; Paris bureau"], names.Sources);
     }
 
     [Fact]

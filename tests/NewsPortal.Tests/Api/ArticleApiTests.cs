@@ -47,6 +47,26 @@ public sealed class ArticleApiTests(EditorialFactory factory) : IClassFixture<Ed
     }
 
     [Fact]
+    public async Task NamesHoldingCommasOrSemicolons_AreKeptWhole()
+    {
+        var client = await factory.TokenClientAsync(Roles.Editor);
+
+        using var response = await client.PostAsJsonAsync("/api/v1/articles", new
+        {
+            title = "Gallery wins its case over a loaned painting",
+            body = "The court ruled on Friday.",
+            publishedOn = "2026-03-02",
+            categories = new[] { "Crime, law and justice", "Arts, culture and entertainment" },
+            sources = new[] { "Reuters; Paris bureau", "AFP" },
+        });
+        var article = await JsonAsync(response);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal(["Arts, culture and entertainment", "Crime, law and justice"], article.GetProperty("categories").EnumerateArray().Select(c => c.GetString()).Order());
+        Assert.Equal(["AFP", "Reuters; Paris bureau"], article.GetProperty("sources").EnumerateArray().Select(c => c.GetString()).Order());
+    }
+
+    [Fact]
     public async Task Writes_WithoutAToken_Answer401_AndACookieSessionDoesNotCount()
     {
         var signedIn = await factory.SignedInClientAsync(Roles.Editor);
@@ -113,6 +133,8 @@ public sealed class ArticleApiTests(EditorialFactory factory) : IClassFixture<Ed
 
     [Theory]
     [InlineData("{\"title\": \"x\", \"categories\": \"World\"}", "'categories' must be a list of names like [\"World\", \"Politics\"]")]
+    [InlineData("{\"title\": \"x\", \"body\": \"y\", \"publishedOn\": \"2025-06-02\", \"categories\": [\"World\", null]}", "'categories' must be a list of names like [\"World\", \"Politics\"]")]
+    [InlineData("{\"title\": \"x\", \"body\": \"y\", \"publishedOn\": \"2025-06-02\", \"sources\": [null]}", "'sources' must be a list of names")]
     [InlineData("{\"publishedOn\": \"2 March\"}", "'publishedOn' must be a date like 2025-06-02")]
     [InlineData("{\"version\": \"three\"}", "'version' must be the whole number the article's last read gave")]
     [InlineData("[1, 2]", "The body must be one JSON object")]

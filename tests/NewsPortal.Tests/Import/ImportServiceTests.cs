@@ -232,6 +232,13 @@ public sealed class ImportServiceTests(EmptyNewsPortalFactory factory) : IClassF
     [InlineData("""{"title":"x","publishedOn":"2025-06-02","body":"y","categories":"World"}""", "field 'categories' must be a list of names like [\"World\", \"Politics\"]")]
     [InlineData("""{"title":"x","publishedOn":"2025-06-02","body":"y","sources":[1]}""", "field 'sources' must be a list of names")]
     [InlineData("""{"title":42,"publishedOn":"2025-06-02","body":"y"}""", "field 'title' must be text")]
+    [InlineData("""{"title":null,"publishedOn":"2025-06-02","body":"y"}""", "field 'title' must be text")]
+    [InlineData("""{"title":"x","publishedOn":"2025-06-02","body":null}""", "field 'body' must be text (Markdown)")]
+    [InlineData("""{"title":"x","publishedOn":null,"body":"y"}""", "field 'publishedOn' must be a date like 2025-06-02")]
+    [InlineData("""{"title":"x","publishedOn":"2025-06-02","body":"y","categories":["World",null]}""", "field 'categories' must be a list of names like [\"World\", \"Politics\"], without nulls")]
+    [InlineData("""{"title":"x","publishedOn":"2025-06-02","body":"y","sources":[null]}""", "field 'sources' must be a list of names")]
+    [InlineData("""{"title":"x","publishedOn":"2025-06-02","body":"y","topics":[null]}""", "field 'topics' must be a list of story headings")]
+    [InlineData("""{"title":"x","publishedOn":"2025-06-02","body":"y","formerSlugs":[null]}""", "field 'formerSlugs' must be a list of the story's earlier slugs")]
     [InlineData("""{"title":"x",""", "not valid JSON")]
     [InlineData("""[1,2,3]""", "the line is not an article object")]
     public async Task BadJsonLine_IsRejectedWithAReasonInTheSchemasTerms(string line, string reason)
