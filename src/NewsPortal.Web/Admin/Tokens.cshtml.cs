@@ -31,17 +31,23 @@ public sealed class TokensModel(ApiTokenService tokens) : PageModel
         }
     }
 
-    public async Task<IActionResult> OnPostCreateAsync(string name, int? days, CancellationToken cancellationToken)
+    /// <summary>Makes a token that expires in one of <see cref="ApiTokenService.Lifetimes"/> days (none given: never).</summary>
+    public async Task<IActionResult> OnPostCreateAsync(string name, string? days, CancellationToken cancellationToken)
     {
-        if (days is not null && !ApiTokenService.Lifetimes.Contains(days))
+        // Read as text: a lifetime that does not bind as a number would otherwise arrive as "never", the longest.
+        var lifetime = string.IsNullOrEmpty(days) ? null : int.TryParse(days, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var d) ? d : (int?)-1;
+        if (!ApiTokenService.Lifetimes.Contains(lifetime))
         {
-            return BadRequest();
+            var choices = ApiTokenService.Lifetimes.OfType<int>().ToList();
+            ModelState.AddModelError(string.Empty, $"A token expires in {string.Join(", ", choices[..^1])} or {choices[^1]} days, or never; '{Shared.Text.Cut(days!, 20)}' is none of these.");
         }
-
-        NewToken = await tokens.CreateAsync(UserId, User.Identity!.Name!, name ?? "", days, cancellationToken);
-        if (NewToken is null)
+        else if ((NewToken = await tokens.CreateAsync(UserId, User.Identity!.Name!, name ?? "", lifetime, cancellationToken)) is null)
         {
             ModelState.AddModelError(string.Empty, ApiTokenService.TooManyTokens);
+        }
+
+        if (!ModelState.IsValid)
+        {
             Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
         }
 

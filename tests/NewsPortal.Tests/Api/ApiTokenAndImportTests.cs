@@ -35,6 +35,24 @@ public sealed class ApiTokenTests(EditorialFactory factory) : IClassFixture<Edit
         Assert.Equal(HttpStatusCode.Unauthorized, afterRevoke.StatusCode);
     }
 
+    [Theory]
+    [InlineData("7")]
+    [InlineData("x")]
+    [InlineData("99999999999")]
+    [InlineData("-30")]
+    public async Task ALifetimeNotOffered_IsRefusedOnTheForm_AndMakesNoToken(string days)
+    {
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+
+        using var refused = await editor.SubmitFormAsync("/admin/tokens", new Dictionary<string, string?> { ["name"] = "odd lifetime", ["days"] = days }, "form[action*='handler=Create']");
+        var page = await refused.ReadDocumentAsync();
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        Assert.Equal($"A token expires in 30, 90 or 365 days, or never; '{days}' is none of these.", page.TextOf(".form-errors").Trim());
+        Assert.Null(page.QuerySelector("#new-token"));
+        Assert.DoesNotContain("odd lifetime", page.TextOf(".admin-table"));
+    }
+
     [Fact]
     public async Task ATokenNamedAtItsLimitWithAnEmoji_KeepsTheWholeEmojisOnly()
     {
