@@ -8,7 +8,25 @@ namespace NewsPortal.Web.Shared;
 /// </summary>
 public static class NameKey
 {
-    public static string For(string name) => Text.CollapseWhitespace(Text.Normalize(name, NormalizationForm.FormKC)).ToLowerInvariant();
+    public static string For(string name) => Text.CollapseWhitespace(WithoutInvisibles(Text.Normalize(name, NormalizationForm.FormKC))).ToLowerInvariant();
+
+    /// <summary>
+    /// The name without the format characters nobody sees (a zero-width space, a soft hyphen, a direction mark), which
+    /// would make two names that look alike two categories. Zero-width joiners stay: they change how a Persian word or
+    /// an emoji looks.
+    /// </summary>
+    private static string WithoutInvisibles(string name)
+    {
+        if (!name.Any(IsInvisible))
+        {
+            return name;
+        }
+
+        return string.Concat(name.Where(c => !IsInvisible(c)));
+
+        static bool IsInvisible(char c) => c is not ('\u200C' or '\u200D')
+            && System.Globalization.CharUnicodeInfo.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format;
+    }
 
     /// <summary>
     /// Where a name files in an A–Z and in a search by its start: its key without accents ("Ötv" under O, "Çağdaş"

@@ -281,13 +281,15 @@ public sealed class ImportServiceTests(EmptyNewsPortalFactory factory) : IClassF
     {
         _input.Write("names/1.txt", TempFolder.Snippet("Names one", extraHeaders: "Category: Türkiye\n\nSources Anadolu Agency"));
         _input.Write("names/2.txt", TempFolder.Snippet("Names two", extraHeaders: "Category: tu\u0308rkiye\n\nSources  anadolu   AGENCY"));
+        // Characters nobody sees (a zero-width space, a soft hyphen, a direction mark) do not make another name.
+        _input.Write("names/3.txt", TempFolder.Snippet("Names three", extraHeaders: "Category: T\u00ADürkiye\u200B\n\nSources \u200EAnadolu Agency"));
 
         await factory.ImportAsync(Path.Combine(_input.Path, "names"));
 
         Assert.Equal(1, await factory.WithDbAsync(db => db.Sources.CountAsync(s => s.Slug == "anadolu-agency" || s.Slug.StartsWith("anadolu-agency-"))));
         Assert.Equal(1, await factory.WithDbAsync(db => db.Categories.CountAsync(c => c.Slug.StartsWith("turkiye"))));
         var page = await factory.CreateClient().GetDocumentAsync("/categories/turkiye");
-        Assert.Equal(["Names two", "Names one"], page.TextsOf(".headlines h2"));
+        Assert.Equal(["Names three", "Names two", "Names one"], page.TextsOf(".headlines h2"));
     }
 
     [Fact]
