@@ -286,7 +286,9 @@ public static class PortalServices
             {
                 StatusCodes.Status404NotFound => "There is nothing at this address in the API; see /openapi/v1.json.",
                 StatusCodes.Status405MethodNotAllowed => "This address does not take that method; see /openapi/v1.json.",
-                StatusCodes.Status415UnsupportedMediaType => "Send the body as application/json (imports: text/plain or application/x-ndjson).",
+                StatusCodes.Status415UnsupportedMediaType => context.HttpContext.Request.Path.StartsWithSegments("/api/v1/import")
+                    ? ApiEndpoints.ImportMediaTypes
+                    : "Send the body as application/json.",
                 StatusCodes.Status400BadRequest => ApiProblems.BindingFailure(context.HttpContext) ?? "The request could not be read.",
                 _ => null,
             };

@@ -89,7 +89,7 @@ public static class ApiEndpoints
             .Produces(StatusCodes.Status204NoContent).Produces(StatusCodes.Status308PermanentRedirect).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests);
         write.MapPost("/import", ImportAsync).WithName("Import")
             .WithSummary("Import snippet text (text/plain) or JSON Lines (application/x-ndjson) from the body; ?dryRun=true writes nothing")
-            .Accepts<string>("text/plain", "application/x-ndjson").Produces<ApiImportReport>()
+            .Accepts<string>("text/plain", [.. JsonLinesMediaTypes]).Produces<ApiImportReport>()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status429TooManyRequests)
             .DisableRequestTimeout();
@@ -341,21 +341,18 @@ public static class ApiEndpoints
             ? Results.Redirect($"/api/v1/articles/{Slug.InPath(moved.Slug)}{action}{context.Request.QueryString}", permanent: true, preserveMethod: true)
             : ApiProblems.NotFound($"There is no article '{slug}'.");
 
+    /// <summary>The names JSON Lines goes by; the first is the one to send.</summary>
+    private static readonly string[] JsonLinesMediaTypes = ["application/x-ndjson", "application/jsonl", "application/x-jsonlines", "application/json-lines"];
+
+    /// <summary>What an import takes, for the 415 that routing answers.</summary>
+    public const string ImportMediaTypes = "Send snippet text as text/plain or JSON Lines as application/x-ndjson.";
+
     private static async Task<IResult> ImportAsync(
         HttpContext context, ImportService importer, Audit.AuditLog audit, IOptions<ImportOptions> options, bool? dryRun, CancellationToken cancellationToken)
     {
+        // Routing answers 415 for any other type (see Accepts above, and ImportMediaTypes).
         var mediaType = context.Request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
-        var name = mediaType switch
-        {
-            "text/plain" => "request.txt",
-            "application/x-ndjson" or "application/jsonl" or "application/x-jsonlines" or "application/json-lines" => "request.jsonl",
-            _ => null,
-        };
-        if (name is null)
-        {
-            return ApiProblems.Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
-                "Send snippet text as text/plain or JSON Lines as application/x-ndjson.");
-        }
+        var name = JsonLinesMediaTypes.Contains(mediaType) ? "request.jsonl" : "request.txt";
 
         var limit = options.Value.MaxFileBytes;
         if (context.Request.ContentLength > limit)
@@ -377,6 +374,11 @@ public static class ApiEndpoints
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             return ApiProblems.Problem(StatusCodes.Status413PayloadTooLarge, "Too large", $"The body is larger than {limit:N0} bytes (Import:MaxFileBytes).");
+        }
+
+        if (body.Length == 0)
+        {
+            return ApiProblems.Problem(StatusCodes.Status422UnprocessableEntity, "Empty body", "The body is empty: send the stories to import. " + ImportMediaTypes);
         }
 
         body.Position = 0;

@@ -348,15 +348,48 @@ public sealed class ApiImportTests(ApiImportFactory factory) : IClassFixture<Api
         Assert.Equal("0 imported, 0 updated, 0 unchanged, 1 file(s) rejected", audited);
     }
 
+    [Theory]
+    [InlineData("application/jsonl")]
+    [InlineData("application/x-jsonlines")]
+    [InlineData("application/json-lines")]
+    public async Task JsonLines_IsTakenUnderEachOfItsNames(string mediaType)
+    {
+        var client = await factory.TokenClientAsync(Roles.Editor);
+        var body = $"{{\"title\":\"Sent as {mediaType}\",\"publishedOn\":\"2026-01-01\",\"body\":\"x\"}}\n";
+
+        using var response = await client.PostAsync("/api/v1/import", new StringContent(body, Encoding.UTF8, mediaType));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(1, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("imported").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/x-ndjson")]
+    public async Task AnEmptyImport_Answers422SayingSo_WhateverItsType(string mediaType)
+    {
+        var client = await factory.TokenClientAsync(Roles.Editor);
+
+        using var response = await client.PostAsync("/api/v1/import", new StringContent("", Encoding.UTF8, mediaType));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.StartsWith("The body is empty", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+    }
+
     [Fact]
     public async Task ImportingTheWrongTypeOrTooMuch_Answers415Or413()
     {
         var client = await factory.TokenClientAsync(Roles.Editor);
 
         using var wrongType = await client.PostAsync("/api/v1/import", new StringContent("<xml/>", Encoding.UTF8, "application/xml"));
+        using var json = await client.PostAsync("/api/v1/import", new StringContent("{}", Encoding.UTF8, "application/json"));
         using var tooLarge = await client.PostAsync("/api/v1/import", new StringContent(new string('x', 3000), Encoding.UTF8, "text/plain"));
 
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, wrongType.StatusCode);
+        // What an import takes, not the article writes' application/json.
+        Assert.Equal("Send snippet text as text/plain or JSON Lines as application/x-ndjson.", (await wrongType.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, json.StatusCode);
+        Assert.Equal("Send snippet text as text/plain or JSON Lines as application/x-ndjson.", (await json.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
         Assert.Contains("Import:MaxFileBytes", (await tooLarge.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
     }
