@@ -335,6 +335,13 @@ public sealed class ArticleAdminService(
             return null;
         }
 
+        if (article.Status == status && (status != ArticleStatus.Published || article.PublishAtUtc <= Now))
+        {
+            // Already so: a client retrying a publish (or ten at once) adds no revision, audit entry or webhook.
+            db.ChangeTracker.Clear();
+            return new SaveResult(id, article.Slug);
+        }
+
         var form = ArticleForm.From(article);
         form.Version = version;
         form.Status = status;

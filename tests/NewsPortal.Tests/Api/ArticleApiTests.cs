@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.EntityFrameworkCore;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
@@ -334,6 +335,27 @@ public sealed class ArticleApiTests(EditorialFactory factory) : IClassFixture<Ed
         AssertProblem(unknown, HttpStatusCode.NotFound);
         Assert.Equal("First update.", after.GetProperty("bodyMarkdown").GetString());
         Assert.Equal("BERLIN", after.GetProperty("dateline").GetString());
+    }
+
+    [Fact]
+    public async Task PublishingAStoryAgain_OrTenTimesAtOnce_AddsOneRevisionAndOneAuditEntry()
+    {
+        var client = await factory.TokenClientAsync(Roles.Editor);
+        await client.PostAsJsonAsync("/api/v1/articles", NewArticle("API retried publish", "Draft"));
+        var id = await factory.WithDbAsync(db => db.Articles.Where(a => a.Slug == "api-retried-publish").Select(a => a.Id).SingleAsync());
+
+        var publishes = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => client.PostAsync("/api/v1/articles/api-retried-publish/publish", null)));
+        using var again = await client.PostAsync("/api/v1/articles/api-retried-publish/publish", null);
+        var (revisions, audited) = await factory.WithDbAsync(async db => (
+            await db.ArticleRevisions.Where(r => r.ArticleId == id && r.Action == "published").CountAsync(),
+            await db.AuditLog.Where(e => e.Subject == "api-retried-publish" && e.Action != "create").CountAsync()));
+
+        // The one that publishes saves; the rest find it published (or, racing it, are told of the conflict).
+        Assert.All(publishes, p => Assert.Contains(p.StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.Conflict }));
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal("Published", (await JsonAsync(again)).GetProperty("status").GetString());
+        Assert.Equal(1, revisions);
+        Assert.Equal(1, audited);
     }
 
     [Fact]
