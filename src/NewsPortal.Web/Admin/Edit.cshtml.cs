@@ -93,6 +93,16 @@ public sealed class EditModel(ArticleAdminService articles, NameAdminService nam
             ModelState.Remove($"{nameof(Form)}.{nameof(ArticleForm.PublishAtUtc)}");
         }
 
+        // Fields the page keeps out of sight (the version read, the confirmations) have nowhere to show an error of
+        // their own: a form that came back with one unreadable says so above it.
+        foreach (var unseen in (string[])[nameof(ArticleForm.Version), nameof(ArticleForm.CreateNewNames), nameof(ArticleForm.NotADuplicate)])
+        {
+            if (ModelState[$"{nameof(Form)}.{unseen}"] is { Errors.Count: > 0 })
+            {
+                ModelState.AddModelError("", $"The form came back incomplete or changed ('{unseen}' could not be read): open the story again and save from there.");
+            }
+        }
+
         if (ModelState.IsValid && !Form.CreateNewNames)
         {
             await WarnOfLookalikesAsync(NameKind.Category, Form.CategoryNames, $"{nameof(Form)}.{nameof(ArticleForm.Categories)}", "category", cancellationToken);

@@ -134,6 +134,22 @@ public sealed class EditorActionsTests(EditorialFactory factory) : IClassFixture
         Assert.Contains("within 15 minutes", await late.Content.ReadAsStringAsync());
     }
 
+    [Theory]
+    [InlineData("Form.Version", "", "Version")]
+    [InlineData("Form.Version", "three", "Version")]
+    [InlineData("Form.NotADuplicate", "perhaps", "NotADuplicate")]
+    public async Task AFormWithAHiddenFieldThatCannotBeRead_SaysSoAboveTheForm(string field, string value, string named)
+    {
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        var editUrl = await CreateAsync(editor, $"Hidden field story {named} {value}");
+
+        using var refused = await editor.SubmitFormAsync(editUrl, new Dictionary<string, string?> { [field] = value }, "#article-form");
+        var page = await refused.ReadDocumentAsync();
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        Assert.Contains($"The form came back incomplete or changed ('{named}' could not be read)", page.TextOf("#article-form .form-errors"));
+    }
+
     [Fact]
     public async Task NamesHoldingCommas_AreShownInQuotes_AndSavingTheStoryKeepsEachWhole()
     {
