@@ -565,11 +565,12 @@ public static class ApiEndpoints
         var context = new ValidationContext(form, services, null);
         if (!Validator.TryValidateObject(form, context, results, validateAllProperties: true))
         {
-            // The validator skips the cross-field rules once a field fails; report every problem at once.
+            // The validator skips the cross-field rules once a field fails; report every problem at once (and once:
+            // when every field passed, the validator ran them already).
             results.AddRange(form.Validate(context));
         }
 
-        foreach (var result in results)
+        foreach (var result in results.DistinctBy(r => (r.ErrorMessage, string.Join('\n', r.MemberNames))))
         {
             foreach (var member in result.MemberNames.DefaultIfEmpty(""))
             {

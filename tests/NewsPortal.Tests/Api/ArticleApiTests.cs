@@ -109,6 +109,25 @@ public sealed class ArticleApiTests(EditorialFactory factory) : IClassFixture<Ed
         Assert.Contains("Draft, Scheduled, Published or Unpublished", errors.GetProperty("status")[0].GetString());
     }
 
+    [Fact]
+    public async Task AStoryBreakingOnlyACrossFieldRule_IsToldOnce()
+    {
+        var client = await factory.TokenClientAsync(Roles.Editor);
+
+        using var response = await client.PostAsJsonAsync("/api/v1/articles", new
+        {
+            title = "Long category",
+            body = "x",
+            publishedOn = "2026-03-01",
+            categories = new[] { new string('a', 300) },
+        });
+        var problem = await JsonAsync(response);
+
+        AssertProblem(response, HttpStatusCode.UnprocessableEntity);
+        Assert.Equal(["The category 'aaaaaaaaaaaaaaaaaaaa…' is too long."], problem.GetProperty("errors").GetProperty("categories").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal("The category 'aaaaaaaaaaaaaaaaaaaa…' is too long.", problem.GetProperty("detail").GetString());
+    }
+
     [Theory]
     [InlineData("quotes", "nested too deeply")]
     [InlineData("emphasis", "nested too deeply")]
