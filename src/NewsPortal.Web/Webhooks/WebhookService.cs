@@ -64,10 +64,13 @@ public sealed class WebhookService(NewsDbContext db, AuditLog audit, TimeProvide
             return "The address is longer than 2,048 characters (or bytes, counting each letter beyond ASCII as two to four).";
         }
 
-        if (!Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
+        var trimmed = url.Trim();
+        if (!Uri.TryCreate(trimmed, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
             || uri.Host.Length == 0)
         {
-            return "Webhooks go to http or https addresses only, such as https://example.org/newsportal-hook.";
+            return uri is null && (trimmed.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || trimmed.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+                ? "The address could not be read: check its host name, and its port if it names one (a number from 1 to 65535)."
+                : "Webhooks go to http or https addresses only, such as https://example.org/newsportal-hook.";
         }
 
         // HttpClient would not send these, so the receiver would see requests without the credentials it expects.

@@ -26,6 +26,8 @@ public sealed class WebhookAdminTests(WebhookFactory factory) : IClassFixture<We
     [Theory]
     [InlineData("ftp://x", "http or https")]
     [InlineData("not a url", "http or https")]
+    [InlineData("http://93.184.215.14:99999/hook", "could not be read: check its host name, and its port")]
+    [InlineData("https://exa mple.org/hook", "could not be read: check its host name")]
     [InlineData("", "Enter the address")]
     public async Task ABadAddress_IsAFormErrorNextToTheField_AndAddsNothing(string address, string error)
     {
