@@ -484,6 +484,11 @@ public static class ApiEndpoints
     private static string DescribeJsonProblem(JsonException ex)
     {
         var field = ex.Path is { Length: > 2 } path ? path[2..].Split('[', '.')[0] : null;
+        if (ex.InnerException is InvalidOperationException { Message: var inner } && inner.Contains("UTF-8", StringComparison.Ordinal))
+        {
+            return $"The body is not valid UTF-8{(field is null ? "" : $" (in '{field}')")}: send the JSON as UTF-8 text.";
+        }
+
         if (ex.Message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal))
         {
             // A misspelt field would otherwise be dropped without a word, as the JSON Lines importer refuses it too.

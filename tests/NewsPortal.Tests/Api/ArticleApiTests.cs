@@ -110,6 +110,20 @@ public sealed class ArticleApiTests(EditorialFactory factory) : IClassFixture<Ed
     }
 
     [Fact]
+    public async Task ABodyThatIsNotUtf8_IsToldSo_NamingTheField()
+    {
+        var client = await factory.TokenClientAsync(Roles.Editor);
+        byte[] body = [.. "{\"title\": \"Bad "u8, 0xED, 0xA0, 0x80, .. " bytes\", \"body\": \"x\", \"publishedOn\": \"2026-03-01\"}"u8];
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+
+        using var response = await client.PostAsync("/api/v1/articles", content);
+
+        AssertProblem(response, HttpStatusCode.BadRequest);
+        Assert.Equal("The body is not valid UTF-8 (in 'title'): send the JSON as UTF-8 text.", (await JsonAsync(response)).GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task AStoryBreakingOnlyACrossFieldRule_IsToldOnce()
     {
         var client = await factory.TokenClientAsync(Roles.Editor);
