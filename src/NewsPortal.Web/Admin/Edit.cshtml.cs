@@ -201,7 +201,7 @@ public sealed class EditModel(ArticleAdminService articles, NameAdminService nam
     /// </summary>
     public async Task<IActionResult> OnGetNamesAsync(string? kind, string? q, CancellationToken cancellationToken)
     {
-        if (!Enum.TryParse<NameKind>(kind, ignoreCase: true, out var nameKind) || !Enum.IsDefined(nameKind) || int.TryParse(kind, out _))
+        if (!EnumName.TryParse<NameKind>(kind, out var nameKind))
         {
             return ErrorModel.BadRequest(this, "Ask for kind=category, kind=source or kind=thread.");
         }

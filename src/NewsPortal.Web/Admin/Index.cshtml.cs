@@ -93,7 +93,7 @@ public sealed class IndexModel(ArticleAdminService articles, Threads.ThreadServi
     /// <summary>Publishes, unpublishes, deletes or sets the thread of the ticked stories, each as its own save.</summary>
     public async Task<IActionResult> OnPostBulkAsync(List<int> ids, string? bulk, string? threadName, CancellationToken cancellationToken)
     {
-        if (!Enum.TryParse<BulkAction>(bulk, ignoreCase: true, out var action) || !Enum.IsDefined(action) || int.TryParse(bulk, out _))
+        if (!EnumName.TryParse<BulkAction>(bulk, out var action))
         {
             return ErrorModel.BadRequest(this, "Choose what to do: publish, unpublish, delete or set the developing story.");
         }

@@ -227,7 +227,7 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
         for (var i = 0; i < records.Count; i++)
         {
             var record = records[i];
-            if (!Enum.TryParse<NameKind>(record.Kind, ignoreCase: true, out var kind) || !Enum.IsDefined(kind) || int.TryParse(record.Kind, out _))
+            if (!EnumName.TryParse<NameKind>(record.Kind, out var kind))
             {
                 problems.Add((i + 1, $"the kind is '{Text.Line(record.Kind)}', not category, source or thread"));
                 continue;

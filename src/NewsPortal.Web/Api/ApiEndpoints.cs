@@ -536,7 +536,7 @@ public static class ApiEndpoints
         form.CorrectionNote = input.CorrectionNote ?? form.CorrectionNote;
         if (input.Status is { } status)
         {
-            if (Enum.TryParse<ArticleStatus>(status, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed))
+            if (EnumName.TryParse<ArticleStatus>(status, out var parsed))
             {
                 form.Status = parsed;
             }

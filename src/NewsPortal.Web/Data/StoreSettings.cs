@@ -53,7 +53,7 @@ public sealed class StoreSettings
     {
         var name = configuration["Database:Provider"];
         var provider = string.IsNullOrWhiteSpace(name) ? StoreProvider.Sqlite
-            : !int.TryParse(name, out _) && Enum.TryParse<StoreProvider>(name, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) ? parsed
+            : EnumName.TryParse<StoreProvider>(name, out var parsed) ? parsed
             : throw new SettingException($"Database:Provider is '{name}'; it must be Sqlite or Postgres.");
         var redis = configuration.GetConnectionString("Redis");
         return new StoreSettings(provider, string.IsNullOrWhiteSpace(redis) ? null : redis, configuration["Redis:Prefix"] is { Length: > 0 } prefix ? prefix : "newsportal:");

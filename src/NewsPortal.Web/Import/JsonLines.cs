@@ -91,7 +91,7 @@ public static class JsonLines
         Articles.ArticleStatus? status = null;
         if (record.Status is { } named)
         {
-            if (!Enum.TryParse<Articles.ArticleStatus>(named, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || int.TryParse(named, out _))
+            if (!EnumName.TryParse<Articles.ArticleStatus>(named, out var parsed))
             {
                 error = $"field 'status': '{named}' is not Draft, Scheduled, Published or Unpublished";
                 return null;

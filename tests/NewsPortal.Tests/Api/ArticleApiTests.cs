@@ -123,6 +123,20 @@ public sealed class ArticleApiTests(EditorialFactory factory) : IClassFixture<Ed
         Assert.Equal("The body is not valid UTF-8 (in 'title'): send the JSON as UTF-8 text.", (await JsonAsync(response)).GetProperty("detail").GetString());
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("Published,Draft")]
+    [InlineData(" Published")]
+    public async Task AStatusThatIsNotOneOfTheNames_IsRefused(string status)
+    {
+        var client = await factory.TokenClientAsync(Roles.Editor);
+
+        using var response = await client.PostAsJsonAsync("/api/v1/articles", new { title = $"Status {status}", body = "x", publishedOn = "2026-03-01", status });
+
+        AssertProblem(response, HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("Draft, Scheduled, Published or Unpublished", (await JsonAsync(response)).GetProperty("errors").GetProperty("status")[0].GetString());
+    }
+
     [Fact]
     public async Task AStoryBreakingOnlyACrossFieldRule_IsToldOnce()
     {
