@@ -1,8 +1,8 @@
 using System.Net;
-using Microsoft.EntityFrameworkCore;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using NewsPortal.Tests.Infrastructure;
 using NewsPortal.Web.Accounts;
 
