@@ -323,11 +323,27 @@ public static partial class SnippetParser
 
     private static List<string> SplitNames(string value, Regex separators)
     {
+        // A name in double quotes is taken as written, separators, dots and all (see QuoteName).
+        var quotes = QuotedName().Matches(value).Select(m => (Start: m.Index, End: m.Index + m.Length)).ToList();
+        var parts = new List<string>();
+        var from = 0;
+        foreach (Match separator in separators.Matches(value))
+        {
+            if (separator.Index >= from && !quotes.Any(q => separator.Index > q.Start && separator.Index < q.End))
+            {
+                parts.Add(value[from..separator.Index]);
+                from = separator.Index + separator.Length;
+            }
+        }
+
+        parts.Add(value[from..]);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var names = new List<string>();
-        foreach (var part in separators.Split(value))
+        foreach (var part in parts)
         {
-            var name = Text(part.Trim().Trim('-', '–', '—', '•', '·', '.', ' ', '\t'));
+            var name = WholeQuotedName().Match(part.Trim()) is { Success: true } whole
+                ? Text(whole.Groups["name"].Value.Replace("\"\"", "\"", StringComparison.Ordinal)).Trim()
+                : Text(part.Trim().Trim('-', '–', '—', '•', '·', '.', ' ', '\t'));
             if (name.Length > 0 && seen.Add(Shared.NameKey.For(name)))
             {
                 names.Add(name);
@@ -336,6 +352,21 @@ public static partial class SnippetParser
 
         return names;
     }
+
+    /// <summary>A category as the "Category:" header writes it: in double quotes when, written bare, it would not be read back as itself.</summary>
+    public static string QuoteCategory(string name) => QuoteName(name, CategorySeparators());
+
+    /// <summary>A source as the "Sources" line writes it (see <see cref="QuoteCategory"/>).</summary>
+    public static string QuoteSource(string name) => QuoteName(name, SourceSeparators());
+
+    /// <summary>
+    /// Quoted when a separator is in it ("Arts, culture and entertainment") or the reader would trim it ("U.S."), as
+    /// JSON Lines and the API keep such names.
+    /// </summary>
+    private static string QuoteName(string name, Regex separators)
+        => SplitNames(name, separators) is [var same] && same == name && !name.StartsWith('"')
+            ? name
+            : $"\"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
 
     private static List<string> SplitLines(string text)
         => [.. Shared.Text.Clean(text).Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Split('\n')];
@@ -444,6 +475,12 @@ public static partial class SnippetParser
 
     [GeneratedRegex(@"\[[^\]]*\]\(\s*(?<url>[^)\s]*)\s*\)")]
     private static partial Regex MarkdownLink();
+
+    [GeneratedRegex("\"(?:[^\"]|\"\")*\"")]
+    private static partial Regex QuotedName();
+
+    [GeneratedRegex("^\"(?<name>(?:[^\"]|\"\")*)\"$")]
+    private static partial Regex WholeQuotedName();
 
     // Commas, semicolons and pipes, and a dash with space on both sides (",International - ,Snippets").
     [GeneratedRegex(@"[,;|]|\s[-–—]\s|\s[-–—]$")]

@@ -22,7 +22,7 @@ public static class SnippetWriter
 
         if (document.Categories.Count > 0)
         {
-            text.Append("Category: ").AppendJoin(", ", document.Categories).Append("\n\n");
+            text.Append("Category: ").AppendJoin(", ", document.Categories.Select(SnippetParser.QuoteCategory)).Append("\n\n");
         }
 
         if (document.Language is { } language)
@@ -53,7 +53,7 @@ public static class SnippetWriter
 
         if (document.Sources.Count > 0)
         {
-            text.Append("Sources ").AppendJoin(", ", document.Sources).Append("\n\n");
+            text.Append("Sources ").AppendJoin(", ", document.Sources.Select(SnippetParser.QuoteSource)).Append("\n\n");
         }
 
         if (document.Dateline is { } dateline)

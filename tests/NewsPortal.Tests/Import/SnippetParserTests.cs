@@ -260,9 +260,25 @@ public sealed class SnippetParserToleranceTests
     [InlineData("Categories: Business | Markets; World", new[] { "Business", "Markets", "World" })]
     [InlineData("Category: Arts and culture - Europe", new[] { "Arts and culture", "Europe" })]
     [InlineData("Category: ,,  ,Business,", new[] { "Business" })]
+    [InlineData("Category: \"Arts, culture and entertainment\", World", new[] { "Arts, culture and entertainment", "World" })]
+    [InlineData("Category: \"Breaking\" news, World", new[] { "\"Breaking\" news", "World" })]
     public void OddCategorySeparators_AreTolerated(string line, string[] expected)
     {
         Assert.Equal(expected, Parse($"Title\n\nPublished on 2 June 2025\n\n{line}\n\nBody.").Categories);
+    }
+
+    [Fact]
+    public void NamesTheHeadersWouldSplitOrTrim_SurviveAnExportAndImport()
+    {
+        var story = new ArticleBuilder().Titled("Names that need quotes")
+            .InCategory("Arts, culture and entertainment").InCategory("Middle East - Politics").InCategory("U.S.").InCategory("The \"Sun\" desk").InCategory("World")
+            .FromSource("Reuters; Paris bureau").FromSource("AFP").Build();
+
+        var read = SnippetParser.Parse(SnippetWriter.Write(story), "story.txt").Document!;
+
+        Assert.Equal(story.Categories, read.Categories);
+        Assert.Equal(story.Sources, read.Sources);
+        Assert.Contains("Category: \"Arts, culture and entertainment\", \"Middle East - Politics\", \"U.S.\", The \"Sun\" desk, World", SnippetWriter.Write(story));
     }
 
     [Fact]
