@@ -21,6 +21,11 @@ try
         return CommandLine.Unknown(args, Console.Out);
     }
 
+    if (CommandLine.IsHelp(args))
+    {
+        return CommandLine.Help(Console.Out);
+    }
+
     var builder = WebApplication.CreateBuilder(new WebApplicationOptions
     {
         Args = isCommand ? [] : args,

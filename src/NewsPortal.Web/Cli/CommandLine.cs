@@ -275,6 +275,15 @@ public static class CommandLine
     public static bool IsMisspelt(string[] args)
         => args.Length > 0 && !IsCommand(args) && !args[0].StartsWith('-') && !args[0].StartsWith('/') && !args[0].Contains('=', StringComparison.Ordinal);
 
+    /// <summary>Asks for the usage: answered before the store is opened, so it works where the store cannot be reached.</summary>
+    public static bool IsHelp(string[] args) => args is [var first] && first.ToLowerInvariant() is "help" or "--help" or "-h";
+
+    public static int Help(TextWriter output)
+    {
+        output.WriteLine(UsageText);
+        return Ok;
+    }
+
     /// <summary>Says a misspelt command (<see cref="IsMisspelt"/>) is unknown, with the usage.</summary>
     public static int Unknown(string[] args, TextWriter output)
     {

@@ -254,6 +254,19 @@ public sealed class CommandLineTests : IDisposable
         Assert.False(Directory.Exists(Path.Combine(AppContext.BaseDirectory, "--everything")));
     }
 
+    [Theory]
+    [InlineData("help")]
+    [InlineData("--help")]
+    public async Task Help_IsShownWithoutTheStore_EvenWhereItCannotBeReached(string asked)
+    {
+        var run = await PortalCommand.RunAsync(Path.Combine(_folder.Path, "unused.db"),
+            [new("Database__Provider", "Postgres"), new("ConnectionStrings__NewsPortal", "Host=127.0.0.1;Port=1;Username=nobody;Password=x;Database=none;Timeout=2")], asked);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("Usage:", run.Output);
+        Assert.DoesNotContain("Exception", run.Output + run.Errors);
+    }
+
     [Fact]
     public async Task AMisspeltCommand_IsNamed_AndStartsNoSite()
     {
