@@ -112,7 +112,7 @@ public static class DatabaseInitializer
     public static string PrepareSqliteConnectionString(string connectionString, string contentRoot)
     {
         // A bare path ("/srv/news.db") is what most people write first: it names the file.
-        var builder = StoreSettings.Read("ConnectionStrings:NewsPortal", "a SQLite connection string (Data Source=path)",
+        var builder = Setting.Read("ConnectionStrings:NewsPortal", "a SQLite connection string (Data Source=path)",
             () => connectionString.Contains('=', StringComparison.Ordinal)
                 ? new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString)
                 : new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder { DataSource = connectionString.Trim() });

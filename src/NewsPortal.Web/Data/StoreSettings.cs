@@ -24,7 +24,7 @@ public sealed class StoreSettings
         if (redis is not null)
         {
             const string redisSetting = "a StackExchange.Redis configuration (for example 127.0.0.1:6379)";
-            var options = Read("ConnectionStrings:Redis", redisSetting, () => ConfigurationOptions.Parse(redis));
+            var options = Setting.Read("ConnectionStrings:Redis", redisSetting, () => ConfigurationOptions.Parse(redis));
             if (options.EndPoints.Count == 0)
             {
                 throw new SettingException($"ConnectionStrings:Redis could not be read as {redisSetting}: it names no server.");
@@ -69,7 +69,7 @@ public sealed class StoreSettings
     /// </summary>
     public static string PreparePostgresConnectionString(string connectionString)
     {
-        var builder = Read("ConnectionStrings:NewsPortal", "an Npgsql connection string", () => new NpgsqlConnectionStringBuilder(connectionString));
+        var builder = Setting.Read("ConnectionStrings:NewsPortal", "an Npgsql connection string", () => new NpgsqlConnectionStringBuilder(connectionString));
         builder.Timezone = "UTC";
         var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
         if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare"))
@@ -84,22 +84,6 @@ public sealed class StoreSettings
         }
 
         return builder.ToString();
-    }
-
-    /// <summary>
-    /// A setting read by <paramref name="read"/>; one it cannot read stops the start naming the setting and what it
-    /// should be, rather than a parser's exception with no name (the value is not repeated: it may hold a password).
-    /// </summary>
-    public static T Read<T>(string setting, string shouldBe, Func<T> read)
-    {
-        try
-        {
-            return read();
-        }
-        catch (Exception ex) when (ex is ArgumentException or FormatException or KeyNotFoundException or RedisException)
-        {
-            throw new SettingException($"{setting} could not be read as {shouldBe}: {ex.Message}", ex);
-        }
     }
 
     /// <summary>
