@@ -71,7 +71,8 @@ public sealed class StartupSettingTests
     {
         using var folder = new TempFolder();
         var path = Path.Combine(folder.Path, "news.db");
-        Assert.Equal(0, (await PortalCommand.RunAsync(path, "help")).ExitCode);
+        // A command that opens the store makes it (help does not open it).
+        Assert.Equal(0, (await PortalCommand.RunAsync(path, "export", "--format", "jsonl", "--out", Path.Combine(folder.Path, "made"))).ExitCode);
         await using var writer = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path}");
         await writer.OpenAsync();
         await using (var begin = writer.CreateCommand())
@@ -94,7 +95,7 @@ public sealed class StartupSettingTests
         using var folder = new TempFolder();
         var path = Path.Combine(folder.Path, "news.db");
 
-        var run = await PortalCommand.RunAsync(path, [new("ConnectionStrings__NewsPortal", path)], "help");
+        var run = await PortalCommand.RunAsync(path, [new("ConnectionStrings__NewsPortal", path)], "export", "--format", "jsonl", "--out", Path.Combine(folder.Path, "out"));
 
         Assert.True(run.ExitCode == 0, run.Output + run.Errors);
         Assert.True(new FileInfo(path).Length > 0, "the store was not made at the path given");
