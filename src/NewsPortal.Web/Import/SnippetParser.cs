@@ -425,7 +425,13 @@ public static partial class SnippetParser
 
     /// <summary>The last of topics written outermost first ("Middle Eastern crisis > Gaza war"): the story's own thread.</summary>
     public static string? InnermostTopic(string topics)
-        => topics.Split('>', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) is { Length: > 0 } all ? all[^1] : null;
+        => WholeQuotedName().Match(topics.Trim()) is { Success: true } quoted
+            ? Text(quoted.Groups["name"].Value.Replace("\"\"", "\"", StringComparison.Ordinal)).Trim() is { Length: > 0 } name ? name : null
+            : topics.Split('>', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) is { Length: > 0 } all ? all[^1] : null;
+
+    /// <summary>A developing story as the "Topics:" line writes it: in double quotes when, written bare, it would be read as a path.</summary>
+    public static string QuoteTopic(string thread)
+        => InnermostTopic(thread) == thread && !thread.StartsWith('"') ? thread : $"\"{thread.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
 
     private static bool LooksLikeHeader(string line)
         => PublishedLabel().IsMatch(line) || DocumentDateLabel().IsMatch(line) || CategoryLabel().IsMatch(line) || LinkLabel().IsMatch(line)

@@ -48,7 +48,7 @@ public static class SnippetWriter
 
         if (document.Thread is { } thread)
         {
-            text.Append("Topics: ").Append(thread).Append("\n\n");
+            text.Append("Topics: ").Append(SnippetParser.QuoteTopic(thread)).Append("\n\n");
         }
 
         if (document.Sources.Count > 0)

@@ -281,6 +281,17 @@ public sealed class SnippetParserToleranceTests
         Assert.Contains("Category: \"Arts, culture and entertainment\", \"Middle East - Politics\", \"U.S.\", The \"Sun\" desk, World", SnippetWriter.Write(story));
     }
 
+    [Theory]
+    [InlineData("Talks > ceasefire: the second round")]
+    [InlineData("\"Operation Dawn\" aftermath")]
+    [InlineData("Gaza war")]
+    public void ADevelopingStoryTheTopicsLineWouldReadAsAPath_SurvivesAnExportAndImport(string thread)
+    {
+        var story = new ArticleBuilder().Titled("Thread names that need quotes").InThread(thread).Build();
+
+        Assert.Equal(thread, SnippetParser.Parse(SnippetWriter.Write(story), "story.txt").Document!.Thread);
+    }
+
     [Fact]
     public void LanguageNamedAsACategory_SetsTheLanguage()
     {
