@@ -112,7 +112,12 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
                     existing.Version++;
                 }
 
-                Apply(existing, stories[i], language);
+                if (Apply(existing, stories[i], language) && stored)
+                {
+                    // Written even though it was null when read: the renderer may have filled it in since, from the old body.
+                    db.Entry(existing).Property(a => a.BodyHtml).IsModified = true;
+                }
+
                 ApplyStatus(existing, document);
                 existing.UpdatedAtUtc = document.UpdatedAtUtc ?? now;
                 existing.Categories.Clear();
@@ -315,11 +320,13 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
         }
     }
 
-    private static void Apply(Article article, PreparedStory story, string language)
+    /// <summary>Sets the story's fields from the document; true when its body is to be rendered again.</summary>
+    private static bool Apply(Article article, PreparedStory story, string language)
     {
         var document = story.Document!;
         article.Title = document.Title;
-        if (article.Body != document.Body || article.Dateline != document.Dateline)
+        var rerender = article.Body != document.Body || article.Dateline != document.Dateline;
+        if (rerender)
         {
             // Rendered later, by the BodyRenderer; until then pages render it as they show it.
             article.BodyHtml = null;
@@ -340,6 +347,7 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
         article.ImageUrl = document.ImageUrl;
         article.ImageAlt = document.ImageAlt;
         article.Summary = document.Summary;
+        return rerender;
     }
 
     /// <summary>A record that carries a status (an export) brings the story's status, publish time, deletion and correction note with it.</summary>
