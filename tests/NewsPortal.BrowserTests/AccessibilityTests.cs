@@ -27,20 +27,20 @@ public sealed class AccessibilityTests(BrowserFixture browser)
         return data;
     }
 
-    [Theory]
+    [PresentationTheory]
     [MemberData(nameof(PublicPages))]
     public Task PublicPage_HasNoAxeViolations(string path, ColorScheme theme) => CheckAsync(path, theme, signedIn: false);
 
-    [Theory]
+    [PresentationTheory]
     [MemberData(nameof(AdminPages))]
     public Task AdminPage_HasNoAxeViolations(string path, ColorScheme theme) => CheckAsync(path, theme, signedIn: true);
 
-    [Theory]
+    [PresentationTheory]
     [InlineData("/")]
     [InlineData("/admin")]
     public Task PhoneWidthPage_HasNoAxeViolations(string path) => CheckAsync(path, ColorScheme.Light, signedIn: true, width: 375, height: 812);
 
-    [Fact]
+    [PresentationFact]
     public async Task Axe_PageWithKnownProblems_ReportsThem()
     {
         // Proves the checks above can fail: an image without alternative text and an unlabelled field.

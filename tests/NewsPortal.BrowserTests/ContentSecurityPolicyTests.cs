@@ -7,7 +7,7 @@ namespace NewsPortal.BrowserTests;
 [Collection(BrowserCollection.Name)]
 public sealed class ContentSecurityPolicyTests(BrowserFixture browser)
 {
-    [Fact]
+    [PresentationFact]
     public async Task EveryPage_RunsUnderThePolicy_WithNothingRefused()
     {
         await using var context = await browser.NewContextAsync(signedIn: true);
@@ -38,7 +38,7 @@ public sealed class ContentSecurityPolicyTests(BrowserFixture browser)
         Assert.Empty(refused);
     }
 
-    [Fact]
+    [PresentationFact]
     public async Task AnInlineScript_IsRefused()
     {
         // Proves the check above can fail: the policy is there, and the browser reports what it refuses.

@@ -25,7 +25,7 @@ public sealed class KeyboardTests(BrowserFixture browser)
         }
         """;
 
-    [Fact]
+    [PresentationFact]
     public async Task Keyboard_TabFromFreshLoad_ReachesSkipLinkSearchThenNavWithVisibleFocus()
     {
         await using var context = await browser.NewContextAsync();
@@ -54,7 +54,7 @@ public sealed class KeyboardTests(BrowserFixture browser)
         }
     }
 
-    [Fact]
+    [PresentationFact]
     public async Task Keyboard_EnterOnSkipLink_MovesFocusToMain()
     {
         await using var context = await browser.NewContextAsync();
@@ -83,7 +83,7 @@ public sealed class KeyboardReachTests(BrowserFixture browser)
         }
         """;
 
-    [Theory]
+    [PresentationTheory]
     [InlineData("/", false)]
     [InlineData("/articles/russia-ukraine-resume-peace-talks-in-istanbul-after-three-years", false)]
     [InlineData("/search?q=istanbul", false)]

@@ -9,7 +9,7 @@ namespace NewsPortal.BrowserTests;
 [Collection(BrowserCollection.Name)]
 public sealed class ScreenshotTests(BrowserFixture browser)
 {
-    [Theory]
+    [PresentationTheory]
     [InlineData(320, 640)]
     [InlineData(375, 812)]
     [InlineData(1280, 800)]
@@ -43,7 +43,7 @@ public sealed class ScreenshotTests(BrowserFixture browser)
         }
     }
 
-    [Theory]
+    [PresentationTheory]
     [InlineData(false, 110)]
     [InlineData(true, 150)]
     public async Task Header_OnAPhone_LeavesTheScreenToTheNews(bool signedIn, int maxHeight)

@@ -14,7 +14,7 @@ public sealed class ThemeTests(BrowserFixture browser)
     private static Task<string> BackgroundAsync(IPage page) =>
         page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor");
 
-    [Fact]
+    [PresentationFact]
     public async Task ThemeToggle_ChosenDark_SurvivesReload()
     {
         await using var context = await browser.NewContextAsync(ColorScheme.Light);
@@ -44,7 +44,7 @@ public sealed class ThemeTests(BrowserFixture browser)
         Assert.Equal(LightBackground, await BackgroundAsync(page));
     }
 
-    [Fact]
+    [PresentationFact]
     public async Task Theme_SystemPrefersDark_IsDarkByDefault()
     {
         await using var context = await browser.NewContextAsync(ColorScheme.Dark);
@@ -55,7 +55,7 @@ public sealed class ThemeTests(BrowserFixture browser)
         await Expect(page.Locator("#theme-toggle")).ToHaveTextAsync("Theme: System");
     }
 
-    [Fact]
+    [PresentationFact]
     public async Task Theme_SavedChoice_IsAppliedBeforeFirstPaint()
     {
         await using var context = await browser.NewContextAsync(ColorScheme.Light);
@@ -71,7 +71,7 @@ public sealed class ThemeTests(BrowserFixture browser)
         Assert.Equal(DarkBackground, await BackgroundAsync(page));
     }
 
-    [Fact]
+    [PresentationFact]
     public async Task Theme_WithoutJavaScript_ToggleHiddenAndSystemThemeUsed()
     {
         await using var context = await browser.Browser.NewContextAsync(new()

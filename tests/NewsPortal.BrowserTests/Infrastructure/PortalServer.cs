@@ -35,6 +35,9 @@ public sealed class PortalServer : IAsyncDisposable
 
     private static bool IsPostgres => string.Equals(Environment.GetEnvironmentVariable("NEWSPORTAL_TEST_PROVIDER"), "Postgres", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>Why a presentation test is skipped on this run, or null to run it (see <see cref="PresentationFactAttribute"/>).</summary>
+    internal static string? PresentationSkip => IsPostgres ? "Presentation: checked on the SQLite pass; the pages are the same on PostgreSQL" : null;
+
     private static string PostgresServer => Environment.GetEnvironmentVariable("NEWSPORTAL_TEST_POSTGRES") is { Length: > 0 } server
         ? server
         : throw new InvalidOperationException("NEWSPORTAL_TEST_PROVIDER=Postgres needs NEWSPORTAL_TEST_POSTGRES, a connection string for a role that may create databases.");

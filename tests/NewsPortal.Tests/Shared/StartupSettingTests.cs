@@ -79,7 +79,7 @@ public sealed class StartupSettingTests
         Assert.DoesNotContain("   at ", said);
     }
 
-    [Fact]
+    [SqliteFact]
     public async Task ASqliteStoreHeldByAnotherWriterAtStart_StopsTheCommand_InOneLine()
     {
         using var folder = new TempFolder();
@@ -102,7 +102,7 @@ public sealed class StartupSettingTests
         Assert.DoesNotContain("   at ", said);
     }
 
-    [Fact]
+    [SqliteFact]
     public async Task ASqliteStoreNamedByItsPathAlone_IsThatFile()
     {
         using var folder = new TempFolder();
