@@ -275,6 +275,11 @@ public sealed class MarkdownRenderer
             case AutolinkInline autolink:
                 text.Append(autolink.Url);
                 break;
+            case DelimiterInline delimiter:
+                // A "[" that opened no link stays a delimiter in the parsed tree, and the page shows it; left out,
+                // "Gaza[Reuters" read as one word.
+                text.Append(delimiter.ToLiteral());
+                break;
         }
     }
 

@@ -119,3 +119,37 @@ public sealed class SearchParityTests(SearchParityFixture factory) : IClassFixtu
         Assert.DoesNotContain("Bitmap", plan, StringComparison.Ordinal);
     }
 }
+
+/// <summary>One story holding, a paragraph each, two made-up words joined by each ASCII punctuation character in turn.</summary>
+public sealed class PunctuationFixture : EditorialFactory, IAsyncLifetime
+{
+    public const string Characters = """!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~""";
+
+    protected override bool SeedOnStartup => false;
+
+    // A paragraph each, so that no two characters pair up as Markdown (emphasis, a link, a tag) and leave the text.
+    public async Task InitializeAsync()
+        => await AddArticleAsync(Characters.Select((c, i) => $"left{i}{c}right{i}")
+            .Aggregate(new ArticleBuilder().Titled("Punctuation between words").PublishedOn(2025, 3, 1), (story, paragraph) => story.WithParagraph(paragraph)));
+
+    Task IAsyncLifetime.DisposeAsync() => Task.CompletedTask;
+}
+
+public sealed class PunctuationSearchTests(PunctuationFixture factory) : IClassFixture<PunctuationFixture>
+{
+    public static TheoryData<int> Characters => [.. Enumerable.Range(0, PunctuationFixture.Characters.Length)];
+
+    [Theory]
+    [MemberData(nameof(Characters))]
+    public async Task WordsJoinedByAnyAsciiPunctuation_AreEachFoundAlone(int character)
+    {
+        var client = factory.CreateClient();
+
+        foreach (var word in new[] { $"left{character}", $"right{character}" })
+        {
+            var page = await client.GetDocumentAsync($"/search?q={word}");
+            Assert.True(page.TextsOf(".search-results h2").SequenceEqual(["Punctuation between words"]),
+                $"'{word}' of left{character}{PunctuationFixture.Characters[character]}right{character} found nothing");
+        }
+    }
+}

@@ -38,6 +38,17 @@ public sealed class MarkdownRendererTests
     }
 
     [Fact]
+    public void ABracketThatOpensNoLink_StaysInThePlainTextTheLedeAndTheHeadline()
+    {
+        const string markdown = "Talks in Gaza[Reuters say";
+
+        Assert.Equal(markdown, _renderer.PlainText(markdown));
+        Assert.Equal(markdown, _renderer.Lede(markdown, 100));
+        Assert.Equal(markdown, MarkdownRenderer.LineText(markdown));
+        Assert.Contains("Gaza[Reuters", _renderer.ToHtml(markdown));
+    }
+
+    [Fact]
     public void AnOrdinaryStory_PassesAndRendersAsMarkdown()
     {
         const string Body = "ISTANBUL – Talks *resumed* on [Monday](https://example.org).\n\n- one\n- two";
