@@ -385,7 +385,8 @@ public static class ApiEndpoints
         var report = await importer.ImportStreamsAsync([(name, () => new NonClosingStream(body))], dryRun ?? false, cancellationToken);
         if (!report.DryRun)
         {
-            await audit.RecordAsync(context.User.Identity!.Name!, "import", "API request", report.AuditSummary, cancellationToken);
+            // The stories are saved: a client that hangs up now must not leave them without their record.
+            await audit.RecordAsync(context.User.Identity!.Name!, "import", "API request", report.AuditSummary, CancellationToken.None);
         }
 
         var result = new ApiImportReport(report.DryRun, report.Imported, report.Updated, report.Unchanged, report.Rejected,
