@@ -38,14 +38,18 @@ internal static partial class PostgresSearch
 
             // Matches are the newest, as FTS5 reads them (see NewestMatching). Each match's row is read once, there,
             // for what ranks and filters it: headline matches first, then first-paragraph ones, asked of the small
-            // headline and lede vectors kept in the row (see PostgresSchema.LedeVector).
+            // headline and lede vectors kept in the row (see PostgresSchema.LedeVector). The rank is worked out as the
+            // row is read, so the vectors are not carried through the matches and their sort.
+            const string all = """(SELECT "All" FROM "Query")""";
+            var rank = search.Query.NewestFirst
+                ? "0"
+                : $"""CASE WHEN a."{PostgresSchema.TitleVector}" @@ {all} THEN 0 WHEN a."{PostgresSchema.LedeVector}" @@ {all} THEN 1 ELSE 2 END""";
             ranked = $"""
                 "Query" AS MATERIALIZED (SELECT {Any(terms)} AS "Any", {AllOf(terms)} AS "All"),
-                {NewestMatching(Match(terms, excluded), $"""a."Id", a."Listed", a."SortKey", a."Language", a."{PostgresSchema.TitleVector}", a."{PostgresSchema.LedeVector}" """, StoreDialect.Literal(counted))},
+                {NewestMatching(Match(terms, excluded), $"""a."Id", a."Listed", a."SortKey", a."Language", {rank} AS "Rank" """, StoreDialect.Literal(counted))},
                 "Ranked" AS MATERIALIZED (
-                    SELECT a."Id",
-                        {(search.Query.NewestFirst ? "0" : $"""CASE WHEN a."{PostgresSchema.TitleVector}" @@ q."All" THEN 0 WHEN a."{PostgresSchema.LedeVector}" @@ q."All" THEN 1 ELSE 2 END""")} AS "Order1", -a."SortKey" AS "Order2"
-                    FROM "Matches" a CROSS JOIN "Query" q
+                    SELECT a."Id", a."Rank" AS "Order1", -a."SortKey" AS "Order2"
+                    FROM "Matches" a
                     WHERE a."Listed" = {search.Listed}{string.Concat(conditions.Select(c => " AND " + c))})
                 """;
             query = """ CROSS JOIN "Query" q""";
