@@ -15,7 +15,7 @@ public sealed class StoreTests
     [Fact]
     public async Task FreshStore_IsMigratedAndSeeded()
     {
-        using var factory = new NewsPortalFactory();
+        using var factory = new FreshStoreFactory();
         _ = factory.Server;
 
         var pending = await factory.WithDbAsync(db => Task.FromResult(db.Database.GetPendingMigrations().ToList()));
@@ -42,7 +42,7 @@ public sealed class StoreTests
     [Fact]
     public async Task NodesStartingTogetherOnAFreshStore_MigrateSeedAndCreateTheAdminOnce()
     {
-        using var first = new NewsPortalFactory();
+        using var first = new FreshStoreFactory();
         var nodes = Enumerable.Range(0, 4).Select(_ => new SharedStoreFactory(first.Store, "first.admin@example.org")).ToList();
 
         await Task.WhenAll(nodes.Select(node => Task.Run(() => node.Server)));

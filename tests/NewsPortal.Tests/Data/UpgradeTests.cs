@@ -77,7 +77,7 @@ public sealed class UpgradeTests : IDisposable
     [PostgresFact]
     public async Task UpgradingAPostgresStoreWithOneWebhookAddressStoredTwice_KeepsOneSubscription_AndItsDeliveriesOnly()
     {
-        using var store = new TestStore(_folder.Path);
+        using var store = new TestStore(_folder.Path, migrated: false);
         await UpgradeWithOneWebhookAddressStoredTwiceAsync(
             () => new PostgresNewsDbContext(new DbContextOptionsBuilder<PostgresNewsDbContext>().UseNpgsql(store.ConnectionString).Options),
             "20261201153412_MergesRecount",

@@ -15,8 +15,14 @@ public class NewsPortalFactory : WebApplicationFactory<Program>
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "newsportal-tests", Guid.NewGuid().ToString("N"));
 
     public NewsPortalFactory()
+        : this(migrated: true)
     {
-        Store = new TestStore(_directory);
+    }
+
+    /// <param name="migrated">Whether the store starts migrated (see <see cref="TestStore"/>); tests of migrating at start-up say no.</param>
+    protected NewsPortalFactory(bool migrated)
+    {
+        Store = new TestStore(_directory, migrated);
     }
 
     /// <summary>The store this app runs on: SQLite, or PostgreSQL on a PostgreSQL run.</summary>
@@ -88,3 +94,6 @@ public class EmptyNewsPortalFactory : NewsPortalFactory
 {
     protected override bool SeedOnStartup => false;
 }
+
+/// <summary>The app on an empty store, for tests of what a first start does: migrating, seeding, creating the admin.</summary>
+public sealed class FreshStoreFactory() : NewsPortalFactory(migrated: false);
