@@ -425,9 +425,12 @@ public static partial class SnippetParser
 
     /// <summary>The last of topics written outermost first ("Middle Eastern crisis > Gaza war"): the story's own thread.</summary>
     public static string? InnermostTopic(string topics)
-        => WholeQuotedName().Match(topics.Trim()) is { Success: true } quoted
-            ? Text(quoted.Groups["name"].Value.Replace("\"\"", "\"", StringComparison.Ordinal)).Trim() is { Length: > 0 } name ? name : null
-            : topics.Split('>', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) is { Length: > 0 } all ? all[^1] : null;
+    {
+        var innermost = WholeQuotedName().Match(topics.Trim()) is { Success: true } quoted
+            ? Text(quoted.Groups["name"].Value.Replace("\"\"", "\"", StringComparison.Ordinal)).Trim()
+            : topics.Split('>', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).LastOrDefault();
+        return string.IsNullOrEmpty(innermost) ? null : innermost;
+    }
 
     /// <summary>A developing story as the "Topics:" line writes it: in double quotes when, written bare, it would be read as a path.</summary>
     public static string QuoteTopic(string thread)

@@ -28,7 +28,7 @@ public sealed class TestStore : IDisposable
         if (IsPostgres)
         {
             // As the app sets it, before this process first uses Npgsql.
-            NewsPortal.Web.Data.PostgresNewsDbContext.UseTimesWithoutZones();
+            PostgresNewsDbContext.UseTimesWithoutZones();
             _database = "np_test_" + Guid.NewGuid().ToString("N");
             Execute(migrated ? $"CREATE DATABASE \"{_database}\" TEMPLATE \"{MigratedTemplate.Value}\"" : $"CREATE DATABASE \"{_database}\"");
             ConnectionString = new NpgsqlConnectionStringBuilder(Server) { Database = _database, Pooling = true, MaxPoolSize = 20 }.ToString();
