@@ -16,14 +16,9 @@ try
 {
     // "import", "export" and "users" run as commands against the same configuration and store instead of starting the site.
     var isCommand = CommandLine.IsCommand(args);
-    if (CommandLine.IsMisspelt(args))
+    if (CommandLine.Answer(args, Console.Out) is { } answered)
     {
-        return CommandLine.Unknown(args, Console.Out);
-    }
-
-    if (CommandLine.IsHelp(args))
-    {
-        return CommandLine.Help(Console.Out);
+        return answered;
     }
 
     var builder = WebApplication.CreateBuilder(new WebApplicationOptions

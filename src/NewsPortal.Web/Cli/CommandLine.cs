@@ -93,11 +93,8 @@ public static class CommandLine
                 return await ExportAsync(scope.ServiceProvider.GetRequiredService<ExportService>(), args[1..], output, cancellationToken);
             case "users":
                 return await UsersAsync(scope.ServiceProvider.GetRequiredService<UserService>(), args[1..], output);
-            case "backup" or "restore":
-                return await BackupOrRestoreAsync(scope.ServiceProvider.GetRequiredService<NewsDbContext>(), args, output, cancellationToken);
             default:
-                await output.WriteLineAsync(UsageText);
-                return Ok;
+                return await BackupOrRestoreAsync(scope.ServiceProvider.GetRequiredService<NewsDbContext>(), args, output, cancellationToken);
         }
     }
 
@@ -129,15 +126,7 @@ public static class CommandLine
     private static async Task<int> ImportAsync(ImportService importer, string[] args, TextWriter output, CancellationToken cancellationToken)
     {
         var dryRun = args.Contains("--dry-run", StringComparer.Ordinal);
-        var unknown = args.Where(a => a.StartsWith("--", StringComparison.Ordinal) && a != "--dry-run").ToList();
         var paths = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToList();
-        if (unknown.Count > 0 || paths.Count == 0)
-        {
-            await output.WriteLineAsync(unknown.Count > 0 ? $"Unknown option {unknown[0]}." : "Name at least one file or folder to import.");
-            await output.WriteLineAsync(UsageText);
-            return Usage;
-        }
-
         var report = await importer.ImportPathsAsync(paths, dryRun, progress: null, cancellationToken);
         await output.WriteLineAsync(report.ToString());
         return report.HasRejections || report.Interrupted ? Rejected : Ok;
@@ -145,40 +134,20 @@ public static class CommandLine
 
     private static async Task<int> ExportAsync(ExportService exporter, string[] args, TextWriter output, CancellationToken cancellationToken)
     {
-        var format = OptionValue(args, "--format");
-        var directory = OptionValue(args, "--out");
+        var directory = OptionValue(args, "--out")!;
         var everything = args.Contains("--everything", StringComparer.Ordinal);
-        var unknown = UnknownOption(args, "--format", "--out", "--everything");
-        ImportFormat? parsed = format?.ToLowerInvariant() switch
-        {
-            "jsonl" => ImportFormat.JsonLines,
-            "snippets" => ImportFormat.Snippet,
-            _ => null,
-        };
-        var problem = unknown is not null ? $"export does not take {unknown}."
-            : parsed is null ? "--format must be snippets or jsonl."
-            : string.IsNullOrWhiteSpace(directory) ? "--out must name a folder."
-            : everything && parsed != ImportFormat.JsonLines ? "--everything needs --format jsonl: snippet files carry public stories only."
-            : null;
-        if (problem is not null)
-        {
-            await output.WriteLineAsync(problem);
-            await output.WriteLineAsync(UsageText);
-            return Usage;
-        }
-
         int count;
         try
         {
-            count = await exporter.ExportAsync(parsed!.Value, directory!, everything, cancellationToken);
+            count = await exporter.ExportAsync(ExportFormat(args)!.Value, directory, everything, cancellationToken);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            await output.WriteLineAsync($"Could not write to {Path.GetFullPath(directory!)}: {ex.Message}");
+            await output.WriteLineAsync($"Could not write to {Path.GetFullPath(directory)}: {ex.Message}");
             return Rejected;
         }
 
-        await output.WriteLineAsync($"Exported {count} articles to {Path.GetFullPath(directory!)}");
+        await output.WriteLineAsync($"Exported {count} articles to {Path.GetFullPath(directory)}");
         if (everything)
         {
             await output.WriteLineAsync($"With the accounts, API tokens, webhooks, revisions and audit log: {string.Join(", ", StoreMove.Files.Skip(1))} hold password hashes and secrets, readable by this user only; keep the folder private.");
@@ -188,15 +157,8 @@ public static class CommandLine
 
     private static async Task<int> UsersAsync(UserService users, string[] args, TextWriter output)
     {
-        var email = OptionValue(args, "--email");
-        var role = OptionValue(args, "--role");
-        if (args.Length == 0 || args[0] != "add" || string.IsNullOrWhiteSpace(email) || string.IsNullOrWhiteSpace(role))
-        {
-            await output.WriteLineAsync("users add needs --email and --role.");
-            await output.WriteLineAsync(UsageText);
-            return Usage;
-        }
-
+        var email = OptionValue(args, "--email")!;
+        var role = OptionValue(args, "--role")!;
         // The password never has a default: it is given, taken from the environment, or read from standard input.
         // A password may begin with dashes: whatever follows --password is it.
         var given = Array.IndexOf(args, "--password");
@@ -227,16 +189,8 @@ public static class CommandLine
 
     private static async Task<int> BackupOrRestoreAsync(NewsDbContext db, string[] args, TextWriter output, CancellationToken cancellationToken)
     {
-        var backup = args[0].Equals("backup", StringComparison.OrdinalIgnoreCase);
-        var file = backup ? OptionValue(args, "--out") : args.Skip(1).FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal));
-        var unknown = backup ? UnknownOption(args, "--out") : UnknownOption(args);
-        if (string.IsNullOrWhiteSpace(file) || unknown is not null)
-        {
-            await output.WriteLineAsync(unknown is not null ? $"{args[0]} does not take {unknown}." : backup ? "backup needs --out FILE." : "restore needs the backup FILE.");
-            await output.WriteLineAsync(UsageText);
-            return Usage;
-        }
-
+        var backup = IsBackup(args);
+        var file = BackupFile(args)!;
         if (!db.Database.IsSqlite())
         {
             // PostgreSQL has its own tools, which back up a live database consistently and restore it whole.
@@ -269,26 +223,76 @@ public static class CommandLine
         => args.FirstOrDefault(a => a.StartsWith("--", StringComparison.Ordinal) && !taken.Contains(a, StringComparer.Ordinal));
 
     /// <summary>
-    /// A first word that is neither a command nor a setting for the site (<c>--urls …</c>, <c>key=value</c>): a
-    /// misspelt command, answered with the usage instead of by starting the site.
+    /// Answers what needs no store: a request for the usage (exit 0), a misspelt command or a command's arguments it
+    /// cannot run with (the problem and the usage, exit 2). Null when the arguments start the site or a runnable command.
+    /// Said before the host is built, so it works where the store cannot be reached, and a typo never migrates a store.
     /// </summary>
-    public static bool IsMisspelt(string[] args)
-        => args.Length > 0 && !IsCommand(args) && !args[0].StartsWith('-') && !args[0].StartsWith('/') && !args[0].Contains('=', StringComparison.Ordinal);
-
-    /// <summary>Asks for the usage: answered before the store is opened, so it works where the store cannot be reached.</summary>
-    public static bool IsHelp(string[] args) => args is [var first] && first.ToLowerInvariant() is "help" or "--help" or "-h";
-
-    public static int Help(TextWriter output)
+    public static int? Answer(string[] args, TextWriter output)
     {
-        output.WriteLine(UsageText);
-        return Ok;
-    }
+        if (args.Length > 0 && args[0].ToLowerInvariant() is "help" or "--help" or "-h")
+        {
+            output.WriteLine(UsageText);
+            return Ok;
+        }
 
-    /// <summary>Says a misspelt command (<see cref="IsMisspelt"/>) is unknown, with the usage.</summary>
-    public static int Unknown(string[] args, TextWriter output)
-    {
-        output.WriteLine($"Unknown command '{args[0]}'.");
+        if (Problem(args) is not { } problem)
+        {
+            return null;
+        }
+
+        output.WriteLine(problem);
         output.WriteLine(UsageText);
         return Usage;
     }
+
+    /// <summary>What is wrong with the arguments, or null.</summary>
+    private static string? Problem(string[] args)
+    {
+        if (!IsCommand(args))
+        {
+            // A first word that is neither a command nor a setting for the site (--urls …, key=value): a misspelt
+            // command, answered instead of starting the site.
+            var misspelt = args.Length > 0 && !args[0].StartsWith('-') && !args[0].StartsWith('/') && !args[0].Contains('=', StringComparison.Ordinal);
+            return misspelt ? $"Unknown command '{args[0]}'." : null;
+        }
+
+        var rest = args[1..];
+        switch (args[0].ToLowerInvariant())
+        {
+            case "import":
+                var unknown = rest.FirstOrDefault(a => a.StartsWith("--", StringComparison.Ordinal) && a != "--dry-run");
+                return unknown is not null ? $"Unknown option {unknown}."
+                    : rest.All(a => a.StartsWith("--", StringComparison.Ordinal)) ? "Name at least one file or folder to import."
+                    : null;
+            case "export":
+                var format = ExportFormat(rest);
+                return UnknownOption(rest, "--format", "--out", "--everything") is { } option ? $"export does not take {option}."
+                    : format is null ? "--format must be snippets or jsonl."
+                    : string.IsNullOrWhiteSpace(OptionValue(rest, "--out")) ? "--out must name a folder."
+                    : rest.Contains("--everything", StringComparer.Ordinal) && format != ImportFormat.JsonLines ? "--everything needs --format jsonl: snippet files carry public stories only."
+                    : null;
+            case "users":
+                return rest is ["add", ..] && !string.IsNullOrWhiteSpace(OptionValue(rest, "--email")) && !string.IsNullOrWhiteSpace(OptionValue(rest, "--role"))
+                    ? null : "users add needs --email and --role.";
+            case "backup" or "restore":
+                var backup = IsBackup(args);
+                return (backup ? UnknownOption(args, "--out") : UnknownOption(args)) is { } taken ? $"{args[0]} does not take {taken}."
+                    : string.IsNullOrWhiteSpace(BackupFile(args)) ? (backup ? "backup needs --out FILE." : "restore needs the backup FILE.")
+                    : null;
+            default:
+                return null;
+        }
+    }
+
+    private static ImportFormat? ExportFormat(string[] args) => OptionValue(args, "--format")?.ToLowerInvariant() switch
+    {
+        "jsonl" => ImportFormat.JsonLines,
+        "snippets" => ImportFormat.Snippet,
+        _ => null,
+    };
+
+    private static bool IsBackup(string[] args) => args[0].Equals("backup", StringComparison.OrdinalIgnoreCase);
+
+    private static string? BackupFile(string[] args)
+        => IsBackup(args) ? OptionValue(args, "--out") : args.Skip(1).FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal));
 }

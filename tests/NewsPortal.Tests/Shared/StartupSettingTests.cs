@@ -94,7 +94,7 @@ public sealed class StartupSettingTests
             await begin.ExecuteNonQueryAsync();
         }
 
-        var run = await PortalCommand.RunAsync(path, [new("ConnectionStrings__NewsPortal", $"Data Source={path};Default Timeout=1")], "export", "--out", Path.Combine(folder.Path, "out"));
+        var run = await PortalCommand.RunAsync(path, [new("ConnectionStrings__NewsPortal", $"Data Source={path};Default Timeout=1")], "export", "--format", "jsonl", "--out", Path.Combine(folder.Path, "out"));
 
         var said = run.Output + run.Errors;
         Assert.Equal(1, run.ExitCode);
