@@ -1,7 +1,10 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
 using NewsPortal.Corpus;
 using NewsPortal.Tests.Infrastructure;
+using NewsPortal.Web.Accounts;
 
 namespace NewsPortal.Tests.Cli;
 
@@ -348,11 +351,19 @@ public sealed class UsersCommandTests : IDisposable
         var client = factory.CreatePlainClient();
         using var signIn = await client.SignInAsync("cli.admin@example.org", "a password from the cli");
         using var users = await client.GetAsync("/admin/users");
+        await using var scope = factory.Services.CreateAsyncScope();
+        var stored = (await scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>().FindByEmailAsync("cli.admin@example.org"))!.PasswordHash!;
 
         Assert.Equal(0, run.ExitCode);
         Assert.Contains("Added Admin cli.admin@example.org.", run.Output);
         Assert.Equal(System.Net.HttpStatusCode.Redirect, signIn.StatusCode);
         Assert.Equal(System.Net.HttpStatusCode.OK, users.StatusCode);
+        // Hashed as the framework hashes by default (its third format, PBKDF2 at 100,000 rounds), though the tests' own
+        // sites use fewer rounds to save CPU.
+        var hash = Convert.FromBase64String(stored);
+        Assert.Equal(1, hash[0]);
+        Assert.Equal(new PasswordHasherOptions().IterationCount, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(hash.AsSpan(5, 4)));
+        Assert.True(new PasswordHasherOptions().IterationCount >= 100_000);
     }
 
     [Fact]
@@ -366,6 +377,4 @@ public sealed class UsersCommandTests : IDisposable
         Assert.Equal(1, role.ExitCode);
         Assert.Contains("The role must be Admin or Editor.", role.Output);
     }
-
-
 }
