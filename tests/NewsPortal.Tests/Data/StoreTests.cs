@@ -110,7 +110,7 @@ public sealed class StoreTests
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public void ANewSqliteStore_AndItsJournal_AreReadableByTheirOwnerOnly()
     {
-        using var factory = new NewsPortalFactory();
+        using var factory = new FreshStoreFactory();
         _ = factory.Server;
         // The write-ahead log is there while a connection is open: another test clearing every pool closes the site's
         // last one, and SQLite removes the log with it. SQLite makes the log with the store's own permissions.
