@@ -94,6 +94,7 @@ public static class CommandLine
             case "users":
                 return await UsersAsync(scope.ServiceProvider.GetRequiredService<UserService>(), args[1..], output);
             default:
+                // backup or restore: help was answered before the host was built (see Answer).
                 return await BackupOrRestoreAsync(scope.ServiceProvider.GetRequiredService<NewsDbContext>(), args, output, cancellationToken);
         }
     }
