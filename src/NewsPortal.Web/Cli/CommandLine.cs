@@ -25,7 +25,7 @@ public static class CommandLine
                                                         --everything (jsonl): also the accounts, API tokens, webhooks,
                                                         revisions and audit log, to move to another store
           NewsPortal.Web users add --email EMAIL --role Admin|Editor [--password PASSWORD]
-                                                        (without --password: NEWSPORTAL_PASSWORD, else a line on standard input)
+                                                        (without --password: NEWSPORTAL_PASSWORD, else asked for)
           NewsPortal.Web backup --out FILE                a consistent copy of the store, taken while the site runs
           NewsPortal.Web restore FILE                     replace the store with a backup (stop the site first)
         """;
@@ -92,7 +92,7 @@ public static class CommandLine
             case "export":
                 return await ExportAsync(scope.ServiceProvider.GetRequiredService<ExportService>(), args[1..], output, cancellationToken);
             case "users":
-                return await UsersAsync(scope.ServiceProvider.GetRequiredService<UserService>(), args[1..], output);
+                return await UsersAsync(scope.ServiceProvider.GetRequiredService<UserService>(), args[1..], output, cancellationToken);
             default:
                 // backup or restore: help was answered before the host was built (see Answer).
                 return await BackupOrRestoreAsync(scope.ServiceProvider.GetRequiredService<NewsDbContext>(), args, output, cancellationToken);
@@ -156,7 +156,7 @@ public static class CommandLine
         return Ok;
     }
 
-    private static async Task<int> UsersAsync(UserService users, string[] args, TextWriter output)
+    private static async Task<int> UsersAsync(UserService users, string[] args, TextWriter output, CancellationToken cancellationToken)
     {
         var email = OptionValue(args, "--email")!;
         var role = OptionValue(args, "--role")!;
@@ -165,7 +165,7 @@ public static class CommandLine
         var given = Array.IndexOf(args, "--password");
         var password = (given >= 0 && given + 1 < args.Length ? args[given + 1] : null)
             ?? Environment.GetEnvironmentVariable("NEWSPORTAL_PASSWORD")
-            ?? await Console.In.ReadLineAsync();
+            ?? await ReadPasswordAsync(output, cancellationToken);
         if (string.IsNullOrEmpty(password))
         {
             await output.WriteLineAsync("Give a password with --password, NEWSPORTAL_PASSWORD or on standard input.");
@@ -186,6 +186,46 @@ public static class CommandLine
 
         await output.WriteLineAsync($"Added {canonicalRole} {email}.");
         return Ok;
+    }
+
+    /// <summary>
+    /// A line of standard input. Typed at a terminal, it is asked for and not shown as it is typed, so the password is
+    /// neither on the screen nor in the terminal's scrollback; Ctrl-C stops the command there.
+    /// </summary>
+    private static async Task<string?> ReadPasswordAsync(TextWriter output, CancellationToken cancellationToken)
+    {
+        if (Console.IsInputRedirected)
+        {
+            return await Console.In.ReadLineAsync(cancellationToken);
+        }
+
+        await output.WriteAsync("Password: ");
+        await output.FlushAsync(cancellationToken);
+        var typed = new System.Text.StringBuilder();
+        while (true)
+        {
+            // Polled, because a blocked ReadKey would not see the first Ctrl-C, which StoppedBySignal takes.
+            while (!Console.KeyAvailable)
+            {
+                await Task.Delay(20, cancellationToken);
+            }
+
+            var key = Console.ReadKey(intercept: true);
+            if (key.Key == ConsoleKey.Enter)
+            {
+                await output.WriteLineAsync();
+                return typed.ToString();
+            }
+
+            if (key.Key == ConsoleKey.Backspace)
+            {
+                typed.Length = Math.Max(0, typed.Length - 1);
+            }
+            else if (!char.IsControl(key.KeyChar))
+            {
+                typed.Append(key.KeyChar);
+            }
+        }
     }
 
     private static async Task<int> BackupOrRestoreAsync(NewsDbContext db, string[] args, TextWriter output, CancellationToken cancellationToken)

@@ -367,6 +367,35 @@ public sealed class UsersCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task UsersAdd_AtATerminal_AsksForThePassword_AndDoesNotShowItAsItIsTyped()
+    {
+        using var terminal = PortalCommand.StartAtTerminal(_store, "users", "add", "--email", "tty.editor@example.org", "--role", "Editor");
+        var shown = new System.Text.StringBuilder();
+        var buffer = new char[256];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        while (!shown.ToString().Contains("Password:", StringComparison.Ordinal))
+        {
+            var read = await terminal.StandardOutput.ReadAsync(buffer, timeout.Token);
+            Assert.True(read > 0, $"the command ended without asking for a password: {shown}");
+            shown.Append(buffer, 0, read);
+        }
+
+        // Typed as a person types, a slip corrected with the backspace key (DEL, as terminals send it).
+        await terminal.StandardInput.WriteAsync("a password typed at a terminaX\u007fl\r");
+        // Closed, or script waits for more after the command has ended.
+        terminal.StandardInput.Close();
+        shown.Append(await terminal.StandardOutput.ReadToEndAsync(timeout.Token));
+        await terminal.WaitForExitAsync(timeout.Token);
+        using var factory = new OtherNodeFactory(_store);
+        using var signIn = await factory.CreatePlainClient().SignInAsync("tty.editor@example.org", "a password typed at a terminal");
+
+        Assert.Equal(0, terminal.ExitCode);
+        Assert.Contains("Added Editor tty.editor@example.org.", shown.ToString());
+        Assert.DoesNotContain("typed at a termina", shown.ToString());
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, signIn.StatusCode);
+    }
+
+    [Fact]
     public async Task UsersAdd_WithAWeakPasswordOrUnknownRole_FailsWithTheReason()
     {
         var weak = await PortalCommand.RunAsync(_store, "users", "add", "--email", "x@example.org", "--role", "Editor", "--password", "short");

@@ -21,17 +21,33 @@ public static class PortalCommand
     public static Process Start(TestStore store, IEnumerable<KeyValuePair<string, string>> settings, params string[] args)
         => Start([.. store.Settings.Select(s => KeyValuePair.Create(s.Key.Replace(":", "__", StringComparison.Ordinal), s.Value)), .. settings], args);
 
-    /// <summary>Starts the binary with <paramref name="environment"/> (configuration keys with <c>__</c>), as an operator would.</summary>
-    private static Process Start(IEnumerable<KeyValuePair<string, string>> environment, string[] args)
+    /// <summary>
+    /// Starts the binary on the test's store at a terminal of its own (util-linux's <c>script</c>, in every Debian), as
+    /// an operator typing at a console runs it: what it writes comes back with what the terminal echoes, and what the
+    /// test writes to its standard input is typed.
+    /// </summary>
+    public static Process StartAtTerminal(TestStore store, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var command = string.Join(' ', new[] { "dotnet", Path.Combine(AppContext.BaseDirectory, "NewsPortal.Web.dll") }.Concat(args).Select(a => "'" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
+        return Start(store.Settings.Select(s => KeyValuePair.Create(s.Key.Replace(":", "__", StringComparison.Ordinal), s.Value)), ["-qfec", command, "/dev/null"], program: "script");
+    }
+
+    /// <summary>Starts the binary with <paramref name="environment"/> (configuration keys with <c>__</c>), as an operator would.</summary>
+    private static Process Start(IEnumerable<KeyValuePair<string, string>> environment, string[] args, string? program = null)
+    {
+        var start = new ProcessStartInfo(program ?? "dotnet")
         {
             WorkingDirectory = AppContext.BaseDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = program is not null,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "NewsPortal.Web.dll"));
+        if (program is null)
+        {
+            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "NewsPortal.Web.dll"));
+        }
+
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
