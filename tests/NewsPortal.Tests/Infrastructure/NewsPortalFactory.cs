@@ -102,4 +102,3 @@ public class EmptyNewsPortalFactory : NewsPortalFactory
 
 /// <summary>The app on an empty store, for tests of what a first start does: migrating, seeding, creating the admin.</summary>
 public sealed class FreshStoreFactory() : NewsPortalFactory(migrated: false);
-

@@ -19,7 +19,7 @@ public static class PortalCommand
 
     /// <summary>Starts the binary on the test's store (either provider), with <paramref name="settings"/> in its environment.</summary>
     public static Process Start(TestStore store, IEnumerable<KeyValuePair<string, string>> settings, params string[] args)
-        => Start([.. store.Settings.Select(s => KeyValuePair.Create(s.Key.Replace(":", "__", StringComparison.Ordinal), s.Value)), .. settings], args);
+        => Start([.. EnvironmentOf(store), .. settings], args);
 
     /// <summary>
     /// Starts the binary on the test's store at a terminal of its own (util-linux's <c>script</c>, in every Debian), as
@@ -29,8 +29,12 @@ public static class PortalCommand
     public static Process StartAtTerminal(TestStore store, params string[] args)
     {
         var command = string.Join(' ', new[] { "dotnet", Path.Combine(AppContext.BaseDirectory, "NewsPortal.Web.dll") }.Concat(args).Select(a => "'" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
-        return Start(store.Settings.Select(s => KeyValuePair.Create(s.Key.Replace(":", "__", StringComparison.Ordinal), s.Value)), ["-qfec", command, "/dev/null"], program: "script");
+        return Start(EnvironmentOf(store), ["-qfec", command, "/dev/null"], program: "script");
     }
+
+    /// <summary>The store's settings as environment variables (configuration keys with <c>__</c>).</summary>
+    private static IEnumerable<KeyValuePair<string, string>> EnvironmentOf(TestStore store)
+        => store.Settings.Select(s => KeyValuePair.Create(s.Key.Replace(":", "__", StringComparison.Ordinal), s.Value));
 
     /// <summary>Starts the binary with <paramref name="environment"/> (configuration keys with <c>__</c>), as an operator would.</summary>
     private static Process Start(IEnumerable<KeyValuePair<string, string>> environment, string[] args, string? program = null)
