@@ -199,6 +199,9 @@ public static class CommandLine
             return await Console.In.ReadLineAsync(cancellationToken);
         }
 
+        // The first look at the keyboard turns the terminal's echo off (and it stays off until the command ends). Taken
+        // before the prompt is shown, so a key typed the moment the prompt appears is not echoed by the terminal itself.
+        _ = Console.KeyAvailable;
         await output.WriteAsync("Password: ");
         await output.FlushAsync(cancellationToken);
         var typed = new System.Text.StringBuilder();
