@@ -522,6 +522,10 @@ public sealed class ArticleAdminService(
         db.ChangeTracker.Clear();
         for (var attempt = 1; ; attempt++)
         {
+            // Numbered under the story's row lock, as a save is: numbered outside it, two refusals took the same number,
+            // and a refusal and a save each waited on the other's row (the refusal's new revision, the save's lock).
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await StoreDialect.Of(db.Database).LockArticleAsync(db, id, cancellationToken);
             var number = await NextRevisionAsync(id, cancellationToken);
             db.ArticleRevisions.Add(new ArticleRevision
             {
@@ -535,6 +539,7 @@ public sealed class ArticleAdminService(
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
                 return new SaveResult(id, slug,
                     $"Someone else saved this story while you were editing it. Your version was not applied; it is kept as revision {number}, "
                     + "so you can compare it with the current one and restore or merge what you need.");

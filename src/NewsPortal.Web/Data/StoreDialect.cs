@@ -104,10 +104,12 @@ public sealed class StoreDialect
 
     /// <summary>
     /// Whether a save lost a race it can try again: a unique key or version taken meanwhile (both stores), or on
-    /// PostgreSQL a deadlock or serialization failure, which EF reports as a transient failure.
+    /// PostgreSQL a deadlock or serialization failure, which EF reports as a transient failure (and a statement of the
+    /// app's own, such as a row lock, raises as it is).
     /// </summary>
     public static bool IsLostRace(Exception exception)
         => exception is DbUpdateException
+            || exception is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.DeadlockDetected or Npgsql.PostgresErrorCodes.SerializationFailure }
             || exception is InvalidOperationException { InnerException: DbUpdateException or Npgsql.PostgresException { IsTransient: true } };
 
     /// <summary>

@@ -159,6 +159,32 @@ public sealed class ConcurrentEditTests(EditorialFactory factory) : IClassFixtur
         var refused = Assert.Single(revisions, r => r.Action.StartsWith("refused", StringComparison.Ordinal));
         Assert.Contains(loserText, refused.Snapshot);
     }
+
+    [Fact]
+    public async Task ManySavesOfOneVersionAtOnce_OneWins_AndEveryRefusedTextIsKeptAsARevisionOfItsOwn()
+    {
+        const int Editors = 24;
+        var client = await factory.TokenClientAsync(Roles.Editor);
+        using var created = await client.PostAsJsonAsync("/api/v1/articles", new { title = "Crowded save", body = "Starting text.", publishedOn = "2026-03-01", status = "Published" });
+        var slug = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("slug").GetString()!;
+
+        // Refusals number their revisions as saves do: two dozen at once on one story once collided on the number and,
+        // on PostgreSQL, deadlocked with the winning save (a 500).
+        var results = await Task.WhenAll(Enumerable.Range(0, Editors).Select(async n =>
+        {
+            using var response = await client.PutAsJsonAsync($"/api/v1/articles/{slug}", new { body = $"Text by editor {n}.", version = 1 });
+            return response.StatusCode;
+        }));
+        var revisions = await factory.WithDbAsync(async db => await db.ArticleRevisions.AsNoTracking()
+            .Where(r => r.Article!.Slug == slug).OrderBy(r => r.Number).Select(r => new { r.Number, r.Action, r.Snapshot }).ToListAsync());
+
+        Assert.DoesNotContain(results, s => (int)s >= 500);
+        Assert.Equal(1, results.Count(s => s == HttpStatusCode.OK));
+        Assert.Equal(Editors - 1, results.Count(s => s == HttpStatusCode.Conflict));
+        Assert.Equal(Enumerable.Range(1, Editors + 1), revisions.Select(r => r.Number));
+        Assert.All(Enumerable.Range(0, Editors), n => Assert.Single(revisions, r => r.Snapshot.Contains($"Text by editor {n}.", StringComparison.Ordinal)));
+    }
+
     [Fact]
     public async Task EditorsRacingForOneAddress_OneGetsIt_TheOthersAreToldOnTheField_NeverAnError()
     {
