@@ -78,21 +78,37 @@ audit() {
     return 1
 }
 
+# Scores a page by the median of its runs, category by category, as Lighthouse's own guidance on variability advises:
+# its performance score follows the machine's load (a CI run on a busy host measured 210 ms of blocking time on two
+# pages that scored 0.99 minutes later; another scored search 0.97 twice in a row), while the other scores come out
+# the same each time. Two runs that agree on every category decide; otherwise a third is the median.
+median() {
+    node -e '
+        const [min, ...files] = process.argv.slice(1);
+        const runs = files.map(f => require(f).categories);
+        const ids = Object.keys(runs[0]);
+        const scores = ids.map(id => [id, runs.map(r => r[id].score).sort((a, b) => a - b)]);
+        const med = v => v[Math.floor((v.length - 1) / 2)];
+        const passes = scores.every(([, v]) => v.filter(x => x >= min).length * 2 > v.length);
+        const decided = scores.every(([, v]) => v.length === 3 || v.every(x => x >= min) || v.every(x => x < min));
+        console.log(scores.map(([id, v]) => `${id}=${v.length === 2 ? Math.min(...v) : med(v)}`).join(" ") + ` (${runs.length} runs)`);
+        process.exit(!decided ? 2 : passes ? 0 : 1);' "$min" "$@"
+}
+
 failed=0
 for path in "/" "$article" "$category" "/search?q=istanbul" "/threads" "/threads/istanbul-peace-talks"; do
     name=$(echo "$path" | tr -c 'a-zA-Z0-9\n' '-' | sed 's/^-*//; s/-*$//'); name=${name:-home}
-    # A page under the threshold is audited once more: its performance score follows the machine's load (a CI run
-    # on a busy host measured 210 ms of blocking time on two pages that scored 0.99 minutes later), while the other
-    # scores come out the same again.
-    for run in 1 2; do
-        audit "$path" "$name" || { line="could not be audited"; ok=0; break; }
-        line=$(node -e '
-            const r = require(process.argv[1]); const min = Number(process.argv[2]);
-            const s = Object.values(r.categories).map(c => [c.id, c.score]);
-            console.log(s.map(([id, v]) => `${id}=${v}`).join(" "));
-            process.exit(s.every(([, v]) => v >= min) ? 0 : 1);' "$PWD/$out/$name.json" "$min") && ok=1 || ok=0
-        [ "$ok" = 1 ] && break
-        if [ "$run" = 1 ]; then echo "$path scored $line; auditing it once more" >&2; fi
+    reports=()
+    ok=0
+    for run in 1 2 3; do
+        audit "$path" "$name.run$run" || { line="could not be audited"; ok=0; break; }
+        reports+=("$PWD/$out/$name.run$run.json")
+        [ "$run" = 1 ] && continue
+        verdict=0
+        line=$(median "${reports[@]}") || verdict=$?
+        [ "$verdict" = 2 ] && continue
+        [ "$verdict" = 0 ] && ok=1
+        break
     done
     printf '%-28s %s\n' "$path" "$line"
     [ "$ok" = 1 ] || failed=1
