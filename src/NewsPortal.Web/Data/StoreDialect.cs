@@ -91,6 +91,19 @@ public sealed class StoreDialect
     }
 
     /// <summary>
+    /// Tells PostgreSQL's search trigger that this transaction is a dry run, rolled back whatever happens, so it need
+    /// not compute search vectors (see <see cref="Data.Postgres.PostgresSchema.VectorsSkipped"/>). SQLite's importer
+    /// fills its search index itself, cheaply: nothing to do.
+    /// </summary>
+    public async Task SkipSearchVectorsAsync(DbContext db, CancellationToken cancellationToken)
+    {
+        if (!IsSqlite)
+        {
+            await db.Database.ExecuteSqlRawAsync($"SELECT set_config('{Data.Postgres.PostgresSchema.VectorsSkipped}', 'on', true)", cancellationToken);
+        }
+    }
+
+    /// <summary>
     /// Whether the store refused a row because another transaction committed the same key first (a new name, an
     /// address): PostgreSQL's unique violation, SQLite's unique or primary key constraint.
     /// </summary>

@@ -333,7 +333,19 @@ public sealed class ImportService(
         var gatheredCharacters = 0;
         FileState? file = null;
 
-        async Task<IDbContextTransaction> TransactionAsync() => transaction ??= await db.Database.BeginTransactionAsync(cancellationToken);
+        async Task<IDbContextTransaction> TransactionAsync()
+        {
+            if (transaction is null)
+            {
+                transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                if (dryRun)
+                {
+                    await StoreDialect.Of(db.Database).SkipSearchVectorsAsync(db, cancellationToken);
+                }
+            }
+
+            return transaction;
+        }
 
         async Task CommitPendingAsync()
         {

@@ -277,6 +277,20 @@ public sealed class ImportServiceTests(EmptyNewsPortalFactory factory) : IClassF
     }
 
     [Fact]
+    public async Task ADryRunThenTheImportForReal_LeavesTheStoriesFoundBySearch()
+    {
+        // A dry run leaves PostgreSQL's search vectors empty for the rows it rolls back; the real import must not.
+        var file = _input.Write("searched.txt", TempFolder.Snippet("Cormorant survey after the dry run", "Wardens counted cormorants on the skerries."));
+
+        var dry = await factory.ImportAsync(dryRun: true, file);
+        var real = await factory.ImportAsync(file);
+        var page = await factory.CreateClient().GetDocumentAsync("/search?q=skerries");
+
+        Assert.Equal((1, 1), (dry.Imported, real.Imported));
+        Assert.Equal(["Cormorant survey after the dry run"], page.QuerySelectorAll(".search-results .card h2").Select(h => h.TextContent.Trim()));
+    }
+
+    [Fact]
     public async Task SourcesAndCategories_MatchIgnoringCaseSpacingAndUnicodeForm()
     {
         _input.Write("names/1.txt", TempFolder.Snippet("Names one", extraHeaders: "Category: Türkiye\n\nSources Anadolu Agency"));
