@@ -8,8 +8,8 @@ using NewsPortal.Web.Audit;
 namespace NewsPortal.Web.Accounts;
 
 public sealed class LoginModel(
-    SignInManager<PortalUser> signIn, UserManager<PortalUser> users, IPasswordHasher<PortalUser> hasher, KnownDevices devices, AuditLog audit,
-    SignInAttempts attempts) : PageModel
+    SignInManager<PortalUser> signIn, UserManager<PortalUser> users, UserService accounts, IPasswordHasher<PortalUser> hasher, KnownDevices devices,
+    AuditLog audit, SignInAttempts attempts) : PageModel
 {
     /// <summary>The same for every failure, so the page does not tell which accounts exist, are locked or are disabled.</summary>
     public const string Failed = "The email or password is not right, or the account is locked or disabled. Try again in a few minutes or ask an admin.";
@@ -60,14 +60,14 @@ public sealed class LoginModel(
             // Only guesses from browsers the account does not know count towards locking it.
             if (device is null)
             {
-                await users.AccessFailedAsync(user);
+                await accounts.CountFailedSignInAsync(user);
             }
 
             await audit.RecordAsync(email, "sign in failed", "account");
             return Fail();
         }
 
-        await users.ResetAccessFailedCountAsync(user);
+        await accounts.ResetFailedSignInsAsync(user);
         await signIn.SignInWithClaimsAsync(user, isPersistent: false, [new Claim("amr", "pwd")]);
         devices.Remember(HttpContext, user, device);
         await audit.RecordAsync(email, "sign in", "account");

@@ -525,19 +525,19 @@ public sealed class ArticleAdminService(
             // Numbered under the story's row lock, as a save is: numbered outside it, two refusals took the same number,
             // and a refusal and a save each waited on the other's row (the refusal's new revision, the save's lock).
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            await StoreDialect.Of(db.Database).LockArticleAsync(db, id, cancellationToken);
-            var number = await NextRevisionAsync(id, cancellationToken);
-            db.ArticleRevisions.Add(new ArticleRevision
-            {
-                ArticleId = id,
-                Number = number,
-                CreatedAtUtc = Now,
-                Author = user,
-                Action = $"refused: edited from version {form.Version}, but version {version} was saved meanwhile",
-                Snapshot = refused.ToJson(),
-            });
             try
             {
+                await StoreDialect.Of(db.Database).LockArticleAsync(db, id, cancellationToken);
+                var number = await NextRevisionAsync(id, cancellationToken);
+                db.ArticleRevisions.Add(new ArticleRevision
+                {
+                    ArticleId = id,
+                    Number = number,
+                    CreatedAtUtc = Now,
+                    Author = user,
+                    Action = $"refused: edited from version {form.Version}, but version {version} was saved meanwhile",
+                    Snapshot = refused.ToJson(),
+                });
                 await db.SaveChangesAsync(cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
                 return new SaveResult(id, slug,
@@ -546,7 +546,7 @@ public sealed class ArticleAdminService(
             }
             catch (Exception ex) when (StoreDialect.IsLostRace(ex) && attempt < MaxSaveAttempts)
             {
-                // Another revision took the number.
+                // Another revision took the number, or PostgreSQL chose this transaction to end a deadlock.
                 db.ChangeTracker.Clear();
             }
         }

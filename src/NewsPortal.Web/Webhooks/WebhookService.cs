@@ -138,7 +138,7 @@ public sealed class WebhookService(NewsDbContext db, AuditLog audit, TimeProvide
         {
             subscription.Active = active;
             audit.Add(user, active ? "activate webhook" : "deactivate webhook", subscription.Url);
-            await db.SaveChangesAsync(cancellationToken);
+            return await SaveUnlessDeletedAsync(cancellationToken);
         }
 
         return true;
@@ -155,7 +155,24 @@ public sealed class WebhookService(NewsDbContext db, AuditLog audit, TimeProvide
 
         db.WebhookSubscriptions.Remove(subscription);
         audit.Add(user, "delete webhook", subscription.Url);
-        await db.SaveChangesAsync(cancellationToken);
-        return true;
+        return await SaveUnlessDeletedAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Saves a change to a subscriber, or says it is gone when another request deleted it between the read and this
+    /// save (two admins, or two clicks, at once): the update or delete then finds no row, which EF reports as a conflict.
+    /// </summary>
+    private async Task<bool> SaveUnlessDeletedAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
+            return false;
+        }
     }
 }

@@ -132,6 +132,30 @@ public sealed class NamesAdminTests(EditorialFactory factory) : IClassFixture<Ed
         Assert.Equal(HttpStatusCode.NotFound, (await factory.CreatePlainClient().GetAsync("/sources/dpa")).StatusCode);
     }
 
+    [Theory]
+    [InlineData("categories", "%20")]
+    [InlineData("sources", "%09")]
+    [InlineData("threads", "%C2%A0")]
+    public async Task APageAddressOfOnlySpaces_IsNotFound_WhenAliasesWithoutAddressesExist(string kind, string blank)
+    {
+        // Aliases added by hand have no address of their own; a blank address binds as none and once matched them all.
+        await factory.AddArticleAsync(new ArticleBuilder().Titled($"Blank address story {kind}").InCategory($"Blank {kind} category")
+            .FromSource($"Blank {kind} source").InThread($"Blank {kind} thread"));
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        var name = kind switch { "categories" => $"Blank {kind} category", "sources" => $"Blank {kind} source", _ => $"Blank {kind} thread" };
+        var id = await editor.NameIdAsync(kind, name);
+        foreach (var alias in new[] { $"{kind} first alias", $"{kind} second alias" })
+        {
+            using var added = await editor.SubmitFormAsync($"/admin/{kind}", new Dictionary<string, string?> { ["id"] = id, ["alias"] = alias },
+                $"form[action*='handler=Alias']:has(input[value='{id}'])");
+            Assert.Equal(HttpStatusCode.Redirect, added.StatusCode);
+        }
+
+        using var page = await factory.CreatePlainClient().GetAsync($"/{kind}/{blank}");
+
+        Assert.Equal(HttpStatusCode.NotFound, page.StatusCode);
+    }
+
     [Fact]
     public async Task MergingANameIntoItself_IsRefusedWithAMessage()
     {

@@ -137,6 +137,21 @@ public sealed class UserAdminTests(EditorialFactory factory) : IClassFixture<Edi
         Assert.Contains("disabled", (await whileDisabled.ReadDocumentAsync()).TextOf(".form-errors"));
         Assert.Equal(HttpStatusCode.Redirect, afterEnabled.StatusCode);
     }
+
+    [Fact]
+    public async Task DisablingOneAccountFromManyTabsAtOnce_NeverFails_AndTheAccountIsDisabled()
+    {
+        var email = await factory.CreateUserAsync(Roles.Editor);
+        var admin = await factory.SignedInClientAsync(Roles.Admin);
+        var id = RowIdFor(await admin.GetDocumentAsync("/admin/users"), email);
+
+        var results = await admin.SubmitFormAtOnceAsync("/admin/users", $"form[action*='handler=Disable']:has(input[value='{id}'])", 12);
+        using var signIn = await factory.CreatePlainClient().SignInAsync(email, EditorialFactory.Password);
+
+        Assert.All(results, status => Assert.Equal(HttpStatusCode.Redirect, status));
+        Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
+        Assert.Contains("disabled", (await signIn.ReadDocumentAsync()).TextOf(".form-errors"));
+    }
 }
 
 /// <summary>A fresh install whose first admin comes from configuration, as an operator would set it through the environment.</summary>

@@ -37,6 +37,23 @@ public static class Forms
             fields.Where(f => f.Value is not null).Select(f => new KeyValuePair<string, string>(f.Key, f.Value!)).Concat(formFields ?? [])));
     }
 
+    /// <summary>
+    /// Posts the form <paramref name="formSelector"/> on <paramref name="pageUrl"/> <paramref name="times"/> times at
+    /// once, as from that many tabs opened on the page (or clicks), and returns each answer's status.
+    /// </summary>
+    public static async Task<System.Net.HttpStatusCode[]> SubmitFormAtOnceAsync(this HttpClient client, string pageUrl, string formSelector, int times)
+    {
+        var page = await client.GetDocumentAsync(pageUrl);
+        var form = (IHtmlFormElement)(page.QuerySelector(formSelector) ?? throw new Xunit.Sdk.XunitException($"No form '{formSelector}' on {pageUrl}"));
+        var fields = FieldsOf(form).Where(f => f.Value is not null).Select(f => new KeyValuePair<string, string>(f.Key, f.Value!)).ToList();
+        var action = form.GetAttribute("action") is { Length: > 0 } a ? a : pageUrl;
+        return await Task.WhenAll(Enumerable.Range(0, times).Select(async _ =>
+        {
+            using var response = await client.PostAsync(action, new FormUrlEncodedContent(fields));
+            return response.StatusCode;
+        }));
+    }
+
     public static Dictionary<string, string?> FieldsOf(IHtmlFormElement form)
     {
         var fields = new Dictionary<string, string?>();

@@ -57,6 +57,21 @@ public sealed class WebhookAdminTests(WebhookFactory factory) : IClassFixture<We
     }
 
     [Fact]
+    public async Task DeletingOneWebhookFromManyTabsAtOnce_DeletesItOnce_AndTheRestAreToldItIsGone()
+    {
+        var admin = await factory.SignedInClientAsync(Roles.Admin);
+        await admin.RegisterWebhookAsync("https://203.0.113.10/deleted-at-once");
+
+        var results = await admin.SubmitFormAtOnceAsync("/admin/webhooks", "form[action*='handler=Delete']", 10);
+        var audit = await admin.GetDocumentAsync("/admin/audit");
+
+        Assert.Single(results, s => s == HttpStatusCode.Redirect);
+        Assert.All(results.Where(s => s != HttpStatusCode.Redirect), s => Assert.Equal(HttpStatusCode.NotFound, s));
+        Assert.Single(audit.QuerySelectorAll(".admin-table tbody tr"), r => r.QuerySelectorAll("td")[2].TextContent == "delete webhook"
+            && r.QuerySelectorAll("td")[3].TextContent == "https://203.0.113.10/deleted-at-once");
+    }
+
+    [Fact]
     public async Task AnAdminAddsAndDeletesAWebhook_TheSecretIsShownOnce_AndBothAreAudited()
     {
         var admin = await factory.SignedInClientAsync(Roles.Admin);
