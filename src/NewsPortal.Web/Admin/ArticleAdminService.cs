@@ -244,7 +244,10 @@ public sealed class ArticleAdminService(
             var article = new Article
             {
                 Title = document.Title,
-                Slug = form.ChosenSlug ?? await FreeSlugAsync(document.Title, cancellationToken),
+                // After a lost race, among the first few free ones: the saves it raced all want the first.
+                Slug = form.ChosenSlug ?? (attempt == 1
+                    ? await FreeSlugAsync(document.Title, cancellationToken)
+                    : await writer.OneOfFreeSlugsAsync(Slug.From(document.Title, "article"), Math.Min(4 * attempt, SlugBook.Probe), cancellationToken)),
                 Body = document.Body,
                 Lede = "",
                 Language = document.Language ?? "en",

@@ -91,6 +91,30 @@ public sealed class SlugBook(Func<List<string>, CancellationToken, Task<IReadOnl
         return Take(baseSlug);
     }
 
+    /// <summary>
+    /// Gives one of the first <paramref name="spread"/> free addresses from <paramref name="baseSlug"/>, at random: for
+    /// a save that lost the race for the first free one. Saves racing for one headline each took the same first free
+    /// address again on every try, so each round had one winner, and the thirtieth of thirty at once ran out of tries.
+    /// </summary>
+    public async Task<string> TakeOneOfAsync(string baseSlug, int spread, CancellationToken cancellationToken)
+    {
+        if (!_holdsAll)
+        {
+            await ReserveAsync(Enumerable.Repeat(baseSlug, spread), cancellationToken);
+        }
+
+        var skip = Random.Shared.Next(spread);
+        for (var n = _next.GetValueOrDefault(baseSlug, 1); ; n++)
+        {
+            var candidate = Numbered(baseSlug, n);
+            if (!_held.Contains(candidate) && skip-- == 0)
+            {
+                _held.Add(candidate);
+                return candidate;
+            }
+        }
+    }
+
     /// <summary>Gives the first free address from <paramref name="baseSlug"/> of those reserved (see <see cref="ReserveAsync"/>).</summary>
     public string Take(string baseSlug)
     {

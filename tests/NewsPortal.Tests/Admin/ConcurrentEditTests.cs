@@ -161,6 +161,30 @@ public sealed class ConcurrentEditTests(EditorialFactory factory) : IClassFixtur
     }
 
     [Fact]
+    public async Task ThirtyStoriesWithOneHeadlineCreatedAtOnce_AreAllSaved_EachAtAnAddressOfItsOwn()
+    {
+        // Each try took the first free address again, so each round of the race had one winner: the last few ran out of tries.
+        var client = await factory.TokenClientAsync(Roles.Editor);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 30).Select(async n =>
+        {
+            using var response = await client.PostAsJsonAsync("/api/v1/articles", new
+            {
+                title = "Storm warning for the coast",
+                body = $"Bulletin {n}.",
+                publishedOn = "2026-03-01",
+                categories = new[] { "Weather desk" },
+                sources = new[] { "Met wire" },
+            });
+            return (response.StatusCode, Slug: response.IsSuccessStatusCode ? (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("slug").GetString() : null);
+        }));
+
+        Assert.All(results, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
+        Assert.Equal(30, results.Select(r => r.Slug).Distinct().Count());
+        Assert.All(results, r => Assert.StartsWith("storm-warning-for-the-coast", r.Slug, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task ManySavesOfOneVersionAtOnce_OneWins_AndEveryRefusedTextIsKeptAsARevisionOfItsOwn()
     {
         const int Editors = 24;
