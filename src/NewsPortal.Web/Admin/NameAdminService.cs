@@ -314,18 +314,32 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
 
     /// <summary>
     /// A rename or alias that lost a race for its name or address (another editor gave it to another name between the
-    /// check and the save, which the unique indexes refuse) is said as a problem, not a 500; nothing was saved.
+    /// check and the save, which the unique indexes refuse), or whose name a merge removed meanwhile, is said as a
+    /// problem, not a 500; nothing was saved. One that PostgreSQL chose to end a deadlock with a merge or a story's
+    /// save is tried again.
     /// </summary>
     private async Task<string?> LostRaceSaidAsync(NameKind kind, Func<Task<string?>> change)
     {
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            return await change();
-        }
-        catch (Exception ex) when (StoreDialect.IsDuplicateKey(ex))
-        {
-            db.ChangeTracker.Clear();
-            return $"Another editor has just given that name, or its address, to another {Noun(kind)}. Nothing was changed: look again and choose another.";
+            try
+            {
+                return await change();
+            }
+            catch (Exception ex) when (StoreDialect.IsDuplicateKey(ex))
+            {
+                db.ChangeTracker.Clear();
+                return $"Another editor has just given that name, or its address, to another {Noun(kind)}. Nothing was changed: look again and choose another.";
+            }
+            catch (Exception ex) when (StoreDialect.IsMissingKey(ex))
+            {
+                db.ChangeTracker.Clear();
+                return $"That {Noun(kind)} was merged into another or removed a moment ago. Nothing was changed: look again.";
+            }
+            catch (Exception ex) when (StoreDialect.IsLostRace(ex) && attempt < MaxMergeAttempts)
+            {
+                db.ChangeTracker.Clear();
+            }
         }
     }
 
@@ -464,8 +478,14 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
         // loading each one. Removing the name then takes what links it has left; all of it is one transaction. The
         // name's row is locked first: a save linking a story to it meanwhile waits, then finds it merged and links
         // the survivor, instead of linking a name about to be removed with its links.
+        // Both rows, the lower id first: merges of A into B and of B into A at once took them in opposite orders and
+        // deadlocked until they ran out of tries. Now the second waits, then finds its name gone.
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await StoreDialect.Of(db.Database).LockRowAsync(db, set.EntityType.GetTableName()!, fromId, cancellationToken);
+        foreach (var locked in new[] { fromId, intoId }.Order())
+        {
+            await StoreDialect.Of(db.Database).LockRowAsync(db, set.EntityType.GetTableName()!, locked, cancellationToken);
+        }
+
         var from = await set.SingleOrDefaultAsync(e => e.Id == fromId, cancellationToken);
         var into = await set.SingleOrDefaultAsync(e => e.Id == intoId, cancellationToken);
         if (from is null || into is null)

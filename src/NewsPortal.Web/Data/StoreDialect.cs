@@ -116,12 +116,26 @@ public sealed class StoreDialect
         };
 
     /// <summary>
-    /// Whether a save lost a race it can try again: a unique key or version taken meanwhile (both stores), or on
+    /// Whether the store refused a row because a row it refers to was removed meanwhile (a name merged away between
+    /// the check and the save): PostgreSQL's foreign key violation, SQLite's foreign key constraint.
+    /// </summary>
+    public static bool IsMissingKey(Exception exception)
+        => CausesOf(exception).Any(e => e switch
+        {
+            Npgsql.PostgresException postgres => postgres.SqlState == Npgsql.PostgresErrorCodes.ForeignKeyViolation,
+            Microsoft.Data.Sqlite.SqliteException sqlite => sqlite.SqliteExtendedErrorCode == 787,
+            _ => false,
+        });
+
+    /// <summary>
+    /// Whether a save lost a race it can try again: a unique key or version taken meanwhile (both stores, by a save or
+    /// by a statement of the app's own), or on
     /// PostgreSQL a deadlock or serialization failure, which EF reports as a transient failure (and a statement of the
     /// app's own, such as a row lock, raises as it is).
     /// </summary>
     public static bool IsLostRace(Exception exception)
         => exception is DbUpdateException
+            || IsDuplicateKey(exception)
             || exception is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.DeadlockDetected or Npgsql.PostgresErrorCodes.SerializationFailure }
             || exception is InvalidOperationException { InnerException: DbUpdateException or Npgsql.PostgresException { IsTransient: true } };
 
