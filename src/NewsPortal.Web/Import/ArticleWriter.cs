@@ -535,6 +535,12 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
         private readonly Dictionary<string, Source> _sources = new(StringComparer.Ordinal);
         private readonly Dictionary<string, StoryThread> _threads = new(StringComparer.Ordinal);
 
+        // The same entities by id: a name renamed between loading a story and reading the names comes back under its
+        // new key while the story's tracked entity has the old one, and attaching a second entity for it failed the save.
+        private readonly Dictionary<int, Category> _categoryIds = [];
+        private readonly Dictionary<int, Source> _sourceIds = [];
+        private readonly Dictionary<int, StoryThread> _threadIds = [];
+
         /// <summary>Names new to the store, in the order stories named them, for the import's report.</summary>
         public List<string> CreatedCategories { get; } = [];
 
@@ -549,32 +555,35 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
                 foreach (var category in article.Categories)
                 {
                     _categories.TryAdd(category.NameKey, category);
+                    _categoryIds.TryAdd(category.Id, category);
                 }
 
                 foreach (var source in article.Sources)
                 {
                     _sources.TryAdd(source.NameKey, source);
+                    _sourceIds.TryAdd(source.Id, source);
                 }
 
                 if (article.Thread is { } thread)
                 {
                     _threads.TryAdd(thread.NameKey, thread);
+                    _threadIds.TryAdd(thread.Id, thread);
                 }
             }
         }
 
         public Task<List<Category>> CategoriesAsync(IEnumerable<string> names, CancellationToken cancellationToken) => ResolveAllAsync(
-            names, _categories, _writer._categories, _writer.Db.Categories,
+            names, _categories, _categoryIds, _writer._categories, _writer.Db.Categories,
             row => new Category { Id = row.Id, Name = row.Name, NameKey = row.NameKey, Slug = row.Slug },
             (name, key, slug) => new Category { Name = name, NameKey = key, Slug = slug }, CreatedCategories, cancellationToken);
 
         public Task<List<Source>> SourcesAsync(IEnumerable<string> names, CancellationToken cancellationToken) => ResolveAllAsync(
-            names, _sources, _writer._sources, _writer.Db.Sources,
+            names, _sources, _sourceIds, _writer._sources, _writer.Db.Sources,
             row => new Source { Id = row.Id, Name = row.Name, NameKey = row.NameKey, Slug = row.Slug },
             (name, key, slug) => new Source { Name = name, NameKey = key, Slug = slug }, CreatedSources, cancellationToken);
 
         public async Task<StoryThread> ThreadAsync(string name, CancellationToken cancellationToken) => (await ResolveAllAsync(
-            [name], _threads, _writer._threads, _writer.Db.Threads,
+            [name], _threads, _threadIds, _writer._threads, _writer.Db.Threads,
             row => new StoryThread { Id = row.Id, Name = row.Name, NameKey = row.NameKey, Slug = row.Slug },
             (name, key, slug) => new StoryThread { Name = name, NameKey = key, Slug = slug }, [], cancellationToken))[0];
 
@@ -600,13 +609,14 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
         private static async Task<List<T>> ResolveAllAsync<T>(
             IEnumerable<string> names,
             Dictionary<string, T> inBatch,
+            Dictionary<int, T> byId,
             NameKind kind,
             DbSet<T> set,
             Func<NamedRow, T> stub,
             Func<string, string, string, T> create,
             List<string> created,
             CancellationToken cancellationToken)
-            where T : class, INamedEntity
+            where T : class, INamedEntity, INamedRow
         {
             var resolved = new List<T>();
             foreach (var name in names)
@@ -617,11 +627,12 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
                     if (kind.Names.TryGetValue(key, out var row))
                     {
                         // The key may be an alias: the entity is the target's, perhaps already in hand under its own key.
-                        if (!inBatch.TryGetValue(row.NameKey, out entity))
+                        if (!inBatch.TryGetValue(row.NameKey, out entity) && !byId.TryGetValue(row.Id, out entity))
                         {
                             entity = stub(row);
                             set.Attach(entity);
                             inBatch[row.NameKey] = entity;
+                            byId[row.Id] = entity;
                         }
                     }
                     else

@@ -72,6 +72,34 @@ public sealed class NamesAdminTests(EditorialFactory factory) : IClassFixture<Ed
     }
 
     [Fact]
+    public async Task AStoryLoadedBeforeItsCategoryWasRenamed_SavesWithTheCategoryByItsNewName()
+    {
+        // A save reads the story, then its names; a rename in between made the category the editor names by its new
+        // name come back under its new key while the story held it under the old one, and a second entity for the
+        // same row failed the save (a 500 on PUT during renames).
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Renamed under a save").InCategory("Harbour desk").FromSource("Quay wire"));
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<NewsPortal.Web.Data.NewsDbContext>();
+        var story = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(
+            Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.Include(
+                Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.Include(db.Articles, a => a.Categories), a => a.Sources),
+            a => a.Title == "Renamed under a save");
+        var categoryId = story.Categories.Single().Id;
+        await using (var other = factory.Services.CreateAsyncScope())
+        {
+            Assert.Null(await other.ServiceProvider.GetRequiredService<NewsPortal.Web.Admin.NameAdminService>()
+                .RenameAsync(NewsPortal.Web.Admin.NameKind.Category, categoryId, "Harbour and quays desk", "editor@example.org"));
+        }
+
+        await scope.ServiceProvider.GetRequiredService<NewsPortal.Web.Import.ArticleWriter>().LinkAsync(story, ["Harbour and quays desk"], ["Quay wire"], null, default);
+        await db.SaveChangesAsync();
+
+        var linked = await factory.WithDbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(
+            db.Articles.Where(a => a.Title == "Renamed under a save").Select(a => a.Categories.Single().Name)));
+        Assert.Equal("Harbour and quays desk", linked);
+    }
+
+    [Fact]
     public async Task AdminsAddingOneAccountAtOnce_OneIsMade_AndTheOthersAreTold()
     {
         var results = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(async () =>
