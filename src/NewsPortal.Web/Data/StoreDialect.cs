@@ -116,6 +116,16 @@ public sealed class StoreDialect
         };
 
     /// <summary>
+    /// Whether PostgreSQL ended this transaction's statement to break a deadlock with another, or refused it as not
+    /// serializable: a race lost to another writer, not a refusal of what was written. SQLite has one writer at a time.
+    /// </summary>
+    public static bool IsDeadlock(Exception exception)
+        => CausesOf(exception).Any(e => e is Npgsql.PostgresException
+        {
+            SqlState: Npgsql.PostgresErrorCodes.DeadlockDetected or Npgsql.PostgresErrorCodes.SerializationFailure,
+        });
+
+    /// <summary>
     /// Whether the store refused a row because a row it refers to was removed meanwhile (a name merged away between
     /// the check and the save): PostgreSQL's foreign key violation, SQLite's foreign key constraint.
     /// </summary>
@@ -136,7 +146,7 @@ public sealed class StoreDialect
     public static bool IsLostRace(Exception exception)
         => exception is DbUpdateException
             || IsDuplicateKey(exception)
-            || exception is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.DeadlockDetected or Npgsql.PostgresErrorCodes.SerializationFailure }
+            || exception is Npgsql.PostgresException && IsDeadlock(exception)
             || exception is InvalidOperationException { InnerException: DbUpdateException or Npgsql.PostgresException { IsTransient: true } };
 
     /// <summary>

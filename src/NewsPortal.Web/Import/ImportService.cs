@@ -591,10 +591,10 @@ public sealed class ImportService(
                 tracker.Stories(valid.Count);
                 return;
             }
-            catch (Exception ex) when (retry && IsRefusal(ex) && StoreDialect.IsDuplicateKey(ex))
+            catch (Exception ex) when (retry && IsRefusal(ex) && IsLostRace(ex))
             {
                 retry = false;
-                logger.LogInformation("{File} lost a race for a new name or address; writing it again", file.Name);
+                logger.LogInformation("{File} lost a race for a new name or address, or a deadlock with another writer; writing it again", file.Name);
                 await db.Database.CurrentTransaction!.RollbackToSavepointAsync("file", cancellationToken);
                 writer.Forget();
             }
@@ -604,8 +604,8 @@ public sealed class ImportService(
                 logger.LogError(ex, "Could not save stories from {File}", file.Name);
                 // A lost race is said in the report's words (the constraint's name and SQL state stay in the log); any
                 // other refusal is the store's own message, as a rule a store adds (a trigger) words it for the reader.
-                var reason = StoreDialect.IsDuplicateKey(ex)
-                    ? "another import or an editor added the same category, source, developing story or address at the same moment; import the file again"
+                var reason = IsLostRace(ex)
+                    ? "another import or an editor wrote the same story, category, source, developing story or address at the same moment; import the file again"
                     : ex.InnerException is Npgsql.PostgresException postgres ? postgres.MessageText : ex.InnerException?.Message ?? ex.Message;
                 file.Problems.Add(new ImportProblem(file.Name, valid[0].Line, $"the stories from this line on could not be saved: {reason}"));
                 return;
@@ -613,8 +613,15 @@ public sealed class ImportService(
         }
     }
 
-    /// <summary>A constraint refused a write: through EF Core, or from the inserter's own commands.</summary>
-    private static bool IsRefusal(Exception ex) => ex is DbUpdateException or System.Data.Common.DbException;
+    /// <summary>
+    /// The store refused a write: through EF Core, or from the inserter's own commands; or ended it to break a
+    /// deadlock, which EF Core reports wrapped as a transient failure.
+    /// </summary>
+    private static bool IsRefusal(Exception ex)
+        => ex is DbUpdateException or System.Data.Common.DbException || ex is InvalidOperationException && StoreDialect.IsDeadlock(ex);
+
+    /// <summary>A refusal because another writer got there first: a new name or address taken, or a deadlock with it.</summary>
+    private static bool IsLostRace(Exception ex) => StoreDialect.IsDuplicateKey(ex) || StoreDialect.IsDeadlock(ex);
 
     /// <summary>Commits, with the cache tags of what was written (so every process evicts it), then evicts them here.</summary>
     private async Task CommitAsync(IDbContextTransaction transaction, ImportReport report, List<WrittenTally> pending, CancellationToken cancellationToken)
