@@ -27,7 +27,7 @@ public sealed record NameAliasRecord(string Kind, string Name, string? Slug, str
 /// <summary>Renames and merges categories, sources and developing stories, and gives them aliases the importer will map to them.</summary>
 public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache cache, IMemoryCache kept)
 {
-    private const int MaxMergeAttempts = 5;
+    private const int MaxMergeAttempts = 8;
 
     /// <summary>
     /// Up to <paramref name="take"/> stored names that start as <paramref name="typed"/> does (case and spacing aside), in
@@ -336,12 +336,27 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
                 db.ChangeTracker.Clear();
                 return $"That {Noun(kind)} was merged into another or removed a moment ago. Nothing was changed: look again.";
             }
-            catch (Exception ex) when (StoreDialect.IsLostRace(ex) && attempt < MaxMergeAttempts)
+            catch (Exception ex) when (StoreDialect.IsLostRace(ex))
             {
                 db.ChangeTracker.Clear();
+                if (attempt == MaxMergeAttempts)
+                {
+                    return Busy;
+                }
+
+                await AfterLostRaceAsync(attempt);
             }
         }
     }
+
+    /// <summary>What an editor is told when other changes to the same names kept winning every try: nothing was saved.</summary>
+    private const string Busy = "Other editors are changing these names at this moment. Nothing was changed: try again in a moment.";
+
+    /// <summary>
+    /// A pause of a random few tens of milliseconds, longer each try, before trying again: writers that deadlocked
+    /// and started again at the same instant met again in the same cycle.
+    /// </summary>
+    private static Task AfterLostRaceAsync(int attempt) => Task.Delay(Random.Shared.Next(10, 50) * attempt);
 
     /// <summary>Moves every article of <paramref name="fromId"/> to <paramref name="intoId"/> and removes it, keeping its name and slug as aliases.</summary>
     public Task<string?> MergeAsync(NameKind kind, int fromId, int intoId, string user, CancellationToken cancellationToken = default) => kind switch
@@ -458,11 +473,17 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
             {
                 return await MergeOnceAsync(set, aliases, fromId, intoId, user, kind, moves, cancellationToken);
             }
-            catch (Exception ex) when (StoreDialect.IsLostRace(ex) && attempt < MaxMergeAttempts)
+            catch (Exception ex) when (StoreDialect.IsLostRace(ex))
             {
                 // An editor's save of one of the name's stories met the merge (on PostgreSQL, a deadlock between the
                 // story's row and the name's): the merge was rolled back whole, so it starts again.
                 db.ChangeTracker.Clear();
+                if (attempt == MaxMergeAttempts)
+                {
+                    return Busy;
+                }
+
+                await AfterLostRaceAsync(attempt);
             }
         }
     }
