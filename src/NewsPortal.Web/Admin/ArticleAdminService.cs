@@ -244,10 +244,7 @@ public sealed class ArticleAdminService(
             var article = new Article
             {
                 Title = document.Title,
-                // After a lost race, among the first few free ones: the saves it raced all want the first.
-                Slug = form.ChosenSlug ?? (attempt == 1
-                    ? await FreeSlugAsync(document.Title, cancellationToken)
-                    : await writer.OneOfFreeSlugsAsync(Slug.From(document.Title, "article"), Math.Min(4 * attempt, SlugBook.Probe), cancellationToken)),
+                Slug = form.ChosenSlug ?? await FreeSlugAsync(document.Title, attempt, cancellationToken),
                 Body = document.Body,
                 Lede = "",
                 Language = document.Language ?? "en",
@@ -689,6 +686,10 @@ public sealed class ArticleAdminService(
         article.Slug = slug;
     }
 
-    private Task<string> FreeSlugAsync(string title, CancellationToken cancellationToken)
-        => writer.FreeSlugAsync(Slug.From(title, "article"), cancellationToken);
+    /// <summary>
+    /// The first free address for a headline; after a lost race, one of the first few free ones at random, as the saves
+    /// it raced all want the first.
+    /// </summary>
+    private Task<string> FreeSlugAsync(string title, int attempt, CancellationToken cancellationToken)
+        => writer.FreeSlugAsync(Slug.From(title, "article"), attempt == 1 ? 1 : Math.Min(4 * attempt, SlugBook.Probe), cancellationToken);
 }

@@ -27,7 +27,7 @@ public sealed record NameAliasRecord(string Kind, string Name, string? Slug, str
 /// <summary>Renames and merges categories, sources and developing stories, and gives them aliases the importer will map to them.</summary>
 public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache cache, IMemoryCache kept)
 {
-    private const int MaxMergeAttempts = 8;
+    private const int MaxAttempts = 8;
 
     /// <summary>
     /// Up to <paramref name="take"/> stored names that start as <paramref name="typed"/> does (case and spacing aside), in
@@ -318,7 +318,17 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
     /// problem, not a 500; nothing was saved. One that PostgreSQL chose to end a deadlock with a merge or a story's
     /// save is tried again.
     /// </summary>
-    private async Task<string?> LostRaceSaidAsync(NameKind kind, Func<Task<string?>> change)
+    private Task<string?> LostRaceSaidAsync(NameKind kind, Func<Task<string?>> change) => TriedAgainAsync(change, ex =>
+        StoreDialect.IsDuplicateKey(ex)
+            ? $"Another editor has just given that name, or its address, to another {Noun(kind)}. Nothing was changed: look again and choose another."
+            : StoreDialect.IsMissingKey(ex) ? $"That {Noun(kind)} was merged into another or removed a moment ago. Nothing was changed: look again." : null);
+
+    /// <summary>
+    /// Runs a change to names, which rolls back whole when it fails, again when it lost a race (on PostgreSQL, a
+    /// deadlock with a merge or a story's save), up to <see cref="MaxAttempts"/> times; a failure
+    /// <paramref name="told"/> words is said instead, and nothing was saved.
+    /// </summary>
+    private async Task<string?> TriedAgainAsync(Func<Task<string?>> change, Func<Exception, string?>? told = null)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -326,20 +336,15 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
             {
                 return await change();
             }
-            catch (Exception ex) when (StoreDialect.IsDuplicateKey(ex))
+            catch (Exception ex) when (told?.Invoke(ex) is { } problem)
             {
                 db.ChangeTracker.Clear();
-                return $"Another editor has just given that name, or its address, to another {Noun(kind)}. Nothing was changed: look again and choose another.";
-            }
-            catch (Exception ex) when (StoreDialect.IsMissingKey(ex))
-            {
-                db.ChangeTracker.Clear();
-                return $"That {Noun(kind)} was merged into another or removed a moment ago. Nothing was changed: look again.";
+                return problem;
             }
             catch (Exception ex) when (StoreDialect.IsLostRace(ex))
             {
                 db.ChangeTracker.Clear();
-                if (attempt == MaxMergeAttempts)
+                if (attempt == MaxAttempts)
                 {
                     return Busy;
                 }
@@ -467,25 +472,9 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
             return $"Choose two different {noun} names to merge.";
         }
 
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await MergeOnceAsync(set, aliases, fromId, intoId, user, kind, moves, cancellationToken);
-            }
-            catch (Exception ex) when (StoreDialect.IsLostRace(ex))
-            {
-                // An editor's save of one of the name's stories met the merge (on PostgreSQL, a deadlock between the
-                // story's row and the name's): the merge was rolled back whole, so it starts again.
-                db.ChangeTracker.Clear();
-                if (attempt == MaxMergeAttempts)
-                {
-                    return Busy;
-                }
-
-                await AfterLostRaceAsync(attempt);
-            }
-        }
+        // An editor's save of one of the name's stories can meet the merge (on PostgreSQL, a deadlock between the
+        // story's row and the name's): the merge is rolled back whole, and starts again.
+        return await TriedAgainAsync(() => MergeOnceAsync(set, aliases, fromId, intoId, user, kind, moves, cancellationToken));
     }
 
     private async Task<string?> MergeOnceAsync<T, TAlias>(

@@ -139,14 +139,13 @@ public sealed class StoreDialect
 
     /// <summary>
     /// Whether a save lost a race it can try again: a unique key or version taken meanwhile (both stores, by a save or
-    /// by a statement of the app's own), or on
-    /// PostgreSQL a deadlock or serialization failure, which EF reports as a transient failure (and a statement of the
-    /// app's own, such as a row lock, raises as it is).
+    /// by a statement of the app's own), or on PostgreSQL a deadlock or serialization failure (which EF reports as a
+    /// transient failure, and a statement of the app's own, such as a row lock, raises as it is).
     /// </summary>
     public static bool IsLostRace(Exception exception)
         => exception is DbUpdateException
             || IsDuplicateKey(exception)
-            || exception is Npgsql.PostgresException && IsDeadlock(exception)
+            || IsDeadlock(exception)
             || exception is InvalidOperationException { InnerException: DbUpdateException or Npgsql.PostgresException { IsTransient: true } };
 
     /// <summary>

@@ -410,11 +410,12 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
         }
     }
 
-    /// <summary>The slug itself when no story has or had it, else the first free numbered one ("talks-2").</summary>
-    public Task<string> FreeSlugAsync(string slug, CancellationToken cancellationToken) => _articleSlugs.TakeAsync(slug, cancellationToken);
-
-    /// <summary>One of the first <paramref name="spread"/> free slugs from <paramref name="slug"/>, at random (see <see cref="SlugBook.TakeOneOfAsync"/>).</summary>
-    public Task<string> OneOfFreeSlugsAsync(string slug, int spread, CancellationToken cancellationToken) => _articleSlugs.TakeOneOfAsync(slug, spread, cancellationToken);
+    /// <summary>
+    /// The slug itself when no story has or had it, else the first free numbered one ("talks-2"); with a
+    /// <paramref name="spread"/> over 1, one of that many first free ones at random (see <see cref="SlugBook.TakeOneOfAsync"/>).
+    /// </summary>
+    public Task<string> FreeSlugAsync(string slug, int spread, CancellationToken cancellationToken)
+        => spread == 1 ? _articleSlugs.TakeAsync(slug, cancellationToken) : _articleSlugs.TakeOneOfAsync(slug, spread, cancellationToken);
 
     /// <summary>Which of <paramref name="slugs"/> a story has, or had and redirects from.</summary>
     private static async Task<IReadOnlyCollection<string>> HeldArticleSlugsAsync(NewsDbContext db, List<string> slugs, CancellationToken cancellationToken)
