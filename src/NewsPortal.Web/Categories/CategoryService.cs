@@ -22,6 +22,6 @@ public sealed class CategoryService(NewsDbContext db)
             .ToListAsync(cancellationToken);
 
     /// <summary>The slug a former slug now leads to (after a rename or a merge), for a permanent redirect.</summary>
-    public Task<string?> RedirectForAsync(string? slug, CancellationToken cancellationToken = default)
-        => db.CategoryAliases.AsNoTracking().Where(a => a.Slug != null && a.Slug == slug).Select(a => a.Target!.Slug).SingleOrDefaultAsync(cancellationToken);
+    public Task<string?> RedirectForAsync(string slug, CancellationToken cancellationToken = default)
+        => db.CategoryAliases.AsNoTracking().Where(a => a.Slug == slug).Select(a => a.Target!.Slug).SingleOrDefaultAsync(cancellationToken);
 }

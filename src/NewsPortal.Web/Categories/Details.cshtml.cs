@@ -8,8 +8,14 @@ public sealed class DetailsModel(CategoryService categories, ArticleService arti
 {
     public NamedCount Category { get; private set; } = null!;
 
-    public async Task<IActionResult> OnGetAsync(string slug, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnGetAsync(string? slug, CancellationToken cancellationToken)
     {
+        // An address of only spaces binds as none, which would match every alias that has no address of its own.
+        if (string.IsNullOrWhiteSpace(slug))
+        {
+            return NotFound();
+        }
+
         var category = await categories.GetBySlugAsync(slug, cancellationToken);
         if (category is null)
         {

@@ -8,8 +8,14 @@ public sealed class DetailsModel(SourceService sources, ArticleService articles)
 {
     public NamedCount Source { get; private set; } = null!;
 
-    public async Task<IActionResult> OnGetAsync(string slug, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnGetAsync(string? slug, CancellationToken cancellationToken)
     {
+        // An address of only spaces binds as none, which would match every alias that has no address of its own.
+        if (string.IsNullOrWhiteSpace(slug))
+        {
+            return NotFound();
+        }
+
         var source = await sources.GetBySlugAsync(slug, cancellationToken);
         if (source is null)
         {

@@ -9,8 +9,14 @@ public sealed class DetailsModel(ThreadService threads, ArticleService articles)
 {
     public NamedCount Thread { get; private set; } = null!;
 
-    public async Task<IActionResult> OnGetAsync(string slug, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnGetAsync(string? slug, CancellationToken cancellationToken)
     {
+        // An address of only spaces binds as none, which would match every alias that has no address of its own.
+        if (string.IsNullOrWhiteSpace(slug))
+        {
+            return NotFound();
+        }
+
         if (await threads.GetBySlugAsync(slug, cancellationToken) is not { } thread)
         {
             return await threads.RedirectForAsync(slug, cancellationToken) is { } target

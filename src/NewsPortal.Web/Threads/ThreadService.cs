@@ -35,8 +35,8 @@ public sealed class ThreadService(NewsDbContext db, ArticleService articles)
             .SingleOrDefaultAsync(cancellationToken);
 
     /// <summary>The slug a former slug now leads to (after a rename or a merge), for a permanent redirect.</summary>
-    public Task<string?> RedirectForAsync(string? slug, CancellationToken cancellationToken = default)
-        => db.ThreadAliases.AsNoTracking().Where(a => a.Slug != null && a.Slug == slug).Select(a => a.Target!.Slug).SingleOrDefaultAsync(cancellationToken);
+    public Task<string?> RedirectForAsync(string slug, CancellationToken cancellationToken = default)
+        => db.ThreadAliases.AsNoTracking().Where(a => a.Slug == slug).Select(a => a.Target!.Slug).SingleOrDefaultAsync(cancellationToken);
 
     /// <summary>
     /// Threads with public stories, the most recently active first, from after <paramref name="after"/> (a thread's
