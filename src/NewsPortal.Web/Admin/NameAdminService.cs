@@ -447,8 +447,13 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
             }
         }
 
-        // A former alias equal to the new name is now simply the name.
-        await aliases.Where(a => a.NameKey == key).ExecuteDeleteAsync(cancellationToken);
+        // One transaction with the save: a rename that fails keeps every alias it would have removed.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // A former alias equal to the new name is now simply the name, and an address the name had before is its own
+        // again rather than a redirect to itself.
+        await aliases.Where(a => a.TargetId == id && a.NameKey == key).ExecuteDeleteAsync(cancellationToken);
+        await aliases.Where(a => a.TargetId == id && a.Slug == newSlug)
+            .ExecuteUpdateAsync(u => u.SetProperty(a => a.Slug, (string?)null), cancellationToken);
         target.Rename(name, key, newSlug);
         if (oldKey != key || oldSlug != newSlug)
         {
@@ -456,7 +461,7 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
         }
 
         audit.Add(user, "rename", $"{noun} {oldSlug}", $"'{oldName}' → '{name}'");
-        await SaveAsync(NameTags(kind, id), cancellationToken);
+        await SaveAsync(NameTags(kind, id), cancellationToken, transaction);
         return null;
     }
 
@@ -606,7 +611,7 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
         where T : class, INamedEntity, INamedRow
         where TAlias : NameAlias
         => await set.AnyAsync(e => e.Slug == slug && e.Id != exceptId, cancellationToken)
-            || await aliases.AnyAsync(a => a.Slug == slug, cancellationToken);
+            || await aliases.AnyAsync(a => a.Slug == slug && a.TargetId != exceptId, cancellationToken);
 
     private static string? TooLong(string name, NameKind kind)
         => kind switch { NameKind.Category => Categories.Category.NameMaxLength, NameKind.Source => Sources.Source.NameMaxLength, _ => Threads.StoryThread.NameMaxLength }

@@ -139,12 +139,14 @@ public sealed class StoreDialect
 
     /// <summary>
     /// Whether a save lost a race it can try again: a unique key or version taken meanwhile (both stores, by a save or
-    /// by a statement of the app's own), or on PostgreSQL a deadlock or serialization failure (which EF reports as a
-    /// transient failure, and a statement of the app's own, such as a row lock, raises as it is).
+    /// by a statement of the app's own), a row it links removed meanwhile, or on PostgreSQL a deadlock or
+    /// serialization failure (which EF reports as a transient failure, and a statement of the app's own, such as a row
+    /// lock, raises as it is). Any other refusal (a rule of the store's own) would be refused again, so it is not one.
     /// </summary>
     public static bool IsLostRace(Exception exception)
-        => exception is DbUpdateException
+        => exception is DbUpdateConcurrencyException
             || IsDuplicateKey(exception)
+            || IsMissingKey(exception)
             || IsDeadlock(exception)
             || exception is InvalidOperationException { InnerException: DbUpdateException or Npgsql.PostgresException { IsTransient: true } };
 

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using NewsPortal.Tests.Infrastructure;
 using NewsPortal.Web.Accounts;
@@ -174,6 +175,64 @@ public sealed class NamesAdminTests(EditorialFactory factory) : IClassFixture<Ed
         Assert.Equal(HttpStatusCode.Redirect, rename.StatusCode);
         Assert.Equal(HttpStatusCode.MovedPermanently, redirect.StatusCode);
         Assert.Equal("Category Economy", renamed.TextOf("main h1").Normalized());
+    }
+
+    [Fact]
+    public async Task RenamingACategoryBackToItsFormerName_TakesBackItsAddress_AndTheOtherAddressRedirectsToIt()
+    {
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Rename back story").InCategory("Agri"));
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        var id = await editor.NameIdAsync("categories", "Agri");
+
+        foreach (var name in new[] { "Agriculture", "Agri" })
+        {
+            using var rename = await editor.SubmitFormAsync("/admin/categories", new Dictionary<string, string?> { ["id"] = id, ["name"] = name },
+                $"form[action*='handler=Rename']:has(input[value='{id}'])");
+            Assert.Equal(HttpStatusCode.Redirect, rename.StatusCode);
+        }
+
+        var page = await factory.CreateClient().GetDocumentAsync("/categories/agri");
+        using var redirect = await factory.CreatePlainClient().GetAsync("/categories/agriculture");
+
+        Assert.Equal("Category Agri", page.TextOf("main h1").Normalized());
+        Assert.Contains("Rename back story", page.TextsOf(".headlines h2"));
+        Assert.Equal(HttpStatusCode.MovedPermanently, redirect.StatusCode);
+        Assert.Equal("/categories/agri", redirect.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
+    public async Task ARenameTheStoreRefuses_KeepsTheAliasItWouldHaveMadeTheName()
+    {
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Refused rename story").FromSource("Lambda wire"));
+        int id;
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var names = scope.ServiceProvider.GetRequiredService<NewsPortal.Web.Admin.NameAdminService>();
+            id = (await names.FindAsync(NewsPortal.Web.Admin.NameKind.Source, "Lambda wire"))!.Value;
+            Assert.Null(await names.AddAliasAsync(NewsPortal.Web.Admin.NameKind.Source, id, "Lambda agency", "editor@example.org"));
+        }
+
+        // The store refuses this one name, as it would a save that breaks any rule of its own.
+        await factory.WithDbAsync(db => TestStore.IsPostgres
+            ? db.Database.ExecuteSqlRawAsync("""
+                CREATE FUNCTION refuse_lambda_rename() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$;
+                CREATE TRIGGER refuse_lambda_rename BEFORE UPDATE ON "Sources" FOR EACH ROW WHEN (NEW."Name" = 'Lambda agency') EXECUTE FUNCTION refuse_lambda_rename();
+                """)
+            : db.Database.ExecuteSqlRawAsync("""
+                CREATE TRIGGER refuse_lambda_rename BEFORE UPDATE ON "Sources" WHEN NEW."Name" = 'Lambda agency'
+                BEGIN SELECT RAISE(ABORT, 'refused by the test'); END
+                """));
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            await Assert.ThrowsAnyAsync<Exception>(() => scope.ServiceProvider.GetRequiredService<NewsPortal.Web.Admin.NameAdminService>()
+                .RenameAsync(NewsPortal.Web.Admin.NameKind.Source, id, "Lambda agency", "editor@example.org"));
+        }
+
+        var aliases = await factory.WithDbAsync(db => db.SourceAliases.Where(a => a.TargetId == id).Select(a => a.Name).ToListAsync());
+        var name = await factory.WithDbAsync(db => db.Sources.Where(s => s.Id == id).Select(s => s.Name).SingleAsync());
+
+        Assert.Equal("Lambda wire", name);
+        Assert.Equal(["Lambda agency"], aliases);
     }
 
     [Fact]
