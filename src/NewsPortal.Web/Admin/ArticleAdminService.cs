@@ -278,9 +278,11 @@ public sealed class ArticleAdminService(
 
     /// <summary>
     /// Saves an edit made from version <see cref="ArticleForm.Version"/>. Exactly one of two saves from the same
-    /// version wins; the other is refused and kept as a revision, however the two interleave.
+    /// version wins; the other is refused and kept as a revision, however the two interleave (unless
+    /// <paramref name="keepRefused"/> is false: a change the caller makes again to the newer version, not an editor's text).
     /// </summary>
-    public async Task<SaveResult?> UpdateAsync(int id, ArticleForm form, string user, string action = "edited", CancellationToken cancellationToken = default)
+    public async Task<SaveResult?> UpdateAsync(
+        int id, ArticleForm form, string user, string action = "edited", bool keepRefused = true, CancellationToken cancellationToken = default)
     {
         var document = form.ToDocument();
         for (var attempt = 1; ; attempt++)
@@ -293,7 +295,8 @@ public sealed class ArticleAdminService(
 
             if (article.Version != form.Version)
             {
-                return await RefuseAsync(article, form, document, user, cancellationToken);
+                return keepRefused ? await RefuseAsync(article, form, document, user, cancellationToken)
+                    : new SaveResult(id, article.Slug, Conflict: "The story was changed meanwhile.");
             }
 
             var now = Now;
@@ -327,31 +330,44 @@ public sealed class ArticleAdminService(
     }
 
     /// <summary>Publishes now, or takes down, keeping everything else as it is.</summary>
-    public async Task<SaveResult?> SetStatusAsync(int id, ArticleStatus status, int version, string user, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// The change applies to the story as it stands: one saved or imported between this read and the write is read
+    /// again and changed, not refused as an edit of an older version (a publish carries no text of its own to keep).
+    /// </remarks>
+    public async Task<SaveResult?> SetStatusAsync(int id, ArticleStatus status, string user, CancellationToken cancellationToken = default)
     {
-        var article = await LoadAsync(id, cancellationToken);
-        if (article is null)
+        for (var attempt = 1; ; attempt++)
         {
-            return null;
-        }
+            var article = await LoadAsync(id, cancellationToken);
+            if (article is null)
+            {
+                return null;
+            }
 
-        if (article.Status == status && (status != ArticleStatus.Published || article.PublishAtUtc <= Now))
-        {
-            // Already so: a client retrying a publish (or ten at once) adds no revision, audit entry or webhook.
+            if (article.Status == status && (status != ArticleStatus.Published || article.PublishAtUtc <= Now))
+            {
+                // Already so: a client retrying a publish (or ten at once) adds no revision, audit entry or webhook.
+                db.ChangeTracker.Clear();
+                return new SaveResult(id, article.Slug);
+            }
+
+            var form = ArticleForm.From(article);
+            form.Status = status;
+            if (status == ArticleStatus.Published && (article.PublishAtUtc is null || article.PublishAtUtc > Now))
+            {
+                form.PublishAtUtc = Now;
+            }
+
             db.ChangeTracker.Clear();
-            return new SaveResult(id, article.Slug);
-        }
+            var action = status == ArticleStatus.Published ? "published" : status.ToString().ToLowerInvariant();
+            var result = await UpdateAsync(id, form, user, action, keepRefused: attempt == MaxSaveAttempts, cancellationToken);
+            if (result is not { Conflict: not null } || attempt == MaxSaveAttempts)
+            {
+                return result;
+            }
 
-        var form = ArticleForm.From(article);
-        form.Version = version;
-        form.Status = status;
-        if (status == ArticleStatus.Published && (article.PublishAtUtc is null || article.PublishAtUtc > Now))
-        {
-            form.PublishAtUtc = Now;
+            db.ChangeTracker.Clear();
         }
-
-        db.ChangeTracker.Clear();
-        return await UpdateAsync(id, form, user, status == ArticleStatus.Published ? "published" : status.ToString().ToLowerInvariant(), cancellationToken);
     }
 
     /// <summary>The most stories one bulk action takes: a page of the list.</summary>
@@ -359,7 +375,8 @@ public sealed class ArticleAdminService(
 
     /// <summary>
     /// Applies one action to each story, each as its own save (a revision, the audit log, the cache, webhooks), so a
-    /// story someone else is saving at the same moment is refused alone and the rest go through.
+    /// story someone else is saving at the same moment is refused alone (a thread set) or published or taken down as
+    /// it now stands, and the rest go through.
     /// </summary>
     public async Task<BulkResult> BulkAsync(IReadOnlyList<int> ids, BulkAction action, string? thread, string user, CancellationToken cancellationToken = default)
     {
@@ -391,7 +408,7 @@ public sealed class ArticleAdminService(
                     var form = (await GetFormAsync(id, cancellationToken))!.Value.Form;
                     form.Thread = thread;
                     db.ChangeTracker.Clear();
-                    result = await UpdateAsync(id, form, user, "set thread", cancellationToken);
+                    result = await UpdateAsync(id, form, user, "set thread", cancellationToken: cancellationToken);
                     break;
                 default:
                     var status = action == BulkAction.Publish ? ArticleStatus.Published : ArticleStatus.Unpublished;
@@ -400,7 +417,7 @@ public sealed class ArticleAdminService(
                         continue;
                     }
 
-                    result = await SetStatusAsync(id, status, current.Version, user, cancellationToken);
+                    result = await SetStatusAsync(id, status, user, cancellationToken);
                     break;
             }
 
@@ -420,7 +437,7 @@ public sealed class ArticleAdminService(
     public async Task<SaveResult?> RestoreRevisionAsync(int id, int number, int version, string user, CancellationToken cancellationToken = default)
     {
         var snapshot = await db.ArticleRevisions.AsNoTracking().Where(r => r.ArticleId == id && r.Number == number).Select(r => r.Snapshot).SingleOrDefaultAsync(cancellationToken);
-        return snapshot is null ? null : await UpdateAsync(id, ArticleForm.From(ArticleSnapshot.FromJson(snapshot), version), user, $"restored revision {number}", cancellationToken);
+        return snapshot is null ? null : await UpdateAsync(id, ArticleForm.From(ArticleSnapshot.FromJson(snapshot), version), user, $"restored revision {number}", cancellationToken: cancellationToken);
     }
 
     /// <summary>Soft delete: the article leaves every public page (its URL answers 410) until an admin restores it.</summary>

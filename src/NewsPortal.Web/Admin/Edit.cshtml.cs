@@ -134,7 +134,7 @@ public sealed class EditModel(ArticleAdminService articles, NameAdminService nam
         try
         {
             result = id is { } existing
-                ? await articles.UpdateAsync(existing, Form, Editor, status is null ? "edited" : status.Value.ToString().ToLowerInvariant(), cancellationToken)
+                ? await articles.UpdateAsync(existing, Form, Editor, status is null ? "edited" : status.Value.ToString().ToLowerInvariant(), cancellationToken: cancellationToken)
                 : await articles.CreateAsync(Form, Editor, cancellationToken);
         }
         catch (Exception ex) when (StoreDialect.IsUnavailable(ex) || StoreDialect.IsOutOfSpace(ex))

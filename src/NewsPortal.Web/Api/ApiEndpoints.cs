@@ -313,7 +313,7 @@ public static class ApiEndpoints
                 : ApiProblems.NotFound($"There is no article '{slug}'.");
         }
 
-        var saved = await articles.SetStatusAsync(id, status, current.Version, context.User.Identity!.Name!, cancellationToken);
+        var saved = await articles.SetStatusAsync(id, status, context.User.Identity!.Name!, cancellationToken);
         return await AfterSaveAsync(saved, slug, reads, cancellationToken);
     }
 

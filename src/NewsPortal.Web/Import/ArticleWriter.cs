@@ -676,6 +676,9 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
             var ids = await db.Articles.Where(a => EF.Parameter(urls).Contains(a.UrlKey!.Value)).Select(a => a.Id)
                 .Union(db.Articles.Where(a => EF.Parameter(titles).Contains(a.TitleKey)).Select(a => a.Id))
                 .ToListAsync(cancellationToken);
+            // Locked before they are read: an editor's save or publish in between failed this write's version check,
+            // and the file was refused for it. Now that save waits for this import, then meets the version it wrote.
+            await StoreDialect.Of(db.Database).LockRowsAsync(db, "Articles", ids, cancellationToken);
             var existing = ids.Count == 0 ? [] : await db.Articles.Where(a => EF.Parameter(ids).Contains(a.Id))
                 .Include(a => a.Categories).Include(a => a.Sources).Include(a => a.Thread).AsSplitQuery().ToListAsync(cancellationToken);
             foreach (var article in existing)

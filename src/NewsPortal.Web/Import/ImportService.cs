@@ -342,6 +342,13 @@ public sealed class ImportService(
                 {
                     await StoreDialect.Of(db.Database).SkipSearchVectorsAsync(db, cancellationToken);
                 }
+                else
+                {
+                    // Imports write one at a time, a transaction (about a second) each, as SQLite's one writer does
+                    // anyway: two imports of one file at once on PostgreSQL raced for each new name and story, and the
+                    // loser was refused. A dry run, never committed, would hold it throughout, and writes nothing kept.
+                    await StoreDialect.Of(db.Database).LockForTransactionAsync(db, "import", cancellationToken);
+                }
             }
 
             return transaction;
@@ -582,7 +589,7 @@ public sealed class ImportService(
         // Behind its own savepoint with nothing of it written yet, a file that lost a race for a new name or address
         // (another import or an editor added the same one after it was looked up) is written once more from the
         // savepoint, finding the one now stored, rather than rejected for the race.
-        var retry = file.HasSavepoint && file.Written.Count == 0;
+        var retries = file.HasSavepoint && file.Written.Count == 0 ? MaxRetries : 0;
         while (true)
         {
             try
@@ -591,9 +598,9 @@ public sealed class ImportService(
                 tracker.Stories(valid.Count);
                 return;
             }
-            catch (Exception ex) when (retry && IsRefusal(ex) && IsLostRace(ex))
+            catch (Exception ex) when (retries > 0 && IsRefusal(ex) && StoreDialect.IsLostRace(ex))
             {
-                retry = false;
+                retries--;
                 logger.LogInformation("{File} lost a race for a new name or address, or a deadlock with another writer; writing it again", file.Name);
                 await db.Database.CurrentTransaction!.RollbackToSavepointAsync("file", cancellationToken);
                 writer.Forget();
@@ -604,7 +611,7 @@ public sealed class ImportService(
                 logger.LogError(ex, "Could not save stories from {File}", file.Name);
                 // A lost race is said in the report's words (the constraint's name and SQL state stay in the log); any
                 // other refusal is the store's own message, as a rule a store adds (a trigger) words it for the reader.
-                var reason = IsLostRace(ex)
+                var reason = StoreDialect.IsLostRace(ex)
                     ? "another import or an editor wrote the same story, category, source, developing story or address at the same moment; import the file again"
                     : ex.InnerException is Npgsql.PostgresException postgres ? postgres.MessageText : ex.InnerException?.Message ?? ex.Message;
                 file.Problems.Add(new ImportProblem(file.Name, valid[0].Line, $"the stories from this line on could not be saved: {reason}"));
@@ -620,8 +627,11 @@ public sealed class ImportService(
     private static bool IsRefusal(Exception ex)
         => ex is DbUpdateException or System.Data.Common.DbException || ex is InvalidOperationException && StoreDialect.IsDeadlock(ex);
 
-    /// <summary>A refusal because another writer got there first: a new name or address taken, or a deadlock with it.</summary>
-    private static bool IsLostRace(Exception ex) => StoreDialect.IsDuplicateKey(ex) || StoreDialect.IsDeadlock(ex);
+    /// <summary>
+    /// How many times a file that lost a race is written again from its savepoint: a name another writer added is
+    /// found on the next try unless that writer has not committed yet, when the next try waits for it and then finds it.
+    /// </summary>
+    private const int MaxRetries = 3;
 
     /// <summary>Commits, with the cache tags of what was written (so every process evicts it), then evicts them here.</summary>
     private async Task CommitAsync(IDbContextTransaction transaction, ImportReport report, List<WrittenTally> pending, CancellationToken cancellationToken)
