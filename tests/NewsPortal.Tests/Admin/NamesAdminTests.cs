@@ -235,6 +235,27 @@ public sealed class NamesAdminTests(EditorialFactory factory) : IClassFixture<Ed
         Assert.Equal(["Lambda agency"], aliases);
     }
 
+    [PostgresFact]
+    public async Task ARenameThatLosesEveryTryToADeadlock_TellsTheEditorToTryAgain_AndChangesNothing()
+    {
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Deadlocked rename story").FromSource("Mu wire"));
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        var id = await editor.NameIdAsync("sources", "Mu wire");
+        // PostgreSQL ends this one rename as it would the loser of a deadlock, on every try.
+        await factory.WithDbAsync(db => db.Database.ExecuteSqlRawAsync("""
+            CREATE FUNCTION deadlock_mu_rename() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'deadlock by the test' USING ERRCODE = '40P01'; END $$;
+            CREATE TRIGGER deadlock_mu_rename BEFORE UPDATE ON "Sources" FOR EACH ROW WHEN (NEW."Name" = 'Mu agency') EXECUTE FUNCTION deadlock_mu_rename();
+            """));
+
+        using var rename = await editor.SubmitFormAsync("/admin/sources", new Dictionary<string, string?> { ["id"] = id, ["name"] = "Mu agency" },
+            $"form[action*='handler=Rename']:has(input[value='{id}'])");
+        var name = await factory.WithDbAsync(db => db.Sources.Where(s => s.Id.ToString() == id).Select(s => s.Name).SingleAsync());
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, rename.StatusCode);
+        Assert.Contains("Other editors are changing these names at this moment", (await rename.ReadDocumentAsync()).TextOf(".form-errors"));
+        Assert.Equal("Mu wire", name);
+    }
+
     [Fact]
     public async Task AnAlias_IsUsedByTheImporter()
     {
