@@ -65,6 +65,11 @@ public static class DatabaseInitializer
                 SqliteConnectionSetup.AddMigrationFunctions(sqlite);
             }
 
+            // A new store has no history table yet, and EF Core's first look at it is a query that fails (PostgreSQL
+            // logs it, and the portal's handled-failure warnings repeat it, twice on every new install). The
+            // migrator creates the table first thing anyway; created here, nothing fails.
+            await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
+
             // The migrator compares the whole model with its snapshot before it does anything (about a second at
             // start-up); a store that already has every migration skips it.
             if (target is null && !(await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any())

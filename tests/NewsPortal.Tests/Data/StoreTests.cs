@@ -26,6 +26,17 @@ public sealed class StoreTests
     }
 
     [Fact]
+    public void AFreshStoresFirstStart_LogsNoFailedStatement()
+    {
+        var sink = new LogSink();
+        using var factory = new FreshStoreWithLogFactory(sink);
+        _ = factory.Server;
+
+        Assert.DoesNotContain(sink.AtLeast(LogEventLevel.Warning), line => line.Contains("Failed executing", StringComparison.Ordinal));
+        Assert.Contains(sink.AtLeast(LogEventLevel.Information), line => line.Contains("Seeded an empty store", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task AStatementThatFails_IsLoggedAsAWarningByEfCore_TheRequestThatFailsBeingTheError()
     {
         using var factory = new EmptyNewsPortalFactory();
@@ -190,6 +201,16 @@ public sealed class StoreTests
 
         var warning = Assert.Single(sink.AtLeast(LogEventLevel.Warning), w => w.Contains("Seeded an empty store", StringComparison.Ordinal));
         Assert.Contains("broken.txt", warning);
+    }
+
+    /// <summary>A store with nothing in it, not even the migrations' history, logging to <paramref name="sink"/>.</summary>
+    private sealed class FreshStoreWithLogFactory(LogSink sink) : NewsPortalFactory(migrated: false)
+    {
+        protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.ConfigureServices(services => services.AddSingleton<ILogEventSink>(sink));
+        }
     }
 
     /// <summary>An empty store seeded from <paramref name="folder"/> (relative to the app's folder, or absolute).</summary>
