@@ -96,7 +96,8 @@ public static class PortalServices
         });
 
         // Keys for sign-in cookies and antiforgery: in Redis when nodes share it, so a cookie from one node works on
-        // all; otherwise beside the SQLite file (or in App_Data), so sessions survive a restart.
+        // all; otherwise beside the SQLite file (or in App_Data), so sessions survive a restart. Encrypted there with
+        // the certificate DataProtection:Certificate names, if it names one.
         var dataProtection = services.AddDataProtection().SetApplicationName("NewsPortal");
         if (store.Redis is not null)
         {
@@ -106,6 +107,8 @@ public static class PortalServices
         {
             dataProtection.PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(store.DataDirectory(configuration, environment), "keys")));
         }
+
+        dataProtection.ProtectKeysWithConfiguredCertificate(configuration, environment.ContentRootPath);
 
         return services;
     }

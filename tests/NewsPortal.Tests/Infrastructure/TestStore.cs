@@ -245,3 +245,18 @@ public sealed class PostgresTheoryAttribute : TheoryAttribute
         }
     }
 }
+
+/// <summary>
+/// A fact that writes a key ring of its own: run where the store has one (beside SQLite's file, or in Redis under the
+/// store's prefix), skipped on a PostgreSQL run without Redis, whose nodes share the app's App_Data/keys with every test.
+/// </summary>
+public sealed class OwnKeyRingFactAttribute : FactAttribute
+{
+    public OwnKeyRingFactAttribute()
+    {
+        if (TestStore.IsPostgres && TestStore.Redis is null)
+        {
+            Skip = "Needs a key ring of the store's own: SQLite, or PostgreSQL with NEWSPORTAL_TEST_REDIS (scripts/test.sh sets it)";
+        }
+    }
+}

@@ -1,0 +1,148 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using NewsPortal.Tests.Infrastructure;
+using NewsPortal.Web.Accounts;
+
+namespace NewsPortal.Tests.Accounts;
+
+/// <summary>The key ring that signs sessions, encrypted at rest with the certificate named by DataProtection:Certificate.</summary>
+public sealed class KeyRingTests : IDisposable
+{
+    private const string CertificatePassword = "pfx-password";
+    private readonly TempFolder _folder = new();
+
+    [OwnKeyRingFact]
+    public async Task WithACertificate_TheStoredKeysAreEncrypted_AndASessionOutlastsARestart()
+    {
+        var certificate = WriteCertificate("ring.pfx", RSA.Create(2048));
+        using var first = new CertificateNodeFactory(null, ("DataProtection:Certificate", certificate));
+        var session = await SignInAsync(first);
+
+        var key = Assert.Single(first.Services.GetRequiredService<IOptions<KeyManagementOptions>>().Value.XmlRepository!.GetAllElements());
+        Assert.DoesNotContain(key.Descendants(), element => element.Name.LocalName == "masterKey");
+        Assert.Contains(key.Descendants(), element => element.Name.LocalName == "encryptedSecret");
+        Assert.Equal(HttpStatusCode.OK, await AdminStatusAsync(first, session));
+
+        // The same store started again with the same certificate reads the key it wrote: the editor is still signed in.
+        using var restarted = new CertificateNodeFactory(first.Store, ("DataProtection:Certificate", certificate));
+        Assert.Equal(HttpStatusCode.OK, await AdminStatusAsync(restarted, session));
+
+        // Without the certificate the stored key is of no use: the session is not accepted.
+        using var withoutCertificate = new CertificateNodeFactory(first.Store);
+        Assert.Equal(HttpStatusCode.Redirect, await AdminStatusAsync(withoutCertificate, session));
+        // It still signs editors in, with a key of its own.
+        var again = await SignInAsync(withoutCertificate);
+        Assert.Equal(HttpStatusCode.OK, await AdminStatusAsync(withoutCertificate, again));
+    }
+
+    [OwnKeyRingFact]
+    public async Task AReplacedCertificate_NamedAmongThePreviousOnes_KeepsEditorsSignedIn()
+    {
+        var old = WriteCertificate("old.pfx", RSA.Create(2048));
+        var replacement = WriteCertificate("new.pfx", RSA.Create(2048));
+        using var first = new CertificateNodeFactory(null, ("DataProtection:Certificate", old));
+        var session = await SignInAsync(first);
+
+        using var replaced = new CertificateNodeFactory(first.Store, ("DataProtection:Certificate", replacement), ("DataProtection:PreviousCertificates", old));
+        Assert.Equal(HttpStatusCode.OK, await AdminStatusAsync(replaced, session));
+
+        using var oldOneForgotten = new CertificateNodeFactory(first.Store, ("DataProtection:Certificate", replacement));
+        Assert.Equal(HttpStatusCode.Redirect, await AdminStatusAsync(oldOneForgotten, session));
+    }
+
+    [Theory]
+    [InlineData("missing", "DataProtection:Certificate names ", "which is not a file")]
+    [InlineData("wrong-password", "DataProtection:Certificate: ", "could not be read as a PKCS#12 (.pfx) file with DataProtection:CertificatePassword")]
+    [InlineData("no-private-key", "DataProtection:Certificate: ", "holds no RSA private key")]
+    [InlineData("elliptic-curve", "DataProtection:Certificate: ", "holds no RSA private key")]
+    [InlineData("previous-missing", "DataProtection:PreviousCertificates names ", "which is not a file")]
+    public void ACertificateThatCannotServe_StopsTheStart_NamingTheSetting(string kind, string setting, string problem)
+    {
+        var good = WriteCertificate("good.pfx", RSA.Create(2048));
+        (string, string)[] settings = kind switch
+        {
+            "missing" => [("DataProtection:Certificate", Path.Combine(_folder.Path, "nowhere.pfx"))],
+            "wrong-password" => [("DataProtection:Certificate", good), ("DataProtection:CertificatePassword", "not-the-password")],
+            "no-private-key" => [("DataProtection:Certificate", WritePublicPartOnly(good))],
+            "elliptic-curve" => [("DataProtection:Certificate", WriteCertificate("ec.pfx", ECDsa.Create(ECCurve.NamedCurves.nistP256)))],
+            _ => [("DataProtection:Certificate", good), ("DataProtection:PreviousCertificates", Path.Combine(_folder.Path, "gone.pfx"))],
+        };
+        using var factory = new CertificateNodeFactory(null, settings);
+
+        var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+
+        Assert.Contains(setting, error.Message);
+        Assert.Contains(problem, error.Message);
+        Assert.DoesNotContain(CertificatePassword, error.ToString());
+    }
+
+    public void Dispose() => _folder.Dispose();
+
+    private static async Task<string> SignInAsync(EditorialFactory factory)
+    {
+        var email = await factory.CreateUserAsync(Roles.Editor);
+        using var client = factory.CreatePlainClient();
+        using var signedIn = await client.SignInAsync(email, EditorialFactory.Password);
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        return signedIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("newsportal.auth=", StringComparison.Ordinal)).Split(';')[0];
+    }
+
+    private static async Task<HttpStatusCode> AdminStatusAsync(EditorialFactory node, string session)
+    {
+        using var client = node.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/admin");
+        request.Headers.Add("Cookie", session);
+        using var response = await client.SendAsync(request);
+        return response.StatusCode;
+    }
+
+    private string WriteCertificate(string name, AsymmetricAlgorithm key)
+    {
+        using (key)
+        {
+            var request = key switch
+            {
+                RSA rsa => new CertificateRequest("CN=NewsPortal key ring", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1),
+                ECDsa ec => new CertificateRequest("CN=NewsPortal key ring", ec, HashAlgorithmName.SHA256),
+                _ => throw new ArgumentException("RSA or ECDsa", nameof(key)),
+            };
+            using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+            var path = Path.Combine(_folder.Path, name);
+            File.WriteAllBytes(path, certificate.Export(X509ContentType.Pkcs12, CertificatePassword));
+            return path;
+        }
+    }
+
+    private string WritePublicPartOnly(string pfx)
+    {
+        using var certificate = X509CertificateLoader.LoadPkcs12FromFile(pfx, CertificatePassword);
+        using var publicOnly = X509CertificateLoader.LoadCertificate(certificate.Export(X509ContentType.Cert));
+        var path = Path.Combine(_folder.Path, "public-only.pfx");
+        File.WriteAllBytes(path, publicOnly.Export(X509ContentType.Pkcs12, CertificatePassword));
+        return path;
+    }
+
+    /// <summary>A node on <paramref name="store"/> (a new store when null) with the certificate settings given.</summary>
+    private sealed class CertificateNodeFactory(TestStore? store, params (string Key, string Value)[] settings) : EditorialFactory
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            foreach (var (key, value) in store?.Settings ?? [])
+            {
+                builder.UseSetting(key, value);
+            }
+
+            builder.UseSetting("DataProtection:CertificatePassword", CertificatePassword);
+            foreach (var (key, value) in settings)
+            {
+                builder.UseSetting(key, value);
+            }
+        }
+    }
+}
