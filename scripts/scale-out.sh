@@ -2,7 +2,8 @@
 # Two NewsPortal nodes behind nginx, sharing PostgreSQL and Redis, all on loopback, as a site that outgrew one box:
 #
 #   1. Both nodes start at once on an empty database: one migrates and seeds, the other waits (one seed story).
-#   2. An editor signs in through node A; that cookie and an antiforgery token from A publish a story through B.
+#   2. An editor signs in through node A; that cookie and an antiforgery token from A publish a story through B. The
+#      key ring they share in Redis is stored encrypted with the nodes' certificate.
 #   3. The new story is on the home page at once through A, through B and through nginx (no stale cached page).
 #   4. Readers run through nginx with wrk while a writer publishes through nginx; node A is killed with SIGKILL.
 #      nginx must answer every read (failover to B), and every write the site acknowledged must be there.
@@ -22,6 +23,7 @@ command -v pg_ctlcluster >/dev/null && ls /usr/lib/postgresql/*/bin/postgres >/d
 command -v redis-server >/dev/null || missing+=(redis-server)
 command -v wrk >/dev/null || missing+=(wrk)
 command -v curl >/dev/null || missing+=(curl)
+command -v openssl >/dev/null || missing+=(openssl)
 if [ "${#missing[@]}" -gt 0 ]; then
     [ "$(id -u)" -eq 0 ] || { echo "scale-out needs ${missing[*]}: run as root, or apt-get install -y ${missing[*]}" >&2; exit 1; }
     apt-get update
@@ -83,12 +85,17 @@ proxy_port=$(port); node_a=$(port); node_b=$(port)
 site="http://127.0.0.1:$proxy_port"
 admin=editor@scale-out.example.org
 admin_password=$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
+# The certificate every node encrypts the shared key ring with (README: DataProtection:Certificate).
+certificate_password=$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
+openssl req -x509 -newkey rsa:3072 -nodes -days 30 -subj /CN=newsportal-scale-out -keyout "$work/keys.pem" -out "$work/keys.crt" 2>/dev/null
+openssl pkcs12 -export -in "$work/keys.crt" -inkey "$work/keys.pem" -out "$work/keys.pfx" -passout "pass:$certificate_password"
 start_node() {
     Database__Provider=Postgres \
     ConnectionStrings__NewsPortal="Host=127.0.0.1;Port=$pg_port;Database=$database;Username=$database;Password=$password" \
     ConnectionStrings__Redis="127.0.0.1:$redis_port" \
     Portal__PublicBaseUrl="$site" Proxy__KnownProxies=127.0.0.1 \
     Admin__Email="$admin" Admin__Password="$admin_password" \
+    DataProtection__Certificate="$work/keys.pfx" DataProtection__CertificatePassword="$certificate_password" \
     ASPNETCORE_ENVIRONMENT=Production Serilog__MinimumLevel__Default=Warning \
         dotnet "$work/app/NewsPortal.Web.dll" --urls "http://127.0.0.1:$1" >"$work/node-$2.log" 2>&1 &
     pids+=($!)
@@ -131,7 +138,11 @@ publish() { # $1: base URL, $2: title; prints the HTTP status
 }
 code=$(publish "http://127.0.0.1:$node_b" "Published through node B")
 [ "$code" = 302 ] || fail "publishing through node B with node A's cookie and token answered $code"
-echo "signed in on A, published on B"
+keys=$(redis-cli -p "$redis_port" LRANGE newsportal:data-protection-keys 0 -1)
+grep -q '<key ' <<<"$keys" || fail "the nodes' key ring is not in Redis"
+grep -q 'masterKey' <<<"$keys" && fail "the key ring in Redis holds a key unencrypted"
+grep -q 'encryptedSecret' <<<"$keys" || fail "the key ring in Redis is not encrypted with the certificate"
+echo "signed in on A, published on B; the shared key ring is encrypted"
 
 echo "=== The new story is everywhere at once"
 for base in "http://127.0.0.1:$node_a" "$site" "http://127.0.0.1:$node_b"; do
