@@ -32,16 +32,21 @@ public sealed class TokensModel(ApiTokenService tokens) : PageModel
     }
 
     /// <summary>Makes a token that expires in one of <see cref="ApiTokenService.Lifetimes"/> days (none given: never).</summary>
-    public async Task<IActionResult> OnPostCreateAsync(string name, string? days, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostCreateAsync(string? name, string? days, CancellationToken cancellationToken)
     {
         // Read as text: a lifetime that does not bind as a number would otherwise arrive as "never", the longest.
         var lifetime = string.IsNullOrEmpty(days) ? null : int.TryParse(days, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var d) ? d : (int?)-1;
-        if (!ApiTokenService.Lifetimes.Contains(lifetime))
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            // The name is how its owner tells which token to revoke when a script is retired or a token leaks.
+            ModelState.AddModelError(string.Empty, NameNeeded);
+        }
+        else if (!ApiTokenService.Lifetimes.Contains(lifetime))
         {
             var choices = ApiTokenService.Lifetimes.OfType<int>().ToList();
             ModelState.AddModelError(string.Empty, $"A token expires in {string.Join(", ", choices[..^1])} or {choices[^1]} days, or never; '{Shared.Text.Cut(days!, 20)}' is none of these.");
         }
-        else if ((NewToken = await tokens.CreateAsync(UserId, User.Identity!.Name!, name ?? "", lifetime, cancellationToken)) is null)
+        else if ((NewToken = await tokens.CreateAsync(UserId, User.Identity!.Name!, name, lifetime, cancellationToken)) is null)
         {
             ModelState.AddModelError(string.Empty, ApiTokenService.TooManyTokens);
         }
@@ -54,6 +59,9 @@ public sealed class TokensModel(ApiTokenService tokens) : PageModel
         await OnGetAsync(cancellationToken);
         return Page();
     }
+
+    /// <summary>What the form says when a token is asked for without a name.</summary>
+    public const string NameNeeded = "Give the token a name that says what it is for, such as \"import script\".";
 
     public async Task<IActionResult> OnPostRevokeAsync(int id, CancellationToken cancellationToken)
         => await tokens.RevokeAsync(UserId, User.Identity!.Name!, id, cancellationToken, anyAccount: IsAdmin) ? RedirectToPage() : NotFound();

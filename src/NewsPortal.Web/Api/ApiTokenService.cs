@@ -63,22 +63,23 @@ public sealed class ApiTokenService(NewsDbContext db, AuditLog audit, TimeProvid
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await StoreDialect.Of(db.Database).LockForTransactionAsync(db, "api-tokens:" + userId, cancellationToken);
         if (await db.ApiTokens.Where(t => t.UserId == userId && t.RevokedAtUtc == null && (t.ExpiresAtUtc == null || t.ExpiresAtUtc > now))
-            .Take(MaxLiveTokens).CountAsync(cancellationToken) >= MaxLiveTokens)
+            .OrderBy(t => t.Id).Take(MaxLiveTokens).CountAsync(cancellationToken) >= MaxLiveTokens)
         {
             return null;
         }
 
         var token = Scheme + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var stored = string.IsNullOrWhiteSpace(name) ? "API token" : Shared.Text.Cut(name.Trim(), 100);
         db.ApiTokens.Add(new ApiToken
         {
             UserId = userId,
-            Name = string.IsNullOrWhiteSpace(name) ? "API token" : Shared.Text.Cut(name.Trim(), 100),
+            Name = stored,
             Hash = Hash(token),
             Prefix = token[..10],
             CreatedAtUtc = now,
             ExpiresAtUtc = days is { } lifetime ? now.AddDays(lifetime) : null,
         });
-        audit.Add(userName, "create token", name);
+        audit.Add(userName, "create token", stored);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return token;

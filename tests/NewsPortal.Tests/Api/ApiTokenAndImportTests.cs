@@ -53,6 +53,23 @@ public sealed class ApiTokenTests(EditorialFactory factory) : IClassFixture<Edit
         Assert.DoesNotContain("odd lifetime", page.TextOf(".admin-table"));
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    public async Task ATokenAskedForWithoutAName_IsRefusedOnTheForm_AndMakesNoToken(string name)
+    {
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+
+        using var refused = await editor.SubmitFormAsync("/admin/tokens", new Dictionary<string, string?> { ["name"] = name }, "form[action*='handler=Create']");
+        var page = await refused.ReadDocumentAsync();
+        var list = await editor.GetDocumentAsync("/admin/tokens");
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        Assert.Equal(NewsPortal.Web.Admin.TokensModel.NameNeeded, page.TextOf(".form-errors").Trim());
+        Assert.Null(page.QuerySelector("#new-token"));
+        Assert.Null(list.QuerySelector("form[action*='handler=Revoke']"));
+    }
+
     [Fact]
     public async Task ATokenNamedAtItsLimitWithAnEmoji_KeepsTheWholeEmojisOnly()
     {
