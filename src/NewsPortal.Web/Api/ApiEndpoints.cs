@@ -431,6 +431,12 @@ public static class ApiEndpoints
 
         try
         {
+            // Read whole before it is parsed (at most ArticleRequestMaxBytes; in memory up to 64 KB): parsed as it came,
+            // a body refused halfway was left part-read, and when its client hung up on the 400 at once, Kestrel
+            // failed the connection ("Reading is already in progress", a warning with a stack trace).
+            context.Request.EnableBuffering(bufferThreshold: 64 * 1024);
+            await Microsoft.AspNetCore.WebUtilities.StreamHelperExtensions.DrainAsync(context.Request.Body, context.RequestAborted);
+            context.Request.Body.Position = 0;
             var input = await context.Request.ReadFromJsonAsync<ApiArticleInput>(Json, context.RequestAborted);
             if (input is null)
             {

@@ -12,12 +12,17 @@ public static class ApiClients
     /// <summary>A client carrying a fresh personal token for a new user with <paramref name="role"/> (or none).</summary>
     public static async Task<HttpClient> TokenClientAsync(this EditorialFactory factory, string? role)
     {
+        var client = factory.CreatePlainClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await factory.TokenAsync(role));
+        return client;
+    }
+
+    /// <summary>A fresh personal token for a new user with <paramref name="role"/> (or none).</summary>
+    public static async Task<string> TokenAsync(this EditorialFactory factory, string? role)
+    {
         var email = await factory.CreateUserAsync(role);
         await using var scope = factory.Services.CreateAsyncScope();
         var user = await scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>().FindByEmailAsync(email);
-        var token = await scope.ServiceProvider.GetRequiredService<ApiTokenService>().CreateAsync(user!.Id, email, "tests");
-        var client = factory.CreatePlainClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
+        return (await scope.ServiceProvider.GetRequiredService<ApiTokenService>().CreateAsync(user!.Id, email, "tests"))!;
     }
 }

@@ -86,9 +86,16 @@ public static class PortalCommand
 
     /// <summary>Starts the binary as the site on <paramref name="address"/>, each console line handed to <paramref name="output"/>.</summary>
     public static Process StartSite(string databasePath, Uri address, IEnumerable<KeyValuePair<string, string>> settings, Action<string?> output)
+        => StartSite(address, output, (site, args) => Start(databasePath, [new("Portal__PublicBaseUrl", site), .. settings], args));
+
+    /// <summary>Starts the binary as the site on the test's store (either provider), each console line handed to <paramref name="output"/>.</summary>
+    public static Process StartSite(TestStore store, Uri address, IEnumerable<KeyValuePair<string, string>> settings, Action<string?> output)
+        => StartSite(address, output, (site, args) => Start(store, [new("Portal__PublicBaseUrl", site), .. settings], args));
+
+    private static Process StartSite(Uri address, Action<string?> output, Func<string, string[], Process> start)
     {
         var site = address.ToString().TrimEnd('/');
-        var process = Start(databasePath, [new("Portal__PublicBaseUrl", site), .. settings], "--urls", site);
+        var process = start(site, ["--urls", site]);
         process.OutputDataReceived += (_, line) => output(line.Data);
         process.ErrorDataReceived += (_, line) => output(line.Data);
         process.BeginOutputReadLine();
