@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using NewsPortal.Web.Accounts;
 using NewsPortal.Web.Admin;
@@ -435,7 +436,7 @@ public static class ApiEndpoints
             // a body refused halfway was left part-read, and when its client hung up on the 400 at once, Kestrel
             // failed the connection ("Reading is already in progress", a warning with a stack trace).
             context.Request.EnableBuffering(bufferThreshold: 64 * 1024);
-            await Microsoft.AspNetCore.WebUtilities.StreamHelperExtensions.DrainAsync(context.Request.Body, context.RequestAborted);
+            await context.Request.Body.DrainAsync(context.RequestAborted);
             context.Request.Body.Position = 0;
             var input = await context.Request.ReadFromJsonAsync<ApiArticleInput>(Json, context.RequestAborted);
             if (input is null)

@@ -52,8 +52,9 @@ public sealed class ApiTokenService(NewsDbContext db, AuditLog audit, TimeProvid
     private const int LiveShown = 200;
 
     /// <summary>
-    /// Makes a token and returns it: the only time it is ever shown. Null when the account already holds
-    /// <see cref="MaxLiveTokens"/> live tokens (see <see cref="TooManyTokens"/>).
+    /// Makes a token named <paramref name="name"/> (not blank: the form asks for one) and returns it: the only time it
+    /// is ever shown. Null when the account already holds <see cref="MaxLiveTokens"/> live tokens (see
+    /// <see cref="TooManyTokens"/>).
     /// </summary>
     public async Task<string?> CreateAsync(string userId, string userName, string name, int? days = null, CancellationToken cancellationToken = default)
     {
@@ -69,7 +70,7 @@ public sealed class ApiTokenService(NewsDbContext db, AuditLog audit, TimeProvid
         }
 
         var token = Scheme + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        var stored = string.IsNullOrWhiteSpace(name) ? "API token" : Shared.Text.Cut(name.Trim(), 100);
+        var stored = Shared.Text.Cut(name.Trim(), 100);
         db.ApiTokens.Add(new ApiToken
         {
             UserId = userId,
