@@ -10,7 +10,8 @@ namespace NewsPortal.Web.Articles;
 /// stores from before it was kept), so that pages and feeds read it instead of rendering it on every view. No reader
 /// waits for it: until a story's turn comes, its pages render the body as they show it. A headline stored with
 /// Markdown in it (before headlines were kept as text; the PlainHeadlines migration hands those stories here) is
-/// made text in the same pass, and the pages showing it evicted.
+/// made text in the same pass, and the pages showing it evicted. So is a body's plain text (what search indexes and
+/// quotes) where it differs from what the body gives today (the BracketText migration hands those stories here).
 /// </summary>
 public sealed class BodyRenderer(IServiceScopeFactory scopes, MarkdownRenderer markdown, TimeProvider clock, ILogger<BodyRenderer> logger) : BackgroundService
 {
@@ -32,6 +33,16 @@ public sealed class BodyRenderer(IServiceScopeFactory scopes, MarkdownRenderer m
             OR "Title" LIKE '%\%' ESCAPE '!' OR "Title" LIKE '%&%' OR "Title" LIKE '%<%'
             OR "Title" LIKE '#%' OR "Title" LIKE '>%' OR "Title" LIKE '-%' OR "Title" LIKE '+%' OR "Title" LIKE '=%'
         """;
+    /// <summary>
+    /// Hands this renderer the stories whose plain text may have lost a '[' that opens no link (releases before
+    /// 2026-12-02 dropped it, so "Gaza[Reuters" was indexed as one word), for the BracketText migration on either
+    /// store. A link has one '[' for each "](", so bodies whose counts agree (most linked ones) are left alone.
+    /// </summary>
+    public const string BodiesWithLoneBrackets = """
+        UPDATE "Articles" SET "BodyHtml" = NULL
+        WHERE length("Body") - length(replace("Body", '[', '')) <> (length("Body") - length(replace("Body", '](', ''))) / 2
+        """;
+
     private static readonly TimeSpan Idle = TimeSpan.FromSeconds(5);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -65,7 +76,7 @@ public sealed class BodyRenderer(IServiceScopeFactory scopes, MarkdownRenderer m
         }
     }
 
-    private sealed record Unrendered(int Id, string Title, string Body, string? Dateline, DateOnly PublishedOn, DateTime? DocumentDate);
+    private sealed record Unrendered(int Id, string Title, string Body, string BodyText, string? Dateline, DateOnly PublishedOn, DateTime? DocumentDate);
 
     /// <summary>Renders up to one batch of bodies that have no HTML; returns how many.</summary>
     public async Task<int> RenderBatchAsync(CancellationToken cancellationToken = default)
@@ -76,8 +87,8 @@ public sealed class BodyRenderer(IServiceScopeFactory scopes, MarkdownRenderer m
         // already rendered, more of them with each batch.
         // The batch stops where the bodies before a story already pass the size of a batch.
         var unrendered = $"""
-            SELECT "Id", "Title", "Body", "Dateline", "PublishedOn", "DocumentDate" FROM (
-                SELECT "Id", "Title", "Body", "Dateline", "PublishedOn", "DocumentDate",
+            SELECT "Id", "Title", "Body", "BodyText", "Dateline", "PublishedOn", "DocumentDate" FROM (
+                SELECT "Id", "Title", "Body", "BodyText", "Dateline", "PublishedOn", "DocumentDate",
                     SUM(length("Body")) OVER (ORDER BY "Id") - length("Body") AS "Before"
                 FROM "Articles"{StoreDialect.Of(db.Database).IndexedBy("IX_Articles_BodyHtml_Missing")}
                 WHERE "BodyHtml" IS NULL ORDER BY "Id" LIMIT {BatchSize}) AS "Batch"
@@ -90,31 +101,51 @@ public sealed class BodyRenderer(IServiceScopeFactory scopes, MarkdownRenderer m
             return 0;
         }
 
-        var rendered = rows.Select(r => (r, Headline: MarkdownRenderer.LineText(r.Title)))
-            .Select(x => (x.r.Id, x.r.Title, x.r.Body, Html: markdown.ToHtml(x.r.Body, x.r.Dateline), x.Headline,
-                TitleKey: MatchKeys.ForTitle(x.Headline, x.r.DocumentDate, x.r.PublishedOn))).ToList();
+        var rendered = rows.Select(r => (Row: r, Html: markdown.ToHtml(r.Body, r.Dateline), Headline: MarkdownRenderer.LineText(r.Title), Text: markdown.PlainText(r.Body))).ToList();
         var pages = scope.ServiceProvider.GetRequiredService<PageCache>();
-        var retitled = new List<string>();
+        var reworded = new List<string>();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        foreach (var (id, title, body, html, headline, titleKey) in rendered)
+        foreach (var (row, html, headline, text) in rendered)
         {
-            // Only if the story is still the one rendered: a story changed meanwhile waits for the next pass. The
-            // importer knows a story by its headline's key, which follows the headline.
-            var changed = await db.Database.ExecuteSqlAsync(
-                $"""
-                UPDATE "Articles" SET "BodyHtml" = {html}, "Title" = {headline}, "TitleKey" = {titleKey}
-                WHERE "Id" = {id} AND "BodyHtml" IS NULL AND "Body" = {body} AND "Title" = {title}
-                """, cancellationToken);
-            if (changed > 0 && headline != title)
+            // Only if the story is still the one rendered: a story changed meanwhile waits for the next pass. A column
+            // is written only when it changes: writing the headline or text again would rewrite the story's search
+            // entry for nothing. The importer knows a story by its headline's key, which follows the headline.
+            var columns = new List<string> { "\"BodyHtml\" = {0}" };
+            var values = new List<object> { html, row.Id, row.Body, row.Title };
+            if (headline != row.Title)
             {
-                retitled.Add(CacheTags.Article(id));
+                columns.Add($"\"Title\" = {{{values.Count}}}, \"TitleKey\" = {{{values.Count + 1}}}");
+                values.AddRange([headline, MatchKeys.ForTitle(headline, row.DocumentDate, row.PublishedOn)]);
+            }
+
+            if (text != row.BodyText)
+            {
+                columns.Add($"\"BodyText\" = {{{values.Count}}}");
+                values.Add(text);
+            }
+
+            // The columns are this method's own; every value is a parameter.
+            var update = $$"""
+                UPDATE "Articles" SET {{string.Join(", ", columns)}}
+                WHERE "Id" = {1} AND "BodyHtml" IS NULL AND "Body" = {2} AND "Title" = {3}
+                """;
+            var changed = await db.Database.ExecuteSqlRawAsync(update, values, cancellationToken);
+            if (changed > 0 && (headline != row.Title || text != row.BodyText))
+            {
+                reworded.Add(CacheTags.Article(row.Id));
             }
         }
 
-        pages.Record(retitled);
+        // New words may now match a search that found nothing.
+        if (reworded.Count > 0)
+        {
+            reworded.Add(CacheTags.Search);
+        }
+
+        pages.Record(reworded);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        await pages.EvictAsync(retitled, cancellationToken);
+        await pages.EvictAsync(reworded, cancellationToken);
         return rows.Count;
     }
 }

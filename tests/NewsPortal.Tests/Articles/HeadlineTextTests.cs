@@ -91,6 +91,34 @@ public sealed class HeadlineTextTests(EditorialFactory factory) : IClassFixture<
     }
 
     [Fact]
+    public async Task ABodyWhoseTextLostALoneBracketBeforeThisRelease_IsFoundByTheWordAfterIt_OnceRenderedAgain()
+    {
+        var slug = await factory.AddArticleAsync(new ArticleBuilder().Titled("Shelling resumes south of the city").PublishedOn(2031, 7, 2)
+            .WithParagraph("Talks in Cairo stall.")
+            .WithParagraph("Fighting resumed in Khanfar[Quillbrook reported shelling], and [the agreement](https://example.org/deal) lapsed."));
+        // As a release before 2026-12-02 stored it: the plain text without the '[' that opens no link, so the two
+        // words were indexed as one.
+        await factory.WithDbAsync(db => db.Database.ExecuteSqlAsync(
+            $"""UPDATE "Articles" SET "BodyText" = replace("BodyText", 'Khanfar[', 'Khanfar') WHERE "Slug" = {slug}"""));
+        var linked = await factory.AddArticleAsync(new ArticleBuilder().Titled("Truce holds").PublishedOn(2031, 7, 3)
+            .WithParagraph("The [truce](https://example.org/truce) holds, reports [Quillbrook](https://example.org/q)."));
+        var client = factory.CreateClient();
+        var before = (await client.GetDocumentAsync("/search?q=Quillbrook")).TextsOf(".search-results h2");
+
+        var onlyThese = BodyRenderer.BodiesWithLoneBrackets + """ AND "Slug" IN ({0}, {1})""";
+        var handedOver = await factory.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(onlyThese, slug, linked));
+        while (await factory.Services.GetRequiredService<BodyRenderer>().RenderBatchAsync() > 0)
+        {
+        }
+
+        var after = (await client.GetDocumentAsync("/search?q=Quillbrook")).TextsOf(".search-results h2");
+        // Only the story with a bracket that opens no link is rendered again, not every story with a link.
+        Assert.Equal(1, handedOver);
+        Assert.Equal(["Truce holds"], before);
+        Assert.Equal(["Shelling resumes south of the city", "Truce holds"], after.Order());
+    }
+
+    [Fact]
     public async Task LongBodies_AreRenderedAFewAtATime_AndAllOfThemAreRendered()
     {
         var slugs = new List<string>();
