@@ -105,7 +105,11 @@ public static class PortalServices
         }
         else
         {
-            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(store.DataDirectory(configuration, environment), "keys")));
+            // The keys' folder readable by the site's user alone, as the library makes the files in it.
+            var keys = Path.Combine(store.DataDirectory(configuration, environment), "keys");
+            dataProtection.PersistKeysToFileSystem(OperatingSystem.IsWindows()
+                ? Directory.CreateDirectory(keys)
+                : Directory.CreateDirectory(keys, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute));
         }
 
         dataProtection.ProtectKeysWithConfiguredCertificate(configuration, environment.ContentRootPath);

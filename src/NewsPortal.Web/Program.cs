@@ -1,4 +1,5 @@
 using NewsPortal.Web;
+using NewsPortal.Web.Accounts;
 using NewsPortal.Web.Api;
 using NewsPortal.Web.Caching;
 using NewsPortal.Web.Cli;
@@ -52,6 +53,7 @@ try
     }
 
     PortalOptions.EnsureSiteAddress(app.Configuration, app.Environment);
+    KeyRingCertificates.EnsureKeysReadable(app.Services);
 
     // The request pipeline: the client's address from a known proxy, security headers on everything, errors become real pages (problem+json under /api), then
     // logging, routing, rate limits, the output cache (after due stories are published), and for what it does not

@@ -1,7 +1,11 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.Extensions.Options;
 using NewsPortal.Web.Shared;
+using StackExchange.Redis;
 
 namespace NewsPortal.Web.Accounts;
 
@@ -15,20 +19,71 @@ public static class KeyRingCertificates
 {
     public static IDataProtectionBuilder ProtectKeysWithConfiguredCertificate(this IDataProtectionBuilder builder, IConfiguration configuration, string contentRoot)
     {
-        if (configuration["DataProtection:Certificate"] is not { Length: > 0 } path)
-        {
-            return builder;
-        }
-
         var password = configuration["DataProtection:CertificatePassword"];
-        var current = Load("DataProtection:Certificate", Path.GetFullPath(path, contentRoot), password);
         var previous = (configuration["DataProtection:PreviousCertificates"] ?? "")
             .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(file => Load("DataProtection:PreviousCertificates", Path.GetFullPath(file, contentRoot), password));
+            .Select(file => Load("DataProtection:PreviousCertificates", Path.GetFullPath(file, contentRoot), password))
+            .ToArray();
 
         // Given to the library as files: on Linux it would otherwise look for an earlier certificate in the user's
-        // certificate store, which holds none.
-        return builder.ProtectKeysWithCertificate(current).UnprotectKeysWithAnyCertificate([.. previous]);
+        // certificate store, which holds none. Previous certificates alone (no current one) read the keys they
+        // encrypted while new keys are stored plain: how a site stops encrypting without signing anyone out.
+        builder.UnprotectKeysWithAnyCertificate(previous);
+        if (configuration["DataProtection:Certificate"] is { Length: > 0 } path)
+        {
+            builder.ProtectKeysWithCertificate(Load("DataProtection:Certificate", Path.GetFullPath(path, contentRoot), password));
+        }
+
+        return builder;
+    }
+
+    /// <summary>
+    /// Stops the start when the key ring holds a key still in use that this node cannot read, because the certificate
+    /// that encrypted it is not configured. Started anyway, the node would make a new key, stored plain without a
+    /// certificate, which every node then signs with: the ring would no longer be encrypted, and every editor signed
+    /// in on another node would be signed out here. An expired key is only kept to read older cookies and is let be.
+    /// </summary>
+    public static void EnsureKeysReadable(IServiceProvider services)
+    {
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        IReadOnlyCollection<IKey> keys;
+        try
+        {
+            keys = services.GetRequiredService<IKeyManager>().GetAllKeys();
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // A node starts while Redis is away (readers get their pages); its keys are checked at its next start.
+            services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(KeyRingCertificates))
+                .LogWarning("The key ring could not be read to check it at start: {Reason}", ex.Message);
+            return;
+        }
+
+        var unreadable = keys.Where(key => !key.IsRevoked && key.ExpirationDate > now && !IsReadable(key)).Select(key => key.KeyId).ToList();
+        if (unreadable.Count == 0)
+        {
+            return;
+        }
+
+        var stored = services.GetRequiredService<IOptions<KeyManagementOptions>>().Value.XmlRepository is FileSystemXmlRepository files
+            ? $"the files in {files.Directory.FullName}"
+            : "the Redis key ending in data-protection-keys";
+        throw new SettingException(
+            $"the key ring holds {unreadable.Count} key(s) in use that no configured certificate can read ({string.Join(", ", unreadable)}). " +
+            "Name the certificate that encrypted them in DataProtection:Certificate, or in DataProtection:PreviousCertificates if it has been " +
+            $"replaced. Only to start a new key ring, signing every editor out, delete {stored}.");
+    }
+
+    private static bool IsReadable(IKey key)
+    {
+        try
+        {
+            return key.Descriptor is not null;
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
     }
 
     private static X509Certificate2 Load(string setting, string path, string? password)

@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -23,7 +24,7 @@ public sealed class KeyRingTests : IDisposable
         using var first = new CertificateNodeFactory(null, ("DataProtection:Certificate", certificate));
         var session = await SignInAsync(first);
 
-        var key = Assert.Single(first.Services.GetRequiredService<IOptions<KeyManagementOptions>>().Value.XmlRepository!.GetAllElements());
+        var key = Assert.Single(StoredKeys(first));
         Assert.DoesNotContain(key.Descendants(), element => element.Name.LocalName == "masterKey");
         Assert.Contains(key.Descendants(), element => element.Name.LocalName == "encryptedSecret");
         Assert.Equal(HttpStatusCode.OK, await AdminStatusAsync(first, session));
@@ -32,12 +33,51 @@ public sealed class KeyRingTests : IDisposable
         using var restarted = new CertificateNodeFactory(first.Store, ("DataProtection:Certificate", certificate));
         Assert.Equal(HttpStatusCode.OK, await AdminStatusAsync(restarted, session));
 
-        // Without the certificate the stored key is of no use: the session is not accepted.
+    }
+
+    [OwnKeyRingFact]
+    public async Task ANodeWithoutTheCertificate_DoesNotStart_AndLeavesTheEncryptedRingAsItWas()
+    {
+        var certificate = WriteCertificate("ring.pfx", RSA.Create(2048));
+        using var first = new CertificateNodeFactory(null, ("DataProtection:Certificate", certificate));
+        var session = await SignInAsync(first);
+
+        // Started, it would have made a key of its own, stored plain, which the other nodes would then sign with.
         using var withoutCertificate = new CertificateNodeFactory(first.Store);
-        Assert.Equal(HttpStatusCode.Redirect, await AdminStatusAsync(withoutCertificate, session));
-        // It still signs editors in, with a key of its own.
-        var again = await SignInAsync(withoutCertificate);
-        Assert.Equal(HttpStatusCode.OK, await AdminStatusAsync(withoutCertificate, again));
+        var error = Assert.ThrowsAny<Exception>(() => withoutCertificate.CreateClient());
+
+        Assert.Contains("key ring holds 1 key(s) in use that no configured certificate can read", error.Message);
+        Assert.Contains("DataProtection:Certificate", error.Message);
+        var key = Assert.Single(StoredKeys(first));
+        Assert.Contains(key.Descendants(), element => element.Name.LocalName == "encryptedSecret");
+        Assert.Equal(HttpStatusCode.OK, await AdminStatusAsync(first, session));
+    }
+
+    [OwnKeyRingFact]
+    public async Task ACertificateNamedOnlyAmongThePreviousOnes_KeepsEditorsSignedIn_AndNewKeysArePlain()
+    {
+        var certificate = WriteCertificate("ring.pfx", RSA.Create(2048));
+        using var first = new CertificateNodeFactory(null, ("DataProtection:Certificate", certificate));
+        var session = await SignInAsync(first);
+
+        // How a site stops encrypting its key ring without signing anyone out.
+        using var stopped = new CertificateNodeFactory(first.Store, ("DataProtection:PreviousCertificates", certificate));
+        Assert.Equal(HttpStatusCode.OK, await AdminStatusAsync(stopped, session));
+
+        var added = stopped.Services.GetRequiredService<IKeyManager>().CreateNewKey(DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(90));
+        var stored = StoredKeys(stopped).Single(element => (Guid?)element.Attribute("id") == added.KeyId);
+        Assert.Contains(stored.Descendants(), element => element.Name.LocalName == "masterKey");
+    }
+
+    [SqliteFact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task TheKeysFolder_IsOpenToTheSitesUserAlone()
+    {
+        using var factory = new CertificateNodeFactory(null);
+        await SignInAsync(factory);
+
+        var repository = Assert.IsType<FileSystemXmlRepository>(factory.Services.GetRequiredService<IOptions<KeyManagementOptions>>().Value.XmlRepository);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(repository.Directory.FullName));
     }
 
     [OwnKeyRingFact]
@@ -51,8 +91,10 @@ public sealed class KeyRingTests : IDisposable
         using var replaced = new CertificateNodeFactory(first.Store, ("DataProtection:Certificate", replacement), ("DataProtection:PreviousCertificates", old));
         Assert.Equal(HttpStatusCode.OK, await AdminStatusAsync(replaced, session));
 
+        // Forgotten, the old certificate leaves the key it encrypted unreadable: the node says so instead of starting.
         using var oldOneForgotten = new CertificateNodeFactory(first.Store, ("DataProtection:Certificate", replacement));
-        Assert.Equal(HttpStatusCode.Redirect, await AdminStatusAsync(oldOneForgotten, session));
+        var error = Assert.ThrowsAny<Exception>(() => oldOneForgotten.CreateClient());
+        Assert.Contains("DataProtection:PreviousCertificates", error.Message);
     }
 
     [Theory]
@@ -91,6 +133,9 @@ public sealed class KeyRingTests : IDisposable
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
         return signedIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("newsportal.auth=", StringComparison.Ordinal)).Split(';')[0];
     }
+
+    private static IEnumerable<System.Xml.Linq.XElement> StoredKeys(EditorialFactory node)
+        => node.Services.GetRequiredService<IOptions<KeyManagementOptions>>().Value.XmlRepository!.GetAllElements().Where(element => element.Name.LocalName == "key");
 
     private static async Task<HttpStatusCode> AdminStatusAsync(EditorialFactory node, string session)
     {
