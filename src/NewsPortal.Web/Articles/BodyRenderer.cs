@@ -11,7 +11,8 @@ namespace NewsPortal.Web.Articles;
 /// waits for it: until a story's turn comes, its pages render the body as they show it. A headline stored with
 /// Markdown in it (before headlines were kept as text; the PlainHeadlines migration hands those stories here) is
 /// made text in the same pass, and the pages showing it evicted. So is a body's plain text (what search indexes and
-/// quotes) where it differs from what the body gives today (the BracketText migration hands those stories here).
+/// quotes) where it differs from what the body gives today, with the lede made from it (the BracketText migration
+/// hands those stories here).
 /// </summary>
 public sealed class BodyRenderer(IServiceScopeFactory scopes, MarkdownRenderer markdown, TimeProvider clock, ILogger<BodyRenderer> logger) : BackgroundService
 {
@@ -76,7 +77,7 @@ public sealed class BodyRenderer(IServiceScopeFactory scopes, MarkdownRenderer m
         }
     }
 
-    private sealed record Unrendered(int Id, string Title, string Body, string BodyText, string? Dateline, DateOnly PublishedOn, DateTime? DocumentDate);
+    private sealed record Unrendered(int Id, string Title, string Body, string BodyText, string Lede, string? Summary, string? Dateline, DateOnly PublishedOn, DateTime? DocumentDate);
 
     /// <summary>Renders up to one batch of bodies that have no HTML; returns how many.</summary>
     public async Task<int> RenderBatchAsync(CancellationToken cancellationToken = default)
@@ -87,8 +88,8 @@ public sealed class BodyRenderer(IServiceScopeFactory scopes, MarkdownRenderer m
         // already rendered, more of them with each batch.
         // The batch stops where the bodies before a story already pass the size of a batch.
         var unrendered = $"""
-            SELECT "Id", "Title", "Body", "BodyText", "Dateline", "PublishedOn", "DocumentDate" FROM (
-                SELECT "Id", "Title", "Body", "BodyText", "Dateline", "PublishedOn", "DocumentDate",
+            SELECT "Id", "Title", "Body", "BodyText", "Lede", "Summary", "Dateline", "PublishedOn", "DocumentDate" FROM (
+                SELECT "Id", "Title", "Body", "BodyText", "Lede", "Summary", "Dateline", "PublishedOn", "DocumentDate",
                     SUM(length("Body")) OVER (ORDER BY "Id") - length("Body") AS "Before"
                 FROM "Articles"{StoreDialect.Of(db.Database).IndexedBy("IX_Articles_BodyHtml_Missing")}
                 WHERE "BodyHtml" IS NULL ORDER BY "Id" LIMIT {BatchSize}) AS "Batch"
@@ -122,6 +123,12 @@ public sealed class BodyRenderer(IServiceScopeFactory scopes, MarkdownRenderer m
             {
                 columns.Add($"\"BodyText\" = {{{values.Count}}}");
                 values.Add(text);
+                // A lede made from the body (there is no editor's summary) lost what the text lost.
+                if (row.Summary is null && markdown.Lede(row.Body, Article.LedeMaxLength) is var lede && lede != row.Lede)
+                {
+                    columns.Add($"\"Lede\" = {{{values.Count}}}");
+                    values.Add(lede);
+                }
             }
 
             // The columns are this method's own; every value is a parameter.

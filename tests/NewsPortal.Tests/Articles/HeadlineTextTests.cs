@@ -91,31 +91,42 @@ public sealed class HeadlineTextTests(EditorialFactory factory) : IClassFixture<
     }
 
     [Fact]
-    public async Task ABodyWhoseTextLostALoneBracketBeforeThisRelease_IsFoundByTheWordAfterIt_OnceRenderedAgain()
+    public async Task ABodyWhoseTextLostALoneBracketBeforeThisRelease_IsFoundByTheWordAfterIt_AndItsLedeShowsIt_OnceRenderedAgain()
     {
-        var slug = await factory.AddArticleAsync(new ArticleBuilder().Titled("Shelling resumes south of the city").PublishedOn(2031, 7, 2)
-            .WithParagraph("Talks in Cairo stall.")
-            .WithParagraph("Fighting resumed in Khanfar[Quillbrook reported shelling], and [the agreement](https://example.org/deal) lapsed."));
-        // As a release before 2026-12-02 stored it: the plain text without the '[' that opens no link, so the two
-        // words were indexed as one.
-        await factory.WithDbAsync(db => db.Database.ExecuteSqlAsync(
-            $"""UPDATE "Articles" SET "BodyText" = replace("BodyText", 'Khanfar[', 'Khanfar') WHERE "Slug" = {slug}"""));
+        var slug = await factory.AddArticleAsync(new ArticleBuilder().Titled("Shelling resumes south of the city").PublishedOn(2031, 7, 2).InCategory("Bracket check")
+            .WithParagraph("Fighting resumed in Khanfar[Quillbrook reported shelling].")
+            .WithParagraph("Talks in Cairo stall, and [the agreement](https://example.org/deal) lapsed."));
+        var summarised = await factory.AddArticleAsync(new ArticleBuilder().Titled("Crossing reopens").PublishedOn(2031, 7, 1).InCategory("Bracket check")
+            .WithParagraph("The crossing at Khanfar[Quillbrook gate reopens."));
         var linked = await factory.AddArticleAsync(new ArticleBuilder().Titled("Truce holds").PublishedOn(2031, 7, 3)
             .WithParagraph("The [truce](https://example.org/truce) holds, reports [Quillbrook](https://example.org/q)."));
+        // As a release before 2026-12-02 stored them: the plain text and the lede made from it without the '[' that
+        // opens no link, so the two words were indexed as one. One story's lede is its editor's summary.
+        await factory.WithDbAsync(db => db.Database.ExecuteSqlAsync(
+            $"""
+            UPDATE "Articles" SET "BodyText" = replace("BodyText", 'Khanfar[', 'Khanfar'), "Lede" = replace("Lede", 'Khanfar[', 'Khanfar')
+            WHERE "Slug" IN ({slug}, {summarised})
+            """));
+        await factory.WithDbAsync(db => db.Database.ExecuteSqlAsync(
+            $"""UPDATE "Articles" SET "Summary" = 'Gate reopened, says the editor.', "Lede" = 'Gate reopened, says the editor.' WHERE "Slug" = {summarised}"""));
         var client = factory.CreateClient();
         var before = (await client.GetDocumentAsync("/search?q=Quillbrook")).TextsOf(".search-results h2");
 
-        var onlyThese = BodyRenderer.BodiesWithLoneBrackets + """ AND "Slug" IN ({0}, {1})""";
-        var handedOver = await factory.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(onlyThese, slug, linked));
+        var onlyThese = BodyRenderer.BodiesWithLoneBrackets + """ AND "Slug" IN ({0}, {1}, {2})""";
+        var handedOver = await factory.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(onlyThese, slug, summarised, linked));
         while (await factory.Services.GetRequiredService<BodyRenderer>().RenderBatchAsync() > 0)
         {
         }
 
         var after = (await client.GetDocumentAsync("/search?q=Quillbrook")).TextsOf(".search-results h2");
-        // Only the story with a bracket that opens no link is rendered again, not every story with a link.
-        Assert.Equal(1, handedOver);
+        var ledes = (await client.GetDocumentAsync("/categories/bracket-check")).QuerySelectorAll(".headlines article")
+            .ToDictionary(c => c.QuerySelector("h2")!.TextContent.Trim(), c => c.QuerySelector(".lede")?.TextContent.Trim());
+        // Only the stories with a bracket that opens no link are rendered again, not every story with a link.
+        Assert.Equal(2, handedOver);
         Assert.Equal(["Truce holds"], before);
-        Assert.Equal(["Shelling resumes south of the city", "Truce holds"], after.Order());
+        Assert.Equal(["Crossing reopens", "Shelling resumes south of the city", "Truce holds"], after.Order());
+        Assert.Equal("Fighting resumed in Khanfar[Quillbrook reported shelling].", ledes["Shelling resumes south of the city"]);
+        Assert.Equal("Gate reopened, says the editor.", ledes["Crossing reopens"]);
     }
 
     [Fact]
