@@ -30,8 +30,8 @@ try
     builder.WebHost.UseStaticWebAssets();
 
     // Structured logs to the console, configured from the "Serilog" section.
-    builder.Services.AddSerilog((services, logger) => logger
-        .ReadFrom.Configuration(builder.Configuration)
+    builder.Services.AddSerilog((services, logger) => Setting.Read("Serilog", "logging settings (levels from Verbose to Fatal; sinks and their arguments by name)",
+            () => logger.ReadFrom.Configuration(builder.Configuration))
         .ReadFrom.Services(services)
         .Enrich.FromLogContext()
         .WriteTo.Console(), preserveStaticLogger: true);

@@ -21,7 +21,10 @@ public static class Setting
         {
             return read();
         }
-        catch (Exception ex) when (ex is ArgumentException or FormatException or KeyNotFoundException or RedisException)
+        // Serilog says a level or sink it cannot read with InvalidOperationException, an assembly it cannot load with
+        // FileNotFoundException.
+        catch (Exception ex) when (ex is ArgumentException or FormatException or KeyNotFoundException or RedisException or FileNotFoundException
+            or InvalidOperationException and not SettingException)
         {
             throw new SettingException($"{setting} could not be read as {shouldBe}: {ex.Message}", ex);
         }

@@ -47,6 +47,21 @@ public sealed class StartupSettingTests
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
     }
 
+    [Theory]
+    [InlineData("Serilog__MinimumLevel__Default", "Loud", "The value Loud is not a valid Serilog level")]
+    [InlineData("Serilog__MinimumLevel__Override__Microsoft", "quiet", "No LoggingLevelSwitch has been declared with name \"quiet\"")]
+    [InlineData("Serilog__Using__0", "Serilog.Sinks.Nowhere", "Could not load file or assembly 'Serilog.Sinks.Nowhere")]
+    public async Task ALoggingSettingThatCannotBeRead_StopsTheProcess_InOneLineNamingIt(string key, string value, string problem)
+    {
+        var run = await PortalCommand.RunAsync(Path.Combine(Path.GetTempPath(), "unused.db"), [new(key, value)], "--urls", "http://127.0.0.1:0");
+
+        var said = run.Output + run.Errors;
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("NewsPortal cannot start: Serilog could not be read as logging settings", said);
+        Assert.Contains(problem, said);
+        Assert.DoesNotContain("   at ", said);
+    }
+
     [Fact]
     public async Task AConnectionStringThatCannotBeRead_StopsTheProcess_InOneLineWithoutItsPassword()
     {
