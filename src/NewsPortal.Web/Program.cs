@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using NewsPortal.Web;
 using NewsPortal.Web.Accounts;
 using NewsPortal.Web.Api;
@@ -44,6 +45,10 @@ try
     builder.Services.AddNewsPortalCaching(store);
 
     var app = builder.Build();
+
+    // Settings checked before anything runs: one that is wrong is then said in one line, where the host, starting,
+    // would first log it with a stack trace.
+    app.Services.GetService<IStartupValidator>()?.Validate();
 
     // Migrations, the seed snippets and the admin from configuration, before anything is served.
     await DatabaseInitializer.InitializeAsync(app.Services, seed: !isCommand);

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace NewsPortal.Web.Shared;
 
 /// <summary>Site-wide settings, bound from the "Portal" section of configuration.</summary>
-public sealed class PortalOptions
+public sealed class PortalOptions : IValidatableObject
 {
     public const string SectionName = "Portal";
 
@@ -57,7 +57,7 @@ public sealed class PortalOptions
     [Range(0.001, 3600)]
     public double RequestTimeoutSeconds { get; set; } = 15;
 
-    /// <summary>Language of articles whose snippet names none, as a BCP 47 tag.</summary>
+    /// <summary>Language of articles whose snippet names none, as a BCP 47 tag (the same rule as a snippet's own).</summary>
     [Required]
     public string DefaultLanguage { get; set; } = "en";
 
@@ -67,4 +67,13 @@ public sealed class PortalOptions
     /// <summary>Folder of seed snippets, relative to the app's base directory.</summary>
     [Required]
     public string SeedDirectory { get; set; } = "Seeds";
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        // Every story without a language of its own is stored with it, and pages name it in their lang attribute.
+        if (!Import.SnippetRules.IsLanguageTag(DefaultLanguage ?? ""))
+        {
+            yield return new ValidationResult("Portal:DefaultLanguage must be a language tag such as en or pt-BR.", [nameof(DefaultLanguage)]);
+        }
+    }
 }

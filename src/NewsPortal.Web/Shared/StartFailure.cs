@@ -27,6 +27,10 @@ public static class StartFailure
     private static bool IsSetting(Exception ex) => ex switch
     {
         SettingException or OptionsValidationException => true,
+        // "Failed to convert configuration value 'abc' at 'Cache:DurationSeconds' to type 'System.Int32'": it names the
+        // setting, and only typed values (numbers, switches) are converted, never a password.
+        InvalidOperationException { InnerException: ArgumentException or FormatException or OverflowException } binding
+            when binding.TargetSite?.DeclaringType == typeof(ConfigurationBinder) => true,
         AggregateException all => all.InnerExceptions.Count > 0 && all.InnerExceptions.All(IsSetting),
         _ => false,
     };

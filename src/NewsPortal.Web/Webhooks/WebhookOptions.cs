@@ -50,6 +50,15 @@ public sealed class WebhookOptions : IValidatableObject
     [Range(1, 10_000)]
     public int BatchSize { get; set; } = 100;
 
+    /// <summary>
+    /// Adds the networks given as one value separated by commas (<c>Webhooks__AllowedNetworks=10.1.2.0/24,10.9.0.0/16</c>),
+    /// as Proxy:KnownProxies takes its addresses: binding reads a list only from numbered entries, and would pass
+    /// over such a value without a word.
+    /// </summary>
+    public void AddListedNetworks(IConfiguration configuration)
+        => AllowedNetworks = [.. AllowedNetworks, .. (configuration[$"{SectionName}:{nameof(AllowedNetworks)}"] ?? "")
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
         => AllowedNetworks.Where(n => !System.Net.IPNetwork.TryParse(n, out _))
             .Select(n => new ValidationResult($"Webhooks:AllowedNetworks: '{n}' is not a network such as 10.1.2.0/24.", [nameof(AllowedNetworks)]));

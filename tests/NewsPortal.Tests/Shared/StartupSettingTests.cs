@@ -26,6 +26,8 @@ public sealed class StartupSettingTests
     [InlineData("Import:CommandHeapMegabytes", "8", "Import:CommandHeapMegabytes is 8; it must be 0 (no limit) or at least 40")]
     [InlineData("Proxy:KnownProxies", "10.0.0.5, proxy.example.org", "Proxy:KnownProxies could not be read as addresses separated by commas ('proxy.example.org' is not an IP address)")]
     [InlineData("ConnectionStrings:Redis", "127.0.0.1:abc", "ConnectionStrings:Redis could not be read as a StackExchange.Redis configuration (for example 127.0.0.1:6379): it names no server")]
+    [InlineData("Webhooks:AllowedNetworks", "10.1.2.0/24, intranet", "Webhooks:AllowedNetworks: 'intranet' is not a network such as 10.1.2.0/24.")]
+    [InlineData("Portal:DefaultLanguage", "-1", "Portal:DefaultLanguage must be a language tag such as en or pt-BR.")]
     public void ASettingTheSiteCannotWorkWith_StopsTheStart_NamingIt(string key, string value, string message)
     {
         using var factory = new SettingFactory(key, value);
@@ -48,16 +50,22 @@ public sealed class StartupSettingTests
     }
 
     [Theory]
-    [InlineData("Serilog__MinimumLevel__Default", "Loud", "The value Loud is not a valid Serilog level")]
-    [InlineData("Serilog__MinimumLevel__Override__Microsoft", "quiet", "No LoggingLevelSwitch has been declared with name \"quiet\"")]
-    [InlineData("Serilog__Using__0", "Serilog.Sinks.Nowhere", "Could not load file or assembly 'Serilog.Sinks.Nowhere")]
-    public async Task ALoggingSettingThatCannotBeRead_StopsTheProcess_InOneLineNamingIt(string key, string value, string problem)
+    [InlineData("Serilog__MinimumLevel__Default", "Loud", "Serilog could not be read as logging settings", "The value Loud is not a valid Serilog level")]
+    [InlineData("Serilog__MinimumLevel__Override__Microsoft", "quiet", "Serilog could not be read as logging settings", "No LoggingLevelSwitch has been declared with name \"quiet\"")]
+    [InlineData("Serilog__Using__0", "Serilog.Sinks.Nowhere", "Serilog could not be read as logging settings", "Could not load file or assembly 'Serilog.Sinks.Nowhere")]
+    [InlineData("Cache__DurationSeconds", "abc", "Failed to convert configuration value 'abc' at 'Cache:DurationSeconds' to type 'System.Int32'", "")]
+    [InlineData("Webhooks__Enabled", "sometimes", "Failed to convert configuration value 'sometimes' at 'Webhooks:Enabled' to type 'System.Boolean'", "")]
+    [InlineData("Feeds__ItemCount", "-1", "DataAnnotation validation failed for 'FeedOptions' members: 'ItemCount' with the error: 'The field ItemCount must be between 1 and 500.'", "")]
+    [InlineData("Portal__PageSize", "99999999999", "Failed to convert configuration value '99999999999' at 'Portal:PageSize' to type 'System.Int32'", "")]
+    public async Task ASettingThatCannotBeRead_StopsTheProcess_InOneLineNamingIt(string key, string value, string reason, string problem)
     {
-        var run = await PortalCommand.RunAsync(Path.Combine(Path.GetTempPath(), "unused.db"), [new(key, value)], "--urls", "http://127.0.0.1:0");
+        // With the site's address set, so that the setting is the first thing wrong.
+        var run = await PortalCommand.RunAsync(Path.Combine(Path.GetTempPath(), "unused.db"),
+            [new(key, value), new("Portal__PublicBaseUrl", "http://127.0.0.1")], "--urls", "http://127.0.0.1:0");
 
         var said = run.Output + run.Errors;
         Assert.Equal(1, run.ExitCode);
-        Assert.Contains("NewsPortal cannot start: Serilog could not be read as logging settings", said);
+        Assert.Contains("NewsPortal cannot start: " + reason, said);
         Assert.Contains(problem, said);
         Assert.DoesNotContain("   at ", said);
     }

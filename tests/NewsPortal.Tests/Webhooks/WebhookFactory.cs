@@ -36,7 +36,8 @@ public class WebhookFactory : EditorialFactory
         builder.UseSetting("Webhooks:MaxAttempts", MaxAttempts.ToString(CultureInfo.InvariantCulture));
         if (AllowLoopback)
         {
-            builder.UseSetting("Webhooks:AllowedNetworks:0", "127.0.0.1/32");
+            // As an operator would write it in one environment variable: networks separated by commas.
+            builder.UseSetting("Webhooks:AllowedNetworks", "10.9.0.0/16, 127.0.0.1/32");
         }
     }
 }
