@@ -173,8 +173,16 @@ public sealed class UserService(
         await EnsureRolesAsync();
         var email = configuration["Admin:Email"];
         var password = configuration["Admin:Password"];
-        if (string.IsNullOrWhiteSpace(email) || string.IsNullOrEmpty(password) || await users.FindByEmailAsync(email) is not null)
+        if (string.IsNullOrWhiteSpace(email) && string.IsNullOrEmpty(password) || !string.IsNullOrWhiteSpace(email) && await users.FindByEmailAsync(email) is not null)
         {
+            return;
+        }
+
+        // One without the other made no admin and said nothing, leaving a newcomer at a sign-in page nobody can pass.
+        if (string.IsNullOrWhiteSpace(email) || string.IsNullOrEmpty(password))
+        {
+            logger.LogWarning("No admin was created from configuration: {Missing} is not set, and Admin:Email and Admin:Password go together",
+                string.IsNullOrWhiteSpace(email) ? "Admin:Email" : "Admin:Password");
             return;
         }
 

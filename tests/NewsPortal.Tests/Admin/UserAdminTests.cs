@@ -1,6 +1,9 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using NewsPortal.Tests.Infrastructure;
 using NewsPortal.Web.Accounts;
+using Serilog.Core;
+using Serilog.Events;
 
 namespace NewsPortal.Tests.Admin;
 
@@ -186,6 +189,32 @@ public sealed class FirstAdminTests(ConfiguredAdminFactory factory) : IClassFixt
         {
             using var response = await factory.CreatePlainClient().SignInAsync(email, password);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+    }
+}
+
+public sealed class HalfConfiguredAdminTests
+{
+    [Theory]
+    [InlineData("Admin:Email", "half.admin@example.org", "Admin:Password")]
+    [InlineData("Admin:Password", "configured admin password", "Admin:Email")]
+    public void AnAdminEmailWithoutAPassword_OrTheReverse_CreatesNoAdmin_AndTheLogSaysWhichIsMissing(string key, string value, string missing)
+    {
+        var sink = new LogSink();
+        using var factory = new HalfAdminFactory(key, value, sink);
+        _ = factory.Server;
+
+        var warning = Assert.Single(sink.AtLeast(LogEventLevel.Warning), w => w.Contains("No admin was created from configuration", StringComparison.Ordinal));
+        Assert.Contains($"\"{missing}\" is not set", warning);
+    }
+
+    private sealed class HalfAdminFactory(string key, string value, LogSink sink) : EditorialFactory
+    {
+        protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseSetting(key, value);
+            builder.ConfigureServices(services => services.AddSingleton<ILogEventSink>(sink));
         }
     }
 }
