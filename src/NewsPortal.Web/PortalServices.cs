@@ -86,7 +86,7 @@ public static class PortalServices
 
         // Behind a reverse proxy, the client's address (for rate limits and logs) and scheme come from the proxy's
         // X-Forwarded-For and X-Forwarded-Proto, believed only from the addresses in Proxy:KnownProxies.
-        var proxies = (configuration["Proxy:KnownProxies"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        var proxies = Setting.List(configuration, "Proxy:KnownProxies")
             .Select(address => Setting.Read("Proxy:KnownProxies", $"addresses separated by commas ('{address}' is not an IP address)", () => System.Net.IPAddress.Parse(address)))
             .ToList();
         services.Configure<ForwardedHeadersOptions>(options =>

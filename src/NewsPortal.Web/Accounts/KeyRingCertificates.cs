@@ -20,8 +20,7 @@ public static class KeyRingCertificates
     public static IDataProtectionBuilder ProtectKeysWithConfiguredCertificate(this IDataProtectionBuilder builder, IConfiguration configuration, string contentRoot)
     {
         var password = configuration["DataProtection:CertificatePassword"];
-        var previous = (configuration["DataProtection:PreviousCertificates"] ?? "")
-            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        var previous = Setting.List(configuration, "DataProtection:PreviousCertificates")
             .Select(file => Load("DataProtection:PreviousCertificates", Path.GetFullPath(file, contentRoot), password))
             .ToArray();
 

@@ -137,7 +137,7 @@ public sealed class BodyRenderer(IServiceScopeFactory scopes, MarkdownRenderer m
                 WHERE "Id" = {1} AND "BodyHtml" IS NULL AND "Body" = {2} AND "Title" = {3}
                 """;
             var changed = await db.Database.ExecuteSqlRawAsync(update, values, cancellationToken);
-            if (changed > 0 && (headline != row.Title || text != row.BodyText))
+            if (changed > 0 && columns.Count > 1)
             {
                 reworded.Add(CacheTags.Article(row.Id));
             }

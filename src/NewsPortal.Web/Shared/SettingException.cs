@@ -11,6 +11,10 @@ public sealed class SettingException(string message, Exception? inner = null) : 
 /// <summary>Settings read where an unreadable one is a <see cref="SettingException"/>.</summary>
 public static class Setting
 {
+    /// <summary>A setting holding a list in one value, its items separated by commas (empty when it is not set).</summary>
+    public static string[] List(IConfiguration configuration, string setting)
+        => (configuration[setting] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     /// <summary>
     /// A setting read by <paramref name="read"/>; one it cannot read stops the start naming the setting and what it
     /// should be, rather than a parser's exception with no name (the value is not repeated: it may hold a password).

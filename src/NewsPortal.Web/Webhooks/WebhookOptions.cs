@@ -56,8 +56,7 @@ public sealed class WebhookOptions : IValidatableObject
     /// over such a value without a word.
     /// </summary>
     public void AddListedNetworks(IConfiguration configuration)
-        => AllowedNetworks = [.. AllowedNetworks, .. (configuration[$"{SectionName}:{nameof(AllowedNetworks)}"] ?? "")
-            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+        => AllowedNetworks = [.. AllowedNetworks, .. Shared.Setting.List(configuration, $"{SectionName}:{nameof(AllowedNetworks)}")];
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
         => AllowedNetworks.Where(n => !System.Net.IPNetwork.TryParse(n, out _))
