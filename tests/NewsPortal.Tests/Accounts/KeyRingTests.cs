@@ -97,6 +97,28 @@ public sealed class KeyRingTests : IDisposable
         Assert.Contains("DataProtection:PreviousCertificates", error.Message);
     }
 
+    [OwnKeyRingFact]
+    public async Task KeysNoLongerInUse_ThatNoCertificateReads_DoNotStopTheStart()
+    {
+        var old = WriteCertificate("old.pfx", RSA.Create(2048));
+        using var first = new CertificateNodeFactory(null, ("DataProtection:Certificate", old));
+        var manager = first.Services.GetRequiredService<IKeyManager>();
+        var now = first.Clock.GetUtcNow();
+        var expired = manager.CreateNewKey(now.AddDays(-200), now.AddDays(-110));
+        manager.CreateNewKey(now.AddDays(-10), now.AddDays(80));
+        foreach (var key in manager.GetAllKeys().Where(key => key.KeyId != expired.KeyId))
+        {
+            manager.RevokeKey(key.KeyId, "replaced");
+        }
+
+        // Kept only to read older cookies, they do not make a node with another certificate refuse to start.
+        using var replaced = new CertificateNodeFactory(first.Store, ("DataProtection:Certificate", WriteCertificate("new.pfx", RSA.Create(2048))));
+        var session = await SignInAsync(replaced);
+
+        Assert.Equal(HttpStatusCode.OK, await AdminStatusAsync(replaced, session));
+        Assert.Contains(StoredKeys(replaced), key => (Guid?)key.Attribute("id") == expired.KeyId);
+    }
+
     [Theory]
     [InlineData("missing", "DataProtection:Certificate names ", "which is not a file")]
     [InlineData("wrong-password", "DataProtection:Certificate: ", "could not be read as a PKCS#12 (.pfx) file with DataProtection:CertificatePassword")]
