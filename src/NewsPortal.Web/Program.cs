@@ -62,7 +62,7 @@ try
     KeyRingCertificates.EnsureKeysReadable(app.Services);
 
     // The request pipeline: the client's address from a known proxy, security headers on everything, errors become real pages (problem+json under /api), then
-    // logging, routing, rate limits, the output cache (after due stories are published), and for what it does not
+    // logging, a body's character set checked, routing, rate limits, the output cache (after due stories are published), and for what it does not
     // answer: time limits, identity, compression and validators, files and pages.
     app.UseForwardedHeaders();
     app.UseSecurityHeaders(PortalServices.SecurityHeaders());
@@ -86,6 +86,7 @@ try
         options.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
         options.GetLevel = RequestLogLevel.For;
     });
+    app.UseRequestCharsetCheck();
     app.UseRouting();
     app.UseRateLimiter();
     app.UseNewsPortalCache();

@@ -47,6 +47,7 @@ public sealed class ErrorModel : PageModel
             StatusCodes.Status400BadRequest => ("Bad request", "The address asked for something the portal cannot give."),
             StatusCodes.Status403Forbidden => ("Not allowed", "You do not have access to this page."),
             StatusCodes.Status413PayloadTooLarge => ("Too large", "What was sent is larger than this page takes."),
+            StatusCodes.Status415UnsupportedMediaType => ("Unreadable request", "What was sent is in a form this page cannot read."),
             StatusCodes.Status404NotFound => ("Page not found", "There is no page at this address. It may have moved, or the link may be mistyped."),
             StatusCodes.Status410Gone => ("Gone", "This story has been withdrawn."),
             StatusCodes.Status507InsufficientStorage => ("Out of space", StoreHealth.OutOfSpace),
