@@ -327,9 +327,8 @@ public static class ApiEndpoints
             return await NotHereAsync(slug, "", context, stories, cancellationToken);
         }
 
-        return gone ? Gone(slug)
-            : await articles.DeleteAsync(id, context.User.Identity!.Name!, cancellationToken) ? Results.NoContent()
-            : ApiProblems.NotFound($"There is no article '{slug}'.");
+        // A delete that finds the story already deleted lost a race with another: it is gone, as it is to a later one.
+        return gone || !await articles.DeleteAsync(id, context.User.Identity!.Name!, cancellationToken) ? Gone(slug) : Results.NoContent();
     }
 
     /// <summary>
