@@ -219,7 +219,14 @@ public sealed class EditModel(ArticleAdminService articles, NameAdminService nam
         var title = (await articles.GetFormAsync(id, cancellationToken))?.Form.Title;
         if (!await articles.DeleteAsync(id, Editor, cancellationToken))
         {
-            return NotFound();
+            if (title is null)
+            {
+                return NotFound();
+            }
+
+            // Deleted from another tab, or by another editor, since this page was read: said so, not "no page here".
+            ErrorModel.Explain(HttpContext, $"“{title}” had already been deleted. An admin can restore it from the deleted stories.");
+            return StatusCode(StatusCodes.Status410Gone);
         }
 
         // The list offers "Undo" for it.

@@ -120,6 +120,22 @@ public sealed class EditorActionsTests(EditorialFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task DeletingAStoryAnotherTabHasDeleted_SaysItWasAlreadyDeleted()
+    {
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        var editUrl = await CreateAsync(editor, "Story deleted in two tabs");
+        var firstTab = await editor.GetDocumentAsync(editUrl);
+        using var deleted = await editor.SubmitFormAsync(editUrl, new Dictionary<string, string?>(), "form[action*='handler=Delete']");
+
+        using var again = await PostAsync(editor, firstTab, "form[action*='handler=Delete']");
+
+        Assert.Equal(HttpStatusCode.Redirect, deleted.StatusCode);
+        Assert.Equal(HttpStatusCode.Gone, again.StatusCode);
+        Assert.Equal("“Story deleted in two tabs” had already been deleted. An admin can restore it from the deleted stories.",
+            (await again.ReadDocumentAsync()).TextOf("main p"));
+    }
+
+    [Fact]
     public async Task Undo_AfterTheWindow_IsRefusedWithAMessage()
     {
         var editor = await factory.SignedInClientAsync(Roles.Editor);
