@@ -128,10 +128,17 @@ public static class DatabaseInitializer
         }
 
         var fullPath = Path.GetFullPath(dataSource, contentRoot);
-        Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
-        if (builder.Mode == Microsoft.Data.Sqlite.SqliteOpenMode.ReadWriteCreate)
+        try
         {
-            CreateForOwnerOnly(fullPath);
+            Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
+            if (builder.Mode == Microsoft.Data.Sqlite.SqliteOpenMode.ReadWriteCreate)
+            {
+                CreateForOwnerOnly(fullPath);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new SettingException($"ConnectionStrings:NewsPortal names {fullPath}, which cannot be created there ({ex.Message})", ex);
         }
 
         builder.DataSource = fullPath;

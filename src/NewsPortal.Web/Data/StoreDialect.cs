@@ -192,6 +192,24 @@ public sealed class StoreDialect
         return false;
     }
 
+    /// <summary>
+    /// Why the store would not let the site in, for an operator to put right in the settings or the database:
+    /// PostgreSQL refusing the account, having no such database, or denying the role what the migrations do; SQLite
+    /// finding a file that is not a database, or a damaged one. Null for anything else.
+    /// </summary>
+    public static string? Refusal(Exception exception) => CausesOf(exception).Select(cause => cause switch
+    {
+        Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.InvalidPassword or Npgsql.PostgresErrorCodes.InvalidAuthorizationSpecification } postgres
+            => $"PostgreSQL refused the account ConnectionStrings:NewsPortal names ({postgres.MessageText})",
+        Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.InvalidCatalogName } postgres
+            => $"PostgreSQL has no such database ({postgres.MessageText}): create it owned by the site's role (createdb --owner=ROLE NAME), or correct ConnectionStrings:NewsPortal",
+        Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.InsufficientPrivilege } postgres
+            => $"the role ConnectionStrings:NewsPortal names may not set up the store ({postgres.MessageText}): it must own its database, with the rights an owner has (ALTER DATABASE NAME OWNER TO ROLE)",
+        Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: SQLitePCL.raw.SQLITE_NOTADB or SQLitePCL.raw.SQLITE_CORRUPT } sqlite
+            => $"the file ConnectionStrings:NewsPortal names is not a SQLite database, or is damaged ({sqlite.Message}): correct the setting, or restore the store from a backup",
+        _ => null,
+    }).FirstOrDefault(reason => reason is not null);
+
     /// <summary>Whether the store's disk is full: SQLite's SQLITE_FULL, PostgreSQL's disk_full.</summary>
     public static bool IsOutOfSpace(Exception exception)
         => CausesOf(exception).Any(e => e is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: SQLitePCL.raw.SQLITE_FULL }

@@ -5,7 +5,7 @@ namespace NewsPortal.Web.Shared;
 
 /// <summary>
 /// Why the site or a command could not start, in one line for an operator, when the cause is theirs to put right
-/// rather than a fault in the code: a setting it cannot work with, or a store out of reach or full. Null otherwise,
+/// rather than a fault in the code: a setting it cannot work with, or a store out of reach, full, or refusing it. Null otherwise,
 /// and then the stack trace is what helps.
 /// </summary>
 public static class StartFailure
@@ -20,7 +20,7 @@ public static class StartFailure
         var cause = StoreDialect.CausesOf(ex).Last().Message;
         return StoreDialect.IsOutOfSpace(ex) ? $"the store's disk is full ({cause})"
             : StoreDialect.IsUnavailable(ex) ? $"the store is out of reach or held by another writer ({cause}); start again once it answers"
-            : null;
+            : StoreDialect.Refusal(ex);
     }
 
     /// <summary>Whether the start failed on settings alone: ours, or options refused by their validation.</summary>

@@ -125,6 +125,81 @@ public sealed class StartupSettingTests
         Assert.DoesNotContain("   at ", said);
     }
 
+    [SqliteTheory]
+    [InlineData("random bytes")]
+    [InlineData("a header alone")]
+    public async Task AFileThatIsNotASqliteStore_StopsTheProcess_InOneLine_AndIsLeftAsItWas(string kind)
+    {
+        using var folder = new TempFolder();
+        var path = Path.Combine(folder.Path, "news.db");
+        var bytes = kind == "random bytes" ? System.Security.Cryptography.RandomNumberGenerator.GetBytes(10_000) : "SQLite format 3\n"u8.ToArray();
+        File.WriteAllBytes(path, bytes);
+
+        var run = await PortalCommand.RunAsync(path, [new("Portal__PublicBaseUrl", "http://127.0.0.1")], "--urls", "http://127.0.0.1:0");
+
+        var said = run.Output + run.Errors;
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("NewsPortal cannot start: the file ConnectionStrings:NewsPortal names is not a SQLite database, or is damaged (SQLite Error 26: 'file is not a database'.)", said);
+        Assert.DoesNotContain("   at ", said);
+        Assert.Equal(bytes, File.ReadAllBytes(path));
+    }
+
+    [SqliteFact]
+    public async Task ASqliteStoreWhereNoFileCanBeMade_StopsTheProcess_InOneLineNamingTheSetting()
+    {
+        using var folder = new TempFolder();
+        var notAFolder = Path.Combine(folder.Path, "news.txt");
+        File.WriteAllText(notAFolder, "a file, not a folder");
+        var path = Path.Combine(notAFolder, "store", "news.db");
+
+        var run = await PortalCommand.RunAsync(path, [new("Portal__PublicBaseUrl", "http://127.0.0.1")], "--urls", "http://127.0.0.1:0");
+
+        var said = run.Output + run.Errors;
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains($"NewsPortal cannot start: ConnectionStrings:NewsPortal names {path}, which cannot be created there (", said);
+        Assert.DoesNotContain("   at ", said);
+    }
+
+    [PostgresTheory]
+    [InlineData("wrong password", "PostgreSQL refused the account ConnectionStrings:NewsPortal names (password authentication failed for user")]
+    [InlineData("no such database", "PostgreSQL has no such database (database \"np_missing\" does not exist): create it owned by the site's role")]
+    [InlineData("not the owner's rights", "the role ConnectionStrings:NewsPortal names may not set up the store (permission denied for schema public): it must own its database")]
+    public async Task APostgresStoreThatRefusesTheSite_StopsTheProcess_InOneLineSayingWhatToFix(string kind, string reason)
+    {
+        using var folder = new TempFolder();
+        using var store = new TestStore(folder.Path, migrated: false);
+        var connection = new Npgsql.NpgsqlConnectionStringBuilder(store.ConnectionString);
+        switch (kind)
+        {
+            case "wrong password":
+                connection.Password = "not-the-password";
+                break;
+            case "no such database":
+                connection.Database = "np_missing";
+                break;
+            default:
+                // A superuser is refused nothing; CI's role, as the README asks, may only create databases.
+                if (store.Scalar("SELECT CASE WHEN rolsuper THEN 1 ELSE 0 END FROM pg_roles WHERE rolname = current_user") == 1)
+                {
+                    return;
+                }
+
+                // As in a database the role does not own, on PostgreSQL 15 and later.
+                store.Scalar("REVOKE CREATE ON SCHEMA public FROM pg_database_owner; SELECT 1");
+                break;
+        }
+
+        var run = await PortalCommand.RunAsync(Path.Combine(folder.Path, "unused.db"),
+            [new("Database__Provider", "Postgres"), new("ConnectionStrings__NewsPortal", connection.ToString()), new("Portal__PublicBaseUrl", "http://127.0.0.1")],
+            "--urls", "http://127.0.0.1:0");
+
+        var said = run.Output + run.Errors;
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("NewsPortal cannot start: " + reason, said);
+        Assert.DoesNotContain("   at ", said);
+        Assert.DoesNotContain("not-the-password", said);
+    }
+
     [SqliteFact]
     public async Task ASqliteStoreNamedByItsPathAlone_IsThatFile()
     {
