@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.Extensions.Options;
+using NewsPortal.Web.Data;
 using NewsPortal.Web.Shared;
 using StackExchange.Redis;
 
@@ -52,6 +53,13 @@ public static class KeyRingCertificates
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
+            // A password Redis refuses will not come right by waiting, as an outage does.
+            if (StoreDialect.CausesOf(ex).OfType<RedisConnectionException>().Any(e => e.FailureType == ConnectionFailureType.AuthenticationFailure))
+            {
+                throw new SettingException($"Redis refused the credentials in ConnectionStrings:Redis ({StoreDialect.CausesOf(ex).Last().Message.TrimEnd('.')}): "
+                    + "set its password= (and user=, where Redis has users) there.", ex);
+            }
+
             // A node starts while Redis is away (readers get their pages); its keys are checked at its next start.
             services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(KeyRingCertificates))
                 .LogWarning("The key ring could not be read to check it at start: {Reason}", ex.Message);

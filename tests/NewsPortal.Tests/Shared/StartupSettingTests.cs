@@ -88,10 +88,7 @@ public sealed class StartupSettingTests
     public async Task AStoreOutOfReachAtStart_StopsTheProcess_InOneLine()
     {
         // Nothing listens on a port just freed.
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        var port = FreePort();
 
         var run = await PortalCommand.RunAsync(Path.Combine(Path.GetTempPath(), "unused.db"),
             [new("Database__Provider", "Postgres"), new("ConnectionStrings__NewsPortal", $"Host=127.0.0.1;Port={port};Username=news;Password=news;Timeout=2")], "--urls", "http://127.0.0.1:0");
@@ -200,6 +197,36 @@ public sealed class StartupSettingTests
         Assert.DoesNotContain("not-the-password", said);
     }
 
+    [RedisFact]
+    public async Task ARedisThatRefusesThePassword_StopsTheProcess_InOneLineNamingTheSetting()
+    {
+        // A Redis of the test's own that asks for a password (the run's shared one asks for none).
+        var port = FreePort();
+        var server = new System.Diagnostics.ProcessStartInfo("redis-server",
+            ["--port", $"{port}", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--requirepass", "the-right-one"])
+        {
+            RedirectStandardOutput = true,
+        };
+        using var redis = System.Diagnostics.Process.Start(server)!;
+        try
+        {
+            using var folder = new TempFolder();
+            var run = await PortalCommand.RunAsync(Path.Combine(folder.Path, "news.db"),
+                [new("ConnectionStrings__Redis", $"127.0.0.1:{port},password=not-the-password"), new("Portal__PublicBaseUrl", "http://127.0.0.1")],
+                "--urls", "http://127.0.0.1:0");
+
+            var said = run.Output + run.Errors;
+            Assert.Equal(1, run.ExitCode);
+            Assert.Contains("NewsPortal cannot start: Redis refused the credentials in ConnectionStrings:Redis (", said);
+            Assert.DoesNotContain("   at ", said);
+            Assert.DoesNotContain("not-the-password", said);
+        }
+        finally
+        {
+            redis.Kill();
+        }
+    }
+
     [SqliteFact]
     public async Task ASqliteStoreNamedByItsPathAlone_IsThatFile()
     {
@@ -210,5 +237,14 @@ public sealed class StartupSettingTests
 
         Assert.True(run.ExitCode == 0, run.Output + run.Errors);
         Assert.True(new FileInfo(path).Length > 0, "the store was not made at the path given");
+    }
+
+    private static int FreePort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
     }
 }
