@@ -385,11 +385,19 @@ public sealed class ArticleAdminService(
         foreach (var id in ids.Distinct().Take(MaxBulk))
         {
             db.ChangeTracker.Clear();
-            var current = await db.Articles.AsNoTracking().Where(a => a.Id == id && a.DeletedAtUtc == null)
-                .Select(a => new { a.Version, a.Title, a.Status, Thread = a.Thread != null ? a.Thread.Name : null }).SingleOrDefaultAsync(cancellationToken);
+            var current = await db.Articles.AsNoTracking().Where(a => a.Id == id)
+                .Select(a => new { a.Version, a.Title, a.Status, Deleted = a.DeletedAtUtc != null, Thread = a.Thread != null ? a.Thread.Name : null })
+                .SingleOrDefaultAsync(cancellationToken);
             if (current is null)
             {
                 problems.Add($"Story {id} no longer exists.");
+                continue;
+            }
+
+            // Deleted since the list was read, from another tab or by another editor.
+            if (current.Deleted)
+            {
+                problems.Add(action == BulkAction.Delete ? $"“{current.Title}” had already been deleted." : $"“{current.Title}” was left as it was: it has been deleted.");
                 continue;
             }
 

@@ -57,6 +57,24 @@ public sealed class AdminListTests(EditorialFactory factory) : IClassFixture<Edi
     }
 
     [Fact]
+    public async Task Bulk_OnAStoryDeletedSinceTheListWasRead_SaysItHadBeenDeleted()
+    {
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        var kept = await CreateAsync(editor, "Port strike talks");
+        var gone = await CreateAsync(editor, "Port strike picket");
+        using var elsewhere = await editor.SubmitFormAsync($"/admin/articles/edit/{gone}", new Dictionary<string, string?>(), "form[action*='handler=Delete']");
+
+        using var delete = await BulkAsync(editor, "Delete", [kept, gone]);
+        var deleteMessage = (await editor.GetDocumentAsync(delete.Headers.Location!.OriginalString)).TextOf(".notice");
+        using var publish = await BulkAsync(editor, "Publish", [gone]);
+        var publishMessage = (await editor.GetDocumentAsync(publish.Headers.Location!.OriginalString)).TextOf(".notice");
+
+        Assert.Equal(HttpStatusCode.Redirect, elsewhere.StatusCode);
+        Assert.Equal("Deleted 1 story. “Port strike picket” had already been deleted.", deleteMessage);
+        Assert.Equal("Published 0 stories. “Port strike picket” was left as it was: it has been deleted.", publishMessage);
+    }
+
+    [Fact]
     public async Task Bulk_WithNothingTickedOrAnUnknownAction_ChangesNothingAndSaysSo()
     {
         var editor = await factory.SignedInClientAsync(Roles.Editor);
