@@ -342,6 +342,33 @@ public sealed class EditorsAtVolumeJourneyTests(BrowserFixture browser)
     }
 
     [Fact]
+    public async Task ASlowSuggestionForANameHalfTyped_IsNotShownOverTheAnswerForTheWholeName()
+    {
+        await using var context = await browser.NewContextAsync(signedIn: true);
+        var page = await context.NewPageAsync();
+        var halfAnswered = new TaskCompletionSource();
+        // The half-typed name's answer is held until the whole name's has been shown, as a slow network may do.
+        await page.RouteAsync(url => url.Contains("handler=Names", StringComparison.Ordinal) && url.EndsWith("q=Harbour%20W", StringComparison.Ordinal), async route =>
+        {
+            await halfAnswered.Task;
+            await route.ContinueAsync();
+        });
+        await page.GotoAsync("/admin/articles/edit");
+
+        var half = page.WaitForRequestAsync(request => request.Url.EndsWith("q=Harbour%20W", StringComparison.Ordinal));
+        await page.Locator("#Form_Sources").PressSequentiallyAsync("Harbour W");
+        await half;
+        await page.Locator("#Form_Sources").PressSequentiallyAsync("atch");
+        await Expect(page.Locator("#Form_Sources-hint")).ToHaveTextAsync("“Harbour Watch” is not a stored source: saving creates it.");
+        var late = page.WaitForResponseAsync(response => response.Url.EndsWith("q=Harbour%20W", StringComparison.Ordinal));
+        halfAnswered.SetResult();
+        await late;
+        await page.EvaluateAsync("() => new Promise(resolve => setTimeout(resolve, 200))");
+
+        await Expect(page.Locator("#Form_Sources-hint")).ToHaveTextAsync("“Harbour Watch” is not a stored source: saving creates it.");
+    }
+
+    [Fact]
     public async Task Editor_PublishesTwoDraftsAtOnce_FromTheList()
     {
         await using var context = await browser.NewContextAsync(signedIn: true);

@@ -202,6 +202,11 @@ document.querySelectorAll("input[data-suggest]").forEach((input) => {
 
             const head = parts.map((part) => part.trim()).filter((part) => part !== "");
             const names = await response.json();
+            // An answer overtaken by the next question (a slow reply for a name half typed) is not shown over its reply.
+            if (last !== asked) {
+                return;
+            }
+
             list.replaceChildren(...names.map((name) => {
                 const option = document.createElement("option");
                 option.value = one ? name : [...head, name].map(quoteName).join(", ");
