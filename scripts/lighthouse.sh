@@ -24,7 +24,19 @@ port=$((20000 + RANDOM % 12000))
 ConnectionStrings__NewsPortal="Data Source=$work/lighthouse.db" Serilog__MinimumLevel__Default=Warning ASPNETCORE_ENVIRONMENT=Production \
     Portal__PublicBaseUrl="http://127.0.0.1:$port" dotnet "$work/app/NewsPortal.Web.dll" --urls "http://127.0.0.1:$port" >"$out/server.log" 2>&1 &
 server=$!
-trap 'stop_and_remove "$work" "$server"' EXIT
+# Lighthouse runs in the background and is waited for, so a run that is stopped (SIGTERM, Ctrl-C) stops at once and
+# takes its Lighthouse and Chromium with it: Chromium is started in a process group of its own, so it outlives a
+# killed Lighthouse, and one left spinning a core slowed every run after it. Its profile folder (Lighthouse makes it
+# with mktemp, under TMPDIR) is inside the work folder, which is how the trap tells this run's Chromium from others.
+lighthouse=
+mkdir -p "$work/chromium"
+stop_lighthouse() {
+    [ -z "$lighthouse" ] || kill "$lighthouse" 2>/dev/null || true
+    pkill -f -- "--user-data-dir=$work/chromium/" 2>/dev/null || true
+}
+trap 'stop_lighthouse; stop_and_remove "$work" "$server"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 for _ in $(seq 120); do curl -sf "http://127.0.0.1:$port/" >/dev/null && break; sleep 0.5; done
 if ! curl -sf -o /dev/null "http://127.0.0.1:$port/"; then
     echo "The site did not answer on port $port within a minute; the end of its log ($out/server.log):" >&2
@@ -66,12 +78,16 @@ audit() {
     local path=$1 name=$2 attempt
     for attempt in 1 2 3 4; do
         [ "$attempt" = 1 ] || sleep 3
-        if scripts/lighthouse/node_modules/.bin/lighthouse "$base$path" --output=json --output-path="$out/$name.json" \
-            --only-categories=performance,accessibility,best-practices,seo \
+        TMPDIR="$work/chromium" scripts/lighthouse/node_modules/.bin/lighthouse "$base$path" --output=json \
+            --output-path="$out/$name.json" --only-categories=performance,accessibility,best-practices,seo \
             --chrome-flags="--headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run" \
-            >"$out/$name.attempt$attempt.log" 2>&1; then
+            >"$out/$name.attempt$attempt.log" 2>&1 &
+        lighthouse=$!
+        if wait "$lighthouse"; then
+            lighthouse=
             return 0
         fi
+        lighthouse=
         echo "lighthouse attempt $attempt on $path failed; its log: $out/$name.attempt$attempt.log" >&2
         tail -n 5 "$out/$name.attempt$attempt.log" >&2 || true
     done
