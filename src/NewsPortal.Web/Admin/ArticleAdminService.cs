@@ -385,6 +385,22 @@ public sealed class ArticleAdminService(
         foreach (var id in ids.Distinct().Take(MaxBulk))
         {
             db.ChangeTracker.Clear();
+            if (action == BulkAction.Delete)
+            {
+                // Deleted since the list was read, from another tab or by another editor, it is said so.
+                var deletion = await DeleteAsync(id, user, cancellationToken);
+                if (deletion is { AlreadyDeleted: false })
+                {
+                    changed++;
+                }
+                else
+                {
+                    problems.Add(deletion is null ? $"Story {id} no longer exists." : $"“{deletion.Title}” had already been deleted.");
+                }
+
+                continue;
+            }
+
             var current = await db.Articles.AsNoTracking().Where(a => a.Id == id)
                 .Select(a => new { a.Version, a.Title, a.Status, Deleted = a.DeletedAtUtc != null, Thread = a.Thread != null ? a.Thread.Name : null })
                 .SingleOrDefaultAsync(cancellationToken);
@@ -397,16 +413,13 @@ public sealed class ArticleAdminService(
             // Deleted since the list was read, from another tab or by another editor.
             if (current.Deleted)
             {
-                problems.Add(action == BulkAction.Delete ? $"“{current.Title}” had already been deleted." : $"“{current.Title}” was left as it was: it has been deleted.");
+                problems.Add($"“{current.Title}” was left as it was: it has been deleted.");
                 continue;
             }
 
             SaveResult? result;
             switch (action)
             {
-                case BulkAction.Delete:
-                    result = await DeleteAsync(id, user, cancellationToken) ? new SaveResult(id, "") : null;
-                    break;
                 case BulkAction.SetThread:
                     if (current.Thread == thread)
                     {
@@ -448,14 +461,21 @@ public sealed class ArticleAdminService(
         return snapshot is null ? null : await UpdateAsync(id, ArticleForm.From(ArticleSnapshot.FromJson(snapshot), version), user, $"restored revision {number}", cancellationToken: cancellationToken);
     }
 
-    /// <summary>Soft delete: the article leaves every public page (its URL answers 410) until an admin restores it.</summary>
-    public Task<bool> DeleteAsync(int id, string user, CancellationToken cancellationToken = default)
+    /// <summary>What a delete found: the story's title, and whether another delete had been there first.</summary>
+    public sealed record Deletion(string Title, bool AlreadyDeleted);
+
+    /// <summary>
+    /// Soft delete: the article leaves every public page (its URL answers 410) until an admin restores it. Null when
+    /// there is no such story; a story deleted already (another tab, another editor, a racing request) is left as it is.
+    /// </summary>
+    public Task<Deletion?> DeleteAsync(int id, string user, CancellationToken cancellationToken = default)
         => RetriedAsync(async () =>
         {
             var article = await LoadAsync(id, cancellationToken);
             if (article is null)
             {
-                return false;
+                var deleted = await db.Articles.Where(a => a.Id == id).Select(a => a.Title).SingleOrDefaultAsync(cancellationToken);
+                return deleted is null ? null : new Deletion(deleted, AlreadyDeleted: true);
             }
 
             var wasPublic = IsPublic(article, Now);
@@ -467,14 +487,14 @@ public sealed class ArticleAdminService(
             audit.Add(user, "delete", article.Slug, article.Title);
             await NotifyAsync(wasPublic, article, Now, cancellationToken);
             await SaveAsync(article, before, cancellationToken);
-            return true;
+            return new Deletion(article.Title, AlreadyDeleted: false);
         });
 
     /// <summary>
     /// Runs a delete or restore again when a save changed the story between its read and its write (a version the
     /// write no longer matches was a 500); the next round reads the story as it is now.
     /// </summary>
-    private async Task<bool> RetriedAsync(Func<Task<bool>> change)
+    private async Task<T> RetriedAsync<T>(Func<Task<T>> change)
     {
         for (var attempt = 1; ; attempt++)
         {

@@ -216,22 +216,22 @@ public sealed class EditModel(ArticleAdminService articles, NameAdminService nam
 
     public async Task<IActionResult> OnPostDeleteAsync(int id, CancellationToken cancellationToken)
     {
-        var title = (await articles.GetFormAsync(id, cancellationToken))?.Form.Title;
-        if (!await articles.DeleteAsync(id, Editor, cancellationToken))
+        var deletion = await articles.DeleteAsync(id, Editor, cancellationToken);
+        if (deletion is null)
         {
-            if (title is null)
-            {
-                return NotFound();
-            }
+            return NotFound();
+        }
 
+        if (deletion.AlreadyDeleted)
+        {
             // Deleted from another tab, or by another editor, since this page was read: said so, not "no page here".
-            ErrorModel.Explain(HttpContext, $"“{title}” had already been deleted. An admin can restore it from the deleted stories.");
+            ErrorModel.Explain(HttpContext, $"“{deletion.Title}” had already been deleted. An admin can restore it from the deleted stories.");
             return StatusCode(StatusCodes.Status410Gone);
         }
 
         // The list offers "Undo" for it.
         TempData["Deleted"] = id;
-        TempData["DeletedTitle"] = title;
+        TempData["DeletedTitle"] = deletion.Title;
         return Redirect("/admin");
     }
 

@@ -328,7 +328,8 @@ public static class ApiEndpoints
         }
 
         // A delete that finds the story already deleted lost a race with another: it is gone, as it is to a later one.
-        return gone || !await articles.DeleteAsync(id, context.User.Identity!.Name!, cancellationToken) ? Gone(slug) : Results.NoContent();
+        return gone || await articles.DeleteAsync(id, context.User.Identity!.Name!, cancellationToken) is not { AlreadyDeleted: false }
+            ? Gone(slug) : Results.NoContent();
     }
 
     /// <summary>

@@ -99,7 +99,8 @@ public sealed class EditorWorkflowTests(EditorialFactory factory) : IClassFixtur
         var id = int.Parse(editUrl[(editUrl.LastIndexOf('/') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
         await using (var scope = factory.Services.CreateAsyncScope())
         {
-            Assert.True(await scope.ServiceProvider.GetRequiredService<NewsPortal.Web.Admin.ArticleAdminService>().DeleteAsync(id, "other.editor@example.org"));
+            var deletion = await scope.ServiceProvider.GetRequiredService<NewsPortal.Web.Admin.ArticleAdminService>().DeleteAsync(id, "other.editor@example.org");
+            Assert.Equal(new("Deleted while edited", AlreadyDeleted: false), deletion);
         }
 
         using var saved = await editor.PostAsync(editUrl, new FormUrlEncodedContent(fields.Where(f => f.Value is not null).Select(f => KeyValuePair.Create(f.Key, f.Value!))));
