@@ -179,6 +179,7 @@ public sealed class ImportService(
         try
         {
             await WriteAllAsync(chunks.Reader, report, dryRun, keepSlugs, tracker, cancellationToken);
+            tracker.Finished();
         }
         finally
         {
@@ -730,7 +731,19 @@ public sealed class ImportService(
             lock (_lock)
             {
                 _files++;
-                Report(force: _files == totalFiles);
+                Report(force: false);
+            }
+        }
+
+        /// <summary>
+        /// The last report, once every story is written: small files are written together after the last one is read,
+        /// so a report at the last file counted none of theirs.
+        /// </summary>
+        public void Finished()
+        {
+            lock (_lock)
+            {
+                Report(force: true);
             }
         }
 

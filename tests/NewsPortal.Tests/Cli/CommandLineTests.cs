@@ -307,6 +307,22 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task ImportOfSmallFiles_EndsItsProgressWithEveryStoryCounted()
+    {
+        // Small files are written together after the last is read: the last report came before that write ("1/1
+        // files, 0 stories, 100% done" when the seed was loaded).
+        for (var i = 1; i <= 3; i++)
+        {
+            _folder.Write($"small/story-{i}.jsonl", $$"""{"title":"Small file {{i}}","publishedOn":"2025-06-0{{i}}","body":"Body."}""");
+        }
+
+        var run = await PortalCommand.RunAsync(Database, "import", Path.Combine(_folder.Path, "small"));
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Matches(@"Import progress: 3/3 files, 3 stories, \d+ stories/s, 100% done", run.Output.Split('\n').Last(l => l.Contains("Import progress", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task ImportKilledPartWay_LeavesNoHalfWrittenFile()
     {
         CorpusConverter.Write(Path.Combine(_folder.Path, "corpus"));
