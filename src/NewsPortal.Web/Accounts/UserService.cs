@@ -173,20 +173,28 @@ public sealed class UserService(
         await EnsureRolesAsync();
         var email = configuration["Admin:Email"];
         var password = configuration["Admin:Password"];
-        if (string.IsNullOrWhiteSpace(email) && string.IsNullOrEmpty(password) || !string.IsNullOrWhiteSpace(email) && await users.FindByEmailAsync(email) is not null)
+        var hasEmail = !string.IsNullOrWhiteSpace(email);
+        var hasPassword = !string.IsNullOrEmpty(password);
+        if (!hasEmail && !hasPassword)
+        {
+            return;
+        }
+
+        // An email already stored needs no password: its admin was made by an earlier start, or by another node.
+        if (hasEmail && await users.FindByEmailAsync(email!) is not null)
         {
             return;
         }
 
         // One without the other made no admin and said nothing, leaving a newcomer at a sign-in page nobody can pass.
-        if (string.IsNullOrWhiteSpace(email) || string.IsNullOrEmpty(password))
+        if (!hasEmail || !hasPassword)
         {
             logger.LogWarning("No admin was created from configuration: {Missing} is not set, and Admin:Email and Admin:Password go together",
-                string.IsNullOrWhiteSpace(email) ? "Admin:Email" : "Admin:Password");
+                hasEmail ? "Admin:Password" : "Admin:Email");
             return;
         }
 
-        var problems = await AddAsync(email, password, Roles.Admin, "configuration");
+        var problems = await AddAsync(email!, password!, Roles.Admin, "configuration");
         foreach (var problem in problems)
         {
             logger.LogError("The admin from configuration (Admin:Email {Email}) was not created: {Problem}", email, problem);
