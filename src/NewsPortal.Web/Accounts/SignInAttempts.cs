@@ -28,6 +28,12 @@ public sealed class SignInAttempts(RateLimits limits, StoreSettings store, TimeP
     /// </summary>
     public Task<bool> TryDeviceAttemptAsync(string device) => TryAsync("device:" + device);
 
+    /// <summary>
+    /// Takes one try at the current password from a signed-in account changing its own, with an allowance of its own:
+    /// a flood at the sign-in form does not spend it.
+    /// </summary>
+    public Task<bool> TryPasswordChangeAsync(string userId) => TryAsync("change:" + userId);
+
     private async Task<bool> TryAsync(string partition)
     {
         if (store.Redis is { } redis)

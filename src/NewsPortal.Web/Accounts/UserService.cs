@@ -99,6 +99,50 @@ public sealed class UserService(
         return [];
     }
 
+    /// <summary>What the change of one's own password says when the current password typed is not the account's.</summary>
+    public const string WrongCurrentPassword = "That is not your current password. Nothing was changed.";
+
+    /// <summary>What it says once wrong passwords have locked the account for a while.</summary>
+    public const string TooManyWrongPasswords = "Too many wrong passwords have been tried for this account: wait a few minutes and try again.";
+
+    /// <summary>
+    /// An editor's change of their own password, from the first one an admin gave them, say. The current password must
+    /// be right, and a wrong one counts towards the lockout from any browser: only someone holding the account's
+    /// session can guess here (a session left open at a desk), so unlike at sign-in no outsider can lock its owner out
+    /// this way. The new security stamp signs the account's other sessions out; the caller signs this one in again.
+    /// API tokens stay: each is revoked on its own page.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ChangeOwnPasswordAsync(PortalUser user, string current, string newPassword)
+    {
+        var email = user.Email ?? user.Id;
+        if (await users.IsLockedOutAsync(user))
+        {
+            return [TooManyWrongPasswords];
+        }
+
+        if (!await users.CheckPasswordAsync(user, current))
+        {
+            await CountFailedSignInAsync(user);
+
+            await audit.RecordAsync(email, "change password failed", "account");
+            return [WrongCurrentPassword];
+        }
+
+        var token = await users.GeneratePasswordResetTokenAsync(user);
+        var changed = await users.ResetPasswordAsync(user, token, newPassword);
+        if (!changed.Succeeded)
+        {
+            // Identity's concurrency check: the account was saved by another request between the read and this write.
+            return [.. changed.Errors.Select(e => e.Code == nameof(IdentityErrorDescriber.ConcurrencyFailure)
+                ? "Your account was changed by another request at the same moment. Nothing was changed: try again."
+                : e.Description)];
+        }
+
+        await ResetFailedSignInsAsync(user);
+        await audit.RecordAsync(email, "change password", "account");
+        return [];
+    }
+
     /// <summary>Whether an admin disabled the account (locked out for good, not for a while after wrong passwords).</summary>
     public static bool IsDisabled(PortalUser user) => user.LockoutEnd is { } end && end > DateTimeOffset.UtcNow.AddYears(100);
 

@@ -1,0 +1,76 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using NewsPortal.Web.Accounts;
+
+namespace NewsPortal.Web.Admin;
+
+/// <summary>Each editor's own password: an admin gives the first one, and only its owner should know the one after.</summary>
+public sealed class PasswordModel(
+    UserManager<PortalUser> users, SignInManager<PortalUser> signIn, UserService accounts, SignInAttempts attempts, KnownDevices devices) : PageModel
+{
+    public const string Changed = "Your password is changed. Any other browser signed in as you has been signed out.";
+
+    public const string TooManyTries = "Too many tries at the current password in the last minute: wait a minute and try again.";
+
+    [BindProperty]
+    public PasswordInput Input { get; set; } = new();
+
+    [TempData]
+    public string? Message { get; set; }
+
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        if (ModelState.IsValid && Input.NewPassword != Input.ConfirmPassword)
+        {
+            ModelState.AddModelError(string.Empty, "The new password and its confirmation differ: type the same password in both.");
+        }
+        else if (ModelState.IsValid && Input.NewPassword == Input.CurrentPassword)
+        {
+            ModelState.AddModelError(string.Empty, "The new password is the one you have now: choose another.");
+        }
+
+        if (ModelState.IsValid && await users.GetUserAsync(User) is { } user)
+        {
+            // An allowance a minute as well as the lockout, so this form is no faster a way to guess than the sign-in form.
+            var problems = await attempts.TryPasswordChangeAsync(user.Id)
+                ? await accounts.ChangeOwnPasswordAsync(user, Input.CurrentPassword, Input.NewPassword)
+                : [TooManyTries];
+            foreach (var problem in problems)
+            {
+                ModelState.AddModelError(string.Empty, problem);
+            }
+
+            if (ModelState.IsValid)
+            {
+                // A new cookie with the new security stamp: this browser stays signed in, the others are not. It stays a
+                // browser the account knows, too (the new stamp made every device cookie stale), so a flood of guesses
+                // at the sign-in form cannot keep its owner out.
+                await signIn.RefreshSignInAsync(user);
+                devices.Remember(HttpContext, user, device: null);
+                Message = Changed;
+                return RedirectToPage();
+            }
+        }
+
+        Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+        return Page();
+    }
+
+    public sealed class PasswordInput
+    {
+        [Required(ErrorMessage = "Enter your current password.")]
+        public string CurrentPassword { get; set; } = "";
+
+        [Required(ErrorMessage = "Enter a new password.")]
+        public string NewPassword { get; set; } = "";
+
+        [Required(ErrorMessage = "Enter the new password again.")]
+        public string ConfirmPassword { get; set; } = "";
+    }
+}
