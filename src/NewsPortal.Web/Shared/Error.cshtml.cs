@@ -15,6 +15,14 @@ public sealed class ErrorModel : PageModel
     public string Heading { get; private set; } = "";
     public string Message { get; private set; } = "";
 
+    /// <summary>On a page not found, the words of the address asked for, offered as a search ("istanbul talks").</summary>
+    public string? SearchFor { get; private set; }
+
+    /// <summary>Words enough for a search, and a bound on what an address of any length offers.</summary>
+    private const int MaxSearchWords = 8;
+
+    private const int MaxSearchWordLength = 40;
+
     /// <summary>Answers 400 with <paramref name="message"/> shown on the error page.</summary>
     public static IActionResult BadRequest(PageModel page, string message)
     {
@@ -57,6 +65,13 @@ public sealed class ErrorModel : PageModel
             _ => ("Error", "The request could not be completed."),
         };
         Message = HttpContext.Items[MessageKey] as string ?? fallback;
+        if (Code == StatusCodes.Status404NotFound && (HttpMethods.IsGet(Request.Method) || HttpMethods.IsHead(Request.Method))
+            && HttpContext.Features.Get<IStatusCodeReExecuteFeature>()?.OriginalPath is { } missing
+            && !missing.StartsWith("/admin", StringComparison.OrdinalIgnoreCase) && !missing.StartsWith("/account", StringComparison.OrdinalIgnoreCase))
+        {
+            SearchFor = WordsOf(missing);
+        }
+
         Response.StatusCode = Code;
         if (Code == StatusCodes.Status503ServiceUnavailable)
         {
@@ -64,5 +79,43 @@ public sealed class ErrorModel : PageModel
         }
 
         return Page();
+    }
+
+    /// <summary>
+    /// The words of an address's last part, as a reader looking for the story would search for it: an old link or a
+    /// mistyped one is mostly a story's slug ("/articles/istanbul-talk", "/2025/05/istanbul-talks.html"). Null when it
+    /// holds no word (an id, a date).
+    /// </summary>
+    public static string? WordsOf(string path)
+    {
+        var last = path.TrimEnd('/');
+        last = last[(last.LastIndexOf('/') + 1)..];
+        if (last.LastIndexOf('.') is > 0 and var dot && last.Length - dot <= 6)
+        {
+            last = last[..dot];
+        }
+
+        var words = new List<string>();
+        var word = new System.Text.StringBuilder();
+        var hasLetter = false;
+        foreach (var rune in (last + " ").EnumerateRunes())
+        {
+            if (System.Text.Rune.IsLetterOrDigit(rune))
+            {
+                word.Append(rune.ToString());
+                hasLetter |= System.Text.Rune.IsLetter(rune);
+                continue;
+            }
+
+            if (hasLetter && words.Count < MaxSearchWords && word.Length <= MaxSearchWordLength)
+            {
+                words.Add(word.ToString());
+            }
+
+            word.Clear();
+            hasLetter = false;
+        }
+
+        return words.Count == 0 ? null : string.Join(' ', words);
     }
 }
