@@ -47,6 +47,8 @@ as_postgres() { if [ "$(id -u)" -eq 0 ]; then su postgres -c "$1"; else sh -c "$
 fail() {
     echo "scale-out: FAILED: $*" >&2
     mkdir -p artifacts/scale-out
+    # The probe's answers (time and status), to tell which read failed and when.
+    cp "$work/probe" artifacts/scale-out/ 2>/dev/null || true
     for log in "$work"/node-*.log; do
         [ -f "$log" ] || continue
         cp "$log" artifacts/scale-out/

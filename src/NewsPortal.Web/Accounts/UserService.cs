@@ -123,7 +123,6 @@ public sealed class UserService(
         if (!await users.CheckPasswordAsync(user, current))
         {
             await CountFailedSignInAsync(user);
-
             await audit.RecordAsync(email, "change password failed", "account");
             return [WrongCurrentPassword];
         }

@@ -387,7 +387,7 @@ public sealed class ArticleAdminService(
             db.ChangeTracker.Clear();
             if (action == BulkAction.Delete)
             {
-                // Deleted since the list was read, from another tab or by another editor, it is said so.
+                // A story deleted since the list was read (from another tab, by another editor) is said to be so.
                 var deletion = await DeleteAsync(id, user, cancellationToken);
                 if (deletion is { AlreadyDeleted: false })
                 {

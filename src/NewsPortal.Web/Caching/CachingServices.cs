@@ -77,8 +77,31 @@ public static class CachingServices
 
             await next(context);
         });
+
+        // The cache renders a page once for every reader asking for it at that moment. When the reader whose request
+        // renders it goes away, the render is cancelled, and ASP.NET Core (10.0.12) hands that cancellation to every
+        // reader waiting on it: a 500 for readers still there (the scale-out test's probe got one as wrk's clients
+        // closed). Their own requests were not cancelled, so they are answered again: from the cache, by waiting on
+        // another reader's render, or by a render of their own.
+        app.Use(async (context, next) =>
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await next(context);
+                    return;
+                }
+                catch (OperationCanceledException) when (attempt < MaxSharedRenderAttempts && !context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted)
+                {
+                }
+            }
+        });
         return app.UseOutputCache();
     }
+
+    /// <summary>How many renders a reader waits on before an abandoned one is answered as an error.</summary>
+    private const int MaxSharedRenderAttempts = 3;
 
     /// <summary>
     /// After authentication, inside the cache: compresses anonymous responses and gives them a validator, so the cache
