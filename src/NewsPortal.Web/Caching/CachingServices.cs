@@ -82,9 +82,16 @@ public static class CachingServices
         // renders it goes away, the render is cancelled, and ASP.NET Core (10.0.12) hands that cancellation to every
         // reader waiting on it: a 500 for readers still there (the scale-out test's probe got one as wrk's clients
         // closed). Their own requests were not cancelled, so they are answered again: from the cache, by waiting on
-        // another reader's render, or by a render of their own.
+        // another reader's render, or by a render of their own. Only reads wait on another's render: a write is never
+        // run twice.
         app.Use(async (context, next) =>
         {
+            if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
+            {
+                await next(context);
+                return;
+            }
+
             for (var attempt = 1; ; attempt++)
             {
                 try
