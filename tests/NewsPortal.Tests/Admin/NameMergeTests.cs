@@ -7,18 +7,11 @@ using NewsPortal.Web.Accounts;
 namespace NewsPortal.Tests.Admin;
 
 /// <summary>The editorial app with every command a request sends recorded (and the output cache off).</summary>
-public sealed class RecordingEditorialFactory : EditorialFactory, IAsyncLifetime
+public sealed class RecordingEditorialFactory : EditorialFactory
 {
     public SqlCapture Sql { get; } = new();
 
-    // The recording follows the request through the test server only when it keeps the test's execution context.
-    public Task InitializeAsync()
-    {
-        Server.PreserveExecutionContext = true;
-        return Task.CompletedTask;
-    }
-
-    Task IAsyncLifetime.DisposeAsync() => Task.CompletedTask;
+    protected override bool KeepsTestExecutionContext => true;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

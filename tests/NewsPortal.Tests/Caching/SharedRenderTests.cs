@@ -36,18 +36,11 @@ public sealed class SharedRenderTests(SharedRenderTests.Factory factory) : IClas
         Assert.Contains(Seed.Title, await page.Content.ReadAsStringAsync());
     }
 
-    public sealed class Factory : NewsPortalFactory, IAsyncLifetime
+    public sealed class Factory : NewsPortalFactory
     {
         public HeldCommand Hold { get; } = new();
 
-        // The hold follows a request through the test server only when it keeps the test's execution context.
-        public Task InitializeAsync()
-        {
-            Server.PreserveExecutionContext = true;
-            return Task.CompletedTask;
-        }
-
-        Task IAsyncLifetime.DisposeAsync() => Task.CompletedTask;
+        protected override bool KeepsTestExecutionContext => true;
 
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {

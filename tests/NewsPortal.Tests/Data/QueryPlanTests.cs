@@ -15,6 +15,8 @@ namespace NewsPortal.Tests.Data;
 /// </summary>
 public sealed class QueryPlanFixture : EmptyNewsPortalFactory, IAsyncLifetime
 {
+    protected override bool KeepsTestExecutionContext => true;
+
     public SqlCapture Sql { get; } = new();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -25,7 +27,7 @@ public sealed class QueryPlanFixture : EmptyNewsPortalFactory, IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Server.PreserveExecutionContext = true;
+        _ = Server; // the store is migrated when the site starts
         Store.KeepAutovacuumAway();
         string[] categories = ["Business", "Politics", "Weather"];
         string[] sources = ["Reuters", "Anadolu Agency", "AFP"];

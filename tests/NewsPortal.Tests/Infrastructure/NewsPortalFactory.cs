@@ -35,6 +35,19 @@ public class NewsPortalFactory : WebApplicationFactory<Program>
 
     protected virtual bool SeedOnStartup => true;
 
+    /// <summary>
+    /// Whether requests through the test server keep the test's execution context, so what a test holds in an
+    /// AsyncLocal (a recording of the SQL sent, a query held back) follows its requests into the app.
+    /// </summary>
+    protected virtual bool KeepsTestExecutionContext => false;
+
+    protected override Microsoft.Extensions.Hosting.IHost CreateHost(Microsoft.Extensions.Hosting.IHostBuilder builder)
+    {
+        var host = base.CreateHost(builder);
+        ((TestServer)host.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()).PreserveExecutionContext = KeepsTestExecutionContext;
+        return host;
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");

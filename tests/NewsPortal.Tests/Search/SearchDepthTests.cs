@@ -13,6 +13,8 @@ namespace NewsPortal.Tests.Search;
 /// </summary>
 public sealed class SearchDepthFixture : EditorialFactory, IAsyncLifetime
 {
+    protected override bool KeepsTestExecutionContext => true;
+
     /// <summary>Ids from the oldest story to the newest, one to a block level or beyond every level.</summary>
     public static readonly int[] Ids = [1, 2_500, 70_000, 1_500_000, 20_000_000, 24_000_000, 24_990_000, 24_999_000, 25_000_000];
 
@@ -35,7 +37,6 @@ public sealed class SearchDepthFixture : EditorialFactory, IAsyncLifetime
     public async Task InitializeAsync()
     {
         _ = Server; // the store is migrated when the site starts
-        Server.PreserveExecutionContext = true;
         Store.KeepAutovacuumAway();
         MoveIdsTo(100_000);
         using (var folder = new TempFolder())
