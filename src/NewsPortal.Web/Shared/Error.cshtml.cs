@@ -7,7 +7,7 @@ namespace NewsPortal.Web.Shared;
 
 /// <summary>The page shown for every error status, with a message that says what went wrong.</summary>
 [IgnoreAntiforgeryToken]
-public sealed class ErrorModel : PageModel
+public sealed partial class ErrorModel : PageModel
 {
     private const string MessageKey = "NewsPortal.ErrorMessage";
 
@@ -95,6 +95,10 @@ public sealed class ErrorModel : PageModel
             last = last[..dot];
         }
 
+        // The server decodes what percent-encoding it can; what is left (bytes that are not UTF-8, an encoded slash)
+        // is no word: "%ED%A0%80bad" offers "bad", not "ED A0 80bad".
+        last = EncodedByte().Replace(last, " ");
+
         var words = new List<string>();
         var word = new System.Text.StringBuilder();
         var hasLetter = false;
@@ -118,4 +122,7 @@ public sealed class ErrorModel : PageModel
 
         return words.Count == 0 ? null : string.Join(' ', words);
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("%[0-9A-Fa-f]{2}")]
+    private static partial System.Text.RegularExpressions.Regex EncodedByte();
 }

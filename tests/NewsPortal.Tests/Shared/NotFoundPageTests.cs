@@ -10,6 +10,8 @@ public sealed class NotFoundPageTests(EditorialFactory factory) : IClassFixture<
     [InlineData("/articles/istanbul-peace-talk", "istanbul peace talk")]
     [InlineData("/2025/06/istanbul-peace-talks.html", "istanbul peace talks")]
     [InlineData("/news/T%C3%BCrkiye_se%C3%A7im/", "Türkiye seçim")]
+    [InlineData("/articles/%ED%A0%80talks-%FF%FEistanbul", "talks istanbul")]
+    [InlineData("/articles/istanbul%2Ftalks", "istanbul talks")]
     [InlineData("/articles/one-two-three-four-five-six-seven-eight-nine-ten", "one two three four five six seven eight")]
     public async Task APageNotFound_OffersASearchForTheWordsOfItsAddress(string path, string words)
     {
@@ -36,6 +38,7 @@ public sealed class NotFoundPageTests(EditorialFactory factory) : IClassFixture<
     [InlineData("/articles/123456")]
     [InlineData("/2025/06/02/")]
     [InlineData("/articles/-_-.")]
+    [InlineData("/articles/%C0%AF%ED%A0%80")]
     public async Task AnAddressWithNoWord_OffersNoSearch(string path)
     {
         var page = await factory.CreatePlainClient().GetDocumentAsync(path, expectedStatus: 404);
