@@ -78,6 +78,13 @@ public sealed class UserService(
 
     private static string AccountExists(string email) => $"There is already an account for '{email.Trim()}'.";
 
+    /// <summary>What an admin is told who resets their own password here: one's own is changed knowing the current one.</summary>
+    public const string ResetOwnPassword = "To change your own password, use Your password: it asks for the current one.";
+
+    /// <summary>
+    /// An admin's reset of another account's password (forgotten, or locked out by wrong ones): it also lifts a lockout
+    /// that wrong passwords caused, signs the account's sessions out and revokes its API tokens.
+    /// </summary>
     public async Task<IReadOnlyList<string>> ResetPasswordAsync(string id, string newPassword, string actor)
     {
         var user = await users.FindByIdAsync(id);
@@ -86,14 +93,16 @@ public sealed class UserService(
             return ["No such user."];
         }
 
-        var token = await users.GeneratePasswordResetTokenAsync(user);
-        var reset = await users.ResetPasswordAsync(user, token, newPassword);
-        if (!reset.Succeeded)
+        if (string.Equals(user.Email, actor, StringComparison.OrdinalIgnoreCase))
         {
-            return [.. reset.Errors.Select(e => e.Description)];
+            return [ResetOwnPassword];
         }
 
-        await users.ResetAccessFailedCountAsync(user);
+        if (await SetPasswordAsync(user, newPassword) is { Count: > 0 } problems)
+        {
+            return problems;
+        }
+
         await audit.RecordAsync(actor, "reset password", user.Email ?? id);
         await RevokeTokensAsync(user, actor);
         return [];
@@ -127,18 +136,32 @@ public sealed class UserService(
             return [WrongCurrentPassword];
         }
 
+        if (await SetPasswordAsync(user, newPassword) is { Count: > 0 } problems)
+        {
+            return problems;
+        }
+
+        await audit.RecordAsync(email, "change password", "account");
+        return [];
+    }
+
+    /// <summary>
+    /// Sets the password through a reset token, since each caller has already checked who may (the admin's role, or the
+    /// current password), with a new security stamp that ends the account's sessions; then forgets wrong passwords.
+    /// </summary>
+    private async Task<IReadOnlyList<string>> SetPasswordAsync(PortalUser user, string newPassword)
+    {
         var token = await users.GeneratePasswordResetTokenAsync(user);
-        var changed = await users.ResetPasswordAsync(user, token, newPassword);
-        if (!changed.Succeeded)
+        var set = await users.ResetPasswordAsync(user, token, newPassword);
+        if (!set.Succeeded)
         {
             // Identity's concurrency check: the account was saved by another request between the read and this write.
-            return [.. changed.Errors.Select(e => e.Code == nameof(IdentityErrorDescriber.ConcurrencyFailure)
-                ? "Your account was changed by another request at the same moment. Nothing was changed: try again."
+            return [.. set.Errors.Select(e => e.Code == nameof(IdentityErrorDescriber.ConcurrencyFailure)
+                ? "The account was changed by another request at the same moment. Nothing was changed: try again."
                 : e.Description)];
         }
 
-        await ResetFailedSignInsAsync(user);
-        await audit.RecordAsync(email, "change password", "account");
+        await ResetFailedSignInsAsync(user, newPassword: true);
         return [];
     }
 
@@ -196,9 +219,20 @@ public sealed class UserService(
                 .SetProperty(u => u.AccessFailedCount, u => u.AccessFailedCount + 1 >= limit ? 0 : u.AccessFailedCount + 1));
     }
 
-    /// <summary>Clears the count of wrong passwords after a right one, in one statement, for the same reason.</summary>
-    public Task ResetFailedSignInsAsync(PortalUser user)
-        => users.Users.Where(u => u.Id == user.Id && u.AccessFailedCount != 0).ExecuteUpdateAsync(set => set.SetProperty(u => u.AccessFailedCount, 0));
+    /// <summary>
+    /// Clears the count of wrong passwords after a right one, in one statement, for the same reason. With a new
+    /// password it also lifts a lockout they caused (guesses at the old one), and the owner need not wait it out; a
+    /// right password alone does not, so a browser the account knows, let past the lockout, does not reopen the
+    /// account to the guesses that caused it. An account an admin disabled stays disabled.
+    /// </summary>
+    public Task ResetFailedSignInsAsync(PortalUser user, bool newPassword = false)
+    {
+        DateTimeOffset? disabledUntil = DateTimeOffset.MaxValue;
+        return users.Users.Where(u => u.Id == user.Id && (u.AccessFailedCount != 0 || newPassword && u.LockoutEnd != null && u.LockoutEnd != disabledUntil))
+            .ExecuteUpdateAsync(set => set
+                .SetProperty(u => u.AccessFailedCount, 0)
+                .SetProperty(u => u.LockoutEnd, u => !newPassword || u.LockoutEnd == disabledUntil ? u.LockoutEnd : null));
+    }
 
     private static string NewStamp() => Guid.NewGuid().ToString("N");
 

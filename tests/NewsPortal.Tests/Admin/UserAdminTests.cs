@@ -89,14 +89,86 @@ public sealed class UserAdminTests(EditorialFactory factory) : IClassFixture<Edi
         var admin = await factory.SignedInClientAsync(Roles.Admin);
         var id = RowIdFor(await admin.GetDocumentAsync("/admin/users"), email);
 
-        using var reset = await admin.SubmitFormAsync("/admin/users", new Dictionary<string, string?> { ["id"] = id, ["password"] = "a brand new password" },
-            $"form[action*='handler=Reset']:has(input[value='{id}'])");
+        using var reset = await ResetAsync(admin, id);
         using var oldPassword = await factory.CreatePlainClient().SignInAsync(email, EditorialFactory.Password);
         using var newPassword = await factory.CreatePlainClient().SignInAsync(email, "a brand new password");
 
         Assert.Equal(HttpStatusCode.Redirect, reset.StatusCode);
         Assert.Equal(HttpStatusCode.OK, oldPassword.StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, newPassword.StatusCode);
+    }
+
+    [Fact]
+    public async Task AnAdminsOwnRow_SendsThemToYourPassword_AndResettingTheirOwnHereIsRefused()
+    {
+        var email = await factory.CreateUserAsync(Roles.Admin);
+        var admin = factory.CreatePlainClient();
+        using var signIn = await admin.SignInAsync(email, EditorialFactory.Password);
+        var other = await factory.CreateUserAsync(Roles.Editor);
+        var page = await admin.GetDocumentAsync("/admin/users");
+        var ownRow = page.QuerySelectorAll(".admin-table tbody tr").Single(r => r.QuerySelector("td")!.TextContent == email);
+        var ownId = await UserIdAsync(email);
+
+        // As a form kept open from before, or made by hand: another row's form with this admin's id.
+        using var reset = await ResetAsync(admin, ownId, formOf: RowIdFor(page, other));
+        using var oldPassword = await factory.CreatePlainClient().SignInAsync(email, EditorialFactory.Password);
+
+        Assert.Equal("/admin/password", ownRow.QuerySelector("a")?.GetAttribute("href"));
+        Assert.Empty(ownRow.QuerySelectorAll("form"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, reset.StatusCode);
+        Assert.Contains(UserService.ResetOwnPassword, (await reset.ReadDocumentAsync()).TextOf(".form-errors"));
+        Assert.Equal(HttpStatusCode.Redirect, oldPassword.StatusCode);
+    }
+
+    [Fact]
+    public async Task ResettingALockedOutEditorsPassword_LetsThemSignInAtOnce()
+    {
+        var email = await factory.CreateUserAsync(Roles.Editor);
+        var id = await UserIdAsync(email);
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            // Locked as wrong passwords lock it (Identity's lockout reads the system clock).
+            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<PortalUser>>();
+            await users.SetLockoutEndDateAsync((await users.FindByIdAsync(id))!, DateTimeOffset.UtcNow.AddMinutes(5));
+        }
+
+        using var whileLocked = await factory.CreatePlainClient().SignInAsync(email, EditorialFactory.Password);
+        var admin = await factory.SignedInClientAsync(Roles.Admin);
+        using var reset = await ResetAsync(admin, id);
+        using var afterReset = await factory.CreatePlainClient().SignInAsync(email, "a brand new password");
+
+        Assert.Equal(HttpStatusCode.OK, whileLocked.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, reset.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, afterReset.StatusCode);
+    }
+
+    [Fact]
+    public async Task ResettingADisabledEditorsPassword_LeavesThemDisabled()
+    {
+        var email = await factory.CreateUserAsync(Roles.Editor);
+        var id = await UserIdAsync(email);
+        // A wrong password before the account was disabled: the reset forgets it, and only it.
+        using var wrong = await factory.CreatePlainClient().SignInAsync(email, "not the password");
+        var admin = await factory.SignedInClientAsync(Roles.Admin);
+        await admin.SubmitFormAsync("/admin/users", new Dictionary<string, string?>(), $"form[action*='handler=Disable']:has(input[value='{id}'])");
+
+        using var reset = await ResetAsync(admin, id);
+        using var signIn = await factory.CreatePlainClient().SignInAsync(email, "a brand new password");
+
+        Assert.Equal(HttpStatusCode.Redirect, reset.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
+        Assert.Contains("disabled", (await signIn.ReadDocumentAsync()).TextOf(".form-errors"));
+    }
+
+    private static Task<HttpResponseMessage> ResetAsync(HttpClient admin, string id, string? formOf = null)
+        => admin.SubmitFormAsync("/admin/users", new Dictionary<string, string?> { ["id"] = id, ["password"] = "a brand new password" },
+            $"form[action*='handler=Reset']:has(input[value='{formOf ?? id}'])");
+
+    private async Task<string> UserIdAsync(string email)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<PortalUser>>();
+        return (await users.FindByEmailAsync(email))!.Id;
     }
 
     [Theory]
