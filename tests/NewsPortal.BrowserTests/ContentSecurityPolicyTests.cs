@@ -25,6 +25,7 @@ public sealed class ContentSecurityPolicyTests(BrowserFixture browser)
         {
             "/", Seeded.ArticlePath, "/categories", Seeded.CategoryPath, "/sources", Seeded.SourcePath, "/search?q=istanbul", "/archive",
             "/admin", "/admin/articles/1/revisions", "/admin/import", "/admin/categories", "/admin/threads", "/admin/tokens", "/admin/password", "/admin/users", "/admin/webhooks",
+            "/account/login",
         })
         {
             Assert.Equal(200, (await page.GotoAsync(path))!.Status);

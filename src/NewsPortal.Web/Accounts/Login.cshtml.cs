@@ -22,6 +22,9 @@ public sealed class LoginModel(
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
 
+    /// <summary>Where a signed-in account goes on to, and after signing in: only ever back into this site.</summary>
+    public string GoOnTo => Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/admin";
+
     public void OnGet()
     {
     }
@@ -72,7 +75,7 @@ public sealed class LoginModel(
         devices.Remember(HttpContext, user, device);
         await audit.RecordAsync(email, "sign in", "account");
         // Only ever back into this site: an open redirect would hand signed-in editors to anyone's page.
-        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/admin");
+        return LocalRedirect(GoOnTo);
     }
 
     private PageResult Fail()

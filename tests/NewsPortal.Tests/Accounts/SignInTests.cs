@@ -21,6 +21,29 @@ public sealed class SignInTests(EditorialFactory factory) : IClassFixture<Editor
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/admin")).StatusCode);
     }
 
+    [Theory]
+    [InlineData(null, "/admin", "Go to the editors' area")]
+    [InlineData("/admin/import", "/admin/import", "Go on to the page you asked for")]
+    [InlineData("https://evil.example/", "/admin", "Go to the editors' area")]
+    public async Task TheSignInPage_TellsASignedInEditorWhoTheyAre_AndLetsThemGoOnOrSignOut(string? returnUrl, string link, string words)
+    {
+        var email = await factory.CreateUserAsync(Roles.Editor);
+        var client = factory.CreatePlainClient();
+        using var signIn = await client.SignInAsync(email, EditorialFactory.Password);
+
+        var page = await client.GetDocumentAsync("/account/login" + (returnUrl is null ? "" : $"?ReturnUrl={Uri.EscapeDataString(returnUrl)}"));
+        var goOn = page.QuerySelector("main a");
+        using var signOut = await client.SubmitFormAsync("/account/login", new Dictionary<string, string?>());
+        using var afterSignOut = await client.GetAsync("/admin");
+
+        Assert.Contains($"You are signed in as {email}.", page.TextOf("main [role=status]"));
+        Assert.Null(page.QuerySelector("input[type=password]"));
+        Assert.Equal(link, goOn?.GetAttribute("href"));
+        Assert.Equal(words, goOn?.TextContent);
+        Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
+        Assert.StartsWith("/account/login", afterSignOut.Headers.Location!.OriginalString, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task WrongPassword_ShowsAFormError()
     {
