@@ -34,6 +34,7 @@ try
     builder.Services.AddSerilog((services, logger) => Setting.Read("Serilog", "logging settings (levels from Verbose to Fatal; sinks and their arguments by name)",
             () => logger.ReadFrom.Configuration(builder.Configuration))
         .ReadFrom.Services(services)
+        .Filter.ByExcluding(SqliteCancellation.IsEfCoreReportOfInterruption)
         .Enrich.FromLogContext()
         .WriteTo.Console(), preserveStaticLogger: true);
 

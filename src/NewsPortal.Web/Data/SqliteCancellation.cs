@@ -2,6 +2,8 @@ using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Serilog.Core;
+using Serilog.Events;
 using SQLitePCL;
 
 namespace NewsPortal.Web.Data;
@@ -17,6 +19,9 @@ public sealed class SqliteCancellation : DbCommandInterceptor
     private const int Interrupted = 9;
 
     private static readonly ConditionalWeakTable<DbCommand, StrongBox<CancellationTokenRegistration>> Registrations = [];
+
+    /// <summary>The cancellation of the request this flow of execution serves, if any (see <see cref="SqliteCancellationMiddleware"/>).</summary>
+    internal static readonly AsyncLocal<CancellationToken> Request = new();
 
     public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
         DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
@@ -54,6 +59,23 @@ public sealed class SqliteCancellation : DbCommandInterceptor
     public static bool IsInterruption(Exception exception)
         => exception is SqliteException { SqliteErrorCode: Interrupted } || exception.InnerException is { } inner && IsInterruption(inner);
 
+    /// <summary>
+    /// Whether a log event is EF Core reporting a statement stopped this way. It reports one as a failed command (a
+    /// warning with the SQL) and a failed query (an error with a stack), though nothing failed: the request was
+    /// cancelled, its client gone or its time up, and its own log line says so. Under a breaking story's traffic,
+    /// readers who leave mid-search would otherwise fill the log with errors. The failed query carries SQLite's
+    /// exception; the failed command carries none, so it is told by its request, cancelled (on PostgreSQL a
+    /// cancelled command is reported as cancelled, below warnings).
+    /// </summary>
+    public static bool IsEfCoreReportOfInterruption(LogEvent logEvent)
+        => logEvent.Properties.TryGetValue(Constants.SourceContextPropertyName, out var source)
+            && source is ScalarValue { Value: string name } && name.StartsWith("Microsoft.EntityFrameworkCore", StringComparison.Ordinal)
+            && (logEvent.Exception is { } exception ? IsInterruption(exception) : Request.Value.IsCancellationRequested && IsCommandError(logEvent));
+
+    private static bool IsCommandError(LogEvent logEvent)
+        => logEvent.Properties.TryGetValue("EventId", out var id) && id is StructureValue eventId
+            && eventId.Properties.Any(p => p.Name == "Id" && p.Value is ScalarValue { Value: int number } && number == RelationalEventId.CommandError.Id);
+
     private static void Watch(DbCommand command, CancellationToken cancellationToken)
     {
         if (cancellationToken.CanBeCanceled && command.Connection is SqliteConnection { Handle: { } handle })
@@ -78,6 +100,8 @@ public static class SqliteCancellationMiddleware
     /// <summary>A statement stopped because the request was cancelled is a cancelled request, not a server error.</summary>
     public static IApplicationBuilder UseSqliteCancellation(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
+        // Inside the request's time limit, whose token this is.
+        SqliteCancellation.Request.Value = context.RequestAborted;
         try
         {
             await next(context);
