@@ -161,7 +161,7 @@ public sealed class UserService(
                 : e.Description)];
         }
 
-        await ResetFailedSignInsAsync(user, newPassword: true);
+        await ResetFailedSignInsAsync(user, passwordChanged: true);
         return [];
     }
 
@@ -220,18 +220,18 @@ public sealed class UserService(
     }
 
     /// <summary>
-    /// Clears the count of wrong passwords after a right one, in one statement, for the same reason. With a new
-    /// password it also lifts a lockout they caused (guesses at the old one), and the owner need not wait it out; a
+    /// Clears the count of wrong passwords after a right one, in one statement, for the same reason. After a password
+    /// change it also lifts a lockout they caused (guesses at the old one), and the owner need not wait it out; a
     /// right password alone does not, so a browser the account knows, let past the lockout, does not reopen the
     /// account to the guesses that caused it. An account an admin disabled stays disabled.
     /// </summary>
-    public Task ResetFailedSignInsAsync(PortalUser user, bool newPassword = false)
+    public Task ResetFailedSignInsAsync(PortalUser user, bool passwordChanged = false)
     {
         DateTimeOffset? disabledUntil = DateTimeOffset.MaxValue;
-        return users.Users.Where(u => u.Id == user.Id && (u.AccessFailedCount != 0 || newPassword && u.LockoutEnd != null && u.LockoutEnd != disabledUntil))
+        return users.Users.Where(u => u.Id == user.Id && (u.AccessFailedCount != 0 || passwordChanged && u.LockoutEnd != null && u.LockoutEnd != disabledUntil))
             .ExecuteUpdateAsync(set => set
                 .SetProperty(u => u.AccessFailedCount, 0)
-                .SetProperty(u => u.LockoutEnd, u => !newPassword || u.LockoutEnd == disabledUntil ? u.LockoutEnd : null));
+                .SetProperty(u => u.LockoutEnd, u => !passwordChanged || u.LockoutEnd == disabledUntil ? u.LockoutEnd : null));
     }
 
     private static string NewStamp() => Guid.NewGuid().ToString("N");

@@ -8,13 +8,13 @@ namespace NewsPortal.Web.Shared;
 /// rather than a fault in the code: a setting it cannot work with, or a store out of reach, full, or refusing it. Null otherwise,
 /// and then the stack trace is what helps.
 /// </summary>
-public static class StartFailure
+public static partial class StartFailure
 {
     public static string? Explain(Exception ex)
     {
         if (IsSetting(ex))
         {
-            return ex is AggregateException all ? string.Join(" ", all.InnerExceptions.Select(e => e.Message)) : ex.Message;
+            return ex is AggregateException all ? string.Join(" ", all.InnerExceptions.Select(e => Plain(e.Message))) : Plain(ex.Message);
         }
 
         var cause = StoreDialect.CausesOf(ex).Last().Message;
@@ -22,6 +22,33 @@ public static class StartFailure
             : StoreDialect.IsUnavailable(ex) ? $"the store is out of reach or held by another writer ({cause}); start again once it answers"
             : StoreDialect.Refusal(ex);
     }
+
+    /// <summary>
+    /// The configuration binder's message in an operator's words: "Failed to convert configuration value 'abc' at
+    /// 'Cache:DurationSeconds' to type 'System.Int32'" becomes "Cache:DurationSeconds must be a whole number (up to
+    /// 2,147,483,647); it is 'abc'." Other messages, and types without plain words here, are left as they are.
+    /// </summary>
+    private static string Plain(string message)
+    {
+        if (UnconvertedSetting().Match(message) is not { Success: true } match)
+        {
+            return message;
+        }
+
+        string? kind = match.Groups["type"].Value switch
+        {
+            "System.Int32" => "a whole number (up to 2,147,483,647)",
+            "System.Int64" => "a whole number",
+            "System.Double" or "System.Single" or "System.Decimal" => "a number such as 2.5",
+            "System.Boolean" => "true or false",
+            "System.TimeSpan" => "a length of time such as 00:05:00",
+            _ => null,
+        };
+        return kind is null ? message : $"{match.Groups["path"].Value} must be {kind}; it is '{match.Groups["value"].Value}'.";
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^Failed to convert configuration value '(?<value>.*)' at '(?<path>[^']*)' to type '(?<type>[^']*)'\.?$", System.Text.RegularExpressions.RegexOptions.Singleline)]
+    private static partial System.Text.RegularExpressions.Regex UnconvertedSetting();
 
     /// <summary>Whether the start failed on settings alone: ours, or options refused by their validation.</summary>
     private static bool IsSetting(Exception ex) => ex switch

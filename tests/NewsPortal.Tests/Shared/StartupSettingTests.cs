@@ -53,10 +53,11 @@ public sealed class StartupSettingTests
     [InlineData("Serilog__MinimumLevel__Default", "Loud", "Serilog could not be read as logging settings", "The value Loud is not a valid Serilog level")]
     [InlineData("Serilog__MinimumLevel__Override__Microsoft", "quiet", "Serilog could not be read as logging settings", "No LoggingLevelSwitch has been declared with name \"quiet\"")]
     [InlineData("Serilog__Using__0", "Serilog.Sinks.Nowhere", "Serilog could not be read as logging settings", "Could not load file or assembly 'Serilog.Sinks.Nowhere")]
-    [InlineData("Cache__DurationSeconds", "abc", "Failed to convert configuration value 'abc' at 'Cache:DurationSeconds' to type 'System.Int32'", "")]
-    [InlineData("Webhooks__Enabled", "sometimes", "Failed to convert configuration value 'sometimes' at 'Webhooks:Enabled' to type 'System.Boolean'", "")]
+    [InlineData("Cache__DurationSeconds", "abc", "Cache:DurationSeconds must be a whole number (up to 2,147,483,647); it is 'abc'.", "")]
+    [InlineData("Portal__RequestTimeoutSeconds", "soon", "Portal:RequestTimeoutSeconds must be a number such as 2.5; it is 'soon'.", "")]
+    [InlineData("Webhooks__Enabled", "sometimes", "Webhooks:Enabled must be true or false; it is 'sometimes'.", "")]
     [InlineData("Feeds__ItemCount", "-1", "DataAnnotation validation failed for 'FeedOptions' members: 'ItemCount' with the error: 'The field ItemCount must be between 1 and 500.'", "")]
-    [InlineData("Portal__PageSize", "99999999999", "Failed to convert configuration value '99999999999' at 'Portal:PageSize' to type 'System.Int32'", "")]
+    [InlineData("Portal__PageSize", "99999999999", "Portal:PageSize must be a whole number (up to 2,147,483,647); it is '99999999999'.", "")]
     public async Task ASettingThatCannotBeRead_StopsTheProcess_InOneLineNamingIt(string key, string value, string reason, string problem)
     {
         // With the site's address set, so that the setting is the first thing wrong.
