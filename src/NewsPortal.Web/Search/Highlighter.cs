@@ -124,8 +124,14 @@ public static class Highlighter
         return true;
     }
 
-    /// <summary>The words of a text as the index splits them: a letter or digit, then letters, marks and digits.</summary>
+    /// <summary>The words of a text as the index splits them, as written (not folded).</summary>
+    public static IEnumerable<string> Words(string text) => Spans(text).Select(span => text[span]);
+
     private static IEnumerable<Word> WordsOf(string text)
+        => Spans(text).Select(span => new Word(span.Start.Value, span.End.Value - span.Start.Value, Fold(text[span])));
+
+    /// <summary>Where the words of a text are, as the index splits them: a letter or digit, then letters, marks and digits.</summary>
+    private static IEnumerable<Range> Spans(string text)
     {
         var i = 0;
         while (i < text.Length)
@@ -143,7 +149,7 @@ public static class Highlighter
                 i += char.IsSurrogatePair(text, i) ? 2 : 1;
             }
 
-            yield return new Word(start, i - start, Fold(text[start..i]));
+            yield return start..i;
         }
     }
 

@@ -97,29 +97,10 @@ public sealed partial class ErrorModel : PageModel
 
         // The server decodes what percent-encoding it can; what is left (bytes that are not UTF-8, an encoded slash)
         // is no word: "%ED%A0%80bad" offers "bad", not "ED A0 80bad".
-        last = EncodedByte().Replace(last, " ");
-
-        var words = new List<string>();
-        var word = new System.Text.StringBuilder();
-        var hasLetter = false;
-        foreach (var rune in (last + " ").EnumerateRunes())
-        {
-            if (System.Text.Rune.IsLetterOrDigit(rune))
-            {
-                word.Append(rune.ToString());
-                hasLetter |= System.Text.Rune.IsLetter(rune);
-                continue;
-            }
-
-            if (hasLetter && words.Count < MaxSearchWords && word.Length <= MaxSearchWordLength)
-            {
-                words.Add(word.ToString());
-            }
-
-            word.Clear();
-            hasLetter = false;
-        }
-
+        var words = Search.Highlighter.Words(EncodedByte().Replace(last, " "))
+            .Where(w => w.Length <= MaxSearchWordLength && w.EnumerateRunes().Any(System.Text.Rune.IsLetter))
+            .Take(MaxSearchWords)
+            .ToList();
         return words.Count == 0 ? null : string.Join(' ', words);
     }
 
