@@ -92,7 +92,11 @@ try
     app.UseRateLimiter();
     app.UseNewsPortalCache();
     app.UseRequestTimeouts();
-    app.UseSqliteCancellation();
+    if (store.Provider == StoreProvider.Sqlite)
+    {
+        app.UseSqliteCancellation();
+    }
+
     app.UseAuthentication();
     app.UseAuthorization();
     app.UseNewsPortalCompression();
