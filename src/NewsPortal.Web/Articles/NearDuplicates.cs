@@ -5,8 +5,8 @@ namespace NewsPortal.Web.Articles;
 
 /// <summary>
 /// Whether two stories are probably one event reported twice (by two agencies, or imported twice): published within
-/// two days of each other, and either the same original link once tracking and spelling of the address are set aside,
-/// or headlines sharing most of their words, or headline and lede together sharing most of theirs. Words are compared
+/// two days of each other, and either the same original link once tracking and spelling of the address are set aside
+/// (but not two places on one page, such as a live page's entries), or headlines sharing most of their words, or headline and lede together sharing most of theirs. Words are compared
 /// as sets, numbers included ("kills 20" and "kills 12" are two stories), common words left out.
 /// </summary>
 public static class NearDuplicates
@@ -31,6 +31,8 @@ public static class NearDuplicates
         internal HashSet<string> TextWords { get; } = Words(Title + " " + Lede);
 
         internal string? UrlKey { get; } = UrlKeyOf(OriginalUrl);
+
+        internal string? UrlPlace { get; } = PlaceOf(OriginalUrl);
     }
 
     public static bool AreLikely(Story a, Story b)
@@ -40,7 +42,9 @@ public static class NearDuplicates
             return false;
         }
 
-        if (a.UrlKey is not null && a.UrlKey == b.UrlKey)
+        // A page and a place on it ("#top") are one link; two places on one page (a live page's or a day's entries,
+        // "#entry-15" and "#entry-16") are two stories, told apart by their words like any others.
+        if (a.UrlKey is not null && a.UrlKey == b.UrlKey && (a.UrlPlace is null || b.UrlPlace is null || a.UrlPlace == b.UrlPlace))
         {
             return true;
         }
@@ -74,6 +78,23 @@ public static class NearDuplicates
             .Order(StringComparer.Ordinal);
         var parameters = string.Join('&', query);
         return host + uri.AbsolutePath.TrimEnd('/') + (parameters.Length > 0 ? "?" + parameters : "");
+    }
+
+    /// <summary>
+    /// The place on the page an address points to (its fragment), or null for none; a browser's highlighted text
+    /// (<c>#:~:text=</c>, added when a reader shares a passage) is no place.
+    /// </summary>
+    private static string? PlaceOf(string? url)
+    {
+        if (string.IsNullOrWhiteSpace(url) || !Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri))
+        {
+            return null;
+        }
+
+        var fragment = uri.Fragment.TrimStart('#');
+        var directive = fragment.IndexOf(":~:", StringComparison.Ordinal);
+        fragment = directive >= 0 ? fragment[..directive] : fragment;
+        return fragment.Length > 0 ? fragment : null;
     }
 
     private static bool IsTracking(string name)

@@ -33,6 +33,17 @@ public sealed class NearDuplicateRuleTests
             Story("Harbour reopens", url: "https://www.example.com/news/harbour/?utm_source=feed#top"),
             Story("Boats are back", url: "http://example.com/news/harbour")));
 
+    [Theory]
+    [InlineData("https://en.wikipedia.org/wiki/Portal:Current_events/2026_March_1#2026-03-01-015", "https://en.wikipedia.org/wiki/Portal:Current_events/2026_March_1#2026-03-01-016", false)]
+    [InlineData("https://news.example.org/live/ukraine#post-1", "https://news.example.org/live/ukraine#post-2", false)]
+    [InlineData("https://news.example.org/live/ukraine#post-1", "https://www.news.example.org/live/ukraine/#post-1", true)]
+    [InlineData("https://news.example.org/live/ukraine#post-1", "https://news.example.org/live/ukraine", true)]
+    [InlineData("https://news.example.org/harbour#:~:text=boats", "https://news.example.org/harbour#:~:text=ferry", true)]
+    public void TwoPlacesOnOnePage_AreTwoStories_ButAPageAndAPlaceOnItAreOne(string first, string second, bool oneStory)
+        => Assert.Equal(oneStory, NearDuplicates.AreLikely(
+            Story("Floods close the main highway north of the capital", url: first),
+            Story("Central bank holds interest rates for a third month", url: second)));
+
     [Fact]
     public void ShortHeadlines_AreNotComparedByWords()
         => Assert.False(NearDuplicates.AreLikely(Story("Live updates"), Story("Live: updates")));
@@ -59,6 +70,14 @@ public sealed class NearDuplicateFactory : EmptyNewsPortalFactory, IAsyncLifetim
             await AddArticleAsync(new ArticleBuilder().Titled(i % 2 == 0 ? "Putin and Zelensky to meet in Istanbul, Kremlin says" : "Kremlin: Putin, Zelensky will meet in Istanbul")
                 .PublishedOn(2026, 3, 2).WithDocumentDate(new DateTime(2026, 3, 2, 8 + i, 0, 0)).InCategory("Diplomacy").FromSource(Agencies[i])
                 .WithParagraph($"Talks are planned for next week ({Agencies[i]})."));
+        }
+
+        // Two entries of one day's page of events, each its own story.
+        foreach (var (entry, title, source) in new[] { (15, "Floods close the main highway north of the capital", "BBC News"), (16, "Central bank holds interest rates for a third month", "Al Jazeera") })
+        {
+            await AddArticleAsync(new ArticleBuilder().Titled(title).PublishedOn(2026, 3, 1).WithDocumentDate(new DateTime(2026, 3, 1, 7, entry, 0))
+                .InCategory("Events").FromSource(source).WithOriginalUrl($"https://en.wikipedia.org/wiki/Portal:Current_events/2026_March_1#2026-03-01-0{entry}")
+                .WithParagraph("One entry of the day's events."));
         }
 
         await AddArticleAsync(new ArticleBuilder().Titled("Ferry service resumes across the strait after a week of storms")
@@ -92,6 +111,16 @@ public sealed class NearDuplicateListingTests(NearDuplicateFactory factory) : IC
         var page = await factory.CreateClient().GetDocumentAsync("/");
 
         Assert.Equal(2, page.QuerySelectorAll(".river h2").Count(h => h.TextContent.Contains("Ferry service", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task EntriesOfOnePageOfEvents_AreEachTheirOwnHeadline()
+    {
+        var page = await factory.CreateClient().GetDocumentAsync("/categories/events");
+
+        Assert.Equal(["Central bank holds interest rates for a third month", "Floods close the main highway north of the capital"],
+            page.QuerySelectorAll(".headlines > li h2").Select(h => h.TextContent.Trim()));
+        Assert.Empty(page.QuerySelectorAll(".reported"));
     }
 
     [Fact]
