@@ -9,7 +9,7 @@ public sealed class AccessibilityTests(BrowserFixture browser)
 {
     public static TheoryData<string, ColorScheme> PublicPages() => Pages(
         "/", Seeded.ArticlePath, "/categories", Seeded.CategoryPath, "/sources", Seeded.SourcePath,
-        "/search?q=istanbul", "/archive", "/about", "/threads", Seeded.ThreadPath, "/account/login");
+        "/search?q=istanbul", "/archive", "/languages", "/about", "/threads", Seeded.ThreadPath, "/account/login");
 
     public static TheoryData<string, ColorScheme> AdminPages() => Pages(
         "/admin", "/admin/articles/edit", "/admin/articles/edit/1", "/admin/articles/1/revisions", "/admin/import", "/admin/categories",

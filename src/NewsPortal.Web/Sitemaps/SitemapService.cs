@@ -50,6 +50,6 @@ public sealed class SitemapService(NewsDbContext db, TimeProvider clock)
     {
         var categories = await db.Categories.AsNoTracking().OrderBy(c => c.Slug).Where(c => c.ArticleCount > 0).Select(c => "/categories/" + c.Slug).ToListAsync(cancellationToken);
         var sources = await db.Sources.AsNoTracking().OrderBy(s => s.Slug).Where(s => s.ArticleCount > 0).Select(s => "/sources/" + s.Slug).ToListAsync(cancellationToken);
-        return ["/", "/categories", "/sources", "/archive", .. categories, .. sources];
+        return ["/", "/categories", "/sources", "/languages", "/archive", .. categories, .. sources];
     }
 }

@@ -74,7 +74,7 @@ public sealed class FlatCostTests(FlatCostFixture factory) : IClassFixture<FlatC
     private static readonly string[] Urls =
     [
         "/", "/?before=1000000000000000000.1", "/articles/ceasefire-strike-report-number-3000", "/categories", "/categories/desk-1",
-        "/categories/region-2?before=1000000000000000000.1", "/sources", "/sources/agency-7", "/languages/tr", "/archive", "/archive/2024/03",
+        "/categories/region-2?before=1000000000000000000.1", "/sources", "/sources/agency-7", "/languages", "/languages/tr", "/archive", "/archive/2024/03",
         "/search?q=ceasefire", "/search?q=talks+storm", "/search?q=ceasefire+source%3Aagency-3", "/search?q=category%3Adesk-2+lang%3Aen",
         "/search?q=source%3Aagency-9+-storm", "/search?q=before%3A2024-06-01", "/search?q=talks&page=3",
         "/feed.atom", "/categories/desk-3/feed.rss", "/sources/agency-2/feed.json", "/languages/en/feed.atom", "/search/feed.atom?q=ceasefire",

@@ -76,6 +76,7 @@ public sealed class QueryPlanTests(QueryPlanFixture factory) : IClassFixture<Que
         ["/categories/{slug}"] = ["/categories/business", "/categories/politics?before=1.1", "/categories/no-such-category", "/categories/%20"],
         ["/sources"] = ["/sources", "/sources?letter=r", "/sources?q=reu", "/sources?after=afp"],
         ["/sources/{slug}"] = ["/sources/reuters", "/sources/afp?page=2", "/sources/no-such-source"],
+        ["/languages"] = ["/languages"],
         ["/languages/{tag}"] = ["/languages/tr", "/languages/EN"],
         ["/archive"] = ["/archive"],
         ["/about"] = ["/about"],

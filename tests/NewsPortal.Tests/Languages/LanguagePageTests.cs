@@ -59,3 +59,23 @@ public sealed class LanguagePageTests(NewsPortalFactory factory) : IClassFixture
         Assert.Equal("Page not found", page.TextOf("main h1"));
     }
 }
+
+public sealed class LanguageIndexTests(NewsPortalFactory factory) : IClassFixture<NewsPortalFactory>
+{
+    [Fact]
+    public async Task TheLanguagesPage_ListsEachLanguageWithItsCount_TheMostWrittenFirst_EachLeadingToItsStories()
+    {
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Chinese story one").InLanguage("zh-Hant"));
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Chinese story two").InLanguage("zh-Hant"));
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Piyasalar yükseldi").InLanguage("tr"));
+        var client = factory.CreateClient();
+
+        var index = await client.GetDocumentAsync("/languages");
+
+        Assert.Equal("Languages", index.TextOf("main h1"));
+        Assert.Equal(["Chinese (Traditional) 2 stories", "English 1 story", "Turkish 1 story"], index.TextsOf(".index-list li").Select(t => t.Normalized()));
+        var links = index.QuerySelectorAll(".index-list a").Select(a => a.GetAttribute("href")!).ToList();
+        Assert.Equal(["/languages/zh-hant", "/languages/en", "/languages/tr"], links);
+        Assert.Equal(["Chinese story two", "Chinese story one"], (await client.GetDocumentAsync(links[0])).TextsOf(".headlines h2"));
+    }
+}

@@ -77,6 +77,7 @@ public sealed class DiscoveryTests(EditorialFactory factory) : IClassFixture<Edi
         Assert.DoesNotContain("/articles/sitemap-draft-story", unpublished);
         Assert.Contains("/sources/anadolu-agency", pages);
         Assert.Contains("/categories/snippets", pages);
+        Assert.Contains("/languages", pages);
     }
 
     [Fact]
@@ -103,6 +104,7 @@ public sealed class DiscoveryTests(EditorialFactory factory) : IClassFixture<Edi
     [InlineData("/sources/anadolu-agency")]
     [InlineData("/search?q=talks")]
     [InlineData("/archive")]
+    [InlineData("/languages")]
     [InlineData("/articles/" + Infrastructure.Seed.Slug)]
     public async Task EveryPage_HasCanonicalDescriptionOpenGraphAndTwitterTags(string url)
     {

@@ -15,7 +15,7 @@ public sealed class SiteFooterTests(NewsPortalFactory factory) : IClassFixture<N
         var category = await client.GetDocumentAsync("/categories/footer-checks");
 
         string[] Links(AngleSharp.Dom.IDocument page) => [.. page.QuerySelectorAll("footer a").Select(a => a.GetAttribute("href")!)];
-        Assert.Subset(Links(home).ToHashSet(), new HashSet<string> { "/archive", "/about", "/categories", "/sources", "/feed.atom", "/feed.rss", "/feed.json" });
+        Assert.Subset(Links(home).ToHashSet(), new HashSet<string> { "/archive", "/about", "/categories", "/sources", "/languages", "/feed.atom", "/feed.rss", "/feed.json" });
         Assert.Contains("/categories/footer-checks/feed.atom", Links(category));
         Assert.Contains("/feed.atom", Links(category));
         Assert.DoesNotContain("/categories/footer-checks/feed.atom", Links(home));
