@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 using NewsPortal.Web.Admin;
+using NewsPortal.Web.Articles;
 using NewsPortal.Web.Data;
 using NewsPortal.Web.Shared;
 
@@ -17,11 +18,15 @@ public sealed record SearchSuggestion(string? DidYouMean, IReadOnlyList<NamedLin
 /// Suggestions for a search with no results, from the names readers search for most: the most recently active
 /// developing stories and the busiest categories and sources (at most <see cref="NamesOfEachKind"/> of each, read
 /// through their indexes and kept for a few minutes), so a miss costs the same however large the archive.
-/// "ukriane ceasfire" becomes "ukraine ceasefire" when those words are in such names.
+/// "ukriane ceasfire" becomes "ukraine ceasefire" when those words are in such names, and "zelenksy" becomes
+/// "zelensky" when it is in one of the newest <see cref="NewestHeadlines"/> headlines: the people and places in the
+/// news, which no name holds.
 /// </summary>
-public sealed partial class SearchSuggestions(NewsDbContext db, IMemoryCache cache)
+public sealed partial class SearchSuggestions(NewsDbContext db, ArticleService articles, IMemoryCache cache)
 {
     public const int NamesOfEachKind = 2_000;
+
+    public const int NewestHeadlines = 2_000;
 
     /// <summary>Where the names are kept between searches, on this node.</summary>
     public const string CacheKey = "search-suggestion-names";
@@ -76,12 +81,15 @@ public sealed partial class SearchSuggestions(NewsDbContext db, IMemoryCache cac
         var sources = await db.Sources.AsNoTracking().Where(s => s.ArticleCount > 0)
             .OrderByDescending(s => s.ArticleCount).ThenBy(s => s.Id).Take(NamesOfEachKind)
             .Select(s => new NamedLink(s.Name, s.Slug)).ToListAsync(cancellationToken);
+        var headlines = await articles.WalkAsync<Headline>(Listing.All, Headline.Columns, null, older: true, NewestHeadlines, cancellationToken);
         static List<Name> Named(List<NamedLink> links) => [.. links.Select(l => new Name(l, [.. WordsOf(l.Name)]))];
         var vocabulary = new Vocabulary(Named(threads), Named(categories), Named(sources), new HashSet<string>(StringComparer.Ordinal));
         foreach (var name in vocabulary.Threads.Concat(vocabulary.Categories).Concat(vocabulary.Sources))
         {
             ((HashSet<string>)vocabulary.Words).UnionWith(name.Words);
         }
+
+        ((HashSet<string>)vocabulary.Words).UnionWith(headlines.SelectMany(h => WordsOf(h.Title)));
 
         // Kept for a time by the cache's own clock: an expiry reckoned from the site's clock (a test's, set back months)
         // could fall in the cache's past, and the names be read again on every miss.

@@ -3,7 +3,7 @@ using NewsPortal.Tests.Infrastructure;
 
 namespace NewsPortal.Tests.Search;
 
-/// <summary>Stories in a developing story, a category and from a source whose names share the word "Ukraine".</summary>
+/// <summary>Stories in a developing story, a category and from a source whose names share the word "Ukraine"; one with a name in its headline.</summary>
 public sealed class SearchSuggestionFactory : EmptyNewsPortalFactory, IAsyncLifetime
 {
     public async Task InitializeAsync()
@@ -15,6 +15,8 @@ public sealed class SearchSuggestionFactory : EmptyNewsPortalFactory, IAsyncLife
                 .WithParagraph($"Negotiators met in Ukraine for round {i}."));
         }
 
+        await AddArticleAsync(new ArticleBuilder().Titled("Zelensky visits the harvest in Odesa").PublishedOn(2026, 2, 5).InCategory("Culture").FromSource("Reuters")
+            .WithParagraph("The president toured the port."));
         await AddArticleAsync(new ArticleBuilder().Titled("Harvest festival opens").PublishedOn(2026, 2, 4).InCategory("Culture").FromSource("Reuters")
             .WithParagraph("Crowds gathered in the square."));
     }
@@ -54,6 +56,18 @@ public sealed class SearchSuggestionTests(SearchSuggestionFactory factory) : ICl
         var page = await factory.CreateClient().GetDocumentAsync("/search?q=" + Uri.EscapeDataString("grain ukriane source:reuters"));
 
         Assert.Equal("Did you mean grain ukraine source:reuters?", page.TextOf(".did-you-mean"));
+    }
+
+    [Fact]
+    public async Task AMisspeltNameFromTheNews_IsRespeltAsTheHeadlinesSpellIt()
+    {
+        var client = factory.CreateClient();
+        var miss = await client.GetDocumentAsync("/search?q=zelenksy");
+
+        var found = await client.GetDocumentAsync("/search" + miss.QuerySelector(".did-you-mean a")!.GetAttribute("href"));
+
+        Assert.Equal("Did you mean zelensky?", miss.TextOf(".did-you-mean"));
+        Assert.Equal(["Zelensky visits the harvest in Odesa"], found.TextsOf(".search-results h2"));
     }
 
     [Fact]
