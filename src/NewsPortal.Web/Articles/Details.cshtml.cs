@@ -59,7 +59,6 @@ public sealed class DetailsModel(
 
         Article = lookup.Article;
         JsonLd = StructuredData.NewsArticle(Article, SiteUrls.Absolute(Request, $"/articles/{Article.Slug}"), options.Value.SiteName, SiteUrls.Origin(Request));
-        Related = await search.RelatedAsync(Article, cancellationToken);
         Neighbours = await articles.NeighboursAsync(Article, cancellationToken);
         if (Article.Thread is { } thread)
         {
@@ -67,6 +66,9 @@ public sealed class DetailsModel(
             // A story joining the thread changes this list without changing this story.
             HttpContext.TagResponse([Listing.InThread(thread.Id).CacheTag, CacheTags.Thread(thread.Id)]);
         }
+
+        Related = await search.RelatedAsync(Article,
+            [.. MoreOnStory.Select(h => h.Id), .. new[] { Neighbours?.Newer, Neighbours?.Older }.OfType<NamedLink>().Select(n => n.Id)], cancellationToken);
 
         Today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         HttpContext.TagResponse([

@@ -46,6 +46,9 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
     private const int RelatedPerName = 20;
     private const int RelatedByWords = 50;
 
+    /// <summary>More than one shared category: a source, two categories, or a word of the headline.</summary>
+    private const int MinRelatedScore = 2;
+
     internal const char MarkStart = '\u0001';
     internal const char MarkEnd = '\u0002';
 
@@ -125,9 +128,11 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
     /// <summary>
     /// Up to five public stories most like this one: sharing its sources (weighted most), its categories, and the
     /// words of its headline. The candidates are bounded whatever the size of the store (the newest 20 of each of its
-    /// sources and categories, the newest 50 with a headline word in common) and scored here.
+    /// sources and categories, the newest 50 with a headline word in common) and scored here. A story sharing only one
+    /// category ("Armed conflicts and attacks") is not related, nor one the page already links
+    /// (<paramref name="shownAlready"/>: the developing story's newest, the newer and older in its category).
     /// </summary>
-    public async Task<IReadOnlyList<RelatedArticle>> RelatedAsync(ArticleDetails article, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<RelatedArticle>> RelatedAsync(ArticleDetails article, IReadOnlyCollection<int> shownAlready, CancellationToken cancellationToken = default)
     {
         var args = new List<object>();
         string Arg(object value)
@@ -192,7 +197,7 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
         var headline = words.Select(Highlighter.Fold).ToHashSet(StringComparer.Ordinal);
         return [.. found
             .Select(c => (Candidate: c, Score: 2 * c.SharedSources + c.SharedCategories + 3 * WordsForRelated(c.Title).Count(w => headline.Contains(Highlighter.Fold(w)))))
-            .Where(c => c.Score > 0)
+            .Where(c => c.Score >= MinRelatedScore && !shownAlready.Contains(c.Candidate.Id))
             .OrderByDescending(c => c.Score).ThenByDescending(c => c.Candidate.SortKey).ThenByDescending(c => c.Candidate.Id)
             .Take(5)
             .Select(c => new RelatedArticle(c.Candidate.Id, c.Candidate.Title, c.Candidate.Slug, c.Candidate.PublishedOn))];
@@ -201,10 +206,18 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
     private static List<string> WordsForRelated(string title)
         => [.. WordPattern().Matches(title).Select(m => m.Value).Where(w => w.Length >= 4 && !StopWords.Contains(w)).Distinct(StringComparer.OrdinalIgnoreCase).Take(8)];
 
+    /// <summary>
+    /// Words that make no two headlines related: common words, and the words of news itself, which most headlines hold
+    /// (the most frequent in the corpus's 10,546 headlines: "killed" and "people" are each in more than a fifth).
+    /// </summary>
     private static readonly HashSet<string> StopWords = new(StringComparer.OrdinalIgnoreCase)
     {
         "after", "again", "about", "against", "amid", "from", "have", "into", "over", "said", "says", "than", "that", "their",
         "there", "they", "this", "three", "with", "when", "where", "which", "while", "will", "would", "years",
+        "killed", "kills", "killing", "people", "injured", "injuring", "others", "least", "including", "announces", "announced",
+        "reports", "reported", "according", "during", "following", "since", "between", "across", "near", "more", "most",
+        "several", "four", "five", "seven", "eight", "nine", "first", "second", "year", "country", "former", "also",
+        "been", "were", "some", "other", "being", "them", "what", "week", "month", "today",
     };
 
     /// <summary>
