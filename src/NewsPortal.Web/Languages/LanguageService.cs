@@ -40,7 +40,7 @@ public sealed class LanguageService(NewsDbContext db)
             .Take(MaxListed)
             .Select(c => new { c.Key, c.ArticleCount })
             .ToListAsync(cancellationToken);
-        return [.. counts.Select(c => c.Key[first.Length..]).Zip(counts, (tag, c) => new LanguageSummary(tag, NameOf(tag), c.ArticleCount))
+        return [.. counts.Select(c => (Tag: c.Key[first.Length..], c.ArticleCount)).Select(c => new LanguageSummary(c.Tag, NameOf(c.Tag), c.ArticleCount))
             .OrderByDescending(l => l.ArticleCount).ThenBy(l => l.Name, StringComparer.Ordinal)];
     }
 
