@@ -182,9 +182,11 @@ source /sources/$source
 threads /threads
 thread /threads/$thread
 thread-feed /threads/$thread/feed.atom
+languages /languages
 language /languages/en
 month /archive/$month
 search /search?q=ceasefire
+search-miss /search?q=zelenksy
 feed-atom /feed.atom
 feed-rss /feed.rss
 feed-json /feed.json

@@ -67,8 +67,8 @@ public sealed class DetailsModel(
             HttpContext.TagResponse([Listing.InThread(thread.Id).CacheTag, CacheTags.Thread(thread.Id)]);
         }
 
-        Related = await search.RelatedAsync(Article,
-            [.. MoreOnStory.Select(h => h.Id), .. new[] { Neighbours?.Newer, Neighbours?.Older }.OfType<NamedLink>().Select(n => n.Id)], cancellationToken);
+        var neighbours = new[] { Neighbours?.Newer, Neighbours?.Older }.OfType<NamedLink>().ToList();
+        Related = await search.RelatedAsync(Article, [.. MoreOnStory.Select(h => h.Id), .. neighbours.Select(n => n.Id)], cancellationToken);
 
         Today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         HttpContext.TagResponse([
@@ -77,7 +77,7 @@ public sealed class DetailsModel(
             .. Article.Categories.Select(c => CacheTags.Category(c.Id)),
             .. Article.Sources.Select(s => CacheTags.Source(s.Id)),
             .. Related.Select(r => CacheTags.Article(r.Id)),
-            .. new[] { Neighbours?.Newer, Neighbours?.Older }.OfType<NamedLink>().Select(n => CacheTags.Article(n.Id)),
+            .. neighbours.Select(n => CacheTags.Article(n.Id)),
         ]);
         return Page();
     }

@@ -6,8 +6,9 @@ namespace NewsPortal.Web.Articles;
 /// <summary>
 /// Whether two stories are probably one event reported twice (by two agencies, or imported twice): published within
 /// two days of each other, and either the same original link once tracking and spelling of the address are set aside
-/// (but not two places on one page, such as a live page's entries), or headlines sharing most of their words, or headline and lede together sharing most of theirs. Words are compared
-/// as sets, numbers included ("kills 20" and "kills 12" are two stories), common words left out.
+/// (but not two places on one page, such as a live page's entries), or headlines sharing most of their words, or
+/// headline and lede together sharing most of theirs. Words are compared as sets, numbers included ("kills 20" and
+/// "kills 12" are two stories), common words left out.
 /// </summary>
 public static class NearDuplicates
 {
@@ -30,10 +31,16 @@ public static class NearDuplicates
 
         internal HashSet<string> TextWords { get; } = Words(Title + " " + Lede);
 
-        internal string? UrlKey { get; } = UrlKeyOf(OriginalUrl);
-
-        internal string? UrlPlace { get; } = PlaceOf(OriginalUrl);
+        internal Link? Url { get; } = LinkOf(OriginalUrl);
     }
+
+    /// <summary>
+    /// An address as one story is linked from many places (<c>Key</c>: no scheme, no "www." or "m.", no
+    /// fragment, no trailing slash, no tracking parameters), and the place on the page it points to (<c>Place</c>: its
+    /// fragment, or null for none; a browser's highlighted text, <c>#:~:text=</c>, added when a reader shares a
+    /// passage, is no place).
+    /// </summary>
+    internal sealed record Link(string Key, string? Place);
 
     public static bool AreLikely(Story a, Story b)
     {
@@ -44,7 +51,8 @@ public static class NearDuplicates
 
         // A page and a place on it ("#top") are one link; two places on one page (a live page's or a day's entries,
         // "#entry-15" and "#entry-16") are two stories, told apart by their words like any others.
-        if (a.UrlKey is not null && a.UrlKey == b.UrlKey && (a.UrlPlace is null || b.UrlPlace is null || a.UrlPlace == b.UrlPlace))
+        if (a.Url is { } first && b.Url is { } second && first.Key == second.Key
+            && (first.Place is null || second.Place is null || first.Place == second.Place))
         {
             return true;
         }
@@ -53,11 +61,8 @@ public static class NearDuplicates
             && (Overlap(a.TitleWords, b.TitleWords) >= HeadlineOverlap || Overlap(a.TextWords, b.TextWords) >= TextOverlap);
     }
 
-    /// <summary>
-    /// An address as one story is linked from many places: no scheme, no "www." or "m.", no fragment, no trailing
-    /// slash, and no tracking parameters; null for none (an import's "#").
-    /// </summary>
-    public static string? UrlKeyOf(string? url)
+    /// <summary>The <see cref="Link"/> of an address; null for none (an import's "#") or one that is not on the web.</summary>
+    private static Link? LinkOf(string? url)
     {
         if (string.IsNullOrWhiteSpace(url) || !Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
         {
@@ -77,24 +82,10 @@ public static class NearDuplicates
             .Where(p => !IsTracking(p.Split('=')[0]))
             .Order(StringComparer.Ordinal);
         var parameters = string.Join('&', query);
-        return host + uri.AbsolutePath.TrimEnd('/') + (parameters.Length > 0 ? "?" + parameters : "");
-    }
-
-    /// <summary>
-    /// The place on the page an address points to (its fragment), or null for none; a browser's highlighted text
-    /// (<c>#:~:text=</c>, added when a reader shares a passage) is no place.
-    /// </summary>
-    private static string? PlaceOf(string? url)
-    {
-        if (string.IsNullOrWhiteSpace(url) || !Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri))
-        {
-            return null;
-        }
-
-        var fragment = uri.Fragment.TrimStart('#');
-        var directive = fragment.IndexOf(":~:", StringComparison.Ordinal);
-        fragment = directive >= 0 ? fragment[..directive] : fragment;
-        return fragment.Length > 0 ? fragment : null;
+        var place = uri.Fragment.TrimStart('#');
+        var directive = place.IndexOf(":~:", StringComparison.Ordinal);
+        place = directive >= 0 ? place[..directive] : place;
+        return new Link(host + uri.AbsolutePath.TrimEnd('/') + (parameters.Length > 0 ? "?" + parameters : ""), place.Length > 0 ? place : null);
     }
 
     private static bool IsTracking(string name)

@@ -83,13 +83,11 @@ public sealed partial class SearchSuggestions(NewsDbContext db, ArticleService a
             .Select(s => new NamedLink(s.Name, s.Slug)).ToListAsync(cancellationToken);
         var headlines = await articles.WalkAsync<Headline>(Listing.All, Headline.Columns, null, older: true, NewestHeadlines, cancellationToken);
         static List<Name> Named(List<NamedLink> links) => [.. links.Select(l => new Name(l, [.. WordsOf(l.Name)]))];
-        var vocabulary = new Vocabulary(Named(threads), Named(categories), Named(sources), new HashSet<string>(StringComparer.Ordinal));
-        foreach (var name in vocabulary.Threads.Concat(vocabulary.Categories).Concat(vocabulary.Sources))
-        {
-            ((HashSet<string>)vocabulary.Words).UnionWith(name.Words);
-        }
-
-        ((HashSet<string>)vocabulary.Words).UnionWith(headlines.SelectMany(h => WordsOf(h.Title)));
+        var (threadNames, categoryNames, sourceNames) = (Named(threads), Named(categories), Named(sources));
+        var words = new HashSet<string>(
+            [.. threadNames.Concat(categoryNames).Concat(sourceNames).SelectMany(n => n.Words), .. headlines.SelectMany(h => WordsOf(h.Title))],
+            StringComparer.Ordinal);
+        var vocabulary = new Vocabulary(threadNames, categoryNames, sourceNames, words);
 
         // Kept for a time by the cache's own clock: an expiry reckoned from the site's clock (a test's, set back months)
         // could fall in the cache's past, and the names be read again on every miss.
