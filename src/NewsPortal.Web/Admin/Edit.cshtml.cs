@@ -259,7 +259,7 @@ public sealed class EditModel(ArticleAdminService articles, NameAdminService nam
             PreviewPath = SavedStatus == ArticleStatus.Published ? null : previews.PathFor(id, stored.Slug);
         }
 
-        ThreadNames = [.. (await threads.ActiveAsync(null, ThreadService.PageSize, cancellationToken)).Select(t => t.Name)];
+        ThreadNames = [.. (await threads.ActiveAsync(null, ThreadService.PageSize, cancellationToken: cancellationToken)).Select(t => t.Name)];
         Response.StatusCode = status;
         return Page();
     }

@@ -54,7 +54,7 @@ public sealed class IndexModel(ArticleAdminService articles, Threads.ThreadServi
         }
 
         Rows = await articles.ListAsync(new AdminArticleFilter(Status, Category, Source, Q, Sort == "oldest", from, back, Thread), cancellationToken);
-        ThreadNames = [.. (await threads.ActiveAsync(null, Threads.ThreadService.PageSize, cancellationToken)).Select(t => t.Name)];
+        ThreadNames = [.. (await threads.ActiveAsync(null, Threads.ThreadService.PageSize, cancellationToken: cancellationToken)).Select(t => t.Name)];
         return Page();
     }
 

@@ -200,7 +200,7 @@ public static class ApiEndpoints
             return ApiProblems.Problem(StatusCodes.Status400BadRequest, "Bad cursor", ListingCursor.InvalidMessage);
         }
 
-        var page = await threads.ActiveAsync(from, ThreadService.PageSize + 1, cancellationToken);
+        var page = await threads.ActiveAsync(from, ThreadService.PageSize + 1, cancellationToken: cancellationToken);
         if (page.Count > ThreadService.PageSize)
         {
             page.RemoveAt(page.Count - 1);

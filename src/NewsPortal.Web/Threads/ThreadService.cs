@@ -25,8 +25,12 @@ public sealed class ThreadService(NewsDbContext db, ArticleService articles)
     /// <summary>Threads per page of the index.</summary>
     public const int PageSize = 60;
 
-    /// <summary>Stories a thread needs before the front page calls it developing: one story is news, not a running story.</summary>
-    public const int DevelopingMinimum = 3;
+    /// <summary>
+    /// Stories a thread needs before the front page's rail and the /threads index call it developing: one story is news,
+    /// not a running story. Written into their SQL as it is, so both read the threads' index of these alone
+    /// (<see cref="StoryThreadConfiguration"/>), however many one-story threads the store holds.
+    /// </summary>
+    public const int DevelopingMinimum = 2;
 
     public Task<NamedCount?> GetBySlugAsync(string slug, CancellationToken cancellationToken = default)
         => db.Threads.AsNoTracking()
@@ -39,12 +43,18 @@ public sealed class ThreadService(NewsDbContext db, ArticleService articles)
         => db.ThreadAliases.AsNoTracking().Where(a => a.Slug == slug).Select(a => a.Target!.Slug).SingleOrDefaultAsync(cancellationToken);
 
     /// <summary>
-    /// Threads with public stories, the most recently active first, from after <paramref name="after"/> (a thread's
+    /// Threads with public stories (only the developing ones, of <see cref="DevelopingMinimum"/> or more, when
+    /// <paramref name="developing"/>), the most recently active first, from after <paramref name="after"/> (a thread's
     /// <see cref="ActiveThread.Position"/>); one more than <paramref name="take"/> tells the caller there is a next page.
     /// </summary>
-    public async Task<List<ActiveThread>> ActiveAsync(ListingCursor? after, int take, CancellationToken cancellationToken = default, int minimum = 1)
+    public async Task<List<ActiveThread>> ActiveAsync(ListingCursor? after, int take, bool developing = false, CancellationToken cancellationToken = default)
     {
-        var threads = db.Threads.AsNoTracking().Where(t => t.LatestSortKey != null && t.ArticleCount >= minimum);
+        var threads = db.Threads.AsNoTracking().Where(t => t.LatestSortKey != null);
+        if (developing)
+        {
+            threads = threads.Where(t => t.ArticleCount >= DevelopingMinimum);
+        }
+
         if (after is { } cursor)
         {
             threads = threads.Where(t => t.LatestSortKey < cursor.SortKey || (t.LatestSortKey == cursor.SortKey && t.Id < cursor.Id));

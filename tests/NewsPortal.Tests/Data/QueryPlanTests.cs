@@ -225,6 +225,38 @@ public sealed class QueryPlanTests(QueryPlanFixture factory) : IClassFixture<Que
         await AssertEachReadsAnIndexAsync("the duplicate check", commands);
     }
 
+    /// <summary>
+    /// The rail and the /threads index read the index of developing threads alone: a walk of all threads by their newest
+    /// story, passing over the one-story ones, reads every thread of a store that gives each story its own.
+    /// </summary>
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/threads")]
+    [InlineData("/threads?after=1.1")]
+    public async Task TheDevelopingStories_AreReadFromTheIndexOfDevelopingThreads(string url)
+    {
+        var commands = (await CommandsOfAsync(url)).Where(c => c.Sql.Contains("FROM \"Threads\"", StringComparison.Ordinal)).ToList();
+
+        var command = Assert.Single(commands);
+        if (TestStore.IsPostgres)
+        {
+            var postgresPlan = await QueryPlans.ExplainAsync(factory.Store.ConnectionString, command);
+            Assert.True(postgresPlan.Contains("\"IX_Threads_Developing\"", StringComparison.Ordinal), $"{command.Sql}\n{postgresPlan}");
+            return;
+        }
+
+        await using var connection = new SqliteConnection($"Data Source={factory.DatabasePath}");
+        await connection.OpenAsync();
+        foreach (var statistics in new[] { true, false })
+        {
+            await UseStatisticsAsync(connection, statistics);
+            var plan = await QueryPlans.ExplainAsync(connection, command);
+            Assert.True(plan.Any(line => line.Contains("INDEX IX_Threads_Developing", StringComparison.Ordinal)), string.Join("\n", plan));
+        }
+
+        await UseStatisticsAsync(connection, true);
+    }
+
     [Fact]
     public async Task TheEditorsThreadSuggestion_ReadsTheThreadIndexes()
     {

@@ -85,16 +85,22 @@ public sealed class ThreadTests(EditorialFactory factory) : IClassFixture<Editor
     }
 
     [Fact]
-    public async Task ThreadsIndex_PutsTheMostRecentlyUpdatedFirst_WithCounts()
+    public async Task ThreadsIndex_PutsTheMostRecentlyUpdatedFirst_WithCounts_AndLeavesOutOneStoryThreads()
     {
         await factory.AddArticleAsync(new ArticleBuilder().Titled("Older saga, part one").PublishedOn(2024, 1, 5).InThread("Older saga"));
         await factory.AddArticleAsync(new ArticleBuilder().Titled("Older saga, part two").PublishedOn(2024, 1, 9).InThread("Older saga"));
         await factory.AddArticleAsync(new ArticleBuilder().Titled("Newer saga begins").PublishedOn(2024, 2, 1).InThread("Newer saga"));
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Newer saga goes on").PublishedOn(2024, 2, 2).InThread("Newer saga"));
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("A one-off report").PublishedOn(2024, 2, 3).InThread("One-off"));
 
         var index = await factory.CreateClient().GetDocumentAsync("/threads");
         var names = index.TextsOf(".thread-index > li > a").ToList();
+        using var oneOffPage = await factory.CreateClient().GetAsync("/threads/one-off");
 
         Assert.True(names.IndexOf("Newer saga") >= 0 && names.IndexOf("Newer saga") < names.IndexOf("Older saga"), string.Join(", ", names));
+        // One story is news, not a developing story; its thread's page is still there for the story to link to.
+        Assert.DoesNotContain("One-off", names);
+        Assert.Equal(HttpStatusCode.OK, oneOffPage.StatusCode);
         var older = index.QuerySelectorAll(".thread-index > li").Single(li => li.QuerySelector("a")!.TextContent == "Older saga");
         Assert.Contains("2 stories", older.TextContent);
         Assert.Contains("9 January 2024", older.TextContent);

@@ -837,6 +837,10 @@ namespace NewsPortal.Web.Data.Migrations
                     b.HasIndex("LatestSortKey", "Id")
                         .IsDescending();
 
+                    b.HasIndex(new[] { "LatestSortKey", "Id" }, "IX_Threads_Developing")
+                        .IsDescending()
+                        .HasFilter("\"ArticleCount\" >= 2");
+
                     b.ToTable("Threads", (string)null);
                 });
 

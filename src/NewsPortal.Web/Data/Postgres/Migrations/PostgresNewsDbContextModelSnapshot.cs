@@ -868,6 +868,10 @@ namespace NewsPortal.Web.Data.Postgres.Migrations
                     b.HasIndex("LatestSortKey", "Id")
                         .IsDescending();
 
+                    b.HasIndex(new[] { "LatestSortKey", "Id" }, "IX_Threads_Developing")
+                        .IsDescending()
+                        .HasFilter("\"ArticleCount\" >= 2");
+
                     b.ToTable("Threads", (string)null);
                 });
 
