@@ -78,8 +78,8 @@ store_exists() {
 }
 
 echo "Publishing (Release, ReadyToRun, as README's Deploying section)…"
-dotnet publish src/NewsPortal.Web --configuration Release --runtime linux-x64 --self-contained false -p:PublishReadyToRun=true \
-    --output "$work/app" --nologo --verbosity quiet >/dev/null
+source scripts/publish-app.sh
+publish_app "$work/app"
 dotnet build tests/NewsPortal.Corpus --configuration Release --nologo --verbosity quiet >/dev/null
 web="$work/app/NewsPortal.Web.dll"
 corpus_tool=tests/NewsPortal.Corpus/bin/Release/net10.0/NewsPortal.Corpus.dll

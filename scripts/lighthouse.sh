@@ -17,7 +17,8 @@ export CHROME_PATH=$chrome
 work=$(mktemp -d /tmp/newsportal-lighthouse.XXXXXX)
 out=artifacts/lighthouse
 mkdir -p "$out"
-dotnet publish src/NewsPortal.Web --configuration Release --output "$work/app" --nologo --verbosity quiet >/dev/null
+source scripts/publish-app.sh
+publish_app "$work/app"
 
 port=$((20000 + RANDOM % 12000))
 # The site's log is kept beside the reports, so a site that fails to start can be read about afterwards.

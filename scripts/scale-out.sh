@@ -67,7 +67,8 @@ port() {
 }
 
 echo "=== Publishing the app"
-dotnet publish src/NewsPortal.Web --configuration Release --output "$work/app" --nologo --verbosity quiet >/dev/null
+source scripts/publish-app.sh
+publish_app "$work/app"
 
 echo "=== PostgreSQL and Redis"
 cluster=$(pg_lsclusters --no-header | awk 'NR == 1 { print $1 " " $2 }')

@@ -25,8 +25,8 @@ for tool in wrk curl python3; do
 done
 
 echo "Publishing (Release, ReadyToRun)…"
-dotnet publish src/NewsPortal.Web --configuration Release --runtime linux-x64 --self-contained false -p:PublishReadyToRun=true \
-    --output "$work/app" --nologo --verbosity quiet >/dev/null
+source scripts/publish-app.sh
+publish_app "$work/app"
 web="$work/app/NewsPortal.Web.dll"
 port=$((20000 + RANDOM % 12000))
 base="http://127.0.0.1:$port"

@@ -264,7 +264,7 @@ public sealed class CommandLineTests : IDisposable
         Assert.Contains("Usage:", run.Output);
         Assert.DoesNotContain("Exception", run.Output + run.Errors);
         // Nothing was written where a misread option would have put it.
-        Assert.False(Directory.Exists(Path.Combine(AppContext.BaseDirectory, "--everything")));
+        Assert.False(Directory.Exists(Path.Combine(PortalCommand.AppDirectory, "--everything")));
     }
 
     [Fact]
