@@ -44,6 +44,23 @@ public sealed class CategoryPageTests(NewsPortalFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task CategorySourceAndLanguagePages_SayHowManyStoriesTheyHold_AndLinkTheirIndex()
+    {
+        ArticleBuilder Story(string title) => new ArticleBuilder().Titled(title).InCategory("Aviation").FromSource("Skies Weekly").InLanguage("fi");
+        await factory.AddArticleAsync(Story("Runway reopens"));
+        await factory.AddArticleAsync(Story("Night flights resume"));
+        string[] pages = ["/categories/aviation", "/sources/skies-weekly", "/languages/fi"];
+
+        var before = await Task.WhenAll(pages.Select(url => _client.GetDocumentAsync(url)));
+        await factory.AddArticleAsync(Story("New terminal opens"));
+        var after = await Task.WhenAll(pages.Select(url => _client.GetDocumentAsync(url)));
+
+        Assert.All(before, page => Assert.StartsWith("2 stories, newest first.", page.TextOf(".listing-summary")));
+        Assert.All(after, page => Assert.StartsWith("3 stories, newest first.", page.TextOf(".listing-summary")));
+        Assert.Equal(["/categories", "/sources", "/languages"], after.Select(page => page.QuerySelector(".listing-summary a")!.GetAttribute("href")));
+    }
+
+    [Fact]
     public async Task CategoryPage_UnknownSlug_Returns404()
     {
         var page = await _client.GetDocumentAsync("/categories/no-such-category", expectedStatus: 404);
