@@ -193,6 +193,7 @@ feed-json /feed.json
 category-feed /categories/$category/feed.atom
 sitemap-index /sitemap.xml
 sitemap-articles /sitemaps/articles-1.xml
+sitemap-threads /sitemaps/threads-1.xml
 sitemap-pages /sitemaps/pages.xml
 news-sitemap /sitemaps/news.xml
 api-list /api/v1/articles

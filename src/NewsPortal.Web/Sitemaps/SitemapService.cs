@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using NewsPortal.Web.Articles;
 using NewsPortal.Web.Data;
+using NewsPortal.Web.Threads;
 
 namespace NewsPortal.Web.Sitemaps;
 
@@ -9,6 +10,12 @@ public sealed record NewsSitemapEntry(string Slug, string Title, string Language
 
 /// <summary>What an article sitemap says of a story: where it is and when it last changed.</summary>
 public sealed record SitemapEntry(string Slug, DateTime UpdatedAtUtc);
+
+/// <summary>What a thread sitemap says of a developing story: where its page is and the day of its newest story.</summary>
+public sealed record ThreadSitemapEntry(string Slug, long LatestSortKey)
+{
+    public DateOnly LatestOn => ListingOrder.DayOf(LatestSortKey);
+}
 
 /// <summary>What search engines are told exists: public articles, listing pages, and the news of the last two days.</summary>
 public sealed class SitemapService(NewsDbContext db, TimeProvider clock)
@@ -31,6 +38,27 @@ public sealed class SitemapService(NewsDbContext db, TimeProvider clock)
             .Where(a => a.Id >= first && a.Id <= last && a.Listed)
             .OrderBy(a => a.Id)
             .Select(a => new SitemapEntry(a.Slug, a.UpdatedAtUtc))
+            .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Ids per thread sitemap, as <see cref="ArticlesPerSitemap"/>: each sitemap one primary-key range read.</summary>
+    public const int ThreadsPerSitemap = 500;
+
+    /// <summary>How many thread sitemaps there are: enough ranges to reach the highest thread id.</summary>
+    public async Task<int> ThreadSitemapCountAsync(CancellationToken cancellationToken)
+        => Math.Max(1, ((await db.Threads.MaxAsync(t => (int?)t.Id, cancellationToken) ?? 0) + ThreadsPerSitemap - 1) / ThreadsPerSitemap);
+
+    /// <summary>
+    /// The developing stories of thread sitemap <paramref name="page"/>, by id: the ones /threads lists, whose pages
+    /// are a news site's landing pages for a running story; a one-story thread's page is its story's, already listed.
+    /// </summary>
+    public Task<List<ThreadSitemapEntry>> ThreadsAsync(int page, CancellationToken cancellationToken)
+    {
+        var (first, last) = ((page - 1) * ThreadsPerSitemap + 1, page * ThreadsPerSitemap);
+        return db.Threads.AsNoTracking()
+            .Where(t => t.Id >= first && t.Id <= last && t.LatestSortKey != null && t.ArticleCount >= ThreadService.DevelopingMinimum)
+            .OrderBy(t => t.Id)
+            .Select(t => new ThreadSitemapEntry(t.Slug, t.LatestSortKey!.Value))
             .ToListAsync(cancellationToken);
     }
 

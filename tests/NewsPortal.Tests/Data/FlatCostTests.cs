@@ -78,7 +78,7 @@ public sealed class FlatCostTests(FlatCostFixture factory) : IClassFixture<FlatC
         "/search?q=ceasefire", "/search?q=talks+storm", "/search?q=ceasefire+source%3Aagency-3", "/search?q=category%3Adesk-2+lang%3Aen",
         "/search?q=source%3Aagency-9+-storm", "/search?q=before%3A2024-06-01", "/search?q=talks&page=3",
         "/feed.atom", "/categories/desk-3/feed.rss", "/sources/agency-2/feed.json", "/languages/en/feed.atom", "/search/feed.atom?q=ceasefire",
-        "/sitemap.xml", "/sitemaps/pages.xml", "/sitemaps/articles-1.xml", "/sitemaps/news.xml", "/robots.txt",
+        "/sitemap.xml", "/sitemaps/pages.xml", "/sitemaps/articles-1.xml", "/sitemaps/threads-1.xml", "/sitemaps/news.xml", "/robots.txt",
         "/api/v1/articles", "/api/v1/articles?category=desk-4", "/api/v1/articles?source=agency-1&from=2024-02-01&to=2024-09-30",
         "/api/v1/articles?language=tr", "/api/v1/articles?category=desk-1&source=agency-11&language=en", "/api/v1/articles?q=ceasefire",
         "/api/v1/articles/ceasefire-strike-report-number-3000", "/api/v1/categories", "/api/v1/sources", "/api/v1/search?q=storm",

@@ -96,6 +96,7 @@ public sealed class QueryPlanTests(QueryPlanFixture factory) : IClassFixture<Que
         ["/sitemap.xml"] = ["/sitemap.xml"],
         ["/sitemaps/pages.xml"] = ["/sitemaps/pages.xml"],
         ["/sitemaps/articles-{page:int}.xml"] = ["/sitemaps/articles-1.xml"],
+        ["/sitemaps/threads-{page:int}.xml"] = ["/sitemaps/threads-1.xml", "/sitemaps/threads-999.xml"],
         ["/sitemaps/news.xml"] = ["/sitemaps/news.xml"],
         ["/api/v1/articles"] = ["/api/v1/articles", "/api/v1/articles?limit=5&cursor=" + "MTAwMDAwMDAwMDAwMDAwMDAwMC4x",
             "/api/v1/articles?category=business", "/api/v1/articles?source=reuters&from=2025-02-01&to=2025-08-31",

@@ -81,6 +81,42 @@ public sealed class DiscoveryTests(EditorialFactory factory) : IClassFixture<Edi
     }
 
     [Fact]
+    public async Task ThreadSitemaps_ListDevelopingStories_NotOneStoryThreads_AndFollowAStoryJoiningOne()
+    {
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Harbour strike begins").PublishedOn(2026, 5, 4).InThread("Harbour strike"));
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("A lone report").PublishedOn(2026, 5, 4).InThread("Lone report"));
+        ArticleBuilder Spreads() => new ArticleBuilder().Titled("Harbour strike spreads").PublishedOn(2026, 5, 6);
+        await factory.AddArticleAsync(Spreads());
+
+        var before = await ThreadEntriesAsync();
+        // An update, not a new story: the story joins the thread, which makes it developing.
+        await factory.AddArticleAsync(Spreads().InThread("Harbour strike"));
+        var after = await ThreadEntriesAsync();
+        using var beyond = await factory.CreateClient().GetAsync("/sitemaps/threads-999.xml");
+
+        Assert.DoesNotContain("/threads/harbour-strike", before.Keys);
+        Assert.Equal("2026-05-06", after["/threads/harbour-strike"]);
+        Assert.DoesNotContain("/threads/lone-report", after.Keys);
+        Assert.Equal(HttpStatusCode.NotFound, beyond.StatusCode);
+    }
+
+    /// <summary>Each thread page the sitemap index leads to, with its lastmod.</summary>
+    private async Task<Dictionary<string, string>> ThreadEntriesAsync()
+    {
+        var index = await XmlAsync("/sitemap.xml");
+        var entries = new Dictionary<string, string>();
+        foreach (var sitemap in index.Root!.Elements(Sitemap + "sitemap").Select(s => new Uri(s.Element(Sitemap + "loc")!.Value).AbsolutePath).Where(p => p.StartsWith("/sitemaps/threads-", StringComparison.Ordinal)))
+        {
+            foreach (var url in (await XmlAsync(sitemap)).Root!.Elements(Sitemap + "url"))
+            {
+                entries.Add(new Uri(url.Element(Sitemap + "loc")!.Value).AbsolutePath, url.Element(Sitemap + "lastmod")!.Value);
+            }
+        }
+
+        return entries;
+    }
+
+    [Fact]
     public async Task NewsSitemap_HasTheLastTwoDaysOnly_WithPublicationDetails()
     {
         await factory.AddArticleAsync(new ArticleBuilder().Titled("Fresh news story").InLanguage("tr"));
