@@ -31,7 +31,7 @@ public sealed class IndexModel(ArticleService articles, CategoryService categori
             return result;
         }
 
-        Developing = await threads.DevelopingAsync(DevelopingCount, cancellationToken);
+        Developing = await threads.DevelopingAsync(null, DevelopingCount, cancellationToken);
         var busiest = await categories.BusiestAsync(SectionCount, cancellationToken);
         // Each section starts where the river ends, so it adds stories rather than repeating them.
         var stories = await articles.NewestInEachAsync([.. busiest.Select(c => Listing.InCategory(c.Id))], SectionStories, Articles.Items[^1].Position, cancellationToken);

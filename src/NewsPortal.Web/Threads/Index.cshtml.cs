@@ -23,7 +23,7 @@ public sealed class IndexModel(ThreadService threads) : PageModel
             return ErrorModel.BadRequest(this, ListingCursor.InvalidMessage);
         }
 
-        var page = await threads.ActiveAsync(from, ThreadService.PageSize + 1, developing: true, cancellationToken);
+        var page = await threads.DevelopingAsync(from, ThreadService.PageSize + 1, cancellationToken);
         if (page.Count > ThreadService.PageSize)
         {
             page.RemoveAt(page.Count - 1);

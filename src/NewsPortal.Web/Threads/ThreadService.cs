@@ -43,17 +43,13 @@ public sealed class ThreadService(NewsDbContext db, ArticleService articles)
         => db.ThreadAliases.AsNoTracking().Where(a => a.Slug == slug).Select(a => a.Target!.Slug).SingleOrDefaultAsync(cancellationToken);
 
     /// <summary>
-    /// Threads with public stories (only the developing ones, of <see cref="DevelopingMinimum"/> or more, when
-    /// <paramref name="developing"/>), the most recently active first, from after <paramref name="after"/> (a thread's
-    /// <see cref="ActiveThread.Position"/>); one more than <paramref name="take"/> tells the caller there is a next page.
+    /// Threads with public stories, one-story ones too, the most recently active first, from after
+    /// <paramref name="after"/> (a thread's <see cref="ActiveThread.Position"/>); one more than <paramref name="take"/>
+    /// tells the caller there is a next page.
     /// </summary>
-    public async Task<List<ActiveThread>> ActiveAsync(ListingCursor? after, int take, bool developing = false, CancellationToken cancellationToken = default)
+    public async Task<List<ActiveThread>> ActiveAsync(ListingCursor? after, int take, CancellationToken cancellationToken = default)
     {
         var threads = db.Threads.AsNoTracking().Where(t => t.LatestSortKey != null);
-        if (developing)
-        {
-            threads = threads.Where(t => t.ArticleCount >= DevelopingMinimum);
-        }
 
         if (after is { } cursor)
         {
@@ -65,11 +61,16 @@ public sealed class ThreadService(NewsDbContext db, ArticleService articles)
             .ToListAsync(cancellationToken);
     }
 
-    /// <summary>The most active threads, each with its newest story's headline: the front page's rail, in one command.</summary>
-    public async Task<List<ActiveThread>> DevelopingAsync(int take, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The developing threads (<see cref="DevelopingMinimum"/> stories or more), the most recently active first, from
+    /// after <paramref name="after"/>, each with its newest story's headline: the front page's rail and the /threads
+    /// index, in one command. One more than <paramref name="take"/> tells the caller there is a next page.
+    /// </summary>
+    public async Task<List<ActiveThread>> DevelopingAsync(ListingCursor? after, int take, CancellationToken cancellationToken = default)
     {
-        // Each thread's newest story is one read of the stories' thread index; the threads, one of their own.
-        // Nothing here is a reader's: written in, PostgreSQL plans it once for all (see StoreDialect.Literal).
+        // Each thread's newest story is one read of the stories' thread index; the threads, one of their own. The
+        // position, a reader's, is passed as arguments; the portal's own numbers are written in, so PostgreSQL plans
+        // each shape once for all (see StoreDialect.Literal).
         var sql = $$"""
             SELECT x."Id", x."Name", x."Slug", x."ArticleCount", x."LatestSortKey",
                 a."Id" AS "StoryId", a."Title" AS "StoryTitle", a."Slug" AS "StorySlug", a."PublishedOn" AS "StoryOn"
@@ -78,12 +79,14 @@ public sealed class ThreadService(NewsDbContext db, ArticleService articles)
                     (SELECT s."Id" FROM "Articles" s WHERE s."ThreadId" = t."Id" AND s."Listed" = {{StoreDialect.Of(db.Database).Literal(true)}} ORDER BY s."SortKey" DESC, s."Id" DESC LIMIT 1) AS "Newest"
                 FROM "Threads" t
                 WHERE t."LatestSortKey" IS NOT NULL AND t."ArticleCount" >= {{StoreDialect.Literal(DevelopingMinimum)}}
+                    {{(after is null ? "" : """AND (t."LatestSortKey" < {0} OR (t."LatestSortKey" = {0} AND t."Id" < {1}))""")}}
                 ORDER BY t."LatestSortKey" DESC, t."Id" DESC
                 LIMIT {{StoreDialect.Literal(take)}}) x
             LEFT JOIN "Articles" a ON a."Id" = x."Newest"
             ORDER BY x."LatestSortKey" DESC, x."Id" DESC
             """;
-        var rows = await db.Database.SqlQueryRaw<DevelopingRow>(sql).ToListAsync(cancellationToken);
+        object[] position = after is { } cursor ? [cursor.SortKey, cursor.Id] : [];
+        var rows = await db.Database.SqlQueryRaw<DevelopingRow>(sql, position).ToListAsync(cancellationToken);
         return [.. rows.Select(r => new ActiveThread(r.Id, r.Name, r.Slug, r.ArticleCount, r.LatestSortKey)
         {
             Latest = r.StoryId is { } id ? new Headline(id, r.StoryTitle!, r.StorySlug!, r.StoryOn!.Value) : null,

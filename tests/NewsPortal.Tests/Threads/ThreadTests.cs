@@ -94,18 +94,25 @@ public sealed class ThreadTests(EditorialFactory factory) : IClassFixture<Editor
         await factory.AddArticleAsync(new ArticleBuilder().Titled("A one-off report").PublishedOn(2024, 2, 3).InThread("One-off"));
 
         var index = await factory.CreateClient().GetDocumentAsync("/threads");
-        var names = index.TextsOf(".thread-index > li > a").ToList();
+        var names = index.TextsOf(".thread-index .thread-name").ToList();
         using var oneOffPage = await factory.CreateClient().GetAsync("/threads/one-off");
 
         Assert.True(names.IndexOf("Newer saga") >= 0 && names.IndexOf("Newer saga") < names.IndexOf("Older saga"), string.Join(", ", names));
         // One story is news, not a developing story; its thread's page is still there for the story to link to.
         Assert.DoesNotContain("One-off", names);
         Assert.Equal(HttpStatusCode.OK, oneOffPage.StatusCode);
-        var older = index.QuerySelectorAll(".thread-index > li").Single(li => li.QuerySelector("a")!.TextContent == "Older saga");
+        var older = index.QuerySelectorAll(".thread-index > li").Single(li => li.QuerySelector(".thread-name")!.TextContent == "Older saga");
         Assert.Contains("2 stories", older.TextContent);
         Assert.Contains("9 January 2024", older.TextContent);
+        // Each with its newest story, as the front page's rail shows it.
+        Assert.Equal("Older saga, part two", older.QuerySelector(".thread-latest")!.TextContent);
+        Assert.Equal("/articles/older-saga-part-two", older.QuerySelector(".thread-latest")!.GetAttribute("href"));
         using var badCursor = await factory.CreateClient().GetAsync("/threads?after=not-a-position");
         Assert.Equal(HttpStatusCode.BadRequest, badCursor.StatusCode);
+        // A later page starts after the position it is given: after the newest possible, everything.
+        var later = await factory.CreateClient().GetDocumentAsync($"/threads?after={long.MaxValue}.1");
+        Assert.Equal("Developing stories, earlier · NewsPortal", later.Title);
+        Assert.Contains("Older saga", later.TextsOf(".thread-index .thread-name"));
     }
 
     [Fact]
@@ -158,8 +165,8 @@ public sealed class ThreadTests(EditorialFactory factory) : IClassFixture<Editor
         Assert.Equal(["Flood waters rise in the delta"], monsoon.TextsOf(".headlines h2"));
         Assert.Equal("Monsoon season", form.QuerySelector("input[name='Form.Thread']")!.GetAttribute("value"));
         Assert.Empty(monsoonAfterUnpublish.TextsOf(".headlines h2"));
-        Assert.DoesNotContain("Monsoon season", index.TextsOf(".thread-index > li > a"));
-        Assert.DoesNotContain("Delta floods", index.TextsOf(".thread-index > li > a"));
+        Assert.DoesNotContain("Monsoon season", index.TextsOf(".thread-index .thread-name"));
+        Assert.DoesNotContain("Delta floods", index.TextsOf(".thread-index .thread-name"));
     }
 
     [Fact]
