@@ -55,6 +55,25 @@ public sealed class FeedFormatTests(NewsPortalFactory factory) : IClassFixture<N
     }
 
     [Fact]
+    public async Task ArchiveStories_AreDatedTheirOwnDay_NotTheDayTheyWereImported()
+    {
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Archive story without a document date").PublishedOn(2024, 2, 29).InCategory("Snippets"));
+        // The seed: published on June 2, 2025, document date 08:51:11; the listings show it at that time of day.
+        var seed = new DateTimeOffset(2025, 6, 2, 8, 51, 11, TimeSpan.Zero);
+        var undated = new DateTimeOffset(2024, 2, 29, 0, 0, 0, TimeSpan.Zero);
+
+        var atom = (await _client.GetAtomAsync("/categories/snippets/feed.atom")).Root!.Elements(Atom + "entry")
+            .ToDictionary(e => e.Element(Atom + "title")!.Value, e => DateTimeOffset.Parse(e.Element(Atom + "published")!.Value, System.Globalization.CultureInfo.InvariantCulture));
+        var rss = (await _client.GetRssAsync("/categories/snippets/feed.rss")).Items.ToDictionary(i => i.Title.Text, i => i.PublishDate);
+        var json = (await _client.GetJsonFeedAsync("/categories/snippets/feed.json")).GetProperty("items").EnumerateArray()
+            .ToDictionary(i => i.GetProperty("title").GetString()!, i => DateTimeOffset.Parse(i.GetProperty("date_published").GetString()!, System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.Equal((seed, seed, seed), (atom[Seed.Title], rss[Seed.Title], json[Seed.Title]));
+        Assert.Equal((undated, undated, undated),
+            (atom["Archive story without a document date"], rss["Archive story without a document date"], json["Archive story without a document date"]));
+    }
+
+    [Fact]
     public async Task AtomEntryIds_AreTheSameOnEveryRequest()
     {
         var first = await _client.GetAtomAsync("/feed.atom");
