@@ -28,4 +28,17 @@ public static class ListingOrder
     /// <summary>The time of day of the document date a key was made from; null when the story has none.</summary>
     public static TimeOnly? TimeOf(long key)
         => (key & ((1L << SecondsBits) - 1)) is var seconds and > 0 ? TimeOnly.FromTimeSpan(TimeSpan.FromSeconds((seconds - 1) % 86_400)) : null;
+
+    /// <summary>
+    /// When a story was published, as told outside the site (feeds, the news sitemap): when it went out, unless its
+    /// "Published on" day is earlier (an archive imported today, a story entered after the fact), then that day at the
+    /// time of day the listings show, else midnight UTC. Otherwise an archive imported today reads as today's news.
+    /// </summary>
+    public static DateTime PublishedAt(long key, DateTime wentOutUtc)
+    {
+        var day = DayOf(key);
+        return day >= DateOnly.FromDateTime(wentOutUtc)
+            ? DateTime.SpecifyKind(wentOutUtc, DateTimeKind.Utc)
+            : day.ToDateTime(TimeOf(key) ?? TimeOnly.MinValue, DateTimeKind.Utc);
+    }
 }

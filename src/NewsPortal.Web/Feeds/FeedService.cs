@@ -66,7 +66,7 @@ public sealed class FeedService(
         return [.. rows.Select(a =>
         {
             var url = baseUrl.Absolute($"/articles/{a.Slug}");
-            var published = PublishedAt(a.SortKey, Utc(a.PublishAtUtc ?? a.CreatedAtUtc));
+            var published = Utc(ListingOrder.PublishedAt(a.SortKey, a.PublishAtUtc ?? a.CreatedAtUtc));
             // A story scheduled ahead was last saved before it went out; it should not read as updated before it was published.
             var updated = Utc(a.UpdatedAtUtc) > published ? Utc(a.UpdatedAtUtc) : published;
             return new FeedItem(
@@ -189,19 +189,6 @@ public sealed class FeedService(
     /// <summary>The language every item shares, for the feed as a whole; null when they differ.</summary>
     private static string? SharedLanguage(IReadOnlyList<FeedItem> items)
         => items.Select(i => i.Language).Distinct(StringComparer.OrdinalIgnoreCase).Count() == 1 ? items[0].Language : null;
-
-    /// <summary>
-    /// When a story was published, for feed readers: when it went out, unless its "Published on" day is earlier (an
-    /// archive imported today, a story entered after the fact), when it is that day at the time the listings show.
-    /// Otherwise a reader subscribed to a freshly imported archive would see years of stories dated the same minute.
-    /// </summary>
-    private static DateTimeOffset PublishedAt(long sortKey, DateTimeOffset wentOut)
-    {
-        var day = ListingOrder.DayOf(sortKey);
-        return day >= DateOnly.FromDateTime(wentOut.UtcDateTime)
-            ? wentOut
-            : new DateTimeOffset(day.ToDateTime(ListingOrder.TimeOf(sortKey) ?? TimeOnly.MinValue), TimeSpan.Zero);
-    }
 
     private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 

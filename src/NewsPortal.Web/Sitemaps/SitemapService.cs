@@ -62,15 +62,23 @@ public sealed class SitemapService(NewsDbContext db, TimeProvider clock)
             .ToListAsync(cancellationToken);
     }
 
-    /// <summary>Articles that went public in the last two days, newest first, as Google News sitemaps ask (at most 1,000).</summary>
-    public Task<List<NewsSitemapEntry>> RecentNewsAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Articles published in the last two days (<see cref="ListingOrder.PublishedAt"/>: an archive imported today is
+    /// not news), newest first, as Google News sitemaps ask (at most 1,000). Walks the listing index from the top, so
+    /// it reads the stories dated in those days and no others.
+    /// </summary>
+    public async Task<List<NewsSitemapEntry>> RecentNewsAsync(CancellationToken cancellationToken)
     {
         var since = clock.GetUtcNow().UtcDateTime.AddDays(-2);
-        return db.Articles.AsNoTracking()
-            .Where(a => a.Status == ArticleStatus.Published && a.PublishAtUtc >= since && a.DeletedAtUtc == null)
-            .OrderByDescending(a => a.PublishAtUtc).Take(1000)
-            .Select(a => new NewsSitemapEntry(a.Slug, a.Title, a.Language, a.PublishAtUtc ?? a.CreatedAtUtc))
-            .ToListAsync(cancellationToken);
+        var sql = $$"""
+            SELECT a."Slug", a."Title", a."Language", a."SortKey", a."PublishAtUtc", a."CreatedAtUtc" FROM "Articles" a
+            WHERE a."Listed" = {{StoreDialect.Of(db.Database).Literal(true)}} AND a."SortKey" >= {0} AND a."PublishAtUtc" >= {1}
+            ORDER BY a."SortKey" DESC, a."Id" DESC LIMIT 1000
+            """;
+        var rows = await db.Database.SqlQueryRaw<NewsRow>(sql, ListingOrder.StartOf(DateOnly.FromDateTime(since)), since).ToListAsync(cancellationToken);
+        return [.. rows
+            .Select(r => new NewsSitemapEntry(r.Slug, r.Title, r.Language, ListingOrder.PublishedAt(r.SortKey, r.PublishAtUtc ?? r.CreatedAtUtc)))
+            .Where(e => e.PublishedAtUtc >= since)];
     }
 
     /// <summary>Listing pages: categories and sources with public articles.</summary>
@@ -80,4 +88,6 @@ public sealed class SitemapService(NewsDbContext db, TimeProvider clock)
         var sources = await db.Sources.AsNoTracking().OrderBy(s => s.Slug).Where(s => s.ArticleCount > 0).Select(s => "/sources/" + s.Slug).ToListAsync(cancellationToken);
         return ["/", "/categories", "/sources", "/languages", "/archive", .. categories, .. sources];
     }
+
+    private sealed record NewsRow(string Slug, string Title, string Language, long SortKey, DateTime? PublishAtUtc, DateTime CreatedAtUtc);
 }

@@ -117,20 +117,30 @@ public sealed class DiscoveryTests(EditorialFactory factory) : IClassFixture<Edi
     }
 
     [Fact]
-    public async Task NewsSitemap_HasTheLastTwoDaysOnly_WithPublicationDetails()
+    public async Task NewsSitemap_HasTheLastTwoDaysOnly_WithPublicationDetails_AndNoArchiveImportedToday()
     {
-        await factory.AddArticleAsync(new ArticleBuilder().Titled("Fresh news story").InLanguage("tr"));
+        // Past the months the other tests here date their stories in, so this one's "today" is in none of their listings.
+        factory.Clock.Advance(TimeSpan.FromDays(400));
+        var now = factory.Clock.GetUtcNow().UtcDateTime;
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Fresh news story").PublishedOn(now.Year, now.Month, now.Day).InLanguage("tr"));
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Archive story imported today").PublishedOn(2025, 6, 2));
+        var yesterday = now.AddDays(-1);
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Wire story of yesterday").PublishedOn(yesterday.Year, yesterday.Month, yesterday.Day)
+            .WithDocumentDate(new DateTime(yesterday.Year, yesterday.Month, yesterday.Day, 18, 30, 0)));
 
         var fresh = await XmlAsync("/sitemaps/news.xml");
         factory.Clock.Advance(TimeSpan.FromDays(3));
         var later = await XmlAsync("/sitemaps/news.xml");
 
-        var entry = fresh.Root!.Elements(Sitemap + "url").Single(u => u.Element(Sitemap + "loc")!.Value.EndsWith("/articles/fresh-news-story", StringComparison.Ordinal));
-        var news = entry.Element(News + "news")!;
+        var entries = fresh.Root!.Elements(Sitemap + "url").ToDictionary(u => new Uri(u.Element(Sitemap + "loc")!.Value).AbsolutePath, u => u.Element(News + "news")!);
+        var news = entries["/articles/fresh-news-story"];
         Assert.Equal("Fresh news story", news.Element(News + "title")!.Value);
         Assert.Equal("tr", news.Element(News + "publication")!.Element(News + "language")!.Value);
         Assert.Equal("NewsPortal", news.Element(News + "publication")!.Element(News + "name")!.Value);
-        Assert.True(DateTimeOffset.TryParse(news.Element(News + "publication_date")!.Value, out _));
+        Assert.Equal(now.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture), news.Element(News + "publication_date")!.Value);
+        Assert.Equal($"{yesterday:yyyy-MM-dd}T18:30:00Z", entries["/articles/wire-story-of-yesterday"].Element(News + "publication_date")!.Value);
+        Assert.DoesNotContain("/articles/archive-story-imported-today", entries.Keys);
+        Assert.DoesNotContain($"/articles/{Seed.Slug}", entries.Keys);
         Assert.DoesNotContain(later.Root!.Elements(Sitemap + "url"), u => u.Element(Sitemap + "loc")!.Value.EndsWith("/articles/fresh-news-story", StringComparison.Ordinal));
     }
 
