@@ -35,6 +35,7 @@ try
             () => logger.ReadFrom.Configuration(builder.Configuration))
         .ReadFrom.Services(services)
         .Filter.ByExcluding(SqliteCancellation.IsEfCoreReportOfInterruption)
+        .Filter.ByExcluding(StartFailure.IsHostsOwnReport)
         .Enrich.FromLogContext()
         .WriteTo.Console(), preserveStaticLogger: true);
 

@@ -50,30 +50,37 @@ public sealed class BodyRenderer(IServiceScopeFactory scopes, MarkdownRenderer m
     {
         var total = 0;
         var failures = new RepeatedFailures(logger, "render stored bodies", clock);
-        while (!stoppingToken.IsCancellationRequested)
+        try
         {
-            var rendered = 0;
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                rendered = await RenderBatchAsync(stoppingToken);
-                failures.Succeeded();
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                failures.Failed(ex);
-            }
-
-            total += rendered;
-            if (rendered == 0)
-            {
-                if (total > 0)
+                var rendered = 0;
+                try
                 {
-                    logger.LogInformation("Rendered the bodies of {Count} stories", total);
-                    total = 0;
+                    rendered = await RenderBatchAsync(stoppingToken);
+                    failures.Succeeded();
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    failures.Failed(ex);
                 }
 
-                await Task.Delay(Idle, stoppingToken);
+                total += rendered;
+                if (rendered == 0)
+                {
+                    if (total > 0)
+                    {
+                        logger.LogInformation("Rendered the bodies of {Count} stories", total);
+                        total = 0;
+                    }
+
+                    await Task.Delay(Idle, stoppingToken);
+                }
             }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping, or a start that failed: not a fault of this service, which the host would log as one.
         }
     }
 

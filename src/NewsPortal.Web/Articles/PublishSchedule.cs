@@ -18,6 +18,8 @@ public sealed class PublishSchedule(IServiceScopeFactory scopes, TimeProvider cl
     /// <summary>Stories published per pass; a pass repeats until none is due.</summary>
     private const int BatchSize = 200;
 
+    // Never disposed: a pass still finishing when the host disposes the service (a start that failed) releases it, and
+    // a SemaphoreSlim holds nothing to free unless its wait handle is asked for.
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     // Unknown at start: the first request (or pass) looks.
@@ -94,30 +96,19 @@ public sealed class PublishSchedule(IServiceScopeFactory scopes, TimeProvider cl
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
-        var failures = new RepeatedFailures(logger, "publish scheduled stories", clock);
-        do
+        await new RepeatedFailures(logger, "publish scheduled stories", clock).RunAsync(timer, async cancellationToken =>
         {
-            try
+            if (!IsDue)
             {
-                if (!IsDue)
-                {
-                    await using var scope = scopes.CreateAsyncScope();
-                    await RefreshAsync(scope.ServiceProvider.GetRequiredService<NewsDbContext>(), stoppingToken);
-                }
-
-                if (IsDue)
-                {
-                    await PublishDueAsync(stoppingToken);
-                }
-
-                failures.Succeeded();
+                await using var scope = scopes.CreateAsyncScope();
+                await RefreshAsync(scope.ServiceProvider.GetRequiredService<NewsDbContext>(), cancellationToken);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+
+            if (IsDue)
             {
-                failures.Failed(ex);
+                await PublishDueAsync(cancellationToken);
             }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        }, stoppingToken);
     }
 
     private async Task RefreshAsync(NewsDbContext db, CancellationToken cancellationToken)
@@ -128,11 +119,5 @@ public sealed class PublishSchedule(IServiceScopeFactory scopes, TimeProvider cl
             .OrderBy(a => a.PublishAtUtc).Select(a => a.PublishAtUtc).FirstOrDefaultAsync(cancellationToken);
         // A save that scheduled a story while this read ran has already moved the time: keep it.
         Interlocked.CompareExchange(ref _nextDueTicks, next?.Ticks ?? long.MaxValue, seen);
-    }
-
-    public override void Dispose()
-    {
-        _gate.Dispose();
-        base.Dispose();
     }
 }

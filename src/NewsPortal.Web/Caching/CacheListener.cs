@@ -26,20 +26,7 @@ public sealed class CacheListener(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.PollSeconds));
-        var failures = new RepeatedFailures(logger, "read the cache invalidation log", clock);
-        do
-        {
-            try
-            {
-                await PollAsync(stoppingToken);
-                failures.Succeeded();
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                failures.Failed(ex);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        await new RepeatedFailures(logger, "read the cache invalidation log", clock).RunAsync(timer, PollAsync, stoppingToken);
     }
 
     /// <summary>Evicts every tag logged since the last call; the first call only notes where the log ends (the cache starts empty).</summary>

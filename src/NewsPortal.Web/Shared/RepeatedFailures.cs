@@ -44,4 +44,32 @@ public sealed class RepeatedFailures(ILogger logger, string doing, TimeProvider 
             _failures = 0;
         }
     }
+
+    /// <summary>
+    /// Runs <paramref name="pass"/> now and at each tick of <paramref name="timer"/> until the service stops, counting
+    /// a pass that fails here rather than ending the loop. Stopping ends it quietly, as does a start that failed: the
+    /// host would log the cancellation as the service's fault, with its stack trace.
+    /// </summary>
+    public async Task RunAsync(PeriodicTimer timer, Func<CancellationToken, Task> pass, CancellationToken stoppingToken)
+    {
+        try
+        {
+            do
+            {
+                try
+                {
+                    await pass(stoppingToken);
+                    Succeeded();
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    Failed(ex);
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
 }

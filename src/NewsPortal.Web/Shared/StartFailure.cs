@@ -1,12 +1,14 @@
 using Microsoft.Extensions.Options;
 using NewsPortal.Web.Data;
+using Serilog.Core;
+using Serilog.Events;
 
 namespace NewsPortal.Web.Shared;
 
 /// <summary>
 /// Why the site or a command could not start, in one line for an operator, when the cause is theirs to put right
-/// rather than a fault in the code: a setting it cannot work with, or a store out of reach, full, or refusing it. Null otherwise,
-/// and then the stack trace is what helps.
+/// rather than a fault in the code: a setting it cannot work with, an address another program holds, or a store out
+/// of reach, full, or refusing it. Null otherwise, and then the stack trace is what helps.
 /// </summary>
 public static partial class StartFailure
 {
@@ -15,6 +17,15 @@ public static partial class StartFailure
         if (IsSetting(ex))
         {
             return ex is AggregateException all ? string.Join(" ", all.InnerExceptions.Select(e => Plain(e.Message))) : Plain(ex.Message);
+        }
+
+        // Kestrel's "Failed to bind to address http://127.0.0.1:5000: address already in use.", or a port the process
+        // may not open. Checked before the store: a socket's failure would otherwise read as the store out of reach.
+        if (StoreDialect.CausesOf(ex).OfType<IOException>().FirstOrDefault(e => e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException
+                or System.Net.Sockets.SocketException) is { } bind)
+        {
+            var detail = bind.Message.Contains(bind.InnerException!.Message, StringComparison.OrdinalIgnoreCase) ? bind.Message : $"{bind.Message} {bind.InnerException.Message}.";
+            return $"it cannot listen where it was told to ({detail}); stop the program that holds the address, or give the site another with --urls or ASPNETCORE_URLS";
         }
 
         var cause = StoreDialect.CausesOf(ex).Last().Message;
@@ -61,4 +72,14 @@ public static partial class StartFailure
         AggregateException all => all.InnerExceptions.Count > 0 && all.InnerExceptions.All(IsSetting),
         _ => false,
     };
+
+    /// <summary>
+    /// The host's own "Hosting failed to start" report, with its stack trace: Program logs the same failure once,
+    /// explained in one line where it can be.
+    /// </summary>
+    public static bool IsHostsOwnReport(LogEvent logEvent)
+        => logEvent.Properties.TryGetValue(Constants.SourceContextPropertyName, out var source)
+            && source is ScalarValue { Value: "Microsoft.Extensions.Hosting.Internal.Host" }
+            && logEvent.Properties.TryGetValue("EventId", out var id) && id is StructureValue eventId
+            && eventId.Properties.Any(p => p.Name == "Name" && p.Value is ScalarValue { Value: "HostedServiceStartupFaulted" });
 }

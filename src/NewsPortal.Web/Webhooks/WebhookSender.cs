@@ -36,6 +36,8 @@ public sealed class WebhookSender(
     private DateTime _prunedAt = DateTime.MinValue;
 
     // One pass at a time in this process, so a pass run by hand (tests) never overlaps the loop's.
+    // Never disposed: a pass still finishing when the host disposes the service releases it, and a SemaphoreSlim holds
+    // nothing to free unless its wait handle is asked for.
     private readonly SemaphoreSlim _pass = new(1, 1);
 
     private WebhookOptions Settings => options.Value;
@@ -68,12 +70,6 @@ public sealed class WebhookSender(
         }
     }
 
-    public override void Dispose()
-    {
-        _pass.Dispose();
-        base.Dispose();
-    }
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!Settings.Enabled)
@@ -83,34 +79,17 @@ public sealed class WebhookSender(
         }
 
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Settings.PollSeconds), clock);
-        var failures = new RepeatedFailures(logger, "send webhooks", clock);
-        try
+        // A broken pass (the store locked or gone) must not end the loop: its deliveries are still queued for the next.
+        // An attempt cut short by stopping is retried once its claim runs out.
+        await new RepeatedFailures(logger, "send webhooks", clock).RunAsync(timer, async cancellationToken =>
         {
-            do
+            await SendDueAsync(cancellationToken);
+            if (Now - _prunedAt >= PruneEvery)
             {
-                try
-                {
-                    await SendDueAsync(stoppingToken);
-                    if (Now - _prunedAt >= PruneEvery)
-                    {
-                        _prunedAt = Now;
-                        await PruneAsync(stoppingToken);
-                    }
-
-                    failures.Succeeded();
-                }
-                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-                {
-                    // A broken pass (the store locked or gone) must not end the loop: its deliveries are still queued for the next.
-                    failures.Failed(ex);
-                }
+                _prunedAt = Now;
+                await PruneAsync(cancellationToken);
             }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutting down. An attempt cut short is retried once its claim runs out.
-        }
+        }, stoppingToken);
     }
 
     /// <summary>

@@ -100,6 +100,26 @@ public sealed class StartupSettingTests
         Assert.DoesNotContain("   at ", said);
     }
 
+    [Fact]
+    public async Task AnAddressAnotherProgramListensOn_StopsTheProcess_InOneLineNamingIt()
+    {
+        using var other = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        other.Start();
+        var address = $"http://127.0.0.1:{((System.Net.IPEndPoint)other.LocalEndpoint).Port}";
+        using var folder = new TempFolder();
+
+        var run = await PortalCommand.RunAsync(Path.Combine(folder.Path, "news.db"), [new("Portal__PublicBaseUrl", "http://127.0.0.1")], "--urls", address);
+
+        var said = run.Output + run.Errors;
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains($"NewsPortal cannot start: it cannot listen where it was told to (Failed to bind to address {address}: address already in use.); "
+            + "stop the program that holds the address, or give the site another with --urls or ASPNETCORE_URLS", said);
+        // Once, and without the stack traces of the host and of the background services it stopped.
+        Assert.Single(said.Split('\n'), line => line.Contains("address already in use", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain("   at ", said);
+        Assert.DoesNotContain("the store is out of reach", said);
+    }
+
     [SqliteFact]
     public async Task ASqliteStoreHeldByAnotherWriterAtStart_StopsTheCommand_InOneLine()
     {
