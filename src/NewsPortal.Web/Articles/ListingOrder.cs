@@ -25,9 +25,22 @@ public static class ListingOrder
     /// <summary>The "Published on" date a key was made from.</summary>
     public static DateOnly DayOf(long key) => DateOnly.FromDayNumber((int)(key >> SecondsBits));
 
-    /// <summary>The time of day of the document date a key was made from; null when the story has none.</summary>
+    /// <summary>
+    /// The time of day of the document date a key was made from, when that date is the story's "Published on" day;
+    /// null when the story has none, or when it is another day's (a snippet captured later than it was published: its
+    /// time says nothing of when on the day the story came out).
+    /// </summary>
     public static TimeOnly? TimeOf(long key)
-        => (key & ((1L << SecondsBits) - 1)) is var seconds and > 0 ? TimeOnly.FromTimeSpan(TimeSpan.FromSeconds((seconds - 1) % 86_400)) : null;
+    {
+        var seconds = key & ((1L << SecondsBits) - 1);
+        if (seconds == 0)
+        {
+            return null;
+        }
+
+        var documentDate = new DateTime((seconds - 1) * TimeSpan.TicksPerSecond);
+        return DateOnly.FromDateTime(documentDate) == DayOf(key) ? TimeOnly.FromDateTime(documentDate) : null;
+    }
 
     /// <summary>
     /// When a story was published, as told outside the site (feeds, the news sitemap): when it went out, unless its

@@ -15,7 +15,8 @@ public sealed class FrontPageFactory : EmptyNewsPortalFactory, IAsyncLifetime
             var story = new ArticleBuilder()
                 .Titled($"Front story {i:D2}")
                 .PublishedOn(2026, 1, i)
-                .WithDocumentDate(new DateTime(2026, 1, i, 7 + (i % 12), 15, 0))
+                // Story 28's document date is the next day's: a snippet captured after the day it came out.
+                .WithDocumentDate(new DateTime(2026, 1, i == 28 ? 29 : i, 7 + (i % 12), 15, 0))
                 .InCategory(i % 3 == 0 ? "Weather" : "Politics")
                 .FromSource(i % 2 == 0 ? "Reuters" : "AFP")
                 .WithParagraph($"Front story {i:D2} opens the report. Officials spoke about it on day {i}.");
@@ -47,8 +48,9 @@ public sealed class FrontPageTests(FrontPageFactory factory) : IClassFixture<Fro
         Assert.Equal("lead", items[0].ClassName);
         Assert.Equal("Front story 30", items[0].QuerySelector("h2")!.TextContent.Trim());
         Assert.Equal("Front story 29", items[1].QuerySelector("h2")!.TextContent.Trim());
-        // The river shows the time of day of the document date, and its sources as credits.
+        // The river shows the time of day of the document date when it is the day published, and its sources as credits.
         Assert.Equal("12:15", items[1].QuerySelector(".time-of-day")!.TextContent.Trim());
+        Assert.Null(items.Single(i => i.QuerySelector("h2")!.TextContent.Trim() == "Front story 28").QuerySelector(".time-of-day"));
         Assert.Equal("AFP", items[1].QuerySelector(".credits")!.TextContent.Trim());
         Assert.Equal("Front story 29 opens the report. Officials spoke about it on day 29.", items[1].QuerySelector(".lede")!.TextContent.Trim());
         Assert.NotNull(page.QuerySelector(".river + .pager a[rel=next]"));

@@ -58,9 +58,12 @@ public sealed class FeedFormatTests(NewsPortalFactory factory) : IClassFixture<N
     public async Task ArchiveStories_AreDatedTheirOwnDay_NotTheDayTheyWereImported()
     {
         await factory.AddArticleAsync(new ArticleBuilder().Titled("Archive story without a document date").PublishedOn(2024, 2, 29).InCategory("Snippets"));
-        // The seed: published on June 2, 2025, document date 08:51:11; the listings show it at that time of day.
-        var seed = new DateTimeOffset(2025, 6, 2, 8, 51, 11, TimeSpan.Zero);
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Archive story with a document date that day").PublishedOn(2024, 3, 1)
+            .WithDocumentDate(new DateTime(2024, 3, 1, 17, 5, 30)).InCategory("Snippets"));
+        // The seed was published on June 2, 2025; its document date (08:51:11 on 28 March 2026) is another day's.
+        var seed = new DateTimeOffset(2025, 6, 2, 0, 0, 0, TimeSpan.Zero);
         var undated = new DateTimeOffset(2024, 2, 29, 0, 0, 0, TimeSpan.Zero);
+        var timed = new DateTimeOffset(2024, 3, 1, 17, 5, 30, TimeSpan.Zero);
 
         var atom = (await _client.GetAtomAsync("/categories/snippets/feed.atom")).Root!.Elements(Atom + "entry")
             .ToDictionary(e => e.Element(Atom + "title")!.Value, e => DateTimeOffset.Parse(e.Element(Atom + "published")!.Value, System.Globalization.CultureInfo.InvariantCulture));
@@ -71,6 +74,8 @@ public sealed class FeedFormatTests(NewsPortalFactory factory) : IClassFixture<N
         Assert.Equal((seed, seed, seed), (atom[Seed.Title], rss[Seed.Title], json[Seed.Title]));
         Assert.Equal((undated, undated, undated),
             (atom["Archive story without a document date"], rss["Archive story without a document date"], json["Archive story without a document date"]));
+        Assert.Equal((timed, timed, timed),
+            (atom["Archive story with a document date that day"], rss["Archive story with a document date that day"], json["Archive story with a document date that day"]));
     }
 
     [Fact]
