@@ -107,6 +107,9 @@ public sealed record ArticleDetails(
     /// <summary>Where the article stands in its listings (see <see cref="ListingOrder"/>).</summary>
     public long SortKey { get; init; }
 
+    /// <summary>When the story came out, to the second, when that is known (<see cref="ListingOrder.PublishedInstant"/>).</summary>
+    public DateTime? PublishedAtUtc { get; init; }
+
     /// <summary>The developing story it follows, if any.</summary>
     public NamedLink? Thread { get; init; }
 

@@ -54,4 +54,11 @@ public static class ListingOrder
             ? DateTime.SpecifyKind(wentOutUtc, DateTimeKind.Utc)
             : day.ToDateTime(TimeOf(key) ?? TimeOnly.MinValue, DateTimeKind.Utc);
     }
+
+    /// <summary>
+    /// <see cref="PublishedAt"/> when the time is known (the story went out on its day, or its document date is that
+    /// day's); null when only the day is, so that no one is told of a midnight that never happened.
+    /// </summary>
+    public static DateTime? PublishedInstant(long key, DateTime wentOutUtc)
+        => DayOf(key) >= DateOnly.FromDateTime(wentOutUtc) || TimeOf(key) is not null ? PublishedAt(key, wentOutUtc) : null;
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using NewsPortal.Web.Shared;
 
 namespace NewsPortal.Web.Articles;
 
@@ -33,8 +34,8 @@ public static class StructuredData
             ["description"] = article.Lede,
             ["url"] = url,
             ["mainEntityOfPage"] = url,
-            ["datePublished"] = article.PublishedOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            ["dateModified"] = article.UpdatedAtUtc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+            ["datePublished"] = article.PublishedAtUtc?.ToUtcIsoString() ?? article.PublishedOn.ToIsoString(),
+            ["dateModified"] = article.UpdatedAtUtc.ToUtcIsoString(),
             ["inLanguage"] = article.Language,
             ["articleSection"] = new JsonArray([.. article.Categories.Select(c => (JsonNode)c.Name)]),
             ["author"] = sources.DeepClone(),

@@ -13,6 +13,9 @@ public static class Dates
 
     public static string ToIsoString(this DateTime dateTime) => dateTime.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
 
+    /// <summary>A UTC time as ISO 8601 with its zone, "2026-03-01T14:00:00Z", as feeds, sitemaps and schema.org take it.</summary>
+    public static string ToUtcIsoString(this DateTime utc) => utc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
     /// <summary>"today", "yesterday", "3 days ago", "5 months ago", "2 years ago": how long ago a date was, in words.</summary>
     public static string Ago(this DateOnly date, DateOnly today)
     {

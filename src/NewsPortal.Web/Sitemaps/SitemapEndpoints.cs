@@ -111,7 +111,7 @@ public static class SitemapEndpoints
                     writer.WriteElementString("news", "language", NewsNs, article.Language);
                     writer.WriteEndElement();
                     writer.WriteElementString("news", "publication_date", NewsNs,
-                        article.PublishedAtUtc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+                        article.PublishedAtUtc.ToUtcIsoString());
                     writer.WriteElementString("news", "title", NewsNs, Text.Clean(article.Title));
                     writer.WriteEndElement();
                     writer.WriteEndElement();

@@ -26,6 +26,16 @@ public sealed class DiscoveryTests(EditorialFactory factory) : IClassFixture<Edi
         return XDocument.Parse(text);
     }
 
+    /// <summary>
+    /// Moves the clock past the months the other tests here date their stories in, so that a story dated "today" is in
+    /// none of their listings, and says when that is.
+    /// </summary>
+    private DateTime TodayOfItsOwn()
+    {
+        factory.Clock.Advance(TimeSpan.FromDays(400));
+        return factory.Clock.GetUtcNow().UtcDateTime;
+    }
+
     private async Task<List<string>> ArticleLocationsAsync()
     {
         var index = await XmlAsync("/sitemap.xml");
@@ -119,9 +129,7 @@ public sealed class DiscoveryTests(EditorialFactory factory) : IClassFixture<Edi
     [Fact]
     public async Task NewsSitemap_HasTheLastTwoDaysOnly_WithPublicationDetails_AndNoArchiveImportedToday()
     {
-        // Past the months the other tests here date their stories in, so this one's "today" is in none of their listings.
-        factory.Clock.Advance(TimeSpan.FromDays(400));
-        var now = factory.Clock.GetUtcNow().UtcDateTime;
+        var now = TodayOfItsOwn();
         await factory.AddArticleAsync(new ArticleBuilder().Titled("Fresh news story").PublishedOn(now.Year, now.Month, now.Day).InLanguage("tr"));
         await factory.AddArticleAsync(new ArticleBuilder().Titled("Archive story imported today").PublishedOn(2025, 6, 2));
         var yesterday = now.AddDays(-1);
@@ -184,6 +192,25 @@ public sealed class DiscoveryTests(EditorialFactory factory) : IClassFixture<Edi
         Assert.Equal("NewsPortal", data.GetProperty("publisher").GetProperty("name").GetString());
         Assert.Equal(["English", "International", "Snippets"], data.GetProperty("articleSection").EnumerateArray().Select(e => e.GetString()));
         Assert.False(data.TryGetProperty("isBasedOn", out _));
+    }
+
+    [Fact]
+    public async Task AStoryPublishedNow_GivesSearchEnginesItsTime_AnArchiveStoryOnlyItsDay()
+    {
+        var now = TodayOfItsOwn();
+        var fresh = await factory.AddArticleAsync(new ArticleBuilder().Titled("Story out this minute").PublishedOn(now.Year, now.Month, now.Day));
+        var archive = await factory.AddArticleAsync(new ArticleBuilder().Titled("Story from the archive, imported now").PublishedOn(2024, 5, 6));
+
+        async Task<(string? JsonLd, string? Meta)> PublishedAsync(string slug)
+        {
+            var page = await factory.CreateClient().GetDocumentAsync($"/articles/{slug}");
+            using var json = JsonDocument.Parse(page.QuerySelector("script[type='application/ld+json']")!.TextContent);
+            return (json.RootElement.GetProperty("datePublished").GetString(), page.QuerySelector("meta[property='article:published_time']")!.GetAttribute("content"));
+        }
+
+        var time = now.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal((time, time), await PublishedAsync(fresh));
+        Assert.Equal(("2024-05-06", "2024-05-06"), await PublishedAsync(archive));
     }
 
     [Fact]
