@@ -178,7 +178,7 @@ public sealed class ArticleService(NewsDbContext db, MarkdownRenderer markdown, 
             {
                 ReadingMinutes = Math.Max(1, (int)Math.Ceiling(Text.WordCount(article.Body) / 200.0)),
                 SortKey = article.SortKey,
-                PublishedAtUtc = ListingOrder.PublishedInstant(article.SortKey, article.PublishAtUtc ?? article.CreatedAtUtc),
+                PublishedAtUtc = ListingOrder.PublishedInstant(article.SortKey, article.PublishAtUtc, article.CreatedAtUtc),
                 License = License.From(article.License),
                 Thread = article.Thread,
                 Status = status,

@@ -43,22 +43,22 @@ public static class ListingOrder
     }
 
     /// <summary>
-    /// When a story was published, as told outside the site (feeds, the news sitemap): when it went out, unless its
-    /// "Published on" day is earlier (an archive imported today, a story entered after the fact), then that day at the
-    /// time of day the listings show, else midnight UTC. Otherwise an archive imported today reads as today's news.
+    /// When a story was published, as told outside the site (feeds, the news sitemap, search engines): when it went out
+    /// (<paramref name="publishAtUtc"/>, else <paramref name="createdAtUtc"/>), unless its "Published on" day is
+    /// earlier (an archive imported today, a story entered after the fact), then that day at the time of day the
+    /// listings show. Null when that day has no time (only the day is known), so that no one is told of a midnight
+    /// that never happened. Otherwise an archive imported today reads as today's news.
     /// </summary>
-    public static DateTime PublishedAt(long key, DateTime wentOutUtc)
+    public static DateTime? PublishedInstant(long key, DateTime? publishAtUtc, DateTime createdAtUtc)
     {
+        var wentOut = publishAtUtc ?? createdAtUtc;
         var day = DayOf(key);
-        return day >= DateOnly.FromDateTime(wentOutUtc)
-            ? DateTime.SpecifyKind(wentOutUtc, DateTimeKind.Utc)
-            : day.ToDateTime(TimeOf(key) ?? TimeOnly.MinValue, DateTimeKind.Utc);
+        return day >= DateOnly.FromDateTime(wentOut) ? DateTime.SpecifyKind(wentOut, DateTimeKind.Utc)
+            : TimeOf(key) is { } time ? day.ToDateTime(time, DateTimeKind.Utc)
+            : null;
     }
 
-    /// <summary>
-    /// <see cref="PublishedAt"/> when the time is known (the story went out on its day, or its document date is that
-    /// day's); null when only the day is, so that no one is told of a midnight that never happened.
-    /// </summary>
-    public static DateTime? PublishedInstant(long key, DateTime wentOutUtc)
-        => DayOf(key) >= DateOnly.FromDateTime(wentOutUtc) || TimeOf(key) is not null ? PublishedAt(key, wentOutUtc) : null;
+    /// <summary><see cref="PublishedInstant"/>, at midnight UTC of the day when only the day is known: for feeds, which need a time.</summary>
+    public static DateTime PublishedAt(long key, DateTime? publishAtUtc, DateTime createdAtUtc)
+        => PublishedInstant(key, publishAtUtc, createdAtUtc) ?? DayOf(key).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
 }

@@ -66,7 +66,7 @@ public sealed class FeedService(
         return [.. rows.Select(a =>
         {
             var url = baseUrl.Absolute($"/articles/{a.Slug}");
-            var published = Utc(ListingOrder.PublishedAt(a.SortKey, a.PublishAtUtc ?? a.CreatedAtUtc));
+            var published = Utc(ListingOrder.PublishedAt(a.SortKey, a.PublishAtUtc, a.CreatedAtUtc));
             // A story scheduled ahead was last saved before it went out; it should not read as updated before it was published.
             var updated = Utc(a.UpdatedAtUtc) > published ? Utc(a.UpdatedAtUtc) : published;
             return new FeedItem(

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using System.Xml;
 using Microsoft.Extensions.Options;
@@ -74,7 +73,7 @@ public static class SitemapEndpoints
             request.HttpContext.TagResponse(CacheTags.ArticleSitemap(page));
             var origin = SiteUrls.Origin(request);
             var articles = await sitemaps.ArticlesAsync(page, cancellationToken);
-            return UrlSet(articles.Select(a => ($"{origin}/articles/{a.Slug}", (string?)a.UpdatedAtUtc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture))));
+            return UrlSet(articles.Select(a => ($"{origin}/articles/{a.Slug}", (string?)a.UpdatedAtUtc.ToUtcIsoString())));
         }).ExcludeFromDescription();
 
         endpoints.MapGet("/sitemaps/threads-{page:int}.xml", async (int page, HttpRequest request, SitemapService sitemaps, CancellationToken cancellationToken) =>
@@ -89,7 +88,7 @@ public static class SitemapEndpoints
             request.HttpContext.TagResponse(CacheTags.SitemapPages);
             var origin = SiteUrls.Origin(request);
             var threads = await sitemaps.ThreadsAsync(page, cancellationToken);
-            return UrlSet(threads.Select(t => ($"{origin}/threads/{t.Slug}", (string?)t.LatestOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))));
+            return UrlSet(threads.Select(t => ($"{origin}/threads/{t.Slug}", (string?)t.LatestOn.ToIsoString())));
         }).ExcludeFromDescription();
 
         endpoints.MapGet("/sitemaps/news.xml", async (HttpRequest request, SitemapService sitemaps, IOptions<PortalOptions> options, CancellationToken cancellationToken) =>

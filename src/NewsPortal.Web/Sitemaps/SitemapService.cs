@@ -28,12 +28,12 @@ public sealed class SitemapService(NewsDbContext db, TimeProvider clock)
 
     /// <summary>How many article sitemaps there are: enough ranges to reach the highest id.</summary>
     public async Task<int> ArticleSitemapCountAsync(CancellationToken cancellationToken)
-        => Math.Max(1, ((await db.Articles.MaxAsync(a => (int?)a.Id, cancellationToken) ?? 0) + ArticlesPerSitemap - 1) / ArticlesPerSitemap);
+        => PagesReaching(await db.Articles.MaxAsync(a => (int?)a.Id, cancellationToken), ArticlesPerSitemap);
 
     /// <summary>The public articles of sitemap <paramref name="page"/>, by id.</summary>
     public Task<List<SitemapEntry>> ArticlesAsync(int page, CancellationToken cancellationToken)
     {
-        var (first, last) = ((page - 1) * ArticlesPerSitemap + 1, page * ArticlesPerSitemap);
+        var (first, last) = IdsOf(page, ArticlesPerSitemap);
         return db.Articles.AsNoTracking()
             .Where(a => a.Id >= first && a.Id <= last && a.Listed)
             .OrderBy(a => a.Id)
@@ -46,7 +46,7 @@ public sealed class SitemapService(NewsDbContext db, TimeProvider clock)
 
     /// <summary>How many thread sitemaps there are: enough ranges to reach the highest thread id.</summary>
     public async Task<int> ThreadSitemapCountAsync(CancellationToken cancellationToken)
-        => Math.Max(1, ((await db.Threads.MaxAsync(t => (int?)t.Id, cancellationToken) ?? 0) + ThreadsPerSitemap - 1) / ThreadsPerSitemap);
+        => PagesReaching(await db.Threads.MaxAsync(t => (int?)t.Id, cancellationToken), ThreadsPerSitemap);
 
     /// <summary>
     /// The developing stories of thread sitemap <paramref name="page"/>, by id: the ones /threads lists, whose pages
@@ -54,7 +54,7 @@ public sealed class SitemapService(NewsDbContext db, TimeProvider clock)
     /// </summary>
     public Task<List<ThreadSitemapEntry>> ThreadsAsync(int page, CancellationToken cancellationToken)
     {
-        var (first, last) = ((page - 1) * ThreadsPerSitemap + 1, page * ThreadsPerSitemap);
+        var (first, last) = IdsOf(page, ThreadsPerSitemap);
         return db.Threads.AsNoTracking()
             .Where(t => t.Id >= first && t.Id <= last && t.LatestSortKey != null && t.ArticleCount >= ThreadService.DevelopingMinimum)
             .OrderBy(t => t.Id)
@@ -77,7 +77,7 @@ public sealed class SitemapService(NewsDbContext db, TimeProvider clock)
             """;
         var rows = await db.Database.SqlQueryRaw<NewsRow>(sql, ListingOrder.StartOf(DateOnly.FromDateTime(since)), since).ToListAsync(cancellationToken);
         return [.. rows
-            .Select(r => new NewsSitemapEntry(r.Slug, r.Title, r.Language, ListingOrder.PublishedAt(r.SortKey, r.PublishAtUtc ?? r.CreatedAtUtc)))
+            .Select(r => new NewsSitemapEntry(r.Slug, r.Title, r.Language, ListingOrder.PublishedAt(r.SortKey, r.PublishAtUtc, r.CreatedAtUtc)))
             .Where(e => e.PublishedAtUtc >= since)];
     }
 
@@ -88,6 +88,12 @@ public sealed class SitemapService(NewsDbContext db, TimeProvider clock)
         var sources = await db.Sources.AsNoTracking().OrderBy(s => s.Slug).Where(s => s.ArticleCount > 0).Select(s => "/sources/" + s.Slug).ToListAsync(cancellationToken);
         return ["/", "/categories", "/sources", "/languages", "/archive", .. categories, .. sources];
     }
+
+    /// <summary>How many sitemaps of <paramref name="perSitemap"/> ids it takes to reach <paramref name="highestId"/>; one when there are none yet.</summary>
+    private static int PagesReaching(int? highestId, int perSitemap) => Math.Max(1, ((highestId ?? 0) + perSitemap - 1) / perSitemap);
+
+    /// <summary>The first and last id sitemap <paramref name="page"/> lists.</summary>
+    private static (int First, int Last) IdsOf(int page, int perSitemap) => (((page - 1) * perSitemap) + 1, page * perSitemap);
 
     private sealed record NewsRow(string Slug, string Title, string Language, long SortKey, DateTime? PublishAtUtc, DateTime CreatedAtUtc);
 }
