@@ -110,7 +110,22 @@ try
     app.MapOpenApi();
     app.MapStoreHealth();
 
-    await app.RunAsync();
+    try
+    {
+        await app.StartAsync();
+    }
+    catch
+    {
+        // What started before the failure (the schedule, the cache listener) is stopped before the host is disposed:
+        // disposed first, their next pass would find the services gone and report that as a fault of their own.
+        // A failure to stop would hide the failure to start, which is the one to report.
+        await app.StopAsync().ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await app.DisposeAsync();
+        throw;
+    }
+
+    await app.WaitForShutdownAsync();
+    await app.DisposeAsync();
     return 0;
 }
 catch (Exception ex) when (ex is not HostAbortedException)
