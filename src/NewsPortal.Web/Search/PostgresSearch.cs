@@ -207,19 +207,30 @@ internal static partial class PostgresSearch
     private const int SparseMost = 1000;
 
     /// <summary>
-    /// The ids of the newest <paramref name="limit"/> stories with any of these words in their headline: each word's
-    /// newest stories from the headline words' primary key (read backwards, stopping after a few), then the newest of
-    /// those, as FTS5 answers the same question on SQLite.
+    /// The ids of the stories with any of these words in their headline that were stored nearest to story
+    /// <paramref name="id"/>: the <paramref name="before"/> stored last before it and the <paramref name="after"/> stored
+    /// first after it. Each word's stories come from the headline words' primary key, read from the story's id each way
+    /// and stopping after a few, as FTS5 answers the same question on SQLite.
     /// </summary>
-    public static string NewestWithHeadlineWords(IEnumerable<string> words, Func<object, string> arg, int limit)
-        => $"""
-            SELECT "Id" FROM (
+    public static string HeadlineWordsAround(IEnumerable<string> words, Func<object, string> arg, object id, int before, int after)
+    {
+        var wordList = $"""unnest(tsvector_to_array(to_tsvector('{Configuration}', {PostgresSchema.SearchText}(concat_ws(' ', {string.Join(", ", words.Select(w => arg(w)))})))))""";
+        var at = arg(id);
+        string Side(string compare, string order, int limit) => $"""
+            (SELECT "Id" FROM (
                 SELECT DISTINCT h."ArticleId" AS "Id"
-                FROM unnest(tsvector_to_array(to_tsvector('{Configuration}', {PostgresSchema.SearchText}(concat_ws(' ', {string.Join(", ", words.Select(w => arg(w)))}))))) AS w("Word")
+                FROM {wordList} AS w("Word")
                 CROSS JOIN LATERAL (
-                    SELECT x."ArticleId" FROM "{PostgresSchema.HeadlineWords}" x WHERE x."Word" = w."Word" ORDER BY x."ArticleId" DESC LIMIT {arg(limit)}) h) n
-            ORDER BY "Id" DESC LIMIT {arg(limit)}
+                    SELECT x."ArticleId" FROM "{PostgresSchema.HeadlineWords}" x WHERE x."Word" = w."Word" AND x."ArticleId" {compare} {at}
+                    ORDER BY x."ArticleId" {order} LIMIT {StoreDialect.Literal(limit)}) h) n
+            ORDER BY "Id" {order} LIMIT {StoreDialect.Literal(limit)})
             """;
+        return $"""
+            {Side("<", "DESC", before)}
+            UNION
+            {Side(">", "ASC", after)}
+            """;
+    }
 
     /// <summary>
     /// The passage ts_headline chose, cut as <see cref="Highlighter.Snippet"/> cuts it: "…" where words were left out,

@@ -43,8 +43,12 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
     /// <summary>What a search checks of each story it reaches, read without the story's row.</summary>
     private const string StoryByIdIndex = "IX_Articles_Id_Listed_SortKey_Language";
 
-    private const int RelatedPerName = 20;
-    private const int RelatedByWords = 50;
+    /// <summary>
+    /// Candidates for related stories from each of a story's sources and categories, and by its headline's words: the
+    /// ones just before it (its background) and fewer just after (what followed), so that a story from years back is
+    /// related to stories of its own time, not to this week's.
+    /// </summary>
+    private const int RelatedPerNameBefore = 20, RelatedPerNameAfter = 10, RelatedByWordsBefore = 50, RelatedByWordsAfter = 25;
 
     /// <summary>More than one shared category: a source, two categories, or a word of the headline.</summary>
     private const int MinRelatedScore = 2;
@@ -127,8 +131,9 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
 
     /// <summary>
     /// Up to five public stories most like this one: sharing its sources (weighted most), its categories, and the
-    /// words of its headline. The candidates are bounded whatever the size of the store (the newest 20 of each of its
-    /// sources and categories, the newest 50 with a headline word in common) and scored here. A story sharing only one
+    /// words of its headline, the nearest in time first among equals. The candidates are bounded whatever the size of the
+    /// store (of each of its sources and categories the 20 listed just before it and the 10 just after, of the stories
+    /// with a headline word in common the 50 stored just before it and the 25 just after) and scored here. A story sharing only one
     /// category ("Armed conflicts and attacks") is not related, nor one the page already links
     /// (<paramref name="shownAlready"/>: the developing story's newest, the newer and older in its category).
     /// </summary>
@@ -144,28 +149,46 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
         // Public stories only, written in so that PostgreSQL keeps one plan (see StoreDialect.Literal).
         var listed = StoreDialect.Of(db.Database).Literal(true);
         var articleId = Arg(article.Id);
+        var sortKey = Arg(article.SortKey);
 
         var sourceIds = article.Sources.Select(s => s.Id).Where(id => id > 0).Take(5).ToList();
         var categoryIds = article.Categories.Select(c => c.Id).Where(id => id > 0).Take(5).ToList();
         var candidates = new List<string>();
         foreach (var (table, column, id) in sourceIds.Select(id => ("ArticleSources", "SourcesId", id)).Concat(categoryIds.Select(id => ("ArticleCategories", "CategoriesId", id))))
         {
+            var name = Arg(id);
             candidates.Add($"""
-                SELECT "Id" FROM (SELECT "ArticlesId" AS "Id" FROM "{table}" WHERE "{column}" = {Arg(id)} AND "Listed" = {listed}
-                    ORDER BY "SortKey" DESC, "ArticlesId" DESC LIMIT {RelatedPerName}) n
+                SELECT "Id" FROM (SELECT "ArticlesId" AS "Id" FROM "{table}" WHERE "{column}" = {name} AND "Listed" = {listed} AND "SortKey" <= {sortKey}
+                    ORDER BY "SortKey" DESC, "ArticlesId" DESC LIMIT {RelatedPerNameBefore}) n
+                UNION
+                SELECT "Id" FROM (SELECT "ArticlesId" AS "Id" FROM "{table}" WHERE "{column}" = {name} AND "Listed" = {listed} AND "SortKey" > {sortKey}
+                    ORDER BY "SortKey", "ArticlesId" LIMIT {RelatedPerNameAfter}) n
                 """);
         }
 
         var words = WordsForRelated(article.Title);
         if (words.Count > 0)
         {
-            // Headline to headline, newest first: FTS5 stops after a few, however common the words.
-            var byWords = StoreDialect.Of(db.Database).IsSqlite
-                ? $"""
-                    SELECT rowid AS "Id" FROM "ArticleSearch" WHERE "ArticleSearch" MATCH {Arg("\"Title\" : (" + string.Join(" OR ", words.Select(w => $"\"{w}\"")) + ")")}
-                    ORDER BY rowid DESC LIMIT {RelatedByWords}
-                    """
-                : PostgresSearch.NewestWithHeadlineWords(words, Arg, RelatedByWords);
+            // Headline to headline, from the story's own id each way: FTS5 stops after a few, however common the words.
+            string ByWords(string match, string compare, string order, int limit) => $"""
+                SELECT "Id" FROM (SELECT rowid AS "Id" FROM "ArticleSearch" WHERE "ArticleSearch" MATCH {match} AND rowid {compare} {articleId}
+                    ORDER BY rowid {order} LIMIT {limit}) n
+                """;
+            string byWords;
+            if (StoreDialect.Of(db.Database).IsSqlite)
+            {
+                var match = Arg("\"Title\" : (" + string.Join(" OR ", words.Select(w => $"\"{w}\"")) + ")");
+                byWords = $"""
+                    {ByWords(match, "<", "DESC", RelatedByWordsBefore)}
+                    UNION
+                    {ByWords(match, ">", "ASC", RelatedByWordsAfter)}
+                    """;
+            }
+            else
+            {
+                byWords = PostgresSearch.HeadlineWordsAround(words, Arg, article.Id, RelatedByWordsBefore, RelatedByWordsAfter);
+            }
+
             candidates.Add($"""SELECT "Id" FROM ({byWords}) w""");
         }
 
@@ -177,7 +200,7 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
         string Shared(string table, string column, IReadOnlyList<int> ids) => ids.Count == 0 ? "0"
             : $"""(SELECT count(*) FROM "{table}" x WHERE x."ArticlesId" = a."Id" AND x."{column}" IN ({string.Join(", ", ids.Select(id => Arg(id)))}))""";
         var sql = $"""
-            -- bounded: merges at most {((sourceIds.Count + categoryIds.Count) * RelatedPerName) + RelatedByWords} candidates
+            -- bounded: merges at most {((sourceIds.Count + categoryIds.Count) * (RelatedPerNameBefore + RelatedPerNameAfter)) + RelatedByWordsBefore + RelatedByWordsAfter} candidates
             SELECT a."Id", a."Title", a."Slug", a."PublishedOn", a."SortKey",
                 {Shared("ArticleSources", "SourcesId", sourceIds)} AS "SharedSources", {Shared("ArticleCategories", "CategoriesId", categoryIds)} AS "SharedCategories"
             FROM "Articles" a
@@ -198,7 +221,7 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
         return [.. found
             .Select(c => (Candidate: c, Score: 2 * c.SharedSources + c.SharedCategories + 3 * WordsForRelated(c.Title).Count(w => headline.Contains(Highlighter.Fold(w)))))
             .Where(c => c.Score >= MinRelatedScore && !shownAlready.Contains(c.Candidate.Id))
-            .OrderByDescending(c => c.Score).ThenByDescending(c => c.Candidate.SortKey).ThenByDescending(c => c.Candidate.Id)
+            .OrderByDescending(c => c.Score).ThenBy(c => Math.Abs(c.Candidate.SortKey - article.SortKey)).ThenByDescending(c => c.Candidate.Id)
             .Take(5)
             .Select(c => new RelatedArticle(c.Candidate.Id, c.Candidate.Title, c.Candidate.Slug, c.Candidate.PublishedOn))];
     }

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
 using NewsPortal.Tests.Infrastructure;
+using NewsPortal.Web.Import;
 
 namespace NewsPortal.Tests.Articles;
 
@@ -35,5 +37,47 @@ public sealed class RelatedStoryTests(RelatedStoryFactory factory) : IClassFixtu
         Assert.Equal(["Porto Alegre airport closes until June"], page.TextsOf(".more-on-story .timeline a"));
         Assert.Contains("Newer: Rain eases over the south of Brazil", page.TextOf(".neighbours"));
         Assert.Equal(["Rescuers reach Porto Alegre suburbs by boat"], page.TextsOf(".related li a"));
+    }
+}
+
+/// <summary>
+/// A strike at Gdansk in March 2019, with a story of the days before it sharing its source and one of its categories,
+/// and another sharing a word of its headline, then thirty stories of 2026 sharing each of those.
+/// </summary>
+public sealed class ArchiveRelatedStoryFactory : EmptyNewsPortalFactory, IAsyncLifetime
+{
+    public const string Strike = "Harbour strike halts exports at Gdansk";
+
+    public async Task InitializeAsync()
+    {
+        ArticleBuilder Story(string title, int year, int month, int day) => new ArticleBuilder().Titled(title).PublishedOn(year, month, day).WithParagraph("The text.");
+        List<ArticleBuilder> stories =
+        [
+            Story("Dockworkers vote to walk out", 2019, 3, 8).FromSource("Baltic Wire").InCategory("Labour"),
+            Story("Gdansk council meets on budget", 2019, 3, 1).FromSource("City Desk").InCategory("Politics"),
+            Story(Strike, 2019, 3, 10).FromSource("Baltic Wire").InCategory("Docks").InCategory("Labour"),
+            .. Enumerable.Range(1, 30).Select(i => Story($"Union bulletin number {i}", 2026, 4, 1 + (i % 28)).FromSource("Baltic Wire").InCategory("Labour")),
+            .. Enumerable.Range(1, 60).Select(i => Story($"Gdansk festival diary {i}", 2026, 5, 1 + (i % 28)).FromSource("City Desk").InCategory("Culture")),
+        ];
+        await using var scope = Services.CreateAsyncScope();
+        var report = await scope.ServiceProvider.GetRequiredService<ImportService>().ImportDocumentsAsync("test", [.. stories.Select(s => s.Build())]);
+        Assert.True(report.Problems.Count == 0, report.ToString());
+    }
+
+    Task IAsyncLifetime.DisposeAsync() => Task.CompletedTask;
+}
+
+public sealed class ArchiveRelatedStoryTests(ArchiveRelatedStoryFactory factory) : IClassFixture<ArchiveRelatedStoryFactory>
+{
+    [Fact]
+    public async Task AStoryFromYearsBack_IsRelatedToTheStoriesOfItsOwnDays_NotToThisYearsSharingTheSameNames()
+    {
+        var page = await factory.CreateClient().GetDocumentAsync("/articles/" + NewsPortal.Web.Shared.Slug.From(ArchiveRelatedStoryFactory.Strike));
+        var related = page.TextsOf(".related li a").ToList();
+
+        // Each shares as much with the strike as this year's stories do (its source and a category, or a headline
+        // word), and is nearer in time: the newest stories of the same source, category or word came first before.
+        Assert.Equal(["Dockworkers vote to walk out", "Gdansk council meets on budget"], related.Take(2));
+        Assert.Equal(5, related.Count);
     }
 }
