@@ -48,40 +48,21 @@ public sealed class BodyRenderer(IServiceScopeFactory scopes, MarkdownRenderer m
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var total = 0;
-        var failures = new RepeatedFailures(logger, "render stored bodies", clock);
-        try
+        using var timer = new PeriodicTimer(Idle);
+        await new RepeatedFailures(logger, "render stored bodies", clock).RunAsync(timer, async cancellationToken =>
         {
-            while (!stoppingToken.IsCancellationRequested)
+            // Batch after batch while any story waits, then a look every few seconds.
+            var total = 0;
+            for (int rendered; (rendered = await RenderBatchAsync(cancellationToken)) > 0;)
             {
-                var rendered = 0;
-                try
-                {
-                    rendered = await RenderBatchAsync(stoppingToken);
-                    failures.Succeeded();
-                }
-                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-                {
-                    failures.Failed(ex);
-                }
-
                 total += rendered;
-                if (rendered == 0)
-                {
-                    if (total > 0)
-                    {
-                        logger.LogInformation("Rendered the bodies of {Count} stories", total);
-                        total = 0;
-                    }
-
-                    await Task.Delay(Idle, stoppingToken);
-                }
             }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping, or a start that failed: not a fault of this service, which the host would log as one.
-        }
+
+            if (total > 0)
+            {
+                logger.LogInformation("Rendered the bodies of {Count} stories", total);
+            }
+        }, stoppingToken);
     }
 
     private sealed record Unrendered(int Id, string Title, string Body, string BodyText, string Lede, string? Summary, string? Dateline, DateOnly PublishedOn, DateTime? DocumentDate);
