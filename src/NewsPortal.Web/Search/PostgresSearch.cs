@@ -216,7 +216,7 @@ internal static partial class PostgresSearch
     {
         var wordList = $"""unnest(tsvector_to_array(to_tsvector('{Configuration}', {PostgresSchema.SearchText}(concat_ws(' ', {string.Join(", ", words.Select(w => arg(w)))})))))""";
         var at = arg(id);
-        string Side(string compare, string order, int limit) => $"""
+        return SearchService.Around((compare, order, limit) => $"""
             (SELECT "Id" FROM (
                 SELECT DISTINCT h."ArticleId" AS "Id"
                 FROM {wordList} AS w("Word")
@@ -224,12 +224,7 @@ internal static partial class PostgresSearch
                     SELECT x."ArticleId" FROM "{PostgresSchema.HeadlineWords}" x WHERE x."Word" = w."Word" AND x."ArticleId" {compare} {at}
                     ORDER BY x."ArticleId" {order} LIMIT {StoreDialect.Literal(limit)}) h) n
             ORDER BY "Id" {order} LIMIT {StoreDialect.Literal(limit)})
-            """;
-        return $"""
-            {Side("<", "DESC", before)}
-            UNION
-            {Side(">", "ASC", after)}
-            """;
+            """, before, after);
     }
 
     /// <summary>

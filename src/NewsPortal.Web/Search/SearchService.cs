@@ -159,13 +159,10 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
         foreach (var (table, column, id) in sourceIds.Select(id => ("ArticleSources", "SourcesId", id)).Concat(categoryIds.Select(id => ("ArticleCategories", "CategoriesId", id))))
         {
             var name = Arg(id);
-            candidates.Add($"""
-                SELECT "Id" FROM (SELECT "ArticlesId" AS "Id" FROM "{table}" WHERE "{column}" = {name} AND "Listed" = {listed} AND "SortKey" <= {sortKey}
-                    ORDER BY "SortKey" DESC, "ArticlesId" DESC LIMIT {RelatedPerNameBefore}) n
-                UNION
-                SELECT "Id" FROM (SELECT "ArticlesId" AS "Id" FROM "{table}" WHERE "{column}" = {name} AND "Listed" = {listed} AND "SortKey" > {sortKey}
-                    ORDER BY "SortKey", "ArticlesId" LIMIT {RelatedPerNameAfter}) n
-                """);
+            candidates.Add(Around((compare, order, limit) => $"""
+                SELECT "Id" FROM (SELECT "ArticlesId" AS "Id" FROM "{table}" WHERE "{column}" = {name} AND "Listed" = {listed} AND "SortKey" {compare} {sortKey}
+                    ORDER BY "SortKey" {order}, "ArticlesId" {order} LIMIT {limit}) n
+                """, RelatedPerNameBefore, RelatedPerNameAfter, sameKeyBefore: true));
         }
 
         var (allWords, names) = (WordsOf(article.Title), NamesOf(article.Title));
@@ -173,19 +170,14 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
         if (words.Count > 0)
         {
             // Headline to headline, from the story's own id each way: FTS5 stops after a few, however common the words.
-            string ByWords(string match, string compare, string order, int limit) => $"""
-                SELECT "Id" FROM (SELECT rowid AS "Id" FROM "ArticleSearch" WHERE "ArticleSearch" MATCH {match} AND rowid {compare} {articleId}
-                    ORDER BY rowid {order} LIMIT {limit}) n
-                """;
             string byWords;
             if (StoreDialect.Of(db.Database).IsSqlite)
             {
                 var match = Arg("\"Title\" : (" + string.Join(" OR ", words.Select(w => $"\"{w}\"")) + ")");
-                byWords = $"""
-                    {ByWords(match, "<", "DESC", RelatedByWordsBefore)}
-                    UNION
-                    {ByWords(match, ">", "ASC", RelatedByWordsAfter)}
-                    """;
+                byWords = Around((compare, order, limit) => $"""
+                    SELECT "Id" FROM (SELECT rowid AS "Id" FROM "ArticleSearch" WHERE "ArticleSearch" MATCH {match} AND rowid {compare} {articleId}
+                        ORDER BY rowid {order} LIMIT {limit}) n
+                    """, RelatedByWordsBefore, RelatedByWordsAfter);
             }
             else
             {
@@ -237,6 +229,17 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
             .Take(5)
             .Select(c => new RelatedArticle(c.Candidate.Id, c.Candidate.Title, c.Candidate.Slug, c.Candidate.PublishedOn))];
     }
+
+    /// <summary>
+    /// The rows on either side of a story: <paramref name="side"/>'s query, given the comparison with the story's own
+    /// position, the order to walk from it and how many to take, for the <paramref name="before"/> just before it (those
+    /// at the same position too, with <paramref name="sameKeyBefore"/>) and the <paramref name="after"/> just after.
+    /// </summary>
+    internal static string Around(Func<string, string, int, string> side, int before, int after, bool sameKeyBefore = false) => $"""
+        {side(sameKeyBefore ? "<=" : "<", "DESC", before)}
+        UNION
+        {side(">", "ASC", after)}
+        """;
 
     /// <summary>Whether the text holds the word whole, ignoring case (the word as <see cref="WordPattern"/> finds them).</summary>
     private static bool HasWord(string text, string word)
