@@ -18,6 +18,13 @@ public sealed class PortalCachePolicy(
     IOptions<CacheOptions> options, CacheGeneration generation, TimeProvider clock, IOptionsMonitor<CookieAuthenticationOptions> cookies) : IOutputCachePolicy
 {
     private const string GenerationKey = "NewsPortal.CacheGeneration";
+    private const string RenderAloneKey = "NewsPortal.RenderAlone";
+
+    /// <summary>
+    /// Has the request render its page itself, still storing what it renders, rather than wait on another reader's
+    /// render of the same page: for a reader whose wait ended with that render cancelled.
+    /// </summary>
+    public static void RenderAlone(HttpContext context) => context.Items[RenderAloneKey] = true;
 
     /// <summary>
     /// The sign-in cookie's name. The cache answers before authentication runs (a copy served costs no more than
@@ -44,7 +51,7 @@ public sealed class PortalCachePolicy(
         context.EnableOutputCaching = cacheable;
         context.AllowCacheLookup = cacheable;
         context.AllowCacheStorage = cacheable;
-        context.AllowLocking = true;
+        context.AllowLocking = !http.Items.ContainsKey(RenderAloneKey);
         context.ResponseExpirationTimeSpan = TimeSpan.FromSeconds(options.Value.DurationSeconds);
         context.CacheVaryByRules.QueryKeys = VaryingQueryKeys(request.Query);
         // Responses are cached compressed, so each encoding a client may accept is its own entry.
