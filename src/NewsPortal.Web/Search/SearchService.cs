@@ -262,10 +262,15 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
 
     /// <summary>
     /// Those of its words a headline capitalises after its first, which in a sentence-case headline are names: sharing
-    /// one says more than sharing "court" or "approves", which many headlines hold.
+    /// one says more than sharing "court" or "approves", which many headlines hold. None in a headline in title case
+    /// ("Heatwave Grips Southern Europe"), which capitalises every word, so its capitals name nothing.
     /// </summary>
     private static List<string> NamesOf(string title)
-        => [.. WordPattern().Matches(title).Skip(1).Select(m => m.Value).Where(w => w.Length >= 4 && char.IsUpper(w[0]) && !StopWords.Contains(w)).Distinct(StringComparer.OrdinalIgnoreCase)];
+    {
+        var later = WordPattern().Matches(title).Skip(1).Select(m => m.Value).Where(w => w.Length >= 4).ToList();
+        return later.Count >= 3 && later.All(w => char.IsUpper(w[0])) ? []
+            : [.. later.Where(w => char.IsUpper(w[0]) && !StopWords.Contains(w)).Distinct(StringComparer.OrdinalIgnoreCase)];
+    }
 
     /// <summary>
     /// Words that make no two headlines related: common words, and the words of news itself, which most headlines hold

@@ -43,11 +43,13 @@ public sealed class RelatedStoryTests(RelatedStoryFactory factory) : IClassFixtu
 /// <summary>
 /// A strike at Gdansk in March 2019, with a story of the days before it sharing its source and one of its categories,
 /// another sharing the name in its headline, and one of the day before sharing only a common word of it ("strike"); then
-/// thirty stories of 2026 sharing its source and category and sixty sharing its name.
+/// thirty stories of 2026 sharing its source and category and sixty sharing its name. And a heatwave in July 2019 with a
+/// headline in title case, with stories of its days sharing its source, its first word or another of its words.
 /// </summary>
 public sealed class ArchiveRelatedStoryFactory : EmptyNewsPortalFactory, IAsyncLifetime
 {
     public const string Strike = "Harbour strike halts exports at Gdansk";
+    public const string HeatwaveInTitleCase = "Heatwave Grips Southern Europe As Temperatures Soar";
 
     public async Task InitializeAsync()
     {
@@ -58,6 +60,10 @@ public sealed class ArchiveRelatedStoryFactory : EmptyNewsPortalFactory, IAsyncL
             Story("Gdansk council meets on budget", 2019, 3, 1).FromSource("City Desk").InCategory("Politics"),
             Story("Stagehands strike at the Vienna opera", 2019, 3, 9).FromSource("Opera News").InCategory("Culture"),
             Story(Strike, 2019, 3, 10).FromSource("Baltic Wire").InCategory("Docks").InCategory("Labour"),
+            Story("Storm warning for the Alps", 2019, 7, 8).FromSource("Weather Desk").InCategory("Weather"),
+            Story("Southern Baptists meet in Texas", 2019, 7, 9).FromSource("Faith Wire").InCategory("Religion"),
+            Story("Heatwave closes schools in Lyon", 2019, 7, 9).FromSource("France Info").InCategory("Education"),
+            Story(HeatwaveInTitleCase, 2019, 7, 10).FromSource("Weather Desk").InCategory("Weather"),
             .. Enumerable.Range(1, 30).Select(i => Story($"Union bulletin number {i}", 2026, 4, 1 + (i % 28)).FromSource("Baltic Wire").InCategory("Labour")),
             .. Enumerable.Range(1, 60).Select(i => Story($"Gdansk festival diary {i}", 2026, 5, 1 + (i % 28)).FromSource("City Desk").InCategory("Culture")),
         ];
@@ -83,5 +89,16 @@ public sealed class ArchiveRelatedStoryTests(ArchiveRelatedStoryFactory factory)
         Assert.Equal(["Dockworkers vote to walk out", "Gdansk council meets on budget"], related.Take(2));
         Assert.Equal(5, related.Count);
         Assert.DoesNotContain("Stagehands strike at the Vienna opera", related);
+    }
+
+    [Fact]
+    public async Task AHeadlineInTitleCase_IsRelatedByEachOfItsWordsAlike_ItsFirstToo()
+    {
+        var page = await factory.CreateClient().GetDocumentAsync("/articles/" + NewsPortal.Web.Shared.Slug.From(ArchiveRelatedStoryFactory.HeatwaveInTitleCase));
+
+        // Its capitals name nothing, so "Heatwave" (its first word, never a name) relates it as "Southern" does. The
+        // story of its source and category is linked above, as the older in its category.
+        Assert.Contains("Older: Storm warning for the Alps", page.TextOf(".neighbours"));
+        Assert.Equal(["Heatwave closes schools in Lyon", "Southern Baptists meet in Texas"], page.TextsOf(".related li a").Order(StringComparer.Ordinal));
     }
 }
