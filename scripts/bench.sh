@@ -13,7 +13,7 @@
 #
 # Reads the corpus in tests/corpus (or the folder NEWSPORTAL_CORPUS names). Needs GNU time, wrk, curl and
 # sqlite3 (apt-get install -y time wrk curl sqlite3). Stores are generated from the corpus by tests/NewsPortal.Corpus
-# (titles, slugs and URLs varied, dates spread over ten years, the corpus's categories and sources kept).
+# (titles, slugs and URLs varied, dates spread over the ten years up to the run, the corpus's categories and sources kept).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/stop-and-remove.sh

@@ -6,7 +6,7 @@ public static class CorpusTool
 {
     /// <summary>
     /// <c>dotnet run --project tests/NewsPortal.Corpus -- OUT_DIR [COPIES]</c>, or <c>-- store OUT_DIR COUNT</c> for a
-    /// benchmark store of COUNT stories spread over ten years, or <c>-- snippets OUT_DIR</c> for the current-events items
+    /// benchmark store of COUNT stories spread over the ten years up to now, or <c>-- snippets OUT_DIR</c> for the current-events items
     /// as one snippet file each.
     /// </summary>
     public static int Main(string[] args)
