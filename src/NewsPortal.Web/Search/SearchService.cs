@@ -263,13 +263,14 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
     /// <summary>
     /// Those of its words a headline capitalises after its first, which in a sentence-case headline are names: sharing
     /// one says more than sharing "court" or "approves", which many headlines hold. None in a headline in title case
-    /// ("Heatwave Grips Southern Europe"), which capitalises every word, so its capitals name nothing.
+    /// ("Heatwave Grips Southern Europe"), which capitalises every word, so its capitals name nothing. Title case as
+    /// house styles write it leaves small words in lower case, "with" and "from" too, so those are not looked at.
     /// </summary>
     private static List<string> NamesOf(string title)
     {
-        var later = WordPattern().Matches(title).Skip(1).Select(m => m.Value).Where(w => w.Length >= 4).ToList();
+        var later = WordPattern().Matches(title).Skip(1).Select(m => m.Value).Where(w => w.Length >= 4 && !StopWords.Contains(w)).ToList();
         return later.Count >= 3 && later.All(w => char.IsUpper(w[0])) ? []
-            : [.. later.Where(w => char.IsUpper(w[0]) && !StopWords.Contains(w)).Distinct(StringComparer.OrdinalIgnoreCase)];
+            : [.. later.Where(w => char.IsUpper(w[0])).Distinct(StringComparer.OrdinalIgnoreCase)];
     }
 
     /// <summary>

@@ -49,7 +49,7 @@ public sealed class RelatedStoryTests(RelatedStoryFactory factory) : IClassFixtu
 public sealed class ArchiveRelatedStoryFactory : EmptyNewsPortalFactory, IAsyncLifetime
 {
     public const string Strike = "Harbour strike halts exports at Gdansk";
-    public const string HeatwaveInTitleCase = "Heatwave Grips Southern Europe As Temperatures Soar";
+    public const string HeatwaveInTitleCase = "Heatwave Grips Southern Europe with Temperatures near Records";
 
     public async Task InitializeAsync()
     {
