@@ -58,7 +58,11 @@ public static class ListingOrder
             : null;
     }
 
-    /// <summary><see cref="PublishedInstant"/>, at midnight UTC of the day when only the day is known: for feeds, which need a time.</summary>
+    /// <summary>
+    /// <see cref="PublishedInstant"/>, at noon UTC of the day when only the day is known: for feeds, which need a time.
+    /// Feed readers show it in the reader's zone, and noon is the same day from UTC-12 to UTC+11, where midnight UTC
+    /// was the evening before across the Americas.
+    /// </summary>
     public static DateTime PublishedAt(long key, DateTime? publishAtUtc, DateTime createdAtUtc)
-        => PublishedInstant(key, publishAtUtc, createdAtUtc) ?? DayOf(key).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        => PublishedInstant(key, publishAtUtc, createdAtUtc) ?? DayOf(key).ToDateTime(new TimeOnly(12, 0), DateTimeKind.Utc);
 }

@@ -109,8 +109,7 @@ public static class SitemapEndpoints
                     writer.WriteElementString("news", "name", NewsNs, Text.Clean(options.Value.SiteName));
                     writer.WriteElementString("news", "language", NewsNs, article.Language);
                     writer.WriteEndElement();
-                    writer.WriteElementString("news", "publication_date", NewsNs,
-                        article.PublishedAtUtc.ToUtcIsoString());
+                    writer.WriteElementString("news", "publication_date", NewsNs, article.PublicationDate);
                     writer.WriteElementString("news", "title", NewsNs, Text.Clean(article.Title));
                     writer.WriteEndElement();
                     writer.WriteEndElement();

@@ -55,14 +55,15 @@ public sealed class FeedFormatTests(NewsPortalFactory factory) : IClassFixture<N
     }
 
     [Fact]
-    public async Task ArchiveStories_AreDatedTheirOwnDay_NotTheDayTheyWereImported()
+    public async Task ArchiveStories_AreDatedTheirOwnDay_NotTheDayTheyWereImported_AtNoonUtcWhenOnlyTheDayIsKnown()
     {
         await factory.AddArticleAsync(new ArticleBuilder().Titled("Archive story without a document date").PublishedOn(2024, 2, 29).InCategory("Snippets"));
         await factory.AddArticleAsync(new ArticleBuilder().Titled("Archive story with a document date that day").PublishedOn(2024, 3, 1)
             .WithDocumentDate(new DateTime(2024, 3, 1, 17, 5, 30)).InCategory("Snippets"));
-        // The seed was published on June 2, 2025; its document date (08:51:11 on 28 March 2026) is another day's.
-        var seed = new DateTimeOffset(2025, 6, 2, 0, 0, 0, TimeSpan.Zero);
-        var undated = new DateTimeOffset(2024, 2, 29, 0, 0, 0, TimeSpan.Zero);
+        // The seed was published on June 2, 2025; its document date (08:51:11 on 28 March 2026) is another day's. A
+        // day with no time is given noon UTC, which a feed reader in New York or in Tokyo shows as that same day.
+        var seed = new DateTimeOffset(2025, 6, 2, 12, 0, 0, TimeSpan.Zero);
+        var undated = new DateTimeOffset(2024, 2, 29, 12, 0, 0, TimeSpan.Zero);
         var timed = new DateTimeOffset(2024, 3, 1, 17, 5, 30, TimeSpan.Zero);
 
         var atom = (await _client.GetAtomAsync("/categories/snippets/feed.atom")).Root!.Elements(Atom + "entry")

@@ -127,7 +127,7 @@ public sealed class DiscoveryTests(EditorialFactory factory) : IClassFixture<Edi
     }
 
     [Fact]
-    public async Task NewsSitemap_HasTheLastTwoDaysOnly_WithPublicationDetails_AndNoArchiveImportedToday()
+    public async Task NewsSitemap_HasTheLastTwoDaysOnly_WithPublicationDetails_AndNoArchiveImportedToday_TheDayAloneWhenNoTimeIsKnown()
     {
         var now = TodayOfItsOwn();
         await factory.AddArticleAsync(new ArticleBuilder().Titled("Fresh news story").PublishedOn(now.Year, now.Month, now.Day).InLanguage("tr"));
@@ -135,6 +135,7 @@ public sealed class DiscoveryTests(EditorialFactory factory) : IClassFixture<Edi
         var yesterday = now.AddDays(-1);
         await factory.AddArticleAsync(new ArticleBuilder().Titled("Wire story of yesterday").PublishedOn(yesterday.Year, yesterday.Month, yesterday.Day)
             .WithDocumentDate(new DateTime(yesterday.Year, yesterday.Month, yesterday.Day, 18, 30, 0)));
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Bulletin of yesterday").PublishedOn(yesterday.Year, yesterday.Month, yesterday.Day));
 
         var fresh = await XmlAsync("/sitemaps/news.xml");
         factory.Clock.Advance(TimeSpan.FromDays(3));
@@ -147,6 +148,7 @@ public sealed class DiscoveryTests(EditorialFactory factory) : IClassFixture<Edi
         Assert.Equal("NewsPortal", news.Element(News + "publication")!.Element(News + "name")!.Value);
         Assert.Equal(now.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture), news.Element(News + "publication_date")!.Value);
         Assert.Equal($"{yesterday:yyyy-MM-dd}T18:30:00Z", entries["/articles/wire-story-of-yesterday"].Element(News + "publication_date")!.Value);
+        Assert.Equal($"{yesterday:yyyy-MM-dd}", entries["/articles/bulletin-of-yesterday"].Element(News + "publication_date")!.Value);
         Assert.DoesNotContain("/articles/archive-story-imported-today", entries.Keys);
         Assert.DoesNotContain($"/articles/{Seed.Slug}", entries.Keys);
         Assert.DoesNotContain(later.Root!.Elements(Sitemap + "url"), u => u.Element(Sitemap + "loc")!.Value.EndsWith("/articles/fresh-news-story", StringComparison.Ordinal));
