@@ -8,10 +8,10 @@ using NewsPortal.Web.Threads;
 namespace NewsPortal.Web.Sitemaps;
 
 /// <summary>
-/// What the Google News sitemap says of a story: where it is, its headline and language, and when it went public, as
-/// an instant (for which stories are recent) and as written (W3C format: the day alone when only the day is known).
+/// What the Google News sitemap says of a story: where it is, its headline and language, and when it went public (W3C
+/// format: the day alone when only the day is known).
 /// </summary>
-public sealed record NewsSitemapEntry(string Slug, string Title, string Language, DateTime PublishedAtUtc, string PublicationDate);
+public sealed record NewsSitemapEntry(string Slug, string Title, string Language, string PublicationDate);
 
 /// <summary>What an article sitemap says of a story: where it is and when it last changed.</summary>
 public sealed record SitemapEntry(string Slug, DateTime UpdatedAtUtc);
@@ -82,10 +82,10 @@ public sealed class SitemapService(NewsDbContext db, TimeProvider clock)
             """;
         var rows = await db.Database.SqlQueryRaw<NewsRow>(sql, ListingOrder.StartOf(DateOnly.FromDateTime(since)), since).ToListAsync(cancellationToken);
         return [.. rows
-            .Select(r => (Row: r, Instant: ListingOrder.PublishedInstant(r.SortKey, r.PublishAtUtc, r.CreatedAtUtc)))
-            .Select(r => new NewsSitemapEntry(r.Row.Slug, r.Row.Title, r.Row.Language, ListingOrder.PublishedAt(r.Row.SortKey, r.Row.PublishAtUtc, r.Row.CreatedAtUtc),
-                r.Instant?.ToUtcIsoString() ?? ListingOrder.DayOf(r.Row.SortKey).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)))
-            .Where(e => e.PublishedAtUtc >= since)];
+            .Where(r => ListingOrder.PublishedAt(r.SortKey, r.PublishAtUtc, r.CreatedAtUtc) >= since)
+            .Select(r => new NewsSitemapEntry(r.Slug, r.Title, r.Language,
+                ListingOrder.PublishedInstant(r.SortKey, r.PublishAtUtc, r.CreatedAtUtc)?.ToUtcIsoString()
+                    ?? ListingOrder.DayOf(r.SortKey).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)))];
     }
 
     /// <summary>Listing pages: categories and sources with public articles.</summary>

@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace NewsPortal.Web.Data.Postgres.Migrations
 {
     [DbContext(typeof(PostgresNewsDbContext))]
-    [Migration("20261205124318_HeadlineWordsByKey")]
-    partial class HeadlineWordsByKey
+    [Migration("20261205130238_SearchWriteCosts")]
+    partial class SearchWriteCosts
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
