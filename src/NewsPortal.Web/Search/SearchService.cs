@@ -166,7 +166,8 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
         }
 
         var (allWords, names) = (WordsOf(article.Title), NamesOf(article.Title));
-        var words = (names.Count > 0 ? names : allWords).Take(8).ToList();
+        var specific = names.Where(n => !NameParts.Contains(n)).ToList();
+        var words = (specific.Count > 0 ? names : allWords).Take(8).ToList();
         if (words.Count > 0)
         {
             // Headline to headline, from the story's own id each way: FTS5 stops after a few, however common the words.
@@ -214,7 +215,7 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
 
         // Each of the headline's words looked for in the candidate's, folded as search folds them: a few searches of a
         // short text each, where splitting every candidate's headline into words took a third of the page's time.
-        var named = names.Select(Highlighter.Fold).ToHashSet(StringComparer.Ordinal);
+        var named = specific.Select(Highlighter.Fold).ToHashSet(StringComparer.Ordinal);
         var weighted = allWords.Select(Highlighter.Fold).Distinct(StringComparer.Ordinal).Select(w => (Word: w, Weight: named.Contains(w) ? 3 : 2)).ToList();
         int WordScore(string title)
         {
@@ -272,6 +273,27 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
         return later.Count >= 3 && later.All(w => char.IsUpper(w[0])) ? []
             : [.. later.Where(w => char.IsUpper(w[0])).Distinct(StringComparer.OrdinalIgnoreCase)];
     }
+
+    /// <summary>
+    /// Capitalised words that name no one thing: nationalities and the words of many institutions' and places' names
+    /// ("United States", "National Assembly", "Israeli", "South"), each in hundreds of the corpus's headlines. A
+    /// headline whose only capitals are these is found by all its words, as one that names nothing: taken for names,
+    /// "Israeli" alone related "Ministers approve the ceasefire deal at an Israeli cabinet meeting" to any story of the
+    /// country and never to the deal's. They weigh as a headline's other words do.
+    /// </summary>
+    private static readonly HashSet<string> NameParts = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "United", "States", "State", "National", "Federal", "Republic", "Democratic", "Kingdom", "Union", "International",
+        "World", "Central", "North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western", "President",
+        "Prime", "Minister", "Ministry", "Secretary", "Government", "Parliament", "Assembly", "Council", "Congress", "Senate",
+        "House", "Court", "Supreme", "Party", "Forces", "Force", "Army", "Military", "Police", "Guard", "Department",
+        "Agency", "Office", "District", "County", "City", "Province", "Region", "Oblast", "Governorate", "Airport",
+        "American", "British", "Chinese", "Russian", "Ukrainian", "Israeli", "Palestinian", "Palestinians", "Iranian",
+        "Indian", "Pakistani", "Afghan", "Syrian", "Lebanese", "Iraqi", "Turkish", "Egyptian", "Saudi", "Sudanese",
+        "Nigerian", "Kenyan", "Ethiopian", "Somali", "Congolese", "French", "German", "Italian", "Spanish", "Japanese",
+        "Korean", "Australian", "Canadian", "Mexican", "Brazilian", "Colombian", "Venezuelan", "Filipino", "Indonesian",
+        "Polish", "European", "African", "Asian", "Arab", "Yemeni", "Libyan", "Taiwanese", "Kurdish", "Islamic",
+    };
 
     /// <summary>
     /// Words that make no two headlines related: common words, and the words of news itself, which most headlines hold

@@ -38,7 +38,7 @@ public sealed class RelatedStoryQualityTests(EmptyNewsPortalFactory factory, ITe
             .OrderBy(a => a.Id).Select(a => new { a.Slug, a.ThreadId, a.PublishedOn }).ToListAsync());
         var bySlug = stories.ToDictionary(s => s.Slug, StringComparer.Ordinal);
         var threaded = stories.Where(s => s.ThreadId is not null).ToList();
-        var random = new Random(7);
+        var random = new Random(int.Parse(Environment.GetEnvironmentVariable("NEWSPORTAL_MEASURE_SEED") ?? "7", CultureInfo.InvariantCulture));
         var sample = threaded.OrderBy(_ => random.Next()).Take(400).ToList();
 
         var client = factory.CreateClient();

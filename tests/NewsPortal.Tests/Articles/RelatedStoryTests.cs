@@ -44,12 +44,14 @@ public sealed class RelatedStoryTests(RelatedStoryFactory factory) : IClassFixtu
 /// A strike at Gdansk in March 2019, with a story of the days before it sharing its source and one of its categories,
 /// another sharing the name in its headline, and one of the day before sharing only a common word of it ("strike"); then
 /// thirty stories of 2026 sharing its source and category and sixty sharing its name. And a heatwave in July 2019 with a
-/// headline in title case, with stories of its days sharing its source, its first word or another of its words.
+/// headline in title case, with stories of its days sharing its source, its first word or another of its words. And a
+/// cabinet's ceasefire deal in January 2021, after a rival's acceptance of it and sixty stories of an Israeli chef.
 /// </summary>
 public sealed class ArchiveRelatedStoryFactory : EmptyNewsPortalFactory, IAsyncLifetime
 {
     public const string Strike = "Harbour strike halts exports at Gdansk";
     public const string HeatwaveInTitleCase = "Heatwave Grips Southern Europe with Temperatures near Records";
+    public const string CeasefireDeal = "Ministers approve the ceasefire deal at an Israeli cabinet meeting";
 
     public async Task InitializeAsync()
     {
@@ -66,6 +68,9 @@ public sealed class ArchiveRelatedStoryFactory : EmptyNewsPortalFactory, IAsyncL
             Story(HeatwaveInTitleCase, 2019, 7, 10).FromSource("Weather Desk").InCategory("Weather"),
             .. Enumerable.Range(1, 30).Select(i => Story($"Union bulletin number {i}", 2026, 4, 1 + (i % 28)).FromSource("Baltic Wire").InCategory("Labour")),
             .. Enumerable.Range(1, 60).Select(i => Story($"Gdansk festival diary {i}", 2026, 5, 1 + (i % 28)).FromSource("City Desk").InCategory("Culture")),
+            .. Enumerable.Range(1, 60).Select(i => Story($"Israeli chef wins a baking prize, round {i}", 2021, 1, 1 + (i % 18)).FromSource("Food Wire").InCategory("Food")),
+            Story("Hamas accepts the ceasefire deal", 2021, 1, 19).FromSource("Gulf Desk").InCategory("Middle East"),
+            Story(CeasefireDeal, 2021, 1, 20).FromSource("Cabinet Wire").InCategory("Politics"),
         ];
         await using var scope = Services.CreateAsyncScope();
         var report = await scope.ServiceProvider.GetRequiredService<ImportService>().ImportDocumentsAsync("test", [.. stories.Select(s => s.Build())]);
@@ -100,5 +105,15 @@ public sealed class ArchiveRelatedStoryTests(ArchiveRelatedStoryFactory factory)
         // story of its source and category is linked above, as the older in its category.
         Assert.Contains("Older: Storm warning for the Alps", page.TextOf(".neighbours"));
         Assert.Equal(["Heatwave closes schools in Lyon", "Southern Baptists meet in Texas"], page.TextsOf(".related li a").Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task AHeadlineWhoseOnlyCapitalIsANationality_IsRelatedByWhatItIsAbout_NotByEveryStoryOfThatCountry()
+    {
+        var page = await factory.CreateClient().GetDocumentAsync("/articles/" + NewsPortal.Web.Shared.Slug.From(ArchiveRelatedStoryFactory.CeasefireDeal));
+
+        // "Israeli" names no one thing: taken for a name, it found only the chef's stories, which hold it, and never the
+        // deal's other side, which shares no source, category or capital with it.
+        Assert.Equal("Hamas accepts the ceasefire deal", page.TextsOf(".related li a").First());
     }
 }
