@@ -49,6 +49,15 @@ public sealed class ImportOptions
         => megabytes is 0 or >= LeastCommandHeapMegabytes ? ValidationResult.Success
             : new ValidationResult($"Import:CommandHeapMegabytes is {megabytes}; it must be 0 (no limit) or at least {LeastCommandHeapMegabytes}.", [nameof(CommandHeapMegabytes)]);
 
+    /// <summary>
+    /// Stories an import must write (imported or updated) before it merges SQLite's search index into one segment when
+    /// it ends. FTS5 keeps its index as segments merged four at a time, and every search and every article's related
+    /// stories read each one: a 1,000,000-story import left 13, and merged, the article page took 2.3 to 2.5 ms against
+    /// 3.2 to 3.8. The merge rewrites the whole index (4.5 s at 1,000,000 stories), so a small import leaves it be.
+    /// </summary>
+    [Range(1, int.MaxValue)]
+    public int MergeSearchIndexAfter { get; set; } = 10_000;
+
     /// <summary>Seconds between progress reports on long imports.</summary>
     [Range(0.1, 3600)]
     public double ProgressIntervalSeconds { get; set; } = 1;

@@ -179,6 +179,14 @@ public sealed class ImportService(
         try
         {
             await WriteAllAsync(chunks.Reader, report, dryRun, keepSlugs, tracker, cancellationToken);
+            if (sqlite && !dryRun && report.Imported + report.Updated >= Limits.MergeSearchIndexAfter)
+            {
+                var merging = Stopwatch.StartNew();
+                await db.Database.ExecuteSqlRawAsync("""INSERT INTO "ArticleSearch"("ArticleSearch") VALUES ('optimize')""", cancellationToken);
+                logger.LogInformation("Merged the search index into one segment after {Stories} stories in {Seconds:0.0} s",
+                    report.Imported + report.Updated, merging.Elapsed.TotalSeconds);
+            }
+
             tracker.Finished();
         }
         finally

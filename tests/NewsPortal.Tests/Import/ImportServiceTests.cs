@@ -717,3 +717,48 @@ public sealed class ImportLimitTests(SmallLimitsFactory factory) : IClassFixture
         Assert.Equal(0, await factory.WithDbAsync(db => db.Articles.CountAsync()));
     }
 }
+
+/// <summary>An app that merges the search index after imports of 40 stories or more.</summary>
+public sealed class SearchIndexMergeFactory : EmptyNewsPortalFactory
+{
+    public const int MergeAfter = 40;
+
+    protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("Import:MergeSearchIndexAfter", MergeAfter.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+}
+
+public sealed class SearchIndexMergeTests(SearchIndexMergeFactory factory) : IClassFixture<SearchIndexMergeFactory>, IDisposable
+{
+    private readonly TempFolder _input = new();
+
+    public void Dispose() => _input.Dispose();
+
+    [SqliteFact]
+    public async Task ALargeImport_LeavesTheSearchIndexInOneSegment_ASmallOneLeavesItsSegmentsBe_AndSearchFindsEveryStory()
+    {
+        // Each import is a transaction and leaves a segment; FTS5 merges them only four at a time.
+        for (var i = 1; i <= 6; i++)
+        {
+            var report = await factory.ImportAsync(_input.Write($"small-{i}.txt", TempFolder.Snippet($"Harbour pilots strike, day {i}", $"Pilots in port{i} walk out.")));
+            Assert.Equal(1, report.Imported);
+        }
+
+        Assert.True(await SegmentsAsync() > 1, "small imports leave their segments");
+
+        var lines = Enumerable.Range(1, SearchIndexMergeFactory.MergeAfter)
+            .Select(i => $$"""{"title":"Grain exports resume, convoy {{i}}","publishedOn":"2025-06-02","body":"Convoy {{i}} sails."}""");
+        Assert.Equal(SearchIndexMergeFactory.MergeAfter, (await factory.ImportAsync(_input.Write("large.jsonl", string.Join('\n', lines)))).Imported);
+
+        Assert.Equal(1, await SegmentsAsync());
+        var client = factory.CreateClient();
+        Assert.Contains("Harbour pilots strike, day 3", (await client.GetDocumentAsync("/search?q=port3")).TextOf("main"));
+        Assert.Contains("Grain exports resume, convoy 17", (await client.GetDocumentAsync("/search?q=convoy+17")).TextOf("main"));
+    }
+
+    /// <summary>The segments of the search index: each has its own rows in the index of its pages.</summary>
+    private Task<int> SegmentsAsync() => factory.WithDbAsync(db =>
+        db.Database.SqlQueryRaw<int>("""SELECT count(DISTINCT "segid") AS "Value" FROM "ArticleSearch_idx" """).SingleAsync());
+}
