@@ -179,12 +179,12 @@ public sealed class ImportService(
         try
         {
             await WriteAllAsync(chunks.Reader, report, dryRun, keepSlugs, tracker, cancellationToken);
-            if (sqlite && !dryRun && report.Imported + report.Updated >= Limits.MergeSearchIndexAfter)
+            var storiesWritten = report.Imported + report.Updated;
+            if (sqlite && !dryRun && storiesWritten >= Limits.MergeSearchIndexAfter)
             {
                 var merging = Stopwatch.StartNew();
                 await db.Database.ExecuteSqlRawAsync("""INSERT INTO "ArticleSearch"("ArticleSearch") VALUES ('optimize')""", cancellationToken);
-                logger.LogInformation("Merged the search index into one segment after {Stories} stories in {Seconds:0.0} s",
-                    report.Imported + report.Updated, merging.Elapsed.TotalSeconds);
+                logger.LogInformation("Merged the search index into one segment after {Stories} stories in {Seconds:0.0} s", storiesWritten, merging.Elapsed.TotalSeconds);
             }
 
             tracker.Finished();

@@ -102,7 +102,7 @@ public static class PostgresSchema
     /// vector changes (the search trigger sets it before). <paramref name="byKey"/> removes the old ones by the key,
     /// word and story, as the old vector names them (the table's rows are that vector's words, from the migration that
     /// filled it on); without it, by story alone, which no index serves: each headline saved read the whole table,
-    /// 290 ms at 100,000 stories (2.4 million rows) and ten times that at 1,000,000.
+    /// 174 ms at 100,000 stories (2.4 million rows) and ten times that at 1,000,000.
     /// </summary>
     private static string HeadlineWordsFunction(bool byKey) => $"""
         CREATE OR REPLACE FUNCTION newsportal_headline_words() RETURNS trigger LANGUAGE plpgsql AS $$
