@@ -85,17 +85,17 @@ public sealed class ImportService(
         try
         {
             await ImportFilesAsync(report, files, expectedStories: 0, progress, cancellationToken);
+            foreach (var folder in paths.Where(Directory.Exists))
+            {
+                await storeMove.KeepAsync(report, folder, Limits.MaxFileBytes, cancellationToken);
+            }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // Stopped (Ctrl-C, SIGTERM): the report counts what was committed, each file whole; the rest rolled back.
+            // Stopped (Ctrl-C, SIGTERM): the report counts what was committed (story files whole, a moved store's
+            // other files by the batch); the rest rolled back. Stopped after the stories, they are all in: saying
+            // "nothing was kept" then would send an editor to look for stories that are there.
             report.Interrupted = true;
-            return report;
-        }
-
-        foreach (var folder in paths.Where(Directory.Exists))
-        {
-            await storeMove.KeepAsync(report, folder, Limits.MaxFileBytes, cancellationToken);
         }
 
         return report;
@@ -182,9 +182,7 @@ public sealed class ImportService(
             var storiesWritten = report.Imported + report.Updated;
             if (sqlite && !dryRun && storiesWritten >= Limits.MergeSearchIndexAfter)
             {
-                var merging = Stopwatch.StartNew();
-                await db.Database.ExecuteSqlRawAsync("""INSERT INTO "ArticleSearch"("ArticleSearch") VALUES ('optimize')""", cancellationToken);
-                logger.LogInformation("Merged the search index into one segment after {Stories} stories in {Seconds:0.0} s", storiesWritten, merging.Elapsed.TotalSeconds);
+                await MergeSearchIndexAsync(storiesWritten, cancellationToken);
             }
 
             tracker.Finished();
@@ -214,6 +212,24 @@ public sealed class ImportService(
         logger.LogInformation(
             "Import finished{DryRun}: {Files} files, {Imported} imported, {Updated} updated, {Unchanged} unchanged, {RejectedFiles} files rejected in {Seconds:0.0} s",
             dryRun ? " (dry run)" : "", report.Files, report.Imported, report.Updated, report.Unchanged, report.RejectedFiles.Count, report.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// Merges the SQLite search index into one segment after a large import. Only a speed-up: an import stopped as it
+    /// begins has written every story, and is not reported as stopped (FTS5 goes on merging segments as it is written).
+    /// </summary>
+    private async Task MergeSearchIndexAsync(int storiesWritten, CancellationToken cancellationToken)
+    {
+        var merging = Stopwatch.StartNew();
+        try
+        {
+            await db.Database.ExecuteSqlRawAsync("""INSERT INTO "ArticleSearch"("ArticleSearch") VALUES ('optimize')""", cancellationToken);
+            logger.LogInformation("Merged the search index into one segment after {Stories} stories in {Seconds:0.0} s", storiesWritten, merging.Elapsed.TotalSeconds);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning("Stopped before merging the search index after {Stories} stories: every story is stored, and searches read the index as it is", storiesWritten);
+        }
     }
 
     /// <summary>Reads each input in turn, a batch at a time, checking and rendering each batch's stories in parallel.</summary>

@@ -234,41 +234,48 @@ public sealed class StoreMove(
             batch.Clear();
         }
 
-        await foreach (var line in File.ReadLinesAsync(path, cancellationToken))
+        try
         {
-            number++;
-            if (string.IsNullOrWhiteSpace(line))
+            await foreach (var line in File.ReadLinesAsync(path, cancellationToken))
             {
-                continue;
+                number++;
+                if (string.IsNullOrWhiteSpace(line))
+                {
+                    continue;
+                }
+
+                T? record = null;
+                try
+                {
+                    record = JsonSerializer.Deserialize<T>(line, Json);
+                }
+                catch (JsonException)
+                {
+                }
+
+                if (record is null || !complete(record))
+                {
+                    report.Note(new ImportProblem(path, number, "not " + shape));
+                    continue;
+                }
+
+                batch.Add((record, number));
+                read++;
+                if (batch.Count == BatchSize)
+                {
+                    await FlushAsync();
+                    logger.LogInformation("Import progress: {Read} lines of {File} read, {Kept} {What} kept", read, name, kept, what);
+                }
             }
 
-            T? record = null;
-            try
-            {
-                record = JsonSerializer.Deserialize<T>(line, Json);
-            }
-            catch (JsonException)
-            {
-            }
-
-            if (record is null || !complete(record))
-            {
-                report.Note(new ImportProblem(path, number, "not " + shape));
-                continue;
-            }
-
-            batch.Add((record, number));
-            read++;
-            if (batch.Count == BatchSize)
-            {
-                await FlushAsync();
-                logger.LogInformation("Import progress: {Read} lines of {File} read, {Kept} {What} kept", read, name, kept, what);
-            }
+            await FlushAsync();
+            logger.LogInformation("Kept {Kept} of {Count} {What} from {File}", kept, read, what, path);
         }
-
-        await FlushAsync();
-        report.Keep(what, kept);
-        logger.LogInformation("Kept {Kept} of {Count} {What} from {File}", kept, read, what, path);
+        finally
+        {
+            // Each batch is committed as it is kept: a file stopped part-way has those in the store, and the report says so.
+            report.Keep(what, kept);
+        }
     }
 
     private async Task<(int, List<(int, string)>)> KeepAccountsAsync(List<(AccountRecord Record, int Line)> batch, CancellationToken cancellationToken)

@@ -1,10 +1,7 @@
-using System.Data.Common;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using NewsPortal.Tests.Api;
 using NewsPortal.Tests.Infrastructure;
@@ -380,38 +377,15 @@ public sealed class ConcurrentEditTests(EditorialFactory factory) : IClassFixtur
 /// <summary>The app with a hook that runs once, inside a request, just before the next command whose SQL holds a given fragment.</summary>
 public sealed class CommandHookFactory : EditorialFactory
 {
-    private readonly BeforeCommand _hook = new();
+    private readonly CommandHook _hook = new();
 
     /// <summary>Runs <paramref name="action"/> once, before the next command holding <paramref name="fragment"/> is sent.</summary>
-    public void Once(string fragment, Func<Task> action) => _hook.Set(fragment, action);
+    public void Once(string fragment, Func<Task> action) => _hook.Once(fragment, action);
 
     protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        builder.ConfigureTestServices(services => services
-            .ConfigureDbContext<NewsPortal.Web.Data.NewsDbContext>(options => options.AddInterceptors(_hook))
-            .ConfigureDbContext<NewsPortal.Web.Data.PostgresNewsDbContext>(options => options.AddInterceptors(_hook)));
-    }
-
-    private sealed class BeforeCommand : DbCommandInterceptor
-    {
-        private sealed record Hook(string Fragment, Func<Task> Action);
-
-        private Hook? _next;
-
-        public void Set(string fragment, Func<Task> action) => Volatile.Write(ref _next, new Hook(fragment, action));
-
-        public override async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
-            DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
-        {
-            if (Volatile.Read(ref _next) is { } next && command.CommandText.Contains(next.Fragment, StringComparison.Ordinal)
-                && Interlocked.CompareExchange(ref _next, null, next) == next)
-            {
-                await next.Action();
-            }
-
-            return result;
-        }
+        _hook.Install(builder);
     }
 }
 
