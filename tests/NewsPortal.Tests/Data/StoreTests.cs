@@ -81,6 +81,15 @@ public sealed class StoreTests
     }
 
     [Theory]
+    [InlineData("Host=db;Database=news", true)]
+    [InlineData("Host=db;Database=news;No Reset On Close=false", false)]
+    [InlineData("Host=db;Database=news;noresetonclose=false", false)]
+    public void PooledPostgresConnectionsAreNotResetOnTheirReturn_UnlessTheConnectionStringSaysOtherwise(string given, bool notReset)
+    {
+        Assert.Equal(notReset, new Npgsql.NpgsqlConnectionStringBuilder(StoreSettings.PreparePostgresConnectionString(given)).NoResetOnClose);
+    }
+
+    [Theory]
     [InlineData("Host=db;Database=news", "-c jit=off")]
     [InlineData("Host=db;Database=news;Options=-c statement_timeout=5000", "-c statement_timeout=5000")]
     public void PostgresQueriesAreNotCompiledJustInTime_UnlessTheConnectionStringPassesOptionsOfItsOwn(string given, string options)

@@ -5,7 +5,8 @@ namespace NewsPortal.Web.Data;
 
 /// <summary>
 /// A PostgreSQL session-level advisory lock held while a node brings the store up to date, on a connection of its
-/// own; released when disposed, or by the server if the node dies.
+/// own, outside the pool: released when disposed, when that connection closes (had the unlock failed, a pooled one
+/// would keep the lock, as pooled connections are not reset), or by the server if the node dies.
 /// </summary>
 public sealed class PostgresStartupLock : IAsyncDisposable
 {
@@ -18,7 +19,7 @@ public sealed class PostgresStartupLock : IAsyncDisposable
 
     public static async Task<PostgresStartupLock> TakeAsync(NewsDbContext db, CancellationToken cancellationToken)
     {
-        var connection = new NpgsqlConnection(db.Database.GetConnectionString());
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(db.Database.GetConnectionString()) { Pooling = false }.ToString());
         await connection.OpenAsync(cancellationToken);
         await using var command = new NpgsqlCommand($"SELECT pg_advisory_lock({Key})", connection);
         await command.ExecuteNonQueryAsync(cancellationToken);
