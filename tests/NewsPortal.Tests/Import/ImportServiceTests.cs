@@ -718,15 +718,18 @@ public sealed class ImportLimitTests(SmallLimitsFactory factory) : IClassFixture
     }
 }
 
-/// <summary>An app that merges the search index after imports of 40 stories or more.</summary>
+/// <summary>An app on an empty store that merges the search index after imports of 40 stories or more, with a hook before chosen commands.</summary>
 public sealed class SearchIndexMergeFactory : EmptyNewsPortalFactory
 {
     public const int MergeAfter = 40;
+
+    public CommandHook Hook { get; } = new();
 
     protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
         builder.UseSetting("Import:MergeSearchIndexAfter", MergeAfter.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Hook.Install(builder);
     }
 }
 

@@ -5,26 +5,11 @@ using NewsPortal.Web.Import;
 
 namespace NewsPortal.Tests.Import;
 
-/// <summary>An app on an empty store that merges the search index after 40 stories, with a hook before chosen commands.</summary>
-public sealed class ImportStopFactory : EmptyNewsPortalFactory
-{
-    public const int MergeAfter = 40;
-
-    public CommandHook Hook { get; } = new();
-
-    protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.UseSetting("Import:MergeSearchIndexAfter", MergeAfter.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        Hook.Install(builder);
-    }
-}
-
 /// <summary>
 /// Ctrl-C or SIGTERM after an import's stories are all written: the report says what is in the store, not that the
 /// import stopped before it wrote anything.
 /// </summary>
-public sealed class ImportStopTests(ImportStopFactory factory) : IClassFixture<ImportStopFactory>, IDisposable
+public sealed class ImportStopTests(SearchIndexMergeFactory factory) : IClassFixture<SearchIndexMergeFactory>, IDisposable
 {
     private readonly TempFolder _folder = new();
 
@@ -33,14 +18,14 @@ public sealed class ImportStopTests(ImportStopFactory factory) : IClassFixture<I
     [SqliteFact]
     public async Task StoppedAsTheSearchIndexMergeBegins_TheImportIsReportedWhole_AndSearchFindsItsStories()
     {
-        var lines = Enumerable.Range(1, ImportStopFactory.MergeAfter)
+        var lines = Enumerable.Range(1, SearchIndexMergeFactory.MergeAfter)
             .Select(i => $$"""{"title":"Ferry timetable changes, route {{i}}","publishedOn":"2025-06-02","body":"Route {{i}} sails later."}""");
         var path = _folder.Write("ferries.jsonl", string.Join('\n', lines));
 
         var report = await ImportStoppedBeforeAsync("VALUES ('optimize')", path);
 
         Assert.False(report.Interrupted, report.ToString());
-        Assert.Equal(ImportStopFactory.MergeAfter, report.Imported);
+        Assert.Equal(SearchIndexMergeFactory.MergeAfter, report.Imported);
         Assert.Contains("Ferry timetable changes, route 17", (await factory.CreateClient().GetDocumentAsync("/search?q=route+17")).TextOf("main"));
     }
 
