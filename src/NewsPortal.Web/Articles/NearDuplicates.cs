@@ -24,14 +24,34 @@ public static class NearDuplicates
     private const double TextOverlap = 0.6;
     private const int MinHeadlineWords = 4;
 
-    /// <summary>A story as the comparison needs it.</summary>
-    public sealed record Story(string Title, string Lede, string? OriginalUrl, DateOnly PublishedOn)
+    /// <summary>
+    /// A story as the comparison needs it. Its words and link are worked out once, when first compared: a listing
+    /// compares each of its stories with several others on every request it serves.
+    /// </summary>
+    public sealed class Story(string title, string lede, string? originalUrl, DateOnly publishedOn)
     {
-        internal HashSet<string> TitleWords { get; } = Words(Title);
+        private WordSet? _titleWords, _textWords;
+        private Link? _url;
+        private bool _urlRead;
 
-        internal HashSet<string> TextWords { get; } = Words(Title + " " + Lede);
+        public DateOnly PublishedOn { get; } = publishedOn;
 
-        internal Link? Url { get; } = LinkOf(OriginalUrl);
+        internal WordSet TitleWords => _titleWords ??= WordSet.Of(title);
+
+        internal WordSet TextWords => _textWords ??= TitleWords.With(WordSet.Of(lede));
+
+        internal Link? Url
+        {
+            get
+            {
+                if (!_urlRead)
+                {
+                    (_url, _urlRead) = (LinkOf(originalUrl), true);
+                }
+
+                return _url;
+            }
+        }
     }
 
     /// <summary>
@@ -58,7 +78,7 @@ public static class NearDuplicates
         }
 
         return a.TitleWords.Count >= MinHeadlineWords && b.TitleWords.Count >= MinHeadlineWords
-            && (Overlap(a.TitleWords, b.TitleWords) >= HeadlineOverlap || Overlap(a.TextWords, b.TextWords) >= TextOverlap);
+            && (a.TitleWords.SharesAtLeast(b.TitleWords, HeadlineOverlap) || a.TextWords.SharesAtLeast(b.TextWords, TextOverlap));
     }
 
     /// <summary>The <see cref="Link"/> of an address; null for none (an import's "#") or one that is not on the web.</summary>
@@ -96,17 +116,6 @@ public static class NearDuplicates
             || name.Equals("cmpid", StringComparison.OrdinalIgnoreCase)
             || name.Equals("ocid", StringComparison.OrdinalIgnoreCase);
 
-    private static double Overlap(HashSet<string> a, HashSet<string> b)
-    {
-        if (a.Count == 0 || b.Count == 0)
-        {
-            return 0;
-        }
-
-        var shared = a.Count <= b.Count ? a.Count(b.Contains) : b.Count(a.Contains);
-        return (double)shared / (a.Count + b.Count - shared);
-    }
-
     /// <summary>
     /// The words that tell stories apart: letters and digits in lower case without accents, common words left out;
     /// an apostrophe ends a word, so "Chile's" is "Chile".
@@ -114,35 +123,131 @@ public static class NearDuplicates
     public static HashSet<string> Words(string text)
     {
         var words = new HashSet<string>(StringComparer.Ordinal);
-        var word = new StringBuilder();
-        void Flush()
-        {
-            if (word.Length > 0)
-            {
-                var w = word.ToString();
-                if ((w.Length > 2 || char.IsAsciiDigit(w[0])) && !Common.Contains(w))
-                {
-                    words.Add(w);
-                }
+        EachWord(text, word => words.Add(new string(word)));
+        return words;
+    }
 
-                word.Clear();
-            }
-        }
+    private delegate void WordFound(ReadOnlySpan<char> word);
 
-        foreach (var c in Shared.Text.Normalize(text, NormalizationForm.FormD))
+    private static void EachWord(string text, WordFound found)
+    {
+        var normalized = Shared.Text.Normalize(text, NormalizationForm.FormD);
+        Span<char> word = normalized.Length <= 256 ? stackalloc char[normalized.Length] : new char[normalized.Length];
+        var length = 0;
+        // One step past the end, which ends the last word as any separator does.
+        for (var i = 0; i <= normalized.Length; i++)
         {
+            var c = i < normalized.Length ? normalized[i] : ' ';
             if (char.IsLetterOrDigit(c))
             {
-                word.Append(char.ToLowerInvariant(c));
+                word[length++] = char.ToLowerInvariant(c);
             }
-            else if (CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark)
+            else if (CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark && length > 0)
             {
-                Flush();
+                var w = word[..length];
+                if ((length > 2 || char.IsAsciiDigit(w[0])) && !CommonWords.Contains(w))
+                {
+                    found(w);
+                }
+
+                length = 0;
             }
         }
+    }
 
-        Flush();
-        return words;
+    /// <summary>
+    /// A set of words as 64-bit hashes in order, so that two sets are compared by one walk through both rather than a
+    /// string hash and lookup for each word.
+    /// </summary>
+    internal sealed class WordSet
+    {
+        private readonly ulong[] _hashes;
+
+        private WordSet(ulong[] hashes) => _hashes = hashes;
+
+        public int Count => _hashes.Length;
+
+        public static WordSet Of(string text)
+        {
+            var hashes = new List<ulong>();
+            EachWord(text, word => hashes.Add(Hash(word)));
+            hashes.Sort();
+            var distinct = 0;
+            for (var i = 0; i < hashes.Count; i++)
+            {
+                if (distinct == 0 || hashes[distinct - 1] != hashes[i])
+                {
+                    hashes[distinct++] = hashes[i];
+                }
+            }
+
+            return new WordSet([.. hashes[..distinct]]);
+        }
+
+        /// <summary>The words of both (a text of two parts has the words of each).</summary>
+        public WordSet With(WordSet other)
+        {
+            var (a, b) = (_hashes, other._hashes);
+            var both = new List<ulong>(a.Length + b.Length);
+            var (i, j) = (0, 0);
+            while (i < a.Length || j < b.Length)
+            {
+                var next = j == b.Length || i < a.Length && a[i] <= b[j] ? a[i] : b[j];
+                both.Add(next);
+                i += i < a.Length && a[i] == next ? 1 : 0;
+                j += j < b.Length && b[j] == next ? 1 : 0;
+            }
+
+            return new WordSet([.. both]);
+        }
+
+        /// <summary>
+        /// Whether the words in both are at least this share of the words in either. A set much smaller than the other
+        /// cannot be (the share is at most the smaller count over the larger), which most pairs of stories are.
+        /// </summary>
+        public bool SharesAtLeast(WordSet other, double share)
+            => (double)Math.Min(Count, other.Count) / Math.Max(Count, other.Count) >= share && Overlap(other) >= share;
+
+        /// <summary>The words in both as a share of the words in either (Jaccard's index); 0 when either has none.</summary>
+        public double Overlap(WordSet other)
+        {
+            var (a, b) = (_hashes, other._hashes);
+            if (a.Length == 0 || b.Length == 0)
+            {
+                return 0;
+            }
+
+            var (i, j, shared) = (0, 0, 0);
+            while (i < a.Length && j < b.Length)
+            {
+                if (a[i] == b[j])
+                {
+                    (shared, i, j) = (shared + 1, i + 1, j + 1);
+                }
+                else if (a[i] < b[j])
+                {
+                    i++;
+                }
+                else
+                {
+                    j++;
+                }
+            }
+
+            return (double)shared / (a.Length + b.Length - shared);
+        }
+
+        /// <summary>FNV-1a over the word's characters.</summary>
+        private static ulong Hash(ReadOnlySpan<char> word)
+        {
+            var hash = 14695981039346656037UL;
+            foreach (var c in word)
+            {
+                hash = (hash ^ c) * 1099511628211UL;
+            }
+
+            return hash;
+        }
     }
 
     private static readonly HashSet<string> Common = new(StringComparer.Ordinal)
@@ -152,4 +257,6 @@ public static class NearDuplicates
         "not", "new", "more", "than", "who", "which", "what", "when", "where", "out", "off", "also", "been", "being",
         "des", "der", "die", "das", "und", "les", "del", "los", "las", "una", "por", "para", "con",
     };
+
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> CommonWords = Common.GetAlternateLookup<ReadOnlySpan<char>>();
 }

@@ -49,6 +49,34 @@ public sealed class NearDuplicateRuleTests
         => Assert.False(NearDuplicates.AreLikely(Story("Live updates"), Story("Live: updates")));
 
     [Fact]
+    public void HeadlinesDifferingInAccentsCaseAndCommonWords_AreOneEvent()
+        => Assert.True(NearDuplicates.AreLikely(
+            Story("Zelenskyy meets Erdoğan in İstanbul over the ceasefire"),
+            Story("ZELENSKYY MEETS ERDOGAN IN ISTANBUL FOR CEASEFIRE")));
+
+    [Theory]
+    [InlineData("Israeli strike kills 20 in Gaza City", "Israeli strike kills 12 in Khan Younis")]
+    [InlineData("Gaza, Gaza and Gaza again: talks in Cairo", "Talks in Cairo on Gaza")]
+    [InlineData("Chile's quake: 7.1 off the coast", "Quake off Chile’s coast measured 7.1")]
+    [InlineData("Café owners in Málaga protest", "CAFE OWNERS IN MALAGA PROTEST new rules")]
+    [InlineData("", "Storm closes ports")]
+    [InlineData("Putin and Zelensky to meet in Istanbul, Kremlin says", "Kremlin: Putin, Zelensky will meet in Istanbul")]
+    [InlineData("Ceasefire talks resume in Doha on Monday", "Ceasefire talks resume in Doha")]
+    [InlineData("A long headline about the harbour that keeps going with more and more words on the same and other matters, then still more words, word after word, until it is far past what one line of a listing could hold, and then some further words about the harbour", "The harbour reopens to boats after the storm, its owners say, with words on other matters")]
+    public void WordsCompared_AreTheShareOfDistinctWordsInBoth(string first, string second)
+    {
+        var (a, b) = (NearDuplicates.Words(first), NearDuplicates.Words(second));
+        var shared = a.Intersect(b).Count();
+        var expected = a.Count == 0 || b.Count == 0 ? 0 : (double)shared / (a.Count + b.Count - shared);
+
+        var (x, y) = (NearDuplicates.WordSet.Of(first), NearDuplicates.WordSet.Of(second));
+        Assert.Equal(expected, x.Overlap(y), 12);
+        Assert.True(x.SharesAtLeast(y, expected));
+        Assert.False(x.SharesAtLeast(y, expected + 1e-9));
+        Assert.Equal(NearDuplicates.Words(first + " " + second).Count, NearDuplicates.WordSet.Of(first).With(NearDuplicates.WordSet.Of(second)).Count);
+    }
+
+    [Fact]
     public void SameWordsInTheLede_MakeOneEventOfDifferentHeadlines()
         => Assert.True(NearDuplicates.AreLikely(
             Story("Quake strikes off the coast of Chile", "A magnitude 7.1 earthquake struck off the coast of northern Chile on Monday, the USGS said."),
