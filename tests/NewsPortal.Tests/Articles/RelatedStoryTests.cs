@@ -37,6 +37,7 @@ public sealed class RelatedStoryTests(RelatedStoryFactory factory) : IClassFixtu
         Assert.Equal(["Porto Alegre airport closes until June"], page.TextsOf(".more-on-story .timeline a"));
         Assert.Contains("Newer: Rain eases over the south of Brazil", page.TextOf(".neighbours"));
         Assert.Equal(["Rescuers reach Porto Alegre suburbs by boat"], page.TextsOf(".related li a"));
+        Assert.Equal("2026-05-09", page.QuerySelector(".related li time")!.GetAttribute("datetime"));
     }
 }
 
