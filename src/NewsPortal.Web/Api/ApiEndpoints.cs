@@ -63,7 +63,8 @@ public static class ApiEndpoints
         api.MapGet("/search", SearchAsync).WithName("Search")
             .WithSummary("Ranked full-text search with the same operators as /search (source:, category:, lang:, before:, after:, \"phrases\", -words)")
             .Produces<ApiSearchResults>().Produces(StatusCodes.Status304NotModified)
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         articleWrite.MapPost("/articles", CreateArticleAsync).WithName("CreateArticle").WithSummary("Create an article (status Draft unless given)")
             .Accepts<ApiArticleInput>("application/json").Produces<ApiArticle>(StatusCodes.Status201Created)
@@ -224,6 +225,11 @@ public static class ApiEndpoints
         }
 
         var results = await search.SearchAsync(SearchQuery.Parse(q) with { NewestFirst = newestFirst }, page ?? 1, cancellationToken);
+        if (results.Stopped)
+        {
+            return ApiProblems.Problem(StatusCodes.Status503ServiceUnavailable, "Search took too long", results.Problem + " (Portal:SearchTimeoutSeconds)");
+        }
+
         context.TagResponse([CacheTags.Search, .. results.Hits.Items.SelectMany(SearchService.TagsOf)]);
         return WithETag(context, new ApiSearchResults(
             results.Query.Text, results.Hits.TotalCount, results.Hits.PageNumber, results.Hits.TotalPages,

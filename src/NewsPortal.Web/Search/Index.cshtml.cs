@@ -38,6 +38,13 @@ public sealed class IndexModel(SearchService search, SearchSuggestions suggestio
         }
 
         Results = await search.SearchAsync(SearchQuery.Parse(q) with { NewestFirst = newestFirst }, page, cancellationToken);
+        if (Results.Stopped)
+        {
+            // Not kept by the cache (it keeps only 200s): the next try may find the site less busy.
+            Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return Page();
+        }
+
         if (Results.Hits.TotalCount == 0 && !Results.Query.IsEmpty)
         {
             Suggestion = await suggestions.ForAsync(Results.Query, cancellationToken);

@@ -17,7 +17,8 @@ public sealed record SearchHit(
     int Id, string Title, string Slug, string TitleHtml, string SnippetHtml, DateOnly PublishedOn, string Language,
     IReadOnlyList<NamedLink> Categories, IReadOnlyList<NamedLink> Sources);
 
-public sealed record SearchResults(SearchQuery Query, PagedList<SearchHit> Hits, string? Problem);
+/// <summary>A page of a search's hits; <c>Stopped</c>: the search ran out of its time (<c>Portal:SearchTimeoutSeconds</c>).</summary>
+public sealed record SearchResults(SearchQuery Query, PagedList<SearchHit> Hits, string? Problem, bool Stopped = false);
 
 public sealed record RelatedArticle(int Id, string Title, string Slug, DateOnly PublishedOn);
 
@@ -76,17 +77,23 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
 
         var lastPage = (MaxCounted + pageSize - 1) / pageSize;
         var number = (int)Math.Clamp(page, 1, lastPage);
+        var seconds = options.Value.SearchTimeoutSeconds;
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        budget.CancelAfter(TimeSpan.FromSeconds(seconds));
+        // A statement stopped by the budget is this flow's cancellation, as one stopped by the request's end is: the
+        // log says so once below, not with EF Core's report of a failed command and its SQL (for this flow only).
+        SqliteCancellation.Request.Value = budget.Token;
         try
         {
-            var rows = await HitsAsync(query, pageSize, (number - 1) * pageSize, marked: true, cancellationToken);
+            var rows = await HitsAsync(query, pageSize, (number - 1) * pageSize, marked: true, budget.Token);
             var total = rows.Count > 0 ? rows[0].Total : 0;
             if (rows.Count == 0 && number > 1)
             {
                 // Past the last page: show the last page that has results, as a listing would.
-                var first = await HitsAsync(query, 1, 0, marked: false, cancellationToken);
+                var first = await HitsAsync(query, 1, 0, marked: false, budget.Token);
                 total = first.Count > 0 ? first[0].Total : 0;
                 number = Math.Max(1, (Math.Min(total, MaxCounted) + pageSize - 1) / pageSize);
-                rows = total == 0 ? [] : await HitsAsync(query, pageSize, (number - 1) * pageSize, marked: true, cancellationToken);
+                rows = total == 0 ? [] : await HitsAsync(query, pageSize, (number - 1) * pageSize, marked: true, budget.Token);
             }
 
             var names = await articles.NamesAsync([.. rows.Select(r => r.Id)], cancellationToken);
@@ -100,6 +107,15 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
             // Terms are quoted, so this should not happen; if it does, the reader gets a message, not a 500.
             logger.LogWarning(ex, "Search failed for {Query}", query.Text);
             return new SearchResults(query, empty, "That search could not be run. Try fewer or simpler words.");
+        }
+        catch (Exception) when (budget.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // The store stops the statement when the budget's token fires (SQLite through SqliteCancellation, PostgreSQL
+            // by a cancel request): whatever it threw, the search ran out of time while its reader was still waiting.
+            logger.LogWarning("Search for {Query} stopped after {Seconds} s (Portal:SearchTimeoutSeconds)", query.Text, seconds);
+            return new SearchResults(query, empty, string.Create(CultureInfo.InvariantCulture,
+                $"This search was stopped after {seconds:0.###} s. Several very common words together, or a phrase of them, can take that long to look for in a large archive: try a rarer word, or fewer words. If the site is busy, try again in a moment."),
+                Stopped: true);
         }
     }
 

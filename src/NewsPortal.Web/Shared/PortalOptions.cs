@@ -57,6 +57,14 @@ public sealed class PortalOptions : IValidatableObject
     [Range(0.001, 3600)]
     public double RequestTimeoutSeconds { get; set; } = 15;
 
+    /// <summary>
+    /// Longest a search (the page's and the API's) may look for matches, in seconds, before it is stopped and the
+    /// reader asked for rarer words: several very common words that seldom meet, or a phrase of them, are looked for
+    /// through every story holding each, which grows with the archive.
+    /// </summary>
+    [Range(0.001, 3600)]
+    public double SearchTimeoutSeconds { get; set; } = 3;
+
     /// <summary>Language of articles whose snippet names none, as a BCP 47 tag (the same rule as a snippet's own).</summary>
     [Required]
     public string DefaultLanguage { get; set; } = "en";

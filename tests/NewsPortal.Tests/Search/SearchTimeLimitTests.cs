@@ -1,0 +1,85 @@
+using System.Data.Common;
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using NewsPortal.Tests.Infrastructure;
+using NewsPortal.Web.Data;
+
+namespace NewsPortal.Tests.Search;
+
+/// <summary>
+/// A store whose searches take half a minute while <see cref="Slow"/> (unless stopped), against a search time limit of
+/// a fifth of a second; every other statement runs at full speed.
+/// </summary>
+public sealed class SlowSearchFactory : EmptyNewsPortalFactory, IAsyncLifetime
+{
+    public bool Slow { get; set; } = true;
+
+    public Task InitializeAsync() => AddArticleAsync(new ArticleBuilder().Titled("Ferry service resumes across the strait")
+        .PublishedOn(2026, 3, 1).InCategory("Transport").FromSource("Reuters").WithParagraph("The ferry line reopened on Sunday."));
+
+    Task IAsyncLifetime.DisposeAsync() => Task.CompletedTask;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("Portal:SearchTimeoutSeconds", "0.2");
+        var slow = new SlowSearch(this);
+        builder.ConfigureTestServices(services => services
+            .ConfigureDbContext<NewsDbContext>(options => options.AddInterceptors(slow))
+            .ConfigureDbContext<PostgresNewsDbContext>(options => options.AddInterceptors(slow)));
+    }
+
+    private sealed class SlowSearch(SlowSearchFactory factory) : DbCommandInterceptor
+    {
+        public override async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
+            DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            // The search's own statement, on either store (the related stories' and the API list's are marked otherwise).
+            if (factory.Slow && command.CommandText.Contains("-- bounded: counts and sorts at most", StringComparison.Ordinal))
+            {
+                await Task.Delay(TimeSpan.FromSeconds(30), cancellationToken);
+            }
+
+            return result;
+        }
+    }
+}
+
+public sealed class SearchTimeLimitTests(SlowSearchFactory factory) : IClassFixture<SlowSearchFactory>
+{
+    [Fact]
+    public async Task ASearchOverItsTimeLimit_IsStoppedWithAMessageAskingForRarerWords_503_AProblemOnTheApi_AndIsNotKept()
+    {
+        factory.Slow = true;
+        using var stopped = await factory.CreateClient().GetAsync("/search?q=ferry");
+        using var api = await factory.CreateClient().GetAsync("/api/v1/search?q=ferry");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, stopped.StatusCode);
+        var page = await stopped.ReadDocumentAsync();
+        Assert.Contains("This search was stopped after 0.2 s", page.TextOf(".notice"));
+        Assert.Contains("try a rarer word", page.TextOf(".notice"));
+        // The search box keeps the words, and no count of results claims there are none.
+        Assert.Equal("ferry", page.QuerySelector("#site-search-q")?.GetAttribute("value"));
+        Assert.Null(page.QuerySelector(".count"));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, api.StatusCode);
+        Assert.Equal("application/problem+json", api.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("Portal:SearchTimeoutSeconds", await api.Content.ReadAsStringAsync());
+
+        // The next try, the store quick again, searches rather than answering the stopped search from the cache.
+        factory.Slow = false;
+        var found = await factory.CreateClient().GetDocumentAsync("/search?q=ferry");
+        Assert.Equal(["Ferry service resumes across the strait"], found.TextsOf(".search-results h2").Select(t => t.Trim()));
+    }
+
+    [Fact]
+    public async Task TheSearchTimeLimit_LeavesOtherPagesAlone()
+    {
+        factory.Slow = true;
+        var article = await factory.CreateClient().GetDocumentAsync("/articles/" + NewsPortal.Web.Shared.Slug.From("Ferry service resumes across the strait"));
+
+        Assert.Equal("Ferry service resumes across the strait", article.TextOf("h1"));
+    }
+}
