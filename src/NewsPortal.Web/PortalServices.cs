@@ -41,6 +41,9 @@ public static class PortalServices
 
     public const string LoginRateLimit = "login";
 
+    /// <summary>The request time limit of a search's feed: <c>Portal:SearchTimeoutSeconds</c>.</summary>
+    public const string SearchTimeoutPolicy = "search";
+
     /// <summary>
     /// Settings and the store: SQLite by default (in App_Data/ under the content root unless configured otherwise) or
     /// PostgreSQL, and the key ring for cookies and antiforgery (in Redis when nodes share one).
@@ -314,6 +317,14 @@ public static class PortalServices
                     $"The request took longer than {portal.Value.RequestTimeoutSeconds:0.###} s (Portal:RequestTimeoutSeconds) and was stopped.")
                 : context.Response.WriteAsync("The request took too long and was stopped. Try again in a moment."),
         });
+        // A search's feed is a search, and held to a search's time (see SearchService, which holds the pages to it).
+        services.AddOptions<RequestTimeoutOptions>().Configure<IOptions<PortalOptions>>((timeouts, portal) => timeouts.AddPolicy(SearchTimeoutPolicy, new RequestTimeoutPolicy
+        {
+            Timeout = TimeSpan.FromSeconds(portal.Value.SearchTimeoutSeconds),
+            TimeoutStatusCode = StatusCodes.Status503ServiceUnavailable,
+            WriteTimeoutResponse = context => context.Response.WriteAsync(
+                $"This search was stopped after {portal.Value.SearchTimeoutSeconds:0.###} s (Portal:SearchTimeoutSeconds). Try a rarer word, or fewer words."),
+        }));
 
         // Webhook deliveries leave through one named client: no redirects followed (a POST must not turn into a GET
         // somewhere else), no cookies kept (one subscriber's cookies are no business of another's), and connections

@@ -72,7 +72,7 @@ public static class FeedEndpoints
             feed.Request.HttpContext.TagResponse(CacheTags.Search);
             return await feed.RespondAsync($"/search?q={Uri.EscapeDataString(query.Text)}", $"Search: {query.Text}", $"The newest stories matching {query.Text}.",
                 baseUrl => feed.Feeds.ForIdsAsync(baseUrl, ids, feed.CancellationToken));
-        });
+        }).WithRequestTimeout(PortalServices.SearchTimeoutPolicy);
 
         return endpoints;
     }

@@ -75,6 +75,16 @@ public sealed class SearchTimeLimitTests(SlowSearchFactory factory) : IClassFixt
     }
 
     [Fact]
+    public async Task ASearchsFeedOverTheSearchTimeLimit_IsStopped503_NamingTheSetting()
+    {
+        factory.Slow = true;
+        using var feed = await factory.CreateClient().GetAsync("/search/feed.atom?q=strait");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, feed.StatusCode);
+        Assert.Contains("This search was stopped after 0.2 s (Portal:SearchTimeoutSeconds)", await feed.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task TheSearchTimeLimit_LeavesOtherPagesAlone()
     {
         factory.Slow = true;
