@@ -317,13 +317,19 @@ public static class PortalServices
                     $"The request took longer than {portal.Value.RequestTimeoutSeconds:0.###} s (Portal:RequestTimeoutSeconds) and was stopped.")
                 : context.Response.WriteAsync("The request took too long and was stopped. Try again in a moment."),
         });
-        // A search's feed is a search, and held to a search's time (see SearchService, which holds the pages to it).
+        // A search's feed and the API's lists (whose q is a search) are held to a search's time (see SearchService, which
+        // holds the search page and the API's search to it).
         services.AddOptions<RequestTimeoutOptions>().Configure<IOptions<PortalOptions>>((timeouts, portal) => timeouts.AddPolicy(SearchTimeoutPolicy, new RequestTimeoutPolicy
         {
             Timeout = TimeSpan.FromSeconds(portal.Value.SearchTimeoutSeconds),
             TimeoutStatusCode = StatusCodes.Status503ServiceUnavailable,
-            WriteTimeoutResponse = context => context.Response.WriteAsync(
-                $"This search was stopped after {portal.Value.SearchTimeoutSeconds:0.###} s (Portal:SearchTimeoutSeconds). Try a rarer word, or fewer words."),
+            WriteTimeoutResponse = context =>
+            {
+                var detail = $"This search was stopped after {portal.Value.SearchTimeoutSeconds:0.###} s (Portal:SearchTimeoutSeconds). Try a rarer word, or fewer words.";
+                return context.Request.Path.StartsWithSegments("/api")
+                    ? ApiProblems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Search took too long", detail)
+                    : context.Response.WriteAsync(detail);
+            },
         }));
 
         // Webhook deliveries leave through one named client: no redirects followed (a POST must not turn into a GET

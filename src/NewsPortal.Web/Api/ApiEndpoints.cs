@@ -45,7 +45,10 @@ public static class ApiEndpoints
             .WithSummary("Articles, newest first, a page at a time")
             .WithDescription("Filter by category, source, language, date range (from, to) and text (q). Editors (with a token) may ask for status=draft|scheduled|unpublished|deleted|all. Page with the cursor from the Link header or nextCursor.")
             .Produces<ApiPage<ApiArticleSummary>>().Produces(StatusCodes.Status304NotModified)
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            // Its text filter (q) is a search; a list without one is an index walk of milliseconds, well within it.
+            .WithRequestTimeout(PortalServices.SearchTimeoutPolicy);
         api.MapGet("/articles/{slug}", GetArticleAsync).WithName("GetArticle")
             .WithSummary("One article, with its Markdown and its rendered HTML")
             .Produces<ApiArticle>().Produces(StatusCodes.Status304NotModified).Produces(StatusCodes.Status301MovedPermanently)

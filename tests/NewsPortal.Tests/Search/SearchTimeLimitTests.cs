@@ -34,11 +34,13 @@ public sealed class SlowSearchFactory : EmptyNewsPortalFactory, IAsyncLifetime
 
     private sealed class SlowSearch(SlowSearchFactory factory) : DbCommandInterceptor
     {
+        private static readonly string[] SearchMarks = ["-- bounded: counts and sorts at most", $"-- bounded: sorts at most {NewsPortal.Web.Api.ArticleApiService.TextMatches} matches"];
+
         public override async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
             DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
         {
-            // The search's own statement, on either store (the related stories' and the API list's are marked otherwise).
-            if (factory.Slow && command.CommandText.Contains("-- bounded: counts and sorts at most", StringComparison.Ordinal))
+            // The search's own statement on either store, and the API list's text matches (related stories are marked otherwise).
+            if (factory.Slow && SearchMarks.Any(mark => command.CommandText.Contains(mark, StringComparison.Ordinal)))
             {
                 await Task.Delay(TimeSpan.FromSeconds(30), cancellationToken);
             }
@@ -82,6 +84,19 @@ public sealed class SearchTimeLimitTests(SlowSearchFactory factory) : IClassFixt
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, feed.StatusCode);
         Assert.Contains("This search was stopped after 0.2 s (Portal:SearchTimeoutSeconds)", await feed.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task AnApiListByWordsOverTheSearchTimeLimit_IsStopped_AProblemNamingTheSetting_AListWithoutWordsIsNot()
+    {
+        factory.Slow = true;
+        using var words = await factory.CreateClient().GetAsync("/api/v1/articles?q=sunday");
+        using var all = await factory.CreateClient().GetAsync("/api/v1/articles");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, words.StatusCode);
+        Assert.Equal("application/problem+json", words.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("This search was stopped after 0.2 s (Portal:SearchTimeoutSeconds)", await words.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, all.StatusCode);
     }
 
     [Fact]
