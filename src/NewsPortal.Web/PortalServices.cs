@@ -325,7 +325,7 @@ public static class PortalServices
             TimeoutStatusCode = StatusCodes.Status503ServiceUnavailable,
             WriteTimeoutResponse = context =>
             {
-                var detail = $"This search was stopped after {portal.Value.SearchTimeoutSeconds:0.###} s (Portal:SearchTimeoutSeconds). Try a rarer word, or fewer words.";
+                var detail = SearchService.StoppedMessage(portal.Value.SearchTimeoutSeconds, namingTheSetting: true);
                 return context.Request.Path.StartsWithSegments("/api")
                     ? ApiProblems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Search took too long", detail)
                     : context.Response.WriteAsync(detail);

@@ -215,7 +215,7 @@ public static class ApiEndpoints
         return WithETag(context, page.Select(t => new ApiThread(t.Name, t.Slug, t.ArticleCount, t.LatestOn)).ToList());
     }
 
-    private static async Task<IResult> SearchAsync(HttpContext context, SearchService search, string? q, int? page, string? sort, CancellationToken cancellationToken)
+    private static async Task<IResult> SearchAsync(HttpContext context, SearchService search, IOptions<PortalOptions> portal, string? q, int? page, string? sort, CancellationToken cancellationToken)
     {
         if (page is < 1)
         {
@@ -230,7 +230,7 @@ public static class ApiEndpoints
         var results = await search.SearchAsync(SearchQuery.Parse(q) with { NewestFirst = newestFirst }, page ?? 1, cancellationToken);
         if (results.Stopped)
         {
-            return ApiProblems.Problem(StatusCodes.Status503ServiceUnavailable, "Search took too long", results.Problem + " (Portal:SearchTimeoutSeconds)");
+            return ApiProblems.Problem(StatusCodes.Status503ServiceUnavailable, "Search took too long", SearchService.StoppedMessage(portal.Value.SearchTimeoutSeconds, namingTheSetting: true));
         }
 
         context.TagResponse([CacheTags.Search, .. results.Hits.Items.SelectMany(SearchService.TagsOf)]);

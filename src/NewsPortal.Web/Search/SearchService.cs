@@ -113,11 +113,16 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
             // The store stops the statement when the budget's token fires (SQLite through SqliteCancellation, PostgreSQL
             // by a cancel request): whatever it threw, the search ran out of time while its reader was still waiting.
             logger.LogWarning("Search for {Query} stopped after {Seconds} s (Portal:SearchTimeoutSeconds)", query.Text, seconds);
-            return new SearchResults(query, empty, string.Create(CultureInfo.InvariantCulture,
-                $"This search was stopped after {seconds:0.###} s. Several very common words together, or a phrase of them, can take that long to look for in a large archive: try a rarer word, or fewer words. If the site is busy, try again in a moment."),
-                Stopped: true);
+            return new SearchResults(query, empty, StoppedMessage(seconds, namingTheSetting: false), Stopped: true);
         }
     }
+
+    /// <summary>
+    /// What a search stopped at <c>Portal:SearchTimeoutSeconds</c> answers, here and where the request time-limit policy
+    /// stops one (a search's feed, the API's lists); the setting named for clients, not for readers.
+    /// </summary>
+    public static string StoppedMessage(double seconds, bool namingTheSetting) => string.Create(CultureInfo.InvariantCulture,
+        $"This search was stopped after {seconds:0.###} s{(namingTheSetting ? " (Portal:SearchTimeoutSeconds)" : "")}. Several very common words together, or a phrase of them, can take that long to look for in a large archive: try a rarer word, or fewer words. If the site is busy, try again in a moment.");
 
     /// <summary>The cache tags of a response showing this hit: the story and its names.</summary>
     public static IEnumerable<string> TagsOf(SearchHit hit)
