@@ -29,7 +29,7 @@ public sealed class LoggingTests : IDisposable
     }
 
     [Fact]
-    public void ARequestWhoseClientWentAway_IsNotLoggedAsAServerError()
+    public void ARequestWhoseClientWentAway_IsNotLoggedAsAServerError_NorA503ThePortalAnswered()
     {
         using var gone = new CancellationTokenSource();
         gone.Cancel();
@@ -37,11 +37,16 @@ public sealed class LoggingTests : IDisposable
         var failedOnItsOwn = new DefaultHttpContext();
         var answered503 = new DefaultHttpContext();
         answered503.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        var answered500 = new DefaultHttpContext();
+        answered500.Response.StatusCode = StatusCodes.Status500InternalServerError;
 
         Assert.Equal(LogEventLevel.Debug, RequestLogLevel.For(abandoned, 12, new OperationCanceledException()));
         Assert.Equal(LogEventLevel.Error, RequestLogLevel.For(failedOnItsOwn, 12, new OperationCanceledException()));
         Assert.Equal(LogEventLevel.Error, RequestLogLevel.For(abandoned, 12, new InvalidOperationException()));
-        Assert.Equal(LogEventLevel.Error, RequestLogLevel.For(answered503, 12, null));
+        // A 503 the portal answered itself (a time limit kept, a store that did not answer) is a warning; a 500 is not.
+        Assert.Equal(LogEventLevel.Warning, RequestLogLevel.For(answered503, 12, null));
+        Assert.Equal(LogEventLevel.Error, RequestLogLevel.For(answered503, 12, new InvalidOperationException()));
+        Assert.Equal(LogEventLevel.Error, RequestLogLevel.For(answered500, 12, null));
         Assert.Equal(LogEventLevel.Information, RequestLogLevel.For(new DefaultHttpContext(), 12, null));
     }
 
