@@ -83,6 +83,9 @@ public static class PortalServices
             {
                 services.AddHostedService(provider => new SqliteRunningSite(path, provider.GetRequiredService<ILogger<SqliteRunningSite>>()));
             }
+
+            services.AddSingleton<SearchIndexUpkeep>();
+            services.AddHostedService(provider => provider.GetRequiredService<SearchIndexUpkeep>());
         }
 
         services.AddStoreHealth(store);

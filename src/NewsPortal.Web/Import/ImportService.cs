@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 using NewsPortal.Web.Caching;
 using NewsPortal.Web.Data;
+using NewsPortal.Web.Search;
 using NewsPortal.Web.Shared;
 
 namespace NewsPortal.Web.Import;
@@ -30,6 +31,7 @@ public sealed class ImportService(
     MarkdownRenderer markdown,
     IOptions<ImportOptions> importOptions,
     IOptions<PortalOptions> portalOptions,
+    TimeProvider clock,
     ILogger<ImportService> logger)
 {
     private static readonly string[] FolderExtensions = [".txt", ".snippet", ".jsonl", ".ndjson"];
@@ -215,20 +217,21 @@ public sealed class ImportService(
     }
 
     /// <summary>
-    /// Merges the SQLite search index into one segment after a large import. Only a speed-up: an import stopped as it
-    /// begins has written every story, and is not reported as stopped (FTS5 goes on merging segments as it is written).
+    /// Merges the SQLite search index into one segment after a large import, in short steps (see
+    /// <see cref="SearchIndexUpkeep.MergeAsync"/>). Only a speed-up: an import stopped during it has written every story,
+    /// and is not reported as stopped.
     /// </summary>
     private async Task MergeSearchIndexAsync(int storiesWritten, CancellationToken cancellationToken)
     {
         var merging = Stopwatch.StartNew();
         try
         {
-            await db.Database.ExecuteSqlRawAsync("""INSERT INTO "ArticleSearch"("ArticleSearch") VALUES ('optimize')""", cancellationToken);
+            await SearchIndexUpkeep.MergeAsync(db.Database, clock, cancellationToken);
             logger.LogInformation("Merged the search index into one segment after {Stories} stories in {Seconds:0.0} s", storiesWritten, merging.Elapsed.TotalSeconds);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            logger.LogWarning("Stopped before merging the search index after {Stories} stories: every story is stored, and searches read the index as it is", storiesWritten);
+            logger.LogWarning("Stopped merging the search index after {Stories} stories: every story is stored, and searches read the index as it is", storiesWritten);
         }
     }
 

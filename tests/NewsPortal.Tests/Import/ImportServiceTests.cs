@@ -761,6 +761,28 @@ public sealed class SearchIndexMergeTests(SearchIndexMergeFactory factory) : ICl
         Assert.Contains("Grain exports resume, convoy 17", (await client.GetDocumentAsync("/search?q=convoy+17")).TextOf("main"));
     }
 
+    [SqliteFact]
+    public async Task ManySmallWrites_AreMergedByTheSite_OnlyPastTheSegmentsItKeeps_AndSearchFindsEveryStory()
+    {
+        for (var i = 1; i <= 6; i++)
+        {
+            var report = await factory.ImportAsync(_input.Write($"tide-{i}.txt", TempFolder.Snippet($"Tide tables revised, harbour {i}", $"Harbour tide{i} shifts.")));
+            Assert.Equal(1, report.Imported);
+        }
+
+        var segments = await SegmentsAsync();
+        Assert.True(segments > 1, "small imports leave their segments");
+        var upkeep = factory.Services.GetRequiredService<NewsPortal.Web.Search.SearchIndexUpkeep>();
+
+        Assert.False(await upkeep.MergeIfFragmentedAsync(mostSegments: segments));
+        Assert.Equal(segments, await SegmentsAsync());
+        Assert.True(await upkeep.MergeIfFragmentedAsync(mostSegments: segments - 1));
+        Assert.Equal(1, await SegmentsAsync());
+        var client = factory.CreateClient();
+        Assert.Contains("Tide tables revised, harbour 2", (await client.GetDocumentAsync("/search?q=tide2")).TextOf("main"));
+        Assert.Contains("Tide tables revised, harbour 6", (await client.GetDocumentAsync("/search?q=harbour+tide6")).TextOf("main"));
+    }
+
     /// <summary>The segments of the search index: each has its own rows in the index of its pages.</summary>
     private Task<int> SegmentsAsync() => factory.WithDbAsync(db =>
         db.Database.SqlQueryRaw<int>("""SELECT count(DISTINCT "segid") AS "Value" FROM "ArticleSearch_idx" """).SingleAsync());

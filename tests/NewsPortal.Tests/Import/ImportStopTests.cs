@@ -22,7 +22,7 @@ public sealed class ImportStopTests(SearchIndexMergeFactory factory) : IClassFix
             .Select(i => $$"""{"title":"Ferry timetable changes, route {{i}}","publishedOn":"2025-06-02","body":"Route {{i}} sails later."}""");
         var path = _folder.Write("ferries.jsonl", string.Join('\n', lines));
 
-        var report = await ImportStoppedBeforeAsync("VALUES ('optimize')", path);
+        var report = await ImportStoppedBeforeAsync("VALUES ('merge'", path);
 
         Assert.False(report.Interrupted, report.ToString());
         Assert.Equal(SearchIndexMergeFactory.MergeAfter, report.Imported);
