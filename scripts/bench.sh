@@ -7,7 +7,8 @@
 #   scripts/bench.sh pages      every public page and feed on stores of BENCH_SIZES stories (default 10000 100000
 #                               1000000): one reader with the output cache off; at the largest size also 32 readers
 #                               with it off and on, against Kestrel serving the same bytes as a static file
-#   scripts/bench.sh search     search latency over the largest store, one reader (scripts/search-bench.lua)
+#   scripts/bench.sh search     search latency over the largest store, one reader (scripts/search-bench.lua), and
+#                               the costliest searches, one reader and four (scripts/search-worst-bench.lua)
 #   scripts/bench.sh postgres   pages and search again with the stores on PostgreSQL (BENCH_SIZES defaults to
 #                               10000 100000 there): Debian's cluster, a throwaway role and a database per size
 #
@@ -314,6 +315,10 @@ bench_search() {
     echo "Search over $big stories, one reader, output cache off ($seconds s of scripts/search-bench.lua):"
     wrk -t1 -c1 -d2s -s scripts/search-bench.lua "http://127.0.0.1:$port" >/dev/null
     wrk -t1 -c1 -d"${seconds}s" -s scripts/search-bench.lua "http://127.0.0.1:$port" | grep search_requests
+    echo "The costliest searches (scripts/search-worst-bench.lua), each stopped at Portal:SearchTimeoutSeconds, one reader and 4:"
+    for connections in 1 4; do
+        wrk -t1 -c"$connections" -d"$((seconds * 2))s" --timeout 20s -s scripts/search-worst-bench.lua "http://127.0.0.1:$port" | grep worst_search_requests
+    done
     stop_site
 }
 
