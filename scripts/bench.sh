@@ -212,14 +212,15 @@ bench_import() {
         env ConnectionStrings__NewsPortal="Data Source=$work/folder.db" dotnet "$web" import "$work/snippets" >"$work/folder.log" || true
     printf '  folder of %s snippet files: %s, peak RSS %s MB\n' "$(ls "$work/snippets" | wc -l)" \
         "$(grep -o 'in [0-9.]* s' "$work/folder.log" | sed -n 1p)" "$(( $(grep -o '[0-9]*' "$work/folder.time" | tail -n 1) / 1024 ))"
-    local big=${sizes[-1]}
+    local big=${sizes[-1]} kept=""
+    store_exists "$work/store-$big.db" && kept=" (timed when the kept store was made, $(date -r "$work/import-$provider-$big.log" '+%Y-%m-%d %H:%M' 2>/dev/null))"
     store "$big" >/dev/null
     if [ ! -f "$work/import-$provider-$big.log" ]; then
         echo "  $big JSON Lines stories: the store was kept from a run before its import was logged (remove it to time one)"
         return
     fi
-    printf '  %s JSON Lines stories (%s files): %s, peak RSS %s MB\n' "$big" "$(grep -o '^[0-9]* file' "$work/import-$provider-$big.log" | cut -d' ' -f1)" \
-        "$(grep -o 'in [0-9.]* s' "$work/import-$provider-$big.log" | sed -n 1p)" "$(( $(grep -o '[0-9]*' "$work/import-$provider-$big.time" | tail -n 1) / 1024 ))"
+    printf '  %s JSON Lines stories (%s files): %s, peak RSS %s MB%s\n' "$big" "$(grep -o '^[0-9]* file' "$work/import-$provider-$big.log" | cut -d' ' -f1)" \
+        "$(grep -o 'in [0-9.]* s' "$work/import-$provider-$big.log" | sed -n 1p)" "$(( $(grep -o '[0-9]*' "$work/import-$provider-$big.time" | tail -n 1) / 1024 ))" "$kept"
 }
 
 bench_pages() {
