@@ -20,7 +20,8 @@ public sealed record AdminArticleFilter(string? Status, string? Category, string
     ListingCursor? From = null, ListingCursor? Back = null, string? Thread = null);
 
 /// <summary>A page of the editors' list, with where the pages either side start (null: there is none).</summary>
-public sealed record AdminListPage(IReadOnlyList<AdminArticleRow> Items, ListingCursor? Previous, ListingCursor? Next)
+/// <summary>A page of the editors' list; <c>Stopped</c>: its search by words ran out of time (the notice says so).</summary>
+public sealed record AdminListPage(IReadOnlyList<AdminArticleRow> Items, ListingCursor? Previous, ListingCursor? Next, string? Stopped = null)
 {
     public static AdminListPage Empty { get; } = new([], null, null);
 }
@@ -118,10 +119,16 @@ public sealed class ArticleAdminService(
         var byWords = !string.IsNullOrWhiteSpace(filter.Text);
         if (byWords)
         {
+            // Held to the readers' search limit: ten very common words are looked for through every story holding each.
             var query = SearchQuery.Parse(filter.Text!) with { NewestFirst = true };
-            var ids = (await search.MatchingIdsAsync(query, MaxTextMatches, cancellationToken))
-                .Concat(await search.MatchingIdsAsync(query, MaxTextMatches, cancellationToken, listed: false)).ToList();
-            if (ids.Count == 0)
+            var (ids, stopped) = await search.WithinTimeLimitAsync(async budget => (await search.MatchingIdsAsync(query, MaxTextMatches, budget))
+                .Concat(await search.MatchingIdsAsync(query, MaxTextMatches, budget, listed: false)).ToList(), query, cancellationToken);
+            if (stopped)
+            {
+                return AdminListPage.Empty with { Stopped = search.StoppedNotice };
+            }
+
+            if (ids!.Count == 0)
             {
                 return AdminListPage.Empty;
             }

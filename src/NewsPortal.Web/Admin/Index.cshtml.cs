@@ -54,6 +54,12 @@ public sealed class IndexModel(ArticleAdminService articles, Threads.ThreadServi
         }
 
         Rows = await articles.ListAsync(new AdminArticleFilter(Status, Category, Source, Q, Sort == "oldest", from, back, Thread), cancellationToken);
+        if (Rows.Stopped is not null)
+        {
+            // As the readers' search page answers a search stopped for time.
+            Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        }
+
         ThreadNames = [.. (await threads.ActiveAsync(null, Threads.ThreadService.PageSize, cancellationToken: cancellationToken)).Select(t => t.Name)];
         return Page();
     }

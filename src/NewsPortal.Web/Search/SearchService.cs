@@ -77,6 +77,46 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
 
         var lastPage = (MaxCounted + pageSize - 1) / pageSize;
         var number = (int)Math.Clamp(page, 1, lastPage);
+        var (results, stopped) = await WithinTimeLimitAsync(async budget =>
+        {
+            try
+            {
+                var rows = await HitsAsync(query, pageSize, (number - 1) * pageSize, marked: true, budget);
+                var total = rows.Count > 0 ? rows[0].Total : 0;
+                if (rows.Count == 0 && number > 1)
+                {
+                    // Past the last page: show the last page that has results, as a listing would.
+                    var first = await HitsAsync(query, 1, 0, marked: false, budget);
+                    total = first.Count > 0 ? first[0].Total : 0;
+                    number = Math.Max(1, (Math.Min(total, MaxCounted) + pageSize - 1) / pageSize);
+                    rows = total == 0 ? [] : await HitsAsync(query, pageSize, (number - 1) * pageSize, marked: true, budget);
+                }
+
+                var names = await articles.NamesAsync([.. rows.Select(r => r.Id)], cancellationToken);
+                var hits = rows.Select(r => new SearchHit(
+                    r.Id, r.Title, r.Slug, Highlighted(r.MarkedTitle), Highlighted(AfterHeadline(r.Title, r.MarkedSnippet)),
+                    r.PublishedOn, r.Language, names.CategoriesOf(r.Id), names.SourcesOf(r.Id))).ToList();
+                return new SearchResults(query, new PagedList<SearchHit>(hits, number, pageSize, total), query.Problems.FirstOrDefault());
+            }
+            catch (DbException ex) when (IsRefusal(ex))
+            {
+                // Terms are quoted, so this should not happen; if it does, the reader gets a message, not a 500.
+                logger.LogWarning(ex, "Search failed for {Query}", query.Text);
+                return new SearchResults(query, empty, "That search could not be run. Try fewer or simpler words.");
+            }
+        }, query, cancellationToken);
+        return stopped ? new SearchResults(query, empty, StoppedNotice, Stopped: true) : results!;
+    }
+
+    /// <summary>What a page tells its reader of a search stopped at <c>Portal:SearchTimeoutSeconds</c>.</summary>
+    public string StoppedNotice => StoppedMessage(options.Value.SearchTimeoutSeconds, namingTheSetting: false);
+
+    /// <summary>
+    /// Runs <paramref name="search"/> within <c>Portal:SearchTimeoutSeconds</c>, handing it the token to search by;
+    /// <c>Stopped</c> when that limit, not the request's end, stopped it (then <c>Value</c> is the default).
+    /// </summary>
+    public async Task<(T? Value, bool Stopped)> WithinTimeLimitAsync<T>(Func<CancellationToken, Task<T>> search, SearchQuery query, CancellationToken cancellationToken)
+    {
         var seconds = options.Value.SearchTimeoutSeconds;
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         budget.CancelAfter(TimeSpan.FromSeconds(seconds));
@@ -85,35 +125,14 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
         SqliteCancellation.Request.Value = budget.Token;
         try
         {
-            var rows = await HitsAsync(query, pageSize, (number - 1) * pageSize, marked: true, budget.Token);
-            var total = rows.Count > 0 ? rows[0].Total : 0;
-            if (rows.Count == 0 && number > 1)
-            {
-                // Past the last page: show the last page that has results, as a listing would.
-                var first = await HitsAsync(query, 1, 0, marked: false, budget.Token);
-                total = first.Count > 0 ? first[0].Total : 0;
-                number = Math.Max(1, (Math.Min(total, MaxCounted) + pageSize - 1) / pageSize);
-                rows = total == 0 ? [] : await HitsAsync(query, pageSize, (number - 1) * pageSize, marked: true, budget.Token);
-            }
-
-            var names = await articles.NamesAsync([.. rows.Select(r => r.Id)], cancellationToken);
-            var hits = rows.Select(r => new SearchHit(
-                r.Id, r.Title, r.Slug, Highlighted(r.MarkedTitle), Highlighted(AfterHeadline(r.Title, r.MarkedSnippet)),
-                r.PublishedOn, r.Language, names.CategoriesOf(r.Id), names.SourcesOf(r.Id))).ToList();
-            return new SearchResults(query, new PagedList<SearchHit>(hits, number, pageSize, total), query.Problems.FirstOrDefault());
-        }
-        catch (DbException ex) when (IsRefusal(ex))
-        {
-            // Terms are quoted, so this should not happen; if it does, the reader gets a message, not a 500.
-            logger.LogWarning(ex, "Search failed for {Query}", query.Text);
-            return new SearchResults(query, empty, "That search could not be run. Try fewer or simpler words.");
+            return (await search(budget.Token), false);
         }
         catch (Exception) when (budget.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             // The store stops the statement when the budget's token fires (SQLite through SqliteCancellation, PostgreSQL
             // by a cancel request): whatever it threw, the search ran out of time while its reader was still waiting.
             logger.LogWarning("Search for {Query} stopped after {Seconds} s (Portal:SearchTimeoutSeconds)", query.Text, seconds);
-            return new SearchResults(query, empty, StoppedMessage(seconds, namingTheSetting: false), Stopped: true);
+            return (default, true);
         }
     }
 

@@ -13,9 +13,11 @@ namespace NewsPortal.Tests.Search;
 /// A store whose searches take half a minute while <see cref="Slow"/> (unless stopped), against a search time limit of
 /// a fifth of a second; every other statement runs at full speed.
 /// </summary>
-public sealed class SlowSearchFactory : EmptyNewsPortalFactory, IAsyncLifetime
+public sealed class SlowSearchFactory : EditorialFactory, IAsyncLifetime
 {
     public bool Slow { get; set; } = true;
+
+    protected override bool SeedOnStartup => false;
 
     public Task InitializeAsync() => AddArticleAsync(new ArticleBuilder().Titled("Ferry service resumes across the strait")
         .PublishedOn(2026, 3, 1).InCategory("Transport").FromSource("Reuters").WithParagraph("The ferry line reopened on Sunday."));
@@ -74,6 +76,24 @@ public sealed class SearchTimeLimitTests(SlowSearchFactory factory) : IClassFixt
         factory.Slow = false;
         var found = await factory.CreateClient().GetDocumentAsync("/search?q=ferry");
         Assert.Equal(["Ferry service resumes across the strait"], found.TextsOf(".search-results h2").Select(t => t.Trim()));
+    }
+
+    [Fact]
+    public async Task TheEditorsListByWordsOverTheSearchTimeLimit_IsStoppedWithTheSameNotice_NotNoSnippetsMatch()
+    {
+        var editor = await factory.SignedInClientAsync(NewsPortal.Web.Accounts.Roles.Editor);
+        factory.Slow = true;
+        using var stopped = await editor.GetAsync("/admin?q=ferry");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, stopped.StatusCode);
+        var page = await stopped.ReadDocumentAsync();
+        Assert.Contains("This search was stopped after 0.2 s", page.TextOf(".notice"));
+        Assert.Null(page.QuerySelector(".empty"));
+        Assert.Equal("ferry", page.QuerySelector("form.filters input[name='q']")?.GetAttribute("value"));
+
+        factory.Slow = false;
+        var found = await editor.GetDocumentAsync("/admin?q=ferry");
+        Assert.Contains("Ferry service resumes across the strait", found.TextOf(".article-list"));
     }
 
     [Fact]
