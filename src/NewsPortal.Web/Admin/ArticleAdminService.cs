@@ -19,8 +19,10 @@ namespace NewsPortal.Web.Admin;
 public sealed record AdminArticleFilter(string? Status, string? Category, string? Source, string? Text, bool OldestFirst,
     ListingCursor? From = null, ListingCursor? Back = null, string? Thread = null);
 
-/// <summary>A page of the editors' list, with where the pages either side start (null: there is none).</summary>
-/// <summary>A page of the editors' list; <c>Stopped</c>: its search by words ran out of time (the notice says so).</summary>
+/// <summary>
+/// A page of the editors' list, with where the pages either side start (null: there is none); <c>Stopped</c>: the
+/// notice of its search by words, stopped at <c>Portal:SearchTimeoutSeconds</c>.
+/// </summary>
 public sealed record AdminListPage(IReadOnlyList<AdminArticleRow> Items, ListingCursor? Previous, ListingCursor? Next, string? Stopped = null)
 {
     public static AdminListPage Empty { get; } = new([], null, null);
