@@ -218,6 +218,23 @@ public sealed class StartupSettingTests
         Assert.DoesNotContain("not-the-password", said);
     }
 
+    private static async Task WaitUntilListeningAsync(int port)
+    {
+        for (var tries = 0; ; tries++)
+        {
+            try
+            {
+                using var client = new System.Net.Sockets.TcpClient();
+                await client.ConnectAsync(System.Net.IPAddress.Loopback, port);
+                return;
+            }
+            catch (System.Net.Sockets.SocketException) when (tries < 200)
+            {
+                await Task.Delay(50);
+            }
+        }
+    }
+
     [RedisFact]
     public async Task ARedisThatRefusesThePassword_StopsTheProcess_InOneLineNamingTheSetting()
     {
@@ -231,6 +248,8 @@ public sealed class StartupSettingTests
         using var redis = System.Diagnostics.Process.Start(server)!;
         try
         {
+            // Listening before the node connects: a node that finds no Redis at all starts anyway, and serves.
+            await WaitUntilListeningAsync(port);
             using var folder = new TempFolder();
             var run = await PortalCommand.RunAsync(Path.Combine(folder.Path, "news.db"),
                 [new("ConnectionStrings__Redis", $"127.0.0.1:{port},password=not-the-password"), new("Portal__PublicBaseUrl", "http://127.0.0.1")],
