@@ -41,7 +41,7 @@ public static class PortalServices
 
     public const string LoginRateLimit = "login";
 
-    /// <summary>The request time limit of a search's feed: <c>Portal:SearchTimeoutSeconds</c>.</summary>
+    /// <summary>The request time limit of a search's feed and of the API's article lists: <c>Portal:SearchTimeoutSeconds</c>.</summary>
     public const string SearchTimeoutPolicy = "search";
 
     /// <summary>

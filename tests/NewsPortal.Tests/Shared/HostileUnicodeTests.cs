@@ -77,6 +77,18 @@ public sealed class HostileUnicodeTests(HostileUnicodeTests.Factory factory) : I
             AssertNoServerError(await reader.GetAsync(url + Uri.EscapeDataString($"a{sample}")), url);
         }
 
+        // The editors' lists and the audit log, every filter they read from the address, as an admin (who may read them all).
+        var admin = await factory.SignedInClientAsync(Roles.Admin);
+        foreach (var url in new[]
+        {
+            "/admin?q=", "/admin?category=", "/admin?source=", "/admin?thread=", "/admin?status=", "/admin?sort=", "/admin?from=", "/admin?back=",
+            "/admin/categories?q=", "/admin/sources?q=", "/admin/threads?q=", "/admin/sources?after=", "/admin/audit?user=", "/admin/audit?action=", "/admin/audit?before=",
+        })
+        {
+            using var response = await admin.GetAsync(url + Uri.EscapeDataString($"a{sample}"));
+            Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.BadRequest, $"{url} answered {response.StatusCode}");
+        }
+
         // The API, every text field.
         using var created = await api.PostAsJsonAsync("/api/v1/articles", new
         {
