@@ -162,7 +162,9 @@ store() {
     echo "$db"
 }
 
-# The pages measured, with real slugs and positions from the store: "name path".
+# The pages measured, with real slugs and positions from the store: "name path". The last two read nothing from the
+# store, the floors the others stand on: "about" is a Razor page in the site's layout, "health-live" a line of text
+# through the same middleware.
 pages_of() {
     local db=$1 size=$2 half deep article category source thread month api_cursor
     half=$((size / 2))
@@ -200,6 +202,8 @@ news-sitemap /sitemaps/news.xml
 api-list /api/v1/articles
 api-cursor /api/v1/articles?cursor=$api_cursor
 api-article /api/v1/articles/$article
+about /about
+health-live /health/live
 EOF
 }
 
