@@ -254,6 +254,7 @@ public static class PortalServices
     {
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<MarkdownRenderer>();
+        services.AddSingleton<ComparedStories>();
         services.AddScoped<ArticleService>();
         services.AddScoped<CategoryService>();
         services.AddScoped<Threads.ThreadService>();

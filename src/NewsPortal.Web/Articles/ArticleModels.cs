@@ -42,9 +42,9 @@ public sealed record ArticleCard(
     /// Folds cards that report one event (see <see cref="NearDuplicates"/>) under the newest of them, keeping the
     /// order. Only reports credited differently fold: one outlet's story and its update both stay.
     /// </summary>
-    public static IReadOnlyList<ArticleCard> Fold(IReadOnlyList<ArticleCard> cards)
+    public static IReadOnlyList<ArticleCard> Fold(IReadOnlyList<ArticleCard> cards, ComparedStories compared)
     {
-        var stories = cards.Select(c => new NearDuplicates.Story(c.Title, c.Lede, c.OriginalUrl, c.PublishedOn)).ToList();
+        var stories = cards.Select(compared.Of).ToList();
         var leads = new List<(int Index, List<ArticleCard> Others)>();
         for (var i = 0; i < cards.Count; i++)
         {

@@ -9,7 +9,7 @@ namespace NewsPortal.Web.Articles;
 /// What readers see of articles: listings a page at a time (keyset pages, one index walk each), one article, its
 /// neighbours in its category, and the month archive. Counts come from rows the store keeps, never from counting.
 /// </summary>
-public sealed class ArticleService(NewsDbContext db, MarkdownRenderer markdown, TimeProvider clock, IOptions<PortalOptions> options)
+public sealed class ArticleService(NewsDbContext db, MarkdownRenderer markdown, ComparedStories compared, TimeProvider clock, IOptions<PortalOptions> options)
 {
     /// <summary>The deepest old-style <c>?page=N</c> still followed to its stories; deeper ones go to the last page.</summary>
     public const int MaxLegacyPage = 500;
@@ -57,7 +57,7 @@ public sealed class ArticleService(NewsDbContext db, MarkdownRenderer markdown, 
 
         // Reports of one event fold into one headline after the page's ends are known, so the links either side still
         // start where this page's stories do.
-        var shown = ArticleCard.Fold(items);
+        var shown = ArticleCard.Fold(items, compared);
         if (older)
         {
             // How far the newer side reaches decides whether "newer" is the listing's own first page.

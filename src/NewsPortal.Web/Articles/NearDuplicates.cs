@@ -25,14 +25,15 @@ public static class NearDuplicates
     private const int MinHeadlineWords = 4;
 
     /// <summary>
-    /// A story as the comparison needs it. Its words and link are worked out once, when first compared: a listing
-    /// compares each of its stories with several others on every request it serves.
+    /// A story as the comparison needs it. Its words and link are worked out once, when first compared, and the story
+    /// may be shared between requests (see <see cref="ComparedStories"/>): what it works out is set whole or not at
+    /// all, so two requests comparing it at once at worst both work it out.
     /// </summary>
     public sealed class Story(string title, string lede, string? originalUrl, DateOnly publishedOn)
     {
+        private static readonly Link NoLink = new("", null);
         private WordSet? _titleWords, _textWords;
         private Link? _url;
-        private bool _urlRead;
 
         public DateOnly PublishedOn { get; } = publishedOn;
 
@@ -44,14 +45,15 @@ public static class NearDuplicates
         {
             get
             {
-                if (!_urlRead)
-                {
-                    (_url, _urlRead) = (LinkOf(originalUrl), true);
-                }
-
-                return _url;
+                var url = _url ??= LinkOf(originalUrl) ?? NoLink;
+                return ReferenceEquals(url, NoLink) ? null : url;
             }
         }
+
+        /// <summary>Whether this was worked out from the card's words, link and day (a story saved since is not).</summary>
+        public bool IsOf(ArticleCard card)
+            => card.PublishedOn == PublishedOn && string.Equals(card.Title, title, StringComparison.Ordinal)
+                && string.Equals(card.Lede, lede, StringComparison.Ordinal) && string.Equals(card.OriginalUrl, originalUrl, StringComparison.Ordinal);
     }
 
     /// <summary>

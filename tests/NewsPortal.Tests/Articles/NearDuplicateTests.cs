@@ -1,4 +1,7 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
 using NewsPortal.Tests.Infrastructure;
+using NewsPortal.Web.Accounts;
 using NewsPortal.Web.Articles;
 
 namespace NewsPortal.Tests.Articles;
@@ -158,5 +161,39 @@ public sealed class NearDuplicateListingTests(NearDuplicateFactory factory) : IC
 
         var item = Assert.Single(page.QuerySelectorAll(".headlines > li"));
         Assert.StartsWith("Reported by Xinhua, Associated Press", item.QuerySelector(".reported")!.TextContent.Normalized(), StringComparison.Ordinal);
+    }
+}
+
+/// <summary>Folding follows what a story says now, not what it said when a listing first compared it.</summary>
+public sealed class NearDuplicateEditTests(EditorialFactory factory) : IClassFixture<EditorialFactory>
+{
+    [Fact]
+    public async Task AReportEditedToAnotherEvent_LeavesTheFold_AndEditedBack_JoinsItAgain()
+    {
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Harbour reopens to ferries after a week of storms").PublishedOn(2026, 3, 1)
+            .WithDocumentDate(new DateTime(2026, 3, 1, 9, 0, 0)).InCategory("Transport").FromSource("Reuters").WithParagraph("Boats crossed on Sunday."));
+        var slug = await factory.AddArticleAsync(new ArticleBuilder().Titled("Harbour reopens to ferries after week of storms").PublishedOn(2026, 3, 1)
+            .WithDocumentDate(new DateTime(2026, 3, 1, 10, 0, 0)).InCategory("Transport").FromSource("AFP").WithParagraph("The first ferry left at dawn."));
+        var id = await factory.WithDbAsync(db => db.Articles.Where(a => a.Slug == slug).Select(a => a.Id).SingleAsync());
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        var reader = factory.CreateClient();
+        async Task<List<string>> RiverAsync() => [.. (await reader.GetDocumentAsync("/")).QuerySelectorAll(".river > li h2").Select(h => h.TextContent.Trim())];
+        async Task RetitleAsync(string title)
+        {
+            using var saved = await editor.SubmitFormAsync($"/admin/articles/edit/{id}", new Dictionary<string, string?> { ["Form.Title"] = title }, "#article-form");
+            Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        }
+
+        var folded = await RiverAsync();
+        await RetitleAsync("Dockworkers strike over pay at the container port");
+        var apart = await RiverAsync();
+        await RetitleAsync("Harbour reopens to ferries after week of storms");
+        var again = await RiverAsync();
+
+        Assert.Equal(["Harbour reopens to ferries after week of storms"], folded.Where(h => h.Contains("storms", StringComparison.Ordinal)));
+        Assert.DoesNotContain("Dockworkers strike over pay at the container port", folded);
+        Assert.Contains("Dockworkers strike over pay at the container port", apart);
+        Assert.Contains("Harbour reopens to ferries after a week of storms", apart);
+        Assert.Equal(folded, again);
     }
 }
