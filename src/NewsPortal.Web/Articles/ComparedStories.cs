@@ -4,11 +4,11 @@ namespace NewsPortal.Web.Articles;
 
 /// <summary>
 /// The listed stories as <see cref="NearDuplicates"/> compares them, each worked out once rather than on every request
-/// that lists it: splitting the same headlines and ledes into words and reading their links again took 4.6% of the CPU
-/// of an uncached front page under load at 1,000,000 stories (the comparing itself, 1.7%, is left). A story whose headline, lede, link or day has changed since is
-/// worked out again, so no write needs to tell this anything, and every node keeps its own. Bounded: after
-/// <see cref="Capacity"/> stories it starts over (a crawler walking the archive passes through; the pages readers
-/// keep asking for fill it again within a request each).
+/// that lists it: splitting the same headlines and ledes into words and reading their links again took 4.6% of the
+/// CPU of an uncached front page under load at 1,000,000 stories (the comparing itself, 1.7%, is left). A story whose
+/// headline, lede, link or day has changed since is worked out again, so no write needs to tell this anything, and
+/// every node keeps its own. Bounded: after <see cref="Capacity"/> stories it starts over (a crawler walking the
+/// archive passes through; the pages readers keep asking for fill it again within a request each).
 /// </summary>
 public sealed class ComparedStories
 {
