@@ -542,6 +542,58 @@ public sealed class ArticleAdminService(
             return true;
         });
 
+    /// <summary>What an admin's permanent delete found.</summary>
+    public enum PurgeOutcome
+    {
+        Purged,
+        NoSuchStory,
+
+        /// <summary>Not deleted (or restored meanwhile): only a story in the deleted list can be deleted for good.</summary>
+        NotDeleted,
+    }
+
+    /// <summary>
+    /// Deletes a deleted story for good, as a court order or a privacy request may require: its row, and with it (by
+    /// the store's keys and triggers) its revisions, old addresses, credits, search entries and counts. The audit log's
+    /// lines about it keep who did what and when to "story #id", without its address or headline; one more line says
+    /// who deleted it for good. Only a story already deleted, so that no story readers see is one step from gone.
+    /// </summary>
+    public async Task<PurgeOutcome> PurgeAsync(int id, string user, CancellationToken cancellationToken = default)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await StoreDialect.Of(db.Database).LockArticleAsync(db, id, cancellationToken);
+        var story = await db.Articles.Where(a => a.Id == id).Select(a => new { a.Slug, Deleted = a.DeletedAtUtc != null }).SingleOrDefaultAsync(cancellationToken);
+        if (story is null || !story.Deleted)
+        {
+            return story is null ? PurgeOutcome.NoSuchStory : PurgeOutcome.NotDeleted;
+        }
+
+        // Every address the story had, each of which its audit lines name; an editor renames a story a few times.
+        var addresses = await db.SlugRedirects.Where(r => r.ArticleId == id).Select(r => r.Slug).Take(MaxPurgedAddresses).ToListAsync(cancellationToken);
+        addresses.Add(story.Slug);
+        var subject = $"story #{id}";
+        await db.AuditLog.Where(e => addresses.Contains(e.Subject) && StoryAuditActions.Contains(e.Action))
+            .ExecuteUpdateAsync(e => e.SetProperty(x => x.Subject, subject).SetProperty(x => x.Details, (string?)null), cancellationToken);
+        await db.Articles.Where(a => a.Id == id).ExecuteDeleteAsync(cancellationToken);
+        audit.Add(user, "delete permanently", subject);
+        string[] tags = [CacheTags.Article(id)];
+        cache.Record(tags);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        await cache.EvictAsync(tags, cancellationToken);
+        return PurgeOutcome.Purged;
+    }
+
+    /// <summary>Old addresses of one story whose audit lines a permanent delete rewrites, a bound however many renames.</summary>
+    private const int MaxPurgedAddresses = 1000;
+
+    /// <summary>
+    /// The actions of the audit lines a story's changes write (<see cref="AuditAction"/>), their subject its address:
+    /// a permanent delete rewrites those, and no line of another kind whose subject happens to read the same.
+    /// </summary>
+    internal static readonly string[] StoryAuditActions =
+        ["create", "edit", "publish", "unpublish", "delete", "restore", "restored", "set", .. Enum.GetNames<ArticleStatus>().Select(s => s.ToLowerInvariant())];
+
     /// <summary>
     /// At most <paramref name="take"/> revisions, newest first, older than <paramref name="before"/> when given: a
     /// story an agency updates every few minutes gathers tens of thousands, read a page at a time from the

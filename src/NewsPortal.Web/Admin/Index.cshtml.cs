@@ -96,6 +96,27 @@ public sealed class IndexModel(ArticleAdminService articles, Threads.ThreadServi
         return undo ? RedirectToPage() : RedirectToPage(new { status = "deleted" });
     }
 
+    /// <summary>Deletes a story for good, from the deleted list: an admin's, as restoring one is.</summary>
+    public async Task<IActionResult> OnPostPurgeAsync(int id, CancellationToken cancellationToken)
+    {
+        if (!User.IsInRole(Roles.Admin))
+        {
+            return Forbid();
+        }
+
+        switch (await articles.PurgeAsync(id, User.Identity!.Name!, cancellationToken))
+        {
+            case ArticleAdminService.PurgeOutcome.NoSuchStory:
+                return NotFound();
+            case ArticleAdminService.PurgeOutcome.NotDeleted:
+                return ErrorModel.BadRequest(this,
+                    "That story is not deleted (it may have been restored meanwhile). Only a story in the deleted list can be deleted permanently: delete it first.");
+            default:
+                Message = "Deleted permanently.";
+                return RedirectToPage(new { status = "deleted" });
+        }
+    }
+
     /// <summary>Publishes, unpublishes, deletes or sets the thread of the ticked stories, each as its own save.</summary>
     public async Task<IActionResult> OnPostBulkAsync(List<int> ids, string? bulk, string? threadName, CancellationToken cancellationToken)
     {

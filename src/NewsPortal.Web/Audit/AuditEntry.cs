@@ -28,6 +28,9 @@ public sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntr
         // The log's page walks back from an id, by one user or one action as filtered, reading only the rows it shows.
         builder.HasIndex(e => new { e.User, e.Id });
         builder.HasIndex(e => new { e.Action, e.Id });
+
+        // A story deleted for good has its lines found by the addresses it had (ArticleAdminService.PurgeAsync).
+        builder.HasIndex(e => e.Subject);
         builder.Property(e => e.AtUtc).HasConversion(v => v, v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
     }
 }

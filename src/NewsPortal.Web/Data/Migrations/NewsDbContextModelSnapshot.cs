@@ -539,6 +539,8 @@ namespace NewsPortal.Web.Data.Migrations
 
                     b.HasIndex("AtUtc");
 
+                    b.HasIndex("Subject");
+
                     b.HasIndex("Action", "Id");
 
                     b.HasIndex("User", "Id");

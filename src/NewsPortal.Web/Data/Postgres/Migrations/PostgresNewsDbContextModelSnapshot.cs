@@ -556,6 +556,8 @@ namespace NewsPortal.Web.Data.Postgres.Migrations
 
                     b.HasIndex("AtUtc");
 
+                    b.HasIndex("Subject");
+
                     b.HasIndex("Action", "Id");
 
                     b.HasIndex("User", "Id");

@@ -1,0 +1,126 @@
+using System.Net;
+using AngleSharp.Html.Dom;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using NewsPortal.Tests.Infrastructure;
+using NewsPortal.Web.Accounts;
+using NewsPortal.Web.Data;
+
+namespace NewsPortal.Tests.Admin;
+
+/// <summary>An admin deleting a deleted story for good, as a court order or a privacy request may require.</summary>
+public sealed class PermanentDeleteTests(EditorialFactory factory) : IClassFixture<EditorialFactory>
+{
+    private static Dictionary<string, string?> Story(string title, string body) => new()
+    {
+        ["Form.Title"] = title,
+        ["Form.Dateline"] = "OSTRAVA",
+        ["Form.Body"] = body,
+        ["Form.PublishedOn"] = "2026-03-01",
+        ["Form.DocumentDate"] = "2026-03-01T09:30:00",
+        ["Form.Language"] = "en",
+        ["Form.Site"] = "example.cz",
+        ["Form.OriginalUrl"] = "",
+        ["Form.Categories"] = "Court takedowns",
+        ["Form.Sources"] = "Ostrava Daily",
+        ["Form.Status"] = "Published",
+        ["Form.CorrectionNote"] = "",
+    };
+
+    /// <summary>Creates a published story through the form and returns its id.</summary>
+    private static async Task<int> CreateAsync(HttpClient editor, string title, string body)
+    {
+        using var response = await editor.SubmitFormAsync("/admin/articles/edit", Story(title, body), "#article-form");
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return int.Parse(response.Headers.Location!.OriginalString.Split('/')[^1]);
+    }
+
+    private static async Task DeleteAsync(HttpClient editor, int id)
+    {
+        using var delete = await editor.SubmitFormAsync($"/admin/articles/edit/{id}", new Dictionary<string, string?>(), "form[action*='handler=Delete']");
+        Assert.Equal(HttpStatusCode.Redirect, delete.StatusCode);
+    }
+
+    /// <summary>Posts the purge with a valid antiforgery token from the client's own session, whatever its role.</summary>
+    private static async Task<HttpResponseMessage> PostPurgeAsync(HttpClient client, int id)
+    {
+        var form = (IHtmlFormElement)(await client.GetDocumentAsync("/admin/articles/edit")).QuerySelector("#article-form")!;
+        var token = Forms.FieldsOf(form)["__RequestVerificationToken"]!;
+        return await client.PostAsync($"/admin?handler=Purge&id={id}", new FormUrlEncodedContent([new("__RequestVerificationToken", token)]));
+    }
+
+    private async Task<int> CategoryCountAsync()
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<NewsDbContext>().Categories.Where(c => c.Name == "Court takedowns").Select(c => c.ArticleCount).SingleAsync();
+    }
+
+    [Fact]
+    public async Task AStoryDeletedForGood_LeavesNoTextInTheStore_ItsAddressesAnswer404_AndTheAuditLogKeepsOnlyWhoDidWhat()
+    {
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        var admin = await factory.SignedInClientAsync(Roles.Admin);
+        var id = await CreateAsync(editor, "Court bars naming of Ostrava witness Vondrackova", "Witness Vondrackova asked the court for anonymity.");
+        var firstSlug = NewsPortal.Web.Shared.Slug.From("Court bars naming of Ostrava witness Vondrackova");
+        using var renamed = await editor.SubmitFormAsync($"/admin/articles/edit/{id}",
+            new Dictionary<string, string?> { ["Form.Slug"] = "ostrava-witness-report" }, "#article-form");
+        Assert.Equal(HttpStatusCode.Redirect, renamed.StatusCode);
+        var foundBefore = (await factory.CreateClient().GetDocumentAsync("/search?q=vondrackova")).QuerySelectorAll(".search-results .card").Length;
+        await DeleteAsync(editor, id);
+        var countAfterDelete = await CategoryCountAsync();
+
+        using var purge = await admin.SubmitFormAsync("/admin?status=deleted", new Dictionary<string, string?>(), $"form[action*='handler=Purge'][action*='id={id}']");
+        var deletedList = await admin.GetDocumentAsync("/admin?status=deleted");
+        var search = await factory.CreateClient().GetDocumentAsync("/search?q=vondrackova");
+        await factory.CreateClient().GetDocumentAsync("/articles/ostrava-witness-report", expectedStatus: 404);
+        await factory.CreateClient().GetDocumentAsync($"/articles/{firstSlug}", expectedStatus: 404);
+
+        Assert.Equal(1, foundBefore);
+        Assert.Equal(HttpStatusCode.Redirect, purge.StatusCode);
+        Assert.Equal("Deleted permanently.", deletedList.TextOf("p.notice"));
+        Assert.DoesNotContain("Vondrackova", deletedList.QuerySelector(".article-list")!.TextContent);
+        Assert.Empty(search.QuerySelectorAll(".search-results .card"));
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<NewsDbContext>();
+        Assert.False(await db.Articles.AnyAsync(a => a.Id == id));
+        Assert.False(await db.ArticleRevisions.AnyAsync(r => r.ArticleId == id));
+        Assert.False(await db.SlugRedirects.AnyAsync(r => r.ArticleId == id));
+        Assert.False(await db.Set<Dictionary<string, object>>("ArticleCategories").AnyAsync(r => (int)r["ArticlesId"] == id));
+        Assert.Equal(countAfterDelete, await CategoryCountAsync());
+        var log = await db.AuditLog.Where(e => e.Subject == $"story #{id}").OrderBy(e => e.Id).Select(e => new { e.Action, e.User, e.Details }).ToListAsync();
+        Assert.Equal(["create", "edit", "delete", "delete permanently"], log.Select(e => e.Action));
+        Assert.All(log, e => Assert.Null(e.Details));
+        Assert.False(await db.AuditLog.AnyAsync(e => e.Subject == firstSlug || e.Subject == "ostrava-witness-report" || e.Details!.Contains("Vondrackova")));
+        if (db.Database.IsSqlite())
+        {
+            // The search index's rows went with the story's (its delete trigger gave back what was indexed).
+            await db.Database.ExecuteSqlRawAsync("""INSERT INTO "ArticleSearch"("ArticleSearch") VALUES ('integrity-check')""");
+        }
+    }
+
+    [Fact]
+    public async Task OnlyAnAdmin_AndOnlyAStoryAlreadyDeleted_CanDeleteItForGood()
+    {
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        var admin = await factory.SignedInClientAsync(Roles.Admin);
+        var published = await CreateAsync(editor, "Ostrava tram line reopens", "The tram line reopened on Monday.");
+        var deleted = await CreateAsync(editor, "Ostrava bridge closes for repairs", "The bridge closes for a month.");
+        await DeleteAsync(editor, deleted);
+
+        using var byEditor = await PostPurgeAsync(editor, deleted);
+        using var ofPublished = await PostPurgeAsync(admin, published);
+        var refusal = await ofPublished.ReadDocumentAsync();
+        using var ofNothing = await PostPurgeAsync(admin, int.MaxValue);
+        using var withoutToken = await admin.PostAsync($"/admin?handler=Purge&id={deleted}", new FormUrlEncodedContent([]));
+
+        Assert.Equal(HttpStatusCode.Forbidden, byEditor.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, ofPublished.StatusCode);
+        Assert.Contains("Only a story in the deleted list can be deleted permanently", refusal.TextOf("main"));
+        Assert.Equal(HttpStatusCode.NotFound, ofNothing.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, withoutToken.StatusCode);
+        await factory.CreateClient().GetDocumentAsync($"/articles/{NewsPortal.Web.Shared.Slug.From("Ostrava tram line reopens")}");
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<NewsDbContext>();
+        Assert.True(await db.Articles.AnyAsync(a => a.Id == deleted && a.DeletedAtUtc != null));
+    }
+}
