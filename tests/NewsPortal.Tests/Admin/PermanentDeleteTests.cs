@@ -123,4 +123,20 @@ public sealed class PermanentDeleteTests(EditorialFactory factory) : IClassFixtu
         var db = scope.ServiceProvider.GetRequiredService<NewsDbContext>();
         Assert.True(await db.Articles.AnyAsync(a => a.Id == deleted && a.DeletedAtUtc != null));
     }
+
+    [Fact]
+    public async Task TwoPurgesAtOnce_OneDeletesTheStory_AndTheOtherFindsItGone_NeitherIsAnError()
+    {
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        var admin = await factory.SignedInClientAsync(Roles.Admin);
+        var id = await CreateAsync(editor, "Ostrava council meets twice", "The council met twice on Monday.");
+        await DeleteAsync(editor, id);
+
+        var answers = await admin.SubmitFormAtOnceAsync("/admin?status=deleted", $"form[action*='handler=Purge'][action*='id={id}']", 4);
+
+        Assert.Equal([HttpStatusCode.Redirect], answers.Where(a => a != HttpStatusCode.NotFound));
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<NewsDbContext>();
+        Assert.Equal(1, await db.AuditLog.CountAsync(e => e.Subject == $"story #{id}" && e.Action == "delete permanently"));
+    }
 }
