@@ -90,8 +90,9 @@ public static class ApiEndpoints
             .WithName("UnpublishArticle").WithSummary("Take an article down")
             .Produces<ApiArticle>().Produces(StatusCodes.Status308PermanentRedirect).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status429TooManyRequests);
         write.MapDelete("/articles/{slug}", DeleteArticleAsync).WithName("DeleteArticle")
-            .WithSummary("Delete an article (soft: an admin can restore it; its page answers 410)")
-            .Produces(StatusCodes.Status204NoContent).Produces(StatusCodes.Status308PermanentRedirect).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .WithSummary("Delete an article (soft: an admin can restore it; its page answers 410); ?permanent=true, an admin's, deletes a deleted one for good")
+            .Produces(StatusCodes.Status204NoContent).Produces(StatusCodes.Status308PermanentRedirect).ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status429TooManyRequests);
         write.MapPost("/import", ImportAsync).WithName("Import")
             .WithSummary("Import snippet text (text/plain) or JSON Lines (application/x-ndjson) from the body; ?dryRun=true writes nothing")
             .Accepts<string>("text/plain", [.. JsonLinesMediaTypes]).Produces<ApiImportReport>()
@@ -328,12 +329,28 @@ public static class ApiEndpoints
     }
 
     private static async Task<IResult> DeleteArticleAsync(
-        string slug, HttpContext context, ArticleApiService reads, ArticleAdminService articles, ArticleService stories, CancellationToken cancellationToken)
+        string slug, bool? permanent, HttpContext context, ArticleApiService reads, ArticleAdminService articles, ArticleService stories, CancellationToken cancellationToken)
     {
+        if (permanent == true && !context.User.IsInRole(Roles.Admin))
+        {
+            return ApiProblems.Problem(StatusCodes.Status403Forbidden, "Not allowed", "Only admins can delete an article permanently.");
+        }
+
         var (_, gone, id) = await reads.GetAsync(slug, editor: true, cancellationToken);
         if (id == 0)
         {
             return await NotHereAsync(slug, "", context, stories, cancellationToken);
+        }
+
+        if (permanent == true)
+        {
+            return await articles.PurgeAsync(id, context.User.Identity!.Name!, cancellationToken) switch
+            {
+                ArticleAdminService.PurgeOutcome.Purged => Results.NoContent(),
+                ArticleAdminService.PurgeOutcome.NoSuchStory => ApiProblems.NotFound($"There is no article '{slug}'."),
+                _ => ApiProblems.Problem(StatusCodes.Status409Conflict, "Not deleted",
+                    $"'{slug}' is not deleted: only a deleted article can be deleted permanently. Delete it first (without ?permanent=true)."),
+            };
         }
 
         // A delete that finds the story already deleted lost a race with another: it is gone, as it is to a later one.

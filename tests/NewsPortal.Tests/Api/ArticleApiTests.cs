@@ -406,6 +406,31 @@ public sealed class ArticleApiTests(EditorialFactory factory) : IClassFixture<Ed
     }
 
     [Fact]
+    public async Task PermanentDelete_IsAnAdminsOfADeletedArticle_AfterWhichItsAddressAnswers404()
+    {
+        var editor = await factory.TokenClientAsync(Roles.Editor);
+        var admin = await factory.TokenClientAsync(Roles.Admin);
+        await editor.PostAsJsonAsync("/api/v1/articles", NewArticle("API takedown story"));
+
+        using var notYetDeleted = await admin.DeleteAsync("/api/v1/articles/api-takedown-story?permanent=true");
+        using var delete = await editor.DeleteAsync("/api/v1/articles/api-takedown-story");
+        using var byEditor = await editor.DeleteAsync("/api/v1/articles/api-takedown-story?permanent=true");
+        using var notABoolean = await admin.DeleteAsync("/api/v1/articles/api-takedown-story?permanent=forever");
+        using var purge = await admin.DeleteAsync("/api/v1/articles/api-takedown-story?permanent=true");
+        using var read = await factory.CreateClient().GetAsync("/api/v1/articles/api-takedown-story");
+        using var again = await admin.DeleteAsync("/api/v1/articles/api-takedown-story?permanent=true");
+
+        AssertProblem(notYetDeleted, HttpStatusCode.Conflict);
+        Assert.Contains("only a deleted article can be deleted permanently", (await JsonAsync(notYetDeleted)).GetProperty("detail").GetString());
+        Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
+        AssertProblem(byEditor, HttpStatusCode.Forbidden);
+        AssertProblem(notABoolean, HttpStatusCode.BadRequest);
+        Assert.Equal(HttpStatusCode.NoContent, purge.StatusCode);
+        AssertProblem(read, HttpStatusCode.NotFound);
+        AssertProblem(again, HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task PublishUnpublishAndDelete_ChangeWhatReadersSee()
     {
         var client = await factory.TokenClientAsync(Roles.Editor);
