@@ -47,6 +47,35 @@ public sealed class EditorJourneyTests(BrowserFixture browser)
     }
 
     [Fact]
+    public async Task Admin_DeletesADeletedStoryForGood_FromTheDeletedList_AfterOpeningWhatItRemoves()
+    {
+        // axe is injected as an inline script, which the site's Content-Security-Policy rightly refuses.
+        await using var context = await browser.NewContextAsync(signedIn: true, bypassContentSecurityPolicy: true);
+        var page = await context.NewPageAsync();
+        const string title = "Court orders Brno witness story removed";
+        await page.GotoAsync("/admin/articles/edit");
+        await page.GetByLabel("Title").FillAsync(title);
+        await page.Locator("#Form_Body").FillAsync("The witness asked for the story to be removed.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
+        await Expect(page.Locator(".notice")).ToHaveTextAsync("Saved.");
+        page.Dialog += async (_, dialog) => await dialog.AcceptAsync();
+        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/admin$"));
+
+        await page.GotoAsync("/admin?status=deleted");
+        var row = page.Locator("tr", new() { HasText = title });
+        await row.GetByText("Delete permanently…").ClickAsync();
+        await Expect(row.Locator(".purge p")).ToContainTextAsync("This cannot be undone.");
+        var violations = await Axe.ViolationsAsync(page);
+        Assert.True(violations.Length == 0, $"axe found violations on the deleted list:{Environment.NewLine}{violations}");
+        await row.GetByRole(AriaRole.Button, new() { Name = "Delete permanently" }).ClickAsync();
+
+        await Expect(page.Locator(".notice")).ToHaveTextAsync("Deleted permanently.");
+        await Expect(page.Locator("tr", new() { HasText = title })).ToHaveCountAsync(0);
+    }
+
+    [Fact]
     public async Task Editor_WritesWithLivePreview_PublishesAndReadersSeeIt()
     {
         await using var context = await browser.NewContextAsync();
