@@ -569,7 +569,7 @@ public sealed class ArticleAdminService(
         }
 
         // Every address the story had, each of which its audit lines name; an editor renames a story a few times.
-        var addresses = await db.SlugRedirects.Where(r => r.ArticleId == id).Select(r => r.Slug).Take(MaxPurgedAddresses).ToListAsync(cancellationToken);
+        var addresses = await db.SlugRedirects.Where(r => r.ArticleId == id).Select(r => r.Slug).OrderBy(s => s).Take(MaxPurgedAddresses).ToListAsync(cancellationToken);
         addresses.Add(story.Slug);
         var subject = $"story #{id}";
         await db.AuditLog.Where(e => addresses.Contains(e.Subject) && StoryAuditActions.Contains(e.Action))
