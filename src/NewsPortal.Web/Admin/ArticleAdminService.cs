@@ -556,13 +556,14 @@ public sealed class ArticleAdminService(
     /// Deletes a deleted story for good, as a court order or a privacy request may require: its row, and with it (by
     /// the store's keys and triggers) its revisions, old addresses, credits, search entries and counts. The audit log's
     /// lines about it keep who did what and when to "story #id", without its address or headline; one more line says
-    /// who deleted it for good. Only a story already deleted, so that no story readers see is one step from gone.
+    /// who deleted it for good. Its import keys are kept (<see cref="PurgedStory"/>), so a feed sending it again does not
+    /// bring it back. Only a story already deleted, so that no story readers see is one step from gone.
     /// </summary>
     public async Task<PurgeOutcome> PurgeAsync(int id, string user, CancellationToken cancellationToken = default)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await StoreDialect.Of(db.Database).LockArticleAsync(db, id, cancellationToken);
-        var story = await db.Articles.Where(a => a.Id == id).Select(a => new { a.Slug, Deleted = a.DeletedAtUtc != null }).SingleOrDefaultAsync(cancellationToken);
+        var story = await db.Articles.Where(a => a.Id == id).Select(a => new { a.Slug, a.UrlKey, a.TitleKey, Deleted = a.DeletedAtUtc != null }).SingleOrDefaultAsync(cancellationToken);
         if (story is null || !story.Deleted)
         {
             return story is null ? PurgeOutcome.NoSuchStory : PurgeOutcome.NotDeleted;
@@ -575,6 +576,7 @@ public sealed class ArticleAdminService(
         await db.AuditLog.Where(e => addresses.Contains(e.Subject) && StoryAuditActions.Contains(e.Action))
             .ExecuteUpdateAsync(e => e.SetProperty(x => x.Subject, subject).SetProperty(x => x.Details, (string?)null), cancellationToken);
         await db.Articles.Where(a => a.Id == id).ExecuteDeleteAsync(cancellationToken);
+        db.PurgedStories.Add(new PurgedStory { UrlKey = story.UrlKey, TitleKey = story.TitleKey, PurgedAtUtc = Now });
         audit.Add(user, "delete permanently", subject);
         string[] tags = [CacheTags.Article(id)];
         cache.Record(tags);

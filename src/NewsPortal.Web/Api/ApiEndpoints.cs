@@ -417,7 +417,7 @@ public static class ApiEndpoints
         }
 
         var result = new ApiImportReport(report.DryRun, report.Imported, report.Updated, report.Unchanged, report.Rejected,
-            [.. report.Problems.Select(p => new ApiImportProblem(p.File, p.Line, p.Reason))], report.ToString());
+            [.. report.Problems.Select(p => new ApiImportProblem(p.File, p.Line, p.Reason))], report.ToString(), report.Withheld);
         return report.HasRejections
             ? Results.Problem(detail: "Nothing from the body was imported: " + report.Problems[0], statusCode: StatusCodes.Status422UnprocessableEntity,
                 title: "The import was rejected", extensions: new Dictionary<string, object?> { ["report"] = result })

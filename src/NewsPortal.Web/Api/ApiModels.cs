@@ -51,8 +51,8 @@ public sealed record ApiArticleInput(
 
 public sealed record ApiImportProblem(string File, int Line, string Reason);
 
-/// <summary>The same report as the command line's.</summary>
+/// <summary>The same report as the command line's; <c>Withheld</c>: stories not imported again because an admin deleted them for good.</summary>
 public sealed record ApiImportReport(
-    bool DryRun, int Imported, int Updated, int Unchanged, int Rejected, IReadOnlyList<ApiImportProblem> Problems, string Summary);
+    bool DryRun, int Imported, int Updated, int Unchanged, int Rejected, IReadOnlyList<ApiImportProblem> Problems, string Summary, int Withheld);
 
 public sealed record ApiTokenCreated(string Token, string Name);

@@ -37,6 +37,7 @@ public class NewsDbContext : IdentityDbContext<PortalUser>
     public DbSet<Article> Articles => Set<Article>();
     public DbSet<ArticleRevision> ArticleRevisions => Set<ArticleRevision>();
     public DbSet<SlugRedirect> SlugRedirects => Set<SlugRedirect>();
+    public DbSet<PurgedStory> PurgedStories => Set<PurgedStory>();
     public DbSet<Category> Categories => Set<Category>();
     public DbSet<CategoryAlias> CategoryAliases => Set<CategoryAlias>();
     public DbSet<Source> Sources => Set<Source>();

@@ -15,6 +15,9 @@ public enum ImportOutcome
     Imported,
     Updated,
     Unchanged,
+
+    /// <summary>Not written: an admin deleted this story for good (<see cref="PurgedStory"/>).</summary>
+    Withheld,
 }
 
 /// <summary>What became of one story, and the categories and sources it was the first to name (created by this write).</summary>
@@ -71,8 +74,37 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
         db.ChangeTracker.Clear();
     }
 
-    /// <summary>Writes prepared stories (checked, with their ledes); see <see cref="ImportService"/>.</summary>
+    /// <summary>
+    /// Writes prepared stories (checked, with their ledes); see <see cref="ImportService"/>. A story an admin deleted
+    /// for good is withheld, the others written as if it were not in the batch.
+    /// </summary>
     public async Task<IReadOnlyList<WriteResult>> WriteAsync(IReadOnlyList<PreparedStory> stories, string defaultLanguage, CancellationToken cancellationToken)
+    {
+        var withheld = await WithheldAsync(stories, cancellationToken);
+        if (withheld.Count == 0)
+        {
+            return await WriteKeptAsync(stories, defaultLanguage, cancellationToken);
+        }
+
+        List<PreparedStory> kept = [.. stories.Where((_, i) => !withheld.Contains(i))];
+        var written = kept.Count == 0 ? [] : await WriteKeptAsync(kept, defaultLanguage, cancellationToken);
+        var next = 0;
+        return [.. stories.Select((story, i) => withheld.Contains(i) ? new WriteResult(ImportOutcome.Withheld, "", story.Document!.Title, [], []) : written[next++])];
+    }
+
+    /// <summary>The positions of the stories an admin deleted for good, found by their import keys (two index reads a batch).</summary>
+    private async Task<HashSet<int>> WithheldAsync(IReadOnlyList<PreparedStory> stories, CancellationToken cancellationToken)
+    {
+        var keys = stories.Select(s => s.Document!)
+            .Select(d => (Url: MatchKeys.ForUrl(d.Site, d.OriginalUrl), Title: MatchKeys.ForTitle(d.Title, d.DocumentDate, d.PublishedOn))).ToList();
+        var urls = keys.Select(k => k.Url).OfType<long>().Distinct().ToList();
+        var titles = keys.Select(k => k.Title).Distinct().ToList();
+        var purged = await db.PurgedStories.AsNoTracking().Where(p => EF.Parameter(urls).Contains(p.UrlKey!.Value)).ToListAsync(cancellationToken);
+        purged.AddRange(await db.PurgedStories.AsNoTracking().Where(p => EF.Parameter(titles).Contains(p.TitleKey)).ToListAsync(cancellationToken));
+        return purged.Count == 0 ? [] : [.. keys.Select((k, i) => (k, i)).Where(x => purged.Any(p => p.Matches(x.k.Url, x.k.Title))).Select(x => x.i)];
+    }
+
+    private async Task<IReadOnlyList<WriteResult>> WriteKeptAsync(IReadOnlyList<PreparedStory> stories, string defaultLanguage, CancellationToken cancellationToken)
     {
         var batch = stories.Select(s => s.Document!).ToList();
         await LoadNamesAsync(cancellationToken);

@@ -18,11 +18,14 @@ public sealed class ImportReport
     public bool DryRun { get; init; }
 
     /// <summary>What the audit log says of an import, rejected files included (an import of only those reads "0 imported").</summary>
-    public string AuditSummary => $"{Imported} imported, {Updated} updated, {Unchanged} unchanged, {RejectedFiles.Count} file(s) rejected";
+    public string AuditSummary => $"{Imported} imported, {Updated} updated, {Unchanged} unchanged, {RejectedFiles.Count} file(s) rejected{(Withheld > 0 ? $", {Withheld} withheld (deleted for good)" : "")}";
     public int Files { get; private set; }
     public int Imported { get; private set; }
     public int Updated { get; private set; }
     public int Unchanged { get; private set; }
+
+    /// <summary>Stories not imported again because an admin deleted them for good.</summary>
+    public int Withheld { get; private set; }
 
     /// <summary>Stories not imported because their file was rejected.</summary>
     public int Rejected { get; private set; }
@@ -61,6 +64,7 @@ public sealed class ImportReport
         Imported += written.Imported;
         Updated += written.Updated;
         Unchanged += written.Unchanged;
+        Withheld += written.Withheld;
         NewCategoryCount += written.NewCategoryCount;
         NewSourceCount += written.NewSourceCount;
         _newStories.AddRange(written.NewStories.Take(MaxListed - _newStories.Count));
@@ -74,7 +78,7 @@ public sealed class ImportReport
     /// <summary>The report as data, for another node to show it (kept in Redis with its import job).</summary>
     public ImportReportData ToData() => new(
         DryRun, Files, Imported, Updated, Unchanged, Rejected, UnlistedProblems, Elapsed, [.. _problems], [.. _rejectedFiles],
-        [.. _newStories.Select(s => new ImportReportData.Story(s.Slug, s.Title))], [.. _newCategories], [.. _newSources], NewCategoryCount, NewSourceCount);
+        [.. _newStories.Select(s => new ImportReportData.Story(s.Slug, s.Title))], [.. _newCategories], [.. _newSources], NewCategoryCount, NewSourceCount, Withheld);
 
     public static ImportReport From(ImportReportData data)
     {
@@ -85,6 +89,7 @@ public sealed class ImportReport
             Imported = data.Imported,
             Updated = data.Updated,
             Unchanged = data.Unchanged,
+            Withheld = data.Withheld,
             Rejected = data.Rejected,
             UnlistedProblems = data.UnlistedProblems,
             Elapsed = data.Elapsed,
@@ -139,6 +144,11 @@ public sealed class ImportReport
 
         text.Append(CultureInfo.InvariantCulture, $"{NewCategoryCount} new categories, {NewSourceCount} new sources, ")
             .Append(CultureInfo.InvariantCulture, $"{_rejectedFiles.Count} file(s) rejected ({Rejected} stories not imported)");
+        if (Withheld > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $", {Withheld} not imported again (deleted for good by an admin)");
+        }
+
         foreach (var (what, count) in _kept.Where(k => k.Count > 0))
         {
             text.Append(CultureInfo.InvariantCulture, $", {count} {what} kept");
@@ -167,7 +177,7 @@ public sealed class ImportReport
 public sealed record ImportReportData(
     bool DryRun, int Files, int Imported, int Updated, int Unchanged, int Rejected, int UnlistedProblems, TimeSpan Elapsed,
     IReadOnlyList<ImportProblem> Problems, IReadOnlyList<string> RejectedFiles, IReadOnlyList<ImportReportData.Story> NewStories,
-    IReadOnlyList<string> NewCategories, IReadOnlyList<string> NewSources, int NewCategoryCount, int NewSourceCount)
+    IReadOnlyList<string> NewCategories, IReadOnlyList<string> NewSources, int NewCategoryCount, int NewSourceCount, int Withheld = 0)
 {
     public sealed record Story(string Slug, string Title);
 }
@@ -183,6 +193,7 @@ internal sealed class WrittenTally(bool keepSlugs)
     public int Imported { get; private set; }
     public int Updated { get; private set; }
     public int Unchanged { get; private set; }
+    public int Withheld { get; private set; }
     public int NewCategoryCount { get; private set; }
     public int NewSourceCount { get; private set; }
     public List<(string Slug, string Title)> NewStories { get; } = [];
@@ -207,6 +218,9 @@ internal sealed class WrittenTally(bool keepSlugs)
                     break;
                 case ImportOutcome.Updated:
                     Updated++;
+                    break;
+                case ImportOutcome.Withheld:
+                    Withheld++;
                     break;
                 default:
                     Unchanged++;

@@ -33,6 +33,9 @@ public sealed record RevisionRecord(string Slug, int Number, DateTime CreatedAtU
 /// <summary>One entry of the audit log.</summary>
 public sealed record AuditRecord(DateTime AtUtc, string User, string Action, string Subject, string? Details);
 
+/// <summary>The import keys of a story an admin deleted for good (<see cref="PurgedStory"/>): hashes, no text.</summary>
+public sealed record PurgedRecord(long? UrlKey, long TitleKey, DateTime PurgedAtUtc);
+
 /// <summary>
 /// The files a JSON Lines export writes beside <c>articles.jsonl</c>, and a folder import keeps once that folder's
 /// stories are in: always the other names of categories, sources and threads (<see cref="AliasesFile"/>); when asked
@@ -55,9 +58,10 @@ public sealed class StoreMove(
     public const string WebhooksFile = "webhooks.jsonl";
     public const string RevisionsFile = "revisions.jsonl";
     public const string AuditFile = "audit.jsonl";
+    public const string PurgedFile = "purged.jsonl";
 
     /// <summary>The files beside the stories, in the order an import keeps them (each after what it refers to).</summary>
-    public static readonly IReadOnlyList<string> Files = [AliasesFile, AccountsFile, ApiTokensFile, WebhooksFile, RevisionsFile, AuditFile];
+    public static readonly IReadOnlyList<string> Files = [AliasesFile, PurgedFile, AccountsFile, ApiTokensFile, WebhooksFile, RevisionsFile, AuditFile];
 
     private const int BatchSize = 500;
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
@@ -74,10 +78,15 @@ public sealed class StoreMove(
     public static bool IsBeside(string file, string folder)
         => Files.Contains(Path.GetFileName(file)) && Path.GetDirectoryName(file) == Path.TrimEndingDirectorySeparator(folder);
 
-    /// <summary>Writes the aliases, and with <paramref name="everything"/> the accounts, tokens, webhooks, revisions and audit log.</summary>
+    /// <summary>
+    /// Writes the aliases and the keys of stories deleted for good (so the store they move to does not take them back
+    /// from a feed either), and with <paramref name="everything"/> the accounts, tokens, webhooks, revisions and audit log.
+    /// </summary>
     public async Task WriteAsync(string directory, bool everything, CancellationToken cancellationToken)
     {
         await WriteAsync(directory, AliasesFile, (await names.AllAliasesAsync(cancellationToken)).ToAsyncEnumerable(), cancellationToken);
+        await WriteAsync(directory, PurgedFile, db.PurgedStories.AsNoTracking().OrderBy(p => p.Id)
+            .Select(p => new PurgedRecord(p.UrlKey, p.TitleKey, p.PurgedAtUtc)).AsAsyncEnumerable(), cancellationToken);
         if (!everything)
         {
             return;
@@ -179,6 +188,9 @@ public sealed class StoreMove(
                 var (kept, problems) = await names.RestoreAliasesAsync([.. batch.Select(b => b.Record)], cancellationToken);
                 return (kept, [.. problems.Select(p => (batch[p.Entry - 1].Line, p.Problem))]);
             }, cancellationToken);
+        await KeepAsync<PurgedRecord>(report, folder, PurgedFile, "keys of stories deleted for good", maxFileBytes,
+            r => r.TitleKey != 0, """the keys of a story deleted for good: a line is {"urlKey": … or null, "titleKey": …, "purgedAtUtc": …}""",
+            batch => KeepPurgedAsync(batch, cancellationToken), cancellationToken);
         await KeepAsync<AccountRecord>(report, folder, AccountsFile, "accounts", maxFileBytes,
             r => r is { Email: not null, Roles: not null }, """an account: a line is {"email": …, "passwordHash": …, "roles": [...], …}""",
             batch => KeepAccountsAsync(batch, cancellationToken), cancellationToken);
@@ -476,6 +488,26 @@ public sealed class StoreMove(
             if (stored.Add((Micro(entry.AtUtc), entry.User, entry.Action, entry.Subject)))
             {
                 db.AuditLog.Add(entry);
+                kept++;
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+        return (kept, []);
+    }
+
+    private async Task<(int, List<(int, string)>)> KeepPurgedAsync(List<(PurgedRecord Record, int Line)> batch, CancellationToken cancellationToken)
+    {
+        var titles = batch.Select(b => b.Record.TitleKey).Distinct().ToList();
+        var stored = (await db.PurgedStories.AsNoTracking().Where(p => EF.Parameter(titles).Contains(p.TitleKey))
+            .Select(p => new { p.UrlKey, p.TitleKey }).ToListAsync(cancellationToken)).Select(p => (p.UrlKey, p.TitleKey)).ToHashSet();
+        var kept = 0;
+        foreach (var (record, _) in batch)
+        {
+            if (stored.Add((record.UrlKey, record.TitleKey)))
+            {
+                db.PurgedStories.Add(new PurgedStory { UrlKey = record.UrlKey, TitleKey = record.TitleKey, PurgedAtUtc = record.PurgedAtUtc });
                 kept++;
             }
         }

@@ -1,7 +1,9 @@
 using System.Net;
+using System.Net.Http.Json;
 using AngleSharp.Html.Dom;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using NewsPortal.Tests.Api;
 using NewsPortal.Tests.Infrastructure;
 using NewsPortal.Web.Accounts;
 using NewsPortal.Web.Data;
@@ -139,4 +141,35 @@ public sealed class PermanentDeleteTests(EditorialFactory factory) : IClassFixtu
         var db = scope.ServiceProvider.GetRequiredService<NewsDbContext>();
         Assert.Equal(1, await db.AuditLog.CountAsync(e => e.Subject == $"story #{id}" && e.Action == "delete permanently"));
     }
+
+    [Fact]
+    public async Task AStoryDeletedForGood_IsNotImportedAgain_WhileTheRestOfItsFileIs()
+    {
+        var editor = await factory.TokenClientAsync(Roles.Editor);
+        var admin = await factory.TokenClientAsync(Roles.Admin);
+        const string removed = """{"title":"Brno witness named in court report","publishedOn":"2026-03-02","body":"The witness was named.","site":"agency.example","originalUrl":"https://agency.example/brno-witness"}""";
+        const string another = """{"title":"Brno trams run late after storm","publishedOn":"2026-03-02","body":"Trams ran late.","site":"agency.example","originalUrl":"https://agency.example/brno-trams"}""";
+        // The same headline and day from another link: two links are two stories, as the import tells its own apart.
+        const string sameHeadlineOtherLink = """{"title":"Brno witness named in court report","publishedOn":"2026-03-02","body":"Another agency's report.","site":"wire.example","originalUrl":"https://wire.example/brno"}""";
+        using var first = await ImportAsync(editor, removed);
+        const string slug = "brno-witness-named-in-court-report";
+        using var delete = await editor.DeleteAsync($"/api/v1/articles/{slug}");
+        using var purge = await admin.DeleteAsync($"/api/v1/articles/{slug}?permanent=true");
+
+        using var again = await ImportAsync(editor, removed + "\n" + another + "\n" + sameHeadlineOtherLink);
+        var report = await again.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+
+        Assert.Equal(HttpStatusCode.NoContent, purge.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(1, report.GetProperty("withheld").GetInt32());
+        Assert.Equal(2, report.GetProperty("imported").GetInt32());
+        Assert.Contains("1 not imported again (deleted for good by an admin)", report.GetProperty("summary").GetString());
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<NewsDbContext>();
+        Assert.Equal(["Another agency's report."], await db.Articles.Where(a => a.Title == "Brno witness named in court report").Select(a => a.Body).ToListAsync());
+        Assert.True(await db.Articles.AnyAsync(a => a.Title == "Brno trams run late after storm"));
+    }
+
+    private static Task<HttpResponseMessage> ImportAsync(HttpClient client, string jsonLines)
+        => client.PostAsync("/api/v1/import", new StringContent(jsonLines, System.Text.Encoding.UTF8, "application/x-ndjson"));
 }

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using NewsPortal.Tests.Api;
 using NewsPortal.Tests.Infrastructure;
 using NewsPortal.Web.Accounts;
 using NewsPortal.Web.Api;
@@ -90,6 +91,39 @@ public sealed class StoreMoveTests(EmptyNewsPortalFactory factory) : IClassFixtu
     }
 
     [Fact]
+    public async Task AStoryDeletedForGood_StaysOutOfTheStoreItsNewsroomMovesTo_WhenAFeedSendsItAgain()
+    {
+        const string item = """{"title":"Quay witness named","publishedOn":"2026-03-03","body":"Named.","site":"agency.example","originalUrl":"https://agency.example/quay"}""";
+        static Task<HttpResponseMessage> ImportAsync(HttpClient client, string jsonLines)
+            => client.PostAsync("/api/v1/import", new StringContent(jsonLines, System.Text.Encoding.UTF8, "application/x-ndjson"));
+        using var source = new EditorialFactory();
+        var sourceEditor = await source.TokenClientAsync(Roles.Editor);
+        var sourceAdmin = await source.TokenClientAsync(Roles.Admin);
+        using (await ImportAsync(sourceEditor, item))
+        using (await sourceEditor.DeleteAsync("/api/v1/articles/quay-witness-named"))
+        using (var purge = await sourceAdmin.DeleteAsync("/api/v1/articles/quay-witness-named?permanent=true"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, purge.StatusCode);
+        }
+
+        var moveDir = Path.Combine(_folder.Path, "purged-move");
+        await using (var scope = source.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<ExportService>().ExportAsync(ImportFormat.JsonLines, moveDir);
+        }
+
+        using var target = new EditorialFactory();
+        var report = await target.ImportAsync(moveDir);
+        var again = await target.ImportAsync(moveDir);
+        using var fed = await ImportAsync(await target.TokenClientAsync(Roles.Editor), item);
+
+        Assert.Equal(1, report.KeptOf("keys of stories deleted for good"));
+        Assert.Equal(0, again.KeptOf("keys of stories deleted for good"));
+        Assert.Equal(1, (await fed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("withheld").GetInt32());
+        Assert.False(await target.WithDbAsync(db => db.Articles.AnyAsync(a => a.Title == "Quay witness named")));
+    }
+
+    [Fact]
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public async Task AnExport_WritesAccountsAndSecretsOnlyWhenAskedForEverything_AndThenReadableByItsOwnerOnly()
     {
@@ -102,7 +136,7 @@ public sealed class StoreMoveTests(EmptyNewsPortalFactory factory) : IClassFixtu
             await exporter.ExportAsync(ImportFormat.JsonLines, everything, everything: true);
         }
 
-        Assert.Equal(["aliases.jsonl", "articles.jsonl"], Directory.GetFiles(plain).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(["aliases.jsonl", "articles.jsonl", "purged.jsonl"], Directory.GetFiles(plain).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(everything, StoreMove.AccountsFile)));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(everything, StoreMove.WebhooksFile)));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(everything, StoreMove.AuditFile)));

@@ -491,6 +491,30 @@ namespace NewsPortal.Web.Data.Migrations
                     b.ToTable("ListingCounts");
                 });
 
+            modelBuilder.Entity("NewsPortal.Web.Articles.PurgedStory", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("PurgedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("TitleKey")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("UrlKey")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TitleKey");
+
+                    b.HasIndex("UrlKey");
+
+                    b.ToTable("PurgedStories", (string)null);
+                });
+
             modelBuilder.Entity("NewsPortal.Web.Articles.SlugRedirect", b =>
                 {
                     b.Property<string>("Slug")

@@ -506,6 +506,32 @@ namespace NewsPortal.Web.Data.Postgres.Migrations
                     b.ToTable("ListingCounts");
                 });
 
+            modelBuilder.Entity("NewsPortal.Web.Articles.PurgedStory", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTime>("PurgedAtUtc")
+                        .HasColumnType("timestamp without time zone");
+
+                    b.Property<long>("TitleKey")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("UrlKey")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TitleKey");
+
+                    b.HasIndex("UrlKey");
+
+                    b.ToTable("PurgedStories", (string)null);
+                });
+
             modelBuilder.Entity("NewsPortal.Web.Articles.SlugRedirect", b =>
                 {
                     b.Property<string>("Slug")
