@@ -61,7 +61,7 @@ try
 
     PortalOptions.EnsureSiteAddress(app.Configuration, app.Environment);
     // A key ring holding keys no configured certificate reads stops the start, before a node replaces them with a plain key.
-    KeyRingCertificates.EnsureKeysReadable(app.Services);
+    KeyRingCertificates.EnsureKeysReadable(app.Services, store.RedisConfiguration);
 
     // The request pipeline: the client's address from a known proxy, security headers on everything, errors become real pages (problem+json under /api), then
     // logging, a body's character set checked, routing, rate limits, the output cache (after due stories are published), and for what it does not

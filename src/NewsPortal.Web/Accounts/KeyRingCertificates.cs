@@ -43,7 +43,7 @@ public static class KeyRingCertificates
     /// certificate, which every node then signs with: the ring would no longer be encrypted, and every editor signed
     /// in on another node would be signed out here. An expired key is only kept to read older cookies and is let be.
     /// </summary>
-    public static void EnsureKeysReadable(IServiceProvider services)
+    public static void EnsureKeysReadable(IServiceProvider services, string? redisConfiguration)
     {
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
         IReadOnlyCollection<IKey> keys;
@@ -53,10 +53,12 @@ public static class KeyRingCertificates
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            // A password Redis refuses will not come right by waiting, as an outage does.
-            if (StoreDialect.CausesOf(ex).OfType<RedisConnectionException>().Any(e => e.FailureType == ConnectionFailureType.AuthenticationFailure))
+            // A password Redis refuses will not come right by waiting, as an outage does. The read may say so only as a
+            // timeout (its command waited for a connection that never signed in: StackExchange.Redis#2386, seen on a
+            // busy CI machine), so a connection of its own, which says why it could not connect, asks once more.
+            if ((Refusal(ex) ?? (redisConfiguration is null ? null : RefusalOfOwnConnection(redisConfiguration))) is { } refusal)
             {
-                throw new SettingException($"Redis refused the credentials in ConnectionStrings:Redis ({StoreDialect.CausesOf(ex).Last().Message.TrimEnd('.')}): "
+                throw new SettingException($"Redis refused the credentials in ConnectionStrings:Redis ({refusal.TrimEnd('.')}): "
                     + "set its password= (and user=, where Redis has users) there.", ex);
             }
 
@@ -79,6 +81,31 @@ public static class KeyRingCertificates
             $"the key ring holds {unreadable.Count} key(s) in use that no configured certificate can read ({string.Join(", ", unreadable)}). " +
             "Name the certificate that encrypted them in DataProtection:Certificate, or in DataProtection:PreviousCertificates if it has been " +
             $"replaced. Only to start a new key ring, signing every editor out, delete {stored}.");
+    }
+
+    /// <summary>Why Redis refused the credentials, when that is what <paramref name="exception"/> reports.</summary>
+    private static string? Refusal(Exception exception)
+        => StoreDialect.CausesOf(exception).OfType<RedisConnectionException>().Any(e => e.FailureType == ConnectionFailureType.AuthenticationFailure)
+            ? StoreDialect.CausesOf(exception).Last().Message
+            : null;
+
+    /// <summary>
+    /// Connects once, giving up rather than waiting for Redis (within its connect timeout), and says why Redis refused
+    /// the credentials if it did; null when it connected or failed for another reason (an outage, which a node starts through).
+    /// </summary>
+    private static string? RefusalOfOwnConnection(string configuration)
+    {
+        var options = ConfigurationOptions.Parse(configuration);
+        options.AbortOnConnectFail = true;
+        try
+        {
+            using var connection = ConnectionMultiplexer.Connect(options);
+            return null;
+        }
+        catch (RedisException ex)
+        {
+            return Refusal(ex);
+        }
     }
 
     private static bool IsReadable(IKey key)
