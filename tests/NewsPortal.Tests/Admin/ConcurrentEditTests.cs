@@ -201,7 +201,7 @@ public sealed class ConcurrentEditTests(EditorialFactory factory) : IClassFixtur
             topics = new[] { "Overlap story" },
             status = round % 2 == 0 ? "Published" : "Draft",
         }) + "\n"));
-        using (var first = await client.PostAsync("/api/v1/import", new StringContent(Lines(0), System.Text.Encoding.UTF8, "application/x-ndjson")))
+        using (var first = await client.ImportJsonLinesAsync(Lines(0)))
         {
             Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         }
@@ -210,7 +210,7 @@ public sealed class ConcurrentEditTests(EditorialFactory factory) : IClassFixtur
         {
             using var response = i % 2 == 1
                 ? await client.PostAsync($"/api/v1/articles/overlapping-import-{i % 6}/{(i % 4 < 2 ? "publish" : "unpublish")}", null)
-                : await client.PostAsync("/api/v1/import", new StringContent(Lines(i), System.Text.Encoding.UTF8, "application/x-ndjson"));
+                : await client.ImportJsonLinesAsync(Lines(i));
             return (Import: i % 2 == 0, response.StatusCode);
         }));
 
@@ -236,7 +236,7 @@ public sealed class ConcurrentEditTests(EditorialFactory factory) : IClassFixtur
 
         var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ =>
         {
-            using var response = await client.PostAsync("/api/v1/import", new StringContent(lines, System.Text.Encoding.UTF8, "application/x-ndjson"));
+            using var response = await client.ImportJsonLinesAsync(lines);
             return (response.StatusCode, Body: await response.Content.ReadAsStringAsync());
         }));
         var stored = await factory.WithDbAsync(db => db.Articles.Where(a => a.Title.StartsWith("Twice-sent wire story")).CountAsync());
@@ -263,14 +263,14 @@ public sealed class ConcurrentEditTests(EditorialFactory factory) : IClassFixtur
             sources = new[] { "Long wire" },
             status = "Draft",
         }) + "\n"));
-        using (var first = await client.PostAsync("/api/v1/import", new StringContent(Lines(0), System.Text.Encoding.UTF8, "application/x-ndjson")))
+        using (var first = await client.ImportJsonLinesAsync(Lines(0)))
         {
             Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         }
 
         var imports = Enumerable.Range(1, 2).Select(async round =>
         {
-            using var response = await client.PostAsync("/api/v1/import", new StringContent(Lines(round), System.Text.Encoding.UTF8, "application/x-ndjson"));
+            using var response = await client.ImportJsonLinesAsync(Lines(round));
             return (response.StatusCode, Body: await response.Content.ReadAsStringAsync());
         });
         var publishes = Enumerable.Range(0, 30).Select(async i =>

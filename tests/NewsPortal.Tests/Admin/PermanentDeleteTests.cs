@@ -151,12 +151,12 @@ public sealed class PermanentDeleteTests(EditorialFactory factory) : IClassFixtu
         const string another = """{"title":"Brno trams run late after storm","publishedOn":"2026-03-02","body":"Trams ran late.","site":"agency.example","originalUrl":"https://agency.example/brno-trams"}""";
         // The same headline and day from another link: two links are two stories, as the import tells its own apart.
         const string sameHeadlineOtherLink = """{"title":"Brno witness named in court report","publishedOn":"2026-03-02","body":"Another agency's report.","site":"wire.example","originalUrl":"https://wire.example/brno"}""";
-        using var first = await ImportAsync(editor, removed);
+        using var first = await editor.ImportJsonLinesAsync(removed);
         const string slug = "brno-witness-named-in-court-report";
         using var delete = await editor.DeleteAsync($"/api/v1/articles/{slug}");
         using var purge = await admin.DeleteAsync($"/api/v1/articles/{slug}?permanent=true");
 
-        using var again = await ImportAsync(editor, removed + "\n" + another + "\n" + sameHeadlineOtherLink);
+        using var again = await editor.ImportJsonLinesAsync(removed + "\n" + another + "\n" + sameHeadlineOtherLink);
         var report = await again.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
 
         Assert.Equal(HttpStatusCode.NoContent, purge.StatusCode);
@@ -169,7 +169,4 @@ public sealed class PermanentDeleteTests(EditorialFactory factory) : IClassFixtu
         Assert.Equal(["Another agency's report."], await db.Articles.Where(a => a.Title == "Brno witness named in court report").Select(a => a.Body).ToListAsync());
         Assert.True(await db.Articles.AnyAsync(a => a.Title == "Brno trams run late after storm"));
     }
-
-    private static Task<HttpResponseMessage> ImportAsync(HttpClient client, string jsonLines)
-        => client.PostAsync("/api/v1/import", new StringContent(jsonLines, System.Text.Encoding.UTF8, "application/x-ndjson"));
 }

@@ -17,6 +17,10 @@ public static class ApiClients
         return client;
     }
 
+    /// <summary>Posts <paramref name="jsonLines"/> to the import API as JSON Lines.</summary>
+    public static Task<HttpResponseMessage> ImportJsonLinesAsync(this HttpClient client, string jsonLines)
+        => client.PostAsync("/api/v1/import", new StringContent(jsonLines, System.Text.Encoding.UTF8, "application/x-ndjson"));
+
     /// <summary>A fresh personal token for a new user with <paramref name="role"/> (or none).</summary>
     public static async Task<string> TokenAsync(this EditorialFactory factory, string? role)
     {

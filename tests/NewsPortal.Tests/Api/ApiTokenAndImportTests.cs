@@ -353,7 +353,7 @@ public sealed class ApiImportTests(ApiImportFactory factory) : IClassFixture<Api
         var client = await factory.TokenClientAsync(Roles.Editor);
         var body = "{\"title\":\"Good line\",\"publishedOn\":\"2026-01-01\",\"body\":\"x\"}\n{\"title\":\"Bad line\",\"body\":\"x\"}\n";
 
-        using var response = await client.PostAsync("/api/v1/import", new StringContent(body, Encoding.UTF8, "application/x-ndjson"));
+        using var response = await client.ImportJsonLinesAsync(body);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);

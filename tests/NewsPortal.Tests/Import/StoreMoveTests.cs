@@ -94,12 +94,10 @@ public sealed class StoreMoveTests(EmptyNewsPortalFactory factory) : IClassFixtu
     public async Task AStoryDeletedForGood_StaysOutOfTheStoreItsNewsroomMovesTo_WhenAFeedSendsItAgain()
     {
         const string item = """{"title":"Quay witness named","publishedOn":"2026-03-03","body":"Named.","site":"agency.example","originalUrl":"https://agency.example/quay"}""";
-        static Task<HttpResponseMessage> ImportAsync(HttpClient client, string jsonLines)
-            => client.PostAsync("/api/v1/import", new StringContent(jsonLines, System.Text.Encoding.UTF8, "application/x-ndjson"));
         using var source = new EditorialFactory();
         var sourceEditor = await source.TokenClientAsync(Roles.Editor);
         var sourceAdmin = await source.TokenClientAsync(Roles.Admin);
-        using (await ImportAsync(sourceEditor, item))
+        using (await sourceEditor.ImportJsonLinesAsync(item))
         using (await sourceEditor.DeleteAsync("/api/v1/articles/quay-witness-named"))
         using (var purge = await sourceAdmin.DeleteAsync("/api/v1/articles/quay-witness-named?permanent=true"))
         {
@@ -115,7 +113,7 @@ public sealed class StoreMoveTests(EmptyNewsPortalFactory factory) : IClassFixtu
         using var target = new EditorialFactory();
         var report = await target.ImportAsync(moveDir);
         var again = await target.ImportAsync(moveDir);
-        using var fed = await ImportAsync(await target.TokenClientAsync(Roles.Editor), item);
+        using var fed = await (await target.TokenClientAsync(Roles.Editor)).ImportJsonLinesAsync(item);
 
         Assert.Equal(1, report.KeptOf("keys of stories deleted for good"));
         Assert.Equal(0, again.KeptOf("keys of stories deleted for good"));
