@@ -575,6 +575,12 @@ public sealed class ArticleAdminService(
         var subject = $"story #{id}";
         await db.AuditLog.Where(e => addresses.Contains(e.Subject) && StoryAuditActions.Contains(e.Action))
             .ExecuteUpdateAsync(e => e.SetProperty(x => x.Subject, subject).SetProperty(x => x.Details, (string?)null), cancellationToken);
+        // Webhook deliveries sent or given up on hold the headline until Webhooks:KeepDays. One still waiting is sent,
+        // since its subscriber must still learn the story was taken down, as an unpublish naming only its address.
+        await db.WebhookDeliveries.Where(d => d.ArticleId == id && d.State != DeliveryState.Pending).ExecuteDeleteAsync(cancellationToken);
+        var takenDown = webhooks.TakenDownPayload(story.Slug, Now);
+        await db.WebhookDeliveries.Where(d => d.ArticleId == id)
+            .ExecuteUpdateAsync(d => d.SetProperty(x => x.Event, WebhookEvents.Unpublished).SetProperty(x => x.Payload, takenDown).SetProperty(x => x.ArticleId, (int?)null), cancellationToken);
         await db.Articles.Where(a => a.Id == id).ExecuteDeleteAsync(cancellationToken);
         db.PurgedStories.Add(new PurgedStory { UrlKey = story.UrlKey, TitleKey = story.TitleKey, PurgedAtUtc = Now });
         audit.Add(user, "delete permanently", subject);

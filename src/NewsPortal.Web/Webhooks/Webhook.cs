@@ -37,6 +37,11 @@ public class WebhookDelivery
     public required string Event { get; set; }
 
     public required string Payload { get; set; }
+
+    /// <summary>The story the event is about, so that deleting it for good can take its text out of the deliveries too.</summary>
+    public int? ArticleId { get; set; }
+
+    public Articles.Article? Article { get; set; }
     public DeliveryState State { get; set; }
     public int Attempts { get; set; }
     public DateTime CreatedAtUtc { get; set; }
@@ -73,6 +78,7 @@ public sealed class WebhookDeliveryConfiguration : IEntityTypeConfiguration<Webh
         // The webhooks page counts each subscriber's pending deliveries and those of the last day by state.
         builder.HasIndex(d => new { d.SubscriptionId, d.State, d.CreatedAtUtc });
         builder.HasOne(d => d.Subscription).WithMany().HasForeignKey(d => d.SubscriptionId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne(d => d.Article).WithMany().HasForeignKey(d => d.ArticleId).OnDelete(DeleteBehavior.SetNull);
         builder.Property(d => d.CreatedAtUtc).HasConversion(v => v, v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
         builder.Property(d => d.NextAttemptAtUtc).HasConversion(v => v, v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
     }

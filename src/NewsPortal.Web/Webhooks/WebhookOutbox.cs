@@ -52,6 +52,19 @@ public sealed class WebhookOutbox(NewsDbContext db, TimeProvider clock, IOptions
         return subscriptions.Count * events.Count;
     }
 
+    /// <summary>
+    /// The payload of an unpublish that still waits to be sent when its story is deleted for good: only the address
+    /// its subscriber needs to take the story down.
+    /// </summary>
+    public string TakenDownPayload(string slug, DateTime now) => JsonSerializer.Serialize(new
+    {
+        @event = WebhookEvents.Unpublished,
+        occurredAt = now,
+        article = new { slug, url = Url(slug), status = "Deleted" },
+    }, Json);
+
+    private string Url(string slug) => $"{options.Value.PublicBaseUrl.TrimEnd('/')}/articles/{slug}";
+
     private void Add(string eventName, Article article, List<int> subscriptions, DateTime now)
     {
         var payload = JsonSerializer.Serialize(new
@@ -62,7 +75,7 @@ public sealed class WebhookOutbox(NewsDbContext db, TimeProvider clock, IOptions
             {
                 article.Slug,
                 article.Title,
-                url = $"{options.Value.PublicBaseUrl.TrimEnd('/')}/articles/{article.Slug}",
+                url = Url(article.Slug),
                 status = article.Status.ToString(),
                 publishedOn = article.PublishedOn,
                 publishAt = article.PublishAtUtc,
@@ -77,6 +90,9 @@ public sealed class WebhookOutbox(NewsDbContext db, TimeProvider clock, IOptions
                 SubscriptionId = id,
                 Event = eventName,
                 Payload = payload,
+                // A story created in this unit of work has no id yet: EF gives it through the navigation on saving.
+                ArticleId = article.Id == 0 ? null : article.Id,
+                Article = article.Id == 0 ? article : null,
                 State = DeliveryState.Pending,
                 CreatedAtUtc = now,
                 NextAttemptAtUtc = now,

@@ -7,6 +7,7 @@ using NewsPortal.Tests.Api;
 using NewsPortal.Tests.Infrastructure;
 using NewsPortal.Web.Accounts;
 using NewsPortal.Web.Data;
+using NewsPortal.Web.Webhooks;
 
 namespace NewsPortal.Tests.Admin;
 
@@ -168,5 +169,38 @@ public sealed class PermanentDeleteTests(EditorialFactory factory) : IClassFixtu
         var db = scope.ServiceProvider.GetRequiredService<NewsDbContext>();
         Assert.Equal(["Another agency's report."], await db.Articles.Where(a => a.Title == "Brno witness named in court report").Select(a => a.Body).ToListAsync());
         Assert.True(await db.Articles.AnyAsync(a => a.Title == "Brno trams run late after storm"));
+    }
+
+    [Fact]
+    public async Task AStoryDeletedForGood_LeavesItsHeadlineInNoWebhookDelivery_WhileAnUnpublishNotYetSentStillGoesOut()
+    {
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        var admin = await factory.SignedInClientAsync(Roles.Admin);
+        var subscription = await factory.WithDbAsync(async db =>
+        {
+            var added = db.WebhookSubscriptions.Add(new WebhookSubscription { Url = "https://hooks.example.org/purge", Secret = "s", CreatedBy = "test", CreatedAtUtc = DateTime.UtcNow });
+            await db.SaveChangesAsync();
+            return added.Entity.Id;
+        });
+        const string Title = "Ostrava clinic sent Hrabalova records to the wrong office";
+        var id = await CreateAsync(editor, Title, "The records went astray.");
+        // Its subscriber was told of the story; then it went down, and has not yet been told the story was deleted.
+        await factory.WithDbAsync(db => db.WebhookDeliveries.Where(d => d.ArticleId == id).ExecuteUpdateAsync(d => d.SetProperty(x => x.State, DeliveryState.Delivered)));
+        await DeleteAsync(editor, id);
+        var before = await factory.WithDbAsync(db => db.WebhookDeliveries.Where(d => d.ArticleId == id && d.SubscriptionId == subscription)
+            .OrderBy(d => d.Id).Select(d => new { d.Id, d.Event, d.State }).ToListAsync());
+
+        using var purge = await admin.SubmitFormAsync("/admin?status=deleted", new Dictionary<string, string?>(), $"form[action*='handler=Purge'][action*='id={id}']");
+
+        var ids = before.Select(d => d.Id).ToList();
+        var after = await factory.WithDbAsync(db => db.WebhookDeliveries.Where(d => ids.Contains(d.Id)).Select(d => new { d.Id, d.Event, d.State, d.Payload }).ToListAsync());
+        Assert.Equal(HttpStatusCode.Redirect, purge.StatusCode);
+        Assert.Equal([("article.published", DeliveryState.Delivered), ("article.unpublished", DeliveryState.Pending)], before.Select(d => (d.Event, d.State)));
+        var waiting = Assert.Single(after);
+        Assert.Equal((before[1].Id, "article.unpublished", DeliveryState.Pending), (waiting.Id, waiting.Event, waiting.State));
+        Assert.DoesNotContain(Title, waiting.Payload);
+        var article = System.Text.Json.JsonDocument.Parse(waiting.Payload).RootElement.GetProperty("article");
+        Assert.Equal(["slug", "url", "status"], article.EnumerateObject().Select(p => p.Name));
+        Assert.Equal($"/articles/{NewsPortal.Web.Shared.Slug.From(Title)}", new Uri(article.GetProperty("url").GetString()!).AbsolutePath);
     }
 }

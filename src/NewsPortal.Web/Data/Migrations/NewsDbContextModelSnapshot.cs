@@ -876,6 +876,9 @@ namespace NewsPortal.Web.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("ArticleId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("Attempts")
                         .HasColumnType("INTEGER");
 
@@ -910,6 +913,8 @@ namespace NewsPortal.Web.Data.Migrations
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ArticleId");
 
                     b.HasIndex("State", "NextAttemptAtUtc");
 
@@ -1112,11 +1117,18 @@ namespace NewsPortal.Web.Data.Migrations
 
             modelBuilder.Entity("NewsPortal.Web.Webhooks.WebhookDelivery", b =>
                 {
+                    b.HasOne("NewsPortal.Web.Articles.Article", "Article")
+                        .WithMany()
+                        .HasForeignKey("ArticleId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
                     b.HasOne("NewsPortal.Web.Webhooks.WebhookSubscription", "Subscription")
                         .WithMany()
                         .HasForeignKey("SubscriptionId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.Navigation("Article");
 
                     b.Navigation("Subscription");
                 });

@@ -911,6 +911,9 @@ namespace NewsPortal.Web.Data.Postgres.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<int?>("ArticleId")
+                        .HasColumnType("integer");
+
                     b.Property<int>("Attempts")
                         .HasColumnType("integer");
 
@@ -945,6 +948,8 @@ namespace NewsPortal.Web.Data.Postgres.Migrations
                         .HasColumnType("integer");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ArticleId");
 
                     b.HasIndex("State", "NextAttemptAtUtc");
 
@@ -1149,11 +1154,18 @@ namespace NewsPortal.Web.Data.Postgres.Migrations
 
             modelBuilder.Entity("NewsPortal.Web.Webhooks.WebhookDelivery", b =>
                 {
+                    b.HasOne("NewsPortal.Web.Articles.Article", "Article")
+                        .WithMany()
+                        .HasForeignKey("ArticleId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
                     b.HasOne("NewsPortal.Web.Webhooks.WebhookSubscription", "Subscription")
                         .WithMany()
                         .HasForeignKey("SubscriptionId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.Navigation("Article");
 
                     b.Navigation("Subscription");
                 });
