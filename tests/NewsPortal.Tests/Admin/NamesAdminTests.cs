@@ -82,8 +82,8 @@ public sealed class NamesAdminTests(EditorialFactory factory) : IClassFixture<Ed
         await using var scope = factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<NewsPortal.Web.Data.NewsDbContext>();
         var story = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(
-            Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.Include(
-                Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.Include(db.Articles, a => a.Categories), a => a.Sources),
+            Microsoft.EntityFrameworkCore.RelationalQueryableExtensions.AsSplitQuery(Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.Include(
+                Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.Include(db.Articles, a => a.Categories), a => a.Sources)),
             a => a.Title == "Renamed under a save");
         var categoryId = story.Categories.Single().Id;
         await using (var other = factory.Services.CreateAsyncScope())

@@ -634,7 +634,7 @@ public sealed class ImportServiceTests(EmptyNewsPortalFactory factory) : IClassF
     }
 
     private static Task<List<ArticleSnapshot>> Snapshot(NewsPortalFactory portal) => portal.WithDbAsync(async db =>
-        (await db.Articles.AsNoTracking().Select(a => new
+        (await db.Articles.AsNoTracking().AsSplitQuery().Select(a => new
         {
             a.Title,
             a.Slug,
