@@ -22,6 +22,12 @@ public static class DatabaseInitializer
         await using IAsyncDisposable? turn = db.Database.IsNpgsql()
             ? await PostgresStartupLock.TakeAsync(db, cancellationToken)
             : await SqliteStartupLock.TakeAsync(db, cancellationToken);
+        var logger = scope.ServiceProvider.GetRequiredService<ILogger<NewsDbContext>>();
+        if (turn is SqliteStartupLock)
+        {
+            await ClearAbandonedMigrationLockAsync(db, logger, cancellationToken);
+        }
+
         await MigrateAsync(db, cancellationToken: cancellationToken);
         await NameIndex.FillIndexKeysAsync(db, cancellationToken);
         if (db.Database.IsSqlite())
@@ -41,7 +47,6 @@ public static class DatabaseInitializer
         }
 
         var seedDirectory = Path.Combine(HostFolders.AppDirectory, options.SeedDirectory);
-        var logger = scope.ServiceProvider.GetRequiredService<ILogger<NewsDbContext>>();
         if (!Directory.Exists(seedDirectory))
         {
             // A site that shows nothing on its first start is a misconfiguration worth seeing among the warnings.
@@ -52,6 +57,42 @@ public static class DatabaseInitializer
         var report = await scope.ServiceProvider.GetRequiredService<ImportService>().ImportPathsAsync([seedDirectory], dryRun: false, cancellationToken: cancellationToken);
         logger.Log(report.HasRejections ? LogLevel.Warning : LogLevel.Information,
             "Seeded an empty store from {Directory}: {Report}", seedDirectory, report.ToString());
+    }
+
+    /// <summary>
+    /// EF Core's lock on migrating a SQLite store is a row in <c>__EFMigrationsLock</c>, deleted when the migration
+    /// ends. A process stopped part-way through a migration (killed for a slow start on a large store, a power cut), or
+    /// a migration that failed in some steps (dotnet/efcore#38958), leaves the row, and every later start would wait
+    /// for it for ever, silently. The caller holds the startup lock, so no other migration of this store is running:
+    /// a row there is abandoned.
+    /// </summary>
+    private static async Task ClearAbandonedMigrationLockAsync(NewsDbContext db, ILogger logger, CancellationToken cancellationToken)
+    {
+        // On the connection itself, not through EF Core: a file that is not a store fails here first, and EF Core would
+        // log the failed statement with its stack before the start's one-line reason.
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = """
+                SELECT count(*) FROM "sqlite_master" WHERE "type" = 'table' AND "name" = '__EFMigrationsLock'
+                """;
+            if (Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) == 0)
+            {
+                return;
+            }
+
+            command.CommandText = """DELETE FROM "__EFMigrationsLock" """;
+            if (await command.ExecuteNonQueryAsync(cancellationToken) > 0)
+            {
+                logger.LogWarning("The last migration of this store did not finish (its process stopped, or the migration failed): "
+                    + "its lock (a row in __EFMigrationsLock) was cleared, and migrating starts again");
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 
     /// <summary>Applies the migrations (up to <paramref name="target"/>, else all), with the functions some of them call.</summary>

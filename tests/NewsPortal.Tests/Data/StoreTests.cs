@@ -27,6 +27,33 @@ public sealed class StoreTests
         Assert.Equal([Seed.Slug], slugs);
     }
 
+    [SqliteFact]
+    public async Task AMigrationLockLeftByAProcessThatStopped_IsCleared_AndTheStoreMigrates_InsteadOfTheStartWaitingForEver()
+    {
+        var sink = new LogSink();
+        using var factory = new FreshStoreWithLogFactory(sink);
+        // What a process killed part-way through migrating leaves in the store: EF Core's lock, a row in a table.
+        await using (var store = new SqliteConnection($"Data Source={factory.DatabasePath};Pooling=False"))
+        {
+            await store.OpenAsync();
+            await using var command = store.CreateCommand();
+            command.CommandText = """
+                CREATE TABLE "__EFMigrationsLock" ("Id" INTEGER NOT NULL CONSTRAINT "PK___EFMigrationsLock" PRIMARY KEY, "Timestamp" TEXT NOT NULL);
+                INSERT INTO "__EFMigrationsLock" ("Id", "Timestamp") VALUES (1, '2026-12-06 03:00:00+00:00');
+                """;
+            await command.ExecuteNonQueryAsync();
+        }
+
+        // Left there, the start waits for the row for ever: the bound is only there to end the test.
+        await Task.Run(() => factory.Server).WaitAsync(TimeSpan.FromMinutes(2));
+
+        var pending = await factory.WithDbAsync(db => Task.FromResult(db.Database.GetPendingMigrations().ToList()));
+        var slugs = await factory.WithDbAsync(db => db.Articles.Select(a => a.Slug).ToListAsync());
+        Assert.Empty(pending);
+        Assert.Equal([Seed.Slug], slugs);
+        Assert.Contains(sink.AtLeast(LogEventLevel.Warning), line => line.Contains("__EFMigrationsLock", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void AFreshStoresFirstStart_LogsNoFailedStatement()
     {
