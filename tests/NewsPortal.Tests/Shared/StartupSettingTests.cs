@@ -89,7 +89,7 @@ public sealed class StartupSettingTests
     public async Task AStoreOutOfReachAtStart_StopsTheProcess_InOneLine()
     {
         // Nothing listens on a port just freed.
-        var port = FreePort();
+        var port = PortalCommand.FreePort();
 
         var run = await PortalCommand.RunAsync(Path.Combine(Path.GetTempPath(), "unused.db"),
             [new("Database__Provider", "Postgres"), new("ConnectionStrings__NewsPortal", $"Host=127.0.0.1;Port={port};Username=news;Password=news;Timeout=2")], "--urls", "http://127.0.0.1:0");
@@ -239,7 +239,7 @@ public sealed class StartupSettingTests
     public async Task ARedisThatRefusesThePassword_StopsTheProcess_InOneLineNamingTheSetting()
     {
         // A Redis of the test's own that asks for a password (the run's shared one asks for none).
-        var port = FreePort();
+        var port = PortalCommand.FreePort();
         var server = new System.Diagnostics.ProcessStartInfo("redis-server",
             ["--port", $"{port}", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--requirepass", "the-right-one"])
         {
@@ -277,14 +277,5 @@ public sealed class StartupSettingTests
 
         Assert.True(run.ExitCode == 0, run.Output + run.Errors);
         Assert.True(new FileInfo(path).Length > 0, "the store was not made at the path given");
-    }
-
-    private static int FreePort()
-    {
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }
