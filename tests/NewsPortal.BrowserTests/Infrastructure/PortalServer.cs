@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Reflection;
 using Npgsql;
 
@@ -247,26 +246,7 @@ public sealed class PortalServer : IAsyncDisposable
         throw new TimeoutException($"NewsPortal.Web did not answer at {BaseAddress} within {StartTimeout.TotalSeconds} s:{Environment.NewLine}{Output()}");
     }
 
-    private static int FreePort()
-    {
-        // Below the ephemeral range Linux gives outgoing connections and port 0 (32768-60999): a port taken from there
-        // was free when asked, but a connection to PostgreSQL or Redis could take it before the site bound it (a CI run
-        // lost a browser suite's site that way).
-        while (true)
-        {
-            var port = Random.Shared.Next(20_000, 32_768);
-            try
-            {
-                using var listener = new TcpListener(IPAddress.Loopback, port);
-                listener.Start();
-                return port;
-            }
-            catch (SocketException)
-            {
-                // Another test's site listens there: try another.
-            }
-        }
-    }
+    private static int FreePort() => NewsPortal.Tests.Shared.FreePorts.Next();
 
     private static string FindRepositoryRoot()
     {

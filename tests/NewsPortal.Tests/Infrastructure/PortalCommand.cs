@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace NewsPortal.Tests.Infrastructure;
 
@@ -158,24 +156,5 @@ public static class PortalCommand
     }
 
     /// <summary>A loopback port nothing listens on, for a site of the test's own.</summary>
-    public static int FreePort()
-    {
-        // Below the ephemeral range Linux gives outgoing connections and port 0 (32768-60999): a port taken from there
-        // was free when asked, but a connection to PostgreSQL or Redis could take it before the site bound it (a CI run
-        // lost a browser suite's site that way).
-        while (true)
-        {
-            var port = Random.Shared.Next(20_000, 32_768);
-            try
-            {
-                using var listener = new TcpListener(IPAddress.Loopback, port);
-                listener.Start();
-                return port;
-            }
-            catch (SocketException)
-            {
-                // Another test's site listens there: try another.
-            }
-        }
-    }
+    public static int FreePort() => NewsPortal.Tests.Shared.FreePorts.Next();
 }
