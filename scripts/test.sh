@@ -6,7 +6,9 @@
 # browser tests, PostgreSQL and Redis; that step needs root), starts PostgreSQL (Debian's cluster, loopback only) and
 # a Redis of its own for the run (loopback, nothing written to disk), creates a throwaway role for the run's
 # databases, installs the browser tests' npm packages from their lockfile, then runs `dotnet test` with any arguments
-# given (CI adds Release, --no-build and a TRX logger). A server that cannot be started fails the run.
+# given (CI adds Release, --no-build and a TRX logger). A server that cannot be started fails the run. A test that
+# hangs is stopped after ten minutes (the slowest passes in under one) and named in the output ("The test running
+# when the crash occurred"), rather than holding the run for ever; no memory dump is written.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -67,12 +69,13 @@ command -v npm >/dev/null || { echo "npm (Node.js) is needed for the browser tes
 npm ci --prefix tests/NewsPortal.BrowserTests --no-audit --no-fund >/dev/null
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
+hang_limit=(--blame-hang --blame-hang-timeout "${NEWSPORTAL_TEST_HANG_LIMIT:-10m}" --blame-hang-dump-type none)
 status=0
 echo "=== Tests on SQLite (the embedded default), with the browser tests"
-NEWSPORTAL_TEST_PROVIDER=Sqlite dotnet test NewsPortal.sln "$@" || status=$?
+NEWSPORTAL_TEST_PROVIDER=Sqlite dotnet test NewsPortal.sln "${hang_limit[@]}" "$@" || status=$?
 echo "=== Tests on PostgreSQL $pg_version with Redis, with the browser tests"
 NEWSPORTAL_TEST_PROVIDER=Postgres \
 NEWSPORTAL_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=newsportal_test;Password=$pg_password;Database=postgres" \
 NEWSPORTAL_TEST_REDIS="127.0.0.1:$redis_port" \
-    dotnet test NewsPortal.sln "$@" || status=$?
+    dotnet test NewsPortal.sln "${hang_limit[@]}" "$@" || status=$?
 exit "$status"
