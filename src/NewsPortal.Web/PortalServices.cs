@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -177,6 +178,17 @@ public static class PortalServices
                 return Task.CompletedTask;
             };
         });
+        // Between a right password and its code (two-step sign-in): five minutes, on the sign-in pages only.
+        services.Configure<CookieAuthenticationOptions>(TwoStepSignIn.PendingScheme, options =>
+        {
+            options.Cookie.Name = "newsportal.two-step";
+            options.Cookie.HttpOnly = true;
+            options.Cookie.SameSite = SameSiteMode.Strict;
+            options.Cookie.SecurePolicy = cookiesSecure;
+            options.Cookie.Path = "/account";
+            options.ExpireTimeSpan = TwoStepSignIn.PendingFor;
+            options.SlidingExpiration = false;
+        });
         // Disabling an account or resetting its password (both change its security stamp) ends its sessions on their
         // next request, not up to half an hour later: the stamp is checked on every request.
         services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = TimeSpan.Zero);
@@ -273,6 +285,7 @@ public static class PortalServices
         services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(60));
         services.AddScoped<AuditLog>();
         services.AddScoped<UserService>();
+        services.AddScoped<TwoStepSignIn>();
         services.AddScoped<ArticleAdminService>();
         services.AddScoped<NameAdminService>();
         services.AddScoped<SearchService>();
@@ -366,6 +379,8 @@ public static class PortalServices
             options.Conventions.AuthorizePage("/Admin/Webhooks", Policies.AdminOnly);
             options.Conventions.AddPageApplicationModelConvention("/Admin/Import", model => model.EndpointMetadata.Add(new DisableRequestTimeoutAttribute()));
             options.Conventions.AddPageApplicationModelConvention("/Accounts/Login",
+                model => model.EndpointMetadata.Add(new EnableRateLimitingAttribute(LoginRateLimit)));
+            options.Conventions.AddPageApplicationModelConvention("/Accounts/TwoStep",
                 model => model.EndpointMetadata.Add(new EnableRateLimitingAttribute(LoginRateLimit)));
         }).AddMvcOptions(options =>
         {

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -68,6 +69,14 @@ public sealed class LoginModel(
 
             await audit.RecordAsync(email, "sign in failed", "account");
             return Fail();
+        }
+
+        if (user.TwoFactorEnabled)
+        {
+            // The password alone signs nothing in: the account is held for its code (TwoStep), and wrong passwords
+            // counted so far stay counted until the code is right, so password and code guesses share one lockout.
+            await HttpContext.SignInAsync(TwoStepSignIn.PendingScheme, TwoStepSignIn.Pending(user));
+            return LocalRedirect("/account/two-step?ReturnUrl=" + Uri.EscapeDataString(GoOnTo));
         }
 
         await accounts.ResetFailedSignInsAsync(user);

@@ -4,7 +4,7 @@ using NewsPortal.Web.Audit;
 
 namespace NewsPortal.Web.Accounts;
 
-public sealed record UserRow(string Id, string Email, IReadOnlyList<string> Roles, bool Disabled, DateTime CreatedAtUtc);
+public sealed record UserRow(string Id, string Email, IReadOnlyList<string> Roles, bool Disabled, bool TwoStep, DateTime CreatedAtUtc);
 
 /// <summary>Editors and admins: adding them, resetting passwords, disabling and enabling. No account has a built-in password.</summary>
 public sealed class UserService(
@@ -36,7 +36,7 @@ public sealed class UserService(
                     .Join(db.Roles, link => link.RoleId, role => role.Id, (link, role) => role.Name!).OrderBy(name => name).ToList(),
             })
             .ToListAsync(cancellationToken);
-        return [.. all.Select(row => new UserRow(row.User.Id, row.User.Email ?? row.User.UserName ?? "", row.Roles, IsDisabled(row.User), row.User.CreatedAtUtc))];
+        return [.. all.Select(row => new UserRow(row.User.Id, row.User.Email ?? row.User.UserName ?? "", row.Roles, IsDisabled(row.User), row.User.TwoFactorEnabled, row.User.CreatedAtUtc))];
     }
 
     /// <summary>Adds a user with a role and a first password; returns the problems, or none.</summary>
@@ -125,7 +125,26 @@ public sealed class UserService(
     /// </summary>
     public async Task<IReadOnlyList<string>> ChangeOwnPasswordAsync(PortalUser user, string current, string newPassword)
     {
-        var email = user.Email ?? user.Id;
+        if (await CheckOwnPasswordAsync(user, current, "change password") is { Count: > 0 } wrong)
+        {
+            return wrong;
+        }
+
+        if (await SetPasswordAsync(user, newPassword) is { Count: > 0 } problems)
+        {
+            return problems;
+        }
+
+        await audit.RecordAsync(user.Email ?? user.Id, "change password", "account");
+        return [];
+    }
+
+    /// <summary>
+    /// Checks the current password a signed-in account types to change its own security (<paramref name="action"/> names
+    /// the change for the audit log): a wrong one counts towards the lockout, as at sign-in.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> CheckOwnPasswordAsync(PortalUser user, string current, string action)
+    {
         if (await users.IsLockedOutAsync(user))
         {
             return [TooManyWrongPasswords];
@@ -134,16 +153,10 @@ public sealed class UserService(
         if (!await users.CheckPasswordAsync(user, current))
         {
             await CountFailedSignInAsync(user);
-            await audit.RecordAsync(email, "change password failed", "account");
+            await audit.RecordAsync(user.Email ?? user.Id, action + " failed", "account");
             return [WrongCurrentPassword];
         }
 
-        if (await SetPasswordAsync(user, newPassword) is { Count: > 0 } problems)
-        {
-            return problems;
-        }
-
-        await audit.RecordAsync(email, "change password", "account");
         return [];
     }
 

@@ -1,10 +1,11 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using NewsPortal.Web.Accounts;
 
 namespace NewsPortal.Web.Admin;
 
-public sealed class UsersModel(UserService users) : PageModel
+public sealed class UsersModel(UserService users, TwoStepSignIn twoStep) : PageModel
 {
     public IReadOnlyList<UserRow> Users { get; private set; } = [];
 
@@ -26,6 +27,14 @@ public sealed class UsersModel(UserService users) : PageModel
 
     public async Task<IActionResult> OnPostEnableAsync(string id, CancellationToken cancellationToken)
         => await ResultAsync(await users.SetDisabledAsync(id, disabled: false, Actor), "User enabled.", cancellationToken);
+
+    /// <summary>For an editor who lost both their phone and their recovery codes; one's own is turned off knowing the password.</summary>
+    public async Task<IActionResult> OnPostTwoStepOffAsync(string id, CancellationToken cancellationToken)
+        => await ResultAsync(
+            id == User.FindFirstValue(ClaimTypes.NameIdentifier) ? [TurnOffOwnTwoStep] : await twoStep.TurnOffAsync(id ?? "", Actor, cancellationToken),
+            "Two-step sign-in turned off: the password alone now signs that account in, and its sessions have ended.", cancellationToken);
+
+    public const string TurnOffOwnTwoStep = "To turn off your own two-step sign-in, use Two-step sign-in: it asks for your password.";
 
     private async Task<IActionResult> ResultAsync(IReadOnlyList<string> problems, string success, CancellationToken cancellationToken)
     {

@@ -10,7 +10,8 @@ namespace NewsPortal.Web.Cli;
 /// <summary>
 /// The portal's commands, run with the same configuration and store as the site:
 /// <c>import PATH... [--dry-run]</c>, <c>export --format snippets|jsonl --out DIR [--everything]</c>,
-/// <c>users add --email EMAIL --role Admin|Editor [--password PASSWORD]</c>, <c>backup --out FILE</c> and <c>restore FILE</c>.
+/// <c>users add --email EMAIL --role Admin|Editor [--password PASSWORD]</c>, <c>users two-step-off --email EMAIL</c>,
+/// <c>backup --out FILE</c> and <c>restore FILE</c>.
 /// </summary>
 public static class CommandLine
 {
@@ -26,6 +27,8 @@ public static class CommandLine
                                                         revisions and audit log, to move to another store
           NewsPortal.Web users add --email EMAIL --role Admin|Editor [--password PASSWORD]
                                                         (without --password: NEWSPORTAL_PASSWORD, else asked for)
+          NewsPortal.Web users two-step-off --email EMAIL turn off an account's two-step sign-in (its phone and
+                                                        recovery codes lost, and no other admin to do it)
           NewsPortal.Web backup --out FILE                a consistent copy of the store, taken while the site runs
           NewsPortal.Web restore FILE                     replace the store with a backup (stop the site first)
         """;
@@ -91,6 +94,8 @@ public static class CommandLine
                 return await ImportAsync(scope.ServiceProvider.GetRequiredService<ImportService>(), args[1..], output, cancellationToken);
             case "export":
                 return await ExportAsync(scope.ServiceProvider.GetRequiredService<ExportService>(), args[1..], output, cancellationToken);
+            case "users" when args[1].Equals("two-step-off", StringComparison.OrdinalIgnoreCase):
+                return await TwoStepOffAsync(scope.ServiceProvider, OptionValue(args, "--email")!, output, cancellationToken);
             case "users":
                 return await UsersAsync(scope.ServiceProvider.GetRequiredService<UserService>(), args[1..], output, cancellationToken);
             default:
@@ -173,7 +178,20 @@ public static class CommandLine
         }
 
         var canonicalRole = Roles.All.FirstOrDefault(r => string.Equals(r, role, StringComparison.OrdinalIgnoreCase)) ?? role;
-        var problems = await users.AddAsync(email, password, canonicalRole, "command line");
+        return await ReportAsync(await users.AddAsync(email, password, canonicalRole, "command line"), $"Added {canonicalRole} {email}.", output);
+    }
+
+    private static async Task<int> TwoStepOffAsync(IServiceProvider services, string email, TextWriter output, CancellationToken cancellationToken)
+    {
+        var problems = await services.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<PortalUser>>().FindByEmailAsync(email.Trim()) is { } user
+            ? await services.GetRequiredService<TwoStepSignIn>().TurnOffAsync(user.Id, "command line", cancellationToken)
+            : [$"There is no account for '{email.Trim()}'."];
+        return await ReportAsync(problems, $"Two-step sign-in is off for {email.Trim()}: the password alone signs in, and its sessions have ended.", output);
+    }
+
+    /// <summary>Writes a change's problems and exits <see cref="Rejected"/>, or writes what was done and exits <see cref="Ok"/>.</summary>
+    private static async Task<int> ReportAsync(IReadOnlyList<string> problems, string done, TextWriter output)
+    {
         foreach (var problem in problems)
         {
             await output.WriteLineAsync(problem);
@@ -184,7 +202,7 @@ public static class CommandLine
             return Rejected;
         }
 
-        await output.WriteLineAsync($"Added {canonicalRole} {email}.");
+        await output.WriteLineAsync(done);
         return Ok;
     }
 
@@ -316,8 +334,15 @@ public static class CommandLine
                     : rest.Contains("--everything", StringComparer.Ordinal) && format != ImportFormat.JsonLines ? "--everything needs --format jsonl: snippet files carry public stories only."
                     : null;
             case "users":
-                return rest is ["add", ..] && !string.IsNullOrWhiteSpace(OptionValue(rest, "--email")) && !string.IsNullOrWhiteSpace(OptionValue(rest, "--role"))
-                    ? null : "users add needs --email and --role.";
+                return rest switch
+                {
+                    ["add", ..] => !string.IsNullOrWhiteSpace(OptionValue(rest, "--email")) && !string.IsNullOrWhiteSpace(OptionValue(rest, "--role"))
+                        ? null : "users add needs --email and --role.",
+                    [var two, ..] when two.Equals("two-step-off", StringComparison.OrdinalIgnoreCase) => UnknownOption(rest[1..], "--email") is { } notTaken
+                        ? $"users two-step-off does not take {notTaken}."
+                        : string.IsNullOrWhiteSpace(OptionValue(rest, "--email")) ? "users two-step-off needs --email." : null,
+                    _ => "users takes add or two-step-off.",
+                };
             case "backup" or "restore":
                 var backup = IsBackup(args);
                 return (backup ? UnknownOption(args, "--out") : UnknownOption(args)) is { } taken ? $"{args[0]} does not take {taken}."

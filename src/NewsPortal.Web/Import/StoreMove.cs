@@ -15,10 +15,19 @@ using NewsPortal.Web.Webhooks;
 
 namespace NewsPortal.Web.Import;
 
-/// <summary>An account as a store move carries it: its password hash and lockout as they were, and its roles.</summary>
+/// <summary>
+/// An account as a store move carries it: its password hash and lockout as they were, its roles, and its two-step
+/// sign-in (on or off, with the tokens Identity keeps for it: the app's key and the recovery codes left), so a move
+/// neither locks its editors out nor quietly lets a password alone in again. Exports before two-step sign-in lack
+/// the last two, and read as off.
+/// </summary>
 public sealed record AccountRecord(
     string Email, string? UserName, bool EmailConfirmed, string? PasswordHash, bool LockoutEnabled, DateTimeOffset? LockoutEnd,
-    int AccessFailedCount, DateTime CreatedAtUtc, IReadOnlyList<string> Roles);
+    int AccessFailedCount, DateTime CreatedAtUtc, IReadOnlyList<string> Roles, bool TwoFactorEnabled = false,
+    IReadOnlyList<AccountTokenRecord>? Tokens = null);
+
+/// <summary>A value Identity keeps for an account by provider and name (the authenticator key, recovery codes).</summary>
+public sealed record AccountTokenRecord(string LoginProvider, string Name, string? Value);
 
 /// <summary>An API token as a store move carries it: its hash (the token itself was never stored) and its owner's email.</summary>
 public sealed record ApiTokenRecord(
@@ -54,6 +63,12 @@ public sealed class StoreMove(
 {
     public const string AliasesFile = "aliases.jsonl";
     public const string AccountsFile = "accounts.jsonl";
+
+    /// <summary>The name Identity's store keeps an account's authenticator key under.</summary>
+    private const string AuthenticatorKeyToken = "AuthenticatorKey";
+
+    /// <summary>Bounds on an account's tokens from a file: what the site makes is a few dozen characters.</summary>
+    private const int MaxTokenKeyLength = 128, MaxTokenValueLength = 4_000;
     public const string ApiTokensFile = "api-tokens.jsonl";
     public const string WebhooksFile = "webhooks.jsonl";
     public const string RevisionsFile = "revisions.jsonl";
@@ -125,10 +140,13 @@ public sealed class StoreMove(
         // Accounts are a newsroom's staff: tens, so read at once.
         var roles = (await db.UserRoles.AsNoTracking().Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => new { ur.UserId, r.Name })
             .ToListAsync(cancellationToken)).ToLookup(r => r.UserId, r => r.Name!);
+        var tokens = (await db.UserTokens.AsNoTracking().ToListAsync(cancellationToken)).ToLookup(t => t.UserId);
         foreach (var user in await db.Users.AsNoTracking().OrderBy(u => u.CreatedAtUtc).ThenBy(u => u.Id).ToListAsync(cancellationToken))
         {
             yield return new AccountRecord(user.Email ?? user.UserName ?? "", user.UserName, user.EmailConfirmed, user.PasswordHash, user.LockoutEnabled,
-                user.LockoutEnd, user.AccessFailedCount, user.CreatedAtUtc, [.. roles[user.Id].Order(StringComparer.Ordinal)]);
+                user.LockoutEnd, user.AccessFailedCount, user.CreatedAtUtc, [.. roles[user.Id].Order(StringComparer.Ordinal)], user.TwoFactorEnabled,
+                [.. tokens[user.Id].OrderBy(t => t.LoginProvider, StringComparer.Ordinal).ThenBy(t => t.Name, StringComparer.Ordinal)
+                    .Select(t => new AccountTokenRecord(t.LoginProvider, t.Name, t.Value))]);
         }
     }
 
@@ -308,6 +326,14 @@ public sealed class StoreMove(
                 continue;
             }
 
+            var tokens = (record.Tokens ?? []).DistinctBy(t => (t.LoginProvider, t.Name)).ToList();
+            if (tokens.Any(t => t is not { LoginProvider.Length: > 0 and <= MaxTokenKeyLength, Name.Length: > 0 and <= MaxTokenKeyLength }
+                || t.Value?.Length > MaxTokenValueLength))
+            {
+                problems.Add((line, $"the account '{email}' was not kept: one of its sign-in tokens is not one the site makes (a name of 1 to {MaxTokenKeyLength} characters, a value of at most {MaxTokenValueLength:N0})"));
+                continue;
+            }
+
             var user = new PortalUser
             {
                 UserName = Text.Line(record.UserName ?? email),
@@ -318,6 +344,8 @@ public sealed class StoreMove(
                 LockoutEnd = record.LockoutEnd,
                 AccessFailedCount = record.AccessFailedCount,
                 CreatedAtUtc = record.CreatedAtUtc,
+                // On only with the key its app holds: an account asked for codes nothing can make could never sign in.
+                TwoFactorEnabled = record.TwoFactorEnabled && tokens.Any(t => t.Name == AuthenticatorKeyToken),
             };
             var created = await userManager.CreateAsync(user);
             if (!created.Succeeded)
@@ -330,6 +358,13 @@ public sealed class StoreMove(
             {
                 await userManager.AddToRolesAsync(user, record.Roles.Distinct());
             }
+
+            foreach (var token in tokens)
+            {
+                db.UserTokens.Add(new IdentityUserToken<string> { UserId = user.Id, LoginProvider = token.LoginProvider, Name = token.Name, Value = token.Value });
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
 
             kept++;
         }

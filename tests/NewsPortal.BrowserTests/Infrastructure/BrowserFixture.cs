@@ -96,11 +96,14 @@ public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
 
 public static class SignIn
 {
-    public static async Task AsAdminAsync(IPage page)
+    public static Task AsAdminAsync(IPage page) => AsAsync(page, PortalServer.AdminEmail, PortalServer.AdminPassword);
+
+    /// <summary>Types an account's email and password into the sign-in form, and waits to leave it.</summary>
+    public static async Task AsAsync(IPage page, string email, string password)
     {
         await page.GotoAsync("/account/login");
-        await page.GetByLabel("Email").FillAsync(PortalServer.AdminEmail);
-        await page.GetByLabel("Password").FillAsync(PortalServer.AdminPassword);
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
         await Assertions.Expect(page).Not.ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/account/login"));
     }

@@ -251,6 +251,9 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("backup", "--out", "x.db", "--force")]
     [InlineData("imprt", "stories.jsonl")]
     [InlineData("users", "add", "--email", "a@example.org")]
+    [InlineData("users", "two-step-off")]
+    [InlineData("users", "two-step-off", "--email", "a@example.org", "--force")]
+    [InlineData("users", "remove", "--email", "a@example.org")]
     [InlineData("restore", "--force")]
     [InlineData("-h")]
     [InlineData("help")]
@@ -409,6 +412,26 @@ public sealed class UsersCommandTests : IDisposable
         Assert.Contains("Added Editor tty.editor@example.org.", shown.ToString());
         Assert.DoesNotContain("typed at a termina", shown.ToString());
         Assert.Equal(System.Net.HttpStatusCode.Redirect, signIn.StatusCode);
+    }
+
+    [Fact]
+    public async Task UsersTwoStepOff_LetsAnAdminWhoLostPhoneAndCodes_SignInWithThePasswordAgain()
+    {
+        Assert.Equal(0, (await PortalCommand.RunAsync(_store, "users", "add", "--email", "lone.admin@example.org", "--role", "Admin", "--password", "the lone admin's password")).ExitCode);
+        using var factory = new OtherNodeFactory(_store);
+        await factory.TurnOnTwoStepAsync("lone.admin@example.org");
+
+        using var before = await factory.CreatePlainClient().SignInAsync("lone.admin@example.org", "the lone admin's password");
+        var off = await PortalCommand.RunAsync(_store, "users", "two-step-off", "--email", "lone.admin@example.org");
+        var nobody = await PortalCommand.RunAsync(_store, "users", "two-step-off", "--email", "nobody@example.org");
+        using var after = await factory.CreatePlainClient().SignInAsync("lone.admin@example.org", "the lone admin's password");
+
+        Assert.StartsWith("/account/two-step", before.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        Assert.Equal(0, off.ExitCode);
+        Assert.Contains("Two-step sign-in is off for lone.admin@example.org", off.Output);
+        Assert.Equal("/admin", after.Headers.Location!.OriginalString);
+        Assert.Equal(1, nobody.ExitCode);
+        Assert.Contains("There is no account for 'nobody@example.org'.", nobody.Output);
     }
 
     [Fact]

@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using NewsPortal.Tests.Api;
 using NewsPortal.Tests.Infrastructure;
+using NewsPortal.Tests.Shared;
 using NewsPortal.Web.Accounts;
 using NewsPortal.Web.Api;
 using NewsPortal.Web.Import;
@@ -91,6 +92,35 @@ public sealed class StoreMoveTests(EmptyNewsPortalFactory factory) : IClassFixtu
     }
 
     [Fact]
+    public async Task AnEditorsTwoStepSignIn_MovesWithTheAccount_SameAppAndRecoveryCodes()
+    {
+        using var source = new EditorialFactory();
+        var editor = await source.CreateUserAsync(Roles.Editor);
+        var (key, codes) = await source.TurnOnTwoStepAsync(editor);
+
+        var moveDir = Path.Combine(_folder.Path, "two-step");
+        await using (var scope = source.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<ExportService>().ExportAsync(ImportFormat.JsonLines, moveDir, everything: true);
+        }
+
+        using var target = new EditorialFactory();
+        var report = await target.ImportAsync(moveDir);
+        var browser = target.CreatePlainClient();
+        using var password = await browser.SignInAsync(editor, EditorialFactory.Password);
+        using var code = await browser.SubmitFormAsync("/account/two-step", new Dictionary<string, string?> { ["Code"] = AuthenticatorApp.Code(key) });
+        var other = target.CreatePlainClient();
+        (await other.SignInAsync(editor, EditorialFactory.Password)).Dispose();
+        using var recovery = await other.SubmitFormAsync("/account/two-step", new Dictionary<string, string?> { ["Code"] = codes[0] });
+
+        Assert.False(report.HasRejections, report.ToString());
+        Assert.StartsWith("/account/two-step", password.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, code.StatusCode);
+        Assert.Equal("/admin", code.Headers.Location!.OriginalString);
+        Assert.Equal("/admin/two-step", recovery.Headers.Location!.OriginalString);
+    }
+
+    [Fact]
     public async Task AStoryDeletedForGood_StaysOutOfTheStoreItsNewsroomMovesTo_WhenAFeedSendsItAgain()
     {
         const string item = """{"title":"Quay witness named","publishedOn":"2026-03-03","body":"Named.","site":"agency.example","originalUrl":"https://agency.example/quay"}""";
@@ -156,6 +186,7 @@ public sealed class StoreMoveTests(EmptyNewsPortalFactory factory) : IClassFixtu
             {"email":"{{email}}","userName":"{{email}}","emailConfirmed":true,"passwordHash":"{{hash}}","lockoutEnabled":true,"lockoutEnd":null,"accessFailedCount":0,"createdAtUtc":"2026-01-01T00:00:00Z","roles":["Editor"]}
             {"email":"owner@example.org","userName":"owner@example.org","emailConfirmed":true,"passwordHash":"{{hash}}","lockoutEnabled":true,"lockoutEnd":null,"accessFailedCount":0,"createdAtUtc":"2026-01-01T00:00:00Z","roles":["Owner"]}
             {"email":
+            {"email":"huge.token@example.org","userName":"huge.token@example.org","emailConfirmed":true,"passwordHash":"{{hash}}","lockoutEnabled":true,"lockoutEnd":null,"accessFailedCount":0,"createdAtUtc":"2026-01-01T00:00:00Z","roles":["Editor"],"twoFactorEnabled":true,"tokens":[{"loginProvider":"[AspNetUserStore]","name":"AuthenticatorKey","value":"{{new string('A', 5000)}}"}]}
             """);
         _folder.Write("bad/api-tokens.jsonl", $$"""
             {"email":"nobody@example.org","name":"orphan","hash":"{{new string('a', 64)}}","prefix":"np_orphan","createdAtUtc":"2026-01-01T00:00:00Z","lastUsedAtUtc":null,"revokedAtUtc":null,"expiresAtUtc":null}
@@ -180,6 +211,7 @@ public sealed class StoreMoveTests(EmptyNewsPortalFactory factory) : IClassFixtu
         Assert.Equal(
             [$"{File("accounts.jsonl")}:3: not an account: a line is {{\"email\": …, \"passwordHash\": …, \"roles\": [...], …}}",
              $"{File("accounts.jsonl")}:2: the role 'Owner' is not Admin or Editor, so the account 'owner@example.org' was not kept",
+             $"{File("accounts.jsonl")}:4: the account 'huge.token@example.org' was not kept: one of its sign-in tokens is not one the site makes (a name of 1 to 128 characters, a value of at most 4,000)",
              $"{File("api-tokens.jsonl")}:1: the account 'nobody@example.org' is not in the store, so its token 'orphan' was not kept",
              $"{File("api-tokens.jsonl")}:2: the token 'short' has no SHA-256 hash in lower-case hex or a prefix over 16 characters, so it was not kept",
              $"{File("webhooks.jsonl")}:1: the webhook 'javascript:alert(1)' was not kept: Webhooks go to http or https addresses only, such as https://example.org/newsportal-hook.",

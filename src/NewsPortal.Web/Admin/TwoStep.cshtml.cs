@@ -1,0 +1,132 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using NewsPortal.Web.Accounts;
+
+namespace NewsPortal.Web.Admin;
+
+/// <summary>Each editor's own two-step sign-in: setting up the app, turning it on and off, and recovery codes.</summary>
+public sealed class TwoStepModel(
+    UserManager<PortalUser> users, SignInManager<PortalUser> signIn, TwoStepSignIn twoStep, UserService accounts, SignInAttempts attempts,
+    KnownDevices devices) : PageModel
+{
+    public bool On { get; private set; }
+
+    public TwoStepSignIn.Setup? Setup { get; private set; }
+
+    public int RecoveryCodesLeft { get; private set; }
+
+    /// <summary>Recovery codes just made: shown on this response only, never stored where they could be read back.</summary>
+    public IReadOnlyList<string> RecoveryCodes { get; private set; } = [];
+
+    [TempData]
+    public string? Message { get; set; }
+
+    [BindProperty]
+    public string? Code { get; set; }
+
+    [BindProperty]
+    public string? Password { get; set; }
+
+    private string UserId => users.GetUserId(User)!;
+
+    public async Task<IActionResult> OnGetAsync() => await ShowAsync();
+
+    public async Task<IActionResult> OnPostKeyAsync(CancellationToken cancellationToken)
+        => await ChangedAsync(await twoStep.NewKeyAsync(UserId, cancellationToken), message: null);
+
+    public async Task<IActionResult> OnPostOnAsync(CancellationToken cancellationToken)
+    {
+        var (problems, codes) = await twoStep.TurnOnAsync(UserId, Code ?? "", cancellationToken);
+        if (problems.Count > 0)
+        {
+            return await RefusedAsync(problems);
+        }
+
+        await SignInAgainAsync();
+        RecoveryCodes = codes;
+        Message = "Two-step sign-in is on: signing in now asks for a code from your app after your password. Any other browser signed in as you has been signed out.";
+        return await ShowAsync();
+    }
+
+    public async Task<IActionResult> OnPostCodesAsync(CancellationToken cancellationToken)
+    {
+        var (problems, codes) = await twoStep.NewRecoveryCodesAsync(UserId, cancellationToken);
+        if (problems.Count > 0)
+        {
+            return await RefusedAsync(problems);
+        }
+
+        RecoveryCodes = codes;
+        Message = "New recovery codes: the old ones no longer work.";
+        return await ShowAsync();
+    }
+
+    public async Task<IActionResult> OnPostOffAsync(CancellationToken cancellationToken)
+    {
+        if (await users.GetUserAsync(User) is not { } user)
+        {
+            return Challenge();
+        }
+
+        // The password, because whoever finds a browser left signed in should not be able to take the second step away.
+        var problems = await attempts.TryPasswordChangeAsync(user.Id)
+            ? await accounts.CheckOwnPasswordAsync(user, Password ?? "", "turn off two-step sign-in")
+            : [PasswordModel.TooManyTries];
+        if (problems.Count == 0)
+        {
+            problems = await twoStep.TurnOffAsync(user.Id, user.Email ?? user.Id, cancellationToken);
+        }
+
+        return await ChangedAsync(problems, "Two-step sign-in is off: your password alone signs you in. Any other browser signed in as you has been signed out.");
+    }
+
+    private async Task<IActionResult> ChangedAsync(IReadOnlyList<string> problems, string? message)
+    {
+        if (problems.Count > 0)
+        {
+            return await RefusedAsync(problems);
+        }
+
+        await SignInAgainAsync();
+        Message = message;
+        return RedirectToPage();
+    }
+
+    /// <summary>
+    /// A change to two-step sign-in gives the account a new security stamp, which signs out every session: this one is
+    /// signed in again (and its browser stays one the account knows), the others stay out.
+    /// </summary>
+    private async Task SignInAgainAsync()
+    {
+        if (await users.FindByIdAsync(UserId) is { } user)
+        {
+            await signIn.RefreshSignInAsync(user);
+            devices.Remember(HttpContext, user, device: null);
+        }
+    }
+
+    private async Task<IActionResult> RefusedAsync(IReadOnlyList<string> problems)
+    {
+        foreach (var problem in problems)
+        {
+            ModelState.AddModelError(string.Empty, problem);
+        }
+
+        Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+        return await ShowAsync();
+    }
+
+    private async Task<IActionResult> ShowAsync()
+    {
+        if (await users.FindByIdAsync(UserId) is not { } user)
+        {
+            return Challenge();
+        }
+
+        On = user.TwoFactorEnabled;
+        Setup = On ? null : await twoStep.SetupOfAsync(user);
+        RecoveryCodesLeft = On ? await twoStep.RecoveryCodesLeftAsync(user) : 0;
+        return Page();
+    }
+}

@@ -1,0 +1,84 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using NewsPortal.BrowserTests.Infrastructure;
+using NewsPortal.Tests.Shared;
+using static Microsoft.Playwright.Assertions;
+
+namespace NewsPortal.BrowserTests;
+
+[Collection(BrowserCollection.Name)]
+public sealed class TwoStepSignInJourneyTests(BrowserFixture browser)
+{
+    private const string Password = "a long first password";
+
+    [Fact]
+    public async Task Editor_TurnsOnTwoStepSignIn_WithTheAppsCode_ThenSignsInWithPasswordAndCode()
+    {
+        // An editor of their own: the suite's admin signs in with a password alone throughout.
+        var email = $"two-step-{Guid.NewGuid():N}@example.org";
+        await using (var adminContext = await browser.NewContextAsync(signedIn: true))
+        {
+            var admin = await adminContext.NewPageAsync();
+            await admin.GotoAsync("/admin/users");
+            await admin.GetByLabel("Email").FillAsync(email);
+            await admin.GetByLabel("First password").FillAsync(Password);
+            await admin.GetByRole(AriaRole.Button, new() { Name = "Add user" }).ClickAsync();
+            await Expect(admin.Locator(".notice")).ToHaveTextAsync($"Added {email}.");
+        }
+
+        await using var context = await browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        var refused = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+            {
+                refused.Add($"{page.Url}: {message.Text}");
+            }
+        };
+        await SignIn.AsAsync(page, email, Password);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Two-step sign-in" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Set up two-step sign-in" }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Img, new() { Name = "QR code of the key" })).ToBeVisibleAsync();
+        var key = (await page.Locator(".setup-key").TextContentAsync())!;
+        await CheckAxeAsync(context, "/admin/two-step");
+        await page.GetByLabel("Code from the app").FillAsync(AuthenticatorApp.Code(key));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Turn on two-step sign-in" }).ClickAsync();
+        await Expect(page.Locator(".notice")).ToContainTextAsync("Two-step sign-in is on");
+        await Expect(page.Locator(".recovery-codes li")).ToHaveCountAsync(10);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await page.GotoAsync("/account/login");
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/account/two-step"));
+        await CheckAxeAsync(context, "/account/two-step");
+        await page.GetByLabel("Code").FillAsync(AuthenticatorApp.Code(key));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+
+        await Expect(page).ToHaveURLAsync(new Regex("/admin$"));
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync();
+        Assert.Empty(refused);
+    }
+
+    /// <summary>axe on the page as this browser has it now (its cookies), in a second context that lets axe's script in.</summary>
+    private async Task CheckAxeAsync(IBrowserContext context, string path)
+    {
+        foreach (var theme in new[] { ColorScheme.Light, ColorScheme.Dark })
+        {
+            await using var checking = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
+            {
+                BaseURL = browser.Server.BaseAddress.ToString(),
+                ColorScheme = theme,
+                BypassCSP = true,
+                StorageState = await context.StorageStateAsync(),
+            });
+            var page = await checking.NewPageAsync();
+            Assert.Equal(200, (await page.GotoAsync(path))!.Status);
+            var violations = await Axe.ViolationsAsync(page);
+            Assert.True(violations.Length == 0, $"axe found violations on {path} ({theme}):{Environment.NewLine}{violations}");
+        }
+    }
+}

@@ -1,0 +1,325 @@
+using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using NewsPortal.Tests.Infrastructure;
+using NewsPortal.Tests.Shared;
+using NewsPortal.Web.Accounts;
+using NewsPortal.Web.Data;
+using ZXing;
+using ZXing.Common;
+using ZXing.QrCode;
+
+namespace NewsPortal.Tests.Accounts;
+
+/// <summary>
+/// Two-step sign-in as an editor meets it: set up at /admin/two-step with an authenticator app (whose codes the tests
+/// work out from the key the page shows, as the app would), then asked for at /account/two-step after the password.
+/// </summary>
+public sealed class TwoStepSignInTests(EditorialFactory factory) : IClassFixture<EditorialFactory>
+{
+    private sealed record Account(string Email, HttpClient Client, string Key, IReadOnlyList<string> RecoveryCodes);
+
+    /// <summary>An editor signed in who has turned two-step sign-in on through the page, with the key their app holds.</summary>
+    private async Task<Account> EditorWithTwoStepAsync(string role = Roles.Editor)
+    {
+        var email = await factory.CreateUserAsync(role);
+        var client = factory.CreatePlainClient();
+        using (var signIn = await client.SignInAsync(email, EditorialFactory.Password))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        }
+
+        using (var setUp = await client.SubmitFormAsync("/admin/two-step", new Dictionary<string, string?>(), "form[action*='handler=Key']"))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, setUp.StatusCode);
+        }
+
+        var page = await client.GetDocumentAsync("/admin/two-step");
+        var key = page.TextOf(".setup-key").Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant();
+        using var turnOn = await client.SubmitFormAsync("/admin/two-step", new Dictionary<string, string?> { ["Code"] = AuthenticatorApp.Code(key) }, "form[action*='handler=On']");
+        Assert.Equal(HttpStatusCode.OK, turnOn.StatusCode);
+        var codes = (await turnOn.ReadDocumentAsync()).TextsOf(".recovery-codes code");
+        return new Account(email, client, key, codes);
+    }
+
+    /// <summary>A new browser that has typed the account's password, and is at the page asking for its code.</summary>
+    private async Task<HttpClient> AtTheCodeAsync(string email)
+    {
+        var browser = factory.CreatePlainClient();
+        using var signIn = await browser.SignInAsync(email, EditorialFactory.Password);
+        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        Assert.StartsWith("/account/two-step", signIn.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        return browser;
+    }
+
+    private static Task<HttpResponseMessage> TypeCodeAsync(HttpClient browser, string code)
+        => browser.SubmitFormAsync("/account/two-step?ReturnUrl=%2Fadmin", new Dictionary<string, string?> { ["Code"] = code });
+
+    /// <summary>
+    /// What a phone's camera reads from the page's QR code: its dark modules (the path's one-module squares) drawn four
+    /// pixels each within the picture's own box, with a white margin around it, and decoded by ZXing.
+    /// </summary>
+    private static string Scanned(AngleSharp.Dom.IElement svg)
+    {
+        const int Scale = 4, Quiet = 4;
+        var box = svg.GetAttribute("viewBox")!.Split(' ').Select(n => int.Parse(n, CultureInfo.InvariantCulture)).ToArray();
+        var width = (box[2] + 2 * Quiet) * Scale;
+        var pixels = Enumerable.Repeat((byte)255, width * width).ToArray();
+        foreach (Match module in Regex.Matches(svg.QuerySelector("path")!.GetAttribute("d")!, @"M(\d+) (\d+)h1v1h-1z"))
+        {
+            var (x, y) = (int.Parse(module.Groups[1].Value, CultureInfo.InvariantCulture) - box[0] + Quiet, int.Parse(module.Groups[2].Value, CultureInfo.InvariantCulture) - box[1] + Quiet);
+            for (var dy = 0; dy < Scale; dy++)
+            {
+                Array.Fill(pixels, (byte)0, (y * Scale + dy) * width + x * Scale, Scale);
+            }
+        }
+
+        var bitmap = new BinaryBitmap(new HybridBinarizer(new RGBLuminanceSource(pixels, width, width, RGBLuminanceSource.BitmapFormat.Gray8)));
+        return new QRCodeReader().decode(bitmap)?.Text ?? "(no QR code found)";
+    }
+
+    [Fact]
+    public async Task WithTwoStepOn_ThePasswordAloneOpensNoAdminPage_AndTheAppsCodeSignsIn()
+    {
+        var account = await EditorWithTwoStepAsync();
+        var browser = await AtTheCodeAsync(account.Email);
+
+        using var beforeTheCode = await browser.GetAsync("/admin");
+        using var wrong = await TypeCodeAsync(browser, AuthenticatorApp.WrongCode(account.Key));
+        using var right = await TypeCodeAsync(browser, AuthenticatorApp.Code(account.Key));
+        using var after = await browser.GetAsync("/admin");
+
+        Assert.Equal(HttpStatusCode.Redirect, beforeTheCode.StatusCode);
+        Assert.Contains("/account/login", beforeTheCode.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        Assert.Equal(Web.Accounts.TwoStepModel.Failed, (await wrong.ReadDocumentAsync()).TextOf(".form-errors"));
+        Assert.Equal(HttpStatusCode.Redirect, right.StatusCode);
+        Assert.Equal("/admin", right.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+        await using var scope = factory.Services.CreateAsyncScope();
+        var audit = await scope.ServiceProvider.GetRequiredService<NewsDbContext>().AuditLog.Where(a => a.User == account.Email)
+            .OrderBy(a => a.Id).Select(a => a.Action + " " + a.Details).ToListAsync();
+        Assert.Contains("turn on two-step sign-in ", audit);
+        Assert.Contains("sign in failed a wrong code", audit);
+        Assert.Contains("sign in with a code from the app", audit);
+    }
+
+    [Fact]
+    public async Task SettingUp_ShowsOneKey_AsText_InTheAppsAddress_AndAsAQrCode_AndTurnsOnOnlyWithItsCode()
+    {
+        var email = await factory.CreateUserAsync(Roles.Editor);
+        var client = factory.CreatePlainClient();
+        (await client.SignInAsync(email, EditorialFactory.Password)).Dispose();
+        (await client.SubmitFormAsync("/admin/two-step", new Dictionary<string, string?>(), "form[action*='handler=Key']")).Dispose();
+        var page = await client.GetDocumentAsync("/admin/two-step");
+        var key = page.TextOf(".setup-key").Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant();
+
+        using var wrong = await client.SubmitFormAsync("/admin/two-step", new Dictionary<string, string?> { ["Code"] = AuthenticatorApp.WrongCode(key) }, "form[action*='handler=On']");
+        using var passwordAlone = await factory.CreatePlainClient().SignInAsync(email, EditorialFactory.Password);
+
+        Assert.Equal(32, key.Length);
+        var address = page.QuerySelector("a[href^='otpauth://totp/']")!.GetAttribute("href")!;
+        Assert.Contains($"secret={key}&", address, StringComparison.Ordinal);
+        Assert.Contains(Uri.EscapeDataString(email), address, StringComparison.Ordinal);
+        Assert.Equal(address, Scanned(page.QuerySelector(".qr-code svg")!));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, wrong.StatusCode);
+        Assert.Contains("not the code your app shows now", (await wrong.ReadDocumentAsync()).TextOf(".form-errors"), StringComparison.Ordinal);
+        Assert.Equal("/admin", passwordAlone.Headers.Location!.OriginalString);
+    }
+
+    [Fact]
+    public async Task ACodeThatSignedInOnce_DoesNotSignInAgain_WhileItIsStillTheAppsCode()
+    {
+        var account = await EditorWithTwoStepAsync();
+        var code = AuthenticatorApp.Code(account.Key);
+        var first = await AtTheCodeAsync(account.Email);
+        using (var signedIn = await TypeCodeAsync(first, code))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        }
+
+        var second = await AtTheCodeAsync(account.Email);
+        using var again = await TypeCodeAsync(second, code);
+        using var next = await TypeCodeAsync(second, AuthenticatorApp.Code(account.Key, stepsAhead: code == AuthenticatorApp.Code(account.Key, 1) ? 2 : 1));
+
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(Web.Accounts.TwoStepModel.Failed, (await again.ReadDocumentAsync()).TextOf(".form-errors"));
+        Assert.Equal(HttpStatusCode.Redirect, next.StatusCode);
+    }
+
+    [Fact]
+    public async Task ARecoveryCode_SignsInOnce_HoweverItIsTyped_AndShowsHowManyAreLeft()
+    {
+        var account = await EditorWithTwoStepAsync();
+        Assert.Equal(TwoStepSignIn.RecoveryCodeCount, account.RecoveryCodes.Count);
+        var typed = account.RecoveryCodes[0].Replace("-", " ", StringComparison.Ordinal).ToLowerInvariant();
+
+        var browser = await AtTheCodeAsync(account.Email);
+        using var recovered = await TypeCodeAsync(browser, typed);
+        var page = await browser.GetDocumentAsync("/admin/two-step");
+        var later = await AtTheCodeAsync(account.Email);
+        using var again = await TypeCodeAsync(later, account.RecoveryCodes[0]);
+
+        Assert.Equal(HttpStatusCode.Redirect, recovered.StatusCode);
+        Assert.Equal("/admin/two-step", recovered.Headers.Location!.OriginalString);
+        Assert.Contains($"You have {TwoStepSignIn.RecoveryCodeCount - 1} recovery codes left", page.TextOf("main").Normalized(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(Web.Accounts.TwoStepModel.Failed, (await again.ReadDocumentAsync()).TextOf(".form-errors"));
+    }
+
+    [Fact]
+    public async Task NewRecoveryCodes_ReplaceTheOldOnes()
+    {
+        var account = await EditorWithTwoStepAsync();
+
+        using var renewed = await account.Client.SubmitFormAsync("/admin/two-step", new Dictionary<string, string?>(), "form[action*='handler=Codes']");
+        var fresh = (await renewed.ReadDocumentAsync()).TextsOf(".recovery-codes code");
+        using var old = await TypeCodeAsync(await AtTheCodeAsync(account.Email), account.RecoveryCodes[1]);
+        using var current = await TypeCodeAsync(await AtTheCodeAsync(account.Email), fresh[1]);
+
+        Assert.Equal(TwoStepSignIn.RecoveryCodeCount, fresh.Length);
+        Assert.Empty(fresh.Intersect(account.RecoveryCodes));
+        Assert.Equal(HttpStatusCode.OK, old.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, current.StatusCode);
+    }
+
+    [Fact]
+    public async Task TurningItOff_NeedsThePassword_AfterWhichThePasswordAloneSignsIn_AndTheOldAppsCodesAreWorthless()
+    {
+        var account = await EditorWithTwoStepAsync();
+
+        using var wrongPassword = await account.Client.SubmitFormAsync("/admin/two-step",
+            new Dictionary<string, string?> { ["Password"] = "not my password at all" }, "form[action*='handler=Off']");
+        using var turnedOff = await account.Client.SubmitFormAsync("/admin/two-step",
+            new Dictionary<string, string?> { ["Password"] = EditorialFactory.Password }, "form[action*='handler=Off']");
+        factory.Clock.Advance(TimeSpan.FromSeconds(1));
+        var page = await account.Client.GetDocumentAsync("/admin/two-step");
+        using var passwordAlone = await factory.CreatePlainClient().SignInAsync(account.Email, EditorialFactory.Password);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, wrongPassword.StatusCode);
+        Assert.Contains(UserService.WrongCurrentPassword, (await wrongPassword.ReadDocumentAsync()).TextOf(".form-errors"), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, turnedOff.StatusCode);
+        Assert.Contains("Two-step sign-in is off", page.TextOf(".notice"), StringComparison.Ordinal);
+        Assert.Equal("/admin", passwordAlone.Headers.Location!.OriginalString);
+        await using var scope = factory.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        var user = (await users.FindByEmailAsync(account.Email))!;
+        Assert.False(await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, AuthenticatorApp.Code(account.Key)));
+    }
+
+    [Fact]
+    public async Task AnAdminTurnsOffTheTwoStepSignInOfAnEditorWhoLostTheirPhone_EndingTheirSessions()
+    {
+        var account = await EditorWithTwoStepAsync();
+        var admin = await factory.SignedInClientAsync(Roles.Admin);
+        var users = await admin.GetDocumentAsync("/admin/users");
+        var row = users.QuerySelectorAll(".admin-table tbody tr").Single(r => r.QuerySelector("td")!.TextContent == account.Email);
+        var id = row.QuerySelector("form[action*='handler=TwoStepOff'] input[name=id]")!.GetAttribute("value")!;
+
+        using var turnedOff = await admin.SubmitFormAsync("/admin/users", new Dictionary<string, string?> { ["id"] = id }, "form[action*='handler=TwoStepOff']");
+        factory.Clock.Advance(TimeSpan.FromSeconds(1));
+        using var oldSession = await account.Client.GetAsync("/admin");
+        using var passwordAlone = await factory.CreatePlainClient().SignInAsync(account.Email, EditorialFactory.Password);
+        var after = await admin.GetDocumentAsync("/admin/users");
+
+        Assert.Equal(HttpStatusCode.Redirect, turnedOff.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, oldSession.StatusCode);
+        Assert.Contains("/account/login", oldSession.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        Assert.Equal("/admin", passwordAlone.Headers.Location!.OriginalString);
+        Assert.Null(after.QuerySelectorAll(".admin-table tbody tr").Single(r => r.QuerySelector("td")!.TextContent == account.Email)
+            .QuerySelector("form[action*='handler=TwoStepOff']"));
+    }
+
+    [Fact]
+    public async Task AnEditor_CannotTurnOffAnothersTwoStepSignIn()
+    {
+        var account = await EditorWithTwoStepAsync();
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        await using var scope = factory.Services.CreateAsyncScope();
+        var id = (await scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>().FindByEmailAsync(account.Email))!.Id;
+        var token = (await editor.GetDocumentAsync("/admin/two-step")).QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+
+        using var refused = await editor.PostAsync("/admin/users?handler=TwoStepOff",
+            new FormUrlEncodedContent([new("id", id), new("__RequestVerificationToken", token)]));
+        using var stillAsked = await factory.CreatePlainClient().SignInAsync(account.Email, EditorialFactory.Password);
+
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.StartsWith("/account/two-step", stillAsked.Headers.Location!.OriginalString, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheCodeStepWaitsFiveMinutes_ThenAsksForThePasswordAgain()
+    {
+        var account = await EditorWithTwoStepAsync();
+        var browser = await AtTheCodeAsync(account.Email);
+        var form = await browser.GetDocumentAsync("/account/two-step");
+        var token = form.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+
+        factory.Clock.Advance(TwoStepSignIn.PendingFor + TimeSpan.FromSeconds(1));
+        using var late = await browser.PostAsync("/account/two-step", new FormUrlEncodedContent([new("Code", AuthenticatorApp.Code(account.Key)), new("__RequestVerificationToken", token)]));
+        using var admin = await browser.GetAsync("/admin");
+
+        Assert.Equal(HttpStatusCode.BadRequest, late.StatusCode);
+        var page = await late.ReadDocumentAsync();
+        Assert.Equal(Web.Accounts.TwoStepModel.Expired, page.TextOf(".form-errors"));
+        Assert.NotNull(page.QuerySelector("main a[href^='/account/login']"));
+        Assert.Equal(HttpStatusCode.Redirect, admin.StatusCode);
+    }
+
+    [Fact]
+    public async Task WrongCodes_LockTheAccountAsWrongPasswordsDo_SoThatAStolenPasswordCannotGuessOn()
+    {
+        var account = await EditorWithTwoStepAsync();
+        var guesser = await AtTheCodeAsync(account.Email);
+        for (var i = 0; i < 5; i++)
+        {
+            using var guess = await TypeCodeAsync(guesser, AuthenticatorApp.WrongCode(account.Key));
+            Assert.Equal(HttpStatusCode.OK, guess.StatusCode);
+        }
+
+        using var right = await TypeCodeAsync(guesser, AuthenticatorApp.Code(account.Key));
+
+        Assert.Equal(HttpStatusCode.OK, right.StatusCode);
+        Assert.Equal(Web.Accounts.TwoStepModel.Failed, (await right.ReadDocumentAsync()).TextOf(".form-errors"));
+        Assert.Equal(HttpStatusCode.Redirect, (await guesser.GetAsync("/admin")).StatusCode);
+    }
+
+    [Fact]
+    public async Task TheCodePage_WithNoPasswordTypedFirst_SendsToSignIn()
+    {
+        using var response = await factory.CreatePlainClient().GetAsync("/account/two-step?ReturnUrl=%2Fadmin%2Fusers");
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/account/login?ReturnUrl=%2Fadmin%2Fusers", response.Headers.Location!.OriginalString);
+    }
+}
+
+/// <summary>A site whose sign-in pages take three attempts a minute from one address, as <see cref="StrictSignInFactory"/>.</summary>
+public sealed class StrictTwoStepFactory : EditorialFactory
+{
+    protected override int SignInAttemptsPerMinute => 3;
+}
+
+public sealed class TwoStepRateLimitTests(StrictTwoStepFactory factory) : IClassFixture<StrictTwoStepFactory>
+{
+    [Fact]
+    public async Task CodesAtTheSecondStep_SpendTheAddresssAllowanceOfSignInAttempts_WithThePasswords()
+    {
+        var email = await factory.CreateUserAsync(Roles.Editor);
+        var (key, _) = await factory.TurnOnTwoStepAsync(email);
+
+        var browser = factory.CreatePlainClient();
+        using var password = await browser.SignInAsync(email, EditorialFactory.Password);
+        var statuses = new List<HttpStatusCode>();
+        foreach (var code in new[] { AuthenticatorApp.WrongCode(key), AuthenticatorApp.WrongCode(key), AuthenticatorApp.Code(key) })
+        {
+            using var typed = await browser.SubmitFormAsync("/account/two-step", new Dictionary<string, string?> { ["Code"] = code });
+            statuses.Add(typed.StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.Redirect, password.StatusCode);
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], statuses);
+    }
+}
