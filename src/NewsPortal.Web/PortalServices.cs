@@ -178,6 +178,8 @@ public static class PortalServices
                 return Task.CompletedTask;
             };
         });
+        services.AddSingleton(TwoStepRule.From(configuration));
+        services.AddSingleton<TwoStepRequired>();
         // Between a right password and its code (two-step sign-in): five minutes, on the sign-in pages only.
         services.Configure<CookieAuthenticationOptions>(TwoStepSignIn.PendingScheme, options =>
         {
@@ -377,6 +379,14 @@ public static class PortalServices
             options.Conventions.AuthorizePage("/Admin/Users", Policies.AdminOnly);
             options.Conventions.AuthorizePage("/Admin/Audit", Policies.AdminOnly);
             options.Conventions.AuthorizePage("/Admin/Webhooks", Policies.AdminOnly);
+            // Security:RequireTwoStep: every editors' page but the one that sets the second step up.
+            options.Conventions.AddFolderApplicationModelConvention("/Admin", model =>
+            {
+                if (model.ViewEnginePath != "/Admin/TwoStep")
+                {
+                    model.Filters.Add(new Microsoft.AspNetCore.Mvc.ServiceFilterAttribute(typeof(TwoStepRequired)));
+                }
+            });
             options.Conventions.AddPageApplicationModelConvention("/Admin/Import", model => model.EndpointMetadata.Add(new DisableRequestTimeoutAttribute()));
             options.Conventions.AddPageApplicationModelConvention("/Accounts/Login",
                 model => model.EndpointMetadata.Add(new EnableRateLimitingAttribute(LoginRateLimit)));

@@ -254,10 +254,10 @@ public sealed class TwoStepSignIn(
             }
         }
 
-        // Four modules of white all round (the standard's quiet zone), so it scans on the dark theme's ground too.
-        var (side, quiet) = (modules.Count + 8, -4);
+        // The matrix includes the standard's quiet zone (four modules all round), drawn white by the rectangle, so the
+        // code scans on the dark theme's ground too.
         return string.Create(CultureInfo.InvariantCulture,
-            $"""<svg xmlns="http://www.w3.org/2000/svg" viewBox="{quiet} {quiet} {side} {side}" width="{side * 5}" height="{side * 5}" shape-rendering="crispEdges" role="img" aria-label="QR code of the key"><rect x="{quiet}" y="{quiet}" width="{side}" height="{side}" fill="#fff"/><path fill="#000" d="{path}"/></svg>""");
+            $"""<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {modules.Count} {modules.Count}" width="{modules.Count * 5}" height="{modules.Count * 5}" shape-rendering="crispEdges" role="img" aria-label="QR code of the key"><rect width="100%" height="100%" fill="#fff"/><path fill="#000" d="{path}"/></svg>""");
     }
 
     private static IReadOnlyList<string> Problems(IdentityResult result) => result.Succeeded ? [] : [.. result.Errors

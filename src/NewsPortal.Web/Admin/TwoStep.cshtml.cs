@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -8,9 +9,14 @@ namespace NewsPortal.Web.Admin;
 /// <summary>Each editor's own two-step sign-in: setting up the app, turning it on and off, and recovery codes.</summary>
 public sealed class TwoStepModel(
     UserManager<PortalUser> users, SignInManager<PortalUser> signIn, TwoStepSignIn twoStep, UserService accounts, SignInAttempts attempts,
-    KnownDevices devices) : PageModel
+    KnownDevices devices, TwoStepRule rule) : PageModel
 {
     public bool On { get; private set; }
+
+    /// <summary>Set when the site requires this account to sign in with two steps and this session did not (see <see cref="TwoStepRule"/>).</summary>
+    public bool Required => !_tookSecondStep && rule.Lacks(User);
+
+    private bool _tookSecondStep;
 
     public TwoStepSignIn.Setup? Setup { get; private set; }
 
@@ -43,7 +49,14 @@ public sealed class TwoStepModel(
             return await RefusedAsync(problems);
         }
 
-        await SignInAgainAsync();
+        // The app's code just typed is this session's second step: it is signed in again as having taken it.
+        if (await users.FindByIdAsync(UserId) is { } user)
+        {
+            await signIn.SignInWithClaimsAsync(user, isPersistent: false, [new Claim("amr", "mfa")]);
+            devices.Remember(HttpContext, user, device: null);
+            _tookSecondStep = true;
+        }
+
         RecoveryCodes = codes;
         Message = "Two-step sign-in is on: signing in now asks for a code from your app after your password. Any other browser signed in as you has been signed out.";
         return await ShowAsync();
@@ -67,6 +80,11 @@ public sealed class TwoStepModel(
         if (await users.GetUserAsync(User) is not { } user)
         {
             return Challenge();
+        }
+
+        if (rule.AppliesTo(User))
+        {
+            return await RefusedAsync([$"This site requires two-step sign-in for your account ({TwoStepRule.Setting}), so it stays on. For a new phone, make new recovery codes here or ask an admin to turn it off, then set it up again."]);
         }
 
         // The password, because whoever finds a browser left signed in should not be able to take the second step away.
