@@ -195,7 +195,13 @@ public sealed class TwoStepSignIn(
                 return Problems(spent);
             }
 
-            var redeemed = await users.RedeemTwoFactorRecoveryCodeAsync(user, RecoveryCode(code));
+            // Identity throws on an empty code rather than refusing it.
+            if (RecoveryCode(code) is not { Length: > 0 } recovery)
+            {
+                return ["wrong"];
+            }
+
+            var redeemed = await users.RedeemTwoFactorRecoveryCodeAsync(user, recovery);
             check = redeemed.Succeeded ? CodeCheck.RecoveryCodeAccepted : CodeCheck.Wrong;
             return Problems(redeemed);
         }, cancellationToken);

@@ -130,6 +130,25 @@ public sealed class TwoStepSignInTests(EditorialFactory factory) : IClassFixture
         Assert.Equal("/admin", passwordAlone.Headers.Location!.OriginalString);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("abc")]
+    [InlineData("12345")]
+    [InlineData("1234567")]
+    [InlineData("ÄÖÜÄÖ-ÜÄÖÜÄ")]
+    [InlineData("\u202E123456")]
+    public async Task ACodeThatIsNeitherTheAppsNorARecoveryCode_IsAFormError(string typed)
+    {
+        var account = await EditorWithTwoStepAsync();
+        var browser = await AtTheCodeAsync(account.Email);
+        var token = (await browser.GetDocumentAsync("/account/two-step")).QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+
+        using var response = await browser.PostAsync("/account/two-step", new FormUrlEncodedContent([new("Code", typed), new("__RequestVerificationToken", token)]));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(Web.Accounts.TwoStepModel.Failed, (await response.ReadDocumentAsync()).TextOf(".form-errors"));
+    }
+
     [Fact]
     public async Task ACodeThatSignedInOnce_DoesNotSignInAgain_WhileItIsStillTheAppsCode()
     {
