@@ -40,7 +40,7 @@ public sealed class LoginModel(
         var email = Input.Email.Trim();
         var user = await users.FindByEmailAsync(email);
         var device = user is null ? null : devices.DeviceOf(Request, user);
-        if (!await (device is null ? attempts.TryAttemptAsync(email) : attempts.TryDeviceAttemptAsync(device)))
+        if (!await attempts.TryAttemptAsync(email, device))
         {
             // Too many tries at this account from anywhere (or from this browser): not even checked, so a flood from
             // many addresses neither guesses on nor keeps the account locked.

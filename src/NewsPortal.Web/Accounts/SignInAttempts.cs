@@ -19,14 +19,14 @@ public sealed class SignInAttempts(RateLimits limits, StoreSettings store, TimeP
             Window = TimeSpan.FromMinutes(1),
         }));
 
-    /// <summary>Takes one attempt at <paramref name="email"/>; false when its allowance for this minute is spent.</summary>
-    public Task<bool> TryAttemptAsync(string email) => TryAsync("account:" + email.ToUpperInvariant());
-
     /// <summary>
-    /// Takes one attempt from a browser the account knows (<see cref="KnownDevices"/>), which has an allowance of its
-    /// own instead of the account's: a flood from elsewhere does not spend it.
+    /// Takes one attempt at signing in to <paramref name="email"/> (a password, or a code at the second step); false
+    /// when its allowance for this minute is spent. A browser the account knows (<paramref name="device"/>, see
+    /// <see cref="KnownDevices"/>) has an allowance of its own instead of the account's: a flood from elsewhere does
+    /// not spend it.
     /// </summary>
-    public Task<bool> TryDeviceAttemptAsync(string device) => TryAsync("device:" + device);
+    public Task<bool> TryAttemptAsync(string email, string? device)
+        => TryAsync(device is null ? "account:" + email.ToUpperInvariant() : "device:" + device);
 
     /// <summary>
     /// Takes one try at the current password from a signed-in account changing its own, with an allowance of its own:

@@ -50,7 +50,7 @@ public sealed class TwoStepModel(
 
         var email = user.Email ?? user.Id;
         var device = devices.DeviceOf(Request, user);
-        if (!await (device is null ? attempts.TryAttemptAsync(email) : attempts.TryDeviceAttemptAsync(device)))
+        if (!await attempts.TryAttemptAsync(email, device))
         {
             await audit.RecordAsync(email, "sign in rate limited", "account", "at the code");
             return Fail();
