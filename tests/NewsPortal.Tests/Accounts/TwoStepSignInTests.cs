@@ -32,13 +32,7 @@ public sealed class TwoStepSignInTests(EditorialFactory factory) : IClassFixture
             Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
         }
 
-        using (var setUp = await client.SubmitFormAsync("/admin/two-step", new Dictionary<string, string?>(), "form[action*='handler=Key']"))
-        {
-            Assert.Equal(HttpStatusCode.Redirect, setUp.StatusCode);
-        }
-
-        var page = await client.GetDocumentAsync("/admin/two-step");
-        var key = page.TextOf(".setup-key").Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant();
+        var (_, key) = await TwoStepPage.NewKeyAsync(client);
         using var turnOn = await client.SubmitFormAsync("/admin/two-step", new Dictionary<string, string?> { ["Code"] = AuthenticatorApp.Code(key) }, "form[action*='handler=On']");
         Assert.Equal(HttpStatusCode.OK, turnOn.StatusCode);
         var codes = (await turnOn.ReadDocumentAsync()).TextsOf(".recovery-codes code");
@@ -113,9 +107,7 @@ public sealed class TwoStepSignInTests(EditorialFactory factory) : IClassFixture
         var email = await factory.CreateUserAsync(Roles.Editor);
         var client = factory.CreatePlainClient();
         (await client.SignInAsync(email, EditorialFactory.Password)).Dispose();
-        (await client.SubmitFormAsync("/admin/two-step", new Dictionary<string, string?>(), "form[action*='handler=Key']")).Dispose();
-        var page = await client.GetDocumentAsync("/admin/two-step");
-        var key = page.TextOf(".setup-key").Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant();
+        var (page, key) = await TwoStepPage.NewKeyAsync(client);
 
         using var wrong = await client.SubmitFormAsync("/admin/two-step", new Dictionary<string, string?> { ["Code"] = AuthenticatorApp.WrongCode(key) }, "form[action*='handler=On']");
         using var passwordAlone = await factory.CreatePlainClient().SignInAsync(email, EditorialFactory.Password);
@@ -316,6 +308,22 @@ public sealed class TwoStepSignInTests(EditorialFactory factory) : IClassFixture
     }
 }
 
+/// <summary>The editor's own two-step page, as a browser signed in uses it.</summary>
+internal static class TwoStepPage
+{
+    /// <summary>Asks the page for a new key ("Set up"), then reads the page that shows it, and the key as its app takes it.</summary>
+    public static async Task<(AngleSharp.Dom.IDocument Page, string Key)> NewKeyAsync(HttpClient client)
+    {
+        using (var setUp = await client.SubmitFormAsync("/admin/two-step", new Dictionary<string, string?>(), "form[action*='handler=Key']"))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, setUp.StatusCode);
+        }
+
+        var page = await client.GetDocumentAsync("/admin/two-step");
+        return (page, page.TextOf(".setup-key").Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant());
+    }
+}
+
 /// <summary>A site whose sign-in pages take three attempts a minute from one address, as <see cref="StrictSignInFactory"/>.</summary>
 public sealed class StrictTwoStepFactory : EditorialFactory
 {
@@ -366,8 +374,7 @@ public sealed class RequiredTwoStepTests(AdminsTwoStepFactory factory) : IClassF
         var token = setUp.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
         using var write = await admin.PostAsync("/admin/webhooks?handler=Add",
             new FormUrlEncodedContent([new("Input.Url", "https://hooks.example.org/x"), new("__RequestVerificationToken", token)]));
-        (await admin.SubmitFormAsync("/admin/two-step", new Dictionary<string, string?>(), "form[action*='handler=Key']")).Dispose();
-        var key = (await admin.GetDocumentAsync("/admin/two-step")).TextOf(".setup-key");
+        var (_, key) = await TwoStepPage.NewKeyAsync(admin);
         using var turnedOn = await admin.SubmitFormAsync("/admin/two-step", new Dictionary<string, string?> { ["Code"] = AuthenticatorApp.Code(key) }, "form[action*='handler=On']");
         using var after = await admin.GetAsync("/admin/users");
 
