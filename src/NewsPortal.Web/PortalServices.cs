@@ -178,16 +178,27 @@ public static class PortalServices
                 return Task.CompletedTask;
             };
         });
+        // Passkeys a browser can offer without a typed address (discoverable), each use checked with the device's lock
+        // (PIN, fingerprint, face), so a passkey is two steps in one.
+        services.Configure<IdentityPasskeyOptions>(options =>
+        {
+            options.ResidentKeyRequirement = "required";
+            options.UserVerificationRequirement = "required";
+            options.AuthenticatorTimeout = TwoStepSignIn.PendingFor;
+        });
+        services.AddSingleton<IPostConfigureOptions<IdentityPasskeyOptions>, PasskeyOrigin>();
         services.AddSingleton(TwoStepRule.From(configuration));
         services.AddSingleton<TwoStepRequired>();
-        // Between a right password and its code (two-step sign-in): five minutes, on the sign-in pages only.
+        // Between a right password and its code (two-step sign-in), and between a passkey's challenge and its answer
+        // (Identity keeps both in this scheme): five minutes. Its path is the whole site, since editors add passkeys
+        // from the editors' area.
         services.Configure<CookieAuthenticationOptions>(TwoStepSignIn.PendingScheme, options =>
         {
             options.Cookie.Name = "newsportal.two-step";
             options.Cookie.HttpOnly = true;
             options.Cookie.SameSite = SameSiteMode.Strict;
             options.Cookie.SecurePolicy = cookiesSecure;
-            options.Cookie.Path = "/account";
+            options.Cookie.Path = "/";
             options.ExpireTimeSpan = TwoStepSignIn.PendingFor;
             options.SlidingExpiration = false;
         });
@@ -259,7 +270,13 @@ public static class PortalServices
             csp.AddFormAction().Self();
             csp.AddFrameAncestors().None();
         })
-        .AddPermissionsPolicyWithDefaultSecureDirectives()
+        .AddPermissionsPolicy(policy =>
+        {
+            policy.AddDefaultSecureDirectives();
+            // Passkeys, on the site's own pages only (the defaults turn WebAuthn off everywhere).
+            policy.AddPublickeyCredentialsGet().Self();
+            policy.AddPublickeyCredentialsCreate().Self();
+        })
         .AddCrossOriginOpenerPolicy(coop => coop.SameOrigin())
         .AddStrictTransportSecurityMaxAgeIncludeSubDomains();
 
@@ -288,6 +305,7 @@ public static class PortalServices
         services.AddScoped<AuditLog>();
         services.AddScoped<UserService>();
         services.AddScoped<TwoStepSignIn>();
+        services.AddScoped<Passkeys>();
         services.AddScoped<ArticleAdminService>();
         services.AddScoped<NameAdminService>();
         services.AddScoped<SearchService>();

@@ -15,7 +15,7 @@ public sealed class AccessibilityTests(BrowserFixture browser)
 
     public static TheoryData<string, ColorScheme> AdminPages() => Pages(
         "/admin", "/admin/articles/edit", "/admin/articles/edit/1", "/admin/articles/1/revisions", "/admin/import", "/admin/categories",
-        "/admin/sources", "/admin/threads", "/admin/tokens", "/admin/password", "/admin/two-step", "/admin/users", "/admin/webhooks", "/admin/audit",
+        "/admin/sources", "/admin/threads", "/admin/tokens", "/admin/password", "/admin/two-step", "/admin/passkeys", "/admin/users", "/admin/webhooks", "/admin/audit",
         // The sign-in page as a signed-in editor sees it.
         "/account/login");
 

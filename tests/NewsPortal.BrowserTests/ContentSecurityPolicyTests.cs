@@ -24,7 +24,7 @@ public sealed class ContentSecurityPolicyTests(BrowserFixture browser)
         foreach (var path in new[]
         {
             "/", Seeded.ArticlePath, "/categories", Seeded.CategoryPath, "/sources", Seeded.SourcePath, "/search?q=istanbul", "/archive", "/languages",
-            "/admin", "/admin/articles/1/revisions", "/admin/import", "/admin/categories", "/admin/threads", "/admin/tokens", "/admin/password", "/admin/two-step", "/admin/users", "/admin/webhooks",
+            "/admin", "/admin/articles/1/revisions", "/admin/import", "/admin/categories", "/admin/threads", "/admin/tokens", "/admin/password", "/admin/two-step", "/admin/passkeys", "/admin/users", "/admin/webhooks",
             "/account/login",
         })
         {

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -10,7 +9,7 @@ namespace NewsPortal.Web.Accounts;
 
 public sealed class LoginModel(
     SignInManager<PortalUser> signIn, UserManager<PortalUser> users, UserService accounts, IPasswordHasher<PortalUser> hasher, KnownDevices devices,
-    AuditLog audit, SignInAttempts attempts) : PageModel
+    AuditLog audit, SignInAttempts attempts, Passkeys passkeys) : PageModel
 {
     /// <summary>The same for every failure, so the page does not tell which accounts exist, are locked or are disabled.</summary>
     public const string Failed = "The email or password is not right, or the account is locked or disabled. Try again in a few minutes or ask an admin.";
@@ -22,6 +21,12 @@ public sealed class LoginModel(
 
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
+
+    /// <summary>The browser's answer to the passkey challenge, as JSON (the page's script fills it in).</summary>
+    [BindProperty]
+    public string? Credential { get; set; }
+
+    public const string PasskeyFailed = "That passkey did not sign you in: it is not one this site knows (it may have been removed), the account is disabled, or the browser's answer came too late. Try again, or sign in with your password.";
 
     /// <summary>Where a signed-in account goes on to, and after signing in: only ever back into this site.</summary>
     public string GoOnTo => Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/admin";
@@ -79,11 +84,37 @@ public sealed class LoginModel(
             return LocalRedirect("/account/two-step?ReturnUrl=" + Uri.EscapeDataString(GoOnTo));
         }
 
-        await accounts.ResetFailedSignInsAsync(user);
-        await signIn.SignInWithClaimsAsync(user, isPersistent: false, [new Claim("amr", "pwd")]);
-        devices.Remember(HttpContext, user, device);
-        await audit.RecordAsync(email, "sign in", "account");
+        await accounts.SignInAsync(HttpContext, user, device, "pwd");
         // Only ever back into this site: an open redirect would hand signed-in editors to anyone's page.
+        return LocalRedirect(GoOnTo);
+    }
+
+    /// <summary>The challenge for a passkey sign-in, for the page's script to hand to <c>navigator.credentials.get</c>.</summary>
+    public async Task<IActionResult> OnPostPasskeyOptionsAsync()
+    {
+        Response.Headers.CacheControl = "no-store";
+        return Content(await passkeys.RequestOptionsAsync(), "application/json");
+    }
+
+    /// <summary>
+    /// Signs in with a passkey: no password and no code, since the device's own lock (PIN, fingerprint) was the second
+    /// step. A lockout does not stop it: guesses cannot reach a passkey, and whoever floods the password form to lock an
+    /// editor out should not keep them out this way either. A disabled account is refused.
+    /// </summary>
+    public async Task<IActionResult> OnPostPasskeyAsync()
+    {
+        // The password form's fields are not part of this one.
+        ModelState.Clear();
+        var passkey = await passkeys.CheckAsync(Credential);
+        if (passkey is not var (user, name) || UserService.IsDisabled(user) || !await signIn.CanSignInAsync(user))
+        {
+            await audit.RecordAsync(passkey?.User.Email ?? "unknown", passkey is null ? "sign in failed" : "sign in locked out", "account", "a passkey");
+            ModelState.AddModelError(string.Empty, PasskeyFailed);
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+
+        await accounts.SignInAsync(HttpContext, user, devices.DeviceOf(Request, user), "mfa", "with a passkey: " + name);
         return LocalRedirect(GoOnTo);
     }
 

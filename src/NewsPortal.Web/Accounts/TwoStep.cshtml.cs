@@ -9,7 +9,7 @@ namespace NewsPortal.Web.Accounts;
 
 /// <summary>The second step of signing in to an account with two-step sign-in on: its app's code, or a recovery code.</summary>
 public sealed class TwoStepModel(
-    SignInManager<PortalUser> signIn, UserManager<PortalUser> users, UserService accounts, TwoStepSignIn twoStep, KnownDevices devices,
+    UserManager<PortalUser> users, UserService accounts, TwoStepSignIn twoStep, KnownDevices devices,
     AuditLog audit, SignInAttempts attempts) : PageModel
 {
     /// <summary>The same for every refusal, as at the first step.</summary>
@@ -76,19 +76,15 @@ public sealed class TwoStepModel(
             return Fail();
         }
 
-        await accounts.ResetFailedSignInsAsync(user);
-        await HttpContext.SignOutAsync(TwoStepSignIn.PendingScheme);
-        await signIn.SignInWithClaimsAsync(user, isPersistent: false, [new Claim("amr", "mfa")]);
-        devices.Remember(HttpContext, user, device);
         if (check == CodeCheck.RecoveryCodeAccepted)
         {
             var left = await twoStep.RecoveryCodesLeftAsync(user);
-            await audit.RecordAsync(email, "sign in", "account", $"with a recovery code, {left} left");
+            await accounts.SignInAsync(HttpContext, user, device, "mfa", $"with a recovery code, {left} left");
             // Where the account's codes are renewed, and its app set up again if the phone is gone.
             return LocalRedirect("/admin/two-step");
         }
 
-        await audit.RecordAsync(email, "sign in", "account", "with a code from the app");
+        await accounts.SignInAsync(HttpContext, user, device, "mfa", "with a code from the app");
         return LocalRedirect(GoOnTo);
     }
 

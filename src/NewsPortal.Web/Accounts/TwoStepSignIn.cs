@@ -266,14 +266,19 @@ public sealed class TwoStepSignIn(
             $"""<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {modules.Count} {modules.Count}" width="{modules.Count * 5}" height="{modules.Count * 5}" shape-rendering="crispEdges" role="img" aria-label="QR code of the key"><rect width="100%" height="100%" fill="#fff"/><path fill="#000" d="{path}"/></svg>""");
     }
 
-    private static IReadOnlyList<string> Problems(IdentityResult result) => result.Succeeded ? [] : [.. result.Errors
+    public static IReadOnlyList<string> Problems(IdentityResult result) => result.Succeeded ? [] : [.. result.Errors
         .Select(e => e.Code == nameof(IdentityErrorDescriber.ConcurrencyFailure) ? ChangedMeanwhile : e.Description).Distinct()];
+
+    private Task<IReadOnlyList<string>> InTransactionAsync(string userId, Func<PortalUser, Task<IReadOnlyList<string>>> change, CancellationToken cancellationToken)
+        => InAccountTransactionAsync(db, users, userId, change, cancellationToken);
 
     /// <summary>
     /// Runs <paramref name="change"/> on the account, read afresh, in a transaction holding the account's lock; commits
-    /// only when it reports no problem, so a failure part-way leaves the account as it was.
+    /// only when it reports no problem, so a failure part-way leaves the account as it was. Every change to how an
+    /// account signs in (its two-step sign-in, its passkeys) goes through here.
     /// </summary>
-    private async Task<IReadOnlyList<string>> InTransactionAsync(string userId, Func<PortalUser, Task<IReadOnlyList<string>>> change, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<string>> InAccountTransactionAsync(
+        NewsDbContext db, UserManager<PortalUser> users, string userId, Func<PortalUser, Task<IReadOnlyList<string>>> change, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await StoreDialect.Of(db.Database).LockForTransactionAsync(db, "account:" + userId, cancellationToken);

@@ -1,3 +1,5 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using NewsPortal.Web.Audit;
@@ -9,8 +11,22 @@ public sealed record UserRow(string Id, string Email, IReadOnlyList<string> Role
 /// <summary>Editors and admins: adding them, resetting passwords, disabling and enabling. No account has a built-in password.</summary>
 public sealed class UserService(
     Data.NewsDbContext db, UserManager<PortalUser> users, RoleManager<IdentityRole> roles, Api.ApiTokenService tokens, AuditLog audit, TimeProvider clock,
-    Microsoft.Extensions.Options.IOptions<IdentityOptions> identity, ILogger<UserService> logger)
+    Microsoft.Extensions.Options.IOptions<IdentityOptions> identity, ILogger<UserService> logger, SignInManager<PortalUser> signIn, KnownDevices devices)
 {
+    /// <summary>
+    /// Ends a sign-in that passed every check, whichever way it came (password, password and code, passkey): the failed
+    /// count is reset, a pending second step or passkey challenge ends, the session starts with how it was proved
+    /// (<paramref name="method"/>, its <c>amr</c> claim), the browser is remembered, and the audit log says so.
+    /// </summary>
+    public async Task SignInAsync(HttpContext context, PortalUser user, string? device, string method, string? how = null)
+    {
+        await ResetFailedSignInsAsync(user);
+        await context.SignOutAsync(TwoStepSignIn.PendingScheme);
+        await signIn.SignInWithClaimsAsync(user, isPersistent: false, [new Claim("amr", method)]);
+        devices.Remember(context, user, device);
+        await audit.RecordAsync(user.Email ?? user.Id, "sign in", "account", how);
+    }
+
     /// <summary>What the accounts table holds (Identity's column), and what the longest address in use is well within.</summary>
     public const int MaxEmailLength = 256;
 

@@ -16,15 +16,19 @@ using NewsPortal.Web.Webhooks;
 namespace NewsPortal.Web.Import;
 
 /// <summary>
-/// An account as a store move carries it: its password hash and lockout as they were, its roles, and its two-step
-/// sign-in (on or off, with the tokens Identity keeps for it: the app's key and the recovery codes left), so a move
-/// neither locks its editors out nor quietly lets a password alone in again. Exports before two-step sign-in lack
-/// the last two, and read as off.
+/// An account as a store move carries it: its password hash and lockout as they were, its roles, its two-step
+/// sign-in (on or off, with the tokens Identity keeps for it: the app's key and the recovery codes left) and its
+/// passkeys' public keys with the account's id (each passkey holds it as its user handle, so the account keeps it), so
+/// a move neither locks its editors out nor quietly lets a password alone in again. Exports before two-step sign-in
+/// lack the last four, and read as off and none, with a new id.
 /// </summary>
 public sealed record AccountRecord(
     string Email, string? UserName, bool EmailConfirmed, string? PasswordHash, bool LockoutEnabled, DateTimeOffset? LockoutEnd,
     int AccessFailedCount, DateTime CreatedAtUtc, IReadOnlyList<string> Roles, bool TwoFactorEnabled = false,
-    IReadOnlyList<AccountTokenRecord>? Tokens = null);
+    IReadOnlyList<AccountTokenRecord>? Tokens = null, IReadOnlyList<AccountPasskeyRecord>? Passkeys = null, string? Id = null);
+
+/// <summary>A passkey of an account's: its credential's id and what Identity keeps of it (public key, name, counter, flags).</summary>
+public sealed record AccountPasskeyRecord(byte[] CredentialId, IdentityPasskeyData Data);
 
 /// <summary>A value Identity keeps for an account by provider and name (the authenticator key, recovery codes).</summary>
 public sealed record AccountTokenRecord(string LoginProvider, string Name, string? Value);
@@ -68,7 +72,7 @@ public sealed class StoreMove(
     private const string AuthenticatorKeyToken = "AuthenticatorKey";
 
     /// <summary>Bounds on an account's tokens from a file: what the site makes is a few dozen characters.</summary>
-    private const int MaxTokenKeyLength = 128, MaxTokenValueLength = 4_000;
+    private const int MaxTokenKeyLength = 128, MaxTokenValueLength = 4_000, MaxCredentialIdLength = 1_024;
     public const string ApiTokensFile = "api-tokens.jsonl";
     public const string WebhooksFile = "webhooks.jsonl";
     public const string RevisionsFile = "revisions.jsonl";
@@ -141,12 +145,14 @@ public sealed class StoreMove(
         var roles = (await db.UserRoles.AsNoTracking().Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => new { ur.UserId, r.Name })
             .ToListAsync(cancellationToken)).ToLookup(r => r.UserId, r => r.Name!);
         var tokens = (await db.UserTokens.AsNoTracking().ToListAsync(cancellationToken)).ToLookup(t => t.UserId);
+        var passkeys = (await db.Set<IdentityUserPasskey<string>>().AsNoTracking().ToListAsync(cancellationToken)).ToLookup(p => p.UserId);
         foreach (var user in await db.Users.AsNoTracking().OrderBy(u => u.CreatedAtUtc).ThenBy(u => u.Id).ToListAsync(cancellationToken))
         {
             yield return new AccountRecord(user.Email ?? user.UserName ?? "", user.UserName, user.EmailConfirmed, user.PasswordHash, user.LockoutEnabled,
                 user.LockoutEnd, user.AccessFailedCount, user.CreatedAtUtc, [.. roles[user.Id].Order(StringComparer.Ordinal)], user.TwoFactorEnabled,
                 [.. tokens[user.Id].OrderBy(t => t.LoginProvider, StringComparer.Ordinal).ThenBy(t => t.Name, StringComparer.Ordinal)
-                    .Select(t => new AccountTokenRecord(t.LoginProvider, t.Name, t.Value))]);
+                    .Select(t => new AccountTokenRecord(t.LoginProvider, t.Name, t.Value))],
+                [.. passkeys[user.Id].OrderBy(p => p.Data.CreatedAt).Select(p => new AccountPasskeyRecord(p.CredentialId, p.Data))], user.Id);
         }
     }
 
@@ -334,8 +340,30 @@ public sealed class StoreMove(
                 continue;
             }
 
+            var passkeys = (record.Passkeys ?? []).DistinctBy(p => Convert.ToBase64String(p.CredentialId ?? [])).ToList();
+            if (PasskeysProblem(passkeys) is { } passkeyProblem)
+            {
+                problems.Add((line, $"the account '{email}' was not kept: {passkeyProblem}"));
+                continue;
+            }
+
+            List<byte[]> credentialIds = [.. passkeys.Select(p => p.CredentialId)];
+            if (await db.Set<IdentityUserPasskey<string>>().AnyAsync(p => credentialIds.Contains(p.CredentialId), cancellationToken))
+            {
+                problems.Add((line, $"the account '{email}' was not kept: one of its passkeys belongs to another account in this store"));
+                continue;
+            }
+
+            var id = record.Id is { Length: > 0 and <= MaxTokenKeyLength } given && await userManager.FindByIdAsync(given) is null ? given : null;
+            if (id is null && passkeys.Count > 0)
+            {
+                problems.Add((line, $"the account '{email}' was not kept: its passkeys name it by its id, and this store has another account by that id or none was given"));
+                continue;
+            }
+
             var user = new PortalUser
             {
+                Id = id ?? Guid.NewGuid().ToString(),
                 UserName = Text.Line(record.UserName ?? email),
                 Email = email,
                 EmailConfirmed = record.EmailConfirmed,
@@ -364,12 +392,33 @@ public sealed class StoreMove(
                 db.UserTokens.Add(new IdentityUserToken<string> { UserId = user.Id, LoginProvider = token.LoginProvider, Name = token.Name, Value = token.Value });
             }
 
+            foreach (var passkey in passkeys)
+            {
+                db.Set<IdentityUserPasskey<string>>().Add(new IdentityUserPasskey<string> { UserId = user.Id, CredentialId = passkey.CredentialId, Data = passkey.Data });
+            }
+
             await db.SaveChangesAsync(cancellationToken);
 
             kept++;
         }
 
         return (kept, problems);
+    }
+
+    /// <summary>What makes an account's passkeys ones the site could not have made, or null: the site's own bounds.</summary>
+    private static string? PasskeysProblem(List<AccountPasskeyRecord> passkeys)
+    {
+        if (passkeys.Count > Passkeys.MaxPerAccount)
+        {
+            return $"it has {passkeys.Count} passkeys, and an account holds at most {Passkeys.MaxPerAccount}";
+        }
+
+        return passkeys.Any(p => p.CredentialId is not { Length: > 0 and <= MaxCredentialIdLength } || p.Data is null
+            || p.Data.PublicKey is not { Length: > 0 and <= MaxTokenValueLength } || p.Data.Name?.Length > Passkeys.MaxNameLength
+            || p.Data.AttestationObject?.Length > Passkeys.MaxCredentialJsonLength || p.Data.ClientDataJson?.Length > Passkeys.MaxCredentialJsonLength
+            || p.Data.Transports?.Length > 10 || p.Data.Transports?.Any(t => t is not { Length: > 0 and <= 32 }) == true)
+            ? $"one of its passkeys is not one the site makes (an id of 1 to {MaxCredentialIdLength:N0} bytes, a public key of at most {MaxTokenValueLength:N0}, a name of at most {Passkeys.MaxNameLength} characters)"
+            : null;
     }
 
     private async Task<(int, List<(int, string)>)> KeepTokensAsync(List<(ApiTokenRecord Record, int Line)> batch, CancellationToken cancellationToken)

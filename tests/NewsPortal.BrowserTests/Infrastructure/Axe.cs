@@ -12,6 +12,28 @@ public static class Axe
     private static readonly string ScriptPath = Path.Combine(
         PortalServer.RepositoryRoot, "tests", "NewsPortal.BrowserTests", "node_modules", "axe-core", "axe.min.js");
 
+    /// <summary>
+    /// Fails unless <paramref name="path"/>, as the browser of <paramref name="context"/> has it now (its cookies), has no
+    /// violation in either theme; checked in a second context that lets axe's script in.
+    /// </summary>
+    public static async Task AssertNoneSignedInAsync(IBrowser browser, IBrowserContext context, string baseUrl, string path)
+    {
+        foreach (var theme in new[] { ColorScheme.Light, ColorScheme.Dark })
+        {
+            await using var checking = await browser.NewContextAsync(new BrowserNewContextOptions
+            {
+                BaseURL = baseUrl,
+                ColorScheme = theme,
+                BypassCSP = true,
+                StorageState = await context.StorageStateAsync(),
+            });
+            var page = await checking.NewPageAsync();
+            Xunit.Assert.Equal(200, (await page.GotoAsync(path))!.Status);
+            var violations = await ViolationsAsync(page);
+            Xunit.Assert.True(violations.Length == 0, $"axe found violations on {path} ({theme}):{Environment.NewLine}{violations}");
+        }
+    }
+
     /// <summary>Every violation on the page, one line per rule with its targets; empty when there are none.</summary>
     public static async Task<string> ViolationsAsync(IPage page)
     {

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using NewsPortal.Tests.Accounts;
 using NewsPortal.Tests.Api;
 using NewsPortal.Tests.Infrastructure;
 using NewsPortal.Tests.Shared;
@@ -121,6 +122,36 @@ public sealed class StoreMoveTests(EmptyNewsPortalFactory factory) : IClassFixtu
     }
 
     [Fact]
+    public async Task AnEditorsPasskey_MovesWithTheAccount_AndSignsInToTheNewStore()
+    {
+        using var source = new EditorialFactory();
+        var editor = await source.CreateUserAsync(Roles.Editor);
+        var signedIn = source.CreatePlainClient();
+        (await signedIn.SignInAsync(editor, EditorialFactory.Password)).Dispose();
+        using var passkey = new SoftwarePasskey();
+        using (var added = await PasskeyPages.AddAsync(signedIn, passkey, "Phone"))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, added.StatusCode);
+        }
+
+        var moveDir = Path.Combine(_folder.Path, "passkey");
+        await using (var scope = source.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<ExportService>().ExportAsync(ImportFormat.JsonLines, moveDir, everything: true);
+        }
+
+        using var target = new EditorialFactory();
+        var report = await target.ImportAsync(moveDir);
+        var browser = target.CreatePlainClient();
+        using var signIn = await PasskeyPages.SignInWithAsync(browser, passkey);
+        var listed = await browser.GetDocumentAsync("/admin/passkeys");
+
+        Assert.False(report.HasRejections, report.ToString());
+        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        Assert.Equal("Phone", listed.TextOf(".admin-table tbody td"));
+    }
+
+    [Fact]
     public async Task AStoryDeletedForGood_StaysOutOfTheStoreItsNewsroomMovesTo_WhenAFeedSendsItAgain()
     {
         const string item = """{"title":"Quay witness named","publishedOn":"2026-03-03","body":"Named.","site":"agency.example","originalUrl":"https://agency.example/quay"}""";
@@ -187,6 +218,7 @@ public sealed class StoreMoveTests(EmptyNewsPortalFactory factory) : IClassFixtu
             {"email":"owner@example.org","userName":"owner@example.org","emailConfirmed":true,"passwordHash":"{{hash}}","lockoutEnabled":true,"lockoutEnd":null,"accessFailedCount":0,"createdAtUtc":"2026-01-01T00:00:00Z","roles":["Owner"]}
             {"email":
             {"email":"huge.token@example.org","userName":"huge.token@example.org","emailConfirmed":true,"passwordHash":"{{hash}}","lockoutEnabled":true,"lockoutEnd":null,"accessFailedCount":0,"createdAtUtc":"2026-01-01T00:00:00Z","roles":["Editor"],"twoFactorEnabled":true,"tokens":[{"loginProvider":"[AspNetUserStore]","name":"AuthenticatorKey","value":"{{new string('A', 5000)}}"}]}
+            {"email":"bad.passkey@example.org","userName":"bad.passkey@example.org","emailConfirmed":true,"passwordHash":"{{hash}}","lockoutEnabled":true,"lockoutEnd":null,"accessFailedCount":0,"createdAtUtc":"2026-01-01T00:00:00Z","roles":["Editor"],"passkeys":[{"credentialId":"","data":{"publicKey":"AQID","name":"Phone","createdAt":"2026-01-01T00:00:00Z","signCount":0,"transports":[],"isUserVerified":true,"isBackupEligible":false,"isBackedUp":false,"attestationObject":"","clientDataJson":""} }]}
             """);
         _folder.Write("bad/api-tokens.jsonl", $$"""
             {"email":"nobody@example.org","name":"orphan","hash":"{{new string('a', 64)}}","prefix":"np_orphan","createdAtUtc":"2026-01-01T00:00:00Z","lastUsedAtUtc":null,"revokedAtUtc":null,"expiresAtUtc":null}
@@ -212,6 +244,7 @@ public sealed class StoreMoveTests(EmptyNewsPortalFactory factory) : IClassFixtu
             [$"{File("accounts.jsonl")}:3: not an account: a line is {{\"email\": …, \"passwordHash\": …, \"roles\": [...], …}}",
              $"{File("accounts.jsonl")}:2: the role 'Owner' is not Admin or Editor, so the account 'owner@example.org' was not kept",
              $"{File("accounts.jsonl")}:4: the account 'huge.token@example.org' was not kept: one of its sign-in tokens is not one the site makes (a name of 1 to 128 characters, a value of at most 4,000)",
+             $"{File("accounts.jsonl")}:5: the account 'bad.passkey@example.org' was not kept: one of its passkeys is not one the site makes (an id of 1 to 1,024 bytes, a public key of at most 4,000, a name of at most 60 characters)",
              $"{File("api-tokens.jsonl")}:1: the account 'nobody@example.org' is not in the store, so its token 'orphan' was not kept",
              $"{File("api-tokens.jsonl")}:2: the token 'short' has no SHA-256 hash in lower-case hex or a prefix over 16 characters, so it was not kept",
              $"{File("webhooks.jsonl")}:1: the webhook 'javascript:alert(1)' was not kept: Webhooks go to http or https addresses only, such as https://example.org/newsportal-hook.",

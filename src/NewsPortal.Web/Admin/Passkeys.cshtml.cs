@@ -1,0 +1,97 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using NewsPortal.Web.Accounts;
+
+namespace NewsPortal.Web.Admin;
+
+/// <summary>Each editor's own passkeys: adding one (the password is asked for first), listing and removing them.</summary>
+public sealed class PasskeysModel(UserManager<PortalUser> users, Passkeys passkeys, UserService accounts, SignInAttempts attempts) : PageModel
+{
+    public IReadOnlyList<PasskeyRow> Held { get; private set; } = [];
+
+    [TempData]
+    public string? Message { get; set; }
+
+    [BindProperty]
+    public string? Name { get; set; }
+
+    [BindProperty]
+    public string? Password { get; set; }
+
+    /// <summary>The browser's new passkey, as JSON (the page's script fills it in).</summary>
+    [BindProperty]
+    public string? Credential { get; set; }
+
+    [BindProperty]
+    public string? Id { get; set; }
+
+    public async Task<IActionResult> OnGetAsync() => await ShowAsync();
+
+    /// <summary>
+    /// The challenge for a new passkey, for the page's script to hand to <c>navigator.credentials.create</c>; only after
+    /// the password, since a passkey added from a browser left signed in would let its finder in for good.
+    /// </summary>
+    public async Task<IActionResult> OnPostOptionsAsync()
+    {
+        Response.Headers.CacheControl = "no-store";
+        if (await users.GetUserAsync(User) is not { } user)
+        {
+            return Challenge();
+        }
+
+        var problems = await attempts.TryPasswordChangeAsync(user.Id)
+            ? await accounts.CheckOwnPasswordAsync(user, Password ?? "", "add a passkey")
+            : [PasswordModel.TooManyTries];
+        if (problems.Count > 0)
+        {
+            return Refused(problems);
+        }
+
+        if ((await passkeys.OfAsync(user)).Count >= Passkeys.MaxPerAccount)
+        {
+            return Refused([Passkeys.TooMany]);
+        }
+
+        return Content(await passkeys.CreationOptionsAsync(user), "application/json");
+    }
+
+    /// <summary>The page's script shows these beside the button.</summary>
+    private static JsonResult Refused(IReadOnlyList<string> problems)
+        => new(new { problems }) { StatusCode = StatusCodes.Status422UnprocessableEntity };
+
+    public async Task<IActionResult> OnPostAddAsync(CancellationToken cancellationToken)
+        => await ChangedAsync(await passkeys.AddAsync(users.GetUserId(User)!, Credential, Name, cancellationToken),
+            "Passkey added: choose \"Sign in with a passkey\" on the sign-in page next time.");
+
+    public async Task<IActionResult> OnPostRemoveAsync(CancellationToken cancellationToken)
+        => await ChangedAsync(await passkeys.RemoveAsync(users.GetUserId(User)!, Id, cancellationToken), "Passkey removed: it no longer signs in to this account.");
+
+    private async Task<IActionResult> ChangedAsync(IReadOnlyList<string> problems, string message)
+    {
+        if (problems.Count == 0)
+        {
+            Message = message;
+            return RedirectToPage();
+        }
+
+        foreach (var problem in problems)
+        {
+            ModelState.AddModelError(string.Empty, problem);
+        }
+
+        Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+        return await ShowAsync();
+    }
+
+    private async Task<IActionResult> ShowAsync()
+    {
+        if (await users.GetUserAsync(User) is not { } user)
+        {
+            return Challenge();
+        }
+
+        Held = await passkeys.OfAsync(user);
+        return Page();
+    }
+}

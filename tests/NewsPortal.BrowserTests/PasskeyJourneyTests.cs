@@ -1,0 +1,80 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using NewsPortal.BrowserTests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace NewsPortal.BrowserTests;
+
+/// <summary>
+/// Passkeys in Chromium with its virtual authenticator (the DevTools WebAuthn domain: a platform authenticator that
+/// verifies its user and answers at once), so the page's script, the browser's WebAuthn and the site meet for real.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class PasskeyJourneyTests(BrowserFixture browser)
+{
+    private const string Password = "a long first password";
+
+    /// <summary>
+    /// The site by name: WebAuthn takes no IP address as a site's identity, and the server listens on 127.0.0.1, which
+    /// Chromium reaches as localhost too.
+    /// </summary>
+    private string Localhost => new UriBuilder(browser.Server.BaseAddress) { Host = "localhost" }.Uri.ToString();
+
+    [Fact]
+    public async Task Editor_AddsAPasskey_ThenSignsInWithItAlone()
+    {
+        var email = $"passkey-{Guid.NewGuid():N}@example.org";
+        await using (var adminContext = await browser.NewContextAsync(signedIn: true))
+        {
+            var admin = await adminContext.NewPageAsync();
+            await admin.GotoAsync("/admin/users");
+            await admin.GetByLabel("Email").FillAsync(email);
+            await admin.GetByLabel("First password").FillAsync(Password);
+            await admin.GetByRole(AriaRole.Button, new() { Name = "Add user" }).ClickAsync();
+            await Expect(admin.Locator(".notice")).ToHaveTextAsync($"Added {email}.");
+        }
+
+        await using var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Localhost });
+        var page = await context.NewPageAsync();
+        var refused = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+            {
+                refused.Add($"{page.Url}: {message.Text}");
+            }
+        };
+        var devTools = await context.NewCDPSessionAsync(page);
+        await devTools.SendAsync("WebAuthn.enable");
+        await devTools.SendAsync("WebAuthn.addVirtualAuthenticator", new Dictionary<string, object>
+        {
+            ["options"] = new Dictionary<string, object>
+            {
+                ["protocol"] = "ctap2",
+                ["transport"] = "internal",
+                ["hasResidentKey"] = true,
+                ["hasUserVerification"] = true,
+                ["isUserVerified"] = true,
+                ["automaticPresenceSimulation"] = true,
+            },
+        });
+
+        await SignIn.AsAsync(page, email, Password);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Passkeys" }).ClickAsync();
+        await page.GetByLabel("Name").FillAsync("Test laptop");
+        await page.GetByLabel("Your password").FillAsync(Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add a passkey" }).ClickAsync();
+        await Expect(page.Locator(".notice")).ToContainTextAsync("Passkey added");
+        await Expect(page.Locator(".admin-table tbody tr")).ToHaveTextAsync(new Regex("Test laptop"));
+        await Axe.AssertNoneSignedInAsync(browser.Browser, context, Localhost, "/admin/passkeys");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await page.GotoAsync("/account/login?ReturnUrl=%2Fadmin%2Fpasskeys");
+        await Axe.AssertNoneSignedInAsync(browser.Browser, context, Localhost, "/account/login");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in with a passkey" }).ClickAsync();
+
+        await Expect(page).ToHaveURLAsync(new Regex("/admin/passkeys$"));
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Passkeys", Level = 1 })).ToBeVisibleAsync();
+        Assert.Empty(refused);
+    }
+}

@@ -1,0 +1,274 @@
+using System.Net;
+using AngleSharp.Html.Dom;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using NewsPortal.Tests.Infrastructure;
+using NewsPortal.Web.Accounts;
+using NewsPortal.Web.Data;
+
+namespace NewsPortal.Tests.Accounts;
+
+/// <summary>
+/// Passkeys as an editor meets them: added at /admin/passkeys (after the password), then "Sign in with a passkey" at
+/// /account/login. The browser's part (the page's script and the authenticator) is played by <see cref="SoftwarePasskey"/>,
+/// posting the same forms the script posts.
+/// </summary>
+public sealed class PasskeyTests(EditorialFactory factory) : IClassFixture<EditorialFactory>
+{
+    private async Task<(string Email, HttpClient Browser)> SignedInEditorAsync()
+    {
+        var email = await factory.CreateUserAsync(Roles.Editor);
+        var browser = factory.CreatePlainClient();
+        using var signIn = await browser.SignInAsync(email, EditorialFactory.Password);
+        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        return (email, browser);
+    }
+
+    private Task<HttpResponseMessage> SignInWithAsync(SoftwarePasskey passkey, HttpClient? browser = null)
+        => PasskeyPages.SignInWithAsync(browser ?? factory.CreatePlainClient(), passkey);
+
+    private async Task<List<string>> AuditOfAsync(string email)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<NewsDbContext>().AuditLog.Where(a => a.User == email)
+            .OrderBy(a => a.Id).Select(a => a.Action + " " + a.Details).ToListAsync();
+    }
+
+    [Fact]
+    public async Task AnEditorAddsAPasskey_ThenItAloneSignsIn_WithNeitherPasswordNorTheAppsCode()
+    {
+        var (email, editor) = await SignedInEditorAsync();
+        await factory.TurnOnTwoStepAsync(email);
+        using var passkey = new SoftwarePasskey();
+
+        using var added = await PasskeyPages.AddAsync(editor, passkey, "Work laptop");
+        var listed = await editor.GetDocumentAsync("/admin/passkeys");
+        var browser = factory.CreatePlainClient();
+        using var signIn = await SignInWithAsync(passkey, browser);
+        using var admin = await browser.GetAsync("/admin");
+
+        Assert.Equal(HttpStatusCode.Redirect, added.StatusCode);
+        Assert.Contains("Work laptop", listed.TextOf(".admin-table tbody"), StringComparison.Ordinal);
+        Assert.Contains("Passkey added", listed.TextOf("[role=status]"), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        Assert.Equal("/admin/passkeys", signIn.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, admin.StatusCode);
+        var audit = await AuditOfAsync(email);
+        Assert.Contains("add a passkey Work laptop", audit);
+        Assert.Contains("sign in with a passkey: Work laptop", audit);
+    }
+
+    [Fact]
+    public async Task AddingAPasskey_AsksForThePasswordFirst_SoABrowserLeftSignedInCannotAddOne()
+    {
+        var (email, editor) = await SignedInEditorAsync();
+        using var passkey = new SoftwarePasskey();
+
+        using var wrongPassword = await PasskeyPages.AddAsync(editor, passkey, "Intruder", password: "not the password");
+        // Straight to the form's own address, without a challenge from the password step.
+        using var noChallenge = await editor.SubmitFormAsync("/admin/passkeys", new Dictionary<string, string?>
+        {
+            ["Credential"] = passkey.Create("""{"rp":{"id":"localhost"},"user":{"id":"dXNlcg"},"challenge":"AAAA"}"""),
+        }, "form[data-passkey]");
+        using var signIn = await SignInWithAsync(passkey);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, wrongPassword.StatusCode);
+        Assert.Contains(UserService.WrongCurrentPassword, await wrongPassword.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, noChallenge.StatusCode);
+        Assert.Contains(Passkeys.NotAccepted, (await noChallenge.ReadDocumentAsync()).TextOf(".form-errors"), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, signIn.StatusCode);
+        Assert.Empty((await editor.GetDocumentAsync("/admin/passkeys")).QuerySelectorAll(".admin-table tbody tr"));
+        var audit = await AuditOfAsync(email);
+        Assert.Contains("add a passkey failed ", audit);
+        Assert.DoesNotContain(audit, line => line.StartsWith("add a passkey ", StringComparison.Ordinal) && line != "add a passkey failed ");
+    }
+
+    [Fact]
+    public async Task APasskeyAnsweringAnotherSitesPage_OrAnOldChallenge_SignsNothingIn()
+    {
+        var (_, editor) = await SignedInEditorAsync();
+        using var passkey = new SoftwarePasskey();
+        (await PasskeyPages.AddAsync(editor, passkey, "Phone")).Dispose();
+
+        // A phishing page at another address relays the site's challenge; the browser names the page it was asked on.
+        passkey.Origin = "http://news-portal.example.net";
+        using var phished = await SignInWithAsync(passkey);
+        passkey.Origin = "http://localhost";
+        // An answer seen once (in a log, say) and sent again with a new challenge of its own.
+        string? seen = null;
+        using var first = await PasskeyPages.CeremonyAsync(factory.CreatePlainClient(), "/account/login", new SoftwarePasskeyRecorder(passkey, answer => seen = answer).Get, PasskeyPages.NoChanges);
+        var replayer = factory.CreatePlainClient();
+        using var replayed = await PasskeyPages.CeremonyAsync(replayer, "/account/login", _ => seen!, PasskeyPages.NoChanges);
+        using var replayerAdmin = await replayer.GetAsync("/admin");
+
+        Assert.Equal(HttpStatusCode.BadRequest, phished.StatusCode);
+        Assert.Equal(Web.Accounts.LoginModel.PasskeyFailed, (await phished.ReadDocumentAsync()).TextOf(".form-errors"));
+        Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, replayed.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, replayerAdmin.StatusCode);
+    }
+
+    [Fact]
+    public async Task ARemovedPasskey_NoLongerSignsIn()
+    {
+        var (email, editor) = await SignedInEditorAsync();
+        using var kept = new SoftwarePasskey();
+        using var lost = new SoftwarePasskey();
+        (await PasskeyPages.AddAsync(editor, kept, "Desk key")).Dispose();
+        (await PasskeyPages.AddAsync(editor, lost, "Old phone")).Dispose();
+
+        using var removed = await editor.SubmitFormAsync("/admin/passkeys", new Dictionary<string, string?> { ["Id"] = lost.Id }, "form[action*='handler=Remove']");
+        using var removedAgain = await editor.SubmitFormAsync("/admin/passkeys", new Dictionary<string, string?> { ["Id"] = lost.Id }, "form[action*='handler=Remove']");
+        using var withLost = await SignInWithAsync(lost);
+        using var withKept = await SignInWithAsync(kept);
+
+        Assert.Equal(HttpStatusCode.Redirect, removed.StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, removedAgain.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, withLost.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, withKept.StatusCode);
+        var rows = (await editor.GetDocumentAsync("/admin/passkeys")).TextsOf(".admin-table tbody td:first-child");
+        Assert.Equal(["Desk key"], rows);
+        Assert.Contains("remove a passkey Old phone", await AuditOfAsync(email));
+    }
+
+    [Fact]
+    public async Task APasskeySignsInThroughALockoutThatGuessesCaused_ButNeverIntoADisabledAccount()
+    {
+        var (email, editor) = await SignedInEditorAsync();
+        using var passkey = new SoftwarePasskey();
+        (await PasskeyPages.AddAsync(editor, passkey, "Phone")).Dispose();
+        await using var scope = factory.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        var user = (await users.FindByEmailAsync(email))!;
+
+        await users.SetLockoutEndDateAsync(user, DateTimeOffset.UtcNow.AddMinutes(15));
+        using var throughLockout = await SignInWithAsync(passkey);
+        await scope.ServiceProvider.GetRequiredService<UserService>().SetDisabledAsync(user.Id, disabled: true, "test");
+        using var disabled = await SignInWithAsync(passkey);
+
+        Assert.Equal(HttpStatusCode.Redirect, throughLockout.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, disabled.StatusCode);
+        Assert.Equal(Web.Accounts.LoginModel.PasskeyFailed, (await disabled.ReadDocumentAsync()).TextOf(".form-errors"));
+    }
+
+    [Fact]
+    public async Task AnAccountHoldsAtMostTenPasskeys()
+    {
+        var (email, editor) = await SignedInEditorAsync();
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+            var user = (await users.FindByEmailAsync(email))!;
+            for (var i = 0; i < Passkeys.MaxPerAccount; i++)
+            {
+                var key = new UserPasskeyInfo(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16), new byte[77], DateTimeOffset.UtcNow, 0, null, true, false, false, [], []) { Name = $"Key {i}" };
+                Assert.True((await users.AddOrUpdatePasskeyAsync(user, key)).Succeeded);
+            }
+        }
+
+        using var passkey = new SoftwarePasskey();
+        using var eleventh = await PasskeyPages.AddAsync(editor, passkey, "One too many");
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, eleventh.StatusCode);
+        Assert.Contains(Passkeys.TooMany, await eleventh.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(Passkeys.MaxPerAccount, (await editor.GetDocumentAsync("/admin/passkeys")).QuerySelectorAll(".admin-table tbody tr").Length);
+    }
+
+    /// <summary>The authenticator's answers, also handed to <paramref name="seen"/> as an onlooker would see them.</summary>
+    private sealed class SoftwarePasskeyRecorder(SoftwarePasskey passkey, Action<string> seen)
+    {
+        public string Get(string options)
+        {
+            var answer = passkey.Get(options);
+            seen(answer);
+            return answer;
+        }
+    }
+}
+
+/// <summary>
+/// What the passkey forms' script does in a browser: post the form to its challenge address, hand the challenge to the
+/// authenticator, put its answer in the form and submit it.
+/// </summary>
+public static class PasskeyPages
+{
+    public static readonly Dictionary<string, string?> NoChanges = [];
+
+    /// <summary>
+    /// What the page's script does: post the passkey form to its challenge address, hand the challenge to the
+    /// authenticator, put its answer in the form and submit it. Returns the challenge's answer when it was refused.
+    /// </summary>
+    public static async Task<HttpResponseMessage> CeremonyAsync(HttpClient browser, string pageUrl, Func<string, string> authenticator, IDictionary<string, string?> changes)
+    {
+        var page = await browser.GetDocumentAsync(pageUrl);
+        var form = (IHtmlFormElement)page.QuerySelector("form[data-passkey]")!;
+        var fields = Forms.FieldsOf(form);
+        foreach (var (name, value) in changes)
+        {
+            fields[name] = value;
+        }
+
+        var challenge = await browser.PostAsync(new Uri(new Uri("http://localhost" + pageUrl), form.GetAttribute("data-options")).PathAndQuery, Encoded(fields));
+        if (!challenge.IsSuccessStatusCode)
+        {
+            return challenge;
+        }
+
+        fields["Credential"] = authenticator(await challenge.Content.ReadAsStringAsync());
+        challenge.Dispose();
+        // As a browser does with every form it posts: the page's origin.
+        using var submit = new HttpRequestMessage(HttpMethod.Post, form.GetAttribute("action")) { Content = Encoded(fields) };
+        submit.Headers.Add("Origin", "http://localhost");
+        return await browser.SendAsync(submit);
+    }
+
+    private static FormUrlEncodedContent Encoded(Dictionary<string, string?> fields)
+        => new(fields.Where(f => f.Value is not null).Select(f => new KeyValuePair<string, string>(f.Key, f.Value!)));
+
+    public static Task<HttpResponseMessage> AddAsync(HttpClient browser, SoftwarePasskey passkey, string name, string password = EditorialFactory.Password)
+        => CeremonyAsync(browser, "/admin/passkeys", passkey.Create, new Dictionary<string, string?> { ["Name"] = name, ["Password"] = password });
+
+    public static Task<HttpResponseMessage> SignInWithAsync(HttpClient browser, SoftwarePasskey passkey)
+        => CeremonyAsync(browser, "/account/login?ReturnUrl=%2Fadmin%2Fpasskeys", passkey.Get, NoChanges);
+}
+
+/// <summary>A site behind a proxy: its address is Portal:PublicBaseUrl, whatever host the requests reach it by.</summary>
+public sealed class PublicAddressFactory : EditorialFactory
+{
+    public const string Address = "http://news.example.org";
+
+    protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("Portal:PublicBaseUrl", Address);
+    }
+}
+
+public sealed class PasskeyPublicAddressTests(PublicAddressFactory factory) : IClassFixture<PublicAddressFactory>
+{
+    [Fact]
+    public async Task BehindAProxy_APasskeyIsForTheSitesPublicAddress_AndAnswersFromPagesElsewhereAreRefused()
+    {
+        var email = await factory.CreateUserAsync(Roles.Editor);
+        var editor = factory.CreatePlainClient();
+        (await editor.SignInAsync(email, EditorialFactory.Password)).Dispose();
+        using var passkey = new SoftwarePasskey(PublicAddressFactory.Address);
+        string? site = null;
+
+        using var added = await PasskeyPages.CeremonyAsync(editor, "/admin/passkeys", options =>
+        {
+            site = (string?)System.Text.Json.Nodes.JsonNode.Parse(options)!["rp"]!["id"];
+            return passkey.Create(options);
+        }, new Dictionary<string, string?> { ["Name"] = "Phone", ["Password"] = EditorialFactory.Password });
+        using var signIn = await PasskeyPages.SignInWithAsync(factory.CreatePlainClient(), passkey);
+        // The internal address the proxy forwards to, as a page served there would name it.
+        passkey.Origin = "http://localhost";
+        using var elsewhere = await PasskeyPages.SignInWithAsync(factory.CreatePlainClient(), passkey);
+
+        Assert.Equal("news.example.org", site);
+        Assert.Equal(HttpStatusCode.Redirect, added.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, elsewhere.StatusCode);
+    }
+}
