@@ -175,6 +175,40 @@ public sealed class PasskeyTests(EditorialFactory factory) : IClassFixture<Edito
         Assert.Equal(Passkeys.MaxPerAccount, (await editor.GetDocumentAsync("/admin/passkeys")).QuerySelectorAll(".admin-table tbody tr").Length);
     }
 
+    public static TheoryData<string> NotACredential =>
+    [
+        "",
+        "{",
+        "null",
+        "[]",
+        "\"public-key\"",
+        """{"id":1,"rawId":2,"type":"public-key","response":{}}""",
+        """{"id":"!!","rawId":"!!","type":"public-key","response":{"clientDataJSON":"!!","authenticatorData":"!!","signature":"!!"}}""",
+        """{"id":"AAAA","rawId":"AAAA","type":"public-key","response":{"clientDataJSON":"e30","attestationObject":"oA","authenticatorData":"AA","signature":"AA","userHandle":"AA"},"clientExtensionResults":{}}""",
+        new string('{', 5000),
+        "{\"id\":\"" + new string('A', 200_000) + "\"}",
+        "\ufffe\u202e\ud800",
+    ];
+
+    [Theory]
+    [MemberData(nameof(NotACredential))]
+    public async Task WhatIsNotABrowsersPasskey_IsRefusedOnTheForm_WithOrWithoutAChallenge(string credential)
+    {
+        var (_, editor) = await SignedInEditorAsync();
+
+        using var signInWithChallenge = await PasskeyPages.CeremonyAsync(factory.CreatePlainClient(), "/account/login", _ => credential, PasskeyPages.NoChanges);
+        using var signInWithout = await factory.CreatePlainClient().SubmitFormAsync("/account/login", new Dictionary<string, string?> { ["Credential"] = credential }, "form[data-passkey]");
+        using var addWithChallenge = await PasskeyPages.CeremonyAsync(editor, "/admin/passkeys", _ => credential,
+            new Dictionary<string, string?> { ["Name"] = "Odd", ["Password"] = EditorialFactory.Password });
+        using var remove = await editor.SubmitFormAsync("/admin/passkeys", new Dictionary<string, string?> { ["Id"] = credential }, "form[data-passkey]", submitHandler: "Remove");
+
+        Assert.Equal(HttpStatusCode.BadRequest, signInWithChallenge.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, signInWithout.StatusCode);
+        Assert.Equal(Web.Accounts.LoginModel.PasskeyFailed, (await signInWithout.ReadDocumentAsync()).TextOf(".form-errors"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, addWithChallenge.StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, remove.StatusCode);
+    }
+
     /// <summary>The authenticator's answers, also handed to <paramref name="seen"/> as an onlooker would see them.</summary>
     private sealed class SoftwarePasskeyRecorder(SoftwarePasskey passkey, Action<string> seen)
     {

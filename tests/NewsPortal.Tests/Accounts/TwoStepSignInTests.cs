@@ -162,6 +162,34 @@ public sealed class TwoStepSignInTests(EditorialFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task OneCodeSentFromSeveralBrowsersAtOnce_SignsInOnlyOne_WhetherTheAppsOrARecoveryCode()
+    {
+        var account = await EditorWithTwoStepAsync();
+
+        // Each browser has typed the password and holds the code form; then both send the same code at the same moment.
+        // Two browsers, since passwords and codes alike spend the account's allowance of ten tries a minute.
+        async Task<HttpStatusCode[]> AtOnceAsync(string code)
+        {
+            var browsers = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => AtTheCodeAsync(account.Email)));
+            var forms = await Task.WhenAll(browsers.Select(async browser =>
+            {
+                var form = (AngleSharp.Html.Dom.IHtmlFormElement)(await browser.GetDocumentAsync("/account/two-step?ReturnUrl=%2Fadmin")).QuerySelector("main form[method=post]")!;
+                var fields = Forms.FieldsOf(form);
+                fields["Code"] = code;
+                return new FormUrlEncodedContent(fields.Where(f => f.Value is not null).Select(f => new KeyValuePair<string, string>(f.Key, f.Value!)));
+            }));
+            var answers = await Task.WhenAll(browsers.Select((browser, i) => browser.PostAsync("/account/two-step?ReturnUrl=%2Fadmin", forms[i])));
+            return [.. answers.Select(a => a.StatusCode)];
+        }
+
+        var appCode = await AtOnceAsync(AuthenticatorApp.Code(account.Key));
+        var recoveryCode = await AtOnceAsync(account.RecoveryCodes[0]);
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Redirect], appCode.Order());
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Redirect], recoveryCode.Order());
+    }
+
+    [Fact]
     public async Task ARecoveryCode_SignsInOnce_HoweverItIsTyped_AndShowsHowManyAreLeft()
     {
         var account = await EditorWithTwoStepAsync();
