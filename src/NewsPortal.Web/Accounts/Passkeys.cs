@@ -110,6 +110,36 @@ public sealed class Passkeys(
             return [];
         }, cancellationToken);
 
+    /// <summary>
+    /// An admin's removal of every passkey of another account (a lost or stolen device): the account's sessions end too,
+    /// since one may have been opened with such a key.
+    /// </summary>
+    public Task<IReadOnlyList<string>> RemoveAllAsync(string userId, string actor, CancellationToken cancellationToken)
+        => TwoStepSignIn.InAccountTransactionAsync(db, users, userId, async user =>
+        {
+            var held = await users.GetPasskeysAsync(user);
+            if (held.Count == 0)
+            {
+                return ["That account has no passkey."];
+            }
+
+            foreach (var passkey in held)
+            {
+                if (TwoStepSignIn.Problems(await users.RemovePasskeyAsync(user, passkey.CredentialId)) is { Count: > 0 } failed)
+                {
+                    return failed;
+                }
+            }
+
+            if (TwoStepSignIn.Problems(await users.UpdateSecurityStampAsync(user)) is { Count: > 0 } notEnded)
+            {
+                return notEnded;
+            }
+
+            audit.Add(actor, "remove passkeys", user.Email ?? user.Id, $"{held.Count} removed");
+            return [];
+        }, cancellationToken);
+
     /// <summary>What the browser needs to offer this site's passkeys (<c>navigator.credentials.get</c>), for whichever account the reader picks.</summary>
     public Task<string> RequestOptionsAsync() => signIn.MakePasskeyRequestOptionsAsync(user: null);
 

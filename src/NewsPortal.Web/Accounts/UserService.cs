@@ -6,7 +6,7 @@ using NewsPortal.Web.Audit;
 
 namespace NewsPortal.Web.Accounts;
 
-public sealed record UserRow(string Id, string Email, IReadOnlyList<string> Roles, bool Disabled, bool TwoStep, DateTime CreatedAtUtc);
+public sealed record UserRow(string Id, string Email, IReadOnlyList<string> Roles, bool Disabled, bool TwoStep, DateTime CreatedAtUtc, int Passkeys);
 
 /// <summary>Editors and admins: adding them, resetting passwords, disabling and enabling. No account has a built-in password.</summary>
 public sealed class UserService(
@@ -50,9 +50,10 @@ public sealed class UserService(
                 User = u,
                 Roles = db.UserRoles.Where(link => link.UserId == u.Id)
                     .Join(db.Roles, link => link.RoleId, role => role.Id, (link, role) => role.Name!).OrderBy(name => name).ToList(),
+                Passkeys = db.Set<IdentityUserPasskey<string>>().Count(p => p.UserId == u.Id),
             })
             .ToListAsync(cancellationToken);
-        return [.. all.Select(row => new UserRow(row.User.Id, row.User.Email ?? row.User.UserName ?? "", row.Roles, IsDisabled(row.User), row.User.TwoFactorEnabled, row.User.CreatedAtUtc))];
+        return [.. all.Select(row => new UserRow(row.User.Id, row.User.Email ?? row.User.UserName ?? "", row.Roles, IsDisabled(row.User), row.User.TwoFactorEnabled, row.User.CreatedAtUtc, row.Passkeys))];
     }
 
     /// <summary>Adds a user with a role and a first password; returns the problems, or none.</summary>

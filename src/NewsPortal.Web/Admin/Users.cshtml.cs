@@ -5,7 +5,7 @@ using NewsPortal.Web.Accounts;
 
 namespace NewsPortal.Web.Admin;
 
-public sealed class UsersModel(UserService users, TwoStepSignIn twoStep) : PageModel
+public sealed class UsersModel(UserService users, TwoStepSignIn twoStep, Passkeys passkeys) : PageModel
 {
     public IReadOnlyList<UserRow> Users { get; private set; } = [];
 
@@ -33,6 +33,14 @@ public sealed class UsersModel(UserService users, TwoStepSignIn twoStep) : PageM
         => await ResultAsync(
             id == User.FindFirstValue(ClaimTypes.NameIdentifier) ? [TurnOffOwnTwoStep] : await twoStep.TurnOffAsync(id ?? "", Actor, cancellationToken),
             "Two-step sign-in turned off: the password alone now signs that account in, and its sessions have ended.", cancellationToken);
+
+    /// <summary>For an account whose device with a passkey was lost or stolen; one's own are removed one by one at Passkeys.</summary>
+    public async Task<IActionResult> OnPostPasskeysOffAsync(string id, CancellationToken cancellationToken)
+        => await ResultAsync(
+            id == User.FindFirstValue(ClaimTypes.NameIdentifier) ? [RemoveOwnPasskeys] : await passkeys.RemoveAllAsync(id ?? "", Actor, cancellationToken),
+            "Passkeys removed: none of them signs that account in any more, and its sessions have ended.", cancellationToken);
+
+    public const string RemoveOwnPasskeys = "To remove your own passkeys, use Passkeys.";
 
     public const string TurnOffOwnTwoStep = "To turn off your own two-step sign-in, use Two-step sign-in: it asks for your password.";
 

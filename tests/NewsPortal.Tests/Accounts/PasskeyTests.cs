@@ -153,6 +153,49 @@ public sealed class PasskeyTests(EditorialFactory factory) : IClassFixture<Edito
     }
 
     [Fact]
+    public async Task AnAdminRemovesTheLostDevicesPasskeysOfAnotherAccount_EndingItsSessions_ButNotTheirOwnThere()
+    {
+        var (email, editor) = await SignedInEditorAsync();
+        using var passkey = new SoftwarePasskey();
+        (await PasskeyPages.AddAsync(editor, passkey, "Stolen laptop")).Dispose();
+        var thief = factory.CreatePlainClient();
+        (await PasskeyPages.SignInWithAsync(thief, passkey)).Dispose();
+        var adminEmail = await factory.CreateUserAsync(Roles.Admin);
+        var admin = factory.CreatePlainClient();
+        (await admin.SignInAsync(adminEmail, EditorialFactory.Password)).Dispose();
+        var before = await admin.GetDocumentAsync("/admin/users");
+        string RowOf(AngleSharp.Dom.IDocument page, string who)
+            => page.QuerySelectorAll(".admin-table tbody tr").Single(r => r.QuerySelector("td")!.TextContent == who).TextContent.Normalized();
+
+        // Other tests' accounts have passkeys too: a row's form, with the account's id. First, as a form kept open from
+        // before or made by hand, with the admin's own.
+        using var own = await admin.SubmitFormAsync("/admin/users", new Dictionary<string, string?> { ["id"] = await IdOfAsync(adminEmail) }, "form[action*='handler=PasskeysOff']");
+        using var removed = await admin.SubmitFormAsync("/admin/users", new Dictionary<string, string?> { ["id"] = await IdOfAsync(email) }, "form[action*='handler=PasskeysOff']");
+        // Sessions are checked against the account once their cookie is older than its last change.
+        factory.Clock.Advance(TimeSpan.FromSeconds(1));
+        using var thiefAfter = await thief.GetAsync("/admin");
+        using var editorAfter = await editor.GetAsync("/admin");
+        using var signInAgain = await SignInWithAsync(passkey);
+        var after = await admin.GetDocumentAsync("/admin/users");
+
+        Assert.Contains("1 Remove all", RowOf(before, email), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, removed.StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, own.StatusCode);
+        Assert.Contains(Web.Admin.UsersModel.RemoveOwnPasskeys, await own.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, thiefAfter.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, editorAfter.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, signInAgain.StatusCode);
+        Assert.DoesNotContain("Remove all", RowOf(after, email), StringComparison.Ordinal);
+        Assert.Contains("remove passkeys 1 removed", await AuditOfAsync(adminEmail));
+    }
+
+    private async Task<string> IdOfAsync(string email)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        return (await scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>().FindByEmailAsync(email))!.Id;
+    }
+
+    [Fact]
     public async Task AnAccountHoldsAtMostTenPasskeys()
     {
         var (email, editor) = await SignedInEditorAsync();

@@ -113,7 +113,7 @@ public sealed class UserAdminTests(EditorialFactory factory) : IClassFixture<Edi
         using var reset = await ResetAsync(admin, ownId, formOf: RowIdFor(page, other));
         using var oldPassword = await factory.CreatePlainClient().SignInAsync(email, EditorialFactory.Password);
 
-        Assert.Equal(["/admin/two-step", "/admin/password"], ownRow.QuerySelectorAll("a").Select(a => a.GetAttribute("href")));
+        Assert.Equal(["/admin/two-step", "/admin/passkeys", "/admin/password"], ownRow.QuerySelectorAll("a").Select(a => a.GetAttribute("href")));
         Assert.Empty(ownRow.QuerySelectorAll("form"));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, reset.StatusCode);
         Assert.Contains(UserService.ResetOwnPassword, (await reset.ReadDocumentAsync()).TextOf(".form-errors"));
