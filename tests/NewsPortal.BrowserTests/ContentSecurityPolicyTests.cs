@@ -12,14 +12,7 @@ public sealed class ContentSecurityPolicyTests(BrowserFixture browser)
     {
         await using var context = await browser.NewContextAsync(signedIn: true);
         var page = await context.NewPageAsync();
-        var refused = new List<string>();
-        page.Console += (_, message) =>
-        {
-            if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
-            {
-                refused.Add($"{page.Url}: {message.Text}");
-            }
-        };
+        var refused = ContentSecurityPolicy.RefusalsOn(page);
 
         foreach (var path in new[]
         {

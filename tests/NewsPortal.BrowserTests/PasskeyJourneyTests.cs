@@ -24,26 +24,11 @@ public sealed class PasskeyJourneyTests(BrowserFixture browser)
     public async Task Editor_AddsAPasskey_ThenSignsInWithItAlone()
     {
         var email = $"passkey-{Guid.NewGuid():N}@example.org";
-        await using (var adminContext = await browser.NewContextAsync(signedIn: true))
-        {
-            var admin = await adminContext.NewPageAsync();
-            await admin.GotoAsync("/admin/users");
-            await admin.GetByLabel("Email").FillAsync(email);
-            await admin.GetByLabel("First password").FillAsync(Password);
-            await admin.GetByRole(AriaRole.Button, new() { Name = "Add user" }).ClickAsync();
-            await Expect(admin.Locator(".notice")).ToHaveTextAsync($"Added {email}.");
-        }
+        await browser.AddEditorAsync(email, Password);
 
         await using var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Localhost });
         var page = await context.NewPageAsync();
-        var refused = new List<string>();
-        page.Console += (_, message) =>
-        {
-            if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
-            {
-                refused.Add($"{page.Url}: {message.Text}");
-            }
-        };
+        var refused = ContentSecurityPolicy.RefusalsOn(page);
         var devTools = await context.NewCDPSessionAsync(page);
         await devTools.SendAsync("WebAuthn.enable");
         await devTools.SendAsync("WebAuthn.addVirtualAuthenticator", new Dictionary<string, object>

@@ -14,28 +14,12 @@ public sealed class TwoStepSignInJourneyTests(BrowserFixture browser)
     [Fact]
     public async Task Editor_TurnsOnTwoStepSignIn_WithTheAppsCode_ThenSignsInWithPasswordAndCode()
     {
-        // An editor of their own: the suite's admin signs in with a password alone throughout.
         var email = $"two-step-{Guid.NewGuid():N}@example.org";
-        await using (var adminContext = await browser.NewContextAsync(signedIn: true))
-        {
-            var admin = await adminContext.NewPageAsync();
-            await admin.GotoAsync("/admin/users");
-            await admin.GetByLabel("Email").FillAsync(email);
-            await admin.GetByLabel("First password").FillAsync(Password);
-            await admin.GetByRole(AriaRole.Button, new() { Name = "Add user" }).ClickAsync();
-            await Expect(admin.Locator(".notice")).ToHaveTextAsync($"Added {email}.");
-        }
+        await browser.AddEditorAsync(email, Password);
 
         await using var context = await browser.NewContextAsync();
         var page = await context.NewPageAsync();
-        var refused = new List<string>();
-        page.Console += (_, message) =>
-        {
-            if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
-            {
-                refused.Add($"{page.Url}: {message.Text}");
-            }
-        };
+        var refused = ContentSecurityPolicy.RefusalsOn(page);
         await SignIn.AsAsync(page, email, Password);
         await page.GetByRole(AriaRole.Link, new() { Name = "Two-step sign-in" }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Set up two-step sign-in" }).ClickAsync();

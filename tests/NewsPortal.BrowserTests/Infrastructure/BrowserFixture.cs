@@ -40,6 +40,18 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
+    /// <summary>A new editor of the test's own, added by the admin at /admin/users (the suite's admin signs in with a password alone throughout).</summary>
+    public async Task AddEditorAsync(string email, string password)
+    {
+        await using var adminContext = await NewContextAsync(signedIn: true);
+        var admin = await adminContext.NewPageAsync();
+        await admin.GotoAsync("/admin/users");
+        await admin.GetByLabel("Email").FillAsync(email);
+        await admin.GetByLabel("First password").FillAsync(password);
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Add user" }).ClickAsync();
+        await Assertions.Expect(admin.Locator(".notice")).ToHaveTextAsync($"Added {email}.");
+    }
+
     /// <summary>
     /// A fresh context on the app; <paramref name="signedIn"/> carries the admin's session cookie.
     /// <paramref name="bypassContentSecurityPolicy"/> is for tools the tests inject (axe-core), never for the app's own pages.
@@ -92,6 +104,23 @@ public sealed class BrowserFixture : IAsyncLifetime
 public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
 {
     public const string Name = "Browser";
+}
+
+/// <summary>What the browser reports of the Content-Security-Policy: every script, style or request it refused, with its page.</summary>
+public static class ContentSecurityPolicy
+{
+    public static List<string> RefusalsOn(IPage page)
+    {
+        var refused = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+            {
+                refused.Add($"{page.Url}: {message.Text}");
+            }
+        };
+        return refused;
+    }
 }
 
 public static class SignIn
