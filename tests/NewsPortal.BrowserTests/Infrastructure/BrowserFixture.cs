@@ -29,6 +29,10 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
 
         Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+
+        // CI runs this suite beside both database suites on two cores: a page's first use of a code path (compiling it)
+        // has taken longer than Playwright's 5 s there. Assertions that hold return at once; only a failure waits longer.
+        Assertions.SetDefaultExpectTimeout(15_000);
         _server = await PortalServer.StartAsync();
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new()
