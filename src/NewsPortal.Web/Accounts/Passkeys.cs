@@ -38,9 +38,18 @@ public sealed class Passkeys(
             .OrderBy(p => p.CreatedAt)
             .Select(p => new PasskeyRow(Base64Url.EncodeToString(p.CredentialId), p.Name ?? "Passkey", p.CreatedAt, p.IsBackedUp))];
 
-    /// <summary>What the browser needs to make a passkey for this account (<c>navigator.credentials.create</c>), as JSON; the challenge is kept in a short-lived cookie.</summary>
-    public async Task<string> CreationOptionsAsync(PortalUser user)
+    /// <summary>
+    /// What the browser needs to make a passkey for this account (<c>navigator.credentials.create</c>), as JSON, the
+    /// challenge kept in a short-lived cookie; null when the account holds as many passkeys as it may (checked again
+    /// under the account's lock when the passkey comes back).
+    /// </summary>
+    public async Task<string?> CreationOptionsAsync(PortalUser user)
     {
+        if (await db.Set<IdentityUserPasskey<string>>().CountAsync(p => p.UserId == user.Id) >= MaxPerAccount)
+        {
+            return null;
+        }
+
         var name = user.Email ?? user.UserName ?? user.Id;
         return await signIn.MakePasskeyCreationOptionsAsync(new PasskeyUserEntity { Id = user.Id, Name = name, DisplayName = name });
     }
@@ -207,10 +216,9 @@ public sealed class PasskeyOrigin(IOptions<PortalOptions> portal) : IPostConfigu
 {
     public void PostConfigure(string? name, IdentityPasskeyOptions options)
     {
-        if (Uri.TryCreate(portal.Value.PublicBaseUrl, UriKind.Absolute, out var site))
+        if (portal.Value.PublicOrigin is { } origin)
         {
-            var origin = site.GetLeftPart(UriPartial.Authority);
-            options.ServerDomain = site.Host;
+            options.ServerDomain = new Uri(origin).Host;
             options.ValidateOrigin = context => ValueTask.FromResult(!context.CrossOrigin && string.Equals(context.Origin, origin, StringComparison.OrdinalIgnoreCase));
         }
     }

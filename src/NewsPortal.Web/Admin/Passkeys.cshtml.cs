@@ -48,12 +48,7 @@ public sealed class PasskeysModel(UserManager<PortalUser> users, Passkeys passke
             return Refused(problems);
         }
 
-        if ((await passkeys.OfAsync(user)).Count >= Passkeys.MaxPerAccount)
-        {
-            return Refused([Passkeys.TooMany]);
-        }
-
-        return Content(await passkeys.CreationOptionsAsync(user), "application/json");
+        return await passkeys.CreationOptionsAsync(user) is { } options ? Content(options, "application/json") : Refused([Passkeys.TooMany]);
     }
 
     /// <summary>The page's script shows these beside the button.</summary>

@@ -21,6 +21,12 @@ public sealed class PortalOptions : IValidatableObject
     [RegularExpression(@"^(https?://[^\s/?#]+/?)?$", ErrorMessage = "Portal:PublicBaseUrl must be an http or https address with no path, such as https://news.example.org: the site answers at the root of its host.")]
     public string PublicBaseUrl { get; set; } = "";
 
+    /// <summary>
+    /// The site's configured origin, or null when none is set: <see cref="PublicBaseUrl"/> as a browser sends it in an
+    /// Origin header (no trailing slash or default port, the host in lower case).
+    /// </summary>
+    public string? PublicOrigin => Uri.TryCreate(PublicBaseUrl, UriKind.Absolute, out var site) ? site.GetLeftPart(UriPartial.Authority) : null;
+
     /// <summary>Whether the site's address (Portal:PublicBaseUrl) is an https one.</summary>
     public static bool ServedOverHttps(IConfiguration configuration)
         => configuration[$"{SectionName}:{nameof(PublicBaseUrl)}"]?.StartsWith("https://", StringComparison.OrdinalIgnoreCase) == true;

@@ -10,10 +10,8 @@ public static class SiteUrls
     /// or to keep feed ids stable), else the scheme, host and path base the request came to.
     /// </summary>
     public static string Origin(HttpRequest request)
-    {
-        var configured = request.HttpContext.RequestServices.GetService<IOptions<PortalOptions>>()?.Value.PublicBaseUrl;
-        return (configured is { Length: > 0 } ? configured : $"{request.Scheme}://{request.Host}{request.PathBase}").TrimEnd('/');
-    }
+        => request.HttpContext.RequestServices.GetService<IOptions<PortalOptions>>()?.Value.PublicOrigin
+            ?? $"{request.Scheme}://{request.Host}{request.PathBase}".TrimEnd('/');
 
     public static string Absolute(HttpRequest request, string path) => Origin(request) + (path.StartsWith('/') ? path : "/" + path);
 

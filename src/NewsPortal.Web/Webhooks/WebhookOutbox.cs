@@ -63,7 +63,7 @@ public sealed class WebhookOutbox(NewsDbContext db, TimeProvider clock, IOptions
         article = new { slug, url = Url(slug), status = "Deleted" },
     }, Json);
 
-    private string Url(string slug) => $"{options.Value.PublicBaseUrl.TrimEnd('/')}/articles/{slug}";
+    private string Url(string slug) => $"{options.Value.PublicOrigin}/articles/{slug}";
 
     private void Add(string eventName, Article article, List<int> subscriptions, DateTime now)
     {

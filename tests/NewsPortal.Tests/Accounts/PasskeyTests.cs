@@ -195,27 +195,67 @@ public sealed class PasskeyTests(EditorialFactory factory) : IClassFixture<Edito
         return (await scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>().FindByEmailAsync(email))!.Id;
     }
 
+    /// <summary>Gives the account <paramref name="count"/> passkeys straight in the store (keys no test signs in with).</summary>
+    private async Task HoldPasskeysAsync(string email, int count)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        var user = (await users.FindByEmailAsync(email))!;
+        for (var i = 0; i < count; i++)
+        {
+            var key = new UserPasskeyInfo(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16), new byte[77], DateTimeOffset.UtcNow, 0, null, true, false, false, [], []) { Name = $"Key {i}" };
+            Assert.True((await users.AddOrUpdatePasskeyAsync(user, key)).Succeeded);
+        }
+    }
+
     [Fact]
     public async Task AnAccountHoldsAtMostTenPasskeys()
     {
         var (email, editor) = await SignedInEditorAsync();
-        await using (var scope = factory.Services.CreateAsyncScope())
-        {
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
-            var user = (await users.FindByEmailAsync(email))!;
-            for (var i = 0; i < Passkeys.MaxPerAccount; i++)
-            {
-                var key = new UserPasskeyInfo(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16), new byte[77], DateTimeOffset.UtcNow, 0, null, true, false, false, [], []) { Name = $"Key {i}" };
-                Assert.True((await users.AddOrUpdatePasskeyAsync(user, key)).Succeeded);
-            }
-        }
+        await HoldPasskeysAsync(email, Passkeys.MaxPerAccount);
 
         using var passkey = new SoftwarePasskey();
         using var eleventh = await PasskeyPages.AddAsync(editor, passkey, "One too many");
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, eleventh.StatusCode);
+        // Refused when asking for the challenge, before the browser would make a key the site then throws away.
+        Assert.Equal("application/json", eleventh.Content.Headers.ContentType?.MediaType);
         Assert.Contains(Passkeys.TooMany, await eleventh.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(Passkeys.MaxPerAccount, (await editor.GetDocumentAsync("/admin/passkeys")).QuerySelectorAll(".admin-table tbody tr").Length);
+    }
+
+    [Fact]
+    public async Task TheTenthPasskeyAddedFromTwoBrowsersAtOnce_IsKeptOnce_AndTheOtherIsRefused()
+    {
+        var (email, first) = await SignedInEditorAsync();
+        var second = factory.CreatePlainClient();
+        using (var signIn = await second.SignInAsync(email, EditorialFactory.Password))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        }
+
+        await HoldPasskeysAsync(email, Passkeys.MaxPerAccount - 1);
+
+        // Both browsers hold a challenge, given while the account had room for one more, before either answers.
+        using var bothAsked = new Barrier(2);
+        using var laptop = new SoftwarePasskey();
+        using var phone = new SoftwarePasskey();
+        Func<string, string> AfterBoth(SoftwarePasskey passkey) => options =>
+        {
+            Assert.True(bothAsked.SignalAndWait(TimeSpan.FromSeconds(30)));
+            return passkey.Create(options);
+        };
+        var answers = await Task.WhenAll(
+            Task.Run(() => PasskeyPages.CeremonyAsync(first, "/admin/passkeys", AfterBoth(laptop), new Dictionary<string, string?> { ["Name"] = "Laptop", ["Password"] = EditorialFactory.Password })),
+            Task.Run(() => PasskeyPages.CeremonyAsync(second, "/admin/passkeys", AfterBoth(phone), new Dictionary<string, string?> { ["Name"] = "Phone", ["Password"] = EditorialFactory.Password })));
+
+        Assert.Equal([HttpStatusCode.Redirect, HttpStatusCode.UnprocessableEntity], answers.Select(a => a.StatusCode).Order());
+        Assert.Contains(Passkeys.TooMany, await answers.Single(a => a.StatusCode == HttpStatusCode.UnprocessableEntity).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(Passkeys.MaxPerAccount, (await first.GetDocumentAsync("/admin/passkeys")).QuerySelectorAll(".admin-table tbody tr").Length);
+        foreach (var answer in answers)
+        {
+            answer.Dispose();
+        }
     }
 
     public static TheoryData<string> NotACredential =>
@@ -318,7 +358,8 @@ public sealed class PublicAddressFactory : EditorialFactory
     protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        builder.UseSetting("Portal:PublicBaseUrl", Address);
+        // As an admin may write it: the browser's Origin header has no capitals, default port or slash.
+        builder.UseSetting("Portal:PublicBaseUrl", "http://News.Example.org:80/");
     }
 }
 
