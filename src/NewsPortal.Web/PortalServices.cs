@@ -189,24 +189,27 @@ public static class PortalServices
         services.AddSingleton<IPostConfigureOptions<IdentityPasskeyOptions>, PasskeyOrigin>();
         services.AddSingleton(TwoStepRule.From(configuration));
         services.AddSingleton<TwoStepRequired>();
-        // Between a right password and its code (two-step sign-in), and between a passkey's challenge and its answer
-        // (Identity keeps both in this scheme): five minutes. Its path is the whole site, since editors add passkeys
-        // from the editors' area.
-        services.Configure<CookieAuthenticationOptions>(TwoStepSignIn.PendingScheme, options =>
+        // Between a right password and its second step (read by the sign-in pages alone), and between a passkey's
+        // challenge and its answer (Identity keeps it in its two-step scheme; editors add passkeys from the editors'
+        // area): five minutes each.
+        void ShortLived(CookieAuthenticationOptions options, string name, string path)
         {
-            options.Cookie.Name = "newsportal.two-step";
+            options.Cookie.Name = name;
             options.Cookie.HttpOnly = true;
             options.Cookie.SameSite = SameSiteMode.Strict;
             options.Cookie.SecurePolicy = cookiesSecure;
-            options.Cookie.Path = "/";
+            options.Cookie.Path = path;
             options.ExpireTimeSpan = TwoStepSignIn.PendingFor;
             options.SlidingExpiration = false;
-        });
+        }
+
+        services.Configure<CookieAuthenticationOptions>(IdentityConstants.TwoFactorUserIdScheme, options => ShortLived(options, "newsportal.passkey", "/"));
         // Disabling an account or resetting its password (both change its security stamp) ends its sessions on their
         // next request, not up to half an hour later: the stamp is checked on every request.
         services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = TimeSpan.Zero);
         // API writes take a personal token and nothing else: a cookie session never authorises them.
         services.AddAuthentication()
+            .AddCookie(TwoStepSignIn.PendingScheme, options => ShortLived(options, "newsportal.two-step", "/account"))
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Editorial, policy => policy.RequireRole(Roles.Admin, Roles.Editor))
@@ -397,10 +400,10 @@ public static class PortalServices
             options.Conventions.AuthorizePage("/Admin/Users", Policies.AdminOnly);
             options.Conventions.AuthorizePage("/Admin/Audit", Policies.AdminOnly);
             options.Conventions.AuthorizePage("/Admin/Webhooks", Policies.AdminOnly);
-            // Security:RequireTwoStep: every editors' page but the one that sets the second step up.
+            // Security:RequireTwoStep: every editors' page but the two that set a second step up (the app, a passkey).
             options.Conventions.AddFolderApplicationModelConvention("/Admin", model =>
             {
-                if (model.ViewEnginePath != "/Admin/TwoStep")
+                if (model.ViewEnginePath is not ("/Admin/TwoStep" or "/Admin/Passkeys"))
                 {
                     model.Filters.Add(new Microsoft.AspNetCore.Mvc.ServiceFilterAttribute(typeof(TwoStepRequired)));
                 }

@@ -33,10 +33,7 @@ public sealed class TwoStepSignInJourneyTests(BrowserFixture browser)
         await Expect(page.Locator(".recovery-codes li")).ToHaveCountAsync(10);
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
-        await page.GotoAsync("/account/login");
-        await page.GetByLabel("Email").FillAsync(email);
-        await page.GetByLabel("Password").FillAsync(Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await SignIn.AsAsync(page, email, Password);
         await Expect(page).ToHaveURLAsync(new Regex("/account/two-step"));
         await Axe.AssertNoneSignedInAsync(browser.Browser, context, browser.Server.BaseAddress.ToString(), "/account/two-step");
         await page.GetByLabel("Code").FillAsync(AuthenticatorApp.Code(key));

@@ -9,7 +9,7 @@ namespace NewsPortal.Web.Accounts;
 
 public sealed class LoginModel(
     SignInManager<PortalUser> signIn, UserManager<PortalUser> users, UserService accounts, IPasswordHasher<PortalUser> hasher, KnownDevices devices,
-    AuditLog audit, SignInAttempts attempts, Passkeys passkeys) : PageModel
+    AuditLog audit, SignInAttempts attempts, Passkeys passkeys, TwoStepSignIn twoStep) : PageModel
 {
     /// <summary>The same for every failure, so the page does not tell which accounts exist, are locked or are disabled.</summary>
     public const string Failed = "The email or password is not right, or the account is locked or disabled. Try again in a few minutes or ask an admin.";
@@ -76,10 +76,11 @@ public sealed class LoginModel(
             return Fail();
         }
 
-        if (user.TwoFactorEnabled)
+        if ((await twoStep.SecondStepsOfAsync(user)).Any)
         {
-            // The password alone signs nothing in: the account is held for its code (TwoStep), and wrong passwords
-            // counted so far stay counted until the code is right, so password and code guesses share one lockout.
+            // The password alone signs nothing in: the account is held for its code or passkey (TwoStep), and wrong
+            // passwords counted so far stay counted until the code is right, so password and code guesses share one
+            // lockout.
             await HttpContext.SignInAsync(TwoStepSignIn.PendingScheme, TwoStepSignIn.Pending(user));
             return LocalRedirect("/account/two-step?ReturnUrl=" + Uri.EscapeDataString(GoOnTo));
         }

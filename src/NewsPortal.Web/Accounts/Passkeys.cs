@@ -149,8 +149,11 @@ public sealed class Passkeys(
             return [];
         }, cancellationToken);
 
-    /// <summary>What the browser needs to offer this site's passkeys (<c>navigator.credentials.get</c>), for whichever account the reader picks.</summary>
-    public Task<string> RequestOptionsAsync() => signIn.MakePasskeyRequestOptionsAsync(user: null);
+    /// <summary>
+    /// What the browser needs to offer this site's passkeys (<c>navigator.credentials.get</c>): for whichever account the
+    /// reader picks, or, at the second step after a password, that account's own.
+    /// </summary>
+    public Task<string> RequestOptionsAsync(PortalUser? user = null) => signIn.MakePasskeyRequestOptionsAsync(user);
 
     /// <summary>
     /// The account whose passkey signed the challenge, with the passkey's count of uses brought up to date; null when the

@@ -7,10 +7,13 @@ using NewsPortal.Web.Audit;
 
 namespace NewsPortal.Web.Accounts;
 
-/// <summary>The second step of signing in to an account with two-step sign-in on: its app's code, or a recovery code.</summary>
+/// <summary>
+/// The second step of signing in after a right password: the app's code or a recovery code (two-step sign-in on), or one
+/// of the account's passkeys (see <see cref="TwoStepSignIn.SecondStepsOfAsync"/>).
+/// </summary>
 public sealed class TwoStepModel(
     UserManager<PortalUser> users, UserService accounts, TwoStepSignIn twoStep, KnownDevices devices,
-    AuditLog audit, SignInAttempts attempts) : PageModel
+    AuditLog audit, SignInAttempts attempts, Passkeys passkeys) : PageModel
 {
     /// <summary>The same for every refusal, as at the first step.</summary>
     public const string Failed = "That code is not right, or it has already been used. Type the six digits your app shows now, or one of your recovery codes. Too many tries lock the account for a while.";
@@ -19,6 +22,15 @@ public sealed class TwoStepModel(
 
     [BindProperty]
     public string? Code { get; set; }
+
+    /// <summary>The browser's answer to the passkey challenge, as JSON (the page's script fills it in).</summary>
+    [BindProperty]
+    public string? Credential { get; set; }
+
+    /// <summary>The steps this account may take here; none when nothing is pending.</summary>
+    public TwoStepSignIn.SecondSteps Steps { get; private set; } = new(Code: false, Passkey: false);
+
+    public const string PasskeyFailed = "That passkey did not sign you in: it is not one of this account's (it may have been removed), or the browser's answer came too late. Try again.";
 
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
@@ -42,10 +54,7 @@ public sealed class TwoStepModel(
     {
         if (await PendingAsync() is not { } user)
         {
-            NothingPending = true;
-            ModelState.AddModelError(string.Empty, Expired);
-            Response.StatusCode = StatusCodes.Status400BadRequest;
-            return Page();
+            return NoLongerPending();
         }
 
         var email = user.Email ?? user.Id;
@@ -88,16 +97,66 @@ public sealed class TwoStepModel(
         return LocalRedirect(GoOnTo);
     }
 
-    /// <summary>The account whose right password this browser typed in the last five minutes, if nothing about it has changed since.</summary>
+    /// <summary>The challenge for the account's own passkeys, for the page's script to hand to <c>navigator.credentials.get</c>.</summary>
+    public async Task<IActionResult> OnPostPasskeyOptionsAsync()
+    {
+        Response.Headers.CacheControl = "no-store";
+        if (await PendingAsync() is not { } user || !Steps.Passkey)
+        {
+            return new JsonResult(new { problems = new[] { Expired } }) { StatusCode = StatusCodes.Status400BadRequest };
+        }
+
+        return Content(await passkeys.RequestOptionsAsync(user), "application/json");
+    }
+
+    /// <summary>
+    /// The second step by passkey: one of this account's, nobody else's (a passkey alone would sign its own account in
+    /// from the sign-in page, but this page finishes the sign-in its password began). Identity refuses another account's
+    /// passkey for a challenge made for this one; the holder is compared here too, whatever the challenge was.
+    /// </summary>
+    public async Task<IActionResult> OnPostPasskeyAsync()
+    {
+        if (await PendingAsync() is not { } user || !Steps.Passkey)
+        {
+            return NoLongerPending();
+        }
+
+        var email = user.Email ?? user.Id;
+        if (await passkeys.CheckAsync(Credential) is not var (holder, name) || holder.Id != user.Id || UserService.IsDisabled(user))
+        {
+            await audit.RecordAsync(email, "sign in failed", "account", "a passkey at the second step");
+            ModelState.AddModelError(string.Empty, PasskeyFailed);
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+
+        await accounts.SignInAsync(HttpContext, user, devices.DeviceOf(Request, user), "mfa", "with a password and a passkey: " + name);
+        return LocalRedirect(GoOnTo);
+    }
+
+    private PageResult NoLongerPending()
+    {
+        NothingPending = true;
+        ModelState.AddModelError(string.Empty, Expired);
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        return Page();
+    }
+
+    /// <summary>
+    /// The account whose right password this browser typed in the last five minutes, if nothing about it has changed
+    /// since and it still has a second step to take (<see cref="Steps"/>).
+    /// </summary>
     private async Task<PortalUser?> PendingAsync()
     {
         var pending = await HttpContext.AuthenticateAsync(TwoStepSignIn.PendingScheme);
-        if (!pending.Succeeded || pending.Principal.FindFirstValue(ClaimTypes.Name) is not { } id || await users.FindByIdAsync(id) is not { } user)
+        if (!pending.Succeeded || pending.Principal.FindFirstValue(ClaimTypes.Name) is not { } id || await users.FindByIdAsync(id) is not { } user
+            || !TwoStepSignIn.StillFor(pending.Principal, user))
         {
             return null;
         }
 
-        return user.TwoFactorEnabled && TwoStepSignIn.StillFor(pending.Principal, user) ? user : null;
+        Steps = await twoStep.SecondStepsOfAsync(user);
+        return Steps.Any ? user : null;
     }
 
     private PageResult Fail()

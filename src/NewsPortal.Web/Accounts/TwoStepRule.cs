@@ -34,7 +34,9 @@ public sealed record TwoStepRule(TwoStepRule.Whom Required)
             : throw new SettingException($"{Setting} must be None, Admins or Everyone (whose accounts must sign in with two steps); it is '{text}'.");
     }
 
-    public bool AppliesTo(ClaimsPrincipal user) => Required == Whom.Everyone || Required == Whom.Admins && user.IsInRole(Roles.Admin);
+    public bool AppliesTo(ClaimsPrincipal user) => AppliesTo(user.IsInRole(Roles.Admin));
+
+    public bool AppliesTo(bool admin) => Required == Whom.Everyone || Required == Whom.Admins && admin;
 
     /// <summary>Whether this session is one the rule covers that did not take the second step (its sign-in's "amr" says which).</summary>
     public bool Lacks(ClaimsPrincipal user) => user.Identity?.IsAuthenticated == true && AppliesTo(user) && user.FindFirstValue("amr") != "mfa";

@@ -29,12 +29,36 @@ public enum CodeCheck
 /// under the account's lock, so two tabs cannot leave it half set up, and a code signs in once.
 /// </summary>
 public sealed class TwoStepSignIn(
-    NewsDbContext db, UserManager<PortalUser> users, AuditLog audit, IOptions<PortalOptions> portal, TimeProvider clock)
+    NewsDbContext db, UserManager<PortalUser> users, AuditLog audit, IOptions<PortalOptions> portal, TimeProvider clock, TwoStepRule rule)
 {
+    /// <summary>What may follow an account's right password: its app's code (or a recovery code), one of its passkeys.</summary>
+    public sealed record SecondSteps(bool Code, bool Passkey)
+    {
+        /// <summary>Whether the password alone signs nothing in.</summary>
+        public bool Any => Code || Passkey;
+    }
+
+    /// <summary>
+    /// The second steps a sign-in with this account's password goes on to: the app's code when two-step sign-in is on,
+    /// and a passkey when the account holds one and either two-step sign-in is on or the site's rule covers it (so a
+    /// passkey, not only the app, is the second step the rule asks for). Neither: the password alone signs in.
+    /// </summary>
+    public async Task<SecondSteps> SecondStepsOfAsync(PortalUser user)
+    {
+        var holdsPasskeys = await db.Set<IdentityUserPasskey<string>>().AnyAsync(p => p.UserId == user.Id);
+        var passkey = holdsPasskeys && (user.TwoFactorEnabled
+            || rule.Required != TwoStepRule.Whom.None && rule.AppliesTo(await users.IsInRoleAsync(user, Roles.Admin)));
+        return new SecondSteps(user.TwoFactorEnabled, passkey);
+    }
+
     public const int RecoveryCodeCount = 10;
 
-    /// <summary>The cookie scheme that holds an account between its right password and its code, for five minutes.</summary>
-    public static readonly string PendingScheme = IdentityConstants.TwoFactorUserIdScheme;
+    /// <summary>
+    /// The cookie scheme that holds an account between its right password and its second step, for five minutes. Its
+    /// own, not Identity's two-step scheme: Identity keeps a passkey's challenge there, and asking for a passkey at the
+    /// second step would end the pending sign-in its code still needs if the passkey is cancelled.
+    /// </summary>
+    public const string PendingScheme = "NewsPortal.PendingSignIn";
 
     public static readonly TimeSpan PendingFor = TimeSpan.FromMinutes(5);
 

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -6,8 +7,13 @@ using NewsPortal.Web.Accounts;
 namespace NewsPortal.Web.Admin;
 
 /// <summary>Each editor's own passkeys: adding one (the password is asked for first), listing and removing them.</summary>
-public sealed class PasskeysModel(UserManager<PortalUser> users, Passkeys passkeys, UserService accounts, SignInAttempts attempts) : PageModel
+public sealed class PasskeysModel(
+    UserManager<PortalUser> users, SignInManager<PortalUser> signIn, Passkeys passkeys, UserService accounts, SignInAttempts attempts,
+    KnownDevices devices, TwoStepRule rule) : PageModel
 {
+    /// <summary>Set when the site requires this account to sign in with two steps and this session did not (see <see cref="TwoStepRule"/>).</summary>
+    public bool Required => rule.Lacks(User);
+
     public IReadOnlyList<PasskeyRow> Held { get; private set; } = [];
 
     [TempData]
@@ -56,8 +62,18 @@ public sealed class PasskeysModel(UserManager<PortalUser> users, Passkeys passke
         => new(new { problems }) { StatusCode = StatusCodes.Status422UnprocessableEntity };
 
     public async Task<IActionResult> OnPostAddAsync(CancellationToken cancellationToken)
-        => await ChangedAsync(await passkeys.AddAsync(users.GetUserId(User)!, Credential, Name, cancellationToken),
-            "Passkey added: choose \"Sign in with a passkey\" on the sign-in page next time.");
+    {
+        var problems = await passkeys.AddAsync(users.GetUserId(User)!, Credential, Name, cancellationToken);
+        if (problems.Count == 0 && Required && await users.GetUserAsync(User) is { } user)
+        {
+            // As when the app is set up: the password just typed and the device's own check of its new key are this
+            // session's two steps, and the site's rule lets it on.
+            await signIn.SignInWithClaimsAsync(user, isPersistent: false, [new Claim("amr", "mfa")]);
+            devices.Remember(HttpContext, user, device: null);
+        }
+
+        return await ChangedAsync(problems, "Passkey added: choose \"Sign in with a passkey\" on the sign-in page next time.");
+    }
 
     public async Task<IActionResult> OnPostRemoveAsync(CancellationToken cancellationToken)
         => await ChangedAsync(await passkeys.RemoveAsync(users.GetUserId(User)!, Id, cancellationToken), "Passkey removed: it no longer signs in to this account.");

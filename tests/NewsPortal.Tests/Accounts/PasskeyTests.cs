@@ -60,6 +60,43 @@ public sealed class PasskeyTests(EditorialFactory factory) : IClassFixture<Edito
     }
 
     [Fact]
+    public async Task WithTwoStepOn_ThePasswordGoesOnToTheAppsCodeOrTheAccountsOwnPasskey_AndAFailedPasskeyLeavesTheCodeWorking()
+    {
+        var (email, editor) = await SignedInEditorAsync();
+        using var passkey = new SoftwarePasskey();
+        (await PasskeyPages.AddAsync(editor, passkey, "Laptop")).Dispose();
+        var (key, _) = await factory.TurnOnTwoStepAsync(email);
+        var (_, someoneElse) = await SignedInEditorAsync();
+        using var othersPasskey = new SoftwarePasskey();
+        (await PasskeyPages.AddAsync(someoneElse, othersPasskey, "Someone else's")).Dispose();
+
+        var byPasskey = factory.CreatePlainClient();
+        using var password = await byPasskey.SignInAsync(email, EditorialFactory.Password, "/admin");
+        var secondStep = await byPasskey.GetDocumentAsync(password.Headers.Location!.OriginalString);
+        using var withOthers = await PasskeyPages.CeremonyAsync(byPasskey, "/account/two-step?ReturnUrl=%2Fadmin", othersPasskey.Get, PasskeyPages.NoChanges);
+        using var withOwn = await PasskeyPages.CeremonyAsync(byPasskey, "/account/two-step?ReturnUrl=%2Fadmin", passkey.Get, PasskeyPages.NoChanges);
+        using var admin = await byPasskey.GetAsync("/admin");
+        // Another browser: the passkey asked for, then failing (a cancelled prompt, a key that is not there), then the code.
+        var byCode = factory.CreatePlainClient();
+        (await byCode.SignInAsync(email, EditorialFactory.Password)).Dispose();
+        using var failed = await PasskeyPages.CeremonyAsync(byCode, "/account/two-step", _ => "{}", PasskeyPages.NoChanges);
+        using var code = await byCode.SubmitFormAsync("/account/two-step", new Dictionary<string, string?> { ["Code"] = Shared.AuthenticatorApp.Code(key) });
+
+        Assert.StartsWith("/account/two-step", password.Headers.Location.OriginalString, StringComparison.Ordinal);
+        Assert.NotNull(secondStep.QuerySelector("input[name=Code]"));
+        Assert.NotNull(secondStep.QuerySelector("form[data-passkey]"));
+        Assert.Equal(HttpStatusCode.BadRequest, withOthers.StatusCode);
+        Assert.Equal(Web.Accounts.TwoStepModel.PasskeyFailed, (await withOthers.ReadDocumentAsync()).TextOf(".form-errors"));
+        Assert.Equal(HttpStatusCode.Redirect, withOwn.StatusCode);
+        Assert.Equal("/admin", withOwn.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, admin.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, failed.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, code.StatusCode);
+        Assert.Equal("/admin", code.Headers.Location!.OriginalString);
+        Assert.Contains("sign in with a password and a passkey: Laptop", await AuditOfAsync(email));
+    }
+
+    [Fact]
     public async Task AddingAPasskey_AsksForThePasswordFirst_SoABrowserLeftSignedInCannotAddOne()
     {
         var (email, editor) = await SignedInEditorAsync();

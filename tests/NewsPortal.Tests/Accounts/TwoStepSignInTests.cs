@@ -415,6 +415,44 @@ public sealed class RequiredTwoStepTests(AdminsTwoStepFactory factory) : IClassF
     }
 
     [Fact]
+    public async Task AnAdminRequiredToUseTwoSteps_MayTakeAPasskeyAsTheSecondStep_AddingItFirst_ThenAfterThePasswordEachTime()
+    {
+        var email = await factory.CreateUserAsync(Roles.Admin);
+        var setUp = factory.CreatePlainClient();
+        (await setUp.SignInAsync(email, EditorialFactory.Password)).Dispose();
+        using var passkey = new SoftwarePasskey();
+
+        using var before = await setUp.GetAsync("/admin/users");
+        var passkeysPage = await setUp.GetDocumentAsync("/admin/passkeys");
+        using var added = await PasskeyPages.AddAsync(setUp, passkey, "Laptop");
+        using var after = await setUp.GetAsync("/admin/users");
+        // Next time: the password, then the passkey (the account has no app to give a code).
+        var browser = factory.CreatePlainClient();
+        using var password = await browser.SignInAsync(email, EditorialFactory.Password, "/admin/users");
+        using var passwordAlone = await browser.GetAsync("/admin/users");
+        var secondStep = await browser.GetDocumentAsync(password.Headers.Location!.OriginalString);
+        // A code posted by hand: this account has none that could be right.
+        var token = secondStep.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+        using var aCode = await browser.PostAsync("/account/two-step", new FormUrlEncodedContent([new("Code", "123456"), new("__RequestVerificationToken", token)]));
+        using var withPasskey = await PasskeyPages.CeremonyAsync(browser, password.Headers.Location.OriginalString, passkey.Get, PasskeyPages.NoChanges);
+        using var users = await browser.GetAsync("/admin/users");
+
+        Assert.Equal("/admin/two-step", before.Headers.Location?.OriginalString);
+        Assert.Contains("Add a passkey below", passkeysPage.TextOf("[role=status]"), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, added.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+        Assert.StartsWith("/account/two-step", password.Headers.Location.OriginalString, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, passwordAlone.StatusCode);
+        Assert.StartsWith("/account/login", passwordAlone.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        Assert.Null(secondStep.QuerySelector("input[name=Code]"));
+        Assert.NotNull(secondStep.QuerySelector("form[data-passkey]"));
+        Assert.Contains(Web.Accounts.TwoStepModel.Failed, (await aCode.ReadDocumentAsync()).TextOf(".form-errors"), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, withPasskey.StatusCode);
+        Assert.Equal("/admin/users", withPasskey.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, users.StatusCode);
+    }
+
+    [Fact]
     public async Task AnEditor_IsNotAsked_WhenOnlyAdminsMustUseTwoSteps()
     {
         var editor = await factory.SignedInClientAsync(Roles.Editor);
