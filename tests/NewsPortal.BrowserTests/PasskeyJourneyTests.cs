@@ -69,6 +69,15 @@ public sealed class PasskeyJourneyTests(BrowserFixture browser)
         await Expect(page).ToHaveURLAsync(new Regex("/admin$"));
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync();
         Assert.Empty(refused);
+
+        // A browser without passkeys: the page says why there is no passkey button, and the code still works.
+        await using var older = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Localhost });
+        await older.AddInitScriptAsync("delete window.PublicKeyCredential");
+        var olderPage = await older.NewPageAsync();
+        await SignIn.AsAsync(olderPage, email, Password);
+        await Expect(olderPage.GetByText("This browser cannot use passkeys")).ToBeVisibleAsync();
+        await Expect(olderPage.GetByRole(AriaRole.Button, new() { Name = "Use a passkey" })).ToBeHiddenAsync();
+        await Expect(olderPage.GetByLabel("Code")).ToBeVisibleAsync();
     }
 
     /// <summary>

@@ -2,9 +2,10 @@
 // for a challenge (posting the form, so its antiforgery token and, when adding, the password go along), hands it to
 // the browser, puts the browser's answer in the form's Credential field as JSON and submits the form. Browsers
 // without passkeys never see the sign-in form (it stays hidden); the JSON helpers of newer browsers are used where
-// they exist, the same conversion by hand elsewhere.
+// they exist, the same conversion by hand elsewhere. Where a passkey is the only way on, a browser without them says so.
 (() => {
     if (!window.PublicKeyCredential || !navigator.credentials) {
+        document.querySelectorAll("[data-passkey-unavailable]").forEach((note) => { note.hidden = false; });
         return;
     }
 
