@@ -25,7 +25,24 @@ public sealed class PortalOptions : IValidatableObject
     /// The site's configured origin, or null when none is set: <see cref="PublicBaseUrl"/> as a browser sends it in an
     /// Origin header (no trailing slash or default port, the host in lower case).
     /// </summary>
-    public string? PublicOrigin => Uri.TryCreate(PublicBaseUrl, UriKind.Absolute, out var site) ? site.GetLeftPart(UriPartial.Authority) : null;
+    public string? PublicOrigin
+    {
+        get
+        {
+            // Read by every page (canonical link, structured data): parsed once per value rather than per request.
+            var source = PublicBaseUrl;
+            if (_origin is not { } cached || !ReferenceEquals(cached.Source, source))
+            {
+                _origin = cached = new Origin(source, Uri.TryCreate(source, UriKind.Absolute, out var site) ? site.GetLeftPart(UriPartial.Authority) : null);
+            }
+
+            return cached.Value;
+        }
+    }
+
+    private sealed record Origin(string Source, string? Value);
+
+    private Origin? _origin;
 
     /// <summary>Whether the site's address (Portal:PublicBaseUrl) is an https one.</summary>
     public static bool ServedOverHttps(IConfiguration configuration)

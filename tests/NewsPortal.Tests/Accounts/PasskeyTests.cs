@@ -314,19 +314,28 @@ public sealed class PasskeyTests(EditorialFactory factory) : IClassFixture<Edito
     [MemberData(nameof(NotACredential))]
     public async Task WhatIsNotABrowsersPasskey_IsRefusedOnTheForm_WithOrWithoutAChallenge(string credential)
     {
-        var (_, editor) = await SignedInEditorAsync();
+        var (email, editor) = await SignedInEditorAsync();
+        await HoldPasskeysAsync(email, 1);
+        await factory.TurnOnTwoStepAsync(email);
+        var secondStep = factory.CreatePlainClient();
+        (await secondStep.SignInAsync(email, EditorialFactory.Password)).Dispose();
 
         using var signInWithChallenge = await PasskeyPages.CeremonyAsync(factory.CreatePlainClient(), "/account/login", _ => credential, PasskeyPages.NoChanges);
         using var signInWithout = await factory.CreatePlainClient().SubmitFormAsync("/account/login", new Dictionary<string, string?> { ["Credential"] = credential }, "form[data-passkey]");
         using var addWithChallenge = await PasskeyPages.CeremonyAsync(editor, "/admin/passkeys", _ => credential,
             new Dictionary<string, string?> { ["Name"] = "Odd", ["Password"] = EditorialFactory.Password });
         using var remove = await editor.SubmitFormAsync("/admin/passkeys", new Dictionary<string, string?> { ["Id"] = credential }, "form[data-passkey]", submitHandler: "Remove");
+        using var secondStepWithout = await secondStep.SubmitFormAsync("/account/two-step", new Dictionary<string, string?> { ["Credential"] = credential }, "form[data-passkey]");
+        using var secondStepWithChallenge = await PasskeyPages.CeremonyAsync(secondStep, "/account/two-step", _ => credential, PasskeyPages.NoChanges);
 
         Assert.Equal(HttpStatusCode.BadRequest, signInWithChallenge.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, signInWithout.StatusCode);
         Assert.Equal(Web.Accounts.LoginModel.PasskeyFailed, (await signInWithout.ReadDocumentAsync()).TextOf(".form-errors"));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, addWithChallenge.StatusCode);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, remove.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, secondStepWithout.StatusCode);
+        Assert.Equal(Web.Accounts.TwoStepModel.PasskeyFailed, (await secondStepWithout.ReadDocumentAsync()).TextOf(".form-errors"));
+        Assert.Equal(HttpStatusCode.BadRequest, secondStepWithChallenge.StatusCode);
     }
 
     /// <summary>The authenticator's answers, also handed to <paramref name="seen"/> as an onlooker would see them.</summary>
