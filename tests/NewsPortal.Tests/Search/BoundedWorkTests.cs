@@ -18,6 +18,15 @@ public class WorstCaseStoreFactory : EditorialFactory, IAsyncLifetime
 
     private readonly TempFolder _input = new();
 
+    protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        // What these tests bound is the work (highlighting, sizes), not the time: on a CI machine running three suites on
+        // two cores, the search feed of this store once passed the default 3 s and was stopped part-way. Time limits
+        // have their own tests (SearchTimeLimitTests, RequestTimeoutTests).
+        builder.UseSetting("Portal:SearchTimeoutSeconds", "30");
+    }
+
     public async Task InitializeAsync()
     {
         // 84,000 times "zq " is just under the 256 KB a body may have.
