@@ -27,6 +27,27 @@ public sealed class UserService(
         await audit.RecordAsync(user.Email ?? user.Id, "sign in", "account", how);
     }
 
+    /// <summary>
+    /// Signs this browser in again after a change to the account (its password, its two-step sign-in) gave it a new
+    /// security stamp, which signs out every session: this one goes on and stays a browser the account knows (the new
+    /// stamp made every device cookie stale, and a flood of guesses at the sign-in form must not keep its owner out); the
+    /// others stay out. <paramref name="tookSecondStep"/>: the change was itself this session's second step (the app's
+    /// first code, or a new passkey, after the password), and the session now says so.
+    /// </summary>
+    public async Task SignInAgainAsync(HttpContext context, PortalUser user, bool tookSecondStep = false)
+    {
+        if (tookSecondStep)
+        {
+            await signIn.SignInWithClaimsAsync(user, isPersistent: false, [new Claim("amr", "mfa")]);
+        }
+        else
+        {
+            await signIn.RefreshSignInAsync(user);
+        }
+
+        devices.Remember(context, user, device: null);
+    }
+
     /// <summary>What the accounts table holds (Identity's column), and what the longest address in use is well within.</summary>
     public const int MaxEmailLength = 256;
 

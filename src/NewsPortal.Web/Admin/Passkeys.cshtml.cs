@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -8,8 +7,7 @@ namespace NewsPortal.Web.Admin;
 
 /// <summary>Each editor's own passkeys: adding one (the password is asked for first), listing and removing them.</summary>
 public sealed class PasskeysModel(
-    UserManager<PortalUser> users, SignInManager<PortalUser> signIn, Passkeys passkeys, UserService accounts, SignInAttempts attempts,
-    KnownDevices devices, TwoStepRule rule) : PageModel
+    UserManager<PortalUser> users, Passkeys passkeys, UserService accounts, SignInAttempts attempts, TwoStepRule rule) : PageModel
 {
     /// <summary>Set when the site requires this account to sign in with two steps and this session did not (see <see cref="TwoStepRule"/>).</summary>
     public bool Required => rule.Lacks(User);
@@ -68,8 +66,7 @@ public sealed class PasskeysModel(
         {
             // As when the app is set up: the password just typed and the device's own check of its new key are this
             // session's two steps, and the site's rule lets it on.
-            await signIn.SignInWithClaimsAsync(user, isPersistent: false, [new Claim("amr", "mfa")]);
-            devices.Remember(HttpContext, user, device: null);
+            await accounts.SignInAgainAsync(HttpContext, user, tookSecondStep: true);
         }
 
         return await ChangedAsync(problems, "Passkey added: choose \"Sign in with a passkey\" on the sign-in page next time.");

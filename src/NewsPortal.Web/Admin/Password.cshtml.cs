@@ -8,7 +8,7 @@ namespace NewsPortal.Web.Admin;
 
 /// <summary>Each editor's own password: an admin gives the first one, and only its owner should know the one after.</summary>
 public sealed class PasswordModel(
-    UserManager<PortalUser> users, SignInManager<PortalUser> signIn, UserService accounts, SignInAttempts attempts, KnownDevices devices) : PageModel
+    UserManager<PortalUser> users, UserService accounts, SignInAttempts attempts) : PageModel
 {
     public const string Changed = "Your password is changed. Any other browser signed in as you has been signed out.";
 
@@ -48,11 +48,7 @@ public sealed class PasswordModel(
 
             if (ModelState.IsValid)
             {
-                // A new cookie with the new security stamp: this browser stays signed in, the others are not. It stays a
-                // browser the account knows, too (the new stamp made every device cookie stale), so a flood of guesses
-                // at the sign-in form cannot keep its owner out.
-                await signIn.RefreshSignInAsync(user);
-                devices.Remember(HttpContext, user, device: null);
+                await accounts.SignInAgainAsync(HttpContext, user);
                 Message = Changed;
                 return RedirectToPage();
             }

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -8,8 +7,7 @@ namespace NewsPortal.Web.Admin;
 
 /// <summary>Each editor's own two-step sign-in: setting up the app, turning it on and off, and recovery codes.</summary>
 public sealed class TwoStepModel(
-    UserManager<PortalUser> users, SignInManager<PortalUser> signIn, TwoStepSignIn twoStep, UserService accounts, SignInAttempts attempts,
-    KnownDevices devices, TwoStepRule rule) : PageModel
+    UserManager<PortalUser> users, TwoStepSignIn twoStep, UserService accounts, SignInAttempts attempts, TwoStepRule rule) : PageModel
 {
     public bool On { get; private set; }
 
@@ -49,11 +47,10 @@ public sealed class TwoStepModel(
             return await RefusedAsync(problems);
         }
 
-        // The app's code just typed is this session's second step: it is signed in again as having taken it.
+        // The app's code just typed is this session's second step.
         if (await users.FindByIdAsync(UserId) is { } user)
         {
-            await signIn.SignInWithClaimsAsync(user, isPersistent: false, [new Claim("amr", "mfa")]);
-            devices.Remember(HttpContext, user, device: null);
+            await accounts.SignInAgainAsync(HttpContext, user, tookSecondStep: true);
             _tookSecondStep = true;
         }
 
@@ -106,22 +103,13 @@ public sealed class TwoStepModel(
             return await RefusedAsync(problems);
         }
 
-        await SignInAgainAsync();
-        Message = message;
-        return RedirectToPage();
-    }
-
-    /// <summary>
-    /// A change to two-step sign-in gives the account a new security stamp, which signs out every session: this one is
-    /// signed in again (and its browser stays one the account knows), the others stay out.
-    /// </summary>
-    private async Task SignInAgainAsync()
-    {
         if (await users.FindByIdAsync(UserId) is { } user)
         {
-            await signIn.RefreshSignInAsync(user);
-            devices.Remember(HttpContext, user, device: null);
+            await accounts.SignInAgainAsync(HttpContext, user);
         }
+
+        Message = message;
+        return RedirectToPage();
     }
 
     private async Task<IActionResult> RefusedAsync(IReadOnlyList<string> problems)
