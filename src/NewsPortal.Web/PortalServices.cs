@@ -42,9 +42,6 @@ public static class PortalServices
 
     public const string LoginRateLimit = "login";
 
-    /// <summary>The request time limit of a search's feed and of the API's article lists: <c>Portal:SearchTimeoutSeconds</c>.</summary>
-    public const string SearchTimeoutPolicy = "search";
-
     /// <summary>
     /// Settings and the store: SQLite by default (in App_Data/ under the content root unless configured otherwise) or
     /// PostgreSQL, and the key ring for cookies and antiforgery (in Redis when nodes share one).
@@ -357,20 +354,6 @@ public static class PortalServices
                     $"The request took longer than {portal.Value.RequestTimeoutSeconds:0.###} s (Portal:RequestTimeoutSeconds) and was stopped.")
                 : context.Response.WriteAsync("The request took too long and was stopped. Try again in a moment."),
         });
-        // A search's feed and the API's lists (whose q is a search) are held to a search's time (see SearchService, which
-        // holds the search page and the API's search to it).
-        services.AddOptions<RequestTimeoutOptions>().Configure<IOptions<PortalOptions>>((timeouts, portal) => timeouts.AddPolicy(SearchTimeoutPolicy, new RequestTimeoutPolicy
-        {
-            Timeout = TimeSpan.FromSeconds(portal.Value.SearchTimeoutSeconds),
-            TimeoutStatusCode = StatusCodes.Status503ServiceUnavailable,
-            WriteTimeoutResponse = context =>
-            {
-                var detail = SearchService.StoppedMessage(portal.Value.SearchTimeoutSeconds, namingTheSetting: true);
-                return context.Request.Path.StartsWithSegments("/api")
-                    ? ApiProblems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Search took too long", detail)
-                    : context.Response.WriteAsync(detail);
-            },
-        }));
 
         // Webhook deliveries leave through one named client: no redirects followed (a POST must not turn into a GET
         // somewhere else), no cookies kept (one subscriber's cookies are no business of another's), and connections

@@ -122,9 +122,7 @@ public sealed class ArticleAdminService(
         if (byWords)
         {
             // Held to the readers' search limit: ten very common words are looked for through every story holding each.
-            var query = SearchQuery.Parse(filter.Text!) with { NewestFirst = true };
-            var (ids, stopped) = await search.WithinTimeLimitAsync(async budget => (await search.MatchingIdsAsync(query, MaxTextMatches, budget))
-                .Concat(await search.MatchingIdsAsync(query, MaxTextMatches, budget, listed: false)).ToList(), query, cancellationToken);
+            var (ids, stopped) = await search.EditorsMatchingIdsAsync(SearchQuery.Parse(filter.Text!), MaxTextMatches, cancellationToken);
             if (stopped)
             {
                 return AdminListPage.Empty with { Stopped = search.StoppedNotice };

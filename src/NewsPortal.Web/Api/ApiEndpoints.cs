@@ -46,9 +46,7 @@ public static class ApiEndpoints
             .WithDescription("Filter by category, source, language, date range (from, to) and text (q). Editors (with a token) may ask for status=draft|scheduled|unpublished|deleted|all. Page with the cursor from the Link header or nextCursor.")
             .Produces<ApiPage<ApiArticleSummary>>().Produces(StatusCodes.Status304NotModified)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            // Its text filter (q) is a search; a list without one is an index walk of milliseconds, well within it.
-            .WithRequestTimeout(PortalServices.SearchTimeoutPolicy);
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         api.MapGet("/articles/{slug}", GetArticleAsync).WithName("GetArticle")
             .WithSummary("One article, with its Markdown and its rendered HTML")
             .Produces<ApiArticle>().Produces(StatusCodes.Status304NotModified).Produces(StatusCodes.Status301MovedPermanently)
@@ -103,7 +101,7 @@ public static class ApiEndpoints
     }
 
     private static async Task<IResult> ListArticlesAsync(
-        HttpContext context, ArticleApiService reads, string? category, string? source, string? language, string? status,
+        HttpContext context, ArticleApiService reads, SearchService search, string? category, string? source, string? language, string? status,
         DateOnly? from, DateOnly? to, string? q, string? cursor, int? limit, CancellationToken cancellationToken)
     {
         var editor = false;
@@ -140,6 +138,11 @@ public static class ApiEndpoints
         if (page is null)
         {
             return ApiProblems.Problem(StatusCodes.Status400BadRequest, "Bad cursor", "The cursor is not one this API gave out; start again without it.");
+        }
+
+        if (page.Stopped)
+        {
+            return ApiProblems.Problem(StatusCodes.Status503ServiceUnavailable, "Search took too long", search.StoppedDetail);
         }
 
         if (page.NextCursor is { } next)
@@ -231,7 +234,7 @@ public static class ApiEndpoints
         var results = await search.SearchAsync(SearchQuery.Parse(q) with { NewestFirst = newestFirst }, page ?? 1, cancellationToken);
         if (results.Stopped)
         {
-            return ApiProblems.Problem(StatusCodes.Status503ServiceUnavailable, "Search took too long", SearchService.StoppedMessage(portal.Value.SearchTimeoutSeconds, namingTheSetting: true));
+            return ApiProblems.Problem(StatusCodes.Status503ServiceUnavailable, "Search took too long", search.StoppedDetail);
         }
 
         context.TagResponse([CacheTags.Search, .. results.Hits.Items.SelectMany(SearchService.TagsOf)]);

@@ -25,6 +25,10 @@ public sealed record ApiPage<T>(IReadOnlyList<T> Items, string? NextCursor)
     /// <summary>The output-cache tags of a response carrying it (not sent).</summary>
     [JsonIgnore]
     public IReadOnlyList<string> CacheTags { get; init; } = [];
+
+    /// <summary>Its text filter (<c>q</c>) ran out of the search time limit: the items are none, not all there are (not sent).</summary>
+    [JsonIgnore]
+    public bool Stopped { get; init; }
 }
 
 /// <summary>A category or source with its number of public articles.</summary>

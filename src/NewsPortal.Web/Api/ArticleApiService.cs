@@ -15,7 +15,8 @@ public sealed record ApiArticleFilter(string? Category, string? Source, string? 
 /// The API's reads. Lists page by cursor on the listings' order (newest first), so a page never repeats or skips an
 /// article because others were added meanwhile; each page is one index walk, as the site's listings are.
 /// </summary>
-public sealed class ArticleApiService(NewsDbContext db, ArticleService articles, MarkdownRenderer markdown, TimeProvider clock, IOptions<PortalOptions> options)
+public sealed class ArticleApiService(
+    NewsDbContext db, ArticleService articles, Search.SearchService search, MarkdownRenderer markdown, TimeProvider clock, IOptions<PortalOptions> options)
 {
     public const int MaxLimit = 100;
 
@@ -74,7 +75,14 @@ public sealed class ArticleApiService(NewsDbContext db, ArticleService articles,
         {
             // Words: the most recently added matches, as search reads them, with every other filter checked on each.
             listing = Listing.All;
-            rows = await TextMatchesAsync(match, categoryId, sourceId, language, keys, position, limit, cancellationToken);
+            var (found, stopped) = await search.WithinTimeLimitAsync(
+                budget => TextMatchesAsync(match, categoryId, sourceId, language, keys, position, limit, budget), match, cancellationToken);
+            if (stopped)
+            {
+                return new ApiPage<ApiArticleSummary>([], null) { Stopped = true };
+            }
+
+            rows = found!;
         }
         else
         {
@@ -228,8 +236,14 @@ public sealed class ArticleApiService(NewsDbContext db, ArticleService articles,
 
         if (!string.IsNullOrWhiteSpace(filter.Text))
         {
-            var text = filter.Text.Trim();
-            query = query.Where(a => a.Title.Contains(text) || a.Body.Contains(text));
+            // As the admin list looks for words: through the search index, never by reading every story's text.
+            var (ids, stopped) = await search.EditorsMatchingIdsAsync(Search.SearchQuery.Parse(filter.Text), Admin.ArticleAdminService.MaxTextMatches, cancellationToken);
+            if (stopped)
+            {
+                return new ApiPage<ApiArticleSummary>([], null) { Stopped = true };
+            }
+
+            query = query.Where(a => ids!.Contains(a.Id));
         }
 
         if (position is { } p)

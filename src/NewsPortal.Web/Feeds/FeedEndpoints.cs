@@ -68,11 +68,16 @@ public static class FeedEndpoints
                 return Results.Text("Give a search to follow, such as /search/feed.atom?q=ceasefire.", "text/plain; charset=utf-8", statusCode: StatusCodes.Status400BadRequest);
             }
 
-            var ids = await search.MatchingIdsAsync(query, options.Value.ItemCount, feed.CancellationToken);
+            var (ids, stopped) = await search.WithinTimeLimitAsync(budget => search.MatchingIdsAsync(query, options.Value.ItemCount, budget), query, feed.CancellationToken);
+            if (stopped)
+            {
+                return Results.Text(search.StoppedDetail, "text/plain; charset=utf-8", statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+
             feed.Request.HttpContext.TagResponse(CacheTags.Search);
             return await feed.RespondAsync($"/search?q={Uri.EscapeDataString(query.Text)}", $"Search: {query.Text}", $"The newest stories matching {query.Text}.",
-                baseUrl => feed.Feeds.ForIdsAsync(baseUrl, ids, feed.CancellationToken));
-        }).WithRequestTimeout(PortalServices.SearchTimeoutPolicy);
+                baseUrl => feed.Feeds.ForIdsAsync(baseUrl, ids!, feed.CancellationToken));
+        });
 
         return endpoints;
     }

@@ -111,6 +111,9 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
     /// <summary>What a page tells its reader of a search stopped at <c>Portal:SearchTimeoutSeconds</c>.</summary>
     public string StoppedNotice => StoppedMessage(options.Value.SearchTimeoutSeconds, namingTheSetting: false);
 
+    /// <summary>What a search's feed and the API tell their clients of a search stopped at <c>Portal:SearchTimeoutSeconds</c>.</summary>
+    public string StoppedDetail => StoppedMessage(options.Value.SearchTimeoutSeconds, namingTheSetting: true);
+
     /// <summary>
     /// Runs <paramref name="search"/> within <c>Portal:SearchTimeoutSeconds</c>, handing it the token to search by;
     /// <c>Stopped</c> when that limit, not the request's end, stopped it (then <c>Value</c> is the default).
@@ -136,11 +139,8 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
         }
     }
 
-    /// <summary>
-    /// What a search stopped at <c>Portal:SearchTimeoutSeconds</c> answers, here and where the request time-limit policy
-    /// stops one (a search's feed, the API's lists); the setting named for clients, not for readers.
-    /// </summary>
-    public static string StoppedMessage(double seconds, bool namingTheSetting) => string.Create(CultureInfo.InvariantCulture,
+    /// <summary>What a search stopped at <c>Portal:SearchTimeoutSeconds</c> answers; the setting named for clients, not for readers.</summary>
+    private static string StoppedMessage(double seconds, bool namingTheSetting) => string.Create(CultureInfo.InvariantCulture,
         $"This search was stopped after {seconds:0.###} s{(namingTheSetting ? " (Portal:SearchTimeoutSeconds)" : "")}. Several very common words together, or a phrase of them, can take that long to look for in a large archive: try a rarer word, or fewer words. If the site is busy, try again in a moment.");
 
     /// <summary>The cache tags of a response showing this hit: the story and its names.</summary>
@@ -148,8 +148,21 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
         => [CacheTags.Article(hit.Id), .. hit.Categories.Select(c => CacheTags.Category(c.Id)), .. hit.Sources.Select(s => CacheTags.Source(s.Id))];
 
     /// <summary>
+    /// The ids of the newest <paramref name="limit"/> public matches and the newest <paramref name="limit"/> of those
+    /// readers cannot see, within the search time limit: what the editors' lists (the admin page, the API's lists by
+    /// status) look for words among.
+    /// </summary>
+    public Task<(List<int>? Ids, bool Stopped)> EditorsMatchingIdsAsync(SearchQuery query, int limit, CancellationToken cancellationToken)
+    {
+        var newest = query with { NewestFirst = true };
+        return WithinTimeLimitAsync(async budget => (await MatchingIdsAsync(newest, limit, budget))
+            .Concat(await MatchingIdsAsync(newest, limit, budget, listed: false)).ToList(), newest, cancellationToken);
+    }
+
+    /// <summary>
     /// The ids of the best <paramref name="limit"/> public matches, for a search's feed; with <paramref name="listed"/>
-    /// false, of the stories readers cannot see, for the editors' list.
+    /// false, of the stories readers cannot see, for the editors' list. Not held to the search time limit: the caller
+    /// runs it within <see cref="WithinTimeLimitAsync"/>.
     /// </summary>
     public async Task<IReadOnlyList<int>> MatchingIdsAsync(SearchQuery query, int limit, CancellationToken cancellationToken = default, bool listed = true)
     {

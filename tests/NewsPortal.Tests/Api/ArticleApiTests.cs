@@ -548,6 +548,25 @@ public sealed class ArticleApiTests(EditorialFactory factory) : IClassFixture<Ed
     }
 
     [Fact]
+    public async Task AnEditorsListByWords_FindsTheStoriesOfThatStatusHoldingTheWords_DraftsAndPublishedAlike()
+    {
+        var editor = await factory.TokenClientAsync(Roles.Editor);
+        foreach (var (title, status) in new[] { ("Kestrel census drafted", "Draft"), ("Kestrel census published", "Published"), ("Osprey census drafted", "Draft") })
+        {
+            using var created = await editor.PostAsJsonAsync("/api/v1/articles", NewArticle(title, status));
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        static async Task<List<string?>> SlugsAsync(HttpResponseMessage response)
+            => [.. (await JsonAsync(response)).GetProperty("items").EnumerateArray().Select(a => a.GetProperty("slug").GetString()).Order()];
+
+        Assert.Equal(["kestrel-census-drafted"], await SlugsAsync(await editor.GetAsync("/api/v1/articles?status=draft&q=kestrel")));
+        Assert.Equal(["kestrel-census-drafted", "kestrel-census-published"], await SlugsAsync(await editor.GetAsync("/api/v1/articles?status=all&q=kestrel")));
+        Assert.Equal(["kestrel-census-drafted", "osprey-census-drafted"], await SlugsAsync(await editor.GetAsync("/api/v1/articles?status=draft&q=census")));
+        Assert.Equal(["kestrel-census-published"], await SlugsAsync(await editor.GetAsync("/api/v1/articles?status=published&q=census+kestrel")));
+    }
+
+    [Fact]
     public async Task BadQueryValues_Answer400()
     {
         var reader = factory.CreateClient();

@@ -1,9 +1,12 @@
 using System.Data.Common;
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using NewsPortal.Tests.Api;
 using NewsPortal.Tests.Infrastructure;
 using NewsPortal.Web.Data;
 
@@ -121,6 +124,22 @@ public sealed class SearchTimeLimitTests(SlowSearchFactory factory) : IClassFixt
         Assert.Equal("application/problem+json", words.Content.Headers.ContentType?.MediaType);
         Assert.Contains("This search was stopped after 2 s (Portal:SearchTimeoutSeconds)", await words.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.OK, all.StatusCode);
+    }
+
+    [Fact]
+    public async Task AnEditorsApiListByWordsOverTheSearchTimeLimit_IsStopped_AProblemNamingTheSetting_AndFindsTheStoryOnceQuick()
+    {
+        var editor = await factory.TokenClientAsync(NewsPortal.Web.Accounts.Roles.Editor);
+        factory.Slow = true;
+        using var stopped = await editor.GetAsync("/api/v1/articles?status=all&q=ferry");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, stopped.StatusCode);
+        Assert.Equal("application/problem+json", stopped.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("This search was stopped after 2 s (Portal:SearchTimeoutSeconds)", await stopped.Content.ReadAsStringAsync());
+
+        factory.Slow = false;
+        var found = await editor.GetFromJsonAsync<JsonElement>("/api/v1/articles?status=all&q=ferry");
+        Assert.Equal(["ferry-service-resumes-across-the-strait"], found.GetProperty("items").EnumerateArray().Select(a => a.GetProperty("slug").GetString()));
     }
 
     [Fact]
