@@ -14,10 +14,12 @@ namespace NewsPortal.Web.Admin;
 
 /// <summary>
 /// What the editors' list shows: a status, names (typed or slugs), words, the order, and where the page starts:
-/// after <see cref="From"/> in the list's order, or just before <see cref="Back"/>.
+/// after <see cref="From"/> in the list's order, or just before <see cref="Back"/>. The API's list for editors also
+/// asks for a language, sort keys in [Min, Max) (its dates) and up to <see cref="Take"/> stories a page.
 /// </summary>
 public sealed record AdminArticleFilter(string? Status, string? Category, string? Source, string? Text, bool OldestFirst,
-    ListingCursor? From = null, ListingCursor? Back = null, string? Thread = null);
+    ListingCursor? From = null, ListingCursor? Back = null, string? Thread = null, string? Language = null, (long Min, long Max)? Keys = null,
+    int Take = ArticleAdminService.PageSize);
 
 /// <summary>
 /// A page of the editors' list, with where the pages either side start (null: there is none); <c>Stopped</c>: the
@@ -100,24 +102,16 @@ public sealed class ArticleAdminService(
         var categoryId = await IdOfAsync(db.Categories, filter.Category);
         var sourceId = await IdOfAsync(db.Sources, filter.Source);
         var threadId = await IdOfAsync(db.Threads, filter.Thread);
-        if ((filter.Category is { Length: > 0 } && categoryId is null) || (filter.Source is { Length: > 0 } && sourceId is null) || (filter.Thread is { Length: > 0 } && threadId is null))
+        var language = string.IsNullOrWhiteSpace(filter.Language) ? null : filter.Language.Trim().ToLowerInvariant();
+        if ((filter.Category is { Length: > 0 } && categoryId is null) || (filter.Source is { Length: > 0 } && sourceId is null)
+            || (filter.Thread is { Length: > 0 } && threadId is null) || (language is not null && !SnippetRules.IsLanguageTag(language)))
         {
             return AdminListPage.Empty;
         }
 
-        // Ids are the store's own integers, so they are written into the SQL; statuses are the enum's names.
+        // Ids are the store's own integers and a language tag is letters, digits and hyphens, so they are written into
+        // the SQL; statuses are the enum's names.
         var conditions = new List<string>();
-        var listing = threadId is { } thread ? Listing.InThread(thread) : categoryId is { } category ? Listing.InCategory(category) : sourceId is { } source ? Listing.FromSource(source) : Listing.All;
-        if (categoryId is { } c && listing.Kind != ListingKind.Category)
-        {
-            conditions.Add(FormattableString.Invariant($"""EXISTS (SELECT 1 FROM "ArticleCategories" x WHERE x."ArticlesId" = a."Id" AND x."CategoriesId" = {c})"""));
-        }
-
-        if (sourceId is { } s && listing.Kind != ListingKind.Source)
-        {
-            conditions.Add(FormattableString.Invariant($"""EXISTS (SELECT 1 FROM "ArticleSources" x WHERE x."ArticlesId" = a."Id" AND x."SourcesId" = {s})"""));
-        }
-
         var byWords = !string.IsNullOrWhiteSpace(filter.Text);
         if (byWords)
         {
@@ -134,8 +128,34 @@ public sealed class ArticleAdminService(
             }
 
             conditions.Add($"""a."Id" IN ({string.Join(", ", ids.Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture)))})""");
-            // The matches are few: read them by id, not by walking a listing until they turn up.
-            listing = Listing.All;
+        }
+
+        // The narrowest listing is walked and every other filter checked on each story reached; the matches of words
+        // are few, so they are read by id, not by walking a listing until they turn up.
+        var listing = byWords ? Listing.All
+            : threadId is { } thread ? Listing.InThread(thread)
+            : categoryId is { } category ? Listing.InCategory(category)
+            : sourceId is { } source ? Listing.FromSource(source)
+            : language is not null ? Listing.InLanguage(language)
+            : Listing.All;
+        if (threadId is { } t && listing.Kind != ListingKind.Thread)
+        {
+            conditions.Add(FormattableString.Invariant($"""a."ThreadId" = {t}"""));
+        }
+
+        if (categoryId is { } c && listing.Kind != ListingKind.Category)
+        {
+            conditions.Add(FormattableString.Invariant($"""EXISTS (SELECT 1 FROM "ArticleCategories" x WHERE x."ArticlesId" = a."Id" AND x."CategoriesId" = {c})"""));
+        }
+
+        if (sourceId is { } s && listing.Kind != ListingKind.Source)
+        {
+            conditions.Add(FormattableString.Invariant($"""EXISTS (SELECT 1 FROM "ArticleSources" x WHERE x."ArticlesId" = a."Id" AND x."SourcesId" = {s})"""));
+        }
+
+        if (language is not null && listing.Kind != ListingKind.Language)
+        {
+            conditions.Add($"""lower(a."Language") = '{language}'""");
         }
 
         const string NotDeleted = """a."DeletedAtUtc" IS NULL""";
@@ -156,7 +176,8 @@ public sealed class ArticleAdminService(
         foreach (var (listed, condition) in walks)
         {
             var all = string.Join(" AND ", conditions.Append(condition).OfType<string>());
-            var sql = listing.Walk(dialect, AdminColumns, filter.Back ?? filter.From, older, PageSize + 1, out var args, listed: listed, condition: all.Length > 0 ? all : null);
+            var sql = listing.Walk(dialect, AdminColumns, filter.Back ?? filter.From, older, filter.Take + 1, out var args, keys: filter.Keys, listed: listed,
+                condition: all.Length > 0 ? all : null);
             if (byWords)
             {
                 sql = "-- bounded: the matches of words\n" + sql;
@@ -166,10 +187,10 @@ public sealed class ArticleAdminService(
         }
 
         var ordered = (older ? rows.OrderByDescending(r => r.SortKey).ThenByDescending(r => r.Id) : rows.OrderBy(r => r.SortKey).ThenBy(r => r.Id)).ToList();
-        var more = ordered.Count > PageSize;
+        var more = ordered.Count > filter.Take;
         if (more)
         {
-            ordered.RemoveRange(PageSize, ordered.Count - PageSize);
+            ordered.RemoveRange(filter.Take, ordered.Count - filter.Take);
         }
 
         if (backward)

@@ -219,7 +219,7 @@ public static class ApiEndpoints
         return WithETag(context, page.Select(t => new ApiThread(t.Name, t.Slug, t.ArticleCount, t.LatestOn)).ToList());
     }
 
-    private static async Task<IResult> SearchAsync(HttpContext context, SearchService search, IOptions<PortalOptions> portal, string? q, int? page, string? sort, CancellationToken cancellationToken)
+    private static async Task<IResult> SearchAsync(HttpContext context, SearchService search, string? q, int? page, string? sort, CancellationToken cancellationToken)
     {
         if (page is < 1)
         {

@@ -30,22 +30,6 @@ public static class ArticleVisibility
             && article.Status is ArticleStatus.Published or ArticleStatus.Scheduled
             && (article.PublishAtUtc == null || article.PublishAtUtc <= nowUtc);
 
-    /// <summary>
-    /// Articles an editor asked for by status: draft, scheduled (not yet due), published (public now), unpublished,
-    /// deleted, or all that are not deleted; any other value gives <paramref name="otherwise"/>.
-    /// </summary>
-    public static IQueryable<Article> WithStatus(this IQueryable<Article> articles, string? status, DateTime nowUtc, Func<IQueryable<Article>, IQueryable<Article>> otherwise)
-        => status?.ToLowerInvariant() switch
-        {
-            "draft" => articles.Where(a => a.DeletedAtUtc == null && a.Status == ArticleStatus.Draft),
-            "scheduled" => articles.Where(a => a.DeletedAtUtc == null && a.Status == ArticleStatus.Scheduled && a.PublishAtUtc > nowUtc),
-            "published" => articles.Where(IsPublicAt(nowUtc)),
-            "unpublished" => articles.Where(a => a.DeletedAtUtc == null && a.Status == ArticleStatus.Unpublished),
-            "deleted" => articles.Where(a => a.DeletedAtUtc != null),
-            "all" => articles.Where(a => a.DeletedAtUtc == null),
-            _ => otherwise(articles),
-        };
-
     /// <summary>The status an editor sees: a Scheduled article whose time has come is Published.</summary>
     public static ArticleStatus Effective(ArticleStatus status, DateTime? publishAtUtc, DateTime nowUtc)
         => status == ArticleStatus.Scheduled && publishAtUtc <= nowUtc ? ArticleStatus.Published : status;

@@ -42,6 +42,7 @@ public sealed class AdminListTests(EditorialFactory factory) : IClassFixture<Edi
         using var thread = await BulkAsync(editor, "SetThread", [one, two], "Rotterdam port strike");
         var threadPage = await factory.CreateClient().GetDocumentAsync("/threads/rotterdam-port-strike");
         var filtered = await editor.GetDocumentAsync("/admin?thread=rotterdam-port-strike");
+        var byWordsToo = await editor.GetDocumentAsync("/admin?thread=rotterdam-port-strike&q=strike");
         using var delete = await BulkAsync(editor, "Delete", [two]);
         using var third = await factory.CreateClient().GetAsync($"/articles/{Slug("Port strike day three")}");
         using var deleted = await factory.CreateClient().GetAsync($"/articles/{Slug("Port strike day two")}");
@@ -50,6 +51,7 @@ public sealed class AdminListTests(EditorialFactory factory) : IClassFixture<Edi
         Assert.Equal("Published 2 stories.", message);
         Assert.Equal(["Port strike day two", "Port strike day one"], threadPage.TextsOf(".headlines h2"));
         Assert.Equal(["Port strike day two", "Port strike day one"], filtered.TextsOf(".admin-table tbody td:nth-child(2) a"));
+        Assert.Equal(["Port strike day two", "Port strike day one"], byWordsToo.TextsOf(".admin-table tbody td:nth-child(2) a"));
         Assert.Equal([$"/articles/{Slug("Port strike day two")}", $"/articles/{Slug("Port strike day one")}"],
             filtered.QuerySelectorAll(".admin-table a").Select(a => a.GetAttribute("href")).Where(h => h!.StartsWith("/articles/", StringComparison.Ordinal)));
         Assert.Equal(HttpStatusCode.NotFound, third.StatusCode);
@@ -147,6 +149,9 @@ public sealed class AdminListTests(EditorialFactory factory) : IClassFixture<Edi
             await factory.AddArticleAsync(new ArticleBuilder().Titled(title).PublishedOn(day.Year, day.Month, day.Day).InCategory("Paging desk").WithParagraph($"Bulletin number {i}."));
             expected.Add((day, title));
         }
+
+        // Words with a category are that category's matches only.
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Desk bulletin from another desk").PublishedOn(2023, 1, 2).InCategory("Other desk"));
 
         var editor = await factory.SignedInClientAsync(Roles.Editor);
         for (var j = 0; j < 10; j++)

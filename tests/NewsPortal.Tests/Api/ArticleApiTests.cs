@@ -567,6 +567,53 @@ public sealed class ArticleApiTests(EditorialFactory factory) : IClassFixture<Ed
     }
 
     [Fact]
+    public async Task AnEditorsList_TakesEveryFilter_AndPagesByCursor_EachStoryOnce()
+    {
+        var editor = await factory.TokenClientAsync(Roles.Editor);
+        for (var i = 1; i <= 6; i++)
+        {
+            using var created = await editor.PostAsJsonAsync("/api/v1/articles", new
+            {
+                title = $"Ledger entry {i}",
+                body = "An entry in the ledger.",
+                publishedOn = $"2021-04-0{i}",
+                language = i % 2 == 0 ? "cy" : "ga",
+                categories = new[] { "Ledger desk" },
+                sources = new[] { "Ledger agency" },
+                status = "Draft",
+            });
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        static IEnumerable<string?> Slugs(JsonElement page) => page.GetProperty("items").EnumerateArray().Select(a => a.GetProperty("slug").GetString());
+        async Task<List<string?>> AllPagesAsync(string url)
+        {
+            var slugs = new List<string?>();
+            string? cursor = null;
+            do
+            {
+                var page = await JsonAsync(await editor.GetAsync(cursor is null ? url : $"{url}&cursor={cursor}"));
+                slugs.AddRange(Slugs(page));
+                cursor = page.TryGetProperty("nextCursor", out var next) && next.ValueKind == JsonValueKind.String ? next.GetString() : null;
+            }
+            while (cursor is not null && slugs.Count < 20);
+
+            return slugs;
+        }
+
+        Assert.Equal(["ledger-entry-6", "ledger-entry-5"], Slugs(await JsonAsync(await editor.GetAsync("/api/v1/articles?status=draft&category=ledger-desk&limit=2"))));
+        Assert.Equal(["ledger-entry-6", "ledger-entry-5", "ledger-entry-4", "ledger-entry-3", "ledger-entry-2", "ledger-entry-1"],
+            await AllPagesAsync("/api/v1/articles?status=draft&category=ledger-desk&limit=2"));
+        Assert.Equal(["ledger-entry-6", "ledger-entry-4", "ledger-entry-2"], Slugs(await JsonAsync(await editor.GetAsync("/api/v1/articles?status=draft&category=ledger-desk&language=cy"))));
+        Assert.Equal(["ledger-entry-6", "ledger-entry-4", "ledger-entry-2"], Slugs(await JsonAsync(await editor.GetAsync("/api/v1/articles?status=all&language=CY&source=ledger-agency"))));
+        Assert.Equal(["ledger-entry-5", "ledger-entry-3", "ledger-entry-1"], Slugs(await JsonAsync(await editor.GetAsync("/api/v1/articles?status=draft&language=ga"))).Where(s => s!.StartsWith("ledger-", StringComparison.Ordinal)));
+        Assert.Equal(["ledger-entry-4", "ledger-entry-3", "ledger-entry-2"],
+            Slugs(await JsonAsync(await editor.GetAsync("/api/v1/articles?status=draft&category=ledger-desk&from=2021-04-02&to=2021-04-04"))));
+        Assert.Empty(Slugs(await JsonAsync(await editor.GetAsync("/api/v1/articles?status=published&category=ledger-desk"))));
+        Assert.Empty(Slugs(await JsonAsync(await editor.GetAsync("/api/v1/articles?status=draft&category=ledger-desk&language=cy'%20OR%20'1'='1"))));
+    }
+
+    [Fact]
     public async Task BadQueryValues_Answer400()
     {
         var reader = factory.CreateClient();
