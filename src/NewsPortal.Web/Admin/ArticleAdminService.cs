@@ -23,9 +23,10 @@ public sealed record AdminArticleFilter(string? Status, string? Category, string
 
 /// <summary>
 /// A page of the editors' list, with where the pages either side start (null: there is none); <c>Stopped</c>: the
-/// notice of its search by words, stopped at <c>Portal:SearchTimeoutSeconds</c>.
+/// notice of its search by words, stopped at <c>Portal:SearchTimeoutSeconds</c>; <c>LeftOut</c>: the notice that
+/// words matched more stories than the list looks through, so older matches are not listed.
 /// </summary>
-public sealed record AdminListPage(IReadOnlyList<AdminArticleRow> Items, ListingCursor? Previous, ListingCursor? Next, string? Stopped = null)
+public sealed record AdminListPage(IReadOnlyList<AdminArticleRow> Items, ListingCursor? Previous, ListingCursor? Next, string? Stopped = null, string? LeftOut = null)
 {
     public static AdminListPage Empty { get; } = new([], null, null);
 }
@@ -67,6 +68,9 @@ public sealed class ArticleAdminService(
 {
     public const int PageSize = 20;
 
+    /// <summary>The most stories a page of the list holds, whatever a caller asks (the API's list for editors asks up to its limit).</summary>
+    public const int MaxTake = Api.ArticleApiService.MaxLimit;
+
     /// <summary>Rounds a save may lose to concurrent saves of the same story before it gives up.</summary>
     private const int MaxSaveAttempts = 20;
 
@@ -74,6 +78,9 @@ public sealed class ArticleAdminService(
 
     /// <summary>The most matches of words the list looks through, each of public and of unseen stories.</summary>
     public const int MaxTextMatches = 500;
+
+    private static readonly string OlderMatchesLeftOut = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"These words match more stories than the list looks through: it shows the newest {MaxTextMatches:N0} published and the newest {MaxTextMatches:N0} others. Add a word, or a status, category, source or thread, to find older ones.");
 
     private const string AdminColumns = """a."Id", a."Title", a."Slug", a."Status", a."PublishAtUtc", a."PublishedOn", a."UpdatedAtUtc", a."DeletedAtUtc", a."SortKey" """;
 
@@ -85,6 +92,7 @@ public sealed class ArticleAdminService(
     /// </summary>
     public async Task<AdminListPage> ListAsync(AdminArticleFilter filter, CancellationToken cancellationToken = default)
     {
+        filter = filter with { Take = Math.Clamp(filter.Take, 1, MaxTake) };
         var now = Now;
         // Each filter takes a name as an editor types it ("Business and economy") or its slug.
         async Task<int?> IdOfAsync<T>(IQueryable<T> names, string? typed)
@@ -109,20 +117,19 @@ public sealed class ArticleAdminService(
             return AdminListPage.Empty;
         }
 
-        // Ids are the store's own integers and a language tag is letters, digits and hyphens, so they are written into
-        // the SQL; statuses are the enum's names.
         var conditions = new List<string>();
+        var olderMatchesLeftOut = false;
         var byWords = !string.IsNullOrWhiteSpace(filter.Text);
         if (byWords)
         {
             // Held to the readers' search limit: ten very common words are looked for through every story holding each.
-            var (ids, stopped) = await search.EditorsMatchingIdsAsync(SearchQuery.Parse(filter.Text!), MaxTextMatches, cancellationToken);
-            if (stopped)
+            if (await search.EditorsMatchingIdsAsync(SearchQuery.Parse(filter.Text!), MaxTextMatches, cancellationToken) is not { } found)
             {
                 return AdminListPage.Empty with { Stopped = search.StoppedNotice };
             }
 
-            if (ids!.Count == 0)
+            (var ids, olderMatchesLeftOut) = found;
+            if (ids.Count == 0)
             {
                 return AdminListPage.Empty;
             }
@@ -132,31 +139,8 @@ public sealed class ArticleAdminService(
 
         // The narrowest listing is walked and every other filter checked on each story reached; the matches of words
         // are few, so they are read by id, not by walking a listing until they turn up.
-        var listing = byWords ? Listing.All
-            : threadId is { } thread ? Listing.InThread(thread)
-            : categoryId is { } category ? Listing.InCategory(category)
-            : sourceId is { } source ? Listing.FromSource(source)
-            : language is not null ? Listing.InLanguage(language)
-            : Listing.All;
-        if (threadId is { } t && listing.Kind != ListingKind.Thread)
-        {
-            conditions.Add(FormattableString.Invariant($"""a."ThreadId" = {t}"""));
-        }
-
-        if (categoryId is { } c && listing.Kind != ListingKind.Category)
-        {
-            conditions.Add(FormattableString.Invariant($"""EXISTS (SELECT 1 FROM "ArticleCategories" x WHERE x."ArticlesId" = a."Id" AND x."CategoriesId" = {c})"""));
-        }
-
-        if (sourceId is { } s && listing.Kind != ListingKind.Source)
-        {
-            conditions.Add(FormattableString.Invariant($"""EXISTS (SELECT 1 FROM "ArticleSources" x WHERE x."ArticlesId" = a."Id" AND x."SourcesId" = {s})"""));
-        }
-
-        if (language is not null && listing.Kind != ListingKind.Language)
-        {
-            conditions.Add($"""lower(a."Language") = '{language}'""");
-        }
+        var (listing, filters) = Listing.Narrowest(threadId, categoryId, sourceId, language, everyStory: byWords);
+        conditions.AddRange(filters);
 
         const string NotDeleted = """a."DeletedAtUtc" IS NULL""";
         (bool Listed, string? Condition)[] walks = filter.Status?.ToLowerInvariant() switch
@@ -207,14 +191,16 @@ public sealed class ArticleAdminService(
         var items = ordered.Select(r => new AdminArticleRow(r.Id, r.Title, r.Slug, ArticleVisibility.Effective(Enum.Parse<ArticleStatus>(r.Status), r.PublishAtUtc, now),
             r.PublishAtUtc, r.PublishedOn, r.UpdatedAtUtc, r.DeletedAtUtc != null)
         { Position = new ListingCursor(r.SortKey, r.Id) }).ToList();
+        var leftOut = olderMatchesLeftOut ? OlderMatchesLeftOut : null;
         if (items.Count == 0)
         {
-            return AdminListPage.Empty;
+            return AdminListPage.Empty with { LeftOut = leftOut };
         }
 
         return new AdminListPage(items,
             Previous: backward || filter.From is not null ? items[0].Position : null,
-            Next: backward || more ? items[^1].Position : null);
+            Next: backward || more ? items[^1].Position : null,
+            LeftOut: leftOut);
     }
 
     private sealed record AdminRow(int Id, string Title, string Slug, string Status, DateTime? PublishAtUtc, DateOnly PublishedOn, DateTime UpdatedAtUtc, DateTime? DeletedAtUtc, long SortKey);

@@ -63,21 +63,26 @@ public sealed class ArticleApiService(
         }
 
         var language = string.IsNullOrWhiteSpace(filter.Language) ? null : filter.Language.Trim().ToLowerInvariant();
+        if (language is not null && !Import.SnippetRules.IsLanguageTag(language))
+        {
+            return new ApiPage<ApiArticleSummary>([], null);
+        }
+
         var match = string.IsNullOrWhiteSpace(filter.Text) ? null : Search.SearchQuery.Parse(filter.Text) with { Excluded = [] };
         if (match is { Terms.Count: 0 })
         {
             return new ApiPage<ApiArticleSummary>([], null);
         }
 
+        // Words: the most recently added matches, as search reads them, with every other filter checked on each. Else
+        // the narrowest listing is walked, and whatever else was asked is checked on each story reached.
+        var (listing, conditions) = Listing.Narrowest(null, categoryId, sourceId, language, everyStory: match is not null);
         List<SummaryRow> rows;
         ListingCursor? resume = null;
-        Listing listing;
         if (match is not null)
         {
-            // Words: the most recently added matches, as search reads them, with every other filter checked on each.
-            listing = Listing.All;
             var (found, stopped) = await search.WithinTimeLimitAsync(
-                budget => TextMatchesAsync(match, categoryId, sourceId, language, keys, position, limit, budget), match, cancellationToken);
+                budget => TextMatchesAsync(match, conditions, keys, position, limit, budget), match, cancellationToken);
             if (stopped)
             {
                 return new ApiPage<ApiArticleSummary>([], null) { Stopped = true };
@@ -87,24 +92,8 @@ public sealed class ArticleApiService(
         }
         else
         {
-            // Walk the narrowest listing; whatever else was asked is checked on each story reached.
-            listing = categoryId is { } category ? Listing.InCategory(category)
-                : sourceId is { } source ? Listing.FromSource(source)
-                : language is not null ? Listing.InLanguage(language)
-                : Listing.All;
-            var checks = new List<Func<Func<object, string>, string>>();
-            if (categoryId is not null && sourceId is { } alsoSource)
-            {
-                checks.Add(arg => $"""EXISTS (SELECT 1 FROM "ArticleSources" x WHERE x."ArticlesId" = a."Id" AND x."SourcesId" = {arg(alsoSource)})""");
-            }
-
-            if (language is not null && listing.Kind != ListingKind.Language)
-            {
-                checks.Add(arg => $"""lower(a."Language") = {arg(language)}""");
-            }
-
             var budget = options.Value.ScanBudget;
-            if (checks.Count == 0)
+            if (conditions.Count == 0)
             {
                 rows = await articles.WalkAsync<SummaryRow>(listing, SummaryColumns, position, older: true, limit + 1, cancellationToken, keys: keys);
             }
@@ -119,11 +108,10 @@ public sealed class ArticleApiService(
                     return "{" + (args.Count - 1).ToString(CultureInfo.InvariantCulture) + "}";
                 }
 
-                var conditions = string.Join(" AND ", checks.Select(check => check(Arg)));
                 var sql = $"""
                     -- bounded: sorts at most {budget} stories, the walk's budget
                     SELECT {SummaryColumns} FROM ({walk}) d {StoreDialect.Of(db.Database).WalkJoin} "Articles" a ON a."Id" = d."Id"
-                    WHERE {conditions} ORDER BY d."SortKey" DESC, d."Id" DESC LIMIT {Arg(limit + 1)}
+                    WHERE {string.Join(" AND ", conditions)} ORDER BY d."SortKey" DESC, d."Id" DESC LIMIT {Arg(limit + 1)}
                     """;
                 rows = await db.Database.SqlQueryRaw<SummaryRow>(sql, [.. args]).ToListAsync(cancellationToken);
                 if (rows.Count <= limit)
@@ -153,7 +141,7 @@ public sealed class ArticleApiService(
 
     /// <summary>Public stories among the most recently added matches of a text, with the other filters, newest first.</summary>
     private async Task<List<SummaryRow>> TextMatchesAsync(
-        Search.SearchQuery match, int? categoryId, int? sourceId, string? language, (long Min, long Max)? keys, ListingCursor? position, int limit, CancellationToken cancellationToken)
+        Search.SearchQuery match, IEnumerable<string> filters, (long Min, long Max)? keys, ListingCursor? position, int limit, CancellationToken cancellationToken)
     {
         var args = new List<object>();
         string Arg(object value)
@@ -164,21 +152,7 @@ public sealed class ArticleApiService(
 
         var dialect = StoreDialect.Of(db.Database);
         var conditions = new List<string> { $"""a."Listed" = {dialect.Literal(true)}""" };
-        if (categoryId is { } category)
-        {
-            conditions.Add($"""EXISTS (SELECT 1 FROM "ArticleCategories" x WHERE x."ArticlesId" = a."Id" AND x."CategoriesId" = {Arg(category)})""");
-        }
-
-        if (sourceId is { } source)
-        {
-            conditions.Add($"""EXISTS (SELECT 1 FROM "ArticleSources" x WHERE x."ArticlesId" = a."Id" AND x."SourcesId" = {Arg(source)})""");
-        }
-
-        if (language is not null)
-        {
-            conditions.Add($"""lower(a."Language") = {Arg(language)}""");
-        }
-
+        conditions.AddRange(filters);
         if (keys is { } range)
         {
             conditions.Add($"""a."SortKey" >= {Arg(range.Min)} AND a."SortKey" < {Arg(range.Max)}""");
@@ -221,11 +195,11 @@ public sealed class ArticleApiService(
 
         var ids = list.Items.Select(r => r.Id).ToList();
         var more = await db.Articles.AsNoTracking().Where(a => ids.Contains(a.Id))
-            .Select(a => new { a.Id, a.Lede, a.DocumentDate, a.Language }).ToDictionaryAsync(a => a.Id, cancellationToken);
+            .Select(a => new { a.Id, a.Lede, a.DocumentDate, a.Language }).ToListAsync(cancellationToken);
         var names = await articles.NamesAsync(ids, cancellationToken);
         return new ApiPage<ApiArticleSummary>(
-            [.. list.Items.Where(r => more.ContainsKey(r.Id)).Select(r => new ApiArticleSummary(r.Slug, r.Title, more[r.Id].Lede, r.PublishedOn, more[r.Id].DocumentDate,
-                more[r.Id].Language, r.Deleted ? "Deleted" : r.Status.ToString(), r.PublishAtUtc, r.UpdatedAtUtc,
+            [.. list.Items.Join(more, r => r.Id, m => m.Id, (r, m) => new ApiArticleSummary(r.Slug, r.Title, m.Lede, r.PublishedOn, m.DocumentDate, m.Language,
+                r.Deleted ? "Deleted" : r.Status.ToString(), r.PublishAtUtc, r.UpdatedAtUtc,
                 [.. names.CategoriesOf(r.Id).Select(c => c.Name)], [.. names.SourcesOf(r.Id).Select(s => s.Name)]))],
             list.Next is { } next ? WriteCursor(next) : null);
     }

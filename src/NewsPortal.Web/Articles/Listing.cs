@@ -33,6 +33,51 @@ public sealed record Listing(ListingKind Kind, int NameId = 0, string? Language 
 
     public static Listing InThread(int threadId) => new(ListingKind.Thread, NameId: threadId);
 
+    /// <summary>
+    /// The narrowest listing for a set of filters (a thread's, else a category's, a source's, a language's, else every
+    /// story's; every story's when <paramref name="everyStory"/>, for matches of words read by id) and a condition over
+    /// the story as <c>a</c> for each filter that listing does not carry, to check on each story the walk reaches.
+    /// Ids are the store's own integers and a language must be a tag (<see cref="Import.SnippetRules.IsLanguageTag"/>),
+    /// so both are written into the SQL.
+    /// </summary>
+    public static (Listing Listing, List<string> Conditions) Narrowest(int? threadId, int? categoryId, int? sourceId, string? language, bool everyStory = false)
+    {
+        if (language is not null && !Import.SnippetRules.IsLanguageTag(language))
+        {
+            throw new ArgumentException("Not a language tag; check it with SnippetRules.IsLanguageTag first.", nameof(language));
+        }
+
+        language = language?.ToLowerInvariant();
+        var listing = everyStory ? All
+            : threadId is { } thread ? InThread(thread)
+            : categoryId is { } category ? InCategory(category)
+            : sourceId is { } source ? FromSource(source)
+            : language is not null ? InLanguage(language)
+            : All;
+        var conditions = new List<string>();
+        if (threadId is { } t && listing.Kind != ListingKind.Thread)
+        {
+            conditions.Add(FormattableString.Invariant($"""a."ThreadId" = {t}"""));
+        }
+
+        if (categoryId is { } c && listing.Kind != ListingKind.Category)
+        {
+            conditions.Add(FormattableString.Invariant($"""EXISTS (SELECT 1 FROM "ArticleCategories" x WHERE x."ArticlesId" = a."Id" AND x."CategoriesId" = {c})"""));
+        }
+
+        if (sourceId is { } s && listing.Kind != ListingKind.Source)
+        {
+            conditions.Add(FormattableString.Invariant($"""EXISTS (SELECT 1 FROM "ArticleSources" x WHERE x."ArticlesId" = a."Id" AND x."SourcesId" = {s})"""));
+        }
+
+        if (language is not null && listing.Kind != ListingKind.Language)
+        {
+            conditions.Add($"""lower(a."Language") = '{language}'""");
+        }
+
+        return (listing, conditions);
+    }
+
     /// <summary>The output-cache tag of every page, feed and API list that shows this listing.</summary>
     public string CacheTag => Kind switch
     {

@@ -150,13 +150,15 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
     /// <summary>
     /// The ids of the newest <paramref name="limit"/> public matches and the newest <paramref name="limit"/> of those
     /// readers cannot see, within the search time limit: what the editors' lists (the admin page, the API's lists by
-    /// status) look for words among.
+    /// status) look for words among. <c>More</c>: either had more matches than that, so older ones are not among them.
     /// </summary>
-    public Task<(List<int>? Ids, bool Stopped)> EditorsMatchingIdsAsync(SearchQuery query, int limit, CancellationToken cancellationToken)
+    public async Task<(List<int> Ids, bool More)?> EditorsMatchingIdsAsync(SearchQuery query, int limit, CancellationToken cancellationToken)
     {
         var newest = query with { NewestFirst = true };
-        return WithinTimeLimitAsync(async budget => (await MatchingIdsAsync(newest, limit, budget))
-            .Concat(await MatchingIdsAsync(newest, limit, budget, listed: false)).ToList(), newest, cancellationToken);
+        var (found, stopped) = await WithinTimeLimitAsync(async budget =>
+            (Public: await MatchingIdsAsync(newest, limit + 1, budget), Unseen: await MatchingIdsAsync(newest, limit + 1, budget, listed: false)), newest, cancellationToken);
+        return stopped ? null
+            : ([.. found.Public.Take(limit), .. found.Unseen.Take(limit)], found.Public.Count > limit || found.Unseen.Count > limit);
     }
 
     /// <summary>

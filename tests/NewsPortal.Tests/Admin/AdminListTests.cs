@@ -1,6 +1,8 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using NewsPortal.Tests.Infrastructure;
 using NewsPortal.Web.Accounts;
+using NewsPortal.Web.Admin;
 
 namespace NewsPortal.Tests.Admin;
 
@@ -107,11 +109,51 @@ public sealed class AdminListTests(EditorialFactory factory) : IClassFixture<Edi
     }
 
     [Fact]
+    public async Task WordsMatchingMoreStoriesThanTheListLooksThrough_SayOlderMatchesAreLeftOut_AndAsManyAsItLooksThroughDoNot()
+    {
+        using var folder = new TempFolder();
+        string Story(int i) => $$"""{"title":"Quokka count {{i}}","publishedOn":"2025-06-02","body":"Rangers counted quokkas."}""";
+        var asMany = folder.Write("quokkas.jsonl", string.Join('\n', Enumerable.Range(1, ArticleAdminService.MaxTextMatches).Select(Story)));
+        var oneMore = folder.Write("one-more-quokka.jsonl", Story(0));
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+
+        Assert.Equal(ArticleAdminService.MaxTextMatches, (await factory.ImportAsync(asMany)).Imported);
+        var allLooked = await editor.GetDocumentAsync("/admin?q=quokka");
+        Assert.Equal(1, (await factory.ImportAsync(oneMore)).Imported);
+        var someLeftOut = await editor.GetDocumentAsync("/admin?q=quokka");
+
+        Assert.Null(allLooked.QuerySelector("#older-matches-left-out"));
+        Assert.Contains("newest 500 published", someLeftOut.TextOf("#older-matches-left-out"), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    [InlineData(int.MaxValue)]
+    public async Task APageOfTheList_HoldsBetweenOneStoryAndItsMost_WhateverSizeACallerAsks(int take)
+    {
+        var stories = take == int.MaxValue ? ArticleAdminService.MaxTake + 1 : 3;
+        for (var i = 1; i <= stories; i++)
+        {
+            await factory.AddArticleAsync(new ArticleBuilder().Titled($"Page size {(uint)take} story {i}").InCategory($"Page size desk {(uint)take}"));
+        }
+
+        await using var scope = factory.Services.CreateAsyncScope();
+        var list = scope.ServiceProvider.GetRequiredService<ArticleAdminService>();
+
+        var page = await list.ListAsync(new AdminArticleFilter(null, $"Page size desk {(uint)take}", null, null, OldestFirst: false, Take: take));
+
+        Assert.Equal(take <= 0 ? 1 : Math.Min(stories, ArticleAdminService.MaxTake), page.Items.Count);
+        Assert.NotNull(page.Next);
+    }
+
+    [Fact]
     public async Task Filters_TakeNamesAsTyped_NotOnlySlugs()
     {
         await factory.AddArticleAsync(new ArticleBuilder().Titled("Harbour filter story").InCategory("Harbour news").FromSource("Port Authority Wire")
             .InThread("Harbour dredging"));
         await factory.AddArticleAsync(new ArticleBuilder().Titled("Other filter story").InCategory("Inland news").FromSource("Port Authority Wire"));
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Inland story from another wire").InCategory("Inland news").FromSource("Inland Wire"));
         var editor = await factory.SignedInClientAsync(Roles.Editor);
 
         var byCategory = await editor.GetDocumentAsync("/admin?category=harbour+NEWS");

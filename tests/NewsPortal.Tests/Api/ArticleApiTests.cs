@@ -523,6 +523,20 @@ public sealed class ArticleApiTests(EditorialFactory factory) : IClassFixture<Ed
     }
 
     [Fact]
+    public async Task AReadersListByCategoryAndSource_ListsOnlyStoriesInBoth_WithWordsOrWithout()
+    {
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Dual desk dual wire story").InCategory("Dual desk").FromSource("Dual wire"));
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Dual desk other wire story").InCategory("Dual desk").FromSource("Other dual wire"));
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Other desk dual wire story").InCategory("Other dual desk").FromSource("Dual wire"));
+        var reader = factory.CreateClient();
+
+        static IEnumerable<string?> Slugs(JsonElement page) => page.GetProperty("items").EnumerateArray().Select(a => a.GetProperty("slug").GetString());
+        Assert.Equal(["dual-desk-dual-wire-story"], Slugs(await JsonAsync(await reader.GetAsync("/api/v1/articles?category=dual-desk&source=dual-wire"))));
+        Assert.Equal(["dual-desk-dual-wire-story"], Slugs(await JsonAsync(await reader.GetAsync("/api/v1/articles?category=dual-desk&source=dual-wire&q=dual"))));
+        Assert.Equal(["other-desk-dual-wire-story"], Slugs(await JsonAsync(await reader.GetAsync("/api/v1/articles?category=other-dual-desk&q=dual"))));
+    }
+
+    [Fact]
     public async Task ReadEndpoints_ReturnCategoriesSourcesSearchAndFilters()
     {
         await factory.AddArticleAsync(new ArticleBuilder().Titled("Filter me in Turkish").InLanguage("tr").InCategory("Kultur").FromSource("TRT").PublishedOn(2024, 5, 5));
