@@ -80,7 +80,7 @@ public sealed class ArticleAdminService(
     public const int MaxTextMatches = 500;
 
     private static readonly string OlderMatchesLeftOut = string.Create(System.Globalization.CultureInfo.InvariantCulture,
-        $"These words match more stories than the list looks through: it shows the newest {MaxTextMatches:N0} published and the newest {MaxTextMatches:N0} others. Add a word, or a status, category, source or thread, to find older ones.");
+        $"These words match more stories than the list looks through: it shows those among the newest {MaxTextMatches:N0} published and the newest {MaxTextMatches:N0} others. Add a word, a category or a source to reach older ones.");
 
     private const string AdminColumns = """a."Id", a."Title", a."Slug", a."Status", a."PublishAtUtc", a."PublishedOn", a."UpdatedAtUtc", a."DeletedAtUtc", a."SortKey" """;
 
@@ -95,7 +95,7 @@ public sealed class ArticleAdminService(
         filter = filter with { Take = Math.Clamp(filter.Take, 1, MaxTake) };
         var now = Now;
         // Each filter takes a name as an editor types it ("Business and economy") or its slug.
-        async Task<int?> IdOfAsync<T>(IQueryable<T> names, string? typed)
+        async Task<(int Id, string Slug)?> NameOfAsync<T>(IQueryable<T> names, string? typed)
             where T : class, INamedEntity, INamedRow
         {
             if (string.IsNullOrWhiteSpace(typed))
@@ -104,12 +104,13 @@ public sealed class ArticleAdminService(
             }
 
             var key = NameKey.For(typed);
-            return await names.Where(n => n.Slug == typed || n.NameKey == key).Select(n => (int?)n.Id).FirstOrDefaultAsync(cancellationToken);
+            var name = await names.Where(n => n.Slug == typed || n.NameKey == key).Select(n => new { n.Id, n.Slug }).FirstOrDefaultAsync(cancellationToken);
+            return name is null ? null : (name.Id, name.Slug);
         }
 
-        var categoryId = await IdOfAsync(db.Categories, filter.Category);
-        var sourceId = await IdOfAsync(db.Sources, filter.Source);
-        var threadId = await IdOfAsync(db.Threads, filter.Thread);
+        var category = await NameOfAsync(db.Categories, filter.Category);
+        var source = await NameOfAsync(db.Sources, filter.Source);
+        var (categoryId, sourceId, threadId) = (category?.Id, source?.Id, (await NameOfAsync(db.Threads, filter.Thread))?.Id);
         var language = string.IsNullOrWhiteSpace(filter.Language) ? null : filter.Language.Trim().ToLowerInvariant();
         if ((filter.Category is { Length: > 0 } && categoryId is null) || (filter.Source is { Length: > 0 } && sourceId is null)
             || (filter.Thread is { Length: > 0 } && threadId is null) || (language is not null && !SnippetRules.IsLanguageTag(language)))
@@ -123,7 +124,15 @@ public sealed class ArticleAdminService(
         if (byWords)
         {
             // Held to the readers' search limit: ten very common words are looked for through every story holding each.
-            if (await search.EditorsMatchingIdsAsync(SearchQuery.Parse(filter.Text!), MaxTextMatches, cancellationToken) is not { } found)
+            // The search itself takes the category, source and language, so that its newest matches are of those.
+            var words = SearchQuery.Parse(filter.Text!);
+            words = words with
+            {
+                Categories = category is { } c ? [.. words.Categories, c.Slug] : words.Categories,
+                Sources = source is { } s ? [.. words.Sources, s.Slug] : words.Sources,
+                Language = language ?? words.Language,
+            };
+            if (await search.EditorsMatchingIdsAsync(words, MaxTextMatches, cancellationToken) is not { } found)
             {
                 return AdminListPage.Empty with { Stopped = search.StoppedNotice };
             }

@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
+using NewsPortal.Tests.Api;
 using NewsPortal.Tests.Infrastructure;
 using NewsPortal.Web.Accounts;
 using NewsPortal.Web.Admin;
@@ -109,21 +111,32 @@ public sealed class AdminListTests(EditorialFactory factory) : IClassFixture<Edi
     }
 
     [Fact]
-    public async Task WordsMatchingMoreStoriesThanTheListLooksThrough_SayOlderMatchesAreLeftOut_AndAsManyAsItLooksThroughDoNot()
+    public async Task WordsMatchingMoreStoriesThanTheListLooksThrough_SayOlderMatchesAreLeftOut_AndACategorySourceOrLanguageReachesThem()
     {
         using var folder = new TempFolder();
         string Story(int i) => $$"""{"title":"Quokka count {{i}}","publishedOn":"2025-06-02","body":"Rangers counted quokkas."}""";
         var asMany = folder.Write("quokkas.jsonl", string.Join('\n', Enumerable.Range(1, ArticleAdminService.MaxTextMatches).Select(Story)));
-        var oneMore = folder.Write("one-more-quokka.jsonl", Story(0));
+        var oneMore = folder.Write("one-more-quokka.jsonl", """
+            {"title":"The first quokka count","publishedOn":"2019-03-04","body":"Rangers counted quokkas for the first time.","categories":["Marsupial desk"],"sources":["Marsupial Wire"],"language":"mi"}
+            """);
         var editor = await factory.SignedInClientAsync(Roles.Editor);
 
         Assert.Equal(ArticleAdminService.MaxTextMatches, (await factory.ImportAsync(asMany)).Imported);
         var allLooked = await editor.GetDocumentAsync("/admin?q=quokka");
         Assert.Equal(1, (await factory.ImportAsync(oneMore)).Imported);
         var someLeftOut = await editor.GetDocumentAsync("/admin?q=quokka");
+        var inTheCategory = await editor.GetDocumentAsync("/admin?q=quokka&category=Marsupial+desk");
+        var fromTheSource = await editor.GetDocumentAsync("/admin?q=quokka&source=marsupial-wire");
+        using var inTheLanguage = await (await factory.TokenClientAsync(Roles.Editor)).GetAsync("/api/v1/articles?status=all&q=quokka&language=mi");
 
         Assert.Null(allLooked.QuerySelector("#older-matches-left-out"));
-        Assert.Contains("newest 500 published", someLeftOut.TextOf("#older-matches-left-out"), StringComparison.Ordinal);
+        Assert.Contains("the newest 500 published and the newest 500 others. Add a word, a category or a source to reach older ones.",
+            someLeftOut.TextOf("#older-matches-left-out"), StringComparison.Ordinal);
+        Assert.Equal(["The first quokka count"], inTheCategory.TextsOf(".admin-table td a[href^=\"/admin/articles/edit\"]"));
+        Assert.Null(inTheCategory.QuerySelector("#older-matches-left-out"));
+        Assert.Equal(["The first quokka count"], fromTheSource.TextsOf(".admin-table td a[href^=\"/admin/articles/edit\"]"));
+        Assert.Equal(["the-first-quokka-count"], (await inTheLanguage.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("items").EnumerateArray()
+            .Select(a => a.GetProperty("slug").GetString()));
     }
 
     [Theory]
