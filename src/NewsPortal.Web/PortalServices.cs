@@ -217,6 +217,7 @@ public static class PortalServices
                 .RequireRole(Roles.Admin, Roles.Editor));
 
         services.AddSingleton<SignInAttempts>();
+        services.AddSingleton<PasskeyChallenges>();
         services.AddSingleton<KnownDevices>();
         var limits = RateLimits.From(configuration);
         services.AddSingleton(limits);

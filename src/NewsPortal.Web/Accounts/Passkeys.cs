@@ -19,7 +19,7 @@ public sealed record PasskeyRow(string Id, string Name, DateTimeOffset AddedAt, 
 /// bounded and named, and its changes under the account's lock.
 /// </summary>
 public sealed class Passkeys(
-    NewsDbContext db, UserManager<PortalUser> users, SignInManager<PortalUser> signIn, AuditLog audit, ILogger<Passkeys> logger)
+    NewsDbContext db, UserManager<PortalUser> users, SignInManager<PortalUser> signIn, PasskeyChallenges challenges, AuditLog audit, ILogger<Passkeys> logger)
 {
     /// <summary>More than anyone needs (a phone, a laptop, two security keys, a password manager), and a bound on what a sign-in reads.</summary>
     public const int MaxPerAccount = 10;
@@ -170,6 +170,12 @@ public sealed class Passkeys(
         if (assertion is not { Succeeded: true })
         {
             logger.LogInformation("A passkey sign-in was refused: {Reason}", assertion?.Failure?.Message ?? NoChallenge);
+            return null;
+        }
+
+        if (!await challenges.TryUseAsync(credentialJson))
+        {
+            logger.LogWarning("A passkey sign-in was refused: its challenge was answered before (a copy of an answer and its cookie sent again)");
             return null;
         }
 

@@ -147,6 +147,42 @@ public sealed class PasskeyTests(EditorialFactory factory) : IClassFixture<Edito
     }
 
     [Fact]
+    public async Task ACopyOfAPasskeyAnswerAndItsCookie_SentAgainFromElsewhere_SignsNothingIn_EvenForAPasskeyThatCountsNoUses()
+    {
+        var (_, editor) = await SignedInEditorAsync();
+        using var passkey = new SoftwarePasskey { CountsUses = false };
+        (await PasskeyPages.AddAsync(editor, passkey, "Synced phone")).Dispose();
+        // The editor's browser, whose cookies the test can read as a proxy's log would show them.
+        var cookies = new System.Net.CookieContainer();
+        var browser = factory.CreateDefaultClient(new Microsoft.AspNetCore.Mvc.Testing.Handlers.CookieContainerHandler(cookies));
+        (string Action, FormUrlEncodedContent Form)? answer = null;
+        string? cookieHeader = null;
+        string Answer(string options)
+        {
+            cookieHeader = cookies.GetCookieHeader(new Uri("http://localhost/account/login"));
+            return passkey.Get(options);
+        }
+
+        using var signIn = await PasskeyPages.CeremonyAsync(browser, "/account/login", Answer, PasskeyPages.NoChanges, (action, form) => answer = (action, form));
+        // The same form and cookies again, from a client keeping no cookies of its own.
+        var copier = factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        var (action, form) = answer!.Value;
+        using var copy = new HttpRequestMessage(HttpMethod.Post, action) { Content = new StringContent(await form.ReadAsStringAsync(), System.Text.Encoding.UTF8, "application/x-www-form-urlencoded") };
+        copy.Headers.Add("Origin", "http://localhost");
+        copy.Headers.Add("Cookie", cookieHeader!);
+        using var copied = await copier.SendAsync(copy);
+
+        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, copied.StatusCode);
+        Assert.Equal(Web.Accounts.LoginModel.PasskeyFailed, (await copied.ReadDocumentAsync()).TextOf(".form-errors"));
+        var given = copied.Headers.TryGetValues("Set-Cookie", out var set) ? set.Select(c => c.Split(';')[0]) : [];
+        using var admin = new HttpRequestMessage(HttpMethod.Get, "/admin");
+        admin.Headers.Add("Cookie", string.Join("; ", given.Prepend(cookieHeader)));
+        using var copiersAdmin = await copier.SendAsync(admin);
+        Assert.Equal(HttpStatusCode.Redirect, copiersAdmin.StatusCode);
+    }
+
+    [Fact]
     public async Task ARemovedPasskey_NoLongerSignsIn()
     {
         var (email, editor) = await SignedInEditorAsync();
@@ -362,7 +398,8 @@ public static class PasskeyPages
     /// What the page's script does: post the passkey form to its challenge address, hand the challenge to the
     /// authenticator, put its answer in the form and submit it. Returns the challenge's answer when it was refused.
     /// </summary>
-    public static async Task<HttpResponseMessage> CeremonyAsync(HttpClient browser, string pageUrl, Func<string, string> authenticator, IDictionary<string, string?> changes)
+    public static async Task<HttpResponseMessage> CeremonyAsync(
+        HttpClient browser, string pageUrl, Func<string, string> authenticator, IDictionary<string, string?> changes, Action<string, FormUrlEncodedContent>? sent = null)
     {
         var page = await browser.GetDocumentAsync(pageUrl);
         var form = (IHtmlFormElement)page.QuerySelector("form[data-passkey]")!;
@@ -382,6 +419,7 @@ public static class PasskeyPages
         challenge.Dispose();
         // As a browser does with every form it posts: the page's origin.
         using var submit = new HttpRequestMessage(HttpMethod.Post, form.GetAttribute("action")) { Content = Encoded(fields) };
+        sent?.Invoke(form.GetAttribute("action")!, Encoded(fields));
         submit.Headers.Add("Origin", "http://localhost");
         return await browser.SendAsync(submit);
     }

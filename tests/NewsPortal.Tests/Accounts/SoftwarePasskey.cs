@@ -24,6 +24,9 @@ public sealed class SoftwarePasskey : IDisposable
 
     public string Origin { get; set; }
 
+    /// <summary>False for a passkey whose count of uses stays 0, as many platform and synced passkeys' does.</summary>
+    public bool CountsUses { get; init; } = true;
+
     public string Id => Base64Url.EncodeToString(_credentialId);
 
     /// <summary>The browser's JSON for <c>navigator.credentials.create</c> answered with a new key, for the site's creation options.</summary>
@@ -56,7 +59,7 @@ public sealed class SoftwarePasskey : IDisposable
     {
         var options = JsonNode.Parse(optionsJson)!;
         var clientData = ClientData("webauthn.get", (string)options["challenge"]!);
-        _signCount++;
+        _signCount += CountsUses ? 1u : 0u;
         var authenticatorData = AuthenticatorData((string)options["rpId"]!, 0x01 | 0x04, []);
         var signature = _key.SignData([.. authenticatorData, .. SHA256.HashData(clientData)], HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
 
