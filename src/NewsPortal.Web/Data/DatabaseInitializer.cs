@@ -46,17 +46,29 @@ public static class DatabaseInitializer
             return;
         }
 
-        var seedDirectory = Path.Combine(HostFolders.AppDirectory, options.SeedDirectory);
-        if (!Directory.Exists(seedDirectory))
+        var folders = new List<string>();
+        foreach (var folder in options.SeedDirectory.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            // A site that shows nothing on its first start is a misconfiguration worth seeing among the warnings.
-            logger.LogWarning("Not seeding the empty store: there is no folder {Directory} (Portal:SeedDirectory)", seedDirectory);
+            var seedDirectory = Path.Combine(HostFolders.AppDirectory, folder);
+            if (Directory.Exists(seedDirectory))
+            {
+                folders.Add(seedDirectory);
+            }
+            else
+            {
+                // A site that shows nothing on its first start is a misconfiguration worth seeing among the warnings.
+                logger.LogWarning("Not seeding the empty store: there is no folder {Directory} (Portal:SeedDirectory)", seedDirectory);
+            }
+        }
+
+        if (folders.Count == 0)
+        {
             return;
         }
 
-        var report = await scope.ServiceProvider.GetRequiredService<ImportService>().ImportPathsAsync([seedDirectory], dryRun: false, cancellationToken: cancellationToken);
+        var report = await scope.ServiceProvider.GetRequiredService<ImportService>().ImportPathsAsync(folders, dryRun: false, cancellationToken: cancellationToken);
         logger.Log(report.HasRejections ? LogLevel.Warning : LogLevel.Information,
-            "Seeded an empty store from {Directory}: {Report}", seedDirectory, report.ToString());
+            "Seeded an empty store from {Directory}: {Report}", string.Join("; ", folders), report.ToString());
     }
 
     /// <summary>

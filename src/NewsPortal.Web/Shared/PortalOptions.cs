@@ -95,7 +95,7 @@ public sealed class PortalOptions : IValidatableObject
     /// <summary>Load the snippets in <see cref="SeedDirectory"/> when the store starts empty.</summary>
     public bool SeedOnStartup { get; set; } = true;
 
-    /// <summary>Folder of seed snippets, relative to the app's base directory.</summary>
+    /// <summary>Folder of seed snippets (or several, separated by <c>;</c>), relative to the app's base directory.</summary>
     [Required]
     public string SeedDirectory { get; set; } = "Seeds";
 

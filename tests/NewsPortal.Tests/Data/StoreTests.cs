@@ -286,6 +286,34 @@ public sealed class StoreTests
     }
 
     [Fact]
+    public async Task DotnetRun_SeedsTheIstanbulReportAndAWeekOfCreditedNews_WithDevelopingStories()
+    {
+        // What the README's run command seeds: launchSettings.json names the folders for `dotnet run`.
+        var repository = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(repository.FullName, "NewsPortal.sln")))
+        {
+            repository = repository.Parent!;
+        }
+
+        using var launch = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(repository.FullName, "src", "NewsPortal.Web", "Properties", "launchSettings.json")));
+        var folders = launch.RootElement.GetProperty("profiles").GetProperty("http").GetProperty("environmentVariables").GetProperty("Portal__SeedDirectory").GetString()!;
+        var sink = new LogSink();
+        using var factory = new SeedFolderFactory(folders, sink);
+        var client = factory.CreateClient();
+
+        var front = await client.GetDocumentAsync("/");
+        var istanbul = await client.GetDocumentAsync($"/articles/{Seed.Slug}");
+        var demo = await client.GetDocumentAsync(front.QuerySelector("main a[href^=\"/articles/\"]")!.GetAttribute("href")!);
+
+        Assert.Equal("Seeds;DemoSeeds", folders);
+        Assert.DoesNotContain(sink.AtLeast(LogEventLevel.Warning), w => w.Contains("seed", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal(181, await factory.WithDbAsync(db => db.Articles.CountAsync()));
+        Assert.Equal(Seed.Title, istanbul.TextOf("h1"));
+        Assert.True(front.QuerySelectorAll("main a[href^=\"/threads/\"]").Length >= 5);
+        Assert.Contains("CC BY-SA 4.0, Wikipedia contributors", demo.Body!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ASeedFolderWithAFileItCannotImport_IsAWarning_WithTheReport()
     {
         using var folder = new TempFolder();
