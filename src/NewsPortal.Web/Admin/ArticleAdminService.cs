@@ -125,13 +125,7 @@ public sealed class ArticleAdminService(
         {
             // Held to the readers' search limit: ten very common words are looked for through every story holding each.
             // The search itself takes the category, source and language, so that its newest matches are of those.
-            var words = SearchQuery.Parse(filter.Text!);
-            words = words with
-            {
-                Categories = category is { } c ? [.. words.Categories, c.Slug] : words.Categories,
-                Sources = source is { } s ? [.. words.Sources, s.Slug] : words.Sources,
-                Language = language ?? words.Language,
-            };
+            var words = SearchQuery.Parse(filter.Text!).Within(category?.Slug, source?.Slug, language);
             if (await search.EditorsMatchingIdsAsync(words, MaxTextMatches, cancellationToken) is not { } found)
             {
                 return AdminListPage.Empty with { Stopped = search.StoppedNotice };

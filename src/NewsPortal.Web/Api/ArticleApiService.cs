@@ -68,7 +68,7 @@ public sealed class ArticleApiService(
             return new ApiPage<ApiArticleSummary>([], null);
         }
 
-        var match = string.IsNullOrWhiteSpace(filter.Text) ? null : Search.SearchQuery.Parse(filter.Text) with { Excluded = [] };
+        var match = string.IsNullOrWhiteSpace(filter.Text) ? null : Search.SearchQuery.Parse(filter.Text) with { Excluded = [], NewestFirst = true };
         if (match is { Terms.Count: 0 })
         {
             return new ApiPage<ApiArticleSummary>([], null);
@@ -82,15 +82,7 @@ public sealed class ArticleApiService(
         ListingCursor? resume = null;
         if (match is not null)
         {
-            var words = match with
-            {
-                NewestFirst = true,
-                Categories = categoryId is null ? match.Categories : [.. match.Categories, filter.Category!],
-                Sources = sourceId is null ? match.Sources : [.. match.Sources, filter.Source!],
-                Language = language ?? match.Language,
-                After = filter.From?.AddDays(-1) ?? match.After,
-                Before = filter.To?.AddDays(1) ?? match.Before,
-            };
+            var words = match.Within(categoryId is null ? null : filter.Category, sourceId is null ? null : filter.Source, language, filter.From, filter.To);
             var (found, stopped) = await search.WithinTimeLimitAsync(async budget => words.HasFilters
                 // Looked for with the words, so that the newest matches are of those: an old match in a small category is reached.
                 ? await MatchesAsync(words, await search.MatchingIdsAsync(words, TextMatches, budget), conditions, keys, position, limit, budget)

@@ -47,6 +47,20 @@ public sealed record SearchQuery(
 
     public bool HasFilters => Sources.Count > 0 || Categories.Count > 0 || Language is not null || Before is not null || After is not null;
 
+    /// <summary>
+    /// This query within a list's own filters as well as its operators: a category's and a source's slug, a language
+    /// tag, and the days from <paramref name="from"/> to <paramref name="to"/>, both included. A list of matches of
+    /// words filtered after the search would hold only the ones among the newest matches of the words alone.
+    /// </summary>
+    public SearchQuery Within(string? categorySlug, string? sourceSlug, string? language, DateOnly? from = null, DateOnly? to = null) => this with
+    {
+        Categories = categorySlug is null ? Categories : [.. Categories, categorySlug],
+        Sources = sourceSlug is null ? Sources : [.. Sources, sourceSlug],
+        Language = language ?? Language,
+        After = from?.AddDays(-1) ?? After,
+        Before = to?.AddDays(1) ?? Before,
+    };
+
     public static SearchQuery Parse(string? text)
     {
         var input = Shared.Text.Clean(text);
