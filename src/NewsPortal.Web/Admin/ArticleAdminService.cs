@@ -137,7 +137,7 @@ public sealed class ArticleAdminService(
                 return AdminListPage.Empty;
             }
 
-            conditions.Add($"""a."Id" IN ({string.Join(", ", ids.Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture)))})""");
+            conditions.Add(Listing.IdIn(ids));
         }
 
         // The narrowest listing is walked and every other filter checked on each story reached; the matches of words

@@ -75,7 +75,8 @@ public sealed class ArticleApiService(
         }
 
         // Words: the newest matches as search finds them, within the category, source, language and dates asked for,
-        // read by id with every filter checked again. Else the narrowest listing is walked, and whatever else was asked
+        // read by id with every filter checked again (on at most a thousand ids, so that one read serves words with filters
+        // and without). Else the narrowest listing is walked, and whatever else was asked
         // is checked on each story reached.
         var (listing, conditions) = Listing.Narrowest(null, categoryId, sourceId, language, everyStory: match is not null);
         List<SummaryRow> rows;
@@ -179,9 +180,8 @@ public sealed class ArticleApiService(
         string stories;
         if (ids is not null)
         {
-            // Ids are the store's own integers, written in as the editors' list writes its matches.
             stories = "\"Articles\" a";
-            conditions.Insert(0, $"""a."Id" IN ({string.Join(", ", ids.Select(id => id.ToString(CultureInfo.InvariantCulture)))})""");
+            conditions.Insert(0, Listing.IdIn(ids));
         }
         else
         {

@@ -78,6 +78,10 @@ public sealed record Listing(ListingKind Kind, int NameId = 0, string? Language 
         return (listing, conditions);
     }
 
+    /// <summary>A condition over the story as <c>a</c>: it is one of <paramref name="ids"/> (the store's own integers, written in).</summary>
+    public static string IdIn(IEnumerable<int> ids)
+        => $"""a."Id" IN ({string.Join(", ", ids.Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture)))})""";
+
     /// <summary>The output-cache tag of every page, feed and API list that shows this listing.</summary>
     public string CacheTag => Kind switch
     {
