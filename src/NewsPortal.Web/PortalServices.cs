@@ -140,6 +140,7 @@ public static class PortalServices
                 options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
             })
             .AddEntityFrameworkStores<NewsDbContext>()
+            .AddUserStore<PortalUserStore>()
             .AddDefaultTokenProviders()
             .AddPasswordValidator<VisiblePasswordValidator>();
         // A site served over https sends its session cookie over https only, even when a proxy in front forgets to say

@@ -39,6 +39,10 @@ public static class DatabaseInitializer
 
         await scope.ServiceProvider.GetRequiredService<UserService>()
             .EnsureConfiguredAdminAsync(scope.ServiceProvider.GetRequiredService<IConfiguration>());
+        if (await RecoveryCodes.HashStoredAsync(db, cancellationToken) is > 0 and var hashed)
+        {
+            logger.LogInformation("Hashed the recovery codes of {Accounts} accounts, stored as typed by an earlier version", hashed);
+        }
 
         var options = scope.ServiceProvider.GetRequiredService<IOptions<PortalOptions>>().Value;
         if (!seed || !options.SeedOnStartup || await db.Articles.AnyAsync(cancellationToken))

@@ -389,7 +389,11 @@ public sealed class StoreMove(
 
             foreach (var token in tokens)
             {
-                db.UserTokens.Add(new IdentityUserToken<string> { UserId = user.Id, LoginProvider = token.LoginProvider, Name = token.Name, Value = token.Value });
+                // A move from an earlier version carries recovery codes as typed; this store keeps none so.
+                var value = (token.LoginProvider, token.Name) == (RecoveryCodes.Provider, RecoveryCodes.TokenName) && token.Value is not null
+                    ? RecoveryCodes.Hashed(token.Value.Split(';', StringSplitOptions.RemoveEmptyEntries))
+                    : token.Value;
+                db.UserTokens.Add(new IdentityUserToken<string> { UserId = user.Id, LoginProvider = token.LoginProvider, Name = token.Name, Value = value });
             }
 
             foreach (var passkey in passkeys)

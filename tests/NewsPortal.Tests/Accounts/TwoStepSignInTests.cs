@@ -225,6 +225,67 @@ public sealed class TwoStepSignInTests(EditorialFactory factory) : IClassFixture
         Assert.Equal(HttpStatusCode.Redirect, current.StatusCode);
     }
 
+    /// <summary>What the store holds as the account's recovery codes.</summary>
+    private Task<string> StoredCodesAsync(string email) => factory.WithDbAsync(db => db.UserTokens
+        .Where(t => t.UserId == db.Users.Single(u => u.Email == email).Id && t.LoginProvider == RecoveryCodes.Provider && t.Name == RecoveryCodes.TokenName)
+        .Select(t => t.Value!).SingleAsync());
+
+    private static void AssertHoldsNoneAsTyped(string stored, IEnumerable<string> codes)
+    {
+        foreach (var code in codes)
+        {
+            Assert.DoesNotContain(code, stored, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(code.Replace("-", "", StringComparison.Ordinal), stored, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    [Fact]
+    public async Task RecoveryCodes_AreStoredAsHashes_NotAsShown_SoACopyOfTheStoreGetsNoOnePastTheSecondStep()
+    {
+        var account = await EditorWithTwoStepAsync();
+        var stored = await StoredCodesAsync(account.Email);
+        using var recovered = await TypeCodeAsync(await AtTheCodeAsync(account.Email), account.RecoveryCodes[3]);
+        var left = await StoredCodesAsync(account.Email);
+
+        Assert.Equal(TwoStepSignIn.RecoveryCodeCount, stored.Split(';').Length);
+        AssertHoldsNoneAsTyped(stored, account.RecoveryCodes);
+        Assert.Equal(HttpStatusCode.Redirect, recovered.StatusCode);
+        Assert.Equal(TwoStepSignIn.RecoveryCodeCount - 1, left.Split(';').Length);
+        AssertHoldsNoneAsTyped(left, account.RecoveryCodes);
+    }
+
+    [Fact]
+    public async Task RecoveryCodesStoredAsTypedByAnEarlierVersion_AreHashedAtTheNextStart_AndEachStillSignsInOnce()
+    {
+        var account = await EditorWithTwoStepAsync();
+        string[] typed = ["ABCDE-FGHJK", "MNPQR-TVWXY", "23456-789BC"];
+        Task StoreAsTypedAsync() => factory.WithDbAsync(async db =>
+        {
+            var id = await db.Users.Where(u => u.Email == account.Email).Select(u => u.Id).SingleAsync();
+            return await db.UserTokens.Where(t => t.UserId == id && t.Name == RecoveryCodes.TokenName)
+                .ExecuteUpdateAsync(t => t.SetProperty(x => x.Value, string.Join(';', typed)));
+        });
+
+        // An earlier version's node, still running beside this one, stores them so.
+        await StoreAsTypedAsync();
+        using var beforeAStart = await TypeCodeAsync(await AtTheCodeAsync(account.Email), typed[0]);
+        var afterASignIn = await StoredCodesAsync(account.Email);
+        await StoreAsTypedAsync();
+        await DatabaseInitializer.InitializeAsync(factory.Services, seed: false);
+        var afterTheStart = await StoredCodesAsync(account.Email);
+        using var recovered = await TypeCodeAsync(await AtTheCodeAsync(account.Email), typed[2]);
+        using var again = await TypeCodeAsync(await AtTheCodeAsync(account.Email), typed[2]);
+
+        Assert.Equal(HttpStatusCode.Redirect, beforeAStart.StatusCode);
+        Assert.Equal(2, afterASignIn.Split(';').Length);
+        AssertHoldsNoneAsTyped(afterASignIn, typed);
+        Assert.Equal(3, afterTheStart.Split(';').Length);
+        AssertHoldsNoneAsTyped(afterTheStart, typed);
+        Assert.Equal(HttpStatusCode.Redirect, recovered.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(2, (await StoredCodesAsync(account.Email)).Split(';').Length);
+    }
+
     [Fact]
     public async Task TurningItOff_NeedsThePassword_AfterWhichThePasswordAloneSignsIn_AndTheOldAppsCodesAreWorthless()
     {
