@@ -18,7 +18,8 @@ namespace NewsPortal.Web.Admin;
 /// asks for a language, sort keys in [Min, Max) (its dates) and up to <see cref="Take"/> stories a page.
 /// </summary>
 public sealed record AdminArticleFilter(string? Status, string? Category, string? Source, string? Text, bool OldestFirst,
-    ListingCursor? From = null, ListingCursor? Back = null, string? Thread = null, string? Language = null, (long Min, long Max)? Keys = null,
+    ListingCursor? From = null, ListingCursor? Back = null, string? Thread = null, string? Language = null,
+    DateOnly? FromDay = null, DateOnly? ToDay = null,
     int Take = ArticleAdminService.PageSize);
 
 /// <summary>
@@ -124,8 +125,8 @@ public sealed class ArticleAdminService(
         if (byWords)
         {
             // Held to the readers' search limit: ten very common words are looked for through every story holding each.
-            // The search itself takes the category, source and language, so that its newest matches are of those.
-            var words = SearchQuery.Parse(filter.Text!).Within(category?.Slug, source?.Slug, language);
+            // The search itself takes the category, source, language and days, so that its newest matches are of those.
+            var words = SearchQuery.Parse(filter.Text!).Within(category?.Slug, source?.Slug, language, filter.FromDay, filter.ToDay);
             if (await search.EditorsMatchingIdsAsync(words, MaxTextMatches, cancellationToken) is not { } found)
             {
                 return AdminListPage.Empty with { Stopped = search.StoppedNotice };
@@ -163,7 +164,7 @@ public sealed class ArticleAdminService(
         foreach (var (listed, condition) in walks)
         {
             var all = string.Join(" AND ", conditions.Append(condition).OfType<string>());
-            var sql = listing.Walk(dialect, AdminColumns, filter.Back ?? filter.From, older, filter.Take + 1, out var args, keys: filter.Keys, listed: listed,
+            var sql = listing.Walk(dialect, AdminColumns, filter.Back ?? filter.From, older, filter.Take + 1, out var args, keys: ListingOrder.Between(filter.FromDay, filter.ToDay), listed: listed,
                 condition: all.Length > 0 ? all : null);
             if (byWords)
             {

@@ -42,12 +42,12 @@ public sealed class ArticleApiService(
             position = read;
         }
 
-        (long, long)? keys = filter.From is null && filter.To is null ? null
-            : (filter.From is { } from ? ListingOrder.StartOf(from) : 0, filter.To is { } to ? ListingOrder.StartOfDayAfter(to) : long.MaxValue);
         if (editor)
         {
-            return await EditorListAsync(filter, position, keys, limit, cancellationToken);
+            return await EditorListAsync(filter, position, limit, cancellationToken);
         }
+
+        var keys = ListingOrder.Between(filter.From, filter.To);
 
         int? categoryId = null, sourceId = null;
         if (!string.IsNullOrWhiteSpace(filter.Category)
@@ -211,10 +211,10 @@ public sealed class ArticleApiService(
     /// costs the same in a store of a million.
     /// </summary>
     private async Task<ApiPage<ApiArticleSummary>> EditorListAsync(
-        ApiArticleFilter filter, ListingCursor? position, (long, long)? keys, int limit, CancellationToken cancellationToken)
+        ApiArticleFilter filter, ListingCursor? position, int limit, CancellationToken cancellationToken)
     {
         var list = await admin.ListAsync(new Admin.AdminArticleFilter(filter.Status, filter.Category, filter.Source, filter.Text, OldestFirst: false,
-            From: position, Language: filter.Language, Keys: keys, Take: limit), cancellationToken);
+            From: position, Language: filter.Language, FromDay: filter.From, ToDay: filter.To, Take: limit), cancellationToken);
         if (list.Stopped is not null || list.Items.Count == 0)
         {
             return new ApiPage<ApiArticleSummary>([], null) { Stopped = list.Stopped is not null };

@@ -22,6 +22,10 @@ public static class ListingOrder
     /// </summary>
     public static long StartOfDayAfter(DateOnly day) => day == DateOnly.MaxValue ? long.MaxValue : StartOf(day.AddDays(1));
 
+    /// <summary>The keys of the stories published from <paramref name="from"/> to <paramref name="to"/> (either open); null when both are.</summary>
+    public static (long Min, long Max)? Between(DateOnly? from, DateOnly? to) => from is null && to is null ? null
+        : (from is { } first ? StartOf(first) : 0, to is { } last ? StartOfDayAfter(last) : long.MaxValue);
+
     /// <summary>The "Published on" date a key was made from.</summary>
     public static DateOnly DayOf(long key) => DateOnly.FromDayNumber((int)(key >> SecondsBits));
 

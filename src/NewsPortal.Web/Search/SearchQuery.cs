@@ -57,8 +57,9 @@ public sealed record SearchQuery(
         Categories = categorySlug is null ? Categories : [.. Categories, categorySlug],
         Sources = sourceSlug is null ? Sources : [.. Sources, sourceSlug],
         Language = language ?? Language,
-        After = from?.AddDays(-1) ?? After,
-        Before = to?.AddDays(1) ?? Before,
+        // The calendar's first and last days bound nothing, and have no day before or after them.
+        After = from is { } first && first > DateOnly.MinValue ? first.AddDays(-1) : After,
+        Before = to is { } last && last < DateOnly.MaxValue ? last.AddDays(1) : Before,
     };
 
     public static SearchQuery Parse(string? text)

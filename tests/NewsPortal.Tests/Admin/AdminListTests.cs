@@ -111,7 +111,7 @@ public sealed class AdminListTests(EditorialFactory factory) : IClassFixture<Edi
     }
 
     [Fact]
-    public async Task WordsMatchingMoreStoriesThanTheListLooksThrough_SayOlderMatchesAreLeftOut_AndACategorySourceOrLanguageReachesThem()
+    public async Task WordsMatchingMoreStoriesThanTheListLooksThrough_SayOlderMatchesAreLeftOut_AndACategorySourceLanguageOrDaysReachThem()
     {
         using var folder = new TempFolder();
         string Story(int i) => $$"""{"title":"Quokka count {{i}}","publishedOn":"2025-06-02","body":"Rangers counted quokkas."}""";
@@ -127,7 +127,9 @@ public sealed class AdminListTests(EditorialFactory factory) : IClassFixture<Edi
         var someLeftOut = await editor.GetDocumentAsync("/admin?q=quokka");
         var inTheCategory = await editor.GetDocumentAsync("/admin?q=quokka&category=Marsupial+desk");
         var fromTheSource = await editor.GetDocumentAsync("/admin?q=quokka&source=marsupial-wire");
-        using var inTheLanguage = await (await factory.TokenClientAsync(Roles.Editor)).GetAsync("/api/v1/articles?status=all&q=quokka&language=mi");
+        var api = await factory.TokenClientAsync(Roles.Editor);
+        using var inTheLanguage = await api.GetAsync("/api/v1/articles?status=all&q=quokka&language=mi");
+        using var inItsYear = await api.GetAsync("/api/v1/articles?status=all&q=quokka&from=2019-01-01&to=2019-12-31");
 
         Assert.Null(allLooked.QuerySelector("#older-matches-left-out"));
         Assert.Contains("the newest 500 published and the newest 500 others. Add a word, a category or a source to reach older ones.",
@@ -135,8 +137,11 @@ public sealed class AdminListTests(EditorialFactory factory) : IClassFixture<Edi
         Assert.Equal(["The first quokka count"], inTheCategory.TextsOf(".admin-table td a[href^=\"/admin/articles/edit\"]"));
         Assert.Null(inTheCategory.QuerySelector("#older-matches-left-out"));
         Assert.Equal(["The first quokka count"], fromTheSource.TextsOf(".admin-table td a[href^=\"/admin/articles/edit\"]"));
-        Assert.Equal(["the-first-quokka-count"], (await inTheLanguage.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("items").EnumerateArray()
-            .Select(a => a.GetProperty("slug").GetString()));
+        foreach (var list in new[] { inTheLanguage, inItsYear })
+        {
+            Assert.Equal(["the-first-quokka-count"], (await list.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("items").EnumerateArray()
+                .Select(a => a.GetProperty("slug").GetString()));
+        }
     }
 
     [Theory]

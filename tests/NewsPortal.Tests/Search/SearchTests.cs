@@ -94,6 +94,7 @@ public sealed class SearchTests(SearchFixture factory) : IClassFixture<SearchFix
     [InlineData("/search/feed.atom?q=after:9999-12-31")]
     [InlineData("/api/v1/search?q=talks+after:9999-12-31")]
     [InlineData("/api/v1/articles?from=9999-12-31")]
+    [InlineData("/api/v1/articles?q=talks&from=9999-12-31")]
     public async Task AfterTheCalendarsLastDay_NothingIsFound_AndThatIsNoError(string url)
     {
         using var response = await factory.CreateClient().GetAsync(url);
@@ -115,10 +116,13 @@ public sealed class SearchTests(SearchFixture factory) : IClassFixture<SearchFix
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
-    [Fact]
-    public async Task UpToTheCalendarsLastDay_EveryStoryIsFound()
+    [Theory]
+    [InlineData("/api/v1/articles?to=9999-12-31&limit=100")]
+    [InlineData("/api/v1/articles?q=talks&to=9999-12-31")]
+    [InlineData("/api/v1/articles?q=talks&from=0001-01-01")]
+    public async Task FromTheCalendarsFirstDayOrUpToItsLast_EveryStoryIsFound(string url)
     {
-        using var response = await factory.CreateClient().GetAsync("/api/v1/articles?to=9999-12-31&limit=100");
+        using var response = await factory.CreateClient().GetAsync(url);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("Ceasefire talks resume in Istanbul", await response.Content.ReadAsStringAsync());
