@@ -95,7 +95,12 @@ public sealed class SearchTests(SearchFixture factory) : IClassFixture<SearchFix
     [InlineData("/api/v1/search?q=talks+after:9999-12-31")]
     [InlineData("/api/v1/articles?from=9999-12-31")]
     [InlineData("/api/v1/articles?q=talks&from=9999-12-31")]
-    public async Task AfterTheCalendarsLastDay_NothingIsFound_AndThatIsNoError(string url)
+    [InlineData("/search?q=talks+before:0001-01-01")]
+    [InlineData("/search?q=before:0001-01-01&sort=newest")]
+    [InlineData("/api/v1/search?q=talks+before:0001-01-01")]
+    [InlineData("/api/v1/articles?q=talks&to=0001-01-01")]
+    [InlineData("/api/v1/articles?q=talks&from=2020-01-02&to=2020-01-01")]
+    public async Task BeyondEitherEndOfTheCalendar_OrFromAfterTo_NothingIsFound_AndThatIsNoError(string url)
     {
         using var response = await factory.CreateClient().GetAsync(url);
         var text = await response.Content.ReadAsStringAsync();
