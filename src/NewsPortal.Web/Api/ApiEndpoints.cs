@@ -43,7 +43,7 @@ public static class ApiEndpoints
 
         api.MapGet("/articles", ListArticlesAsync).WithName("ListArticles")
             .WithSummary("Articles, newest first, a page at a time")
-            .WithDescription("Filter by category, source, language, date range (from, to) and words (q: stories holding every word, among the 1,000 most recently added matches in the category, source, language and dates asked for; with a status, the 500 most recent public ones and 500 others). Editors (with a token) may ask for status=draft|scheduled|unpublished|deleted|all. Page with the cursor from the Link header or nextCursor.")
+            .WithDescription("Filter by category, source, language, date range (from, to) and words (q: stories holding every word, among the 1,000 most recently added matches in the category, source, language and dates asked for; with a status, the 500 most recent public ones and 500 others; the last page says olderMatchesLeftOut: true when there were more). Editors (with a token) may ask for status=draft|scheduled|unpublished|deleted|all. Page with the cursor from the Link header or nextCursor.")
             .Produces<ApiPage<ApiArticleSummary>>().Produces(StatusCodes.Status304NotModified)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);

@@ -26,6 +26,13 @@ public sealed record ApiPage<T>(IReadOnlyList<T> Items, string? NextCursor)
     [JsonIgnore]
     public IReadOnlyList<string> CacheTags { get; init; } = [];
 
+    /// <summary>
+    /// On a list's last page: its words (<c>q</c>) match more stories than the list looks through, so older matches
+    /// are not listed, and a category, source, language, dates or another word reach them. Sent only when true.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool OlderMatchesLeftOut { get; init; }
+
     /// <summary>Its text filter (<c>q</c>) ran out of the search time limit: the items are none, not all there are (not sent).</summary>
     [JsonIgnore]
     public bool Stopped { get; init; }

@@ -81,20 +81,31 @@ public sealed class ArticleApiService(
         var (listing, conditions) = Listing.Narrowest(null, categoryId, sourceId, language, everyStory: match is not null);
         List<SummaryRow> rows;
         ListingCursor? resume = null;
+        var olderMatchesLeftOut = false;
         if (match is not null)
         {
             var words = match.Within(categoryId is null ? null : filter.Category, sourceId is null ? null : filter.Source, language, filter.From, filter.To);
-            var (found, stopped) = await search.WithinTimeLimitAsync(async budget => words.HasFilters
+            var (found, stopped) = await search.WithinTimeLimitAsync(async budget =>
+            {
+                if (!words.HasFilters)
+                {
+                    // Words alone: their newest matches in one statement, at a third of the cost; whether there were
+                    // more is asked on the last page only.
+                    var newest = await MatchesAsync(words, null, conditions, keys, position, limit, budget);
+                    return (Rows: newest, LeftOut: newest.Count <= limit && await MoreMatchesThanLookedThroughAsync(words, budget));
+                }
+
                 // Looked for with the words, so that the newest matches are of those: an old match in a small category is reached.
-                ? await MatchesAsync(words, await search.MatchingIdsAsync(words, TextMatches, budget), conditions, keys, position, limit, budget)
-                // Words alone: their newest matches in one statement, at a third of the cost.
-                : await MatchesAsync(words, null, conditions, keys, position, limit, budget), words, cancellationToken);
+                var ids = await search.MatchingIdsAsync(words, TextMatches + 1, budget);
+                var matches = await MatchesAsync(words, [.. ids.Take(TextMatches)], conditions, keys, position, limit, budget);
+                return (Rows: matches, LeftOut: matches.Count <= limit && ids.Count > TextMatches);
+            }, words, cancellationToken);
             if (stopped)
             {
                 return new ApiPage<ApiArticleSummary>([], null) { Stopped = true };
             }
 
-            rows = found!;
+            (rows, olderMatchesLeftOut) = found;
         }
         else
         {
@@ -136,6 +147,7 @@ public sealed class ArticleApiService(
                 r.PublishAtUtc, r.UpdatedAtUtc, [.. names.CategoriesOf(r.Id).Select(c => c.Name)], [.. names.SourcesOf(r.Id).Select(s => s.Name)]))],
             next is { } cursorNext ? WriteCursor(cursorNext) : null)
         {
+            OlderMatchesLeftOut = olderMatchesLeftOut,
             CacheTags =
             [
                 listing.CacheTag, .. match is null ? Array.Empty<string>() : [CacheTags.Search],
@@ -185,13 +197,9 @@ public sealed class ArticleApiService(
         }
         else
         {
-            // The same newest matches from each store's index: FTS5 on SQLite, the search vector's GIN index on PostgreSQL.
-            var matches = dialect.IsSqlite
-                ? $"""SELECT rowid AS "Id" FROM "ArticleSearch" WHERE "ArticleSearch" MATCH {Arg(match.ToFtsMatch()!)} ORDER BY rowid DESC LIMIT {Arg(TextMatches)}"""
-                : Search.PostgresSearch.NewestMatches(match, Arg, TextMatches);
             stories = $"""
                 (
-                    {matches}
+                    {NewestMatches(dialect, match, Arg, TextMatches)}
                 ) m {dialect.WalkJoin} "Articles" a ON a."Id" = m."Id"
                 """;
         }
@@ -203,6 +211,28 @@ public sealed class ArticleApiService(
             ORDER BY a."SortKey" DESC, a."Id" DESC LIMIT {Arg(limit + 1)}
             """;
         return await db.Database.SqlQueryRaw<SummaryRow>(sql, [.. args]).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The ids of the newest <paramref name="limit"/> matches of the words, from each store's index: FTS5 on SQLite, the search vector's GIN index on PostgreSQL.</summary>
+    private static string NewestMatches(StoreDialect dialect, Search.SearchQuery match, Func<object, string> arg, int limit) => dialect.IsSqlite
+        ? $"""SELECT rowid AS "Id" FROM "ArticleSearch" WHERE "ArticleSearch" MATCH {arg(match.ToFtsMatch()!)} ORDER BY rowid DESC LIMIT {arg(limit)}"""
+        : Search.PostgresSearch.NewestMatches(match, arg, limit);
+
+    /// <summary>Whether the words alone match more stories than a list looks through (<see cref="TextMatches"/>).</summary>
+    private async Task<bool> MoreMatchesThanLookedThroughAsync(Search.SearchQuery match, CancellationToken cancellationToken)
+    {
+        var args = new List<object>();
+        string Arg(object value)
+        {
+            args.Add(value);
+            return "{" + (args.Count - 1).ToString(CultureInfo.InvariantCulture) + "}";
+        }
+
+        var sql = $"""
+            -- bounded: counts at most {TextMatches + 1} matches
+            SELECT count(*) AS "Value" FROM ({NewestMatches(StoreDialect.Of(db.Database), match, Arg, TextMatches + 1)}) m
+            """;
+        return await db.Database.SqlQueryRaw<int>(sql, [.. args]).SingleAsync(cancellationToken) > TextMatches;
     }
 
     /// <summary>
@@ -217,7 +247,7 @@ public sealed class ArticleApiService(
             From: position, Language: filter.Language, FromDay: filter.From, ToDay: filter.To, Take: limit), cancellationToken);
         if (list.Stopped is not null || list.Items.Count == 0)
         {
-            return new ApiPage<ApiArticleSummary>([], null) { Stopped = list.Stopped is not null };
+            return new ApiPage<ApiArticleSummary>([], null) { Stopped = list.Stopped is not null, OlderMatchesLeftOut = list.LeftOut is not null };
         }
 
         var ids = list.Items.Select(r => r.Id).ToList();
@@ -228,7 +258,10 @@ public sealed class ArticleApiService(
             [.. list.Items.Join(more, r => r.Id, m => m.Id, (r, m) => new ApiArticleSummary(r.Slug, r.Title, m.Lede, r.PublishedOn, m.DocumentDate, m.Language,
                 r.Deleted ? "Deleted" : r.Status.ToString(), r.PublishAtUtc, r.UpdatedAtUtc,
                 [.. names.CategoriesOf(r.Id).Select(c => c.Name)], [.. names.SourcesOf(r.Id).Select(s => s.Name)]))],
-            list.Next is { } next ? WriteCursor(next) : null);
+            list.Next is { } next ? WriteCursor(next) : null)
+        {
+            OlderMatchesLeftOut = list.Next is null && list.LeftOut is not null,
+        };
     }
 
     /// <summary>One article by slug; null when it does not exist or (for readers) is not public. Gone when deleted.</summary>

@@ -130,6 +130,7 @@ public sealed class AdminListTests(EditorialFactory factory) : IClassFixture<Edi
         var api = await factory.TokenClientAsync(Roles.Editor);
         using var inTheLanguage = await api.GetAsync("/api/v1/articles?status=all&q=quokka&language=mi");
         using var inItsYear = await api.GetAsync("/api/v1/articles?status=all&q=quokka&from=2019-01-01&to=2019-12-31");
+        var allPages = await Api.ArticleApiWordsTests.PagesAsync(api, "/api/v1/articles?status=all&q=quokka&limit=100");
 
         Assert.Null(allLooked.QuerySelector("#older-matches-left-out"));
         Assert.Contains("the newest 500 published and the newest 500 others. Add a word, a category or a source to reach older ones.",
@@ -137,6 +138,9 @@ public sealed class AdminListTests(EditorialFactory factory) : IClassFixture<Edi
         Assert.Equal(["The first quokka count"], inTheCategory.TextsOf(".admin-table td a[href^=\"/admin/articles/edit\"]"));
         Assert.Null(inTheCategory.QuerySelector("#older-matches-left-out"));
         Assert.Equal(["The first quokka count"], fromTheSource.TextsOf(".admin-table td a[href^=\"/admin/articles/edit\"]"));
+        Assert.Equal(ArticleAdminService.MaxTextMatches, allPages.Sum(p => p.GetProperty("items").GetArrayLength()));
+        Assert.True(allPages[^1].GetProperty("olderMatchesLeftOut").GetBoolean());
+        Assert.All(allPages[..^1], p => Assert.False(p.TryGetProperty("olderMatchesLeftOut", out _)));
         foreach (var list in new[] { inTheLanguage, inItsYear })
         {
             Assert.Equal(["the-first-quokka-count"], (await list.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("items").EnumerateArray()

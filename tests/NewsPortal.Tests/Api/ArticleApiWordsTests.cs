@@ -40,5 +40,39 @@ public sealed class ArticleApiWordsTests(ManyMatchesFactory factory) : IClassFix
         var page = await factory.CreateClient().GetFromJsonAsync<JsonElement>($"/api/v1/articles?q=wombat&{filter}");
 
         Assert.Equal(["the-first-wombat-census"], page.GetProperty("items").EnumerateArray().Select(a => a.GetProperty("slug").GetString()));
+        Assert.False(page.TryGetProperty("olderMatchesLeftOut", out _));
+    }
+
+    /// <summary>Every page of a list from <paramref name="url"/>, following its <c>nextCursor</c>.</summary>
+    public static async Task<List<JsonElement>> PagesAsync(HttpClient client, string url)
+    {
+        var pages = new List<JsonElement>();
+        for (var next = url; next is not null && pages.Count < 20;)
+        {
+            var page = await client.GetFromJsonAsync<JsonElement>(next);
+            pages.Add(page);
+            next = page.GetProperty("nextCursor").GetString() is { } cursor ? $"{url}&cursor={Uri.EscapeDataString(cursor)}" : null;
+        }
+
+        return pages;
+    }
+
+    [Theory]
+    [InlineData("q=wombat")]
+    [InlineData("q=wombat&from=2019-01-01")]
+    public async Task WordsMatchingMoreStoriesThanTheListLooksThrough_SayOnItsLastPageThatOlderMatchesAreLeftOut(string filter)
+    {
+        var client = factory.CreateClient();
+
+        var pages = await PagesAsync(client, $"/api/v1/articles?{filter}&limit={ArticleApiService.MaxLimit}");
+        var few = await client.GetFromJsonAsync<JsonElement>("/api/v1/articles?q=first+wombat");
+
+        var slugs = pages.SelectMany(p => p.GetProperty("items").EnumerateArray().Select(a => a.GetProperty("slug").GetString())).ToList();
+        Assert.Equal(ArticleApiService.TextMatches, slugs.Distinct().Count());
+        Assert.DoesNotContain("the-first-wombat-census", slugs);
+        Assert.True(pages[^1].GetProperty("olderMatchesLeftOut").GetBoolean());
+        Assert.All(pages[..^1], p => Assert.False(p.TryGetProperty("olderMatchesLeftOut", out _)));
+        Assert.Equal(["the-first-wombat-census"], few.GetProperty("items").EnumerateArray().Select(a => a.GetProperty("slug").GetString()));
+        Assert.False(few.TryGetProperty("olderMatchesLeftOut", out _));
     }
 }
