@@ -12,8 +12,8 @@ namespace NewsPortal.Web.Accounts;
 /// </summary>
 public static class RecoveryCodes
 {
-    /// <summary>Where Identity's store keeps them, among an account's tokens.</summary>
-    public const string Provider = "[AspNetUserStore]", TokenName = "RecoveryCodes";
+    /// <summary>The name Identity's store keeps them under, among an account's tokens.</summary>
+    public const string TokenName = "RecoveryCodes";
 
     private const string Marker = "pbkdf2-sha256$";
 
@@ -53,7 +53,7 @@ public static class RecoveryCodes
     public static async Task<int> HashStoredAsync(NewsDbContext db, CancellationToken cancellationToken)
     {
         // An account with two-step sign-in has one such token: a newsroom's accounts, not its stories.
-        var tokens = await db.UserTokens.Where(t => t.LoginProvider == Provider && t.Name == TokenName).ToListAsync(cancellationToken);
+        var tokens = await db.UserTokens.Where(t => t.LoginProvider == PortalUserStore.OwnTokens && t.Name == TokenName).ToListAsync(cancellationToken);
         var typed = tokens.Where(t => (t.Value ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries).Any(code => !IsHashed(code))).ToList();
         foreach (var token in typed)
         {

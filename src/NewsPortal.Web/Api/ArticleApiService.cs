@@ -75,8 +75,8 @@ public sealed class ArticleApiService(
         }
 
         // Words: the newest matches as search finds them, within the category, source, language and dates asked for,
-        // read by id with every filter checked again (on at most a thousand ids, so that one read serves words with filters
-        // and without). Else the narrowest listing is walked, and whatever else was asked
+        // read by id with every filter checked again: cheap on at most a thousand ids, and exact where the search takes a
+        // language's variants too (pt finds pt-BR). Else the narrowest listing is walked, and whatever else was asked
         // is checked on each story reached.
         var (listing, conditions) = Listing.Narrowest(null, categoryId, sourceId, language, everyStory: match is not null);
         List<SummaryRow> rows;

@@ -39,9 +39,11 @@ public static class DatabaseInitializer
 
         await scope.ServiceProvider.GetRequiredService<UserService>()
             .EnsureConfiguredAdminAsync(scope.ServiceProvider.GetRequiredService<IConfiguration>());
-        if (await RecoveryCodes.HashStoredAsync(db, cancellationToken) is > 0 and var hashed)
+        var hashed = await RecoveryCodes.HashStoredAsync(db, cancellationToken);
+        var protectedKeys = await scope.ServiceProvider.GetRequiredService<AuthenticatorKeys>().ProtectStoredAsync(db, cancellationToken);
+        if (hashed + protectedKeys > 0)
         {
-            logger.LogInformation("Hashed the recovery codes of {Accounts} accounts, stored as typed by an earlier version", hashed);
+            logger.LogInformation("Hashed the recovery codes of {Accounts} accounts and encrypted {Keys} authenticator keys, stored as they were by an earlier version", hashed, protectedKeys);
         }
 
         var options = scope.ServiceProvider.GetRequiredService<IOptions<PortalOptions>>().Value;

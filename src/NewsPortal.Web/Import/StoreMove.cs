@@ -63,13 +63,11 @@ public sealed class StoreMove(
     NameAdminService names,
     UserManager<PortalUser> userManager,
     UserService users,
+    AuthenticatorKeys authenticatorKeys,
     ILogger<StoreMove> logger)
 {
     public const string AliasesFile = "aliases.jsonl";
     public const string AccountsFile = "accounts.jsonl";
-
-    /// <summary>The name Identity's store keeps an account's authenticator key under.</summary>
-    private const string AuthenticatorKeyToken = "AuthenticatorKey";
 
     /// <summary>Bounds on an account's tokens from a file: what the site makes is a few dozen characters.</summary>
     private const int MaxTokenKeyLength = 128, MaxTokenValueLength = 4_000, MaxCredentialIdLength = 1_024;
@@ -139,6 +137,8 @@ public sealed class StoreMove(
         logger.LogInformation("Exported {Count} lines to {File}", count, name);
     }
 
+    private static bool IsAuthenticatorKey(string provider, string name) => (provider, name) == (PortalUserStore.OwnTokens, AuthenticatorKeys.TokenName);
+
     private async IAsyncEnumerable<AccountRecord> AccountsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // Accounts are a newsroom's staff: tens, so read at once.
@@ -151,7 +151,7 @@ public sealed class StoreMove(
             yield return new AccountRecord(user.Email ?? user.UserName ?? "", user.UserName, user.EmailConfirmed, user.PasswordHash, user.LockoutEnabled,
                 user.LockoutEnd, user.AccessFailedCount, user.CreatedAtUtc, [.. roles[user.Id].Order(StringComparer.Ordinal)], user.TwoFactorEnabled,
                 [.. tokens[user.Id].OrderBy(t => t.LoginProvider, StringComparer.Ordinal).ThenBy(t => t.Name, StringComparer.Ordinal)
-                    .Select(t => new AccountTokenRecord(t.LoginProvider, t.Name, t.Value))],
+                    .Select(t => new AccountTokenRecord(t.LoginProvider, t.Name, IsAuthenticatorKey(t.LoginProvider, t.Name) ? authenticatorKeys.Unprotect(t.Value) : t.Value))],
                 [.. passkeys[user.Id].OrderBy(p => p.Data.CreatedAt).Select(p => new AccountPasskeyRecord(p.CredentialId, p.Data))], user.Id);
         }
     }
@@ -373,7 +373,7 @@ public sealed class StoreMove(
                 AccessFailedCount = record.AccessFailedCount,
                 CreatedAtUtc = record.CreatedAtUtc,
                 // On only with the key its app holds: an account asked for codes nothing can make could never sign in.
-                TwoFactorEnabled = record.TwoFactorEnabled && tokens.Any(t => t.Name == AuthenticatorKeyToken),
+                TwoFactorEnabled = record.TwoFactorEnabled && tokens.Any(t => t.Name == AuthenticatorKeys.TokenName),
             };
             var created = await userManager.CreateAsync(user);
             if (!created.Succeeded)
@@ -389,9 +389,11 @@ public sealed class StoreMove(
 
             foreach (var token in tokens)
             {
-                // A move from an earlier version carries recovery codes as typed; this store keeps none so.
-                var value = (token.LoginProvider, token.Name) == (RecoveryCodes.Provider, RecoveryCodes.TokenName) && token.Value is not null
+                // A move from an earlier version carries recovery codes as typed; this store keeps none so. Authenticator
+                // keys travel as the app holds them (the other site's data-protection keys are not this one's).
+                var value = (token.LoginProvider, token.Name) == (PortalUserStore.OwnTokens, RecoveryCodes.TokenName) && token.Value is not null
                     ? RecoveryCodes.Hashed(token.Value.Split(';', StringSplitOptions.RemoveEmptyEntries))
+                    : IsAuthenticatorKey(token.LoginProvider, token.Name) ? authenticatorKeys.Protect(token.Value)
                     : token.Value;
                 db.UserTokens.Add(new IdentityUserToken<string> { UserId = user.Id, LoginProvider = token.LoginProvider, Name = token.Name, Value = value });
             }

@@ -227,7 +227,7 @@ public sealed class TwoStepSignInTests(EditorialFactory factory) : IClassFixture
 
     /// <summary>What the store holds as the account's recovery codes.</summary>
     private Task<string> StoredCodesAsync(string email) => factory.WithDbAsync(db => db.UserTokens
-        .Where(t => t.UserId == db.Users.Single(u => u.Email == email).Id && t.LoginProvider == RecoveryCodes.Provider && t.Name == RecoveryCodes.TokenName)
+        .Where(t => t.UserId == db.Users.Single(u => u.Email == email).Id && t.LoginProvider == PortalUserStore.OwnTokens && t.Name == RecoveryCodes.TokenName)
         .Select(t => t.Value!).SingleAsync());
 
     private static void AssertHoldsNoneAsTyped(string stored, IEnumerable<string> codes)
@@ -284,6 +284,63 @@ public sealed class TwoStepSignInTests(EditorialFactory factory) : IClassFixture
         Assert.Equal(HttpStatusCode.Redirect, recovered.StatusCode);
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         Assert.Equal(2, (await StoredCodesAsync(account.Email)).Split(';').Length);
+    }
+
+    /// <summary>What the store holds as the account's authenticator key.</summary>
+    private Task<string> StoredKeyAsync(string email) => factory.WithDbAsync(db => db.UserTokens
+        .Where(t => t.UserId == db.Users.Single(u => u.Email == email).Id && t.LoginProvider == PortalUserStore.OwnTokens && t.Name == AuthenticatorKeys.TokenName)
+        .Select(t => t.Value!).SingleAsync());
+
+    private Task StoreKeyAsync(string email, string value) => factory.WithDbAsync(async db =>
+    {
+        var id = await db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync();
+        return await db.UserTokens.Where(t => t.UserId == id && t.Name == AuthenticatorKeys.TokenName).ExecuteUpdateAsync(t => t.SetProperty(x => x.Value, value));
+    });
+
+    [Fact]
+    public async Task TheAppsKey_IsStoredEncrypted_NotAsTheAppHoldsIt_SoACopyOfTheStoreAloneMakesNoCodes()
+    {
+        var account = await EditorWithTwoStepAsync();
+
+        var stored = await StoredKeyAsync(account.Email);
+        using var signedIn = await TypeCodeAsync(await AtTheCodeAsync(account.Email), AuthenticatorApp.Code(account.Key));
+
+        Assert.DoesNotContain(account.Key, stored.ToUpperInvariant(), StringComparison.Ordinal);
+        Assert.True(stored.Length > account.Key.Length * 2, stored);
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+    }
+
+    [Fact]
+    public async Task AnAppsKeyStoredAsItIsByAnEarlierVersion_StillMakesCodes_AndIsEncryptedAtTheNextStart()
+    {
+        var account = await EditorWithTwoStepAsync();
+        await StoreKeyAsync(account.Email, account.Key);
+
+        using var beforeTheStart = await TypeCodeAsync(await AtTheCodeAsync(account.Email), AuthenticatorApp.Code(account.Key));
+        await DatabaseInitializer.InitializeAsync(factory.Services, seed: false);
+        var afterTheStart = await StoredKeyAsync(account.Email);
+        var next = AuthenticatorApp.Code(account.Key, stepsAhead: 1);
+        using var afterIt = await TypeCodeAsync(await AtTheCodeAsync(account.Email), next == AuthenticatorApp.Code(account.Key) ? AuthenticatorApp.Code(account.Key, 2) : next);
+
+        Assert.Equal(HttpStatusCode.Redirect, beforeTheStart.StatusCode);
+        Assert.DoesNotContain(account.Key, afterTheStart.ToUpperInvariant(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, afterIt.StatusCode);
+    }
+
+    [Fact]
+    public async Task AnAppsKeyThisSiteCannotRead_AsInAStoreRestoredWithoutItsKeys_RefusesTheAppsCodes_ButARecoveryCodeSignsIn()
+    {
+        var account = await EditorWithTwoStepAsync();
+        var stored = await StoredKeyAsync(account.Email);
+        // Encrypted by another site's keys: the same form, other bytes.
+        await StoreKeyAsync(account.Email, stored[..^8] + (stored[^8] == 'A' ? "BBBBBBBB" : "AAAAAAAA"));
+
+        using var appsCode = await TypeCodeAsync(await AtTheCodeAsync(account.Email), AuthenticatorApp.Code(account.Key));
+        using var recovered = await TypeCodeAsync(await AtTheCodeAsync(account.Email), account.RecoveryCodes[0]);
+
+        Assert.Equal(HttpStatusCode.OK, appsCode.StatusCode);
+        Assert.Equal(Web.Accounts.TwoStepModel.Failed, (await appsCode.ReadDocumentAsync()).TextOf(".form-errors"));
+        Assert.Equal(HttpStatusCode.Redirect, recovered.StatusCode);
     }
 
     [Fact]

@@ -127,6 +127,7 @@ public sealed class StoreMoveTests(EmptyNewsPortalFactory factory) : IClassFixtu
         using var target = new EditorialFactory();
         var report = await target.ImportAsync(moveDir);
         var stored = await target.WithDbAsync(db => db.UserTokens.Where(t => t.Name == RecoveryCodes.TokenName).Select(t => t.Value!).SingleAsync());
+        var storedKey = await target.WithDbAsync(db => db.UserTokens.Where(t => t.Name == AuthenticatorKeys.TokenName).Select(t => t.Value!).SingleAsync());
         var browser = target.CreatePlainClient();
         using var password = await browser.SignInAsync(editor, EditorialFactory.Password);
         using var code = await browser.SubmitFormAsync("/account/two-step", new Dictionary<string, string?> { ["Code"] = AuthenticatorApp.Code(key) });
@@ -137,6 +138,7 @@ public sealed class StoreMoveTests(EmptyNewsPortalFactory factory) : IClassFixtu
         Assert.False(report.HasRejections, report.ToString());
         Assert.Equal(codes.Count, stored.Split(';').Length);
         Assert.DoesNotContain(codes[1], stored, StringComparison.Ordinal);
+        Assert.DoesNotContain(key, storedKey.ToUpperInvariant(), StringComparison.Ordinal);
         Assert.StartsWith("/account/two-step", password.Headers.Location!.OriginalString, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Redirect, code.StatusCode);
         Assert.Equal("/admin", code.Headers.Location!.OriginalString);
