@@ -15,7 +15,8 @@ namespace NewsPortal.Web.Admin;
 /// <summary>
 /// What the editors' list shows: a status, names (typed or slugs), words, the order, and where the page starts:
 /// after <see cref="From"/> in the list's order, or just before <see cref="Back"/>. The API's list for editors also
-/// asks for a language, sort keys in [Min, Max) (its dates) and up to <see cref="Take"/> stories a page.
+/// asks for a language, the days from and to (both included; the search takes them too) and up to <see cref="Take"/>
+/// stories a page.
 /// </summary>
 public sealed record AdminArticleFilter(string? Status, string? Category, string? Source, string? Text, bool OldestFirst,
     ListingCursor? From = null, ListingCursor? Back = null, string? Thread = null, string? Language = null,

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -119,11 +118,7 @@ public sealed class ArticleApiService(
                 // At most this far: a rare combination answers with fewer items and a cursor to go on from.
                 var walk = listing.Walk(StoreDialect.Of(db.Database), ArticleService.KeyColumns, position, older: true, budget, out var walkArgs, keys: keys);
                 var args = walkArgs.ToList();
-                string Arg(object value)
-                {
-                    args.Add(value);
-                    return "{" + (args.Count - 1).ToString(CultureInfo.InvariantCulture) + "}";
-                }
+                string Arg(object value) => args.Placeholder(value);
 
                 var sql = $"""
                     -- bounded: sorts at most {budget} stories, the walk's budget
@@ -170,11 +165,7 @@ public sealed class ArticleApiService(
         }
 
         var args = new List<object>();
-        string Arg(object value)
-        {
-            args.Add(value);
-            return "{" + (args.Count - 1).ToString(CultureInfo.InvariantCulture) + "}";
-        }
+        string Arg(object value) => args.Placeholder(value);
 
         var dialect = StoreDialect.Of(db.Database);
         var conditions = new List<string> { $"""a."Listed" = {dialect.Literal(true)}""" };
@@ -222,11 +213,7 @@ public sealed class ArticleApiService(
     private async Task<bool> MoreMatchesThanLookedThroughAsync(Search.SearchQuery match, CancellationToken cancellationToken)
     {
         var args = new List<object>();
-        string Arg(object value)
-        {
-            args.Add(value);
-            return "{" + (args.Count - 1).ToString(CultureInfo.InvariantCulture) + "}";
-        }
+        string Arg(object value) => args.Placeholder(value);
 
         var sql = $"""
             -- bounded: counts at most {TextMatches + 1} matches

@@ -108,11 +108,7 @@ public sealed record Listing(ListingKind Kind, int NameId = 0, string? Language 
         bool listed = true, string? condition = null)
     {
         var arguments = new List<object>();
-        string Arg(object value)
-        {
-            arguments.Add(value);
-            return "{" + (arguments.Count - 1).ToString(CultureInfo.InvariantCulture) + "}";
-        }
+        string Arg(object value) => arguments.Placeholder(value);
 
         // Written in, so that PostgreSQL keeps one plan for each walk (see StoreDialect.Literal).
         var listedArg = dialect.Literal(listed);

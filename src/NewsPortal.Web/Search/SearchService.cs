@@ -197,11 +197,7 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
     public async Task<IReadOnlyList<RelatedArticle>> RelatedAsync(ArticleDetails article, IReadOnlyCollection<int> shownAlready, CancellationToken cancellationToken = default)
     {
         var args = new List<object>();
-        string Arg(object value)
-        {
-            args.Add(value);
-            return "{" + (args.Count - 1).ToString(CultureInfo.InvariantCulture) + "}";
-        }
+        string Arg(object value) => args.Placeholder(value);
 
         // Public stories only, written in so that PostgreSQL keeps one plan (see StoreDialect.Literal).
         var listed = StoreDialect.Of(db.Database).Literal(true);
@@ -371,11 +367,7 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
     private async Task<List<Hit>> HitsAsync(SearchQuery query, int take, int skip, bool marked, CancellationToken cancellationToken, bool listed = true)
     {
         var args = new List<object>();
-        string Arg(object value)
-        {
-            args.Add(value);
-            return "{" + (args.Count - 1).ToString(CultureInfo.InvariantCulture) + "}";
-        }
+        string Arg(object value) => args.Placeholder(value);
 
         // Each name with how many public stories carry it, which decides the listing a search by filters walks.
         var sources = new List<(int Id, int Count)>();

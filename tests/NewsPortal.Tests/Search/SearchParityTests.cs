@@ -100,9 +100,13 @@ public sealed class SearchParityTests(SearchParityFixture factory) : IClassFixtu
             commands = [.. capture.Commands.Where(c => c.Sql.Contains($"\"{vector}\" @@", StringComparison.Ordinal))];
         }
 
-        var search = Assert.Single(commands);
-        var plan = await QueryPlans.ExplainAsync(factory.Store.ConnectionString, search);
-        Assert.True(plan.Contains($"Bitmap Index Scan on \"IX_Articles_{vector}\"", StringComparison.Ordinal), $"{search.Sql}\n\n{plan}");
+        // The API's last page by words asks a second time, whether older matches were left out: from the index too.
+        Assert.InRange(commands.Count, 1, 2);
+        foreach (var search in commands)
+        {
+            var plan = await QueryPlans.ExplainAsync(factory.Store.ConnectionString, search);
+            Assert.True(plan.Contains($"Bitmap Index Scan on \"IX_Articles_{vector}\"", StringComparison.Ordinal), $"{search.Sql}\n\n{plan}");
+        }
     }
 
     [PostgresFact]
