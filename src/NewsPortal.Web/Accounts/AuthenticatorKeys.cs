@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.EntityFrameworkCore;
-using NewsPortal.Web.Data;
 
 namespace NewsPortal.Web.Accounts;
 
@@ -30,14 +28,9 @@ public sealed class AuthenticatorKeys(IDataProtectionProvider protection, ILogge
     /// </summary>
     public string? Unprotect(string? stored)
     {
-        if (stored is null || !stored.StartsWith(Marker, StringComparison.Ordinal))
-        {
-            return stored;
-        }
-
         try
         {
-            return _protector.Unprotect(stored[Marker.Length..]);
+            return Read(stored);
         }
         catch (CryptographicException ex)
         {
@@ -46,18 +39,20 @@ public sealed class AuthenticatorKeys(IDataProtectionProvider protection, ILogge
         }
     }
 
-    /// <summary>Protects whatever authenticator keys are still stored as they are, as a store kept them before.</summary>
-    public async Task<int> ProtectStoredAsync(NewsDbContext db, CancellationToken cancellationToken)
+    /// <summary>Whether this site's keys read <paramref name="stored"/> (a key stored as it is reads).</summary>
+    public bool CanRead(string? stored)
     {
-        // One per account with an app set up: a newsroom's accounts, not its stories.
-        var stored = await db.UserTokens.Where(t => t.LoginProvider == PortalUserStore.OwnTokens && t.Name == TokenName).ToListAsync(cancellationToken);
-        var plain = stored.Where(t => t.Value is not null && !t.Value.StartsWith(Marker, StringComparison.Ordinal)).ToList();
-        foreach (var token in plain)
+        try
         {
-            token.Value = Protect(token.Value);
+            Read(stored);
+            return true;
         }
-
-        await db.SaveChangesAsync(cancellationToken);
-        return plain.Count;
+        catch (CryptographicException)
+        {
+            return false;
+        }
     }
+
+    private string? Read(string? stored)
+        => stored is null || !stored.StartsWith(Marker, StringComparison.Ordinal) ? stored : _protector.Unprotect(stored[Marker.Length..]);
 }

@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.EntityFrameworkCore;
-using NewsPortal.Web.Data;
 
 namespace NewsPortal.Web.Accounts;
 
@@ -49,19 +47,11 @@ public static class RecoveryCodes
         return true;
     }
 
-    /// <summary>Hashes whatever recovery codes are still stored as typed, as a store kept them before they were hashed.</summary>
-    public static async Task<int> HashStoredAsync(NewsDbContext db, CancellationToken cancellationToken)
+    /// <summary>The codes as stored, with any an earlier version stored as typed hashed; as they are when none was.</summary>
+    public static string? HashedIfTyped(string? stored)
     {
-        // An account with two-step sign-in has one such token: a newsroom's accounts, not its stories.
-        var tokens = await db.UserTokens.Where(t => t.LoginProvider == PortalUserStore.OwnTokens && t.Name == TokenName).ToListAsync(cancellationToken);
-        var typed = tokens.Where(t => (t.Value ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries).Any(code => !IsHashed(code))).ToList();
-        foreach (var token in typed)
-        {
-            token.Value = Hashed(token.Value!.Split(';', StringSplitOptions.RemoveEmptyEntries));
-        }
-
-        await db.SaveChangesAsync(cancellationToken);
-        return typed.Count;
+        var codes = (stored ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries);
+        return codes.All(IsHashed) ? stored : Hashed(codes);
     }
 
     private static bool IsHashed(string entry) => entry.StartsWith(Marker, StringComparison.Ordinal);

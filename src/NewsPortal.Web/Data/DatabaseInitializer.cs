@@ -39,11 +39,15 @@ public static class DatabaseInitializer
 
         await scope.ServiceProvider.GetRequiredService<UserService>()
             .EnsureConfiguredAdminAsync(scope.ServiceProvider.GetRequiredService<IConfiguration>());
-        var hashed = await RecoveryCodes.HashStoredAsync(db, cancellationToken);
-        var protectedKeys = await scope.ServiceProvider.GetRequiredService<AuthenticatorKeys>().ProtectStoredAsync(db, cancellationToken);
-        if (hashed + protectedKeys > 0)
+        var secrets = await PortalUserStore.UpgradeStoredAsync(db, scope.ServiceProvider.GetRequiredService<AuthenticatorKeys>(), cancellationToken);
+        if (secrets.CodesHashed + secrets.KeysEncrypted > 0)
         {
-            logger.LogInformation("Hashed the recovery codes of {Accounts} accounts and encrypted {Keys} authenticator keys, stored as they were by an earlier version", hashed, protectedKeys);
+            logger.LogInformation("Hashed the recovery codes of {Accounts} accounts and encrypted {Keys} authenticator keys, stored as they were by an earlier version", secrets.CodesHashed, secrets.KeysEncrypted);
+        }
+
+        if (secrets.KeysUnreadable > 0)
+        {
+            logger.LogWarning("Accounts whose authenticator key this site's data-protection keys cannot read: {Accounts}. Were the keys (App_Data/keys, or Redis when nodes share it) lost, or not restored with the store? Those editors sign in with a recovery code, or an admin turns their two-step sign-in off ('users two-step-off')", secrets.KeysUnreadable);
         }
 
         var options = scope.ServiceProvider.GetRequiredService<IOptions<PortalOptions>>().Value;

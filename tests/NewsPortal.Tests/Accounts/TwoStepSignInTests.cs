@@ -8,6 +8,7 @@ using NewsPortal.Tests.Infrastructure;
 using NewsPortal.Tests.Shared;
 using NewsPortal.Web.Accounts;
 using NewsPortal.Web.Data;
+using Serilog.Events;
 using ZXing;
 using ZXing.Common;
 using ZXing.QrCode;
@@ -225,10 +226,7 @@ public sealed class TwoStepSignInTests(EditorialFactory factory) : IClassFixture
         Assert.Equal(HttpStatusCode.Redirect, current.StatusCode);
     }
 
-    /// <summary>What the store holds as the account's recovery codes.</summary>
-    private Task<string> StoredCodesAsync(string email) => factory.WithDbAsync(db => db.UserTokens
-        .Where(t => t.UserId == db.Users.Single(u => u.Email == email).Id && t.LoginProvider == PortalUserStore.OwnTokens && t.Name == RecoveryCodes.TokenName)
-        .Select(t => t.Value!).SingleAsync());
+    private Task<string> StoredCodesAsync(string email) => factory.StoredTokenAsync(email, RecoveryCodes.TokenName);
 
     private static void AssertHoldsNoneAsTyped(string stored, IEnumerable<string> codes)
     {
@@ -259,12 +257,7 @@ public sealed class TwoStepSignInTests(EditorialFactory factory) : IClassFixture
     {
         var account = await EditorWithTwoStepAsync();
         string[] typed = ["ABCDE-FGHJK", "MNPQR-TVWXY", "23456-789BC"];
-        Task StoreAsTypedAsync() => factory.WithDbAsync(async db =>
-        {
-            var id = await db.Users.Where(u => u.Email == account.Email).Select(u => u.Id).SingleAsync();
-            return await db.UserTokens.Where(t => t.UserId == id && t.Name == RecoveryCodes.TokenName)
-                .ExecuteUpdateAsync(t => t.SetProperty(x => x.Value, string.Join(';', typed)));
-        });
+        Task StoreAsTypedAsync() => factory.StoreTokenAsync(account.Email, RecoveryCodes.TokenName, string.Join(';', typed));
 
         // An earlier version's node, still running beside this one, stores them so.
         await StoreAsTypedAsync();
@@ -286,16 +279,12 @@ public sealed class TwoStepSignInTests(EditorialFactory factory) : IClassFixture
         Assert.Equal(2, (await StoredCodesAsync(account.Email)).Split(';').Length);
     }
 
-    /// <summary>What the store holds as the account's authenticator key.</summary>
-    private Task<string> StoredKeyAsync(string email) => factory.WithDbAsync(db => db.UserTokens
-        .Where(t => t.UserId == db.Users.Single(u => u.Email == email).Id && t.LoginProvider == PortalUserStore.OwnTokens && t.Name == AuthenticatorKeys.TokenName)
-        .Select(t => t.Value!).SingleAsync());
+    private Task<string> StoredKeyAsync(string email) => factory.StoredTokenAsync(email, AuthenticatorKeys.TokenName);
 
-    private Task StoreKeyAsync(string email, string value) => factory.WithDbAsync(async db =>
-    {
-        var id = await db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync();
-        return await db.UserTokens.Where(t => t.UserId == id && t.Name == AuthenticatorKeys.TokenName).ExecuteUpdateAsync(t => t.SetProperty(x => x.Value, value));
-    });
+    private Task StoreKeyAsync(string email, string value) => factory.StoreTokenAsync(email, AuthenticatorKeys.TokenName, value);
+
+    /// <summary>A key as another site's data-protection keys would have encrypted it: the same form, other bytes.</summary>
+    private static string EncryptedElsewhere(string stored) => stored[..^8] + (stored[^8] == 'A' ? "BBBBBBBB" : "AAAAAAAA");
 
     [Fact]
     public async Task TheAppsKey_IsStoredEncrypted_NotAsTheAppHoldsIt_SoACopyOfTheStoreAloneMakesNoCodes()
@@ -331,9 +320,7 @@ public sealed class TwoStepSignInTests(EditorialFactory factory) : IClassFixture
     public async Task AnAppsKeyThisSiteCannotRead_AsInAStoreRestoredWithoutItsKeys_RefusesTheAppsCodes_ButARecoveryCodeSignsIn()
     {
         var account = await EditorWithTwoStepAsync();
-        var stored = await StoredKeyAsync(account.Email);
-        // Encrypted by another site's keys: the same form, other bytes.
-        await StoreKeyAsync(account.Email, stored[..^8] + (stored[^8] == 'A' ? "BBBBBBBB" : "AAAAAAAA"));
+        await StoreKeyAsync(account.Email, EncryptedElsewhere(await StoredKeyAsync(account.Email)));
 
         using var appsCode = await TypeCodeAsync(await AtTheCodeAsync(account.Email), AuthenticatorApp.Code(account.Key));
         using var recovered = await TypeCodeAsync(await AtTheCodeAsync(account.Email), account.RecoveryCodes[0]);
@@ -341,6 +328,36 @@ public sealed class TwoStepSignInTests(EditorialFactory factory) : IClassFixture
         Assert.Equal(HttpStatusCode.OK, appsCode.StatusCode);
         Assert.Equal(Web.Accounts.TwoStepModel.Failed, (await appsCode.ReadDocumentAsync()).TextOf(".form-errors"));
         Assert.Equal(HttpStatusCode.Redirect, recovered.StatusCode);
+    }
+
+    [Fact]
+    public async Task AStartFindingAppsKeysThisSiteCannotRead_WarnsHowManyAccountsMustUseARecoveryCode()
+    {
+        var sink = new LogSink();
+        using var site = new LoggedFactory(sink);
+        var readable = await site.CreateUserAsync(Roles.Editor);
+        var unreadable = await site.CreateUserAsync(Roles.Editor);
+        await site.TurnOnTwoStepAsync(readable);
+        await site.TurnOnTwoStepAsync(unreadable);
+
+        await DatabaseInitializer.InitializeAsync(site.Services, seed: false);
+        var whileReadable = sink.AtLeast(LogEventLevel.Warning);
+        await site.StoreTokenAsync(unreadable, AuthenticatorKeys.TokenName, EncryptedElsewhere(await site.StoredTokenAsync(unreadable, AuthenticatorKeys.TokenName)));
+        await DatabaseInitializer.InitializeAsync(site.Services, seed: false);
+
+        Assert.DoesNotContain(whileReadable, w => w.Contains("authenticator key", StringComparison.Ordinal));
+        var warning = Assert.Single(sink.AtLeast(LogEventLevel.Warning), w => w.Contains("authenticator key", StringComparison.Ordinal));
+        Assert.StartsWith("Accounts whose authenticator key this site's data-protection keys cannot read: 1.", warning, StringComparison.Ordinal);
+        Assert.Contains("recovery code", warning, StringComparison.Ordinal);
+    }
+
+    private sealed class LoggedFactory(LogSink sink) : EditorialFactory
+    {
+        protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.ConfigureServices(services => services.AddSingleton<Serilog.Core.ILogEventSink>(sink));
+        }
     }
 
     [Fact]

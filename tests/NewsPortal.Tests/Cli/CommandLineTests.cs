@@ -434,6 +434,28 @@ public sealed class UsersCommandTests : IDisposable
         Assert.Contains("There is no account for 'nobody@example.org'.", nobody.Output);
     }
 
+    [OwnKeyRingFact]
+    public async Task ACommandRunAfterAnUpgrade_EncryptsAppsKeysStoredAsTheyWere_WithTheSitesOwnKeys_SoTheSiteStillTakesTheirCodes()
+    {
+        using var factory = new OtherNodeFactory(_store);
+        var email = await factory.CreateUserAsync(Roles.Editor);
+        var (key, _) = await factory.TurnOnTwoStepAsync(email);
+        // As a version before keys were encrypted stored it.
+        await factory.StoreTokenAsync(email, AuthenticatorKeys.TokenName, key);
+
+        var run = await PortalCommand.RunAsync(_store, "users", "add", "--email", "after.upgrade@example.org", "--role", "Editor", "--password", "a password after the upgrade");
+        var stored = await factory.StoredTokenAsync(email, AuthenticatorKeys.TokenName);
+        var browser = factory.CreatePlainClient();
+        using var password = await browser.SignInAsync(email, EditorialFactory.Password);
+        using var code = await browser.SubmitFormAsync("/account/two-step?ReturnUrl=%2Fadmin", new Dictionary<string, string?> { ["Code"] = Shared.AuthenticatorApp.Code(key) });
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.DoesNotContain(key, stored.ToUpperInvariant(), StringComparison.Ordinal);
+        Assert.StartsWith("/account/two-step", password.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, code.StatusCode);
+        Assert.Equal("/admin", code.Headers.Location!.OriginalString);
+    }
+
     [Fact]
     public async Task UsersAdd_WithAWeakPasswordOrUnknownRole_FailsWithTheReason()
     {

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using NewsPortal.Web.Accounts;
@@ -57,6 +58,16 @@ public class EditorialFactory : NewsPortalFactory
         Assert.Empty(problems);
         return (key, codes);
     }
+
+    /// <summary>What the store holds for the account's own token <paramref name="name"/> (its recovery codes, its authenticator key).</summary>
+    public Task<string> StoredTokenAsync(string email, string name) => WithDbAsync(db => db.UserTokens
+        .Where(t => t.UserId == db.Users.Single(u => u.Email == email).Id && t.LoginProvider == PortalUserStore.OwnTokens && t.Name == name)
+        .Select(t => t.Value!).SingleAsync());
+
+    /// <summary>Stores <paramref name="value"/> as the account's own token <paramref name="name"/>, as another version or site might have.</summary>
+    public Task StoreTokenAsync(string email, string name, string value) => WithDbAsync(db => db.UserTokens
+        .Where(t => t.UserId == db.Users.Single(u => u.Email == email).Id && t.LoginProvider == PortalUserStore.OwnTokens && t.Name == name)
+        .ExecuteUpdateAsync(t => t.SetProperty(x => x.Value, value)));
 
     /// <summary>A client signed in through the real login form; redirects are not followed so tests can see them.</summary>
     public async Task<HttpClient> SignedInClientAsync(string? role)
