@@ -12,7 +12,7 @@ public sealed class TwoStepSignInJourneyTests(BrowserFixture browser)
     private const string Password = "a long first password";
 
     [Fact]
-    public async Task Editor_TurnsOnTwoStepSignIn_WithTheAppsCode_ThenSignsInWithPasswordAndCode()
+    public async Task Editor_TurnsOnTwoStepSignIn_WithTheAppsCode_ThenSignsInWithPasswordAndCode_AndThisBrowserIsNotAskedAgain()
     {
         var email = $"two-step-{Guid.NewGuid():N}@example.org";
         await browser.AddEditorAsync(email, Password);
@@ -36,11 +36,15 @@ public sealed class TwoStepSignInJourneyTests(BrowserFixture browser)
         await SignIn.AsAsync(page, email, Password);
         await Expect(page).ToHaveURLAsync(new Regex("/account/two-step"));
         await Axe.AssertNoneSignedInAsync(browser.Browser, context, browser.Server.BaseAddress.ToString(), "/account/two-step");
-        await page.GetByLabel("Code").FillAsync(AuthenticatorApp.Code(key));
+        await page.GetByLabel("Code", new() { Exact = true }).FillAsync(AuthenticatorApp.Code(key));
+        await page.GetByLabel("Don't ask again on this browser for 30 days").CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
 
         await Expect(page).ToHaveURLAsync(new Regex("/admin$"));
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await SignIn.AsAsync(page, email, Password);
+        await Expect(page).ToHaveURLAsync(new Regex("/admin$"));
         Assert.Empty(refused);
     }
 }

@@ -9,9 +9,10 @@ namespace NewsPortal.Web.Accounts;
 /// Browsers an account has signed in from before, remembered by a cookie the site signs (a "device cookie", as OWASP
 /// describes them). Five wrong passwords lock an account against everyone else, but not against the browsers its
 /// owner uses: whoever floods the form with guesses cannot keep an editor out. A device's own attempts are limited
-/// on their own (<see cref="SignInAttempts"/>), and a password reset or a disabled account forgets every device.
+/// on their own (<see cref="SignInAttempts"/>), and a password reset or a disabled account forgets every device. The
+/// cookie also says when the browser last took the account's second step, if its editor asked to be remembered for it.
 /// </summary>
-public sealed class KnownDevices(IDataProtectionProvider protection, IConfiguration configuration, TimeProvider clock)
+public sealed class KnownDevices(IDataProtectionProvider protection, IConfiguration configuration, TimeProvider clock, TwoStepRule rule)
 {
     public const string CookieName = "newsportal.device";
 
@@ -20,33 +21,34 @@ public sealed class KnownDevices(IDataProtectionProvider protection, IConfigurat
 
     private readonly IDataProtector _protector = protection.CreateProtector("NewsPortal.KnownDevices.v1");
 
+    /// <summary>A device cookie's content: the device, and when this browser last took the account's second step and was asked to be remembered for it (0: not).</summary>
+    private sealed record Known(string Device, long SecondStepAt);
+
     /// <summary>The device this request's cookie names, when it was given to <paramref name="user"/> as the account is now; else null.</summary>
-    public string? DeviceOf(HttpRequest request, PortalUser user)
-    {
-        if (request.Cookies[CookieName] is not { Length: > 0 and < 1_000 } cookie)
-        {
-            return null;
-        }
+    public string? DeviceOf(HttpRequest request, PortalUser user) => Read(request, user)?.Device;
 
-        try
-        {
-            return _protector.Unprotect(cookie).Split('\n') is [var userId, var stamp, var device, var expires]
-                && long.TryParse(expires, CultureInfo.InvariantCulture, out var expiresAt) && expiresAt > clock.GetUtcNow().ToUnixTimeSeconds()
-                && userId == user.Id && stamp == StampOf(user) ? device : null;
-        }
-        catch (CryptographicException)
-        {
-            // Made up, from another site's keys, or from keys since retired: an unknown browser.
-            return null;
-        }
-    }
+    /// <summary>
+    /// Whether this browser took <paramref name="user"/>'s second step within the time the site remembers it for
+    /// (<see cref="TwoStepRule.RememberBrowserFor"/>, as set now), its editor asking to be remembered, with nothing about
+    /// the account changed since: a new password, or the second step set up, turned off or reset, asks again.
+    /// </summary>
+    public bool TookSecondStep(HttpRequest request, PortalUser user)
+        => Read(request, user) is { SecondStepAt: > 0 } known
+            && clock.GetUtcNow() - DateTimeOffset.FromUnixTimeSeconds(known.SecondStepAt) < rule.RememberBrowserFor;
 
-    /// <summary>Remembers this browser for <paramref name="user"/>, after a successful sign-in.</summary>
-    public void Remember(HttpContext context, PortalUser user, string? device)
+    /// <summary>
+    /// Remembers this browser for <paramref name="user"/>, after a successful sign-in; <paramref name="secondStepNow"/>:
+    /// it has just taken the account's second step, and is to be remembered for it. Otherwise a second step it took
+    /// before is kept, not renewed.
+    /// </summary>
+    public void Remember(HttpContext context, PortalUser user, string? device, bool secondStepNow = false)
     {
-        device ??= Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
-        var expires = clock.GetUtcNow() + Lifetime;
-        var value = _protector.Protect(string.Create(CultureInfo.InvariantCulture, $"{user.Id}\n{StampOf(user)}\n{device}\n{expires.ToUnixTimeSeconds()}"));
+        var known = Read(context.Request, user);
+        device ??= known?.Device ?? Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+        var now = clock.GetUtcNow();
+        var secondStepAt = secondStepNow && rule.RememberBrowserFor > TimeSpan.Zero ? now.ToUnixTimeSeconds() : known?.SecondStepAt ?? 0;
+        var expires = now + Lifetime;
+        var value = _protector.Protect(string.Create(CultureInfo.InvariantCulture, $"{user.Id}\n{StampOf(user)}\n{device}\n{expires.ToUnixTimeSeconds()}\n{secondStepAt}"));
         context.Response.Cookies.Append(CookieName, value, new CookieOptions
         {
             HttpOnly = true,
@@ -56,6 +58,33 @@ public sealed class KnownDevices(IDataProtectionProvider protection, IConfigurat
             MaxAge = Lifetime,
             IsEssential = true,
         });
+    }
+
+    private Known? Read(HttpRequest request, PortalUser user)
+    {
+        if (request.Cookies[CookieName] is not { Length: > 0 and < 1_000 } cookie)
+        {
+            return null;
+        }
+
+        try
+        {
+            // Cookies given before the second step was remembered have four fields.
+            var fields = _protector.Unprotect(cookie).Split('\n');
+            if (fields is not [var userId, var stamp, var device, var expires, ..] || fields.Length > 5
+                || !long.TryParse(expires, CultureInfo.InvariantCulture, out var expiresAt) || expiresAt <= clock.GetUtcNow().ToUnixTimeSeconds()
+                || userId != user.Id || stamp != StampOf(user))
+            {
+                return null;
+            }
+
+            return new Known(device, fields.Length == 5 && long.TryParse(fields[4], CultureInfo.InvariantCulture, out var at) ? at : 0);
+        }
+        catch (CryptographicException)
+        {
+            // Made up, from another site's keys, or from keys since retired: an unknown browser.
+            return null;
+        }
     }
 
     /// <summary>

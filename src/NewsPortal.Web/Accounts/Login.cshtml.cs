@@ -78,6 +78,15 @@ public sealed class LoginModel(
 
         if ((await twoStep.SecondStepsOfAsync(user)).Any)
         {
+            if (devices.TookSecondStep(Request, user))
+            {
+                // Its editor asked this browser to be remembered when it took the second step, lately enough
+                // (Security:RememberSecondStepDays), and nothing about the account has changed since.
+                await accounts.SignInAsync(HttpContext, user, device, "mfa", "with a password, on a browser remembered for its second step");
+                return LocalRedirect(GoOnTo);
+            }
+
+
             // The password alone signs nothing in: the account is held for its code or passkey (TwoStep), and wrong
             // passwords counted so far stay counted until the code is right, so password and code guesses share one
             // lockout.

@@ -13,7 +13,7 @@ namespace NewsPortal.Web.Accounts;
 /// </summary>
 public sealed class TwoStepModel(
     UserManager<PortalUser> users, UserService accounts, TwoStepSignIn twoStep, KnownDevices devices,
-    AuditLog audit, SignInAttempts attempts, Passkeys passkeys) : PageModel
+    AuditLog audit, SignInAttempts attempts, Passkeys passkeys, TwoStepRule rule) : PageModel
 {
     /// <summary>The same for every refusal, as at the first step.</summary>
     public const string Failed = "That code is not right, or it has already been used. Type the six digits your app shows now, or one of your recovery codes. Too many tries lock the account for a while.";
@@ -34,6 +34,13 @@ public sealed class TwoStepModel(
 
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
+
+    /// <summary>The editor's choice not to be asked for the second step on this browser again for a while.</summary>
+    [BindProperty]
+    public bool RememberBrowser { get; set; }
+
+    /// <summary>How many days a browser can be remembered for (<see cref="TwoStepRule.RememberBrowserFor"/>); 0: the choice is not offered.</summary>
+    public int RememberDays => rule.RememberBrowserDays;
 
     /// <summary>Set when no sign-in is waiting for a code here: the page offers to sign in again instead of a form.</summary>
     public bool NothingPending { get; private set; }
@@ -88,12 +95,12 @@ public sealed class TwoStepModel(
         if (check == CodeCheck.RecoveryCodeAccepted)
         {
             var left = await twoStep.RecoveryCodesLeftAsync(user);
-            await accounts.SignInAsync(HttpContext, user, device, "mfa", $"with a recovery code, {left} left");
+            await accounts.SignInAsync(HttpContext, user, device, "mfa", $"with a recovery code, {left} left" + Remembered, RememberBrowser);
             // Where the account's codes are renewed, and its app set up again if the phone is gone.
             return LocalRedirect("/admin/two-step");
         }
 
-        await accounts.SignInAsync(HttpContext, user, device, "mfa", "with a code from the app");
+        await accounts.SignInAsync(HttpContext, user, device, "mfa", "with a code from the app" + Remembered, RememberBrowser);
         return LocalRedirect(GoOnTo);
     }
 
@@ -130,9 +137,12 @@ public sealed class TwoStepModel(
             return Page();
         }
 
-        await accounts.SignInAsync(HttpContext, user, devices.DeviceOf(Request, user), "mfa", "with a password and a passkey: " + name);
+        await accounts.SignInAsync(HttpContext, user, devices.DeviceOf(Request, user), "mfa", "with a password and a passkey: " + name + Remembered, RememberBrowser);
         return LocalRedirect(GoOnTo);
     }
+
+    /// <summary>What the audit log adds when this browser is to be remembered for the second step.</summary>
+    private string Remembered => RememberBrowser && RememberDays > 0 ? $"; this browser not to be asked again for {RememberDays} days" : "";
 
     private PageResult NoLongerPending()
     {

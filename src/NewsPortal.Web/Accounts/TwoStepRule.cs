@@ -8,11 +8,17 @@ namespace NewsPortal.Web.Accounts;
 /// <summary>
 /// Whose accounts must sign in with two steps (<c>Security:RequireTwoStep</c>: <c>None</c>, the default, <c>Admins</c> or
 /// <c>Everyone</c>), read and checked once at start-up. An account it covers that signed in with its password alone
-/// reaches no editors' page but the one that sets the second step up.
+/// reaches no editors' page but the one that sets the second step up. <paramref name="RememberBrowserFor"/>
+/// (<c>Security:RememberSecondStepDays</c>, 30 days; 0 never): how long a browser whose editor asked it to be remembered
+/// at the second step is not asked for it again.
 /// </summary>
-public sealed record TwoStepRule(TwoStepRule.Whom Required)
+public sealed record TwoStepRule(TwoStepRule.Whom Required, TimeSpan RememberBrowserFor)
 {
     public const string Setting = "Security:RequireTwoStep";
+
+    public const string RememberSetting = "Security:RememberSecondStepDays";
+
+    private const int DefaultRememberDays = 30, MaxRememberDays = 365;
 
     public enum Whom
     {
@@ -21,18 +27,36 @@ public sealed record TwoStepRule(TwoStepRule.Whom Required)
         Everyone,
     }
 
-    public static TwoStepRule From(IConfiguration configuration)
+    public static TwoStepRule From(IConfiguration configuration) => new(WhomFrom(configuration), RememberFrom(configuration));
+
+    private static Whom WhomFrom(IConfiguration configuration)
     {
         var text = configuration[Setting];
         if (string.IsNullOrWhiteSpace(text))
         {
-            return new TwoStepRule(Whom.None);
+            return Whom.None;
         }
 
         return Enum.TryParse<Whom>(text.Trim(), ignoreCase: true, out var whom) && Enum.IsDefined(whom) && !char.IsAsciiDigit(text.Trim()[0])
-            ? new TwoStepRule(whom)
+            ? whom
             : throw new SettingException($"{Setting} must be None, Admins or Everyone (whose accounts must sign in with two steps); it is '{text}'.");
     }
+
+    private static TimeSpan RememberFrom(IConfiguration configuration)
+    {
+        var text = configuration[RememberSetting];
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return TimeSpan.FromDays(DefaultRememberDays);
+        }
+
+        return int.TryParse(text.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var days) && days <= MaxRememberDays
+            ? TimeSpan.FromDays(days)
+            : throw new SettingException($"{RememberSetting} must be a whole number of days from 0 (always ask) to {MaxRememberDays}; it is '{text}'.");
+    }
+
+    /// <summary>Whole days a browser is remembered for at the second step; 0 when the site always asks.</summary>
+    public int RememberBrowserDays => (int)RememberBrowserFor.TotalDays;
 
     public bool AppliesTo(ClaimsPrincipal user) => AppliesTo(user.IsInRole(Roles.Admin));
 

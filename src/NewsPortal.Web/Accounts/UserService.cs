@@ -16,14 +16,15 @@ public sealed class UserService(
     /// <summary>
     /// Ends a sign-in that passed every check, whichever way it came (password, password and code, passkey): the failed
     /// count is reset, a pending second step or passkey challenge ends, the session starts with how it was proved
-    /// (<paramref name="method"/>, its <c>amr</c> claim), the browser is remembered, and the audit log says so.
+    /// (<paramref name="method"/>, its <c>amr</c> claim), the browser is remembered (and, with
+    /// <paramref name="rememberSecondStep"/>, for the second step it took), and the audit log says so.
     /// </summary>
-    public async Task SignInAsync(HttpContext context, PortalUser user, string? device, string method, string? how = null)
+    public async Task SignInAsync(HttpContext context, PortalUser user, string? device, string method, string? how = null, bool rememberSecondStep = false)
     {
         await ResetFailedSignInsAsync(user);
         await context.SignOutAsync(TwoStepSignIn.PendingScheme);
         await signIn.SignInWithClaimsAsync(user, isPersistent: false, [new Claim("amr", method)]);
-        devices.Remember(context, user, device);
+        devices.Remember(context, user, device, rememberSecondStep);
         await audit.RecordAsync(user.Email ?? user.Id, "sign in", "account", how);
     }
 

@@ -30,6 +30,9 @@ public sealed class StartupSettingTests
     [InlineData("Portal:DefaultLanguage", "-1", "Portal:DefaultLanguage must be a language tag such as en or pt-BR.")]
     [InlineData("Security:RequireTwoStep", "admin", "Security:RequireTwoStep must be None, Admins or Everyone")]
     [InlineData("Security:RequireTwoStep", "2", "Security:RequireTwoStep must be None, Admins or Everyone")]
+    [InlineData("Security:RememberSecondStepDays", "-1", "Security:RememberSecondStepDays must be a whole number of days from 0 (always ask) to 365; it is '-1'.")]
+    [InlineData("Security:RememberSecondStepDays", "366", "Security:RememberSecondStepDays must be a whole number of days from 0 (always ask) to 365; it is '366'.")]
+    [InlineData("Security:RememberSecondStepDays", "a month", "Security:RememberSecondStepDays must be a whole number of days from 0 (always ask) to 365")]
     public void ASettingTheSiteCannotWorkWith_StopsTheStart_NamingIt(string key, string value, string message)
     {
         using var factory = new SettingFactory(key, value);
