@@ -157,6 +157,22 @@ public sealed class TwoStepSignIn(
     }
 
     /// <summary>
+    /// Asks every browser for the second step again, those remembered for it (<see cref="KnownDevices.TookSecondStep"/>)
+    /// too: a laptop lost or shared. The new security stamp ends the account's other sessions as well.
+    /// </summary>
+    public Task<IReadOnlyList<string>> ForgetBrowsersAsync(string userId, CancellationToken cancellationToken)
+        => InTransactionAsync(userId, async user =>
+        {
+            if (Problems(await users.UpdateSecurityStampAsync(user)) is { Count: > 0 } failed)
+            {
+                return failed;
+            }
+
+            audit.Add(user.Email ?? user.Id, "forget remembered browsers", "account");
+            return [];
+        }, cancellationToken);
+
+    /// <summary>
     /// Turns two-step sign-in off, by its owner (who has typed the password) or by an admin (an editor who lost their
     /// phone and codes). The key goes too, so the old app's codes are worthless; the new security stamp ends the
     /// account's other sessions.

@@ -20,6 +20,9 @@ public sealed class TwoStepModel(
 
     public int RecoveryCodesLeft { get; private set; }
 
+    /// <summary>How many days a browser can skip the second step once its editor asks (<see cref="TwoStepRule.RememberBrowserFor"/>); 0: never.</summary>
+    public int RememberDays => rule.RememberBrowserDays;
+
     /// <summary>Recovery codes just made: shown on this response only, never stored where they could be read back.</summary>
     public IReadOnlyList<string> RecoveryCodes { get; private set; } = [];
 
@@ -71,6 +74,10 @@ public sealed class TwoStepModel(
         Message = "New recovery codes: the old ones no longer work.";
         return await ShowAsync();
     }
+
+    public async Task<IActionResult> OnPostForgetBrowsersAsync(CancellationToken cancellationToken)
+        => await ChangedAsync(await twoStep.ForgetBrowsersAsync(UserId, cancellationToken),
+            "Every browser now asks for your second step again, this one too. Any other browser signed in as you has been signed out.");
 
     public async Task<IActionResult> OnPostOffAsync(CancellationToken cancellationToken)
     {

@@ -98,6 +98,29 @@ public sealed class RememberedSecondStepTests(EditorialFactory factory) : IClass
         Assert.Contains("on a browser remembered for its second step", audit.TextOf("main"), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AskingForTheCodeOnEveryBrowserAgain_EndsTheRemembering_AndTheOtherSessions_ButNotThisOne()
+    {
+        var email = await factory.CreateUserAsync(Roles.Editor);
+        var (key, codes) = await factory.TurnOnTwoStepAsync(email);
+        var laptop = await SignedInWithCodeAsync(factory, email, AuthenticatorApp.Code(key), remember: true);
+        var here = await SignedInWithCodeAsync(factory, email, codes[0], remember: true);
+
+        using var forgot = await here.SubmitFormAsync("/admin/two-step", new Dictionary<string, string?>(), "form[action*='handler=ForgetBrowsers']");
+        factory.Clock.Advance(TimeSpan.FromSeconds(1));
+        var page = await here.GetDocumentAsync("/admin/two-step");
+        using var laptopSession = await laptop.GetAsync("/admin");
+        var laptopAgain = await AfterThePasswordAsync(laptop, email);
+        var hereAgain = await AfterThePasswordAsync(here, email);
+
+        Assert.Equal(HttpStatusCode.Redirect, forgot.StatusCode);
+        Assert.Contains("Every browser now asks for your second step again", page.TextOf(".notice"), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, laptopSession.StatusCode);
+        Assert.StartsWith("/account/login", laptopSession.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        Assert.Equal(AskedForTheSecondStep, laptopAgain);
+        Assert.Equal(AskedForTheSecondStep, hereAgain);
+    }
+
     private async Task<HttpClient> AtTheSecondStepAsync(string email)
     {
         var browser = factory.CreatePlainClient();
