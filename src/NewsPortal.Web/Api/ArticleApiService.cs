@@ -90,13 +90,13 @@ public sealed class ArticleApiService(
                 {
                     // Words alone: their newest matches in one statement, at a third of the cost; whether there were
                     // more is asked on the last page only.
-                    var newest = await MatchesAsync(words, null, conditions, keys, position, limit, budget);
+                    var newest = await NewestMatchesAsync(words, conditions, keys, position, limit, budget);
                     return (Rows: newest, LeftOut: newest.Count <= limit && await MoreMatchesThanLookedThroughAsync(words, budget));
                 }
 
                 // Looked for with the words, so that the newest matches are of those: an old match in a small category is reached.
                 var ids = await search.MatchingIdsAsync(words, TextMatches + 1, budget);
-                var matches = await MatchesAsync(words, [.. ids.Take(TextMatches)], conditions, keys, position, limit, budget);
+                var matches = await MatchesAmongAsync([.. ids.Take(TextMatches)], conditions, keys, position, limit, budget);
                 return (Rows: matches, LeftOut: matches.Count <= limit && ids.Count > TextMatches);
             }, words, cancellationToken);
             if (stopped)
@@ -152,24 +152,31 @@ public sealed class ArticleApiService(
         };
     }
 
-    /// <summary>
-    /// The public stories among <paramref name="ids"/> (a search's matches), or among the newest matches of the words
-    /// when null, passing the other filters, newest first, after <paramref name="position"/>.
-    /// </summary>
-    private async Task<List<SummaryRow>> MatchesAsync(Search.SearchQuery match, IReadOnlyList<int>? ids, IEnumerable<string> filters, (long Min, long Max)? keys,
+    /// <summary>The public stories among <paramref name="ids"/> (a search's matches), passing the other filters, newest first, after <paramref name="position"/>.</summary>
+    private async Task<List<SummaryRow>> MatchesAmongAsync(IReadOnlyList<int> ids, IEnumerable<string> filters, (long Min, long Max)? keys,
+        ListingCursor? position, int limit, CancellationToken cancellationToken)
+        => ids.Count == 0 ? [] : await PageOfAsync(_ => "\"Articles\" a", [Listing.IdIn(ids), .. filters], keys, position, limit, cancellationToken);
+
+    /// <summary>The public stories among the newest matches of the words, passing the other filters, newest first, after <paramref name="position"/>.</summary>
+    private Task<List<SummaryRow>> NewestMatchesAsync(Search.SearchQuery match, IEnumerable<string> filters, (long Min, long Max)? keys,
         ListingCursor? position, int limit, CancellationToken cancellationToken)
     {
-        if (ids is { Count: 0 })
-        {
-            return [];
-        }
+        var dialect = StoreDialect.Of(db.Database);
+        return PageOfAsync(arg => $"""
+            (
+                {NewestMatches(dialect, match, arg, TextMatches)}
+            ) m {dialect.WalkJoin} "Articles" a ON a."Id" = m."Id"
+            """, filters, keys, position, limit, cancellationToken);
+    }
 
+    /// <summary>A page of the listed stories <paramref name="stories"/> (SQL naming them <c>a</c>, written with the statement's arguments) hold, passing <paramref name="filters"/>.</summary>
+    private async Task<List<SummaryRow>> PageOfAsync(Func<Func<object, string>, string> stories, IEnumerable<string> filters, (long Min, long Max)? keys,
+        ListingCursor? position, int limit, CancellationToken cancellationToken)
+    {
         var args = new List<object>();
         string Arg(object value) => args.Placeholder(value);
 
-        var dialect = StoreDialect.Of(db.Database);
-        var conditions = new List<string> { $"""a."Listed" = {dialect.Literal(true)}""" };
-        conditions.AddRange(filters);
+        List<string> conditions = [$"""a."Listed" = {StoreDialect.Of(db.Database).Literal(true)}""", .. filters];
         if (keys is { } range)
         {
             conditions.Add($"""a."SortKey" >= {Arg(range.Min)} AND a."SortKey" < {Arg(range.Max)}""");
@@ -180,24 +187,9 @@ public sealed class ArticleApiService(
             conditions.Add($"""(a."SortKey", a."Id") < ({Arg(cursor.SortKey)}, {Arg(cursor.Id)})""");
         }
 
-        string stories;
-        if (ids is not null)
-        {
-            stories = "\"Articles\" a";
-            conditions.Insert(0, Listing.IdIn(ids));
-        }
-        else
-        {
-            stories = $"""
-                (
-                    {NewestMatches(dialect, match, Arg, TextMatches)}
-                ) m {dialect.WalkJoin} "Articles" a ON a."Id" = m."Id"
-                """;
-        }
-
         var sql = $"""
             -- bounded: sorts at most {TextMatches} matches
-            SELECT {SummaryColumns} FROM {stories}
+            SELECT {SummaryColumns} FROM {stories(Arg)}
             WHERE {string.Join(" AND ", conditions)}
             ORDER BY a."SortKey" DESC, a."Id" DESC LIMIT {Arg(limit + 1)}
             """;
