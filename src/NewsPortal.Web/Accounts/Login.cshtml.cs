@@ -86,7 +86,6 @@ public sealed class LoginModel(
                 return LocalRedirect(GoOnTo);
             }
 
-
             // The password alone signs nothing in: the account is held for its code or passkey (TwoStep), and wrong
             // passwords counted so far stay counted until the code is right, so password and code guesses share one
             // lockout.
