@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -204,8 +205,24 @@ public static class PortalServices
 
         services.Configure<CookieAuthenticationOptions>(IdentityConstants.TwoFactorUserIdScheme, options => ShortLived(options, "newsportal.passkey", "/"));
         // Disabling an account or resetting its password (both change its security stamp) ends its sessions on their
-        // next request, not up to half an hour later: the stamp is checked on every request.
-        services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = TimeSpan.Zero);
+        // next request, not up to half an hour later: the stamp is checked on every request. Each check makes the session
+        // a new principal from the account; how the session signed in (its "amr" claim, whether it took the second step)
+        // is the session's, not the account's, so it is carried over, or Security:RequireTwoStep would send a session
+        // that took the step back to set it up from its next request on.
+        services.Configure<SecurityStampValidatorOptions>(options =>
+        {
+            options.ValidationInterval = TimeSpan.Zero;
+            options.OnRefreshingPrincipal = refreshing =>
+            {
+                if (refreshing.CurrentPrincipal?.FindFirst(TwoStepRule.MethodClaim) is { } method && refreshing.NewPrincipal?.Identity is ClaimsIdentity identity
+                    && !identity.HasClaim(c => c.Type == TwoStepRule.MethodClaim))
+                {
+                    identity.AddClaim(new Claim(TwoStepRule.MethodClaim, method.Value));
+                }
+
+                return Task.CompletedTask;
+            };
+        });
         // API writes take a personal token and nothing else: a cookie session never authorises them.
         services.AddAuthentication()
             .AddCookie(TwoStepSignIn.PendingScheme, options => ShortLived(options, "newsportal.two-step", "/account"))

@@ -18,6 +18,9 @@ public sealed record TwoStepRule(TwoStepRule.Whom Required, TimeSpan RememberBro
 
     public const string RememberSetting = "Security:RememberSecondStepDays";
 
+    /// <summary>The session's claim saying how it signed in: <c>mfa</c> when it took the second step (RFC 8176's <c>amr</c>).</summary>
+    public const string MethodClaim = "amr";
+
     private const int DefaultRememberDays = 30, MaxRememberDays = 365;
 
     public enum Whom
@@ -63,7 +66,7 @@ public sealed record TwoStepRule(TwoStepRule.Whom Required, TimeSpan RememberBro
     public bool AppliesTo(bool admin) => Required == Whom.Everyone || Required == Whom.Admins && admin;
 
     /// <summary>Whether this session is one the rule covers that did not take the second step (its sign-in's "amr" says which).</summary>
-    public bool Lacks(ClaimsPrincipal user) => user.Identity?.IsAuthenticated == true && AppliesTo(user) && user.FindFirstValue("amr") != "mfa";
+    public bool Lacks(ClaimsPrincipal user) => user.Identity?.IsAuthenticated == true && AppliesTo(user) && user.FindFirstValue(MethodClaim) != "mfa";
 }
 
 /// <summary>Sends a session <see cref="TwoStepRule"/> covers, signed in with a password alone, to set the second step up.</summary>

@@ -23,7 +23,7 @@ public sealed class UserService(
     {
         await ResetFailedSignInsAsync(user);
         await context.SignOutAsync(TwoStepSignIn.PendingScheme);
-        await signIn.SignInWithClaimsAsync(user, isPersistent: false, [new Claim("amr", method)]);
+        await signIn.SignInWithClaimsAsync(user, isPersistent: false, [new Claim(TwoStepRule.MethodClaim, method)]);
         devices.Remember(context, user, device, rememberSecondStep);
         await audit.RecordAsync(user.Email ?? user.Id, "sign in", "account", how);
     }
@@ -39,7 +39,7 @@ public sealed class UserService(
     {
         if (tookSecondStep)
         {
-            await signIn.SignInWithClaimsAsync(user, isPersistent: false, [new Claim("amr", "mfa")]);
+            await signIn.SignInWithClaimsAsync(user, isPersistent: false, [new Claim(TwoStepRule.MethodClaim, "mfa")]);
         }
         else
         {

@@ -7,12 +7,20 @@ namespace NewsPortal.Web.Admin;
 
 /// <summary>Each editor's own passkeys: adding one (the password is asked for first), listing and removing them.</summary>
 public sealed class PasskeysModel(
-    UserManager<PortalUser> users, Passkeys passkeys, UserService accounts, SignInAttempts attempts, TwoStepRule rule) : PageModel
+    UserManager<PortalUser> users, Passkeys passkeys, UserService accounts, SignInAttempts attempts, TwoStepRule rule, TwoStepSignIn twoStep) : PageModel
 {
     /// <summary>Set when the site requires this account to sign in with two steps and this session did not (see <see cref="TwoStepRule"/>).</summary>
     public bool Required => rule.Lacks(User);
 
     public IReadOnlyList<PasskeyRow> Held { get; private set; } = [];
+
+    /// <summary>
+    /// Whether this page offers to have every browser remembered for the second step ask again: when a passkey is the
+    /// account's second step and the app's is not (whose page offers it), and the site remembers browsers.
+    /// </summary>
+    public bool ForgetBrowsersOffered { get; private set; }
+
+    public int RememberDays => rule.RememberBrowserDays;
 
     [TempData]
     public string? Message { get; set; }
@@ -72,6 +80,21 @@ public sealed class PasskeysModel(
         return await ChangedAsync(problems, "Passkey added: choose \"Sign in with a passkey\" on the sign-in page next time.");
     }
 
+    public async Task<IActionResult> OnPostForgetBrowsersAsync(CancellationToken cancellationToken)
+    {
+        var problems = await twoStep.ForgetBrowsersAsync(users.GetUserId(User)!, cancellationToken);
+        if (problems.Count == 0 && await users.GetUserAsync(User) is { } user)
+        {
+            // The new stamp ends every session: this one goes on.
+            await accounts.SignInAgainAsync(HttpContext, user);
+        }
+
+        return await ChangedAsync(problems, Forgotten);
+    }
+
+    /// <summary>What both pages that offer it say once every browser asks for the second step again.</summary>
+    public const string Forgotten = "Every browser now asks for your second step again, this one too. Any other browser signed in as you has been signed out.";
+
     public async Task<IActionResult> OnPostRemoveAsync(CancellationToken cancellationToken)
         => await ChangedAsync(await passkeys.RemoveAsync(users.GetUserId(User)!, Id, cancellationToken), "Passkey removed: it no longer signs in to this account.");
 
@@ -100,6 +123,7 @@ public sealed class PasskeysModel(
         }
 
         Held = await passkeys.OfAsync(user);
+        ForgetBrowsersOffered = RememberDays > 0 && await twoStep.SecondStepsOfAsync(user) is { Passkey: true, Code: false };
         return Page();
     }
 }

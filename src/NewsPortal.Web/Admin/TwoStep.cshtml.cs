@@ -76,8 +76,7 @@ public sealed class TwoStepModel(
     }
 
     public async Task<IActionResult> OnPostForgetBrowsersAsync(CancellationToken cancellationToken)
-        => await ChangedAsync(await twoStep.ForgetBrowsersAsync(UserId, cancellationToken),
-            "Every browser now asks for your second step again, this one too. Any other browser signed in as you has been signed out.");
+        => await ChangedAsync(await twoStep.ForgetBrowsersAsync(UserId, cancellationToken), PasskeysModel.Forgotten);
 
     public async Task<IActionResult> OnPostOffAsync(CancellationToken cancellationToken)
     {

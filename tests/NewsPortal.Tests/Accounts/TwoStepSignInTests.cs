@@ -588,6 +588,34 @@ public sealed class RequiredTwoStepTests(AdminsTwoStepFactory factory) : IClassF
     }
 
     [Fact]
+    public async Task AnAdminWhosePasskeyIsTheSecondStep_MayHaveABrowserRemembered_AndHaveEveryBrowserAskAgainFromThePasskeysPage()
+    {
+        var email = await factory.CreateUserAsync(Roles.Admin);
+        var here = factory.CreatePlainClient();
+        (await here.SignInAsync(email, EditorialFactory.Password)).Dispose();
+        using var passkey = new SoftwarePasskey();
+        (await PasskeyPages.AddAsync(here, passkey, "Laptop")).Dispose();
+        var laptop = factory.CreatePlainClient();
+        using var password = await laptop.SignInAsync(email, EditorialFactory.Password);
+        using var withPasskey = await PasskeyPages.CeremonyAsync(laptop, password.Headers.Location!.OriginalString, passkey.Get,
+            new Dictionary<string, string?> { ["RememberBrowser"] = "true" });
+
+        using var remembered = await laptop.SignInAsync(email, EditorialFactory.Password);
+        var page = await here.GetDocumentAsync("/admin/passkeys");
+        using var forgot = await here.SubmitFormAsync("/admin/passkeys", new Dictionary<string, string?>(), "form[action*='handler=ForgetBrowsers']");
+        factory.Clock.Advance(TimeSpan.FromSeconds(1));
+        using var hereStill = await here.GetAsync("/admin/users");
+        using var askedAgain = await laptop.SignInAsync(email, EditorialFactory.Password);
+
+        Assert.Equal(HttpStatusCode.Redirect, withPasskey.StatusCode);
+        Assert.Equal("/admin", remembered.Headers.Location!.OriginalString);
+        Assert.NotNull(page.QuerySelector("form[action*='handler=ForgetBrowsers']"));
+        Assert.Equal(HttpStatusCode.Redirect, forgot.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, hereStill.StatusCode);
+        Assert.StartsWith("/account/two-step", askedAgain.Headers.Location!.OriginalString, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AnEditor_IsNotAsked_WhenOnlyAdminsMustUseTwoSteps()
     {
         var editor = await factory.SignedInClientAsync(Roles.Editor);
@@ -598,13 +626,15 @@ public sealed class RequiredTwoStepTests(AdminsTwoStepFactory factory) : IClassF
     }
 
     [Fact]
-    public async Task AnAdminRequiredToUseTwoSteps_CannotTurnThemOff_ButSignsInWithTheAppsCodeAndGoesOn()
+    public async Task AnAdminRequiredToUseTwoSteps_CannotTurnThemOff_ButSignsInWithTheAppsCodeAndGoesOn_PageAfterPage()
     {
         var email = await factory.CreateUserAsync(Roles.Admin);
         var (key, _) = await factory.TurnOnTwoStepAsync(email);
         var browser = factory.CreatePlainClient();
         (await browser.SignInAsync(email, EditorialFactory.Password)).Dispose();
         (await browser.SubmitFormAsync("/account/two-step", new Dictionary<string, string?> { ["Code"] = AuthenticatorApp.Code(key) })).Dispose();
+        // A moment later, as a reader's next page comes: the session's stamp is checked, and it is made again.
+        factory.Clock.Advance(TimeSpan.FromSeconds(1));
 
         using var users = await browser.GetAsync("/admin/users");
         using var off = await browser.SubmitFormAsync("/admin/two-step", new Dictionary<string, string?> { ["Password"] = EditorialFactory.Password }, "form[action*='handler=Off']");
