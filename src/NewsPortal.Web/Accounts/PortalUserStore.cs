@@ -38,6 +38,18 @@ public sealed class PortalUserStore(NewsDbContext context, AuthenticatorKeys key
         return true;
     }
 
+    /// <summary>
+    /// How this version stores a token's value: recovery codes hashed, the app's key encrypted with this site's keys,
+    /// anything else as it is. Values already in that form are kept; a start and a store move both pass through here.
+    /// </summary>
+    public static string? StoredForm(string loginProvider, string name, string? value, AuthenticatorKeys keys)
+        => (loginProvider, name) switch
+        {
+            (OwnTokens, RecoveryCodes.TokenName) => RecoveryCodes.HashedIfTyped(value),
+            (OwnTokens, AuthenticatorKeys.TokenName) => keys.Protect(value),
+            _ => value,
+        };
+
     /// <summary>What a start found among the accounts' two-step secrets.</summary>
     /// <param name="CodesHashed">Accounts whose recovery codes an earlier version stored as typed, now hashed.</param>
     /// <param name="KeysEncrypted">Authenticator keys an earlier version stored as they were, now encrypted.</param>
@@ -59,7 +71,7 @@ public sealed class PortalUserStore(NewsDbContext context, AuthenticatorKeys key
         foreach (var token in tokens)
         {
             var isKey = token.Name == AuthenticatorKeys.TokenName;
-            var upgraded = isKey ? keys.Protect(token.Value) : RecoveryCodes.HashedIfTyped(token.Value);
+            var upgraded = StoredForm(token.LoginProvider, token.Name, token.Value, keys);
             if (upgraded != token.Value)
             {
                 token.Value = upgraded;

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Microsoft.IO;
 using Microsoft.Net.Http.Headers;
 
 namespace NewsPortal.Web.Caching;
@@ -13,6 +14,17 @@ public sealed class ConditionalGetMiddleware(RequestDelegate next)
     /// <summary>Bodies larger than this are sent as they are written, without a validator.</summary>
     private const int MaxBufferedBytes = 4 * 1024 * 1024;
 
+    /// <summary>
+    /// Every uncached page passes through a buffer here: pooled blocks rather than a growing array each time, which
+    /// made a third of a page's allocations (a 35 KB page grew through 256 bytes to 64 KB).
+    /// </summary>
+    private static readonly RecyclableMemoryStreamManager Buffers = new(new RecyclableMemoryStreamManager.Options
+    {
+        BlockSize = 16 * 1024,
+        MaximumSmallPoolFreeBytes = 16 * 1024 * 1024,
+        MaximumLargePoolFreeBytes = 4 * MaxBufferedBytes,
+    });
+
     public async Task InvokeAsync(HttpContext context)
     {
         var request = context.Request;
@@ -26,7 +38,7 @@ public sealed class ConditionalGetMiddleware(RequestDelegate next)
         }
 
         var original = context.Response.Body;
-        using var buffer = new MemoryStream();
+        await using var buffer = Buffers.GetStream("ConditionalGet");
         context.Response.Body = buffer;
         try
         {
@@ -40,7 +52,13 @@ public sealed class ConditionalGetMiddleware(RequestDelegate next)
         var response = context.Response;
         if (response.StatusCode == StatusCodes.Status200OK && buffer.Length is > 0 and <= MaxBufferedBytes && !response.Headers.ContainsKey(HeaderNames.ETag))
         {
-            var hash = SHA256.HashData(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+            using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            foreach (var block in buffer.GetReadOnlySequence())
+            {
+                sha.AppendData(block.Span);
+            }
+
+            var hash = sha.GetHashAndReset();
             var etag = $"W/\"{Convert.ToHexStringLower(hash.AsSpan(0, 16))}\"";
             response.Headers.ETag = etag;
             if (Matches(request.Headers.IfNoneMatch, etag))

@@ -391,10 +391,7 @@ public sealed class StoreMove(
             {
                 // A move from an earlier version carries recovery codes as typed; this store keeps none so. Authenticator
                 // keys travel as the app holds them (the other site's data-protection keys are not this one's).
-                var value = (token.LoginProvider, token.Name) == (PortalUserStore.OwnTokens, RecoveryCodes.TokenName) && token.Value is not null
-                    ? RecoveryCodes.Hashed(token.Value.Split(';', StringSplitOptions.RemoveEmptyEntries))
-                    : IsAuthenticatorKey(token.LoginProvider, token.Name) ? authenticatorKeys.Protect(token.Value)
-                    : token.Value;
+                var value = PortalUserStore.StoredForm(token.LoginProvider, token.Name, token.Value, authenticatorKeys);
                 db.UserTokens.Add(new IdentityUserToken<string> { UserId = user.Id, LoginProvider = token.LoginProvider, Name = token.Name, Value = value });
             }
 
