@@ -96,6 +96,12 @@
                     ? await navigator.credentials.create({ publicKey: creationOptions(json) })
                     : await navigator.credentials.get({ publicKey: requestOptions(json) });
                 credential.value = asJson(made);
+                // A choice made on the page outside this form (the second step's "Don't ask again", beside the code)
+                // goes with the passkey too.
+                form.querySelectorAll("input[data-copies]").forEach((copy) => {
+                    const from = document.getElementById(copy.dataset.copies);
+                    copy.value = from && from.checked ? "true" : "false";
+                });
                 form.submit();
             } catch (failure) {
                 say(failure && failure.name === "NotAllowedError"
