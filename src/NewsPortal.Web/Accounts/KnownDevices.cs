@@ -60,7 +60,21 @@ public sealed class KnownDevices(IDataProtectionProvider protection, IConfigurat
         });
     }
 
+    /// <summary>The cookie as read for this account as it is now; a sign-in asks up to three times and decrypts it once.</summary>
     private Known? Read(HttpRequest request, PortalUser user)
+    {
+        var key = (typeof(Known), user.Id, StampOf(user));
+        if (request.HttpContext.Items.TryGetValue(key, out var read))
+        {
+            return (Known?)read;
+        }
+
+        var known = Decrypt(request, user);
+        request.HttpContext.Items[key] = known;
+        return known;
+    }
+
+    private Known? Decrypt(HttpRequest request, PortalUser user)
     {
         if (request.Cookies[CookieName] is not { Length: > 0 and < 1_000 } cookie)
         {
