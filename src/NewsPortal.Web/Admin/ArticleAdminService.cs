@@ -172,7 +172,7 @@ public sealed class ArticleAdminService(
                 sql = "-- bounded: the matches of words\n" + sql;
             }
 
-            rows.AddRange(await db.Database.SqlQueryRaw<AdminRow>(sql, args).ToListAsync(cancellationToken));
+            rows.AddRange(await db.Database.RowsAsync<AdminRow>(sql, args, cancellationToken));
         }
 
         var ordered = (older ? rows.OrderByDescending(r => r.SortKey).ThenByDescending(r => r.Id) : rows.OrderBy(r => r.SortKey).ThenBy(r => r.Id)).ToList();

@@ -125,7 +125,7 @@ public sealed class ArticleApiService(
                     SELECT {SummaryColumns} FROM ({walk}) d {StoreDialect.Of(db.Database).WalkJoin} "Articles" a ON a."Id" = d."Id"
                     WHERE {string.Join(" AND ", conditions)} ORDER BY d."SortKey" DESC, d."Id" DESC LIMIT {Arg(limit + 1)}
                     """;
-                rows = await db.Database.SqlQueryRaw<SummaryRow>(sql, [.. args]).ToListAsync(cancellationToken);
+                rows = await db.Database.RowsAsync<SummaryRow>(sql, [.. args], cancellationToken);
                 if (rows.Count <= limit)
                 {
                     var last = await articles.WalkAsync<ArticleService.KeyRow>(listing, ArticleService.KeyColumns, position, older: true, 1, cancellationToken, skip: budget - 1, keys: keys);
@@ -193,7 +193,7 @@ public sealed class ArticleApiService(
             WHERE {string.Join(" AND ", conditions)}
             ORDER BY a."SortKey" DESC, a."Id" DESC LIMIT {Arg(limit + 1)}
             """;
-        return await db.Database.SqlQueryRaw<SummaryRow>(sql, [.. args]).ToListAsync(cancellationToken);
+        return await db.Database.RowsAsync<SummaryRow>(sql, [.. args], cancellationToken);
     }
 
     /// <summary>The ids of the newest <paramref name="limit"/> matches of the words, from each store's index: FTS5 on SQLite, the search vector's GIN index on PostgreSQL.</summary>
@@ -209,9 +209,9 @@ public sealed class ArticleApiService(
 
         var sql = $"""
             -- bounded: counts at most {TextMatches + 1} matches
-            SELECT count(*) AS "Value" FROM ({NewestMatches(StoreDialect.Of(db.Database), match, Arg, TextMatches + 1)}) m
+            SELECT count(*) AS "Matches" FROM ({NewestMatches(StoreDialect.Of(db.Database), match, Arg, TextMatches + 1)}) m
             """;
-        return await db.Database.SqlQueryRaw<int>(sql, [.. args]).SingleAsync(cancellationToken) > TextMatches;
+        return (await db.Database.RowsAsync<MatchCount>(sql, [.. args], cancellationToken)).Single().Matches > TextMatches;
     }
 
     /// <summary>
@@ -326,6 +326,8 @@ public sealed class ArticleApiService(
             return false;
         }
     }
+
+    private sealed record MatchCount(long Matches);
 
     private sealed record SummaryRow(
         int Id, long SortKey, string Slug, string Title, string Lede, DateOnly PublishedOn, DateTime? DocumentDate, string Language,

@@ -83,7 +83,7 @@ public sealed class ArticleService(NewsDbContext db, MarkdownRenderer markdown, 
         if (page <= MaxLegacyPage)
         {
             var walk = listing.Walk(StoreDialect.Of(db.Database), KeyColumns, null, older: true, 1, out var args, skip: (int)((page - 1) * PageSize) - 1);
-            var rows = await db.Database.SqlQueryRaw<KeyRow>(walk, args).ToListAsync(cancellationToken);
+            var rows = await db.Database.RowsAsync<KeyRow>(walk, args, cancellationToken);
             if (rows.Count == 1 && await WalkAsync<KeyRow>(listing, KeyColumns, new ListingCursor(rows[0].SortKey, rows[0].Id), older: true, 1, cancellationToken) is { Count: 1 })
             {
                 return new ListingCursor(rows[0].SortKey, rows[0].Id);
@@ -201,7 +201,7 @@ public sealed class ArticleService(NewsDbContext db, MarkdownRenderer markdown, 
         var newerSql = listing.Walk(StoreDialect.Of(db.Database), """a."Id", a."Title", a."Slug", true AS "Newer" """, position, older: false, 1, out var newerArgs);
         var olderSql = listing.Walk(StoreDialect.Of(db.Database), """a."Id", a."Title", a."Slug", false AS "Newer" """, position, older: true, 1, out var olderArgs);
         var sql = $"SELECT * FROM ({newerSql}) n UNION ALL SELECT * FROM ({Renumber(olderSql, newerArgs.Length)}) o";
-        var rows = await db.Database.SqlQueryRaw<NeighbourRow>(sql, [.. newerArgs, .. olderArgs]).ToListAsync(cancellationToken);
+        var rows = await db.Database.RowsAsync<NeighbourRow>(sql, [.. newerArgs, .. olderArgs], cancellationToken);
         NamedLink? Link(bool newer) => rows.FirstOrDefault(r => r.Newer == newer) is { } row ? new NamedLink(row.Title, row.Slug) { Id = row.Id } : null;
         return new CategoryNeighbours(category, Link(newer: true), Link(newer: false));
     }
@@ -227,7 +227,7 @@ public sealed class ArticleService(NewsDbContext db, MarkdownRenderer markdown, 
             args.AddRange(walkArgs);
         }
 
-        var rows = await db.Database.SqlQueryRaw<PartRow>(string.Join(" UNION ALL ", parts), [.. args]).ToListAsync(cancellationToken);
+        var rows = await db.Database.RowsAsync<PartRow>(string.Join(" UNION ALL ", parts), [.. args], cancellationToken);
         // UNION ALL promises no order across its parts, so each part is put back in listing order here.
         var byPart = rows.OrderByDescending(r => r.SortKey).ThenByDescending(r => r.Id).ToLookup(r => r.Part, r => new Headline(r.Id, r.Title, r.Slug, r.PublishedOn));
         return [.. listings.Select((_, i) => (IReadOnlyList<Headline>)[.. byPart[i]])];
@@ -249,7 +249,7 @@ public sealed class ArticleService(NewsDbContext db, MarkdownRenderer markdown, 
             SELECT l."ArticlesId", true, s."Id", s."Name", s."Slug"
             FROM "ArticleSources" l JOIN "Sources" s ON s."Id" = l."SourcesId" WHERE l."ArticlesId" IN ({list})
             """;
-        var rows = await db.Database.SqlQueryRaw<NameRow>(sql, [.. ids.Cast<object>()]).ToListAsync(cancellationToken);
+        var rows = await db.Database.RowsAsync<NameRow>(sql, [.. ids.Cast<object>()], cancellationToken);
         return new ArticleNames(rows);
     }
 
@@ -258,7 +258,7 @@ public sealed class ArticleService(NewsDbContext db, MarkdownRenderer markdown, 
         Listing listing, string columns, ListingCursor? from, bool older, int take, CancellationToken cancellationToken = default, int skip = 0, (long Min, long Max)? keys = null)
     {
         var sql = listing.Walk(StoreDialect.Of(db.Database), columns, from, older, take, out var args, skip, keys);
-        return await db.Database.SqlQueryRaw<T>(sql, args).ToListAsync(cancellationToken);
+        return await db.Database.RowsAsync<T>(sql, args, cancellationToken);
     }
 
     public const string KeyColumns = Listing.KeyColumns;

@@ -99,7 +99,7 @@ public sealed record Listing(ListingKind Kind, int NameId = 0, string? Language 
     /// <summary>
     /// SQL selecting <paramref name="columns"/> (over the story as <c>a</c>) of up to <paramref name="take"/> listed
     /// stories, walking from <paramref name="from"/> (exclusive; the start when null) towards older stories, or
-    /// newer ones. Placeholders are <c>{0}</c>, <c>{1}</c>… for EF's SqlQueryRaw, with <paramref name="args"/>.
+    /// newer ones. Placeholders are <c>{0}</c>, <c>{1}</c>… for <see cref="Data.RawRows.RowsAsync"/>, with <paramref name="args"/>.
     /// <paramref name="keys"/> narrows the walk to sort keys in [Min, Max). <paramref name="listed"/> false walks the
     /// stories readers cannot see (drafts, scheduled, unpublished, deleted) in the same order, for the editors' list,
     /// and <paramref name="condition"/> is further SQL over the story as <c>a</c>, written by the caller (never from input).

@@ -5,7 +5,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Unicode;
 using System.Xml;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using NewsPortal.Web.Articles;
 using NewsPortal.Web.Data;
@@ -56,7 +55,7 @@ public sealed class FeedService(
 
         var list = string.Join(", ", ids.Select((_, i) => $"{{{i}}}"));
         var sql = $$"""SELECT {{FeedColumns}} FROM "Articles" a WHERE a."Listed" = {{Data.StoreDialect.Of(db.Database).Literal(true)}} AND a."Id" IN ({{list}})""";
-        var rows = await db.Database.SqlQueryRaw<FeedRow>(sql, [.. ids.Cast<object>()]).ToListAsync(cancellationToken);
+        var rows = await db.Database.RowsAsync<FeedRow>(sql, [.. ids.Cast<object>()], cancellationToken);
         return await ItemsAsync(baseUrl, [.. rows.OrderByDescending(r => r.SortKey).ThenByDescending(r => r.Id)], cancellationToken);
     }
 

@@ -256,7 +256,7 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
         List<RelatedCandidate> found;
         try
         {
-            found = await db.Database.SqlQueryRaw<RelatedCandidate>(sql, [.. args]).ToListAsync(cancellationToken);
+            found = await db.Database.RowsAsync<RelatedCandidate>(sql, [.. args], cancellationToken);
         }
         catch (DbException ex) when (IsRefusal(ex))
         {
@@ -455,14 +455,14 @@ public sealed partial class SearchService(NewsDbContext db, ArticleService artic
         if (dialect.IsSqlite)
         {
             var sql = Fts5Hits(search, Arg);
-            var rows = await db.Database.SqlQueryRaw<HitRow>(sql, [.. args]).ToListAsync(cancellationToken);
+            var rows = await db.Database.RowsAsync<HitRow>(sql, [.. args], cancellationToken);
             return [.. rows.Select(r => new Hit(r.Id, r.Title, r.Slug, r.PublishedOn, r.Language, r.Total,
                 marked ? Highlighter.Highlight(r.Title, query, MarkStart, MarkEnd) : r.Title,
                 marked ? Highlighter.Snippet(r.Text, query, MarkStart, MarkEnd) ?? Highlighter.Highlight(r.Lede, query, MarkStart, MarkEnd) : r.Lede))];
         }
 
         var postgres = PostgresSearch.Hits(search, Arg, MaxCounted + 1, marked);
-        var found = await db.Database.SqlQueryRaw<MarkedRow>(postgres, [.. args]).ToListAsync(cancellationToken);
+        var found = await db.Database.RowsAsync<MarkedRow>(postgres, [.. args], cancellationToken);
         return [.. found.Select(r => new Hit(r.Id, r.Title, r.Slug, r.PublishedOn, r.Language, r.Total, r.MarkedTitle, PostgresSearch.Snippet(r.Text, r.MarkedText) ?? r.MarkedLede))];
     }
 

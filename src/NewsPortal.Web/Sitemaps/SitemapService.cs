@@ -80,7 +80,7 @@ public sealed class SitemapService(NewsDbContext db, TimeProvider clock)
             WHERE a."Listed" = {{StoreDialect.Of(db.Database).Literal(true)}} AND a."SortKey" >= {0} AND a."PublishAtUtc" >= {1}
             ORDER BY a."SortKey" DESC, a."Id" DESC LIMIT 1000
             """;
-        var rows = await db.Database.SqlQueryRaw<NewsRow>(sql, ListingOrder.StartOf(DateOnly.FromDateTime(since)), since).ToListAsync(cancellationToken);
+        var rows = await db.Database.RowsAsync<NewsRow>(sql, [ListingOrder.StartOf(DateOnly.FromDateTime(since)), since], cancellationToken);
         return [.. rows
             .Where(r => ListingOrder.PublishedAt(r.SortKey, r.PublishAtUtc, r.CreatedAtUtc) >= since)
             .Select(r => new NewsSitemapEntry(r.Slug, r.Title, r.Language,

@@ -86,7 +86,7 @@ public sealed class ThreadService(NewsDbContext db, ArticleService articles)
             ORDER BY x."LatestSortKey" DESC, x."Id" DESC
             """;
         object[] position = after is { } cursor ? [cursor.SortKey, cursor.Id] : [];
-        var rows = await db.Database.SqlQueryRaw<DevelopingRow>(sql, position).ToListAsync(cancellationToken);
+        var rows = await db.Database.RowsAsync<DevelopingRow>(sql, position, cancellationToken);
         return [.. rows.Select(r => new ActiveThread(r.Id, r.Name, r.Slug, r.ArticleCount, r.LatestSortKey)
         {
             Latest = r.StoryId is { } id ? new Headline(id, r.StoryTitle!, r.StorySlug!, r.StoryOn!.Value) : null,
@@ -122,7 +122,7 @@ public sealed class ThreadService(NewsDbContext db, ArticleService articles)
             FROM (SELECT "Id", "Name", "LatestSortKey" FROM "Threads" WHERE "LatestSortKey" IS NOT NULL ORDER BY "LatestSortKey" DESC, "Id" DESC LIMIT {StoreDialect.Literal(ThreadMatch.Threads)}) t
             {newest}
             """;
-        var rows = await db.Database.SqlQueryRaw<ProfileRow>(sql).ToListAsync(cancellationToken);
+        var rows = await db.Database.RowsAsync<ProfileRow>(sql, [], cancellationToken);
         var candidates = rows.GroupBy(r => (r.Id, r.Name, r.LatestSortKey))
             .OrderByDescending(g => g.Key.LatestSortKey).ThenByDescending(g => g.Key.Id)
             .Select(g => new ThreadMatch.Candidate(g.Key.Id, g.Key.Name, [.. g.Select(r => new ThreadMatch.Story(r.Title + " " + r.Lede, r.PublishedOn, r.SharesCategory))]))
