@@ -82,7 +82,7 @@ public sealed class LoginModel(
             {
                 // Its editor asked this browser to be remembered when it took the second step, lately enough
                 // (Security:RememberSecondStepDays), and nothing about the account has changed since.
-                await accounts.SignInAsync(HttpContext, user, device, "mfa", "with a password, on a browser remembered for its second step");
+                await accounts.SignInAsync(HttpContext, user, device, TwoStepRule.SecondStepTaken, "with a password, on a browser remembered for its second step");
                 return LocalRedirect(GoOnTo);
             }
 
@@ -93,7 +93,7 @@ public sealed class LoginModel(
             return LocalRedirect("/account/two-step?ReturnUrl=" + Uri.EscapeDataString(GoOnTo));
         }
 
-        await accounts.SignInAsync(HttpContext, user, device, "pwd");
+        await accounts.SignInAsync(HttpContext, user, device, TwoStepRule.PasswordAlone);
         // Only ever back into this site: an open redirect would hand signed-in editors to anyone's page.
         return LocalRedirect(GoOnTo);
     }
@@ -123,7 +123,7 @@ public sealed class LoginModel(
             return Page();
         }
 
-        await accounts.SignInAsync(HttpContext, user, devices.DeviceOf(Request, user), "mfa", "with a passkey: " + name);
+        await accounts.SignInAsync(HttpContext, user, devices.DeviceOf(Request, user), TwoStepRule.SecondStepTaken, "with a passkey: " + name);
         return LocalRedirect(GoOnTo);
     }
 

@@ -50,6 +50,13 @@ public sealed class PortalUserStore(NewsDbContext context, AuthenticatorKeys key
             _ => value,
         };
 
+    /// <summary>
+    /// The other way, for a store move: a token's value as another site can take it into <see cref="StoredForm"/>. The
+    /// app's key as the app holds it (this site's keys are not the other's); hashes as they are.
+    /// </summary>
+    public static string? MovedForm(string loginProvider, string name, string? value, AuthenticatorKeys keys)
+        => (loginProvider, name) == (OwnTokens, AuthenticatorKeys.TokenName) ? keys.Unprotect(value) : value;
+
     /// <summary>What a start found among the accounts' two-step secrets.</summary>
     /// <param name="CodesHashed">Accounts whose recovery codes an earlier version stored as typed, now hashed.</param>
     /// <param name="KeysEncrypted">Authenticator keys an earlier version stored as they were, now encrypted.</param>

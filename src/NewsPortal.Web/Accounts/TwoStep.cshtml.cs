@@ -95,12 +95,12 @@ public sealed class TwoStepModel(
         if (check == CodeCheck.RecoveryCodeAccepted)
         {
             var left = await twoStep.RecoveryCodesLeftAsync(user);
-            await accounts.SignInAsync(HttpContext, user, device, "mfa", $"with a recovery code, {left} left" + Remembered, RememberBrowser);
+            await accounts.SignInAsync(HttpContext, user, device, TwoStepRule.SecondStepTaken, $"with a recovery code, {left} left" + Remembered, RememberBrowser);
             // Where the account's codes are renewed, and its app set up again if the phone is gone.
             return LocalRedirect("/admin/two-step");
         }
 
-        await accounts.SignInAsync(HttpContext, user, device, "mfa", "with a code from the app" + Remembered, RememberBrowser);
+        await accounts.SignInAsync(HttpContext, user, device, TwoStepRule.SecondStepTaken, "with a code from the app" + Remembered, RememberBrowser);
         return LocalRedirect(GoOnTo);
     }
 
@@ -137,7 +137,7 @@ public sealed class TwoStepModel(
             return Page();
         }
 
-        await accounts.SignInAsync(HttpContext, user, devices.DeviceOf(Request, user), "mfa", "with a password and a passkey: " + name + Remembered, RememberBrowser);
+        await accounts.SignInAsync(HttpContext, user, devices.DeviceOf(Request, user), TwoStepRule.SecondStepTaken, "with a password and a passkey: " + name + Remembered, RememberBrowser);
         return LocalRedirect(GoOnTo);
     }
 

@@ -21,6 +21,9 @@ public sealed record TwoStepRule(TwoStepRule.Whom Required, TimeSpan RememberBro
     /// <summary>The session's claim saying how it signed in: <c>mfa</c> when it took the second step (RFC 8176's <c>amr</c>).</summary>
     public const string MethodClaim = "amr";
 
+    /// <summary>The <see cref="MethodClaim"/> of a session that took the second step, and of one signed in with a password alone.</summary>
+    public const string SecondStepTaken = "mfa", PasswordAlone = "pwd";
+
     private const int DefaultRememberDays = 30, MaxRememberDays = 365;
 
     public enum Whom
@@ -66,7 +69,7 @@ public sealed record TwoStepRule(TwoStepRule.Whom Required, TimeSpan RememberBro
     public bool AppliesTo(bool admin) => Required == Whom.Everyone || Required == Whom.Admins && admin;
 
     /// <summary>Whether this session is one the rule covers that did not take the second step (its sign-in's "amr" says which).</summary>
-    public bool Lacks(ClaimsPrincipal user) => user.Identity?.IsAuthenticated == true && AppliesTo(user) && user.FindFirstValue(MethodClaim) != "mfa";
+    public bool Lacks(ClaimsPrincipal user) => user.Identity?.IsAuthenticated == true && AppliesTo(user) && user.FindFirstValue(MethodClaim) != SecondStepTaken;
 }
 
 /// <summary>Sends a session <see cref="TwoStepRule"/> covers, signed in with a password alone, to set the second step up.</summary>

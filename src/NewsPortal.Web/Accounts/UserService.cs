@@ -39,7 +39,7 @@ public sealed class UserService(
     {
         if (tookSecondStep)
         {
-            await signIn.SignInWithClaimsAsync(user, isPersistent: false, [new Claim(TwoStepRule.MethodClaim, "mfa")]);
+            await signIn.SignInWithClaimsAsync(user, isPersistent: false, [new Claim(TwoStepRule.MethodClaim, TwoStepRule.SecondStepTaken)]);
         }
         else
         {

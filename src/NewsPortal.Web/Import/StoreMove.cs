@@ -137,8 +137,6 @@ public sealed class StoreMove(
         logger.LogInformation("Exported {Count} lines to {File}", count, name);
     }
 
-    private static bool IsAuthenticatorKey(string provider, string name) => (provider, name) == (PortalUserStore.OwnTokens, AuthenticatorKeys.TokenName);
-
     private async IAsyncEnumerable<AccountRecord> AccountsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // Accounts are a newsroom's staff: tens, so read at once.
@@ -151,7 +149,7 @@ public sealed class StoreMove(
             yield return new AccountRecord(user.Email ?? user.UserName ?? "", user.UserName, user.EmailConfirmed, user.PasswordHash, user.LockoutEnabled,
                 user.LockoutEnd, user.AccessFailedCount, user.CreatedAtUtc, [.. roles[user.Id].Order(StringComparer.Ordinal)], user.TwoFactorEnabled,
                 [.. tokens[user.Id].OrderBy(t => t.LoginProvider, StringComparer.Ordinal).ThenBy(t => t.Name, StringComparer.Ordinal)
-                    .Select(t => new AccountTokenRecord(t.LoginProvider, t.Name, IsAuthenticatorKey(t.LoginProvider, t.Name) ? authenticatorKeys.Unprotect(t.Value) : t.Value))],
+                    .Select(t => new AccountTokenRecord(t.LoginProvider, t.Name, PortalUserStore.MovedForm(t.LoginProvider, t.Name, t.Value, authenticatorKeys)))],
                 [.. passkeys[user.Id].OrderBy(p => p.Data.CreatedAt).Select(p => new AccountPasskeyRecord(p.CredentialId, p.Data))], user.Id);
         }
     }
