@@ -149,6 +149,7 @@ public static class PortalServices
             .AddDefaultTokenProviders()
             .AddPasswordValidator<VisiblePasswordValidator>();
         services.AddSingleton<AuthenticatorKeys>();
+        services.AddSingleton<WebhookSecrets>();
         // A site served over https sends its session cookie over https only, even when a proxy in front forgets to say
         // the request came that way (with it, ASP.NET Core would mark it so by itself). Not the antiforgery cookie,
         // whose library refuses to render a form over plain http then; it is worth nothing without the page's token.

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using NewsPortal.Web.Accounts;
 using NewsPortal.Web.Import;
 using NewsPortal.Web.Shared;
+using NewsPortal.Web.Webhooks;
 
 namespace NewsPortal.Web.Data;
 
@@ -48,6 +49,17 @@ public static class DatabaseInitializer
         if (secrets.KeysUnreadable > 0)
         {
             logger.LogWarning("Accounts whose authenticator key this site's data-protection keys cannot read: {Accounts}. Were the keys (App_Data/keys, or Redis when nodes share it) lost, or not restored with the store? Those editors sign in with a recovery code, or an admin turns their two-step sign-in off ('users two-step-off')", secrets.KeysUnreadable);
+        }
+
+        var hooks = await scope.ServiceProvider.GetRequiredService<WebhookSecrets>().UpgradeStoredAsync(db, cancellationToken);
+        if (hooks.Encrypted > 0)
+        {
+            logger.LogInformation("Encrypted the signing secrets of {Webhooks} webhooks, stored as they were by an earlier version", hooks.Encrypted);
+        }
+
+        if (hooks.Unreadable > 0)
+        {
+            logger.LogWarning("Webhooks whose signing secret this site's data-protection keys cannot read: {Webhooks}. Were the keys (App_Data/keys, or Redis when nodes share it) lost, or not restored with the store? Their deliveries fail until an admin deletes each and adds it again", hooks.Unreadable);
         }
 
         var options = scope.ServiceProvider.GetRequiredService<IOptions<PortalOptions>>().Value;

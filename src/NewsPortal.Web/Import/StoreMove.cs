@@ -64,6 +64,7 @@ public sealed class StoreMove(
     UserManager<PortalUser> userManager,
     UserService users,
     AuthenticatorKeys authenticatorKeys,
+    WebhookSecrets webhookSecrets,
     ILogger<StoreMove> logger)
 {
     public const string AliasesFile = "aliases.jsonl";
@@ -114,7 +115,10 @@ public sealed class StoreMove(
             .Select(t => new ApiTokenRecord(t.User!.Email!, t.Name, t.Hash, t.Prefix, t.CreatedAtUtc, t.LastUsedAtUtc, t.RevokedAtUtc, t.ExpiresAtUtc))
             .AsAsyncEnumerable(), cancellationToken);
         await WriteAsync(directory, WebhooksFile, db.WebhookSubscriptions.AsNoTracking().OrderBy(s => s.Id)
-            .Select(s => new WebhookRecord(s.Url, s.Secret, s.Active, s.CreatedBy, s.CreatedAtUtc)).AsAsyncEnumerable(), cancellationToken);
+            .AsAsyncEnumerable()
+            // As the site signs with it (this site's keys are not the other's); one this site cannot read, as it is stored,
+            // which the other site's import refuses by its line.
+            .Select(s => new WebhookRecord(s.Url, webhookSecrets.Unprotect(s.Secret) ?? s.Secret, s.Active, s.CreatedBy, s.CreatedAtUtc)), cancellationToken);
         await WriteAsync(directory, RevisionsFile, RevisionsAsync(cancellationToken), cancellationToken);
         await WriteAsync(directory, AuditFile, AuditAsync(cancellationToken), cancellationToken);
     }
@@ -481,7 +485,7 @@ public sealed class StoreMove(
                 db.WebhookSubscriptions.Add(new WebhookSubscription
                 {
                     Url = url,
-                    Secret = record.Secret,
+                    Secret = webhookSecrets.Protect(record.Secret)!,
                     Active = record.Active,
                     CreatedBy = Text.TrimToLength(Text.Line(record.CreatedBy), 256),
                     CreatedAtUtc = record.CreatedAtUtc,

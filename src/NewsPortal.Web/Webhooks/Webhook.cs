@@ -9,7 +9,10 @@ public class WebhookSubscription
     public int Id { get; set; }
     public required string Url { get; set; }
 
-    /// <summary>The shared secret deliveries are signed with (HMAC-SHA256); shown to the admin once.</summary>
+    /// <summary>
+    /// The shared secret deliveries are signed with (HMAC-SHA256); shown to the admin once, stored encrypted
+    /// (<see cref="WebhookSecrets"/>).
+    /// </summary>
     public required string Secret { get; set; }
 
     public bool Active { get; set; } = true;
@@ -60,7 +63,8 @@ public sealed class WebhookSubscriptionConfiguration : IEntityTypeConfiguration<
 
         // One subscription an address: each event is sent to it once.
         builder.HasIndex(s => s.Url).IsUnique();
-        builder.Property(s => s.Secret).HasMaxLength(128);
+        // Encrypted: a 43-character secret takes about 170.
+        builder.Property(s => s.Secret).HasMaxLength(512);
         builder.Property(s => s.CreatedBy).HasMaxLength(256);
         builder.Property(s => s.CreatedAtUtc).HasConversion(v => v, v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
     }

@@ -15,7 +15,8 @@ namespace NewsPortal.Web.Webhooks;
 /// Webhooks:MaxAttempts, then the delivery is marked Failed.
 /// </summary>
 public sealed class WebhookSender(
-    IServiceScopeFactory scopes, IHttpClientFactory httpClients, TimeProvider clock, IOptions<WebhookOptions> options, ILogger<WebhookSender> logger)
+    IServiceScopeFactory scopes, IHttpClientFactory httpClients, WebhookSecrets secrets, TimeProvider clock, IOptions<WebhookOptions> options,
+    ILogger<WebhookSender> logger)
     : BackgroundService
 {
     public const string HttpClientName = "webhooks";
@@ -182,6 +183,12 @@ public sealed class WebhookSender(
     private async Task<AttemptResult> PostAsync(Due delivery, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
+        if (secrets.Unprotect(delivery.Secret) is not { } secret)
+        {
+            // A store restored without its key ring: nothing can be signed for this receiver, and it must not be sent unsigned.
+            return new AttemptResult(false, null, WebhookSecrets.UnreadableError, Elapsed(started));
+        }
+
         try
         {
             var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
@@ -192,7 +199,7 @@ public sealed class WebhookSender(
             request.Headers.Add(EventHeader, delivery.Event);
             request.Headers.Add(DeliveryHeader, delivery.Id.ToString(CultureInfo.InvariantCulture));
             request.Headers.Add(TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture));
-            request.Headers.Add(SignatureHeader, Sign(delivery.Secret, timestamp, delivery.Payload));
+            request.Headers.Add(SignatureHeader, Sign(secret, timestamp, delivery.Payload));
 
             using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             var status = (int)response.StatusCode;

@@ -18,7 +18,7 @@ public sealed record WebhookDeliveryRow(
 public sealed record NewWebhook(int Id, string Url, string Secret);
 
 /// <summary>The admins' side of webhooks: register, pause, resume and remove subscribers, and see how deliveries went.</summary>
-public sealed class WebhookService(NewsDbContext db, AuditLog audit, TimeProvider clock, WebhookTargets targets)
+public sealed class WebhookService(NewsDbContext db, AuditLog audit, TimeProvider clock, WebhookTargets targets, WebhookSecrets secrets)
 {
     /// <summary>Delivered and failed deliveries are counted over this window; pending ones whenever they were written.</summary>
     public static readonly TimeSpan RecentWindow = TimeSpan.FromDays(7);
@@ -101,10 +101,11 @@ public sealed class WebhookService(NewsDbContext db, AuditLog audit, TimeProvide
             return (null, "That address is already registered.");
         }
 
+        var secret = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
         var subscription = new WebhookSubscription
         {
             Url = url,
-            Secret = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32)),
+            Secret = secrets.Protect(secret)!,
             CreatedBy = user,
             CreatedAtUtc = clock.GetUtcNow().UtcDateTime,
         };
@@ -122,7 +123,7 @@ public sealed class WebhookService(NewsDbContext db, AuditLog audit, TimeProvide
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return (new NewWebhook(subscription.Id, url, subscription.Secret), null);
+        return (new NewWebhook(subscription.Id, url, secret), null);
     }
 
     /// <summary>Pauses or resumes a subscriber: while paused, no new events are queued for it and queued ones wait.</summary>

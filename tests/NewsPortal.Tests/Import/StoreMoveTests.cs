@@ -54,7 +54,8 @@ public sealed class StoreMoveTests(EmptyNewsPortalFactory factory) : IClassFixtu
 
         await source.WithDbAsync(db =>
         {
-            db.WebhookSubscriptions.Add(new WebhookSubscription { Url = "https://hooks.example.org/newsportal", Secret = HookSecret, CreatedBy = "admin@example.org", CreatedAtUtc = DateTime.UtcNow });
+            var secret = source.Services.GetRequiredService<WebhookSecrets>().Protect(HookSecret)!;
+            db.WebhookSubscriptions.Add(new WebhookSubscription { Url = "https://hooks.example.org/newsportal", Secret = secret, CreatedBy = "admin@example.org", CreatedAtUtc = DateTime.UtcNow });
             return db.SaveChangesAsync();
         });
         var moveDir = Path.Combine(_folder.Path, "move");
@@ -86,9 +87,11 @@ public sealed class StoreMoveTests(EmptyNewsPortalFactory factory) : IClassFixtu
         Assert.Equal(["2", "1"], revisions.TextsOf("tbody td:nth-child(1)"));
         Assert.Equal([editor, editor], revisions.TextsOf("tbody td:nth-child(3)"));
         Assert.Contains(audit.TextsOf("tbody tr"), r => r.Contains("create token") && r.Contains("newsroom script"));
-        Assert.Equal(("https://hooks.example.org/newsportal", HookSecret, 1),
-            await target.WithDbAsync(async db => (await db.WebhookSubscriptions.Select(s => s.Url).SingleAsync(), await db.WebhookSubscriptions.Select(s => s.Secret).SingleAsync(),
-                await db.WebhookSubscriptions.CountAsync())));
+        // The secret travels as the receiver knows it, each site keeping it encrypted with its own keys.
+        var hook = await target.WithDbAsync(async db => (await db.WebhookSubscriptions.Select(s => s.Url).SingleAsync(), await db.WebhookSubscriptions.Select(s => s.Secret).SingleAsync(),
+            await db.WebhookSubscriptions.CountAsync()));
+        Assert.Equal(("https://hooks.example.org/newsportal", HookSecret, 1), (hook.Item1, target.Services.GetRequiredService<WebhookSecrets>().Unprotect(hook.Item2), hook.Item3));
+        Assert.DoesNotContain(HookSecret, hook.Item2, StringComparison.Ordinal);
         Assert.Equal(1, await target.WithDbAsync(db => db.ApiTokens.CountAsync()));
     }
 

@@ -2,9 +2,11 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using NewsPortal.Tests.Infrastructure;
 using NewsPortal.Web.Accounts;
+using NewsPortal.Web.Data;
 using NewsPortal.Web.Webhooks;
 
 namespace NewsPortal.Tests.Webhooks;
@@ -81,6 +83,71 @@ public sealed class WebhookDeliveryTests(WebhookFactory factory) : IClassFixture
         Assert.Equal("Delegations return to Istanbul", json.RootElement.GetProperty("article").GetProperty("title").GetString());
         Assert.Equal(DeliveryState.Delivered, delivery.State);
         Assert.Equal(1, delivery.Attempts);
+    }
+
+    private Task<string> StoredSecretAsync() => factory.WithDbAsync(db => db.WebhookSubscriptions.Select(w => w.Secret).SingleAsync());
+
+    private Task StoreSecretAsync(string value) => factory.WithDbAsync(db => db.WebhookSubscriptions.ExecuteUpdateAsync(u => u.SetProperty(w => w.Secret, value)));
+
+    [Fact]
+    public async Task TheSecretShownToTheAdmin_IsStoredEncrypted_SoACopyOfTheStoreAloneSignsNothing_AndDeliveriesAreSignedWithIt()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var admin = await factory.SignedInClientAsync(Roles.Admin);
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        var secret = await admin.RegisterWebhookAsync(receiver.Url);
+
+        var stored = await StoredSecretAsync();
+        await editor.PublishAsync(await editor.WriteStoryAsync("Signed with a secret the store hides"));
+        await factory.SendDueAsync();
+
+        Assert.DoesNotContain(secret, stored, StringComparison.Ordinal);
+        Assert.True(stored.Length > secret.Length * 2, stored);
+        var request = Assert.Single(receiver.Requests);
+        Assert.Equal(ExpectedSignature(secret, request.Header("X-NewsPortal-Timestamp"), request.Body), request.Header("X-NewsPortal-Signature"));
+    }
+
+    [Fact]
+    public async Task ASecretStoredAsItIsByAnEarlierVersion_StillSigns_AndIsEncryptedAtTheNextStart()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var admin = await factory.SignedInClientAsync(Roles.Admin);
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        await admin.RegisterWebhookAsync(receiver.Url);
+        const string Secret = "a-secret-stored-as-it-was-typed-0123456789";
+        await StoreSecretAsync(Secret);
+
+        await editor.PublishAsync(await editor.WriteStoryAsync("Signed before the start"));
+        await factory.SendDueAsync();
+        await DatabaseInitializer.InitializeAsync(factory.Services, seed: false);
+        var afterTheStart = await StoredSecretAsync();
+        await editor.PublishAsync(await editor.WriteStoryAsync("Signed after the start"));
+        await factory.SendDueAsync();
+
+        Assert.DoesNotContain(Secret, afterTheStart, StringComparison.Ordinal);
+        Assert.Equal(2, receiver.Requests.Count);
+        Assert.All(receiver.Requests, r => Assert.Equal(ExpectedSignature(Secret, r.Header("X-NewsPortal-Timestamp"), r.Body), r.Header("X-NewsPortal-Signature")));
+    }
+
+    [Fact]
+    public async Task ASecretThisSiteCannotRead_AsInAStoreRestoredWithoutItsKeys_SendsNothingUnsigned_AndTellsTheAdminWhatToDo()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var admin = await factory.SignedInClientAsync(Roles.Admin);
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        await admin.RegisterWebhookAsync(receiver.Url);
+        var stored = await StoredSecretAsync();
+        // Encrypted by another site's keys: the same form, other bytes.
+        await StoreSecretAsync(stored[..^8] + (stored[^8] == 'A' ? "BBBBBBBB" : "AAAAAAAA"));
+
+        await editor.PublishAsync(await editor.WriteStoryAsync("Nobody can sign this"));
+        var attempts = await factory.SendDueAsync();
+        var page = await admin.GetDocumentAsync("/admin/webhooks");
+
+        Assert.Equal(1, attempts);
+        Assert.Empty(receiver.Requests);
+        Assert.Equal(WebhookSecrets.UnreadableError, Assert.Single(await factory.DeliveriesAsync()).LastError);
+        Assert.Contains(WebhookSecrets.UnreadableError, page.Body!.TextContent, StringComparison.Ordinal);
     }
 
     [Fact]
