@@ -123,35 +123,7 @@ public sealed class ArticleService(NewsDbContext db, MarkdownRenderer markdown, 
     /// </summary>
     public async Task<ArticleLookup> GetBySlugAsync(string slug, CancellationToken cancellationToken = default, bool evenIfNotPublic = false)
     {
-        var article = await db.Articles.AsNoTracking()
-            .Where(a => a.Slug == slug)
-            .Select(a => new
-            {
-                a.Id,
-                a.Title,
-                a.Slug,
-                a.Dateline,
-                a.Body,
-                a.BodyHtml,
-                a.Lede,
-                a.PublishedOn,
-                a.DocumentDate,
-                a.SortKey,
-                a.Language,
-                a.Site,
-                a.OriginalUrl,
-                a.UpdatedAtUtc,
-                a.CorrectionNote,
-                a.License,
-                a.Status,
-                a.PublishAtUtc,
-                a.CreatedAtUtc,
-                a.DeletedAtUtc,
-                Thread = a.Thread == null ? null : new NamedLink(a.Thread.Name, a.Thread.Slug) { Id = a.Thread.Id },
-                a.ImageUrl,
-                a.ImageAlt,
-            })
-            .SingleOrDefaultAsync(cancellationToken);
+        var article = await BySlug(db, slug, cancellationToken);
         if (article is null)
         {
             return new ArticleLookup(null, Gone: false);
@@ -267,7 +239,22 @@ public sealed class ArticleService(NewsDbContext db, MarkdownRenderer markdown, 
     public static string Renumber(string sql, int by)
         => System.Text.RegularExpressions.Regex.Replace(sql, @"\{(\d+)\}", m => "{" + (int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) + by).ToString(System.Globalization.CultureInfo.InvariantCulture) + "}");
 
+    /// <summary>The article page's read of a story, compiled once: EF Core otherwise builds and looks up this query's plan for every view.</summary>
+    private static readonly Func<NewsDbContext, string, CancellationToken, Task<StoredArticle?>> BySlug = EF.CompileAsyncQuery(
+        (NewsDbContext db, string slug, CancellationToken cancellationToken) => db.Articles.AsNoTracking()
+        .Where(a => a.Slug == slug)
+        .Select(a => new StoredArticle(
+            a.Id, a.Title, a.Slug, a.Dateline, a.Body, a.BodyHtml, a.Lede, a.PublishedOn, a.DocumentDate, a.SortKey, a.Language, a.Site, a.OriginalUrl,
+            a.UpdatedAtUtc, a.CorrectionNote, a.License, a.Status, a.PublishAtUtc, a.CreatedAtUtc, a.DeletedAtUtc,
+            a.Thread == null ? null : new NamedLink(a.Thread.Name, a.Thread.Slug) { Id = a.Thread.Id }, a.ImageUrl, a.ImageAlt))
+        .SingleOrDefault());
+
     public sealed record KeyRow(long SortKey, int Id);
+
+    private sealed record StoredArticle(
+        int Id, string Title, string Slug, string? Dateline, string Body, string? BodyHtml, string Lede, DateOnly PublishedOn, DateTime? DocumentDate,
+        long SortKey, string Language, string? Site, string? OriginalUrl, DateTime UpdatedAtUtc, string? CorrectionNote, string? License,
+        ArticleStatus Status, DateTime? PublishAtUtc, DateTime CreatedAtUtc, DateTime? DeletedAtUtc, NamedLink? Thread, string? ImageUrl, string? ImageAlt);
 
     private sealed record CardRow(int Id, long SortKey, string Title, string Slug, string Lede, DateOnly PublishedOn, string Language, string? OriginalUrl);
 
