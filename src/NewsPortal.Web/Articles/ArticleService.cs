@@ -82,8 +82,7 @@ public sealed class ArticleService(NewsDbContext db, MarkdownRenderer markdown, 
 
         if (page <= MaxLegacyPage)
         {
-            var walk = listing.Walk(StoreDialect.Of(db.Database), KeyColumns, null, older: true, 1, out var args, skip: (int)((page - 1) * PageSize) - 1);
-            var rows = await db.Database.RowsAsync<KeyRow>(walk, args, cancellationToken);
+            var rows = await WalkAsync<KeyRow>(listing, KeyColumns, null, older: true, 1, cancellationToken, skip: (int)((page - 1) * PageSize) - 1);
             if (rows.Count == 1 && await WalkAsync<KeyRow>(listing, KeyColumns, new ListingCursor(rows[0].SortKey, rows[0].Id), older: true, 1, cancellationToken) is { Count: 1 })
             {
                 return new ListingCursor(rows[0].SortKey, rows[0].Id);

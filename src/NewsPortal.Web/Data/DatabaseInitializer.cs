@@ -51,16 +51,7 @@ public static class DatabaseInitializer
             logger.LogWarning("Accounts whose authenticator key this site's data-protection keys cannot read: {Accounts}. Were the keys (App_Data/keys, or Redis when nodes share it) lost, or not restored with the store? Those editors sign in with a recovery code, or an admin turns their two-step sign-in off ('users two-step-off')", secrets.KeysUnreadable);
         }
 
-        var hooks = await scope.ServiceProvider.GetRequiredService<WebhookSecrets>().UpgradeStoredAsync(db, cancellationToken);
-        if (hooks.Encrypted > 0)
-        {
-            logger.LogInformation("Encrypted the signing secrets of {Webhooks} webhooks, stored as they were by an earlier version", hooks.Encrypted);
-        }
-
-        if (hooks.Unreadable > 0)
-        {
-            logger.LogWarning("Webhooks whose signing secret this site's data-protection keys cannot read: {Webhooks}. Were the keys (App_Data/keys, or Redis when nodes share it) lost, or not restored with the store? Their deliveries fail until an admin deletes each and adds it again", hooks.Unreadable);
-        }
+        await scope.ServiceProvider.GetRequiredService<WebhookSecrets>().UpgradeStoredAsync(db, cancellationToken);
 
         var options = scope.ServiceProvider.GetRequiredService<IOptions<PortalOptions>>().Value;
         if (!seed || !options.SeedOnStartup || await db.Articles.AnyAsync(cancellationToken))

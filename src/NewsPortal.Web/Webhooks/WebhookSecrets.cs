@@ -21,9 +21,9 @@ public sealed class WebhookSecrets(IDataProtectionProvider protection, ILogger<W
 
     /// <summary>
     /// Encrypts the secrets an earlier version stored as they were, in one read of the subscriptions (an admin's
-    /// handful), and counts those this site cannot read. Returns (encrypted, unreadable).
+    /// handful), and warns of those this site cannot read.
     /// </summary>
-    public async Task<(int Encrypted, int Unreadable)> UpgradeStoredAsync(NewsDbContext db, CancellationToken cancellationToken)
+    public async Task UpgradeStoredAsync(NewsDbContext db, CancellationToken cancellationToken)
     {
         var subscriptions = await db.WebhookSubscriptions.ToListAsync(cancellationToken);
         int encrypted = 0, unreadable = 0;
@@ -41,6 +41,14 @@ public sealed class WebhookSecrets(IDataProtectionProvider protection, ILogger<W
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        return (encrypted, unreadable);
+        if (encrypted > 0)
+        {
+            logger.LogInformation("Encrypted the signing secrets of {Webhooks} webhooks, stored as they were by an earlier version", encrypted);
+        }
+
+        if (unreadable > 0)
+        {
+            logger.LogWarning("Webhooks whose signing secret this site's data-protection keys cannot read: {Webhooks}. Were the keys (App_Data/keys, or Redis when nodes share it) lost, or not restored with the store? Their deliveries fail until an admin deletes each and adds it again", unreadable);
+        }
     }
 }

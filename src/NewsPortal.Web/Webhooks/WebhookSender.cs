@@ -141,6 +141,7 @@ public sealed class WebhookSender(
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<NewsDbContext>();
+            var secret = secrets.Unprotect(deliveries[0].Secret);
             foreach (var delivery in deliveries)
             {
                 if (!await ClaimAsync(db, delivery, cancellationToken))
@@ -149,7 +150,7 @@ public sealed class WebhookSender(
                 }
 
                 attempts++;
-                var result = await PostAsync(delivery, cancellationToken);
+                var result = await PostAsync(delivery, secret, cancellationToken);
 
                 // The POST went out: record it even when shutting down, so that it is not sent again for nothing.
                 await RecordAsync(db, delivery, result, CancellationToken.None);
@@ -180,10 +181,10 @@ public sealed class WebhookSender(
         return claimed == 1;
     }
 
-    private async Task<AttemptResult> PostAsync(Due delivery, CancellationToken cancellationToken)
+    private async Task<AttemptResult> PostAsync(Due delivery, string? secret, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        if (secrets.Unprotect(delivery.Secret) is not { } secret)
+        if (secret is null)
         {
             // A store restored without its key ring: nothing can be signed for this receiver, and it must not be sent unsigned.
             return new AttemptResult(false, null, WebhookSecrets.UnreadableError, Elapsed(started));
