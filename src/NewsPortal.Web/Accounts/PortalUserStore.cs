@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using NewsPortal.Web.Data;
+using NewsPortal.Web.Import;
 
 namespace NewsPortal.Web.Accounts;
 
@@ -52,10 +53,16 @@ public sealed class PortalUserStore(NewsDbContext context, AuthenticatorKeys key
 
     /// <summary>
     /// The other way, for a store move: a token's value as another site can take it into <see cref="StoredForm"/>. The
-    /// app's key as the app holds it (this site's keys are not the other's); hashes as they are.
+    /// app's key as the app holds it (this site's keys are not the other's), sealed with the move's passphrase; hashes
+    /// as they are.
     /// </summary>
-    public static string? MovedForm(string loginProvider, string name, string? value, AuthenticatorKeys keys)
-        => (loginProvider, name) == (OwnTokens, AuthenticatorKeys.TokenName) ? keys.Unprotect(value) : value;
+    public static string? MovedForm(string loginProvider, string name, string? value, AuthenticatorKeys keys, MoveSeal seal)
+        => (loginProvider, name) != (OwnTokens, AuthenticatorKeys.TokenName) ? value
+            : keys.Unprotect(value) is { } key ? seal.Seal(key, MoveSeal.AuthenticatorKey) : null;
+
+    /// <summary>A moved token's value as <see cref="StoredForm"/> takes it: the app's key unsealed with the move's passphrase.</summary>
+    public static (string? Value, string? Problem) OpenMoved(string loginProvider, string name, string? value, MoveSeal? seal)
+        => (loginProvider, name) == (OwnTokens, AuthenticatorKeys.TokenName) ? MoveSeal.Open(seal, value, MoveSeal.AuthenticatorKey) : (value, null);
 
     /// <summary>What a start found among the accounts' two-step secrets.</summary>
     /// <param name="CodesHashed">Accounts whose recovery codes an earlier version stored as typed, now hashed.</param>

@@ -24,7 +24,9 @@ public static class CommandLine
           NewsPortal.Web import PATH... [--dry-run]       import snippet (.txt) and JSON Lines (.jsonl) files and folders
           NewsPortal.Web export --format snippets|jsonl --out DIR [--everything]
                                                         --everything (jsonl): also the accounts, API tokens, webhooks,
-                                                        revisions and audit log, to move to another store
+                                                        revisions and audit log, to move to another store; their
+                                                        secrets sealed with a passphrase (NEWSPORTAL_MOVE_PASSPHRASE,
+                                                        else asked for), which the import asks for again
           NewsPortal.Web users add --email EMAIL --role Admin|Editor [--password PASSWORD]
                                                         (without --password: NEWSPORTAL_PASSWORD, else asked for)
           NewsPortal.Web users two-step-off --email EMAIL turn off an account's two-step sign-in (its phone and
@@ -133,19 +135,40 @@ public static class CommandLine
     {
         var dryRun = args.Contains("--dry-run", StringComparer.Ordinal);
         var paths = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToList();
-        var report = await importer.ImportPathsAsync(paths, dryRun, progress: null, cancellationToken);
+
+        // Only a moved store's folder holds sealed secrets; without the passphrase its other lines are still kept.
+        var moved = !dryRun && paths.Any(p => File.Exists(Path.Combine(p, StoreMove.AccountsFile)) || File.Exists(Path.Combine(p, StoreMove.WebhooksFile)));
+        var passphrase = moved ? await ReadPassphraseAsync("Passphrase the store was exported with (Enter if none): ", output, cancellationToken) : null;
+        var seal = string.IsNullOrEmpty(passphrase) ? null : new MoveSeal(passphrase);
+        var report = await importer.ImportPathsAsync(paths, dryRun, progress: null, seal, cancellationToken);
         await output.WriteLineAsync(report.ToString());
-        return report.HasRejections || report.Interrupted ? Rejected : Ok;
+
+        // A moved store's line not kept (an account, a webhook) is something lost to the script that ran the move too.
+        return report.HasRejections || report.Interrupted || report.Problems.Count > 0 ? Rejected : Ok;
     }
 
     private static async Task<int> ExportAsync(ExportService exporter, string[] args, TextWriter output, CancellationToken cancellationToken)
     {
         var directory = OptionValue(args, "--out")!;
         var everything = args.Contains("--everything", StringComparer.Ordinal);
+        MoveSeal? seal = null;
+        if (everything)
+        {
+            var passphrase = await ReadPassphraseAsync("Passphrase to seal the move's secrets with: ", output, cancellationToken);
+            if (passphrase is not { Length: >= MoveSeal.MinPassphraseLength })
+            {
+                await output.WriteLineAsync($"export --everything seals the accounts' two-step keys and the webhooks' secrets with a passphrase of at least {MoveSeal.MinPassphraseLength} characters, "
+                    + $"given in {MoveSeal.PassphraseVariable} or typed when asked; the import of the folder asks for it again. Nothing was exported.");
+                return Rejected;
+            }
+
+            seal = new MoveSeal(passphrase);
+        }
+
         int count;
         try
         {
-            count = await exporter.ExportAsync(ExportFormat(args)!.Value, directory, everything, cancellationToken);
+            count = await exporter.ExportAsync(ExportFormat(args)!.Value, directory, seal, cancellationToken);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -156,7 +179,7 @@ public static class CommandLine
         await output.WriteLineAsync($"Exported {count} articles to {Path.GetFullPath(directory)}");
         if (everything)
         {
-            await output.WriteLineAsync($"With the accounts, API tokens, webhooks, revisions and audit log: {string.Join(", ", StoreMove.Files.Skip(1))} hold password hashes and secrets, readable by this user only; keep the folder private.");
+            await output.WriteLineAsync($"With the accounts, API tokens, webhooks, revisions and audit log: {string.Join(", ", StoreMove.Files.Skip(1))} hold password hashes and sealed secrets, readable by this user only; keep the folder private, and the passphrase apart from it.");
         }
         return Ok;
     }
@@ -170,7 +193,7 @@ public static class CommandLine
         var given = Array.IndexOf(args, "--password");
         var password = (given >= 0 && given + 1 < args.Length ? args[given + 1] : null)
             ?? Environment.GetEnvironmentVariable("NEWSPORTAL_PASSWORD")
-            ?? await ReadPasswordAsync(output, cancellationToken);
+            ?? await ReadPasswordAsync("Password: ", output, cancellationToken);
         if (string.IsNullOrEmpty(password))
         {
             await output.WriteLineAsync("Give a password with --password, NEWSPORTAL_PASSWORD or on standard input.");
@@ -210,7 +233,7 @@ public static class CommandLine
     /// A line of standard input. Typed at a terminal, it is asked for and not shown as it is typed, so the password is
     /// neither on the screen nor in the terminal's scrollback; Ctrl-C stops the command there.
     /// </summary>
-    private static async Task<string?> ReadPasswordAsync(TextWriter output, CancellationToken cancellationToken)
+    private static async Task<string?> ReadPasswordAsync(string prompt, TextWriter output, CancellationToken cancellationToken)
     {
         if (Console.IsInputRedirected)
         {
@@ -220,7 +243,7 @@ public static class CommandLine
         // The first look at the keyboard turns the terminal's echo off (and it stays off until the command ends). Taken
         // before the prompt is shown, so a key typed the moment the prompt appears is not echoed by the terminal itself.
         _ = Console.KeyAvailable;
-        await output.WriteAsync("Password: ");
+        await output.WriteAsync(prompt);
         await output.FlushAsync(cancellationToken);
         var typed = new System.Text.StringBuilder();
         while (true)
@@ -248,6 +271,10 @@ public static class CommandLine
             }
         }
     }
+
+    /// <summary>A store move's passphrase: from the environment, else asked for as a password is.</summary>
+    private static async Task<string?> ReadPassphraseAsync(string prompt, TextWriter output, CancellationToken cancellationToken)
+        => Environment.GetEnvironmentVariable(MoveSeal.PassphraseVariable) is { Length: > 0 } given ? given : await ReadPasswordAsync(prompt, output, cancellationToken);
 
     private static async Task<int> BackupOrRestoreAsync(NewsDbContext db, string[] args, TextWriter output, CancellationToken cancellationToken)
     {

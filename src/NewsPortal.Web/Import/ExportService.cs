@@ -18,10 +18,10 @@ public sealed class ExportService(NewsDbContext db, StoreMove storeMove, ILogger
 
     /// <summary>
     /// JSON Lines go to <c>articles.jsonl</c> in <paramref name="directory"/>, with the files <see cref="StoreMove"/>
-    /// writes beside them (with <paramref name="everything"/>, the accounts and history too); snippets to one
-    /// <c>{slug}.txt</c> each. Returns the count of stories.
+    /// writes beside them (with <paramref name="everythingSealedWith"/>, the accounts and history too, their secrets
+    /// sealed with it); snippets to one <c>{slug}.txt</c> each. Returns the count of stories.
     /// </summary>
-    public async Task<int> ExportAsync(ImportFormat format, string directory, bool everything = false, CancellationToken cancellationToken = default)
+    public async Task<int> ExportAsync(ImportFormat format, string directory, MoveSeal? everythingSealedWith = null, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(directory);
         var count = 0;
@@ -29,7 +29,7 @@ public sealed class ExportService(NewsDbContext db, StoreMove storeMove, ILogger
         {
             await Shared.HostFolders.WriteWholeAsync(Path.Combine(directory, "articles.jsonl"),
                 async jsonLines => count = await WriteStoriesAsync(jsonLines, directory, cancellationToken), cancellationToken);
-            await storeMove.WriteAsync(directory, everything, cancellationToken);
+            await storeMove.WriteAsync(directory, everythingSealedWith, cancellationToken);
         }
         else
         {

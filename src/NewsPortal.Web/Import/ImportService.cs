@@ -60,7 +60,7 @@ public sealed class ImportService(
 
     /// <summary>Imports files, and folders recursively (their .txt, .snippet, .jsonl and .ndjson files).</summary>
     public async Task<ImportReport> ImportPathsAsync(
-        IReadOnlyList<string> paths, bool dryRun, IProgress<ImportProgress>? progress = null, CancellationToken cancellationToken = default)
+        IReadOnlyList<string> paths, bool dryRun, IProgress<ImportProgress>? progress = null, MoveSeal? seal = null, CancellationToken cancellationToken = default)
     {
         var report = new ImportReport { DryRun = dryRun };
         var files = new List<(string Name, string Path)>();
@@ -89,7 +89,7 @@ public sealed class ImportService(
             await ImportFilesAsync(report, files, expectedStories: 0, progress, cancellationToken);
             foreach (var folder in paths.Where(Directory.Exists))
             {
-                await storeMove.KeepAsync(report, folder, Limits.MaxFileBytes, cancellationToken);
+                await storeMove.KeepAsync(report, folder, Limits.MaxFileBytes, seal, cancellationToken);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -98,27 +98,29 @@ public sealed class StoreMove(
 
     /// <summary>
     /// Writes the aliases and the keys of stories deleted for good (so the store they move to does not take them back
-    /// from a feed either), and with <paramref name="everything"/> the accounts, tokens, webhooks, revisions and audit log.
+    /// from a feed either), and with <paramref name="everythingSealedWith"/> the accounts, tokens, webhooks, revisions and
+    /// audit log, the secrets among them sealed with it.
     /// </summary>
-    public async Task WriteAsync(string directory, bool everything, CancellationToken cancellationToken)
+    public async Task WriteAsync(string directory, MoveSeal? everythingSealedWith, CancellationToken cancellationToken)
     {
         await WriteAsync(directory, AliasesFile, (await names.AllAliasesAsync(cancellationToken)).ToAsyncEnumerable(), cancellationToken);
         await WriteAsync(directory, PurgedFile, db.PurgedStories.AsNoTracking().OrderBy(p => p.Id)
             .Select(p => new PurgedRecord(p.UrlKey, p.TitleKey, p.PurgedAtUtc)).AsAsyncEnumerable(), cancellationToken);
-        if (!everything)
+        if (everythingSealedWith is not { } seal)
         {
             return;
         }
 
-        await WriteAsync(directory, AccountsFile, AccountsAsync(cancellationToken), cancellationToken);
+        await WriteAsync(directory, AccountsFile, AccountsAsync(seal, cancellationToken), cancellationToken);
         await WriteAsync(directory, ApiTokensFile, db.ApiTokens.AsNoTracking().OrderBy(t => t.Id)
             .Select(t => new ApiTokenRecord(t.User!.Email!, t.Name, t.Hash, t.Prefix, t.CreatedAtUtc, t.LastUsedAtUtc, t.RevokedAtUtc, t.ExpiresAtUtc))
             .AsAsyncEnumerable(), cancellationToken);
         await WriteAsync(directory, WebhooksFile, db.WebhookSubscriptions.AsNoTracking().OrderBy(s => s.Id)
             .AsAsyncEnumerable()
-            // As the site signs with it (this site's keys are not the other's); one this site cannot read, as it is stored,
-            // which the other site's import refuses by its line.
-            .Select(s => new WebhookRecord(s.Url, webhookSecrets.Unprotect(s.Secret) ?? s.Secret, s.Active, s.CreatedBy, s.CreatedAtUtc)), cancellationToken);
+            // As the site signs with it (this site's keys are not the other's), sealed; one this site cannot read, as it is
+            // stored, which the other site's import refuses by its line.
+            .Select(s => new WebhookRecord(s.Url, seal.Seal(webhookSecrets.Unprotect(s.Secret) ?? s.Secret, MoveSeal.WebhookSecret), s.Active, s.CreatedBy, s.CreatedAtUtc)),
+            cancellationToken);
         await WriteAsync(directory, RevisionsFile, RevisionsAsync(cancellationToken), cancellationToken);
         await WriteAsync(directory, AuditFile, AuditAsync(cancellationToken), cancellationToken);
     }
@@ -141,7 +143,7 @@ public sealed class StoreMove(
         logger.LogInformation("Exported {Count} lines to {File}", count, name);
     }
 
-    private async IAsyncEnumerable<AccountRecord> AccountsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<AccountRecord> AccountsAsync(MoveSeal seal, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // Accounts are a newsroom's staff: tens, so read at once.
         var roles = (await db.UserRoles.AsNoTracking().Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => new { ur.UserId, r.Name })
@@ -153,7 +155,7 @@ public sealed class StoreMove(
             yield return new AccountRecord(user.Email ?? user.UserName ?? "", user.UserName, user.EmailConfirmed, user.PasswordHash, user.LockoutEnabled,
                 user.LockoutEnd, user.AccessFailedCount, user.CreatedAtUtc, [.. roles[user.Id].Order(StringComparer.Ordinal)], user.TwoFactorEnabled,
                 [.. tokens[user.Id].OrderBy(t => t.LoginProvider, StringComparer.Ordinal).ThenBy(t => t.Name, StringComparer.Ordinal)
-                    .Select(t => new AccountTokenRecord(t.LoginProvider, t.Name, PortalUserStore.MovedForm(t.LoginProvider, t.Name, t.Value, authenticatorKeys)))],
+                    .Select(t => new AccountTokenRecord(t.LoginProvider, t.Name, PortalUserStore.MovedForm(t.LoginProvider, t.Name, t.Value, authenticatorKeys, seal)))],
                 [.. passkeys[user.Id].OrderBy(p => p.Data.CreatedAt).Select(p => new AccountPasskeyRecord(p.CredentialId, p.Data))], user.Id);
         }
     }
@@ -204,7 +206,7 @@ public sealed class StoreMove(
     /// Keeps what the files beside a folder's stories hold, in <see cref="Files"/>' order, once the stories are in (a
     /// dry run only checks that each line is a record of its file).
     /// </summary>
-    public async Task KeepAsync(ImportReport report, string folder, long maxFileBytes, CancellationToken cancellationToken)
+    public async Task KeepAsync(ImportReport report, string folder, long maxFileBytes, MoveSeal? seal, CancellationToken cancellationToken)
     {
         await KeepAsync<NameAliasRecord>(report, folder, AliasesFile, "former names", maxFileBytes,
             r => r is { Kind: not null, Name: not null, Target: not null },
@@ -219,13 +221,13 @@ public sealed class StoreMove(
             batch => KeepPurgedAsync(batch, cancellationToken), cancellationToken);
         await KeepAsync<AccountRecord>(report, folder, AccountsFile, "accounts", maxFileBytes,
             r => r is { Email: not null, Roles: not null }, """an account: a line is {"email": …, "passwordHash": …, "roles": [...], …}""",
-            batch => KeepAccountsAsync(batch, cancellationToken), cancellationToken);
+            batch => KeepAccountsAsync(batch, seal, cancellationToken), cancellationToken);
         await KeepAsync<ApiTokenRecord>(report, folder, ApiTokensFile, "API tokens", maxFileBytes,
             r => r is { Email: not null, Name: not null, Hash: not null, Prefix: not null }, """an API token: a line is {"email": …, "name": …, "hash": …, "prefix": …, …}""",
             batch => KeepTokensAsync(batch, cancellationToken), cancellationToken);
         await KeepAsync<WebhookRecord>(report, folder, WebhooksFile, "webhooks", maxFileBytes,
             r => r is { Url: not null, Secret: not null, CreatedBy: not null }, """a webhook: a line is {"url": …, "secret": …, "active": …, "createdBy": …, …}""",
-            batch => KeepWebhooksAsync(batch, cancellationToken), cancellationToken);
+            batch => KeepWebhooksAsync(batch, seal, cancellationToken), cancellationToken);
         await KeepAsync<RevisionRecord>(report, folder, RevisionsFile, "revisions", maxFileBytes,
             r => r is { Slug: not null, Author: not null, Action: not null, Snapshot: { Title: not null, Body: not null, Language: not null } },
             """a revision: a line is {"slug": …, "number": …, "author": …, "action": …, "snapshot": {…}, …}""",
@@ -316,7 +318,7 @@ public sealed class StoreMove(
         }
     }
 
-    private async Task<(int, List<(int, string)>)> KeepAccountsAsync(List<(AccountRecord Record, int Line)> batch, CancellationToken cancellationToken)
+    private async Task<(int, List<(int, string)>)> KeepAccountsAsync(List<(AccountRecord Record, int Line)> batch, MoveSeal? seal, CancellationToken cancellationToken)
     {
         var (kept, problems) = (0, new List<(int, string)>());
         await users.EnsureRolesAsync();
@@ -335,6 +337,14 @@ public sealed class StoreMove(
             }
 
             var tokens = (record.Tokens ?? []).DistinctBy(t => (t.LoginProvider, t.Name)).ToList();
+            var opened = tokens.Select(t => PortalUserStore.OpenMoved(t.LoginProvider, t.Name, t.Value, seal)).ToList();
+            if (opened.FirstOrDefault(o => o.Problem is not null).Problem is { } sealProblem)
+            {
+                problems.Add((line, $"the account '{email}' was not kept: {sealProblem}"));
+                continue;
+            }
+
+            tokens = [.. tokens.Zip(opened, (t, o) => t with { Value = o.Value })];
             if (tokens.Any(t => t is not { LoginProvider.Length: > 0 and <= MaxTokenKeyLength, Name.Length: > 0 and <= MaxTokenKeyLength }
                 || t.Value?.Length > MaxTokenValueLength))
             {
@@ -465,18 +475,19 @@ public sealed class StoreMove(
         return (kept, problems);
     }
 
-    private async Task<(int, List<(int, string)>)> KeepWebhooksAsync(List<(WebhookRecord Record, int Line)> batch, CancellationToken cancellationToken)
+    private async Task<(int, List<(int, string)>)> KeepWebhooksAsync(List<(WebhookRecord Record, int Line)> batch, MoveSeal? seal, CancellationToken cancellationToken)
     {
         var (kept, problems) = (0, new List<(int, string)>());
         var stored = (await db.WebhookSubscriptions.Select(s => s.Url).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
         foreach (var (record, line) in batch)
         {
             var url = record.Url.Trim();
-            if (WebhookService.ProblemWith(url) is { } problem)
+            var (secret, sealProblem) = MoveSeal.Open(seal, record.Secret, MoveSeal.WebhookSecret);
+            if ((WebhookService.ProblemWith(url) ?? sealProblem) is { } problem)
             {
                 problems.Add((line, $"the webhook '{Text.TrimToLength(Text.Line(url), 200)}' was not kept: {problem}"));
             }
-            else if (record.Secret.Length is < 16 or > 128)
+            else if (secret!.Length is < 16 or > 128)
             {
                 problems.Add((line, $"the webhook '{url}' has a secret shorter than 16 or longer than 128 characters, so it was not kept"));
             }
@@ -485,7 +496,7 @@ public sealed class StoreMove(
                 db.WebhookSubscriptions.Add(new WebhookSubscription
                 {
                     Url = url,
-                    Secret = webhookSecrets.Protect(record.Secret)!,
+                    Secret = webhookSecrets.Protect(secret)!,
                     Active = record.Active,
                     CreatedBy = Text.TrimToLength(Text.Line(record.CreatedBy), 256),
                     CreatedAtUtc = record.CreatedAtUtc,

@@ -240,6 +240,30 @@ public sealed class CommandLineTests : IDisposable
         Assert.Contains("1 imported", import.Output);
     }
 
+    [Fact]
+    public async Task ExportEverything_SealsTheSecretsWithAPassphraseOfTwelveCharactersOrMore_AndTheImportOpensThemWithIt()
+    {
+        const string secret = "subscriber-secret-0123456789abcdef";
+        Database.Scalar($"""INSERT INTO "WebhookSubscriptions" ("Url", "Secret", "Active", "CreatedBy", "CreatedAtUtc") VALUES ('https://hooks.example.org/cli', '{secret}', true, 'admin', '2026-01-01 00:00:00') RETURNING "Id" """);
+        var (refusedDir, moveDir) = (Path.Combine(_folder.Path, "refused"), Path.Combine(_folder.Path, "move"));
+        var target = NewStore();
+
+        var refused = await PortalCommand.RunAsync(Database, [new("NEWSPORTAL_MOVE_PASSPHRASE", "too short")], "export", "--format", "jsonl", "--out", refusedDir, "--everything");
+        var export = await PortalCommand.RunAsync(Database, [new("NEWSPORTAL_MOVE_PASSPHRASE", "harbour lights at dawn")], "export", "--format", "jsonl", "--out", moveDir, "--everything");
+        var wrong = await PortalCommand.RunAsync(target, [new("NEWSPORTAL_MOVE_PASSPHRASE", "another passphrase")], "import", moveDir);
+        var right = await PortalCommand.RunAsync(target, [new("NEWSPORTAL_MOVE_PASSPHRASE", "harbour lights at dawn")], "import", moveDir);
+
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("a passphrase of at least 12 characters, given in NEWSPORTAL_MOVE_PASSPHRASE or typed when asked", refused.Output);
+        Assert.False(Directory.Exists(refusedDir));
+        Assert.Equal(0, export.ExitCode);
+        Assert.DoesNotContain(secret, File.ReadAllText(Path.Combine(moveDir, "webhooks.jsonl")), StringComparison.Ordinal);
+        Assert.Equal(1, wrong.ExitCode);
+        Assert.Contains("webhooks.jsonl:1: the webhook 'https://hooks.example.org/cli' was not kept: its signing secret does not open with the passphrase given", wrong.Output);
+        Assert.Equal(0, right.ExitCode);
+        Assert.Equal(1, target.Scalar("""SELECT count(*) FROM "WebhookSubscriptions" """));
+    }
+
     [Theory]
     [InlineData("import")]
     [InlineData("import", "--verbose", "x")]

@@ -23,9 +23,27 @@ namespace NewsPortal.Tests.Import;
 public sealed class StoreMoveTests(EmptyNewsPortalFactory factory) : IClassFixture<EmptyNewsPortalFactory>, IDisposable
 {
     private const string HookSecret = "kept-secret-of-the-subscriber-0123456789";
+    private const string Passphrase = "harbour lights at dawn";
     private readonly TempFolder _folder = new();
 
     public void Dispose() => _folder.Dispose();
+
+    /// <summary>A webhook subscriber of <paramref name="source"/>'s, its secret stored as the site stores it.</summary>
+    private static Task<int> AddHookAsync(NewsPortalFactory source, string url) => source.WithDbAsync(db =>
+    {
+        var secret = source.Services.GetRequiredService<WebhookSecrets>().Protect(HookSecret)!;
+        db.WebhookSubscriptions.Add(new WebhookSubscription { Url = url, Secret = secret, CreatedBy = "admin@example.org", CreatedAtUtc = DateTime.UtcNow });
+        return db.SaveChangesAsync();
+    });
+
+    /// <summary>Exports everything of <paramref name="source"/>'s to a folder, sealed with <see cref="Passphrase"/>.</summary>
+    private async Task<string> MoveEverythingAsync(NewsPortalFactory source, string name)
+    {
+        var moveDir = Path.Combine(_folder.Path, name);
+        await using var scope = source.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<ExportService>().ExportAsync(ImportFormat.JsonLines, moveDir, everythingSealedWith: new MoveSeal(Passphrase));
+        return moveDir;
+    }
 
     [Fact]
     public async Task ExportEverythingThenImport_LetsEditorsSignInUseTheirTokensAndSeeTheirRevisions_WithWebhooksAndTheAuditLogKept()
@@ -52,21 +70,12 @@ public sealed class StoreMoveTests(EmptyNewsPortalFactory factory) : IClassFixtu
         {
         }
 
-        await source.WithDbAsync(db =>
-        {
-            var secret = source.Services.GetRequiredService<WebhookSecrets>().Protect(HookSecret)!;
-            db.WebhookSubscriptions.Add(new WebhookSubscription { Url = "https://hooks.example.org/newsportal", Secret = secret, CreatedBy = "admin@example.org", CreatedAtUtc = DateTime.UtcNow });
-            return db.SaveChangesAsync();
-        });
-        var moveDir = Path.Combine(_folder.Path, "move");
-        await using (var scope = source.Services.CreateAsyncScope())
-        {
-            await scope.ServiceProvider.GetRequiredService<ExportService>().ExportAsync(ImportFormat.JsonLines, moveDir, everything: true);
-        }
+        await AddHookAsync(source, "https://hooks.example.org/newsportal");
+        var moveDir = await MoveEverythingAsync(source, "move");
 
         using var target = new EditorialFactory();
-        var report = await target.ImportAsync(moveDir);
-        var again = await target.ImportAsync(moveDir);
+        var report = await target.ImportAsync(new MoveSeal(Passphrase), moveDir);
+        var again = await target.ImportAsync(new MoveSeal(Passphrase), moveDir);
         using var signedIn = await target.CreatePlainClient().SignInAsync(editor, EditorialFactory.Password);
         using var disabled = await target.CreatePlainClient().SignInAsync(leaver, EditorialFactory.Password);
         var targetApi = target.CreatePlainClient();
@@ -104,14 +113,11 @@ public sealed class StoreMoveTests(EmptyNewsPortalFactory factory) : IClassFixtu
         var editor = await source.CreateUserAsync(Roles.Editor);
         var (key, codes) = await source.TurnOnTwoStepAsync(editor);
 
-        var moveDir = Path.Combine(_folder.Path, "two-step");
-        await using (var scope = source.Services.CreateAsyncScope())
-        {
-            await scope.ServiceProvider.GetRequiredService<ExportService>().ExportAsync(ImportFormat.JsonLines, moveDir, everything: true);
-        }
+        var moveDir = await MoveEverythingAsync(source, "two-step");
 
         var accounts = Path.Combine(moveDir, StoreMove.AccountsFile);
         Assert.DoesNotContain(codes[0], File.ReadAllText(accounts), StringComparison.Ordinal);
+        Assert.DoesNotContain(key, File.ReadAllText(accounts).ToUpperInvariant(), StringComparison.Ordinal);
         if (exportedByAnEarlierVersion)
         {
             // An earlier version wrote the recovery codes into the file as they were shown.
@@ -128,7 +134,7 @@ public sealed class StoreMoveTests(EmptyNewsPortalFactory factory) : IClassFixtu
         }
 
         using var target = new EditorialFactory();
-        var report = await target.ImportAsync(moveDir);
+        var report = await target.ImportAsync(new MoveSeal(Passphrase), moveDir);
         var stored = await target.WithDbAsync(db => db.UserTokens.Where(t => t.Name == RecoveryCodes.TokenName).Select(t => t.Value!).SingleAsync());
         var storedKey = await target.WithDbAsync(db => db.UserTokens.Where(t => t.Name == AuthenticatorKeys.TokenName).Select(t => t.Value!).SingleAsync());
         var browser = target.CreatePlainClient();
@@ -161,14 +167,10 @@ public sealed class StoreMoveTests(EmptyNewsPortalFactory factory) : IClassFixtu
             Assert.Equal(HttpStatusCode.Redirect, added.StatusCode);
         }
 
-        var moveDir = Path.Combine(_folder.Path, "passkey");
-        await using (var scope = source.Services.CreateAsyncScope())
-        {
-            await scope.ServiceProvider.GetRequiredService<ExportService>().ExportAsync(ImportFormat.JsonLines, moveDir, everything: true);
-        }
+        var moveDir = await MoveEverythingAsync(source, "passkey");
 
         using var target = new EditorialFactory();
-        var report = await target.ImportAsync(moveDir);
+        var report = await target.ImportAsync(new MoveSeal(Passphrase), moveDir);
         var browser = target.CreatePlainClient();
         using var signIn = await PasskeyPages.SignInWithAsync(browser, passkey);
         var listed = await browser.GetDocumentAsync("/admin/passkeys");
@@ -176,6 +178,63 @@ public sealed class StoreMoveTests(EmptyNewsPortalFactory factory) : IClassFixtu
         Assert.False(report.HasRejections, report.ToString());
         Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
         Assert.Equal("Phone", listed.TextOf(".admin-table tbody td"));
+    }
+
+    [Fact]
+    public async Task TheMovesTwoStepKeysAndWebhookSecrets_AreSealedWithItsPassphrase_AndAnImportWithoutItOrWithAnotherNamesTheirLines_KeepingTheRest()
+    {
+        using var source = new EditorialFactory();
+        var plainEditor = await source.CreateUserAsync(Roles.Editor);
+        var twoStepEditor = await source.CreateUserAsync(Roles.Editor);
+        var (key, _) = await source.TurnOnTwoStepAsync(twoStepEditor);
+        await AddHookAsync(source, "https://hooks.example.org/sealed");
+        var moveDir = await MoveEverythingAsync(source, "sealed");
+
+        string InMove(string name) => Path.Combine(moveDir, name);
+        var accountLine = File.ReadAllLines(InMove(StoreMove.AccountsFile)).ToList().FindIndex(l => l.Contains(twoStepEditor, StringComparison.Ordinal)) + 1;
+
+        using var withoutIt = new EditorialFactory();
+        var notGiven = await withoutIt.ImportAsync(moveDir);
+        using var withAnother = new EditorialFactory();
+        var another = await withAnother.ImportAsync(new MoveSeal("not the passphrase at all"), moveDir);
+        var thenGiven = await withAnother.ImportAsync(new MoveSeal(Passphrase), moveDir);
+        var browser = withAnother.CreatePlainClient();
+        using var password = await browser.SignInAsync(twoStepEditor, EditorialFactory.Password);
+        using var code = await browser.SubmitFormAsync("/account/two-step", new Dictionary<string, string?> { ["Code"] = AuthenticatorApp.Code(key) });
+        var hook = await withAnother.WithDbAsync(db => db.WebhookSubscriptions.Select(s => s.Secret).SingleAsync());
+
+        Assert.DoesNotContain(HookSecret, File.ReadAllText(InMove(StoreMove.WebhooksFile)), StringComparison.Ordinal);
+        Assert.DoesNotContain(key, File.ReadAllText(InMove(StoreMove.AccountsFile)).ToUpperInvariant(), StringComparison.Ordinal);
+        Assert.Equal(
+            [$"{InMove(StoreMove.AccountsFile)}:{accountLine}: the account '{twoStepEditor}' was not kept: its authenticator key is sealed with the passphrase it was exported with: give it in NEWSPORTAL_MOVE_PASSPHRASE (or when asked) and import the folder again",
+             $"{InMove(StoreMove.WebhooksFile)}:1: the webhook 'https://hooks.example.org/sealed' was not kept: its signing secret is sealed with the passphrase it was exported with: give it in NEWSPORTAL_MOVE_PASSPHRASE (or when asked) and import the folder again"],
+            notGiven.Problems.Select(p => p.ToString()));
+        Assert.True(await withoutIt.WithDbAsync(db => db.Users.AnyAsync(u => u.Email == plainEditor)));
+        Assert.Equal(
+            [$"{InMove(StoreMove.AccountsFile)}:{accountLine}: the account '{twoStepEditor}' was not kept: its authenticator key does not open with the passphrase given (not the one it was exported with, or the line was changed)",
+             $"{InMove(StoreMove.WebhooksFile)}:1: the webhook 'https://hooks.example.org/sealed' was not kept: its signing secret does not open with the passphrase given (not the one it was exported with, or the line was changed)"],
+            another.Problems.Select(p => p.ToString()));
+        Assert.False(thenGiven.HasRejections, thenGiven.ToString());
+        Assert.Equal((1, 1), (thenGiven.KeptOf("accounts"), thenGiven.KeptOf("webhooks")));
+        Assert.Equal("/admin", code.Headers.Location!.OriginalString);
+        Assert.Equal(HookSecret, withAnother.Services.GetRequiredService<WebhookSecrets>().Unprotect(hook));
+    }
+
+    [Fact]
+    public async Task AStoreMoveOfAnEarlierVersion_WithSecretsAsTheyWere_StillMoves()
+    {
+        var folder = Path.Combine(_folder.Path, "earlier");
+        _folder.Write("earlier/articles.jsonl", "");
+        _folder.Write("earlier/webhooks.jsonl", $$"""
+            {"url":"https://hooks.example.org/earlier","secret":"{{HookSecret}}","active":true,"createdBy":"admin","createdAtUtc":"2026-01-01T00:00:00Z"}
+            """);
+
+        using var target = new EditorialFactory();
+        var report = await target.ImportAsync(folder);
+        var hook = await target.WithDbAsync(db => db.WebhookSubscriptions.Select(s => s.Secret).SingleAsync());
+
+        Assert.False(report.HasRejections, report.ToString());
+        Assert.Equal(HookSecret, target.Services.GetRequiredService<WebhookSecrets>().Unprotect(hook));
     }
 
     [Fact]
@@ -219,7 +278,7 @@ public sealed class StoreMoveTests(EmptyNewsPortalFactory factory) : IClassFixtu
         {
             var exporter = scope.ServiceProvider.GetRequiredService<ExportService>();
             await exporter.ExportAsync(ImportFormat.JsonLines, plain);
-            await exporter.ExportAsync(ImportFormat.JsonLines, everything, everything: true);
+            await exporter.ExportAsync(ImportFormat.JsonLines, everything, everythingSealedWith: new MoveSeal(Passphrase));
         }
 
         Assert.Equal(["aliases.jsonl", "articles.jsonl", "purged.jsonl"], Directory.GetFiles(plain).Select(Path.GetFileName).Order(StringComparer.Ordinal));

@@ -93,6 +93,13 @@ public class NewsPortalFactory : WebApplicationFactory<Program>
         return await scope.ServiceProvider.GetRequiredService<ImportService>().ImportPathsAsync(paths, dryRun);
     }
 
+    /// <summary>Imports a moved store's folder with the passphrase its secrets were sealed with.</summary>
+    public async Task<ImportReport> ImportAsync(MoveSeal seal, params string[] paths)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<ImportService>().ImportPathsAsync(paths, dryRun: false, seal: seal);
+    }
+
     public async Task<T> WithDbAsync<T>(Func<NewsDbContext, Task<T>> action)
     {
         await using var scope = Services.CreateAsyncScope();
