@@ -6,11 +6,16 @@ using NewsPortal.Web.Accounts;
 
 namespace NewsPortal.Web.Admin;
 
-/// <summary>Each editor's own password: an admin gives the first one, and only its owner should know the one after.</summary>
+/// <summary>
+/// Each editor's own password (an admin gives the first one, and only its owner should know the one after), and the
+/// browsers signed in with it.
+/// </summary>
 public sealed class PasswordModel(
     UserManager<PortalUser> users, UserService accounts, SignInAttempts attempts) : PageModel
 {
     public const string Changed = "Your password is changed. Any other browser signed in as you has been signed out.";
+
+    public const string SignedOutOthers = "Every other browser signed in as you has been signed out; this one stays signed in.";
 
     public const string TooManyTries = "Too many tries at the current password in the last minute: wait a minute and try again.";
 
@@ -56,6 +61,27 @@ public sealed class PasswordModel(
 
         Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
         return Page();
+    }
+
+    public async Task<IActionResult> OnPostSignOutOthersAsync()
+    {
+        // The password form's fields are bound on every post to this page, and are not this form's.
+        ModelState.Clear();
+        if (await users.GetUserAsync(User) is not { } user)
+        {
+            return Challenge();
+        }
+
+        if (await accounts.SignOutOtherBrowsersAsync(user) is { Count: > 0 } problems)
+        {
+            problems.ToList().ForEach(problem => ModelState.AddModelError(string.Empty, problem));
+            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+            return Page();
+        }
+
+        await accounts.SignInAgainAsync(HttpContext, user);
+        Message = SignedOutOthers;
+        return RedirectToPage();
     }
 
     public sealed class PasswordInput

@@ -487,6 +487,11 @@ public sealed class StoreMove(
             {
                 problems.Add((line, $"the webhook '{Text.TrimToLength(Text.Line(url), 200)}' was not kept: {problem}"));
             }
+            else if (StoredSecrets.IsProtected(secret!))
+            {
+                // Written as the exporting site stored it: it could not read it either (a store restored without its keys).
+                problems.Add((line, $"the webhook '{url}' has a secret encrypted with another site's keys, which the site it came from could not read either, so it was not kept: add the webhook again and give its receiver the new secret"));
+            }
             else if (secret!.Length is < 16 or > 128)
             {
                 problems.Add((line, $"the webhook '{url}' has a secret shorter than 16 or longer than 128 characters, so it was not kept"));

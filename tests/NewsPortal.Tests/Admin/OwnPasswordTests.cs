@@ -24,10 +24,16 @@ public sealed class OwnPasswordTests(EditorialFactory factory) : IClassFixture<E
     private async Task<(string Email, HttpClient Client)> SignedInEditorAsync()
     {
         var email = await factory.CreateUserAsync(Roles.Editor);
+        return (email, await SignedInAsync(email));
+    }
+
+    /// <summary>A browser of its own signed in to the account.</summary>
+    private async Task<HttpClient> SignedInAsync(string email)
+    {
         var client = factory.CreatePlainClient();
         using var signIn = await client.SignInAsync(email, EditorialFactory.Password);
         Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
-        return (email, client);
+        return client;
     }
 
     private async Task<HttpStatusCode> SignInStatusAsync(string email, string password)
@@ -60,11 +66,7 @@ public sealed class OwnPasswordTests(EditorialFactory factory) : IClassFixture<E
     public async Task ChangingThePassword_SignsOutEveryOtherBrowserSignedInAsTheEditor()
     {
         var (email, editor) = await SignedInEditorAsync();
-        var otherBrowser = factory.CreatePlainClient();
-        using (var signIn = await otherBrowser.SignInAsync(email, EditorialFactory.Password))
-        {
-            Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
-        }
+        var otherBrowser = await SignedInAsync(email);
 
         using var change = await ChangeAsync(editor, EditorialFactory.Password, NewPassword);
         factory.Clock.Advance(TimeSpan.FromSeconds(1));
@@ -73,6 +75,28 @@ public sealed class OwnPasswordTests(EditorialFactory factory) : IClassFixture<E
         Assert.Equal(HttpStatusCode.Redirect, change.StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, elsewhere.StatusCode);
         Assert.Contains("/account/login", elsewhere.Headers.Location!.OriginalString);
+    }
+
+    [Fact]
+    public async Task SigningOutEveryOtherBrowser_EndsTheirSessions_KeepsThisOne_AndLeavesThePasswordAsItWas()
+    {
+        var (email, editor) = await SignedInEditorAsync();
+        var otherBrowser = await SignedInAsync(email);
+
+        using var signOut = await editor.SubmitFormAsync("/admin/password", new Dictionary<string, string?>(), formSelector: "form[action*='handler=SignOutOthers']");
+        factory.Clock.Advance(TimeSpan.FromSeconds(1));
+        var after = await editor.GetDocumentAsync("/admin/password");
+        using var elsewhere = await otherBrowser.GetAsync("/admin");
+
+        Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
+        Assert.Equal(PasswordModel.SignedOutOthers, after.TextOf(".notice"));
+        Assert.Equal(HttpStatusCode.OK, (await editor.GetAsync("/admin")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, elsewhere.StatusCode);
+        Assert.Contains("/account/login", elsewhere.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.Redirect, await SignInStatusAsync(email, EditorialFactory.Password));
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<NewsDbContext>();
+        Assert.True(await db.AuditLog.AnyAsync(a => a.User == email && a.Action == "sign out other browsers"));
     }
 
     [Theory]

@@ -312,6 +312,7 @@ public sealed class StoreMoveTests(EmptyNewsPortalFactory factory) : IClassFixtu
             """);
         _folder.Write("bad/webhooks.jsonl", $$"""
             {"url":"javascript:alert(1)","secret":"{{HookSecret}}","active":true,"createdBy":"admin","createdAtUtc":"2026-01-01T00:00:00Z"}
+            {"url":"https://hooks.example.org/protected","secret":"protected:CfDJ8AAAAAAAAAAAAAAAAAAAAAAA","active":true,"createdBy":"admin","createdAtUtc":"2026-01-01T00:00:00Z"}
             """);
         var snapshot = """{"title":"Tern colony counted","dateline":null,"body":"Counted.","publishedOn":"2026-02-01","documentDate":null,"language":"en","site":null,"originalUrl":null,"categories":[],"sources":[],"status":"Published","publishAtUtc":null,"correctionNote":null}""";
         _folder.Write("bad/revisions.jsonl", $$"""
@@ -334,6 +335,7 @@ public sealed class StoreMoveTests(EmptyNewsPortalFactory factory) : IClassFixtu
              $"{File("api-tokens.jsonl")}:1: the account 'nobody@example.org' is not in the store, so its token 'orphan' was not kept",
              $"{File("api-tokens.jsonl")}:2: the token 'short' has no SHA-256 hash in lower-case hex or a prefix over 16 characters, so it was not kept",
              $"{File("webhooks.jsonl")}:1: the webhook 'javascript:alert(1)' was not kept: Webhooks go to http or https addresses only, such as https://example.org/newsportal-hook.",
+             $"{File("webhooks.jsonl")}:2: the webhook 'https://hooks.example.org/protected' has a secret encrypted with another site's keys, which the site it came from could not read either, so it was not kept: add the webhook again and give its receiver the new secret",
              $"{File("revisions.jsonl")}:2: no story has the address 'no-such-story', so its revision 1 was not kept"],
             report.Problems.Select(p => p.ToString()));
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
