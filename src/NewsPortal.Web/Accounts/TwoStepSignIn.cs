@@ -157,10 +157,11 @@ public sealed class TwoStepSignIn(
     }
 
     /// <summary>
-    /// Asks every browser for the second step again, those remembered for it (<see cref="KnownDevices.TookSecondStep"/>)
-    /// too: a laptop lost or shared. The new security stamp ends the account's other sessions as well.
+    /// Signs the account out of every other browser (a laptop lost, shared or left signed in) with a new security stamp,
+    /// which also has those remembered for the second step (<see cref="KnownDevices.TookSecondStep"/>) ask for it again;
+    /// the caller signs this one in again.
     /// </summary>
-    public Task<IReadOnlyList<string>> ForgetBrowsersAsync(string userId, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<string>> SignOutOtherBrowsersAsync(string userId, CancellationToken cancellationToken)
         => InTransactionAsync(userId, async user =>
         {
             if (Problems(await users.UpdateSecurityStampAsync(user)) is { Count: > 0 } failed)
@@ -168,7 +169,7 @@ public sealed class TwoStepSignIn(
                 return failed;
             }
 
-            audit.Add(user.Email ?? user.Id, "forget remembered browsers", "account");
+            audit.Add(user.Email ?? user.Id, "sign out other browsers", "account");
             return [];
         }, cancellationToken);
 

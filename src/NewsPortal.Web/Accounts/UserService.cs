@@ -179,22 +179,6 @@ public sealed class UserService(
     }
 
     /// <summary>
-    /// Signs the account out of every other browser (a computer lost, or left signed in somewhere) with a new security
-    /// stamp, which also has browsers remembered for the second step ask for it again; the caller signs this one in again.
-    /// </summary>
-    public async Task<IReadOnlyList<string>> SignOutOtherBrowsersAsync(PortalUser user)
-    {
-        var result = await users.UpdateSecurityStampAsync(user);
-        if (!result.Succeeded)
-        {
-            return [.. result.Errors.Select(e => e.Description)];
-        }
-
-        await audit.RecordAsync(user.Email ?? user.Id, "sign out other browsers", "account");
-        return [];
-    }
-
-    /// <summary>
     /// Checks the current password a signed-in account types to change its own security (<paramref name="action"/> names
     /// the change for the audit log): a wrong one counts towards the lockout, as at sign-in.
     /// </summary>

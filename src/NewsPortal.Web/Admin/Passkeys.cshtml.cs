@@ -82,7 +82,7 @@ public sealed class PasskeysModel(
 
     public async Task<IActionResult> OnPostForgetBrowsersAsync(CancellationToken cancellationToken)
     {
-        var problems = await twoStep.ForgetBrowsersAsync(users.GetUserId(User)!, cancellationToken);
+        var problems = await twoStep.SignOutOtherBrowsersAsync(users.GetUserId(User)!, cancellationToken);
         if (problems.Count == 0 && await users.GetUserAsync(User) is { } user)
         {
             // The new stamp ends every session: this one goes on.

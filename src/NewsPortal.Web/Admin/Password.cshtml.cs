@@ -11,7 +11,7 @@ namespace NewsPortal.Web.Admin;
 /// browsers signed in with it.
 /// </summary>
 public sealed class PasswordModel(
-    UserManager<PortalUser> users, UserService accounts, SignInAttempts attempts) : PageModel
+    UserManager<PortalUser> users, UserService accounts, TwoStepSignIn twoStep, SignInAttempts attempts) : PageModel
 {
     public const string Changed = "Your password is changed. Any other browser signed in as you has been signed out.";
 
@@ -63,25 +63,22 @@ public sealed class PasswordModel(
         return Page();
     }
 
-    public async Task<IActionResult> OnPostSignOutOthersAsync()
+    public async Task<IActionResult> OnPostSignOutOthersAsync(CancellationToken cancellationToken)
     {
         // The password form's fields are bound on every post to this page, and are not this form's.
         ModelState.Clear();
-        if (await users.GetUserAsync(User) is not { } user)
+        var problems = await twoStep.SignOutOtherBrowsersAsync(users.GetUserId(User)!, cancellationToken);
+        if (problems.Count == 0 && await users.GetUserAsync(User) is { } user)
         {
-            return Challenge();
+            // The new stamp ends every session: this one goes on.
+            await accounts.SignInAgainAsync(HttpContext, user);
+            Message = SignedOutOthers;
+            return RedirectToPage();
         }
 
-        if (await accounts.SignOutOtherBrowsersAsync(user) is { Count: > 0 } problems)
-        {
-            problems.ToList().ForEach(problem => ModelState.AddModelError(string.Empty, problem));
-            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
-            return Page();
-        }
-
-        await accounts.SignInAgainAsync(HttpContext, user);
-        Message = SignedOutOthers;
-        return RedirectToPage();
+        problems.ToList().ForEach(problem => ModelState.AddModelError(string.Empty, problem));
+        Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+        return Page();
     }
 
     public sealed class PasswordInput

@@ -76,7 +76,7 @@ public sealed class TwoStepModel(
     }
 
     public async Task<IActionResult> OnPostForgetBrowsersAsync(CancellationToken cancellationToken)
-        => await ChangedAsync(await twoStep.ForgetBrowsersAsync(UserId, cancellationToken), PasskeysModel.Forgotten);
+        => await ChangedAsync(await twoStep.SignOutOtherBrowsersAsync(UserId, cancellationToken), PasskeysModel.Forgotten);
 
     public async Task<IActionResult> OnPostOffAsync(CancellationToken cancellationToken)
     {

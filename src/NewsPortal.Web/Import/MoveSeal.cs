@@ -24,6 +24,12 @@ public sealed class MoveSeal(string passphrase)
     private const string Marker = "sealed:";
     private const int Iterations = 600_000, SaltBytes = 16, NonceBytes = 12, TagBytes = 16, KeyBytes = 32;
 
+    /// <summary>
+    /// Salts (exports) one import draws keys for: an export has one, so this allows folders of several moves while a
+    /// file written by hand with a new salt on every line cannot spend a fraction of a second of CPU on each.
+    /// </summary>
+    private const int MaxSalts = 16;
+
     /// <summary>Keys by salt: an export seals with one salt, so an import draws one key (a fraction of a second) for all.</summary>
     private readonly Dictionary<string, byte[]> _keys = new(StringComparer.Ordinal);
 
@@ -39,7 +45,7 @@ public sealed class MoveSeal(string passphrase)
         _exportSalt.CopyTo(sealedBytes, 0);
         var nonce = sealedBytes.AsSpan(SaltBytes, NonceBytes);
         RandomNumberGenerator.Fill(nonce);
-        using var aes = new AesGcm(KeyFor(_exportSalt), TagBytes);
+        using var aes = new AesGcm(KeyFor(_exportSalt)!, TagBytes);
         aes.Encrypt(nonce, plain, sealedBytes.AsSpan(SaltBytes + NonceBytes + TagBytes), sealedBytes.AsSpan(SaltBytes + NonceBytes, TagBytes), Encoding.UTF8.GetBytes(use));
         return Marker + Convert.ToBase64String(sealedBytes);
     }
@@ -82,10 +88,15 @@ public sealed class MoveSeal(string passphrase)
             return null;
         }
 
+        if (KeyFor(sealedBytes[..SaltBytes]) is not { } key)
+        {
+            return null;
+        }
+
         var plain = new byte[sealedBytes.Length - SaltBytes - NonceBytes - TagBytes];
         try
         {
-            using var aes = new AesGcm(KeyFor(sealedBytes[..SaltBytes]), TagBytes);
+            using var aes = new AesGcm(key, TagBytes);
             aes.Decrypt(sealedBytes.AsSpan(SaltBytes, NonceBytes), sealedBytes.AsSpan(SaltBytes + NonceBytes + TagBytes),
                 sealedBytes.AsSpan(SaltBytes + NonceBytes, TagBytes), plain, Encoding.UTF8.GetBytes(use));
         }
@@ -97,11 +108,16 @@ public sealed class MoveSeal(string passphrase)
         return Encoding.UTF8.GetString(plain);
     }
 
-    private byte[] KeyFor(byte[] salt)
+    private byte[]? KeyFor(byte[] salt)
     {
         var id = Convert.ToBase64String(salt);
         if (!_keys.TryGetValue(id, out var key))
         {
+            if (_keys.Count == MaxSalts)
+            {
+                return null;
+            }
+
             key = Rfc2898DeriveBytes.Pbkdf2(passphrase, salt, Iterations, HashAlgorithmName.SHA256, KeyBytes);
             _keys[id] = key;
         }
