@@ -163,6 +163,19 @@ public static class PortalServices
             options.LoginPath = "/account/login";
             options.LogoutPath = "/account/logout";
             options.SlidingExpiration = true;
+            options.ExpireTimeSpan = BrowserSessions.Idle;
+
+            // Each session is a row the account's owner can see and end (BrowserSessions), checked after the stamp.
+            var checkStamp = options.Events.OnValidatePrincipal;
+            options.Events.OnValidatePrincipal = async context =>
+            {
+                await checkStamp(context);
+                if (context.Principal is not null)
+                {
+                    await context.HttpContext.RequestServices.GetRequiredService<BrowserSessions>().ValidateAsync(context);
+                }
+            };
+            options.Events.OnSigningIn = context => context.HttpContext.RequestServices.GetRequiredService<BrowserSessions>().SigningInAsync(context);
 
             // To the sign-in page by its path: made absolute, it would be built from whatever Host header came.
             var redirectToLogin = options.Events.OnRedirectToLogin;
@@ -212,17 +225,20 @@ public static class PortalServices
         // Disabling an account or resetting its password (both change its security stamp) ends its sessions on their
         // next request, not up to half an hour later: the stamp is checked on every request. Each check makes the session
         // a new principal from the account; how the session signed in (its "amr" claim, whether it took the second step)
-        // is the session's, not the account's, so it is carried over, or Security:RequireTwoStep would send a session
-        // that took the step back to set it up from its next request on.
+        // and which session it is are the session's, not the account's, so they are carried over, or
+        // Security:RequireTwoStep would send a session that took the step back to set it up from its next request on.
         services.Configure<SecurityStampValidatorOptions>(options =>
         {
             options.ValidationInterval = TimeSpan.Zero;
             options.OnRefreshingPrincipal = refreshing =>
             {
-                if (refreshing.CurrentPrincipal?.FindFirst(TwoStepRule.MethodClaim) is { } method && refreshing.NewPrincipal?.Identity is ClaimsIdentity identity
-                    && !identity.HasClaim(c => c.Type == TwoStepRule.MethodClaim))
+                foreach (var type in (string[])[TwoStepRule.MethodClaim, BrowserSessions.Claim])
                 {
-                    identity.AddClaim(new Claim(TwoStepRule.MethodClaim, method.Value));
+                    if (refreshing.CurrentPrincipal?.FindFirst(type) is { } claim && refreshing.NewPrincipal?.Identity is ClaimsIdentity identity
+                        && !identity.HasClaim(c => c.Type == type))
+                    {
+                        identity.AddClaim(new Claim(type, claim.Value));
+                    }
                 }
 
                 return Task.CompletedTask;
@@ -243,6 +259,7 @@ public static class PortalServices
         services.AddSingleton<SignInAttempts>();
         services.AddSingleton<PasskeyChallenges>();
         services.AddSingleton<KnownDevices>();
+        services.AddScoped<BrowserSessions>();
         var limits = RateLimits.From(configuration);
         services.AddSingleton(limits);
         services.AddRateLimiter(options =>

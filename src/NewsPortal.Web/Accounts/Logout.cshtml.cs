@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace NewsPortal.Web.Accounts;
 
-public sealed class LogoutModel(SignInManager<PortalUser> signIn) : PageModel
+public sealed class LogoutModel(SignInManager<PortalUser> signIn, BrowserSessions sessions) : PageModel
 {
     public void OnGet()
     {
@@ -12,6 +12,7 @@ public sealed class LogoutModel(SignInManager<PortalUser> signIn) : PageModel
 
     public async Task<IActionResult> OnPostAsync()
     {
+        await sessions.EndAsync(User);
         await signIn.SignOutAsync();
         return LocalRedirect("/");
     }

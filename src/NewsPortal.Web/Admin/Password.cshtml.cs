@@ -11,11 +11,13 @@ namespace NewsPortal.Web.Admin;
 /// browsers signed in with it.
 /// </summary>
 public sealed class PasswordModel(
-    UserManager<PortalUser> users, UserService accounts, TwoStepSignIn twoStep, SignInAttempts attempts) : PageModel
+    UserManager<PortalUser> users, UserService accounts, TwoStepSignIn twoStep, SignInAttempts attempts, BrowserSessions sessions) : PageModel
 {
     public const string Changed = "Your password is changed. Any other browser signed in as you has been signed out.";
 
     public const string SignedOutOthers = "Every other browser signed in as you has been signed out; this one stays signed in.";
+
+    public const string SignedOutOne = "That browser has been signed out: its next page asks it to sign in.";
 
     public const string TooManyTries = "Too many tries at the current password in the last minute: wait a minute and try again.";
 
@@ -25,11 +27,12 @@ public sealed class PasswordModel(
     [TempData]
     public string? Message { get; set; }
 
-    public void OnGet()
-    {
-    }
+    /// <summary>The browsers signed in as this account, this one first.</summary>
+    public IReadOnlyList<BrowserSessionView> Browsers { get; private set; } = [];
 
-    public async Task<IActionResult> OnPostAsync()
+    public async Task OnGetAsync(CancellationToken cancellationToken) => Browsers = await sessions.ListAsync(User, cancellationToken);
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
         if (ModelState.IsValid && Input.NewPassword != Input.ConfirmPassword)
         {
@@ -59,8 +62,7 @@ public sealed class PasswordModel(
             }
         }
 
-        Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
-        return Page();
+        return await RefusedAsync(cancellationToken);
     }
 
     public async Task<IActionResult> OnPostSignOutOthersAsync(CancellationToken cancellationToken)
@@ -77,7 +79,27 @@ public sealed class PasswordModel(
         }
 
         problems.ToList().ForEach(problem => ModelState.AddModelError(string.Empty, problem));
+        return await RefusedAsync(cancellationToken);
+    }
+
+    public async Task<IActionResult> OnPostSignOutBrowserAsync(string? id, CancellationToken cancellationToken)
+    {
+        ModelState.Clear();
+        var problems = await sessions.SignOutAsync(User, id, cancellationToken);
+        if (problems.Count == 0)
+        {
+            Message = SignedOutOne;
+            return RedirectToPage();
+        }
+
+        problems.ToList().ForEach(problem => ModelState.AddModelError(string.Empty, problem));
+        return await RefusedAsync(cancellationToken);
+    }
+
+    private async Task<IActionResult> RefusedAsync(CancellationToken cancellationToken)
+    {
         Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+        await OnGetAsync(cancellationToken);
         return Page();
     }
 

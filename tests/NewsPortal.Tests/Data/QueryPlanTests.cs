@@ -58,7 +58,7 @@ public sealed class QueryPlanTests(QueryPlanFixture factory) : IClassFixture<Que
 {
     /// <summary>Tables whose size grows with the store: no public query may read them by scanning.</summary>
     private static readonly HashSet<string> GrowingTables =
-        ["Articles", "ArticleCategories", "ArticleSources", "ArticleRevisions", "AuditLog", "WebhookDeliveries", "CacheInvalidations"];
+        ["Articles", "ArticleCategories", "ArticleSources", "ArticleRevisions", "AuditLog", "WebhookDeliveries", "CacheInvalidations", "BrowserSessions"];
 
     /// <summary>Tables of names, which grow with the newsroom (2,000 sources, a thread per running story): read through an index.</summary>
     private static readonly HashSet<string> NameTables = ["Categories", "Sources", "Threads"];
@@ -431,6 +431,28 @@ public sealed class QueryPlanTests(QueryPlanFixture factory) : IClassFixture<Que
         var plan = await QueryPlans.ExplainAsync(connection, Assert.Single(commands));
         // Pending, delivered and failed of the last day: three ranges of the subscriber's deliveries by state and time.
         Assert.Equal(3, plan.Count(line => line.Contains("IX_WebhookDeliveries_SubscriptionId_State_CreatedAtUtc (SubscriptionId=? AND State=?", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task TheListOfAnAccountsBrowsers_ReadsItsIndexNewestFirst()
+    {
+        var editor = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
+        [
+            new(System.Security.Claims.ClaimTypes.NameIdentifier, "an-account"),
+            new("AspNet.Identity.SecurityStamp", "a-stamp"),
+            new(NewsPortal.Web.Accounts.BrowserSessions.Claim, "a-session"),
+        ], "test"));
+
+        var commands = await CommandsOfAsync(services => services.GetRequiredService<NewsPortal.Web.Accounts.BrowserSessions>().ListAsync(editor, CancellationToken.None));
+
+        await AssertEachReadsAnIndexAsync("the list of an account's browsers", commands);
+        if (!TestStore.IsPostgres)
+        {
+            await using var connection = new SqliteConnection($"Data Source={factory.DatabasePath}");
+            await connection.OpenAsync();
+            var plan = await QueryPlans.ExplainAsync(connection, Assert.Single(commands));
+            Assert.Contains(plan, line => line.Contains("IX_BrowserSessions_UserId_LastSeenAtUtc (UserId=? AND LastSeenAtUtc>?)", StringComparison.Ordinal));
+        }
     }
 
     [Fact]
