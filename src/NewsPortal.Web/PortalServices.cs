@@ -258,7 +258,7 @@ public static class PortalServices
 
         services.AddSingleton<SignInAttempts>();
         services.AddSingleton<PasskeyChallenges>();
-        services.AddSingleton<KnownDevices>();
+        services.AddScoped<KnownDevices>();
         services.AddScoped<BrowserSessions>();
         var limits = RateLimits.From(configuration);
         services.AddSingleton(limits);

@@ -17,6 +17,9 @@ public class BrowserSession
     /// <summary>The account's security stamp when this browser last signed in: a new one ends every other session, so a row with an older stamp is a session already over.</summary>
     public required string SecurityStamp { get; set; }
 
+    /// <summary>The device its device cookie names (<see cref="KnownDevices"/>), forgotten when the session is signed out from another browser.</summary>
+    public string? Device { get; set; }
+
     /// <summary>What the browser said it is, in a few words ("Firefox on Linux").</summary>
     public required string Browser { get; set; }
 
@@ -37,6 +40,7 @@ public sealed class BrowserSessionConfiguration : IEntityTypeConfiguration<Brows
     {
         builder.Property(s => s.Id).HasMaxLength(32);
         builder.Property(s => s.SecurityStamp).HasMaxLength(256);
+        builder.Property(s => s.Device).HasMaxLength(KnownDevices.DeviceLength);
         builder.Property(s => s.Browser).HasMaxLength(BrowserSessions.MaxBrowserLength);
         builder.Property(s => s.Address).HasMaxLength(45);
         builder.HasIndex(s => new { s.UserId, s.LastSeenAtUtc });

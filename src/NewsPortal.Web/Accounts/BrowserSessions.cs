@@ -51,10 +51,13 @@ public sealed class BrowserSessions(NewsDbContext db, TimeProvider clock, AuditL
         }
 
         var stamp = signingIn.FindFirst(StampClaim)?.Value ?? "";
+
+        // The row keeps the device; the cookie need not.
+        var device = signingIn.FindFirst(KnownDevices.Claim) is { } deviceClaim && signingIn.TryRemoveClaim(deviceClaim) ? deviceClaim.Value : null;
         var current = context.HttpContext.User;
         if (current.FindFirst(ClaimTypes.NameIdentifier)?.Value == userId && current.FindFirst(Claim)?.Value is { } ongoing
             && await db.BrowserSessions.Where(s => s.Id == ongoing && s.UserId == userId)
-                .ExecuteUpdateAsync(set => set.SetProperty(s => s.SecurityStamp, stamp).SetProperty(s => s.LastSeenAtUtc, Now), context.HttpContext.RequestAborted) == 1)
+                .ExecuteUpdateAsync(set => set.SetProperty(s => s.SecurityStamp, stamp).SetProperty(s => s.LastSeenAtUtc, Now).SetProperty(s => s.Device, s => device ?? s.Device), context.HttpContext.RequestAborted) == 1)
         {
             signingIn.AddClaim(new Claim(Claim, ongoing));
             return;
@@ -66,7 +69,7 @@ public sealed class BrowserSessions(NewsDbContext db, TimeProvider clock, AuditL
             await db.BrowserSessions.Where(s => s.Id == left && s.UserId == leftUser).ExecuteDeleteAsync(context.HttpContext.RequestAborted);
         }
 
-        signingIn.AddClaim(new Claim(Claim, await StartAsync(context.HttpContext, userId, stamp)));
+        signingIn.AddClaim(new Claim(Claim, await StartAsync(context.HttpContext, userId, stamp, device)));
     }
 
     /// <summary>
@@ -84,7 +87,7 @@ public sealed class BrowserSessions(NewsDbContext db, TimeProvider clock, AuditL
         var stamp = session.FindFirst(StampClaim)?.Value ?? "";
         if (session.FindFirst(Claim)?.Value is not { } id)
         {
-            session.AddClaim(new Claim(Claim, await StartAsync(context.HttpContext, userId, stamp)));
+            session.AddClaim(new Claim(Claim, await StartAsync(context.HttpContext, userId, stamp, device: null)));
             context.ShouldRenew = true;
             return;
         }
@@ -121,7 +124,12 @@ public sealed class BrowserSessions(NewsDbContext db, TimeProvider clock, AuditL
         return [.. rows.OrderByDescending(s => s.IsThisBrowser)];
     }
 
-    /// <summary>Signs one of the account's other browsers out: its next request finds its session gone.</summary>
+    /// <summary>
+    /// Signs one of the account's other browsers out: its next request finds its session gone, and the account forgets
+    /// it as a browser it knows (<see cref="KnownDevices"/>), so it needs the password, and the second step even if it
+    /// was remembered for it, to sign in again. Any other session of that browser (an earlier one it never signed out
+    /// of) ends with it.
+    /// </summary>
     public async Task<IReadOnlyList<string>> SignOutAsync(ClaimsPrincipal user, string? id, CancellationToken cancellationToken)
     {
         var (userId, _, thisOne) = Of(user);
@@ -130,9 +138,29 @@ public sealed class BrowserSessions(NewsDbContext db, TimeProvider clock, AuditL
             return [NotYours];
         }
 
+        // An earlier session of this very browser is ended, but the browser asking stays one the account knows.
+        var device = session.Device;
+        if (device is not null && await db.BrowserSessions.AnyAsync(s => s.Id == thisOne && s.UserId == userId && s.Device == device, cancellationToken))
+        {
+            device = null;
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         db.BrowserSessions.Remove(session);
+        if (device is not null)
+        {
+            var now = Now;
+            await db.BrowserSessions.Where(s => s.UserId == userId && s.Device == device && s.Id != id).ExecuteDeleteAsync(cancellationToken);
+            await db.ForgottenDevices.Where(f => f.UserId == userId && f.ForgottenAtUtc <= now - KnownDevices.Lifetime).ExecuteDeleteAsync(cancellationToken);
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO "ForgottenDevices" ("UserId", "Device", "ForgottenAtUtc") VALUES ({userId}, {device}, {now})
+                ON CONFLICT DO NOTHING
+                """, cancellationToken);
+        }
+
         audit.Add(user.Identity?.Name ?? userId, "sign out a browser", "account", $"{session.Browser}, signed in {session.SignedInAtUtc:yyyy-MM-dd HH:mm} UTC from {session.Address ?? "an unknown address"}");
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return [];
     }
 
@@ -181,7 +209,7 @@ public sealed class BrowserSessions(NewsDbContext db, TimeProvider clock, AuditL
     private (string? UserId, string? Stamp, string? Session) Of(ClaimsPrincipal user)
         => (user.FindFirstValue(ClaimTypes.NameIdentifier), user.FindFirstValue(StampClaim), user.FindFirstValue(Claim));
 
-    private async Task<string> StartAsync(HttpContext context, string userId, string stamp)
+    private async Task<string> StartAsync(HttpContext context, string userId, string stamp, string? device)
     {
         var cancellationToken = context.RequestAborted;
         var now = Now;
@@ -201,8 +229,8 @@ public sealed class BrowserSessions(NewsDbContext db, TimeProvider clock, AuditL
         var browser = Describe(context.Request.Headers.UserAgent.ToString());
         var address = context.Connection.RemoteIpAddress?.ToString();
         await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO "BrowserSessions" ("Id", "UserId", "SecurityStamp", "Browser", "Address", "SignedInAtUtc", "LastSeenAtUtc")
-            VALUES ({id}, {userId}, {stamp}, {browser}, {address}, {now}, {now})
+            INSERT INTO "BrowserSessions" ("Id", "UserId", "SecurityStamp", "Device", "Browser", "Address", "SignedInAtUtc", "LastSeenAtUtc")
+            VALUES ({id}, {userId}, {stamp}, {device}, {browser}, {address}, {now}, {now})
             """, cancellationToken);
         return id;
     }

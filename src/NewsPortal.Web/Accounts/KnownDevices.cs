@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
 
 namespace NewsPortal.Web.Accounts;
 
@@ -9,12 +10,19 @@ namespace NewsPortal.Web.Accounts;
 /// Browsers an account has signed in from before, remembered by a cookie the site signs (a "device cookie", as OWASP
 /// describes them). Five wrong passwords lock an account against everyone else, but not against the browsers its
 /// owner uses: whoever floods the form with guesses cannot keep an editor out. A device's own attempts are limited
-/// on their own (<see cref="SignInAttempts"/>), and a password reset or a disabled account forgets every device. The
-/// cookie also says when the browser last took the account's second step, if its editor asked to be remembered for it.
+/// on their own (<see cref="SignInAttempts"/>), a password reset or a disabled account forgets every device, and a
+/// browser signed out from another one (<see cref="BrowserSessions.SignOutAsync"/>) is forgotten alone. The cookie also
+/// says when the browser last took the account's second step, if its editor asked to be remembered for it.
 /// </summary>
-public sealed class KnownDevices(IDataProtectionProvider protection, IConfiguration configuration, TimeProvider clock, TwoStepRule rule)
+public sealed class KnownDevices(IDataProtectionProvider protection, IConfiguration configuration, TimeProvider clock, TwoStepRule rule, Data.NewsDbContext db)
 {
     public const string CookieName = "newsportal.device";
+
+    /// <summary>The claim a sign-in hands its session with the device it is on, for the session's row to keep (<see cref="BrowserSessions"/>).</summary>
+    public const string Claim = "newsportal:device";
+
+    /// <summary>A device id's length: 16 random bytes in hex.</summary>
+    public const int DeviceLength = 32;
 
     /// <summary>How long a browser stays known without signing in again.</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromDays(180);
@@ -25,26 +33,26 @@ public sealed class KnownDevices(IDataProtectionProvider protection, IConfigurat
     private sealed record Known(string Device, long SecondStepAt);
 
     /// <summary>The device this request's cookie names, when it was given to <paramref name="user"/> as the account is now; else null.</summary>
-    public string? DeviceOf(HttpRequest request, PortalUser user) => Read(request, user)?.Device;
+    public async Task<string?> DeviceOfAsync(HttpRequest request, PortalUser user) => (await ReadAsync(request, user))?.Device;
 
     /// <summary>
     /// Whether this browser took <paramref name="user"/>'s second step within the time the site remembers it for
     /// (<see cref="TwoStepRule.RememberBrowserFor"/>, as set now), its editor asking to be remembered, with nothing about
     /// the account changed since: a new password, or the second step set up, turned off or reset, asks again.
     /// </summary>
-    public bool TookSecondStep(HttpRequest request, PortalUser user)
-        => Read(request, user) is { SecondStepAt: > 0 } known
+    public async Task<bool> TookSecondStepAsync(HttpRequest request, PortalUser user)
+        => await ReadAsync(request, user) is { SecondStepAt: > 0 } known
             && clock.GetUtcNow() - DateTimeOffset.FromUnixTimeSeconds(known.SecondStepAt) < rule.RememberBrowserFor;
 
     /// <summary>
     /// Remembers this browser for <paramref name="user"/>, after a successful sign-in; <paramref name="secondStepNow"/>:
     /// it has just taken the account's second step, and is to be remembered for it. Otherwise a second step it took
-    /// before is kept, not renewed.
+    /// before is kept, not renewed. Returns the device, for the session to keep.
     /// </summary>
-    public void Remember(HttpContext context, PortalUser user, string? device, bool secondStepNow = false)
+    public async Task<string> RememberAsync(HttpContext context, PortalUser user, string? device, bool secondStepNow = false)
     {
-        var known = Read(context.Request, user);
-        device ??= known?.Device ?? Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+        var known = await ReadAsync(context.Request, user);
+        device ??= known?.Device ?? Convert.ToHexString(RandomNumberGenerator.GetBytes(DeviceLength / 2));
         var now = clock.GetUtcNow();
         var secondStepAt = secondStepNow && rule.RememberBrowserFor > TimeSpan.Zero ? now.ToUnixTimeSeconds() : known?.SecondStepAt ?? 0;
         var expires = now + Lifetime;
@@ -58,10 +66,11 @@ public sealed class KnownDevices(IDataProtectionProvider protection, IConfigurat
             MaxAge = Lifetime,
             IsEssential = true,
         });
+        return device;
     }
 
     /// <summary>The cookie as read for this account as it is now; a sign-in asks up to three times and decrypts it once.</summary>
-    private Known? Read(HttpRequest request, PortalUser user)
+    private async Task<Known?> ReadAsync(HttpRequest request, PortalUser user)
     {
         var key = (typeof(Known), user.Id, StampOf(user));
         if (request.HttpContext.Items.TryGetValue(key, out var read))
@@ -70,6 +79,11 @@ public sealed class KnownDevices(IDataProtectionProvider protection, IConfigurat
         }
 
         var known = Decrypt(request, user);
+        if (known is not null && await db.ForgottenDevices.AnyAsync(f => f.UserId == user.Id && f.Device == known.Device, request.HttpContext.RequestAborted))
+        {
+            known = null;
+        }
+
         request.HttpContext.Items[key] = known;
         return known;
     }

@@ -44,7 +44,7 @@ public sealed class LoginModel(
 
         var email = Input.Email.Trim();
         var user = await users.FindByEmailAsync(email);
-        var device = user is null ? null : devices.DeviceOf(Request, user);
+        var device = user is null ? null : await devices.DeviceOfAsync(Request, user);
         if (!await attempts.TryAttemptAsync(email, device))
         {
             // Too many tries at this account from anywhere (or from this browser): not even checked, so a flood from
@@ -78,7 +78,7 @@ public sealed class LoginModel(
 
         if ((await twoStep.SecondStepsOfAsync(user)).Any)
         {
-            if (devices.TookSecondStep(Request, user))
+            if (await devices.TookSecondStepAsync(Request, user))
             {
                 // Its editor asked this browser to be remembered when it took the second step, lately enough
                 // (Security:RememberSecondStepDays), and nothing about the account has changed since.
@@ -123,7 +123,7 @@ public sealed class LoginModel(
             return Page();
         }
 
-        await accounts.SignInAsync(HttpContext, user, devices.DeviceOf(Request, user), TwoStepRule.SecondStepTaken, "with a passkey: " + name);
+        await accounts.SignInAsync(HttpContext, user, await devices.DeviceOfAsync(Request, user), TwoStepRule.SecondStepTaken, "with a passkey: " + name);
         return LocalRedirect(GoOnTo);
     }
 

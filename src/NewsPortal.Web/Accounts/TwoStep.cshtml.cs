@@ -65,7 +65,7 @@ public sealed class TwoStepModel(
         }
 
         var email = user.Email ?? user.Id;
-        var device = devices.DeviceOf(Request, user);
+        var device = await devices.DeviceOfAsync(Request, user);
         if (!await attempts.TryAttemptAsync(email, device))
         {
             await audit.RecordAsync(email, "sign in rate limited", "account", "at the code");
@@ -137,7 +137,7 @@ public sealed class TwoStepModel(
             return Page();
         }
 
-        await accounts.SignInAsync(HttpContext, user, devices.DeviceOf(Request, user), TwoStepRule.SecondStepTaken, "with a password and a passkey: " + name + Remembered, RememberBrowser);
+        await accounts.SignInAsync(HttpContext, user, await devices.DeviceOfAsync(Request, user), TwoStepRule.SecondStepTaken, "with a password and a passkey: " + name + Remembered, RememberBrowser);
         return LocalRedirect(GoOnTo);
     }
 

@@ -158,7 +158,7 @@ public sealed class TwoStepSignIn(
 
     /// <summary>
     /// Signs the account out of every other browser (a laptop lost, shared or left signed in) with a new security stamp,
-    /// which also has those remembered for the second step (<see cref="KnownDevices.TookSecondStep"/>) ask for it again;
+    /// which also has those remembered for the second step (<see cref="KnownDevices.TookSecondStepAsync"/>) ask for it again;
     /// the caller signs this one in again.
     /// </summary>
     public Task<IReadOnlyList<string>> SignOutOtherBrowsersAsync(string userId, CancellationToken cancellationToken)

@@ -23,8 +23,8 @@ public sealed class UserService(
     {
         await ResetFailedSignInsAsync(user);
         await context.SignOutAsync(TwoStepSignIn.PendingScheme);
-        await signIn.SignInWithClaimsAsync(user, isPersistent: false, [new Claim(TwoStepRule.MethodClaim, method)]);
-        devices.Remember(context, user, device, rememberSecondStep);
+        device = await devices.RememberAsync(context, user, device, rememberSecondStep);
+        await signIn.SignInWithClaimsAsync(user, isPersistent: false, [new Claim(TwoStepRule.MethodClaim, method), new Claim(KnownDevices.Claim, device)]);
         await audit.RecordAsync(user.Email ?? user.Id, "sign in", "account", how);
     }
 
@@ -37,16 +37,9 @@ public sealed class UserService(
     /// </summary>
     public async Task SignInAgainAsync(HttpContext context, PortalUser user, bool tookSecondStep = false)
     {
-        if (tookSecondStep)
-        {
-            await signIn.SignInWithClaimsAsync(user, isPersistent: false, [new Claim(TwoStepRule.MethodClaim, TwoStepRule.SecondStepTaken)]);
-        }
-        else
-        {
-            await signIn.RefreshSignInAsync(user);
-        }
-
-        devices.Remember(context, user, device: null);
+        var device = await devices.RememberAsync(context, user, device: null);
+        var method = tookSecondStep ? TwoStepRule.SecondStepTaken : context.User.FindFirstValue(TwoStepRule.MethodClaim) ?? TwoStepRule.PasswordAlone;
+        await signIn.SignInWithClaimsAsync(user, isPersistent: false, [new Claim(TwoStepRule.MethodClaim, method), new Claim(KnownDevices.Claim, device)]);
     }
 
     /// <summary>What the accounts table holds (Identity's column), and what the longest address in use is well within.</summary>

@@ -49,6 +49,7 @@ public class NewsDbContext : IdentityDbContext<PortalUser>
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<BrowserSession> BrowserSessions => Set<BrowserSession>();
+    public DbSet<ForgottenDevice> ForgottenDevices => Set<ForgottenDevice>();
     public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
     public DbSet<ImportUploadChunk> ImportUploadChunks => Set<ImportUploadChunk>();

@@ -17,9 +17,14 @@ public sealed class RememberedSecondStepTests(EditorialFactory factory) : IClass
     private const string AskedForTheSecondStep = "/account/two-step";
 
     /// <summary>A new browser that typed the password, then the given code at the second step, ticking the box or not.</summary>
-    private static async Task<HttpClient> SignedInWithCodeAsync(EditorialFactory site, string email, string code, bool remember)
+    internal static async Task<HttpClient> SignedInWithCodeAsync(EditorialFactory site, string email, string code, bool remember, string? userAgent = null)
     {
         var browser = site.CreatePlainClient();
+        if (userAgent is not null)
+        {
+            browser.DefaultRequestHeaders.UserAgent.ParseAdd(userAgent);
+        }
+
         (await browser.SignInAsync(email, EditorialFactory.Password)).Dispose();
         using var typed = await browser.SubmitFormAsync("/account/two-step?ReturnUrl=%2Fadmin",
             new Dictionary<string, string?> { ["Code"] = code, ["RememberBrowser"] = remember ? "true" : null });
@@ -28,7 +33,7 @@ public sealed class RememberedSecondStepTests(EditorialFactory factory) : IClass
     }
 
     /// <summary>Where the browser goes after typing the account's password again: the editors' area, or the second step.</summary>
-    private static async Task<string> AfterThePasswordAsync(HttpClient browser, string email, string password = EditorialFactory.Password)
+    internal static async Task<string> AfterThePasswordAsync(HttpClient browser, string email, string password = EditorialFactory.Password)
     {
         using var signIn = await browser.SignInAsync(email, password);
         Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);

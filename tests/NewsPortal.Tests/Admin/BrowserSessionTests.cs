@@ -3,10 +3,13 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using NewsPortal.Tests.Accounts;
 using NewsPortal.Tests.Infrastructure;
+using NewsPortal.Tests.Shared;
 using NewsPortal.Web.Accounts;
 using NewsPortal.Web.Admin;
 
@@ -87,6 +90,126 @@ public sealed class BrowserSessionTests(ManySignInsFactory factory) : IClassFixt
         Assert.Equal(HttpStatusCode.OK, (await laptop.GetAsync("/admin")).StatusCode);
         Assert.Equal(["Firefox on Linux"], (await BrowsersSeenByAsync(laptop)).Select(row => row[0]));
         Assert.True(await factory.WithDbAsync(db => db.AuditLog.AnyAsync(a => a.User == email && a.Action == "sign out a browser" && a.Details!.StartsWith("Chrome on Windows"))));
+    }
+
+    [Fact]
+    public async Task ABrowserSignedOutFromAnother_IsAskedForTheSecondStepAgain_WhileTheOthersStayRemembered()
+    {
+        var email = await factory.CreateUserAsync(Roles.Editor);
+        var (key, codes) = await factory.TurnOnTwoStepAsync(email);
+        var lost = await RememberedSecondStepTests.SignedInWithCodeAsync(factory, email, AuthenticatorApp.Code(key), remember: true, FirefoxOnLinux);
+        var phone = await RememberedSecondStepTests.SignedInWithCodeAsync(factory, email, codes[0], remember: true, ChromeOnWindows);
+        var desk = await RememberedSecondStepTests.SignedInWithCodeAsync(factory, email, codes[1], remember: true, ChromeOnWindows);
+
+        using var signOut = await SignOutListedAsync(desk, (await SessionsOfAsync(email, "Firefox on Linux")).Single());
+        var lostAgain = await RememberedSecondStepTests.AfterThePasswordAsync(lost, email);
+        var phoneAgain = await RememberedSecondStepTests.AfterThePasswordAsync(phone, email);
+
+        Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
+        Assert.Equal("/account/two-step", lostAgain);
+        Assert.Equal("/admin", phoneAgain);
+    }
+
+    [Fact]
+    public async Task ABrowserSignedOutFromAnother_IsNoLongerLetPastALockout_WhichTheOthersStillPass()
+    {
+        var email = await factory.CreateUserAsync(Roles.Editor);
+        var lost = await SignedInAsync(email, FirefoxOnLinux);
+        var phone = await SignedInAsync(email, ChromeOnWindows);
+        var desk = await SignedInAsync(email, ChromeOnWindows);
+
+        using var signOut = await SignOutListedAsync(desk, (await SessionsOfAsync(email, "Firefox on Linux")).Single());
+        await LockOutFromElsewhereAsync(email);
+        using var lostAgain = await lost.SignInAsync(email, EditorialFactory.Password);
+        using var phoneAgain = await phone.SignInAsync(email, EditorialFactory.Password);
+
+        Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, lostAgain.StatusCode);
+        Assert.Contains(LoginModel.Failed, (await lostAgain.ReadDocumentAsync()).TextOf(".form-errors"));
+        Assert.Equal(HttpStatusCode.Redirect, phoneAgain.StatusCode);
+    }
+
+    [Fact]
+    public async Task ABrowserThatChangedThePassword_IsStillForgottenWhenSignedOutFromAnother()
+    {
+        const string newPassword = "a new password for this browser";
+        var email = await factory.CreateUserAsync(Roles.Editor);
+        var lost = await SignedInAsync(email, FirefoxOnLinux);
+        using var changed = await OwnPasswordTests.ChangeAsync(lost, EditorialFactory.Password, newPassword);
+        var desk = factory.CreatePlainClient();
+        using var deskSignIn = await desk.SignInAsync(email, newPassword);
+
+        using var signOut = await SignOutListedAsync(desk, (await SessionsOfAsync(email, "Firefox on Linux")).Single());
+        await LockOutFromElsewhereAsync(email);
+        using var lostAgain = await lost.SignInAsync(email, newPassword);
+
+        Assert.Equal(HttpStatusCode.Redirect, changed.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, lostAgain.StatusCode);
+        Assert.Contains(LoginModel.Failed, (await lostAgain.ReadDocumentAsync()).TextOf(".form-errors"));
+    }
+
+    [Fact]
+    public async Task SigningOutABrowser_EndsItsEarlierSessionToo()
+    {
+        var email = await factory.CreateUserAsync(Roles.Editor);
+        var lost = await SignedInTwiceAsync(email, FirefoxOnLinux);
+        var desk = await SignedInAsync(email, ChromeOnWindows);
+        var listedBefore = await BrowsersSeenByAsync(desk);
+
+        using var signOut = await SignOutListedAsync(desk, (await SessionsOfAsync(email, "Firefox on Linux"))[0]);
+
+        Assert.Equal(3, listedBefore.Count);
+        Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
+        await AssertSentToSignInAsync(lost);
+        Assert.Equal(["Chrome on Windows"], (await BrowsersSeenByAsync(desk)).Select(row => row[0]));
+    }
+
+    [Fact]
+    public async Task SigningOutAnEarlierSessionOfThisBrowser_KeepsThisOneSignedInAndKnown()
+    {
+        var email = await factory.CreateUserAsync(Roles.Editor);
+        var desk = await SignedInTwiceAsync(email, FirefoxOnLinux);
+
+        using var signOut = await SignOutListedAsync(desk, (await SessionsOfAsync(email, "Firefox on Linux"))[0]);
+        var listed = await BrowsersSeenByAsync(desk);
+        await LockOutFromElsewhereAsync(email);
+        using var again = await desk.SignInAsync(email, EditorialFactory.Password);
+
+        Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
+        Assert.Equal("This browser", listed.Single()[4]);
+        Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
+    }
+
+    /// <summary>
+    /// A browser that signed in, was closed (its session cookie goes, its device cookie stays), and signed in again:
+    /// its first session is still listed, as it never signed out.
+    /// </summary>
+    private async Task<HttpClient> SignedInTwiceAsync(string email, string userAgent)
+    {
+        var jar = new CookieContainer();
+        var browser = factory.CreateDefaultClient(new CookieContainerHandler(jar));
+        browser.DefaultRequestHeaders.UserAgent.ParseAdd(userAgent);
+        (await browser.SignInAsync(email, EditorialFactory.Password)).Dispose();
+        jar.GetAllCookies().Where(cookie => cookie.Name == "newsportal.auth").ToList().ForEach(cookie => cookie.Expired = true);
+        factory.Clock.Advance(TimeSpan.FromMinutes(1));
+        using var again = await browser.SignInAsync(email, EditorialFactory.Password);
+        Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
+        Assert.Equal(2, (await SessionsOfAsync(email, BrowserSessions.Describe(userAgent))).Count);
+        return browser;
+    }
+
+    /// <summary>The ids of the account's sessions on browsers described so, the first signed in first.</summary>
+    private Task<List<string>> SessionsOfAsync(string email, string browser)
+        => factory.WithDbAsync(db => db.BrowserSessions.Where(s => s.User!.Email == email && s.Browser == browser).OrderBy(s => s.SignedInAtUtc).Select(s => s.Id).ToListAsync());
+
+    /// <summary>Enough wrong passwords from browsers the account does not know to lock it.</summary>
+    private async Task LockOutFromElsewhereAsync(string email)
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            (await factory.CreatePlainClient().SignInAsync(email, "guess " + i)).Dispose();
+        }
     }
 
     [Fact]

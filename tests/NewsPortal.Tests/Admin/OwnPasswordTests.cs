@@ -13,7 +13,7 @@ public sealed class OwnPasswordTests(EditorialFactory factory) : IClassFixture<E
 {
     private const string NewPassword = "only-i-know-this-one";
 
-    private static Task<HttpResponseMessage> ChangeAsync(HttpClient client, string current, string next, string? confirm = null)
+    internal static Task<HttpResponseMessage> ChangeAsync(HttpClient client, string current, string next, string? confirm = null)
         => client.SubmitFormAsync("/admin/password", new Dictionary<string, string?>
         {
             ["Input.CurrentPassword"] = current,

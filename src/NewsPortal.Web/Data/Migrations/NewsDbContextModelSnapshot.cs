@@ -221,6 +221,10 @@ namespace NewsPortal.Web.Data.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Device")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("LastSeenAtUtc")
                         .HasColumnType("TEXT");
 
@@ -241,6 +245,23 @@ namespace NewsPortal.Web.Data.Migrations
                     b.HasIndex("UserId", "LastSeenAtUtc");
 
                     b.ToTable("BrowserSessions");
+                });
+
+            modelBuilder.Entity("NewsPortal.Web.Accounts.ForgottenDevice", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Device")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ForgottenAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("UserId", "Device");
+
+                    b.ToTable("ForgottenDevices");
                 });
 
             modelBuilder.Entity("NewsPortal.Web.Accounts.PortalUser", b =>
@@ -1145,6 +1166,17 @@ namespace NewsPortal.Web.Data.Migrations
                 });
 
             modelBuilder.Entity("NewsPortal.Web.Accounts.BrowserSession", b =>
+                {
+                    b.HasOne("NewsPortal.Web.Accounts.PortalUser", "User")
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("User");
+                });
+
+            modelBuilder.Entity("NewsPortal.Web.Accounts.ForgottenDevice", b =>
                 {
                     b.HasOne("NewsPortal.Web.Accounts.PortalUser", "User")
                         .WithMany()

@@ -230,6 +230,10 @@ namespace NewsPortal.Web.Data.Postgres.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<string>("Device")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
                     b.Property<DateTime>("LastSeenAtUtc")
                         .HasColumnType("timestamp without time zone");
 
@@ -250,6 +254,23 @@ namespace NewsPortal.Web.Data.Postgres.Migrations
                     b.HasIndex("UserId", "LastSeenAtUtc");
 
                     b.ToTable("BrowserSessions");
+                });
+
+            modelBuilder.Entity("NewsPortal.Web.Accounts.ForgottenDevice", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Device")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTime>("ForgottenAtUtc")
+                        .HasColumnType("timestamp without time zone");
+
+                    b.HasKey("UserId", "Device");
+
+                    b.ToTable("ForgottenDevices");
                 });
 
             modelBuilder.Entity("NewsPortal.Web.Accounts.PortalUser", b =>
@@ -1182,6 +1203,17 @@ namespace NewsPortal.Web.Data.Postgres.Migrations
                 });
 
             modelBuilder.Entity("NewsPortal.Web.Accounts.BrowserSession", b =>
+                {
+                    b.HasOne("NewsPortal.Web.Accounts.PortalUser", "User")
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("User");
+                });
+
+            modelBuilder.Entity("NewsPortal.Web.Accounts.ForgottenDevice", b =>
                 {
                     b.HasOne("NewsPortal.Web.Accounts.PortalUser", "User")
                         .WithMany()
