@@ -396,6 +396,13 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
         article.CorrectionNote = document.CorrectionNote;
     }
 
+    /// <summary>
+    /// A document date as PostgreSQL keeps it, to the microsecond, for comparing what a file says with what is stored:
+    /// a seventh decimal of a second (as .NET writes them) is no change, or each story of such a file read again would
+    /// be rewritten there, and one without a link stored twice.
+    /// </summary>
+    private static DateTime? ToTheMicrosecond(DateTime? value) => value is { } v ? new DateTime(v.Ticks - (v.Ticks % 10), v.Kind) : null;
+
     private static bool SameStory(Article article, SnippetDocument document, string language)
         => (document.Status is null || (article.Status == document.Status && article.PublishAtUtc == document.PublishAtUtc
                 && article.DeletedAtUtc == document.DeletedAtUtc && article.CorrectionNote == document.CorrectionNote))
@@ -403,7 +410,7 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
             && article.Dateline == document.Dateline
             && article.Body == document.Body
             && article.PublishedOn == document.PublishedOn
-            && article.DocumentDate == document.DocumentDate
+            && ToTheMicrosecond(article.DocumentDate) == ToTheMicrosecond(document.DocumentDate)
             && article.Language == language
             && article.Site == document.Site
             && article.OriginalUrl == document.OriginalUrl
@@ -741,7 +748,7 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
         }
 
         private static (string, DateTime?, DateOnly?) TitleKey(string title, DateTime? documentDate, DateOnly publishedOn)
-            => (title, documentDate, documentDate is null ? publishedOn : null);
+            => (title, ToTheMicrosecond(documentDate), documentDate is null ? publishedOn : null);
 
         public void Remember(Article article)
         {

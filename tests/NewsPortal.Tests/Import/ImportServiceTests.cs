@@ -85,6 +85,22 @@ public sealed class ImportServiceTests(EmptyNewsPortalFactory factory) : IClassF
     }
 
     [Fact]
+    public async Task ImportingTheSameJsonLinesTwice_WithDocumentDatesFinerThanAMicrosecond_ReportsUnchanged()
+    {
+        var file = _input.Write("fine-times.jsonl", """
+            {"title":"Tide gauge reads high","publishedOn":"2026-02-03","documentDate":"2026-02-03T10:15:30.1234567","body":"One.","originalUrl":"https://example.com/tide"}
+            {"title":"Tide gauge reads low","publishedOn":"2026-02-03","documentDate":"2026-02-03T22:40:01.7654321","body":"Two."}
+            """);
+
+        var first = await factory.ImportAsync(file);
+        var second = await factory.ImportAsync(file);
+
+        Assert.Equal((2, 0, 0), (first.Imported, first.Updated, first.Unchanged));
+        Assert.Equal((0, 0, 2), (second.Imported, second.Updated, second.Unchanged));
+        Assert.Equal(1, await CountAsync("Tide gauge reads high"));
+    }
+
+    [Fact]
     public async Task ChangedVersionWithTheSameSiteAndUrl_UpdatesTheArticleInPlace()
     {
         const string Headers = "Show on website : [x](https://example.org/changing)\n\nexample.org\n\nSources Reuters";
