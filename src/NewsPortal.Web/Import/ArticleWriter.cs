@@ -397,15 +397,15 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
     }
 
     /// <summary>
-    /// A document date as PostgreSQL keeps it, to the microsecond, for comparing what a file says with what is stored:
-    /// a seventh decimal of a second (as .NET writes them) is no change, or each story of such a file read again would
-    /// be rewritten there, and one without a link stored twice.
+    /// A time as PostgreSQL keeps it, to the microsecond, for comparing what a file says with what is stored: a seventh
+    /// decimal of a second (as .NET writes them, and a SQLite store's export carries) is no change, or each story of
+    /// such a file read again would be rewritten there, and one without a link stored twice.
     /// </summary>
     private static DateTime? ToTheMicrosecond(DateTime? value) => value is { } v ? new DateTime(v.Ticks - (v.Ticks % 10), v.Kind) : null;
 
     private static bool SameStory(Article article, SnippetDocument document, string language)
-        => (document.Status is null || (article.Status == document.Status && article.PublishAtUtc == document.PublishAtUtc
-                && article.DeletedAtUtc == document.DeletedAtUtc && article.CorrectionNote == document.CorrectionNote))
+        => (document.Status is null || (article.Status == document.Status && ToTheMicrosecond(article.PublishAtUtc) == ToTheMicrosecond(document.PublishAtUtc)
+                && ToTheMicrosecond(article.DeletedAtUtc) == ToTheMicrosecond(document.DeletedAtUtc) && article.CorrectionNote == document.CorrectionNote))
             && article.Title == document.Title
             && article.Dateline == document.Dateline
             && article.Body == document.Body

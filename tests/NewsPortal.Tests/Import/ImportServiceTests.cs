@@ -85,18 +85,20 @@ public sealed class ImportServiceTests(EmptyNewsPortalFactory factory) : IClassF
     }
 
     [Fact]
-    public async Task ImportingTheSameJsonLinesTwice_WithDocumentDatesFinerThanAMicrosecond_ReportsUnchanged()
+    public async Task ImportingTheSameJsonLinesTwice_WithTimesFinerThanAMicrosecond_ReportsUnchanged()
     {
         var file = _input.Write("fine-times.jsonl", """
             {"title":"Tide gauge reads high","publishedOn":"2026-02-03","documentDate":"2026-02-03T10:15:30.1234567","body":"One.","originalUrl":"https://example.com/tide"}
             {"title":"Tide gauge reads low","publishedOn":"2026-02-03","documentDate":"2026-02-03T22:40:01.7654321","body":"Two."}
+            {"title":"Tide gauge to be replaced","publishedOn":"2026-02-04","body":"Three.","status":"Scheduled","publishAt":"2030-01-01T08:00:00.1234567Z","originalUrl":"https://example.com/gauge"}
+            {"title":"Tide gauge withdrawn","publishedOn":"2026-02-04","body":"Four.","status":"Published","deletedAt":"2026-02-05T09:00:00.7654321Z","originalUrl":"https://example.com/withdrawn"}
             """);
 
         var first = await factory.ImportAsync(file);
         var second = await factory.ImportAsync(file);
 
-        Assert.Equal((2, 0, 0), (first.Imported, first.Updated, first.Unchanged));
-        Assert.Equal((0, 0, 2), (second.Imported, second.Updated, second.Unchanged));
+        Assert.Equal((4, 0, 0), (first.Imported, first.Updated, first.Unchanged));
+        Assert.Equal((0, 0, 4), (second.Imported, second.Updated, second.Unchanged));
         Assert.Equal(1, await CountAsync("Tide gauge reads high"));
     }
 
