@@ -18,7 +18,7 @@ public sealed class SqliteCancellation : DbCommandInterceptor
 {
     private const int Interrupted = 9;
 
-    private static readonly ConditionalWeakTable<DbCommand, StrongBox<CancellationTokenRegistration>> Registrations = [];
+    private static readonly ConditionalWeakTable<DbCommand, Statement> Statements = [];
 
     /// <summary>The cancellation of the request this flow of execution serves, if any (see <see cref="SqliteCancellationMiddleware"/>).</summary>
     internal static readonly AsyncLocal<CancellationToken> Request = new();
@@ -55,6 +55,13 @@ public sealed class SqliteCancellation : DbCommandInterceptor
         return base.CommandFailedAsync(command, eventData, cancellationToken);
     }
 
+    // EF Core reports a command that ended in an OperationCanceledException as cancelled, not failed.
+    public override Task CommandCanceledAsync(DbCommand command, CommandEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Forget(command);
+        return base.CommandCanceledAsync(command, eventData, cancellationToken);
+    }
+
     /// <summary>Whether an exception is SQLite stopping a statement because its token was cancelled.</summary>
     public static bool IsInterruption(Exception exception)
         => exception is SqliteException { SqliteErrorCode: Interrupted } || exception.InnerException is { } inner && IsInterruption(inner);
@@ -80,17 +87,62 @@ public sealed class SqliteCancellation : DbCommandInterceptor
     {
         if (cancellationToken.CanBeCanceled && command.Connection is SqliteConnection { Handle: { } handle })
         {
-            Registrations.AddOrUpdate(command, new StrongBox<CancellationTokenRegistration>(
-                cancellationToken.Register(static state => raw.sqlite3_interrupt((sqlite3)state!), handle)));
+            var statement = new Statement(handle);
+            Statements.AddOrUpdate(command, statement);
+            statement.Registration = cancellationToken.Register(static state => ((Statement)state!).Interrupt(), statement);
         }
     }
 
     private static void Forget(DbCommand command)
     {
-        if (Registrations.TryGetValue(command, out var registration))
+        if (Statements.TryGetValue(command, out var statement))
         {
-            registration.Value.Dispose();
-            Registrations.Remove(command);
+            Statements.Remove(command);
+            statement.End();
+        }
+    }
+
+    /// <summary>
+    /// One command's statement, interruptible until it ends. The token may be cancelled at any moment, also as the
+    /// command ends on another thread: after that its connection may be closed (its handle disposed), or back in the
+    /// pool running another request's statement, which an interrupt must not reach.
+    /// </summary>
+    private sealed class Statement(sqlite3 handle)
+    {
+        private readonly Lock _lock = new();
+        private bool _ended;
+
+        public CancellationTokenRegistration Registration { get; set; }
+
+        public void Interrupt()
+        {
+            lock (_lock)
+            {
+                if (_ended)
+                {
+                    return;
+                }
+
+                try
+                {
+                    raw.sqlite3_interrupt(handle);
+                }
+                catch (ObjectDisposedException)
+                {
+                    // The connection closed first: there is no statement left to stop.
+                }
+            }
+        }
+
+        public void End()
+        {
+            lock (_lock)
+            {
+                _ended = true;
+            }
+
+            // Outside the lock: disposing waits for a running callback, which takes it.
+            Registration.Dispose();
         }
     }
 }
