@@ -308,7 +308,44 @@ public static class PostgresSchema
         migrationBuilder.Sql(LinkCountFunction("ArticleSources", "SourcesId", "Sources", deferrable: true, recountable));
     }
 
-    private static string ListingFunction(bool deferrable) => $"""
+    /// <summary>
+    /// The count triggers change only what a story's update changes: a story whose dates moved leaves the count of
+    /// every story and of its language as they were, and its thread's latest story, unless it was or now is that
+    /// story. Counted as it left and as it came, each moved story rewrote the hottest rows twice, and PostgreSQL keeps
+    /// every version of a row a transaction rewrote and walks them all to find the last: re-importing 50,000 stories
+    /// with moved dates (two files, a transaction each) took 499 s, against SQLite's 61.5.
+    /// </summary>
+    public static void CountMovesByDifference(MigrationBuilder migrationBuilder, bool byDifference = true)
+    {
+        migrationBuilder.Sql(ListingFunction(deferrable: true, byDifference));
+        migrationBuilder.Sql(ThreadFunction(deferrable: true, recountable: true, byDifference));
+    }
+
+    private static string MoveCounts(bool byDifference) => byDifference
+        ? """
+                PERFORM newsportal_add_counts(ARRAY(SELECT unnest(gone) EXCEPT SELECT unnest(came)), -1),
+                    newsportal_add_counts(ARRAY(SELECT unnest(came) EXCEPT SELECT unnest(gone)), 1)
+                FROM (SELECT CASE WHEN OLD."Listed" THEN newsportal_listing_keys(OLD."PublishedOn", OLD."Language") ELSE '{}' END AS gone,
+                    CASE WHEN NEW."Listed" THEN newsportal_listing_keys(NEW."PublishedOn", NEW."Language") ELSE '{}' END AS came) AS keys;
+        """
+        : """
+                IF OLD."Listed" THEN PERFORM newsportal_add_counts(newsportal_listing_keys(OLD."PublishedOn", OLD."Language"), -1); END IF;
+                IF NEW."Listed" THEN PERFORM newsportal_add_counts(newsportal_listing_keys(NEW."PublishedOn", NEW."Language"), 1); END IF;
+        """;
+
+    private static string MoveWithinThread(bool byDifference) => byDifference
+        ? """
+                IF TG_OP = 'UPDATE' AND OLD."Listed" AND NEW."Listed" AND OLD."ThreadId" = NEW."ThreadId" THEN
+                    IF OLD."SortKey" <> NEW."SortKey" THEN
+                        UPDATE "Threads" SET "LatestSortKey" = newsportal_thread_latest(NEW."ThreadId")
+                        WHERE "Id" = NEW."ThreadId" AND ("LatestSortKey" IS NULL OR "LatestSortKey" < NEW."SortKey" OR "LatestSortKey" = OLD."SortKey");
+                    END IF;
+                    RETURN NEW;
+                END IF;
+        """
+        : "";
+
+    private static string ListingFunction(bool deferrable, bool byDifference = false) => $"""
         CREATE OR REPLACE FUNCTION newsportal_articles_listing() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
             IF TG_OP = 'DELETE' THEN
@@ -320,8 +357,7 @@ public static class PostgresSchema
                 RETURN NEW;
             END IF;
             IF OLD."Listed" <> NEW."Listed" OR OLD."SortKey" <> NEW."SortKey" OR OLD."PublishedOn" <> NEW."PublishedOn" OR OLD."Language" <> NEW."Language" THEN
-                IF OLD."Listed" THEN PERFORM newsportal_add_counts(newsportal_listing_keys(OLD."PublishedOn", OLD."Language"), -1); END IF;
-                IF NEW."Listed" THEN PERFORM newsportal_add_counts(newsportal_listing_keys(NEW."PublishedOn", NEW."Language"), 1); END IF;
+                {MoveCounts(byDifference)}
                 UPDATE "ArticleCategories" SET "Listed" = NEW."Listed", "SortKey" = NEW."SortKey" WHERE "ArticlesId" = NEW."Id";
                 UPDATE "ArticleSources" SET "Listed" = NEW."Listed", "SortKey" = NEW."SortKey" WHERE "ArticlesId" = NEW."Id";
             END IF;
@@ -329,7 +365,7 @@ public static class PostgresSchema
         END $$;
         """;
 
-    private static string ThreadFunction(bool deferrable, bool recountable = false) => $"""
+    private static string ThreadFunction(bool deferrable, bool recountable = false, bool byDifference = false) => $"""
             CREATE OR REPLACE FUNCTION newsportal_articles_thread() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
                 {SkipWhenRecounted(recountable)}
@@ -340,6 +376,7 @@ public static class PostgresSchema
                     END IF;
                     RETURN NEW;
                 END IF;
+                {MoveWithinThread(byDifference)}
                 IF TG_OP = 'DELETE' OR OLD."Listed" IS DISTINCT FROM NEW."Listed" OR OLD."SortKey" IS DISTINCT FROM NEW."SortKey"
                     OR OLD."ThreadId" IS DISTINCT FROM NEW."ThreadId" THEN
                     IF OLD."Listed" AND OLD."ThreadId" IS NOT NULL THEN
