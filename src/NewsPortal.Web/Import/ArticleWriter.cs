@@ -397,11 +397,10 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
     }
 
     /// <summary>
-    /// A time as PostgreSQL keeps it, to the microsecond, for comparing what a file says with what is stored: a seventh
-    /// decimal of a second (as .NET writes them, and a SQLite store's export carries) is no change, or each story of
-    /// such a file read again would be rewritten there, and one without a link stored twice.
+    /// Times are compared to the microsecond (<see cref="Dates.ToTheMicrosecond"/>), or on PostgreSQL each story of a file
+    /// with finer times read again would be rewritten, and one without a link stored twice.
     /// </summary>
-    private static DateTime? ToTheMicrosecond(DateTime? value) => value is { } v ? new DateTime(v.Ticks - (v.Ticks % 10), v.Kind) : null;
+    private static DateTime? ToTheMicrosecond(DateTime? value) => value?.ToTheMicrosecond();
 
     private static bool SameStory(Article article, SnippetDocument document, string language)
         => (document.Status is null || (article.Status == document.Status && ToTheMicrosecond(article.PublishAtUtc) == ToTheMicrosecond(document.PublishAtUtc)

@@ -574,11 +574,10 @@ public sealed class StoreMove(
     private async Task<(int, List<(int, string)>)> KeepAuditAsync(List<(AuditRecord Record, int Line)> batch, CancellationToken cancellationToken)
     {
         // The same entry is known by its time, who and what; times are compared to the microsecond, PostgreSQL's precision.
-        static DateTime Micro(DateTime time) => time.AddTicks(-(time.Ticks % 10));
-        var (from, to) = (Micro(batch.Min(b => b.Record.AtUtc)), batch.Max(b => b.Record.AtUtc));
+        var (from, to) = (batch.Min(b => b.Record.AtUtc).ToTheMicrosecond(), batch.Max(b => b.Record.AtUtc));
         var stored = (await db.AuditLog.AsNoTracking().Where(e => e.AtUtc >= from && e.AtUtc <= to)
             .Select(e => new { e.AtUtc, e.User, e.Action, e.Subject }).ToListAsync(cancellationToken))
-            .Select(e => (Micro(e.AtUtc), e.User, e.Action, e.Subject)).ToHashSet();
+            .Select(e => (e.AtUtc.ToTheMicrosecond(), e.User, e.Action, e.Subject)).ToHashSet();
         var kept = 0;
         foreach (var (record, _) in batch)
         {
@@ -590,7 +589,7 @@ public sealed class StoreMove(
                 Subject = Text.TrimToLength(Text.Line(record.Subject), 400),
                 Details = record.Details is null ? null : Text.TrimToLength(Text.Clean(record.Details), 4000),
             };
-            if (stored.Add((Micro(entry.AtUtc), entry.User, entry.Action, entry.Subject)))
+            if (stored.Add((entry.AtUtc.ToTheMicrosecond(), entry.User, entry.Action, entry.Subject)))
             {
                 db.AuditLog.Add(entry);
                 kept++;

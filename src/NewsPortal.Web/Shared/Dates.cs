@@ -16,6 +16,12 @@ public static class Dates
     /// <summary>A UTC time as ISO 8601 with its zone, "2026-03-01T14:00:00Z", as feeds, sitemaps and schema.org take it.</summary>
     public static string ToUtcIsoString(this DateTime utc) => utc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// A time as PostgreSQL keeps it, to the microsecond, for comparing a time read from a file with one stored: a seventh
+    /// decimal of a second (as .NET writes them, and a SQLite store's export carries) is no difference.
+    /// </summary>
+    public static DateTime ToTheMicrosecond(this DateTime time) => time.AddTicks(-(time.Ticks % 10));
+
     /// <summary>"today", "yesterday", "3 days ago", "5 months ago", "2 years ago": how long ago a date was, in words.</summary>
     public static string Ago(this DateOnly date, DateOnly today)
     {
