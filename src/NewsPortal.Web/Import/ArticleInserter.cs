@@ -30,8 +30,7 @@ public sealed class ArticleInserter(NewsDbContext db)
             return;
         }
 
-        var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
-            ?? throw new InvalidOperationException("Articles are inserted only inside an import transaction.");
+        var transaction = Transaction();
         var sqlite = db.Database.IsSqlite();
 
         // The store's triggers leave the batch's counts (and on SQLite its search index) to be added once, below.
@@ -82,6 +81,22 @@ public sealed class ArticleInserter(NewsDbContext db)
             ? """UPDATE "SearchIndexing" SET "Deferred" = 0"""
             : $"SELECT set_config('{PostgresSchema.CountsDeferred}', 'off', true)", cancellationToken);
     }
+
+    /// <summary>
+    /// Has PostgreSQL's count triggers collect what the updates that follow change, to be added once by
+    /// <see cref="AddCollectedCountsAsync"/> (see <see cref="PostgresSchema.CountsCollected"/>). SQLite's triggers count
+    /// row by row, which costs it nothing like PostgreSQL's row versions.
+    /// </summary>
+    public Task CollectCountsAsync(CancellationToken cancellationToken) => OnPostgresAsync(PostgresSchema.CollectCounts, cancellationToken);
+
+    /// <inheritdoc cref="CollectCountsAsync"/>
+    public Task AddCollectedCountsAsync(CancellationToken cancellationToken) => OnPostgresAsync(PostgresSchema.AddCollectedCounts, cancellationToken);
+
+    private Task OnPostgresAsync(string sql, CancellationToken cancellationToken)
+        => db.Database.IsSqlite() ? Task.CompletedTask : ExecuteAsync(Transaction(), sql, cancellationToken);
+
+    private DbTransaction Transaction() => db.Database.CurrentTransaction?.GetDbTransaction()
+        ?? throw new InvalidOperationException("Articles are written only inside an import transaction.");
 
     /// <summary>
     /// What the count triggers would have added for these listed stories, added once per listing (see the NewsroomScale

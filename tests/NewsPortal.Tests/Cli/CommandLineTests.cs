@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using NewsPortal.Corpus;
 using NewsPortal.Tests.Infrastructure;
 using NewsPortal.Web.Accounts;
+using NewsPortal.Web.Articles;
 using NewsPortal.Web.Import;
 
 namespace NewsPortal.Tests.Cli;
@@ -208,6 +209,62 @@ public sealed class CommandLineTests : IDisposable
         // Not one of the moves rewrote the count of all stories, which none of them changed: PostgreSQL keeps every
         // version of a row its transaction rewrites and walks them all, so 25,000 moves in a file took minutes.
         Assert.Equal(all, AllStoriesRowVersion());
+    }
+
+    [Fact]
+    public async Task ImportedAgainTakenDownRethreadedAndRecategorised_EveryCountStillEqualsTheStoriesItCounts()
+    {
+        // Two stories in three are taken down, every fourth joins another thread and every fifth another category: each
+        // count the store keeps follows, and on PostgreSQL no count's row is rewritten more than once a batch of 100.
+        var stories = CorpusConverter.CurrentEvents(CorpusFiles.CurrentEvents).Take(1_200).ToList();
+        var first = _folder.Write("changes/first.jsonl", string.Join('\n', stories.Select(JsonLines.Write)));
+        var changed = _folder.Write("changes/changed.jsonl", string.Join('\n', stories.Select((story, i) => JsonLines.Write(story with
+        {
+            Status = i % 3 == 0 ? ArticleStatus.Published : ArticleStatus.Draft,
+            Thread = i % 4 == 0 ? "Another thread" : story.Thread,
+            Categories = i % 5 == 0 ? ["Another category"] : story.Categories,
+        }))));
+
+        var imported = await PortalCommand.RunAsync(Database, [new("Import__BatchSize", "100")], "import", first);
+        NoteEveryCountWritten();
+        var again = await PortalCommand.RunAsync(Database, [new("Import__BatchSize", "100")], "import", changed);
+
+        Assert.Equal((0, 0), (imported.ExitCode, again.ExitCode));
+        Assert.Contains("0 imported, 1200 updated", again.Output);
+        Assert.Equal(400, Count("""SELECT "ArticleCount" FROM "ListingCounts" WHERE "Key" = 'all'"""));
+        Assert.Equal(100, Count("""SELECT "ArticleCount" FROM "Threads" WHERE "Name" = 'Another thread'"""));
+        Assert.Equal(80, Count("""SELECT "ArticleCount" FROM "Categories" WHERE "Name" = 'Another category'"""));
+        AssertEveryCountEqualsTheStoriesItCounts();
+        if (TestStore.IsPostgres)
+        {
+            // PostgreSQL keeps every version of a row its transaction rewrites and walks them all (a file is one
+            // transaction), so counts rewritten once a story made a file of 50,000 take minutes.
+            Assert.InRange(Count("""SELECT count(*) FROM test_count_writes WHERE "Row" = 'ListingCounts all'"""), 1, 12);
+            Assert.InRange(Count("""SELECT max(writes) FROM (SELECT count(*) AS writes FROM test_count_writes GROUP BY "Row") AS each"""), 1, 12);
+        }
+    }
+
+    /// <summary>On PostgreSQL, notes in <c>test_count_writes</c> each rewrite of a row of counts from now on.</summary>
+    private void NoteEveryCountWritten()
+    {
+        if (!TestStore.IsPostgres)
+        {
+            return;
+        }
+
+        Count("""
+            CREATE TABLE test_count_writes ("Row" text NOT NULL);
+            CREATE FUNCTION test_note_count_write() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                INSERT INTO test_count_writes VALUES (TG_TABLE_NAME || ' ' || coalesce(to_jsonb(NEW)->>'Key', to_jsonb(NEW)->>'Id'));
+                RETURN NEW;
+            END $$;
+            CREATE TRIGGER test_note AFTER UPDATE ON "ListingCounts" FOR EACH ROW EXECUTE FUNCTION test_note_count_write();
+            CREATE TRIGGER test_note AFTER UPDATE ON "Categories" FOR EACH ROW EXECUTE FUNCTION test_note_count_write();
+            CREATE TRIGGER test_note AFTER UPDATE ON "Sources" FOR EACH ROW EXECUTE FUNCTION test_note_count_write();
+            CREATE TRIGGER test_note AFTER UPDATE ON "Threads" FOR EACH ROW EXECUTE FUNCTION test_note_count_write();
+            SELECT 0;
+            """);
     }
 
     [PostgresFact]

@@ -321,6 +321,91 @@ public static class PostgresSchema
         migrationBuilder.Sql(ThreadFunction(deferrable: true, recountable: true, byDifference));
     }
 
+    /// <summary>
+    /// Set (for the rest of the transaction, until <see cref="AddCollectedCounts"/>) by the importer around a batch's
+    /// updates: the count triggers note each change in a table of the session's own and the importer adds them up once a
+    /// batch. Counted story by story, a file that unlisted, re-threaded or re-categorised thousands of stories rewrote
+    /// the count of all stories, of their language and of their busiest categories once a story, and PostgreSQL walks
+    /// every version of a row its transaction rewrote (a file is one transaction): 50,000 stories unlisted in one file
+    /// took minutes. Never set together with <see cref="CountsDeferred"/>, which leaves new stories to the importer.
+    /// </summary>
+    public const string CountsCollected = "newsportal.counts_collected";
+
+    private const string PendingCounts = "pg_temp.newsportal_pending_counts";
+
+    private const string Collecting = $"coalesce(current_setting('{CountsCollected}', true), '') = 'on'";
+
+    /// <summary>Starts collecting a batch's counts (see <see cref="CountsCollected"/>).</summary>
+    public const string CollectCounts = $"""
+        CREATE TEMP TABLE IF NOT EXISTS newsportal_pending_counts ("Kind" text NOT NULL, "Key" text NOT NULL, "Delta" integer NOT NULL);
+        SELECT set_config('{CountsCollected}', 'on', true);
+        """;
+
+    /// <summary>Adds what a batch's updates changed to each count once, and stops collecting (see <see cref="CountsCollected"/>).</summary>
+    public static string AddCollectedCounts { get; } = $"""
+        INSERT INTO "ListingCounts" ("Key", "ArticleCount")
+            SELECT "Key", sum("Delta") FROM {PendingCounts} WHERE "Kind" = 'ListingCounts' GROUP BY "Key" HAVING sum("Delta") <> 0
+            ON CONFLICT ("Key") DO UPDATE SET "ArticleCount" = "ListingCounts"."ArticleCount" + excluded."ArticleCount";
+        {AddCollectedNameCounts("Categories")}
+        {AddCollectedNameCounts("Sources")}
+        UPDATE "Threads" t SET "ArticleCount" = t."ArticleCount" + change.delta, "LatestSortKey" = newsportal_thread_latest(t."Id")
+            FROM (SELECT "Key"::integer AS id, sum("Delta") AS delta FROM {PendingCounts} WHERE "Kind" = 'Threads' GROUP BY "Key") AS change
+            WHERE t."Id" = change.id AND (change.delta <> 0 OR t."LatestSortKey" IS DISTINCT FROM newsportal_thread_latest(t."Id"));
+        DELETE FROM {PendingCounts};
+        SELECT set_config('{CountsCollected}', 'off', true);
+        """;
+
+    private static string AddCollectedNameCounts(string nameTable) => $"""
+        UPDATE "{nameTable}" n SET "ArticleCount" = n."ArticleCount" + change.delta
+            FROM (SELECT "Key"::integer AS id, sum("Delta") AS delta FROM {PendingCounts} WHERE "Kind" = '{nameTable}' GROUP BY "Key" HAVING sum("Delta") <> 0) AS change
+            WHERE n."Id" = change.id;
+        """;
+
+    /// <summary>The count triggers note a batch's changes while the importer collects them (see <see cref="CountsCollected"/>).</summary>
+    public static void CollectImportCounts(MigrationBuilder migrationBuilder, bool collectable = true)
+    {
+        migrationBuilder.Sql(AddCountsFunction("CREATE OR REPLACE", collectable));
+        migrationBuilder.Sql(ThreadFunction(deferrable: true, recountable: true, byDifference: true, collectable));
+        migrationBuilder.Sql(LinkCountFunction("ArticleCategories", "CategoriesId", "Categories", deferrable: true, recountable: true, collectable));
+        migrationBuilder.Sql(LinkCountFunction("ArticleSources", "SourcesId", "Sources", deferrable: true, recountable: true, collectable));
+    }
+
+    private static string AddCountsFunction(string create, bool collectable) => collectable
+        ? $"""
+            {create} FUNCTION newsportal_add_counts(keys text[], delta integer) RETURNS void LANGUAGE plpgsql AS $$
+            BEGIN
+                IF {Collecting} THEN
+                    INSERT INTO {PendingCounts} ("Kind", "Key", "Delta") SELECT 'ListingCounts', k, delta FROM unnest(keys) AS k;
+                ELSE
+                    INSERT INTO "ListingCounts" ("Key", "ArticleCount") SELECT k, delta FROM unnest(keys) AS k
+                    ON CONFLICT ("Key") DO UPDATE SET "ArticleCount" = "ListingCounts"."ArticleCount" + excluded."ArticleCount";
+                END IF;
+            END $$;
+            """
+        : $"""
+            {create} FUNCTION newsportal_add_counts(keys text[], delta integer) RETURNS void LANGUAGE sql AS $$
+                INSERT INTO "ListingCounts" ("Key", "ArticleCount") SELECT k, delta FROM unnest(keys) AS k
+                ON CONFLICT ("Key") DO UPDATE SET "ArticleCount" = "ListingCounts"."ArticleCount" + excluded."ArticleCount"
+            $$;
+            """;
+
+    /// <summary>
+    /// The first statement of a count trigger (after <see cref="SkipWhenRecounted"/>) while the importer collects counts:
+    /// the story or link's count leaves the name it was counted under and joins the one it now is.
+    /// </summary>
+    private static string CollectWhenCollecting(bool collectable, string kind, string column) => collectable
+        ? $"""
+            IF {Collecting} THEN
+                INSERT INTO {PendingCounts} ("Kind", "Key", "Delta")
+                SELECT '{kind}', id::text, delta FROM (VALUES
+                    (CASE WHEN TG_OP <> 'INSERT' AND OLD."Listed" THEN OLD."{column}" END, -1),
+                    (CASE WHEN TG_OP <> 'DELETE' AND NEW."Listed" THEN NEW."{column}" END, 1)) AS change (id, delta)
+                WHERE id IS NOT NULL;
+                RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+            END IF;
+            """
+        : "";
+
     private static string MoveCounts(bool byDifference) => byDifference
         ? """
                 PERFORM newsportal_add_counts(ARRAY(SELECT unnest(gone) EXCEPT SELECT unnest(came)), -1),
@@ -365,10 +450,11 @@ public static class PostgresSchema
         END $$;
         """;
 
-    private static string ThreadFunction(bool deferrable, bool recountable = false, bool byDifference = false) => $"""
+    private static string ThreadFunction(bool deferrable, bool recountable = false, bool byDifference = false, bool collectable = false) => $"""
             CREATE OR REPLACE FUNCTION newsportal_articles_thread() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
                 {SkipWhenRecounted(recountable)}
+                {CollectWhenCollecting(collectable, "Threads", "ThreadId")}
                 IF TG_OP = 'INSERT' THEN
                     IF NEW."Listed" AND NEW."ThreadId" IS NOT NULL{Unless(deferrable)} THEN
                         UPDATE "Threads" SET "ArticleCount" = "ArticleCount" + 1, "LatestSortKey" = GREATEST("LatestSortKey", NEW."SortKey")
@@ -392,10 +478,11 @@ public static class PostgresSchema
             END $$;
         """;
 
-    private static string LinkCountFunction(string table, string nameColumn, string nameTable, bool deferrable, bool recountable = false) => $$"""
+    private static string LinkCountFunction(string table, string nameColumn, string nameTable, bool deferrable, bool recountable = false, bool collectable = false) => $$"""
         CREATE OR REPLACE FUNCTION "newsportal_{{table}}_count"() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
             {{SkipWhenRecounted(recountable)}}
+            {{CollectWhenCollecting(collectable, nameTable, nameColumn)}}
             IF TG_OP = 'INSERT' THEN
                 IF NEW."Listed"{{Unless(deferrable)}} THEN UPDATE "{{nameTable}}" SET "ArticleCount" = "ArticleCount" + 1 WHERE "Id" = NEW."{{nameColumn}}"; END IF;
                 RETURN NEW;
@@ -418,12 +505,7 @@ public static class PostgresSchema
         CREATE FUNCTION newsportal_listing_keys(published date, language text) RETURNS text[] LANGUAGE sql IMMUTABLE AS
         $$ SELECT ARRAY['all', 'month:' || to_char(published, 'YYYY-MM'), 'language:' || lower(language)] $$;
         """,
-        """
-        CREATE FUNCTION newsportal_add_counts(keys text[], delta integer) RETURNS void LANGUAGE sql AS $$
-            INSERT INTO "ListingCounts" ("Key", "ArticleCount") SELECT k, delta FROM unnest(keys) AS k
-            ON CONFLICT ("Key") DO UPDATE SET "ArticleCount" = "ListingCounts"."ArticleCount" + excluded."ArticleCount"
-        $$;
-        """,
+        AddCountsFunction("CREATE", collectable: false),
         ListingFunction(deferrable: false),
         """
         CREATE TRIGGER "Articles_Listing" AFTER INSERT OR UPDATE OF "Listed", "SortKey", "PublishedOn", "Language" OR DELETE ON "Articles"
