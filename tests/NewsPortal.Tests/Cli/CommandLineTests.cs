@@ -188,13 +188,13 @@ public sealed class CommandLineTests : IDisposable
     {
         // Each story's dates move (into the next month for about two in three), every fifth changes language: the
         // store's triggers move its counts from what it left to what it joined, and only those.
-        var stories = CorpusConverter.CurrentEvents(CorpusFiles.CurrentEvents).Take(1_200).ToList();
-        var first = _folder.Write("moves/first.jsonl", string.Join('\n', stories.Select(JsonLines.Write)));
-        var moved = _folder.Write("moves/moved.jsonl", string.Join('\n', stories.Select((story, i) => JsonLines.Write(story with
+        var stories = CorpusStories();
+        var first = WriteJsonLines("moves/first.jsonl", stories);
+        var moved = WriteJsonLines("moves/moved.jsonl", stories.Select((story, i) => story with
         {
             PublishedOn = story.PublishedOn.AddDays(20),
             Language = i % 5 == 0 ? "fr" : story.Language,
-        }))));
+        }));
 
         var imported = await PortalCommand.RunAsync(Database, [new("Import__BatchSize", "100")], "import", first);
         var all = AllStoriesRowVersion();
@@ -216,14 +216,14 @@ public sealed class CommandLineTests : IDisposable
     {
         // Two stories in three are taken down, every fourth joins another thread and every fifth another category: each
         // count the store keeps follows, and on PostgreSQL no count's row is rewritten more than once a batch of 100.
-        var stories = CorpusConverter.CurrentEvents(CorpusFiles.CurrentEvents).Take(1_200).ToList();
-        var first = _folder.Write("changes/first.jsonl", string.Join('\n', stories.Select(JsonLines.Write)));
-        var changed = _folder.Write("changes/changed.jsonl", string.Join('\n', stories.Select((story, i) => JsonLines.Write(story with
+        var stories = CorpusStories();
+        var first = WriteJsonLines("changes/first.jsonl", stories);
+        var changed = WriteJsonLines("changes/changed.jsonl", stories.Select((story, i) => story with
         {
             Status = i % 3 == 0 ? ArticleStatus.Published : ArticleStatus.Draft,
             Thread = i % 4 == 0 ? "Another thread" : story.Thread,
             Categories = i % 5 == 0 ? ["Another category"] : story.Categories,
-        }))));
+        }));
 
         var imported = await PortalCommand.RunAsync(Database, [new("Import__BatchSize", "100")], "import", first);
         NoteEveryCountWritten();
@@ -270,16 +270,16 @@ public sealed class CommandLineTests : IDisposable
     [PostgresFact]
     public async Task AStoryMovedWithinItsThread_LeavesTheThreadAsItWas_WhenItNeitherWasNorBecomesItsLatest()
     {
-        var stories = CorpusConverter.CurrentEvents(CorpusFiles.CurrentEvents).Take(1_200).ToList();
+        var stories = CorpusStories();
         // The oldest story of each thread whose next is two days or more later, moved a day on: still not its latest.
         var moved = stories.Where(s => s.Thread is not null).GroupBy(s => s.Thread)
             .Select(thread => thread.OrderBy(s => s.PublishedOn).ToList())
             .Where(thread => thread.Count > 1 && thread[1].PublishedOn > thread[0].PublishedOn.AddDays(1))
-            .Select(thread => JsonLines.Write(thread[0] with { PublishedOn = thread[0].PublishedOn.AddDays(1) })).ToList();
+            .Select(thread => thread[0] with { PublishedOn = thread[0].PublishedOn.AddDays(1) }).ToList();
 
-        var imported = await PortalCommand.RunAsync(Database, "import", _folder.Write("threads/first.jsonl", string.Join('\n', stories.Select(JsonLines.Write))));
+        var imported = await PortalCommand.RunAsync(Database, "import", WriteJsonLines("threads/first.jsonl", stories));
         var lastWritten = Count("""SELECT max("xmin"::text::bigint) FROM "Threads" """);
-        var again = await PortalCommand.RunAsync(Database, "import", _folder.Write("threads/moved.jsonl", string.Join('\n', moved)));
+        var again = await PortalCommand.RunAsync(Database, "import", WriteJsonLines("threads/moved.jsonl", moved));
 
         Assert.Equal((0, 0), (imported.ExitCode, again.ExitCode));
         Assert.True(moved.Count > 10, $"Only {moved.Count} stories to move.");
@@ -287,6 +287,11 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(lastWritten, Count("""SELECT max("xmin"::text::bigint) FROM "Threads" """));
         AssertEveryCountEqualsTheStoriesItCounts();
     }
+
+    /// <summary>The corpus's first 1,200 stories: every kind of count, and threads of two stories or more.</summary>
+    private static List<SnippetDocument> CorpusStories() => CorpusConverter.CurrentEvents(CorpusFiles.CurrentEvents).Take(1_200).ToList();
+
+    private string WriteJsonLines(string name, IEnumerable<SnippetDocument> stories) => _folder.Write(name, string.Join('\n', stories.Select(JsonLines.Write)));
 
     /// <summary>The transaction that last wrote the count of all stories, on PostgreSQL (SQLite keeps no row versions).</summary>
     private long? AllStoriesRowVersion() => TestStore.IsPostgres
