@@ -341,10 +341,13 @@ public static class PostgresSchema
         SELECT set_config('{CountsCollected}', 'on', true);
         """;
 
-    /// <summary>Adds what a batch's updates changed to each count once, and stops collecting (see <see cref="CountsCollected"/>).</summary>
+    /// <summary>
+    /// Adds what a batch's updates changed to each count once, and stops collecting (see <see cref="CountsCollected"/>).
+    /// The listings' counts are taken 'all' first, as a story's save takes them, so the two wait rather than deadlock.
+    /// </summary>
     public static string AddCollectedCounts { get; } = $"""
         INSERT INTO "ListingCounts" ("Key", "ArticleCount")
-            SELECT "Key", sum("Delta") FROM {PendingCounts} WHERE "Kind" = 'ListingCounts' GROUP BY "Key" HAVING sum("Delta") <> 0
+            SELECT "Key", sum("Delta") FROM {PendingCounts} WHERE "Kind" = 'ListingCounts' GROUP BY "Key" HAVING sum("Delta") <> 0 ORDER BY "Key"
             ON CONFLICT ("Key") DO UPDATE SET "ArticleCount" = "ListingCounts"."ArticleCount" + excluded."ArticleCount";
         {AddCollectedNameCounts("Categories")}
         {AddCollectedNameCounts("Sources")}
