@@ -76,7 +76,7 @@ public sealed class ArticleInserter(NewsDbContext db)
                 """, cancellationToken);
         }
 
-        await CountAsync(transaction, articles.Where(a => a.Listed).ToList(), threads: !sqlite, cancellationToken);
+        await CountAsync(transaction, articles.Where(a => a.Listed).ToList(), cancellationToken);
         await ExecuteAsync(transaction, sqlite
             ? """UPDATE "SearchIndexing" SET "Deferred" = 0"""
             : $"SELECT set_config('{PostgresSchema.CountsDeferred}', 'off', true)", cancellationToken);
@@ -100,19 +100,37 @@ public sealed class ArticleInserter(NewsDbContext db)
 
     /// <summary>
     /// What the count triggers would have added for these listed stories, added once per listing (see the NewsroomScale
-    /// migration; on PostgreSQL, <see cref="PostgresSchema.CountsDeferred"/>). SQLite's thread trigger still counts
-    /// row by row, which costs it nothing like PostgreSQL's row versions.
+    /// migration): on PostgreSQL noted with what the import's updates change, for the import to add up as it commits
+    /// (<see cref="PostgresSchema.CountsCollected"/>). SQLite's thread trigger still counts row by row, which costs it
+    /// nothing like PostgreSQL's row versions.
     /// </summary>
-    private async Task CountAsync(DbTransaction transaction, IReadOnlyList<Article> listed, bool threads, CancellationToken cancellationToken)
+    private async Task CountAsync(DbTransaction transaction, IReadOnlyList<Article> listed, CancellationToken cancellationToken)
     {
         if (listed.Count == 0)
         {
             return;
         }
 
-        var counts = listed.SelectMany(a => new[] { ListingCount.All, ListingCount.Month(a.PublishedOn.Year, a.PublishedOn.Month), ListingCount.Language(a.Language) })
-            .CountBy(key => key);
-        foreach (var (key, count) in counts)
+        var listings = listed.SelectMany(a => new[] { ListingCount.All, ListingCount.Month(a.PublishedOn.Year, a.PublishedOn.Month), ListingCount.Language(a.Language) })
+            .CountBy(key => key).ToList();
+        var categories = listed.SelectMany(a => a.Categories.Select(c => c.Id)).CountBy(id => id).ToList();
+        var sources = listed.SelectMany(a => a.Sources.Select(s => s.Id)).CountBy(id => id).ToList();
+        if (!db.Database.IsSqlite())
+        {
+            var threads = listed.Where(a => a.ThreadId is not null).CountBy(a => a.ThreadId!.Value);
+            (string Kind, string Key, int Delta)[] counts =
+            [
+                .. listings.Select(c => ("ListingCounts", c.Key, c.Value)),
+                .. categories.Select(c => ("Categories", Key(c.Key), c.Value)),
+                .. sources.Select(c => ("Sources", Key(c.Key), c.Value)),
+                .. threads.Select(c => ("Threads", Key(c.Key), c.Value)),
+            ];
+            await ExecuteAsync(transaction, PostgresSchema.NoteCounts, cancellationToken,
+                ("@kinds", counts.Select(c => c.Kind).ToArray()), ("@keys", counts.Select(c => c.Key).ToArray()), ("@deltas", counts.Select(c => c.Delta).ToArray()));
+            return;
+        }
+
+        foreach (var (key, count) in listings)
         {
             await ExecuteAsync(transaction, """
                 INSERT INTO "ListingCounts" ("Key", "ArticleCount") VALUES (@key, @count)
@@ -120,23 +138,18 @@ public sealed class ArticleInserter(NewsDbContext db)
                 """, cancellationToken, ("@key", key), ("@count", count));
         }
 
-        foreach (var (id, count) in listed.SelectMany(a => a.Categories.Select(c => c.Id)).CountBy(id => id))
+        foreach (var (id, count) in categories)
         {
             await ExecuteAsync(transaction, """UPDATE "Categories" SET "ArticleCount" = "ArticleCount" + @count WHERE "Id" = @id""", cancellationToken, ("@id", id), ("@count", count));
         }
 
-        foreach (var (id, count) in listed.SelectMany(a => a.Sources.Select(s => s.Id)).CountBy(id => id))
+        foreach (var (id, count) in sources)
         {
             await ExecuteAsync(transaction, """UPDATE "Sources" SET "ArticleCount" = "ArticleCount" + @count WHERE "Id" = @id""", cancellationToken, ("@id", id), ("@count", count));
         }
-
-        foreach (var thread in threads ? listed.Where(a => a.ThreadId is not null).GroupBy(a => a.ThreadId!.Value) : [])
-        {
-            await ExecuteAsync(transaction, """
-                UPDATE "Threads" SET "ArticleCount" = "ArticleCount" + @count, "LatestSortKey" = GREATEST("LatestSortKey", @latest) WHERE "Id" = @id
-                """, cancellationToken, ("@id", thread.Key), ("@count", thread.Count()), ("@latest", thread.Max(a => a.SortKey)));
-        }
     }
+
+    private static string Key(int id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private async Task ExecuteAsync(DbTransaction transaction, string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
     {

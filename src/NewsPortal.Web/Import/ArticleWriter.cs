@@ -188,9 +188,7 @@ public sealed class ArticleWriter(NewsDbContext db, ArticleInserter inserter, We
         await AddRevisionsAsync(articles, previous, now, cancellationToken);
 
         // Updates and new categories and sources go through EF; new articles through the prepared inserter.
-        await inserter.CollectCountsAsync(cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
-        await inserter.AddCollectedCountsAsync(cancellationToken);
         links.RememberNewIds();
         foreach (var article in articles.Where((_, i) => results[i] == ImportOutcome.Imported))
         {

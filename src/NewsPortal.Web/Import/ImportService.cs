@@ -26,6 +26,7 @@ public sealed record PreparedStory(int Line, SnippetDocument? Document, string? 
 public sealed class ImportService(
     NewsDbContext db,
     ArticleWriter writer,
+    ArticleInserter inserter,
     StoreMove storeMove,
     PageCache cache,
     MarkdownRenderer markdown,
@@ -377,6 +378,9 @@ public sealed class ImportService(
                     // loser was refused. A dry run, never committed, would hold it throughout, and writes nothing kept.
                     await StoreDialect.Of(db.Database).LockForTransactionAsync(db, "import", cancellationToken);
                 }
+
+                // Started outside every file's savepoint, so a file rolled back leaves it on for the files after.
+                await inserter.CollectCountsAsync(cancellationToken);
             }
 
             return transaction;
@@ -668,6 +672,7 @@ public sealed class ImportService(
         HashSet<string> tags = changes is null ? [CacheTags.All] : await cache.TagsForAsync(changes.Select(c => (c.Before, (ArticleState?)c.After)), cancellationToken);
         cache.Record(tags);
         await db.SaveChangesAsync(cancellationToken);
+        await inserter.AddCollectedCountsAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         await transaction.DisposeAsync();
         Accept(report, pending);

@@ -7,6 +7,7 @@ using NewsPortal.Tests.Infrastructure;
 using NewsPortal.Web.Accounts;
 using NewsPortal.Web.Articles;
 using NewsPortal.Web.Import;
+using Npgsql;
 
 namespace NewsPortal.Tests.Cli;
 
@@ -242,6 +243,45 @@ public sealed class CommandLineTests : IDisposable
             Assert.InRange(Count("""SELECT count(*) FROM test_count_writes WHERE "Row" = 'ListingCounts all'"""), 1, 12);
             Assert.InRange(Count("""SELECT max(writes) FROM (SELECT count(*) AS writes FROM test_count_writes GROUP BY "Row") AS each"""), 1, 12);
         }
+    }
+
+    [PostgresFact]
+    public async Task AnImportPartWayThroughAFile_HoldsNoCount_SoAStoryTakenDownMeanwhileIsNotKeptWaiting()
+    {
+        // An import that held the count of all stories from its first batch on, then waited for a story an editor was
+        // publishing (whose save waited for that count), deadlocked: PostgreSQL refused one of them, and the file with it.
+        var stories = CorpusStories();
+        var imported = await PortalCommand.RunAsync(Database, "import", WriteJsonLines("wait/first.jsonl", stories));
+        var drafts = WriteJsonLines("wait/drafts.jsonl", stories.Take(1_000).Select(story => story with { Status = ArticleStatus.Draft }));
+        var (inLastBatch, notInFile) = (Count("""SELECT "Id" FROM "Articles" ORDER BY "Id" OFFSET 950 LIMIT 1"""), Count("""SELECT max("Id") FROM "Articles" """));
+
+        // The import is held at its tenth batch of 100 by the row of one of its stories, which the test takes first.
+        await using var holder = new NpgsqlConnection(Database.ConnectionString);
+        await holder.OpenAsync();
+        await using var hold = await holder.BeginTransactionAsync();
+        await new NpgsqlCommand($"""SELECT 1 FROM "Articles" WHERE "Id" = {inLastBatch} FOR UPDATE""", holder, hold).ExecuteNonQueryAsync();
+        var again = PortalCommand.RunAsync(Database, [new("Import__BatchSize", "100")], "import", drafts);
+        while (Count("""SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%FOR UPDATE%'""") == 0)
+        {
+            Assert.False(again.IsCompleted, "The import ended before it reached the story held.");
+            await Task.Delay(50);
+        }
+
+        // Nine batches in, a story the file does not name is taken down: it waits for nothing the import holds.
+        await using (var editor = new NpgsqlConnection(Database.ConnectionString))
+        {
+            await editor.OpenAsync();
+            await new NpgsqlCommand("SET statement_timeout = '30s'", editor).ExecuteNonQueryAsync();
+            await new NpgsqlCommand($"""UPDATE "Articles" SET "Status" = 'Draft', "Listed" = false WHERE "Id" = {notInFile}""", editor).ExecuteNonQueryAsync();
+        }
+
+        await hold.RollbackAsync();
+        var result = await again;
+
+        Assert.Equal((0, 0), (imported.ExitCode, result.ExitCode));
+        Assert.Contains("0 imported, 1000 updated", result.Output);
+        Assert.Equal(199, Count("""SELECT "ArticleCount" FROM "ListingCounts" WHERE "Key" = 'all'"""));
+        AssertEveryCountEqualsTheStoriesItCounts();
     }
 
     /// <summary>On PostgreSQL, notes in <c>test_count_writes</c> each rewrite of a row of counts from now on.</summary>
