@@ -83,9 +83,10 @@ public sealed class ArticleInserter(NewsDbContext db)
     }
 
     /// <summary>
-    /// Has PostgreSQL's count triggers collect what the updates that follow change, to be added once by
-    /// <see cref="AddCollectedCountsAsync"/> (see <see cref="PostgresSchema.CountsCollected"/>). SQLite's triggers count
-    /// row by row, which costs it nothing like PostgreSQL's row versions.
+    /// On PostgreSQL, has the count triggers collect what the import's transaction changes from here on, to be added
+    /// once by <see cref="AddCollectedCountsAsync"/> as it commits (see <see cref="PostgresSchema.CountsCollected"/>).
+    /// SQLite's triggers count row by row, which costs it nothing like PostgreSQL's row versions, and its one writer
+    /// cannot deadlock.
     /// </summary>
     public Task CollectCountsAsync(CancellationToken cancellationToken) => OnPostgresAsync(PostgresSchema.CollectCounts, cancellationToken);
 
