@@ -76,7 +76,7 @@ public sealed class ArticleInserter(NewsDbContext db)
                 """, cancellationToken);
         }
 
-        await CountAsync(transaction, articles.Where(a => a.Listed).ToList(), cancellationToken);
+        await CountAsync(transaction, articles.Where(a => a.Listed).ToList(), sqlite, cancellationToken);
         await ExecuteAsync(transaction, sqlite
             ? """UPDATE "SearchIndexing" SET "Deferred" = 0"""
             : $"SELECT set_config('{PostgresSchema.CountsDeferred}', 'off', true)", cancellationToken);
@@ -105,7 +105,7 @@ public sealed class ArticleInserter(NewsDbContext db)
     /// (<see cref="PostgresSchema.CountsCollected"/>). SQLite's thread trigger still counts row by row, which costs it
     /// nothing like PostgreSQL's row versions.
     /// </summary>
-    private async Task CountAsync(DbTransaction transaction, IReadOnlyList<Article> listed, CancellationToken cancellationToken)
+    private async Task CountAsync(DbTransaction transaction, IReadOnlyList<Article> listed, bool sqlite, CancellationToken cancellationToken)
     {
         if (listed.Count == 0)
         {
@@ -116,7 +116,7 @@ public sealed class ArticleInserter(NewsDbContext db)
             .CountBy(key => key).ToList();
         var categories = listed.SelectMany(a => a.Categories.Select(c => c.Id)).CountBy(id => id).ToList();
         var sources = listed.SelectMany(a => a.Sources.Select(s => s.Id)).CountBy(id => id).ToList();
-        if (!db.Database.IsSqlite())
+        if (!sqlite)
         {
             var threads = listed.Where(a => a.ThreadId is not null).CountBy(a => a.ThreadId!.Value);
             (string Kind, string Key, int Delta)[] counts =

@@ -359,9 +359,10 @@ public static class PostgresSchema
             ON CONFLICT ("Key") DO UPDATE SET "ArticleCount" = "ListingCounts"."ArticleCount" + excluded."ArticleCount";
         {AddCollectedNameCounts("Categories")}
         {AddCollectedNameCounts("Sources")}
-        UPDATE "Threads" t SET "ArticleCount" = t."ArticleCount" + change.delta, "LatestSortKey" = newsportal_thread_latest(t."Id")
-            FROM (SELECT "Key"::integer AS id, sum("Delta") AS delta FROM {PendingCounts} WHERE "Kind" = 'Threads' GROUP BY "Key") AS change
-            WHERE t."Id" = change.id AND (change.delta <> 0 OR t."LatestSortKey" IS DISTINCT FROM newsportal_thread_latest(t."Id"));
+        UPDATE "Threads" t SET "ArticleCount" = t."ArticleCount" + change.delta, "LatestSortKey" = change.latest
+            FROM (SELECT id, delta, newsportal_thread_latest(id) AS latest
+                FROM (SELECT "Key"::integer AS id, sum("Delta") AS delta FROM {PendingCounts} WHERE "Kind" = 'Threads' GROUP BY "Key") AS sums) AS change
+            WHERE t."Id" = change.id AND (change.delta <> 0 OR t."LatestSortKey" IS DISTINCT FROM change.latest);
         DELETE FROM {PendingCounts};
         SELECT set_config('{CountsCollected}', 'off', true);
         """;
