@@ -368,7 +368,9 @@ public static class PortalServices
             if (context.ProblemDetails.Status == StatusCodes.Status503ServiceUnavailable && context.Exception is not null)
             {
                 context.ProblemDetails.Title = "Briefly unavailable";
-                context.ProblemDetails.Detail = "The store did not answer just now, so the request was not completed. Try again in a few seconds.";
+                context.ProblemDetails.Detail = StoreDialect.IsHeldByAnotherWriter(context.Exception)
+                    ? $"The request was not completed: {StoreHealth.HeldByAnotherWriter}. Try again once it has finished."
+                    : "The store did not answer just now, so the request was not completed. Try again in a few seconds.";
                 StoreHealth.AskToComeBack(context.HttpContext.Response);
             }
 

@@ -105,8 +105,8 @@ public sealed class BrowserSessions(NewsDbContext db, TimeProvider clock, AuditL
 
         if (row.SecurityStamp != stamp || Now - row.LastSeenAtUtc >= TouchEvery)
         {
-            await db.BrowserSessions.Where(s => s.Id == id)
-                .ExecuteUpdateAsync(set => set.SetProperty(s => s.SecurityStamp, stamp).SetProperty(s => s.LastSeenAtUtc, Now), cancellationToken);
+            await StoreDialect.NoteAsync(db.Database, () => db.BrowserSessions.Where(s => s.Id == id)
+                .ExecuteUpdateAsync(set => set.SetProperty(s => s.SecurityStamp, stamp).SetProperty(s => s.LastSeenAtUtc, Now), cancellationToken));
         }
     }
 

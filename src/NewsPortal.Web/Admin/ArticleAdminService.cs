@@ -66,7 +66,8 @@ public sealed record SaveResult(int Id, string Slug, string? Conflict = null, st
 /// <summary>The editors' side of articles: list, write, schedule, revise, restore, delete. Every save keeps a revision.</summary>
 public sealed class ArticleAdminService(
     NewsDbContext db, ArticleWriter writer, AuditLog audit, WebhookOutbox webhooks, MarkdownRenderer markdown, PageCache cache,
-    PublishSchedule schedule, SearchService search, TimeProvider clock, Microsoft.Extensions.Options.IOptions<ImportOptions> limits)
+    PublishSchedule schedule, SearchService search, TimeProvider clock, Microsoft.Extensions.Options.IOptions<ImportOptions> limits,
+    Microsoft.Extensions.Options.IOptions<PortalOptions> portal)
 {
     public const int PageSize = 20;
 
@@ -404,22 +405,6 @@ public sealed class ArticleAdminService(
         foreach (var id in ids.Distinct().Take(MaxBulk))
         {
             db.ChangeTracker.Clear();
-            if (action == BulkAction.Delete)
-            {
-                // A story deleted since the list was read (from another tab, by another editor) is said to be so.
-                var deletion = await DeleteAsync(id, user, cancellationToken);
-                if (deletion is { AlreadyDeleted: false })
-                {
-                    changed++;
-                }
-                else
-                {
-                    problems.Add(deletion is null ? $"Story {id} no longer exists." : $"“{deletion.Title}” had already been deleted.");
-                }
-
-                continue;
-            }
-
             var current = await db.Articles.AsNoTracking().Where(a => a.Id == id)
                 .Select(a => new { a.Version, a.Title, a.Status, Deleted = a.DeletedAtUtc != null, Thread = a.Thread != null ? a.Thread.Name : null })
                 .SingleOrDefaultAsync(cancellationToken);
@@ -432,46 +417,63 @@ public sealed class ArticleAdminService(
             // Deleted since the list was read, from another tab or by another editor.
             if (current.Deleted)
             {
-                problems.Add($"“{current.Title}” was left as it was: it has been deleted.");
+                problems.Add(action == BulkAction.Delete ? $"“{current.Title}” had already been deleted." : $"“{current.Title}” was left as it was: it has been deleted.");
                 continue;
             }
 
-            SaveResult? result;
-            switch (action)
+            try
             {
-                case BulkAction.SetThread:
-                    if (current.Thread == thread)
-                    {
-                        continue;
-                    }
-
-                    var form = (await GetFormAsync(id, cancellationToken))!.Value.Form;
-                    form.Thread = thread;
-                    db.ChangeTracker.Clear();
-                    result = await UpdateAsync(id, form, user, "set thread", cancellationToken: cancellationToken);
-                    break;
-                default:
-                    var status = action == BulkAction.Publish ? ArticleStatus.Published : ArticleStatus.Unpublished;
-                    if (current.Status == status)
-                    {
-                        continue;
-                    }
-
-                    result = await SetStatusAsync(id, status, user, cancellationToken);
-                    break;
+                var (made, problem) = await BulkChangeAsync(id, action, thread, user, current.Title, current.Status, current.Thread, cancellationToken);
+                changed += made ? 1 : 0;
+                if (problem is not null)
+                {
+                    problems.Add(problem);
+                }
             }
-
-            if (result is { Saved: true })
+            catch (Exception ex) when (StoreDialect.IsHeldByAnotherWriter(ex))
             {
-                changed++;
-            }
-            else
-            {
-                problems.Add($"“{current.Title}” was left as it was: {result?.Conflict ?? "it could not be changed."}");
+                // Each story after it would wait as long again, past the request's own time: the rest are left too.
+                problems.Add($"“{current.Title}” and the stories after it were left as they were: {StoreHealth.HeldByAnotherWriter}. Try again once it has finished.");
+                break;
             }
         }
 
         return new BulkResult(changed, problems);
+    }
+
+    /// <summary>One story's change of a bulk action: whether it was made, and why not when there was a reason to say.</summary>
+    private async Task<(bool Made, string? Problem)> BulkChangeAsync(
+        int id, BulkAction action, string? thread, string user, string title, ArticleStatus status, string? currentThread, CancellationToken cancellationToken)
+    {
+        SaveResult? result;
+        switch (action)
+        {
+            case BulkAction.Delete:
+                // Deleted meanwhile, from another tab or by another editor: said so.
+                return await DeleteAsync(id, user, cancellationToken) is { AlreadyDeleted: false } ? (true, null) : (false, $"“{title}” had already been deleted.");
+            case BulkAction.SetThread:
+                if (currentThread == thread)
+                {
+                    return (false, null);
+                }
+
+                var form = (await GetFormAsync(id, cancellationToken))!.Value.Form;
+                form.Thread = thread;
+                db.ChangeTracker.Clear();
+                result = await UpdateAsync(id, form, user, "set thread", cancellationToken: cancellationToken);
+                break;
+            default:
+                var wanted = action == BulkAction.Publish ? ArticleStatus.Published : ArticleStatus.Unpublished;
+                if (status == wanted)
+                {
+                    return (false, null);
+                }
+
+                result = await SetStatusAsync(id, wanted, user, cancellationToken);
+                break;
+        }
+
+        return result is { Saved: true } ? (true, null) : (false, $"“{title}” was left as it was: {result?.Conflict ?? "it could not be changed."}");
     }
 
     public async Task<SaveResult?> RestoreRevisionAsync(int id, int number, int version, string user, CancellationToken cancellationToken = default)
@@ -571,7 +573,7 @@ public sealed class ArticleAdminService(
     /// </summary>
     public async Task<PurgeOutcome> PurgeAsync(int id, string user, CancellationToken cancellationToken = default)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await BeginAsync(cancellationToken);
         await StoreDialect.Of(db.Database).LockArticleAsync(db, id, cancellationToken);
         var story = await db.Articles.Where(a => a.Id == id).Select(a => new { a.Slug, a.UrlKey, a.TitleKey, Deleted = a.DeletedAtUtc != null }).SingleOrDefaultAsync(cancellationToken);
         if (story is null || !story.Deleted)
@@ -648,7 +650,7 @@ public sealed class ArticleAdminService(
         {
             // Numbered under the story's row lock, as a save is: numbered outside it, two refusals took the same number,
             // and a refusal and a save each waited on the other's row (the refusal's new revision, the save's lock).
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await using var transaction = await BeginAsync(cancellationToken);
             try
             {
                 await StoreDialect.Of(db.Database).LockArticleAsync(db, id, cancellationToken);
@@ -715,7 +717,7 @@ public sealed class ArticleAdminService(
     /// </summary>
     private async Task SaveAsync(Article article, ArticleState? before, CancellationToken cancellationToken)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await BeginAsync(cancellationToken);
         if (before is not null)
         {
             await StoreDialect.Of(db.Database).LockArticleAsync(db, article.Id, cancellationToken);
@@ -732,6 +734,13 @@ public sealed class ArticleAdminService(
             schedule.Scheduled(at);
         }
     }
+
+    /// <summary>
+    /// Every change here is one someone waits for, so it waits for another writer (an import running) only as long as
+    /// <see cref="PortalOptions.WriteWaitSeconds"/>: the editor gets the form back with their text, not a timeout.
+    /// </summary>
+    private Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> BeginAsync(CancellationToken cancellationToken)
+        => StoreDialect.Of(db.Database).BeginWaitingAtMostAsync(db.Database, TimeSpan.FromSeconds(portal.Value.WriteWaitSeconds), cancellationToken);
 
     private Task<Article?> LoadAsync(int id, CancellationToken cancellationToken)
         => db.Articles.Include(a => a.Categories).Include(a => a.Sources).Include(a => a.Thread).AsSplitQuery()

@@ -141,10 +141,14 @@ public sealed class EditModel(ArticleAdminService articles, NameAdminService nam
         {
             // The editor's text is only in this request: give it back with the form rather than an error page.
             var full = StoreDialect.IsOutOfSpace(ex);
-            logger.LogWarning(ex, "The store did not take article {Id}: {Reason}", id, full ? "its disk is full" : "it did not answer");
+            var held = StoreDialect.IsHeldByAnotherWriter(ex);
+            logger.LogWarning(ex, "The store did not take article {Id}: {Reason}", id,
+                full ? "its disk is full" : held ? "another writer held it past Portal:WriteWaitSeconds" : "it did not answer");
             ModelState.AddModelError("", full
                 ? "The store's disk is full, so this was not saved. Everything you typed is still here: copy it, and save again once an administrator has freed space."
-                : "The store did not answer, so this was not saved. Everything you typed is still here: save again in a few seconds.");
+                : held
+                    ? $"This was not saved: {StoreHealth.HeldByAnotherWriter}. Everything you typed is still here: save again once it has finished."
+                    : "The store did not answer, so this was not saved. Everything you typed is still here: save again in a few seconds.");
             PreviewHtml = articles.Preview(Form);
             if (!full)
             {

@@ -147,7 +147,8 @@ public sealed class ApiTokenService(NewsDbContext db, AuditLog audit, TimeProvid
             .SingleOrDefaultAsync(cancellationToken);
         if (found is not null && (found.LastUsedAtUtc is not { } last || now - last >= LastUseResolution))
         {
-            await db.ApiTokens.Where(t => t.Id == found.Owner.TokenId).ExecuteUpdateAsync(u => u.SetProperty(t => t.LastUsedAtUtc, now), cancellationToken);
+            await StoreDialect.NoteAsync(db.Database,
+                () => db.ApiTokens.Where(t => t.Id == found.Owner.TokenId).ExecuteUpdateAsync(u => u.SetProperty(t => t.LastUsedAtUtc, now), cancellationToken));
         }
 
         return found?.Owner;

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace NewsPortal.Web.Data;
 
@@ -52,6 +53,93 @@ public sealed class StoreDialect
     public string JoinEach(string table, string alias, string ids) => IsSqlite
         ? $$"""JOIN "{{table}}" {{alias}} ON {{alias}}."Id" IN ({{ids}})"""
         : $$"""CROSS JOIN LATERAL ({{ids}}) {{alias}}_ids JOIN "{{table}}" {{alias}} ON {{alias}}."Id" = {{alias}}_ids."Id" """;
+
+    /// <summary>
+    /// Begins the transaction of a save someone is waiting for (an editor's, a client's), waiting at most
+    /// <paramref name="wait"/> for another writer: an import still running holds the stories it wrote until its file
+    /// commits (on SQLite, the whole store). Past the wait the store refuses (<see cref="IsHeldByAnotherWriter"/>),
+    /// while the request still has time to answer with what was sent.
+    /// </summary>
+    public async Task<IDbContextTransaction> BeginWaitingAtMostAsync(DatabaseFacade database, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        if (IsSqlite)
+        {
+            // SQLite waits for another writer only to begin (BEGIN IMMEDIATE); once begun, the store is this
+            // transaction's until it ends, so the connection's usual wait is put back at once.
+            var connection = (Microsoft.Data.Sqlite.SqliteConnection)database.GetDbConnection();
+            var usual = connection.DefaultTimeout;
+            connection.DefaultTimeout = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+            try
+            {
+                return await database.BeginTransactionAsync(cancellationToken);
+            }
+            finally
+            {
+                connection.DefaultTimeout = usual;
+            }
+        }
+
+        var transaction = await database.BeginTransactionAsync(cancellationToken);
+        // LOCAL: the transaction's own, gone with it, so a pooled connection takes nothing to its next user. SET takes
+        // no arguments; the number is the portal's own setting.
+        var sql = $"SET LOCAL lock_timeout = {Literal((long)Math.Max(1, Math.Ceiling(wait.TotalMilliseconds)))}";
+        await database.ExecuteSqlRawAsync(sql, cancellationToken);
+        return transaction;
+    }
+
+    /// <summary>How long notes are left unwritten once one found the store held (<see cref="NoteAsync"/>).</summary>
+    private static readonly TimeSpan NotesLeftFor = TimeSpan.FromSeconds(15);
+
+    /// <summary>Per SQLite store (its connection string: one in a site, one per test), until when notes are left.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> NotesLeftUntil = new();
+
+    /// <summary>
+    /// Writes a note the request does not depend on (when a browser or a token was last used), waiting for another
+    /// writer at most a second on SQLite, where an import holds the whole store until its file commits: the note is
+    /// left to a later request rather than holding this one for SQLite's usual thirty seconds (a wait the request's
+    /// own time does not stop). PostgreSQL's imports hold no row a note writes. Returns whether it was written.
+    /// </summary>
+    public static async Task<bool> NoteAsync(DatabaseFacade database, Func<Task> write)
+    {
+        if (!Of(database).IsSqlite)
+        {
+            await write();
+            return true;
+        }
+
+        // An import holds the store for minutes: once a note has found it held, notes wait for no one for a while,
+        // rather than each request of the while waiting its second again.
+        var store = database.GetConnectionString() ?? "";
+        if (NotesLeftUntil.TryGetValue(store, out var until) && Environment.TickCount64 < until)
+        {
+            return false;
+        }
+
+        var usual = database.GetCommandTimeout();
+        database.SetCommandTimeout(1);
+        try
+        {
+            await write();
+            return true;
+        }
+        catch (Exception ex) when (IsHeldByAnotherWriter(ex))
+        {
+            NotesLeftUntil[store] = Environment.TickCount64 + (long)NotesLeftFor.TotalMilliseconds;
+            return false;
+        }
+        finally
+        {
+            database.SetCommandTimeout(usual);
+        }
+    }
+
+    /// <summary>
+    /// Whether a change was refused because another writer held what it needed past its wait
+    /// (<see cref="BeginWaitingAtMostAsync"/>): PostgreSQL's lock_not_available, SQLite's busy or locked store.
+    /// </summary>
+    public static bool IsHeldByAnotherWriter(Exception exception)
+        => CausesOf(exception).Any(e => e is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.LockNotAvailable }
+            or Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: SQLitePCL.raw.SQLITE_BUSY or SQLitePCL.raw.SQLITE_LOCKED });
 
     /// <summary>
     /// Takes the row lock on an article before a save changes it, so two saves of one story queue on its row before
@@ -161,19 +249,21 @@ public sealed class StoreDialect
     /// Whether a save lost a race it can try again: a unique key or version taken meanwhile (both stores, by a save or
     /// by a statement of the app's own), a row it links removed meanwhile, or on PostgreSQL a deadlock or
     /// serialization failure (which EF reports as a transient failure, and a statement of the app's own, such as a row
-    /// lock, raises as it is). Any other refusal (a rule of the store's own) would be refused again, so it is not one.
+    /// lock, raises as it is). Any other refusal (a rule of the store's own) would be refused again, so it is not one;
+    /// nor is a wait for another writer run out (transient to EF too), which another round would only wait out again.
     /// </summary>
     public static bool IsLostRace(Exception exception)
-        => exception is DbUpdateConcurrencyException
+        => !IsHeldByAnotherWriter(exception) && (exception is DbUpdateConcurrencyException
             || IsDuplicateKey(exception)
             || IsMissingKey(exception)
             || IsDeadlock(exception)
-            || exception is InvalidOperationException { InnerException: DbUpdateException or Npgsql.PostgresException { IsTransient: true } };
+            || exception is InvalidOperationException { InnerException: DbUpdateException or Npgsql.PostgresException { IsTransient: true } });
 
     /// <summary>
     /// Whether the store could not take the request just now, rather than refusing it: PostgreSQL out of reach (the
-    /// network, a restart, every pooled connection busy past its wait, too many clients) or SQLite's file locked by
-    /// another writer past the wait. Asked again in a moment, it may well answer, so the reply is a 503, not a 500.
+    /// network, a restart, every pooled connection busy past its wait, too many clients, a row another writer held past
+    /// the save's wait) or SQLite's file locked by another writer past the wait. Asked again in a moment, it may well
+    /// answer, so the reply is a 503, not a 500.
     /// </summary>
     public static bool IsUnavailable(Exception exception)
     {
@@ -182,11 +272,12 @@ public sealed class StoreDialect
             switch (current)
             {
                 case Npgsql.PostgresException postgres:
-                    // Class 08 (connection), 53 (resources such as too many clients), 57P01-57P03 (shut down, starting).
+                    // Class 08 (connection), 53 (resources such as too many clients), 57P01-57P03 (shut down, starting),
+                    // 55P03 (another writer held a row past the save's wait).
                     return postgres.SqlState.StartsWith("08", StringComparison.Ordinal)
                         || postgres.SqlState.StartsWith("53", StringComparison.Ordinal)
                         || postgres.SqlState is Npgsql.PostgresErrorCodes.AdminShutdown or Npgsql.PostgresErrorCodes.CrashShutdown
-                            or Npgsql.PostgresErrorCodes.CannotConnectNow;
+                            or Npgsql.PostgresErrorCodes.CannotConnectNow or Npgsql.PostgresErrorCodes.LockNotAvailable;
                 case Npgsql.NpgsqlException { IsTransient: true }:
                     return true;
                 case Microsoft.Data.Sqlite.SqliteException sqlite:

@@ -42,6 +42,9 @@ public static class StoreHealth
                 ? StatusCodes.Status503ServiceUnavailable
                 : StatusCodes.Status500InternalServerError;
 
+    /// <summary>Why a save was not made when another writer held what it changes past its wait (a clause, after a colon).</summary>
+    public const string HeldByAnotherWriter = "another writer is holding the store (most likely an import that is still running)";
+
     /// <summary>What a reader or editor is told when the store's disk is full.</summary>
     public const string OutOfSpace = "The store's disk is full, so nothing was saved. An administrator needs to free space on it; reading carries on.";
 

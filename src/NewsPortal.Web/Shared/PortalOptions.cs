@@ -88,6 +88,15 @@ public sealed class PortalOptions : IValidatableObject
     [Range(0.001, 3600)]
     public double SearchTimeoutSeconds { get; set; } = 3;
 
+    /// <summary>
+    /// Longest an editor's or a client's save waits, in seconds, for another writer holding what it changes: an import
+    /// still running holds the stories it wrote until its file commits (on SQLite, the whole store), for minutes on a
+    /// large file. Past it the save is answered with what was sent kept and asked to come back, well before
+    /// <see cref="RequestTimeoutSeconds"/>, whose answer keeps nothing.
+    /// </summary>
+    [Range(0.001, 3600)]
+    public double WriteWaitSeconds { get; set; } = 5;
+
     /// <summary>Language of articles whose snippet names none, as a BCP 47 tag (the same rule as a snippet's own).</summary>
     [Required]
     public string DefaultLanguage { get; set; } = "en";
@@ -105,6 +114,13 @@ public sealed class PortalOptions : IValidatableObject
         if (!Import.SnippetRules.IsLanguageTag(DefaultLanguage ?? ""))
         {
             yield return new ValidationResult("Portal:DefaultLanguage must be a language tag such as en or pt-BR.", [nameof(DefaultLanguage)]);
+        }
+
+        if (WriteWaitSeconds >= RequestTimeoutSeconds)
+        {
+            yield return new ValidationResult(
+                "Portal:WriteWaitSeconds must be shorter than Portal:RequestTimeoutSeconds: a save that waits longer is stopped with nothing kept.",
+                [nameof(WriteWaitSeconds)]);
         }
     }
 }
