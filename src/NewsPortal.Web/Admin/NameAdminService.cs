@@ -25,7 +25,8 @@ public sealed record NameRow(int Id, string Name, string Slug, int ArticleCount,
 public sealed record NameAliasRecord(string Kind, string Name, string? Slug, string Target);
 
 /// <summary>Renames and merges categories, sources and developing stories, and gives them aliases the importer will map to them.</summary>
-public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache cache, IMemoryCache kept)
+public sealed class NameAdminService(
+    NewsDbContext db, AuditLog audit, PageCache cache, IMemoryCache kept, Microsoft.Extensions.Options.IOptions<PortalOptions> portal)
 {
     private const int MaxAttempts = 8;
 
@@ -341,6 +342,11 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
                 db.ChangeTracker.Clear();
                 return problem;
             }
+            catch (Exception ex) when (StoreDialect.IsHeldByAnotherWriter(ex))
+            {
+                db.ChangeTracker.Clear();
+                return $"Nothing was changed: {StoreHealth.HeldByAnotherWriter}. Try again once it has finished.";
+            }
             catch (Exception ex) when (StoreDialect.IsLostRace(ex))
             {
                 db.ChangeTracker.Clear();
@@ -448,7 +454,7 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
         }
 
         // One transaction with the save: a rename that fails keeps every alias it would have removed.
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await BeginAsync(cancellationToken);
         // A former alias equal to the new name is now simply the name, and an address the name had before is its own
         // again rather than a redirect to itself.
         await aliases.Where(a => a.TargetId == id && a.NameKey == key).ExecuteDeleteAsync(cancellationToken);
@@ -495,7 +501,7 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
         // the survivor, instead of linking a name about to be removed with its links.
         // Both rows, the lower id first: merges of A into B and of B into A at once took them in opposite orders and
         // deadlocked until they ran out of tries. Now the second waits, then finds its name gone.
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await BeginAsync(cancellationToken);
         foreach (var locked in new[] { fromId, intoId }.Order())
         {
             await StoreDialect.Of(db.Database).LockRowAsync(db, set.EntityType.GetTableName()!, locked, cancellationToken);
@@ -588,6 +594,13 @@ public sealed class NameAdminService(NewsDbContext db, AuditLog audit, PageCache
         NameKind.Source => "source",
         _ => "thread",
     };
+
+    /// <summary>
+    /// A rename or merge waits for another writer (an import running holds the links of the stories it wrote) only as
+    /// long as <see cref="PortalOptions.WriteWaitSeconds"/>, and the editor is told, rather than the request timing out.
+    /// </summary>
+    private Task<IDbContextTransaction> BeginAsync(CancellationToken cancellationToken)
+        => StoreDialect.Of(db.Database).BeginWaitingAtMostAsync(db.Database, TimeSpan.FromSeconds(portal.Value.WriteWaitSeconds), cancellationToken);
 
     private async Task SaveAsync(IReadOnlyCollection<string> tags, CancellationToken cancellationToken, IDbContextTransaction? transaction = null)
     {

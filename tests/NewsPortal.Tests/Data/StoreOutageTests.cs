@@ -55,16 +55,17 @@ public sealed class StoreOutageTests
 
     /// <summary>
     /// Holds what an import still running holds until it commits: on SQLite the store (its one writer's lock), on
-    /// PostgreSQL the story's row. Disposing the connection lets go.
+    /// PostgreSQL the rows <paramref name="postgresLock"/> locks (a story it rewrote, a name it linked a story to).
+    /// Disposing the connection lets go.
     /// </summary>
-    private static System.Data.Common.DbConnection HoldLikeAnImport(TestStore store, int storyId)
+    private static System.Data.Common.DbConnection HoldLikeAnImport(TestStore store, string postgresLock)
     {
         System.Data.Common.DbConnection connection = TestStore.IsPostgres
             ? new NpgsqlConnection(new NpgsqlConnectionStringBuilder(store.ConnectionString) { Pooling = false }.ToString())
             : new SqliteConnection($"Data Source={store.SqlitePath};Pooling=False");
         connection.Open();
         using var hold = connection.CreateCommand();
-        hold.CommandText = TestStore.IsPostgres ? $"""BEGIN; SELECT 1 FROM "Articles" WHERE "Id" = {storyId} FOR UPDATE""" : "BEGIN IMMEDIATE";
+        hold.CommandText = TestStore.IsPostgres ? $"BEGIN; {postgresLock}" : "BEGIN IMMEDIATE";
         hold.ExecuteNonQuery();
         return connection;
     }
@@ -305,7 +306,7 @@ public sealed class StoreOutageTests
         var edit = new Dictionary<string, string?> { ["Form.Body"] = "Trucks crossed at noon after a night at the gate." };
         // Due to note when the editor's browser was last seen.
         factory.Clock.Advance(BrowserSessions.TouchEvery);
-        using (HoldLikeAnImport(factory.Store, held))
+        using (HoldLikeAnImport(factory.Store, $"""SELECT 1 FROM "Articles" WHERE "Id" = {held} FOR UPDATE"""))
         {
             // Reading needs no writer: the editor's pages and the API's lists open (a browser's or a token's last use,
             // noted by the way, is left for later).
@@ -341,5 +342,30 @@ public sealed class StoreOutageTests
         Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
         Assert.Equal(1, factory.Store.Scalar($"""SELECT COUNT(*) FROM "Articles" WHERE "Id" = {held} AND "Body" = 'Trucks crossed at noon after a night at the gate.' AND "Version" = 2"""));
         Assert.Equal(0, factory.Store.Scalar("""SELECT COUNT(*) FROM "Articles" WHERE "Status" = 'Published' AND "Title" LIKE 'Grain convoy%'"""));
+    }
+
+    [Fact]
+    public async Task WhileAnImportHoldsANamesStories_MergingItSaysSo_AndChangesNothing()
+    {
+        await using var factory = new ShortWaitFactory();
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Puffin burrows counted").InCategory("Puffin Desk"));
+        await factory.AddArticleAsync(new ArticleBuilder().Titled("Puffin season opens").InCategory("Puffin Wire"));
+        var editor = await factory.SignedInClientAsync(Roles.Editor);
+        var page = await editor.GetDocumentAsync("/admin/categories");
+        var fields = Forms.FieldsOf((AngleSharp.Html.Dom.IHtmlFormElement)page.QuerySelector("form.merge-form")!);
+        fields["fromId"] = await editor.NameIdAsync("categories", "Puffin Desk");
+        fields["intoId"] = await editor.NameIdAsync("categories", "Puffin Wire");
+
+        // An import that linked a story to a name holds the name's row from being locked until the import commits.
+        using (HoldLikeAnImport(factory.Store, """SELECT 1 FROM "Categories" WHERE "Name" = 'Puffin Desk' FOR KEY SHARE"""))
+        {
+            using var merge = await editor.PostAsync("/admin/categories?handler=Merge",
+                new FormUrlEncodedContent(fields.Where(f => f.Value is not null).Select(f => new KeyValuePair<string, string>(f.Key, f.Value!))));
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, merge.StatusCode);
+            Assert.Contains("Nothing was changed: another writer is holding the store (most likely an import that is still running). Try again once it has finished.",
+                (await merge.ReadDocumentAsync()).QuerySelector("main")?.TextContent);
+        }
+
+        Assert.Equal(2, factory.Store.Scalar("""SELECT COUNT(*) FROM "Categories" WHERE "Name" LIKE 'Puffin%'"""));
     }
 }
