@@ -737,10 +737,10 @@ public sealed class ArticleAdminService(
 
     /// <summary>
     /// Every change here is one someone waits for, so it waits for another writer (an import running) only as long as
-    /// <see cref="PortalOptions.WriteWaitSeconds"/>: the editor gets the form back with their text, not a timeout.
+    /// <see cref="PortalOptions.WriteWait"/>: the editor gets the form back with their text, not a timeout.
     /// </summary>
     private Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> BeginAsync(CancellationToken cancellationToken)
-        => StoreDialect.Of(db.Database).BeginWaitingAtMostAsync(db.Database, TimeSpan.FromSeconds(portal.Value.WriteWaitSeconds), cancellationToken);
+        => StoreDialect.Of(db.Database).BeginWaitingAtMostAsync(db.Database, portal.Value.WriteWait, cancellationToken);
 
     private Task<Article?> LoadAsync(int id, CancellationToken cancellationToken)
         => db.Articles.Include(a => a.Categories).Include(a => a.Sources).Include(a => a.Thread).AsSplitQuery()

@@ -597,10 +597,10 @@ public sealed class NameAdminService(
 
     /// <summary>
     /// A rename or merge waits for another writer (an import running holds the links of the stories it wrote) only as
-    /// long as <see cref="PortalOptions.WriteWaitSeconds"/>, and the editor is told, rather than the request timing out.
+    /// long as <see cref="PortalOptions.WriteWait"/>, and the editor is told, rather than the request timing out.
     /// </summary>
     private Task<IDbContextTransaction> BeginAsync(CancellationToken cancellationToken)
-        => StoreDialect.Of(db.Database).BeginWaitingAtMostAsync(db.Database, TimeSpan.FromSeconds(portal.Value.WriteWaitSeconds), cancellationToken);
+        => StoreDialect.Of(db.Database).BeginWaitingAtMostAsync(db.Database, portal.Value.WriteWait, cancellationToken);
 
     private async Task SaveAsync(IReadOnlyCollection<string> tags, CancellationToken cancellationToken, IDbContextTransaction? transaction = null)
     {

@@ -97,6 +97,12 @@ public sealed class PortalOptions : IValidatableObject
     [Range(0.001, 3600)]
     public double WriteWaitSeconds { get; set; } = 5;
 
+    /// <summary>
+    /// How long a save waits for another writer: <see cref="WriteWaitSeconds"/>, but at most half the request's own
+    /// time, so a site that shortens <see cref="RequestTimeoutSeconds"/> still answers a held save with its form.
+    /// </summary>
+    public TimeSpan WriteWait => TimeSpan.FromSeconds(Math.Min(WriteWaitSeconds, RequestTimeoutSeconds / 2));
+
     /// <summary>Language of articles whose snippet names none, as a BCP 47 tag (the same rule as a snippet's own).</summary>
     [Required]
     public string DefaultLanguage { get; set; } = "en";
@@ -114,13 +120,6 @@ public sealed class PortalOptions : IValidatableObject
         if (!Import.SnippetRules.IsLanguageTag(DefaultLanguage ?? ""))
         {
             yield return new ValidationResult("Portal:DefaultLanguage must be a language tag such as en or pt-BR.", [nameof(DefaultLanguage)]);
-        }
-
-        if (WriteWaitSeconds >= RequestTimeoutSeconds)
-        {
-            yield return new ValidationResult(
-                "Portal:WriteWaitSeconds must be shorter than Portal:RequestTimeoutSeconds: a save that waits longer is stopped with nothing kept.",
-                [nameof(WriteWaitSeconds)]);
         }
     }
 }

@@ -368,4 +368,15 @@ public sealed class StoreOutageTests
 
         Assert.Equal(2, factory.Store.Scalar("""SELECT COUNT(*) FROM "Categories" WHERE "Name" LIKE 'Puffin%'"""));
     }
+
+    [Theory]
+    [InlineData(5, 15, 5)]
+    [InlineData(5, 4, 2)]
+    [InlineData(5, 0.2, 0.1)]
+    public void ASavesWaitForAnotherWriter_IsAtMostHalfTheRequestsOwnTime_SoAHeldSaveStillAnswersWithItsForm(double wait, double requestTime, double expected)
+    {
+        var portal = new NewsPortal.Web.Shared.PortalOptions { WriteWaitSeconds = wait, RequestTimeoutSeconds = requestTime };
+
+        Assert.Equal(TimeSpan.FromSeconds(expected), portal.WriteWait);
+    }
 }

@@ -28,7 +28,7 @@ public sealed class StartupSettingTests
     [InlineData("ConnectionStrings:Redis", "127.0.0.1:abc", "ConnectionStrings:Redis could not be read as a StackExchange.Redis configuration (for example 127.0.0.1:6379): it names no server")]
     [InlineData("Webhooks:AllowedNetworks", "10.1.2.0/24, intranet", "Webhooks:AllowedNetworks: 'intranet' is not a network such as 10.1.2.0/24.")]
     [InlineData("Portal:DefaultLanguage", "-1", "Portal:DefaultLanguage must be a language tag such as en or pt-BR.")]
-    [InlineData("Portal:WriteWaitSeconds", "15", "Portal:WriteWaitSeconds must be shorter than Portal:RequestTimeoutSeconds")]
+    [InlineData("Portal:WriteWaitSeconds", "0", "The field WriteWaitSeconds must be between 0.001 and 3600.")]
     [InlineData("Security:RequireTwoStep", "admin", "Security:RequireTwoStep must be None, Admins or Everyone")]
     [InlineData("Security:RequireTwoStep", "2", "Security:RequireTwoStep must be None, Admins or Everyone")]
     [InlineData("Security:RememberSecondStepDays", "-1", "Security:RememberSecondStepDays must be a whole number of days from 0 (always ask) to 365; it is '-1'.")]
